@@ -1,0 +1,495 @@
+"""Configuration: the YAML a support manager writes, validated into plain data.
+
+Managers edit these files by hand, so every problem is reported with the file,
+the line (taken from the YAML node, not guessed) and the dotted path of the
+field, and *all* problems are reported at once rather than one per run.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from coverage.errors import InputError, Problem
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(f"unknown time zone {name!r} (expected an IANA name such as Europe/Dublin)")
+    return name
+
+
+def _check_clock(value: str) -> str:
+    if not isinstance(value, str) or not _CLOCK.match(value):
+        raise ValueError(f"{value!r} is not a time of day (expected \"HH:MM\", e.g. \"07:00\")")
+    hours, minutes = value.split(":")
+    return f"{int(hours):02d}:{minutes}"
+
+
+TimeZone = Annotated[str, Field(description="IANA time zone name, e.g. Europe/Dublin")]
+Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+class Strict(BaseModel):
+    """Base for every config section: unknown keys are mistakes, not extensions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Plan(Strict):
+    start: date
+    days: int = Field(ge=1, le=366)
+    timezone: TimeZone
+    interval_minutes: Literal[60, 30, 15] = 60
+    time_limit_seconds: float = Field(default=60, gt=0)
+    seed: int = Field(default=1, ge=0)
+    workers: int = Field(default=0, ge=0, description="CP-SAT search workers; 0 = one per core")
+
+    _tz = field_validator("timezone")(_check_timezone)
+
+    @property
+    def end(self) -> date:
+        """First day after the rota period."""
+        return self.start + timedelta(days=self.days)
+
+
+class Window(Strict):
+    start: str
+    end: str
+
+    _clock = field_validator("start", "end")(_check_clock)
+
+
+class ServiceLevel(Strict):
+    percent: float = Field(gt=0, lt=100)
+    within_seconds: float = Field(gt=0)
+
+
+class RealtimeChannel(Strict):
+    kind: Literal["realtime"]
+    aht_seconds: float = Field(gt=0)
+    concurrency: int = Field(default=1, ge=1, le=20)
+    service_level: ServiceLevel
+
+
+class BacklogChannel(Strict):
+    kind: Literal["backlog"]
+    aht_seconds: float = Field(gt=0)
+    respond_within_hours: float = Field(gt=0, le=24 * 14)
+
+
+Channel = Annotated[RealtimeChannel | BacklogChannel, Field(discriminator="kind")]
+
+
+class Forecast(Strict):
+    file: str
+    timezone: TimeZone = "UTC"
+
+    _tz = field_validator("timezone")(_check_timezone)
+
+
+class ShiftTemplate(Strict):
+    start: str
+    hours: float = Field(gt=0, le=16)
+    unpaid_break_minutes: int = Field(default=0, ge=0)
+
+    _clock = field_validator("start")(_check_clock)
+
+    @model_validator(mode="after")
+    def _break_fits(self) -> "ShiftTemplate":
+        if self.unpaid_break_minutes >= self.hours * 60:
+            raise ValueError("unpaid_break_minutes must be shorter than the shift (expected fewer minutes than hours × 60)")
+        return self
+
+    @property
+    def minutes(self) -> int:
+        return round(self.hours * 60)
+
+    @property
+    def paid_minutes(self) -> int:
+        """Contract hours count paid time only; the unpaid break is not worked."""
+        return self.minutes - self.unpaid_break_minutes
+
+
+class Site(Strict):
+    timezone: TimeZone
+    holidays: str | None = Field(default=None, description="country[-subdivision], e.g. CA-ON")
+    shifts: dict[Name, ShiftTemplate] = Field(min_length=1)
+
+    _tz = field_validator("timezone")(_check_timezone)
+
+    @field_validator("holidays")
+    @classmethod
+    def _known_calendar(cls, value: str | None) -> str | None:
+        if value is not None:
+            _holiday_calendar(value, [2026])
+        return value
+
+
+class HoursRange(Strict):
+    min: float = Field(default=0, ge=0)
+    max: float = Field(gt=0, le=24 * 7)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "HoursRange":
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is above max ({self.max}) (expected min <= max)")
+        return self
+
+
+class RuleOverrides(Strict):
+    """Rules a contract or an agent may set to override the defaults in `rules`."""
+
+    min_rest_hours: float | None = Field(default=None, ge=0, le=48)
+    max_consecutive_days: int | None = Field(default=None, ge=1)
+    max_weekends_per_period: int | None = Field(default=None, ge=0)
+    hours_per_week: HoursRange | None = None
+    max_days_per_week: int | None = Field(default=None, ge=0, le=7)
+
+
+class Contract(RuleOverrides):
+    hours_per_week: HoursRange
+    max_days_per_week: int = Field(default=5, ge=0, le=7)
+
+
+class Rules(Strict):
+    min_rest_hours: float = Field(default=11, ge=0, le=48)
+    max_consecutive_days: int = Field(default=6, ge=1)
+    max_weekends_per_period: int | None = Field(default=None, ge=0)
+
+
+class LeaveRange(Strict):
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "LeaveRange":
+        if self.end < self.start:
+            raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start}) (expected from <= to)")
+        return self
+
+
+class Agent(RuleOverrides):
+    id: Name
+    name: str | None = None
+    site: str
+    contract: str
+    skills: list[str] = Field(min_length=1)
+    shifts: list[str] | None = None
+    leave: list[date | LeaveRange] = Field(default_factory=list)
+    works_holidays: bool = False
+
+    def leave_days(self) -> set[date]:
+        days: set[date] = set()
+        for item in self.leave:
+            if isinstance(item, date):
+                days.add(item)
+            else:
+                span = (item.end - item.start).days
+                days.update(item.start + timedelta(days=k) for k in range(span + 1))
+        return days
+
+
+class EffectiveRules(BaseModel):
+    """The rules that bind one agent after defaults, contract and agent overrides."""
+
+    model_config = ConfigDict(frozen=True)
+
+    min_rest_hours: float
+    max_consecutive_days: int
+    max_weekends_per_period: int | None
+    hours_per_week: HoursRange
+    max_days_per_week: int
+
+
+SECTIONS: dict[str, Any] = {
+    "plan": Plan,
+    "views": list[TimeZone],
+    "overnight": Window,
+    "weekend": list[Weekday],
+    "shrinkage": Annotated[float, Field(ge=0, lt=1)],
+    "channels": Annotated[dict[Name, Channel], Field(min_length=1)],
+    "forecast": Forecast,
+    "sites": Annotated[dict[Name, Site], Field(min_length=1)],
+    "contracts": Annotated[dict[Name, Contract], Field(min_length=1)],
+    "rules": Rules,
+    "agents": Annotated[list[Agent], Field(min_length=1)],
+}
+REQUIRED_SECTIONS = ("plan", "channels", "forecast", "sites", "contracts", "agents")
+
+
+class Config(Strict):
+    """A validated, cross-referenced plan configuration."""
+
+    plan: Plan
+    views: list[TimeZone] = Field(default_factory=list)
+    overnight: Window = Window(start="22:00", end="06:00")
+    weekend: list[Weekday] = Field(default_factory=lambda: ["Sat", "Sun"])
+    shrinkage: float = Field(default=0.0, ge=0, lt=1)
+    channels: dict[str, Channel]
+    forecast: Forecast
+    sites: dict[str, Site]
+    contracts: dict[str, Contract]
+    rules: Rules = Rules()
+    agents: list[Agent]
+    source: Path = Path("config.yaml")
+
+    @property
+    def view_zones(self) -> list[str]:
+        """Zones gaps are reported in; the plan's own zone when none are named."""
+        return list(self.views) or [self.plan.timezone]
+
+    @property
+    def weekend_days(self) -> set[int]:
+        """Weekend as ISO weekday numbers (Mon=1 .. Sun=7)."""
+        return {WEEKDAYS.index(day) + 1 for day in self.weekend}
+
+    @property
+    def forecast_path(self) -> Path:
+        return (self.source.parent / self.forecast.file).resolve()
+
+    def agent(self, agent_id: str) -> Agent:
+        for agent in self.agents:
+            if agent.id == agent_id:
+                return agent
+        raise KeyError(agent_id)
+
+    def allowed_shifts(self, agent: Agent) -> list[str]:
+        return list(agent.shifts) if agent.shifts is not None else list(self.sites[agent.site].shifts)
+
+    def rules_for(self, agent: Agent) -> EffectiveRules:
+        """Defaults from `rules`, overridden by the contract, then by the agent."""
+        contract = self.contracts[agent.contract]
+        merged: dict[str, Any] = self.rules.model_dump()
+        merged["hours_per_week"] = contract.hours_per_week
+        merged["max_days_per_week"] = contract.max_days_per_week
+        for layer in (contract, agent):
+            for key in RuleOverrides.model_fields:
+                value = getattr(layer, key)
+                if value is not None:
+                    merged[key] = value
+        return EffectiveRules(**merged)
+
+    def holidays_at(self, site_name: str) -> set[date]:
+        """Public holidays of a site inside (and one day around) the rota period."""
+        site = self.sites[site_name]
+        if not site.holidays:
+            return set()
+        years = sorted({self.plan.start.year - 1, self.plan.end.year, self.plan.start.year})
+        calendar = _holiday_calendar(site.holidays, years)
+        return {day for day in calendar if self.plan.start - timedelta(days=1) <= day <= self.plan.end}
+
+
+def _holiday_calendar(code: str, years: list[int]) -> Any:
+    """A `holidays` calendar for "CC" or "CC-SUBDIV"; ValueError names what is known."""
+    import holidays
+
+    country, _, subdiv = code.partition("-")
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        raise ValueError(f"unknown holiday country {country!r} (expected an ISO 3166 code such as CA, IE, PH)")
+    if subdiv and subdiv not in supported[country]:
+        known = ", ".join(supported[country][:12]) or "none"
+        raise ValueError(f"unknown subdivision {subdiv!r} of {country} (expected one of: {known})")
+    return holidays.country_holidays(country, subdiv=subdiv or None, years=years)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader that keeps unquoted clock times such as 07:00 as strings.
+
+    YAML 1.1 reads `07:00` as the base-60 integer 420; managers mean a time.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: list(value) for key, value in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _digit in "0123456789":
+    _Loader.yaml_implicit_resolvers.setdefault(_digit, []).insert(
+        0, ("tag:yaml.org,2002:str", re.compile(r"^\d{1,2}:\d{2}$"))
+    )
+
+
+def _parse_yaml(text: str, file: Path) -> tuple[Any, yaml.Node | None]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise InputError([Problem(file, line, "", f"not valid YAML: {exc.problem or exc}")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(file, None, "", f"not valid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    return data, node
+
+
+def line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
+    """1-based line of the deepest YAML node reachable along a field path."""
+    if node is None:
+        return None
+    best = node.start_mark.line + 1
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if str(key_node.value) == str(key):
+                    best = key_node.start_mark.line + 1
+                    node = value_node
+                    break
+            else:
+                return best
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            best = node.start_mark.line + 1
+        else:
+            return best
+    return best
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _pydantic_problems(exc: ValidationError, prefix: tuple[Any, ...], file: Path, node: yaml.Node | None) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        # Drop pydantic's union/tag markers such as 'realtime' or 'date' from the path.
+        loc = tuple(part for part in error["loc"] if not _is_type_marker(part))
+        path = prefix + loc
+        message = _explain(error)
+        problems.append(Problem(file, line_of(node, path), _dotted(path), message))
+    return problems
+
+
+def _is_type_marker(part: Any) -> bool:
+    return isinstance(part, str) and (
+        part in ("realtime", "backlog", "date", "LeaveRange") or part.startswith(("function-", "constrained-"))
+    )
+
+
+def _explain(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling; see the config reference in README.md)"
+    if kind == "missing":
+        return "required key is missing"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "union_tag_invalid":
+        return "unknown channel kind (expected 'realtime' or 'backlog')"
+    if kind == "union_tag_not_found":
+        return "channel has no 'kind' (expected kind: realtime or kind: backlog)"
+    if "(expected" in message:
+        return message
+    got = error.get("input")
+    if isinstance(got, (str, int, float, bool)) and kind != "value_error":
+        return f"{message} (got {got!r})"
+    return message
+
+
+def load_config(path: str | Path) -> Config:
+    """Read, validate and cross-check a plan configuration; raise InputError listing every problem."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(file, None, "", "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(file, None, "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
+    except OSError as exc:
+        raise InputError([Problem(file, None, "", f"cannot read: {exc.strerror}")]) from None
+    data, node = _parse_yaml(text, file)
+    if not isinstance(data, dict):
+        raise InputError([Problem(file, line_of(node, ()), "", "expected a mapping of sections (plan, channels, sites, ...)")])
+
+    problems: list[Problem] = []
+    parsed: dict[str, Any] = {}
+    for key in data:
+        if key not in SECTIONS:
+            known = ", ".join(SECTIONS)
+            problems.append(Problem(file, line_of(node, (key,)), str(key), f"unknown section (expected one of: {known})"))
+    for key in REQUIRED_SECTIONS:
+        if key not in data:
+            problems.append(Problem(file, line_of(node, ()), key, "required section is missing"))
+    for key, schema in SECTIONS.items():
+        if key not in data:
+            continue
+        try:
+            parsed[key] = TypeAdapter(schema).validate_python(data[key])
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(exc, (key,), file, node))
+
+    problems.extend(_reference_problems(parsed, file, node))
+    if not problems:
+        problems.extend(_file_problems(parsed, file, node))
+    if problems:
+        raise InputError(problems)
+    return Config(**parsed, source=file.resolve())
+
+
+def _reference_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    """Names that must point at something defined elsewhere in the file."""
+    problems: list[Problem] = []
+
+    def report(path: tuple[Any, ...], what: str) -> None:
+        problems.append(Problem(file, line_of(node, path), _dotted(path), what))
+
+    sites: dict[str, Site] | None = parsed.get("sites")
+    contracts: dict[str, Contract] | None = parsed.get("contracts")
+    channels: dict[str, Any] | None = parsed.get("channels")
+    seen: dict[str, int] = {}
+    for index, agent in enumerate(parsed.get("agents") or []):
+        where = ("agents", index)
+        if agent.id in seen:
+            report(where + ("id",), f"duplicate agent id {agent.id!r} (also agents[{seen[agent.id]}]; expected unique ids)")
+        seen.setdefault(agent.id, index)
+        if sites is not None and agent.site not in sites:
+            report(where + ("site",), f"unknown site {agent.site!r} (expected one of: {', '.join(sites)})")
+        if contracts is not None and agent.contract not in contracts:
+            report(where + ("contract",), f"unknown contract {agent.contract!r} (expected one of: {', '.join(contracts)})")
+        if channels is not None:
+            for k, skill in enumerate(agent.skills):
+                if skill not in channels:
+                    report(where + ("skills", k), f"unknown channel {skill!r} (expected one of: {', '.join(channels)})")
+        if sites is not None and agent.site in sites and agent.shifts is not None:
+            templates = sites[agent.site].shifts
+            for k, shift in enumerate(agent.shifts):
+                if shift not in templates:
+                    report(where + ("shifts", k), f"site {agent.site} has no shift {shift!r} (expected one of: {', '.join(templates)})")
+    return problems
+
+
+def _file_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    forecast: Forecast = parsed["forecast"]
+    target = file.parent / forecast.file
+    if not target.is_file():
+        path = ("forecast", "file")
+        return [Problem(file, line_of(node, path), _dotted(path), f"file {forecast.file!r} not found (expected a path relative to {file.name})")]
+    return []

@@ -1,0 +1,46 @@
+"""The project's own exceptions.
+
+Every user mistake becomes an :class:`InputError` carrying one or more
+:class:`Problem` lines; the CLI catches it once and prints the lines, so users
+never see a traceback for something they can fix themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the user's input, located as precisely as we can."""
+
+    file: Path | str
+    line: int | None
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        line = self.line if self.line is not None else "?"
+        where = self.where or "(document)"
+        return f"{self.file}:{line}: {where}: {self.what}"
+
+
+class CoverageError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class InputError(CoverageError):
+    """The user's configuration or a file it names is invalid (exit code 2)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class OutputExistsError(CoverageError):
+    """The output directory already holds a roster and --force was not given."""
+
+
+class InfeasibleError(CoverageError):
+    """No roster satisfies the hard rules (exit code 1)."""

@@ -1,0 +1,163 @@
+"""The roster: who works which shift, on which channel, when — in UTC and local time.
+
+A roster is plain data. The solver produces one, a manager may write one by
+hand; the checker and the gap report read either through the same CSV format
+(`roster.csv` in the contract).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pendulum
+
+from coverage.config import Config
+from coverage.errors import InputError, Problem
+from coverage.outputs import write_csv_atomic
+from coverage.time import local_to_utc, parse_timestamp, to_local
+
+COLUMNS = ("agent", "site", "channel", "shift", "date", "start_local", "end_local", "start_utc", "end_utc")
+REQUIRED_COLUMNS = ("agent", "shift", "date")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One worked shift."""
+
+    agent: str
+    site: str
+    channel: str
+    shift: str
+    day: date
+    start_utc: pendulum.DateTime
+    end_utc: pendulum.DateTime
+    line: int | None = None  # where it came from, when read from a file
+
+    @property
+    def hours(self) -> float:
+        return (self.end_utc - self.start_utc).total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class Roster:
+    assignments: tuple[Assignment, ...]
+    source: Path | None = None
+
+    def for_agent(self, agent: str) -> list[Assignment]:
+        return sorted((a for a in self.assignments if a.agent == agent), key=lambda a: a.start_utc)
+
+    def __len__(self) -> int:
+        return len(self.assignments)
+
+
+def sort_key(assignment: Assignment) -> tuple:
+    return (assignment.start_utc, assignment.site, assignment.agent)
+
+
+def write_roster(roster: Roster, config: Config, path: Path) -> Path:
+    """Write the contract's roster.csv: one row per worked shift, ISO times with offsets."""
+    rows = []
+    for a in sorted(roster.assignments, key=sort_key):
+        zone = config.sites[a.site].timezone
+        rows.append(
+            (
+                a.agent,
+                a.site,
+                a.channel,
+                a.shift,
+                a.day.isoformat(),
+                to_local(a.start_utc, zone).isoformat(),
+                to_local(a.end_utc, zone).isoformat(),
+                a.start_utc.isoformat(),
+                a.end_utc.isoformat(),
+            )
+        )
+    return write_csv_atomic(path, COLUMNS, rows)
+
+
+def read_roster(path: str | Path, config: Config) -> Roster:
+    """Read a roster CSV made by us or by hand.
+
+    Only `agent`, `shift` and `date` are required: `site` defaults to the
+    agent's site, `channel` to the agent's only skill, and the times to the
+    template's times on that date. Structural problems (unknown agents or
+    shifts, unreadable dates) are input errors; broken *rules* are left for
+    the checker to report.
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([Problem(file, None, "", "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(file, None, "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV")]) from None
+    reader = csv.DictReader(text.splitlines())
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise InputError([Problem(file, 1, "header", f"missing column(s) {', '.join(missing)} (expected {','.join(COLUMNS)})")])
+    unknown = [name for name in header if name not in COLUMNS]
+    if unknown:
+        raise InputError([Problem(file, 1, "header", f"unknown column(s) {', '.join(unknown)} (expected {','.join(COLUMNS)})")])
+    reader.fieldnames = header
+    problems: list[Problem] = []
+    assignments = []
+    for number, row in enumerate(reader, start=2):
+        if None in row:
+            problems.append(Problem(file, number, "row", f"more fields than the header has ({len(header)})"))
+            continue
+        try:
+            assignments.append(_assignment(row, config, number))
+        except ValueError as exc:
+            field, _, what = str(exc).partition(": ")
+            problems.append(Problem(file, number, field, what))
+    if problems:
+        raise InputError(problems)
+    return Roster(tuple(assignments), source=file)
+
+
+def _assignment(row: dict[str, str | None], config: Config, line: int) -> Assignment:
+    def cell(name: str) -> str:
+        return (row.get(name) or "").strip()
+
+    agent_id = cell("agent")
+    try:
+        agent = config.agent(agent_id)
+    except KeyError:
+        raise ValueError(f"agent: unknown agent {agent_id!r} (expected an id from agents in {config.source.name})") from None
+    site_name = cell("site") or agent.site
+    if site_name not in config.sites:
+        raise ValueError(f"site: unknown site {site_name!r} (expected one of: {', '.join(config.sites)})")
+    site = config.sites[site_name]
+    shift = cell("shift")
+    if shift not in site.shifts:
+        raise ValueError(f"shift: site {site_name} has no shift {shift!r} (expected one of: {', '.join(site.shifts)})")
+    try:
+        day = date.fromisoformat(cell("date"))
+    except ValueError:
+        raise ValueError(f"date: {cell('date')!r} is not a date (expected YYYY-MM-DD)") from None
+    channel = cell("channel")
+    if not channel:
+        if len(agent.skills) != 1:
+            raise ValueError(f"channel: empty, and agent {agent_id} has several skills (expected one of: {', '.join(agent.skills)})")
+        channel = agent.skills[0]
+    template = site.shifts[shift]
+    start = _instant(cell("start_utc"), "start_utc") or _instant(cell("start_local"), "start_local", site.timezone)
+    end = _instant(cell("end_utc"), "end_utc") or _instant(cell("end_local"), "end_local", site.timezone)
+    start = start or local_to_utc(day, template.start, site.timezone)
+    end = end or start.add(minutes=template.minutes)
+    if end <= start:
+        raise ValueError(f"end_utc: shift ends before it starts ({end.isoformat()} <= {start.isoformat()})")
+    return Assignment(agent_id, site_name, channel, shift, day, start, end, line)
+
+
+def _instant(text: str, field: str, zone: str = "UTC") -> pendulum.DateTime | None:
+    if not text:
+        return None
+    try:
+        return parse_timestamp(text, zone)
+    except ValueError as exc:
+        raise ValueError(f"{field}: {exc}") from None

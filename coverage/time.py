@@ -1,0 +1,192 @@
+"""Time: the one place where site-local wall-clock time becomes UTC.
+
+Shifts are written in each site's local time, coverage is counted on a UTC
+grid. Keeping every conversion here means one daylight-saving rule for the
+whole program (and for the independent checker):
+
+* a start time that does not exist on a spring-forward day (02:30 when clocks
+  jump from 02:00 to 03:00) is read with the offset in force *before* the
+  jump, so it lands at 03:30 local, the same elapsed time after midnight;
+* a start time that happens twice on a fall-back day (01:30) means the
+  *first* occurrence, the one still on summer time.
+
+These are the rules RFC 5545 (iCalendar) uses, so calendar exports agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING, Iterator
+
+import pendulum
+
+if TYPE_CHECKING:
+    from coverage.config import Config, Plan
+
+UTC = pendulum.UTC
+
+
+def local_to_utc(day: date, clock: str, timezone: str) -> pendulum.DateTime:
+    """The UTC instant of wall-clock `clock` ("HH:MM") on `day` in `timezone`."""
+    hour, minute = (int(part) for part in clock.split(":"))
+    first = pendulum.datetime(day.year, day.month, day.day, hour, minute, tz=timezone, fold=0)
+    second = pendulum.datetime(day.year, day.month, day.day, hour, minute, tz=timezone, fold=1)
+    if first == second:
+        return first.in_tz(UTC)
+    exists = (first.hour, first.minute) == (hour, minute) and first.day == day.day
+    chosen = min(first, second) if exists else max(first, second)
+    return chosen.in_tz(UTC)
+
+
+def to_local(instant: datetime, timezone: str) -> pendulum.DateTime:
+    """An aware instant seen on the wall clocks of `timezone`."""
+    return pendulum.instance(instant).in_tz(timezone)
+
+
+def midnight_utc(day: date, timezone: str) -> pendulum.DateTime:
+    """Start of a local calendar day, in UTC."""
+    return local_to_utc(day, "00:00", timezone)
+
+
+def parse_timestamp(text: str, default_timezone: str) -> pendulum.DateTime:
+    """ISO 8601 text → UTC; a value without an offset is local to `default_timezone`.
+
+    Raises ValueError with a short reason the caller can put in a message.
+    """
+    text = text.strip()
+    try:
+        parsed = pendulum.parse(text, tz=None, strict=False, exact=True)
+    except (ValueError, pendulum.parsing.exceptions.ParserError, TypeError) as exc:
+        raise ValueError(f"{text!r} is not an ISO 8601 timestamp (expected e.g. 2026-12-07T09:00:00+00:00)") from exc
+    if isinstance(parsed, pendulum.Date) and not isinstance(parsed, pendulum.DateTime):
+        parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=None)
+    if not isinstance(parsed, datetime):
+        raise ValueError(f"{text!r} is not a date and time (expected e.g. 2026-12-07T09:00:00+00:00)")
+    if parsed.tzinfo is None:
+        day = parsed.date()
+        return local_to_utc(day, f"{parsed.hour:02d}:{parsed.minute:02d}", default_timezone).add(
+            seconds=parsed.second
+        )
+    return pendulum.instance(parsed).in_tz(UTC)
+
+
+def week_monday(day: date) -> date:
+    """Monday of the week `day` falls in: weekly limits run Monday to Sunday."""
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The UTC interval grid of a rota period: `count` slots of `minutes` from `start`."""
+
+    start: pendulum.DateTime
+    minutes: int
+    count: int
+
+    @cached_property
+    def starts(self) -> list[pendulum.DateTime]:
+        return [self.start.add(minutes=self.minutes * k) for k in range(self.count)]
+
+    @property
+    def end(self) -> pendulum.DateTime:
+        return self.start.add(minutes=self.minutes * self.count)
+
+    @property
+    def hours_per_interval(self) -> float:
+        return self.minutes / 60
+
+    def index(self, instant: datetime) -> int | None:
+        """Slot that begins exactly at `instant`, or None if it is off the grid."""
+        seconds = (instant - self.start).total_seconds()
+        slot, rest = divmod(seconds, self.minutes * 60)
+        if rest or not 0 <= slot < self.count:
+            return None
+        return int(slot)
+
+    def covered(self, start: datetime, end: datetime) -> range:
+        """Slots wholly inside [start, end): an agent counts only for slots they work in full."""
+        length = self.minutes * 60
+        first = -(-(start - self.start).total_seconds() // length)
+        last = (end - self.start).total_seconds() // length
+        return range(max(int(first), 0), min(int(last), self.count))
+
+
+def period_grid(plan: "Plan") -> Grid:
+    """The rota period, counted in the plan's calendar zone, on a UTC grid."""
+    start = midnight_utc(plan.start, plan.timezone)
+    end = midnight_utc(plan.end, plan.timezone)
+    count = int((end - start).total_seconds() // (plan.interval_minutes * 60))
+    return Grid(start=start, minutes=plan.interval_minutes, count=count)
+
+
+@dataclass(frozen=True)
+class ShiftInstance:
+    """One concrete occurrence of a site's shift template on one site-local date."""
+
+    site: str
+    shift: str
+    day: date
+    start_utc: pendulum.DateTime
+    end_utc: pendulum.DateTime
+    paid_minutes: int
+
+    @property
+    def paid_hours(self) -> float:
+        return self.paid_minutes / 60
+
+
+def shift_instances(config: "Config") -> list[ShiftInstance]:
+    """Every template occurrence that *starts* inside the rota period.
+
+    A shift belongs to the period its start falls in, so consecutive periods
+    tile without overlap; site-local dates may therefore reach one day before
+    or after the plan's dates when the site is far from the plan's zone.
+    """
+    grid = period_grid(config.plan)
+    found: list[ShiftInstance] = []
+    for site_name, site in config.sites.items():
+        for day in _candidate_days(config.plan):
+            for shift_name, template in site.shifts.items():
+                start = local_to_utc(day, template.start, site.timezone)
+                if grid.start <= start < grid.end:
+                    found.append(
+                        ShiftInstance(
+                            site=site_name,
+                            shift=shift_name,
+                            day=day,
+                            start_utc=start,
+                            end_utc=start.add(minutes=template.minutes),
+                            paid_minutes=template.paid_minutes,
+                        )
+                    )
+    found.sort(key=lambda s: (s.site, s.day, s.start_utc, s.shift))
+    return found
+
+
+def _candidate_days(plan: "Plan") -> Iterator[date]:
+    for offset in range(-1, plan.days + 1):
+        yield plan.start + timedelta(days=offset)
+
+
+def site_days(config: "Config", site: str) -> list[date]:
+    """Site-local dates on which at least one of the site's shifts can start in the period."""
+    return sorted({s.day for s in shift_instances(config) if s.site == site})
+
+
+def on_duty_spans(
+    start: pendulum.DateTime, end: pendulum.DateTime, unpaid_break_minutes: int
+) -> list[tuple[pendulum.DateTime, pendulum.DateTime]]:
+    """The parts of a shift an agent is actually available, with the break taken out.
+
+    Until break placement becomes a decision of the model, the unpaid break
+    sits in the middle of the shift, starting on a 15-minute step from the
+    shift start (a 9 h shift with a 60 min break: break from +4:00 to +5:00).
+    """
+    if unpaid_break_minutes <= 0:
+        return [(start, end)]
+    total = int((end - start).total_seconds() // 60)
+    offset = (total - unpaid_break_minutes) // 2 // 15 * 15
+    break_start = start.add(minutes=offset)
+    return [(start, break_start), (break_start.add(minutes=unpaid_break_minutes), end)]
