@@ -383,6 +383,8 @@ def _pydantic_problems(exc: ValidationError, prefix: tuple[Any, ...], file: Path
     for error in exc.errors(include_url=False):
         # Drop pydantic's union/tag markers such as 'realtime' or 'date' from the path.
         loc = tuple(part for part in error["loc"] if not _is_type_marker(part))
+        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc += ("kind",)
         path = prefix + loc
         message = _explain(error)
         problems.append(Problem(file, line_of(node, path), _dotted(path), message))
