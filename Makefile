@@ -1,0 +1,31 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   creates .venv, installs the project, plans the example team
+#   make test   creates .venv if needed and runs the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-all venv clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/covplan check configs/example.yaml
+	$(BIN)/covplan plan configs/example.yaml --out out/example --force
+	$(BIN)/covplan verify configs/example.yaml out/example/roster.csv
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf out .pytest_cache

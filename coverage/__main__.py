@@ -1,0 +1,7 @@
+"""`python -m coverage` runs the covplan command line."""
+
+import sys
+
+from coverage.cli import main
+
+sys.exit(main())

@@ -1,0 +1,402 @@
+"""Independent re-verification of every hard rule on a roster.
+
+The solver promises that its rosters satisfy the hard rules; this module does
+not take its word for it. It recomputes everything from the Roster and the
+Config alone (no ortools, nothing from coverage.solve), so a bug in the model
+shows up as a violation here, and a roster a manager wrote by hand gets the
+same scrutiny as ours (`covplan verify`).
+
+Each rule is one short function; `check_roster` runs them all and returns
+the violations sorted by agent and day, an empty list meaning "clean".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Callable, Iterator
+
+from coverage.config import Agent, Config, EffectiveRules
+from coverage.roster import Assignment, Roster
+from coverage.time import Grid, local_to_utc, period_grid, shift_instances, to_local, week_monday
+
+TOLERANCE = 1e-6  # hours; paid hours are sums of fractions such as 7.5
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken hard rule, worded for the manager who has to fix it."""
+
+    rule: str  # short id, e.g. "min_rest", "leave"
+    agent: str
+    day: date | None
+    message: str  # starts with the agent id, so it reads on its own
+    line: int | None = None  # roster.csv line of the offending row, when known
+    file: str = "roster.csv"  # the roster file the line refers to
+
+    def __str__(self) -> str:
+        """`FILE:LINE: agent ID: what is wrong (the limit)` — the contract's one-line shape."""
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        detail = self.message.removeprefix(f"{self.agent}: ")
+        return f"{where}: agent {self.agent}: {detail}"
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every check needs from the config, computed once per roster, not once per agent."""
+
+    config: Config
+    grid: Grid
+    period_days: dict[str, frozenset[date]]  # per site: dates a shift of the site starts in the period
+    holidays: dict[str, frozenset[date]]  # per site
+
+
+@dataclass(frozen=True)
+class _AgentShifts:
+    """One agent's rules and shifts (sorted by start) — the unit the per-agent rules look at."""
+
+    agent: Agent
+    rules: EffectiveRules
+    timezone: str
+    shifts: tuple[Assignment, ...]
+
+    @property
+    def id(self) -> str:
+        return self.agent.id
+
+    def days_off(self, context: _Context) -> set[date]:
+        """Dates the agent may not work: leave, and public holidays unless they work them."""
+        days = set(self.agent.leave_days())
+        if not self.agent.works_holidays:
+            days |= context.holidays[self.agent.site]
+        return days
+
+
+ShiftCheck = Callable[[Assignment, _AgentShifts, _Context], Iterator[Violation]]
+AgentCheck = Callable[[_AgentShifts, _Context], Iterator[Violation]]
+
+
+def check_roster(roster: Roster, config: Config) -> list[Violation]:
+    """Every hard-rule violation in `roster`, sorted by agent then day; empty means clean."""
+    context = _context(config)
+    found: list[Violation] = []
+    known = {agent.id for agent in config.agents}
+    for assignment in roster.assignments:
+        if assignment.agent not in known:
+            found.append(_unknown_agent(assignment, config))
+    for agent in config.agents:
+        view = _AgentShifts(agent, config.rules_for(agent), config.sites[agent.site].timezone, tuple(roster.for_agent(agent.id)))
+        for shift in view.shifts:
+            for shift_check in SHIFT_CHECKS:
+                found.extend(shift_check(shift, view, context))
+        for agent_check in AGENT_CHECKS:
+            found.extend(agent_check(view, context))
+    file = str(roster.source) if roster.source is not None else "roster.csv"
+    found = [replace(v, file=file) for v in found]
+    return sorted(found, key=lambda v: (v.agent, v.day or date.min, v.line or 0, v.rule, v.message))
+
+
+def _context(config: Config) -> _Context:
+    period_days: dict[str, set[date]] = {site: set() for site in config.sites}
+    for instance in shift_instances(config):
+        period_days[instance.site].add(instance.day)
+    return _Context(
+        config=config,
+        grid=period_grid(config.plan),
+        period_days={site: frozenset(days) for site, days in period_days.items()},
+        holidays={site: frozenset(config.holidays_at(site)) for site in config.sites},
+    )
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def _violation(rule: str, agent: str, day: date | None, detail: str, line: int | None = None) -> Violation:
+    return Violation(rule=rule, agent=agent, day=day, message=f"{agent}: {detail}", line=line)
+
+
+def _local(instant: datetime, timezone: str) -> str:
+    """An instant as the site's wall clock reads it: managers think in local time."""
+    return f"{to_local(instant, timezone):%Y-%m-%d %H:%M} {timezone}"
+
+
+def _hours(value: float) -> str:
+    """A measured amount of hours: one decimal at least ("9.0 h"), two when needed ("7.25 h")."""
+    return f"{value:.1f}" if abs(value * 10 - round(value * 10)) < TOLERANCE else f"{value:.2f}"
+
+
+def _limit(value: float) -> str:
+    """A configured limit as the manager wrote it ("11", "25.6")."""
+    return f"{round(value, 2):g}"
+
+
+def _describe(shift: Assignment) -> str:
+    return f"shift {shift.shift!r} on {shift.day}"
+
+
+def _paid_hours(shift: Assignment, config: Config) -> float:
+    """Contract hours count paid time only: the template's length minus its unpaid break."""
+    site = config.sites.get(shift.site)
+    template = site.shifts.get(shift.shift) if site else None
+    return template.paid_minutes / 60 if template else shift.hours
+
+
+def _unknown_agent(shift: Assignment, config: Config) -> Violation:
+    known = ", ".join(agent.id for agent in config.agents)
+    return _violation("unknown_agent", shift.agent, shift.day, f"is not an agent in {config.source.name} (expected one of: {known})", shift.line)
+
+
+# --------------------------------------------------------------------------- rules on one shift
+
+
+def _check_site(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 1: agents work at their own site (its templates, holidays and clock)."""
+    if shift.site != view.agent.site:
+        yield _violation("site", view.id, shift.day, f"{_describe(shift)} is at site {shift.site!r}, but the agent belongs to site {view.agent.site!r}", shift.line)
+
+
+def _check_skill(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 1: agents only serve channels they are skilled for."""
+    if shift.channel not in view.agent.skills:
+        skills = ", ".join(view.agent.skills)
+        yield _violation("skill", view.id, shift.day, f"{_describe(shift)} is on channel {shift.channel!r}, which the agent has no skill for (skills: {skills})", shift.line)
+
+
+def _check_allowed_shift(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 1: only the agent's allowed templates (a wrong site is already reported by _check_site)."""
+    allowed = context.config.allowed_shifts(view.agent)
+    if shift.site == view.agent.site and shift.shift not in allowed:
+        yield _violation("shift", view.id, shift.day, f"{_describe(shift)} is not one of the agent's allowed shifts ({', '.join(allowed)})", shift.line)
+
+
+def _check_times(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 2: times match the template, so coverage and hours agree with what the shift name says."""
+    site = context.config.sites.get(shift.site)
+    template = site.shifts.get(shift.shift) if site else None
+    if site is None or template is None:
+        return
+    start = local_to_utc(shift.day, template.start, site.timezone)
+    problems = []
+    if shift.start_utc != start:
+        problems.append(f"starts {_local(shift.start_utc, site.timezone)}, but the template starts {_local(start, site.timezone)}")
+    if abs(shift.hours - template.minutes / 60) > TOLERANCE:
+        problems.append(f"lasts {_hours(shift.hours)} h, but the template lasts {_limit(template.hours)} h")
+    if problems:
+        yield _violation("times", view.id, shift.day, f"{_describe(shift)} {' and '.join(problems)}", shift.line)
+
+
+def _check_period(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 3: a shift belongs to the period its start falls in; others belong to another roster."""
+    grid, plan = context.grid, context.config.plan
+    if not grid.start <= shift.start_utc < grid.end:
+        last = plan.end - timedelta(days=1)
+        yield _violation(
+            "period", view.id, shift.day,
+            f"{_describe(shift)} starts {_local(shift.start_utc, view.timezone)}, outside the rota period "
+            f"{plan.start} to {last} ({plan.timezone})",
+            shift.line,
+        )
+
+
+def _check_leave(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 5: no shift on a leave day."""
+    if shift.day in view.agent.leave_days():
+        yield _violation("leave", view.id, shift.day, f"{_describe(shift)} falls on a leave day", shift.line)
+
+
+def _check_holiday(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 5: no shift on the site's public holidays unless the agent works holidays."""
+    if not view.agent.works_holidays and shift.day in context.holidays[view.agent.site]:
+        yield _violation(
+            "holiday", view.id, shift.day,
+            f"{_describe(shift)} falls on a public holiday at site {view.agent.site} (the agent does not work holidays)",
+            shift.line,
+        )
+
+
+SHIFT_CHECKS: tuple[ShiftCheck, ...] = (
+    _check_site, _check_skill, _check_allowed_shift, _check_times, _check_period, _check_leave, _check_holiday,
+)
+
+
+# --------------------------------------------------------------------------- rules on an agent's shifts
+
+
+def _check_one_per_day(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 4: at most one shift per site-local date."""
+    first: dict[date, Assignment] = {}
+    for shift in view.shifts:
+        if shift.day in first:
+            other = first[shift.day]
+            yield _violation("one_per_day", view.id, shift.day, f"has two shifts on {shift.day} ({other.shift!r} and {shift.shift!r}; at most one per day)", shift.line)
+        else:
+            first[shift.day] = shift
+
+
+def _check_overlap(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 4: nobody works two shifts at once (compared with the latest-ending earlier shift)."""
+    latest: Assignment | None = None
+    for shift in view.shifts:
+        if latest is not None and shift.start_utc < latest.end_utc:
+            yield _violation(
+                "overlap", view.id, shift.day,
+                f"{_describe(shift)} starting {_local(shift.start_utc, view.timezone)} overlaps "
+                f"{_describe(latest)} ending {_local(latest.end_utc, view.timezone)}",
+                shift.line,
+            )
+        if latest is None or shift.end_utc > latest.end_utc:
+            latest = shift
+
+
+def _check_min_rest(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 6: rest in real elapsed hours (UTC), so a DST night counts what the agent actually gets.
+
+    Overlapping pairs are left to _check_overlap: one fault, one line.
+    """
+    minimum = view.rules.min_rest_hours
+    for previous, shift in zip(view.shifts, view.shifts[1:]):
+        rest = (shift.start_utc - previous.end_utc).total_seconds() / 3600
+        if 0 <= rest < minimum - TOLERANCE:
+            yield _violation(
+                "min_rest", view.id, shift.day,
+                f"only {_hours(rest)} h rest between the shift ending {_local(previous.end_utc, view.timezone)} "
+                f"and the one starting {_local(shift.start_utc, view.timezone)} (minimum {_limit(minimum)} h)",
+                shift.line,
+            )
+
+
+def _check_consecutive_days(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 7: no run longer than max_consecutive_days; reported once per run, on the first day too many."""
+    limit = view.rules.max_consecutive_days
+    by_day = _first_shift_per_day(view)
+    days = sorted(by_day)
+    run_start = 0
+    for k, day in enumerate(days):
+        if k and days[k - 1] != day - timedelta(days=1):
+            run_start = k
+        if k - run_start == limit:
+            end = _run_end(days, k)
+            yield _violation(
+                "max_consecutive_days", view.id, day,
+                f"works {(end - days[run_start]).days + 1} consecutive days from {days[run_start]} to {end} (maximum {limit})",
+                by_day[day].line,
+            )
+
+
+def _run_end(days: list[date], k: int) -> date:
+    while k + 1 < len(days) and days[k + 1] == days[k] + timedelta(days=1):
+        k += 1
+    return days[k]
+
+
+def _first_shift_per_day(view: _AgentShifts) -> dict[date, Assignment]:
+    first: dict[date, Assignment] = {}
+    for shift in view.shifts:
+        first.setdefault(shift.day, shift)
+    return first
+
+
+def _weeks(view: _AgentShifts) -> dict[date, list[Assignment]]:
+    """Shifts grouped by the Monday of their site-local date (weeks run Monday to Sunday)."""
+    weeks: dict[date, list[Assignment]] = {}
+    for shift in sorted(view.shifts, key=lambda s: (s.day, s.start_utc)):
+        weeks.setdefault(week_monday(shift.day), []).append(shift)
+    return weeks
+
+
+def _check_days_per_week(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 8: at most max_days_per_week shift days in each Monday–Sunday week."""
+    limit = view.rules.max_days_per_week
+    for monday, shifts in _weeks(view).items():
+        days = sorted({s.day for s in shifts})
+        if len(days) > limit:
+            tipping = next(s for s in shifts if s.day == days[limit])
+            yield _violation(
+                "days_per_week", view.id, monday,
+                f"works {len(days)} days in the week of Monday {monday} (maximum {limit})",
+                tipping.line,
+            )
+
+
+def _check_max_hours(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 9: paid hours per week stay within the contract's maximum."""
+    limit = view.rules.hours_per_week.max
+    for monday, shifts in _weeks(view).items():
+        total = 0.0
+        tipping: Assignment | None = None
+        for shift in shifts:
+            total += _paid_hours(shift, context.config)
+            if tipping is None and total > limit + TOLERANCE:
+                tipping = shift
+        if tipping is not None:
+            yield _violation(
+                "max_hours_per_week", view.id, monday,
+                f"works {_hours(total)} paid hours in the week of Monday {monday} (maximum {_limit(limit)} h)",
+                tipping.line,
+            )
+
+
+def _check_min_hours(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 9: the weekly minimum, only in whole weeks inside the period, lowered for days off.
+
+    A partial week cannot be judged against a weekly figure, and an agent on
+    leave (or off for a holiday) owes a day's share of the minimum less.
+    """
+    for monday in _full_weeks(context.period_days[view.agent.site]):
+        required = _weekly_minimum(view, context, monday)
+        worked = sum(_paid_hours(s, context.config) for s in view.shifts if week_monday(s.day) == monday)
+        if worked < required - TOLERANCE:
+            yield _violation(
+                "min_hours_per_week", view.id, monday,
+                f"works only {_hours(worked)} paid hours in the week of Monday {monday} (minimum {_limit(required)} h)",
+            )
+
+
+def _full_weeks(period_days: frozenset[date]) -> list[date]:
+    """Mondays of the weeks whose seven dates are all period dates of the site."""
+    mondays = sorted({week_monday(day) for day in period_days})
+    return [m for m in mondays if all(m + timedelta(days=k) in period_days for k in range(7))]
+
+
+def _weekly_minimum(view: _AgentShifts, context: _Context, monday: date) -> float:
+    """The contract minimum less min/max_days_per_week for each leave or holiday day, floored at 0."""
+    rules = view.rules
+    if rules.max_days_per_week == 0:
+        return 0.0
+    off = view.days_off(context)
+    missed = sum(1 for k in range(7) if monday + timedelta(days=k) in off)
+    per_day = rules.hours_per_week.min / rules.max_days_per_week
+    return max(rules.hours_per_week.min - missed * per_day, 0.0)
+
+
+def _check_weekends(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 10: a weekend counts once however many of its days are worked; too many is a violation."""
+    limit = view.rules.max_weekends_per_period
+    if limit is None:
+        return
+    weekend = context.config.weekend_days
+    worked: list[date] = []
+    for monday, shifts in _weeks(view).items():
+        weekend_shifts = [s for s in shifts if s.day.isoweekday() in weekend]
+        if not weekend_shifts:
+            continue
+        worked.append(monday)
+        if len(worked) == limit + 1:
+            first = weekend_shifts[0]
+            yield _violation(
+                "max_weekends", view.id, first.day,
+                f"works {_count_weekends(view, weekend)} weekends in the period (maximum {limit}); "
+                f"the weekend of {first.day} is one too many",
+                first.line,
+            )
+
+
+def _count_weekends(view: _AgentShifts, weekend: set[int]) -> int:
+    return len({week_monday(s.day) for s in view.shifts if s.day.isoweekday() in weekend})
+
+
+AGENT_CHECKS: tuple[AgentCheck, ...] = (
+    _check_one_per_day, _check_overlap, _check_min_rest, _check_consecutive_days,
+    _check_days_per_week, _check_max_hours, _check_min_hours, _check_weekends,
+)
+

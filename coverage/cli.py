@@ -1,0 +1,172 @@
+"""`covplan`: the command line. Thin on purpose — parse, call the library, print.
+
+User mistakes are caught here, once, and printed as `FILE:LINE: where: what`
+lines with exit code 2; a roster that cannot exist exits 1 and says why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from coverage.config import load_config
+from coverage.errors import CoverageError, InputError, OutputExistsError
+from coverage.outputs import prepare_out_dir
+
+EXIT_OK, EXIT_NO_ROSTER, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="covplan",
+        description="Follow-the-sun shift coverage planner: forecast → requirements → roster → gaps by time zone.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="validate a configuration and every file it names")
+    check.add_argument("config", type=Path, metavar="CONFIG")
+
+    demand = commands.add_parser("demand", help="turn the forecast into staffing requirements (requirements.csv)")
+    demand.add_argument("config", type=Path, metavar="CONFIG")
+    demand.add_argument("--out", type=Path, required=True, metavar="DIR")
+
+    plan = commands.add_parser("plan", help="build the roster and its coverage report")
+    plan.add_argument("config", type=Path, metavar="CONFIG")
+    plan.add_argument("--out", type=Path, required=True, metavar="DIR")
+    plan.add_argument("--time-limit", type=float, metavar="S", help="search time in seconds (default: plan.time_limit_seconds)")
+    plan.add_argument("--seed", type=int, metavar="N", help="random seed of the search (default: plan.seed)")
+    plan.add_argument("--workers", type=int, metavar="N", help="parallel search workers (default: plan.workers, 0 = all cores)")
+    plan.add_argument("--force", action="store_true", help="replace a roster already published in DIR")
+    plan.add_argument("--quiet", action="store_true", help="no progress lines while searching")
+
+    verify = commands.add_parser("verify", help="re-check every hard rule on a roster, ours or hand-made")
+    verify.add_argument("config", type=Path, metavar="CONFIG")
+    verify.add_argument("roster", type=Path, metavar="ROSTER.csv")
+
+    gaps = commands.add_parser("gaps", help="coverage and gap report for an existing roster")
+    gaps.add_argument("config", type=Path, metavar="CONFIG")
+    gaps.add_argument("roster", type=Path, metavar="ROSTER.csv")
+    gaps.add_argument("--out", type=Path, required=True, metavar="DIR")
+    return parser
+
+
+def _check(args: argparse.Namespace) -> int:
+    from coverage.demand import requirements
+
+    config = load_config(args.config)
+    needs = requirements(config)
+    hours = sum(sum(values) for values in needs.required.values()) * needs.grid.minutes / 60
+    print(
+        f"{args.config}: ok — {len(config.agents)} agents in {len(config.sites)} sites, "
+        f"{len(config.channels)} channels, {config.plan.days} days from {config.plan.start}; "
+        f"{hours:,.0f} required agent-hours"
+    )
+    return EXIT_OK
+
+
+def _demand(args: argparse.Namespace) -> int:
+    from coverage.demand import requirements, write_requirements
+
+    config = load_config(args.config)
+    needs = requirements(config)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = write_requirements(needs, args.out / "requirements.csv")
+    for channel, values in needs.required.items():
+        print(f"{channel}: peak {max(values, default=0)} agents, {sum(values) * needs.grid.minutes / 60:,.0f} agent-hours")
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from coverage.demand import requirements
+    from coverage.report import RunInfo, write_report
+    from coverage.roster import write_roster
+    from coverage.solve import SolveOptions, solve
+
+    config = load_config(args.config)
+    needs = requirements(config)
+    out = prepare_out_dir(args.out, args.force)
+    options = SolveOptions(
+        time_limit_seconds=args.time_limit if args.time_limit is not None else config.plan.time_limit_seconds,
+        seed=args.seed if args.seed is not None else config.plan.seed,
+        workers=args.workers if args.workers is not None else config.plan.workers,
+        progress=None if args.quiet else sys.stderr,
+    )
+    print(f"searching for up to {options.time_limit_seconds:g} s ...", file=sys.stderr)
+    result = solve(config, needs, options)
+    if result.roster is None:
+        print(f"no roster: {result.status}", file=sys.stderr)
+        for reason in result.reasons or ["the hard rules (leave, rest, contract hours, weekends) contradict each other"]:
+            print(f"  - {reason}", file=sys.stderr)
+        return EXIT_NO_ROSTER
+    write_roster(result.roster, config, out / "roster.csv")
+    run = RunInfo(result.status, result.objective, result.best_bound, round(result.wall_seconds, 3))
+    report = write_report(out, config, needs, result.roster, run)
+    print(report.text)
+    print(f"wrote {out / 'roster.csv'} ({len(result.roster)} shifts) and {len(report.files)} report files in {out}")
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from coverage.check import check_roster
+    from coverage.roster import read_roster
+
+    config = load_config(args.config)
+    roster = read_roster(args.roster, config)
+    violations = check_roster(roster, config)
+    for violation in violations:
+        print(violation)
+    if violations:
+        print(f"{args.roster}: {len(violations)} violation(s)", file=sys.stderr)
+        return EXIT_NO_ROSTER
+    print(f"{args.roster}: ok — {len(roster)} shifts, every hard rule holds")
+    return EXIT_OK
+
+
+def _gaps(args: argparse.Namespace) -> int:
+    from coverage.demand import requirements
+    from coverage.report import RunInfo, write_report
+    from coverage.roster import read_roster
+
+    config = load_config(args.config)
+    roster = read_roster(args.roster, config)
+    needs = requirements(config)
+    args.out.mkdir(parents=True, exist_ok=True)
+    report = write_report(args.out, config, needs, roster, RunInfo("GIVEN"))
+    print(report.text)
+    print(f"wrote {len(report.files)} report files in {args.out}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": _check,
+    "demand": _demand,
+    "plan": _plan,
+    "verify": _verify,
+    "gaps": _gaps,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OutputExistsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except CoverageError as exc:
+        print(f"covplan: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("covplan: interrupted; files already written are complete", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

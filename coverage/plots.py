@@ -1,0 +1,188 @@
+"""Pictures of the results: one function per picture; plots read results, never solve.
+
+Every file is rendered in memory and written atomically, so a crash never
+leaves half a PNG behind. A PNG path gets an SVG sibling (same name, .svg).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+from coverage.config import WEEKDAYS  # noqa: E402
+from coverage.outputs import write_bytes_atomic  # noqa: E402
+
+if TYPE_CHECKING:
+    from coverage.config import Config
+    from coverage.gaps import GapRow
+
+COLORMAP = "cividis"  # sequential and colour-blind safe
+_RC = {"svg.hashsalt": "coverage", "svg.fonttype": "path"}
+
+
+def _matrix(rows: Iterable["GapRow"], view: str, channel: str | None, field: str) -> list[list[float]]:
+    matrix = [[0.0] * 24 for _ in WEEKDAYS]
+    for row in rows:
+        if row.view == view and (channel is None or row.channel == channel):
+            matrix[WEEKDAYS.index(row.weekday)][row.hour] += getattr(row, field)
+    return matrix
+
+
+def heatmap_matrix(rows: Iterable["GapRow"], view: str, channel: str | None = None) -> list[list[float]]:
+    """The numbers the gap heatmap draws: understaffed agent-hours, 7 weekdays (Mon..Sun) × 24 local hours.
+
+    Summed over channels unless `channel` names one.
+    """
+    return _matrix(rows, view, channel, "understaffed_agent_hours")
+
+
+def uncovered_matrix(rows: Iterable["GapRow"], view: str, channel: str | None = None) -> list[list[float]]:
+    """Uncovered hours per weekday × local hour (the cells the heatmap marks with a dot)."""
+    return _matrix(rows, view, channel, "uncovered_hours")
+
+
+def _flags(rows: list["GapRow"], view: str) -> tuple[set[int], set[int]]:
+    """Weekend weekday indices and overnight hours, as the gap rows of `view` flag them."""
+    weekend = {WEEKDAYS.index(r.weekday) for r in rows if r.view == view and r.weekend}
+    overnight = {r.hour for r in rows if r.view == view and r.overnight}
+    return weekend, overnight
+
+
+def _runs(values: set[int]) -> list[tuple[int, int]]:
+    """Consecutive runs [first, last] in a set of small integers."""
+    runs: list[tuple[int, int]] = []
+    for value in sorted(values):
+        if runs and value == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], value)
+        else:
+            runs.append((value, value))
+    return runs
+
+
+def _save(fig, path: Path) -> Path:
+    """Write `fig` atomically as `path` (PNG, SVG, ...); a .png also gets its .svg sibling."""
+    path = Path(path)
+    formats = [(path, path.suffix.lstrip(".").lower() or "png")]
+    if path.suffix.lower() == ".png":
+        formats.append((path.with_suffix(".svg"), "svg"))
+    for target, kind in formats:
+        buffer = io.BytesIO()
+        metadata = {"Date": None} if kind in ("svg", "pdf") else None
+        with matplotlib.rc_context(_RC):
+            fig.savefig(buffer, format=kind, dpi=120, metadata=metadata)
+        write_bytes_atomic(target, buffer.getvalue())
+    return path
+
+
+def plot_gap_heatmap(rows: list["GapRow"], view: str, path: Path, *, channel: str | None = None) -> Path:
+    """Heatmap of understaffed agent-hours by local weekday × hour in one view zone.
+
+    Weekend rows are hatched and labelled, overnight hours shaded on a band above
+    the grid and outlined; a dot marks cells where some interval had nobody on duty.
+    Returns `path`; a .png path also gets an .svg sibling.
+    """
+    rows = list(rows)
+    matrix = heatmap_matrix(rows, view, channel)
+    uncovered = uncovered_matrix(rows, view, channel)
+    weekend, overnight = _flags(rows, view)
+    peak = max(max(line) for line in matrix)
+    vmax = peak if peak > 0 else 1.0
+    cmap = plt.get_cmap(COLORMAP)
+
+    fig, ax = plt.subplots(figsize=(13, 5.2), layout="constrained")
+    try:
+        image = ax.imshow(matrix, cmap=cmap, vmin=0, vmax=vmax, aspect="auto", interpolation="nearest")
+        bar = fig.colorbar(image, ax=ax, pad=0.01, fraction=0.04)
+        bar.set_label("understaffed agent-hours")
+
+        ax.set_xticks(range(24), [f"{h:02d}" for h in range(24)])
+        ax.set_yticks(range(7), list(WEEKDAYS))
+        ax.set_xlabel(f"local hour in {view}")
+        ax.set_ylabel("local weekday")
+        ax.tick_params(length=0)
+        ax.set_xticks([x - 0.5 for x in range(1, 24)], minor=True)
+        ax.set_yticks([y - 0.5 for y in range(1, 7)], minor=True)
+        ax.grid(which="minor", color="white", linewidth=0.6)
+        for side in ax.spines.values():
+            side.set_visible(False)
+
+        # Weekend: hatched, outlined rows, labelled on the right.
+        for first, last in _runs(weekend):
+            ax.add_patch(
+                Rectangle(
+                    (-0.5, first - 0.5), 24, last - first + 1,
+                    fill=False, hatch="///", edgecolor="#d62728", linewidth=2.2, zorder=3,
+                )
+            )
+        # Overnight: a shaded band above the grid and an outline around the columns.
+        for first, last in _runs(overnight):
+            ax.add_patch(
+                Rectangle(
+                    (first - 0.5, -0.5), last - first + 1, 7,
+                    fill=False, edgecolor="#1f77b4", linewidth=2.2, linestyle="--", zorder=4,
+                )
+            )
+            ax.add_patch(
+                Rectangle(
+                    (first - 0.5, -1.05), last - first + 1, 0.45,
+                    facecolor="#1f77b4", alpha=0.85, edgecolor="none", clip_on=False, zorder=4,
+                )
+            )
+            ax.text(
+                (first + last) / 2, -0.83, "overnight", ha="center", va="center",
+                color="white", fontsize=8, fontweight="bold", clip_on=False, zorder=5,
+            )
+        ax.set_ylim(6.5, -1.1)
+
+        # Cells with time nobody covered: a dot in a colour that reads on the cell.
+        for day in range(7):
+            for hour in range(24):
+                if uncovered[day][hour] > 0:
+                    shade = cmap(matrix[day][hour] / vmax)
+                    light = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5
+                    ax.plot(hour, day, "o", markersize=4.5, color="black" if light else "white", zorder=6)
+
+        handles = []
+        if weekend:
+            handles.append(Patch(facecolor="none", edgecolor="#d62728", hatch="///", linewidth=2, label="weekend"))
+        if overnight:
+            handles.append(Patch(facecolor="none", edgecolor="#1f77b4", linestyle="--", linewidth=2, label="overnight"))
+        handles.append(
+            Line2D([], [], marker="o", linestyle="none", color="grey", markersize=5, label="nobody on duty (uncovered)")
+        )
+        ax.legend(
+            handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=len(handles),
+            frameon=False, fontsize=9,
+        )
+        scope = channel if channel is not None else "all channels"
+        total = sum(sum(line) for line in matrix)
+        ax.set_title(
+            f"Understaffed agent-hours by local weekday and hour — {view} — {scope}\n"
+            f"total {total:.1f} agent-hours over the rota period",
+            fontsize=11,
+            pad=12,
+        )
+        return _save(fig, path)
+    finally:
+        plt.close(fig)
+
+
+def heatmap_file_name(zone: str) -> str:
+    """gaps-<zone>.png with the zone's slashes made file-safe (gaps-America_New_York.png)."""
+    return f"gaps-{zone.replace('/', '_')}.png"
+
+
+def plot_heatmaps(rows: list["GapRow"], config: "Config", out_dir: Path) -> list[Path]:
+    """One gap heatmap per view zone (all channels) in `out_dir`; returns the PNG paths (each has an .svg beside it)."""
+    rows = list(rows)
+    out = Path(out_dir)
+    return [plot_gap_heatmap(rows, zone, out / heatmap_file_name(zone)) for zone in config.view_zones]
