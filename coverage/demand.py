@@ -347,20 +347,27 @@ def _parse_row(
         problems.append(Problem(file, line, "start", str(exc)))
     if channel not in config.channels:
         problems.append(Problem(file, line, "channel", f"unknown channel {channel!r} (expected one of: {', '.join(config.channels)})"))
-    amount = _volume(raw_volume)
-    if amount is None:
-        problems.append(Problem(file, line, "volume", f"{raw_volume!r} is not a volume (expected a number of contacts >= 0)"))
+    amount: float | None = None
+    try:
+        amount = _volume(raw_volume)
+    except ValueError as exc:
+        problems.append(Problem(file, line, "volume", str(exc)))
     if instant is None or amount is None or len(problems) > found:
         return None
     return instant, channel, amount
 
 
-def _volume(text: str) -> float | None:
+def _volume(text: str) -> float:
+    """Contacts in one row; ValueError says what is wrong with the cell."""
     try:
         value = float(text)
     except ValueError:
-        return None
-    return value if math.isfinite(value) and value >= 0 else None
+        raise ValueError(f"{text!r} is not a number (expected a number of contacts >= 0, e.g. 12 or 7.5)") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number (expected a number of contacts >= 0)")
+    if value < 0:
+        raise ValueError(f"{text!r} is negative (expected a number of contacts >= 0)")
+    return value
 
 
 def _slot(grid: Grid, instant: pendulum.DateTime) -> int | None:
