@@ -68,7 +68,7 @@ class SolveResult:
 class Option:
     """One way an agent can spend one shift occurrence: the occurrence and a channel."""
 
-    agent: Agent
+    agent: str
     instance: ShiftInstance
     channel: str
 
@@ -121,7 +121,7 @@ class RosterModel:
         for s in available_instances(self.config, agent, self.instances):
             for channel in agent.skills:
                 var = self.model.new_bool_var(f"x[{agent.id},{s.day},{s.shift},{channel}]")
-                self.choices[Option(agent, s, channel)] = var
+                self.choices[Option(agent.id, s, channel)] = var
                 worked.setdefault(s, []).append(var)
         by_day: dict[date, list[cp_model.IntVar]] = defaultdict(list)
         for s, vars_ in worked.items():
@@ -243,7 +243,7 @@ class RosterModel:
     def roster_from(self, value: Callable[[cp_model.IntVar], int]) -> Roster:
         assignments = [
             Assignment(
-                agent=o.agent.id,
+                agent=o.agent,
                 site=o.instance.site,
                 channel=o.channel,
                 shift=o.instance.shift,
