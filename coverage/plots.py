@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from coverage.gaps import GapRow
 
 COLORMAP = "cividis"  # sequential and colour-blind safe
+WEEKEND_COLOUR = (0.84, 0.15, 0.16)
+OVERNIGHT_COLOUR = "#1f77b4"
 _RC = {"svg.hashsalt": "coverage", "svg.fonttype": "path"}
 
 
@@ -106,35 +108,40 @@ def plot_gap_heatmap(rows: list["GapRow"], view: str, path: Path, *, channel: st
 
         ax.set_xticks(range(24), [f"{h:02d}" for h in range(24)])
         ax.set_yticks(range(7), list(WEEKDAYS))
-        ax.set_xlabel(f"local hour in {view}")
+        ax.set_xlabel(f"local hour in {view} (an interval counts in the hour it starts)")
         ax.set_ylabel("local weekday")
         ax.tick_params(length=0)
-        ax.set_xticks([x - 0.5 for x in range(1, 24)], minor=True)
-        ax.set_yticks([y - 0.5 for y in range(1, 7)], minor=True)
-        ax.grid(which="minor", color="white", linewidth=0.6)
+        ax.vlines([x - 0.5 for x in range(1, 24)], -0.5, 6.5, colors="white", linewidth=0.6, zorder=2)
+        ax.hlines([y - 0.5 for y in range(1, 7)], -0.5, 23.5, colors="white", linewidth=0.6, zorder=2)
         for side in ax.spines.values():
             side.set_visible(False)
 
-        # Weekend: hatched, outlined rows, labelled on the right.
+        # Weekend: lightly hatched rows in a solid outline; their weekday labels in the same colour.
         for first, last in _runs(weekend):
+            corner, height = (-0.5, first - 0.5), last - first + 1
             ax.add_patch(
                 Rectangle(
-                    (-0.5, first - 0.5), 24, last - first + 1,
-                    fill=False, hatch="///", edgecolor="#d62728", linewidth=2.2, zorder=3,
+                    corner, 24, height, fill=False, hatch="//", edgecolor=(*WEEKEND_COLOUR, 0.45),
+                    linewidth=0, hatch_linewidth=0.8, zorder=3,
                 )
             )
+            ax.add_patch(Rectangle(corner, 24, height, fill=False, edgecolor=WEEKEND_COLOUR, linewidth=2.2, zorder=3))
+        for label in ax.get_yticklabels():
+            if WEEKDAYS.index(label.get_text()) in weekend:
+                label.set_color(WEEKEND_COLOUR)
+                label.set_fontweight("bold")
         # Overnight: a shaded band above the grid and an outline around the columns.
         for first, last in _runs(overnight):
             ax.add_patch(
                 Rectangle(
                     (first - 0.5, -0.5), last - first + 1, 7,
-                    fill=False, edgecolor="#1f77b4", linewidth=2.2, linestyle="--", zorder=4,
+                    fill=False, edgecolor=OVERNIGHT_COLOUR, linewidth=2.2, linestyle="--", zorder=4,
                 )
             )
             ax.add_patch(
                 Rectangle(
                     (first - 0.5, -1.05), last - first + 1, 0.45,
-                    facecolor="#1f77b4", alpha=0.85, edgecolor="none", clip_on=False, zorder=4,
+                    facecolor=OVERNIGHT_COLOUR, alpha=0.85, edgecolor="none", clip_on=False, zorder=4,
                 )
             )
             ax.text(
@@ -144,18 +151,20 @@ def plot_gap_heatmap(rows: list["GapRow"], view: str, path: Path, *, channel: st
         ax.set_ylim(6.5, -1.1)
 
         # Cells with time nobody covered: a dot in a colour that reads on the cell.
-        for day in range(7):
-            for hour in range(24):
-                if uncovered[day][hour] > 0:
-                    shade = cmap(matrix[day][hour] / vmax)
-                    light = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5
-                    ax.plot(hour, day, "o", markersize=4.5, color="black" if light else "white", zorder=6)
+        dots = [(hour, day) for day in range(7) for hour in range(24) if uncovered[day][hour] > 0]
+        if dots:
+            colours = []
+            for hour, day in dots:
+                shade = cmap(matrix[day][hour] / vmax)
+                light = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5
+                colours.append("black" if light else "white")
+            ax.scatter([x for x, _ in dots], [y for _, y in dots], s=20, c=colours, marker="o", linewidths=0, zorder=6)
 
         handles = []
         if weekend:
-            handles.append(Patch(facecolor="none", edgecolor="#d62728", hatch="///", linewidth=2, label="weekend"))
+            handles.append(Patch(facecolor="none", edgecolor=WEEKEND_COLOUR, hatch="//", linewidth=2, label="weekend"))
         if overnight:
-            handles.append(Patch(facecolor="none", edgecolor="#1f77b4", linestyle="--", linewidth=2, label="overnight"))
+            handles.append(Patch(facecolor="none", edgecolor=OVERNIGHT_COLOUR, linestyle="--", linewidth=2, label="overnight"))
         handles.append(
             Line2D([], [], marker="o", linestyle="none", color="grey", markersize=5, label="nobody on duty (uncovered)")
         )
