@@ -1,0 +1,104 @@
+"""Local wall-clock → UTC, across daylight-saving changes and midnight."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pendulum
+import pytest
+
+from coverage.time import (
+    Grid,
+    local_to_utc,
+    on_duty_spans,
+    parse_timestamp,
+    period_grid,
+    shift_instances,
+    to_local,
+    week_monday,
+)
+
+
+def utc(text: str) -> pendulum.DateTime:
+    return pendulum.parse(text)
+
+
+@pytest.mark.parametrize(
+    "day, zone, expected",
+    [
+        (date(2026, 10, 23), "Europe/Dublin", "2026-10-23T08:00:00Z"),  # Irish summer time, UTC+1
+        (date(2026, 10, 26), "Europe/Dublin", "2026-10-26T09:00:00Z"),  # after 25 Oct: UTC+0
+        (date(2026, 10, 30), "America/New_York", "2026-10-30T13:00:00Z"),  # EDT, UTC-4
+        (date(2026, 11, 2), "America/New_York", "2026-11-02T14:00:00Z"),  # after 1 Nov: EST, UTC-5
+        (date(2026, 12, 7), "Asia/Manila", "2026-12-07T01:00:00Z"),  # no DST, UTC+8
+        (date(2026, 12, 7), "Asia/Kolkata", "2026-12-07T03:30:00Z"),  # half-hour offset
+    ],
+)
+def test_nine_oclock_in_utc(day: date, zone: str, expected: str) -> None:
+    assert local_to_utc(day, "09:00", zone) == utc(expected)
+
+
+def test_start_time_skipped_by_spring_forward_uses_the_offset_before_the_jump() -> None:
+    # New York, 8 Mar 2026: clocks jump 02:00 EST -> 03:00 EDT; 02:30 EST is 07:30Z = 03:30 EDT.
+    start = local_to_utc(date(2026, 3, 8), "02:30", "America/New_York")
+    assert start == utc("2026-03-08T07:30:00Z")
+    assert to_local(start, "America/New_York").strftime("%H:%M") == "03:30"
+
+
+def test_start_time_repeated_by_fall_back_means_the_first_occurrence() -> None:
+    # New York, 1 Nov 2026: 01:30 happens at 05:30Z (EDT) and again at 06:30Z (EST).
+    assert local_to_utc(date(2026, 11, 1), "01:30", "America/New_York") == utc("2026-11-01T05:30:00Z")
+
+
+def test_night_shift_crossing_midnight_and_the_fall_back_night_lasts_one_hour_longer() -> None:
+    start = local_to_utc(date(2026, 10, 31), "22:00", "America/New_York")  # 02:00Z on 1 Nov (EDT)
+    end_local = to_local(start.add(hours=9), "America/New_York")
+    assert start == utc("2026-11-01T02:00:00Z")
+    # Nine real hours later the wall clock shows 06:00, not 07:00: the night had 25 hours.
+    assert end_local.strftime("%Y-%m-%d %H:%M") == "2026-11-01 06:00"
+
+
+def test_parse_timestamp_naive_values_are_local_to_the_given_zone() -> None:
+    assert parse_timestamp("2026-12-07 09:00", "Europe/Dublin") == utc("2026-12-07T09:00:00Z")
+    assert parse_timestamp("2026-12-07T09:00:00-05:00", "Europe/Dublin") == utc("2026-12-07T14:00:00Z")
+    with pytest.raises(ValueError, match="not an ISO 8601"):
+        parse_timestamp("next tuesday", "UTC")
+
+
+def test_week_monday() -> None:
+    assert week_monday(date(2026, 12, 13)) == date(2026, 12, 7)  # Sunday -> Monday before
+    assert week_monday(date(2026, 12, 7)) == date(2026, 12, 7)
+
+
+def test_grid_counts_only_whole_intervals() -> None:
+    grid = Grid(start=utc("2026-12-07T00:00:00Z"), minutes=60, count=24)
+    assert grid.covered(utc("2026-12-07T03:30:00Z"), utc("2026-12-07T06:00:00Z")) == range(4, 6)
+    assert grid.covered(utc("2026-12-06T22:00:00Z"), utc("2026-12-07T02:00:00Z")) == range(0, 2)
+    assert grid.index(utc("2026-12-07T05:00:00Z")) == 5
+    assert grid.index(utc("2026-12-07T05:30:00Z")) is None
+
+
+def test_break_sits_in_the_middle_on_a_quarter_hour() -> None:
+    start = utc("2026-12-07T14:00:00Z")
+    spans = on_duty_spans(start, start.add(hours=9), 60)
+    assert spans == [(start, start.add(hours=4)), (start.add(hours=5), start.add(hours=9))]
+    assert on_duty_spans(start, start.add(hours=8), 0) == [(start, start.add(hours=8))]
+
+
+def test_period_grid_has_23_or_25_hours_on_clock_change_days(make_config) -> None:
+    config = make_config()
+    text = config.source.read_text().replace("start: 2026-12-07\n  days: 7", "start: 2026-10-31\n  days: 2")
+    config.source.write_text(text)
+    from coverage.config import load_config
+
+    grid = period_grid(load_config(config.source).plan)
+    assert grid.start == utc("2026-10-31T04:00:00Z")
+    assert grid.count == 49  # 24 h on Saturday + 25 h on the fall-back Sunday
+
+
+def test_shift_instances_belong_to_the_period_their_start_falls_in(make_config) -> None:
+    config = make_config()
+    instances = shift_instances(config)
+    assert [s.day for s in instances] == [date(2026, 12, 7 + k) for k in range(7)]
+    assert instances[0].start_utc == utc("2026-12-07T14:00:00Z")
+    assert instances[0].paid_minutes == 480
