@@ -8,17 +8,22 @@ same scrutiny as ours (`covplan verify`).
 
 Each rule is one short function; `check_roster` runs them all and returns
 the violations sorted by agent and day, an empty list meaning "clean".
+A violation's `day` is the site-local date of the offending shift; for the
+weekly rules it is the Monday of the week (weeks run Monday to Sunday).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property, lru_cache
 from typing import Callable, Iterator
+
+import pendulum
 
 from coverage.config import Agent, Config, EffectiveRules
 from coverage.roster import Assignment, Roster
-from coverage.time import Grid, local_to_utc, period_grid, shift_instances, to_local, week_monday
+from coverage.time import local_to_utc, period_grid, shift_instances, to_local, week_monday
 
 TOLERANCE = 1e-6  # hours; paid hours are sums of fractions such as 7.5
 
@@ -46,7 +51,8 @@ class _Context:
     """What every check needs from the config, computed once per roster, not once per agent."""
 
     config: Config
-    grid: Grid
+    period_start: datetime  # UTC; a shift belongs to the period its start falls in
+    period_end: datetime
     period_days: dict[str, frozenset[date]]  # per site: dates a shift of the site starts in the period
     holidays: dict[str, frozenset[date]]  # per site
 
@@ -59,17 +65,25 @@ class _AgentShifts:
     rules: EffectiveRules
     timezone: str
     shifts: tuple[Assignment, ...]
+    leave: frozenset[date]
+    holidays: frozenset[date]  # the site's public holidays, empty for agents who work them
 
     @property
     def id(self) -> str:
         return self.agent.id
 
-    def days_off(self, context: _Context) -> set[date]:
-        """Dates the agent may not work: leave, and public holidays unless they work them."""
-        days = set(self.agent.leave_days())
-        if not self.agent.works_holidays:
-            days |= context.holidays[self.agent.site]
-        return days
+    @cached_property
+    def days_off(self) -> frozenset[date]:
+        """Dates the agent may not work, and which lower their weekly minimum."""
+        return self.leave | self.holidays
+
+    @cached_property
+    def weeks(self) -> dict[date, list[Assignment]]:
+        """Shifts grouped by the Monday of their site-local date (weeks run Monday to Sunday)."""
+        weeks: dict[date, list[Assignment]] = {}
+        for shift in sorted(self.shifts, key=lambda s: (s.day, s.start_utc)):
+            weeks.setdefault(week_monday(shift.day), []).append(shift)
+        return weeks
 
 
 ShiftCheck = Callable[[Assignment, _AgentShifts, _Context], Iterator[Violation]]
@@ -80,12 +94,11 @@ def check_roster(roster: Roster, config: Config) -> list[Violation]:
     """Every hard-rule violation in `roster`, sorted by agent then day; empty means clean."""
     context = _context(config)
     found: list[Violation] = []
-    known = {agent.id for agent in config.agents}
-    for assignment in roster.assignments:
-        if assignment.agent not in known:
-            found.append(_unknown_agent(assignment, config))
+    by_agent = _group_by_agent(roster)
+    for agent_id in sorted(set(by_agent) - {agent.id for agent in config.agents}):
+        found.extend(_unknown_agent(shift, config) for shift in by_agent[agent_id])
     for agent in config.agents:
-        view = _AgentShifts(agent, config.rules_for(agent), config.sites[agent.site].timezone, tuple(roster.for_agent(agent.id)))
+        view = _agent_shifts(agent, by_agent.get(agent.id, []), context)
         for shift in view.shifts:
             for shift_check in SHIFT_CHECKS:
                 found.extend(shift_check(shift, view, context))
@@ -96,13 +109,36 @@ def check_roster(roster: Roster, config: Config) -> list[Violation]:
     return sorted(found, key=lambda v: (v.agent, v.day or date.min, v.line or 0, v.rule, v.message))
 
 
+def _group_by_agent(roster: Roster) -> dict[str, list[Assignment]]:
+    """Each agent's shifts by start, in one pass: rosters of thousands of agents stay linear."""
+    by_agent: dict[str, list[Assignment]] = {}
+    for shift in sorted(roster.assignments, key=lambda a: a.start_utc):
+        by_agent.setdefault(shift.agent, []).append(shift)
+    return by_agent
+
+
+def _agent_shifts(agent: Agent, shifts: list[Assignment], context: _Context) -> _AgentShifts:
+    config = context.config
+    holidays = frozenset() if agent.works_holidays else context.holidays[agent.site]
+    return _AgentShifts(
+        agent=agent,
+        rules=config.rules_for(agent),
+        timezone=config.sites[agent.site].timezone,
+        shifts=tuple(shifts),
+        leave=frozenset(agent.leave_days()),
+        holidays=holidays,
+    )
+
+
 def _context(config: Config) -> _Context:
     period_days: dict[str, set[date]] = {site: set() for site in config.sites}
     for instance in shift_instances(config):
         period_days[instance.site].add(instance.day)
+    grid = period_grid(config.plan)
     return _Context(
         config=config,
-        grid=period_grid(config.plan),
+        period_start=grid.start,
+        period_end=grid.end,
         period_days={site: frozenset(days) for site, days in period_days.items()},
         holidays={site: frozenset(config.holidays_at(site)) for site in config.sites},
     )
@@ -138,7 +174,12 @@ def _paid_hours(shift: Assignment, config: Config) -> float:
     """Contract hours count paid time only: the template's length minus its unpaid break."""
     site = config.sites.get(shift.site)
     template = site.shifts.get(shift.shift) if site else None
-    return template.paid_minutes / 60 if template else shift.hours
+    return template.paid_minutes / 60 if template else _elapsed_hours(shift.start_utc, shift.end_utc)
+
+
+def _elapsed_hours(start: datetime, end: datetime) -> float:
+    """Real hours between two aware instants (plain timestamps: pendulum's Interval is slow in bulk)."""
+    return (end.timestamp() - start.timestamp()) / 3600
 
 
 def _unknown_agent(shift: Assignment, config: Config) -> Violation:
@@ -175,20 +216,21 @@ def _check_times(shift: Assignment, view: _AgentShifts, context: _Context) -> It
     template = site.shifts.get(shift.shift) if site else None
     if site is None or template is None:
         return
-    start = local_to_utc(shift.day, template.start, site.timezone)
+    start = _template_start(shift.day, template.start, site.timezone)
     problems = []
     if shift.start_utc != start:
         problems.append(f"starts {_local(shift.start_utc, site.timezone)}, but the template starts {_local(start, site.timezone)}")
-    if abs(shift.hours - template.minutes / 60) > TOLERANCE:
-        problems.append(f"lasts {_hours(shift.hours)} h, but the template lasts {_limit(template.hours)} h")
+    length = _elapsed_hours(shift.start_utc, shift.end_utc)
+    if abs(length - template.minutes / 60) > TOLERANCE:
+        problems.append(f"lasts {_hours(length)} h, but the template lasts {_limit(template.hours)} h")
     if problems:
         yield _violation("times", view.id, shift.day, f"{_describe(shift)} {' and '.join(problems)}", shift.line)
 
 
 def _check_period(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """Rule 3: a shift belongs to the period its start falls in; others belong to another roster."""
-    grid, plan = context.grid, context.config.plan
-    if not grid.start <= shift.start_utc < grid.end:
+    plan = context.config.plan
+    if not context.period_start <= shift.start_utc < context.period_end:
         last = plan.end - timedelta(days=1)
         yield _violation(
             "period", view.id, shift.day,
@@ -200,18 +242,24 @@ def _check_period(shift: Assignment, view: _AgentShifts, context: _Context) -> I
 
 def _check_leave(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """Rule 5: no shift on a leave day."""
-    if shift.day in view.agent.leave_days():
+    if shift.day in view.leave:
         yield _violation("leave", view.id, shift.day, f"{_describe(shift)} falls on a leave day", shift.line)
 
 
 def _check_holiday(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """Rule 5: no shift on the site's public holidays unless the agent works holidays."""
-    if not view.agent.works_holidays and shift.day in context.holidays[view.agent.site]:
+    if shift.day in view.holidays:
         yield _violation(
             "holiday", view.id, shift.day,
             f"{_describe(shift)} falls on a public holiday at site {view.agent.site} (the agent does not work holidays)",
             shift.line,
         )
+
+
+@lru_cache(maxsize=65536)
+def _template_start(day: date, clock: str, timezone: str) -> pendulum.DateTime:
+    """local_to_utc, remembered: thousands of agents share a few (date, template) starts."""
+    return local_to_utc(day, clock, timezone)
 
 
 SHIFT_CHECKS: tuple[ShiftCheck, ...] = (
@@ -255,7 +303,7 @@ def _check_min_rest(view: _AgentShifts, context: _Context) -> Iterator[Violation
     """
     minimum = view.rules.min_rest_hours
     for previous, shift in zip(view.shifts, view.shifts[1:]):
-        rest = (shift.start_utc - previous.end_utc).total_seconds() / 3600
+        rest = _elapsed_hours(previous.end_utc, shift.start_utc)
         if 0 <= rest < minimum - TOLERANCE:
             yield _violation(
                 "min_rest", view.id, shift.day,
@@ -296,18 +344,10 @@ def _first_shift_per_day(view: _AgentShifts) -> dict[date, Assignment]:
     return first
 
 
-def _weeks(view: _AgentShifts) -> dict[date, list[Assignment]]:
-    """Shifts grouped by the Monday of their site-local date (weeks run Monday to Sunday)."""
-    weeks: dict[date, list[Assignment]] = {}
-    for shift in sorted(view.shifts, key=lambda s: (s.day, s.start_utc)):
-        weeks.setdefault(week_monday(shift.day), []).append(shift)
-    return weeks
-
-
 def _check_days_per_week(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """Rule 8: at most max_days_per_week shift days in each Monday–Sunday week."""
     limit = view.rules.max_days_per_week
-    for monday, shifts in _weeks(view).items():
+    for monday, shifts in view.weeks.items():
         days = sorted({s.day for s in shifts})
         if len(days) > limit:
             tipping = next(s for s in shifts if s.day == days[limit])
@@ -321,7 +361,7 @@ def _check_days_per_week(view: _AgentShifts, context: _Context) -> Iterator[Viol
 def _check_max_hours(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """Rule 9: paid hours per week stay within the contract's maximum."""
     limit = view.rules.hours_per_week.max
-    for monday, shifts in _weeks(view).items():
+    for monday, shifts in view.weeks.items():
         total = 0.0
         tipping: Assignment | None = None
         for shift in shifts:
@@ -343,8 +383,8 @@ def _check_min_hours(view: _AgentShifts, context: _Context) -> Iterator[Violatio
     leave (or off for a holiday) owes a day's share of the minimum less.
     """
     for monday in _full_weeks(context.period_days[view.agent.site]):
-        required = _weekly_minimum(view, context, monday)
-        worked = sum(_paid_hours(s, context.config) for s in view.shifts if week_monday(s.day) == monday)
+        required = _weekly_minimum(view, monday)
+        worked = sum(_paid_hours(s, context.config) for s in view.weeks.get(monday, ()))
         if worked < required - TOLERANCE:
             yield _violation(
                 "min_hours_per_week", view.id, monday,
@@ -358,13 +398,12 @@ def _full_weeks(period_days: frozenset[date]) -> list[date]:
     return [m for m in mondays if all(m + timedelta(days=k) in period_days for k in range(7))]
 
 
-def _weekly_minimum(view: _AgentShifts, context: _Context, monday: date) -> float:
+def _weekly_minimum(view: _AgentShifts, monday: date) -> float:
     """The contract minimum less min/max_days_per_week for each leave or holiday day, floored at 0."""
     rules = view.rules
     if rules.max_days_per_week == 0:
         return 0.0
-    off = view.days_off(context)
-    missed = sum(1 for k in range(7) if monday + timedelta(days=k) in off)
+    missed = sum(1 for k in range(7) if monday + timedelta(days=k) in view.days_off)
     per_day = rules.hours_per_week.min / rules.max_days_per_week
     return max(rules.hours_per_week.min - missed * per_day, 0.0)
 
@@ -376,7 +415,7 @@ def _check_weekends(view: _AgentShifts, context: _Context) -> Iterator[Violation
         return
     weekend = context.config.weekend_days
     worked: list[date] = []
-    for monday, shifts in _weeks(view).items():
+    for monday, shifts in view.weeks.items():
         weekend_shifts = [s for s in shifts if s.day.isoweekday() in weekend]
         if not weekend_shifts:
             continue
