@@ -1,0 +1,178 @@
+"""The CP-SAT roster model on instances small enough to solve by hand.
+
+Every roster the solver returns is re-verified by the independent checker,
+and its objective is recomputed from the roster's coverage.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from conftest import TINY
+from coverage.check import check_roster
+from coverage.config import Config, load_config
+from coverage.demand import Requirements, requirements
+from coverage.gaps import coverage_of, summary
+from coverage.solve import (
+    WEIGHT_OVER_AGENT,
+    WEIGHT_SHORT_AGENT,
+    WEIGHT_UNCOVERED,
+    SolveOptions,
+    SolveResult,
+    solve,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+QUIET = SolveOptions(time_limit_seconds=20, seed=1, workers=2, progress=None)
+
+
+def hourly(start: str, hours: int, channel: str = "chat", volume: float = 1.0) -> list[tuple[str, str, float]]:
+    """Forecast rows: `volume` contacts in each of `hours` UTC hours from `start` (1 chat/h needs 1 agent)."""
+    origin = datetime.fromisoformat(start).replace(tzinfo=timezone.utc)
+    return [((origin + timedelta(hours=k)).isoformat(), channel, volume) for k in range(hours)]
+
+
+def nine_to_five_new_york(days: range) -> list[tuple[str, str, float]]:
+    """One agent needed 09:00-17:00 New York (14:00-22:00Z in December) on the given December days."""
+    rows: list[tuple[str, str, float]] = []
+    for day in days:
+        rows += hourly(f"2026-12-{day:02d}T14:00:00", 8)
+    return rows
+
+
+def objective_from_roster(config: Config, needs: Requirements, result: SolveResult) -> int:
+    """Recompute the objective from the roster alone, with the published weights."""
+    cov = coverage_of(result.roster, needs, config)
+    total = 0
+    for channel in cov.required:
+        for need, have in zip(cov.required[channel], cov.scheduled[channel]):
+            total += WEIGHT_SHORT_AGENT * max(need - have, 0) + WEIGHT_OVER_AGENT * max(have - need, 0)
+            total += WEIGHT_UNCOVERED * (need > 0 and have == 0)
+    return total
+
+
+def solved(config: Config, options: SolveOptions = QUIET) -> tuple[Requirements, SolveResult]:
+    needs = requirements(config)
+    result = solve(config, needs, options)
+    if result.roster is not None:
+        assert check_roster(result.roster, config) == []
+        assert objective_from_roster(config, needs, result) == result.objective
+    return needs, result
+
+
+def test_weights_put_somebody_there_first() -> None:
+    assert WEIGHT_UNCOVERED > WEIGHT_SHORT_AGENT > WEIGHT_OVER_AGENT > 0
+
+
+def test_one_agent_two_days_allowed_three_needed(make_config) -> None:
+    # Demand 09-17 on Mon-Wed, but the contract allows 2 days a week: one day stays uncovered.
+    config = make_config(TINY.replace("max_days_per_week: 5", "max_days_per_week: 2"), nine_to_five_new_york(range(7, 10)))
+    _, result = solved(config)
+    assert result.status == "OPTIMAL"
+    assert len(result.roster) == 2
+    assert result.objective == 8 * (WEIGHT_UNCOVERED + WEIGHT_SHORT_AGENT)  # 8 uncovered hours
+
+
+def test_weekly_minimum_forces_shifts_without_demand(make_config) -> None:
+    # No demand at all; min 16 h a week with 8 h shifts → exactly 2 shifts, 16 overstaffed agent-hours.
+    config = make_config(TINY.replace("{min: 0, max: 40}", "{min: 16, max: 40}"))
+    _, result = solved(config)
+    assert result.status == "OPTIMAL"
+    assert len(result.roster) == 2
+    assert result.objective == 16 * WEIGHT_OVER_AGENT
+
+
+def test_minimum_rest_is_elapsed_time(make_config) -> None:
+    # Templates late 18:00-02:00 and early 08:00-16:00 local: late then early is 6 h rest.
+    text = TINY.replace('day: {start: "09:00", hours: 8}', 'late: {start: "18:00", hours: 8}\n      early: {start: "08:00", hours: 8}')
+    text = text.replace("days: 7", "days: 2")
+    # Monday evening late (23:00-07:00Z) and Tuesday early (13:00-21:00Z) both needed.
+    forecast = hourly("2026-12-07T23:00:00", 8) + hourly("2026-12-08T13:00:00", 8)
+    _, result = solved(make_config(text, forecast))
+    assert result.status == "OPTIMAL"
+    assert len(result.roster) == 1  # 6 h < 11 h rest: only one of the two
+    assert result.objective == 8 * (WEIGHT_UNCOVERED + WEIGHT_SHORT_AGENT)
+
+
+def test_leave_and_public_holidays_block_days(make_config) -> None:
+    text = TINY.replace("    shifts:\n", "    holidays: US\n    shifts:\n").replace("days: 7", "days: 3")
+    text = text.replace("start: 2026-12-07", "start: 2026-12-24")  # Thu 24, Fri 25 (Christmas), Sat 26
+    text = text.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-24]}")
+    forecast = hourly("2026-12-24T14:00:00", 8) + hourly("2026-12-25T14:00:00", 8) + hourly("2026-12-26T14:00:00", 8)
+    _, result = solved(make_config(text, forecast))
+    assert [a.day for a in result.roster.assignments] == [date(2026, 12, 26)]
+
+
+def test_works_holidays_lifts_the_holiday_block(make_config) -> None:
+    text = TINY.replace("    shifts:\n", "    holidays: US\n    shifts:\n").replace("days: 7", "days: 1")
+    text = text.replace("start: 2026-12-07", "start: 2026-12-25").replace("skills: [chat]}", "skills: [chat], works_holidays: true}")
+    _, result = solved(make_config(text, hourly("2026-12-25T14:00:00", 8)))
+    assert [a.day for a in result.roster.assignments] == [date(2026, 12, 25)]
+    assert result.objective == 0
+
+
+def test_max_consecutive_days(make_config) -> None:
+    text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 2").replace("max_days_per_week: 5", "max_days_per_week: 7")
+    _, result = solved(make_config(text, nine_to_five_new_york(range(7, 14))))
+    days = sorted(a.day.day for a in result.roster.assignments)
+    assert len(days) == 5  # best pattern over 7 days with runs of at most 2: on,on,off,on,on,off,on
+    assert result.objective == 2 * 8 * (WEIGHT_UNCOVERED + WEIGHT_SHORT_AGENT)
+
+
+def test_max_weekends_zero_keeps_saturday_and_sunday_free(make_config) -> None:
+    text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  max_weekends_per_period: 0")
+    _, result = solved(make_config(text, nine_to_five_new_york(range(7, 14))))
+    assert sorted(a.day.isoweekday() for a in result.roster.assignments) == [1, 2, 3, 4, 5]
+
+
+def test_channel_is_one_of_the_agents_skills_and_follows_demand(make_config) -> None:
+    text = TINY.replace("channels:\n", "channels:\n  email: {kind: backlog, aht_seconds: 3600, respond_within_hours: 1}\n")
+    text = text.replace("skills: [chat]}", "skills: [chat, email]}").replace("days: 7", "days: 1")
+    _, result = solved(make_config(text, hourly("2026-12-07T14:00:00", 8, channel="email")))
+    assert [a.channel for a in result.roster.assignments] == ["email"]
+    assert result.objective == 0
+
+
+def test_contradictory_rules_have_no_roster_and_say_why(make_config) -> None:
+    config = make_config(TINY.replace("{min: 0, max: 40}", "{min: 48, max: 60}"))
+    result = solve(config, requirements(config), QUIET)
+    assert result.roster is None
+    assert result.status == "INFEASIBLE"
+    assert any("agent a1" in reason and "48" in reason for reason in result.reasons)
+
+
+def test_nine_to_five_team_leaves_the_hand_counted_gaps() -> None:
+    """8 agents Mon-Fri 09-17 New York, one agent needed every hour, 4 weeks.
+
+    Per week 168 - 40 = 128 h uncovered; weekends 48 h; overnight 22-06 is 8 h x 7 = 56 h.
+    """
+    config = load_config(ROOT / "configs" / "nine-to-five.yaml")
+    needs, result = solved(config)
+    assert result.status == "OPTIMAL"
+    assert len(result.roster) == 8 * 5 * 4
+    digest = summary(coverage_of(result.roster, needs, config), config, status=result.status,
+                     objective=result.objective, best_bound=result.best_bound, wall_seconds=result.wall_seconds)
+    assert digest["uncovered_hours"] == {"chat": 4 * 128}
+    assert digest["views"]["America/New_York"] == {"weekend_uncovered_hours": 4 * 48, "overnight_uncovered_hours": 4 * 56}
+    assert digest["coverage_ratio"] == round(40 / 168, 4)
+
+
+def test_dst_crossing_roster_is_clean_and_shifts_move_in_utc() -> None:
+    config = load_config(ROOT / "configs" / "dst-crossing.yaml")
+    _, result = solved(config, SolveOptions(time_limit_seconds=10, seed=1, workers=2, progress=None))
+    assert result.roster is not None
+    starts = {(a.site, a.shift, a.day): a.start_utc.strftime("%H:%M") for a in result.roster.assignments}
+    dublin_day = {day: hhmm for (site, shift, day), hhmm in starts.items() if site == "dublin" and shift == "day"}
+    assert all(hhmm == ("08:00" if day < date(2026, 10, 25) else "09:00") for day, hhmm in dublin_day.items())
+    ny_day = {day: hhmm for (site, shift, day), hhmm in starts.items() if site == "new_york" and shift == "day"}
+    assert all(hhmm == ("13:00" if day < date(2026, 11, 1) else "14:00") for day, hhmm in ny_day.items())
+
+
+@pytest.mark.slow
+def test_example_team_gets_a_clean_roster() -> None:
+    config = load_config(ROOT / "configs" / "example.yaml")
+    _, result = solved(config, SolveOptions(time_limit_seconds=30, seed=1, workers=2, progress=None))
+    assert result.roster is not None and len(result.roster) > 300
