@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Iterator
 
 import pendulum
@@ -28,8 +28,13 @@ if TYPE_CHECKING:
 UTC = pendulum.UTC
 
 
+@lru_cache(maxsize=65536)
 def local_to_utc(day: date, clock: str, timezone: str) -> pendulum.DateTime:
-    """The UTC instant of wall-clock `clock` ("HH:MM") on `day` in `timezone`."""
+    """The UTC instant of wall-clock `clock` ("HH:MM") on `day` in `timezone`.
+
+    Cached: rosters ask for the same few templates on the same few dates
+    thousands of times, and pendulum builds a zone object on every call.
+    """
     hour, minute = (int(part) for part in clock.split(":"))
     first = pendulum.datetime(day.year, day.month, day.day, hour, minute, tz=timezone, fold=0)
     second = pendulum.datetime(day.year, day.month, day.day, hour, minute, tz=timezone, fold=1)

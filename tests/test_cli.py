@@ -1,0 +1,117 @@
+"""The covplan command line end to end: exit codes, files written, nothing overwritten."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coverage.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+NINE = ROOT / "configs" / "nine-to-five.yaml"
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("nine") / "out"
+    assert main(["plan", str(NINE), "--out", str(out), "--time-limit", "20", "--workers", "2", "--quiet"]) == 0
+    return out
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_plan_writes_every_contract_file(planned: Path) -> None:
+    names = {p.name for p in planned.iterdir()}
+    assert {"roster.csv", "coverage.csv", "gaps.csv", "summary.json"} <= names
+    assert {f"gaps-{zone}.png" for zone in ("America_New_York", "Europe_London", "Asia_Manila")} <= names
+    roster = rows(planned / "roster.csv")
+    assert list(roster[0]) == ["agent", "site", "channel", "shift", "date", "start_local", "end_local", "start_utc", "end_utc"]
+    assert len(roster) == 160
+    first = roster[0]
+    assert first["date"] == "2027-01-04"
+    assert first["start_local"] == "2027-01-04T09:00:00-05:00" and first["start_utc"] == "2027-01-04T14:00:00+00:00"
+    coverage = rows(planned / "coverage.csv")
+    assert list(coverage[0]) == ["interval_start_utc", "channel", "required", "scheduled", "gap"]
+    assert len(coverage) == 28 * 24
+    assert sum(int(r["gap"]) for r in coverage) == 4 * 128
+    gaps = rows(planned / "gaps.csv")
+    assert list(gaps[0]) == ["view", "channel", "weekday", "hour", "required_agent_hours", "scheduled_agent_hours",
+                             "uncovered_hours", "understaffed_agent_hours", "weekend", "overnight"]
+    assert len(gaps) == 3 * 7 * 24
+    summary = json.loads((planned / "summary.json").read_text())
+    assert summary["status"] == "OPTIMAL" and summary["objective"] == summary["best_bound"]
+    assert summary["uncovered_hours"] == {"chat": 512}
+    assert summary["views"]["America/New_York"] == {"weekend_uncovered_hours": 192, "overnight_uncovered_hours": 224}
+
+
+def test_plan_refuses_to_overwrite_a_published_roster(planned: Path, capsys) -> None:
+    before = (planned / "roster.csv").read_bytes()
+    assert main(["plan", str(NINE), "--out", str(planned), "--quiet"]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert (planned / "roster.csv").read_bytes() == before
+
+
+def test_verify_accepts_the_planned_roster(planned: Path, capsys) -> None:
+    assert main(["verify", str(NINE), str(planned / "roster.csv")]) == 0
+    assert "every hard rule holds" in capsys.readouterr().out
+
+
+def test_verify_reports_a_hand_made_roster_breaking_rules(tmp_path: Path, capsys) -> None:
+    roster = tmp_path / "rota.csv"
+    roster.write_text("agent,shift,date\navery,day,2027-01-09\navery,day,2027-01-04\navery,day,2027-01-04\n")
+    assert main(["verify", str(NINE), str(roster)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert any(line.startswith(f"{roster}:2: agent avery:") and "weekend" in line for line in out)
+    assert any(line.startswith(f"{roster}:4:") for line in out)  # second shift on the same day
+    assert any("avery" in line and "40" in line for line in out)  # weekly minimum not met
+
+
+def test_gaps_on_a_hand_made_roster(tmp_path: Path, capsys) -> None:
+    roster = tmp_path / "rota.csv"
+    roster.write_text("agent,shift,date\n" + "".join(f"avery,day,2027-01-{d:02d}\n" for d in range(4, 9)))
+    assert main(["gaps", str(NINE), str(roster), "--out", str(tmp_path / "out")]) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["status"] == "GIVEN"
+    assert summary["uncovered_hours"] == {"chat": 28 * 24 - 5 * 8}
+
+
+def test_demand_writes_requirements(tmp_path: Path) -> None:
+    assert main(["demand", str(NINE), "--out", str(tmp_path)]) == 0
+    table = rows(tmp_path / "requirements.csv")
+    assert list(table[0]) == ["interval_start_utc", "channel", "volume", "required"]
+    assert {r["required"] for r in table} == {"1"}
+
+
+def test_plan_exits_1_and_says_why_when_rules_contradict(tmp_path: Path, capsys) -> None:
+    shutil.copy(ROOT / "configs" / "nine-to-five-forecast.csv", tmp_path)
+    text = NINE.read_text().replace("{min: 40, max: 40}", "{min: 48, max: 48}")
+    (tmp_path / "team.yaml").write_text(text)
+    assert main(["plan", str(tmp_path / "team.yaml"), "--out", str(tmp_path / "out"), "--quiet", "--time-limit", "10"]) == 1
+    err = capsys.readouterr().err
+    assert "no roster: INFEASIBLE" in err and "agent avery" in err
+    assert not (tmp_path / "out" / "roster.csv").exists()
+
+
+def test_bad_roster_file_is_bad_input(tmp_path: Path, capsys) -> None:
+    roster = tmp_path / "rota.csv"
+    roster.write_text("agent,shift,date\nzed,day,2027-01-04\navery,night,2027-01-04\navery,day,04/01/2027\n")
+    assert main(["verify", str(NINE), str(roster)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(": ")[0] for line in err] == [f"{roster}:2", f"{roster}:3", f"{roster}:4"]
+
+
+def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("plan: [1, 2\n")
+    done = subprocess.run([sys.executable, "-m", "coverage", "check", str(bad)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and f"{bad}:" in done.stderr
