@@ -14,12 +14,10 @@ weekly rules it is the Monday of the week (weeks run Monday to Sunday).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import cached_property, lru_cache
-from typing import Callable, Iterator
-
-import pendulum
+from functools import cached_property
 
 from coverage.config import Agent, Config, EffectiveRules
 from coverage.roster import Assignment, Roster
@@ -216,7 +214,7 @@ def _check_times(shift: Assignment, view: _AgentShifts, context: _Context) -> It
     template = site.shifts.get(shift.shift) if site else None
     if site is None or template is None:
         return
-    start = _template_start(shift.day, template.start, site.timezone)
+    start = local_to_utc(shift.day, template.start, site.timezone)
     problems = []
     if shift.start_utc != start:
         problems.append(f"starts {_local(shift.start_utc, site.timezone)}, but the template starts {_local(start, site.timezone)}")
@@ -254,12 +252,6 @@ def _check_holiday(shift: Assignment, view: _AgentShifts, context: _Context) -> 
             f"{_describe(shift)} falls on a public holiday at site {view.agent.site} (the agent does not work holidays)",
             shift.line,
         )
-
-
-@lru_cache(maxsize=65536)
-def _template_start(day: date, clock: str, timezone: str) -> pendulum.DateTime:
-    """local_to_utc, remembered: thousands of agents share a few (date, template) starts."""
-    return local_to_utc(day, clock, timezone)
 
 
 SHIFT_CHECKS: tuple[ShiftCheck, ...] = (

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from coverage.config import load_config
 from coverage.errors import CoverageError, InputError, OutputExistsError

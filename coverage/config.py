@@ -35,7 +35,7 @@ def _check_timezone(name: str) -> str:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValueError(f"unknown time zone {name!r} (expected an IANA name such as Europe/Dublin)")
+        raise ValueError(f"unknown time zone {name!r} (expected an IANA name such as Europe/Dublin)") from None
     return name
 
 
@@ -116,7 +116,7 @@ class ShiftTemplate(Strict):
     _clock = field_validator("start")(_check_clock)
 
     @model_validator(mode="after")
-    def _break_fits(self) -> "ShiftTemplate":
+    def _break_fits(self) -> ShiftTemplate:
         if self.unpaid_break_minutes >= self.hours * 60:
             raise ValueError("unpaid_break_minutes must be shorter than the shift (expected fewer minutes than hours × 60)")
         return self
@@ -151,7 +151,7 @@ class HoursRange(Strict):
     max: float = Field(gt=0, le=24 * 7)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "HoursRange":
+    def _ordered(self) -> HoursRange:
         if self.min > self.max:
             raise ValueError(f"min ({self.min}) is above max ({self.max}) (expected min <= max)")
         return self
@@ -183,7 +183,7 @@ class LeaveRange(Strict):
     end: date = Field(alias="to")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "LeaveRange":
+    def _ordered(self) -> LeaveRange:
         if self.end < self.start:
             raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start}) (expected from <= to)")
         return self

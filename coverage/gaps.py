@@ -32,9 +32,10 @@ overnight are judged the same way, in the view's local time:
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from coverage.config import WEEKDAYS, Config
 from coverage.outputs import write_csv_atomic, write_json_atomic
@@ -95,7 +96,7 @@ class Coverage:
         return [max(r - s, 0) for r, s in zip(self.required_of(channel), self.scheduled_of(channel))]
 
 
-def coverage_of(roster: Roster, requirements: "Requirements", config: Config) -> Coverage:
+def coverage_of(roster: Roster, requirements: Requirements, config: Config) -> Coverage:
     """Count, per interval and channel, the agents on duty for the whole interval."""
     grid = requirements.grid
     channels = list(requirements.required)
@@ -332,23 +333,32 @@ def write_summary(payload: dict[str, Any], path: Path) -> Path:
 
 
 def worst_cells(rows: Iterable[GapRow], count: int = 5) -> list[tuple[str, str, int, float, float]]:
-    """The `count` (view, weekday, hour) cells with the most understaffed agent-hours, over all channels.
+    """The `count` weekday-hour cells of the first view with the most understaffed agent-hours.
 
-    Returns (view, weekday, hour, understaffed_agent_hours, uncovered_hours) tuples,
-    cells with no understaffing left out.
+    Only the first view is ranked: the same UTC hour seen from every view
+    would otherwise fill the list with one hour several times. Ties go to
+    weekend, then overnight cells, which managers ask about first.
+    Returns (view, weekday, hour, understaffed_agent_hours, uncovered_hours)
+    tuples; cells with no understaffing are left out.
     """
-    totals: dict[tuple[str, str, int], list[float]] = {}
-    order: dict[str, int] = {}
+    rows = list(rows)
+    if not rows:
+        return []
+    view = rows[0].view
+    totals: dict[tuple[str, int], list[float]] = {}
+    flags: dict[tuple[str, int], tuple[bool, bool]] = {}
     for row in rows:
-        order.setdefault(row.view, len(order))
-        cell = totals.setdefault((row.view, row.weekday, row.hour), [0.0, 0.0])
+        if row.view != view:
+            continue
+        cell = totals.setdefault((row.weekday, row.hour), [0.0, 0.0])
         cell[0] += row.understaffed_agent_hours
         cell[1] += row.uncovered_hours
+        flags[(row.weekday, row.hour)] = (row.weekend, row.overnight)
     ranked = sorted(
         (key for key, value in totals.items() if value[0] > 0),
-        key=lambda key: (-totals[key][0], order[key[0]], WEEKDAYS.index(key[1]), key[2]),
+        key=lambda key: (-totals[key][0], not flags[key][0], not flags[key][1], WEEKDAYS.index(key[0]), key[1]),
     )
-    return [(view, day, hour, totals[(view, day, hour)][0], totals[(view, day, hour)][1]) for view, day, hour in ranked[:count]]
+    return [(view, day, hour, totals[(day, hour)][0], totals[(day, hour)][1]) for day, hour in ranked[:count]]
 
 
 def _hours(value: float) -> str:
@@ -386,7 +396,7 @@ def terminal_summary(payload: dict[str, Any], rows: list[GapRow]) -> str:
             lines.append(f"  ... and {len(views) - len(shown)} more views (see summary.json)")
     worst = worst_cells(rows)
     if worst:
-        lines.append("worst hours (understaffed agent-hours, all channels):")
+        lines.append(f"worst hours in {worst[0][0]} (understaffed agent-hours, all channels):")
         width = max(len(view) for view, *_ in worst)
         for view, day, hour, short_hours, uncovered_hours in worst:
             lines.append(

@@ -7,16 +7,17 @@ leaves half a PNG behind. A PNG path gets an SVG sibling (same name, .svg).
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
 
 from coverage.config import WEEKDAYS  # noqa: E402
 from coverage.outputs import write_bytes_atomic  # noqa: E402
@@ -31,7 +32,7 @@ OVERNIGHT_COLOUR = "#1f77b4"
 _RC = {"svg.hashsalt": "coverage", "svg.fonttype": "path"}
 
 
-def _matrix(rows: Iterable["GapRow"], view: str, channel: str | None, field: str) -> list[list[float]]:
+def _matrix(rows: Iterable[GapRow], view: str, channel: str | None, field: str) -> list[list[float]]:
     matrix = [[0.0] * 24 for _ in WEEKDAYS]
     for row in rows:
         if row.view == view and (channel is None or row.channel == channel):
@@ -39,7 +40,7 @@ def _matrix(rows: Iterable["GapRow"], view: str, channel: str | None, field: str
     return matrix
 
 
-def heatmap_matrix(rows: Iterable["GapRow"], view: str, channel: str | None = None) -> list[list[float]]:
+def heatmap_matrix(rows: Iterable[GapRow], view: str, channel: str | None = None) -> list[list[float]]:
     """The numbers the gap heatmap draws: understaffed agent-hours, 7 weekdays (Mon..Sun) × 24 local hours.
 
     Summed over channels unless `channel` names one.
@@ -47,12 +48,12 @@ def heatmap_matrix(rows: Iterable["GapRow"], view: str, channel: str | None = No
     return _matrix(rows, view, channel, "understaffed_agent_hours")
 
 
-def uncovered_matrix(rows: Iterable["GapRow"], view: str, channel: str | None = None) -> list[list[float]]:
+def uncovered_matrix(rows: Iterable[GapRow], view: str, channel: str | None = None) -> list[list[float]]:
     """Uncovered hours per weekday × local hour (the cells the heatmap marks with a dot)."""
     return _matrix(rows, view, channel, "uncovered_hours")
 
 
-def _flags(rows: list["GapRow"], view: str) -> tuple[set[int], set[int]]:
+def _flags(rows: list[GapRow], view: str) -> tuple[set[int], set[int]]:
     """Weekend weekday indices and overnight hours, as the gap rows of `view` flag them."""
     weekend = {WEEKDAYS.index(r.weekday) for r in rows if r.view == view and r.weekend}
     overnight = {r.hour for r in rows if r.view == view and r.overnight}
@@ -85,7 +86,7 @@ def _save(fig, path: Path) -> Path:
     return path
 
 
-def plot_gap_heatmap(rows: list["GapRow"], view: str, path: Path, *, channel: str | None = None) -> Path:
+def plot_gap_heatmap(rows: list[GapRow], view: str, path: Path, *, channel: str | None = None) -> Path:
     """Heatmap of understaffed agent-hours by local weekday × hour in one view zone.
 
     Weekend rows are hatched and labelled, overnight hours shaded on a band above
@@ -190,7 +191,7 @@ def heatmap_file_name(zone: str) -> str:
     return f"gaps-{zone.replace('/', '_')}.png"
 
 
-def plot_heatmaps(rows: list["GapRow"], config: "Config", out_dir: Path) -> list[Path]:
+def plot_heatmaps(rows: list[GapRow], config: Config, out_dir: Path) -> list[Path]:
     """One gap heatmap per view zone (all channels) in `out_dir`; returns the PNG paths (each has an .svg beside it)."""
     rows = list(rows)
     out = Path(out_dir)

@@ -12,9 +12,10 @@ import math
 import sys
 import time as wallclock
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable, TextIO
+from typing import TextIO
 
 from ortools.sat.python import cp_model
 
@@ -109,7 +110,7 @@ class RosterModel:
 
     # ------------------------------------------------------------------ variables
 
-    def build(self) -> "RosterModel":
+    def build(self) -> RosterModel:
         for agent in self.config.agents:
             self._add_agent(agent)
         self._add_coverage_objective()
@@ -170,11 +171,11 @@ class RosterModel:
         days_by_week: dict[date, list] = defaultdict(list)
         for d, expr in day_work.items():
             days_by_week[week_monday(d)].append(expr)
-        for monday, terms in days_by_week.items():
+        for terms in days_by_week.values():
             if len(terms) > rules.max_days_per_week:
                 self.model.add(sum(terms) <= rules.max_days_per_week)
         max_minutes = math.floor(rules.hours_per_week.max * 60 + 1e-9)
-        for monday, terms in minutes_by_week.items():
+        for terms in minutes_by_week.values():
             self.model.add(sum(terms) <= max_minutes)
         for monday in _full_weeks(self._site_days[agent.site]):
             need = weekly_minimum_minutes(self.config, agent, rules, monday)

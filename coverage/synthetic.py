@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from coverage.outputs import write_csv_atomic
@@ -50,7 +50,7 @@ def forecast_rows(
 ) -> list[tuple[str, str, float]]:
     """(start UTC ISO, channel, volume) rows; `peaks` gives each channel's busiest-interval volume."""
     rng = random.Random(seed)
-    origin = datetime(start.year, start.month, start.day, tzinfo=timezone.utc) - timedelta(days=1)
+    origin = datetime(start.year, start.month, start.day, tzinfo=UTC) - timedelta(days=1)
     rows = []
     steps = (days + 2) * 24 * 60 // interval_minutes
     top = max(hourly_shape(h / 4, 0, regions) for h in range(96))

@@ -15,10 +15,11 @@ These are the rules RFC 5545 (iCalendar) uses, so calendar exports agree.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import pendulum
 
@@ -118,7 +119,7 @@ class Grid:
         return range(max(int(first), 0), min(int(last), self.count))
 
 
-def period_grid(plan: "Plan") -> Grid:
+def period_grid(plan: Plan) -> Grid:
     """The rota period, counted in the plan's calendar zone, on a UTC grid."""
     start = midnight_utc(plan.start, plan.timezone)
     end = midnight_utc(plan.end, plan.timezone)
@@ -142,7 +143,7 @@ class ShiftInstance:
         return self.paid_minutes / 60
 
 
-def shift_instances(config: "Config") -> list[ShiftInstance]:
+def shift_instances(config: Config) -> list[ShiftInstance]:
     """Every template occurrence that *starts* inside the rota period.
 
     A shift belongs to the period its start falls in, so consecutive periods
@@ -170,12 +171,12 @@ def shift_instances(config: "Config") -> list[ShiftInstance]:
     return found
 
 
-def _candidate_days(plan: "Plan") -> Iterator[date]:
+def _candidate_days(plan: Plan) -> Iterator[date]:
     for offset in range(-1, plan.days + 1):
         yield plan.start + timedelta(days=offset)
 
 
-def site_days(config: "Config", site: str) -> list[date]:
+def site_days(config: Config, site: str) -> list[date]:
     """Site-local dates on which at least one of the site's shifts can start in the period."""
     return sorted({s.day for s in shift_instances(config) if s.site == site})
 

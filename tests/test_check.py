@@ -8,10 +8,10 @@ down what a hand-made roster is judged against.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from string import Template
-from typing import Callable
 
 import pendulum
 import pytest

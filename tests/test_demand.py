@@ -13,11 +13,12 @@ from __future__ import annotations
 import csv
 import math
 import time
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable
 
 import pytest
+from conftest import TINY  # pytest's default (prepend) import mode puts tests/ on sys.path
 
 from coverage.config import BacklogChannel, Config, RealtimeChannel, ServiceLevel
 from coverage.demand import (
@@ -34,7 +35,6 @@ from coverage.demand import (
     write_requirements,
 )
 from coverage.errors import InputError
-from conftest import TINY  # pytest's default (prepend) import mode puts tests/ on sys.path
 
 # --------------------------------------------------------------------------- independent references
 

@@ -12,9 +12,8 @@ import csv
 import json
 import math
 from datetime import date, timedelta
-from pathlib import Path
 
-import pytest
+from conftest import TINY
 
 from coverage.config import Config
 from coverage.demand import Requirements
@@ -36,7 +35,6 @@ from coverage.gaps import (
 )
 from coverage.roster import Assignment, Roster, read_roster
 from coverage.time import local_to_utc, period_grid
-from conftest import TINY
 
 MONDAY = date(2026, 12, 7)
 NY = "America/New_York"
@@ -402,7 +400,7 @@ def test_terminal_summary(make_config):
     assert "0.2381" in text
     assert "chat 128.00" in text
     assert any(LONDON in line and "48.00" in line and "56.00" in line for line in lines)
-    worst = [line for line in lines[lines.index(next(l for l in lines if l.startswith("worst"))) + 1:]]
+    worst = [line for line in lines[lines.index(next(text for text in lines if text.startswith("worst"))) + 1:]]
     assert len(worst) == 5
 
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import matplotlib.pyplot as plt
 import pytest
-
 from conftest import TINY  # pytest's default (prepend) import mode puts tests/ on sys.path
+
 from coverage.config import WEEKDAYS, Config
 from coverage.demand import Requirements
 from coverage.gaps import GapRow, coverage_of, gap_rows

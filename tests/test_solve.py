@@ -6,12 +6,12 @@ and its objective is recomputed from the roster's coverage.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from conftest import TINY
+
 from coverage.check import check_roster
 from coverage.config import Config, load_config
 from coverage.demand import Requirements, requirements
@@ -31,7 +31,7 @@ QUIET = SolveOptions(time_limit_seconds=20, seed=1, workers=2, progress=None)
 
 def hourly(start: str, hours: int, channel: str = "chat", volume: float = 1.0) -> list[tuple[str, str, float]]:
     """Forecast rows: `volume` contacts in each of `hours` UTC hours from `start` (1 chat/h needs 1 agent)."""
-    origin = datetime.fromisoformat(start).replace(tzinfo=timezone.utc)
+    origin = datetime.fromisoformat(start).replace(tzinfo=UTC)
     return [((origin + timedelta(hours=k)).isoformat(), channel, volume) for k in range(hours)]
 
 
