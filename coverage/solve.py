@@ -59,6 +59,7 @@ class SolveResult:
     best_bound: float | None
     wall_seconds: float
     reasons: list[str] = field(default_factory=list)
+    first_solution_seconds: float | None = None
 
     @property
     def found(self) -> bool:
@@ -277,22 +278,42 @@ def weekly_minimum_minutes(config: Config, agent: Agent, rules: EffectiveRules, 
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    """Prints each improving roster's objective and the proven bound while the search runs."""
+    """Prints the objective, the proven bound and the gap while the search runs.
+
+    Called both for each improving roster and for each better bound; early on
+    that is many times a second, so one line every couple of seconds is shown.
+    """
+
+    EVERY_SECONDS = 2.0
 
     def __init__(self, stream: TextIO | None, started: float):
         super().__init__()
         self.stream = stream
         self.started = started
         self.first_solution_seconds: float | None = None
+        self._objective: float | None = None
+        self._bound: float | None = None
+        self._last_print = -math.inf
 
     def on_solution_callback(self) -> None:
-        elapsed = wallclock.perf_counter() - self.started
         if self.first_solution_seconds is None:
-            self.first_solution_seconds = elapsed
-        if self.stream is not None:
-            objective, bound = self.objective_value, self.best_objective_bound
-            gap = 100 * (objective - bound) / max(abs(objective), 1)
-            print(f"  {elapsed:7.1f}s  objective {objective:>12,.0f}  bound {bound:>12,.0f}  gap {gap:5.1f}%", file=self.stream, flush=True)
+            self.first_solution_seconds = wallclock.perf_counter() - self.started
+        self._objective = self.objective_value
+        self._bound = self.best_objective_bound
+        self._report()
+
+    def on_bound(self, bound: float) -> None:
+        self._bound = bound
+        self._report()
+
+    def _report(self) -> None:
+        elapsed = wallclock.perf_counter() - self.started
+        if self.stream is None or self._objective is None or elapsed - self._last_print < self.EVERY_SECONDS:
+            return
+        self._last_print = elapsed
+        objective, bound = self._objective, self._bound if self._bound is not None else -math.inf
+        gap = 100 * (objective - bound) / max(abs(objective), 1)
+        print(f"  {elapsed:7.1f}s  objective {objective:>12,.0f}  bound {bound:>12,.0f}  gap {gap:5.1f}%", file=self.stream, flush=True)
 
 
 def solve(config: Config, requirements: Requirements, options: SolveOptions | None = None) -> SolveResult:
@@ -309,12 +330,16 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
     if options.workers:
         solver.parameters.num_workers = options.workers
     progress = _Progress(options.progress, started)
+    solver.best_bound_callback = progress.on_bound
     code = solver.solve(roster_model.model, progress)
     status = STATUS_NAMES.get(code, str(code))
     wall = wallclock.perf_counter() - started
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         roster = roster_model.roster_from(solver.boolean_value)
-        return SolveResult(status, roster, solver.objective_value, solver.best_objective_bound, wall)
+        return SolveResult(
+            status, roster, solver.objective_value, solver.best_objective_bound, wall,
+            first_solution_seconds=progress.first_solution_seconds,
+        )
     if code == cp_model.UNKNOWN:
         reasons = [f"no roster found within the time limit of {options.time_limit_seconds:g} s (try a longer --time-limit)"] + reasons
     return SolveResult(status, None, None, None, wall, reasons)

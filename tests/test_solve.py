@@ -176,3 +176,14 @@ def test_example_team_gets_a_clean_roster() -> None:
     config = load_config(ROOT / "configs" / "example.yaml")
     _, result = solved(config, SolveOptions(time_limit_seconds=30, seed=1, workers=2, progress=None))
     assert result.roster is not None and len(result.roster) > 300
+
+
+def test_progress_lines_show_objective_bound_and_gap(make_config) -> None:
+    import io
+
+    stream = io.StringIO()
+    config = make_config(TINY, nine_to_five_new_york(range(7, 12)))
+    result = solve(config, requirements(config), SolveOptions(time_limit_seconds=10, seed=1, workers=2, progress=stream))
+    assert result.objective == 0 and result.first_solution_seconds is not None
+    first = stream.getvalue().splitlines()[0]
+    assert "objective" in first and "bound" in first and "gap" in first
