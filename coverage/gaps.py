@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from coverage.config import WEEKDAYS, Config
 from coverage.outputs import write_csv_atomic, write_json_atomic
 from coverage.roster import Roster
-from coverage.time import Grid, on_duty_spans, to_local
+from coverage.time import Grid, duty_slots, to_local
 
 if TYPE_CHECKING:
     from coverage.demand import Requirements
@@ -106,9 +106,8 @@ def coverage_of(roster: Roster, requirements: Requirements, config: Config) -> C
     for a in roster.assignments:
         template = config.sites[a.site].shifts[a.shift]
         counts = scheduled[a.channel]
-        for span_start, span_end in on_duty_spans(a.start_utc, a.end_utc, template.unpaid_break_minutes):
-            for slot in grid.covered(span_start, span_end):
-                counts[slot] += 1
+        for slot in duty_slots(grid, a.start_utc, a.end_utc, template.unpaid_break_minutes):
+            counts[slot] += 1
     required = {channel: list(requirements.required.get(channel) or [0] * grid.count) for channel in channels}
     for channel, values in required.items():
         if len(values) != grid.count:

@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from coverage.config import Agent, Config, EffectiveRules
 from coverage.demand import Requirements
 from coverage.roster import Assignment, Roster
-from coverage.time import Grid, ShiftInstance, on_duty_spans, shift_instances, week_monday
+from coverage.time import Grid, ShiftInstance, duty_slots, shift_instances, week_monday
 
 # Objective weights per interval. An interval nobody covers costs the
 # "uncovered" weight on top of the per-agent shortfall, so the solver spreads
@@ -205,10 +205,7 @@ class RosterModel:
 
     def slots_of(self, s: ShiftInstance) -> list[int]:
         template = self.config.sites[s.site].shifts[s.shift]
-        slots: list[int] = []
-        for start, end in on_duty_spans(s.start_utc, s.end_utc, template.unpaid_break_minutes):
-            slots.extend(self.grid.covered(start, end))
-        return slots
+        return duty_slots(self.grid, s.start_utc, s.end_utc, template.unpaid_break_minutes)
 
     def _add_coverage_objective(self) -> None:
         on_duty: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)

@@ -187,12 +187,24 @@ def on_duty_spans(
     """The parts of a shift an agent is actually available, with the break taken out.
 
     Until break placement becomes a decision of the model, the unpaid break
-    sits in the middle of the shift, starting on a 15-minute step from the
-    shift start (a 9 h shift with a 60 min break: break from +4:00 to +5:00).
+    sits in the middle of the shift, its start rounded down to a multiple of
+    its own length when that divides an hour (15, 20, 30 or 60 minutes) and
+    of 15 minutes otherwise, so that a 30-minute break lines up with a
+    30-minute grid. A 9 h shift with a 60 min break: break from +4:00 to +5:00;
+    8 h with 30 min: +3:30 to +4:00.
     """
     if unpaid_break_minutes <= 0:
         return [(start, end)]
     total = int((end - start).total_seconds() // 60)
-    offset = (total - unpaid_break_minutes) // 2 // 15 * 15
+    step = unpaid_break_minutes if 60 % unpaid_break_minutes == 0 else 15
+    offset = (total - unpaid_break_minutes) // 2 // step * step
     break_start = start.add(minutes=offset)
     return [(start, break_start), (break_start.add(minutes=unpaid_break_minutes), end)]
+
+
+def duty_slots(grid: Grid, start: pendulum.DateTime, end: pendulum.DateTime, unpaid_break_minutes: int) -> list[int]:
+    """Grid slots in which an agent on this shift counts as covering: whole slots, break excluded."""
+    slots: list[int] = []
+    for span_start, span_end in on_duty_spans(start, end, unpaid_break_minutes):
+        slots.extend(grid.covered(span_start, span_end))
+    return slots

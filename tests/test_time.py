@@ -102,3 +102,16 @@ def test_shift_instances_belong_to_the_period_their_start_falls_in(make_config) 
     assert [s.day for s in instances] == [date(2026, 12, 7 + k) for k in range(7)]
     assert instances[0].start_utc == utc("2026-12-07T14:00:00Z")
     assert instances[0].paid_minutes == 480
+
+
+def test_duty_slots_skip_the_break_and_partial_slots() -> None:
+    from coverage.time import duty_slots
+
+    grid = Grid(start=utc("2026-12-07T00:00:00Z"), minutes=60, count=24)
+    # 14:00-23:00Z with a 60 min break from 18:00: on duty 14-18 and 19-23.
+    assert duty_slots(grid, utc("2026-12-07T14:00:00Z"), utc("2026-12-07T23:00:00Z"), 60) == [14, 15, 16, 17, 19, 20, 21, 22]
+    half = Grid(start=utc("2026-12-07T00:00:00Z"), minutes=30, count=48)
+    # 8 h with a 30 min break: break at +3:30, exactly one 30-minute slot lost.
+    assert duty_slots(half, utc("2026-12-07T00:00:00Z"), utc("2026-12-07T08:00:00Z"), 30) == [0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15]
+    # A 45 min break starts on a 15-minute step: (480 - 45) / 2 = 217 -> +3:30, on duty again at 04:15.
+    assert duty_slots(half, utc("2026-12-07T00:00:00Z"), utc("2026-12-07T08:00:00Z"), 45) == [0, 1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15]
