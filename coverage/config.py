@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -162,8 +163,13 @@ class RuleOverrides(Strict):
 
     min_rest_hours: float | None = Field(default=None, ge=0, le=48)
     max_consecutive_days: int | None = Field(default=None, ge=1)
+    min_consecutive_days_off: int | None = Field(default=None, ge=1, le=7)
     max_weekends_per_period: int | None = Field(default=None, ge=0)
+    max_nights_per_week: int | None = Field(default=None, ge=0, le=7)
+    max_nights_per_period: int | None = Field(default=None, ge=0)
+    forbidden_successions: list[tuple[str, str]] | None = None
     hours_per_week: HoursRange | None = None
+    hours_per_period: HoursRange | None = None
     max_days_per_week: int | None = Field(default=None, ge=0, le=7)
 
 
@@ -173,9 +179,73 @@ class Contract(RuleOverrides):
 
 
 class Rules(Strict):
+    """Defaults for every agent; a contract, then an agent, may override each one."""
+
     min_rest_hours: float = Field(default=11, ge=0, le=48)
     max_consecutive_days: int = Field(default=6, ge=1)
+    min_consecutive_days_off: int = Field(default=1, ge=1, le=7)
     max_weekends_per_period: int | None = Field(default=None, ge=0)
+    max_nights_per_week: int | None = Field(default=None, ge=0, le=7)
+    max_nights_per_period: int | None = Field(default=None, ge=0)
+    forbidden_successions: list[tuple[str, str]] = Field(default_factory=list)
+    hours_per_period: HoursRange | None = None
+
+
+_Date = date
+
+
+class NightShift(Strict):
+    """What counts as a night shift: at least `min_hours` inside [start, end), site-local."""
+
+    start: str = "22:00"
+    end: str = "06:00"
+    min_hours: float = Field(default=3, gt=0, le=24)
+
+    _clock = field_validator("start", "end")(_check_clock)
+
+
+class Request(Strict):
+    """A wish with a weight: `on` a shift (or `any`), or `off` a shift (or `any`).
+
+    Scoped by `date` or `day` (weekday names) it is a per-day request, missed
+    on each scoped day the agent is not on (or is on) that shift; unscoped,
+    `on: early` means "when I work, early please" and `off: late` means
+    "as few lates as possible".
+    """
+
+    on: str | None = None
+    off: str | None = None
+    date: _Date | None = None  # alias: the field name shadows the type inside the class
+    day: list[Weekday] | None = None
+    weight: float = Field(default=1, gt=0)
+
+    @field_validator("day", mode="before")
+    @classmethod
+    def _one_day_is_a_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _exactly_one_kind(self) -> Request:
+        if (self.on is None) == (self.off is None):
+            raise ValueError("give exactly one of 'on' or 'off' (expected e.g. {on: early, weight: 2} or {off: any, day: Fri})")
+        if self.date is not None and self.day is not None:
+            raise ValueError("give 'date' or 'day', not both (expected one scope)")
+        return self
+
+    @property
+    def shift(self) -> str:
+        return self.on if self.on is not None else self.off  # type: ignore[return-value]
+
+    @property
+    def scoped(self) -> bool:
+        return self.date is not None or self.day is not None
+
+    def applies_to(self, day: date) -> bool:
+        if self.date is not None:
+            return day == self.date
+        if self.day is not None:
+            return WEEKDAYS[day.weekday()] in self.day
+        return True
 
 
 class LeaveRange(Strict):
@@ -198,6 +268,16 @@ class Agent(RuleOverrides):
     shifts: list[str] | None = None
     leave: list[date | LeaveRange] = Field(default_factory=list)
     works_holidays: bool = False
+    days_off: list[Weekday] = Field(default_factory=list, description="fixed weekly days off")
+    employment_start: date | None = None
+    employment_end: date | None = None
+    requests: list[Request] = Field(default_factory=list)
+
+    def employed_on(self, day: date) -> bool:
+        """Agents who join or leave inside the period work only while employed."""
+        if self.employment_start is not None and day < self.employment_start:
+            return False
+        return self.employment_end is None or day <= self.employment_end
 
     def leave_days(self) -> set[date]:
         days: set[date] = set()
@@ -217,8 +297,13 @@ class EffectiveRules(BaseModel):
 
     min_rest_hours: float
     max_consecutive_days: int
+    min_consecutive_days_off: int
     max_weekends_per_period: int | None
+    max_nights_per_week: int | None
+    max_nights_per_period: int | None
+    forbidden_successions: list[tuple[str, str]]
     hours_per_week: HoursRange
+    hours_per_period: HoursRange | None
     max_days_per_week: int
 
 
@@ -233,6 +318,7 @@ SECTIONS: dict[str, Any] = {
     "sites": Annotated[dict[Name, Site], Field(min_length=1)],
     "contracts": Annotated[dict[Name, Contract], Field(min_length=1)],
     "rules": Rules,
+    "night_shift": NightShift,
     "agents": Annotated[list[Agent], Field(min_length=1)],
 }
 REQUIRED_SECTIONS = ("plan", "channels", "forecast", "sites", "contracts", "agents")
@@ -251,6 +337,7 @@ class Config(Strict):
     sites: dict[str, Site]
     contracts: dict[str, Contract]
     rules: Rules = Rules()
+    night_shift: NightShift = NightShift()
     agents: list[Agent]
     source: Path = Path("config.yaml")
 
@@ -463,29 +550,55 @@ def _reference_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | No
     def report(path: tuple[Any, ...], what: str) -> None:
         problems.append(Problem(file, line_of(node, path), _dotted(path), what))
 
+    seen: dict[str, int] = {}
+    for index, agent in enumerate(parsed.get("agents") or []):
+        if agent.id in seen:
+            report(("agents", index, "id"), f"duplicate agent id {agent.id!r} (also agents[{seen[agent.id]}]; expected unique ids)")
+        seen.setdefault(agent.id, index)
+        _agent_references(agent, ("agents", index), parsed, report)
+    all_shifts = {name for site in (parsed.get("sites") or {}).values() for name in site.shifts}
+    if parsed.get("sites") is not None:
+        for section, owner in [("rules", parsed.get("rules"))] + [
+            (("contracts", name), contract) for name, contract in (parsed.get("contracts") or {}).items()
+        ]:
+            prefix = section if isinstance(section, tuple) else (section,)
+            _succession_references(owner, prefix, all_shifts, report)
+        for index, agent in enumerate(parsed.get("agents") or []):
+            _succession_references(agent, ("agents", index), all_shifts, report)
+    return problems
+
+
+def _agent_references(agent: Agent, where: tuple[Any, ...], parsed: dict[str, Any], report: Callable[..., None]) -> None:
     sites: dict[str, Site] | None = parsed.get("sites")
     contracts: dict[str, Contract] | None = parsed.get("contracts")
     channels: dict[str, Any] | None = parsed.get("channels")
-    seen: dict[str, int] = {}
-    for index, agent in enumerate(parsed.get("agents") or []):
-        where = ("agents", index)
-        if agent.id in seen:
-            report(where + ("id",), f"duplicate agent id {agent.id!r} (also agents[{seen[agent.id]}]; expected unique ids)")
-        seen.setdefault(agent.id, index)
-        if sites is not None and agent.site not in sites:
-            report(where + ("site",), f"unknown site {agent.site!r} (expected one of: {', '.join(sites)})")
-        if contracts is not None and agent.contract not in contracts:
-            report(where + ("contract",), f"unknown contract {agent.contract!r} (expected one of: {', '.join(contracts)})")
-        if channels is not None:
-            for k, skill in enumerate(agent.skills):
-                if skill not in channels:
-                    report(where + ("skills", k), f"unknown channel {skill!r} (expected one of: {', '.join(channels)})")
-        if sites is not None and agent.site in sites and agent.shifts is not None:
-            templates = sites[agent.site].shifts
-            for k, shift in enumerate(agent.shifts):
-                if shift not in templates:
-                    report(where + ("shifts", k), f"site {agent.site} has no shift {shift!r} (expected one of: {', '.join(templates)})")
-    return problems
+    if sites is not None and agent.site not in sites:
+        report(where + ("site",), f"unknown site {agent.site!r} (expected one of: {', '.join(sites)})")
+    if contracts is not None and agent.contract not in contracts:
+        report(where + ("contract",), f"unknown contract {agent.contract!r} (expected one of: {', '.join(contracts)})")
+    if channels is not None:
+        for k, skill in enumerate(agent.skills):
+            if skill not in channels:
+                report(where + ("skills", k), f"unknown channel {skill!r} (expected one of: {', '.join(channels)})")
+    if sites is None or agent.site not in sites:
+        return
+    templates = sites[agent.site].shifts
+    for k, shift in enumerate(agent.shifts or []):
+        if shift not in templates:
+            report(where + ("shifts", k), f"site {agent.site} has no shift {shift!r} (expected one of: {', '.join(templates)})")
+    for k, request in enumerate(agent.requests):
+        if request.shift != "any" and request.shift not in templates:
+            key = "on" if request.on is not None else "off"
+            report(where + ("requests", k, key), f"site {agent.site} has no shift {request.shift!r} (expected 'any' or one of: {', '.join(templates)})")
+    if agent.employment_start and agent.employment_end and agent.employment_end < agent.employment_start:
+        report(where + ("employment_end",), f"{agent.employment_end} is before employment_start {agent.employment_start} (expected start <= end)")
+
+
+def _succession_references(owner: Any, where: tuple[Any, ...], all_shifts: set[str], report: Callable[..., None]) -> None:
+    for k, pair in enumerate(getattr(owner, "forbidden_successions", None) or []):
+        for m, name in enumerate(pair):
+            if name not in all_shifts:
+                report(where + ("forbidden_successions", k, m), f"no site has a shift {name!r} (expected one of: {', '.join(sorted(all_shifts))})")
 
 
 def _file_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
