@@ -91,6 +91,10 @@ class RealtimeChannel(Strict):
     aht_seconds: float = Field(gt=0)
     concurrency: int = Field(default=1, ge=1, le=20)
     service_level: ServiceLevel
+    # Optional extra targets and the Erlang A switch (see coverage/demand.py and the README).
+    asa_seconds: float | None = Field(default=None, gt=0, description="average speed of answer must not exceed this")
+    max_occupancy: float | None = Field(default=None, gt=0, le=1, description="busy share of agent time, e.g. 0.85")
+    patience_seconds: float | None = Field(default=None, gt=0, description="average patience: Erlang A instead of Erlang C")
 
 
 class BacklogChannel(Strict):
@@ -102,11 +106,80 @@ class BacklogChannel(Strict):
 Channel = Annotated[RealtimeChannel | BacklogChannel, Field(discriminator="kind")]
 
 
+class Multiplier(Strict):
+    """A dated event that scales the profile forecast: Black Friday ×3, a Q4 peak ×1.2."""
+
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    factor: float = Field(gt=0, le=100)
+    channels: list[str] | None = Field(default=None, description="default: every channel")
+    name: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Multiplier:
+        if self.end < self.start:
+            raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start}) (expected from <= to)")
+        return self
+
+
 class Forecast(Strict):
-    file: str
+    """Where the volumes come from: a CSV of volumes (`file`) or a weekly `profile` × `weekly_volume`."""
+
+    file: str | None = None
     timezone: TimeZone = "UTC"
+    profile: str | None = Field(default=None, description="CSV channel,weekday,hour,share: 168 hourly shares per channel")
+    weekly_volume: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    growth_per_week: float = Field(default=0.0, gt=-1, le=1)
+    growth_from: date | None = Field(default=None, description="date growth is counted from; default plan.start")
+    multipliers: list[Multiplier] = Field(default_factory=list)
 
     _tz = field_validator("timezone")(_check_timezone)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Forecast:
+        if (self.file is None) == (self.profile is None):
+            raise ValueError("give exactly one of 'file' (a CSV of volumes) or 'profile' (weekly shares × weekly_volume)")
+        if self.profile is not None and not self.weekly_volume:
+            raise ValueError("'profile' needs 'weekly_volume' (contacts per week per channel, e.g. {chat: 5000})")
+        if self.file is not None and (self.weekly_volume or self.multipliers or self.growth_per_week or self.growth_from):
+            raise ValueError("weekly_volume, growth_per_week, growth_from and multipliers shape a 'profile' forecast (expected a profile, or none of them with 'file')")
+        return self
+
+
+class ShrinkageRule(Strict):
+    """Share of paid time not available for contacts: one number, or a default with weekday exceptions."""
+
+    default: float = Field(default=0.0, ge=0, lt=1)
+    weekday: dict[Weekday, Annotated[float, Field(ge=0, lt=1)]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _number(cls, data: Any) -> Any:
+        """`shrinkage: 0.3` means {default: 0.3}; checked here so the error names the key itself."""
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            if not 0 <= data < 1:
+                raise ValueError(f"shrinkage must be >= 0 and less than 1 (got {data}; expected a share such as 0.3)")
+            return {"default": data}
+        return data
+
+    def at(self, weekday: int) -> float:
+        """Shrinkage on weekday `weekday` (0 = Mon .. 6 = Sun)."""
+        return self.weekday.get(WEEKDAYS[weekday], self.default)  # type: ignore[call-overload]
+
+
+class Shrinkage(ShrinkageRule):
+    """Top-level shrinkage; `sites` gives a site its own rule (its weekday is the site's local weekday)."""
+
+    sites: dict[str, ShrinkageRule] = Field(default_factory=dict)
+
+    def rule_for(self, site: str | None) -> ShrinkageRule:
+        return self.sites.get(site, self) if site is not None else self
+
+    @property
+    def is_constant(self) -> bool:
+        """One number everywhere: requirements need no weighting over sites and weekdays."""
+        rules = [self, *self.sites.values()]
+        return all(not r.weekday and r.default == self.default for r in rules)
 
 
 class ShiftTemplate(Strict):
@@ -312,7 +385,7 @@ SECTIONS: dict[str, Any] = {
     "views": list[TimeZone],
     "overnight": Window,
     "weekend": list[Weekday],
-    "shrinkage": Annotated[float, Field(ge=0, lt=1)],
+    "shrinkage": Shrinkage,
     "channels": Annotated[dict[Name, Channel], Field(min_length=1)],
     "forecast": Forecast,
     "sites": Annotated[dict[Name, Site], Field(min_length=1)],
@@ -331,7 +404,7 @@ class Config(Strict):
     views: list[TimeZone] = Field(default_factory=list)
     overnight: Window = Window(start="22:00", end="06:00")
     weekend: list[Weekday] = Field(default_factory=lambda: ["Sat", "Sun"])
-    shrinkage: float = Field(default=0.0, ge=0, lt=1)
+    shrinkage: Shrinkage = Shrinkage()
     channels: dict[str, Channel]
     forecast: Forecast
     sites: dict[str, Site]
@@ -353,7 +426,8 @@ class Config(Strict):
 
     @property
     def forecast_path(self) -> Path:
-        return (self.source.parent / self.forecast.file).resolve()
+        """The forecast's source file: the volumes CSV, or the weekly profile CSV."""
+        return (self.source.parent / (self.forecast.file or self.forecast.profile or "")).resolve()
 
     def agent(self, agent_id: str) -> Agent:
         for agent in self.agents:
@@ -536,6 +610,7 @@ def load_config(path: str | Path) -> Config:
             problems.extend(_pydantic_problems(exc, (key,), file, node))
 
     problems.extend(_reference_problems(parsed, file, node))
+    problems.extend(_forecast_references(parsed, file, node))
     if not problems:
         problems.extend(_file_problems(parsed, file, node))
     if problems:
@@ -603,8 +678,35 @@ def _succession_references(owner: Any, where: tuple[Any, ...], all_shifts: set[s
 
 def _file_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
     forecast: Forecast = parsed["forecast"]
-    target = file.parent / forecast.file
+    key, name = ("file", forecast.file) if forecast.file is not None else ("profile", forecast.profile)
+    target = file.parent / str(name)
     if not target.is_file():
-        path = ("forecast", "file")
-        return [Problem(file, line_of(node, path), _dotted(path), f"file {forecast.file!r} not found (expected a path relative to {file.name})")]
+        path = ("forecast", key)
+        return [Problem(file, line_of(node, path), _dotted(path), f"file {name!r} not found (expected a path relative to {file.name})")]
     return []
+
+
+def _forecast_references(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    """Channels named by the profile forecast and by per-site shrinkage must exist."""
+    problems: list[Problem] = []
+    channels: dict[str, Any] | None = parsed.get("channels")
+    forecast: Forecast | None = parsed.get("forecast")
+    if channels is not None and forecast is not None:
+        expected = f"expected one of: {', '.join(channels)}"
+        for name in forecast.weekly_volume:
+            if name not in channels:
+                path = ("forecast", "weekly_volume", name)
+                problems.append(Problem(file, line_of(node, path), _dotted(path), f"unknown channel {name!r} ({expected})"))
+        for k, multiplier in enumerate(forecast.multipliers):
+            for m, name in enumerate(multiplier.channels or []):
+                if name not in channels:
+                    path = ("forecast", "multipliers", k, "channels", m)
+                    problems.append(Problem(file, line_of(node, path), _dotted(path), f"unknown channel {name!r} ({expected})"))
+    shrinkage: Shrinkage | None = parsed.get("shrinkage")
+    sites: dict[str, Any] | None = parsed.get("sites")
+    if shrinkage is not None and sites is not None:
+        for name in shrinkage.sites:
+            if name not in sites:
+                path = ("shrinkage", "sites", name)
+                problems.append(Problem(file, line_of(node, path), _dotted(path), f"unknown site {name!r} (expected one of: {', '.join(sites)})"))
+    return problems
