@@ -208,3 +208,24 @@ def duty_slots(grid: Grid, start: pendulum.DateTime, end: pendulum.DateTime, unp
     for span_start, span_end in on_duty_spans(start, end, unpaid_break_minutes):
         slots.extend(grid.covered(span_start, span_end))
     return slots
+
+
+def hours_in_local_window(start: datetime, end: datetime, timezone: str, window_start: str, window_end: str) -> float:
+    """Hours of [start, end) that fall inside a daily local window such as 22:00-06:00.
+
+    The window is laid on each local date the shift touches (and the day
+    before, for windows that wrap midnight) and converted with local_to_utc,
+    so a night that is 25 hours long in the autumn counts correctly.
+    """
+    first = to_local(start, timezone).date() - timedelta(days=1)
+    last = to_local(end, timezone).date()
+    wraps = window_end <= window_start
+    total = 0.0
+    day = first
+    while day <= last:
+        lo = local_to_utc(day, window_start, timezone)
+        hi = local_to_utc(day + timedelta(days=1) if wraps else day, window_end, timezone)
+        overlap = (min(end, hi) - max(start, lo)).total_seconds()
+        total += max(overlap, 0.0) / 3600
+        day += timedelta(days=1)
+    return total

@@ -17,13 +17,16 @@ from coverage.config import Config, load_config
 from coverage.demand import Requirements, requirements
 from coverage.gaps import coverage_of, summary
 from coverage.solve import (
+    WEIGHT_FAIRNESS,
     WEIGHT_OVER_AGENT,
+    WEIGHT_REQUEST,
     WEIGHT_SHORT_AGENT,
     WEIGHT_UNCOVERED,
     SolveOptions,
     SolveResult,
     solve,
 )
+from coverage.time import hours_in_local_window, shift_instances, week_monday
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIET = SolveOptions(time_limit_seconds=20, seed=1, workers=2, progress=None)
@@ -44,13 +47,50 @@ def nine_to_five_new_york(days: range) -> list[tuple[str, str, float]]:
 
 
 def objective_from_roster(config: Config, needs: Requirements, result: SolveResult) -> int:
-    """Recompute the objective from the roster alone, with the published weights."""
+    """Recompute the objective from the roster alone, with the published weights and definitions."""
     cov = coverage_of(result.roster, needs, config)
     total = 0
     for channel in cov.required:
         for need, have in zip(cov.required[channel], cov.scheduled[channel]):
             total += WEIGHT_SHORT_AGENT * max(need - have, 0) + WEIGHT_OVER_AGENT * max(have - need, 0)
             total += WEIGHT_UNCOVERED * (need > 0 and have == 0)
+    return total + _requests_cost(config, result.roster) + _fairness_cost(config, result.roster)
+
+
+def _requests_cost(config: Config, roster) -> int:
+    total = 0
+    for agent in config.agents:
+        mine = {a.day: a.shift for a in roster.assignments if a.agent == agent.id}
+        days = sorted({s.day for s in shift_instances(config) if s.site == agent.site})
+        for request in agent.requests:
+            weight = max(1, round(request.weight * WEIGHT_REQUEST))
+            looked_at = [day for day in days if request.applies_to(day)] if request.scoped else list(mine)
+            hits = [day in mine and request.shift in ("any", mine[day]) for day in looked_at]
+            total += weight * sum(1 for hit in hits if hit != (request.on is not None))
+    return total
+
+
+def _fairness_cost(config: Config, roster) -> int:
+    zone = {name: site.timezone for name, site in config.sites.items()}
+    night = config.night_shift
+    night_templates = {
+        (s.site, s.shift) for s in shift_instances(config)
+        if hours_in_local_window(s.start_utc, s.end_utc, zone[s.site], night.start, night.end) >= night.min_hours
+    }
+    weekend_names = set(config.weekend)
+    total = 0
+    for site in config.sites:
+        members = [a for a in config.agents if a.site == site]
+        mine = {a.id: [x for x in roster.assignments if x.agent == a.id] for a in members}
+        nights = [sum(1 for x in mine[a.id] if (site, x.shift) in night_templates and
+                      hours_in_local_window(x.start_utc, x.end_utc, zone[site], night.start, night.end) >= night.min_hours)
+                  for a in members if any((site, t) in night_templates for t in config.allowed_shifts(a))]
+        weekends = [len({week_monday(x.day) for x in mine[a.id] if x.day.strftime("%a") in weekend_names})
+                    for a in members
+                    if config.rules_for(a).max_weekends_per_period != 0 and not weekend_names <= set(a.days_off)]
+        for counts in (nights, weekends):
+            if len(counts) >= 2:
+                total += WEIGHT_FAIRNESS * (max(counts) - min(counts))
     return total
 
 

@@ -1,0 +1,33 @@
+"""Solve: the CP-SAT roster model — the only package that imports OR-Tools.
+
+Decision: for each agent and each shift occurrence they may work, whether
+they work it and on which of their channels. `scope` decides what each agent
+may work (no solver), `model` owns the variables, `rules` the hard rules,
+`objective` the soft terms, `search` runs CP-SAT and `explain` names the
+rules that conflict when no roster exists.
+"""
+
+from coverage.solve.model import RosterModel
+from coverage.solve.objective import (
+    WEIGHT_CHANGE,
+    WEIGHT_FAIRNESS,
+    WEIGHT_OVER_AGENT,
+    WEIGHT_REQUEST,
+    WEIGHT_SHORT_AGENT,
+    WEIGHT_UNCOVERED,
+)
+from coverage.solve.search import SolveOptions, SolveResult, configure_search, solve
+
+__all__ = [
+    "WEIGHT_CHANGE",
+    "WEIGHT_FAIRNESS",
+    "WEIGHT_OVER_AGENT",
+    "WEIGHT_REQUEST",
+    "WEIGHT_SHORT_AGENT",
+    "WEIGHT_UNCOVERED",
+    "RosterModel",
+    "SolveOptions",
+    "SolveResult",
+    "configure_search",
+    "solve",
+]

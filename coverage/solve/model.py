@@ -1,0 +1,152 @@
+"""The CP-SAT model: one boolean per (agent, shift occurrence, channel).
+
+Hard rules live in `rules.py`, objective terms in `objective.py`; this file
+owns the variables and the bookkeeping both need. In *explain* mode every
+hard rule of every agent is switched on by its own assumption literal, so an
+infeasible plan can be traced back to a few rules named in plain words.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from coverage.config import Config
+from coverage.demand import Requirements
+from coverage.roster import Assignment, Roster
+from coverage.solve.scope import AgentScope, agent_scopes
+from coverage.time import Grid, ShiftInstance, shift_instances, week_monday
+
+LinearExpr = cp_model.LinearExprT
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way an agent can spend one shift occurrence: the occurrence and a channel."""
+
+    agent: str
+    instance: ShiftInstance
+    channel: str
+
+
+@dataclass
+class AgentVars:
+    """An agent's decision variables, viewed per occurrence, per day and per week."""
+
+    scope: AgentScope
+    by_instance: dict[ShiftInstance, list[cp_model.IntVar]] = field(default_factory=dict)
+
+    def work(self, s: ShiftInstance) -> LinearExpr:
+        """1 when the agent works occurrence `s` (on any channel)."""
+        return sum(self.by_instance.get(s, []))
+
+    @property
+    def worked(self) -> list[ShiftInstance]:
+        return list(self.by_instance)
+
+    def day(self, d: date) -> LinearExpr:
+        """1 when the agent works any shift starting on site-local date `d`."""
+        return sum(v for s, vars_ in self.by_instance.items() if s.day == d for v in vars_)
+
+    def days(self) -> dict[date, LinearExpr]:
+        found: dict[date, list[cp_model.IntVar]] = defaultdict(list)
+        for s, vars_ in self.by_instance.items():
+            found[s.day].extend(vars_)
+        return {d: sum(vars_) for d, vars_ in found.items()}
+
+    def weeks(self) -> dict[date, list[ShiftInstance]]:
+        found: dict[date, list[ShiftInstance]] = defaultdict(list)
+        for s in self.by_instance:
+            found[week_monday(s.day)].append(s)
+        return found
+
+
+class RosterModel:
+    """Builds the CP-SAT model from plain data and reads the roster back."""
+
+    def __init__(self, config: Config, requirements: Requirements, *, explain: bool = False):
+        self.config = config
+        self.requirements = requirements
+        self.grid: Grid = requirements.grid
+        self.explain = explain
+        self.model = cp_model.CpModel()
+        self.instances = shift_instances(config)
+        self.scopes = agent_scopes(config, self.instances)
+        self.choices: dict[Option, cp_model.IntVar] = {}
+        self.agents: dict[str, AgentVars] = {}
+        self.guards: dict[str, cp_model.IntVar] = {}
+        self.weekend_flags: dict[str, dict[date, LinearExpr]] = {}
+        self.terms: list[tuple[int, LinearExpr]] = []
+
+    def build(self, *, objective: bool = True) -> RosterModel:
+        from coverage.solve.objective import add_objective
+        from coverage.solve.rules import add_hard_rules
+
+        for scope in self.scopes:
+            self.agents[scope.id] = self._add_agent_vars(scope)
+        for agent_vars in self.agents.values():
+            add_hard_rules(self, agent_vars)
+        if objective:
+            add_objective(self)
+        return self
+
+    # ------------------------------------------------------------------ variables
+
+    def _add_agent_vars(self, scope: AgentScope) -> AgentVars:
+        agent_vars = AgentVars(scope)
+        occurrences = scope.available + (list(scope.blocked) if self.explain else [])
+        for s in sorted(occurrences, key=lambda s: (s.start_utc, s.shift)):
+            for channel in scope.agent.skills:
+                var = self.model.new_bool_var(f"x[{scope.id},{s.day},{s.shift},{channel}]")
+                self.choices[Option(scope.id, s, channel)] = var
+                agent_vars.by_instance.setdefault(s, []).append(var)
+        for s, reason in scope.blocked.items():
+            if s in agent_vars.by_instance:
+                self.require(agent_vars.work(s) == 0, reason)
+        return agent_vars
+
+    # ------------------------------------------------------------------ rules
+
+    def require(self, constraint: cp_model.BoundedLinearExpression | bool, label: str) -> None:
+        """Add a hard rule; in explain mode it only holds while its label's assumption does."""
+        if isinstance(constraint, bool):
+            if not constraint and not self.explain:
+                self.model.add_bool_or([])  # a rule that can never hold: infeasible
+            if not constraint and self.explain:
+                self.model.add_bool_or([self.guard(label).Not()])
+            return
+        added = self.model.add(constraint)
+        if self.explain:
+            added.only_enforce_if(self.guard(label))
+
+    def guard(self, label: str) -> cp_model.IntVar:
+        if label not in self.guards:
+            self.guards[label] = self.model.new_bool_var(f"rule[{len(self.guards)}]")
+        return self.guards[label]
+
+    def minimize(self, weight: int, term: LinearExpr) -> None:
+        if weight:
+            self.terms.append((weight, term))
+
+    # ------------------------------------------------------------------ read back
+
+    def roster_from(self, value: Callable[[cp_model.IntVar], int]) -> Roster:
+        assignments = [
+            Assignment(
+                agent=o.agent,
+                site=o.instance.site,
+                channel=o.channel,
+                shift=o.instance.shift,
+                day=o.instance.day,
+                start_utc=o.instance.start_utc,
+                end_utc=o.instance.end_utc,
+            )
+            for o, var in self.choices.items()
+            if value(var)
+        ]
+        assignments.sort(key=lambda a: (a.start_utc, a.agent))
+        return Roster(tuple(assignments))

@@ -1,0 +1,144 @@
+"""The objective: understaffing first, then wishes, then fairness, then overstaffing.
+
+Weights are per interval (coverage) or per shift (wishes, changes). An
+interval nobody covers costs the "uncovered" weight on top of the per-agent
+shortfall, so the solver puts *somebody* in every needed hour before it
+doubles up anywhere.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from coverage.config import WEEKDAYS, Agent, Config
+from coverage.roster import Roster
+from coverage.solve.model import AgentVars, LinearExpr, RosterModel
+from coverage.time import ShiftInstance, duty_slots
+
+WEIGHT_UNCOVERED = 400  # an interval that needs someone and has nobody
+WEIGHT_SHORT_AGENT = 100  # each agent missing in an interval
+WEIGHT_REQUEST = 10  # per unit of a request's weight, each time it is missed
+WEIGHT_FAIRNESS = 20  # per night or weekend of spread (max - min) between agents of a site
+WEIGHT_CHANGE = 1000  # per shift added or removed against a --keep roster
+WEIGHT_OVER_AGENT = 1  # each agent beyond the requirement in an interval
+
+
+def add_objective(rm: RosterModel, keep: Roster | None = None) -> None:
+    _coverage_terms(rm)
+    for av in rm.agents.values():
+        _request_terms(rm, av)
+    _fairness_terms(rm)
+    if keep is not None:
+        _stability_terms(rm, keep)
+    rm.model.minimize(sum(weight * term for weight, term in rm.terms))
+
+
+def _coverage_terms(rm: RosterModel) -> None:
+    on_duty: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    slots: dict[ShiftInstance, list[int]] = {}
+    for option, var in rm.choices.items():
+        s = option.instance
+        if s not in slots:
+            template = rm.config.sites[s.site].shifts[s.shift]
+            slots[s] = duty_slots(rm.grid, s.start_utc, s.end_utc, template.unpaid_break_minutes)
+        for slot in slots[s]:
+            on_duty[(option.channel, slot)].append(var)
+    for channel, required in rm.requirements.required.items():
+        for slot, need in enumerate(required):
+            _slot_terms(rm, channel, slot, need, on_duty.get((channel, slot), []))
+
+
+def _slot_terms(rm: RosterModel, channel: str, slot: int, need: int, vars_: list[cp_model.IntVar]) -> None:
+    scheduled = sum(vars_)
+    if need <= 0:
+        rm.minimize(WEIGHT_OVER_AGENT, scheduled)
+        return
+    short = rm.model.new_int_var(0, need, f"short[{channel},{slot}]")
+    rm.model.add(short >= need - scheduled)
+    rm.minimize(WEIGHT_SHORT_AGENT, short)
+    uncovered = rm.model.new_bool_var(f"uncovered[{channel},{slot}]")
+    rm.model.add(uncovered + scheduled >= 1)
+    rm.minimize(WEIGHT_UNCOVERED, uncovered)
+    if len(vars_) > need:
+        over = rm.model.new_int_var(0, len(vars_) - need, f"over[{channel},{slot}]")
+        rm.model.add(over >= scheduled - need)
+        rm.minimize(WEIGHT_OVER_AGENT, over)
+
+
+def request_weight(weight: float) -> int:
+    """Integer objective weight of a request (CP-SAT needs integers)."""
+    return max(1, round(weight * WEIGHT_REQUEST))
+
+
+def _request_terms(rm: RosterModel, av: AgentVars) -> None:
+    """Each missed request costs its weight; see config.Request for the meanings."""
+    days = av.days()
+    for request in av.scope.agent.requests:
+        weight = request_weight(request.weight)
+        matching = [s for s in av.worked if request.shift in ("any", s.shift)]
+        if not request.scoped:
+            others = [s for s in av.worked if s not in matching]
+            missed = sum(av.work(s) for s in (others if request.on is not None else matching))
+            rm.minimize(weight, missed)
+            continue
+        for d in av.scope.site_days:
+            if not request.applies_to(d):
+                continue
+            on_day = days.get(d, 0) if request.shift == "any" else sum(av.work(s) for s in matching if s.day == d)
+            rm.minimize(weight, (1 - on_day) if request.on is not None else on_day)
+
+
+def _fairness_terms(rm: RosterModel) -> None:
+    """Spread nights and weekends evenly across the agents of each site.
+
+    Nights are shared among the site's agents allowed a night template,
+    weekends among those allowed to work weekends (max_weekends_per_period
+    not 0 and not every weekend day a fixed day off). Membership comes from
+    the config alone, so anyone can recompute the term from a roster.
+    """
+    by_site: dict[str, list[AgentVars]] = defaultdict(list)
+    for av in rm.agents.values():
+        by_site[av.scope.agent.site].append(av)
+    night_templates = {(s.site, s.shift) for scope in rm.scopes for s in scope.nights}
+    for site, members in by_site.items():
+        nights = {
+            av.scope.id: sum(av.work(s) for s in av.worked if s in av.scope.nights)
+            for av in members
+            if any((site, name) in night_templates for name in rm.config.allowed_shifts(av.scope.agent))
+        }
+        weekends = {
+            av.scope.id: sum(rm.weekend_flags.get(av.scope.id, {}).values())
+            for av in members
+            if works_weekends(rm.config, av.scope.agent, av.scope.rules.max_weekends_per_period)
+        }
+        _spread(rm, f"nights[{site}]", nights)
+        _spread(rm, f"weekends[{site}]", weekends)
+
+
+def works_weekends(config: Config, agent: Agent, max_weekends: int | None) -> bool:
+    weekend = {WEEKDAYS[n - 1] for n in config.weekend_days}
+    return max_weekends != 0 and not weekend <= set(agent.days_off)
+
+
+def _spread(rm: RosterModel, name: str, counts: dict[str, LinearExpr]) -> None:
+    if len(counts) < 2:
+        return
+    most = rm.config.plan.days + 2
+    top = rm.model.new_int_var(0, most, f"max_{name}")
+    bottom = rm.model.new_int_var(0, most, f"min_{name}")
+    for count in counts.values():
+        rm.model.add(top >= count)
+        rm.model.add(bottom <= count)
+    rm.minimize(WEIGHT_FAIRNESS, top - bottom)
+
+
+def _stability_terms(rm: RosterModel, keep: Roster) -> None:
+    """Every kept shift dropped and every new shift added counts as one change."""
+    kept: set[tuple[str, date, str]] = {(a.agent, a.day, a.shift) for a in keep.assignments}
+    for av in rm.agents.values():
+        for s in av.worked:
+            key = (av.scope.id, s.day, s.shift)
+            rm.minimize(WEIGHT_CHANGE, (1 - av.work(s)) if key in kept else av.work(s))

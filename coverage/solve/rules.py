@@ -1,0 +1,190 @@
+"""Hard rules: each function adds one rule for one agent, labelled in plain words.
+
+The labels are what a manager reads when no roster exists, so they name the
+agent, the dates and the limit, never a variable.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date, timedelta
+
+from coverage.solve.model import AgentVars, LinearExpr, RosterModel
+from coverage.time import ShiftInstance, week_monday
+
+
+def add_hard_rules(rm: RosterModel, av: AgentVars) -> None:
+    days = av.days()
+    for expr in days.values():
+        rm.model.add(expr <= 1)  # one shift per site-local day: the model's own shape, never relaxed
+    for rule in (
+        _min_rest,
+        _forbidden_successions,
+        _max_consecutive_days,
+        _min_consecutive_days_off,
+        _days_per_week,
+        _hours_per_week,
+        _hours_per_period,
+        _weekends,
+        _nights,
+    ):
+        rule(rm, av, days)
+
+
+def _day(days: dict[date, LinearExpr], d: date) -> LinearExpr:
+    return days.get(d, 0)
+
+
+def _min_rest(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    """Two shifts closer than the minimum rest (real elapsed time) cannot both be worked."""
+    hours = av.scope.rules.min_rest_hours
+    rest = timedelta(hours=hours)
+    label = f"agent {av.scope.id}: at least {hours:g} h rest between shifts"
+    ordered = sorted(av.worked, key=lambda s: s.start_utc)
+    for i, first in enumerate(ordered):
+        for second in ordered[i + 1 :]:
+            if second.start_utc >= first.end_utc + rest:
+                break  # later occurrences start later still
+            if second.day != first.day:
+                rm.require(av.work(first) + av.work(second) <= 1, label)
+
+
+def _forbidden_successions(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    pairs = av.scope.rules.forbidden_successions
+    if not pairs:
+        return
+    by_day_shift: dict[tuple[date, str], ShiftInstance] = {(s.day, s.shift): s for s in av.worked}
+    for before, after in pairs:
+        label = f"agent {av.scope.id}: no {before} shift followed by {after} the next day"
+        for (d, shift), s in by_day_shift.items():
+            nxt = by_day_shift.get((d + timedelta(days=1), after))
+            if shift == before and nxt is not None:
+                rm.require(av.work(s) + av.work(nxt) <= 1, label)
+
+
+def _max_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    limit = av.scope.rules.max_consecutive_days
+    label = f"agent {av.scope.id}: at most {limit} working days in a row"
+    for start in av.scope.site_days:
+        window = [start + timedelta(days=k) for k in range(limit + 1)]
+        terms = [days[d] for d in window if d in days]
+        if len(terms) > limit:
+            rm.require(sum(terms) <= limit, label)
+
+
+def _min_consecutive_days_off(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    """A run of days off between two working days lasts at least k days.
+
+    If the agent works on d−1 and not on d, they cannot work on d+1..d+k−1.
+    Runs that touch the first or last day of the period are exempt: their
+    other end lies in a rota we do not see.
+    """
+    k = av.scope.rules.min_consecutive_days_off
+    if k <= 1:
+        return
+    label = f"agent {av.scope.id}: days off come at least {k} in a row"
+    period = set(av.scope.site_days)
+    for d in av.scope.site_days:
+        before = d - timedelta(days=1)
+        if before not in period or before not in days:
+            continue
+        for j in range(1, k):
+            later = d + timedelta(days=j)
+            if later in period and later in days:
+                rm.require(days[before] - _day(days, d) + days[later] <= 1, label)
+
+
+def _days_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    limit = av.scope.rules.max_days_per_week
+    by_week: dict[date, list[LinearExpr]] = defaultdict(list)
+    for d, expr in days.items():
+        by_week[week_monday(d)].append(expr)
+    for monday, terms in by_week.items():
+        if len(terms) > limit:
+            rm.require(sum(terms) <= limit, f"agent {av.scope.id}: at most {limit} working days in the week of {monday}")
+
+
+def _paid_minutes(av: AgentVars, instances: list[ShiftInstance]) -> LinearExpr:
+    return sum(s.paid_minutes * av.work(s) for s in instances)
+
+
+def _hours_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    rules = av.scope.rules
+    most = math.floor(rules.hours_per_week.max * 60 + 1e-9)
+    weeks = av.weeks()
+    for monday, instances in weeks.items():
+        rm.require(
+            _paid_minutes(av, instances) <= most,
+            f"agent {av.scope.id}: at most {rules.hours_per_week.max:g} paid hours in the week of {monday}",
+        )
+    for monday in av.scope.full_weeks():
+        need = av.scope.weekly_minimum_minutes(monday)
+        if need > 0:
+            rm.require(
+                _paid_minutes(av, weeks.get(monday, [])) >= need,
+                f"agent {av.scope.id}: at least {need / 60:g} paid hours in the week of {monday} "
+                f"(hours_per_week.min {rules.hours_per_week.min:g}, less leave and holidays)",
+            )
+
+
+def _hours_per_period(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    period = av.scope.rules.hours_per_period
+    if period is None:
+        return
+    total = _paid_minutes(av, av.worked)
+    rm.require(total <= math.floor(period.max * 60 + 1e-9), f"agent {av.scope.id}: at most {period.max:g} paid hours in the period")
+    need = av.scope.period_minimum_minutes()
+    if need > 0:
+        rm.require(
+            total >= need,
+            f"agent {av.scope.id}: at least {need / 60:g} paid hours in the period (hours_per_period.min {period.min:g}, less leave and holidays)",
+        )
+
+
+def weekend_flags(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> dict[date, LinearExpr]:
+    """One 0/1 expression per weekend the agent could work: 1 when any weekend day is worked."""
+    weekend = rm.config.weekend_days
+    by_week: dict[date, list[LinearExpr]] = defaultdict(list)
+    for d, expr in days.items():
+        if d.isoweekday() in weekend:
+            by_week[week_monday(d)].append(expr)
+    flags: dict[date, LinearExpr] = {}
+    for monday, terms in by_week.items():
+        if len(terms) == 1:
+            flags[monday] = terms[0]
+            continue
+        flag = rm.model.new_bool_var(f"weekend[{av.scope.id},{monday}]")
+        for term in terms:
+            rm.model.add(flag >= term)
+        rm.model.add(flag <= sum(terms))
+        flags[monday] = flag
+    return flags
+
+
+def _weekends(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    limit = av.scope.rules.max_weekends_per_period
+    flags = weekend_flags(rm, av, days)
+    rm.weekend_flags[av.scope.id] = flags
+    if limit is not None and len(flags) > limit:
+        rm.require(sum(flags.values()) <= limit, f"agent {av.scope.id}: at most {limit} weekends worked in the period")
+
+
+def _nights(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    rules = av.scope.rules
+    nights = [s for s in av.worked if s in av.scope.nights]
+    if rules.max_nights_per_week is not None:
+        by_week: dict[date, list[ShiftInstance]] = defaultdict(list)
+        for s in nights:
+            by_week[week_monday(s.day)].append(s)
+        for monday, found in by_week.items():
+            if len(found) > rules.max_nights_per_week:
+                rm.require(
+                    sum(av.work(s) for s in found) <= rules.max_nights_per_week,
+                    f"agent {av.scope.id}: at most {rules.max_nights_per_week} night shifts in the week of {monday}",
+                )
+    if rules.max_nights_per_period is not None and len(nights) > rules.max_nights_per_period:
+        rm.require(
+            sum(av.work(s) for s in nights) <= rules.max_nights_per_period,
+            f"agent {av.scope.id}: at most {rules.max_nights_per_period} night shifts in the period",
+        )

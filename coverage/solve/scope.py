@@ -1,0 +1,144 @@
+"""What each agent may work, as plain data — the part of the model that needs no solver.
+
+Availability is decided here once (site, allowed templates, leave, holidays,
+fixed days off, employment dates), with the reason each excluded occurrence
+is excluded, so that an infeasible plan can be explained in the manager's
+words rather than in constraint indices.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from coverage.config import WEEKDAYS, Agent, Config, EffectiveRules
+from coverage.time import ShiftInstance, hours_in_local_window, week_monday
+
+
+@dataclass
+class AgentScope:
+    """One agent's rules, the occurrences they may work, and why others are excluded."""
+
+    agent: Agent
+    rules: EffectiveRules
+    site_days: list[date]
+    available: list[ShiftInstance]
+    blocked: dict[ShiftInstance, str] = field(default_factory=dict)  # occurrence -> reason label
+    nights: set[ShiftInstance] = field(default_factory=set)
+    days_off: set[date] = field(default_factory=set)  # leave, holidays not worked, outside employment
+
+    @property
+    def id(self) -> str:
+        return self.agent.id
+
+    def full_weeks(self) -> list[date]:
+        """Mondays of weeks wholly inside the period (at this site) and the agent's employment."""
+        present = set(self.site_days)
+        mondays = sorted({week_monday(d) for d in self.site_days})
+        return [
+            m for m in mondays
+            if all((m + timedelta(days=k)) in present and self.agent.employed_on(m + timedelta(days=k)) for k in range(7))
+        ]
+
+    def weekly_minimum_minutes(self, monday: date) -> int:
+        """Contract minimum for one full week, lowered for each day of leave or public holiday.
+
+        Each such day credits min / max_days_per_week hours: a 32 h, 5-day
+        contract with one day of leave must still work 25.6 h that week.
+        """
+        minimum = self.rules.hours_per_week.min
+        if minimum <= 0:
+            return 0
+        off = sum(1 for k in range(7) if monday + timedelta(days=k) in self.days_off)
+        per_day = minimum / max(self.rules.max_days_per_week, 1)
+        return max(0, math.ceil((minimum - off * per_day) * 60 - 1e-6))
+
+    def period_minimum_minutes(self) -> int:
+        """hours_per_period.min, lowered like the weekly minimum for each day not available."""
+        period = self.rules.hours_per_period
+        if period is None or period.min <= 0:
+            return 0
+        per_day = self.rules.hours_per_week.min / max(self.rules.max_days_per_week, 1)
+        off = sum(1 for d in self.site_days if d in self.days_off)
+        return max(0, math.ceil((period.min - off * per_day) * 60 - 1e-6))
+
+
+def site_days(instances: list[ShiftInstance]) -> dict[str, list[date]]:
+    days: dict[str, set[date]] = defaultdict(set)
+    for s in instances:
+        days[s.site].add(s.day)
+    return {site: sorted(found) for site, found in days.items()}
+
+
+def agent_scopes(config: Config, instances: list[ShiftInstance]) -> list[AgentScope]:
+    days_by_site = site_days(instances)
+    night_cache: dict[ShiftInstance, bool] = {}
+    return [_scope(config, agent, instances, days_by_site.get(agent.site, []), night_cache) for agent in config.agents]
+
+
+def _scope(
+    config: Config, agent: Agent, instances: list[ShiftInstance], days: list[date], night_cache: dict[ShiftInstance, bool]
+) -> AgentScope:
+    scope = AgentScope(agent=agent, rules=config.rules_for(agent), site_days=days, available=[])
+    reasons = _day_reasons(config, agent, days)
+    scope.days_off = _credited_days(config, agent, days)
+    allowed = set(config.allowed_shifts(agent))
+    zone = config.sites[agent.site].timezone
+    night = config.night_shift
+    for s in instances:
+        if s.site != agent.site:
+            continue
+        if s not in night_cache:
+            night_cache[s] = hours_in_local_window(s.start_utc, s.end_utc, zone, night.start, night.end) >= night.min_hours - 1e-9
+        if night_cache[s]:
+            scope.nights.add(s)
+        why = reasons.get(s.day) or (None if s.shift in allowed else f"agent {agent.id}: allowed shifts are only {', '.join(sorted(allowed))}")
+        if why:
+            scope.blocked[s] = why
+        else:
+            scope.available.append(s)
+    return scope
+
+
+def _credited_days(config: Config, agent: Agent, days: list[date]) -> set[date]:
+    """Days the agent is away (leave, holidays not worked, not yet or no longer employed).
+
+    Contract minimums are lowered for these; fixed weekly days off are part of
+    the normal week and lower nothing.
+    """
+    holidays = set() if agent.works_holidays else config.holidays_at(agent.site)
+    leave = agent.leave_days()
+    return {d for d in days if d in leave or d in holidays or not agent.employed_on(d)}
+
+
+def _day_reasons(config: Config, agent: Agent, days: list[date]) -> dict[date, str]:
+    """Why the agent cannot work on a date, in words, for every date they cannot."""
+    leave = agent.leave_days()
+    holidays = set() if agent.works_holidays else config.holidays_at(agent.site)
+    fixed = set(agent.days_off)
+    reasons: dict[date, str] = {}
+    for d in days:
+        if not agent.employed_on(d):
+            reasons[d] = f"agent {agent.id}: employed only {agent.employment_start or '...'} to {agent.employment_end or '...'}"
+        elif d in leave:
+            reasons[d] = f"agent {agent.id}: leave on {_ranges(sorted(leave & set(days)))}"
+        elif d in holidays:
+            reasons[d] = f"agent {agent.id}: public holidays at {agent.site} ({_ranges(sorted(holidays & set(days)))}) are not worked"
+        elif WEEKDAYS[d.weekday()] in fixed:
+            reasons[d] = f"fixed days off for agent {agent.id}: {', '.join(agent.days_off)}"
+    return reasons
+
+
+def _ranges(days: list[date]) -> str:
+    """'12-24, 12-28..12-31': short date runs for messages."""
+    runs: list[list[date]] = []
+    for d in days:
+        if runs and d - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return ", ".join(
+        run[0].isoformat() if len(run) == 1 else f"{run[0].isoformat()}..{run[-1].isoformat()}" for run in runs
+    )
