@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from coverage.errors import InputError, Problem
+from coverage.inputs import MAX_CONFIG_BYTES, read_text
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -54,7 +55,8 @@ Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
 class Strict(BaseModel):
     """Base for every config section: unknown keys are mistakes, not extensions."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # .inf / .nan are YAML numbers, but no duration or volume here can be infinite.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Plan(Strict):
@@ -63,8 +65,8 @@ class Plan(Strict):
     timezone: TimeZone
     interval_minutes: Literal[60, 30, 15] = 60
     time_limit_seconds: float = Field(default=60, gt=0)
-    seed: int = Field(default=1, ge=0)
-    workers: int = Field(default=0, ge=0, description="CP-SAT search workers; 0 = one per core")
+    seed: int = Field(default=1, ge=0, le=2**31 - 1)  # CP-SAT's seed is a 32-bit integer
+    workers: int = Field(default=0, ge=0, le=256, description="CP-SAT search workers; 0 = one per core")
 
     _tz = field_validator("timezone")(_check_timezone)
 
@@ -88,7 +90,7 @@ class ServiceLevel(Strict):
 
 class RealtimeChannel(Strict):
     kind: Literal["realtime"]
-    aht_seconds: float = Field(gt=0)
+    aht_seconds: float = Field(gt=0, le=24 * 3600)
     concurrency: int = Field(default=1, ge=1, le=20)
     service_level: ServiceLevel
     # Optional extra targets and the Erlang A switch (see coverage/demand.py and the README).
@@ -99,7 +101,7 @@ class RealtimeChannel(Strict):
 
 class BacklogChannel(Strict):
     kind: Literal["backlog"]
-    aht_seconds: float = Field(gt=0)
+    aht_seconds: float = Field(gt=0, le=24 * 3600)
     respond_within_hours: float = Field(gt=0, le=24 * 14)
 
 
@@ -235,7 +237,7 @@ class RuleOverrides(Strict):
     """Rules a contract or an agent may set to override the defaults in `rules`."""
 
     min_rest_hours: float | None = Field(default=None, ge=0, le=48)
-    max_consecutive_days: int | None = Field(default=None, ge=1)
+    max_consecutive_days: int | None = Field(default=None, ge=1, le=366)
     min_consecutive_days_off: int | None = Field(default=None, ge=1, le=7)
     max_weekends_per_period: int | None = Field(default=None, ge=0)
     max_nights_per_week: int | None = Field(default=None, ge=0, le=7)
@@ -255,7 +257,7 @@ class Rules(Strict):
     """Defaults for every agent; a contract, then an agent, may override each one."""
 
     min_rest_hours: float = Field(default=11, ge=0, le=48)
-    max_consecutive_days: int = Field(default=6, ge=1)
+    max_consecutive_days: int = Field(default=6, ge=1, le=366)
     min_consecutive_days_off: int = Field(default=1, ge=1, le=7)
     max_weekends_per_period: int | None = Field(default=None, ge=0)
     max_nights_per_week: int | None = Field(default=None, ge=0, le=7)
@@ -478,11 +480,46 @@ def _holiday_calendar(code: str, years: list[int]) -> Any:
 # --------------------------------------------------------------------------- loading
 
 
+# A real config nests 5-6 levels and has a few thousand nodes per thousand agents.
+# Beyond these, the document is a mistake or an attack: PyYAML's composer
+# recurses once per level (10,000 levels crash the interpreter), and aliases
+# let 1 KB of text stand for a billion nodes ("billion laughs").
+MAX_YAML_DEPTH = 64
+MAX_YAML_NODES = 1_000_000  # after expanding aliases
+
+
+class _LimitError(yaml.MarkedYAMLError):
+    """The document breaks one of the loader's limits (not a syntax error)."""
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe loader that keeps unquoted clock times such as 07:00 as strings.
+    """Safe loader that keeps unquoted clock times such as 07:00 as strings, with size limits.
 
     YAML 1.1 reads `07:00` as the base-60 integer 420; managers mean a time.
+    Nesting deeper than MAX_YAML_DEPTH stops composing at the offending line;
+    aliases are recorded so their expansion can be measured before anything
+    walks the expanded tree (see _expansion_problem).
     """
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.depth = 0
+        self.aliases: list[tuple[str, yaml.Mark, yaml.Node]] = []
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            node = super().compose_node(parent, index)
+            self.aliases.append((event.anchor, event.start_mark, node))
+            return node
+        self.depth += 1
+        try:
+            if self.depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise _LimitError(problem=f"nested more than {MAX_YAML_DEPTH} levels deep (expected a plan config: a few levels of sections and keys)", problem_mark=mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -495,19 +532,84 @@ for _digit in "0123456789":
 
 
 def _parse_yaml(text: str, file: Path) -> tuple[Any, yaml.Node | None]:
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # checks for control characters already
         node = loader.get_single_node()
+        if node is not None:
+            _check_expansion(node, loader.aliases)
         data = loader.construct_document(node) if node is not None else None
+    except _LimitError as exc:
+        raise InputError([Problem(file, exc.problem_mark.line + 1, "", str(exc.problem))]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise InputError([Problem(file, line, "", f"not valid YAML: {exc.problem or exc}")]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError([Problem(file, line, "", f"not valid YAML: control character U+{exc.character:04X} (expected printable text; was a binary file saved as .yaml?)")]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, None, "", f"not valid YAML: {exc}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, node
+
+
+def _check_expansion(root: yaml.Node, aliases: list[tuple[str, yaml.Mark, yaml.Node]]) -> None:
+    """Refuse documents whose aliases expand past MAX_YAML_NODES or MAX_YAML_DEPTH, or into themselves.
+
+    PyYAML shares one object per anchor, so loading a "billion laughs" is
+    cheap; validating it is not, because validation walks the expanded tree.
+    Sizes are counted per node once (memoised, no recursion), so the check
+    itself costs one pass over the document as written.
+    """
+    sizes, loop = _expanded_sizes(root)
+    if loop is not None:
+        anchor, mark = next(((a, m) for a, m, n in aliases if n is loop), ("?", loop.start_mark))
+        raise _LimitError(problem=f"alias *{anchor} refers to a value that contains itself (expected a value without loops)", problem_mark=mark)
+    count, depth = sizes[id(root)]
+    if count <= MAX_YAML_NODES and depth <= MAX_YAML_DEPTH:
+        return
+    anchor, mark, _ = max(aliases, key=lambda alias: sizes[id(alias[2])], default=("?", root.start_mark, root))
+    if count > MAX_YAML_NODES:
+        what = f"expand the document to more than {MAX_YAML_NODES:,} values (alias *{anchor}: a 'billion laughs'? expected at most {MAX_YAML_NODES:,})"
+    else:
+        what = f"nest the document more than {MAX_YAML_DEPTH} levels deep (alias *{anchor}; expected at most {MAX_YAML_DEPTH})"
+    raise _LimitError(problem=f"aliases {what}", problem_mark=mark)
+
+
+def _expanded_sizes(root: yaml.Node) -> tuple[dict[int, tuple[int, int]], yaml.Node | None]:
+    """(values, depth) of every node with aliases expanded, by id(node), and a node that contains itself, if any."""
+    sizes: dict[int, tuple[int, int]] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if children_done:
+            on_path.discard(key)
+            count = 1 + sum(sizes[id(child)][0] for child in children)
+            depth = 1 + max((sizes[id(child)][1] for child in children), default=0)
+            sizes[key] = (min(count, MAX_YAML_NODES + 1), depth)
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            return sizes, node
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes, None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
@@ -580,17 +682,10 @@ def _explain(error: dict[str, Any]) -> str:
 def load_config(path: str | Path) -> Config:
     """Read, validate and cross-check a plan configuration; raise InputError listing every problem."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([Problem(file, None, "", "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(file, None, "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
-    except OSError as exc:
-        raise InputError([Problem(file, None, "", f"cannot read: {exc.strerror}")]) from None
+    text = read_text(file, MAX_CONFIG_BYTES)
     data, node = _parse_yaml(text, file)
     if not isinstance(data, dict):
-        raise InputError([Problem(file, line_of(node, ()), "", "expected a mapping of sections (plan, channels, sites, ...)")])
+        raise InputError([Problem(file, line_of(node, ()) or 1, "", "expected a mapping of sections (plan, channels, sites, ...)")])
 
     problems: list[Problem] = []
     parsed: dict[str, Any] = {}
@@ -611,11 +706,44 @@ def load_config(path: str | Path) -> Config:
 
     problems.extend(_reference_problems(parsed, file, node))
     problems.extend(_forecast_references(parsed, file, node))
+    problems.extend(_size_problems(parsed, file, node))
     if not problems:
         problems.extend(_file_problems(parsed, file, node))
     if problems:
         raise InputError(problems)
     return Config(**parsed, source=file.resolve())
+
+
+# A plan beyond these would take the solver hours and gigabytes; the message
+# names the limit so the manager can split the plan (fewer days, sites or agents).
+MAX_AGENTS = 10_000
+MAX_SHIFT_OPTIONS = 2_000_000  # Σ over agents of allowed shift templates × days
+MAX_GRID_CELLS = 2_000_000  # intervals in the period × channels
+MAX_VIEWS = 50  # each view is one heatmap (PNG + SVG)
+
+
+def _size_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    """Plans too large to solve or report on this machine, with the limit they exceed."""
+    problems: list[Problem] = []
+
+    def report(key: str, what: str) -> None:
+        problems.append(Problem(file, line_of(node, (key,)), key, what))
+
+    agents, plan, sites = parsed.get("agents") or [], parsed.get("plan"), parsed.get("sites") or {}
+    channels, views = parsed.get("channels") or {}, parsed.get("views") or []
+    if len(agents) > MAX_AGENTS:
+        report("agents", f"{len(agents):,} agents (expected at most {MAX_AGENTS:,}; plan large teams site by site)")
+    if len(views) > MAX_VIEWS:
+        report("views", f"{len(views):,} view zones (expected at most {MAX_VIEWS}: one heatmap is drawn per view)")
+    if plan is None:
+        return problems
+    options = sum(len(a.shifts if a.shifts is not None else sites[a.site].shifts) for a in agents if a.site in sites) * plan.days
+    if options > MAX_SHIFT_OPTIONS:
+        report("agents", f"agents × allowed shifts × days is {options:,} (expected at most {MAX_SHIFT_OPTIONS:,}: fewer days or agents per plan)")
+    cells = plan.days * 24 * 60 // plan.interval_minutes * len(channels)
+    if cells > MAX_GRID_CELLS:
+        report("channels", f"intervals × channels is {cells:,} (expected at most {MAX_GRID_CELLS:,}: fewer channels, days or a coarser interval)")
+    return problems
 
 
 def _reference_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:

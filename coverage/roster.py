@@ -8,6 +8,8 @@ hand; the checker and the gap report read either through the same CSV format
 from __future__ import annotations
 
 import csv
+import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,6 +18,7 @@ import pendulum
 
 from coverage.config import Config
 from coverage.errors import InputError, Problem
+from coverage.inputs import MAX_CSV_BYTES, read_text
 from coverage.outputs import write_csv_atomic
 from coverage.time import local_to_utc, parse_timestamp, to_local
 
@@ -78,6 +81,26 @@ def write_roster(roster: Roster, config: Config, path: Path) -> Path:
     return write_csv_atomic(path, COLUMNS, rows)
 
 
+def _key(a: Assignment) -> tuple[str, date, str, str]:
+    return (a.agent, a.day, a.shift, a.channel)
+
+
+def roster_changes(before: Roster, after: Roster) -> tuple[list[Assignment], list[Assignment]]:
+    """Shifts removed from and added to `before` (same agent, date, shift and channel means unchanged)."""
+    old = {_key(a): a for a in before.assignments}
+    new = {_key(a): a for a in after.assignments}
+    removed = sorted((a for k, a in old.items() if k not in new), key=sort_key)
+    added = sorted((a for k, a in new.items() if k not in old), key=sort_key)
+    return removed, added
+
+
+def write_changes(removed: list[Assignment], added: list[Assignment], path: Path) -> Path:
+    """changes.csv: change,agent,date,shift,channel — one row per removed (-) or added (+) shift."""
+    rows = [("removed", a.agent, a.day.isoformat(), a.shift, a.channel) for a in removed]
+    rows += [("added", a.agent, a.day.isoformat(), a.shift, a.channel) for a in added]
+    return write_csv_atomic(path, ("change", "agent", "date", "shift", "channel"), rows)
+
+
 def read_roster(path: str | Path, config: Config) -> Roster:
     """Read a roster CSV made by us or by hand.
 
@@ -88,35 +111,46 @@ def read_roster(path: str | Path, config: Config) -> Roster:
     the checker to report.
     """
     file = Path(path)
+    text = read_text(file, MAX_CSV_BYTES, "UTF-8 CSV")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(file, None, "", "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(file, None, "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV")]) from None
-    reader = csv.DictReader(text.splitlines())
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise InputError([Problem(file, 1, "header", f"missing column(s) {', '.join(missing)} (expected {','.join(COLUMNS)})")])
-    unknown = [name for name in header if name not in COLUMNS]
-    if unknown:
-        raise InputError([Problem(file, 1, "header", f"unknown column(s) {', '.join(unknown)} (expected {','.join(COLUMNS)})")])
-    reader.fieldnames = header
-    problems: list[Problem] = []
-    assignments = []
-    for number, row in enumerate(reader, start=2):
-        if None in row:
-            problems.append(Problem(file, number, "row", f"more fields than the header has ({len(header)})"))
-            continue
-        try:
-            assignments.append(_assignment(row, config, number))
-        except ValueError as exc:
-            field, _, what = str(exc).partition(": ")
-            problems.append(Problem(file, number, field, what))
+        header = _header(file, reader.fieldnames)
+        reader.fieldnames = header
+        problems: list[Problem] = []
+        assignments = []
+        for row in reader:
+            number = reader.line_num  # the file's line, even after blank lines or quoted line breaks
+            if None in row:
+                problems.append(Problem(file, number, "row", f"more fields than the header has ({len(header)})"))
+                continue
+            try:
+                assignments.append(_assignment(row, config, number))
+            except ValueError as exc:
+                field, _, what = str(exc).partition(": ")
+                problems.append(Problem(file, number, field, what))
+            except OverflowError:
+                problems.append(Problem(file, number, "date", "date or time out of range (expected one near the rota period)"))
+    except csv.Error as exc:
+        raise InputError([Problem(file, reader.line_num or 1, "row", f"not readable as CSV: {exc}")]) from None
     if problems:
         raise InputError(problems)
     return Roster(tuple(assignments), source=file)
+
+
+def _header(file: Path, fieldnames: Sequence[str] | None) -> list[str]:
+    """Column names; missing, unknown or repeated columns stop the read (the rows would be misread)."""
+    header = [name.strip() for name in fieldnames or []]
+    expected = f"expected {','.join(COLUMNS)}"
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise InputError([Problem(file, 1, "header", f"missing column(s) {', '.join(missing)} ({expected})")])
+    unknown = [name or "(empty)" for name in header if name not in COLUMNS]
+    if unknown:
+        raise InputError([Problem(file, 1, "header", f"unknown column(s) {', '.join(unknown)} ({expected})")])
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise InputError([Problem(file, 1, "header", f"repeated column(s) {', '.join(repeated)} ({expected} once each)")])
+    return header
 
 
 def _assignment(row: dict[str, str | None], config: Config, line: int) -> Assignment:
