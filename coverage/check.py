@@ -21,7 +21,7 @@ from functools import cached_property
 
 from coverage.config import Agent, Config, EffectiveRules
 from coverage.roster import Assignment, Roster
-from coverage.time import local_to_utc, period_grid, shift_instances, to_local, week_monday
+from coverage.time import hours_in_local_window, local_to_utc, period_grid, shift_instances, to_local, week_monday
 
 TOLERANCE = 1e-6  # hours; paid hours are sums of fractions such as 7.5
 
@@ -254,8 +254,24 @@ def _check_holiday(shift: Assignment, view: _AgentShifts, context: _Context) -> 
         )
 
 
+def _check_fixed_day_off(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Fixed weekly days off (e.g. every Sunday) are never worked."""
+    weekday = shift.day.strftime("%a")
+    if weekday in view.agent.days_off:
+        yield _violation("fixed_day_off", view.id, shift.day, f"{_describe(shift)} falls on a fixed day off ({weekday})", shift.line)
+
+
+def _check_employment(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Agents who join or leave inside the period work only while employed."""
+    agent = view.agent
+    if not agent.employed_on(shift.day):
+        span = f"{agent.employment_start or '...'} to {agent.employment_end or '...'}"
+        yield _violation("employment", view.id, shift.day, f"{_describe(shift)} is outside the agent's employment ({span})", shift.line)
+
+
 SHIFT_CHECKS: tuple[ShiftCheck, ...] = (
     _check_site, _check_skill, _check_allowed_shift, _check_times, _check_period, _check_leave, _check_holiday,
+    _check_fixed_day_off, _check_employment,
 )
 
 
@@ -375,6 +391,8 @@ def _check_min_hours(view: _AgentShifts, context: _Context) -> Iterator[Violatio
     leave (or off for a holiday) owes a day's share of the minimum less.
     """
     for monday in _full_weeks(context.period_days[view.agent.site]):
+        if not all(view.agent.employed_on(monday + timedelta(days=k)) for k in range(7)):
+            continue
         required = _weekly_minimum(view, monday)
         worked = sum(_paid_hours(s, context.config) for s in view.weeks.get(monday, ()))
         if worked < required - TOLERANCE:
@@ -426,8 +444,85 @@ def _count_weekends(view: _AgentShifts, weekend: set[int]) -> int:
     return len({week_monday(s.day) for s in view.shifts if s.day.isoweekday() in weekend})
 
 
+def _check_min_days_off(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Runs of days off between two working days last at least min_consecutive_days_off.
+
+    A run touching the first or last period date is not judged: its other
+    end lies in another rota.
+    """
+    need = view.rules.min_consecutive_days_off
+    worked = sorted(_first_shift_per_day(view))
+    for before, after in zip(worked, worked[1:]):
+        gap = (after - before).days - 1
+        if 0 < gap < need:
+            yield _violation(
+                "min_days_off", view.id, before + timedelta(days=1),
+                f"has only {gap} day(s) off between {before} and {after} (days off come at least {need} in a row)",
+                _first_shift_per_day(view)[after].line,
+            )
+
+
+def _check_successions(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Forbidden successions: shift A on one day followed by shift B the next day."""
+    forbidden = {tuple(pair) for pair in view.rules.forbidden_successions}
+    by_day = _first_shift_per_day(view)
+    for day, shift in sorted(by_day.items()):
+        following = by_day.get(day + timedelta(days=1))
+        if following is not None and (shift.shift, following.shift) in forbidden:
+            yield _violation(
+                "succession", view.id, following.day,
+                f"{_describe(shift)} is followed by {_describe(following)}, a forbidden succession",
+                following.line,
+            )
+
+
+def _is_night(shift: Assignment, view: _AgentShifts, context: _Context) -> bool:
+    night = context.config.night_shift
+    hours = hours_in_local_window(shift.start_utc, shift.end_utc, view.timezone, night.start, night.end)
+    return hours >= night.min_hours - TOLERANCE
+
+
+def _check_nights(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """At most max_nights_per_week night shifts a week and max_nights_per_period in the period."""
+    rules = view.rules
+    nights = [s for s in view.shifts if _is_night(s, view, context)]
+    if rules.max_nights_per_week is not None:
+        for monday in sorted({week_monday(s.day) for s in nights}):
+            those = [s for s in nights if week_monday(s.day) == monday]
+            if len(those) > rules.max_nights_per_week:
+                yield _violation(
+                    "nights_per_week", view.id, monday,
+                    f"works {len(those)} night shifts in the week of Monday {monday} (maximum {rules.max_nights_per_week})",
+                    those[rules.max_nights_per_week].line,
+                )
+    if rules.max_nights_per_period is not None and len(nights) > rules.max_nights_per_period:
+        tipping = nights[rules.max_nights_per_period]
+        yield _violation(
+            "nights_per_period", view.id, tipping.day,
+            f"works {len(nights)} night shifts in the period (maximum {rules.max_nights_per_period})",
+            tipping.line,
+        )
+
+
+def _check_period_hours(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """hours_per_period: the maximum always; the minimum lowered by a day's share per day away."""
+    period = view.rules.hours_per_period
+    if period is None:
+        return
+    worked = sum(_paid_hours(s, context.config) for s in view.shifts)
+    if worked > period.max + TOLERANCE:
+        yield _violation("max_hours_per_period", view.id, None, f"works {_hours(worked)} paid hours in the period (maximum {_limit(period.max)} h)")
+    days = context.period_days[view.agent.site]
+    away = sum(1 for d in days if d in view.days_off or not view.agent.employed_on(d))
+    per_day = view.rules.hours_per_week.min / view.rules.max_days_per_week if view.rules.max_days_per_week else 0.0
+    required = max(period.min - away * per_day, 0.0)
+    if worked < required - TOLERANCE:
+        yield _violation("min_hours_per_period", view.id, None, f"works only {_hours(worked)} paid hours in the period (minimum {_limit(required)} h)")
+
+
 AGENT_CHECKS: tuple[AgentCheck, ...] = (
     _check_one_per_day, _check_overlap, _check_min_rest, _check_consecutive_days,
     _check_days_per_week, _check_max_hours, _check_min_hours, _check_weekends,
+    _check_min_days_off, _check_successions, _check_nights, _check_period_hours,
 )
 

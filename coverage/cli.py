@@ -2,20 +2,24 @@
 
 User mistakes are caught here, once, and printed as `FILE:LINE: where: what`
 lines with exit code 2; a roster that cannot exist exits 1 and says why.
+Nothing else escapes either: a bug is one line and exit code 3 (set
+COVPLAN_DEBUG=1 for the traceback), Ctrl-C is exit code 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from coverage.config import load_config
 from coverage.errors import CoverageError, InputError, OutputExistsError
-from coverage.outputs import prepare_out_dir
+from coverage.outputs import InterruptedWhileWriting, prepare_out_dir, staged_outputs
+from coverage.roster import Roster
 
-EXIT_OK, EXIT_NO_ROSTER, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_NO_ROSTER, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--workers", type=int, metavar="N", help="parallel search workers (default: plan.workers, 0 = all cores)")
     plan.add_argument("--force", action="store_true", help="replace a roster already published in DIR")
     plan.add_argument("--quiet", action="store_true", help="no progress lines while searching")
+    plan.add_argument("--deterministic", action="store_true", help="same input, seed and workers give the same roster (work-based time limit)")
+    plan.add_argument("--keep", type=Path, metavar="ROSTER.csv", help="re-plan changing as few of this roster's shifts as possible")
 
     verify = commands.add_parser("verify", help="re-check every hard rule on a roster, ours or hand-made")
     verify.add_argument("config", type=Path, metavar="CONFIG")
@@ -63,6 +69,8 @@ def _check(args: argparse.Namespace) -> int:
         f"{len(config.channels)} channels, {config.plan.days} days from {config.plan.start}; "
         f"{hours:,.0f} required agent-hours"
     )
+    if needs.ignored_rows:
+        print(f"forecast: {needs.ignored_rows} row(s) outside the rota period ignored")
     return EXIT_OK
 
 
@@ -82,17 +90,20 @@ def _demand(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
     from coverage.report import RunInfo, write_report
-    from coverage.roster import write_roster
+    from coverage.roster import read_roster, write_roster
     from coverage.solve import SolveOptions, solve
 
     config = load_config(args.config)
     needs = requirements(config)
+    kept = read_roster(args.keep, config) if args.keep else None
     out = prepare_out_dir(args.out, args.force)
     options = SolveOptions(
         time_limit_seconds=args.time_limit if args.time_limit is not None else config.plan.time_limit_seconds,
         seed=args.seed if args.seed is not None else config.plan.seed,
         workers=args.workers if args.workers is not None else config.plan.workers,
         progress=None if args.quiet else sys.stderr,
+        deterministic=args.deterministic,
+        keep=kept,
     )
     print(f"searching for up to {options.time_limit_seconds:g} s ...", file=sys.stderr)
     result = solve(config, needs, options)
@@ -101,12 +112,29 @@ def _plan(args: argparse.Namespace) -> int:
         for reason in result.reasons or ["the hard rules (leave, rest, contract hours, weekends) contradict each other"]:
             print(f"  - {reason}", file=sys.stderr)
         return EXIT_NO_ROSTER
-    write_roster(result.roster, config, out / "roster.csv")
-    run = RunInfo(result.status, result.objective, result.best_bound, round(result.wall_seconds, 3))
-    report = write_report(out, config, needs, result.roster, run)
+    if result.interrupted:
+        print("interrupted: keeping the best roster found so far", file=sys.stderr)
+    with staged_outputs(out, rescue=lambda path: write_roster(result.roster, config, path)) as staging:
+        write_roster(result.roster, config, staging / "roster.csv")
+        if kept is not None:
+            print(_describe_changes(kept, result.roster, staging))
+        run = RunInfo(result.status, result.objective, result.best_bound, round(result.wall_seconds, 3))
+        report = write_report(staging, config, needs, result.roster, run)
     print(report.text)
     print(f"wrote {out / 'roster.csv'} ({len(result.roster)} shifts) and {len(report.files)} report files in {out}")
     return EXIT_OK
+
+
+def _describe_changes(kept: Roster, roster: Roster, out: Path) -> str:
+    """What re-planning changed against --keep, printed and written to changes.csv."""
+    from coverage.roster import roster_changes, write_changes
+
+    removed, added = roster_changes(kept, roster)
+    write_changes(removed, added, out / "changes.csv")
+    lines = [f"changes against the kept roster: {len(removed)} shift(s) removed, {len(added)} added"]
+    lines += [f"  - {a.agent} {a.day} {a.shift} ({a.channel})" for a in removed]
+    lines += [f"  + {a.agent} {a.day} {a.shift} ({a.channel})" for a in added]
+    return "\n".join(lines)
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -134,7 +162,8 @@ def _gaps(args: argparse.Namespace) -> int:
     roster = read_roster(args.roster, config)
     needs = requirements(config)
     args.out.mkdir(parents=True, exist_ok=True)
-    report = write_report(args.out, config, needs, roster, RunInfo("GIVEN"))
+    with staged_outputs(args.out) as staging:
+        report = write_report(staging, config, needs, roster, RunInfo("GIVEN"))
     print(report.text)
     print(f"wrote {len(report.files)} report files in {args.out}")
     return EXIT_OK
@@ -163,9 +192,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CoverageError as exc:
         print(f"covplan: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except InterruptedWhileWriting as exc:
+        saved = f"; the roster found is saved as {exc.rescued}" if exc.rescued else ""
+        print(f"covplan: interrupted while writing; {exc.out} keeps its previous files{saved}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
-        print("covplan: interrupted; files already written are complete", file=sys.stderr)
-        return 130
+        print("covplan: interrupted; every file written is complete", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # the machine, not the input: unreadable paths, a full disk
+        print(f"covplan: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        print("covplan: out of memory; the plan is too large for this machine (see 'Reliability and limits' in README.md)", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # a bug: one line, not a traceback, unless a developer asks
+        if os.environ.get("COVPLAN_DEBUG"):
+            raise
+        print(f"covplan: internal error ({type(exc).__name__}: {exc}); this is a bug, please report it with the command "
+              "and the files (COVPLAN_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

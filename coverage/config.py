@@ -129,6 +129,7 @@ class Forecast(Strict):
 
     file: str | None = None
     timezone: TimeZone = "UTC"
+    interval_minutes: int | None = Field(default=None, gt=0, le=7 * 24 * 60, description="minutes each row of `file` covers")
     profile: str | None = Field(default=None, description="CSV channel,weekday,hour,share: 168 hourly shares per channel")
     weekly_volume: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
     growth_per_week: float = Field(default=0.0, gt=-1, le=1)
@@ -143,6 +144,8 @@ class Forecast(Strict):
             raise ValueError("give exactly one of 'file' (a CSV of volumes) or 'profile' (weekly shares × weekly_volume)")
         if self.profile is not None and not self.weekly_volume:
             raise ValueError("'profile' needs 'weekly_volume' (contacts per week per channel, e.g. {chat: 5000})")
+        if self.interval_minutes is not None and self.file is None:
+            raise ValueError("'interval_minutes' is the length of the rows of 'file' (expected it only with file)")
         if self.file is not None and (self.weekly_volume or self.multipliers or self.growth_per_week or self.growth_from):
             raise ValueError("weekly_volume, growth_per_week, growth_from and multipliers shape a 'profile' forecast (expected a profile, or none of them with 'file')")
         return self
@@ -522,9 +525,17 @@ class _Loader(yaml.SafeLoader):
             self.depth -= 1
 
 
+# YAML 1.1 reads on/off/yes/no as booleans: `{on: early}` would become
+# `{True: early}` and `holidays: NO` (Norway) would become False. Only
+# true/false are booleans here, as in YAML 1.2; pydantic still accepts
+# "yes"/"no" where a field really is a boolean.
+_BOOL = "tag:yaml.org,2002:bool"
 _Loader.yaml_implicit_resolvers = {
-    key: list(value) for key, value in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    key: [(tag, regexp) for tag, regexp in value if tag != _BOOL]
+    for key, value in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+for _first in "tTfF":
+    _Loader.yaml_implicit_resolvers[_first].insert(0, (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")))
 for _digit in "0123456789":
     _Loader.yaml_implicit_resolvers.setdefault(_digit, []).insert(
         0, ("tag:yaml.org,2002:str", re.compile(r"^\d{1,2}:\d{2}$"))

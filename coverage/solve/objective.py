@@ -21,7 +21,8 @@ from coverage.time import ShiftInstance, duty_slots
 WEIGHT_UNCOVERED = 400  # an interval that needs someone and has nobody
 WEIGHT_SHORT_AGENT = 100  # each agent missing in an interval
 WEIGHT_REQUEST = 10  # per unit of a request's weight, each time it is missed
-WEIGHT_FAIRNESS = 20  # per night or weekend of spread (max - min) between agents of a site
+WEIGHT_FAIRNESS = 3  # per night or weekend of spread (max - min) between agents of a site; below
+# the cost of one overstaffed 4 h shift, so fairness never buys a shift nobody needs
 WEIGHT_CHANGE = 1000  # per shift added or removed against a --keep roster
 WEIGHT_OVER_AGENT = 1  # each agent beyond the requirement in an interval
 

@@ -1,0 +1,230 @@
+"""Every rule twice: the model respects it, and a hand-made roster that breaks it is reported.
+
+Instances are one week (Mon 2026-12-07 .. Sun 2026-12-13) in New York with one
+agent needed 09:00-17:00 every day unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import TINY
+from test_solve import QUIET, hourly, nine_to_five_new_york, solved
+
+from coverage.check import check_roster
+from coverage.demand import requirements
+from coverage.roster import read_roster
+from coverage.solve import WEIGHT_FAIRNESS, WEIGHT_SHORT_AGENT, WEIGHT_UNCOVERED, SolveOptions, solve
+
+WEEK = nine_to_five_new_york(range(7, 14))
+SEVEN_DAYS = "max_days_per_week: 7"
+
+
+def week_config(make_config, text: str, forecast=WEEK):
+    return make_config(text.replace("max_days_per_week: 5", SEVEN_DAYS), forecast)
+
+
+def violations(config, tmp_path, rows: str) -> list[str]:
+    path = tmp_path / "hand.csv"
+    path.write_text("agent,shift,date\n" + rows)
+    return [v.rule for v in check_roster(read_roster(path, config), config)]
+
+
+def worked_days(result, agent: str = "a1") -> list[int]:
+    return sorted(a.day.day for a in result.roster.assignments if a.agent == agent)
+
+
+# --------------------------------------------------------------------------- min consecutive days off
+
+
+def test_days_off_come_two_in_a_row(make_config, tmp_path) -> None:
+    text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 3\n  min_consecutive_days_off: 2")
+    config = week_config(make_config, text)
+    _, result = solved(config)
+    days = worked_days(result)
+    assert len(days) == 5  # on on on off off on on: one single day off would allow 6
+    assert result.objective == 2 * 8 * (WEIGHT_UNCOVERED + WEIGHT_SHORT_AGENT)
+    gaps = [b - a - 1 for a, b in zip(days, days[1:]) if b - a > 1]
+    assert all(gap >= 2 for gap in gaps)
+    assert violations(config, tmp_path, "a1,day,2026-12-07\na1,day,2026-12-09\n") == ["min_days_off"]
+
+
+# --------------------------------------------------------------------------- hours per period
+
+
+def test_hours_per_period_maximum(make_config, tmp_path) -> None:
+    config = week_config(make_config, TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  hours_per_period: {min: 0, max: 24}"))
+    _, result = solved(config)
+    assert len(result.roster) == 3
+    rows = "".join(f"a1,day,2026-12-{d:02d}\n" for d in (7, 8, 9, 10))
+    assert violations(config, tmp_path, rows) == ["max_hours_per_period"]
+
+
+def test_hours_per_period_minimum_without_demand(make_config, tmp_path) -> None:
+    text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  hours_per_period: {min: 40, max: 60}")
+    config = make_config(text.replace("max_days_per_week: 5", SEVEN_DAYS))
+    _, result = solved(config)
+    assert len(result.roster) == 5 and result.objective == 40  # 40 overstaffed agent-hours, nothing more
+    assert violations(config, tmp_path, "a1,day,2026-12-07\n") == ["min_hours_per_period"]
+
+
+# --------------------------------------------------------------------------- night shifts
+
+
+NIGHTS = TINY.replace('day: {start: "09:00", hours: 8}', 'night: {start: "22:00", hours: 8}\n      day: {start: "09:00", hours: 8}')
+
+
+def nightly(nights: int = 7) -> list[tuple[str, str, float]]:
+    """One agent needed 22:00-06:00 New York (03:00-11:00Z) on the first `nights` nights of the week."""
+    rows: list[tuple[str, str, float]] = []
+    for day in range(8, 8 + nights):
+        rows += hourly(f"2026-12-{day:02d}T03:00:00", 8)
+    return rows
+
+
+def test_max_nights_per_week(make_config, tmp_path) -> None:
+    config = week_config(make_config, NIGHTS.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  max_nights_per_week: 2"), nightly())
+    _, result = solved(config)
+    assert [a.shift for a in result.roster.assignments] == ["night", "night"]
+    rows = "".join(f"a1,night,2026-12-{d:02d}\n" for d in (7, 9, 11))
+    assert violations(config, tmp_path, rows) == ["nights_per_week"]
+
+
+def test_max_nights_per_period_and_what_counts_as_a_night(make_config, tmp_path) -> None:
+    text = NIGHTS.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  max_nights_per_period: 1")
+    text = text.replace("weekend: [Sat, Sun]", "weekend: [Sat, Sun]\nnight_shift: {start: \"23:00\", end: \"05:00\", min_hours: 6}")
+    config = week_config(make_config, text, nightly())
+    _, result = solved(config)
+    assert len([a for a in result.roster.assignments if a.shift == "night"]) == 1
+    # Under this definition an 18:00-02:00 shift has only 3 h in 23:00-05:00: not a night.
+    assert violations(config, tmp_path, "a1,night,2026-12-07\na1,night,2026-12-09\n") == ["nights_per_period"]
+
+
+# --------------------------------------------------------------------------- forbidden successions
+
+
+def test_forbidden_succession(make_config, tmp_path) -> None:
+    text = TINY.replace('day: {start: "09:00", hours: 8}', 'early: {start: "06:00", hours: 4}\n      late: {start: "18:00", hours: 4}')
+    text = text.replace("min_rest_hours: 11", "min_rest_hours: 0\n  forbidden_successions: [[late, early]]")
+    # Late on Monday (23:00-03:00Z) and early on Tuesday (11:00-15:00Z) are both needed.
+    config = week_config(make_config, text, hourly("2026-12-07T23:00:00", 4) + hourly("2026-12-08T11:00:00", 4))
+    _, result = solved(config)
+    assert len(result.roster) == 1
+    assert violations(config, tmp_path, "a1,late,2026-12-07\na1,early,2026-12-08\n") == ["succession"]
+    assert violations(config, tmp_path, "a1,early,2026-12-07\na1,late,2026-12-08\n") == []
+
+
+def test_forbidden_succession_names_must_exist(make_config) -> None:
+    from coverage.errors import InputError
+
+    with pytest.raises(InputError, match="forbidden_successions"):
+        make_config(TINY.replace("min_rest_hours: 11", "min_rest_hours: 11\n  forbidden_successions: [[late, erly]]"))
+
+
+# --------------------------------------------------------------------------- fixed days off, employment
+
+
+def test_fixed_days_off(make_config, tmp_path) -> None:
+    config = week_config(make_config, TINY.replace("skills: [chat]}", "skills: [chat], days_off: [Wed, Sun]}"))
+    _, result = solved(config)
+    assert 9 not in worked_days(result) and 13 not in worked_days(result)
+    assert violations(config, tmp_path, "a1,day,2026-12-09\n") == ["fixed_day_off"]
+
+
+def test_employment_starts_and_ends_inside_the_period(make_config, tmp_path) -> None:
+    text = TINY.replace("skills: [chat]}", "skills: [chat], employment_start: 2026-12-09, employment_end: 2026-12-11}")
+    config = week_config(make_config, text)
+    _, result = solved(config)
+    assert worked_days(result) == [9, 10, 11]
+    assert violations(config, tmp_path, "a1,day,2026-12-08\n") == ["employment"]
+
+
+def test_weekly_minimum_skips_weeks_outside_employment(make_config) -> None:
+    text = TINY.replace("{min: 0, max: 40}", "{min: 40, max: 40}")
+    text = text.replace("skills: [chat]}", "skills: [chat], employment_start: 2026-12-10}")
+    _, result = solved(week_config(make_config, text))
+    assert result.roster is not None  # 40 h are impossible from Thursday, but the week is not a full one
+
+
+# --------------------------------------------------------------------------- requests and fairness
+
+
+def test_on_request_is_granted_when_it_costs_little(make_config) -> None:
+    text = TINY.replace("skills: [chat]}", "skills: [chat], requests: [{on: day, date: 2026-12-08, weight: 5}]}")
+    _, result = solved(make_config(text))
+    assert worked_days(result) == [8]
+    assert result.objective == 8  # eight overstaffed agent-hours beat a missed request (50)
+
+
+def test_off_request_gives_way_to_coverage(make_config) -> None:
+    text = TINY.replace("skills: [chat]}", "skills: [chat], requests: [{off: any, day: Fri, weight: 2}]}")
+    _, result = solved(week_config(make_config, text, nine_to_five_new_york([11])))
+    assert worked_days(result) == [11]
+    assert result.objective == 20  # the wish is missed (2 x 10): an uncovered Friday would cost 4,000
+
+
+def test_shift_preference_picks_among_equal_rosters(make_config) -> None:
+    text = TINY.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      mid: {start: "09:00", hours: 8}')
+    text = text.replace("skills: [chat]}", "skills: [chat], requests: [{on: mid}]}")
+    _, result = solved(week_config(make_config, text, nine_to_five_new_york([7, 8])))
+    assert [a.shift for a in result.roster.assignments] == ["mid", "mid"]
+
+
+def test_nights_are_shared_fairly(make_config) -> None:
+    text = NIGHTS.replace("skills: [chat]}", "skills: [chat]}\n  - {id: a2, site: nyc, contract: full_time, skills: [chat]}")
+    config = week_config(make_config, text, nightly(6))  # Mon-Sat nights; a1 alone could work 5 of them
+    _, result = solved(config)
+    counts = [len([a for a in result.roster.assignments if a.agent == agent and a.shift == "night"]) for agent in ("a1", "a2")]
+    assert counts == [3, 3]
+    assert result.objective == WEIGHT_FAIRNESS  # only Saturday night is a weekend shift: one agent has it
+
+
+# --------------------------------------------------------------------------- explanations
+
+
+def test_no_roster_names_the_conflicting_rules(make_config) -> None:
+    text = TINY.replace("{min: 0, max: 40}", "{min: 40, max: 40}")
+    text = text.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  max_weekends_per_period: 0")
+    text = text.replace("skills: [chat]}", "skills: [chat], days_off: [Thu, Fri], leave: [{from: 2026-12-07, to: 2026-12-08}]}")
+    config = make_config(text)
+    result = solve(config, requirements(config), QUIET)
+    assert result.status == "INFEASIBLE"
+    assert result.reasons == [
+        "agent a1: at least 24 paid hours in the week of 2026-12-07 (hours_per_week.min 40, less leave and holidays)",
+        "agent a1: at most 0 weekends worked in the period",
+        "agent a1: leave on 2026-12-07..2026-12-08",
+        "fixed days off for agent a1: Thu, Fri",
+    ]
+
+
+# --------------------------------------------------------------------------- stability and controls
+
+
+TWO = TINY.replace("skills: [chat]}", "skills: [chat]}\n  - {id: a2, site: nyc, contract: full_time, skills: [chat]}")
+
+
+def test_keep_changes_as_few_shifts_as_possible(make_config, tmp_path) -> None:
+    text = TWO.replace("max_days_per_week: 5", "max_days_per_week: 3")
+    config = make_config(text, nine_to_five_new_york(range(7, 12)))
+    _, first = solved(config)
+    assert len(first.roster) == 5
+    sick = next(a for a in first.roster.assignments if a.day == date(2026, 12, 9))
+    text_after = text.replace(f"{{id: {sick.agent}, site: nyc, contract: full_time, skills: [chat]}}",
+                              f"{{id: {sick.agent}, site: nyc, contract: full_time, skills: [chat], leave: [2026-12-09]}}")
+    after = make_config(text_after, nine_to_five_new_york(range(7, 12)))
+    options = SolveOptions(time_limit_seconds=10, seed=1, workers=2, progress=None, keep=first.roster)
+    second = solve(after, requirements(after), options)
+    assert check_roster(second.roster, after) == []
+    before = {(a.agent, a.day) for a in first.roster.assignments}
+    now = {(a.agent, a.day) for a in second.roster.assignments}
+    assert before - now == {(sick.agent, date(2026, 12, 9))}
+    assert len(now - before) == 1 and next(iter(now - before))[1] == date(2026, 12, 9)
+
+
+def test_deterministic_mode_gives_the_same_roster_twice(make_config) -> None:
+    config = make_config(TWO, nine_to_five_new_york(range(7, 14)))
+    options = SolveOptions(time_limit_seconds=5, seed=3, workers=2, progress=None, deterministic=True)
+    first = solve(config, requirements(config), options)
+    second = solve(config, requirements(config), options)
+    assert first.roster == second.roster and first.objective == second.objective
