@@ -1,0 +1,505 @@
+"""Forecast: contacts expected per channel on the period's UTC grid, from three kinds of input.
+
+1. A CSV of volumes (`forecast.file`: ``start,channel,volume``), e.g. exported
+   from a workforce-management tool.
+2. A weekly profile (`forecast.profile`): 168 hourly shares per channel in a
+   named zone, times a weekly volume, with weekly growth and dated
+   multipliers (Black Friday ×3, a Q4 peak ×1.2).
+3. A history of tickets (one row per ticket: ``created_at,channel``), which
+   :func:`build_profile` turns into (2) — the `covplan forecast` command.
+
+Volumes given coarser than the planning interval are spread evenly over the
+intervals they cover (an hourly volume on a 15-minute grid puts a quarter in
+each); finer volumes are summed into the interval containing them. Every
+problem in a file is reported with the file, the line and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pendulum
+
+from coverage.config import WEEKDAYS, Config
+from coverage.errors import InputError, Problem
+from coverage.inputs import MAX_CSV_BYTES, read_text
+from coverage.time import Grid, local_to_utc, parse_timestamp, period_grid, to_local
+
+FORECAST_COLUMNS = ("start", "channel", "volume")
+PROFILE_COLUMNS = ("channel", "weekday", "hour", "share")
+HISTORY_COLUMNS = ("created_at", "channel")
+HOURS_PER_WEEK = 7 * 24
+PIECE_MINUTES = 15  # every UTC offset in use is a multiple of 15 minutes
+MAX_PROBLEMS = 50  # a broken export of 100,000 rows should not print 100,000 lines
+
+
+@dataclass(frozen=True)
+class ForecastData:
+    """What the forecast yielded: volumes on the grid, and how many rows fell outside it."""
+
+    volume: dict[str, list[float]]
+    rows: int
+    ignored_rows: int
+
+
+def load_volumes(config: Config) -> ForecastData:
+    """Contacts per channel and grid interval from the config's forecast (CSV or profile)."""
+    if config.forecast.profile is not None:
+        return ForecastData(volume=profile_volumes(config), rows=0, ignored_rows=0)
+    return load_forecast(config)
+
+
+# --------------------------------------------------------------------------- shared CSV reading
+
+
+def _read_text(file: Path) -> str:
+    return read_text(file, MAX_CSV_BYTES, save_as="UTF-8 CSV")
+
+
+def _table(file: Path, expected: tuple[str, ...], *, extra_allowed: bool = False) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, {column: stripped cell}) for each non-blank row; header problems stop the read.
+
+    Rows with the wrong number of fields are yielded with an empty dict so
+    the caller can report them in order with the other problems.
+    """
+    text = _read_text(file)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    wanted = ",".join(expected)
+    if header is None or not any(cell.strip() for cell in header):
+        raise InputError([Problem(file, 1, "header", f"empty file (expected a header line {wanted})")])
+    names = [cell.strip() for cell in header]
+    problems = []
+    missing = [name for name in expected if name not in names]
+    if missing:
+        problems.append(Problem(file, 1, "header", f"missing column(s) {', '.join(missing)} (expected {wanted})"))
+    extra = [name or "(empty)" for name in names if name not in expected]
+    if extra and not extra_allowed:
+        problems.append(Problem(file, 1, "header", f"unknown column(s) {', '.join(extra)} (expected {wanted})"))
+    repeated = sorted({name for name in names if name in expected and names.count(name) > 1})
+    if repeated:
+        problems.append(Problem(file, 1, "header", f"repeated column(s) {', '.join(repeated)} (expected {wanted})"))
+    if problems:
+        raise InputError(problems)
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(names):
+            yield reader.line_num, {"": f"{len(cells)} fields (expected {len(names)}: {','.join(names)})"}
+            continue
+        yield reader.line_num, {name: cells[k].strip() for k, name in enumerate(names) if name in expected}
+
+
+def _raise(problems: list[Problem], file: Path) -> None:
+    """Raise the problems found, at most MAX_PROBLEMS of them plus a count of the rest."""
+    if not problems:
+        return
+    shown = problems[:MAX_PROBLEMS]
+    if len(problems) > MAX_PROBLEMS:
+        shown.append(Problem(file, None, "", f"... and {len(problems) - MAX_PROBLEMS} more problems (fix the ones above first)"))
+    raise InputError(shown)
+
+
+def _number(text: str, what: str) -> float:
+    """A finite number >= 0; ValueError says what is wrong with the cell."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number (expected {what} >= 0, e.g. 12 or 7.5)") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number (expected {what} >= 0)")
+    if value < 0:
+        raise ValueError(f"{text!r} is negative (expected {what} >= 0)")
+    return value
+
+
+def _channel(text: str, config: Config) -> str:
+    if text not in config.channels:
+        raise ValueError(f"unknown channel {text!r} (expected one of: {', '.join(config.channels)})")
+    return text
+
+
+# --------------------------------------------------------------------------- (1) CSV of volumes
+
+
+def read_forecast(config: Config) -> dict[str, list[float]]:
+    """Contacts per channel and grid interval from the forecast CSV; InputError lists every problem."""
+    return load_forecast(config).volume
+
+
+def load_forecast(config: Config) -> ForecastData:
+    """Parse the volumes CSV (`forecast.file`) onto the period grid.
+
+    Columns start,channel,volume (header required). `start` is ISO 8601; a
+    value without an offset is in `forecast.timezone`. Each row covers
+    `forecast.interval_minutes` from its start (default: one grid interval).
+    Rows as fine as the grid or finer add up in the interval containing
+    their start; coarser rows (hourly or daily volumes on a 15-minute grid)
+    are spread evenly over the intervals they cover, by overlap. Rows wholly
+    outside the period are counted, not errors (exports often cover more
+    than one rota). The same start and channel twice is an error: usually an
+    export pasted twice.
+    """
+    file = config.forecast_path
+    grid = period_grid(config.plan)
+    problems: list[Problem] = []
+    seen: dict[tuple[float, str], int] = {}
+    parsed: list[tuple[float, str, float]] = []  # (seconds after grid start, channel, volume)
+    rows = 0
+    for line, cells in _table(file, FORECAST_COLUMNS):
+        rows += 1
+        if "" in cells:
+            problems.append(Problem(file, line, "row", cells[""]))
+            continue
+        row = _parse_volume_row(file, line, cells, config, problems)
+        if row is None:
+            continue
+        instant, channel, amount = row
+        key = (instant.timestamp(), channel)
+        if key in seen:
+            problems.append(Problem(file, line, "start", f"duplicate row for {channel} at {instant.isoformat()} (also line {seen[key]}; expected one row per start and channel)"))
+            continue
+        seen[key] = line
+        parsed.append(((instant - grid.start).total_seconds(), channel, amount))
+    _raise(problems, file)
+    volume, ignored = _place(parsed, grid, config)
+    return ForecastData(volume=volume, rows=rows, ignored_rows=ignored)
+
+
+def _parse_volume_row(
+    file: Path, line: int, cells: dict[str, str], config: Config, problems: list[Problem]
+) -> tuple[pendulum.DateTime, str, float] | None:
+    """(UTC start, channel, volume) of one row, or None after appending its problems."""
+    found = len(problems)
+    instant = channel = amount = None
+    try:
+        instant = parse_timestamp(cells["start"], config.forecast.timezone)
+    except ValueError as exc:
+        problems.append(Problem(file, line, "start", str(exc)))
+    try:
+        channel = _channel(cells["channel"], config)
+    except ValueError as exc:
+        problems.append(Problem(file, line, "channel", str(exc)))
+    try:
+        amount = _number(cells["volume"], "a number of contacts")
+    except ValueError as exc:
+        problems.append(Problem(file, line, "volume", str(exc)))
+    if instant is None or channel is None or amount is None or len(problems) > found:
+        return None
+    return instant, channel, amount
+
+
+def _place(parsed: list[tuple[float, str, float]], grid: Grid, config: Config) -> tuple[dict[str, list[float]], int]:
+    """Volumes on the grid: summed when rows are as fine as the grid, spread by overlap when coarser."""
+    length = grid.minutes * 60
+    span = (config.forecast.interval_minutes or grid.minutes) * 60
+    end = grid.count * length
+    volume: dict[str, list[float]] = {name: [0.0] * grid.count for name in config.channels}
+    ignored = 0
+    for offset, channel, amount in parsed:
+        target = volume[channel]
+        if span <= length:
+            slot = math.floor(offset / length)
+            if 0 <= slot < grid.count:
+                target[slot] += amount
+            else:
+                ignored += 1
+            continue
+        first, last = max(offset, 0.0), min(offset + span, end)
+        if first >= last:
+            ignored += 1
+            continue
+        for slot in range(math.floor(first / length), math.ceil(last / length)):
+            overlap = min(last, (slot + 1) * length) - max(first, slot * length)
+            target[slot] += amount * overlap / span
+    return volume, ignored
+
+
+# --------------------------------------------------------------------------- (2) weekly profile
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Share of a channel's weekly volume in each local hour of the week (Mon 00 = 0 … Sun 23 = 167)."""
+
+    shares: dict[str, list[float]]  # channel -> 168 shares summing to 1
+
+
+def read_profile(config: Config) -> Profile:
+    """Read `forecast.profile`: columns channel,weekday,hour,share; 168 rows per channel.
+
+    Shares are relative weights — percentages, counts or fractions all work —
+    and are normalised to sum to 1 per channel. Every channel with a
+    `weekly_volume` needs all 168 hours (a missing hour is an error, not a
+    silent zero); the same channel, weekday and hour twice is an error.
+    """
+    file = config.forecast_path
+    problems: list[Problem] = []
+    raw: dict[str, list[float | None]] = {}
+    where: dict[tuple[str, int], int] = {}
+    for line, cells in _table(file, PROFILE_COLUMNS):
+        if "" in cells:
+            problems.append(Problem(file, line, "row", cells[""]))
+            continue
+        row = _parse_profile_row(file, line, cells, config, problems)
+        if row is None:
+            continue
+        channel, slot, share = row
+        if (channel, slot) in where:
+            day, hour = divmod(slot, 24)
+            problems.append(Problem(file, line, "hour", f"duplicate row for {channel} {WEEKDAYS[day]} {hour:02d}:00 (also line {where[(channel, slot)]}; expected one row per channel, weekday and hour)"))
+            continue
+        where[(channel, slot)] = line
+        raw.setdefault(channel, [None] * HOURS_PER_WEEK)[slot] = share
+    problems.extend(_completeness_problems(file, raw, config))
+    _raise(problems, file)
+    shares = {}
+    for channel in config.forecast.weekly_volume:
+        values = [float(v or 0.0) for v in raw[channel]]
+        total = math.fsum(values)
+        shares[channel] = [v / total for v in values]
+    return Profile(shares=shares)
+
+
+def _parse_profile_row(
+    file: Path, line: int, cells: dict[str, str], config: Config, problems: list[Problem]
+) -> tuple[str, int, float] | None:
+    found = len(problems)
+    channel = day = hour = share = None
+    try:
+        channel = _channel(cells["channel"], config)
+    except ValueError as exc:
+        problems.append(Problem(file, line, "channel", str(exc)))
+    if cells["weekday"] in WEEKDAYS:
+        day = WEEKDAYS.index(cells["weekday"])
+    else:
+        problems.append(Problem(file, line, "weekday", f"{cells['weekday']!r} is not a weekday (expected one of: {', '.join(WEEKDAYS)})"))
+    if cells["hour"].isdigit() and int(cells["hour"]) < 24:
+        hour = int(cells["hour"])
+    else:
+        problems.append(Problem(file, line, "hour", f"{cells['hour']!r} is not an hour of the day (expected 0 to 23)"))
+    try:
+        share = _number(cells["share"], "a share")
+    except ValueError as exc:
+        problems.append(Problem(file, line, "share", str(exc)))
+    if channel is None or day is None or hour is None or share is None or len(problems) > found:
+        return None
+    return channel, day * 24 + hour, share
+
+
+def _completeness_problems(file: Path, raw: dict[str, list[float | None]], config: Config) -> list[Problem]:
+    problems = []
+    for channel in config.forecast.weekly_volume:
+        values = raw.get(channel)
+        if values is None:
+            problems.append(Problem(file, None, "channel", f"no rows for {channel} (expected 168 hourly shares, since forecast.weekly_volume names it)"))
+            continue
+        missing = [k for k, v in enumerate(values) if v is None]
+        if missing:
+            first = ", ".join(f"{WEEKDAYS[k // 24]} {k % 24:02d}" for k in missing[:3])
+            problems.append(Problem(file, None, "hour", f"{channel} has no share for {len(missing)} hour(s) of the week, e.g. {first} (expected all 168)"))
+        elif math.fsum(v or 0.0 for v in values) <= 0:
+            problems.append(Problem(file, None, "share", f"{channel}'s shares are all zero (expected some hour with a positive share)"))
+    return problems
+
+
+def profile_volumes(config: Config, profile: Profile | None = None) -> dict[str, list[float]]:
+    """Expand a weekly profile onto the period grid.
+
+    Hourly volume at local hour h of the week = weekly_volume × share[h] ×
+    (1 + growth_per_week)^w × the factors of every multiplier whose dates
+    contain the local date, w = whole weeks from `growth_from` (default the
+    plan's start) to that local date. Each grid interval is cut into
+    15-minute pieces and each piece takes a quarter of its local hour's
+    volume, so an hourly profile is spread evenly on a 15-minute grid and
+    zones with :30 and :45 offsets are handled. A week with a clock change
+    has one local hour more or less, and its volume follows the clock.
+    """
+    profile = profile or read_profile(config)
+    grid = period_grid(config.plan)
+    forecast = config.forecast
+    origin = forecast.growth_from or config.plan.start
+    pieces = grid.minutes // PIECE_MINUTES
+    volume = {name: [0.0] * grid.count for name in config.channels}
+    cache: dict[tuple[date, str], float] = {}
+    for slot, start in enumerate(grid.starts):
+        for k in range(pieces):
+            local = to_local(start.add(minutes=k * PIECE_MINUTES), forecast.timezone)
+            hour_of_week = local.weekday() * 24 + local.hour
+            day = local.date()
+            for channel, weekly in forecast.weekly_volume.items():
+                key = (day, channel)
+                if key not in cache:
+                    cache[key] = _day_factor(config, day, channel, origin)
+                share = profile.shares[channel][hour_of_week]
+                volume[channel][slot] += weekly * share * cache[key] * PIECE_MINUTES / 60
+    return volume
+
+
+def _day_factor(config: Config, day: date, channel: str, origin: date) -> float:
+    """Growth and event multipliers that apply to one local date and channel."""
+    forecast = config.forecast
+    weeks = math.floor((day - origin).days / 7)
+    factor = (1.0 + forecast.growth_per_week) ** weeks
+    for multiplier in forecast.multipliers:
+        if multiplier.start <= day <= multiplier.end and (multiplier.channels is None or channel in multiplier.channels):
+            factor *= multiplier.factor
+    return factor
+
+
+# --------------------------------------------------------------------------- (3) history → profile
+
+
+@dataclass(frozen=True)
+class HistoryProfile:
+    """A weekly profile learnt from past tickets, with what the plot and the report need."""
+
+    timezone: str
+    first_day: date  # first local date of the window
+    weeks: int
+    shares: dict[str, list[float]]  # channel -> 168 shares summing to 1
+    weekly_volume: dict[str, float]  # mean tickets per week
+    weekly_counts: dict[str, list[list[int]]]  # channel -> per week, 168 hourly counts
+    trend_per_week: dict[str, float]  # least-squares growth of weekly totals, for information
+    tickets: int  # tickets inside the window
+    outside: int  # tickets before the window
+
+    @property
+    def last_day(self) -> date:
+        return self.first_day + timedelta(days=7 * self.weeks - 1)
+
+
+def read_history(file: Path, config: Config) -> list[tuple[pendulum.DateTime, str]]:
+    """(UTC created-at, channel) of every ticket; other columns of the export are ignored.
+
+    Naive timestamps are in `forecast.timezone`. A channel the config does
+    not plan is reported once, with its first line and its number of rows.
+    """
+    problems: list[Problem] = []
+    tickets: list[tuple[pendulum.DateTime, str]] = []
+    unknown: dict[str, list[int]] = {}
+    for line, cells in _table(file, HISTORY_COLUMNS, extra_allowed=True):
+        if "" in cells:
+            problems.append(Problem(file, line, "row", cells[""]))
+            continue
+        instant = None
+        try:
+            instant = parse_timestamp(cells["created_at"], config.forecast.timezone)
+        except ValueError as exc:
+            problems.append(Problem(file, line, "created_at", str(exc)))
+        channel = cells["channel"]
+        if channel not in config.channels:
+            unknown.setdefault(channel, []).append(line)
+            continue
+        if instant is not None:
+            tickets.append((instant, channel))
+    for channel, lines in unknown.items():
+        problems.append(Problem(file, lines[0], "channel", f"unknown channel {channel!r} on {len(lines)} row(s) (expected one of: {', '.join(config.channels)})"))
+    problems.sort(key=lambda p: p.line or 0)
+    _raise(problems, file)
+    if not tickets:
+        raise InputError([Problem(file, None, "", "no tickets (expected one row per ticket: created_at,channel)")])
+    return tickets
+
+
+def build_profile(tickets: list[tuple[pendulum.DateTime, str]], config: Config, weeks: int, file: Path) -> HistoryProfile:
+    """The last `weeks` whole weeks of tickets as a weekly profile in `forecast.timezone`.
+
+    The window ends at local midnight after the day of the newest ticket and
+    reaches back 7 × weeks days, so every local hour of the week is in it
+    `weeks` times. weekly_volume is the mean weekly count; shares are each
+    hour's count over the channel's total. Tickets before the window are
+    ignored (counted). A history shorter than the window is an error.
+    """
+    zone = config.forecast.timezone
+    if weeks < 1:
+        raise InputError([Problem(file, None, "--weeks", f"{weeks} weeks (expected at least 1)")])
+    newest = max(t for t, _ in tickets)
+    oldest = min(t for t, _ in tickets)
+    end_day = to_local(newest, zone).date() + timedelta(days=1)
+    first_day = end_day - timedelta(days=7 * weeks)
+    start_utc = local_to_utc(first_day, "00:00", zone)
+    end_utc = local_to_utc(end_day, "00:00", zone)
+    oldest_day = to_local(oldest, zone).date()
+    if oldest_day > first_day:
+        available = (end_day - oldest_day).days // 7
+        raise InputError([Problem(file, None, "created_at", f"history covers {(end_day - oldest_day).days} days from {oldest_day} to {end_day - timedelta(days=1)}, less than {weeks} weeks (use --weeks {max(available, 1)} or a longer export)")])
+    counts = {name: [[0] * HOURS_PER_WEEK for _ in range(weeks)] for name in config.channels}
+    inside = outside = 0
+    for instant, channel in tickets:
+        if not start_utc <= instant < end_utc:
+            outside += 1
+            continue
+        local = to_local(instant, zone)
+        week = (local.date() - first_day).days // 7
+        counts[channel][week][local.weekday() * 24 + local.hour] += 1
+        inside += 1
+    shares: dict[str, list[float]] = {}
+    weekly: dict[str, float] = {}
+    trend: dict[str, float] = {}
+    for channel, per_week in counts.items():
+        totals = [sum(week) for week in per_week]
+        total = sum(totals)
+        if total == 0:
+            continue
+        hourly = [sum(week[h] for week in per_week) for h in range(HOURS_PER_WEEK)]
+        shares[channel] = [count / total for count in hourly]
+        weekly[channel] = total / weeks
+        trend[channel] = _trend(totals)
+    if not shares:
+        raise InputError([Problem(file, None, "", f"no tickets in the last {weeks} weeks ({first_day} to {end_day - timedelta(days=1)})")])
+    return HistoryProfile(
+        timezone=zone,
+        first_day=first_day,
+        weeks=weeks,
+        shares=shares,
+        weekly_volume=weekly,
+        weekly_counts={c: counts[c] for c in shares},
+        trend_per_week=trend,
+        tickets=inside,
+        outside=outside,
+    )
+
+
+def _trend(totals: list[int]) -> float:
+    """Weekly growth rate by least squares on log weekly totals (0 with fewer than 2 non-empty weeks)."""
+    points = [(k, math.log(v)) for k, v in enumerate(totals) if v > 0]
+    if len(points) < 2:
+        return 0.0
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    return math.exp(slope) - 1.0
+
+
+def profile_rows(history: HistoryProfile) -> list[tuple[str, str, int, str]]:
+    """profile.csv rows (channel, weekday, hour, share), shares to 8 decimals."""
+    return [
+        (channel, WEEKDAYS[k // 24], k % 24, f"{share:.8f}")
+        for channel, values in history.shares.items()
+        for k, share in enumerate(values)
+    ]
+
+
+def forecast_yaml(history: HistoryProfile, source: str, profile_name: str = "profile.csv") -> str:
+    """A `forecast:` section to paste into a plan configuration (weekly volumes to 2 decimals)."""
+    volumes = ", ".join(f"{c}: {round(v, 2):g}" for c, v in history.weekly_volume.items())
+    trends = ", ".join(f"{c} {t * 100:+.2f} %" for c, t in history.trend_per_week.items())
+    return (
+        f"# built by `covplan forecast` from {source}: {history.weeks} week(s), {history.first_day} to {history.last_day}"
+        f" ({history.timezone}), {history.tickets} tickets\n"
+        f"# trend of weekly totals over those weeks: {trends} per week (not applied; set growth_per_week to use it)\n"
+        "forecast:\n"
+        f"  profile: {profile_name}          # relative to the plan configuration\n"
+        f"  timezone: {history.timezone}\n"
+        f"  weekly_volume: {{{volumes}}}\n"
+        "  growth_per_week: 0\n"
+        "  multipliers: []                  # e.g. - {from: 2026-11-27, to: 2026-11-27, factor: 3, name: Black Friday}\n"
+    )
