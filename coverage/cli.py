@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
     gaps = commands.add_parser("gaps", help="coverage and gap report for an existing roster")
     gaps.add_argument("config", type=Path, metavar="CONFIG")
-    gaps.add_argument("roster", type=Path, metavar="ROSTER.csv")
+    gaps.add_argument("roster", type=Path, metavar="ROSTER", help="roster.csv, or an .xlsx grid like roster.xlsx's Roster sheet")
     gaps.add_argument("--out", type=Path, required=True, metavar="DIR")
     return parser
 
@@ -89,7 +89,7 @@ def _demand(args: argparse.Namespace) -> int:
 
 def _plan(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
-    from coverage.report import RunInfo, write_report
+    from coverage.report import RunInfo, print_summary, write_report
     from coverage.roster import read_roster, write_roster
     from coverage.solve import SolveOptions, solve
 
@@ -120,7 +120,7 @@ def _plan(args: argparse.Namespace) -> int:
             print(_describe_changes(kept, result.roster, staging))
         run = RunInfo(result.status, result.objective, result.best_bound, round(result.wall_seconds, 3))
         report = write_report(staging, config, needs, result.roster, run)
-    print(report.text)
+    print_summary(report)
     print(f"wrote {out / 'roster.csv'} ({len(result.roster)} shifts) and {len(report.files)} report files in {out}")
     return EXIT_OK
 
@@ -155,16 +155,20 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _gaps(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
-    from coverage.report import RunInfo, write_report
+    from coverage.exports import read_roster_xlsx
+    from coverage.report import XLSX_FILE, RunInfo, print_summary, write_report
     from coverage.roster import read_roster
 
     config = load_config(args.config)
-    roster = read_roster(args.roster, config)
+    from_xlsx = args.roster.suffix.lower() == ".xlsx"
+    roster = read_roster_xlsx(args.roster, config) if from_xlsx else read_roster(args.roster, config)
     needs = requirements(config)
     args.out.mkdir(parents=True, exist_ok=True)
+    # Never replace the manager's own workbook with ours.
+    own_workbook = from_xlsx and args.roster.resolve() == (args.out / XLSX_FILE).resolve()
     with staged_outputs(args.out) as staging:
-        report = write_report(staging, config, needs, roster, RunInfo("GIVEN"))
-    print(report.text)
+        report = write_report(staging, config, needs, roster, RunInfo("GIVEN"), xlsx=not own_workbook)
+    print_summary(report)
     print(f"wrote {len(report.files)} report files in {args.out}")
     return EXIT_OK
 

@@ -1,19 +1,54 @@
 """Report: everything a manager reads after a run, written into one output directory.
 
 `plan` and `gaps` share this, so a hand-made roster gets exactly the same
-coverage tables, summary and heatmaps as one the solver built.
+tables, plots, exports and report.html as one the solver built. The terminal
+gets a rich summary when it is a terminal, and the same facts as plain lines
+when it is a log or a pipe (CI logs stay readable).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 from coverage.config import Config
 from coverage.demand import Requirements
-from coverage.gaps import coverage_of, gap_rows, summary, terminal_summary, write_coverage_csv, write_gaps_csv, write_summary
-from coverage.plots import plot_heatmaps
+from coverage.exports import write_calendars, write_roster_xlsx
+from coverage.gaps import (
+    Coverage,
+    GapRow,
+    coverage_of,
+    gap_rows,
+    summary,
+    terminal_summary,
+    write_coverage_csv,
+    write_gaps_csv,
+    write_summary,
+)
+from coverage.plots import plot_follow_the_sun, plot_heatmaps, plot_requirement, plot_roster_gantt
 from coverage.roster import Roster
+from coverage.windows import (
+    ChannelTotals,
+    GapWindow,
+    ViewTotals,
+    channel_totals,
+    daily_rows,
+    gap_windows,
+    view_totals,
+    worst_windows,
+    write_daily_csv,
+    write_windows_csv,
+)
+
+REQUIREMENT_PLOT = "requirement.png"
+FOLLOW_THE_SUN_PLOT = "follow-the-sun.png"
+GANTT_PLOT = "roster-gantt.png"
+CALENDAR_DIR = "calendars"
+HTML_FILE = "report.html"
+XLSX_FILE = "roster.xlsx"
 
 
 @dataclass(frozen=True)
@@ -29,21 +64,156 @@ class RunInfo:
 @dataclass(frozen=True)
 class Report:
     summary: dict
-    text: str
+    text: str  # the plain-text summary (what a log or a pipe gets)
     files: list[Path]
+    channels: list[ChannelTotals] = field(default_factory=list)
+    totals: list[ViewTotals] = field(default_factory=list)
+    windows: list[GapWindow] = field(default_factory=list)
 
 
-def write_report(out: Path, config: Config, requirements: Requirements, roster: Roster, run: RunInfo) -> Report:
-    """coverage.csv, gaps.csv, summary.json and one heatmap per view zone."""
+@dataclass(frozen=True)
+class Analysis:
+    """Every number the report shows, computed once from the roster and the requirements."""
+
+    coverage: Coverage
+    rows: list[GapRow]
+    summary: dict
+    channels: list[ChannelTotals]
+    totals: list[ViewTotals]
+    windows: list[GapWindow]
+
+
+def analyse(config: Config, requirements: Requirements, roster: Roster, run: RunInfo) -> Analysis:
     coverage = coverage_of(roster, requirements, config)
-    rows = gap_rows(coverage, config)
     digest = summary(
         coverage, config, status=run.status, objective=run.objective, best_bound=run.best_bound, wall_seconds=run.wall_seconds
     )
+    return Analysis(
+        coverage=coverage,
+        rows=gap_rows(coverage, config),
+        summary=digest,
+        channels=channel_totals(coverage),
+        totals=view_totals(coverage, config),
+        windows=gap_windows(coverage, config),
+    )
+
+
+def write_plots(out: Path, config: Config, roster: Roster, analysis: Analysis) -> list[Path]:
+    """All four pictures (PNG paths; each has an SVG beside it): heatmaps per view, requirement, follow the sun, Gantt."""
+    paths = plot_heatmaps(analysis.rows, config, out)
+    paths.append(plot_requirement(analysis.coverage, config, out / REQUIREMENT_PLOT))
+    paths.append(plot_follow_the_sun(roster, analysis.coverage, config, out / FOLLOW_THE_SUN_PLOT))
+    paths.append(plot_roster_gantt(roster, config, out / GANTT_PLOT))
+    return paths
+
+
+def write_report(
+    out: Path,
+    config: Config,
+    requirements: Requirements,
+    roster: Roster,
+    run: RunInfo,
+    *,
+    stamp: datetime | None = None,
+    xlsx: bool = True,
+) -> Report:
+    """Tables, summary, plots, roster.xlsx, calendars and report.html in `out`.
+
+    `xlsx=False` leaves roster.xlsx out: `covplan gaps CONFIG out/roster.xlsx
+    --out out` must not replace the manager's own workbook with ours.
+    `stamp` is the calendars' DTSTAMP (default: now).
+    """
+    from coverage.htmlreport import write_html
+
+    out = Path(out)
+    analysis = analyse(config, requirements, roster, run)
     files = [
-        write_coverage_csv(coverage, out / "coverage.csv"),
-        write_gaps_csv(rows, out / "gaps.csv"),
+        write_coverage_csv(analysis.coverage, out / "coverage.csv"),
+        write_gaps_csv(analysis.rows, out / "gaps.csv"),
+        write_windows_csv(analysis.windows, out / "windows.csv"),
+        write_daily_csv(daily_rows(analysis.coverage, config), out / "daily.csv"),
     ]
-    files.extend(plot_heatmaps(rows, config, out))
-    files.append(write_summary(digest, out / "summary.json"))
-    return Report(summary=digest, text=terminal_summary(digest, rows), files=files)
+    plots = write_plots(out, config, roster, analysis)
+    files.extend(plots)
+    if xlsx:
+        files.append(write_roster_xlsx(roster, analysis.coverage, config, out / XLSX_FILE))
+    files.extend(write_calendars(roster, config, out / CALENDAR_DIR, stamp=stamp))
+    files.append(write_summary(analysis.summary, out / "summary.json"))
+    files.append(write_html(out / HTML_FILE, config, roster, analysis, plots))
+    return Report(
+        summary=analysis.summary,
+        text=plain_summary(analysis),
+        files=files,
+        channels=analysis.channels,
+        totals=analysis.totals,
+        windows=analysis.windows,
+    )
+
+
+# --------------------------------------------------------------------------- terminal
+
+
+def plain_summary(analysis: Analysis, count: int = 5) -> str:
+    """The plain-text block (for logs and pipes): gaps.py's summary plus the worst recurring windows."""
+    lines = [terminal_summary(analysis.summary, analysis.rows)]
+    worst = worst_windows(analysis.windows, count=count)
+    if worst:
+        lines.append("worst uncovered windows:")
+        lines.extend(f"  {w.describe()}  ({w.total_hours:g} h)" for w in worst)
+    return "\n".join(lines)
+
+
+def _rich_tables(report: Report) -> list:
+    from rich.table import Table
+
+    digest = report.summary
+    channels = Table(title="Coverage by channel", title_justify="left")
+    for name in ("channel", "required agent-h", "scheduled agent-h", "met", "uncovered h", "short agent-h"):
+        channels.add_column(name, justify="left" if name == "channel" else "right")
+    for c in report.channels:
+        channels.add_row(
+            c.channel, f"{c.required_agent_hours:,.1f}", f"{c.scheduled_agent_hours:,.1f}", f"{c.coverage_ratio:.1%}",
+            _red(c.uncovered_hours), f"{c.understaffed_agent_hours:,.1f}",
+        )
+    views = Table(title="Weekend and overnight gaps, in each view's local time", title_justify="left")
+    for name in ("view", "channel", "weekend uncovered h", "overnight uncovered h", "weekend short agent-h", "overnight short agent-h"):
+        views.add_column(name, justify="left" if name in ("view", "channel") else "right")
+    for t in report.totals[:30]:
+        views.add_row(
+            t.view, t.channel, _red(t.weekend_uncovered_hours), _red(t.overnight_uncovered_hours),
+            f"{t.weekend_understaffed_agent_hours:,.1f}", f"{t.overnight_understaffed_agent_hours:,.1f}",
+        )
+    worst = Table(title="Worst uncovered windows (nobody on duty)", title_justify="left")
+    worst.add_column("window")
+    for name in ("hours", "weekend h", "overnight h"):
+        worst.add_column(name, justify="right")
+    for w in worst_windows(report.windows, count=8):
+        worst.add_row(w.describe(), f"{w.total_hours:g}", f"{w.weekend_hours:g}", f"{w.overnight_hours:g}")
+    head = f"[bold]status[/] {digest.get('status')}"
+    for key, label in (("objective", "objective"), ("best_bound", "best bound"), ("wall_seconds", "time s")):
+        if digest.get(key) is not None:
+            head += f"   [bold]{label}[/] {digest[key]:g}"
+    head += f"   [bold]coverage ratio[/] {digest['coverage_ratio']:.2%}"
+    tables: list = [head, channels, views]
+    if worst.row_count:
+        tables.append(worst)
+    else:
+        tables.append("[green]no uncovered hours[/]")
+    return tables
+
+
+def _red(hours: float) -> str:
+    return f"[bold red]{hours:,.1f}[/]" if hours > 0 else f"{hours:,.1f}"
+
+
+def print_summary(report: Report, file: TextIO | None = None, *, rich: bool | None = None) -> None:
+    """Rich tables on a terminal, plain lines otherwise (`rich` forces either way)."""
+    from rich.console import Console
+
+    stream = file if file is not None else sys.stdout
+    console = Console(file=stream, force_terminal=rich, width=None if rich is None else 140)
+    if rich is False or (rich is None and not console.is_terminal):
+        print(report.text, file=stream)
+        return
+    for item in _rich_tables(report):
+        console.print(item)

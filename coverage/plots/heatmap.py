@@ -1,26 +1,21 @@
-"""Pictures of the results: one function per picture; plots read results, never solve.
+"""Picture 1: the hour-of-week heatmap of gaps, one per view zone.
 
-Every file is rendered in memory and written atomically, so a crash never
-leaves half a PNG behind. A PNG path gets an SVG sibling (same name, .svg).
+Reads gap rows (gaps.csv's numbers), never the solver. A PNG path gets an SVG
+sibling (same name, .svg).
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib
+import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
-
-from coverage.config import WEEKDAYS  # noqa: E402
-from coverage.outputs import write_bytes_atomic  # noqa: E402
+from coverage.config import WEEKDAYS
+from coverage.plots._common import save
 
 if TYPE_CHECKING:
     from coverage.config import Config
@@ -29,7 +24,6 @@ if TYPE_CHECKING:
 COLORMAP = "cividis"  # sequential and colour-blind safe
 WEEKEND_COLOUR = (0.84, 0.15, 0.16)
 OVERNIGHT_COLOUR = "#1f77b4"
-_RC = {"svg.hashsalt": "coverage", "svg.fonttype": "path"}
 
 
 def _matrix(rows: Iterable[GapRow], view: str, channel: str | None, field: str) -> list[list[float]]:
@@ -69,21 +63,6 @@ def _runs(values: set[int]) -> list[tuple[int, int]]:
         else:
             runs.append((value, value))
     return runs
-
-
-def _save(fig, path: Path) -> Path:
-    """Write `fig` atomically as `path` (PNG, SVG, ...); a .png also gets its .svg sibling."""
-    path = Path(path)
-    formats = [(path, path.suffix.lstrip(".").lower() or "png")]
-    if path.suffix.lower() == ".png":
-        formats.append((path.with_suffix(".svg"), "svg"))
-    for target, kind in formats:
-        buffer = io.BytesIO()
-        metadata = {"Date": None} if kind in ("svg", "pdf") else None
-        with matplotlib.rc_context(_RC):
-            fig.savefig(buffer, format=kind, dpi=120, metadata=metadata)
-        write_bytes_atomic(target, buffer.getvalue())
-    return path
 
 
 def plot_gap_heatmap(rows: list[GapRow], view: str, path: Path, *, channel: str | None = None) -> Path:
@@ -181,7 +160,7 @@ def plot_gap_heatmap(rows: list[GapRow], view: str, path: Path, *, channel: str 
             fontsize=11,
             pad=12,
         )
-        return _save(fig, path)
+        return save(fig, path)
     finally:
         plt.close(fig)
 
