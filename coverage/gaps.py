@@ -67,6 +67,7 @@ SUMMARY_KEYS = (
     "uncovered_hours",
     "understaffed_agent_hours",
     "views",
+    "service",
 )
 
 
@@ -80,6 +81,7 @@ class Coverage:
     grid: Grid
     required: dict[str, list[int]]
     scheduled: dict[str, list[int]]
+    service: dict[str, ChannelService] | None = None  # what customers get; see "service" at the end
 
     @property
     def channels(self) -> list[str]:
@@ -112,7 +114,7 @@ def coverage_of(roster: Roster, requirements: Requirements, config: Config) -> C
     for channel, values in required.items():
         if len(values) != grid.count:
             raise ValueError(f"requirements for {channel} have {len(values)} intervals, the grid has {grid.count}")
-    return Coverage(grid=grid, required=required, scheduled=scheduled)
+    return Coverage(grid=grid, required=required, scheduled=scheduled, service=service_of(roster, requirements, config))
 
 
 # --------------------------------------------------------------------------- views
@@ -279,6 +281,7 @@ def summary(
         "uncovered_hours": uncovered_hours,
         "understaffed_agent_hours": understaffed,
         "views": views,
+        "service": service_summary(coverage, config),
     }
 
 
@@ -300,8 +303,9 @@ def write_coverage_csv(coverage: Coverage, path: Path) -> Path:
         for channel in coverage.channels:
             rows.append(
                 (stamp, channel, coverage.required_of(channel)[k], coverage.scheduled_of(channel)[k], gaps[channel][k])
+                + service_cells(coverage, channel, k)
             )
-    return write_csv_atomic(Path(path), COVERAGE_COLUMNS, rows)
+    return write_csv_atomic(Path(path), COVERAGE_COLUMNS + (SERVICE_COLUMNS if coverage.service is not None else ()), rows)
 
 
 def write_gaps_csv(rows: Iterable[GapRow], path: Path) -> Path:
@@ -405,3 +409,152 @@ def terminal_summary(payload: dict[str, Any], rows: list[GapRow]) -> str:
     else:
         lines.append("no understaffed hours")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- service (what customers get)
+#
+# Predicted from the roster with the same queueing math that formed the
+# requirement (coverage.demand), so a roster that meets the requirement meets
+# the channel's targets. Agents on contacts = Σ over agents on duty of
+# (1 − their shrinkage): each agent's own site rule on the site-local weekday.
+
+SERVICE_COLUMNS = ("volume", "agents_on_contacts", "service_level", "asa_seconds", "occupancy", "abandon_rate")
+WORST_INTERVALS = 5
+
+
+@dataclass(frozen=True)
+class ChannelService:
+    """Per interval of one channel: volume, agents on contacts and (realtime only) the predicted figures."""
+
+    model: str  # "erlang_c", "erlang_a" or "backlog"
+    volume: list[float]
+    agents_on_contacts: list[float]
+    service_level: list[float] | None = None
+    asa_seconds: list[float] | None = None
+    occupancy: list[float] | None = None
+    abandon_rate: list[float] | None = None
+
+
+def service_of(roster: Roster, requirements: Requirements, config: Config) -> dict[str, ChannelService]:
+    """Predicted service level, ASA, occupancy and abandonment per interval for every configured channel."""
+    from coverage.config import RealtimeChannel
+    from coverage.demand import Targets, predicted_service
+
+    grid = requirements.grid
+    agents = agents_on_contacts(roster, grid, config)
+    seconds = grid.minutes * 60
+    found: dict[str, ChannelService] = {}
+    for name, channel in config.channels.items():
+        volume = list(requirements.volume.get(name) or [0.0] * grid.count)
+        on_contacts = agents.get(name) or [0.0] * grid.count
+        if not isinstance(channel, RealtimeChannel):
+            found[name] = ChannelService("backlog", volume, on_contacts)
+            continue
+        metrics = predicted_service(volume, on_contacts, seconds, channel)
+        found[name] = ChannelService(
+            Targets.of(channel).model,
+            volume,
+            on_contacts,
+            [float(v) for v in metrics.service_level],
+            [float(v) for v in metrics.asa_seconds],
+            [float(v) for v in metrics.occupancy],
+            [float(v) for v in metrics.abandon_rate],
+        )
+    return found
+
+
+def agents_on_contacts(roster: Roster, grid: Grid, config: Config) -> dict[str, list[float]]:
+    """Per channel and interval: Σ (1 − shrinkage) over the agents on duty for the whole interval."""
+    from coverage.demand import local_weekdays, shrinkage_of
+
+    weekdays: dict[str, Any] = {}
+    found: dict[str, list[float]] = {}
+    for a in roster.assignments:
+        site = config.sites[a.site]
+        if a.site not in weekdays:
+            weekdays[a.site] = local_weekdays(grid, site.timezone)
+        values = found.setdefault(a.channel, [0.0] * grid.count)
+        for slot in duty_slots(grid, a.start_utc, a.end_utc, site.shifts[a.shift].unpaid_break_minutes):
+            values[slot] += 1.0 - shrinkage_of(config, a.site, int(weekdays[a.site][slot]))
+    return found
+
+
+def service_cells(coverage: Coverage, channel: str, k: int) -> tuple[str, ...]:
+    """The SERVICE_COLUMNS cells of one coverage.csv row (empty where a figure does not apply)."""
+    if coverage.service is None:
+        return ()
+    service = coverage.service.get(channel)
+    if service is None:
+        return ("",) * len(SERVICE_COLUMNS)
+    cells = [_number(service.volume[k]), _number(service.agents_on_contacts[k])]
+    for values in (service.service_level, service.asa_seconds, service.occupancy, service.abandon_rate):
+        cells.append(_number(values[k]) if values is not None and math.isfinite(values[k]) else "")
+    return tuple(cells)
+
+
+def service_summary(coverage: Coverage, config: Config) -> dict[str, Any]:
+    """summary.json's `service` block: per realtime channel, period figures and the worst intervals.
+
+    service_level and abandon_rate are weighted by volume; asa_seconds by
+    the answered volume, over intervals where the queue is stable (an
+    overloaded Erlang C interval has no finite ASA — it is counted in
+    `intervals_overloaded`); occupancy is busy over available server time.
+    The worst intervals are the lowest service levels among intervals with
+    volume, ties to the busier interval.
+    """
+    from coverage.config import RealtimeChannel
+
+    block: dict[str, Any] = {}
+    for name, service in (coverage.service or {}).items():
+        channel = config.channels.get(name)
+        if not isinstance(channel, RealtimeChannel) or service.service_level is None:
+            continue
+        block[name] = _channel_block(coverage, name, service, channel)
+    return block
+
+
+def _channel_block(coverage: Coverage, name: str, service: ChannelService, channel: Any) -> dict[str, Any]:
+    target = channel.service_level.percent / 100
+    sl, asa, occ, ab = service.service_level, service.asa_seconds, service.occupancy, service.abandon_rate
+    busy = [k for k, v in enumerate(service.volume) if v > 0]
+    volume = sum(service.volume[k] for k in busy)
+    answered = [(service.volume[k] * (1 - ab[k]), asa[k]) for k in busy if math.isfinite(asa[k])]
+    answered_volume = sum(w for w, _ in answered)
+    servers = [service.agents_on_contacts[k] * channel.concurrency for k in range(coverage.grid.count)]
+    below = [k for k in busy if sl[k] < target - 1e-12]
+    worst = sorted(busy, key=lambda k: (sl[k], -service.volume[k], k))[:WORST_INTERVALS]
+
+    def share(values: list[float]) -> float | None:
+        return round(sum(service.volume[k] * values[k] for k in busy) / volume, 4) if volume else None
+
+    return {
+        "model": service.model,
+        "target": {
+            "service_level": target,
+            "within_seconds": channel.service_level.within_seconds,
+            "asa_seconds": channel.asa_seconds,
+            "max_occupancy": channel.max_occupancy,
+            "patience_seconds": channel.patience_seconds,
+        },
+        "volume": round(volume, 2),
+        "service_level": share(sl),
+        "asa_seconds": round(sum(w * a for w, a in answered) / answered_volume, 2) if answered_volume else None,
+        "occupancy": round(sum(o * n for o, n in zip(occ, servers)) / sum(servers), 4) if sum(servers) else None,
+        "abandon_rate": share(ab),
+        "intervals_below_target": len(below),
+        "intervals_overloaded": sum(1 for k in busy if not math.isfinite(asa[k])),
+        "worst_intervals": [
+            {
+                "interval_start_utc": coverage.grid.starts[k].isoformat(),
+                "volume": round(service.volume[k], 2),
+                "required": coverage.required_of(name)[k],
+                "scheduled": coverage.scheduled_of(name)[k],
+                "agents_on_contacts": round(service.agents_on_contacts[k], 4),
+                "service_level": round(sl[k], 4),
+                "asa_seconds": round(asa[k], 2) if math.isfinite(asa[k]) else None,
+                "occupancy": round(occ[k], 4),
+                "abandon_rate": round(ab[k], 4),
+            }
+            for k in worst
+        ],
+    }

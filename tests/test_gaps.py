@@ -345,10 +345,11 @@ def test_coverage_csv(make_config, tmp_path):
     path = write_coverage_csv(cov, tmp_path / "coverage.csv")
     with path.open(newline="") as handle:
         table = list(csv.reader(handle))
-    assert tuple(table[0]) == COVERAGE_COLUMNS == ("interval_start_utc", "channel", "required", "scheduled", "gap")
+    # the contract's columns come first; predicted-service columns (issue 3) follow them
+    assert tuple(table[0][:5]) == COVERAGE_COLUMNS == ("interval_start_utc", "channel", "required", "scheduled", "gap")
     assert len(table) == 1 + 168
-    assert table[1] == ["2026-12-07T05:00:00+00:00", "chat", "1", "0", "1"]
-    assert table[1 + 9] == ["2026-12-07T14:00:00+00:00", "chat", "1", "1", "0"]
+    assert table[1][:5] == ["2026-12-07T05:00:00+00:00", "chat", "1", "0", "1"]
+    assert table[1 + 9][:5] == ["2026-12-07T14:00:00+00:00", "chat", "1", "1", "0"]
 
 
 def test_gaps_csv(make_config, tmp_path):
