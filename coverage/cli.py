@@ -32,9 +32,15 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate a configuration and every file it names")
     check.add_argument("config", type=Path, metavar="CONFIG")
 
-    demand = commands.add_parser("demand", help="turn the forecast into staffing requirements (requirements.csv)")
+    demand = commands.add_parser("demand", help="turn the forecast into staffing requirements (requirements.csv and a plot)")
     demand.add_argument("config", type=Path, metavar="CONFIG")
     demand.add_argument("--out", type=Path, required=True, metavar="DIR")
+
+    forecast = commands.add_parser("forecast", help="build a weekly profile forecast from past tickets (profile.csv, forecast.yaml, a plot)")
+    forecast.add_argument("history", type=Path, metavar="HISTORY.csv", help="one row per ticket: created_at,channel (other columns ignored)")
+    forecast.add_argument("--config", type=Path, required=True, metavar="CONFIG", help="plan configuration: channels and forecast.timezone")
+    forecast.add_argument("--out", type=Path, required=True, metavar="DIR")
+    forecast.add_argument("--weeks", type=int, default=8, metavar="N", help="use the last N whole weeks of the history (default 8)")
 
     plan = commands.add_parser("plan", help="build the roster and its coverage report")
     plan.add_argument("config", type=Path, metavar="CONFIG")
@@ -80,10 +86,32 @@ def _demand(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     needs = requirements(config)
     args.out.mkdir(parents=True, exist_ok=True)
-    path = write_requirements(needs, args.out / "requirements.csv")
+    path = write_requirements(needs, args.out / "requirements.csv", config)
     for channel, values in needs.required.items():
         print(f"{channel}: peak {max(values, default=0)} agents, {sum(values) * needs.grid.minutes / 60:,.0f} agent-hours")
-    print(f"wrote {path}")
+    from coverage.plots.demand_week import plot_requirement_by_hour_of_week
+
+    picture = plot_requirement_by_hour_of_week(needs, config, args.out / "requirements-by-hour.png")
+    print(f"wrote {path} and {picture}")
+    return EXIT_OK
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    from coverage.forecast import build_profile, forecast_yaml, profile_rows, read_history
+    from coverage.outputs import write_csv_atomic, write_text_atomic
+    from coverage.plots.forecast_history import plot_history_vs_forecast
+
+    config = load_config(args.config)
+    history = build_profile(read_history(args.history, config), config, args.weeks, args.history)
+    args.out.mkdir(parents=True, exist_ok=True)
+    profile = write_csv_atomic(args.out / "profile.csv", ("channel", "weekday", "hour", "share"), profile_rows(history))
+    snippet = write_text_atomic(args.out / "forecast.yaml", forecast_yaml(history, args.history.name))
+    picture = plot_history_vs_forecast(history, args.out / "forecast.png")
+    print(f"{history.weeks} week(s) from {history.first_day} to {history.last_day} ({history.timezone}): {history.tickets} tickets"
+          + (f", {history.outside} older ones ignored" if history.outside else ""))
+    for channel, weekly in history.weekly_volume.items():
+        print(f"  {channel}: {weekly:,.1f} per week (trend {history.trend_per_week[channel] * 100:+.2f} % per week, not applied)")
+    print(f"wrote {profile}, {snippet} and {picture}; paste forecast.yaml's section into your configuration")
     return EXIT_OK
 
 
@@ -176,6 +204,7 @@ def _gaps(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check,
     "demand": _demand,
+    "forecast": _forecast,
     "plan": _plan,
     "verify": _verify,
     "gaps": _gaps,
