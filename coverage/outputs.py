@@ -1,7 +1,11 @@
 """Writing results without ever losing what the user already had.
 
 Every file is written to a temporary sibling and renamed into place, so a
-crash or Ctrl-C leaves either the old file or the complete new one. A
+crash or Ctrl-C leaves either the old file or the complete new one. A run's
+files belong together (a roster and the report made from it), so the CLI
+writes them into a hidden staging folder inside `--out` and moves them into
+place together, with Ctrl-C held back for those few renames: an interrupted
+run leaves the previous set or the complete new one, never a mix. A
 directory that already holds a roster is refused unless the user says
 `--force`: a published rota is somebody's plan.
 """
@@ -12,14 +16,36 @@ import csv
 import io
 import json
 import os
+import shutil
+import signal
 import tempfile
-from collections.abc import Iterable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from coverage.errors import OutputExistsError
+from coverage.errors import CoverageError, OutputExistsError
 
 ROSTER_FILE = "roster.csv"
+INTERRUPTED_ROSTER_FILE = "roster.interrupted.csv"
+STAGING_PREFIX = ".covplan-staging-"
+TEMP_MARK = ".covplan-"  # in temporary file names: .roster.csv.covplan-XXXX.tmp
+LEFTOVER_AGE_SECONDS = 300  # older staging folders and temp files are from a killed run
+
+
+class InterruptedWhileWriting(KeyboardInterrupt):
+    """Ctrl-C arrived while a set of outputs was being written; the previous set is untouched.
+
+    `rescued` is the file the most valuable output (the roster) was saved to
+    instead, when there was one, so a long search is not lost.
+    """
+
+    def __init__(self, out: Path, rescued: Path | None):
+        super().__init__(f"interrupted while writing to {out}")
+        self.out = out
+        self.rescued = rescued
 
 
 def prepare_out_dir(out: Path, force: bool) -> Path:
@@ -32,23 +58,131 @@ def prepare_out_dir(out: Path, force: bool) -> Path:
             "pass --force to replace it or choose another --out directory"
         )
     out.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out)
     return out
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> Path:
-    """Write via a temporary file in the same directory, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def remove_leftovers(out: Path, older_than_seconds: float = LEFTOVER_AGE_SECONDS) -> list[Path]:
+    """Delete staging folders and temporary files that a killed run (SIGKILL, power cut) left in `out`.
+
+    Only names this module creates are touched, and only old ones, so a run
+    writing into the same folder at the same moment keeps its own.
+    """
+    cutoff = time.time() - older_than_seconds
+    removed = []
+    for path in [*out.glob(f"{STAGING_PREFIX}*"), *out.glob(f".*{TEMP_MARK}*.tmp")]:
+        try:
+            if path.lstat().st_mtime >= cutoff:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
+@contextmanager
+def staged_outputs(out: Path, rescue: Callable[[Path], Path] | None = None) -> Iterator[Path]:
+    """A staging folder inside `out` to write one run's files into; they replace the old ones together.
+
+    On success every file is moved into `out` (sub-folders kept). On any
+    error the staging folder is deleted and `out` is as it was. On Ctrl-C,
+    `rescue(out / roster.interrupted.csv)` saves what must not be lost and
+    InterruptedWhileWriting says where it went.
+    """
     try:
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    except OSError as exc:
+        raise CoverageError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    try:
+        try:
+            yield staging
+        except KeyboardInterrupt:
+            shutil.rmtree(staging, ignore_errors=True)
+            rescued = rescue(out / INTERRUPTED_ROSTER_FILE) if rescue is not None else None
+            raise InterruptedWhileWriting(out, rescued) from None
+        publish(staging, out)  # a Ctrl-C during the renames arrives after them: the new set is complete
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(staging: Path, out: Path) -> list[Path]:
+    """Move every file under `staging` to the same place under `out`, the roster last.
+
+    Renames within one file system are atomic and take microseconds; Ctrl-C
+    is held back until all are done, so the set is never half replaced. The
+    roster goes last: a crash in between leaves a report newer than the
+    roster, never a roster without its report.
+    """
+    files = sorted((p for p in staging.rglob("*") if p.is_file()), key=lambda p: (p.name == ROSTER_FILE, str(p)))
+    moved = []
+    with sigint_deferred():
+        for source in files:
+            target = out / source.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+            moved.append(target)
+    return moved
+
+
+@contextmanager
+def sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back while the block runs, then deliver it (as KeyboardInterrupt) when it ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received and previous is signal.default_int_handler:
+            raise KeyboardInterrupt
+        if received and callable(previous):
+            previous(signal.SIGINT, None)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> Path:
+    """Write via a temporary file in the same directory, then rename over the target.
+
+    Any failure (disk full, permission, Ctrl-C) removes the temporary file and
+    leaves the target as it was; OS errors become a CoverageError naming the file.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = _file_mode(path)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise CoverageError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    try:
+        os.fchmod(handle, mode)  # mkstemp's 0o600 would hide a shared rota from the team
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise CoverageError(f"{path}: cannot write ({exc.strerror or exc}); the previous file, if any, is unchanged") from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _file_mode(path: Path) -> int:
+    """The replaced file's permissions, or those of a newly created file (0o666 less the umask)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def write_text_atomic(path: Path, text: str) -> Path:

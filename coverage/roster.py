@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pendulum
@@ -131,7 +131,7 @@ def read_roster(path: str | Path, config: Config) -> Roster:
             except OverflowError:
                 problems.append(Problem(file, number, "date", "date or time out of range (expected one near the rota period)"))
     except csv.Error as exc:
-        raise InputError([Problem(file, reader.line_num or 1, "row", f"not readable as CSV: {exc}")]) from None
+        raise InputError([Problem(file, reader.reader.line_num or 1, "row", f"not readable as CSV: {exc}")]) from None
     if problems:
         raise InputError(problems)
     return Roster(tuple(assignments), source=file)
@@ -173,6 +173,9 @@ def _assignment(row: dict[str, str | None], config: Config, line: int) -> Assign
         day = date.fromisoformat(cell("date"))
     except ValueError:
         raise ValueError(f"date: {cell('date')!r} is not a date (expected YYYY-MM-DD)") from None
+    if not config.plan.start - timedelta(days=366) <= day <= config.plan.end + timedelta(days=366):
+        # A typo (2062 for 2026), not a shift: the checker's period rule is for near misses.
+        raise ValueError(f"date: {day} is more than a year from the rota period (expected a date in or near {config.plan.start} to {config.plan.end - timedelta(days=1)})")
     channel = cell("channel")
     if not channel:
         if len(agent.skills) != 1:

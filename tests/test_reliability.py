@@ -1,0 +1,595 @@
+"""Hostile input, interruptions and large data: the user sees one located line, and loses nothing.
+
+Every bad-input class the README's "Reliability and limits" section lists is
+tried here through `covplan` itself (coverage.cli.main), with the exact line
+the user reads. Writing is tested by breaking it on purpose: a failure or a
+Ctrl-C in the middle of a run must leave the previous outputs untouched.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import TINY, write_forecast
+
+import coverage.config
+import coverage.outputs
+from coverage.cli import main
+from coverage.errors import CoverageError
+from coverage.outputs import (
+    INTERRUPTED_ROSTER_FILE,
+    InterruptedWhileWriting,
+    remove_leftovers,
+    sigint_deferred,
+    staged_outputs,
+    write_bytes_atomic,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A small team with real choices: three agents, three shifts a day, one agent
+# needed around the clock, so many rosters are equally good and only a
+# deterministic search returns the same one twice.
+SMALL = """\
+plan:
+  start: 2026-12-07
+  days: 7
+  timezone: America/New_York
+  time_limit_seconds: 10
+  seed: 3
+views: [America/New_York]
+channels:
+  chat:
+    kind: realtime
+    aht_seconds: 300
+    service_level: {percent: 80, within_seconds: 60}
+forecast:
+  file: volumes/forecast.csv
+sites:
+  nyc:
+    timezone: America/New_York
+    shifts:
+      early: {start: "06:00", hours: 8}
+      late: {start: "14:00", hours: 8}
+      night: {start: "22:00", hours: 8}
+contracts:
+  full_time: {hours_per_week: {min: 0, max: 40}, max_days_per_week: 5}
+agents:
+  - {id: ann, site: nyc, contract: full_time, skills: [chat]}
+  - {id: bo, site: nyc, contract: full_time, skills: [chat]}
+  - {id: cy, site: nyc, contract: full_time, skills: [chat]}
+"""
+
+
+def hourly_rows(first_day: int = 7, days: int = 7) -> list[tuple[str, str, float]]:
+    """One chat an hour, every hour, from 2026-12-<first_day> 05:00 UTC (New York midnight)."""
+    start = 24 * (first_day - 1) + 5
+    return [(_utc(start + k), "chat", 1) for k in range(24 * days)]
+
+
+def _utc(hours_since_dec_1: int) -> str:
+    day, hour = divmod(hours_since_dec_1, 24)
+    return f"2026-12-{day + 1:02d}T{hour:02d}:00:00Z"
+
+
+def write_small(folder: Path) -> Path:
+    """configs in `folder`, the forecast in `folder/volumes/`, as a manager's folder would have them."""
+    (folder / "volumes").mkdir(parents=True, exist_ok=True)
+    write_forecast(folder / "volumes" / "forecast.csv", hourly_rows())
+    config = folder / "small.yaml"
+    config.write_text(SMALL, encoding="utf-8")
+    return config
+
+
+def write_tiny(folder: Path, text: str = TINY, forecast: list[tuple[str, str, float]] | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    write_forecast(folder / "forecast.csv", forecast or [])
+    config = folder / "plan.yaml"
+    config.write_text(textwrap.dedent(text), encoding="utf-8")
+    return config
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --------------------------------------------------------------------------- YAML limits
+
+
+def test_billion_laughs_is_refused_at_the_alias_line_in_well_under_a_second(tmp_path: Path, capsys) -> None:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]  # 9**10 values
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("\n".join(lines) + "\n")
+    started = time.perf_counter()
+    code, _, err = run(["check", bomb], capsys)
+    assert time.perf_counter() - started < 5
+    assert code == 2
+    # line 10 (a9) repeats *a8, the alias standing for the most values
+    assert err == (
+        f"{bomb}:10: (document): aliases expand the document to more than 1,000,000 values "
+        "(alias *a8: a 'billion laughs'? expected at most 1,000,000)\n"
+    )
+
+
+def test_aliases_a_manager_would_write_still_work(tmp_path: Path, capsys) -> None:
+    text = TINY.replace("      day: {start: \"09:00\", hours: 8}", "      day: &std {start: \"09:00\", hours: 8}\n      day2: *std")
+    contract = "  full_time: {hours_per_week: {min: 0, max: 40}, max_days_per_week: 5}\n"
+    text = text.replace(contract, contract.replace("full_time: {", "full_time: &ft {") + "  also_full_time: *ft\n")
+    config = write_tiny(tmp_path, text)
+    code, out, err = run(["check", config], capsys)
+    assert (code, err) == (0, "")
+    assert "1 agents in 1 sites" in out
+
+
+def test_an_alias_that_contains_itself_is_refused(tmp_path: Path, capsys) -> None:
+    loop = tmp_path / "loop.yaml"
+    loop.write_text("plan: &p\n  start: 2026-12-07\n  again: *p\n")
+    assert run(["check", loop], capsys)[::2] == (2, f"{loop}:3: (document): alias *p refers to a value that contains itself (expected a value without loops)\n")
+
+
+def test_deeply_nested_document_is_refused_without_a_recursion_crash(tmp_path: Path, capsys) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("plan: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    code, _, err = run(["check", deep], capsys)
+    assert code == 2
+    assert err == f"{deep}:1: (document): nested more than 64 levels deep (expected a plan config: a few levels of sections and keys)\n"
+    # block style: the mapping on line k+1 is at nesting level k+2 (document, plan, k1, ...); level 65 opens on line 64
+    block = tmp_path / "block.yaml"
+    block.write_text("plan:\n" + "".join("  " * k + f"k{k}:\n" for k in range(1, 100)))
+    assert run(["check", block], capsys)[2].startswith(f"{block}:64: (document): nested more than 64 levels deep")
+
+
+def test_a_long_chain_of_aliases_is_too_deep(tmp_path: Path, capsys) -> None:
+    chain = tmp_path / "chain.yaml"
+    chain.write_text("a0: &a0 [1]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 100)))
+    code, _, err = run(["check", chain], capsys)
+    assert code == 2
+    assert err.startswith(f"{chain}:") and "aliases nest the document more than 64 levels deep" in err
+
+
+def test_control_characters_and_binary_files(tmp_path: Path, capsys) -> None:
+    nul = tmp_path / "nul.yaml"
+    nul.write_bytes(b"plan:\n  days: 7\x00\n")
+    assert run(["check", nul], capsys)[::2] == (
+        2, f"{nul}:2: (document): not valid YAML: control character U+0000 (expected printable text; was a binary file saved as .yaml?)\n"
+    )
+    png = tmp_path / "picture.yaml"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    code, _, err = run(["check", png], capsys)
+    assert code == 2 and err.startswith(f"{png}:1: (document): not UTF-8 text (byte 0: 0x89 at column 1)")
+
+
+# --------------------------------------------------------------------------- sizes
+
+
+def test_absurd_sizes_are_located_and_name_the_limit(tmp_path: Path, capsys) -> None:
+    cases = {
+        "ten-years": (("days: 7", "days: 3650"), "3: plan.days: Input should be less than or equal to 366 (got 3650)"),
+        "one-minute": (("interval_minutes: 60", "interval_minutes: 1"), "5: plan.interval_minutes: Input should be 60, 30 or 15 (got 1)"),
+        "seed": (("seed: 1", "seed: 99999999999"), "7: plan.seed: Input should be less than or equal to 2147483647 (got 99999999999)"),
+        "infinite-aht": (("aht_seconds: 360", "aht_seconds: .inf"), "15: channels.chat.aht_seconds: Input should be a finite number (got inf)"),
+        "run-length": (
+            ("max_consecutive_days: 6", "max_consecutive_days: 1000000000"),
+            "29: rules.max_consecutive_days: Input should be less than or equal to 366 (got 1000000000)",
+        ),
+    }
+    for name, ((old, new), expected) in cases.items():
+        config = write_tiny(tmp_path / name, TINY.replace(old, new))
+        assert run(["check", config], capsys)[::2] == (2, f"{config}:{expected}\n"), name
+
+
+def test_a_million_agents_is_refused_by_file_size_before_parsing(tmp_path: Path, capsys) -> None:
+    agent = "  - {id: a%d, site: nyc, contract: full_time, skills: [chat]}\n"
+    config = write_tiny(tmp_path, TINY + "".join(agent % k for k in range(2, 90_000)))  # ~5 MB; a million would be 55 MB
+    started = time.perf_counter()
+    code, _, err = run(["check", config], capsys)
+    assert time.perf_counter() - started < 5
+    assert (code, err) == (2, f"{config}:?: (document): file is larger than the limit of 4 MiB (expected a plan's own file; is this the right file?)\n")
+
+
+def test_team_and_grid_size_caps(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The real caps (10,000 agents, 2,000,000 shift options or grid cells) take a 1 MB config to reach;
+    # the same code path with small caps: 3 agents × 1 shift × 7 days = 21 options, 7 × 24 × 1 = 168 cells.
+    monkeypatch.setattr(coverage.config, "MAX_AGENTS", 2)
+    monkeypatch.setattr(coverage.config, "MAX_SHIFT_OPTIONS", 20)
+    monkeypatch.setattr(coverage.config, "MAX_GRID_CELLS", 100)
+    monkeypatch.setattr(coverage.config, "MAX_VIEWS", 0)
+    more = "  - {id: a2, site: nyc, contract: full_time, skills: [chat]}\n  - {id: a3, site: nyc, contract: full_time, skills: [chat]}\n"
+    config = write_tiny(tmp_path, TINY + more)
+    code, _, err = run(["check", config], capsys)
+    assert code == 2
+    assert err.splitlines() == [
+        f"{config}:30: agents: 3 agents (expected at most 2; plan large teams site by site)",
+        f"{config}:8: views: 1 view zones (expected at most 0: one heatmap is drawn per view)",
+        f"{config}:30: agents: agents × allowed shifts × days is 21 (expected at most 20: fewer days or agents per plan)",
+        f"{config}:12: channels: intervals × channels is 168 (expected at most 100: fewer channels, days or a coarser interval)",
+    ]
+
+
+@pytest.mark.slow
+def test_ten_thousand_and_one_agents_is_over_the_real_cap(tmp_path: Path, capsys) -> None:
+    agent = "  - {id: a%d, site: nyc, contract: full_time, skills: [chat]}\n"
+    config = write_tiny(tmp_path, TINY + "".join(agent % k for k in range(2, 10_002)))
+    code, _, err = run(["check", config], capsys)
+    assert code == 2
+    assert f"{config}:30: agents: 10,001 agents (expected at most 10,000; plan large teams site by site)" in err.splitlines()
+
+
+# --------------------------------------------------------------------------- encodings and CSV shapes
+
+
+def test_files_that_are_not_utf8_are_located_to_the_line(tmp_path: Path, capsys) -> None:
+    config = write_tiny(tmp_path, TINY + "# Zoë's team\n")  # TINY has 31 lines
+    config.write_bytes(config.read_bytes().replace("Zoë".encode(), "Zoë".encode("latin-1")))
+    code, _, err = run(["check", config], capsys)
+    assert (code, err) == (2, f"{config}:32: (document): not UTF-8 text (byte {len(TINY) + 4}: 0xEB at column 5); save the file as UTF-8\n")
+
+    config = write_tiny(tmp_path / "b")
+    forecast = tmp_path / "b" / "forecast.csv"
+    forecast.write_bytes(b"start,channel,volume\n2026-12-07T14:00:00Z,chat,1\n2026-12-07T15:00:00Z,caf\xe9,1\n")
+    code, _, err = run(["check", config], capsys)
+    # 21 + 28 bytes on lines 1-2, then "2026-12-07T15:00:00Z,caf" is 24 more: the é is byte 73, column 25
+    assert (code, err) == (2, f"{forecast}:3: (document): not UTF-8 text (byte 73: 0xE9 at column 25); save the file as UTF-8 CSV\n")
+
+    roster = tmp_path / "rota.csv"
+    roster.write_bytes(b"agent,shift,date\na1,day,2026-12-07\n\xff\xfea1,day,2026-12-08\n")
+    code, _, err = run(["verify", config, roster], capsys)
+    assert (code, err) == (2, f"{roster}:3: (document): not UTF-8 text (byte 35: 0xFF at column 1); save the file as UTF-8 CSV\n")  # 17 + 18
+
+
+def test_a_utf8_byte_order_mark_is_fine(tmp_path: Path, capsys) -> None:
+    config = write_tiny(tmp_path, forecast=[("2026-12-07T14:00:00Z", "chat", 1)])
+    config.write_bytes(b"\xef\xbb\xbf" + config.read_bytes())
+    roster = tmp_path / "rota.csv"
+    roster.write_bytes(b"\xef\xbb\xbfagent,shift,date\r\na1,day,2026-12-07\r\n")
+    assert run(["verify", config, roster], capsys)[0] == 0
+
+
+def test_forecast_columns_rows_and_duplicates(tmp_path: Path, capsys) -> None:
+    config = write_tiny(tmp_path)
+    forecast = tmp_path / "forecast.csv"
+    expected = "(expected start,channel,volume)"
+    cases = {
+        "start,channel\n": f"{forecast}:1: header: missing column(s) volume {expected}",
+        "start,channel,volume,note\n": f"{forecast}:1: header: unknown column(s) note {expected}",
+        "start,channel,volume,volume\n": f"{forecast}:1: header: repeated column(s) volume {expected}",
+        "start,channel,volume\n2026-12-07T14:00:00Z,chat,1,oops\n": f"{forecast}:2: row: 4 fields (expected 3: start,channel,volume)",
+        "start,channel,volume\n2026-12-07T14:00:00Z,chat,1\n\n2026-12-07T14:00:00+00:00,chat,2\n": (
+            f"{forecast}:4: start: duplicate row for chat at 2026-12-07T14:00:00+00:00 (also line 2; expected one row per start and channel)"
+        ),
+    }
+    for text, line in cases.items():
+        forecast.write_text(text)
+        code, _, err = run(["check", config], capsys)
+        assert code == 2, text
+        assert line in err.splitlines(), (text, err)
+
+
+def test_forecast_rows_outside_the_period_are_counted_and_ignored(tmp_path: Path, capsys) -> None:
+    rows = [("2026-12-06T14:00:00Z", "chat", 9), ("2026-12-07T14:00:00Z", "chat", 1), ("2027-03-01T14:00:00Z", "chat", 9)]
+    config = write_tiny(tmp_path, forecast=rows)
+    code, out, err = run(["check", config], capsys)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-1] == "forecast: 2 row(s) outside the rota period ignored"
+    assert "1 required agent-hours" in out  # only the row inside the period counts
+
+
+def test_roster_columns_rows_and_line_numbers(tmp_path: Path, capsys) -> None:
+    config = write_tiny(tmp_path)
+    roster = tmp_path / "rota.csv"
+    expected = "(expected agent,site,channel,shift,date,start_local,end_local,start_utc,end_utc"
+    cases = {
+        "agent,date\na1,2026-12-07\n": f"{roster}:1: header: missing column(s) shift {expected})",
+        "agent,shift,date,note\n": f"{roster}:1: header: unknown column(s) note {expected})",
+        "agent,shift,date,\n": f"{roster}:1: header: unknown column(s) (empty) {expected})",
+        "agent,shift,date,date\n": f"{roster}:1: header: repeated column(s) date {expected} once each)",
+        "agent,shift,date\na1,day,2026-12-07,x\n": f"{roster}:2: row: more fields than the header has (3)",
+        # blank lines and a quoted line break do not shift the line numbers
+        'agent,shift,date\n\n"a1",day,2026-12-07\n\n"a\n1",day,2026-12-08\n': f"{roster}:6: agent: unknown agent 'a\\n1' (expected an id from agents in plan.yaml)",
+        "agent,shift,date\na1,day,9999-12-31\n": (
+            f"{roster}:2: date: 9999-12-31 is more than a year from the rota period (expected a date in or near 2026-12-07 to 2026-12-13)"
+        ),
+        "agent,shift,date,start_utc\na1,day,2026-12-07,0001-01-01T00:00:00+14:00\n": (
+            f"{roster}:2: date: date or time out of range (expected one near the rota period)"
+        ),
+        "agent,shift,date\na1,day," + "7" * 200_000 + "\n": f"{roster}:2: row: not readable as CSV: field larger than field limit (131072)",
+    }
+    for text, line in cases.items():
+        roster.write_text(text)
+        code, _, err = run(["verify", config, roster], capsys)
+        assert code == 2, text[:60]
+        assert err.splitlines() == [line], (text[:60], err)
+
+
+def test_roster_duplicates_and_shifts_outside_the_period_are_rule_violations(tmp_path: Path, capsys) -> None:
+    config = write_tiny(tmp_path)
+    roster = tmp_path / "rota.csv"
+    roster.write_text("agent,shift,date\na1,day,2026-12-07\na1,day,2026-12-07\na1,day,2026-12-20\n")
+    code, out, err = run(["verify", config, roster], capsys)
+    assert code == 1
+    assert out.splitlines() == [  # the duplicate (line 3) breaks two rules; 20 December is after the 7-day period
+        f"{roster}:3: agent a1: has two shifts on 2026-12-07 ('day' and 'day'; at most one per day)",
+        f"{roster}:3: agent a1: shift 'day' on 2026-12-07 starting 2026-12-07 09:00 America/New_York overlaps "
+        "shift 'day' on 2026-12-07 ending 2026-12-07 17:00 America/New_York",
+        f"{roster}:4: agent a1: shift 'day' on 2026-12-20 starts 2026-12-20 09:00 America/New_York, "
+        "outside the rota period 2026-12-07 to 2026-12-13 (America/New_York)",
+    ]
+    assert err == f"{roster}: 3 violation(s)\n"
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def test_files_named_by_a_config_resolve_relative_to_it(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = write_small(tmp_path / "team")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, out, _ = run(["check", Path("..") / "team" / "small.yaml"], capsys)
+    assert code == 0 and "168 required agent-hours" in out
+    (tmp_path / "team" / "volumes" / "forecast.csv").unlink()
+    code, _, err = run(["check", config], capsys)
+    assert (code, err) == (2, f"{config}:14: forecast.file: file 'volumes/forecast.csv' not found (expected a path relative to small.yaml)\n")
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "roster.csv"
+    target.write_text("the published rota\n")
+
+    def disk_full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(coverage.outputs.os, "fsync", disk_full)
+    with pytest.raises(CoverageError, match=r"roster.csv: cannot write \(No space left on device\); the previous file, if any, is unchanged"):
+        write_bytes_atomic(target, b"half a new ro")
+    assert target.read_text() == "the published rota\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["roster.csv"]
+
+
+def test_ctrl_c_inside_an_atomic_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "coverage.csv"
+    target.write_text("old\n")
+
+    def interrupted(source: str, destination: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(coverage.outputs.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_bytes_atomic(target, b"new\n")
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["coverage.csv"]
+
+
+def test_written_files_are_readable_like_any_other_file(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        write_bytes_atomic(tmp_path / "new.csv", b"x\n")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "new.csv").stat().st_mode & 0o777 == 0o644  # not mkstemp's 0o600: rosters are shared
+
+
+def test_a_set_of_outputs_is_replaced_whole_or_not_at_all(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "roster.csv").write_text("old roster\n")
+    (out / "coverage.csv").write_text("old coverage\n")
+    with pytest.raises(InterruptedWhileWriting) as caught:
+        with staged_outputs(out, rescue=lambda path: write_bytes_atomic(path, b"new roster\n")) as staging:
+            write_bytes_atomic(staging / "roster.csv", b"new roster\n")
+            write_bytes_atomic(staging / "coverage.csv", b"new coverage\n")
+            raise KeyboardInterrupt  # before the plots
+    assert caught.value.rescued == out / INTERRUPTED_ROSTER_FILE
+    assert files_under(out) == {"coverage.csv": b"old coverage\n", "roster.csv": b"old roster\n", INTERRUPTED_ROSTER_FILE: b"new roster\n"}
+
+    with pytest.raises(RuntimeError):
+        with staged_outputs(out) as staging:
+            write_bytes_atomic(staging / "coverage.csv", b"new coverage\n")
+            raise RuntimeError("a bug while drawing")
+    assert (out / "coverage.csv").read_text() == "old coverage\n"
+
+    with staged_outputs(out) as staging:
+        write_bytes_atomic(staging / "roster.csv", b"new roster\n")
+        write_bytes_atomic(staging / "calendars" / "a1.ics", b"BEGIN:VCALENDAR\n")
+    assert files_under(out) == {
+        "calendars/a1.ics": b"BEGIN:VCALENDAR\n", "coverage.csv": b"old coverage\n",
+        "roster.csv": b"new roster\n", INTERRUPTED_ROSTER_FILE: b"new roster\n",
+    }
+
+
+def test_ctrl_c_while_files_move_into_place_waits_until_all_have_moved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    real_replace = os.replace
+    moved: list[str] = []
+
+    def replace_then_ctrl_c(source, destination) -> None:
+        real_replace(source, destination)
+        moved.append(Path(destination).name)
+        if len(moved) == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C after the first rename
+
+    with pytest.raises(KeyboardInterrupt) as caught:
+        with staged_outputs(out) as staging:
+            for name in ("a.csv", "b.csv", "roster.csv"):
+                (staging / name).write_text(name)
+            monkeypatch.setattr(coverage.outputs.os, "replace", replace_then_ctrl_c)
+    assert not isinstance(caught.value, InterruptedWhileWriting)  # the new set is complete
+    assert moved == ["a.csv", "b.csv", "roster.csv"]  # the roster last
+    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "b.csv", "roster.csv"]
+
+
+def test_sigint_deferred_delivers_ctrl_c_after_the_block() -> None:
+    steps = []
+    with pytest.raises(KeyboardInterrupt):
+        with sigint_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            steps.append("finished the block")
+    assert steps == ["finished the block"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_leftovers_of_a_killed_run_are_cleaned_but_fresh_ones_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    old_stage, fresh_stage = out / ".covplan-staging-old", out / ".covplan-staging-fresh"
+    old_temp, mine = out / ".roster.csv.covplan-abc.tmp", out / ".my-notes.tmp"
+    for folder in (old_stage, fresh_stage):
+        folder.mkdir()
+        (folder / "roster.csv").write_text("x")
+    for file in (old_temp, mine):
+        file.write_text("x")
+    hour_ago = time.time() - 3600
+    for path in (old_stage, old_temp, mine):
+        os.utime(path, (hour_ago, hour_ago))
+    assert sorted(p.name for p in remove_leftovers(out)) == [".covplan-staging-old", ".roster.csv.covplan-abc.tmp"]
+    assert sorted(p.name for p in out.iterdir()) == [".covplan-staging-fresh", ".my-notes.tmp"]
+
+
+def test_out_must_be_a_directory_and_a_published_roster_needs_force(tmp_path: Path, capsys) -> None:
+    config = write_small(tmp_path)
+    afile = tmp_path / "notes.txt"
+    afile.write_text("x")
+    assert run(["plan", config, "--out", afile, "--quiet"], capsys)[::2] == (
+        2, f"{afile}: exists and is not a directory (expected a directory for the outputs)\n"
+    )
+    code, _, err = run(["plan", config, "--out", afile / "sub", "--quiet"], capsys)
+    assert (code, err) == (2, f"covplan: {afile / 'sub'}: Not a directory\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "roster.csv").write_text("somebody's plan\n")
+    code, _, err = run(["plan", config, "--out", out, "--quiet"], capsys)
+    assert code == 2 and "--force" in err
+    assert (out / "roster.csv").read_text() == "somebody's plan\n"
+
+
+# --------------------------------------------------------------------------- whole runs
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, dict[str, bytes]]]:
+    """One deterministic plan of the small team: (config, out, every file under the work folder before)."""
+    work = tmp_path_factory.mktemp("baseline")
+    config = write_small(work / "team")
+    before = files_under(work)
+    out = work / "out"
+    assert main(["plan", str(config), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    yield config, out, before
+
+
+def test_plan_writes_only_inside_out_and_leaves_no_temporary_files(baseline) -> None:
+    config, out, before = baseline
+    work = out.parent
+    outside = {name: data for name, data in files_under(work).items() if not name.startswith("out/")}
+    assert outside == before
+    names = files_under(out)
+    assert {"roster.csv", "coverage.csv", "gaps.csv", "summary.json", "gaps-America_New_York.png"} <= set(names)
+    assert not [name for name in names if name.startswith(".") or "/." in name]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_same_config_seed_and_one_worker_give_byte_identical_outputs(baseline, tmp_path: Path) -> None:
+    config, first, _ = baseline
+    second = tmp_path / "again"
+    assert main(["plan", str(config), "--out", str(second), "--workers", "1", "--quiet"]) == 0
+    a, b = files_under(first), files_under(second)
+    assert set(a) == set(b)
+    # These embed the moment they were written (iCalendar DTSTAMP, the workbook's created/modified
+    # properties and zip times); everything else must match byte for byte, pictures included.
+    stamped = {name for name in a if name.endswith((".ics", ".xlsx"))}
+    different = sorted(name for name in a if a[name] != b[name] and name not in stamped | {"summary.json"})
+    assert different == []
+    assert {"roster.csv", "coverage.csv", "gaps.csv", "gaps-America_New_York.png", "gaps-America_New_York.svg"} <= set(a) - stamped
+    one, two = json.loads(a["summary.json"]), json.loads(b["summary.json"])
+    assert one.pop("wall_seconds") is not None and two.pop("wall_seconds") is not None
+    assert one == two
+    assert len(a["roster.csv"].splitlines()) == 1 + 15  # 3 agents × 5 days
+
+
+def test_ctrl_c_while_writing_keeps_the_previous_outputs_and_saves_the_roster(
+    baseline, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, published, _ = baseline
+    out = tmp_path / "out"
+    shutil.copytree(published, out)
+    (out / "roster.csv").write_text("agent,shift,date\nann,early,2026-12-07\n")  # an older, different rota
+    before = files_under(out)
+    real_write = coverage.outputs.write_bytes_atomic
+    calls: list[Path] = []
+
+    def ctrl_c_on_the_third_file(path: Path, data: bytes) -> Path:
+        calls.append(Path(path))
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_write(path, data)
+
+    monkeypatch.setattr(coverage.outputs, "write_bytes_atomic", ctrl_c_on_the_third_file)
+    code, _, err = run(["plan", config, "--out", out, "--workers", "1", "--quiet", "--force"], capsys)
+    assert code == 130
+    rescued = out / INTERRUPTED_ROSTER_FILE
+    assert err.splitlines()[-1] == f"covplan: interrupted while writing; {out} keeps its previous files; the roster found is saved as {rescued}"
+    after = files_under(out)
+    assert after.pop(INTERRUPTED_ROSTER_FILE) == (published / "roster.csv").read_bytes()  # the best roster, complete
+    assert after == before
+    assert main(["verify", str(config), str(rescued)]) == 0
+
+
+def test_an_unexpected_error_is_one_line_and_exit_3(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = write_tiny(tmp_path)
+
+    def broken(config: object) -> object:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("coverage.demand.requirements", broken)
+    code, out, err = run(["check", config], capsys)
+    assert (code, out) == (3, "")
+    assert err == (
+        "covplan: internal error (ZeroDivisionError: division by zero); this is a bug, please report it with the command "
+        "and the files (COVPLAN_DEBUG=1 shows the traceback)\n"
+    )
+    monkeypatch.setenv("COVPLAN_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["check", str(config)])
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_the_search_keeps_the_best_roster_found(tmp_path: Path) -> None:
+    """A real Ctrl-C: the search stops, the best roster so far and its complete report are written."""
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "coverage", "plan", str(ROOT / "configs" / "example.yaml"), "--out", str(out),
+               "--time-limit", "120", "--workers", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    for line in process.stderr:
+        if re.search(r"objective\s+[\d,]+", line):  # a roster exists
+            break
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert {"roster.csv", "coverage.csv", "gaps.csv", "summary.json"} <= {p.name for p in out.iterdir()}
+    assert json.loads((out / "summary.json").read_text())["status"] in ("FEASIBLE", "OPTIMAL")
+    assert subprocess.run([sys.executable, "-m", "coverage", "verify", str(ROOT / "configs" / "example.yaml"), str(out / "roster.csv")],
+                          capture_output=True).returncode == 0
