@@ -23,18 +23,26 @@ from conftest import TINY  # pytest's default (prepend) import mode puts tests/ 
 from coverage.config import BacklogChannel, Config, RealtimeChannel, ServiceLevel
 from coverage.demand import (
     Requirements,
+    Targets,
     apply_shrinkage,
     backlog_agents,
+    erlang_a_metrics,
     erlang_b,
     erlang_c,
+    erlang_c_metrics,
+    predicted_service,
     read_forecast,
     realtime_agents,
+    realtime_agents_array,
+    required_servers,
     requirements,
     servers_for_service_level,
     service_level,
+    shrinkage_by_interval,
     write_requirements,
 )
 from coverage.errors import InputError
+from coverage.time import period_grid
 
 # --------------------------------------------------------------------------- independent references
 
@@ -414,3 +422,277 @@ def test_missing_forecast_file_is_an_input_error(make_config: Callable[..., Conf
     config.forecast_path.unlink()
     with pytest.raises(InputError, match="forecast.csv:\\?: \\(document\\): file not found"):
         read_forecast(config)
+
+
+# =========================================================================== issue 3: Erlang C figures, Erlang A, targets
+#
+# Erlang C references: the exact rational textbook formula above (Cooper ch. 3), and the
+# Call Centre Helper worked example ("Erlang C formula - made simple": 10 Erlangs, 14 agents,
+# SL 88.8 %, ASA 7.8 s, occupancy 71.4 %).
+#
+# Erlang A reference: an exact, independent computation on the birth-death chain of the
+# M/M/N+M queue (Palm 1943; Garnett, Mandelbaum & Reiman, MSOM 2002, section 2): the
+# stationary distribution truncated far in the tail, PASTA for what an arrival finds, and
+# for a waiting arrival the absorbing chain "customers ahead of me" solved with a matrix
+# exponential (scipy.linalg.expm) for P(answered within T) and a recursion for the mean
+# wait of answered contacts. It shares no formula with coverage.demand, which uses the
+# incomplete-gamma closed forms of Mandelbaum & Zeltyn (2007).
+
+
+def erlang_a_chain(servers: int, traffic: float, aht: float, within: float, patience: float, extra: int = 400) -> dict[str, float]:
+    from scipy.linalg import expm
+
+    mu, theta = 1 / aht, 1 / patience
+    lam = traffic * mu
+    top = servers + extra
+    logp = [0.0]
+    for n in range(1, top + 1):
+        logp.append(logp[-1] + math.log(lam / (min(n, servers) * mu + max(n - servers, 0) * theta)))
+    peak = max(logp)
+    weights = [math.exp(v - peak) for v in logp]
+    total = math.fsum(weights)
+    p = [w / total for w in weights]
+    ahead = top - servers  # a waiting arrival finds 0..ahead customers in front of it
+    size = ahead + 3  # transient states 0..ahead, then "answered", then "gave up"
+    generator = [[0.0] * size for _ in range(size)]
+    for j in range(ahead + 1):
+        move = servers * mu + j * theta  # a server frees up, or someone ahead gives up
+        generator[j][ahead + 1 if j == 0 else j - 1] += move
+        generator[j][ahead + 2] += theta  # I give up
+        generator[j][j] = -(move + theta)
+    within_t = expm([[v * within for v in row] for row in generator])
+    served, mean_wait = [], []
+    for j in range(ahead + 1):
+        rate = servers * mu + (j + 1) * theta
+        move = (servers * mu + j * theta) / rate
+        served.append(move * (served[j - 1] if j else 1.0))
+        mean_wait.append(served[j] / rate + move * (mean_wait[j - 1] if j else 0.0))
+    free = math.fsum(p[:servers])
+    queue = p[servers:]
+    answered = free + math.fsum(q * s for q, s in zip(queue, served))
+    return {
+        "wait": math.fsum(queue),
+        "service_level": free + math.fsum(q * within_t[j][ahead + 1] for j, q in enumerate(queue)),
+        "asa": math.fsum(q * h for q, h in zip(queue, mean_wait)) / answered,
+        "abandon": 1 - answered,
+        "occupancy": traffic * answered / servers,
+    }
+
+
+def test_erlang_c_worked_example_figures() -> None:
+    # Call Centre Helper: 14 agents for 10 Erlangs (AHT 180 s), 80/20 → SL 88.8 %, ASA 7.8 s, occupancy 71.4 %.
+    m = erlang_c_metrics(14, 10.0, 180, 20)
+    assert float(m.wait_probability) == pytest.approx(0.1741, abs=5e-5)
+    assert float(m.service_level) == pytest.approx(0.8884, abs=5e-5)
+    assert float(m.asa_seconds) == pytest.approx(float(reference_erlang_c(14, 10)) * 180 / 4, rel=1e-12)  # 7.836 s
+    assert float(m.asa_seconds) == pytest.approx(7.836, abs=5e-4)
+    assert float(m.occupancy) == pytest.approx(10 / 14)
+    assert float(m.abandon_rate) == 0.0
+
+
+def test_erlang_c_at_1000_erlangs_matches_exact_rational_arithmetic() -> None:
+    # A = 1000 Erlangs, AHT 300 s, 80 % within 20 s: the textbook formula in exact fractions
+    # (numbers of 3,000 digits) against the closed-form float code.
+    for servers in (1001, 1015, 1050):
+        exact = float(reference_erlang_c(servers, 1000))
+        assert erlang_c(servers, 1000.0) == pytest.approx(exact, rel=1e-10)
+    exact_sl = {n: 1 - float(reference_erlang_c(n, 1000)) * math.exp(-(n - 1000) * 20 / 300) for n in (1014, 1015)}
+    assert exact_sl[1014] < 0.8 <= exact_sl[1015]
+    assert servers_for_service_level(1000.0, 300, 0.8, 20) == 1015
+    assert erlang_c(1050, 1000.0) == pytest.approx(0.0744, abs=5e-5)
+
+
+def test_erlang_b_far_below_the_traffic_uses_the_series() -> None:
+    # N ≪ A: the Poisson cdf underflows; 1/B = Σ N!/((N−j)! A^j) ≈ 1 + N/A → B ≈ 1 − N/A
+    assert erlang_b(10, 20000.0) == pytest.approx(1 / (1 + 10 / 20000 + 90 / 20000**2), rel=1e-9)
+    assert erlang_b(5, 100.0) == pytest.approx(float(Fraction(100**5, 120) / sum(Fraction(100**k, math.factorial(k)) for k in range(6))), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "servers, traffic, aht, within, patience",
+    [
+        (10, 10.0, 180, 20, 120),  # N = A: stable only because callers give up
+        (12, 10.0, 180, 20, 120),
+        (5, 10.0, 180, 20, 120),  # badly understaffed: half give up
+        (14, 10.0, 180, 20, 1800),  # patient callers: close to Erlang C
+        (100, 100.0, 180, 20, 120),
+        (1000, 1000.0, 300, 20, 180),  # the 1,000-Erlang case
+    ],
+)
+def test_erlang_a_matches_the_exact_birth_death_chain(servers: int, traffic: float, aht: float, within: float, patience: float) -> None:
+    m = erlang_a_metrics(servers, traffic, aht, within, patience)
+    chain = erlang_a_chain(servers, traffic, aht, within, patience)
+    assert float(m.wait_probability) == pytest.approx(chain["wait"], rel=1e-9)
+    assert float(m.service_level) == pytest.approx(chain["service_level"], rel=1e-9)
+    assert float(m.abandon_rate) == pytest.approx(chain["abandon"], rel=1e-8)
+    assert float(m.asa_seconds) == pytest.approx(chain["asa"], rel=1e-8)
+    assert float(m.occupancy) == pytest.approx(chain["occupancy"], rel=1e-9)
+
+
+def test_erlang_a_pinned_figures() -> None:
+    # 10 agents, 10 Erlangs, AHT 180 s, patience 120 s, T = 20 s (values of the exact chain above)
+    m = erlang_a_metrics(10, 10.0, 180, 20, 120)
+    assert float(m.wait_probability) == pytest.approx(0.49685, abs=5e-6)
+    assert float(m.service_level) == pytest.approx(0.63994, abs=5e-6)
+    assert float(m.abandon_rate) == pytest.approx(0.13746, abs=5e-6)
+    assert float(m.asa_seconds) == pytest.approx(14.554, abs=5e-4)
+    assert float(m.occupancy) == pytest.approx(0.86254, abs=5e-6)
+    # 1,000 Erlangs with 1,000 agents: 44 % wait, 98.3 % answered within 20 s, 1.4 % give up
+    big = erlang_a_metrics(1000, 1000.0, 300, 20, 180)
+    assert float(big.wait_probability) == pytest.approx(0.44124, abs=5e-6)
+    assert float(big.service_level) == pytest.approx(0.98276, abs=5e-6)
+    assert float(big.abandon_rate) == pytest.approx(0.014217, abs=5e-7)
+
+
+def test_erlang_a_tends_to_erlang_c_as_patience_grows() -> None:
+    for servers in (11, 14, 20):
+        a = erlang_a_metrics(servers, 10.0, 180, 20, 1e10)  # a patience of 300 years
+        c = erlang_c_metrics(servers, 10.0, 180, 20)
+        assert float(a.service_level) == pytest.approx(float(c.service_level), abs=1e-6)
+        assert float(a.asa_seconds) == pytest.approx(float(c.asa_seconds), rel=1e-5)
+        assert float(a.abandon_rate) < 1e-5
+
+
+def test_erlang_a_edge_cases_stay_finite() -> None:
+    m = erlang_a_metrics([0, 3, 40, 20500, 4000], [10.0, 0.0, 10.0, 20000.0, 5000.0], 300, 20, 180)
+    assert list(m.service_level[:2]) == [0.0, 1.0]  # nobody there: nothing answered; no traffic: all fine
+    assert float(m.abandon_rate[0]) == 1.0 and math.isinf(m.asa_seconds[0])
+    assert 0.9999 < m.service_level[2] <= 1.0  # hugely overstaffed: the A(x, y) series path
+    assert 0.99 < m.service_level[3] <= 1.0  # 20,000 Erlangs
+    assert m.abandon_rate[4] == pytest.approx(0.2, abs=1e-3)  # 4000 servers for 5000 Erlangs: a fifth give up
+    assert all(math.isfinite(v) for v in m.service_level)
+
+
+# --------------------------------------------------------------------------- targets → servers
+
+
+def test_required_servers_meets_every_target_and_no_fewer() -> None:
+    # 10 Erlangs, AHT 180 s, 80/20: 14 servers (SL 88.8 %, ASA 7.84 s, occupancy 71.4 %)
+    base = Targets(aht_seconds=180, service_fraction=0.8, within_seconds=20)
+    assert required_servers([10.0], base).tolist() == [14]
+    # ASA ≤ 5 s: 14 gives 7.84 s, 15 gives 3.67 s
+    assert required_servers([10.0], Targets(180, 0.8, 20, asa_seconds=5)).tolist() == [15]
+    # occupancy ≤ 70 %: 10 / 14 = 71.4 % is too busy, 10 / 15 = 66.7 %
+    assert required_servers([10.0], Targets(180, 0.8, 20, max_occupancy=0.7)).tolist() == [15]
+    # Erlang A, patience 120 s: callers who give up free the queue — 12 servers reach 82.6 % (11 do not)
+    patient = Targets(180, 0.8, 20, patience_seconds=120)
+    assert required_servers([10.0], patient).tolist() == [12]
+    assert float(erlang_a_metrics(11, 10.0, 180, 20, 120).service_level) < 0.8 < float(erlang_a_metrics(12, 10.0, 180, 20, 120).service_level)
+    # ... and with ASA ≤ 5 s too: 13
+    assert required_servers([10.0], Targets(180, 0.8, 20, asa_seconds=5, patience_seconds=120)).tolist() == [13]
+
+
+def test_required_servers_at_1000_erlangs_erlang_c_and_a() -> None:
+    assert required_servers([1000.0], Targets(300, 0.8, 20)).tolist() == [1015]
+    assert required_servers([1000.0], Targets(300, 0.8, 20, patience_seconds=180)).tolist() == [936]
+    below, at = erlang_a_metrics([935, 936], 1000.0, 300, 20, 180).service_level
+    assert below < 0.8 <= at
+
+
+def test_required_servers_is_vectorised_and_fast_for_a_year_of_intervals() -> None:
+    # a year of 15-minute intervals at up to 1,200 Erlangs, all at once
+    traffic = [(k * 7919) % 1200 + (k % 4) * 0.25 for k in range(35040)]
+    began = time.perf_counter()
+    servers = required_servers(traffic, Targets(300, 0.8, 20))
+    assert time.perf_counter() - began < 5.0
+    assert servers.shape == (35040,)
+    sample = [0, 1, 17, 4242, 35039]
+    for k in sample:
+        assert servers[k] == servers_for_service_level(traffic[k], 300, 0.8, 20)
+        if traffic[k] > 0:
+            assert service_level(int(servers[k]), traffic[k], 300, 20) >= 0.8 > service_level(int(servers[k]) - 1, traffic[k], 300, 20)
+        else:
+            assert servers[k] == 0
+
+
+def test_channel_targets_from_config() -> None:
+    chat = RealtimeChannel(
+        kind="realtime", aht_seconds=180, concurrency=2, service_level=ServiceLevel(percent=80, within_seconds=20),
+        asa_seconds=5, max_occupancy=0.85,
+    )
+    # 15 conversations (ASA target) → 8 agents at concurrency 2
+    assert realtime_agents(100, 1800, chat) == 8
+    patient = chat.model_copy(update={"asa_seconds": None, "patience_seconds": 120})
+    assert realtime_agents(100, 1800, patient) == 6  # 12 conversations
+    assert realtime_agents_array([0, 100, 200], 1800, patient).tolist() == [0, 6, int(math.ceil(required_servers([20.0], Targets.of(patient))[0] / 2))]
+
+
+# --------------------------------------------------------------------------- predicted service for a roster
+
+
+def test_predicted_service_interpolates_between_whole_servers() -> None:
+    chat = RealtimeChannel(kind="realtime", aht_seconds=180, service_level=ServiceLevel(percent=80, within_seconds=20))
+    whole = predicted_service([100.0, 100.0], [14.0, 15.0], 1800, chat)
+    assert whole.service_level.tolist() == pytest.approx([0.88835, 0.94145], abs=5e-6)
+    half = predicted_service([100.0], [14.5], 1800, chat)
+    assert float(half.service_level[0]) == pytest.approx((0.88835 + 0.94145) / 2, abs=1e-5)
+    # 20 agents at 30 % shrinkage are 14 on contacts: the worked example exactly
+    assert float(predicted_service([100.0], [20 * 0.7], 1800, chat).service_level[0]) == pytest.approx(0.88835, abs=5e-6)
+
+
+# --------------------------------------------------------------------------- shrinkage per site and weekday
+
+TWO_SITES = TINY.replace(
+    "shrinkage: 0.0",
+    "shrinkage:\n  default: 0.2\n  weekday: {Sat: 0.1}\n  sites:\n    london: 0.5",
+).replace(
+    "contracts:",
+    "  london:\n    timezone: Europe/London\n    shifts:\n      day: {start: \"09:00\", hours: 8}\ncontracts:",
+).replace(
+    "  - {id: a1, site: nyc, contract: full_time, skills: [chat]}\n",
+    "  - {id: a1, site: nyc, contract: full_time, skills: [chat]}\n  - {id: a2, site: london, contract: full_time, skills: [chat]}\n",
+)
+
+
+def test_shrinkage_is_weighted_by_the_sites_that_can_be_on_duty(make_config: Callable[..., Config]) -> None:
+    config = make_config(TWO_SITES)
+    grid = period_grid(config.plan)
+    values = shrinkage_by_interval(config, grid, "chat")
+    # Mon 7 Dec 2026, grid from 05:00 UTC. London works 09–17 UTC, New York 14–22 UTC.
+    at = {utc_hour: values[utc_hour - 5] for utc_hour in (10, 15, 20, 23)}
+    assert at[10] == pytest.approx(0.5)  # only London can be there
+    assert at[15] == pytest.approx(0.35)  # both: (0.5 + 0.2) / 2
+    assert at[20] == pytest.approx(0.2)  # only New York
+    assert at[23] == pytest.approx(0.35)  # nobody's shift: the two sites' headcounts, 1:1
+    # Saturday 12 Dec 15:00 UTC: London has its own rule (0.5), New York's Saturday is 0.1
+    assert values[5 * 24 + 10] == pytest.approx((0.5 + 0.1) / 2)
+
+
+def test_requirement_uses_the_interval_shrinkage(make_config: Callable[..., Config]) -> None:
+    text = TWO_SITES.replace("    aht_seconds: 360\n", "    aht_seconds: 180\n")
+    config = make_config(text, forecast=[("2026-12-07T10:00:00Z", "chat", 200), ("2026-12-07T15:00:00Z", "chat", 200)])
+    req = requirements(config)
+    # 200 chats × 180 s / 3600 s = 10 Erlangs, 80 % within 60 s → 13 agents; 13 / 0.5 = 26; 13 / 0.65 = 20
+    assert req.raw["chat"][5] == 13 and req.raw["chat"][10] == 13
+    assert req.required["chat"][5] == 26 and req.required["chat"][10] == 20
+    assert req.shrinkage["chat"][5] == pytest.approx(0.5)
+
+
+def test_shrinkage_config_errors(make_config: Callable[..., Config]) -> None:
+    with pytest.raises(InputError, match=r"plan.yaml:15: shrinkage.sites.paris: unknown site 'paris'"):
+        make_config(TWO_SITES.replace("    london: 0.5", "    paris: 0.5"))
+    with pytest.raises(InputError, match=r"shrinkage.weekday.Saturday"):
+        make_config(TWO_SITES.replace("{Sat: 0.1}", "{Saturday: 0.1}"))
+    with pytest.raises(InputError, match=r"shrinkage.sites.london: .*less than 1"):
+        make_config(TWO_SITES.replace("london: 0.5", "london: 1.2"))
+
+
+# --------------------------------------------------------------------------- requirements.csv detail and Erlang A config
+
+
+def test_requirements_csv_shows_how_each_number_was_formed(make_config: Callable[..., Config], tmp_path: Path) -> None:
+    text = CHAT_AND_EMAIL.replace("  phone:\n    kind: realtime\n    aht_seconds: 180\n", "  phone:\n    kind: realtime\n    aht_seconds: 180\n    patience_seconds: 120\n")
+    config = make_config(text, forecast=[(T0, "chat", 200), (T0, "email", 60), (T0, "phone", 200)])
+    req = requirements(config)
+    out = write_requirements(req, tmp_path / "requirements.csv", config)
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    assert list(rows[0])[:4] == ["interval_start_utc", "channel", "volume", "required"]
+    chat, email, phone = rows[0], rows[1], rows[2]
+    # chat: 10 Erlangs, 14 conversations / concurrency 2 = 7 agents, / 0.75 → 10
+    assert (chat["erlangs"], chat["agents_before_shrinkage"], chat["shrinkage"], chat["required"]) == ("10", "7", "0.25", "10")
+    assert chat["service_level"] == "0.8884" and chat["asa_seconds"] == "7.8359" and chat["abandon_rate"] == "0"
+    # email: 60 × 360 s over a 2 h window = 3 agents in the first hour, no queue figures
+    assert (email["erlangs"], email["agents_before_shrinkage"], email["required"], email["service_level"]) == ("6", "3", "4", "")
+    # phone, Erlang A with patience 120 s: 12 servers, / 0.75 → 16
+    assert (phone["agents_before_shrinkage"], phone["required"], phone["service_level"]) == ("12", "16", "0.8256")
+    assert float(phone["abandon_rate"]) == pytest.approx(0.0616, abs=1e-4)
