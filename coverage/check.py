@@ -90,7 +90,21 @@ AgentCheck = Callable[[_AgentShifts, _Context], Iterator[Violation]]
 
 def check_roster(roster: Roster, config: Config) -> list[Violation]:
     """Every hard-rule violation in `roster`, sorted by agent then day; empty means clean."""
-    context = _context(config)
+    return Checker(config).check(roster)
+
+
+class Checker:
+    """Checks many rosters against one config, deriving the config's facts only once."""
+
+    def __init__(self, config: Config):
+        self.context = _context(config)
+
+    def check(self, roster: Roster) -> list[Violation]:
+        return _check(roster, self.context)
+
+
+def _check(roster: Roster, context: _Context) -> list[Violation]:
+    config = context.config
     found: list[Violation] = []
     by_agent = _group_by_agent(roster)
     for agent_id in sorted(set(by_agent) - {agent.id for agent in config.agents}):

@@ -46,9 +46,17 @@ def local_to_utc(day: date, clock: str, timezone: str) -> pendulum.DateTime:
     return chosen.in_tz(UTC)
 
 
+@lru_cache(maxsize=1024)
+def zone(name: str) -> pendulum.Timezone:
+    """A pendulum zone, built once: pendulum re-reads the tz database on every by-name call."""
+    return pendulum.timezone(name)
+
+
 def to_local(instant: datetime, timezone: str) -> pendulum.DateTime:
     """An aware instant seen on the wall clocks of `timezone`."""
-    return pendulum.instance(instant).in_tz(timezone)
+    if isinstance(instant, pendulum.DateTime):
+        return instant.in_tz(zone(timezone))
+    return pendulum.instance(instant).in_tz(zone(timezone))
 
 
 def midnight_utc(day: date, timezone: str) -> pendulum.DateTime:
@@ -105,7 +113,7 @@ class Grid:
 
     def index(self, instant: datetime) -> int | None:
         """Slot that begins exactly at `instant`, or None if it is off the grid."""
-        seconds = (instant - self.start).total_seconds()
+        seconds = instant.timestamp() - self.start.timestamp()
         slot, rest = divmod(seconds, self.minutes * 60)
         if rest or not 0 <= slot < self.count:
             return None
@@ -114,8 +122,9 @@ class Grid:
     def covered(self, start: datetime, end: datetime) -> range:
         """Slots wholly inside [start, end): an agent counts only for slots they work in full."""
         length = self.minutes * 60
-        first = -(-(start - self.start).total_seconds() // length)
-        last = (end - self.start).total_seconds() // length
+        origin = self.start.timestamp()
+        first = -(-(start.timestamp() - origin) // length)
+        last = (end.timestamp() - origin) // length
         return range(max(int(first), 0), min(int(last), self.count))
 
 
@@ -210,6 +219,7 @@ def duty_slots(grid: Grid, start: pendulum.DateTime, end: pendulum.DateTime, unp
     return slots
 
 
+@lru_cache(maxsize=65536)
 def hours_in_local_window(start: datetime, end: datetime, timezone: str, window_start: str, window_end: str) -> float:
     """Hours of [start, end) that fall inside a daily local window such as 22:00-06:00.
 
@@ -225,7 +235,7 @@ def hours_in_local_window(start: datetime, end: datetime, timezone: str, window_
     while day <= last:
         lo = local_to_utc(day, window_start, timezone)
         hi = local_to_utc(day + timedelta(days=1) if wraps else day, window_end, timezone)
-        overlap = (min(end, hi) - max(start, lo)).total_seconds()
+        overlap = min(end.timestamp(), hi.timestamp()) - max(start.timestamp(), lo.timestamp())
         total += max(overlap, 0.0) / 3600
         day += timedelta(days=1)
     return total

@@ -46,7 +46,7 @@ def nine_to_five_new_york(days: range) -> list[tuple[str, str, float]]:
     return rows
 
 
-def objective_from_roster(config: Config, needs: Requirements, result: SolveResult) -> int:
+def objective_from_roster(config: Config, needs: Requirements, result: SolveResult, instances: list | None = None) -> int:
     """Recompute the objective from the roster alone, with the published weights and definitions."""
     cov = coverage_of(result.roster, needs, config)
     total = 0
@@ -54,14 +54,15 @@ def objective_from_roster(config: Config, needs: Requirements, result: SolveResu
         for need, have in zip(cov.required[channel], cov.scheduled[channel]):
             total += WEIGHT_SHORT_AGENT * max(need - have, 0) + WEIGHT_OVER_AGENT * max(have - need, 0)
             total += WEIGHT_UNCOVERED * (need > 0 and have == 0)
-    return total + _requests_cost(config, result.roster) + _fairness_cost(config, result.roster)
+    instances = instances if instances is not None else shift_instances(config)
+    return total + _requests_cost(config, result.roster, instances) + _fairness_cost(config, result.roster, instances)
 
 
-def _requests_cost(config: Config, roster) -> int:
+def _requests_cost(config: Config, roster, instances: list) -> int:
     total = 0
     for agent in config.agents:
         mine = {a.day: a.shift for a in roster.assignments if a.agent == agent.id}
-        days = sorted({s.day for s in shift_instances(config) if s.site == agent.site})
+        days = sorted({s.day for s in instances if s.site == agent.site})
         for request in agent.requests:
             weight = max(1, round(request.weight * WEIGHT_REQUEST))
             looked_at = [day for day in days if request.applies_to(day)] if request.scoped else list(mine)
@@ -70,11 +71,11 @@ def _requests_cost(config: Config, roster) -> int:
     return total
 
 
-def _fairness_cost(config: Config, roster) -> int:
+def _fairness_cost(config: Config, roster, instances: list) -> int:
     zone = {name: site.timezone for name, site in config.sites.items()}
     night = config.night_shift
     night_templates = {
-        (s.site, s.shift) for s in shift_instances(config)
+        (s.site, s.shift) for s in instances
         if hours_in_local_window(s.start_utc, s.end_utc, zone[s.site], night.start, night.end) >= night.min_hours
     }
     weekend_names = set(config.weekend)
