@@ -252,6 +252,8 @@ def _agents(roster: Roster, config: Config) -> str:
 def _value(value: Any) -> str:
     if value is None:
         return "no limit"
+    if isinstance(value, float):
+        return f"{value:g}"
     if hasattr(value, "model_dump"):
         return ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in value.model_dump().items())
     if isinstance(value, list):

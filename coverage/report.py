@@ -134,7 +134,7 @@ def write_report(
         write_daily_csv(daily_rows(analysis.coverage, config), out / "daily.csv"),
     ]
     plots = write_plots(out, config, roster, analysis)
-    files.extend(plots)
+    files.extend(path for plot in plots for path in (plot, plot.with_suffix(".svg")))
     if xlsx:
         files.append(write_roster_xlsx(roster, analysis.coverage, config, out / XLSX_FILE))
     files.extend(write_calendars(roster, config, out / CALENDAR_DIR, stamp=stamp))

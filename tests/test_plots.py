@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import matplotlib.pyplot as plt
+import pendulum
 import pytest
 from conftest import TINY  # pytest's default (prepend) import mode puts tests/ on sys.path
 
@@ -123,3 +124,172 @@ def test_rerender_replaces_the_file(rows, tmp_path):
     target.write_bytes(b"old")
     plot_gap_heatmap(rows, NY, target)
     assert target.read_bytes()[:4] == b"\x89PNG"
+
+
+# --------------------------------------------------------------------------- the other three pictures
+# Numbers behind each picture, checked against coverage.csv on the two-site week of tests/twosites.py.
+
+import csv  # noqa: E402
+
+from twosites import TWO_SITES, hand_requirements, two_site_roster  # noqa: E402
+
+from coverage.gaps import write_coverage_csv  # noqa: E402
+from coverage.plots import (  # noqa: E402
+    follow_the_sun_profile,
+    gantt_bars,
+    plot_follow_the_sun,
+    plot_requirement,
+    plot_roster_gantt,
+    requirement_series,
+)
+from coverage.plots.follow_the_sun import local_clock  # noqa: E402
+from coverage.time import duty_slots, parse_timestamp, to_local  # noqa: E402
+
+MANILA = "Asia/Manila"
+
+
+@pytest.fixture
+def week(make_config, tmp_path):
+    """(config, roster, coverage, coverage.csv rows) of the two-site week."""
+    config = make_config(TWO_SITES)
+    roster = two_site_roster(config)
+    coverage = coverage_of(roster, hand_requirements(config), config)
+    path = write_coverage_csv(coverage, tmp_path / "coverage.csv")
+    with path.open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    return config, roster, coverage, rows
+
+
+def test_heatmap_numbers_are_coverage_csv_seen_from_each_view(week):
+    config, _, coverage, rows = week
+    heat_rows = gap_rows(coverage, config)
+    for view in (NY, MANILA):
+        expected = [[0.0] * 24 for _ in range(7)]
+        for row in rows:
+            local = to_local(parse_timestamp(row["interval_start_utc"], "UTC"), view)
+            expected[local.weekday()][local.hour] += float(row["gap"])
+        assert heatmap_matrix(heat_rows, view) == expected
+    # By hand: nobody covers chat Mon 00:00-09:00 New York (05:00-14:00Z), and Manila's 08:00 is New York's 19:00.
+    assert heatmap_matrix(heat_rows, NY)[0][0:9] == [1.0] * 9
+    assert heatmap_matrix(heat_rows, NY)[0][9:17] == [0.0] * 8
+    manila = heatmap_matrix(heat_rows, MANILA)
+    assert manila[1][8] == 0.0  # Tue 08:00 Manila: m1 on chat
+    assert manila[1][12] == 1.0  # Tue 12:00 Manila: m1's unpaid hour
+    assert manila[3][8] == 1.0  # Thu 08:00 Manila: m1 answers email, nobody chat
+    assert manila[0][22] == 0.0  # Mon 22:00 Manila = 09:00 New York: a1 on chat
+    assert sum(map(sum, heatmap_matrix(heat_rows, MANILA))) == 112
+
+
+def test_requirement_series_is_coverage_csv(week):
+    _, _, coverage, rows = week
+    for channel in ("chat", "email"):
+        series = requirement_series(coverage, channel)
+        mine = [r for r in rows if r["channel"] == channel]
+        assert series.required == [int(r["required"]) for r in mine]
+        assert series.scheduled == [int(r["scheduled"]) for r in mine]
+        assert [s.isoformat() for s in series.starts] == [
+            parse_timestamp(r["interval_start_utc"], "UTC").isoformat() for r in mine
+        ]
+        assert series.uncovered == [int(r["required"]) > 0 and int(r["scheduled"]) == 0 for r in mine]
+    chat = requirement_series(coverage, "chat")
+    assert (sum(chat.required), sum(chat.scheduled), sum(chat.uncovered)) == (168, 56, 112)
+    email = requirement_series(coverage, "email")
+    assert (sum(email.required), sum(email.scheduled), sum(email.uncovered)) == (0, 16, 0)
+
+
+def test_follow_the_sun_numbers_by_hand(week):
+    config, roster, coverage, _ = week
+    profile = follow_the_sun_profile(roster, coverage, config)
+    assert list(profile.sites) == ["nyc", "manila"]
+    nyc, manila = profile.sites["nyc"], profile.sites["manila"]
+    assert nyc == pytest.approx([5 / 7 if 14 <= h < 22 else 0 for h in range(24)])
+    # Manila's 08:00-17:00 is 00:00-09:00Z with the unpaid hour 04:00-05:00Z; four days in seven.
+    assert manila == pytest.approx([4 / 7 if h in (0, 1, 2, 3, 5, 6, 7, 8) else 0 for h in range(24)])
+    assert profile.required == [1.0] * 24
+
+
+def test_follow_the_sun_adds_up_to_coverage_csv(week):
+    config, roster, coverage, rows = week
+    profile = follow_the_sun_profile(roster, coverage, config)
+    scheduled, required, count = [0.0] * 24, [0.0] * 24, [0] * 24
+    for row in rows:
+        hour = parse_timestamp(row["interval_start_utc"], "UTC").hour
+        scheduled[hour] += int(row["scheduled"])
+        required[hour] += int(row["required"])
+        count[hour] += row["channel"] == "chat"
+    assert count == [7] * 24
+    for hour in range(24):
+        assert sum(band[hour] for band in profile.sites.values()) == pytest.approx(scheduled[hour] / 7)
+        assert profile.scheduled[hour] == pytest.approx(scheduled[hour] / 7)
+        assert profile.required[hour] == pytest.approx(required[hour] / 7)
+
+
+def test_local_clock_labels_follow_each_site_and_daylight_saving():
+    winter, summer = pendulum.datetime(2026, 12, 7, tz="UTC"), pendulum.datetime(2026, 7, 6, tz="UTC")
+    assert local_clock(MANILA, winter, 0) == "08"
+    assert local_clock(NY, winter, 14) == "09"
+    assert local_clock(NY, summer, 14) == "10"
+    assert local_clock("Asia/Kolkata", winter, 0) == "05:30"
+
+
+def test_gantt_bars_are_the_roster_and_add_up_to_coverage_csv(week):
+    config, roster, coverage, rows = week
+    bars = gantt_bars(roster, config)
+    assert [bar.agent for bar in bars] == ["a1"] * 5 + ["m1"] * 4
+    assert [bar.channel for bar in bars[5:]] == ["chat", "chat", "email", "email"]
+    assert bars[0].start.isoformat() == "2026-12-07T14:00:00+00:00"
+    assert bars[5].start.isoformat() == "2026-12-08T00:00:00+00:00"
+    on_duty = [0] * coverage.grid.count
+    for bar in bars:
+        template = config.sites[bar.site].shifts[bar.shift]
+        start, end = pendulum.instance(bar.start), pendulum.instance(bar.end)
+        for slot in duty_slots(coverage.grid, start, end, template.unpaid_break_minutes):
+            on_duty[slot] += 1
+    per_interval: dict[str, int] = {}
+    for row in rows:
+        per_interval[row["interval_start_utc"]] = per_interval.get(row["interval_start_utc"], 0) + int(row["scheduled"])
+    assert on_duty == list(per_interval.values())
+
+
+def assert_real_picture(path):
+    """A PNG that is more than a blank canvas, with its SVG beside it."""
+    import matplotlib.image
+
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    pixels = matplotlib.image.imread(path)
+    colours = {tuple(p) for p in pixels.reshape(-1, pixels.shape[-1])[::7].tolist()}
+    assert len(colours) > 20
+    svg = path.with_suffix(".svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg and len(svg) > 20_000
+
+
+def test_every_picture_is_written_as_png_and_svg(week, tmp_path):
+    config, roster, coverage, _ = week
+    written = [
+        plot_requirement(coverage, config, tmp_path / "requirement.png"),
+        plot_follow_the_sun(roster, coverage, config, tmp_path / "follow-the-sun.png"),
+        plot_roster_gantt(roster, config, tmp_path / "roster-gantt.png"),
+        plot_roster_gantt(roster, config, tmp_path / "by-channel.png", colour_by="channel"),
+    ]
+    for path in written:
+        assert_real_picture(path)
+    assert plt.get_fignums() == []
+    assert not list(tmp_path.glob(".*tmp"))
+    # The Gantt names agents and the legend names what the colours mean.
+    svg = (tmp_path / "roster-gantt.svg").read_text(encoding="utf-8")
+    assert svg.count("<g id=\"patch_") > 9
+
+
+def test_pictures_with_an_empty_roster(week, tmp_path):
+    config, _, _, _ = week
+    empty = Roster(())
+    coverage = coverage_of(empty, hand_requirements(config), config)
+    assert follow_the_sun_profile(empty, coverage, config).sites == {"nyc": [0.0] * 24, "manila": [0.0] * 24}
+    assert gantt_bars(empty, config) == []
+    for path in (
+        plot_requirement(coverage, config, tmp_path / "r.png"),
+        plot_follow_the_sun(empty, coverage, config, tmp_path / "f.png"),
+        plot_roster_gantt(empty, config, tmp_path / "g.png"),
+    ):
+        assert path.stat().st_size > 10_000

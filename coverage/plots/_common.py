@@ -85,6 +85,7 @@ def period_axis(ax: Axes, grid: Grid, config: Config) -> None:
     else:
         ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, tz=zone))
         ax.xaxis.set_minor_locator(mdates.DayLocator(tz=zone))
+        ax.tick_params(axis="x", which="minor", color="#AAAAAA", length=3)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%a %d %b", tz=zone))
     ax.set_xlim(plain(grid.start), plain(grid.end))
 

@@ -84,9 +84,12 @@ def _draw_away(ax, shown: list[str], config: Config) -> None:
         if agent_id not in known:
             continue
         zone = config.sites[config.agent(agent_id).site].timezone
-        for day in _away_days(agent_id, config):
-            left, width = _span(plain(midnight_utc(day, zone)), plain(midnight_utc(day + timedelta(days=1), zone)))
-            ax.barh(k, width, left=left, height=0.7, color="none", edgecolor=AWAY_COLOUR, hatch="////", linewidth=0, zorder=1)
+        spans = [
+            _span(plain(midnight_utc(day, zone)), plain(midnight_utc(day + timedelta(days=1), zone)))
+            for day in _away_days(agent_id, config)
+        ]
+        if spans:
+            ax.broken_barh(spans, (k - 0.35, 0.7), facecolors="none", edgecolors=AWAY_COLOUR, hatch="////", linewidth=0, zorder=1)
 
 
 def plot_roster_gantt(roster: Roster, config: Config, path: Path, *, colour_by: Literal["shift", "channel"] = "shift") -> Path:
@@ -107,9 +110,15 @@ def plot_roster_gantt(roster: Roster, config: Config, path: Path, *, colour_by: 
         ax.xaxis_date()
         shade_weekends(ax, grid, config)
         _draw_away(ax, shown, config)
+        # One collection per row: a roster has thousands of shifts, and single patches draw slowly.
+        by_row: dict[int, list[tuple[GanttBar, str]]] = {}
         for bar, key in zip(bars, keys):
-            left, width = _span(bar.start, bar.end)
-            ax.barh(row[bar.agent], width, left=left, height=0.7, color=colours[key], zorder=2)
+            by_row.setdefault(row[bar.agent], []).append((bar, key))
+        for k, mine in by_row.items():
+            ax.broken_barh(
+                [_span(bar.start, bar.end) for bar, _ in mine], (k - 0.35, 0.7),
+                facecolors=[colours[key] for _, key in mine], linewidth=0, zorder=2,
+            )
         ax.set_yticks(range(len(shown)), [_label(agent, config) for agent in shown], fontsize=8)
         ax.set_ylim(len(shown) - 0.4, -0.6)
         period_axis(ax, grid, config)

@@ -1,0 +1,218 @@
+"""write_report end to end: every file, report.html's content, the terminal summary, and a real browser.
+
+The browser test opens report.html in headless Chromium (Debian's `chromium`).
+Outside CI it is skipped when Chromium is not installed; in CI (CI=true)
+a missing Chromium is a failure, so the test can never silently stop running.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+from datetime import UTC, date, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from twosites import MONDAY, TWO_SITES, hand_requirements, shift, two_site_roster
+
+from coverage.report import RunInfo, print_summary, write_report
+from coverage.roster import Roster
+from coverage.workload import agent_loads
+
+STAMP = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+PLOTS = ["gaps-America_New_York.png", "gaps-Asia_Manila.png", "requirement.png", "follow-the-sun.png", "roster-gantt.png"]
+
+
+class Tables(HTMLParser):
+    """Every <table id=...> of a page as rows of cell texts; and the <body> attributes."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.body: dict[str, str] = {}
+        self._table: list[list[str]] | None = None
+        self._cell: list[str] | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "body":
+            self.body = {k: v or "" for k, v in attrs.items()}
+        elif tag == "table" and attrs.get("id"):
+            self._table = self.tables.setdefault(attrs["id"], [])
+        elif tag == "tr" and self._table is not None:
+            self._table.append([])
+        elif tag in ("td", "th") and self._table is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._table is not None:
+            self._table[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """The report of the two-site week (tests/twosites.py), written once for the module."""
+    from conftest import write_forecast
+
+    from coverage.config import load_config
+
+    folder = tmp_path_factory.mktemp("week")
+    (folder / "plan.yaml").write_text(TWO_SITES, encoding="utf-8")
+    write_forecast(folder / "forecast.csv", [])
+    config = load_config(folder / "plan.yaml")
+    roster = two_site_roster(config)
+    out = folder / "out"
+    report = write_report(out, config, hand_requirements(config), roster, RunInfo("OPTIMAL", 123.0, 120.0, 1.5), stamp=STAMP)
+    return config, roster, out, report
+
+
+def test_every_output_file_is_written(written):
+    _, _, out, report = written
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    expected = {
+        "coverage.csv", "gaps.csv", "windows.csv", "daily.csv", "summary.json", "report.html", "roster.xlsx",
+        "calendars/a1.ics", "calendars/m1.ics",
+    }
+    expected |= {name for plot in PLOTS for name in (plot, plot.replace(".png", ".svg"))}
+    assert names == sorted(expected)
+    assert sorted(str(p.relative_to(out)) for p in report.files) == sorted(expected)
+    for plot in PLOTS:
+        assert (out / plot).stat().st_size > 20_000 and (out / plot.replace(".png", ".svg")).stat().st_size > 20_000
+    digest = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert digest["uncovered_hours"] == {"chat": 112, "email": 0}
+    assert digest["coverage_ratio"] == round(56 / 168, 4)
+
+
+def test_report_html_is_self_contained(written):
+    _, _, out, _ = written
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "://" not in html  # no link, script or font from anywhere (':' is not a base64 character)
+    assert "<link" not in html and "@import" not in html
+    images = re.findall(r'<img class="plot" alt="[^"]*" src="data:image/png;base64,([A-Za-z0-9+/=]+)">', html)
+    assert len(images) == len(PLOTS)
+    assert [base64.b64decode(data) for data in images] == [(out / plot).read_bytes() for plot in PLOTS]
+
+
+def test_report_html_tables(written):
+    config, _, out, report = written
+    tables = Tables((out / "report.html").read_text(encoding="utf-8")).tables
+    assert tables["summary"][1:] == [
+        ["chat", "168", "56", "56", "33.3%", "112", "112"],
+        ["email", "0", "16", "0", "100.0%", "0", "0"],
+    ]
+    assert tables["agents"][1:] == [
+        ["a1", "Ana Abel", "nyc", "full_time", "5", "40", "0", "0", "chat 5"],
+        ["m1", "Mia Mendez", "manila", "full_time", "4", "32", "0", "0", "chat 2, email 2"],
+    ]
+    # The weekend: Friday 17:00 New York (22:00Z) to the end of the period, Monday 00:00 New York.
+    uncovered_ny = tables["windows-uncovered-America_New_York"]
+    # Overnight 22:00-06:00: Friday 2 h, Saturday 8, Sunday 8.
+    assert uncovered_ny[1] == ["Fri 11 Dec 17:00–Mon 14 Dec 00:00 America/New_York", "chat", "once", "55", "48", "18", "55"]
+    assert uncovered_ny[4] == ["Mon 07 Dec 00:00–09:00 America/New_York", "chat", "once", "9", "0", "6", "9"]
+    assert len(uncovered_ny) - 1 == min(15, sum(1 for w in report.windows if w.kind == "uncovered" and w.view == "America/New_York"))
+    assert ["min_rest_hours", "11"] in tables["rules"] and ["max_weekends_per_period", "no limit"] in tables["rules"]
+    assert ["full_time", "hours_per_week", "min 0, max 40"] in tables["contracts"]
+    daily = tables["daily-America_New_York"]
+    assert daily[0] == ["date", "chat ratio", "chat uncovered h", "email ratio", "email uncovered h"]
+    # Monday in New York: a1 09:00-17:00, and m1's Tuesday in Manila starts 19:00 Monday New York (break 23:00).
+    assert daily[1][:3] == ["Mon 2026-12-07", "50.0%", "12"]
+    assert len(daily) == 1 + config.plan.days
+
+
+def test_terminal_summary_plain_and_rich(written):
+    _, _, _, report = written
+    plain = io.StringIO()
+    print_summary(report, plain)  # a StringIO is no terminal: plain lines
+    assert plain.getvalue() == report.text + "\n"
+    assert "worst uncovered windows:" in report.text
+    assert "  Fri 11 Dec 17:00–Mon 14 Dec 00:00 America/New_York, once, chat  (55 h)" in report.text
+    fancy = io.StringIO()
+    print_summary(report, fancy, rich=True)
+    text = fancy.getvalue()
+    assert "\x1b[" in text  # colours
+    for title in ("Coverage by channel", "Weekend and overnight gaps", "Worst uncovered windows"):
+        assert title in text
+    assert "Fri 11 Dec 17:00–Mon 14 Dec 00:00 America/New_York, once, chat" in text
+
+
+def test_nights_and_weekends_per_agent(make_config):
+    text = TWO_SITES.replace("agents:\n", 'night_shift: {start: "22:00", end: "06:00", min_hours: 2}\nagents:\n')
+    text = text.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      late: {start: "16:00", hours: 8}')
+    config = make_config(text)
+    saturday, sunday = MONDAY + timedelta(days=5), MONDAY + timedelta(days=6)
+    roster = Roster(
+        (
+            shift(config, "a1", "nyc", "late", MONDAY, "chat"),  # 16:00-24:00: two hours in 22:00-06:00, a night
+            shift(config, "a1", "nyc", "day", saturday, "chat"),
+            shift(config, "a1", "nyc", "day", sunday, "chat"),  # the same weekend: counted once
+            shift(config, "m1", "manila", "morning", date(2026, 12, 12), "email"),
+        )
+    )
+    loads = {load.agent: load for load in agent_loads(roster, config)}
+    assert (loads["a1"].shifts, loads["a1"].paid_hours, loads["a1"].nights, loads["a1"].weekends) == (3, 24, 1, 1)
+    assert (loads["m1"].shifts, loads["m1"].paid_hours, loads["m1"].nights, loads["m1"].weekends) == (1, 8, 0, 1)
+    assert loads["m1"].channels == {"email": 1}
+
+
+# --------------------------------------------------------------------------- the browser
+
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+]
+
+
+def chromium() -> str:
+    """Path of Chromium; skip outside CI when it is missing, fail in CI."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("chromium is not installed in CI (.ci/run installs Debian's chromium package)")
+    pytest.skip("chromium is not installed (apt-get install -y chromium); CI runs this test")
+
+
+def browse(browser: str, page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess:
+    command = [browser, *FLAGS, f"--user-data-dir={profile}", *extra, page.resolve().as_uri()]
+    return subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+
+
+def test_report_renders_in_a_browser(written, tmp_path):
+    browser = chromium()
+    _, _, out, _ = written
+    page = out / "report.html"
+    done = browse(browser, page, tmp_path / "profile-dom", "--virtual-time-budget=10000", "--dump-dom")
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = Tables(done.stdout)
+    # The page's own script counted the pictures the browser decoded.
+    assert dom.body.get("data-plots-total") == str(len(PLOTS))
+    assert dom.body.get("data-plots-rendered") == str(len(PLOTS))
+    assert dom.tables["summary"][1][0] == "chat"
+    assert [row[0] for row in dom.tables["agents"][1:]] == ["a1", "m1"]
+    assert {"rules", "contracts", "view-totals", "windows-uncovered-Asia_Manila", "daily-Asia_Manila"} <= set(dom.tables)
+
+    shot = tmp_path / "report.png"
+    done = browse(browser, page, tmp_path / "profile-shot", "--window-size=1280,2400", f"--screenshot={shot}")
+    assert done.returncode == 0 and shot.is_file(), done.stderr[-2000:]
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(shot)
+    assert pixels.shape[:2] == (2400, 1280)
+    colours = {tuple(p) for p in (pixels.reshape(-1, pixels.shape[-1])[::11] * 255).astype(int).tolist()}
+    assert len(colours) > 200  # text alone is a few greys; the heatmap brings the colours
+    if os.environ.get("COVPLAN_KEEP_SCREENSHOT"):
+        shutil.copy(shot, os.environ["COVPLAN_KEEP_SCREENSHOT"])

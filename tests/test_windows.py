@@ -1,0 +1,221 @@
+"""Gap windows, daily ratios and weekend/overnight totals on rosters counted by hand.
+
+Base case (conftest TINY, two weeks): one chat agent needed every hour, one
+agent on 09:00-17:00 New York Monday to Friday. The uncovered time is then
+Mon 7 Dec 00:00-09:00, every weekday evening 17:00-09:00 (Mon-Thu, twice each),
+and two weekends from Friday 17:00: 9 + 8 × 16 + 64 + 55 = 256 hours.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+
+from conftest import TINY
+
+from coverage.config import Config
+from coverage.demand import Requirements
+from coverage.gaps import Coverage, coverage_of, summary
+from coverage.roster import Assignment, Roster
+from coverage.time import local_to_utc, period_grid, to_local
+from coverage.windows import (
+    DAILY_COLUMNS,
+    WINDOWS_COLUMNS,
+    channel_totals,
+    daily_rows,
+    gap_windows,
+    runs,
+    view_totals,
+    worst_windows,
+    write_daily_csv,
+    write_windows_csv,
+)
+
+MONDAY = date(2026, 12, 7)
+NY = "America/New_York"
+MANILA = "Asia/Manila"
+
+
+def needs(config: Config, per_channel: dict[str, int | list[int]] | None = None) -> Requirements:
+    grid = period_grid(config.plan)
+    per_channel = per_channel or {"chat": 1}
+    required = {c: list(v) if isinstance(v, list) else [v] * grid.count for c, v in per_channel.items()}
+    return Requirements(grid=grid, volume={c: [0.0] * grid.count for c in required}, required=required)
+
+
+def weekday_shifts(config: Config, weeks: int) -> Roster:
+    shifts = []
+    for week in range(weeks):
+        for k in range(5):
+            day = MONDAY + timedelta(days=7 * week + k)
+            start = local_to_utc(day, "09:00", NY)
+            shifts.append(Assignment("a1", "nyc", "chat", "day", day, start, start.add(hours=8)))
+    return Roster(tuple(shifts))
+
+
+def two_weeks(make_config) -> tuple[Config, Coverage]:
+    config = make_config(TINY.replace("days: 7", "days: 14"))
+    return config, coverage_of(weekday_shifts(config, 2), needs(config), config)
+
+
+def test_runs_are_maximal_stretches():
+    assert runs([False, True, True, False, True]) == [(1, 3), (4, 5)]
+    assert runs([]) == [] and runs([True]) == [(0, 1)]
+
+
+def test_two_weeks_of_nine_to_five_in_words(make_config):
+    config, coverage = two_weeks(make_config)
+    windows = [w for w in gap_windows(coverage, config) if w.kind == "uncovered"]
+    assert [w.describe() for w in windows] == [
+        "Fri 11 Dec 17:00–Mon 14 Dec 09:00 America/New_York, once, chat",
+        "Fri 18 Dec 17:00–Mon 21 Dec 00:00 America/New_York, once, chat",
+        "Mon 17:00–Tue 09:00 America/New_York, all 2 Mondays, chat",
+        "Tue 17:00–Wed 09:00 America/New_York, all 2 Tuesdays, chat",
+        "Wed 17:00–Thu 09:00 America/New_York, all 2 Wednesdays, chat",
+        "Thu 17:00–Fri 09:00 America/New_York, all 2 Thursdays, chat",
+        "Mon 07 Dec 00:00–09:00 America/New_York, once, chat",
+    ]
+    assert [w.total_hours for w in windows] == [64, 55, 32, 32, 32, 32, 9]
+    assert [w.weekend_hours for w in windows] == [48, 48, 0, 0, 0, 0, 0]
+    # Overnight 22:00-06:00: Fri 2 + Sat 8 + Sun 8 + Mon 6; the second weekend ends at midnight.
+    assert [w.overnight_hours for w in windows] == [24, 18, 16, 16, 16, 16, 6]
+    assert sum(w.total_hours for w in windows) == 256
+    monday = windows[2]
+    assert (monday.occurrences, monday.possible, monday.hours_each, monday.days_later) == (2, 2, 16, 1)
+    assert [d.isoformat() for d in monday.local_dates] == ["2026-12-07", "2026-12-14"]
+    assert monday.starts_utc[0].isoformat() == "2026-12-07T22:00:00+00:00"
+
+
+def test_weekend_and_overnight_hours_of_windows_match_the_summary(make_config):
+    config, coverage = two_weeks(make_config)
+    windows = [w for w in gap_windows(coverage, config) if w.kind == "uncovered"]
+    digest = summary(coverage, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
+    assert sum(w.weekend_hours for w in windows) == digest["views"][NY]["weekend_uncovered_hours"] == 96
+    assert sum(w.overnight_hours for w in windows) == digest["views"][NY]["overnight_uncovered_hours"] == 112
+
+
+def manila_month(make_config) -> tuple[Config, list[bool]]:
+    """28 days in Manila; `hole[k]` marks the intervals of Saturday 01:00-07:00 Manila time."""
+    text = TINY.replace("days: 7", "days: 28").replace("timezone: America/New_York\n  interval", "timezone: Asia/Manila\n  interval")
+    config = make_config(text.replace("views: [America/New_York]", "views: [Asia/Manila]"))
+    grid = period_grid(config.plan)
+    hole = []
+    for start in grid.starts:
+        local = to_local(start, MANILA)
+        hole.append(local.weekday() == 5 and 1 <= local.hour < 7)
+    return config, hole
+
+
+def test_the_saturday_night_hole_of_the_issue(make_config):
+    config, hole = manila_month(make_config)
+    grid = period_grid(config.plan)
+    coverage = Coverage(grid, {"chat": [1] * grid.count}, {"chat": [0 if h else 1 for h in hole]})
+    (window,) = [w for w in gap_windows(coverage, config) if w.kind == "uncovered"]
+    assert window.describe() == "Sat 01:00–07:00 Asia/Manila, all 4 weekends, chat"
+    assert (window.total_hours, window.weekend_hours, window.overnight_hours) == (24, 24, 20)  # 06:00-07:00 is not overnight
+    assert (window.occurrences, window.possible) == (4, 4)
+
+
+def test_a_covered_saturday_makes_it_three_of_four(make_config):
+    config, hole = manila_month(make_config)
+    grid = period_grid(config.plan)
+    third = [to_local(s, MANILA).date() == date(2026, 12, 19) for s in grid.starts]
+    scheduled = [0 if h and not t else 1 for h, t in zip(hole, third)]
+    coverage = Coverage(grid, {"chat": [1] * grid.count}, {"chat": scheduled})
+    (window,) = [w for w in gap_windows(coverage, config) if w.kind == "uncovered"]
+    assert window.describe() == "Sat 01:00–07:00 Asia/Manila, 3 of 4 weekends, chat"
+
+
+def test_understaffed_windows_count_agent_hours_short(make_config):
+    config = make_config()
+    grid = period_grid(config.plan)
+    monday_day = [to_local(s, NY).weekday() == 0 and 9 <= to_local(s, NY).hour < 17 for s in grid.starts]
+    roster = Roster(weekday_shifts(config, 1).assignments[:1])  # Monday only
+    coverage = coverage_of(roster, needs(config, {"chat": [2 if m else 0 for m in monday_day]}), config)
+    windows = gap_windows(coverage, config)
+    assert [w.kind for w in windows] == ["understaffed"]
+    assert windows[0].describe() == "Mon 07 Dec 09:00–17:00 America/New_York, once, chat: short 8 agent-hours"
+    assert worst_windows(windows) == []  # nothing uncovered
+    assert worst_windows(windows, kind="understaffed") == windows
+
+
+def test_windows_across_the_autumn_clock_change_count_real_hours(make_config):
+    text = TINY.replace("start: 2026-12-07", "start: 2026-10-26")
+    config = make_config(text)
+    grid = period_grid(config.plan)
+    # Sunday 1 Nov 00:00-04:00 New York: 01:00-02:00 happens twice, so the hole is 5 hours long.
+    hole = [to_local(s, NY).date() == date(2026, 11, 1) and to_local(s, NY).hour < 4 for s in grid.starts]
+    assert sum(hole) == 5
+    coverage = Coverage(grid, {"chat": [1] * grid.count}, {"chat": [0 if h else 1 for h in hole]})
+    (window,) = [w for w in gap_windows(coverage, config) if w.kind == "uncovered"]
+    assert window.describe() == "Sun 01 Nov 00:00–04:00 America/New_York, once, chat"
+    assert window.total_hours == 5 and window.overnight_hours == 5
+
+
+def test_daily_ratio_in_two_views(make_config):
+    config = make_config(TINY.replace("views: [America/New_York]", "views: [America/New_York, Europe/London]"))
+    coverage = coverage_of(weekday_shifts(config, 1), needs(config), config)
+    rows = daily_rows(coverage, config)
+    ny = {r.date: r for r in rows if r.view == NY}
+    assert len(ny) == 7
+    monday = ny[MONDAY]
+    assert (monday.required_agent_hours, monday.scheduled_agent_hours, monday.met_agent_hours) == (24, 8, 8)
+    assert (monday.coverage_ratio, monday.uncovered_hours, monday.understaffed_agent_hours) == (0.3333, 16, 16)
+    saturday = ny[MONDAY + timedelta(days=5)]
+    assert saturday.weekend and saturday.coverage_ratio == 0.0 and saturday.uncovered_hours == 24
+    london = {r.date: r for r in rows if r.view == "Europe/London"}
+    # The New York week runs 05:00 London Monday to 05:00 London the next Monday: eight London dates.
+    assert len(london) == 8
+    assert london[MONDAY].required_agent_hours == 19 and london[MONDAY].coverage_ratio == round(8 / 19, 4)
+    assert london[MONDAY + timedelta(days=7)].required_agent_hours == 5
+    assert sum(r.required_agent_hours for r in london.values()) == 168
+
+
+def test_daily_ratio_is_one_when_nothing_is_required(make_config):
+    config = make_config()
+    coverage = coverage_of(Roster(()), needs(config, {"chat": 0}), config)
+    assert {r.coverage_ratio for r in daily_rows(coverage, config)} == {1.0}
+
+
+def test_view_and_channel_totals(make_config):
+    config = make_config(
+        TINY.replace("views: [America/New_York]", "views: [America/New_York, Asia/Manila]")
+    )
+    coverage = coverage_of(weekday_shifts(config, 1), needs(config, {"chat": 1, "email": 2}), config)
+    totals = {(t.view, t.channel): t for t in view_totals(coverage, config)}
+    chat = totals[(NY, "chat")]
+    assert (chat.uncovered_hours, chat.weekend_uncovered_hours, chat.overnight_uncovered_hours) == (128, 48, 56)
+    assert (chat.understaffed_agent_hours, chat.weekend_understaffed_agent_hours) == (128, 48)
+    email = totals[(NY, "email")]
+    assert (email.uncovered_hours, email.understaffed_agent_hours, email.overnight_understaffed_agent_hours) == (168, 336, 112)
+    digest = summary(coverage, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
+    for view in (NY, MANILA):
+        for key in ("weekend_uncovered_hours", "overnight_uncovered_hours"):
+            assert sum(getattr(totals[(view, c)], key) for c in ("chat", "email")) == digest["views"][view][key]
+    by_channel = {c.channel: c for c in channel_totals(coverage)}
+    assert (by_channel["chat"].required_agent_hours, by_channel["chat"].met_agent_hours) == (168, 40)
+    assert by_channel["chat"].coverage_ratio == round(40 / 168, 4)
+    assert by_channel["email"].coverage_ratio == 0.0
+    assert by_channel["email"].understaffed_agent_hours == digest["understaffed_agent_hours"]["email"] == 336
+
+
+def test_csv_files(make_config, tmp_path):
+    config, coverage = two_weeks(make_config)
+    path = write_windows_csv(gap_windows(coverage, config), tmp_path / "windows.csv")
+    with path.open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert tuple(rows[0]) == WINDOWS_COLUMNS
+    assert rows[0]["description"] == "Fri 11 Dec 17:00–Mon 14 Dec 09:00 America/New_York, once, chat"
+    assert (rows[0]["kind"], rows[0]["total_hours"], rows[0]["weekend_hours"], rows[0]["first_start_utc"]) == (
+        "uncovered", "64", "48", "2026-12-11T22:00:00+00:00",
+    )
+    assert len(rows) == 14  # seven uncovered windows, and the same seven as understaffed
+    path = write_daily_csv(daily_rows(coverage, config), tmp_path / "daily.csv")
+    with path.open(encoding="utf-8") as stream:
+        days = list(csv.DictReader(stream))
+    assert tuple(days[0]) == DAILY_COLUMNS and len(days) == 14
+    assert days[0] == {
+        "view": NY, "channel": "chat", "date": "2026-12-07", "weekday": "Mon", "weekend": "false",
+        "required_agent_hours": "24", "scheduled_agent_hours": "8", "met_agent_hours": "8", "coverage_ratio": "0.3333",
+        "uncovered_hours": "16", "understaffed_agent_hours": "16",
+    }
