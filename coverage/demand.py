@@ -35,9 +35,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import pendulum
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
@@ -511,7 +513,14 @@ def _apply_shrinkage_array(raw: ArrayLike, shrinkage: ArrayLike) -> NDArray[np.i
 
 def local_weekdays(grid: Grid, timezone: str) -> NDArray[np.int64]:
     """Weekday (0 = Mon) of every grid interval's start on the wall clocks of `timezone`."""
-    return np.array([to_local(start, timezone).weekday() for start in grid.starts], dtype=np.int64)
+    return np.array(_local_weekdays(grid.start.timestamp(), grid.minutes, grid.count, timezone), dtype=np.int64)
+
+
+@lru_cache(maxsize=64)
+def _local_weekdays(start: float, minutes: int, count: int, timezone: str) -> tuple[int, ...]:
+    """Cached: every channel and the gap report ask for the same few zones on the same grid."""
+    first = pendulum.from_timestamp(start)
+    return tuple(to_local(first.add(minutes=minutes * k), timezone).weekday() for k in range(count))
 
 
 def shrinkage_by_interval(config: Config, grid: Grid, channel: str) -> Floats:
