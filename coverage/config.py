@@ -368,6 +368,34 @@ class Agent(RuleOverrides):
         return days
 
 
+class Cover(Strict):
+    """Headcount wanted on one shift template: "3 people on the early shift in Toronto".
+
+    Scoped by `date` or `day` (weekday names), or every day of the period.
+    Each agent short costs `under_weight`, each agent beyond `count` costs
+    `over_weight` (per day). `channel` counts only agents serving it.
+    """
+
+    site: str
+    shift: str
+    count: int = Field(ge=0)
+    date: _Date | None = None
+    day: list[Weekday] | None = None
+    channel: str | None = None
+    under_weight: int = Field(default=100, ge=0)
+    over_weight: int = Field(default=1, ge=0)
+
+    @field_validator("day", mode="before")
+    @classmethod
+    def _one_day_is_a_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    def applies_to(self, day: date) -> bool:
+        if self.date is not None:
+            return day == self.date
+        return self.day is None or WEEKDAYS[day.weekday()] in self.day
+
+
 class EffectiveRules(BaseModel):
     """The rules that bind one agent after defaults, contract and agent overrides."""
 
@@ -397,9 +425,10 @@ SECTIONS: dict[str, Any] = {
     "contracts": Annotated[dict[Name, Contract], Field(min_length=1)],
     "rules": Rules,
     "night_shift": NightShift,
+    "cover": list[Cover],
     "agents": Annotated[list[Agent], Field(min_length=1)],
 }
-REQUIRED_SECTIONS = ("plan", "channels", "forecast", "sites", "contracts", "agents")
+REQUIRED_SECTIONS = ("plan", "channels", "sites", "contracts", "agents")  # plus `forecast` or `cover`
 
 
 class Config(Strict):
@@ -411,11 +440,12 @@ class Config(Strict):
     weekend: list[Weekday] = Field(default_factory=lambda: ["Sat", "Sun"])
     shrinkage: Shrinkage = Shrinkage()
     channels: dict[str, Channel]
-    forecast: Forecast
+    forecast: Forecast | None = None
     sites: dict[str, Site]
     contracts: dict[str, Contract]
     rules: Rules = Rules()
     night_shift: NightShift = NightShift()
+    cover: list[Cover] = Field(default_factory=list)
     agents: list[Agent]
     source: Path = Path("config.yaml")
 
@@ -432,6 +462,8 @@ class Config(Strict):
     @property
     def forecast_path(self) -> Path:
         """The forecast's source file: the volumes CSV, or the weekly profile CSV."""
+        if self.forecast is None:
+            raise ValueError("this configuration has no forecast")
         return (self.source.parent / (self.forecast.file or self.forecast.profile or "")).resolve()
 
     def agent(self, agent_id: str) -> Agent:
@@ -770,6 +802,8 @@ def _reference_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | No
             report(("agents", index, "id"), f"duplicate agent id {agent.id!r} (also agents[{seen[agent.id]}]; expected unique ids)")
         seen.setdefault(agent.id, index)
         _agent_references(agent, ("agents", index), parsed, report)
+    for index, cover in enumerate(parsed.get("cover") or []):
+        _cover_references(cover, ("cover", index), parsed, report)
     all_shifts = {name for site in (parsed.get("sites") or {}).values() for name in site.shifts}
     if parsed.get("sites") is not None:
         for section, owner in [("rules", parsed.get("rules"))] + [
@@ -808,6 +842,17 @@ def _agent_references(agent: Agent, where: tuple[Any, ...], parsed: dict[str, An
         report(where + ("employment_end",), f"{agent.employment_end} is before employment_start {agent.employment_start} (expected start <= end)")
 
 
+def _cover_references(cover: Cover, where: tuple[Any, ...], parsed: dict[str, Any], report: Callable[..., None]) -> None:
+    sites: dict[str, Site] | None = parsed.get("sites")
+    channels: dict[str, Any] | None = parsed.get("channels")
+    if sites is not None and cover.site not in sites:
+        report(where + ("site",), f"unknown site {cover.site!r} (expected one of: {', '.join(sites)})")
+    elif sites is not None and cover.shift not in sites[cover.site].shifts:
+        report(where + ("shift",), f"site {cover.site} has no shift {cover.shift!r} (expected one of: {', '.join(sites[cover.site].shifts)})")
+    if channels is not None and cover.channel is not None and cover.channel not in channels:
+        report(where + ("channel",), f"unknown channel {cover.channel!r} (expected one of: {', '.join(channels)})")
+
+
 def _succession_references(owner: Any, where: tuple[Any, ...], all_shifts: set[str], report: Callable[..., None]) -> None:
     for k, pair in enumerate(getattr(owner, "forbidden_successions", None) or []):
         for m, name in enumerate(pair):
@@ -816,7 +861,11 @@ def _succession_references(owner: Any, where: tuple[Any, ...], all_shifts: set[s
 
 
 def _file_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
-    forecast: Forecast = parsed["forecast"]
+    forecast: Forecast | None = parsed.get("forecast")
+    if forecast is None:
+        if not parsed.get("cover"):
+            return [Problem(file, line_of(node, ()), "forecast", "no demand given (expected a `forecast` section, a `cover` list, or both)")]
+        return []
     key, name = ("file", forecast.file) if forecast.file is not None else ("profile", forecast.profile)
     target = file.parent / str(name)
     if not target.is_file():

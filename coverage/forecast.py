@@ -50,6 +50,9 @@ class ForecastData:
 
 def load_volumes(config: Config) -> ForecastData:
     """Contacts per channel and grid interval from the config's forecast (CSV or profile)."""
+    if config.forecast is None:  # demand given only as headcount per shift (`cover`)
+        count = period_grid(config.plan).count
+        return ForecastData(volume={name: [0.0] * count for name in config.channels}, rows=0, ignored_rows=0)
     if config.forecast.profile is not None:
         return ForecastData(volume=profile_volumes(config), rows=0, ignored_rows=0)
     return load_forecast(config)

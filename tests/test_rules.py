@@ -228,3 +228,29 @@ def test_deterministic_mode_gives_the_same_roster_twice(make_config) -> None:
     first = solve(config, requirements(config), options)
     second = solve(config, requirements(config), options)
     assert first.roster == second.roster and first.objective == second.objective
+
+
+# --------------------------------------------------------------------------- headcount per shift (cover)
+
+
+def test_cover_headcount_per_shift_without_a_forecast(make_config, tmp_path) -> None:
+    text = TWO.replace("forecast:\n  file: forecast.csv\n  timezone: UTC\n", "")
+    text = text.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      late: {start: "15:00", hours: 8}')
+    text += (
+        "cover:\n"
+        "  - {site: nyc, shift: day, count: 2, day: [Mon, Tue], under_weight: 50, over_weight: 5}\n"
+        "  - {site: nyc, shift: late, count: 1, date: 2026-12-09, under_weight: 7}\n"
+    )
+    config = make_config(text)
+    assert config.forecast is None
+    _, result = solved(config)
+    # Mon and Tue: both agents on day (100 under avoided); Wed: a late (rest from Tue's day is fine).
+    assert sorted((a.day.day, a.shift) for a in result.roster.assignments) == [(7, "day"), (7, "day"), (8, "day"), (8, "day"), (9, "late")]
+    assert result.objective == 0
+
+
+def test_config_without_forecast_or_cover_is_an_error(make_config) -> None:
+    from coverage.errors import InputError
+
+    with pytest.raises(InputError, match="no demand given"):
+        make_config(TINY.replace("forecast:\n  file: forecast.csv\n  timezone: UTC\n", ""))

@@ -48,14 +48,27 @@ def nine_to_five_new_york(days: range) -> list[tuple[str, str, float]]:
 
 def objective_from_roster(config: Config, needs: Requirements, result: SolveResult, instances: list | None = None) -> int:
     """Recompute the objective from the roster alone, with the published weights and definitions."""
-    cov = coverage_of(result.roster, needs, config)
     total = 0
-    for channel in cov.required:
-        for need, have in zip(cov.required[channel], cov.scheduled[channel]):
-            total += WEIGHT_SHORT_AGENT * max(need - have, 0) + WEIGHT_OVER_AGENT * max(have - need, 0)
-            total += WEIGHT_UNCOVERED * (need > 0 and have == 0)
+    if config.forecast is not None:
+        cov = coverage_of(result.roster, needs, config)
+        for channel in cov.required:
+            for need, have in zip(cov.required[channel], cov.scheduled[channel]):
+                total += WEIGHT_SHORT_AGENT * max(need - have, 0) + WEIGHT_OVER_AGENT * max(have - need, 0)
+                total += WEIGHT_UNCOVERED * (need > 0 and have == 0)
     instances = instances if instances is not None else shift_instances(config)
+    total += _cover_cost(config, result.roster, instances)
     return total + _requests_cost(config, result.roster, instances) + _fairness_cost(config, result.roster, instances)
+
+
+def _cover_cost(config: Config, roster, instances: list) -> int:
+    total = 0
+    days = sorted({s.day for s in instances})
+    for cover in config.cover:
+        for day in (d for d in days if cover.applies_to(d)):
+            working = sum(1 for a in roster.assignments if (a.site, a.shift, a.day) == (cover.site, cover.shift, day)
+                          and cover.channel in (None, a.channel))
+            total += cover.under_weight * max(cover.count - working, 0) + cover.over_weight * max(working - cover.count, 0)
+    return total
 
 
 def _requests_cost(config: Config, roster, instances: list) -> int:

@@ -22,6 +22,8 @@ from coverage.solve.scope import AgentScope, agent_scopes
 from coverage.time import Grid, ShiftInstance, shift_instances, week_monday
 
 LinearExpr = cp_model.LinearExprT
+Value = Callable[[LinearExpr], int]  # a solution's value of a variable or linear expression
+Exact = Callable[[Value], int]  # a term's exact value, computed from the roster's own variables
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class RosterModel:
         self.agents: dict[str, AgentVars] = {}
         self.guards: dict[str, cp_model.IntVar] = {}
         self.weekend_flags: dict[str, dict[date, LinearExpr]] = {}
-        self.terms: list[tuple[int, LinearExpr]] = []
+        self.terms: list[tuple[int, LinearExpr, Exact | None]] = []
 
     def build(self, *, objective: bool = True) -> RosterModel:
         from coverage.solve.objective import add_objective
@@ -128,9 +130,17 @@ class RosterModel:
             self.guards[label] = self.model.new_bool_var(f"rule[{len(self.guards)}]")
         return self.guards[label]
 
-    def minimize(self, weight: int, term: LinearExpr) -> None:
+    def minimize(self, weight: int, term: LinearExpr, exact: Exact | None = None) -> None:
+        """Add `weight * term` to the objective; `exact` recomputes the term from the roster alone."""
         if weight:
-            self.terms.append((weight, term))
+            self.terms.append((weight, term, exact))
+
+    def objective(self) -> LinearExpr:
+        return sum(weight * term for weight, term, _ in self.terms)
+
+    def exact_objective(self, value: Value) -> int:
+        """The roster's own cost: auxiliary variables may hold slack in a non-optimal solution."""
+        return sum(weight * (exact(value) if exact else value(term)) for weight, term, exact in self.terms)
 
     # ------------------------------------------------------------------ read back
 

@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 
 from coverage.config import WEEKDAYS, Agent, Config
 from coverage.roster import Roster
-from coverage.solve.model import AgentVars, LinearExpr, RosterModel
+from coverage.solve.model import AgentVars, Exact, LinearExpr, RosterModel, Value
 from coverage.time import ShiftInstance, duty_slots
 
 WEIGHT_UNCOVERED = 400  # an interval that needs someone and has nobody
@@ -28,13 +28,15 @@ WEIGHT_OVER_AGENT = 1  # each agent beyond the requirement in an interval
 
 
 def add_objective(rm: RosterModel, keep: Roster | None = None) -> None:
-    _coverage_terms(rm)
+    if rm.config.forecast is not None:
+        _coverage_terms(rm)
+    _cover_terms(rm)
     for av in rm.agents.values():
         _request_terms(rm, av)
     _fairness_terms(rm)
     if keep is not None:
         _stability_terms(rm, keep)
-    rm.model.minimize(sum(weight * term for weight, term in rm.terms))
+    rm.model.minimize(rm.objective())
 
 
 def _coverage_terms(rm: RosterModel) -> None:
@@ -53,20 +55,59 @@ def _coverage_terms(rm: RosterModel) -> None:
 
 
 def _slot_terms(rm: RosterModel, channel: str, slot: int, need: int, vars_: list[cp_model.IntVar]) -> None:
+    """Shortfall, "nobody there" and excess of one interval.
+
+    One-sided bounds search best; a roster found before the time limit may
+    carry slack in them, so each term also carries its exact value as a
+    function of the roster, which is what the result reports.
+    """
     scheduled = sum(vars_)
     if need <= 0:
         rm.minimize(WEIGHT_OVER_AGENT, scheduled)
         return
+
+    def on_duty(value: Value) -> int:
+        return sum(value(v) for v in vars_)
+
     short = rm.model.new_int_var(0, need, f"short[{channel},{slot}]")
     rm.model.add(short >= need - scheduled)
-    rm.minimize(WEIGHT_SHORT_AGENT, short)
+    rm.minimize(WEIGHT_SHORT_AGENT, short, lambda value: max(need - on_duty(value), 0))
     uncovered = rm.model.new_bool_var(f"uncovered[{channel},{slot}]")
     rm.model.add(uncovered + scheduled >= 1)
-    rm.minimize(WEIGHT_UNCOVERED, uncovered)
+    rm.minimize(WEIGHT_UNCOVERED, uncovered, lambda value: int(on_duty(value) == 0))
     if len(vars_) > need:
         over = rm.model.new_int_var(0, len(vars_) - need, f"over[{channel},{slot}]")
         rm.model.add(over >= scheduled - need)
-        rm.minimize(WEIGHT_OVER_AGENT, over)
+        rm.minimize(WEIGHT_OVER_AGENT, over, lambda value: max(on_duty(value) - need, 0))
+
+
+def _cover_terms(rm: RosterModel) -> None:
+    """Headcount per shift template and day (`cover`): each agent short or over costs its weight."""
+    by_template_day: dict[tuple[str, str, date], list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+    for option, var in rm.choices.items():
+        s = option.instance
+        by_template_day[(s.site, s.shift, s.day)].append((option.channel, var))
+    days = sorted({s.day for s in rm.instances})
+    for index, cover in enumerate(rm.config.cover):
+        for d in days:
+            if not cover.applies_to(d):
+                continue
+            found = [var for channel, var in by_template_day.get((cover.site, cover.shift, d), [])
+                     if cover.channel in (None, channel)]
+            working = sum(found)
+            if cover.count > 0:
+                under = rm.model.new_int_var(0, cover.count, f"cover_under[{index},{d}]")
+                rm.model.add(under >= cover.count - working)
+                rm.minimize(cover.under_weight, under, _excess(cover.count, found, sign=-1))
+            if len(found) > cover.count:
+                over = rm.model.new_int_var(0, len(found) - cover.count, f"cover_over[{index},{d}]")
+                rm.model.add(over >= working - cover.count)
+                rm.minimize(cover.over_weight, over, _excess(cover.count, found, sign=1))
+
+
+def _excess(count: int, found: list[cp_model.IntVar], sign: int) -> Exact:
+    """Exact value of max(sign * (working - count), 0) for a roster."""
+    return lambda value: max(sign * (sum(value(v) for v in found) - count), 0)
 
 
 def request_weight(weight: float) -> int:
@@ -133,7 +174,8 @@ def _spread(rm: RosterModel, name: str, counts: dict[str, LinearExpr]) -> None:
     for count in counts.values():
         rm.model.add(top >= count)
         rm.model.add(bottom <= count)
-    rm.minimize(WEIGHT_FAIRNESS, top - bottom)
+    exprs = list(counts.values())
+    rm.minimize(WEIGHT_FAIRNESS, top - bottom, lambda value: max(map(value, exprs)) - min(map(value, exprs)))
 
 
 def _stability_terms(rm: RosterModel, keep: Roster) -> None:

@@ -176,8 +176,9 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
     status = STATUS_NAMES.get(code, str(code))
     wall = wallclock.perf_counter() - started
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        objective = roster_model.exact_objective(solver.value)
         return SolveResult(
-            status, roster_model.roster_from(solver.boolean_value), solver.objective_value, solver.best_objective_bound, wall,
+            status, roster_model.roster_from(solver.boolean_value), objective, solver.best_objective_bound, wall,
             first_solution_seconds=progress.first_solution_seconds, interrupted=bool(interrupted),
         )
     reasons: list[str] = []
