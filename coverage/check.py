@@ -461,18 +461,64 @@ def _count_weekends(view: _AgentShifts, weekend: set[int]) -> int:
 def _check_min_days_off(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """Runs of days off between two working days last at least min_consecutive_days_off.
 
-    A run touching the first or last period date is not judged: its other
-    end lies in another rota.
+    A run touching the first or last period date is judged only when
+    runs_at_period_edges is "enforced" (the days outside then count as worked).
     """
     need = view.rules.min_consecutive_days_off
-    worked = sorted(_first_shift_per_day(view))
-    for before, after in zip(worked, worked[1:]):
-        gap = (after - before).days - 1
-        if 0 < gap < need:
+    worked = set(_first_shift_per_day(view))
+    for start, end in _runs(view, context, worked, of_work=False):
+        length = (end - start).days + 1
+        if length < need:
             yield _violation(
-                "min_days_off", view.id, before + timedelta(days=1),
-                f"has only {gap} day(s) off between {before} and {after} (days off come at least {need} in a row)",
-                _first_shift_per_day(view)[after].line,
+                "min_days_off", view.id, start,
+                f"has only {length} day(s) off from {start} to {end} (days off come at least {need} in a row)",
+            )
+
+
+def _check_min_working_run(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Runs of working days last at least min_consecutive_days (edges as for days off)."""
+    need = view.rules.min_consecutive_days
+    by_day = _first_shift_per_day(view)
+    for start, end in _runs(view, context, set(by_day), of_work=True):
+        length = (end - start).days + 1
+        if length < need:
+            yield _violation(
+                "min_consecutive_days", view.id, start,
+                f"works only {length} day(s) in a row from {start} to {end} (at least {need})",
+                by_day[start].line,
+            )
+
+
+def _runs(view: _AgentShifts, context: _Context, worked: set[date], *, of_work: bool) -> list[tuple[date, date]]:
+    """Maximal runs of worked (or of free) period dates, edge runs only when enforced."""
+    days = sorted(context.period_days[view.agent.site])
+    if not days:
+        return []
+    enforced = view.rules.runs_at_period_edges == "enforced"
+    runs: list[tuple[date, date]] = []
+    start: date | None = None
+    for day in days:
+        if (day in worked) == of_work:
+            start = start or day
+            continue
+        if start is not None:
+            runs.append((start, day - timedelta(days=1)))
+        start = None
+    if start is not None:
+        runs.append((start, days[-1]))
+    if enforced:
+        return runs
+    return [(a, b) for a, b in runs if a != days[0] and b != days[-1]]
+
+
+def _check_max_shifts(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """max_shifts_per_period: at most N shifts of a template in the period."""
+    for shift, limit in view.rules.max_shifts_per_period.items():
+        those = [s for s in view.shifts if s.shift == shift]
+        if len(those) > limit:
+            yield _violation(
+                "max_shifts", view.id, those[limit].day,
+                f"works {len(those)} {shift!r} shifts in the period (maximum {limit})", those[limit].line,
             )
 
 
@@ -537,6 +583,6 @@ def _check_period_hours(view: _AgentShifts, context: _Context) -> Iterator[Viola
 AGENT_CHECKS: tuple[AgentCheck, ...] = (
     _check_one_per_day, _check_overlap, _check_min_rest, _check_consecutive_days,
     _check_days_per_week, _check_max_hours, _check_min_hours, _check_weekends,
-    _check_min_days_off, _check_successions, _check_nights, _check_period_hours,
+    _check_min_days_off, _check_min_working_run, _check_max_shifts, _check_successions, _check_nights, _check_period_hours,
 )
 

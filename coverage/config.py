@@ -241,10 +241,12 @@ class RuleOverrides(Strict):
 
     min_rest_hours: float | None = Field(default=None, ge=0, le=48)
     max_consecutive_days: int | None = Field(default=None, ge=1, le=366)
+    min_consecutive_days: int | None = Field(default=None, ge=1, le=14)
     min_consecutive_days_off: int | None = Field(default=None, ge=1, le=7)
     max_weekends_per_period: int | None = Field(default=None, ge=0)
     max_nights_per_week: int | None = Field(default=None, ge=0, le=7)
     max_nights_per_period: int | None = Field(default=None, ge=0)
+    max_shifts_per_period: dict[str, int] | None = None
     forbidden_successions: list[tuple[str, str]] | None = None
     hours_per_week: HoursRange | None = None
     hours_per_period: HoursRange | None = None
@@ -261,12 +263,18 @@ class Rules(Strict):
 
     min_rest_hours: float = Field(default=11, ge=0, le=48)
     max_consecutive_days: int = Field(default=6, ge=1, le=366)
+    min_consecutive_days: int = Field(default=1, ge=1, le=14)
     min_consecutive_days_off: int = Field(default=1, ge=1, le=7)
     max_weekends_per_period: int | None = Field(default=None, ge=0)
     max_nights_per_week: int | None = Field(default=None, ge=0, le=7)
     max_nights_per_period: int | None = Field(default=None, ge=0)
+    max_shifts_per_period: dict[str, int] = Field(default_factory=dict, description="per shift template name")
     forbidden_successions: list[tuple[str, str]] = Field(default_factory=list)
     hours_per_period: HoursRange | None = None
+    runs_at_period_edges: Literal["exempt", "enforced"] = Field(
+        default="exempt",
+        description="whether minimum runs (days in a row, days off in a row) bind runs touching the period's first or last day",
+    )
 
 
 _Date = date
@@ -368,6 +376,24 @@ class Agent(RuleOverrides):
         return days
 
 
+class Weights(Strict):
+    """Objective weights; the defaults put somebody in every needed hour first.
+
+    uncovered: per interval nobody covers (on top of the shortfall);
+    understaffed / overstaffed: per agent short or beyond the requirement per
+    interval; request: per unit of a request's weight each time it is missed;
+    fairness: per night or weekend of spread between agents of a site;
+    change: per shift added or removed against `plan --keep`.
+    """
+
+    uncovered: int = Field(default=400, ge=0)
+    understaffed: int = Field(default=100, ge=0)
+    overstaffed: int = Field(default=1, ge=0)
+    request: int = Field(default=10, ge=0)
+    fairness: int = Field(default=3, ge=0)
+    change: int = Field(default=1000, ge=0)
+
+
 class Cover(Strict):
     """Headcount wanted on one shift template: "3 people on the early shift in Toronto".
 
@@ -403,11 +429,14 @@ class EffectiveRules(BaseModel):
 
     min_rest_hours: float
     max_consecutive_days: int
+    min_consecutive_days: int
     min_consecutive_days_off: int
     max_weekends_per_period: int | None
     max_nights_per_week: int | None
     max_nights_per_period: int | None
+    max_shifts_per_period: dict[str, int]
     forbidden_successions: list[tuple[str, str]]
+    runs_at_period_edges: str
     hours_per_week: HoursRange
     hours_per_period: HoursRange | None
     max_days_per_week: int
@@ -426,6 +455,7 @@ SECTIONS: dict[str, Any] = {
     "rules": Rules,
     "night_shift": NightShift,
     "cover": list[Cover],
+    "weights": Weights,
     "agents": Annotated[list[Agent], Field(min_length=1)],
 }
 REQUIRED_SECTIONS = ("plan", "channels", "sites", "contracts", "agents")  # plus `forecast` or `cover`
@@ -446,6 +476,7 @@ class Config(Strict):
     rules: Rules = Rules()
     night_shift: NightShift = NightShift()
     cover: list[Cover] = Field(default_factory=list)
+    weights: Weights = Weights()
     agents: list[Agent]
     source: Path = Path("config.yaml")
 

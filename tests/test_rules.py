@@ -254,3 +254,44 @@ def test_config_without_forecast_or_cover_is_an_error(make_config) -> None:
 
     with pytest.raises(InputError, match="no demand given"):
         make_config(TINY.replace("forecast:\n  file: forecast.csv\n  timezone: UTC\n", ""))
+
+
+# --------------------------------------------------------------------------- minimum working runs, per-template maxima, weights
+
+
+def test_working_days_come_at_least_three_in_a_row(make_config, tmp_path) -> None:
+    text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  min_consecutive_days: 3")
+    # Demand on Tue and Thu only: working exactly those two days would make runs of one.
+    config = week_config(make_config, text, nine_to_five_new_york([8, 10]))
+    _, result = solved(config)
+    assert worked_days(result) == [8, 9, 10]  # Wed is worked (8 h overstaffed) to join the two into one run
+    assert result.objective == 8
+    assert violations(config, tmp_path, "a1,day,2026-12-08\na1,day,2026-12-10\n") == ["min_consecutive_days", "min_consecutive_days"]
+
+
+def test_runs_touching_the_period_edges_can_be_enforced(make_config, tmp_path) -> None:
+    exempt = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  min_consecutive_days: 3")
+    config = week_config(make_config, exempt, nine_to_five_new_york([7]))
+    _, result = solved(config)
+    assert worked_days(result) == [7]  # a run touching the first day is not judged
+    enforced = exempt.replace("min_consecutive_days: 3", "min_consecutive_days: 3\n  runs_at_period_edges: enforced")
+    config = week_config(make_config, enforced, nine_to_five_new_york([7]))
+    _, result = solved(config)
+    assert worked_days(result) == [7, 8, 9]
+    assert violations(config, tmp_path, "a1,day,2026-12-07\n") == ["min_consecutive_days"]
+
+
+def test_max_shifts_of_one_template(make_config, tmp_path) -> None:
+    text = TINY.replace("skills: [chat]}", "skills: [chat], max_shifts_per_period: {day: 2}}")
+    config = week_config(make_config, text)
+    _, result = solved(config)
+    assert len(result.roster) == 2
+    assert violations(config, tmp_path, "a1,day,2026-12-07\na1,day,2026-12-08\na1,day,2026-12-09\n") == ["max_shifts"]
+
+
+def test_weights_are_the_managers_to_set(make_config) -> None:
+    # With overstaffing free and requests weighing 1 per unit, the on-request of 5 is met for 0.
+    text = TINY.replace("skills: [chat]}", "skills: [chat], requests: [{on: day, date: 2026-12-08, weight: 5}]}")
+    text += "weights: {overstaffed: 0, request: 1}\n"
+    _, result = solved(make_config(text))
+    assert worked_days(result) == [8] and result.objective == 0

@@ -17,9 +17,7 @@ from coverage.config import Config, load_config
 from coverage.demand import Requirements, requirements
 from coverage.gaps import coverage_of, summary
 from coverage.solve import (
-    WEIGHT_FAIRNESS,
     WEIGHT_OVER_AGENT,
-    WEIGHT_REQUEST,
     WEIGHT_SHORT_AGENT,
     WEIGHT_UNCOVERED,
     SolveOptions,
@@ -49,12 +47,13 @@ def nine_to_five_new_york(days: range) -> list[tuple[str, str, float]]:
 def objective_from_roster(config: Config, needs: Requirements, result: SolveResult, instances: list | None = None) -> int:
     """Recompute the objective from the roster alone, with the published weights and definitions."""
     total = 0
+    w = config.weights
     if config.forecast is not None:
         cov = coverage_of(result.roster, needs, config)
         for channel in cov.required:
             for need, have in zip(cov.required[channel], cov.scheduled[channel]):
-                total += WEIGHT_SHORT_AGENT * max(need - have, 0) + WEIGHT_OVER_AGENT * max(have - need, 0)
-                total += WEIGHT_UNCOVERED * (need > 0 and have == 0)
+                total += w.understaffed * max(need - have, 0) + w.overstaffed * max(have - need, 0)
+                total += w.uncovered * (need > 0 and have == 0)
     instances = instances if instances is not None else shift_instances(config)
     total += _cover_cost(config, result.roster, instances)
     return total + _requests_cost(config, result.roster, instances) + _fairness_cost(config, result.roster, instances)
@@ -77,7 +76,7 @@ def _requests_cost(config: Config, roster, instances: list) -> int:
         mine = {a.day: a.shift for a in roster.assignments if a.agent == agent.id}
         days = sorted({s.day for s in instances if s.site == agent.site})
         for request in agent.requests:
-            weight = max(1, round(request.weight * WEIGHT_REQUEST))
+            weight = max(1, round(request.weight * config.weights.request)) if config.weights.request else 0
             looked_at = [day for day in days if request.applies_to(day)] if request.scoped else list(mine)
             hits = [day in mine and request.shift in ("any", mine[day]) for day in looked_at]
             total += weight * sum(1 for hit in hits if hit != (request.on is not None))
@@ -104,7 +103,7 @@ def _fairness_cost(config: Config, roster, instances: list) -> int:
                     if config.rules_for(a).max_weekends_per_period != 0 and not weekend_names <= set(a.days_off)]
         for counts in (nights, weekends):
             if len(counts) >= 2:
-                total += WEIGHT_FAIRNESS * (max(counts) - min(counts))
+                total += config.weights.fairness * (max(counts) - min(counts))
     return total
 
 

@@ -13,18 +13,20 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
-from coverage.config import WEEKDAYS, Agent, Config
+from coverage.config import WEEKDAYS, Agent, Config, Weights
 from coverage.roster import Roster
 from coverage.solve.model import AgentVars, Exact, LinearExpr, RosterModel, Value
 from coverage.time import ShiftInstance, duty_slots
 
-WEIGHT_UNCOVERED = 400  # an interval that needs someone and has nobody
-WEIGHT_SHORT_AGENT = 100  # each agent missing in an interval
-WEIGHT_REQUEST = 10  # per unit of a request's weight, each time it is missed
-WEIGHT_FAIRNESS = 3  # per night or weekend of spread (max - min) between agents of a site; below
-# the cost of one overstaffed 4 h shift, so fairness never buys a shift nobody needs
-WEIGHT_CHANGE = 1000  # per shift added or removed against a --keep roster
-WEIGHT_OVER_AGENT = 1  # each agent beyond the requirement in an interval
+_DEFAULTS = Weights()
+# The default weights (config `weights:` overrides each one).
+WEIGHT_UNCOVERED = _DEFAULTS.uncovered  # an interval that needs someone and has nobody
+WEIGHT_SHORT_AGENT = _DEFAULTS.understaffed  # each agent missing in an interval
+WEIGHT_REQUEST = _DEFAULTS.request  # per unit of a request's weight, each time it is missed
+WEIGHT_FAIRNESS = _DEFAULTS.fairness  # per night or weekend of spread (max - min) between agents of a
+# site; below the cost of one overstaffed 4 h shift, so fairness never buys a shift nobody needs
+WEIGHT_CHANGE = _DEFAULTS.change  # per shift added or removed against a --keep roster
+WEIGHT_OVER_AGENT = _DEFAULTS.overstaffed  # each agent beyond the requirement in an interval
 
 
 def add_objective(rm: RosterModel, keep: Roster | None = None) -> None:
@@ -61,9 +63,10 @@ def _slot_terms(rm: RosterModel, channel: str, slot: int, need: int, vars_: list
     carry slack in them, so each term also carries its exact value as a
     function of the roster, which is what the result reports.
     """
+    weights = rm.config.weights
     scheduled = sum(vars_)
     if need <= 0:
-        rm.minimize(WEIGHT_OVER_AGENT, scheduled)
+        rm.minimize(weights.overstaffed, scheduled)
         return
 
     def on_duty(value: Value) -> int:
@@ -71,14 +74,14 @@ def _slot_terms(rm: RosterModel, channel: str, slot: int, need: int, vars_: list
 
     short = rm.model.new_int_var(0, need, f"short[{channel},{slot}]")
     rm.model.add(short >= need - scheduled)
-    rm.minimize(WEIGHT_SHORT_AGENT, short, lambda value: max(need - on_duty(value), 0))
+    rm.minimize(weights.understaffed, short, lambda value: max(need - on_duty(value), 0))
     uncovered = rm.model.new_bool_var(f"uncovered[{channel},{slot}]")
     rm.model.add(uncovered + scheduled >= 1)
-    rm.minimize(WEIGHT_UNCOVERED, uncovered, lambda value: int(on_duty(value) == 0))
+    rm.minimize(weights.uncovered, uncovered, lambda value: int(on_duty(value) == 0))
     if len(vars_) > need:
         over = rm.model.new_int_var(0, len(vars_) - need, f"over[{channel},{slot}]")
         rm.model.add(over >= scheduled - need)
-        rm.minimize(WEIGHT_OVER_AGENT, over, lambda value: max(on_duty(value) - need, 0))
+        rm.minimize(weights.overstaffed, over, lambda value: max(on_duty(value) - need, 0))
 
 
 def _cover_terms(rm: RosterModel) -> None:
@@ -110,16 +113,16 @@ def _excess(count: int, found: list[cp_model.IntVar], sign: int) -> Exact:
     return lambda value: max(sign * (sum(value(v) for v in found) - count), 0)
 
 
-def request_weight(weight: float) -> int:
+def request_weight(weight: float, unit: int = WEIGHT_REQUEST) -> int:
     """Integer objective weight of a request (CP-SAT needs integers)."""
-    return max(1, round(weight * WEIGHT_REQUEST))
+    return max(1, round(weight * unit)) if unit else 0
 
 
 def _request_terms(rm: RosterModel, av: AgentVars) -> None:
     """Each missed request costs its weight; see config.Request for the meanings."""
     days = av.days()
     for request in av.scope.agent.requests:
-        weight = request_weight(request.weight)
+        weight = request_weight(request.weight, rm.config.weights.request)
         matching = [s for s in av.worked if request.shift in ("any", s.shift)]
         if not request.scoped:
             others = [s for s in av.worked if s not in matching]
@@ -175,7 +178,7 @@ def _spread(rm: RosterModel, name: str, counts: dict[str, LinearExpr]) -> None:
         rm.model.add(top >= count)
         rm.model.add(bottom <= count)
     exprs = list(counts.values())
-    rm.minimize(WEIGHT_FAIRNESS, top - bottom, lambda value: max(map(value, exprs)) - min(map(value, exprs)))
+    rm.minimize(rm.config.weights.fairness, top - bottom, lambda value: max(map(value, exprs)) - min(map(value, exprs)))
 
 
 def _stability_terms(rm: RosterModel, keep: Roster) -> None:
@@ -184,4 +187,4 @@ def _stability_terms(rm: RosterModel, keep: Roster) -> None:
     for av in rm.agents.values():
         for s in av.worked:
             key = (av.scope.id, s.day, s.shift)
-            rm.minimize(WEIGHT_CHANGE, (1 - av.work(s)) if key in kept else av.work(s))
+            rm.minimize(rm.config.weights.change, (1 - av.work(s)) if key in kept else av.work(s))

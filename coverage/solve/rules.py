@@ -23,6 +23,8 @@ def add_hard_rules(rm: RosterModel, av: AgentVars) -> None:
         _forbidden_successions,
         _max_consecutive_days,
         _min_consecutive_days_off,
+        _min_consecutive_days,
+        _max_shifts_per_period,
         _days_per_week,
         _hours_per_week,
         _hours_per_period,
@@ -76,23 +78,58 @@ def _max_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, Linea
 def _min_consecutive_days_off(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     """A run of days off between two working days lasts at least k days.
 
-    If the agent works on d−1 and not on d, they cannot work on d+1..d+k−1.
-    Runs that touch the first or last day of the period are exempt: their
-    other end lies in a rota we do not see.
+    With runs_at_period_edges "exempt" (the default) runs touching the first
+    or last day of the period are not judged: their other end lies in a rota
+    we do not see. "enforced" treats the days outside the period as worked.
     """
     k = av.scope.rules.min_consecutive_days_off
-    if k <= 1:
-        return
-    label = f"agent {av.scope.id}: days off come at least {k} in a row"
-    period = set(av.scope.site_days)
-    for d in av.scope.site_days:
-        before = d - timedelta(days=1)
-        if before not in period or before not in days:
+    if k > 1:
+        label = f"agent {av.scope.id}: days off come at least {k} in a row"
+        _min_runs(rm, av, days, k, label, off=True)
+
+
+def _min_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    """A run of working days lasts at least k days (edges as for days off, outside counted as off)."""
+    k = av.scope.rules.min_consecutive_days
+    if k > 1:
+        label = f"agent {av.scope.id}: working days come at least {k} in a row"
+        _min_runs(rm, av, days, k, label, off=False)
+
+
+def _min_runs(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr], k: int, label: str, *, off: bool) -> None:
+    """Every run of `off` (or working) days that starts on some day lasts at least k days.
+
+    A run starts on d when d−1 is of the other kind; then d..d+k−1 are all of
+    this kind: in 0/1 terms, state(d) − state(d−1) ≤ state(d+j) for j < k,
+    where state is "off" or "worked".
+    """
+    period = av.scope.site_days
+    inside = set(period)
+    enforced = av.scope.rules.runs_at_period_edges == "enforced"
+    outside_state = 0  # outside the period: worked when judging days off, off when judging work: "not this kind"
+
+    def state(d: date) -> LinearExpr | int | None:
+        if d not in inside:
+            return outside_state if enforced else None
+        worked = _day(days, d)
+        return 1 - worked if off else worked
+
+    for d in period:
+        before = state(d - timedelta(days=1))
+        if before is None:
             continue
         for j in range(1, k):
-            later = d + timedelta(days=j)
-            if later in period and later in days:
-                rm.require(days[before] - _day(days, d) + days[later] <= 1, label)
+            later = state(d + timedelta(days=j))
+            if later is None:
+                break
+            rm.require(state(d) - before <= later, label)
+
+
+def _max_shifts_per_period(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    for shift, limit in av.scope.rules.max_shifts_per_period.items():
+        found = [s for s in av.worked if s.shift == shift]
+        if len(found) > limit:
+            rm.require(sum(av.work(s) for s in found) <= limit, f"agent {av.scope.id}: at most {limit} {shift} shifts in the period")
 
 
 def _days_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
