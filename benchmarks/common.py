@@ -1,0 +1,22 @@
+"""What every Curtois bench script shares: the published optima and the JSON row they print last."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+# Proven optima (lower bound = upper bound) of instances 1-12, from the benchmark's published table.
+BEST_KNOWN = {
+    "Instance1": 607, "Instance2": 828, "Instance3": 1001, "Instance4": 1716, "Instance5": 1143, "Instance6": 1950,
+    "Instance7": 1056, "Instance8": 1300, "Instance9": 439, "Instance10": 4631, "Instance11": 3443, "Instance12": 4040,
+}
+
+
+def finish_row(row: dict[str, Any], *, model: str, time_limit: float, workers: int, load_before: float) -> dict[str, Any]:
+    """Add the best-known value, the gap to it, the run's settings and the load average before and after."""
+    best = BEST_KNOWN.get(row["instance"])
+    row["best_known"] = best
+    if best is not None and row.get("objective") is not None:
+        row["gap_to_best_known"] = round((row["objective"] - best) / best, 4)
+    row.update(time_limit=time_limit, workers=workers, model=model, load=[round(load_before, 2), round(os.getloadavg()[0], 2)])
+    return row

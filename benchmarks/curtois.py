@@ -1,0 +1,120 @@
+"""Solve one Curtois & Qu instance with the planner's own model and score it with the independent evaluator.
+
+    python benchmarks/curtois.py PATH/InstanceN.txt --time-limit 60 --workers 2
+
+The instance goes through `coverage.read_curtois.to_config` (the same Config a
+YAML file would give) and `coverage.solve.solve`, so this measures the model
+users run. The last line printed is one JSON object: instance, objective (the
+evaluator's), bound, seconds, first_feasible_seconds, plus status, best_known,
+gap_to_best_known, violations and the load average at the start and the end.
+
+`--param NAME=VALUE` sets a CP-SAT parameter after the planner's own choices
+(by wrapping coverage.solve.search.configure_search), to measure alternatives
+without touching the solver package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import finish_row  # noqa: E402
+
+from coverage.demand import requirements  # noqa: E402
+from coverage.errors import InputError  # noqa: E402
+from coverage.read_curtois import evaluate, grid_of, read_instance, to_config  # noqa: E402
+from coverage.solve import SolveOptions  # noqa: E402
+from coverage.solve import search as search_module  # noqa: E402
+
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("instance", type=Path)
+    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--edges", choices=("exempt", "enforced"), default="exempt", help="min-run rules at the horizon's ends")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="extra CP-SAT parameter (repeatable)")
+    parser.add_argument("--progress", action="store_true", help="show the solver's progress line on stderr")
+    return parser.parse_args(argv)
+
+
+def _value(text: str) -> Any:
+    """'true' / '3' / '0.5' / 'name' -> a Python value for a protobuf field."""
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def with_parameters(overrides: list[str]) -> None:
+    """Apply NAME=VALUE overrides after the planner's own search configuration."""
+    if not overrides:
+        return
+    original = search_module.configure_search
+
+    def configure(parameters: Any, options: SolveOptions) -> None:
+        original(parameters, options)
+        for item in overrides:
+            name, _, text = item.partition("=")
+            field = getattr(parameters, name)
+            if hasattr(field, "append"):  # repeated field such as subsolvers: NAME=a,b replaces the list
+                del field[:]
+                field.extend(v for v in text.split(",") if v)
+            else:
+                setattr(parameters, name, _value(text))
+
+    search_module.configure_search = configure
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    instance = read_instance(args.instance)
+    config = to_config(instance, edges=args.edges)
+    with_parameters(args.param)
+    options = SolveOptions(time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed,
+                           progress=sys.stderr if args.progress else None, explain=False)
+    result = search_module.solve(config, requirements(config), options)
+    seconds = time.perf_counter() - started
+    row: dict[str, Any] = {"instance": instance.name, "objective": None, "bound": result.best_bound, "seconds": round(seconds, 2),
+                           "first_feasible_seconds": None, "status": result.status}
+    if result.roster is not None:
+        evaluation = evaluate(instance, grid_of(result.roster), edges=args.edges)
+        row["objective"] = evaluation.objective
+        row["solver_objective"] = result.objective
+        row["violations"] = len(evaluation.violations)
+        row["first_feasible_seconds"] = round(result.first_solution_seconds or seconds, 2)
+        if evaluation.objective != result.objective:
+            print(f"MISMATCH: evaluator {evaluation.objective} != solver {result.objective}", file=sys.stderr)
+    finish_row(row, model="coverage", time_limit=args.time_limit, workers=args.workers, load_before=load_before)
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        row = run(args)
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(json.dumps(row))
+    mismatch = row.get("solver_objective") is not None and row["solver_objective"] != row["objective"]
+    return 3 if mismatch or row.get("violations") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
