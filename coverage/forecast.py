@@ -36,6 +36,7 @@ PROFILE_COLUMNS = ("channel", "weekday", "hour", "share")
 HISTORY_COLUMNS = ("created_at", "channel")
 HOURS_PER_WEEK = 7 * 24
 PIECE_MINUTES = 15  # every UTC offset in use is a multiple of 15 minutes
+MAX_VOLUME = 1e9  # contacts in one row; see "Reliability and limits" in README.md
 MAX_PROBLEMS = 50  # a broken export of 100,000 rows should not print 100,000 lines
 
 
@@ -82,7 +83,7 @@ def _table(file: Path, expected: tuple[str, ...], *, extra_allowed: bool = False
     missing = [name for name in expected if name not in names]
     if missing:
         problems.append(Problem(file, 1, "header", f"missing column(s) {', '.join(missing)} (expected {wanted})"))
-    extra = [name or "(empty)" for name in names if name not in expected]
+    extra = [_shown(name) for name in names if name not in expected]
     if extra and not extra_allowed:
         problems.append(Problem(file, 1, "header", f"unknown column(s) {', '.join(extra)} (expected {wanted})"))
     repeated = sorted({name for name in names if name in expected and names.count(name) > 1})
@@ -90,13 +91,26 @@ def _table(file: Path, expected: tuple[str, ...], *, extra_allowed: bool = False
         problems.append(Problem(file, 1, "header", f"repeated column(s) {', '.join(repeated)} (expected {wanted})"))
     if problems:
         raise InputError(problems)
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # e.g. a field beyond the csv module's size limit
+            raise InputError([Problem(file, reader.line_num, "row", f"not readable as CSV: {exc}")]) from None
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(names):
-            yield reader.line_num, {"": f"{len(cells)} fields (expected {len(names)}: {','.join(names)})"}
+            yield reader.line_num, {"": f"{len(cells)} fields (expected {len(names)}: {','.join(map(_shown, names))})"}
             continue
         yield reader.line_num, {name: cells[k].strip() for k, name in enumerate(names) if name in expected}
+
+
+def _shown(name: str) -> str:
+    """A column name for a message: as written when plain, quoted with escapes otherwise (one line per problem)."""
+    if not name:
+        return "(empty)"
+    return name if name.isprintable() else repr(name)
 
 
 def _raise(problems: list[Problem], file: Path) -> None:
@@ -119,6 +133,8 @@ def _number(text: str, what: str) -> float:
         raise ValueError(f"{text!r} is not a finite number (expected {what} >= 0)")
     if value < 0:
         raise ValueError(f"{text!r} is negative (expected {what} >= 0)")
+    if value > MAX_VOLUME:  # beyond any contact centre; the queueing maths would run for hours
+        raise ValueError(f"{text!r} is too large (expected {what} of at most {MAX_VOLUME:,.0f})")
     return value
 
 
