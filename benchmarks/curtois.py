@@ -35,7 +35,6 @@ from coverage.solve import SolveOptions  # noqa: E402
 from coverage.solve import search as search_module  # noqa: E402
 
 
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("instance", type=Path)
@@ -72,8 +71,8 @@ def with_parameters(overrides: list[str]) -> None:
             name, _, text = item.partition("=")
             field = getattr(parameters, name)
             if hasattr(field, "append"):  # repeated field such as subsolvers: NAME=a,b replaces the list
-                del field[:]
-                field.extend(v for v in text.split(",") if v)
+                parameters.ClearField(name)
+                getattr(parameters, name).extend(v for v in text.split(",") if v)
             else:
                 setattr(parameters, name, _value(text))
 

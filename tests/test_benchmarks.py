@@ -1,0 +1,88 @@
+"""Smoke tests: every bench script runs on its smallest case, so the benchmarks cannot rot.
+
+Benchmarks themselves never run in `make test`; these run each script once
+with a few seconds of search and check the JSON line it prints last.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from coverage.config import load_config
+from coverage.synthetic import team_data, write_team
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+INSTANCE1 = BENCH / "data" / "Instance1.txt"
+
+
+def last_json(*args: str) -> dict:
+    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_curtois_script_prints_the_published_optimum_of_instance1():
+    row = last_json(str(BENCH / "curtois.py"), str(INSTANCE1), "--time-limit", "5", "--workers", "2")
+    assert row["instance"] == "Instance1" and row["objective"] == 607 and row["bound"] == 607
+    assert row["solver_objective"] == 607 and row["violations"] == 0 and row["gap_to_best_known"] == 0
+    assert 0 < row["first_feasible_seconds"] <= row["seconds"]
+
+
+def test_curtois_script_passes_extra_cp_sat_parameters():
+    row = last_json(str(BENCH / "curtois.py"), str(INSTANCE1), "--time-limit", "5", "--param", "subsolvers=default_lp,max_lp_sym")
+    assert row["objective"] == 607
+
+
+def test_plain_cp_sat_peer_on_instance1():
+    row = last_json(str(BENCH / "peer_cpsat.py"), str(INSTANCE1), "--time-limit", "5")
+    assert row["model"] == "peer_cpsat" and row["objective"] == 607 and row["violations"] == 0
+
+
+def test_cpmpy_peer_on_instance1():
+    pytest.importorskip("cpmpy")
+    row = last_json(str(BENCH / "peer_cpmpy.py"), str(INSTANCE1), "--time-limit", "5")
+    assert row["model"] == "peer_cpmpy" and row["objective"] == 607 and row["violations"] == 0
+
+
+def test_scale_script_on_a_generated_team_of_ten_for_one_week():
+    row = last_json(str(BENCH / "scale.py"), "--agents", "10", "--sites", "2", "--days", "7", "--time-limit", "5")
+    assert (row["agents"], row["sites"], row["days"], row["interval"]) == (10, 2, 7, 60)
+    assert row["first_roster_seconds"] is not None and row["objective"] >= row["bound"] > 0 and row["peak_mb"] > 0
+
+
+def test_team_generator_spreads_agents_over_sites_in_different_zones(tmp_path):
+    data = team_data(10, 2, date(2026, 3, 2), 7)
+    assert {name: site["timezone"] for name, site in data["sites"].items()} == {"toronto": "America/Toronto", "dublin": "Europe/Dublin"}
+    assert [a["site"] for a in data["agents"][:4]] == ["toronto", "dublin", "toronto", "dublin"]
+    assert [a["id"] for a in data["agents"] if a["contract"] == "part_time"] == ["a0004", "a0009"]
+    config = load_config(write_team(tmp_path, 10, 2, date(2026, 3, 2), 7, interval_minutes=15))
+    assert config.plan.interval_minutes == 15 and len(config.agents) == 10 and set(config.channels) == {"chat", "email"}
+    rows = (tmp_path / "forecast.csv").read_text().splitlines()
+    assert rows[0] == "start,channel,volume" and len(rows) == 1 + (7 + 2) * 96 * 2  # a day either side, 2 channels
+
+
+def test_results_keep_other_engineers_sections(tmp_path):
+    sys.path.insert(0, str(BENCH))
+    from report import render
+
+    target = tmp_path / "RESULTS.md"
+    target.write_text("# Benchmark results\n\n## Demand (Erlang)\n\nkept as is\n\n## Scale\n\nold figures\n\n## Fuzzing\n\nalso kept\n")
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "curtois.jsonl").write_text(json.dumps({
+        "instance": "Instance1", "objective": 607, "bound": 607.0, "seconds": 2.0, "first_feasible_seconds": 0.1, "status": "OPTIMAL",
+        "best_known": 607, "gap_to_best_known": 0.0, "time_limit": 10.0, "workers": 2, "model": "coverage", "load": [4.0, 4.0]}) + "\n")
+    render(target, results, "2 cores")
+    text = target.read_text()
+    assert "## Demand (Erlang)\n\nkept as is" in text and "## Fuzzing\n\nalso kept" in text and "old figures" not in text
+    assert "| 1 | 607 | 607 (0.0 %) ✓ | 607 | 0.10 | 4.0 |" in text
+    assert text.index("## Demand") < text.index("## Scale") < text.index("## Fuzzing") < text.index("## Curtois & Qu")
+    render(target, results, "2 cores")
+    assert target.read_text() == text  # idempotent
