@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from coverage.config import Agent, Config, EffectiveRules
-from coverage.roster import Assignment, Roster
+from coverage.roster import Assignment, Roster, read_history
 from coverage.time import hours_in_local_window, local_to_utc, period_grid, shift_instances, to_local, week_monday
 
 TOLERANCE = 1e-6  # hours; paid hours are sums of fractions such as 7.5
@@ -53,6 +53,7 @@ class _Context:
     period_end: datetime
     period_days: dict[str, frozenset[date]]  # per site: dates a shift of the site starts in the period
     holidays: dict[str, frozenset[date]]  # per site
+    history: dict[str, tuple[Assignment, ...]] | None = None  # the previous roster's shifts per agent, when given
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,23 @@ class _AgentShifts:
     shifts: tuple[Assignment, ...]
     leave: frozenset[date]
     holidays: frozenset[date]  # the site's public holidays, empty for agents who work them
+    history: tuple[Assignment, ...] | None = None  # the previous roster's shifts; None when not given
+    first_day: date | None = None  # the site's first period date
+
+    @cached_property
+    def boundary_history(self) -> tuple[Assignment, ...]:
+        """Previous-roster shifts in the week the period starts: they count toward that week's limits."""
+        if not self.history or self.first_day is None:
+            return ()
+        return tuple(a for a in self.history if week_monday(a.day) == week_monday(self.first_day))
+
+    @cached_property
+    def with_history(self) -> tuple[Assignment, ...]:
+        """This roster's shifts preceded by the previous roster's last two weeks: rules that look back see them."""
+        if not self.history or self.first_day is None:
+            return self.shifts
+        recent = [a for a in self.history if a.day >= self.first_day - timedelta(days=14)]
+        return tuple(sorted(recent, key=lambda a: a.start_utc)) + self.shifts
 
     @property
     def id(self) -> str:
@@ -79,7 +97,7 @@ class _AgentShifts:
     def weeks(self) -> dict[date, list[Assignment]]:
         """Shifts grouped by the Monday of their site-local date (weeks run Monday to Sunday)."""
         weeks: dict[date, list[Assignment]] = {}
-        for shift in sorted(self.shifts, key=lambda s: (s.day, s.start_utc)):
+        for shift in sorted(self.boundary_history + self.shifts, key=lambda s: (s.day, s.start_utc)):
             weeks.setdefault(week_monday(shift.day), []).append(shift)
         return weeks
 
@@ -139,6 +157,8 @@ def _agent_shifts(agent: Agent, shifts: list[Assignment], context: _Context) -> 
         shifts=tuple(shifts),
         leave=frozenset(agent.leave_days()),
         holidays=holidays,
+        history=None if context.history is None else context.history.get(agent.id, ()),
+        first_day=min(context.period_days[agent.site], default=None),
     )
 
 
@@ -153,7 +173,15 @@ def _context(config: Config) -> _Context:
         period_end=grid.end,
         period_days={site: frozenset(days) for site, days in period_days.items()},
         holidays={site: frozenset(config.holidays_at(site)) for site in config.sites},
+        history=_history(config),
     )
+
+
+def _history(config: Config) -> dict[str, tuple[Assignment, ...]] | None:
+    previous = read_history(config)
+    if previous is None:
+        return None
+    return {agent.id: tuple(previous.for_agent(agent.id)) for agent in config.agents}
 
 
 # --------------------------------------------------------------------------- wording
@@ -324,7 +352,8 @@ def _check_min_rest(view: _AgentShifts, context: _Context) -> Iterator[Violation
     Overlapping pairs are left to _check_overlap: one fault, one line.
     """
     minimum = view.rules.min_rest_hours
-    for previous, shift in zip(view.shifts, view.shifts[1:]):
+    shifts = view.with_history
+    for previous, shift in zip(shifts, shifts[1:]):
         rest = _elapsed_hours(previous.end_utc, shift.start_utc)
         if 0 <= rest < minimum - TOLERANCE:
             yield _violation(
@@ -338,13 +367,15 @@ def _check_min_rest(view: _AgentShifts, context: _Context) -> Iterator[Violation
 def _check_consecutive_days(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """Rule 7: no run longer than max_consecutive_days; reported once per run, on the first day too many."""
     limit = view.rules.max_consecutive_days
-    by_day = _first_shift_per_day(view)
+    by_day: dict[date, Assignment] = {}
+    for shift in view.with_history:  # a run may have begun in the previous roster
+        by_day.setdefault(shift.day, shift)
     days = sorted(by_day)
     run_start = 0
     for k, day in enumerate(days):
         if k and days[k - 1] != day - timedelta(days=1):
             run_start = k
-        if k - run_start == limit:
+        if k - run_start == limit and (view.first_day is None or day >= view.first_day):
             end = _run_end(days, k)
             yield _violation(
                 "max_consecutive_days", view.id, day,
@@ -404,7 +435,10 @@ def _check_min_hours(view: _AgentShifts, context: _Context) -> Iterator[Violatio
     A partial week cannot be judged against a weekly figure, and an agent on
     leave (or off for a holiday) owes a day's share of the minimum less.
     """
-    for monday in _full_weeks(context.period_days[view.agent.site]):
+    known = set(context.period_days[view.agent.site])
+    if view.history is not None and view.first_day is not None:  # the previous roster tells the days before
+        known |= {view.first_day - timedelta(days=k) for k in range(1, 7)}
+    for monday in _full_weeks(frozenset(known)):
         if not all(view.agent.employed_on(monday + timedelta(days=k)) for k in range(7)):
             continue
         required = _weekly_minimum(view, monday)
@@ -485,7 +519,7 @@ def _check_min_working_run(view: _AgentShifts, context: _Context) -> Iterator[Vi
             yield _violation(
                 "min_consecutive_days", view.id, start,
                 f"works only {length} day(s) in a row from {start} to {end} (at least {need})",
-                by_day[start].line,
+                by_day[start].line if start in by_day else None,
             )
 
 
@@ -494,6 +528,9 @@ def _runs(view: _AgentShifts, context: _Context, worked: set[date], *, of_work: 
     days = sorted(context.period_days[view.agent.site])
     if not days:
         return []
+    if view.history is not None:  # the days before the period are known from the previous roster
+        worked = worked | {a.day for a in view.history}
+        days = [days[0] - timedelta(days=k) for k in range(14, 0, -1)] + days
     enforced = view.rules.runs_at_period_edges == "enforced"
     runs: list[tuple[date, date]] = []
     start: date | None = None
@@ -506,6 +543,8 @@ def _runs(view: _AgentShifts, context: _Context, worked: set[date], *, of_work: 
         start = None
     if start is not None:
         runs.append((start, days[-1]))
+    if view.first_day is not None:
+        runs = [(a, b) for a, b in runs if b >= view.first_day]  # runs wholly in the previous roster are its own
     if enforced:
         return runs
     return [(a, b) for a, b in runs if a != days[0] and b != days[-1]]

@@ -131,7 +131,7 @@ class Forecast(Strict):
     timezone: TimeZone = "UTC"
     interval_minutes: int | None = Field(default=None, gt=0, le=7 * 24 * 60, description="minutes each row of `file` covers")
     profile: str | None = Field(default=None, description="CSV channel,weekday,hour,share: 168 hourly shares per channel")
-    weekly_volume: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    weekly_volume: dict[str, Annotated[float, Field(ge=0, le=1e9)]] = Field(default_factory=dict)
     growth_per_week: float = Field(default=0.0, gt=-1, le=1)
     growth_from: date | None = Field(default=None, description="date growth is counted from; default plan.start")
     multipliers: list[Multiplier] = Field(default_factory=list)
@@ -456,6 +456,7 @@ SECTIONS: dict[str, Any] = {
     "night_shift": NightShift,
     "cover": list[Cover],
     "weights": Weights,
+    "history": Annotated[str, Field(min_length=1)],
     "agents": Annotated[list[Agent], Field(min_length=1)],
 }
 REQUIRED_SECTIONS = ("plan", "channels", "sites", "contracts", "agents")  # plus `forecast` or `cover`
@@ -477,6 +478,7 @@ class Config(Strict):
     night_shift: NightShift = NightShift()
     cover: list[Cover] = Field(default_factory=list)
     weights: Weights = Weights()
+    history: str | None = Field(default=None, description="the previous period's roster.csv, relative to this file")
     agents: list[Agent]
     source: Path = Path("config.yaml")
 
@@ -496,6 +498,16 @@ class Config(Strict):
         if self.forecast is None:
             raise ValueError("this configuration has no forecast")
         return (self.source.parent / (self.forecast.file or self.forecast.profile or "")).resolve()
+
+    @property
+    def history_path(self) -> Path:
+        if self.history is None:
+            raise ValueError("this configuration names no history roster")
+        return (self.source.parent / self.history).resolve()
+
+    @property
+    def agent_ids(self) -> set[str]:
+        return {agent.id for agent in self.agents}
 
     def agent(self, agent_id: str) -> Agent:
         for agent in self.agents:
@@ -892,6 +904,9 @@ def _succession_references(owner: Any, where: tuple[Any, ...], all_shifts: set[s
 
 
 def _file_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    history: str | None = parsed.get("history")
+    if history is not None and not (file.parent / history).is_file():
+        return [Problem(file, line_of(node, ("history",)), "history", f"file {history!r} not found (expected the previous roster.csv, relative to {file.name})")]
     forecast: Forecast | None = parsed.get("forecast")
     if forecast is None:
         if not parsed.get("cover"):

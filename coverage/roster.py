@@ -20,7 +20,7 @@ from coverage.config import Config
 from coverage.errors import InputError, Problem
 from coverage.inputs import MAX_CSV_BYTES, read_text
 from coverage.outputs import write_csv_atomic
-from coverage.time import local_to_utc, parse_timestamp, to_local
+from coverage.time import local_to_utc, parse_timestamp, period_grid, to_local
 
 COLUMNS = ("agent", "site", "channel", "shift", "date", "start_local", "end_local", "start_utc", "end_utc")
 REQUIRED_COLUMNS = ("agent", "shift", "date")
@@ -101,7 +101,7 @@ def write_changes(removed: list[Assignment], added: list[Assignment], path: Path
     return write_csv_atomic(path, ("change", "agent", "date", "shift", "channel"), rows)
 
 
-def read_roster(path: str | Path, config: Config) -> Roster:
+def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool = False) -> Roster:
     """Read a roster CSV made by us or by hand.
 
     Only `agent`, `shift` and `date` are required: `site` defaults to the
@@ -123,6 +123,8 @@ def read_roster(path: str | Path, config: Config) -> Roster:
             if None in row:
                 problems.append(Problem(file, number, "row", f"more fields than the header has ({len(header)})"))
                 continue
+            if skip_unknown_agents and (row.get("agent") or "").strip() not in config.agent_ids:
+                continue  # a previous roster may name agents who have since left
             try:
                 assignments.append(_assignment(row, config, number))
             except ValueError as exc:
@@ -135,6 +137,19 @@ def read_roster(path: str | Path, config: Config) -> Roster:
     if problems:
         raise InputError(problems)
     return Roster(tuple(assignments), source=file)
+
+
+def read_history(config: Config) -> Roster | None:
+    """The previous period's roster (`history:`), its shifts that start before this period.
+
+    Rest, runs of days, weekly limits and weekends carry across the boundary,
+    so the model and the checker both need to see how the last period ended.
+    """
+    if config.history is None:
+        return None
+    previous = read_roster(config.history_path, config, skip_unknown_agents=True)
+    start = period_grid(config.plan).start
+    return Roster(tuple(a for a in previous.assignments if a.start_utc < start), source=previous.source)
 
 
 def _header(file: Path, fieldnames: Sequence[str] | None) -> list[str]:

@@ -295,3 +295,41 @@ def test_weights_are_the_managers_to_set(make_config) -> None:
     text += "weights: {overstaffed: 0, request: 1}\n"
     _, result = solved(make_config(text))
     assert worked_days(result) == [8] and result.objective == 0
+
+
+# --------------------------------------------------------------------------- continuity with the previous roster
+
+
+def with_history(text: str, tmp_path, rows: str) -> str:
+    (tmp_path / "previous.csv").write_text("agent,shift,date\n" + rows)
+    return text + "history: previous.csv\n"
+
+
+def test_rest_and_runs_carry_over_from_the_previous_roster(make_config, tmp_path) -> None:
+    # The previous roster ended with a late shift on Sunday 6 Dec (18:00-02:00 local): Monday's
+    # 09:00 start would leave only 7 h of rest. It also worked Wed 2 - Sun 6: five days in a row.
+    text = TINY.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      late: {start: "18:00", hours: 8}')
+    text = text.replace("max_days_per_week: 5", SEVEN_DAYS).replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  min_consecutive_days_off: 2")
+    previous = "".join(f"a1,day,2026-12-0{d}\n" for d in (2, 3, 4, 5)) + "a1,late,2026-12-06\n"
+    config = make_config(with_history(text, tmp_path, previous), WEEK)
+    _, result = solved(config)
+    days = worked_days(result)
+    assert 7 not in days  # rest (and six days in a row would be fine, but 7 h rest is not)
+    assert 8 not in days  # days off come two in a row, counting Monday: Tue is still off
+    assert days == [9, 10, 11, 12, 13]  # max 6 in a row holds easily from Wednesday
+    assert violations(config, tmp_path, "a1,day,2026-12-07\n") == ["min_rest"]
+    assert violations(config, tmp_path, "a1,day,2026-12-08\n") == ["min_days_off"]
+
+
+def test_the_week_the_period_starts_in_counts_the_previous_roster(make_config, tmp_path) -> None:
+    # The period starts on Thursday 10 Dec; Mon-Wed were worked in the previous roster (24 h).
+    text = TINY.replace("start: 2026-12-07\n  days: 7", "start: 2026-12-10\n  days: 4").replace("{min: 0, max: 40}", "{min: 32, max: 40}")
+    previous = "".join(f"a1,day,2026-12-{d:02d}\n" for d in (7, 8, 9))
+    config = make_config(with_history(text, tmp_path, previous), nine_to_five_new_york(range(10, 14)))
+    _, result = solved(config)
+    assert len(worked_days(result)) == 2  # 5 days a week at most: two more days (40 h) of the four needed
+    assert violations(config, tmp_path, "a1,day,2026-12-10\n") == []  # 24 + 8 = 32 h: the minimum is met
+    assert violations(config, tmp_path, "a1,day,2026-12-13\n") == []
+    assert violations(config, tmp_path, "") == ["min_hours_per_week"]  # 24 h < 32 h
+    rows = "".join(f"a1,day,2026-12-{d}\n" for d in (10, 11, 12))
+    assert violations(config, tmp_path, rows) == ["days_per_week", "max_hours_per_week"]  # 6 days, 48 h

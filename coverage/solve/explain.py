@@ -14,14 +14,17 @@ from ortools.sat.python import cp_model
 
 from coverage.config import Config
 from coverage.demand import Requirements
+from coverage.roster import Roster
 from coverage.solve.model import RosterModel
 
 MAX_CORE_TO_MINIMISE = 40
 
 
-def conflicting_rules(config: Config, requirements: Requirements, time_limit_seconds: float = 30.0) -> list[str]:
+def conflicting_rules(
+    config: Config, requirements: Requirements, time_limit_seconds: float = 30.0, history: Roster | None = None
+) -> list[str]:
     """Labels of a minimal (or, past the time limit, small) set of conflicting rules."""
-    rm = RosterModel(config, requirements, explain=True).build(objective=False)
+    rm = RosterModel(config, requirements, explain=True, history=history).build(objective=False)
     labels = {var.index: label for label, var in rm.guards.items()}
     deadline = wallclock.monotonic() + time_limit_seconds
     core = _core(rm, list(rm.guards.values()), deadline)

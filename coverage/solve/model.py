@@ -70,14 +70,14 @@ class AgentVars:
 class RosterModel:
     """Builds the CP-SAT model from plain data and reads the roster back."""
 
-    def __init__(self, config: Config, requirements: Requirements, *, explain: bool = False):
+    def __init__(self, config: Config, requirements: Requirements, *, explain: bool = False, history: Roster | None = None):
         self.config = config
         self.requirements = requirements
         self.grid: Grid = requirements.grid
         self.explain = explain
         self.model = cp_model.CpModel()
         self.instances = shift_instances(config)
-        self.scopes = agent_scopes(config, self.instances)
+        self.scopes = agent_scopes(config, self.instances, history)
         self.choices: dict[Option, cp_model.IntVar] = {}
         self.agents: dict[str, AgentVars] = {}
         self.guards: dict[str, cp_model.IntVar] = {}

@@ -44,6 +44,12 @@ def _min_rest(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> N
     rest = timedelta(hours=hours)
     label = f"agent {av.scope.id}: at least {hours:g} h rest between shifts"
     ordered = sorted(av.worked, key=lambda s: s.start_utc)
+    for before in av.scope.history or []:
+        for s in ordered:
+            if s.start_utc >= before.end_utc + rest:
+                break
+            if s.start_utc >= before.start_utc:
+                rm.require(av.work(s) == 0, f"agent {av.scope.id}: at least {hours:g} h rest after the previous roster's shift ending {before.end_utc:%Y-%m-%d %H:%M} UTC")
     for i, first in enumerate(ordered):
         for second in ordered[i + 1 :]:
             if second.start_utc >= first.end_utc + rest:
@@ -67,12 +73,18 @@ def _forbidden_successions(rm: RosterModel, av: AgentVars, days: dict[date, Line
 
 def _max_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     limit = av.scope.rules.max_consecutive_days
-    label = f"agent {av.scope.id}: at most {limit} working days in a row"
-    for start in av.scope.site_days:
+    label = f"agent {av.scope.id}: at most {limit} working days in a row (counting the previous roster)"
+    worked_before = av.scope.history_days
+    first = av.scope.site_days[0] if av.scope.site_days else None
+    starts = list(av.scope.site_days)
+    if first is not None and worked_before:
+        starts = [first - timedelta(days=k) for k in range(limit, 0, -1)] + starts
+    for start in starts:
         window = [start + timedelta(days=k) for k in range(limit + 1)]
         terms = [days[d] for d in window if d in days]
-        if len(terms) > limit:
-            rm.require(sum(terms) <= limit, label)
+        carried = sum(1 for d in window if d in worked_before and d not in days)
+        if terms and len(terms) + carried > limit:
+            rm.require(sum(terms) + carried <= limit, label)
 
 
 def _min_consecutive_days_off(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
@@ -108,7 +120,12 @@ def _min_runs(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr], k: i
     enforced = av.scope.rules.runs_at_period_edges == "enforced"
     outside_state = 0  # outside the period: worked when judging days off, off when judging work: "not this kind"
 
+    worked_before = av.scope.history_days
+
     def state(d: date) -> LinearExpr | int | None:
+        if d not in inside and av.scope.known_before(d):
+            was_worked = int(d in worked_before)
+            return 1 - was_worked if off else was_worked
         if d not in inside:
             return outside_state if enforced else None
         worked = _day(days, d)
@@ -138,8 +155,18 @@ def _days_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr])
     for d, expr in days.items():
         by_week[week_monday(d)].append(expr)
     for monday, terms in by_week.items():
-        if len(terms) > limit:
-            rm.require(sum(terms) <= limit, f"agent {av.scope.id}: at most {limit} working days in the week of {monday}")
+        carried = len({a.day for a in _history_in_week(av, monday)})
+        if len(terms) + carried > limit:
+            rm.require(sum(terms) + carried <= limit, f"agent {av.scope.id}: at most {limit} working days in the week of {monday}")
+
+
+def _history_in_week(av: AgentVars, monday: date) -> list:
+    """The previous roster's shifts in the week of `monday` (only the week the period starts in has any)."""
+    return [a for a in av.scope.history or [] if week_monday(a.day) == monday]
+
+
+def _history_minutes(rm: RosterModel, av: AgentVars, monday: date) -> int:
+    return sum(rm.config.sites[a.site].shifts[a.shift].paid_minutes for a in _history_in_week(av, monday))
 
 
 def _paid_minutes(av: AgentVars, instances: list[ShiftInstance]) -> LinearExpr:
@@ -152,14 +179,14 @@ def _hours_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]
     weeks = av.weeks()
     for monday, instances in weeks.items():
         rm.require(
-            _paid_minutes(av, instances) <= most,
+            _paid_minutes(av, instances) + _history_minutes(rm, av, monday) <= most,
             f"agent {av.scope.id}: at most {rules.hours_per_week.max:g} paid hours in the week of {monday}",
         )
     for monday in av.scope.full_weeks():
         need = av.scope.weekly_minimum_minutes(monday)
         if need > 0:
             rm.require(
-                _paid_minutes(av, weeks.get(monday, [])) >= need,
+                _paid_minutes(av, weeks.get(monday, [])) + _history_minutes(rm, av, monday) >= need,
                 f"agent {av.scope.id}: at least {need / 60:g} paid hours in the week of {monday} "
                 f"(hours_per_week.min {rules.hours_per_week.min:g}, less leave and holidays)",
             )
@@ -187,7 +214,11 @@ def weekend_flags(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) 
         if d.isoweekday() in weekend:
             by_week[week_monday(d)].append(expr)
     flags: dict[date, LinearExpr] = {}
+    started = {week_monday(a.day) for a in av.scope.history or [] if a.day.isoweekday() in weekend}
     for monday, terms in by_week.items():
+        if monday in started:
+            flags[monday] = 1  # the weekend began in the previous roster: already worked
+            continue
         if len(terms) == 1:
             flags[monday] = terms[0]
             continue

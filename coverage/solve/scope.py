@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from coverage.config import WEEKDAYS, Agent, Config, EffectiveRules
+from coverage.roster import Assignment, Roster
 from coverage.time import ShiftInstance, hours_in_local_window, week_monday
 
 
@@ -28,14 +29,30 @@ class AgentScope:
     blocked: dict[ShiftInstance, str] = field(default_factory=dict)  # occurrence -> reason label
     nights: set[ShiftInstance] = field(default_factory=set)
     days_off: set[date] = field(default_factory=set)  # leave, holidays not worked, outside employment
+    history: list[Assignment] | None = None  # the previous roster's shifts of this agent; None: no history given
+
+    @property
+    def history_days(self) -> set[date]:
+        return {a.day for a in self.history or []}
+
+    def known_before(self, day: date) -> bool:
+        """True when `day` precedes the period and the previous roster tells what happened on it."""
+        return self.history is not None and bool(self.site_days) and day < self.site_days[0]
 
     @property
     def id(self) -> str:
         return self.agent.id
 
     def full_weeks(self) -> list[date]:
-        """Mondays of weeks wholly inside the period (at this site) and the agent's employment."""
+        """Mondays of weeks wholly inside the period (at this site) and the agent's employment.
+
+        With a previous roster, days before the period are known, so the
+        week the period starts in is judged whole.
+        """
         present = set(self.site_days)
+        if self.history is not None and self.site_days:
+            first = self.site_days[0]
+            present |= {first - timedelta(days=k) for k in range(1, 7)}
         mondays = sorted({week_monday(d) for d in self.site_days})
         return [
             m for m in mondays
@@ -72,10 +89,14 @@ def site_days(instances: list[ShiftInstance]) -> dict[str, list[date]]:
     return {site: sorted(found) for site, found in days.items()}
 
 
-def agent_scopes(config: Config, instances: list[ShiftInstance]) -> list[AgentScope]:
+def agent_scopes(config: Config, instances: list[ShiftInstance], history: Roster | None = None) -> list[AgentScope]:
     days_by_site = site_days(instances)
     night_cache: dict[ShiftInstance, bool] = {}
-    return [_scope(config, agent, instances, days_by_site.get(agent.site, []), night_cache) for agent in config.agents]
+    scopes = [_scope(config, agent, instances, days_by_site.get(agent.site, []), night_cache) for agent in config.agents]
+    if history is not None:
+        for scope in scopes:
+            scope.history = history.for_agent(scope.id)
+    return scopes
 
 
 def _scope(

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from coverage.config import Config
 from coverage.demand import Requirements
-from coverage.roster import Roster
+from coverage.roster import Roster, read_history
 from coverage.solve.model import RosterModel
 
 STATUS_NAMES = {
@@ -165,7 +165,8 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
         time_limit_seconds=config.plan.time_limit_seconds, seed=config.plan.seed, workers=config.plan.workers
     )
     started = wallclock.perf_counter()
-    roster_model = RosterModel(config, requirements).build(objective=False)
+    history = read_history(config)
+    roster_model = RosterModel(config, requirements, history=history).build(objective=False)
     add_objective(roster_model, keep=options.keep)
     solver = cp_model.CpSolver()
     configure_search(solver.parameters, options)
@@ -189,5 +190,5 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
     elif code == cp_model.INFEASIBLE and options.explain:
         from coverage.solve.explain import conflicting_rules
 
-        reasons.extend(conflicting_rules(config, requirements, time_limit_seconds=max(10.0, options.time_limit_seconds)))
+        reasons.extend(conflicting_rules(config, requirements, time_limit_seconds=max(10.0, options.time_limit_seconds), history=history))
     return SolveResult(status, None, None, None, wallclock.perf_counter() - started, reasons, interrupted=bool(interrupted))
