@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from coverage.config import WEEKDAYS, Config, RuleOverrides
 from coverage.outputs import write_text_atomic
+from coverage.plots import heatmap_file_name
 from coverage.roster import Roster
 from coverage.windows import DayRow, GapWindow, daily_rows
 from coverage.workload import agent_loads
@@ -113,10 +114,11 @@ def _image(path: Path, alt: str) -> str:
     return f'<img class="plot" alt="{escape(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _plot_note(path: Path) -> tuple[str, str]:
+def _plot_note(path: Path, views: dict[str, str]) -> tuple[str, str]:
+    """Title and how-to-read note of a plot file; `views` maps heatmap file names to their zones."""
+    view = views.get(path.name, "")
     for prefix, (title, note) in PLOT_NOTES.items():
         if path.name.startswith(prefix):
-            view = path.stem.removeprefix("gaps-").replace("_", "/")
             return title.format(view=view), note.format(view=view)
     return path.stem, ""
 
@@ -168,10 +170,11 @@ def _summary(config: Config, analysis: Analysis) -> str:
     return "\n".join(html)
 
 
-def _plots(plots: list[Path]) -> str:
+def _plots(plots: list[Path], config: Config) -> str:
+    views = {heatmap_file_name(zone): zone for zone in config.view_zones}
     parts = []
     for path in plots:
-        title, note = _plot_note(path)
+        title, note = _plot_note(path, views)
         parts.append(
             f'<figure id="plot-{escape(path.stem)}"><h3>{escape(title)}</h3>{_image(path, title)}'
             f"<figcaption>{escape(note)} <span class=\"muted\">File: {escape(path.name)} (and .svg).</span></figcaption></figure>"
@@ -301,7 +304,7 @@ def render_html(config: Config, roster: Roster, analysis: Analysis, plots: list[
     title = f"Coverage report — {config.source.name}"
     sections = [
         ("summary-section", "Summary", _summary(config, analysis)),
-        ("plots", "Plots", _plots(plots)),
+        ("plots", "Plots", _plots(plots, config)),
         ("windows", "Gap windows", _windows(analysis.windows, config)),
         ("daily", "Coverage per day", _daily(daily_rows(analysis.coverage, config), config)),
         ("agents-section", "Per agent", _agents(roster, config)),

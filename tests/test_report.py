@@ -105,6 +105,7 @@ def test_report_html_is_self_contained(written):
     images = re.findall(r'<img class="plot" alt="[^"]*" src="data:image/png;base64,([A-Za-z0-9+/=]+)">', html)
     assert len(images) == len(PLOTS)
     assert [base64.b64decode(data) for data in images] == [(out / plot).read_bytes() for plot in PLOTS]
+    assert "<h3>Gap heatmap — America/New_York</h3>" in html and "<h3>Gap heatmap — Asia/Manila</h3>" in html
 
 
 def test_report_html_tables(written):
