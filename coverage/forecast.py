@@ -201,6 +201,8 @@ def _parse_volume_row(
         instant = parse_timestamp(cells["start"], config.forecast.timezone)
     except ValueError as exc:
         problems.append(Problem(file, line, "start", str(exc)))
+    except OverflowError:  # digits beyond any calendar: dateutil overflows instead of refusing
+        problems.append(Problem(file, line, "start", f"{cells['start']!r} is out of range (expected e.g. 2026-12-07T09:00:00+00:00)"))
     try:
         channel = _channel(cells["channel"], config)
     except ValueError as exc:
