@@ -120,6 +120,7 @@ def _plan(args: argparse.Namespace) -> int:
     from coverage.report import RunInfo, print_summary, write_report
     from coverage.roster import read_roster, write_roster
     from coverage.solve import SolveOptions, solve
+    from coverage.solve.gaps_why import explain_gaps
 
     config = load_config(args.config)
     needs = requirements(config)
@@ -146,9 +147,13 @@ def _plan(args: argparse.Namespace) -> int:
         write_roster(result.roster, config, staging / "roster.csv")
         if kept is not None:
             print(_describe_changes(kept, result.roster, staging))
-        run = RunInfo(result.status, result.objective, result.best_bound, round(result.wall_seconds, 3))
+        why = explain_gaps(config, needs, result.roster)
+        run = RunInfo(result.status, result.objective, result.best_bound, round(result.wall_seconds, 3), explanations=tuple(why))
         report = write_report(staging, config, needs, result.roster, run)
     print_summary(report)
+    if why:
+        print("why the largest gaps stay open:")
+        print("\n".join(f"  - {line}" for line in why))
     print(f"wrote {out / 'roster.csv'} ({len(result.roster)} shifts) and {len(report.files)} report files in {out}")
     return EXIT_OK
 

@@ -59,6 +59,7 @@ class RunInfo:
     objective: float | None = None
     best_bound: float | None = None
     wall_seconds: float | None = None
+    explanations: tuple[str, ...] = ()  # why the largest gaps stay open (summary.json `gap_explanations`)
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ def analyse(config: Config, requirements: Requirements, roster: Roster, run: Run
     digest = summary(
         coverage, config, status=run.status, objective=run.objective, best_bound=run.best_bound, wall_seconds=run.wall_seconds
     )
+    if run.explanations:
+        digest["gap_explanations"] = list(run.explanations)
     return Analysis(
         coverage=coverage,
         rows=gap_rows(coverage, config),

@@ -115,3 +115,10 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "coverage", "check", str(bad)], capture_output=True, text=True)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and f"{bad}:" in done.stderr
+
+
+def test_plan_explains_why_the_largest_gaps_stay_open(planned: Path) -> None:
+    why = json.loads((planned / "summary.json").read_text())["gap_explanations"]
+    assert why[0] == "Fri 17:00–Mon 09:00 America/New_York, 3 of 4 weekends, chat: of 8 agents who could cover its first hours, 8 at their weekend limit"
+    assert why[1] == ("Mon 17:00–Tue 09:00 America/New_York, all 4 Mondays, chat: "
+                      "no shift template at any site is on duty then (breaks included) — add a template or move one")
