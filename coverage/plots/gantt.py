@@ -104,7 +104,9 @@ def plot_roster_gantt(roster: Roster, config: Config, path: Path, *, colour_by: 
     row = {agent: k for k, agent in enumerate(shown)}
     bars = [bar for bar in gantt_bars(roster, config) if bar.agent in row]
     keys = [getattr(bar, colour_by) for bar in bars]
-    colours = palette(keys)
+    # Colours follow the config's order, so 'early' has the same colour in every run and in roster.xlsx.
+    names = [n for site in config.sites.values() for n in site.shifts] if colour_by == "shift" else list(config.channels)
+    colours = palette(names + keys)
     fig, ax = plt.subplots(figsize=(15, 0.28 * len(shown) + 2.4), layout="constrained")
     try:
         ax.xaxis_date()
@@ -124,7 +126,8 @@ def plot_roster_gantt(roster: Roster, config: Config, path: Path, *, colour_by: 
         period_axis(ax, grid, config)
         ax.grid(axis="x", which="major", color="#CCCCCC", linewidth=0.6)
         ax.set_xlabel(f"date in {config.plan.timezone} (weekend days shaded)")
-        handles = [Patch(facecolor=colour, label=f"{colour_by} {key}") for key, colour in colours.items()]
+        used = set(keys)
+        handles = [Patch(facecolor=colour, label=f"{colour_by} {key}") for key, colour in colours.items() if key in used]
         handles += [
             Patch(facecolor="none", edgecolor=AWAY_COLOUR, hatch="////", label="leave / public holiday"),
             Patch(facecolor=WEEKEND_SHADE, alpha=0.4, label="weekend"),
