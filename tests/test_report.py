@@ -217,3 +217,13 @@ def test_report_renders_in_a_browser(written, tmp_path):
     assert len(colours) > 200  # text alone is a few greys; the heatmap brings the colours
     if os.environ.get("COVPLAN_KEEP_SCREENSHOT"):
         shutil.copy(shot, os.environ["COVPLAN_KEEP_SCREENSHOT"])
+
+
+def test_a_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="chromium is not installed in CI"):
+        chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        chromium()
