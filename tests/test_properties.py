@@ -382,6 +382,11 @@ def test_broken_rosters_exit_1_or_2_with_located_lines(text: str) -> None:
 @given(data=st.binary(max_size=300))
 @settings(QUICK, max_examples=40)
 def test_arbitrary_bytes_as_any_input_never_crash(data: bytes) -> None:
+    check_bytes(data)
+
+
+def check_bytes(data: bytes) -> int:
+    """The same bytes as a config, as a forecast and as a roster."""
     with tempfile.TemporaryDirectory() as folder, within(EXAMPLE_SECONDS):
         base = Path(folder)
         (base / "raw.yaml").write_bytes(data)
@@ -395,12 +400,14 @@ def test_arbitrary_bytes_as_any_input_never_crash(data: bytes) -> None:
         (base / "rota.csv").write_bytes(data)
         code, err = _run_cli(["verify", str(path), str(base / "rota.csv")])
         assert_located(code, err, {0, 1, 2}, base / "rota.csv")
+        return code
 
 
 PROPERTIES: dict[str, tuple[Callable[..., int], st.SearchStrategy[Any]]] = {
     "config": (check_broken_config, broken_configs()),
     "forecast": (check_forecast_text, csv_texts(FORECAST_HEADERS, 3)),
     "roster": (check_roster_text, rosters()),
+    "bytes": (check_bytes, st.binary(max_size=300)),
 }  # the fuzz run (tests/test_fuzz.py, benchmarks/fuzz.py) drives these at volume
 
 

@@ -273,6 +273,12 @@ def test_forecast_columns_rows_and_duplicates(tmp_path: Path, capsys) -> None:
         "start,channel,volume,note\n": f"{forecast}:1: header: unknown column(s) note {expected}",
         "start,channel,volume,volume\n": f"{forecast}:1: header: repeated column(s) volume {expected}",
         "start,channel,volume\n2026-12-07T14:00:00Z,chat,1,oops\n": f"{forecast}:2: row: 4 fields (expected 3: start,channel,volume)",
+        "start,channel,volume\n99999999999999999999,chat,1\n": (
+            f"{forecast}:2: start: '99999999999999999999' is out of range (expected e.g. 2026-12-07T09:00:00+00:00)"
+        ),
+        "start,channel,volume\n2026-12-07T14:00:00Z,chat,1e20\n": (
+            f"{forecast}:2: volume: '1e20' is too large (expected a number of contacts of at most 1,000,000,000)"
+        ),
         "start,channel,volume\n2026-12-07T14:00:00Z,chat,1\n\n2026-12-07T14:00:00+00:00,chat,2\n": (
             f"{forecast}:4: start: duplicate row for chat at 2026-12-07T14:00:00+00:00 (also line 2; expected one row per start and channel)"
         ),
