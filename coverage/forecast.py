@@ -414,6 +414,8 @@ def read_history(file: Path, config: Config) -> list[tuple[pendulum.DateTime, st
             instant = parse_timestamp(cells["created_at"], config.forecast.timezone)
         except ValueError as exc:
             problems.append(Problem(file, line, "created_at", str(exc)))
+        except OverflowError:  # digits beyond any calendar: dateutil overflows instead of refusing
+            problems.append(Problem(file, line, "created_at", f"{cells['created_at']!r} is out of range (expected e.g. 2026-12-07T09:00:00+00:00)"))
         channel = cells["channel"]
         if channel not in config.channels:
             unknown.setdefault(channel, []).append(line)

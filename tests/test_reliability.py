@@ -290,6 +290,14 @@ def test_forecast_columns_rows_and_duplicates(tmp_path: Path, capsys) -> None:
         assert line in err.splitlines(), (text, err)
 
 
+def test_ticket_history_with_a_timestamp_beyond_any_calendar(tmp_path: Path, capsys) -> None:
+    config = write_tiny(tmp_path)
+    history = tmp_path / "tickets.csv"
+    history.write_text("created_at,channel\n2026-11-02T10:00:00Z,chat\n99999999999999999999,chat\n")
+    code, _, err = run(["forecast", history, "--config", config, "--out", tmp_path / "out"], capsys)
+    assert (code, err) == (2, f"{history}:3: created_at: '99999999999999999999' is out of range (expected e.g. 2026-12-07T09:00:00+00:00)\n")
+
+
 def test_forecast_rows_outside_the_period_are_counted_and_ignored(tmp_path: Path, capsys) -> None:
     rows = [("2026-12-06T14:00:00Z", "chat", 9), ("2026-12-07T14:00:00Z", "chat", 1), ("2027-03-01T14:00:00Z", "chat", 9)]
     config = write_tiny(tmp_path, forecast=rows)
