@@ -101,6 +101,13 @@ def teams(draw: st.DrawFn, minimums: bool = True) -> tuple[dict[str, Any], list[
         rules["max_weekends_per_period"] = draw(st.integers(0, 2))
     if draw(st.booleans()):
         rules["max_nights_per_week"] = draw(st.integers(0, 3))
+    if draw(st.integers(0, 3)) == 0:
+        rules["max_nights_per_period"] = draw(st.integers(0, 4))
+    if draw(st.integers(0, 2)) == 0:
+        names = sorted({name for site in sites.values() for name in site["shifts"]})
+        rules["forbidden_successions"] = [[draw(st.sampled_from(names)), draw(st.sampled_from(names))]]
+    if draw(st.integers(0, 3)) == 0:
+        rules["hours_per_period"] = {"min": 0, "max": draw(st.sampled_from([8, 20, 40]))}
     agents = []
     for k in range(draw(st.integers(1, 4))):
         site_name = draw(st.sampled_from(sorted(sites)))
@@ -114,6 +121,8 @@ def teams(draw: st.DrawFn, minimums: bool = True) -> tuple[dict[str, Any], list[
             agent["leave"] = [start + timedelta(days=draw(st.integers(0, days - 1)))]
         if draw(st.integers(0, 3)) == 0:
             agent["days_off"] = [draw(st.sampled_from(["Sat", "Sun", "Mon"]))]
+        if draw(st.integers(0, 4)) == 0:
+            agent["employment_start"] = start + timedelta(days=draw(st.integers(0, days - 1)))
         agent["works_holidays"] = draw(st.booleans())
         agents.append(agent)
     config = {
