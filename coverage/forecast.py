@@ -74,7 +74,10 @@ def _table(file: Path, expected: tuple[str, ...], *, extra_allowed: bool = False
     """
     text = _read_text(file)
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise InputError([Problem(file, 1, "header", f"not readable as CSV: {exc}")]) from None
     wanted = ",".join(expected)
     if header is None or not any(cell.strip() for cell in header):
         raise InputError([Problem(file, 1, "header", f"empty file (expected a header line {wanted})")])

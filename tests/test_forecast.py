@@ -283,3 +283,18 @@ def test_service_columns_and_summary_for_a_roster(make_config: Callable[..., Con
     assert block["intervals_below_target"] == 0
     assert block["worst_intervals"][0]["interval_start_utc"] == "2026-12-07T14:00:00+00:00"
     json.dumps(block, allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"start,channel,volume,0\x0c0\n", "forecast.csv:1: header: unknown column(s) '0\\x0c0'"),
+        (b"x" * 200_000, "forecast.csv:1: header: not readable as CSV: field larger than field limit"),
+    ],
+)
+def test_unreadable_csv_is_one_located_line(make_config: Callable[..., Config], content: bytes, expected: str) -> None:
+    config = make_config()
+    config.forecast_path.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        load_volumes(config)
+    assert expected in str(caught.value) and len(str(caught.value).splitlines()) == 1
