@@ -21,7 +21,15 @@ from functools import cached_property
 
 from coverage.config import Agent, Config, EffectiveRules
 from coverage.roster import Assignment, Roster, read_history
-from coverage.time import hours_in_local_window, local_to_utc, period_grid, shift_instances, to_local, week_monday
+from coverage.time import (
+    default_break_start,
+    hours_in_local_window,
+    local_to_utc,
+    period_grid,
+    shift_instances,
+    to_local,
+    week_monday,
+)
 
 TOLERANCE = 1e-6  # hours; paid hours are sums of fractions such as 7.5
 
@@ -267,6 +275,25 @@ def _check_times(shift: Assignment, view: _AgentShifts, context: _Context) -> It
         yield _violation("times", view.id, shift.day, f"{_describe(shift)} {' and '.join(problems)}", shift.line)
 
 
+def _check_break(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """A rostered break lies in the template's break window (or at its standard mid-shift place)."""
+    site = context.config.sites.get(shift.site)
+    template = site.shifts.get(shift.shift) if site else None
+    if template is None or shift.break_start_utc is None:
+        return
+    offset = _elapsed_hours(shift.start_utc, shift.break_start_utc)
+    window = template.break_window
+    if template.unpaid_break_minutes <= 0:
+        problem = "has a break, but its template has no unpaid break"
+    elif window is not None and not window.earliest - TOLERANCE <= offset <= window.latest + TOLERANCE:
+        problem = f"has its break {_hours(offset)} h after the start (window {_limit(window.earliest)}–{_limit(window.latest)} h)"
+    elif window is None and shift.break_start_utc != default_break_start(shift.start_utc, shift.end_utc, template.unpaid_break_minutes):
+        problem = f"has its break {_hours(offset)} h after the start, but the template has no break window (the break sits mid-shift)"
+    else:
+        return
+    yield _violation("break", view.id, shift.day, f"{_describe(shift)} {problem}", shift.line)
+
+
 def _check_period(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """Rule 3: a shift belongs to the period its start falls in; others belong to another roster."""
     plan = context.config.plan
@@ -313,7 +340,7 @@ def _check_employment(shift: Assignment, view: _AgentShifts, context: _Context) 
 
 SHIFT_CHECKS: tuple[ShiftCheck, ...] = (
     _check_site, _check_skill, _check_allowed_shift, _check_times, _check_period, _check_leave, _check_holiday,
-    _check_fixed_day_off, _check_employment,
+    _check_fixed_day_off, _check_employment, _check_break,
 )
 
 

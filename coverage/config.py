@@ -187,10 +187,18 @@ class Shrinkage(ShrinkageRule):
         return all(not r.weekday and r.default == self.default for r in rules)
 
 
+class BreakWindow(Strict):
+    """Where the model may place a template's unpaid break: its start, in hours after the shift starts."""
+
+    earliest: float = Field(ge=0)
+    latest: float = Field(ge=0)
+
+
 class ShiftTemplate(Strict):
     start: str
     hours: float = Field(gt=0, le=16)
     unpaid_break_minutes: int = Field(default=0, ge=0)
+    break_window: BreakWindow | None = None
 
     _clock = field_validator("start")(_check_clock)
 
@@ -198,6 +206,15 @@ class ShiftTemplate(Strict):
     def _break_fits(self) -> ShiftTemplate:
         if self.unpaid_break_minutes >= self.hours * 60:
             raise ValueError("unpaid_break_minutes must be shorter than the shift (expected fewer minutes than hours × 60)")
+        window = self.break_window
+        if window is not None:
+            if self.unpaid_break_minutes <= 0:
+                raise ValueError("break_window needs unpaid_break_minutes (expected a break length in minutes)")
+            if window.earliest > window.latest or window.latest * 60 + self.unpaid_break_minutes > self.hours * 60:
+                raise ValueError(
+                    "break_window must run from earliest to latest inside the shift "
+                    "(expected earliest <= latest and latest + the break to end by the shift's end)"
+                )
         return self
 
     @property

@@ -324,7 +324,7 @@ def _event(shift: Assignment, config: Config, stamp: datetime) -> icalendar.Even
     event.add("location", f"{shift.site} ({site.timezone})")
     event.add("categories", [shift.channel])
     detail = f"{shift.shift} {template.start} for {template.hours:g} h at {shift.site}, channel {shift.channel}."
-    spans = on_duty_spans(shift.start_utc, shift.end_utc, template.unpaid_break_minutes)
+    spans = on_duty_spans(shift.start_utc, shift.end_utc, template.unpaid_break_minutes, shift.break_start_utc)
     if len(spans) == 2:
         pause_start, pause_end = to_local(spans[0][1], site.timezone), to_local(spans[1][0], site.timezone)
         detail += f" Unpaid break {pause_start:%H:%M}–{pause_end:%H:%M}."

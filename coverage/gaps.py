@@ -108,7 +108,7 @@ def coverage_of(roster: Roster, requirements: Requirements, config: Config) -> C
     for a in roster.assignments:
         template = config.sites[a.site].shifts[a.shift]
         counts = scheduled[a.channel]
-        for slot in duty_slots(grid, a.start_utc, a.end_utc, template.unpaid_break_minutes):
+        for slot in duty_slots(grid, a.start_utc, a.end_utc, template.unpaid_break_minutes, a.break_start_utc):
             counts[slot] += 1
     required = {channel: list(requirements.required.get(channel) or [0] * grid.count) for channel in channels}
     for channel, values in required.items():
@@ -474,7 +474,7 @@ def agents_on_contacts(roster: Roster, grid: Grid, config: Config) -> dict[str, 
         if a.site not in weekdays:
             weekdays[a.site] = local_weekdays(grid, site.timezone)
         values = found.setdefault(a.channel, [0.0] * grid.count)
-        for slot in duty_slots(grid, a.start_utc, a.end_utc, site.shifts[a.shift].unpaid_break_minutes):
+        for slot in duty_slots(grid, a.start_utc, a.end_utc, site.shifts[a.shift].unpaid_break_minutes, a.break_start_utc):
             values[slot] += 1.0 - shrinkage_of(config, a.site, int(weekdays[a.site][slot]))
     return found
 

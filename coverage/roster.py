@@ -20,9 +20,11 @@ from coverage.config import Config
 from coverage.errors import InputError, Problem
 from coverage.inputs import MAX_CSV_BYTES, read_text
 from coverage.outputs import write_csv_atomic
-from coverage.time import local_to_utc, parse_timestamp, period_grid, to_local
+from coverage.time import default_break_start, local_to_utc, parse_timestamp, period_grid, to_local
 
 COLUMNS = ("agent", "site", "channel", "shift", "date", "start_local", "end_local", "start_utc", "end_utc")
+BREAK_COLUMNS = ("break_start_local", "break_start_utc")  # ours, after the contract's columns; empty without a break
+ALL_COLUMNS = COLUMNS + BREAK_COLUMNS
 REQUIRED_COLUMNS = ("agent", "shift", "date")
 
 
@@ -38,6 +40,7 @@ class Assignment:
     start_utc: pendulum.DateTime
     end_utc: pendulum.DateTime
     line: int | None = None  # where it came from, when read from a file
+    break_start_utc: pendulum.DateTime | None = None  # None: the template's default (mid-shift) break
 
     @property
     def hours(self) -> float:
@@ -76,9 +79,23 @@ def write_roster(roster: Roster, config: Config, path: Path) -> Path:
                 to_local(a.end_utc, zone).isoformat(),
                 a.start_utc.isoformat(),
                 a.end_utc.isoformat(),
+                *_break_cells(a, config, zone),
             )
         )
-    return write_csv_atomic(path, COLUMNS, rows)
+    return write_csv_atomic(path, ALL_COLUMNS, rows)
+
+
+def break_start(a: Assignment, config: Config) -> pendulum.DateTime | None:
+    """When this shift's unpaid break starts: as rostered, else the template's default; None without a break."""
+    minutes = config.sites[a.site].shifts[a.shift].unpaid_break_minutes
+    if minutes <= 0:
+        return None
+    return a.break_start_utc or default_break_start(a.start_utc, a.end_utc, minutes)
+
+
+def _break_cells(a: Assignment, config: Config, zone: str) -> tuple[str, str]:
+    begin = break_start(a, config)
+    return ("", "") if begin is None else (to_local(begin, zone).isoformat(), begin.isoformat())
 
 
 def _key(a: Assignment) -> tuple[str, date, str, str]:
@@ -159,7 +176,7 @@ def _header(file: Path, fieldnames: Sequence[str] | None) -> list[str]:
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise InputError([Problem(file, 1, "header", f"missing column(s) {', '.join(missing)} ({expected})")])
-    unknown = [name or "(empty)" for name in header if name not in COLUMNS]
+    unknown = [name or "(empty)" for name in header if name not in ALL_COLUMNS]
     if unknown:
         raise InputError([Problem(file, 1, "header", f"unknown column(s) {', '.join(unknown)} ({expected})")])
     repeated = sorted({name for name in header if header.count(name) > 1})
@@ -203,7 +220,8 @@ def _assignment(row: dict[str, str | None], config: Config, line: int) -> Assign
     end = end or start.add(minutes=template.minutes)
     if end <= start:
         raise ValueError(f"end_utc: shift ends before it starts ({end.isoformat()} <= {start.isoformat()})")
-    return Assignment(agent_id, site_name, channel, shift, day, start, end, line)
+    pause = _instant(cell("break_start_utc"), "break_start_utc") or _instant(cell("break_start_local"), "break_start_local", site.timezone)
+    return Assignment(agent_id, site_name, channel, shift, day, start, end, line, break_start_utc=pause)
 
 
 def _instant(text: str, field: str, zone: str = "UTC") -> pendulum.DateTime | None:

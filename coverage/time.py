@@ -191,7 +191,7 @@ def site_days(config: Config, site: str) -> list[date]:
 
 
 def on_duty_spans(
-    start: pendulum.DateTime, end: pendulum.DateTime, unpaid_break_minutes: int
+    start: pendulum.DateTime, end: pendulum.DateTime, unpaid_break_minutes: int, break_start: datetime | None = None
 ) -> list[tuple[pendulum.DateTime, pendulum.DateTime]]:
     """The parts of a shift an agent is actually available, with the break taken out.
 
@@ -204,17 +204,31 @@ def on_duty_spans(
     """
     if unpaid_break_minutes <= 0:
         return [(start, end)]
+    if break_start is None:
+        break_start = default_break_start(start, end, unpaid_break_minutes)
+    begin = pendulum.instance(break_start)
+    return [(start, begin), (begin.add(minutes=unpaid_break_minutes), end)]
+
+
+def default_break_start(start: pendulum.DateTime, end: pendulum.DateTime, unpaid_break_minutes: int) -> pendulum.DateTime:
+    """Mid-shift, on a step of the break's own length (or 15 minutes): where a break sits unless chosen."""
     total = int((end - start).total_seconds() // 60)
     step = unpaid_break_minutes if 60 % unpaid_break_minutes == 0 else 15
-    offset = (total - unpaid_break_minutes) // 2 // step * step
-    break_start = start.add(minutes=offset)
-    return [(start, break_start), (break_start.add(minutes=unpaid_break_minutes), end)]
+    return start.add(minutes=(total - unpaid_break_minutes) // 2 // step * step)
 
 
-def duty_slots(grid: Grid, start: pendulum.DateTime, end: pendulum.DateTime, unpaid_break_minutes: int) -> list[int]:
+def break_starts(start: pendulum.DateTime, earliest_hours: float, latest_hours: float, step_minutes: int) -> list[pendulum.DateTime]:
+    """Break starts the model may choose: every `step_minutes` (the grid's) from earliest to latest after the start."""
+    first, last = round(earliest_hours * 60), round(latest_hours * 60)
+    return [start.add(minutes=offset) for offset in range(first, last + 1, step_minutes)]
+
+
+def duty_slots(
+    grid: Grid, start: pendulum.DateTime, end: pendulum.DateTime, unpaid_break_minutes: int, break_start: datetime | None = None
+) -> list[int]:
     """Grid slots in which an agent on this shift counts as covering: whole slots, break excluded."""
     slots: list[int] = []
-    for span_start, span_end in on_duty_spans(start, end, unpaid_break_minutes):
+    for span_start, span_end in on_duty_spans(start, end, unpaid_break_minutes, break_start):
         slots.extend(grid.covered(span_start, span_end))
     return slots
 

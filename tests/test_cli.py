@@ -34,7 +34,8 @@ def test_plan_writes_every_contract_file(planned: Path) -> None:
     assert {"roster.csv", "coverage.csv", "gaps.csv", "summary.json"} <= names
     assert {f"gaps-{zone}.png" for zone in ("America_New_York", "Europe_London", "Asia_Manila")} <= names
     roster = rows(planned / "roster.csv")
-    assert list(roster[0]) == ["agent", "site", "channel", "shift", "date", "start_local", "end_local", "start_utc", "end_utc"]
+    assert list(roster[0]) == ["agent", "site", "channel", "shift", "date", "start_local", "end_local", "start_utc", "end_utc",
+                               "break_start_local", "break_start_utc"]  # the contract's nine, then ours
     assert len(roster) == 160
     first = roster[0]
     assert first["date"] == "2027-01-04"

@@ -333,3 +333,29 @@ def test_the_week_the_period_starts_in_counts_the_previous_roster(make_config, t
     assert violations(config, tmp_path, "") == ["min_hours_per_week"]  # 24 h < 32 h
     rows = "".join(f"a1,day,2026-12-{d}\n" for d in (10, 11, 12))
     assert violations(config, tmp_path, rows) == ["days_per_week", "max_hours_per_week"]  # 6 days, 48 h
+
+
+# --------------------------------------------------------------------------- breaks chosen by the model
+
+
+def test_breaks_are_staggered_inside_their_window(make_config, tmp_path) -> None:
+    text = TWO.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 9, unpaid_break_minutes: 60, break_window: {earliest: 3, latest: 5}}')
+    config = make_config(text, hourly("2026-12-07T14:00:00", 9))  # one agent needed 09:00-18:00 on Monday
+    _, result = solved(config)
+    breaks = sorted(a.break_start_utc.strftime("%H:%M") for a in result.roster.assignments)
+    assert len(breaks) == 2 and breaks[0] != breaks[1]  # staggered: somebody is always there
+    assert result.objective == 7  # 2 x 8 on-duty hours for 9 needed: 7 overstaffed agent-hours, nothing uncovered
+    rows = "agent,shift,date,break_start_local\na1,day,2026-12-07,2026-12-07T15:00:00-05:00\n"
+    path = tmp_path / "breaks.csv"
+    path.write_text(rows)
+    found = check_roster(read_roster(path, config), config)
+    assert [v.rule for v in found] == ["break"] and "6.0 h after the start (window 3–5 h)" in found[0].message
+
+
+def test_without_a_window_both_breaks_sit_mid_shift(make_config) -> None:
+    text = TWO.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 9, unpaid_break_minutes: 60}')
+    config = make_config(text, hourly("2026-12-07T14:00:00", 9))
+    _, result = solved(config)
+    # Both agents would break 13:00-14:00, so a second agent adds nothing: one works, that hour stays uncovered.
+    assert len(result.roster) == 1
+    assert result.objective == WEIGHT_UNCOVERED + WEIGHT_SHORT_AGENT

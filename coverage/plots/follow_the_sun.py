@@ -55,7 +55,7 @@ def follow_the_sun_profile(roster: Roster, coverage: Coverage, config: Config) -
     for a in roster.assignments:
         band = sites.setdefault(a.site, [0.0] * 24)
         template = config.sites[a.site].shifts[a.shift]
-        for slot in duty_slots(grid, a.start_utc, a.end_utc, template.unpaid_break_minutes):
+        for slot in duty_slots(grid, a.start_utc, a.end_utc, template.unpaid_break_minutes, a.break_start_utc):
             band[hours[slot]] += 1
     required = [0.0] * 24
     scheduled = [0.0] * 24

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+import pendulum
 from ortools.sat.python import cp_model
 
 from coverage.config import Config
 from coverage.demand import Requirements
 from coverage.roster import Assignment, Roster
 from coverage.solve.scope import AgentScope, agent_scopes
-from coverage.time import Grid, ShiftInstance, shift_instances, week_monday
+from coverage.time import Grid, ShiftInstance, break_starts, shift_instances, week_monday
 
 LinearExpr = cp_model.LinearExprT
 Value = Callable[[LinearExpr], int]  # a solution's value of a variable or linear expression
@@ -79,6 +80,7 @@ class RosterModel:
         self.instances = shift_instances(config)
         self.scopes = agent_scopes(config, self.instances, history)
         self.choices: dict[Option, cp_model.IntVar] = {}
+        self.breaks: dict[Option, list[tuple[pendulum.DateTime, cp_model.IntVar]]] = {}
         self.agents: dict[str, AgentVars] = {}
         self.guards: dict[str, cp_model.IntVar] = {}
         self.weekend_flags: dict[str, dict[date, LinearExpr]] = {}
@@ -104,12 +106,26 @@ class RosterModel:
         for s in sorted(occurrences, key=lambda s: (s.start_utc, s.shift)):
             for channel in scope.agent.skills:
                 var = self.model.new_bool_var(f"x[{scope.id},{s.day},{s.shift},{channel}]")
-                self.choices[Option(scope.id, s, channel)] = var
+                option = Option(scope.id, s, channel)
+                self.choices[option] = var
                 agent_vars.by_instance.setdefault(s, []).append(var)
+                self._add_break_vars(option, var)
         for s, reason in scope.blocked.items():
             if s in agent_vars.by_instance:
                 self.require(agent_vars.work(s) == 0, reason)
         return agent_vars
+
+    def _add_break_vars(self, option: Option, var: cp_model.IntVar) -> None:
+        """A template with a break window lets the model choose the break start, so breaks stagger."""
+        s = option.instance
+        template = self.config.sites[s.site].shifts[s.shift]
+        window = template.break_window
+        if window is None:
+            return
+        starts = break_starts(s.start_utc, window.earliest, window.latest, self.grid.minutes)
+        chosen = [(begin, self.model.new_bool_var(f"break[{option.agent},{s.day},{begin:%H%M}]")) for begin in starts]
+        self.model.add(sum(b for _, b in chosen) == var)
+        self.breaks[option] = chosen
 
     # ------------------------------------------------------------------ rules
 
@@ -154,6 +170,7 @@ class RosterModel:
                 day=o.instance.day,
                 start_utc=o.instance.start_utc,
                 end_utc=o.instance.end_utc,
+                break_start_utc=next((begin for begin, b in self.breaks.get(o, []) if value(b)), None),
             )
             for o, var in self.choices.items()
             if value(var)

@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 
 from coverage.config import WEEKDAYS, Agent, Config, Weights
 from coverage.roster import Roster
-from coverage.solve.model import AgentVars, Exact, LinearExpr, RosterModel, Value
+from coverage.solve.model import AgentVars, Exact, LinearExpr, Option, RosterModel, Value
 from coverage.time import ShiftInstance, duty_slots
 
 _DEFAULTS = Weights()
@@ -45,6 +45,9 @@ def _coverage_terms(rm: RosterModel) -> None:
     on_duty: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
     slots: dict[ShiftInstance, list[int]] = {}
     for option, var in rm.choices.items():
+        if option in rm.breaks:
+            _add_with_chosen_break(rm, option, on_duty)
+            continue
         s = option.instance
         if s not in slots:
             template = rm.config.sites[s.site].shifts[s.shift]
@@ -54,6 +57,24 @@ def _coverage_terms(rm: RosterModel) -> None:
     for channel, required in rm.requirements.required.items():
         for slot, need in enumerate(required):
             _slot_terms(rm, channel, slot, need, on_duty.get((channel, slot), []))
+
+
+def _add_with_chosen_break(rm: RosterModel, option: Option, on_duty: dict[tuple[str, int], list[cp_model.IntVar]]) -> None:
+    """The agent covers a slot under every break choice that leaves the slot whole.
+
+    Exactly one break variable is 1 when the shift is worked, so summing the
+    break choices that spare a slot counts the agent there once, or not at all.
+    """
+    s = option.instance
+    minutes = rm.config.sites[s.site].shifts[s.shift].unpaid_break_minutes
+    length = rm.grid.minutes * 60
+    origin = rm.grid.start.timestamp()
+    for slot in duty_slots(rm.grid, s.start_utc, s.end_utc, 0):
+        slot_start = origin + slot * length
+        for begin, chosen in rm.breaks[option]:
+            pause = begin.timestamp()
+            if pause >= slot_start + length or pause + minutes * 60 <= slot_start:
+                on_duty[(option.channel, slot)].append(chosen)
 
 
 def _slot_terms(rm: RosterModel, channel: str, slot: int, need: int, vars_: list[cp_model.IntVar]) -> None:
