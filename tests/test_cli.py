@@ -123,3 +123,24 @@ def test_plan_explains_why_the_largest_gaps_stay_open(planned: Path) -> None:
     assert why[0] == "Fri 17:00–Mon 09:00 America/New_York, 3 of 4 weekends, chat: of 8 agents who could cover its first hours, 8 at their weekend limit"
     assert why[1] == ("Mon 17:00–Tue 09:00 America/New_York, all 4 Mondays, chat: "
                       "no shift template at any site is on duty then (breaks included) — add a template or move one")
+
+
+def test_ctrl_c_keeps_the_best_roster_found(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "coverage", "plan", str(ROOT / "configs" / "example.yaml"), "--out", str(out),
+               "--time-limit", "120", "--workers", "2"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:  # wait for the first roster before interrupting
+        line = process.stderr.readline()
+        if "objective" in line or not line:
+            break
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    assert "interrupted: keeping the best roster found so far" in stderr
+    assert "Traceback" not in stderr
+    assert main(["verify", str(ROOT / "configs" / "example.yaml"), str(out / "roster.csv")]) == 0

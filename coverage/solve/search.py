@@ -157,6 +157,30 @@ def _stop_on_interrupt(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
         signal.signal(signal.SIGINT, previous)
 
 
+def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: _Progress) -> Any:
+    """Search on a worker thread so the main thread stays free to hear Ctrl-C.
+
+    CP-SAT's own SIGINT catching is turned off: it would stop the search but
+    leave us unable to tell an interrupted search from a finished one.
+    """
+    solver.parameters.catch_sigint_signal = False
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["code"] = solver.solve(model, callback)
+        except BaseException as exc:  # re-raised on the main thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="cp-sat", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.2)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["code"]
+
+
 def solve(config: Config, requirements: Requirements, options: SolveOptions | None = None) -> SolveResult:
     """Build and solve the roster model; always returns, with a roster whenever one was found."""
     from coverage.solve.objective import add_objective
@@ -173,7 +197,7 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
     progress = _Progress(options.progress, started)
     solver.best_bound_callback = progress.on_bound
     with _stop_on_interrupt(solver) as interrupted:
-        code = solver.solve(roster_model.model, progress)
+        code = _solve_in_background(solver, roster_model.model, progress)
     status = STATUS_NAMES.get(code, str(code))
     wall = wallclock.perf_counter() - started
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
