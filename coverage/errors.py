@@ -16,7 +16,7 @@ class Problem:
     """One thing wrong with the user's input, located as precisely as we can."""
 
     file: Path | str
-    line: int | None
+    line: int | str | None  # a line number, or a cell such as "Roster!B7" in a workbook
     where: str
     what: str
 

@@ -31,7 +31,7 @@ from coverage.config import WEEKDAYS, Config
 from coverage.errors import InputError, Problem
 from coverage.gaps import Coverage
 from coverage.outputs import write_bytes_atomic
-from coverage.roster import Assignment, Roster, _assignment
+from coverage.roster import Assignment, Roster, assignment_from_row
 from coverage.time import on_duty_spans, to_local
 from coverage.windows import local_slots
 from coverage.workload import agent_loads
@@ -301,7 +301,7 @@ def _entry(text: str, agent_id: str, day: date, config: Config, line: int) -> As
     if len(words) > 2:
         raise ValueError(f"shift: {text.strip()!r} has {len(words)} words (expected 'shift' or 'shift channel', e.g. 'early chat')")
     row = {"agent": agent_id, "shift": words[0], "date": day.isoformat(), "channel": words[1] if len(words) == 2 else ""}
-    return _assignment(row, config, line)
+    return assignment_from_row(row, config, line)
 
 
 # --------------------------------------------------------------------------- iCalendar

@@ -143,7 +143,7 @@ def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool =
             if skip_unknown_agents and (row.get("agent") or "").strip() not in config.agent_ids:
                 continue  # a previous roster may name agents who have since left
             try:
-                assignments.append(_assignment(row, config, number))
+                assignments.append(assignment_from_row(row, config, number))
             except ValueError as exc:
                 field, _, what = str(exc).partition(": ")
                 problems.append(Problem(file, number, field, what))
@@ -185,7 +185,8 @@ def _header(file: Path, fieldnames: Sequence[str] | None) -> list[str]:
     return header
 
 
-def _assignment(row: dict[str, str | None], config: Config, line: int) -> Assignment:
+def assignment_from_row(row: dict[str, str | None], config: Config, line: int) -> Assignment:
+    """One roster row (CSV or workbook) as a shift; ValueError("field: what is wrong") for the caller to locate."""
     def cell(name: str) -> str:
         return (row.get(name) or "").strip()
 
