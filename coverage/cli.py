@@ -57,6 +57,16 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("config", type=Path, metavar="CONFIG")
     verify.add_argument("roster", type=Path, metavar="ROSTER.csv")
 
+    hires = commands.add_parser("hires", help="hiring roadmap: which hire, where, on which shifts, and what it closes")
+    hires.add_argument("config", type=Path, metavar="CONFIG")
+    hires.add_argument("--out", type=Path, required=True, metavar="DIR")
+    hires.add_argument("--steps", type=int, metavar="N", help="at most N hires in the roadmap (default: every candidate, up to 12)")
+    hires.add_argument("--cheapest", action="store_true", help="instead: the cheapest set of hires leaving no needed hour with nobody")
+    hires.add_argument("--time-limit", type=float, metavar="S", help="search time per step in seconds (default: plan.time_limit_seconds)")
+    hires.add_argument("--seed", type=int, metavar="N")
+    hires.add_argument("--workers", type=int, metavar="N")
+    hires.add_argument("--force", action="store_true", help="replace a roster already published in DIR")
+
     gaps = commands.add_parser("gaps", help="coverage and gap report for an existing roster")
     gaps.add_argument("config", type=Path, metavar="CONFIG")
     gaps.add_argument("roster", type=Path, metavar="ROSTER", help="roster.csv, or an .xlsx grid like roster.xlsx's Roster sheet")
@@ -206,6 +216,41 @@ def _gaps(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _hires(args: argparse.Namespace) -> int:
+    from coverage.demand import requirements
+    from coverage.hires import cheapest, roadmap, roadmap_text, write_roadmap_csv
+    from coverage.plots import plot_hiring_roadmap
+    from coverage.report import RunInfo, write_report
+    from coverage.roster import write_roster
+    from coverage.solve import SolveOptions
+
+    config = load_config(args.config)
+    needs = requirements(config)
+    out = prepare_out_dir(args.out, args.force)
+    options = SolveOptions(
+        time_limit_seconds=args.time_limit if args.time_limit is not None else config.plan.time_limit_seconds,
+        seed=args.seed if args.seed is not None else config.plan.seed,
+        workers=args.workers if args.workers is not None else config.plan.workers,
+    )
+    if args.cheapest:
+        plan, result = cheapest(config, needs, options)
+        if plan is None:
+            print(f"no team reaches the target: {result.status}", file=sys.stderr)
+            for reason in result.reasons:
+                print(f"  - {reason}", file=sys.stderr)
+            return EXIT_NO_ROSTER
+    else:
+        limit = args.steps if args.steps is not None else min(12, sum(c.max_count for c in config.candidates))
+        plan = roadmap(config, needs, limit, options)
+    write_roadmap_csv(plan.steps, out / "hires.csv")
+    plot_hiring_roadmap(plan.steps, out / "hires.png", view=config.view_zones[0])
+    write_roster(plan.roster, plan.config, out / "roster.csv")
+    write_report(out, plan.config, needs, plan.roster, RunInfo("HIRES"))
+    print(roadmap_text(plan.steps))
+    print(f"wrote {out / 'hires.csv'}, {out / 'hires.png'} and the final team's roster and report in {out}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check,
     "demand": _demand,
@@ -213,6 +258,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "plan": _plan,
     "verify": _verify,
     "gaps": _gaps,
+    "hires": _hires,
 }
 
 

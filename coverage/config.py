@@ -439,6 +439,27 @@ class Cover(Strict):
         return self.day is None or WEEKDAYS[day.weekday()] in self.day
 
 
+class Candidate(Strict):
+    """A hire profile: who we could hire, where, on which shifts, at what cost (for `covplan hires`)."""
+
+    id: Name
+    site: str
+    contract: str
+    skills: list[str] = Field(min_length=1)
+    shifts: list[str] | None = None
+    cost: float = Field(default=1, ge=0, description="cost of one hire over the rota period (salaries differ by country)")
+    max_count: int = Field(default=1, ge=1, le=50)
+    works_holidays: bool = False
+
+    def as_agents(self) -> list[Agent]:
+        """The profile's possible hires as ordinary agents, `id-1` .. `id-N`: same rules as everyone."""
+        return [
+            Agent(id=f"{self.id}-{k}", site=self.site, contract=self.contract, skills=self.skills, shifts=self.shifts,
+                  works_holidays=self.works_holidays)
+            for k in range(1, self.max_count + 1)
+        ]
+
+
 class EffectiveRules(BaseModel):
     """The rules that bind one agent after defaults, contract and agent overrides."""
 
@@ -474,6 +495,7 @@ SECTIONS: dict[str, Any] = {
     "cover": list[Cover],
     "weights": Weights,
     "history": Annotated[str, Field(min_length=1)],
+    "candidates": list[Candidate],
     "agents": Annotated[list[Agent], Field(min_length=1)],
 }
 REQUIRED_SECTIONS = ("plan", "channels", "sites", "contracts", "agents")  # plus `forecast` or `cover`
@@ -496,6 +518,7 @@ class Config(Strict):
     cover: list[Cover] = Field(default_factory=list)
     weights: Weights = Weights()
     history: str | None = Field(default=None, description="the previous period's roster.csv, relative to this file")
+    candidates: list[Candidate] = Field(default_factory=list)
     agents: list[Agent]
     source: Path = Path("config.yaml")
 
@@ -525,6 +548,17 @@ class Config(Strict):
     @property
     def agent_ids(self) -> set[str]:
         return {agent.id for agent in self.agents}
+
+    def with_candidates(self) -> Config:
+        """This config with every possible hire added as an agent (the hiring model decides who is hired)."""
+        extra = [agent for candidate in self.candidates for agent in candidate.as_agents()]
+        return self.model_copy(update={"agents": [*self.agents, *extra]})
+
+    def candidate_of(self, agent_id: str) -> Candidate | None:
+        for candidate in self.candidates:
+            if agent_id.rsplit("-", 1)[0] == candidate.id and agent_id in {a.id for a in candidate.as_agents()}:
+                return candidate
+        return None
 
     def agent(self, agent_id: str) -> Agent:
         for agent in self.agents:
@@ -862,6 +896,10 @@ def _reference_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | No
             report(("agents", index, "id"), f"duplicate agent id {agent.id!r} (also agents[{seen[agent.id]}]; expected unique ids)")
         seen.setdefault(agent.id, index)
         _agent_references(agent, ("agents", index), parsed, report)
+    for index, candidate in enumerate(parsed.get("candidates") or []):
+        _agent_references(candidate.as_agents()[0], ("candidates", index), parsed, report)
+        if candidate.id in seen:
+            report(("candidates", index, "id"), f"candidate id {candidate.id!r} is also an agent id (expected distinct ids)")
     for index, cover in enumerate(parsed.get("cover") or []):
         _cover_references(cover, ("cover", index), parsed, report)
     all_shifts = {name for site in (parsed.get("sites") or {}).values() for name in site.shifts}

@@ -7,7 +7,7 @@ may work (no solver), `model` owns the variables, `rules` the hard rules,
 rules that conflict when no roster exists.
 """
 
-from coverage.solve.model import RosterModel
+from coverage.solve.model import Hiring, RosterModel
 from coverage.solve.objective import (
     WEIGHT_CHANGE,
     WEIGHT_FAIRNESS,
@@ -25,6 +25,7 @@ __all__ = [
     "WEIGHT_REQUEST",
     "WEIGHT_SHORT_AGENT",
     "WEIGHT_UNCOVERED",
+    "Hiring",
     "RosterModel",
     "SolveOptions",
     "SolveResult",

@@ -28,6 +28,17 @@ Exact = Callable[[Value], int]  # a term's exact value, computed from the roster
 
 
 @dataclass(frozen=True)
+class Hiring:
+    """Possible hires as optional agents: who may be hired, at what cost, how many, who already is."""
+
+    costs: dict[str, float]  # candidate agent id -> cost over the period
+    max_hires: int | None = None
+    hired: frozenset[str] = frozenset()  # decided in an earlier step of the roadmap
+    cost_weight: int = 0  # objective weight per unit of cost
+    no_uncovered: bool = False  # target: no interval that needs someone may be left with nobody
+
+
+@dataclass(frozen=True)
 class Option:
     """One way an agent can spend one shift occurrence: the occurrence and a channel."""
 
@@ -71,7 +82,15 @@ class AgentVars:
 class RosterModel:
     """Builds the CP-SAT model from plain data and reads the roster back."""
 
-    def __init__(self, config: Config, requirements: Requirements, *, explain: bool = False, history: Roster | None = None):
+    def __init__(
+        self,
+        config: Config,
+        requirements: Requirements,
+        *,
+        explain: bool = False,
+        history: Roster | None = None,
+        hiring: Hiring | None = None,
+    ):
         self.config = config
         self.requirements = requirements
         self.grid: Grid = requirements.grid
@@ -81,6 +100,9 @@ class RosterModel:
         self.scopes = agent_scopes(config, self.instances, history)
         self.choices: dict[Option, cp_model.IntVar] = {}
         self.breaks: dict[Option, list[tuple[pendulum.DateTime, cp_model.IntVar]]] = {}
+        self.hiring = hiring
+        self.hired: dict[str, cp_model.IntVar] = {}  # candidate agent id -> 1 when hired
+        self.uncovered: list[cp_model.IntVar] = []
         self.agents: dict[str, AgentVars] = {}
         self.guards: dict[str, cp_model.IntVar] = {}
         self.weekend_flags: dict[str, dict[date, LinearExpr]] = {}
@@ -92,6 +114,7 @@ class RosterModel:
 
         for scope in self.scopes:
             self.agents[scope.id] = self._add_agent_vars(scope)
+        self._add_hiring()
         for agent_vars in self.agents.values():
             add_hard_rules(self, agent_vars)
         if objective:
@@ -115,6 +138,28 @@ class RosterModel:
                 self.require(agent_vars.work(s) == 0, reason)
         return agent_vars
 
+    def _add_hiring(self) -> None:
+        """Candidates work only if hired; identical hires of one profile are taken in order (no symmetry)."""
+        if self.hiring is None:
+            return
+        for agent_id in self.hiring.costs:
+            hired = self.model.new_bool_var(f"hired[{agent_id}]")
+            self.hired[agent_id] = hired
+            for var in (v for vars_ in self.agents[agent_id].by_instance.values() for v in vars_):
+                self.model.add(var <= hired)
+            if agent_id in self.hiring.hired:
+                self.model.add(hired == 1)
+        by_profile: dict[str, list[str]] = defaultdict(list)
+        for agent_id in self.hiring.costs:
+            by_profile[agent_id.rsplit("-", 1)[0]].append(agent_id)
+        for ids in by_profile.values():
+            ordered = sorted(ids, key=lambda a: int(a.rsplit("-", 1)[1]))
+            for first, second in zip(ordered, ordered[1:]):
+                if first not in self.hiring.hired and second not in self.hiring.hired:
+                    self.model.add(self.hired[first] >= self.hired[second])
+        if self.hiring.max_hires is not None:
+            self.model.add(sum(self.hired.values()) <= self.hiring.max_hires)
+
     def _add_break_vars(self, option: Option, var: cp_model.IntVar) -> None:
         """A template with a break window lets the model choose the break start, so breaks stagger."""
         s = option.instance
@@ -129,8 +174,15 @@ class RosterModel:
 
     # ------------------------------------------------------------------ rules
 
-    def require(self, constraint: cp_model.BoundedLinearExpression | bool, label: str) -> None:
-        """Add a hard rule; in explain mode it only holds while its label's assumption does."""
+    def require(self, constraint: cp_model.BoundedLinearExpression | bool, label: str, only_if: cp_model.IntVar | None = None) -> None:
+        """Add a hard rule; in explain mode it only holds while its label's assumption does.
+
+        `only_if` limits it to when a literal holds (a candidate's minimum hours bind only if hired).
+        """
+        if only_if is not None and not isinstance(constraint, bool):
+            added = self.model.add(constraint)
+            added.only_enforce_if([only_if, self.guard(label)] if self.explain else only_if)
+            return
         if isinstance(constraint, bool):
             if not constraint and not self.explain:
                 self.model.add_bool_or([])  # a rule that can never hold: infeasible

@@ -33,6 +33,7 @@ def add_objective(rm: RosterModel, keep: Roster | None = None) -> None:
     if rm.config.forecast is not None:
         _coverage_terms(rm)
     _cover_terms(rm)
+    _hiring_terms(rm)
     for av in rm.agents.values():
         _request_terms(rm, av)
     _fairness_terms(rm)
@@ -98,11 +99,22 @@ def _slot_terms(rm: RosterModel, channel: str, slot: int, need: int, vars_: list
     rm.minimize(weights.understaffed, short, lambda value: max(need - on_duty(value), 0))
     uncovered = rm.model.new_bool_var(f"uncovered[{channel},{slot}]")
     rm.model.add(uncovered + scheduled >= 1)
+    rm.uncovered.append(uncovered)
     rm.minimize(weights.uncovered, uncovered, lambda value: int(on_duty(value) == 0))
     if len(vars_) > need:
         over = rm.model.new_int_var(0, len(vars_) - need, f"over[{channel},{slot}]")
         rm.model.add(over >= scheduled - need)
         rm.minimize(weights.overstaffed, over, lambda value: max(on_duty(value) - need, 0))
+
+
+def _hiring_terms(rm: RosterModel) -> None:
+    """Each hire costs its profile's cost (times the weight); a zero-uncovered target is a hard rule."""
+    if rm.hiring is None:
+        return
+    for agent_id, hired in rm.hired.items():
+        rm.minimize(rm.hiring.cost_weight * round(rm.hiring.costs[agent_id]), hired)
+    if rm.hiring.no_uncovered:
+        rm.model.add(sum(rm.uncovered) == 0)
 
 
 def _cover_terms(rm: RosterModel) -> None:

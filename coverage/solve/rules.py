@@ -189,6 +189,7 @@ def _hours_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]
                 _paid_minutes(av, weeks.get(monday, [])) + _history_minutes(rm, av, monday) >= need,
                 f"agent {av.scope.id}: at least {need / 60:g} paid hours in the week of {monday} "
                 f"(hours_per_week.min {rules.hours_per_week.min:g}, less leave and holidays)",
+                only_if=rm.hired.get(av.scope.id),
             )
 
 
@@ -203,6 +204,7 @@ def _hours_per_period(rm: RosterModel, av: AgentVars, days: dict[date, LinearExp
         rm.require(
             total >= need,
             f"agent {av.scope.id}: at least {need / 60:g} paid hours in the period (hours_per_period.min {period.min:g}, less leave and holidays)",
+            only_if=rm.hired.get(av.scope.id),
         )
 
 

@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from coverage.config import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster, read_history
-from coverage.solve.model import RosterModel
+from coverage.solve.model import Hiring, RosterModel
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -42,6 +42,7 @@ class SolveOptions:
     deterministic: bool = False  # same input -> same roster, whatever the machine's speed
     keep: Roster | None = None  # re-plan changing as few of these shifts as possible
     explain: bool = True  # when no roster exists, search for the rules that conflict
+    hiring: Hiring | None = None  # candidates as optional agents (config must include them: Config.with_candidates)
 
 
 @dataclass
@@ -190,7 +191,7 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
     )
     started = wallclock.perf_counter()
     history = read_history(config)
-    roster_model = RosterModel(config, requirements, history=history).build(objective=False)
+    roster_model = RosterModel(config, requirements, history=history, hiring=options.hiring).build(objective=False)
     add_objective(roster_model, keep=options.keep)
     solver = cp_model.CpSolver()
     configure_search(solver.parameters, options)
@@ -211,6 +212,8 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
         reasons.append("the search was interrupted before any roster was found")
     elif code == cp_model.UNKNOWN:
         reasons.append(f"no roster found within the time limit of {options.time_limit_seconds:g} s (try a longer --time-limit)")
+    elif code == cp_model.INFEASIBLE and options.hiring is not None and options.hiring.no_uncovered:
+        reasons.append("no choice of hires leaves every needed interval with somebody on duty")
     elif code == cp_model.INFEASIBLE and options.explain:
         from coverage.solve.explain import conflicting_rules
 
