@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     hires.add_argument("--out", type=Path, required=True, metavar="DIR")
     hires.add_argument("--steps", type=int, metavar="N", help="at most N hires in the roadmap (default: every candidate, up to 12)")
     hires.add_argument("--cheapest", action="store_true", help="instead: the cheapest set of hires leaving no needed hour with nobody")
+    hires.add_argument("--attrition", action="store_true", help="also: which single agent or site, if lost, opens the largest gap")
     hires.add_argument("--time-limit", type=float, metavar="S", help="search time per step in seconds (default: plan.time_limit_seconds)")
     hires.add_argument("--seed", type=int, metavar="N")
     hires.add_argument("--workers", type=int, metavar="N")
@@ -218,7 +219,7 @@ def _gaps(args: argparse.Namespace) -> int:
 
 def _hires(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
-    from coverage.hires import cheapest, roadmap, roadmap_text, write_roadmap_csv
+    from coverage.hires import attrition, cheapest, roadmap, roadmap_text, write_attrition_csv, write_roadmap_csv
     from coverage.plots import plot_hiring_roadmap
     from coverage.report import RunInfo, write_report
     from coverage.roster import write_roster
@@ -247,6 +248,11 @@ def _hires(args: argparse.Namespace) -> int:
     write_roster(plan.roster, plan.config, out / "roster.csv")
     write_report(out, plan.config, needs, plan.roster, RunInfo("HIRES"))
     print(roadmap_text(plan.steps))
+    if args.attrition:
+        losses = attrition(config, needs, options)
+        write_attrition_csv(losses, out / "attrition.csv")
+        print("if we lost ... (uncovered hours opened, largest first)")
+        print("\n".join(f"  {loss.lost:<24} +{loss.opened_hours:g} h" for loss in losses[:10]))
     print(f"wrote {out / 'hires.csv'}, {out / 'hires.png'} and the final team's roster and report in {out}")
     return EXIT_OK
 

@@ -10,8 +10,10 @@ hours at zero.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
@@ -161,3 +163,65 @@ def roadmap_text(steps: list[HireStep]) -> str:
         )
     return "\n".join(lines)
 
+
+
+# --------------------------------------------------------------------------- attrition
+
+
+@dataclass(frozen=True)
+class Loss:
+    """What losing one agent (or a whole site) would open: uncovered hours with and without them."""
+
+    lost: str  # "agent ana" or "site manila"
+    agents: int
+    uncovered_hours: float
+    opened_hours: float  # more uncovered hours than with the whole team
+    weekend_uncovered_hours: float
+    overnight_uncovered_hours: float
+
+
+ATTRITION_COLUMNS = ("lost", "agents", "uncovered_hours", "opened_hours", "weekend_uncovered_hours", "overnight_uncovered_hours")
+
+
+def attrition(config: Config, requirements: Requirements, options: SolveOptions, processes: int | None = None) -> list[Loss]:
+    """Re-plan without each agent and without each site, in parallel; the largest opened gap first.
+
+    Each scenario is an independent solve, so they run in separate processes
+    (as many as the cores allow given the solver's own workers).
+    """
+    scenarios: list[tuple[str, Config]] = [("whole team", config)]
+    scenarios += [(f"agent {a.id}", _without(config, {a.id})) for a in config.agents]
+    for site in config.sites:
+        members = {a.id for a in config.agents if a.site == site}
+        if members and len(members) < len(config.agents):
+            scenarios.append((f"site {site}", _without(config, members)))
+    workers = options.workers or 1
+    processes = processes or max(1, (os.cpu_count() or 1) // workers)
+    quiet = replace(options, progress=None, explain=False)
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        outcomes = list(pool.map(_scenario, [(name, c, requirements, quiet) for name, c in scenarios]))
+    baseline = outcomes[0]
+    losses = [replace(o, opened_hours=round(o.uncovered_hours - baseline.uncovered_hours, 2)) for o in outcomes[1:]]
+    return sorted(losses, key=lambda loss: (-loss.opened_hours, loss.lost))
+
+
+def _without(config: Config, agent_ids: set[str]) -> Config:
+    return config.model_copy(update={"agents": [a for a in config.agents if a.id not in agent_ids]})
+
+
+def _scenario(job: tuple[str, Config, Requirements, SolveOptions]) -> Loss:
+    name, config, requirements, options = job
+    result = solve(config, requirements, options)
+    if result.roster is None:
+        raise InputError([Problem(config.source, None, "agents", f"without {name} no roster satisfies the hard rules")])
+    digest = summary(coverage_of(result.roster, requirements, config), config, status=result.status,
+                     objective=result.objective, best_bound=result.best_bound, wall_seconds=result.wall_seconds)
+    view = digest["views"][config.view_zones[0]]
+    return Loss(name, len(config.agents), round(sum(digest["uncovered_hours"].values()), 2), 0.0,
+                view["weekend_uncovered_hours"], view["overnight_uncovered_hours"])
+
+
+def write_attrition_csv(losses: list[Loss], path: Path) -> Path:
+    rows = [(x.lost, x.agents, f"{x.uncovered_hours:g}", f"{x.opened_hours:g}", f"{x.weekend_uncovered_hours:g}",
+             f"{x.overnight_uncovered_hours:g}") for x in losses]
+    return write_csv_atomic(path, ATTRITION_COLUMNS, rows)

@@ -98,3 +98,15 @@ def test_nine_to_five_reaches_24_7() -> None:
     assert plan.steps[-1].uncovered_hours == 0
     assert {config.sites[s.site].timezone for s in plan.steps[1:]} <= {
         "America/New_York", "America/Los_Angeles", "Europe/Dublin", "Asia/Manila"}
+
+
+def test_attrition_names_the_loss_that_opens_the_largest_gap(make_config) -> None:
+    from coverage.hires import attrition
+
+    text = TEAM.replace("skills: [chat], shifts: [day], max_weekends_per_period: 0}",
+                        "skills: [chat], shifts: [day], max_weekends_per_period: 0}\n"
+                        "  - {id: eve, site: nyc, contract: part_time, skills: [chat], shifts: [evening]}")
+    config = make_config(text, demand())
+    losses = attrition(config, requirements(config), QUIET, processes=2)
+    # Whole team: 16 weekend hours open. Without a1: + 40 day hours; without eve: + 20 evening hours.
+    assert [(loss.lost, loss.opened_hours) for loss in losses] == [("agent a1", 40), ("agent eve", 20)]
