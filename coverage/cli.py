@@ -220,6 +220,7 @@ def _gaps(args: argparse.Namespace) -> int:
 def _hires(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
     from coverage.hires import attrition, cheapest, roadmap, roadmap_text, write_attrition_csv, write_roadmap_csv
+    from coverage.htmlreport import table_section
     from coverage.plots import plot_hiring_roadmap
     from coverage.report import RunInfo, write_report
     from coverage.roster import write_roster
@@ -244,9 +245,16 @@ def _hires(args: argparse.Namespace) -> int:
         limit = args.steps if args.steps is not None else min(12, sum(c.max_count for c in config.candidates))
         plan = roadmap(config, needs, limit, options)
     write_roadmap_csv(plan.steps, out / "hires.csv")
-    plot_hiring_roadmap(plan.steps, out / "hires.png", view=config.view_zones[0])
+    picture = plot_hiring_roadmap(plan.steps, out / "hires.png", view=config.view_zones[0])
     write_roster(plan.roster, plan.config, out / "roster.csv")
-    write_report(out, plan.config, needs, plan.roster, RunInfo("HIRES"))
+    section = table_section(
+        "hires", "Hiring roadmap", ["step", "hire", "site", "shifts", "closes h", "left h", "weekend h", "overnight h", "total cost"],
+        [(s.step, s.hire or "today's team", s.site or "", s.shifts, s.closed_hours, s.uncovered_hours,
+          s.weekend_uncovered_hours, s.overnight_uncovered_hours, s.total_cost) for s in plan.steps],
+        intro="Each step adds the one hire that closes most, given the hires before it; the rest of this report is the final team's.",
+        plot=picture,
+    )
+    write_report(out, plan.config, needs, plan.roster, RunInfo("HIRES"), extra_sections=[section])
     print(roadmap_text(plan.steps))
     if args.attrition:
         losses = attrition(config, needs, options)

@@ -299,11 +299,23 @@ def _rules(config: Config) -> str:
     return "\n".join(parts)
 
 
-def render_html(config: Config, roster: Roster, analysis: Analysis, plots: list[Path]) -> str:
-    """The whole page as one string."""
+def table_section(ident: str, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
+                  intro: str = "", plot: Path | None = None) -> tuple[str, str, str]:
+    """An extra section for the report (e.g. the hiring roadmap): a table, an optional plot, escaped."""
+    parts = [f"<p>{escape(intro)}</p>"] if intro else []
+    if plot is not None:
+        parts.append(_image(plot, name))
+    parts.append(_table(headers, rows, table_id=ident + "-table", left=2))
+    return ident, name, "\n".join(parts)
+
+
+def render_html(config: Config, roster: Roster, analysis: Analysis, plots: list[Path],
+                extra: Sequence[tuple[str, str, str]] = ()) -> str:
+    """The whole page as one string; `extra` sections (id, title, html) come after the summary."""
     title = f"Coverage report — {config.source.name}"
     sections = [
         ("summary-section", "Summary", _summary(config, analysis)),
+        *extra,
         ("plots", "Plots", _plots(plots, config)),
         ("windows", "Gap windows", _windows(analysis.windows, config)),
         ("daily", "Coverage per day", _daily(daily_rows(analysis.coverage, config), config)),
@@ -321,6 +333,7 @@ def render_html(config: Config, roster: Roster, analysis: Analysis, plots: list[
     )
 
 
-def write_html(path: Path, config: Config, roster: Roster, analysis: Analysis, plots: list[Path]) -> Path:
+def write_html(path: Path, config: Config, roster: Roster, analysis: Analysis, plots: list[Path],
+               extra: Sequence[tuple[str, str, str]] = ()) -> Path:
     """report.html, written atomically."""
-    return write_text_atomic(Path(path), render_html(config, roster, analysis, plots))
+    return write_text_atomic(Path(path), render_html(config, roster, analysis, plots, extra))

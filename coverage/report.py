@@ -9,6 +9,7 @@ when it is a log or a pipe (CI logs stay readable).
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -119,6 +120,7 @@ def write_report(
     *,
     stamp: datetime | None = None,
     xlsx: bool = True,
+    extra_sections: Sequence[tuple[str, str, str]] = (),
 ) -> Report:
     """Tables, summary, plots, roster.xlsx, calendars and report.html in `out`.
 
@@ -142,7 +144,7 @@ def write_report(
         files.append(write_roster_xlsx(roster, analysis.coverage, config, out / XLSX_FILE))
     files.extend(write_calendars(roster, config, out / CALENDAR_DIR, stamp=stamp))
     files.append(write_summary(analysis.summary, out / "summary.json"))
-    files.append(write_html(out / HTML_FILE, config, roster, analysis, plots))
+    files.append(write_html(out / HTML_FILE, config, roster, analysis, plots, extra_sections))
     return Report(
         summary=analysis.summary,
         text=plain_summary(analysis),

@@ -110,3 +110,11 @@ def test_attrition_names_the_loss_that_opens_the_largest_gap(make_config) -> Non
     losses = attrition(config, requirements(config), QUIET, processes=2)
     # Whole team: 16 weekend hours open. Without a1: + 40 day hours; without eve: + 20 evening hours.
     assert [(loss.lost, loss.opened_hours) for loss in losses] == [("agent a1", 40), ("agent eve", 20)]
+
+
+def test_report_html_carries_the_roadmap(tmp_path, make_config) -> None:
+    config = make_config(TEAM + CANDIDATES, demand())
+    out = tmp_path / "hires"
+    assert main(["hires", str(config.source), "--out", str(out), "--time-limit", "10", "--workers", "2"]) == 0
+    page = (out / "report.html").read_text()
+    assert 'id="hires-table"' in page and "evening-1" in page and "weekend-1" in page
