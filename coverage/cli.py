@@ -13,11 +13,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from coverage.config import load_config
-from coverage.errors import CoverageError, InputError, OutputExistsError
+from coverage.config import Config, load_config
+from coverage.errors import CoverageError, InputError, OutputExistsError, Problem
 from coverage.outputs import InterruptedWhileWriting, prepare_out_dir, staged_outputs
 from coverage.roster import Roster
+
+if TYPE_CHECKING:
+    from coverage.solve import Target
 
 EXIT_OK, EXIT_NO_ROSTER, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -63,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     hires.add_argument("--steps", type=int, metavar="N", help="at most N hires in the roadmap (default: every candidate, up to 12)")
     hires.add_argument("--cheapest", action="store_true", help="instead: the cheapest set of hires leaving no needed hour with nobody")
     hires.add_argument("--attrition", action="store_true", help="also: which single agent or site, if lost, opens the largest gap")
+    hires.add_argument("--target", default="uncovered", metavar="T",
+                       help="uncovered (default: nobody-on-duty hours at zero), service (no understaffing), or ratio:0.95")
+    hires.add_argument("--channels", metavar="A,B", help="channels the target applies to (default: all)")
     hires.add_argument("--time-limit", type=float, metavar="S", help="search time per step in seconds (default: plan.time_limit_seconds)")
     hires.add_argument("--seed", type=int, metavar="N")
     hires.add_argument("--workers", type=int, metavar="N")
@@ -228,6 +235,7 @@ def _hires(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     needs = requirements(config)
+    target = _target(args, config)
     out = prepare_out_dir(args.out, args.force)
     options = SolveOptions(
         time_limit_seconds=args.time_limit if args.time_limit is not None else config.plan.time_limit_seconds,
@@ -235,7 +243,7 @@ def _hires(args: argparse.Namespace) -> int:
         workers=args.workers if args.workers is not None else config.plan.workers,
     )
     if args.cheapest:
-        plan, result = cheapest(config, needs, options)
+        plan, result = cheapest(config, needs, options, target)
         if plan is None:
             print(f"no team reaches the target: {result.status}", file=sys.stderr)
             for reason in result.reasons:
@@ -243,7 +251,7 @@ def _hires(args: argparse.Namespace) -> int:
             return EXIT_NO_ROSTER
     else:
         limit = args.steps if args.steps is not None else min(12, sum(c.max_count for c in config.candidates))
-        plan = roadmap(config, needs, limit, options)
+        plan = roadmap(config, needs, limit, options, target=target)
     write_roadmap_csv(plan.steps, out / "hires.csv")
     picture = plot_hiring_roadmap(plan.steps, out / "hires.png", view=config.view_zones[0])
     write_roster(plan.roster, plan.config, out / "roster.csv")
@@ -263,6 +271,31 @@ def _hires(args: argparse.Namespace) -> int:
         print("\n".join(f"  {loss.lost:<24} +{loss.opened_hours:g} h" for loss in losses[:10]))
     print(f"wrote {out / 'hires.csv'}, {out / 'hires.png'} and the final team's roster and report in {out}")
     return EXIT_OK
+
+
+def _target(args: argparse.Namespace, config: Config) -> Target:
+    """--target and --channels as a solver Target; a typo is bad input, not a traceback."""
+    from coverage.solve import Target
+
+    kind, _, value = args.target.partition(":")
+    channels = frozenset(c.strip() for c in args.channels.split(",")) if args.channels else None
+    problems = []
+    if kind not in ("uncovered", "service", "ratio") or (kind == "ratio") != bool(value):
+        problems.append(f"--target {args.target!r} is not a target (expected uncovered, service or ratio:0.95)")
+    ratio = 1.0
+    if kind == "ratio" and value:
+        try:
+            ratio = float(value)
+        except ValueError:
+            ratio = -1.0
+        if not 0 < ratio <= 1:
+            problems.append(f"--target {args.target!r}: the ratio must be a number in (0, 1] (expected e.g. ratio:0.95)")
+    for channel in sorted(channels or ()):
+        if channel not in config.channels:
+            problems.append(f"--channels: unknown channel {channel!r} (expected one of: {', '.join(config.channels)})")
+    if problems:
+        raise InputError([Problem("covplan hires", None, "arguments", text) for text in problems])
+    return Target(kind=kind, ratio=ratio, channels=channels)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

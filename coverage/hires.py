@@ -21,10 +21,10 @@ from typing import TextIO
 from coverage.config import Config
 from coverage.demand import Requirements
 from coverage.errors import InputError, Problem
-from coverage.gaps import coverage_of, summary
+from coverage.gaps import Coverage, coverage_of, summary
 from coverage.outputs import write_csv_atomic
 from coverage.roster import Roster
-from coverage.solve import Hiring, SolveOptions, SolveResult, solve
+from coverage.solve import Hiring, SolveOptions, SolveResult, Target, solve
 
 CHEAPEST_COST_WEIGHT = 10_000  # per unit of cost: in the cheapest-set mode cost outweighs every gap term
 
@@ -65,17 +65,30 @@ def _require_candidates(config: Config) -> None:
         raise InputError([Problem(config.source, None, "candidates", "no hire profiles (expected a `candidates` list; see README, Planning hires)")])
 
 
+def target_met(target: Target, coverage: Coverage) -> bool:
+    """Whether a roster's coverage reaches the target, recomputed from the roster (not the model)."""
+    channels = [c for c in coverage.required if target.covers(c)]
+    pairs = [(need, have) for c in channels for need, have in zip(coverage.required[c], coverage.scheduled[c])]
+    if target.kind == "uncovered":
+        return not any(need > 0 and have == 0 for need, have in pairs)
+    if target.kind == "service":
+        return all(have >= need for need, have in pairs)
+    required = sum(need for need, _ in pairs)
+    return required == 0 or sum(min(need, have) for need, have in pairs) >= target.ratio * required - 1e-9
+
+
 def roadmap(config: Config, requirements: Requirements, steps: int, options: SolveOptions,
-            progress: TextIO | None = sys.stderr) -> HiringPlan:
-    """Best hire first, then the best next given the first, ... until nothing is left uncovered or `steps` is reached."""
+            progress: TextIO | None = sys.stderr, target: Target | None = None) -> HiringPlan:
+    """Best hire first, then the best next given the first, ... until the target is met or `steps` is reached."""
     _require_candidates(config)
+    target = target or Target()
     full = config.with_candidates()
     costs = {agent.id: candidate.cost for candidate in config.candidates for agent in candidate.as_agents()}
     chosen: list[str] = []
     result = _solve(full, requirements, options, Hiring(costs, max_hires=0))
     plan = [_step(0, None, full, requirements, result, costs, [], None)]
     for step in range(1, steps + 1):
-        if plan[-1].uncovered_hours == 0:
+        if target_met(target, coverage_of(result.roster, requirements, full)):
             break
         result = _solve(full, requirements, options, Hiring(costs, max_hires=step, hired=frozenset(chosen)))
         if result.roster is None:
@@ -92,12 +105,14 @@ def roadmap(config: Config, requirements: Requirements, steps: int, options: Sol
     return HiringPlan(plan, result.roster if result.roster is not None else Roster(()), _team(config, chosen))
 
 
-def cheapest(config: Config, requirements: Requirements, options: SolveOptions) -> tuple[HiringPlan | None, SolveResult]:
-    """The least costly set of hires with no needed interval left without anybody; None when none exists."""
+def cheapest(config: Config, requirements: Requirements, options: SolveOptions,
+             target: Target | None = None) -> tuple[HiringPlan | None, SolveResult]:
+    """The least costly set of hires reaching the target (default: no needed interval without anybody); None when none does."""
     _require_candidates(config)
     full = config.with_candidates()
     costs = {agent.id: candidate.cost for candidate in config.candidates for agent in candidate.as_agents()}
-    result = _solve(full, requirements, options, Hiring(costs, no_uncovered=True, cost_weight=CHEAPEST_COST_WEIGHT))
+    hiring = Hiring(costs, target=target or Target(), cost_weight=CHEAPEST_COST_WEIGHT)
+    result = _solve(full, requirements, options, hiring)
     if result.roster is None:
         return None, result
     chosen = sorted(_hired(result.roster, costs))

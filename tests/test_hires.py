@@ -68,7 +68,7 @@ def test_cheapest_set_says_when_no_team_can_reach_the_target(make_config) -> Non
     config = make_config(TEAM + CANDIDATES.replace("shifts: [day], cost: 2000", "shifts: [evening], cost: 2000"), demand())
     plan, result = cheapest(config, requirements(config), QUIET)
     assert plan is None and result.status == "INFEASIBLE"
-    assert result.reasons == ["no choice of hires leaves every needed interval with somebody on duty"]
+    assert result.reasons == ["no choice of hires reaches the target (every needed interval with somebody on duty)"]
 
 
 def test_hires_without_candidates_is_bad_input(make_config) -> None:
@@ -118,3 +118,21 @@ def test_report_html_carries_the_roadmap(tmp_path, make_config) -> None:
     assert main(["hires", str(config.source), "--out", str(out), "--time-limit", "10", "--workers", "2"]) == 0
     page = (out / "report.html").read_text()
     assert 'id="hires-table"' in page and "evening-1" in page and "weekend-1" in page
+
+
+def test_targets_ratio_and_channels(make_config, capsys) -> None:
+    from coverage.solve import Target
+
+    config = make_config(TEAM + CANDIDATES, demand())
+    needs = requirements(config)
+    # 76 required agent-hours (56 day + 20 evening); today's team meets 40 of them. 90 % needs 68.4:
+    # the evening hire (20 h) brings 60, not enough; the weekend hire (16 h) brings 56; both are needed.
+    plan, _ = cheapest(config, needs, QUIET, Target(kind="ratio", ratio=0.9))
+    assert sorted(s.profile for s in plan.steps) == ["evening", "weekend"]
+    # 75 % needs 57: the evening hire alone (60) is enough, and it is the one that reaches it.
+    plan, _ = cheapest(config, needs, QUIET, Target(kind="ratio", ratio=0.75))
+    assert [s.profile for s in plan.steps] == ["evening"]
+    assert main(["hires", str(config.source), "--out", "/tmp/never", "--target", "ratio:2"]) == 2
+    assert main(["hires", str(config.source), "--out", "/tmp/never", "--channels", "fax"]) == 2
+    err = capsys.readouterr().err
+    assert "the ratio must be a number in (0, 1]" in err and "unknown channel 'fax'" in err

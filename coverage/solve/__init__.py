@@ -7,7 +7,7 @@ may work (no solver), `model` owns the variables, `rules` the hard rules,
 rules that conflict when no roster exists.
 """
 
-from coverage.solve.model import Hiring, RosterModel
+from coverage.solve.model import Hiring, RosterModel, Target
 from coverage.solve.objective import (
     WEIGHT_CHANGE,
     WEIGHT_FAIRNESS,
@@ -29,6 +29,7 @@ __all__ = [
     "RosterModel",
     "SolveOptions",
     "SolveResult",
+    "Target",
     "configure_search",
     "solve",
 ]

@@ -28,6 +28,23 @@ Exact = Callable[[Value], int]  # a term's exact value, computed from the roster
 
 
 @dataclass(frozen=True)
+class Target:
+    """A coverage level to reach, over `channels` (None: all).
+
+    kind "uncovered": no needed interval with nobody on duty; "service": no
+    understaffing (the requirement is what meets each channel's service
+    level); "ratio": at least `ratio` of required agent-hours met.
+    """
+
+    kind: str = "uncovered"
+    ratio: float = 1.0
+    channels: frozenset[str] | None = None
+
+    def covers(self, channel: str) -> bool:
+        return self.channels is None or channel in self.channels
+
+
+@dataclass(frozen=True)
 class Hiring:
     """Possible hires as optional agents: who may be hired, at what cost, how many, who already is."""
 
@@ -35,7 +52,7 @@ class Hiring:
     max_hires: int | None = None
     hired: frozenset[str] = frozenset()  # decided in an earlier step of the roadmap
     cost_weight: int = 0  # objective weight per unit of cost
-    no_uncovered: bool = False  # target: no interval that needs someone may be left with nobody
+    target: Target | None = None  # a coverage level the team must reach (cheapest-set mode)
 
 
 @dataclass(frozen=True)
@@ -102,7 +119,8 @@ class RosterModel:
         self.breaks: dict[Option, list[tuple[pendulum.DateTime, cp_model.IntVar]]] = {}
         self.hiring = hiring
         self.hired: dict[str, cp_model.IntVar] = {}  # candidate agent id -> 1 when hired
-        self.uncovered: list[cp_model.IntVar] = []
+        self.uncovered: dict[str, list[cp_model.IntVar]] = defaultdict(list)  # channel -> per needed interval
+        self.short: dict[str, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)  # channel -> (shortfall, need)
         self.agents: dict[str, AgentVars] = {}
         self.guards: dict[str, cp_model.IntVar] = {}
         self.weekend_flags: dict[str, dict[date, LinearExpr]] = {}

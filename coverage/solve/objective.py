@@ -8,6 +8,7 @@ doubles up anywhere.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from datetime import date
 
@@ -96,10 +97,11 @@ def _slot_terms(rm: RosterModel, channel: str, slot: int, need: int, vars_: list
 
     short = rm.model.new_int_var(0, need, f"short[{channel},{slot}]")
     rm.model.add(short >= need - scheduled)
+    rm.short[channel].append((short, need))
     rm.minimize(weights.understaffed, short, lambda value: max(need - on_duty(value), 0))
     uncovered = rm.model.new_bool_var(f"uncovered[{channel},{slot}]")
     rm.model.add(uncovered + scheduled >= 1)
-    rm.uncovered.append(uncovered)
+    rm.uncovered[channel].append(uncovered)
     rm.minimize(weights.uncovered, uncovered, lambda value: int(on_duty(value) == 0))
     if len(vars_) > need:
         over = rm.model.new_int_var(0, len(vars_) - need, f"over[{channel},{slot}]")
@@ -113,8 +115,18 @@ def _hiring_terms(rm: RosterModel) -> None:
         return
     for agent_id, hired in rm.hired.items():
         rm.minimize(rm.hiring.cost_weight * round(rm.hiring.costs[agent_id]), hired)
-    if rm.hiring.no_uncovered:
-        rm.model.add(sum(rm.uncovered) == 0)
+    target = rm.hiring.target
+    if target is None:
+        return
+    channels = [c for c in rm.requirements.required if target.covers(c)]
+    if target.kind == "uncovered":
+        rm.model.add(sum(v for c in channels for v in rm.uncovered[c]) == 0)
+    elif target.kind == "service":
+        rm.model.add(sum(v for c in channels for v, _ in rm.short[c]) == 0)
+    else:
+        needed = sum(need for c in channels for _, need in rm.short[c])
+        allowed = math.floor((1 - target.ratio) * needed + 1e-9)
+        rm.model.add(sum(v for c in channels for v, _ in rm.short[c]) <= allowed)
 
 
 def _cover_terms(rm: RosterModel) -> None:

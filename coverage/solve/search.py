@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from coverage.config import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster, read_history
-from coverage.solve.model import Hiring, RosterModel
+from coverage.solve.model import Hiring, RosterModel, Target
 
 STATUS_NAMES = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -182,6 +182,15 @@ def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, cal
     return outcome["code"]
 
 
+def describe_target(target: Target) -> str:
+    words = {
+        "uncovered": "every needed interval with somebody on duty",
+        "service": "no understaffing, so every service level is met",
+        "ratio": f"at least {target.ratio:.0%} of required agent-hours met",
+    }[target.kind]
+    return words + ("" if target.channels is None else f" for {', '.join(sorted(target.channels))}")
+
+
 def solve(config: Config, requirements: Requirements, options: SolveOptions | None = None) -> SolveResult:
     """Build and solve the roster model; always returns, with a roster whenever one was found."""
     from coverage.solve.objective import add_objective
@@ -212,8 +221,8 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
         reasons.append("the search was interrupted before any roster was found")
     elif code == cp_model.UNKNOWN:
         reasons.append(f"no roster found within the time limit of {options.time_limit_seconds:g} s (try a longer --time-limit)")
-    elif code == cp_model.INFEASIBLE and options.hiring is not None and options.hiring.no_uncovered:
-        reasons.append("no choice of hires leaves every needed interval with somebody on duty")
+    elif code == cp_model.INFEASIBLE and options.hiring is not None and options.hiring.target is not None:
+        reasons.append(f"no choice of hires reaches the target ({describe_target(options.hiring.target)})")
     elif code == cp_model.INFEASIBLE and options.explain:
         from coverage.solve.explain import conflicting_rules
 
