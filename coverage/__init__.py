@@ -1,0 +1,69 @@
+"""coverage — a follow-the-sun shift coverage planner.
+
+The public Python API, the same functions the `covplan` command and the
+notebooks use. Names are loaded on first use, so `import coverage` stays
+light (OR-Tools and matplotlib load only when a solve or a plot needs them).
+
+    config = coverage.load_config("configs/example.yaml")
+    needs = coverage.requirements(config)
+    result = coverage.solve(config, needs, coverage.SolveOptions(time_limit_seconds=30))
+    cov = coverage.coverage_of(result.roster, needs, config)
+    coverage.summary(cov, config, status=result.status, objective=result.objective,
+                     best_bound=result.best_bound, wall_seconds=result.wall_seconds)
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_API = {
+    # configuration
+    "Config": "coverage.config",
+    "load_config": "coverage.config",
+    "config_schema": "coverage.config",
+    # demand
+    "Requirements": "coverage.demand",
+    "requirements": "coverage.demand",
+    "erlang_c": "coverage.demand",
+    "service_level": "coverage.demand",
+    # the roster and its model
+    "Roster": "coverage.roster",
+    "read_roster": "coverage.roster",
+    "write_roster": "coverage.roster",
+    "SolveOptions": "coverage.solve",
+    "SolveResult": "coverage.solve",
+    "Target": "coverage.solve",
+    "solve": "coverage.solve",
+    "check_roster": "coverage.check",
+    # gaps, reports, plots
+    "coverage_of": "coverage.gaps",
+    "gap_rows": "coverage.gaps",
+    "summary": "coverage.gaps",
+    "gap_windows": "coverage.windows",
+    "explain_gaps": "coverage.solve.gaps_why",
+    "write_report": "coverage.report",
+    "RunInfo": "coverage.report",
+    "plot_gap_heatmap": "coverage.plots",
+    "plot_heatmaps": "coverage.plots",
+    "plot_requirement": "coverage.plots",
+    "plot_follow_the_sun": "coverage.plots",
+    "plot_roster_gantt": "coverage.plots",
+    "plot_hiring_roadmap": "coverage.plots",
+    # hiring
+    "roadmap": "coverage.hires",
+    "cheapest": "coverage.hires",
+    "attrition": "coverage.hires",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(import_module(_API[name]), name)
+    raise AttributeError(f"module 'coverage' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -75,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     hires.add_argument("--workers", type=int, metavar="N")
     hires.add_argument("--force", action="store_true", help="replace a roster already published in DIR")
 
+    schema = commands.add_parser("schema", help="write the JSON Schema of the configuration (for editor completion)")
+    schema.add_argument("--out", type=Path, metavar="FILE", help="file to write (default: standard output)")
+
     gaps = commands.add_parser("gaps", help="coverage and gap report for an existing roster")
     gaps.add_argument("config", type=Path, metavar="CONFIG")
     gaps.add_argument("roster", type=Path, metavar="ROSTER", help="roster.csv, or an .xlsx grid like roster.xlsx's Roster sheet")
@@ -273,6 +276,21 @@ def _hires(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _schema(args: argparse.Namespace) -> int:
+    import json
+
+    from coverage.config import config_schema
+    from coverage.outputs import write_text_atomic
+
+    text = json.dumps(config_schema(), indent=2) + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(args.out, text)
+        print(f"wrote {args.out}")
+    return EXIT_OK
+
+
 def _target(args: argparse.Namespace, config: Config) -> Target:
     """--target and --channels as a solver Target; a typo is bad input, not a traceback."""
     from coverage.solve import Target
@@ -306,6 +324,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "verify": _verify,
     "gaps": _gaps,
     "hires": _hires,
+    "schema": _schema,
 }
 
 

@@ -592,6 +592,19 @@ class Config(Strict):
         return {day for day in calendar if self.plan.start - timedelta(days=1) <= day <= self.plan.end}
 
 
+def config_schema() -> dict[str, Any]:
+    """JSON Schema of the configuration file, for completion and validation in an editor."""
+    schema = Config.model_json_schema(by_alias=True)
+    schema["properties"].pop("source", None)
+    for name in ("Shrinkage", "ShrinkageRule"):  # both also accept a bare share, e.g. `shrinkage: 0.3`
+        if name in schema.get("$defs", {}):
+            shape = schema["$defs"][name]
+            schema["$defs"][name] = {"anyOf": [{"type": "number", "minimum": 0, "exclusiveMaximum": 1}, shape]}
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "covplan configuration"
+    return schema
+
+
 def _holiday_calendar(code: str, years: list[int]) -> Any:
     """A `holidays` calendar for "CC" or "CC-SUBDIV"; ValueError names what is known."""
     import holidays
