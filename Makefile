@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-all bench venv clean
+.PHONY: demo test test-all bench notebooks venv clean
 
 venv: $(STAMP)
 
@@ -32,6 +32,13 @@ test-all: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/run.py --fresh
+
+# Executed copies of the notebooks, outputs included, in out/notebooks/ (the ones in notebooks/ stay clean).
+notebooks: $(STAMP)
+	mkdir -p out/notebooks
+	cd notebooks && for nb in *.ipynb; do \
+		../$(BIN)/python -c "import sys, nbformat; from nbclient import NotebookClient; nb = nbformat.read(sys.argv[1], 4); NotebookClient(nb, timeout=600, kernel_name='python3').execute(); nbformat.write(nb, sys.argv[2])" $$nb ../out/notebooks/$$nb || exit 1; \
+	done
 
 clean:
 	rm -rf out .pytest_cache

@@ -60,6 +60,8 @@ __all__ = sorted(_API)
 
 
 def __getattr__(name: str) -> Any:
+    if name == "solve":  # the solve package is itself callable: see coverage/solve/__init__.py
+        return import_module("coverage.solve")
     if name in _API:
         return getattr(import_module(_API[name]), name)
     raise AttributeError(f"module 'coverage' has no attribute {name!r}")

@@ -7,6 +7,9 @@ may work (no solver), `model` owns the variables, `rules` the hard rules,
 rules that conflict when no roster exists.
 """
 
+import sys
+import types
+
 from coverage.solve.model import Hiring, RosterModel, Target
 from coverage.solve.objective import (
     WEIGHT_CHANGE,
@@ -33,3 +36,19 @@ __all__ = [
     "configure_search",
     "solve",
 ]
+
+
+class _CallableModule(types.ModuleType):
+    """`coverage.solve(...)` calls the solver whether `coverage.solve` names this package or its function.
+
+    Importing the package binds the name `solve` on `coverage` to the package
+    itself, shadowing the public function of the same name; making the
+    package callable keeps `coverage.solve(config, needs, options)` working in
+    any import order.
+    """
+
+    def __call__(self, *args: object, **kwargs: object) -> SolveResult:
+        return solve(*args, **kwargs)  # type: ignore[arg-type]
+
+
+sys.modules[__name__].__class__ = _CallableModule
