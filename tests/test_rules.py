@@ -359,3 +359,19 @@ def test_without_a_window_both_breaks_sit_mid_shift(make_config) -> None:
     # Both agents would break 13:00-14:00, so a second agent adds nothing: one works, that hour stays uncovered.
     assert len(result.roster) == 1
     assert result.objective == WEIGHT_UNCOVERED + WEIGHT_SHORT_AGENT
+
+
+# --------------------------------------------------------------------------- why gaps stay open
+
+
+def test_gap_explanations_name_the_reason(make_config) -> None:
+    from coverage.solve.gaps_why import explain_gaps
+
+    # Needed 03:00-05:00 New York (no template reaches it) and 09:00-17:00 on Sunday (a1 never works Sundays).
+    forecast = hourly("2026-12-08T08:00:00", 2) + nine_to_five_new_york([13])
+    config = week_config(make_config, TINY.replace("skills: [chat]}", "skills: [chat], days_off: [Sun]}"), forecast)
+    needs, result = solved(config)
+    assert explain_gaps(config, needs, result.roster) == [
+        "Sun 13 Dec 09:00–17:00 America/New_York, once, chat: of 1 agents who could cover its first hours, 1 on a fixed day off",
+        "Tue 08 Dec 03:00–05:00 America/New_York, once, chat: no shift template at any site is on duty then (breaks included) — add a template or move one",
+    ]
