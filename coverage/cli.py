@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,7 @@ from coverage.outputs import InterruptedWhileWriting, prepare_out_dir, staged_ou
 from coverage.roster import Roster
 
 if TYPE_CHECKING:
-    from coverage.solve import Target
+    from coverage.solve import SolveOptions, Target
 
 EXIT_OK, EXIT_NO_ROSTER, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -140,21 +141,14 @@ def _plan(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
     from coverage.report import RunInfo, print_summary, write_report
     from coverage.roster import read_roster, write_roster
-    from coverage.solve import SolveOptions, solve
+    from coverage.solve import solve
     from coverage.solve.gaps_why import explain_gaps
 
     config = load_config(args.config)
     needs = requirements(config)
     kept = read_roster(args.keep, config) if args.keep else None
     out = prepare_out_dir(args.out, args.force)
-    options = SolveOptions(
-        time_limit_seconds=args.time_limit if args.time_limit is not None else config.plan.time_limit_seconds,
-        seed=args.seed if args.seed is not None else config.plan.seed,
-        workers=args.workers if args.workers is not None else config.plan.workers,
-        progress=None if args.quiet else sys.stderr,
-        deterministic=args.deterministic,
-        keep=kept,
-    )
+    options = replace(_solve_options(args, config, quiet=args.quiet), deterministic=args.deterministic, keep=kept)
     print(f"searching for up to {options.time_limit_seconds:g} s ...", file=sys.stderr)
     result = solve(config, needs, options)
     if result.roster is None:
@@ -229,22 +223,14 @@ def _gaps(args: argparse.Namespace) -> int:
 
 def _hires(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
-    from coverage.hires import attrition, cheapest, roadmap, roadmap_text, write_attrition_csv, write_roadmap_csv
-    from coverage.htmlreport import table_section
-    from coverage.plots import plot_hiring_roadmap
-    from coverage.report import RunInfo, write_report
+    from coverage.hires import attrition, cheapest, roadmap, roadmap_text, write_attrition_csv, write_hiring_plan
     from coverage.roster import write_roster
-    from coverage.solve import SolveOptions
 
     config = load_config(args.config)
     needs = requirements(config)
     target = _target(args, config)
     out = prepare_out_dir(args.out, args.force)
-    options = SolveOptions(
-        time_limit_seconds=args.time_limit if args.time_limit is not None else config.plan.time_limit_seconds,
-        seed=args.seed if args.seed is not None else config.plan.seed,
-        workers=args.workers if args.workers is not None else config.plan.workers,
-    )
+    options = _solve_options(args, config, quiet=True)
     if args.cheapest:
         plan, result = cheapest(config, needs, options, target)
         if plan is None:
@@ -255,25 +241,29 @@ def _hires(args: argparse.Namespace) -> int:
     else:
         limit = args.steps if args.steps is not None else min(12, sum(c.max_count for c in config.candidates))
         plan = roadmap(config, needs, limit, options, target=target)
-    write_roadmap_csv(plan.steps, out / "hires.csv")
-    picture = plot_hiring_roadmap(plan.steps, out / "hires.png", view=config.view_zones[0])
-    write_roster(plan.roster, plan.config, out / "roster.csv")
-    section = table_section(
-        "hires", "Hiring roadmap", ["step", "hire", "site", "shifts", "closes h", "left h", "weekend h", "overnight h", "total cost"],
-        [(s.step, s.hire or "today's team", s.site or "", s.shifts, s.closed_hours, s.uncovered_hours,
-          s.weekend_uncovered_hours, s.overnight_uncovered_hours, s.total_cost) for s in plan.steps],
-        intro="Each step adds the one hire that closes most, given the hires before it; the rest of this report is the final team's.",
-        plot=picture,
-    )
-    write_report(out, plan.config, needs, plan.roster, RunInfo("HIRES"), extra_sections=[section])
+    losses = attrition(config, needs, options) if args.attrition else None
+    with staged_outputs(out, rescue=lambda path: write_roster(plan.roster, plan.config, path)) as staging:
+        write_hiring_plan(plan, needs, staging)
+        if losses is not None:
+            write_attrition_csv(losses, staging / "attrition.csv")
     print(roadmap_text(plan.steps))
-    if args.attrition:
-        losses = attrition(config, needs, options)
-        write_attrition_csv(losses, out / "attrition.csv")
+    if losses is not None:
         print("if we lost ... (uncovered hours opened, largest first)")
         print("\n".join(f"  {loss.lost:<24} +{loss.opened_hours:g} h" for loss in losses[:10]))
     print(f"wrote {out / 'hires.csv'}, {out / 'hires.png'} and the final team's roster and report in {out}")
     return EXIT_OK
+
+
+def _solve_options(args: argparse.Namespace, config: Config, *, quiet: bool) -> SolveOptions:
+    """Flags override the config's plan settings."""
+    from coverage.solve import SolveOptions
+
+    return SolveOptions(
+        time_limit_seconds=args.time_limit if args.time_limit is not None else config.plan.time_limit_seconds,
+        seed=args.seed if args.seed is not None else config.plan.seed,
+        workers=args.workers if args.workers is not None else config.plan.workers,
+        progress=None if quiet else sys.stderr,
+    )
 
 
 def _schema(args: argparse.Namespace) -> int:

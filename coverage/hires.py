@@ -159,6 +159,27 @@ def _step(step: int, hire: str | None, config: Config, requirements: Requirement
     )
 
 
+def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -> Path:
+    """hires.csv, hires.png, the final team's roster.csv and its report with the roadmap in report.html."""
+    from coverage.htmlreport import table_section
+    from coverage.plots import plot_hiring_roadmap
+    from coverage.report import RunInfo, write_report
+    from coverage.roster import write_roster
+
+    write_roadmap_csv(plan.steps, out / "hires.csv")
+    picture = plot_hiring_roadmap(plan.steps, out / "hires.png", view=plan.config.view_zones[0])
+    write_roster(plan.roster, plan.config, out / "roster.csv")
+    section = table_section(
+        "hires", "Hiring roadmap", ["step", "hire", "site", "shifts", "closes h", "left h", "weekend h", "overnight h", "total cost"],
+        [(s.step, s.hire or "today's team", s.site or "", s.shifts, s.closed_hours, s.uncovered_hours,
+          s.weekend_uncovered_hours, s.overnight_uncovered_hours, s.total_cost) for s in plan.steps],
+        intro="Each step adds the one hire that closes most, given the hires before it; the rest of this report is the final team's.",
+        plot=picture,
+    )
+    write_report(out, plan.config, requirements, plan.roster, RunInfo("HIRES"), extra_sections=[section])
+    return out
+
+
 def write_roadmap_csv(steps: list[HireStep], path: Path) -> Path:
     rows = [
         (s.step, s.hire or "", s.profile or "", s.site or "", s.shifts, f"{s.cost:g}", f"{s.total_cost:g}",
