@@ -787,8 +787,14 @@ def line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
 def _dotted(path: tuple[Any, ...]) -> str:
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        text += f"[{part}]" if isinstance(part, int) else (f".{_printable(part)}" if text else _printable(part))
     return text
+
+
+def _printable(part: Any) -> str:
+    """A key as one line can show it: a key with a line break or control character is quoted."""
+    text = str(part)
+    return text if text.isprintable() else repr(text)
 
 
 def _pydantic_problems(exc: ValidationError, prefix: tuple[Any, ...], file: Path, node: yaml.Node | None) -> list[Problem]:
@@ -842,7 +848,7 @@ def load_config(path: str | Path) -> Config:
     for key in data:
         if key not in SECTIONS:
             known = ", ".join(SECTIONS)
-            problems.append(Problem(file, line_of(node, (key,)), str(key), f"unknown section (expected one of: {known})"))
+            problems.append(Problem(file, line_of(node, (key,)), _dotted((key,)), f"unknown section (expected one of: {known})"))
     for key in REQUIRED_SECTIONS:
         if key not in data:
             problems.append(Problem(file, line_of(node, ()), key, "required section is missing"))

@@ -166,6 +166,16 @@ def test_a_long_chain_of_aliases_is_too_deep(tmp_path: Path, capsys) -> None:
     assert err.startswith(f"{chain}:") and "aliases nest the document more than 64 levels deep" in err
 
 
+def test_keys_with_line_breaks_stay_on_one_line(tmp_path: Path, capsys) -> None:
+    config = write_tiny(tmp_path, TINY.replace("plan:\n", 'plan:\n  "\\r": 0\n').replace("views:", '"a\\nb": 1\nviews:'))
+    code, _, err = run(["check", config], capsys)
+    assert code == 2
+    assert err.splitlines() == [
+        f"{config}:9: 'a\\nb': unknown section (expected one of: {', '.join(coverage.config.SECTIONS)})",
+        f"{config}:2: plan.'\\r': unknown key (check the spelling; see the config reference in README.md)",
+    ]
+
+
 def test_control_characters_and_binary_files(tmp_path: Path, capsys) -> None:
     nul = tmp_path / "nul.yaml"
     nul.write_bytes(b"plan:\n  days: 7\x00\n")
