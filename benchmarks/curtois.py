@@ -71,8 +71,8 @@ def with_parameters(overrides: list[str]) -> None:
             name, _, text = item.partition("=")
             field = getattr(parameters, name)
             if hasattr(field, "append"):  # repeated field such as subsolvers: NAME=a,b replaces the list
-                parameters.ClearField(name)
-                getattr(parameters, name).extend(v for v in text.split(",") if v)
+                field.clear()
+                field.extend(v for v in text.split(",") if v)
             else:
                 setattr(parameters, name, _value(text))
 

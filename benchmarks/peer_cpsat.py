@@ -32,7 +32,6 @@ from common import finish_row  # noqa: E402
 from coverage.read_curtois import Instance, evaluate, read_instance  # noqa: E402
 
 
-
 class FirstSolution(cp_model.CpSolverSolutionCallback):
     def __init__(self, started: float):
         super().__init__()

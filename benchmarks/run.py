@@ -79,6 +79,17 @@ def stage_scale(args: argparse.Namespace) -> None:
             append("scale", run_json(command, args.scale_limit * 4 + 600))
 
 
+def cpu_name() -> str:
+    """The CPU's model name (e.g. AMD EPYC ...) from /proc/cpuinfo, or the platform's machine type."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 STAGES = {"curtois": stage_curtois, "roster": stage_roster, "scale": stage_scale}
 
 
@@ -102,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             STAGES[stage](args)
             print(f"stage {stage}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    machine = f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    machine = f"{os.cpu_count()} cores, {cpu_name()}, Python {platform.python_version()}"
     from report import render  # imported late: the stages above do not need it
 
     render(HERE / "RESULTS.md", RESULTS, machine)
