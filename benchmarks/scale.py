@@ -28,10 +28,14 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from curtois import with_parameters  # noqa: E402
 
 from coverage.config import load_config  # noqa: E402
 from coverage.demand import requirements  # noqa: E402
-from coverage.solve import SolveOptions, solve  # noqa: E402
+from coverage.solve import SolveOptions  # noqa: E402
+from coverage.solve import search as search_module  # noqa: E402
 from coverage.synthetic import write_team  # noqa: E402
 
 PROGRESS = re.compile(r"^\s*([\d.]+)s\s+objective\s+([\d,.-]+)\s+bound\s+([\d,.-]+|-inf)\s+gap\s+([\d.]+)%")
@@ -66,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="extra CP-SAT parameter (repeatable)")
     args = parser.parse_args(argv)
+    with_parameters(args.param)
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         path = args.config or write_team(Path(tmp), args.agents, args.sites, args.start, args.days, args.interval)
@@ -75,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         req = requirements(config)
         demand_seconds = time.perf_counter() - started
         log = ProgressLog()
-        result = solve(config, req, SolveOptions(time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed, progress=log, explain=False))
+        result = search_module.solve(config, req, SolveOptions(time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed, progress=log, explain=False))
     total = time.perf_counter() - started
     within = log.within_1pct
     if within is None and result.gap is not None and result.gap <= 0.01:
