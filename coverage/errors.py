@@ -21,9 +21,14 @@ class Problem:
     what: str
 
     def __str__(self) -> str:
+        """Always one line: control characters from the user's text are shown escaped."""
         line = self.line if self.line is not None else "?"
         where = self.where or "(document)"
-        return f"{self.file}:{line}: {where}: {self.what}"
+        return _one_line(f"{self.file}:{line}: {where}: {self.what}")
+
+
+def _one_line(text: str) -> str:
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class CoverageError(Exception):

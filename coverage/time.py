@@ -72,6 +72,8 @@ def parse_timestamp(text: str, default_timezone: str) -> pendulum.DateTime:
     text = text.strip()
     try:
         parsed = pendulum.parse(text, tz=None, strict=False, exact=True)
+    except OverflowError as exc:  # twenty-digit years and the like
+        raise ValueError(f"{text[:40]!r} is out of range (expected e.g. 2026-12-07T09:00:00+00:00)") from exc
     except (ValueError, pendulum.parsing.exceptions.ParserError, TypeError) as exc:
         raise ValueError(f"{text!r} is not an ISO 8601 timestamp (expected e.g. 2026-12-07T09:00:00+00:00)") from exc
     if isinstance(parsed, pendulum.Date) and not isinstance(parsed, pendulum.DateTime):
