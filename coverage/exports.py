@@ -17,7 +17,8 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime, timedelta
+import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from coverage.config import WEEKDAYS, Config
 from coverage.errors import InputError, Problem
 from coverage.gaps import Coverage
-from coverage.outputs import write_bytes_atomic
+from coverage.outputs import repack_zip, write_bytes_atomic, written_at
 from coverage.roster import Assignment, Roster, assignment_from_row
 from coverage.time import on_duty_spans, to_local
 from coverage.windows import local_slots
@@ -210,9 +211,14 @@ def write_roster_xlsx(roster: Roster, coverage: Coverage, config: Config, path: 
     taken = {ROSTER_SHEET, "Shifts"}
     for zone in config.view_zones:
         _view_sheet(book.create_sheet(view_sheet_name(zone, taken)), coverage, config, zone)
+    stamp = written_at()
+    book.properties.created = book.properties.modified = stamp.replace(tzinfo=None)
     buffer = io.BytesIO()
     book.save(buffer)
-    return write_bytes_atomic(Path(path), buffer.getvalue())
+    # openpyxl stamps the save time into docProps/core.xml whatever we set: put ours back.
+    moment = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    fix = {"docProps/core.xml": lambda xml: re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + moment + rb"\g<2>", xml)}
+    return write_bytes_atomic(Path(path), repack_zip(buffer.getvalue(), stamp, fix))
 
 
 # --------------------------------------------------------------------------- xlsx: reading
@@ -353,7 +359,7 @@ def agent_calendar(agent_id: str, roster: Roster, config: Config, stamp: datetim
 
 def write_calendars(roster: Roster, config: Config, out_dir: Path, *, stamp: datetime | None = None) -> list[Path]:
     """calendars/AGENT.ics for every agent with at least one shift; `stamp` is DTSTAMP (default: now)."""
-    stamp = stamp or datetime.now(UTC).replace(microsecond=0)  # RFC 5545: DTSTAMP in UTC
+    stamp = stamp or written_at()  # RFC 5545: DTSTAMP in UTC
     agents = list(dict.fromkeys(a.agent for a in sorted(roster.assignments, key=lambda a: a.agent)))
     paths = []
     for agent_id in agents:

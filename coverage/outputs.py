@@ -21,8 +21,10 @@ import signal
 import tempfile
 import threading
 import time
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -195,6 +197,38 @@ def write_csv_atomic(path: Path, header: Sequence[str], rows: Iterable[Sequence[
     writer.writerow(header)
     writer.writerows(rows)
     return write_text_atomic(path, buffer.getvalue())
+
+
+def written_at() -> datetime:
+    """When files say they were written: SOURCE_DATE_EPOCH when set (reproducible builds' convention), else now.
+
+    Calendars (DTSTAMP) and workbooks (created/modified, zip entry times) embed
+    it; with SOURCE_DATE_EPOCH set, two runs give byte-identical files.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def repack_zip(data: bytes, stamp: datetime, rewrite: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
+    """The same zip (an .xlsx) with every entry dated `stamp`, so its bytes depend on content alone.
+
+    `rewrite` maps entry names to functions that fix what a library stamped inside them.
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    when = max(stamp, datetime(1980, 1, 1, tzinfo=UTC)).timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = item.external_attr
+            content = source.read(item.filename)
+            if rewrite and item.filename in rewrite:
+                content = rewrite[item.filename](content)
+            target.writestr(info, content)
+    return buffer.getvalue()
 
 
 def write_json_atomic(path: Path, payload: Any) -> Path:

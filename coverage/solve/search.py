@@ -75,11 +75,12 @@ def configure_search(parameters: Any, options: SolveOptions) -> None:
 
     CP-SAT's bound on rostering models comes from its strongest LP
     relaxation with symmetry handling ("max_lp_sym"), which the default
-    portfolio only starts from 8 workers. On the 2-4 cores managers and CI
-    have, running that as the one full-model worker and leaving the rest to
-    the large-neighbourhood search proves the example team optimal in ~15 s
-    on 2 cores, where the default portfolio is still 20 % from its bound
-    after 60 s (figures in the README).
+    portfolio only starts from 8 workers; its rosters come from the default
+    LP worker and the large-neighbourhood search. Below 8 workers we run both
+    full-model workers and leave the rest to the neighbourhood search, with at
+    least three threads: on a quiet 2-core machine that beat both the default
+    portfolio and max_lp_sym alone on 4 of 5 benchmark cases (README, "Search
+    and speed").
 
     Deterministic mode replaces the wall-clock limit by CP-SAT's deterministic
     time (work units, independent of machine load) and interleaves the
@@ -97,7 +98,8 @@ def configure_search(parameters: Any, options: SolveOptions) -> None:
     if workers == 1:
         parameters.linearization_level = 2
     elif workers < 8:
-        parameters.subsolvers.append("max_lp_sym")
+        parameters.num_workers = max(workers, 3)
+        parameters.subsolvers.extend(["max_lp_sym", "default_lp"])
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
