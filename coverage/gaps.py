@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -141,29 +142,30 @@ def is_overnight_hour(hour: int, config: Config) -> bool:
 
 
 @dataclass(frozen=True)
-class _Placement:
-    """Where one UTC interval falls on a view's wall clock."""
+class LocalSlot:
+    """One UTC interval on a view's wall clock: its local start and the weekend/overnight flags."""
 
-    weekday: int  # 0 = Mon .. 6 = Sun
-    hour: int
+    local: datetime
     weekend: bool
     overnight: bool
 
+    @property
+    def weekday(self) -> int:  # 0 = Mon .. 6 = Sun
+        return self.local.weekday()
 
-def _placements(grid: Grid, zone: str, config: Config) -> list[_Placement]:
+    @property
+    def hour(self) -> int:
+        return self.local.hour
+
+
+def local_slots(grid: Grid, zone: str, config: Config) -> list[LocalSlot]:
+    """Each interval's local start in `zone`, judged weekend and overnight by its start (as gaps.csv is)."""
     weekend = set(config.weekend)
     found = []
     for start in grid.starts:
         local = to_local(start, zone)
-        weekday = local.weekday()
-        found.append(
-            _Placement(
-                weekday=weekday,
-                hour=local.hour,
-                weekend=WEEKDAYS[weekday] in weekend,
-                overnight=in_window(local.hour * 60 + local.minute, config.overnight.start, config.overnight.end),
-            )
-        )
+        minute = local.hour * 60 + local.minute
+        found.append(LocalSlot(local, WEEKDAYS[local.weekday()] in weekend, in_window(minute, config.overnight.start, config.overnight.end)))
     return found
 
 
@@ -190,7 +192,7 @@ def gap_rows(coverage: Coverage, config: Config) -> list[GapRow]:
     weekend = set(config.weekend)
     rows: list[GapRow] = []
     for zone in config.view_zones:
-        places = _placements(grid, zone, config)
+        places = local_slots(grid, zone, config)
         for channel in coverage.channels:
             required = coverage.required_of(channel)
             scheduled = coverage.scheduled_of(channel)
@@ -264,7 +266,7 @@ def summary(
         understaffed[channel] = round(sum(coverage.gap(channel)) * length, 2)
     views: dict[str, dict[str, float]] = {}
     for zone in config.view_zones:
-        places = _placements(grid, zone, config)
+        places = local_slots(grid, zone, config)
         weekend = sum(n for n, p in zip(uncovered_count, places) if p.weekend) * length
         overnight = sum(n for n, p in zip(uncovered_count, places) if p.overnight) * length
         views[zone] = {

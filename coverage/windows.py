@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Literal
 
 from coverage.config import WEEKDAYS, Config
-from coverage.gaps import Coverage, _number, in_window  # _number: one number format for every CSV we write
+from coverage.gaps import Coverage, LocalSlot, _number  # _number: one number format for every CSV we write
+from coverage.gaps import local_slots as gaps_local_slots
 from coverage.outputs import write_csv_atomic
 from coverage.time import local_to_utc, to_local
 
@@ -53,26 +54,9 @@ TOTALS_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class _Slot:
-    """One UTC interval on a view's wall clock."""
-
-    local: datetime
-    weekend: bool
-    overnight: bool
-
-
-def local_slots(coverage: Coverage, zone: str, config: Config) -> list[_Slot]:
+def local_slots(coverage: Coverage, zone: str, config: Config) -> list[LocalSlot]:
     """Each interval's local start in `zone`, with the weekend and overnight flags gaps.csv uses."""
-    weekend = set(config.weekend)
-    slots = []
-    for start in coverage.grid.starts:
-        local = to_local(start, zone)
-        minute = local.hour * 60 + local.minute
-        slots.append(
-            _Slot(local, WEEKDAYS[local.weekday()] in weekend, in_window(minute, config.overnight.start, config.overnight.end))
-        )
-    return slots
+    return gaps_local_slots(coverage.grid, zone, config)
 
 
 def _short(coverage: Coverage, channel: str, kind: Kind) -> list[bool]:
