@@ -96,3 +96,12 @@ def shade_weekends(ax: Axes, grid: Grid, config: Config) -> bool:
     for start, end in spans:
         ax.axvspan(start, end, color=WEEKEND_SHADE, alpha=0.25, linewidth=0, zorder=0)
     return bool(spans)
+
+
+def hour_of_week_axis(ax: Axes, hours: int, label: str) -> None:
+    """Monday-to-Sunday x axis of a 168-hour profile: day names centred, ticks at midnights."""
+    ax.set_xticks([d * 24 + 12 for d in range(7)], list(WEEKDAYS))
+    ax.set_xticks([d * 24 - 0.5 for d in range(8)], minor=True)
+    ax.tick_params(axis="x", which="minor", length=8)
+    ax.set_xlim(-0.5, hours - 0.5)
+    ax.set_xlabel(label)

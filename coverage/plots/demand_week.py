@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import matplotlib.pyplot as plt
 
 from coverage.config import WEEKDAYS
-from coverage.plots._common import REQUIRED_COLOUR, WEEKEND_SHADE, palette, save
+from coverage.plots._common import REQUIRED_COLOUR, WEEKEND_SHADE, hour_of_week_axis, palette, save
 from coverage.time import to_local
 
 if TYPE_CHECKING:
@@ -61,12 +61,7 @@ def plot_requirement_by_hour_of_week(req: Requirements, config: Config, path: Pa
             ax.set_ylim(bottom=0)
             ax.grid(axis="y", alpha=0.3)
             ax.legend(loc="upper right", fontsize=8, frameon=False)
-        bottom = axes[-1, 0]
-        bottom.set_xticks([d * 24 + 12 for d in range(7)], list(WEEKDAYS))
-        bottom.set_xticks([d * 24 - 0.5 for d in range(8)], minor=True)
-        bottom.tick_params(axis="x", which="minor", length=8)
-        bottom.set_xlim(-0.5, HOURS - 0.5)
-        bottom.set_xlabel(f"hour of the week in {zone} (weekend shaded; shrinkage included)")
+        hour_of_week_axis(axes[-1, 0], HOURS, f"hour of the week in {zone} (weekend shaded; shrinkage included)")
         axes[0, 0].set_title(f"Agents required by hour of the week, {config.plan.start} + {config.plan.days} days", fontsize=11)
         return save(fig, path)
     finally:

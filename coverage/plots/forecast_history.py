@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 
-from coverage.config import WEEKDAYS
-from coverage.plots._common import palette, save
+from coverage.plots._common import hour_of_week_axis, palette, save
 
 if TYPE_CHECKING:
     from coverage.forecast import HistoryProfile
@@ -37,12 +36,7 @@ def plot_history_vs_forecast(history: HistoryProfile, path: Path) -> Path:
             ax.set_ylim(bottom=0)
             ax.grid(axis="y", alpha=0.3)
             ax.legend(loc="upper right", fontsize=8, frameon=False)
-        bottom = axes[-1, 0]
-        bottom.set_xticks([d * 24 + 12 for d in range(7)], list(WEEKDAYS))
-        bottom.set_xticks([d * 24 - 0.5 for d in range(8)], minor=True)
-        bottom.tick_params(axis="x", which="minor", length=8)
-        bottom.set_xlim(-0.5, HOURS - 0.5)
-        bottom.set_xlabel(f"hour of the week in {history.timezone}")
+        hour_of_week_axis(axes[-1, 0], HOURS, f"hour of the week in {history.timezone}")
         axes[0, 0].set_title(
             f"History ({history.weeks} weeks, {history.first_day} to {history.last_day}) against the forecast profile", fontsize=11
         )
