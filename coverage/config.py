@@ -253,6 +253,12 @@ class HoursRange(Strict):
         return self
 
 
+class PeriodHours(HoursRange):
+    """Paid hours over the whole rota period (up to a year of them)."""
+
+    max: float = Field(gt=0, le=24 * 366)
+
+
 class RuleOverrides(Strict):
     """Rules a contract or an agent may set to override the defaults in `rules`."""
 
@@ -266,7 +272,7 @@ class RuleOverrides(Strict):
     max_shifts_per_period: dict[str, int] | None = None
     forbidden_successions: list[tuple[str, str]] | None = None
     hours_per_week: HoursRange | None = None
-    hours_per_period: HoursRange | None = None
+    hours_per_period: PeriodHours | None = None
     max_days_per_week: int | None = Field(default=None, ge=0, le=7)
 
 
@@ -287,7 +293,7 @@ class Rules(Strict):
     max_nights_per_period: int | None = Field(default=None, ge=0)
     max_shifts_per_period: dict[str, int] = Field(default_factory=dict, description="per shift template name")
     forbidden_successions: list[tuple[str, str]] = Field(default_factory=list)
-    hours_per_period: HoursRange | None = None
+    hours_per_period: PeriodHours | None = None
     runs_at_period_edges: Literal["exempt", "enforced"] = Field(
         default="exempt",
         description="whether minimum runs (days in a row, days off in a row) bind runs touching the period's first or last day",
@@ -476,7 +482,7 @@ class EffectiveRules(BaseModel):
     forbidden_successions: list[tuple[str, str]]
     runs_at_period_edges: str
     hours_per_week: HoursRange
-    hours_per_period: HoursRange | None
+    hours_per_period: PeriodHours | None
     max_days_per_week: int
 
 

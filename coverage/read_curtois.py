@@ -17,9 +17,10 @@ and the bounds we prove on instances 2-12 stay at or below the best-known values
 Format (one `SECTION_*` per block, comma-separated, `#` comments, day 0 a
 Monday): see /work/shared/benchmarks/curtois/README.md or the published
 description. Minute totals become hours (minutes / 60); when a total is beyond
-what `hours_per_period` accepts (168 h) every duration is divided by the
-greatest common divisor of the shift lengths, which keeps the rule exact
-because all totals are then whole multiples of the unit.
+168 h every duration is divided by the greatest common divisor of the shift
+lengths, which keeps the rule exact because all totals are then whole
+multiples of the unit (written when `hours_per_period` stopped at 168 h; it now
+accepts a year, and the scaling keeps the model's numbers small).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from coverage.roster import Roster
 SITE = "ward"
 CHANNEL = "work"
 DEFAULT_START = date(2024, 1, 1)  # a Monday, as day 0 of every instance
-MAX_PERIOD_HOURS = 168.0  # HoursRange.max in coverage.config
+MAX_PERIOD_HOURS = 168.0  # totals above this are scaled (see the module docstring)
 
 
 @dataclass(frozen=True)

@@ -375,3 +375,9 @@ def test_gap_explanations_name_the_reason(make_config) -> None:
         "Sun 13 Dec 09:00–17:00 America/New_York, once, chat: of 1 agents who could cover its first hours, 1 on a fixed day off",
         "Tue 08 Dec 03:00–05:00 America/New_York, once, chat: no shift template at any site is on duty then (breaks included) — add a template or move one",
     ]
+
+
+def test_hours_per_period_may_exceed_a_week(make_config) -> None:
+    text = TINY.replace("days: 7", "days: 28").replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  hours_per_period: {min: 0, max: 176}")
+    config = make_config(text)
+    assert config.rules_for(config.agents[0]).hours_per_period.max == 176
