@@ -79,10 +79,6 @@ class AgentVars:
     def worked(self) -> list[ShiftInstance]:
         return list(self.by_instance)
 
-    def day(self, d: date) -> LinearExpr:
-        """1 when the agent works any shift starting on site-local date `d`."""
-        return sum(v for s, vars_ in self.by_instance.items() if s.day == d for v in vars_)
-
     def days(self) -> dict[date, LinearExpr]:
         found: dict[date, list[cp_model.IntVar]] = defaultdict(list)
         for s, vars_ in self.by_instance.items():
