@@ -120,9 +120,10 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
 
 def test_plan_explains_why_the_largest_gaps_stay_open(planned: Path) -> None:
     why = json.loads((planned / "summary.json").read_text())["gap_explanations"]
-    assert why[0] == "Fri 17:00–Mon 09:00 America/New_York, 3 of 4 weekends, chat: of 8 agents who could cover its first hours, 8 at their weekend limit"
+    assert why[0] == ("Fri 17:00–Mon 09:00 America/New_York, 3 of 4 weekends, chat (and 1 more window like it): "
+                      "of 8 agents who could cover its first hours, 8 at their weekend limit")
     # Only the candidate sites (nobody hired yet) have shifts reaching New York's evenings and nights.
-    assert why[1] == ("Mon 17:00–Tue 09:00 America/New_York, all 4 Mondays, chat: "
+    assert why[1] == ("Mon 17:00–Tue 09:00 America/New_York, all 4 Mondays, chat (and 3 more windows like it): "
                       "no agent with the chat skill works at dublin, los_angeles, manila, whose shifts reach these hours")
 
 

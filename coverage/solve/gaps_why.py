@@ -22,15 +22,30 @@ from coverage.windows import GapWindow, gap_windows, worst_windows
 
 
 def explain_gaps(config: Config, requirements: Requirements, roster: Roster, top: int = 5) -> list[str]:
-    """One plain-words line for each of the largest recurring uncovered windows (first view's clock)."""
+    """One plain-words line per distinct cause among the largest uncovered windows (first view's clock).
+
+    Windows with the same cause (Manila's lunch hour on every weekday, say)
+    are folded into the first one's line with a count, so five lines name
+    up to five different things to fix.
+    """
     coverage = coverage_of(roster, requirements, config)
-    windows = worst_windows(gap_windows(coverage, config, kinds=("uncovered",)), view=config.view_zones[0], count=top)
+    windows = worst_windows(gap_windows(coverage, config, kinds=("uncovered",)), view=config.view_zones[0], count=top * 6)
     if not windows:
         return []
     instances = shift_instances(config)
     scopes = {scope.id: scope for scope in agent_scopes(config, instances)}
     slots = {s: _slots(config, requirements, s) for s in instances}
-    return [_explain(config, requirements, roster, scopes, slots, window) for window in windows]
+    causes: dict[str, list[str]] = {}
+    for window in windows:
+        head, cause = _explain(config, requirements, roster, scopes, slots, window)
+        if cause in causes or len(causes) < top:
+            causes.setdefault(cause, []).append(head)
+    return [_folded(heads, cause) for cause, heads in causes.items()]
+
+
+def _folded(heads: list[str], cause: str) -> str:
+    more = f" (and {len(heads) - 1} more window{'s' if len(heads) > 2 else ''} like it)" if len(heads) > 1 else ""
+    return f"{heads[0]}{more}: {cause}"
 
 
 def _slots(config: Config, requirements: Requirements, s: ShiftInstance) -> set[int]:
@@ -45,21 +60,22 @@ def _explain(
     scopes: dict[str, AgentScope],
     slots: dict[ShiftInstance, set[int]],
     window: GapWindow,
-) -> str:
+) -> tuple[str, str]:
+    """(the window in words, why it stays open)."""
     head = window.describe()
     grid = requirements.grid
     first = grid.index(window.starts_utc[0]) or 0
     wanted = set(range(first, first + max(1, round(window.hours_each * 60 / grid.minutes))))
     reaching = [s for s, covered in slots.items() if covered & wanted]
     if not reaching:
-        return f"{head}: no shift template at any site is on duty then (breaks included) — add a template or move one"
+        return head, "no shift template at any site is on duty then (breaks included) — add a template or move one"
     sites = {s.site for s in reaching}
     skilled = [scope for scope in scopes.values() if scope.agent.site in sites and window.channel in scope.agent.skills]
     if not skilled:
-        return f"{head}: no agent with the {window.channel} skill works at {', '.join(sorted(sites))}, whose shifts reach these hours"
+        return head, f"no agent with the {window.channel} skill works at {', '.join(sorted(sites))}, whose shifts reach these hours"
     reasons = Counter(_why_not(config, roster, scope, [s for s in reaching if s.site == scope.agent.site]) for scope in skilled)
     listed = ", ".join(f"{count} {reason}" for reason, count in reasons.most_common())
-    return f"{head}: of {len(skilled)} agents who could cover its first hours, {listed}"
+    return head, f"of {len(skilled)} agents who could cover its first hours, {listed}"
 
 
 def _why_not(config: Config, roster: Roster, scope: AgentScope, reaching: list[ShiftInstance]) -> str:
