@@ -240,3 +240,19 @@ def test_progress_lines_show_objective_bound_and_gap(make_config) -> None:
     assert result.objective == 0 and result.first_solution_seconds is not None
     first = stream.getvalue().splitlines()[0]
     assert "objective" in first and "bound" in first and "gap" in first
+
+
+def test_on_a_terminal_the_progress_is_a_bar(make_config) -> None:
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    config = make_config(TINY, nine_to_five_new_york(range(7, 12)))
+    result = solve(config, requirements(config), SolveOptions(time_limit_seconds=10, seed=1, workers=2, progress=stream))
+    assert result.objective == 0
+    shown = stream.getvalue()
+    assert "searching" in shown and "objective" in shown and "gap" in shown
+    assert "\x1b[" in shown  # drawn with terminal control codes, not plain lines

@@ -103,15 +103,16 @@ def configure_search(parameters: Any, options: SolveOptions) -> None:
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    """Prints the objective, the proven bound and the gap while the search runs.
+    """Shows the objective, the proven bound and the gap while the search runs.
 
-    Called both for each improving roster and for each better bound; early on
-    that is many times a second, so one line every couple of seconds is shown.
+    On a terminal: a progress bar of the time limit with those figures beside
+    it (rich). Elsewhere (logs, pipes, CI): one plain line every couple of
+    seconds, since improvements arrive many times a second early on.
     """
 
     EVERY_SECONDS = 2.0
 
-    def __init__(self, stream: TextIO | None, started: float):
+    def __init__(self, stream: TextIO | None, started: float, limit_seconds: float):
         super().__init__()
         self.stream = stream
         self.started = started
@@ -119,6 +120,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self._objective: float | None = None
         self._bound: float | None = None
         self._last_print = -math.inf
+        self._bar = _Bar(stream, limit_seconds) if stream is not None and _is_terminal(stream) else None
 
     def on_solution_callback(self) -> None:
         if self.first_solution_seconds is None:
@@ -131,14 +133,59 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self._bound = bound
         self._report()
 
+    def tick(self) -> None:
+        """Called by the waiting main thread, so the bar moves even between improvements."""
+        if self._bar is not None:
+            self._bar.update(wallclock.perf_counter() - self.started, self._figures())
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def _figures(self) -> str:
+        if self._objective is None:
+            return "looking for a first roster"
+        objective, bound = self._objective, self._bound if self._bound is not None else -math.inf
+        gap = 100 * (objective - bound) / max(abs(objective), 1)
+        return f"objective {objective:>12,.0f}  bound {bound:>12,.0f}  gap {gap:5.1f}%"
+
     def _report(self) -> None:
         elapsed = wallclock.perf_counter() - self.started
+        if self._bar is not None:
+            self._bar.update(elapsed, self._figures())
+            return
         if self.stream is None or self._objective is None or elapsed - self._last_print < self.EVERY_SECONDS:
             return
         self._last_print = elapsed
-        objective, bound = self._objective, self._bound if self._bound is not None else -math.inf
-        gap = 100 * (objective - bound) / max(abs(objective), 1)
-        print(f"  {elapsed:7.1f}s  objective {objective:>12,.0f}  bound {bound:>12,.0f}  gap {gap:5.1f}%", file=self.stream, flush=True)
+        print(f"  {elapsed:7.1f}s  {self._figures()}", file=self.stream, flush=True)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Bar:
+    """A rich progress bar: the share of the time limit used, and the search's figures."""
+
+    def __init__(self, stream: TextIO, limit_seconds: float):
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("searching"), BarColumn(), TimeElapsedColumn(), TextColumn("{task.fields[figures]}"),
+            console=Console(file=stream, force_terminal=True), transient=False,
+        )
+        self._task = self._progress.add_task("search", total=max(limit_seconds, 0.1), figures="")
+        self._progress.start()
+
+    def update(self, elapsed: float, figures: str) -> None:
+        self._progress.update(self._task, completed=elapsed, figures=figures)
+
+    def close(self) -> None:
+        self._progress.stop()
 
 
 @contextmanager
@@ -161,7 +208,7 @@ def _stop_on_interrupt(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
 
 
 def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: _Progress) -> Any:
-    """Search on a worker thread so the main thread stays free to hear Ctrl-C.
+    """Search on a worker thread so the main thread stays free to hear Ctrl-C (and to move the bar).
 
     CP-SAT's own SIGINT catching is turned off: it would stop the search but
     leave us unable to tell an interrupted search from a finished one.
@@ -177,8 +224,12 @@ def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, cal
 
     worker = threading.Thread(target=run, name="cp-sat", daemon=True)
     worker.start()
-    while worker.is_alive():
-        worker.join(0.2)
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+            callback.tick()
+    finally:
+        callback.close()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["code"]
@@ -206,7 +257,7 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
     add_objective(roster_model, keep=options.keep)
     solver = cp_model.CpSolver()
     configure_search(solver.parameters, options)
-    progress = _Progress(options.progress, started)
+    progress = _Progress(options.progress, started, options.time_limit_seconds)
     solver.best_bound_callback = progress.on_bound
     with _stop_on_interrupt(solver) as interrupted:
         code = _solve_in_background(solver, roster_model.model, progress)
