@@ -1,8 +1,10 @@
-"""What every Curtois bench script shares: the published optima and the JSON row they print last."""
+"""What every Curtois bench script shares: the published optima, the arguments and the JSON row they print last."""
 
 from __future__ import annotations
 
+import argparse
 import os
+from pathlib import Path
 from typing import Any
 
 # Proven optima (lower bound = upper bound) of instances 1-12, from the benchmark's published table.
@@ -20,3 +22,13 @@ def finish_row(row: dict[str, Any], *, model: str, time_limit: float, workers: i
         row["gap_to_best_known"] = round((row["objective"] - best) / best, 4)
     row.update(time_limit=time_limit, workers=workers, model=model, load=[round(load_before, 2), round(os.getloadavg()[0], 2)])
     return row
+
+
+def peer_arguments(description: str, argv: list[str] | None = None) -> argparse.Namespace:
+    """The peers' command line, the same as ours so one run compares like with like."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("instance", type=Path)
+    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    return parser.parse_args(argv)

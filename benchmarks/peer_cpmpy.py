@@ -11,7 +11,6 @@ JSON fields as benchmarks/curtois.py.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -22,18 +21,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import finish_row  # noqa: E402
+from common import finish_row, peer_arguments  # noqa: E402
 
 from coverage.read_curtois import evaluate, read_instance  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("instance", type=Path)
-    parser.add_argument("--time-limit", type=float, default=10.0)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
+    args = peer_arguments(__doc__.splitlines()[0], argv)
     import cpmpy as cp
     from cpmpy.tools.io.nurserostering import _model_nurserostering, parse_scheduling_period
     from ortools.sat.python import cp_model

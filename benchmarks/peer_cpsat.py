@@ -14,7 +14,6 @@ independent evaluator's. Last line: the same JSON fields as benchmarks/curtois.p
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -27,7 +26,7 @@ from ortools.sat.python import cp_model
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import finish_row  # noqa: E402
+from common import finish_row, peer_arguments  # noqa: E402
 
 from coverage.read_curtois import Instance, evaluate, read_instance  # noqa: E402
 
@@ -102,12 +101,7 @@ def build(inst: Instance) -> tuple[cp_model.CpModel, dict[tuple[int, int, int], 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("instance", type=Path)
-    parser.add_argument("--time-limit", type=float, default=10.0)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
+    args = peer_arguments(__doc__.splitlines()[0], argv)
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     inst = read_instance(args.instance)
