@@ -29,19 +29,30 @@ Exact = Callable[[Value], int]  # a term's exact value, computed from the roster
 
 @dataclass(frozen=True)
 class Target:
-    """A coverage level to reach, over `channels` (None: all).
+    """A coverage level to reach, over `channels` and UTC grid `intervals` (None: all).
 
     kind "uncovered": no needed interval with nobody on duty; "service": no
     understaffing (the requirement is what meets each channel's service
     level); "ratio": at least `ratio` of required agent-hours met.
+    `intervals` come from local hours of a view zone (weekends in New York),
+    worked out outside the solver; `where` says them in words. A `soft`
+    target is no hard rule: its gaps come first in the objective instead
+    (the roadmap's steps close target hours before any other).
     """
 
     kind: str = "uncovered"
     ratio: float = 1.0
     channels: frozenset[str] | None = None
+    intervals: frozenset[int] | None = None
+    where: str = ""  # e.g. "on weekends in America/New_York"
+    soft: bool = False
 
     def covers(self, channel: str) -> bool:
         return self.channels is None or channel in self.channels
+
+    def counts(self, channel: str, interval: int) -> bool:
+        """Whether a channel's grid interval counts toward the target."""
+        return self.covers(channel) and (self.intervals is None or interval in self.intervals)
 
 
 @dataclass(frozen=True)

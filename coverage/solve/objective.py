@@ -110,7 +110,12 @@ def _slot_terms(rm: RosterModel, channel: str, slot: int, need: int, vars_: list
 
 
 def _hiring_terms(rm: RosterModel) -> None:
-    """Each hire costs its profile's cost (times the weight); a zero-uncovered target is a hard rule."""
+    """Each hire costs its profile's cost (times the weight); the target is a hard rule.
+
+    Only the target's channels and intervals count. A soft target (the
+    roadmap's) is no rule: each of its gaps outweighs every uncovered and
+    understaffed interval outside it together, so a step closes target hours first.
+    """
     if rm.hiring is None:
         return
     for agent_id, hired in rm.hired.items():
@@ -118,15 +123,27 @@ def _hiring_terms(rm: RosterModel) -> None:
     target = rm.hiring.target
     if target is None:
         return
-    channels = [c for c in rm.requirements.required if target.covers(c)]
-    if target.kind == "uncovered":
-        rm.model.add(sum(v for c in channels for v in rm.uncovered[c]) == 0)
-    elif target.kind == "service":
-        rm.model.add(sum(v for c in channels for v, _ in rm.short[c]) == 0)
-    else:
-        needed = sum(need for c in channels for _, need in rm.short[c])
-        allowed = math.floor((1 - target.ratio) * needed + 1e-9)
-        rm.model.add(sum(v for c in channels for v, _ in rm.short[c]) <= allowed)
+    weights = rm.config.weights
+    inside: list[tuple[cp_model.IntVar, cp_model.IntVar, int]] = []  # (uncovered, short, need)
+    outside = 0  # the most the coverage terms outside the target can cost
+    for channel, required in rm.requirements.required.items():
+        needed = [slot for slot, need in enumerate(required) if need > 0]  # _slot_terms' variables, in its order
+        for slot, uncovered, (short, need) in zip(needed, rm.uncovered[channel], rm.short[channel]):
+            if target.counts(channel, slot):
+                inside.append((uncovered, short, need))
+            else:
+                outside += weights.uncovered + need * weights.understaffed
+    gaps = [u if target.kind == "uncovered" else s for u, s, _ in inside]
+    if target.soft:
+        exact = {id(term): value for _, term, value in rm.terms}
+        for gap in gaps:
+            rm.minimize(outside + 1, gap, exact.get(id(gap)))
+        return
+    allowed = 0
+    if target.kind == "ratio":
+        allowed = math.floor((1 - target.ratio) * sum(need for _, _, need in inside) + 1e-9)
+    if gaps:
+        rm.model.add(sum(gaps) <= allowed)
 
 
 def _cover_terms(rm: RosterModel) -> None:

@@ -241,7 +241,8 @@ def describe_target(target: Target) -> str:
         "service": "no understaffing, so every service level is met",
         "ratio": f"at least {target.ratio:.0%} of required agent-hours met",
     }[target.kind]
-    return words + ("" if target.channels is None else f" for {', '.join(sorted(target.channels))}")
+    words += "" if target.channels is None else f" for {', '.join(sorted(target.channels))}"
+    return words + (f" {target.where}" if target.where else "")
 
 
 def solve(config: Config, requirements: Requirements, options: SolveOptions | None = None) -> SolveResult:
