@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     hires.add_argument("--target", default="uncovered", metavar="T",
                        help="uncovered (default: nobody-on-duty hours at zero), service (no understaffing), or ratio:0.95")
     hires.add_argument("--channels", metavar="A,B", help="channels the target applies to (default: all)")
+    hires.add_argument("--within", action="append", default=[], metavar="SPEC",
+                       help="hours the target applies to (repeatable; default: all): ZONE, ZONE:weekend, ZONE:overnight, "
+                            "ZONE:weekdays or ZONE:08:00-20:00, judged on ZONE's clock (any IANA zone, not only a view)")
     hires.add_argument("--time-limit", type=float, metavar="S", help="search time per step in seconds (default: plan.time_limit_seconds)")
     hires.add_argument("--seed", type=int, metavar="N")
     hires.add_argument("--workers", type=int, metavar="N")
@@ -225,6 +228,7 @@ def _hires(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
     from coverage.hires import attrition, cheapest, roadmap, roadmap_text, write_attrition_csv, write_hiring_plan
     from coverage.roster import write_roster
+    from coverage.solve.search import describe_target
 
     config = load_config(args.config)
     needs = requirements(config)
@@ -246,6 +250,8 @@ def _hires(args: argparse.Namespace) -> int:
         write_hiring_plan(plan, needs, staging)
         if losses is not None:
             write_attrition_csv(losses, staging / "attrition.csv")
+    if target.where or target.channels is not None or target.kind != "uncovered":
+        print(f"target: {describe_target(target)}")
     print(roadmap_text(plan.steps))
     if losses is not None:
         print("if we lost ... (uncovered hours opened, largest first)")
@@ -282,7 +288,8 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _target(args: argparse.Namespace, config: Config) -> Target:
-    """--target and --channels as a solver Target; a typo is bad input, not a traceback."""
+    """--target, --channels and --within as a solver Target; a typo is bad input, not a traceback."""
+    from coverage.hires import within
     from coverage.solve import Target
 
     kind, _, value = args.target.partition(":")
@@ -303,7 +310,8 @@ def _target(args: argparse.Namespace, config: Config) -> Target:
             problems.append(f"--channels: unknown channel {channel!r} (expected one of: {', '.join(config.channels)})")
     if problems:
         raise InputError([Problem("covplan hires", None, "arguments", text) for text in problems])
-    return Target(kind=kind, ratio=ratio, channels=channels)
+    intervals, where = within(args.within, config) if args.within else (None, "")
+    return Target(kind=kind, ratio=ratio, channels=channels, intervals=intervals, where=where)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

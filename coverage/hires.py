@@ -6,12 +6,19 @@ for the single best next hire given the ones already chosen — the order comes
 from the model, not from a ranking rule — and records what each hire closes.
 The cheapest set mode asks for the least costly team with nobody-on-duty
 hours at zero.
+
+A target may count only some hours, as a manager asks for them: weekends in
+New York, overnight in London, 08:00-20:00 in Manila (`--within`). The hours
+are found here, on each interval's local clock (gaps.local_slots, as gaps.csv
+judges weekend and overnight), and reach the solver as grid interval numbers.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
+import zoneinfo
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -21,16 +28,18 @@ from typing import TextIO
 from coverage.config import Config
 from coverage.demand import Requirements
 from coverage.errors import InputError, Problem
-from coverage.gaps import Coverage, coverage_of, summary
+from coverage.gaps import Coverage, LocalSlot, coverage_of, in_window, local_slots, summary
 from coverage.outputs import write_csv_atomic
 from coverage.roster import Roster
 from coverage.solve import Hiring, SolveOptions, SolveResult, Target, solve
+from coverage.time import Grid, period_grid
 
 CHEAPEST_COST_WEIGHT = 10_000  # per unit of cost: in the cheapest-set mode cost outweighs every gap term
 
 ROADMAP_COLUMNS = (
     "step", "hire", "profile", "site", "shifts", "cost", "total_cost", "uncovered_hours",
     "weekend_uncovered_hours", "overnight_uncovered_hours", "closed_hours", "status", "seconds",
+    "target_hours_left",
 )
 
 
@@ -51,6 +60,7 @@ class HireStep:
     closed_hours: float  # uncovered hours this hire closes
     status: str
     seconds: float
+    target_hours_left: float = 0.0  # see target_gap
 
 
 @dataclass(frozen=True)
@@ -65,43 +75,133 @@ def _require_candidates(config: Config) -> None:
         raise InputError([Problem(config.source, None, "candidates", "no hire profiles (expected a `candidates` list; see README, Planning hires)")])
 
 
+WITHIN_FORMS = "ZONE, ZONE:weekend, ZONE:overnight, ZONE:weekdays or ZONE:HH:MM-HH:MM"
+_WINDOW = re.compile(r"^(?P<start>(?:[01]\d|2[0-3]):[0-5]\d)-(?P<end>(?:[01]\d|2[0-3]):[0-5]\d|24:00)$")
+
+
+def within(specs: list[str], config: Config) -> tuple[frozenset[int], str]:
+    """The grid intervals in any of the `--within` specs and those hours in words.
+
+    The zone need not be one of the config's views: a manager may ask about
+    any IANA zone. Weekend and overnight follow the config's `weekend` and
+    `overnight`, judged by each interval's local start, as in gaps.csv.
+    """
+    grid = period_grid(config.plan)
+    chosen: set[int] = set()
+    words: list[str] = []
+    problems: list[Problem] = []
+    for spec in specs:
+        try:
+            slots, said = _within_one(spec, grid, config)
+        except ValueError as exc:
+            problems.append(Problem("covplan hires", None, "--within", f"{spec!r}: {exc}"))
+            continue
+        chosen |= slots
+        words.append(said)
+    if problems:
+        raise InputError(problems)
+    return frozenset(chosen), " or ".join(words)
+
+
+def _within_one(spec: str, grid: Grid, config: Config) -> tuple[set[int], str]:
+    """One spec, ZONE[:HOURS]; a mistake is a ValueError saying what was expected."""
+    zone, _, hours = (part.strip() for part in spec.partition(":"))
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as 'Europe'
+        raise ValueError(f"unknown time zone {zone!r} (expected an IANA name, as in Europe/London:weekend; "
+                         f"forms: {WITHIN_FORMS})") from None
+    places = local_slots(grid, zone, config)
+    if not hours:
+        return set(range(len(places))), f"at any hour in {zone}"
+    if hours in ("weekend", "weekends"):
+        return {k for k, p in enumerate(places) if p.weekend}, f"on weekends ({'/'.join(config.weekend)}) in {zone}"
+    if hours == "weekdays":
+        return {k for k, p in enumerate(places) if not p.weekend}, f"on weekdays in {zone}"
+    if hours == "overnight":
+        night = config.overnight
+        return {k for k, p in enumerate(places) if p.overnight}, f"overnight ({night.start}–{night.end}) in {zone}"
+    window = _WINDOW.match(hours)
+    if window is None:
+        raise ValueError(f"{hours!r} is not a choice of hours (expected weekend, overnight, weekdays "
+                         f"or a local window HH:MM-HH:MM such as 08:00-20:00 or 22:00-06:00)")
+    start, end = window["start"], window["end"]
+    if start == end:
+        raise ValueError(f"{hours!r} is an empty window (expected two different times such as 08:00-20:00; "
+                         f"for every hour give the zone alone)")
+    return {k for k, p in enumerate(places) if in_window(_minute(p), start, end)}, f"{start}–{end} in {zone}"
+
+
+def _minute(place: LocalSlot) -> int:
+    return place.local.hour * 60 + place.local.minute
+
+
+def _target_pairs(target: Target, coverage: Coverage) -> list[tuple[int, int]]:
+    """(required, on duty) of every interval and channel the target counts."""
+    return [
+        (need, have)
+        for c, needs in coverage.required.items()
+        for slot, (need, have) in enumerate(zip(needs, coverage.scheduled_of(c)))
+        if target.counts(c, slot)
+    ]
+
+
+def _target_shortfall(target: Target, coverage: Coverage) -> float:
+    """How far from the target, in intervals (uncovered) or agent-intervals (service, ratio)."""
+    pairs = _target_pairs(target, coverage)
+    if target.kind == "uncovered":
+        return sum(1 for need, have in pairs if need > 0 and have == 0)
+    if target.kind == "service":
+        return sum(max(need - have, 0) for need, have in pairs)
+    required = sum(need for need, _ in pairs)
+    return max(target.ratio * required - sum(min(need, have) for need, have in pairs), 0.0)
+
+
 def target_met(target: Target, coverage: Coverage) -> bool:
     """Whether a roster's coverage reaches the target, recomputed from the roster (not the model)."""
-    channels = [c for c in coverage.required if target.covers(c)]
-    pairs = [(need, have) for c in channels for need, have in zip(coverage.required[c], coverage.scheduled[c])]
-    if target.kind == "uncovered":
-        return not any(need > 0 and have == 0 for need, have in pairs)
-    if target.kind == "service":
-        return all(have >= need for need, have in pairs)
-    required = sum(need for need, _ in pairs)
-    return required == 0 or sum(min(need, have) for need, have in pairs) >= target.ratio * required - 1e-9
+    return _target_shortfall(target, coverage) <= 1e-9
+
+
+def target_gap(target: Target, coverage: Coverage) -> float:
+    """What is left to reach the target, in hours: needed hours with nobody on duty (uncovered),
+    agent-hours short (service), or agent-hours still to be met to reach the ratio (ratio);
+    only the target's channels and hours count."""
+    return round(_target_shortfall(target, coverage) * coverage.grid.hours_per_interval, 2)
 
 
 def roadmap(config: Config, requirements: Requirements, steps: int, options: SolveOptions,
             progress: TextIO | None = sys.stderr, target: Target | None = None) -> HiringPlan:
-    """Best hire first, then the best next given the first, ... until the target is met or `steps` is reached."""
+    """Best hire first, then the best next given the first, ... until the target is met or `steps` is reached.
+
+    A target limited to some channels or hours comes first in every step's
+    objective (a soft target): each hire closes as many target hours as one
+    more hire can, and only then as many other hours as it can.
+    """
     _require_candidates(config)
     target = target or Target()
+    restricted = target.intervals is not None or target.channels is not None
+    first = replace(target, soft=True) if restricted else None
     full = config.with_candidates()
     costs = {agent.id: candidate.cost for candidate in config.candidates for agent in candidate.as_agents()}
     chosen: list[str] = []
-    result = _solve(full, requirements, options, Hiring(costs, max_hires=0))
-    plan = [_step(0, None, full, requirements, result, costs, [], None)]
+    result = _solve(full, requirements, options, Hiring(costs, max_hires=0, target=first))
+    plan = [_step(0, None, full, requirements, result, costs, [], None, target)]
     for step in range(1, steps + 1):
         if target_met(target, coverage_of(result.roster, requirements, full)):
             break
-        result = _solve(full, requirements, options, Hiring(costs, max_hires=step, hired=frozenset(chosen)))
+        result = _solve(full, requirements, options, Hiring(costs, max_hires=step, hired=frozenset(chosen), target=first))
         if result.roster is None:
             break
         new = sorted(_hired(result.roster, costs) - set(chosen))
         if not new:
             break  # no hire improves the roster any more
         chosen.append(new[0])
-        plan.append(_step(step, new[0], full, requirements, result, costs, chosen, plan[-1]))
+        plan.append(_step(step, new[0], full, requirements, result, costs, chosen, plan[-1], target))
         if progress is not None:
             last = plan[-1]
             print(f"  hire {step}: {last.hire} ({last.site}, {last.shifts}) closes {last.closed_hours:g} h, "
-                  f"{last.uncovered_hours:g} h left uncovered", file=progress, flush=True)
+                  f"{last.uncovered_hours:g} h left uncovered, {last.target_hours_left:g} h to the target",
+                  file=progress, flush=True)
     return HiringPlan(plan, result.roster if result.roster is not None else Roster(()), _team(config, chosen))
 
 
@@ -111,12 +211,14 @@ def cheapest(config: Config, requirements: Requirements, options: SolveOptions,
     _require_candidates(config)
     full = config.with_candidates()
     costs = {agent.id: candidate.cost for candidate in config.candidates for agent in candidate.as_agents()}
-    hiring = Hiring(costs, target=target or Target(), cost_weight=CHEAPEST_COST_WEIGHT)
+    target = target or Target()
+    hiring = Hiring(costs, target=target, cost_weight=CHEAPEST_COST_WEIGHT)
     result = _solve(full, requirements, options, hiring)
     if result.roster is None:
         return None, result
     chosen = sorted(_hired(result.roster, costs))
-    steps = [_step(k, hire, full, requirements, result, costs, chosen[:k], None) for k, hire in enumerate(chosen, start=1)]
+    steps = [_step(k, hire, full, requirements, result, costs, chosen[:k], None, target)
+             for k, hire in enumerate(chosen, start=1)]
     return HiringPlan(steps, result.roster, _team(config, chosen)), result
 
 
@@ -135,8 +237,9 @@ def _team(config: Config, chosen: list[str]) -> Config:
 
 
 def _step(step: int, hire: str | None, config: Config, requirements: Requirements, result: SolveResult,
-          costs: dict[str, float], chosen: list[str], previous: HireStep | None) -> HireStep:
-    digest = summary(coverage_of(result.roster, requirements, config), config, status=result.status,
+          costs: dict[str, float], chosen: list[str], previous: HireStep | None, target: Target) -> HireStep:
+    covered = coverage_of(result.roster, requirements, config)
+    digest = summary(covered, config, status=result.status,
                      objective=result.objective, best_bound=result.best_bound, wall_seconds=result.wall_seconds)
     view = digest["views"][config.view_zones[0]]
     uncovered = round(sum(digest["uncovered_hours"].values()), 2)
@@ -156,6 +259,7 @@ def _step(step: int, hire: str | None, config: Config, requirements: Requirement
         closed_hours=round(previous.uncovered_hours - uncovered, 2) if previous else 0.0,
         status=result.status,
         seconds=round(result.wall_seconds, 1),
+        target_hours_left=target_gap(target, covered),
     )
 
 
@@ -170,9 +274,10 @@ def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -
     picture = plot_hiring_roadmap(plan.steps, out / "hires.png", view=plan.config.view_zones[0])
     write_roster(plan.roster, plan.config, out / "roster.csv")
     section = table_section(
-        "hires", "Hiring roadmap", ["step", "hire", "site", "shifts", "closes h", "left h", "weekend h", "overnight h", "total cost"],
+        "hires", "Hiring roadmap",
+        ["step", "hire", "site", "shifts", "closes h", "left h", "weekend h", "overnight h", "to target h", "total cost"],
         [(s.step, s.hire or "today's team", s.site or "", s.shifts, s.closed_hours, s.uncovered_hours,
-          s.weekend_uncovered_hours, s.overnight_uncovered_hours, s.total_cost) for s in plan.steps],
+          s.weekend_uncovered_hours, s.overnight_uncovered_hours, s.target_hours_left, s.total_cost) for s in plan.steps],
         intro="Each step adds the one hire that closes most, given the hires before it; the rest of this report is the final team's.",
         plot=picture,
     )
@@ -184,18 +289,22 @@ def write_roadmap_csv(steps: list[HireStep], path: Path) -> Path:
     rows = [
         (s.step, s.hire or "", s.profile or "", s.site or "", s.shifts, f"{s.cost:g}", f"{s.total_cost:g}",
          f"{s.uncovered_hours:g}", f"{s.weekend_uncovered_hours:g}", f"{s.overnight_uncovered_hours:g}",
-         f"{s.closed_hours:g}", s.status, f"{s.seconds:g}")
+         f"{s.closed_hours:g}", s.status, f"{s.seconds:g}", f"{s.target_hours_left:g}")
         for s in steps
     ]
     return write_csv_atomic(path, ROADMAP_COLUMNS, rows)
 
 
 def roadmap_text(steps: list[HireStep]) -> str:
-    lines = [f"{'step':>4}  {'hire':<22} {'site':<12} {'closes':>8} {'left':>8} {'weekend':>8} {'night':>8} {'cost':>10}"]
+    """The roadmap as a table; a `target` column when the target is not simply every uncovered hour."""
+    targeted = any(s.target_hours_left != s.uncovered_hours for s in steps)
+    lines = [f"{'step':>4}  {'hire':<22} {'site':<12} {'closes':>8} {'left':>8} {'weekend':>8} {'night':>8}"
+             + (f" {'target':>8}" if targeted else "") + f" {'cost':>10}"]
     for s in steps:
         lines.append(
             f"{s.step:>4}  {(s.hire or 'today’s team'):<22} {(s.site or ''):<12} {s.closed_hours:>8g} "
-            f"{s.uncovered_hours:>8g} {s.weekend_uncovered_hours:>8g} {s.overnight_uncovered_hours:>8g} {s.total_cost:>10,.0f}"
+            f"{s.uncovered_hours:>8g} {s.weekend_uncovered_hours:>8g} {s.overnight_uncovered_hours:>8g}"
+            + (f" {s.target_hours_left:>8g}" if targeted else "") + f" {s.total_cost:>10,.0f}"
         )
     return "\n".join(lines)
 
