@@ -9,6 +9,7 @@ hire 16: the best first hire is the evening one, then the weekend one.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from coverage.check import check_roster
 from coverage.cli import main
 from coverage.demand import requirements
 from coverage.errors import InputError
-from coverage.hires import cheapest, roadmap
+from coverage.hires import cheapest, roadmap, within
+from coverage.solve import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -136,3 +138,128 @@ def test_targets_ratio_and_channels(make_config, capsys) -> None:
     assert main(["hires", str(config.source), "--out", "/tmp/never", "--channels", "fax"]) == 2
     err = capsys.readouterr().err
     assert "the ratio must be a number in (0, 1]" in err and "unknown channel 'fax'" in err
+
+
+# --------------------------------------------------------------------------- targets within local hours
+#
+# The plan week runs from Monday 7 December 00:00 New York (05:00Z) for 168 hourly
+# intervals. Needed: 09:00-17:00 New York every day (14:00-22:00Z = 14:00-22:00
+# London = 22:00-06:00 Manila) and 17:00-21:00 Mon-Fri (22:00-02:00Z = 22:00-02:00
+# London, overnight there = 06:00-10:00 Manila). Today's agent works the weekday
+# days, so 16 weekend hours and 20 evening hours are uncovered.
+
+FAST = replace(QUIET, time_limit_seconds=10)
+
+
+def _target(config, *specs: str, **fields) -> Target:
+    intervals, where = within(list(specs), config)
+    return Target(intervals=intervals, where=where, **fields)
+
+
+def test_within_picks_local_hours_of_any_zone(make_config) -> None:
+    config = make_config(TEAM + CANDIDATES, demand())
+    weekend, words = within(["America/New_York:weekend"], config)
+    assert weekend == frozenset(range(120, 168)) and words == "on weekends (Sat/Sun) in America/New_York"
+    # 06:00-10:00 Manila on each of the 7 Manila mornings inside the week (it starts 13:00 Manila).
+    assert len(within(["Asia/Manila:06:00-10:00"], config)[0]) == 28
+    # A window may wrap midnight: 20:00-02:00 New York is 6 hours a day.
+    assert len(within(["America/New_York:20:00-02:00"], config)[0]) == 42
+    # London is not a view of this config. Overnight 22:00-06:00 London: 05:00Z on Monday,
+    # 6 whole nights, then 22:00-05:00Z on the last: 1 + 48 + 7.
+    night, words = within(["Europe/London:overnight"], config)
+    assert len(night) == 56 and words == "overnight (22:00–06:00) in Europe/London"
+    both, words = within(["America/New_York:weekend", "America/New_York:weekdays"], config)
+    assert both == frozenset(range(168)) and words.count(" or ") == 1
+
+
+def test_target_met_counts_only_the_target_intervals() -> None:
+    import pendulum
+
+    from coverage.gaps import Coverage
+    from coverage.hires import target_gap, target_met
+    from coverage.time import Grid
+
+    grid = Grid(start=pendulum.datetime(2026, 12, 7, 5), minutes=60, count=4)
+    coverage = Coverage(grid, required={"chat": [1, 1, 0, 2]}, scheduled={"chat": [0, 1, 0, 1]})
+    assert not target_met(Target(), coverage)  # interval 0: needed, nobody there
+    assert target_met(Target(intervals=frozenset({1, 2, 3})), coverage)  # 3 is short, not uncovered
+    assert not target_met(Target(kind="service", intervals=frozenset({1, 3})), coverage)
+    assert target_gap(Target(kind="service", intervals=frozenset({1, 3})), coverage) == 1
+    assert target_met(Target(kind="service", intervals=frozenset({1, 2})), coverage)
+    # Interval 3 alone: 1 of 2 agent-hours met. 50 % is met; 75 % misses 0.5 agent-hours.
+    assert target_met(Target(kind="ratio", ratio=0.5, intervals=frozenset({3})), coverage)
+    assert target_gap(Target(kind="ratio", ratio=0.75, intervals=frozenset({3})), coverage) == 0.5
+    assert target_met(Target(intervals=frozenset({0}), channels=frozenset({"email"})), coverage)
+
+
+def test_weekend_target_is_met_by_the_weekend_hire_alone(make_config) -> None:
+    config = make_config(TEAM + CANDIDATES, demand())
+    needs = requirements(config)
+    # Whole week: both hires, 5,000. Weekends in New York: the weekend hire, 2,000,
+    # leaving the 20 weekday evening hours (outside the target) uncovered.
+    plan, result = cheapest(config, needs, FAST, _target(config, "America/New_York:weekend"))
+    assert result.status == "OPTIMAL"
+    assert [(s.profile, s.total_cost, s.uncovered_hours, s.weekend_uncovered_hours, s.target_hours_left)
+            for s in plan.steps] == [("weekend", 2000, 20, 0, 0)]
+    # Overnight in London are the New York evenings: the evening hire, 3,000; 16 weekend hours stay open.
+    plan, _ = cheapest(config, needs, FAST, _target(config, "Europe/London:overnight"))
+    assert [(s.profile, s.total_cost, s.uncovered_hours, s.target_hours_left) for s in plan.steps] == [
+        ("evening", 3000, 16, 0)]
+
+
+def test_roadmap_closes_target_hours_first(make_config) -> None:
+    config = make_config(TEAM + CANDIDATES, demand())
+    # Unrestricted, the evening hire comes first (closes 20 > 16). With weekends in New York
+    # as the target the weekend hire does, and the roadmap stops there: target met.
+    plan = roadmap(config, requirements(config), steps=4, options=FAST, progress=None,
+                   target=_target(config, "America/New_York:weekend"))
+    assert [(s.step, s.profile, s.closed_hours, s.uncovered_hours, s.target_hours_left) for s in plan.steps] == [
+        (0, None, 0, 36, 16),
+        (1, "weekend", 16, 20, 0),
+    ]
+
+
+def test_ratio_within_a_local_window(make_config) -> None:
+    config = make_config(TEAM + CANDIDATES, demand())
+    needs = requirements(config)
+    # 08:00-20:00 New York holds 56 day hours and 5 x 3 evening hours (17-20): 71 agent-hours,
+    # 40 met today. 75 % is 53.25: the weekend hire brings 56, the evening hire 55 (its 20:00
+    # hours are outside), so the cheaper weekend hire is enough, unlike over the whole day
+    # (test_targets_ratio_and_channels: 75 % of 76 needs the evening hire).
+    target = _target(config, "America/New_York:08:00-20:00", kind="ratio", ratio=0.75)
+    plan, _ = cheapest(config, needs, FAST, target)
+    assert [(s.profile, s.total_cost, s.target_hours_left) for s in plan.steps] == [("weekend", 2000, 0)]
+    # The roadmap: today 53.25 - 40 = 13.25 agent-hours short of 75 %; the weekend hire closes more of
+    # the window (16 > 15) and reaches it.
+    plan = roadmap(config, needs, steps=4, options=FAST, progress=None, target=target)
+    assert [(s.profile, s.target_hours_left) for s in plan.steps] == [(None, 13.25), ("weekend", 0)]
+
+
+def test_no_hire_reaches_a_weekend_target_says_where(make_config) -> None:
+    config = make_config(TEAM + CANDIDATES.replace("shifts: [day], cost: 2000", "shifts: [evening], cost: 2000"), demand())
+    plan, result = cheapest(config, requirements(config), FAST, _target(config, "America/New_York:weekend"))
+    assert plan is None and result.status == "INFEASIBLE"
+    assert result.reasons == ["no choice of hires reaches the target (every needed interval with somebody on duty "
+                              "on weekends (Sat/Sun) in America/New_York)"]
+
+
+def test_hires_command_within(tmp_path, make_config, capsys) -> None:
+    config = make_config(TEAM + CANDIDATES, demand())
+    out = tmp_path / "hires"
+    assert main(["hires", str(config.source), "--out", str(out), "--cheapest", "--within", "America/New_York:weekend",
+                 "--time-limit", "10", "--workers", "2"]) == 0
+    lines = (out / "hires.csv").read_text().splitlines()
+    assert lines[0].endswith(",status,seconds,target_hours_left")
+    assert [(row[2], row[7], row[-1]) for row in (line.split(",") for line in lines[1:])] == [("weekend", "20", "0")]
+    printed = capsys.readouterr().out
+    assert "target: every needed interval with somebody on duty on weekends (Sat/Sun) in America/New_York" in printed
+    for spec, message in [
+        ("Mars/Base:weekend", "--within: 'Mars/Base:weekend': unknown time zone 'Mars/Base' (expected an IANA name"),
+        ("America/New_York:8-20", "--within: 'America/New_York:8-20': '8-20' is not a choice of hours (expected"),
+        ("Europe/London:09:00-09:00", "'09:00-09:00' is an empty window"),
+        ("Europe", "unknown time zone 'Europe'"),
+    ]:
+        assert main(["hires", str(config.source), "--out", str(tmp_path / "never"), "--within", spec]) == 2
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+        assert err.startswith("covplan hires:?: --within: ")
