@@ -27,6 +27,7 @@ def run_check(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> 
 # (mutation of TINY, expected line, expected path, words in the message)
 BAD_CONFIGS = [
     pytest.param(("America/New_York\n  interval", "America/Nowhere\n  interval"), 4, "plan.timezone", "unknown time zone", id="bad-timezone"),
+    pytest.param(("America/New_York\n  interval", "America\n  interval"), 4, "plan.timezone", "unknown time zone", id="timezone-folder"),
     pytest.param(("kind: realtime", "kind: live"), 14, "channels.chat.kind", "unknown channel kind", id="bad-channel-kind"),
     pytest.param(('"09:00"', '"9am"'), 24, "sites.nyc.shifts.day.start", "not a time of day", id="bad-clock"),
     pytest.param(("max_days_per_week: 5}", "max_days_per_week: 5, overtime: yes}"), 26, "contracts.full_time.overtime", "unknown key", id="unknown-key"),
