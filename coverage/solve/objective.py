@@ -31,16 +31,36 @@ WEIGHT_OVER_AGENT = _DEFAULTS.overstaffed  # each agent beyond the requirement i
 
 
 def add_objective(rm: RosterModel, keep: Roster | None = None) -> None:
-    if rm.config.forecast is not None:
-        _coverage_terms(rm)
-    _cover_terms(rm)
+    _add_coverage_terms(rm)
     _hiring_terms(rm)
-    for av in rm.agents.values():
-        _request_terms(rm, av)
-    _fairness_terms(rm)
+    add_agent_terms(rm)
     if keep is not None:
         _stability_terms(rm, keep)
     rm.model.minimize(rm.objective())
+
+
+def add_coverage_objective(rm: RosterModel) -> None:
+    """Only the terms that depend on how many work each occurrence, not on who (see aggregate)."""
+    _add_coverage_terms(rm)
+    rm.model.minimize(rm.objective())
+
+
+def add_agent_terms(rm: RosterModel) -> None:
+    """The terms about who works: wishes and fairness."""
+    for av in rm.agents.values():
+        _request_terms(rm, av)
+    _fairness_terms(rm)
+
+
+def _add_coverage_terms(rm: RosterModel) -> None:
+    if rm.config.forecast is not None:
+        _coverage_terms(rm)
+    _cover_terms(rm)
+
+
+def _most(vars_: list[cp_model.IntVar]) -> int:
+    """The largest sum the variables can take (an agent's choice counts 1, a headcount its group's size)."""
+    return sum(max(var.proto.domain) for var in vars_)  # (the proto wrapper has no negative indexing)
 
 
 def _coverage_terms(rm: RosterModel) -> None:
@@ -103,8 +123,9 @@ def _slot_terms(rm: RosterModel, channel: str, slot: int, need: int, vars_: list
     rm.model.add(uncovered + scheduled >= 1)
     rm.uncovered[channel].append(uncovered)
     rm.minimize(weights.uncovered, uncovered, lambda value: int(on_duty(value) == 0))
-    if len(vars_) > need:
-        over = rm.model.new_int_var(0, len(vars_) - need, f"over[{channel},{slot}]")
+    most = _most(vars_)
+    if most > need:
+        over = rm.model.new_int_var(0, most - need, f"over[{channel},{slot}]")
         rm.model.add(over >= scheduled - need)
         rm.minimize(weights.overstaffed, over, lambda value: max(on_duty(value) - need, 0))
 
@@ -164,8 +185,9 @@ def _cover_terms(rm: RosterModel) -> None:
                 under = rm.model.new_int_var(0, cover.count, f"cover_under[{index},{d}]")
                 rm.model.add(under >= cover.count - working)
                 rm.minimize(cover.under_weight, under, _excess(cover.count, found, sign=-1))
-            if len(found) > cover.count:
-                over = rm.model.new_int_var(0, len(found) - cover.count, f"cover_over[{index},{d}]")
+            most = _most(found)
+            if most > cover.count:
+                over = rm.model.new_int_var(0, most - cover.count, f"cover_over[{index},{d}]")
                 rm.model.add(over >= working - cover.count)
                 rm.minimize(cover.over_weight, over, _excess(cover.count, found, sign=1))
 

@@ -12,9 +12,9 @@ import signal
 import sys
 import threading
 import time as wallclock
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
 from ortools.sat.python import cp_model
@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 from coverage.config import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster, read_history
+from coverage.solve import staged
 from coverage.solve.model import Hiring, RosterModel, Target
 
 STATUS_NAMES = {
@@ -43,6 +44,7 @@ class SolveOptions:
     keep: Roster | None = None  # re-plan changing as few of these shifts as possible
     explain: bool = True  # when no roster exists, search for the rules that conflict
     hiring: Hiring | None = None  # candidates as optional agents (config must include them: Config.with_candidates)
+    staged: bool | None = None  # headcounts first, then sites, then the full model (None: for big multi-site teams)
 
 
 @dataclass
@@ -122,12 +124,16 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self._last_print = -math.inf
         self._bar = _Bar(stream, limit_seconds) if stream is not None and _is_terminal(stream) else None
 
+    stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = None  # ends the search early when true of a solution
+
     def on_solution_callback(self) -> None:
         if self.first_solution_seconds is None:
             self.first_solution_seconds = wallclock.perf_counter() - self.started
         self._objective = self.objective_value
         self._bound = self.best_objective_bound
         self._report()
+        if self.stop_when is not None and self.stop_when(self.value):
+            self.stop_search()
 
     def on_bound(self, bound: float) -> None:
         self._bound = bound
@@ -245,6 +251,23 @@ def describe_target(target: Target) -> str:
     return words + (f" {target.where}" if target.where else "")
 
 
+def run_search(model: cp_model.CpModel, options: SolveOptions, progress: _Progress | None = None, *,
+               stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = None) -> tuple[int, cp_model.CpSolver, bool]:
+    """One CP-SAT search under the user's controls; returns the status code, the solver and whether Ctrl-C stopped it.
+
+    `stop_when` ends the search at the first solution it accepts (a stage
+    that only needs a good enough answer).
+    """
+    solver = cp_model.CpSolver()
+    configure_search(solver.parameters, options)
+    progress = progress or _Progress(None, wallclock.perf_counter(), options.time_limit_seconds)
+    progress.stop_when = stop_when
+    solver.best_bound_callback = progress.on_bound
+    with _stop_on_interrupt(solver) as interrupted:
+        code = _solve_in_background(solver, model, progress)
+    return code, solver, bool(interrupted)
+
+
 def solve(config: Config, requirements: Requirements, options: SolveOptions | None = None) -> SolveResult:
     """Build and solve the roster model; always returns, with a roster whenever one was found."""
     from coverage.solve.objective import add_objective
@@ -254,21 +277,31 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
     )
     started = wallclock.perf_counter()
     history = read_history(config)
+    start = None
+    if staged.wanted(config, options.staged, plain=options.hiring is None and options.keep is None and history is None):
+        start = staged.staged_start(config, requirements, options)
+        for line in start.lines if options.progress is not None else []:
+            print(line, file=options.progress, flush=True)
     roster_model = RosterModel(config, requirements, history=history, hiring=options.hiring).build(objective=False)
     add_objective(roster_model, keep=options.keep)
-    solver = cp_model.CpSolver()
-    configure_search(solver.parameters, options)
+    remaining = options.time_limit_seconds
+    if start is not None:
+        if start.bound is not None:
+            staged.with_bound(roster_model, start.bound)
+        if start.roster is not None:
+            staged.hint_roster(roster_model, start.roster)
+            staged.complete_hint(roster_model)
+        remaining = _staged_remaining(options, wallclock.perf_counter() - started, start.interrupted)
     progress = _Progress(options.progress, started, options.time_limit_seconds)
-    solver.best_bound_callback = progress.on_bound
-    with _stop_on_interrupt(solver) as interrupted:
-        code = _solve_in_background(solver, roster_model.model, progress)
+    code, solver, interrupted = run_search(roster_model.model, replace(options, time_limit_seconds=remaining), progress)
+    interrupted = interrupted or (start is not None and start.interrupted)
     status = STATUS_NAMES.get(code, str(code))
     wall = wallclock.perf_counter() - started
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         objective = roster_model.exact_objective(solver.value)
         return SolveResult(
             status, roster_model.roster_from(solver.boolean_value), objective, solver.best_objective_bound, wall,
-            first_solution_seconds=progress.first_solution_seconds, interrupted=bool(interrupted),
+            first_solution_seconds=progress.first_solution_seconds, interrupted=interrupted,
         )
     reasons: list[str] = []
     if interrupted:
@@ -281,4 +314,17 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
         from coverage.solve.explain import conflicting_rules
 
         reasons.extend(conflicting_rules(config, requirements, time_limit_seconds=max(10.0, options.time_limit_seconds), history=history))
-    return SolveResult(status, None, None, None, wallclock.perf_counter() - started, reasons, interrupted=bool(interrupted))
+    return SolveResult(status, None, None, None, wallclock.perf_counter() - started, reasons, interrupted=interrupted)
+
+
+def _staged_remaining(options: SolveOptions, used: float, interrupted: bool) -> float:
+    """Time left for the full search after the stages; a few seconds to turn the staged roster into a result when interrupted.
+
+    In deterministic mode the stages' own limits were deterministic, so the
+    full search gets the rest of the budget by the same measure.
+    """
+    if interrupted:
+        return 2.0
+    if options.deterministic:
+        return options.time_limit_seconds * (1 - staged.HEADCOUNT_SHARE - staged.SITES_SHARE)
+    return max(options.time_limit_seconds - used, 2.0)
