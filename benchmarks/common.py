@@ -31,4 +31,6 @@ def peer_arguments(description: str, argv: list[str] | None = None) -> argparse.
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--milestones", type=lambda s: [float(p) for p in s.split(",") if p], default=[], metavar="S,S",
+                        help="also report the objective reached S seconds into the run")
     return parser.parse_args(argv)

@@ -7,6 +7,9 @@ YAML file would give) and `coverage.solve.solve`, so this measures the model
 users run. The last line printed is one JSON object: instance, objective (the
 evaluator's), bound, seconds, first_feasible_seconds, plus status, best_known,
 gap_to_best_known, violations and the load average at the start and the end.
+With --milestones 10,60 it also gives where the same run stood after 10 and
+60 s (objective as the search reported it, and the bound), so one 600 s run
+yields the 10, 60 and 600 s figures.
 
 `--param NAME=VALUE` sets a CP-SAT parameter after the planner's own choices
 (by wrapping coverage.solve.search.configure_search), to measure alternatives
@@ -44,7 +47,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--edges", choices=("exempt", "enforced"), default="exempt", help="min-run rules at the horizon's ends")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="extra CP-SAT parameter (repeatable)")
     parser.add_argument("--progress", action="store_true", help="show the solver's progress line on stderr")
+    parser.add_argument("--milestones", type=milestone_list, default=[], metavar="S,S",
+                        help="also report the objective and bound reached S seconds into the run (e.g. 10,60 in a 600 s run)")
     return parser.parse_args(argv)
+
+
+def milestone_list(text: str) -> list[float]:
+    return [float(part) for part in text.split(",") if part]
 
 
 def _value(text: str) -> Any:
@@ -100,7 +109,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if evaluation.objective != result.objective:
             print(f"MISMATCH: evaluator {evaluation.objective} != solver {result.objective}", file=sys.stderr)
     finish_row(row, model="coverage", time_limit=args.time_limit, workers=args.workers, load_before=load_before)
+    row["milestones"] = [milestone(result.at(mark), mark, result.first_solution_seconds) for mark in args.milestones if mark < args.time_limit]
     return row
+
+
+def milestone(reached: tuple[float | None, float | None], seconds: float, first: float | None) -> dict[str, Any]:
+    """The run as it stood `seconds` in: the search's own objective (the evaluator sees only the final roster)."""
+    objective, bound = reached
+    return {"time_limit": seconds, "objective": None if objective is None else round(objective), "bound": bound,
+            "first_feasible_seconds": round(first, 2) if first is not None and first <= seconds else None}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,14 +32,24 @@ from coverage.read_curtois import Instance, evaluate, read_instance  # noqa: E40
 
 
 class FirstSolution(cp_model.CpSolverSolutionCallback):
+    """When the first roster came, and each improvement after it (for --milestones)."""
+
     def __init__(self, started: float):
         super().__init__()
         self.started = started
         self.first: float | None = None
+        self.found: list[tuple[float, float]] = []
 
     def on_solution_callback(self) -> None:
+        elapsed = time.perf_counter() - self.started
         if self.first is None:
-            self.first = time.perf_counter() - self.started
+            self.first = elapsed
+        self.found.append((elapsed, self.objective_value))
+
+    def milestone(self, seconds: float) -> dict[str, Any]:
+        reached = [objective for at, objective in self.found if at <= seconds]
+        return {"time_limit": seconds, "objective": round(reached[-1]) if reached else None, "bound": None,
+                "first_feasible_seconds": round(self.first, 2) if self.first is not None and self.first <= seconds else None}
 
 
 def forbid_short_runs(model: cp_model.CpModel, days: list[Any], shortest: int) -> None:
@@ -121,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         row.update(objective=evaluation.objective, solver_objective=solver.objective_value, violations=len(evaluation.violations),
                    first_feasible_seconds=round(callback.first or seconds, 2))
     finish_row(row, model="peer_cpsat", time_limit=args.time_limit, workers=args.workers, load_before=load_before)
+    row["milestones"] = [callback.milestone(mark) for mark in args.milestones if mark < args.time_limit]
     print(json.dumps(row))
     return 3 if row.get("violations") else 0
 

@@ -127,13 +127,15 @@ def _notes(name: str) -> str:
 
 def sections(results: Path, machine: str) -> dict[str, str]:
     today = datetime.now(UTC).date().isoformat()
-    where = f"**Machine:** {machine}, 24 GiB, shared with three other engineers' jobs (load average in each row). **Date:** {today}."
+    where = f"**Machine:** {machine}, 24 GiB (load average at the start of each run in its row). **Date:** {today}."
     curtois = load(results / "curtois.jsonl")
     return {
-        CURTOIS: (f"{where} **Command:** `make bench` (stage `curtois`; one run: "
-                  "`.venv/bin/python benchmarks/curtois.py benchmarks/data/InstanceN.txt --time-limit S --workers 2`). "
-                  "Objective from the independent evaluator (`coverage.read_curtois.evaluate`), which agreed with the "
-                  "solver's own objective on every run. ✓ = best-known (proven optimal) value reached.\n\n"
+        CURTOIS: (f"{where} **Command:** `make bench` (stage `curtois`; one run per instance: "
+                  "`.venv/bin/python benchmarks/curtois.py benchmarks/data/InstanceN.txt --time-limit S --workers 2 "
+                  "--milestones 10,60`, S = 60 s, or 600 s for instances 10-12). The columns for 10 s (and 60 s in a 600 s "
+                  "run) are read off that same run: the objective the search had reported by then and its bound. The "
+                  "run's final objective is the independent evaluator's (`coverage.read_curtois.evaluate`), which agreed "
+                  "with the solver's own objective on every run. ✓ = best-known (proven optimal) value reached.\n\n"
                   + curtois_section(curtois) + _notes(CURTOIS)),
         ROSTER: (f"{where} **Command:** `make bench` (stage `roster`: `benchmarks/scale.py --config configs/example.yaml "
                  "--time-limit 30` and `benchmarks/scale.py --agents 200 --sites 6 --days 28 --time-limit 120`), 2 workers.\n\n"
@@ -141,8 +143,9 @@ def sections(results: Path, machine: str) -> dict[str, str]:
         SCALE: (f"{where} **Command:** `make bench` (stage `scale`: `benchmarks/scale.py --agents N --sites K --days 28 "
                 "--interval I --time-limit 60`), 2 workers; synthetic teams from `coverage.synthetic.write_team`.\n\n"
                 + team_table(_latest_team_rows(load(results / "scale.jsonl"))) + _notes(SCALE)),
-        PEERS: (f"{where} **Command:** `make bench` (stage `curtois`: `benchmarks/peer_cpsat.py` and `benchmarks/peer_cpmpy.py` "
-                "on the same instances, time limits and 2 workers). Objectives from our evaluator.\n\n"
+        PEERS: (f"{where} **Command:** `make bench` (stage `curtois`: `benchmarks/peer_cpsat.py` 60 s with its 10 s "
+                "milestone, `benchmarks/peer_cpmpy.py` 10 s, on the same instances, 2 workers). Final objectives from our "
+                "evaluator, milestones as each search reported them.\n\n"
                 + peers_section(curtois) + _notes(PEERS)),
     }
 

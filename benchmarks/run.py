@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark stage in subprocesses and write our sections of benchmarks/RESULTS.md.
 
-    python benchmarks/run.py [--stages curtois,roster,scale] [--quick]
+    python benchmarks/run.py [--stages curtois,roster,scale] [--instances 1,2] [--limit 60] [--long-limit 600]
 
 Each run is its own process (clean memory figures, no state shared between
 runs); its JSON line is appended to benchmarks/results/STAGE.jsonl, and the
@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 PYTHON = sys.executable
+MILESTONES = (10.0, 60.0)  # seconds into a longer run at which the Curtois tables also read the objective
 DATA = HERE / "data"
 RESULTS = HERE / "results"
 
@@ -54,13 +55,28 @@ def append(stage: str, row: dict[str, Any]) -> None:
 
 
 def stage_curtois(args: argparse.Namespace) -> None:
-    instances = [DATA / f"Instance{k}.txt" for k in args.instances]
-    plan = [("curtois.py", limit) for limit in args.limits] + [("peer_cpsat.py", limit) for limit in args.peer_limits]
-    plan += [("peer_cpmpy.py", limit) for limit in args.cpmpy_limits]
-    for script, limit in plan:
-        for path in instances:
-            command = [PYTHON, str(HERE / script), str(path), "--time-limit", str(limit), "--workers", "2"]
-            append("curtois", run_json(command, timeout=limit * 3 + 120))
+    """Ours 60 s on each instance (600 s on the big ones), peers at their limits; 10 and 60 s read off the same runs."""
+    for path in (DATA / f"Instance{k}.txt" for k in args.instances):
+        limit = args.long_limit if int(path.stem.removeprefix("Instance")) in args.long_instances else args.limit
+        run_with_milestones("curtois.py", path, limit)
+    for script, limits in (("peer_cpsat.py", args.peer_limits), ("peer_cpmpy.py", args.cpmpy_limits)):
+        for limit in limits:
+            for path in (DATA / f"Instance{k}.txt" for k in args.instances):
+                run_with_milestones(script, path, limit)
+
+
+def run_with_milestones(script: str, path: Path, limit: float) -> None:
+    """One run; each milestone it reports (where it stood at 10 s, 60 s) becomes a row of its own, marked as such."""
+    marks = ",".join(f"{m:g}" for m in MILESTONES if m < limit)
+    command = [PYTHON, str(HERE / script), str(path), "--time-limit", str(limit), "--workers", "2"]
+    row = run_json(command + (["--milestones", marks] if marks and script != "peer_cpmpy.py" else []), timeout=limit * 3 + 120)
+    for mark in row.pop("milestones", []):
+        early = {key: value for key, value in row.items() if key not in ("solver_objective", "violations", "gap_to_best_known")}
+        early.update(mark, milestone_of=limit, seconds=mark["time_limit"], status=f"at {mark['time_limit']:g} s of {limit:g} s")
+        if early["objective"] is not None and row.get("best_known"):
+            early["gap_to_best_known"] = round((early["objective"] - row["best_known"]) / row["best_known"], 4)
+        append("curtois", early)
+    append("curtois", row)
 
 
 def stage_roster(args: argparse.Namespace) -> None:
@@ -71,8 +87,8 @@ def stage_roster(args: argparse.Namespace) -> None:
 
 
 def stage_scale(args: argparse.Namespace) -> None:
-    for interval in (60, 15):
-        for agents in args.agents:
+    for interval, sizes in ((60, args.agents), (15, args.agents_15)):
+        for agents in sizes:
             sites = 3 if agents < 100 else 6
             command = [PYTHON, str(HERE / "scale.py"), "--agents", str(agents), "--sites", str(sites), "--days", "28",
                        "--interval", str(interval), "--time-limit", str(args.scale_limit)]
@@ -97,10 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stages", default="curtois,roster,scale")
     parser.add_argument("--instances", type=lambda s: [int(k) for k in s.split(",")], default=list(range(1, 13)))
-    parser.add_argument("--limits", type=lambda s: [float(k) for k in s.split(",")], default=[10.0, 60.0])
-    parser.add_argument("--peer-limits", type=lambda s: [float(k) for k in s.split(",") if k], default=[10.0, 60.0])
+    parser.add_argument("--limit", type=float, default=60.0, help="our run per instance (10 s read off the same run)")
+    parser.add_argument("--long-instances", type=lambda s: [int(k) for k in s.split(",") if k], default=[10, 11, 12])
+    parser.add_argument("--long-limit", type=float, default=600.0, help="our run on the long instances (10 and 60 s read off it)")
+    parser.add_argument("--peer-limits", type=lambda s: [float(k) for k in s.split(",") if k], default=[60.0])
     parser.add_argument("--cpmpy-limits", type=lambda s: [float(k) for k in s.split(",") if k], default=[10.0])
-    parser.add_argument("--agents", type=lambda s: [int(k) for k in s.split(",")], default=[25, 100, 300])
+    parser.add_argument("--agents", type=lambda s: [int(k) for k in s.split(",")], default=[25, 100, 300, 1000], help="team sizes on the hourly grid")
+    parser.add_argument("--agents-15", type=lambda s: [int(k) for k in s.split(",")], default=[25, 100, 300], help="team sizes on the 15-minute grid")
     parser.add_argument("--scale-limit", type=float, default=60.0)
     parser.add_argument("--fresh", action="store_true", help="forget earlier results of the stages being run")
     parser.add_argument("--render-only", action="store_true")

@@ -86,3 +86,30 @@ def test_results_keep_other_engineers_sections(tmp_path):
     assert text.index("## Demand") < text.index("## Scale") < text.index("## Fuzzing") < text.index("## Curtois & Qu")
     render(target, results, "2 cores")
     assert target.read_text() == text  # idempotent
+
+
+def test_curtois_milestones_read_the_same_run_at_earlier_times():
+    row = last_json(str(BENCH / "curtois.py"), str(INSTANCE1), "--time-limit", "5", "--milestones", "1,3,9")
+    marks = row["milestones"]
+    assert [m["time_limit"] for m in marks] == [1.0, 3.0]  # 9 s lies beyond the 5 s run
+    found = [m["objective"] for m in marks if m["objective"] is not None]
+    assert all(value >= 607 for value in found) and found == sorted(found, reverse=True)  # improvements only
+
+
+def test_bench_run_turns_each_milestone_into_a_row_of_its_own(tmp_path, monkeypatch):
+    sys.path.insert(0, str(BENCH))
+    import run
+
+    final = {"instance": "Instance10", "objective": 4700, "bound": 4500.0, "seconds": 600.0, "status": "FEASIBLE",
+             "solver_objective": 4700, "violations": 0, "best_known": 4631, "gap_to_best_known": 0.0149, "time_limit": 600.0,
+             "model": "coverage", "first_feasible_seconds": 1.0,
+             "milestones": [{"time_limit": 10.0, "objective": 9262, "bound": 10.0, "first_feasible_seconds": 1.0}]}
+    commands = []
+    monkeypatch.setattr(run, "RESULTS", tmp_path)
+    monkeypatch.setattr(run, "run_json", lambda command, timeout: commands.append(command) or json.loads(json.dumps(final)))
+    run.run_with_milestones("curtois.py", Path("Instance10.txt"), 600.0)
+    assert commands[0][-2:] == ["--milestones", "10,60"]
+    early, last = [json.loads(line) for line in (tmp_path / "curtois.jsonl").read_text().splitlines()]
+    assert (early["time_limit"], early["objective"], early["gap_to_best_known"], early["milestone_of"]) == (10.0, 9262, 1.0, 600.0)
+    assert "violations" not in early and early["status"] == "at 10 s of 600 s"
+    assert (last["time_limit"], last["objective"], "milestones" in last) == (600.0, 4700, False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
 import pytest
@@ -37,9 +38,13 @@ def test_headcounts_keep_the_consecutive_day_limit(make_config) -> None:
     config = make_config(THREE_DAYS, DAY_SHIFTS)
     needs = requirements(config)
     assert headcount_optimum(config, needs) == ("OPTIMAL", 4000)
-    result = solve(config, needs, STAGED)
+    shown = io.StringIO()
+    result = solve(config, needs, replace(STAGED, progress=shown))
     assert (result.status, result.objective) == ("OPTIMAL", 4000)
     assert Checker(config).check(result.roster) == []
+    lines = shown.getvalue().splitlines()
+    assert lines[0].startswith("  headcounts: 1 groups, cost at least 4,000 (proven)")
+    assert lines[1].startswith("  site nyc: agents assigned, 0 shift(s) off the headcounts")
 
 
 def test_headcounts_keep_the_rest_between_late_and_early(make_config) -> None:
@@ -93,3 +98,21 @@ def test_stages_are_for_big_multi_site_teams_without_hires_keep_or_history(make_
     assert wanted(config, True, plain=True)
     assert not wanted(config, True, plain=False)  # hires, --keep or history: the direct model
     assert STAGED_FROM_AGENTS == 60
+
+
+def test_the_staged_roster_stands_when_the_full_search_finds_nothing(make_config, monkeypatch) -> None:
+    """On a very big team the full model may not even finish presolve in the time left: the staged roster is kept, priced exactly."""
+    from coverage.solve import search
+
+    real = search.run_search
+
+    def no_time_left(model, options, progress=None, **kwargs):
+        if progress is None:  # the stages' own searches
+            return real(model, options, progress, **kwargs)
+        return search.cp_model.UNKNOWN, search.cp_model.CpSolver(), False
+
+    monkeypatch.setattr(search, "run_search", no_time_left)
+    config = make_config(THREE_DAYS, DAY_SHIFTS)
+    result = solve(config, requirements(config), STAGED)
+    assert (result.status, result.objective, result.best_bound) == ("FEASIBLE", 4000, 4000)
+    assert len(result.roster.assignments) == 2 and Checker(config).check(result.roster) == []

@@ -99,11 +99,11 @@ class HeadcountModel(RosterModel):
         self.model.add(sum(b for _, b in chosen) == var)
         self.breaks[option] = chosen
 
-    def headcounts(self, value: cp_model.CpSolver) -> dict[tuple[ShiftInstance, str], int]:
+    def headcounts(self, solver: cp_model.CpSolver) -> dict[tuple[ShiftInstance, str], int]:
         """How many agents (any group) work each occurrence on each channel in the solution."""
         counts: dict[tuple[ShiftInstance, str], int] = defaultdict(int)
         for option, var in self.choices.items():
-            counts[(option.instance, option.channel)] += value.value(var)
+            counts[(option.instance, option.channel)] += solver.value(var)
         return dict(counts)
 
 

@@ -59,6 +59,12 @@ class SolveResult:
     reasons: list[str] = field(default_factory=list)
     first_solution_seconds: float | None = None
     interrupted: bool = False
+    timeline: list[tuple[float, float | None, float | None]] = field(default_factory=list)  # (seconds, objective, bound) at each change
+
+    def at(self, seconds: float) -> tuple[float | None, float | None]:
+        """The objective (the model's own, as the search reported it) and bound reached `seconds` into the run."""
+        reached = [entry for entry in self.timeline if entry[0] <= seconds]
+        return (reached[-1][1], reached[-1][2]) if reached else (None, None)
 
     @property
     def found(self) -> bool:
@@ -119,6 +125,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.stream = stream
         self.started = started
         self.first_solution_seconds: float | None = None
+        self.timeline: list[tuple[float, float | None, float | None]] = []
         self._objective: float | None = None
         self._bound: float | None = None
         self._last_print = -math.inf
@@ -131,13 +138,18 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             self.first_solution_seconds = wallclock.perf_counter() - self.started
         self._objective = self.objective_value
         self._bound = self.best_objective_bound
+        self._record()
         self._report()
         if self.stop_when is not None and self.stop_when(self.value):
             self.stop_search()
 
     def on_bound(self, bound: float) -> None:
         self._bound = bound
+        self._record()
         self._report()
+
+    def _record(self) -> None:
+        self.timeline.append((wallclock.perf_counter() - self.started, self._objective, self._bound))
 
     def tick(self) -> None:
         """Called by the waiting main thread, so the bar moves even between improvements."""
@@ -280,17 +292,11 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
     start = None
     if staged.wanted(config, options.staged, plain=options.hiring is None and options.keep is None and history is None):
         start = staged.staged_start(config, requirements, options)
-        for line in start.lines if options.progress is not None else []:
-            print(line, file=options.progress, flush=True)
     roster_model = RosterModel(config, requirements, history=history, hiring=options.hiring).build(objective=False)
     add_objective(roster_model, keep=options.keep)
-    remaining = options.time_limit_seconds
+    remaining, fallback = options.time_limit_seconds, None
     if start is not None:
-        if start.bound is not None:
-            staged.with_bound(roster_model, start.bound)
-        if start.roster is not None:
-            staged.hint_roster(roster_model, start.roster)
-            staged.complete_hint(roster_model)
+        fallback = _from_stages(roster_model, start, started)
         remaining = _staged_remaining(options, wallclock.perf_counter() - started, start.interrupted)
     progress = _Progress(options.progress, started, options.time_limit_seconds)
     code, solver, interrupted = run_search(roster_model.model, replace(options, time_limit_seconds=remaining), progress)
@@ -301,8 +307,10 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
         objective = roster_model.exact_objective(solver.value)
         return SolveResult(
             status, roster_model.roster_from(solver.boolean_value), objective, solver.best_objective_bound, wall,
-            first_solution_seconds=progress.first_solution_seconds, interrupted=interrupted,
+            first_solution_seconds=progress.first_solution_seconds, interrupted=interrupted, timeline=progress.timeline,
         )
+    if fallback is not None:  # the full model found nothing in the time left: the staged roster stands
+        return replace(fallback, wall_seconds=wall, interrupted=interrupted)
     reasons: list[str] = []
     if interrupted:
         reasons.append("the search was interrupted before any roster was found")
@@ -315,6 +323,20 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
 
         reasons.extend(conflicting_rules(config, requirements, time_limit_seconds=max(10.0, options.time_limit_seconds), history=history))
     return SolveResult(status, None, None, None, wallclock.perf_counter() - started, reasons, interrupted=interrupted)
+
+
+def _from_stages(rm: RosterModel, start: staged.StagedStart, started: float) -> SolveResult | None:
+    """Give the full model the stages' bound and roster; the roster, costed, is the result if the search adds nothing."""
+    if start.bound is not None:
+        staged.with_bound(rm, start.bound)
+    if start.roster is None:
+        return None
+    staged.hint_roster(rm, start.roster)
+    completed = staged.complete_hint(rm)
+    if completed is None:
+        return None
+    return SolveResult("FEASIBLE", rm.roster_from(completed.boolean_value), rm.exact_objective(completed.value), start.bound,
+                       0.0, first_solution_seconds=wallclock.perf_counter() - started)
 
 
 def _staged_remaining(options: SolveOptions, used: float, interrupted: bool) -> float:

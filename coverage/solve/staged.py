@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import time as wallclock
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,6 @@ class StagedStart:
 
     bound: float | None
     roster: Roster | None
-    lines: list[str]
     interrupted: bool = False
 
 
@@ -55,31 +55,36 @@ def wanted(config: Config, staged: bool | None, plain: bool) -> bool:
 
 
 def staged_start(config: Config, requirements: Requirements, options: SolveOptions) -> StagedStart:
+    """Headcounts, then sites; each stage reports a line as it ends, since together they take half the time limit."""
     from coverage.solve.search import run_search
 
     started = wallclock.perf_counter()
-    lines: list[str] = []
+
+    def say(line: str) -> None:
+        if options.progress is not None:
+            print(f"  {line}, {wallclock.perf_counter() - started:.1f}s", file=options.progress, flush=True)
+
     headcount_model = HeadcountModel(config, requirements).build()
     budget = options.time_limit_seconds * HEADCOUNT_SHARE
     code, solver, interrupted = run_search(headcount_model.model, replace(options, time_limit_seconds=budget, progress=None))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return StagedStart(None, None, ["  headcounts: none found in the time given; searching the full model directly"], interrupted)
+        say("headcounts: none found in the time given; searching the full model directly")
+        return StagedStart(None, None, interrupted)
     bound = solver.best_objective_bound
     targets = headcount_model.headcounts(solver)
-    lines.append(f"  headcounts: {len(headcount_model.groups)} groups, cost at least {bound:,.0f} "
-                 f"({'proven' if code == cp_model.OPTIMAL else 'best found ' + format(solver.objective_value, ',.0f')}), "
-                 f"{wallclock.perf_counter() - started:.1f}s")
+    say(f"headcounts: {len(headcount_model.groups)} groups, cost at least {bound:,.0f} "
+        f"({'proven' if code == cp_model.OPTIMAL else 'best found ' + format(solver.objective_value, ',.0f')})")
     if interrupted:
-        return StagedStart(bound, None, lines, True)
-    found, interrupted = _assign_sites(config, requirements, targets, options, lines, started)
+        return StagedStart(bound, None, True)
+    found, interrupted = _assign_sites(config, requirements, targets, options, say)
     if found is None:
-        return StagedStart(bound, None, lines, interrupted)
+        return StagedStart(bound, None, interrupted)
     assignments = [a for roster, _ in found.values() for a in roster.assignments]
-    return StagedStart(bound, Roster(tuple(sorted(assignments, key=lambda a: (a.start_utc, a.agent)))), lines, interrupted)
+    return StagedStart(bound, Roster(tuple(sorted(assignments, key=lambda a: (a.start_utc, a.agent)))), interrupted)
 
 
 def _assign_sites(config: Config, requirements: Requirements, targets: Headcounts, options: SolveOptions,
-                  lines: list[str], started: float) -> tuple[dict[str, tuple[Roster, int]] | None, bool]:
+                  say: Callable[[str], None]) -> tuple[dict[str, tuple[Roster, int]] | None, bool]:
     """Each site in turn, then a second try (another seed) for the sites left off their headcounts.
 
     Most sites meet their headcounts in a second or two; the odd one that
@@ -103,10 +108,9 @@ def _assign_sites(config: Config, requirements: Requirements, targets: Headcount
             if roster is not None and (site not in found or missed < found[site][1]):
                 found[site] = (roster, missed)
             if site not in found:
-                lines.append(f"  site {site}: no assignment found; searching the full model directly")
+                say(f"site {site}: no assignment found; searching the full model directly")
                 return None, interrupted
-            lines.append(f"  site {site}: agents assigned, {found[site][1]} shift(s) off the headcounts, "
-                         f"{wallclock.perf_counter() - started:.1f}s")
+            say(f"site {site}: agents assigned, {found[site][1]} shift(s) off the headcounts")
             if interrupted:
                 return found, True
     return found, False
@@ -157,12 +161,13 @@ def hint_roster(rm: RosterModel, roster: Roster) -> None:
         rm.model.add_hint(var, (option.agent, option.instance.day, option.instance.shift, option.channel) in chosen)
 
 
-def complete_hint(rm: RosterModel) -> bool:
+def complete_hint(rm: RosterModel) -> cp_model.CpSolver | None:
     """Turn the roster hint into a value for every variable, so the full search starts from the staged roster.
 
     CP-SAT follows an incomplete hint only in some workers and may drop it;
     with the choices fixed, the auxiliary variables (shortfalls, weekend
     flags, spreads) follow by propagation in a second or two, without presolve.
+    Returns that solve, which also prices the staged roster exactly.
     """
     solver = cp_model.CpSolver()
     solver.parameters.fix_variables_to_their_hinted_value = True
@@ -171,12 +176,12 @@ def complete_hint(rm: RosterModel) -> bool:
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 30
     if solver.solve(rm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
+        return None
     rm.model.clear_hints()
     for index in range(len(rm.model.proto.variables)):
         var = rm.model.get_int_var_from_proto_index(index)
         rm.model.add_hint(var, solver.value(var))
-    return True
+    return solver
 
 
 def with_bound(rm: RosterModel, bound: float) -> None:
