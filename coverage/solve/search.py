@@ -126,12 +126,11 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.started = started
         self.first_solution_seconds: float | None = None
         self.timeline: list[tuple[float, float | None, float | None]] = []
+        self.stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = None  # ends the search when true of a solution
         self._objective: float | None = None
         self._bound: float | None = None
         self._last_print = -math.inf
         self._bar = _Bar(stream, limit_seconds) if stream is not None and _is_terminal(stream) else None
-
-    stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = None  # ends the search early when true of a solution
 
     def on_solution_callback(self) -> None:
         if self.first_solution_seconds is None:

@@ -122,10 +122,10 @@ def assign_site(config: Config, requirements: Requirements, site: str, targets: 
 
     An agent missing from a headcount costs what an agent short for the
     shift's paid hours would, an extra agent what an overstaffed one would:
-    at the headcounts' optimum those are the marginal costs. Wishes and
-    fairness come next, as in the full model. Returns the roster, the shifts off the headcounts and
-    whether the user interrupted. The search stops once every headcount is
-    met: wishes and fairness are polished by the full search that follows.
+    at the headcounts' optimum those are the marginal costs. The search
+    stops once every headcount is met; wishes and fairness are then polished
+    by the full search that follows. Returns the roster, the number of
+    agent-shifts off the headcounts, and whether the user interrupted.
     """
     from coverage.solve.objective import add_agent_terms
     from coverage.solve.search import run_search
