@@ -64,14 +64,15 @@ def tiny(make_config, extra_agent_keys: str = "", rules: str = "") -> object:
     return make_config(text, demand())
 
 
-@pytest.mark.parametrize(
-    "agent_keys, rules",
-    [
-        pytest.param("", "", id="rest-and-runs"),
-        pytest.param(", requests: [{on: late}, {off: any, date: 2026-12-13, weight: 30}]", "\n  max_weekends_per_period: 1", id="requests-weekends"),
-        pytest.param(", days_off: [Sun]", "\n  forbidden_successions: [[early, late]]\n  min_consecutive_days_off: 2", id="successions-days-off"),
-    ],
-)
+# (agent keys, extra rules) of each enumerated instance; test_staged solves them in stages too.
+TINY_INSTANCES = [
+    pytest.param("", "", id="rest-and-runs"),
+    pytest.param(", requests: [{on: late}, {off: any, date: 2026-12-13, weight: 30}]", "\n  max_weekends_per_period: 1", id="requests-weekends"),
+    pytest.param(", days_off: [Sun]", "\n  forbidden_successions: [[early, late]]\n  min_consecutive_days_off: 2", id="successions-days-off"),
+]
+
+
+@pytest.mark.parametrize("agent_keys, rules", TINY_INSTANCES)
 def test_solver_objective_equals_the_enumerated_optimum(make_config, agent_keys: str, rules: str) -> None:
     config = tiny(make_config, agent_keys, rules)
     needs = requirements(config)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 from conftest import TINY
-from test_optimality import brute_force_optimum, tiny
+from test_optimality import TINY_INSTANCES, brute_force_optimum, tiny
 from test_solve import QUIET, hourly, objective_from_roster
 
 from coverage.check import Checker
@@ -60,13 +60,7 @@ def test_headcounts_keep_the_rest_between_late_and_early(make_config) -> None:
     assert headcount_optimum(config, needs) == ("OPTIMAL", 4000)
 
 
-@pytest.mark.parametrize(
-    "agent_keys, rules",
-    [
-        pytest.param("", "", id="rest-and-runs"),
-        pytest.param(", requests: [{on: late}, {off: any, date: 2026-12-13, weight: 30}]", "\n  max_weekends_per_period: 1", id="requests-weekends"),
-    ],
-)
+@pytest.mark.parametrize("agent_keys, rules", TINY_INSTANCES)
 def test_staged_solve_reaches_the_enumerated_optimum(make_config, agent_keys: str, rules: str) -> None:
     """The headcount bound is at most the true optimum, and the staged search still ends at it."""
     config = tiny(make_config, agent_keys, rules)
