@@ -141,7 +141,8 @@ def sections(results: Path, machine: str) -> dict[str, str]:
                  "--time-limit 30` and `benchmarks/scale.py --agents 200 --sites 6 --days 28 --time-limit 120`), 2 workers.\n\n"
                  + team_table(_latest_team_rows(load(results / "roster.jsonl"))) + _notes(ROSTER)),
         SCALE: (f"{where} **Command:** `make bench` (stage `scale`: `benchmarks/scale.py --agents N --sites K --days 28 "
-                "--interval I --time-limit 60`), 2 workers; synthetic teams from `coverage.synthetic.write_team`.\n\n"
+                "--interval I --time-limit S`, S = 60 s for every team and 300 s too for 300+ agents hourly or 100+ at "
+                "15 minutes), 2 workers; synthetic teams from `coverage.synthetic.write_team`.\n\n"
                 + team_table(_latest_team_rows(load(results / "scale.jsonl"))) + _notes(SCALE)),
         PEERS: (f"{where} **Command:** `make bench` (stage `curtois`: `benchmarks/peer_cpsat.py` 60 s with its 10 s "
                 "milestone, `benchmarks/peer_cpmpy.py` 10 s, on the same instances, 2 workers). Final objectives from our "

@@ -87,12 +87,15 @@ def stage_roster(args: argparse.Namespace) -> None:
 
 
 def stage_scale(args: argparse.Namespace) -> None:
+    """Every team at the short limit; the big ones (300+ agents, or 100+ on the 15-minute grid) at the long one too."""
     for interval, sizes in ((60, args.agents), (15, args.agents_15)):
         for agents in sizes:
-            sites = 3 if agents < 100 else 6
-            command = [PYTHON, str(HERE / "scale.py"), "--agents", str(agents), "--sites", str(sites), "--days", "28",
-                       "--interval", str(interval), "--time-limit", str(args.scale_limit)]
-            append("scale", run_json(command, args.scale_limit * 4 + 600))
+            big = agents >= (300 if interval == 60 else 100)
+            for limit in (args.scale_limit, args.scale_long_limit) if big and args.scale_long_limit else (args.scale_limit,):
+                sites = 3 if agents < 100 else 6
+                command = [PYTHON, str(HERE / "scale.py"), "--agents", str(agents), "--sites", str(sites), "--days", "28",
+                           "--interval", str(interval), "--time-limit", str(limit)]
+                append("scale", run_json(command, limit * 4 + 600))
 
 
 def cpu_name() -> str:
@@ -121,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agents", type=lambda s: [int(k) for k in s.split(",")], default=[25, 100, 300, 1000], help="team sizes on the hourly grid")
     parser.add_argument("--agents-15", type=lambda s: [int(k) for k in s.split(",")], default=[25, 100, 300], help="team sizes on the 15-minute grid")
     parser.add_argument("--scale-limit", type=float, default=60.0)
+    parser.add_argument("--scale-long-limit", type=float, default=300.0, help="big teams run at this limit too (0: not)")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results of the stages being run")
     parser.add_argument("--render-only", action="store_true")
     args = parser.parse_args(argv)
