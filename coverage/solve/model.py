@@ -126,8 +126,8 @@ class RosterModel:
         self.breaks: dict[Option, list[tuple[pendulum.DateTime, cp_model.IntVar]]] = {}
         self.hiring = hiring
         self.hired: dict[str, cp_model.IntVar] = {}  # candidate agent id -> 1 when hired
-        self.uncovered: dict[str, list[cp_model.IntVar]] = defaultdict(list)  # channel -> per needed interval
-        self.short: dict[str, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)  # channel -> (shortfall, need)
+        self.uncovered: dict[str, dict[int, cp_model.IntVar]] = defaultdict(dict)  # channel -> needed interval -> nobody there
+        self.short: dict[str, dict[int, tuple[cp_model.IntVar, int]]] = defaultdict(dict)  # channel -> needed interval -> (shortfall, need)
         self.agents: dict[str, AgentVars] = {}
         self.guards: dict[str, cp_model.IntVar] = {}
         self.weekend_flags: dict[str, dict[date, LinearExpr]] = {}

@@ -117,11 +117,11 @@ def _slot_terms(rm: RosterModel, channel: str, slot: int, need: int, vars_: list
 
     short = rm.model.new_int_var(0, need, f"short[{channel},{slot}]")
     rm.model.add(short >= need - scheduled)
-    rm.short[channel].append((short, need))
+    rm.short[channel][slot] = (short, need)
     rm.minimize(weights.understaffed, short, lambda value: max(need - on_duty(value), 0))
     uncovered = rm.model.new_bool_var(f"uncovered[{channel},{slot}]")
     rm.model.add(uncovered + scheduled >= 1)
-    rm.uncovered[channel].append(uncovered)
+    rm.uncovered[channel][slot] = uncovered
     rm.minimize(weights.uncovered, uncovered, lambda value: int(on_duty(value) == 0))
     most = _most(vars_)
     if most > need:
@@ -147,9 +147,9 @@ def _hiring_terms(rm: RosterModel) -> None:
     weights = rm.config.weights
     inside: list[tuple[cp_model.IntVar, cp_model.IntVar, int]] = []  # (uncovered, short, need)
     outside = 0  # the most the coverage terms outside the target can cost
-    for channel, required in rm.requirements.required.items():
-        needed = [slot for slot, need in enumerate(required) if need > 0]  # _slot_terms' variables, in its order
-        for slot, uncovered, (short, need) in zip(needed, rm.uncovered[channel], rm.short[channel]):
+    for channel, nobody in rm.uncovered.items():
+        for slot, uncovered in nobody.items():
+            short, need = rm.short[channel][slot]
             if target.counts(channel, slot):
                 inside.append((uncovered, short, need))
             else:
