@@ -256,3 +256,33 @@ def test_on_a_terminal_the_progress_is_a_bar(make_config) -> None:
     shown = stream.getvalue()
     assert "searching" in shown and "objective" in shown and "gap" in shown
     assert "\x1b[" in shown  # drawn with terminal control codes, not plain lines
+
+
+class _Parameters:
+    """Stands in for CP-SAT's parameter message: configure_search only sets fields and appends subsolvers."""
+
+    def __init__(self) -> None:
+        self.subsolvers: list[str] = []
+        self.num_full_subsolvers = 0
+        self.linearization_level = 1
+
+
+@pytest.mark.parametrize(
+    ("workers", "threads", "full", "subsolvers"),
+    [(2, 4, 1, ["max_lp_sym"]), (6, 6, 1, ["max_lp_sym"]), (8, 8, 0, []), (16, 16, 0, [])],
+)
+def test_portfolio_gives_one_thread_to_max_lp_sym_and_the_rest_to_neighbourhood_search(workers, threads, full, subsolvers):
+    from coverage.solve.search import configure_search
+
+    parameters = _Parameters()
+    configure_search(parameters, SolveOptions(time_limit_seconds=5, workers=workers))
+    assert (parameters.num_workers, parameters.num_full_subsolvers, parameters.subsolvers) == (threads, full, subsolvers)
+    assert parameters.max_time_in_seconds == 5 and parameters.random_seed == 1
+
+
+def test_one_worker_runs_the_strong_relaxation_alone():
+    from coverage.solve.search import configure_search
+
+    parameters = _Parameters()
+    configure_search(parameters, SolveOptions(workers=1))
+    assert (parameters.num_workers, parameters.linearization_level, parameters.subsolvers) == (1, 2, [])
