@@ -24,6 +24,7 @@ from coverage.solve import (
     SolveResult,
     solve,
 )
+from coverage.solve.search import configure_search
 from coverage.time import hours_in_local_window, shift_instances, week_monday
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -272,8 +273,6 @@ class _Parameters:
     [(2, 4, 1, ["max_lp_sym"]), (6, 6, 1, ["max_lp_sym"]), (8, 8, 0, []), (16, 16, 0, [])],
 )
 def test_portfolio_gives_one_thread_to_max_lp_sym_and_the_rest_to_neighbourhood_search(workers, threads, full, subsolvers):
-    from coverage.solve.search import configure_search
-
     parameters = _Parameters()
     configure_search(parameters, SolveOptions(time_limit_seconds=5, workers=workers))
     assert (parameters.num_workers, parameters.num_full_subsolvers, parameters.subsolvers) == (threads, full, subsolvers)
@@ -281,8 +280,6 @@ def test_portfolio_gives_one_thread_to_max_lp_sym_and_the_rest_to_neighbourhood_
 
 
 def test_one_worker_runs_the_strong_relaxation_alone():
-    from coverage.solve.search import configure_search
-
     parameters = _Parameters()
     configure_search(parameters, SolveOptions(workers=1))
     assert (parameters.num_workers, parameters.linearization_level, parameters.subsolvers) == (1, 2, [])
