@@ -34,7 +34,8 @@ STATUS_NAMES = {
 }
 
 
-MIN_THREADS = 4  # below 8 workers: one full-model worker (max_lp_sym), the rest neighbourhood and local search
+DEFAULT_PORTFOLIO_FROM = 8  # workers from which CP-SAT's own portfolio (max_lp_sym included) is left alone
+MIN_THREADS = 4  # below that: one full-model worker (max_lp_sym), the rest neighbourhood and local search
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def configure_search(parameters: Any, options: SolveOptions) -> None:
         parameters.max_time_in_seconds = options.time_limit_seconds
     if workers == 1:
         parameters.linearization_level = 2
-    elif workers < 8:
+    elif workers < DEFAULT_PORTFOLIO_FROM:
         parameters.num_workers = max(workers, MIN_THREADS)
         parameters.num_full_subsolvers = 1
         parameters.subsolvers.append("max_lp_sym")
