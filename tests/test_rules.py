@@ -50,6 +50,44 @@ def test_days_off_come_two_in_a_row(make_config, tmp_path) -> None:
     assert violations(config, tmp_path, "a1,day,2026-12-07\na1,day,2026-12-09\n") == ["min_days_off"]
 
 
+def _runs_allowed(days: tuple[int, ...], most: int, rest: int) -> bool:
+    """No run of work longer than `most`; every rest between two working days lasts at least `rest`."""
+    text = "".join(map(str, days))
+    runs_of_work = [len(r) for r in text.split("0") if r]
+    rests_inside = [len(r) for r in text.strip("0").split("1") if r]
+    return all(r <= most for r in runs_of_work) and all(r >= rest for r in rests_inside)
+
+
+@pytest.mark.parametrize(("most", "rest"), [(3, 2), (5, 2), (6, 3), (2, 4)])
+def test_density_window_holds_for_every_allowed_pattern(most: int, rest: int) -> None:
+    """The redundant window rule never cuts off a roster the run rules allow, and is tight."""
+    from itertools import product
+
+    span = most + rest
+    length = span + 4
+    best = 0
+    for days in product((0, 1), repeat=length):
+        if _runs_allowed(days, most, rest):
+            windows = [sum(days[i:i + span]) for i in range(length - span + 1)]
+            assert max(windows) <= most
+            best = max(best, *windows)
+    assert best == most
+
+
+def test_density_window_is_in_the_model(make_config) -> None:
+    """Runs of at most 3, rests of at least 2: every 5 consecutive days hold at most 3 working days."""
+    from coverage.solve.model import RosterModel
+
+    text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 3\n  min_consecutive_days_off: 2")
+    config = week_config(make_config, text)
+    proto = RosterModel(config, requirements(config)).build().model.proto
+    windows = [c.linear for c in proto.constraints
+               if c.has_linear() and len(c.linear.vars) == 5 and list(c.linear.domain)[-1] == 3]
+    assert len(windows) == 3  # the week's windows starting Mon, Tue, Wed
+    _, result = solved(config)
+    assert len(worked_days(result)) == 5
+
+
 # --------------------------------------------------------------------------- hours per period
 
 

@@ -23,6 +23,7 @@ def add_hard_rules(rm: RosterModel, av: AgentVars) -> None:
         _forbidden_successions,
         _max_consecutive_days,
         _min_consecutive_days_off,
+        _work_density,
         _min_consecutive_days,
         _max_shifts_per_period,
         _days_per_week,
@@ -109,6 +110,29 @@ def _min_consecutive_days_off(rm: RosterModel, av: AgentVars, days: dict[date, L
     if k > 1:
         label = f"agent {av.scope.id}: days off come at least {k} in a row"
         _min_runs(rm, av, days, k, label, off=True)
+
+
+def _work_density(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    """Any m + k consecutive days hold at most m working days (m: longest run, k: shortest rest).
+
+    Implied by the two run rules together — m + 1 working days among m + k
+    cannot form one run, so a rest of fewer than k days would sit between
+    two of them — but not by their linear relaxation, which lets every day be
+    m/(m+1) worked. Stated outright, it lifts CP-SAT's LP bound; it names no
+    rule of its own, so it stays out of the explanations: in explain mode,
+    where either run rule may be switched off, it is not added at all.
+    """
+    if rm.explain:
+        return
+    rules = av.scope.rules
+    most, rest = rules.max_consecutive_days, rules.min_consecutive_days_off
+    if rest <= 1:
+        return  # the window is m + 1 days: the longest-run rule already says it
+    span = most + rest
+    for start in av.scope.site_days:
+        terms = [days[d] for d in (start + timedelta(days=k) for k in range(span)) if d in days]
+        if len(terms) > most:
+            rm.model.add(sum(terms) <= most)
 
 
 def _min_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
