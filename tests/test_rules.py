@@ -50,28 +50,32 @@ def test_days_off_come_two_in_a_row(make_config, tmp_path) -> None:
     assert violations(config, tmp_path, "a1,day,2026-12-07\na1,day,2026-12-09\n") == ["min_days_off"]
 
 
-def _runs_allowed(days: tuple[int, ...], most: int, rest: int) -> bool:
-    """No run of work longer than `most`; every rest between two working days lasts at least `rest`."""
+def _runs_allowed(days: tuple[int, ...], most: int, rest: int, least: int) -> bool:
+    """The run rules by brute force: runs of work at most `most`; between two working days a rest of at
+    least `rest`; between two rests a run of work of at least `least` (runs touching either end free)."""
     text = "".join(map(str, days))
-    runs_of_work = [len(r) for r in text.split("0") if r]
-    rests_inside = [len(r) for r in text.strip("0").split("1") if r]
-    return all(r <= most for r in runs_of_work) and all(r >= rest for r in rests_inside)
+    runs_of_work = [r for r in text.split("0") if r]
+    rests_inside = [r for r in text.strip("0").split("1") if r]
+    work_inside = [r for r in text.strip("1").split("0") if r]
+    return (all(len(r) <= most for r in runs_of_work) and all(len(r) >= rest for r in rests_inside)
+            and all(len(r) >= least for r in work_inside))
 
 
-@pytest.mark.parametrize(("most", "rest"), [(3, 2), (5, 2), (6, 3), (2, 4)])
-def test_density_window_holds_for_every_allowed_pattern(most: int, rest: int) -> None:
-    """The redundant window rule never cuts off a roster the run rules allow, and is tight."""
+@pytest.mark.parametrize(("most", "rest", "least"), [(3, 2, 1), (5, 2, 2), (6, 3, 2), (2, 4, 1), (4, 1, 3)])
+def test_most_working_days_matches_brute_force(most: int, rest: int, least: int) -> None:
+    """The cap the model states on a window equals the best any allowed row of days achieves."""
+    import random
     from itertools import product
 
-    span = most + rest
-    length = span + 4
-    best = 0
-    for days in product((0, 1), repeat=length):
-        if _runs_allowed(days, most, rest):
-            windows = [sum(days[i:i + span]) for i in range(length - span + 1)]
-            assert max(windows) <= most
-            best = max(best, *windows)
-    assert best == most
+    from coverage.solve.rules import most_working_days
+
+    length = 9
+    masks = [(True,) * length] + [tuple(random.Random(seed).random() > 0.2 for _ in range(length)) for seed in range(12)]
+    for mask in masks:
+        allowed = [days for days in product((0, 1), repeat=length)
+                   if _runs_allowed(days, most, rest, least) and all(open_ or not d for open_, d in zip(mask, days))]
+        assert most_working_days(mask, most, rest, least) == max(sum(days) for days in allowed)
+    assert most_working_days((True,) * (most + rest), most, rest, least) == most  # the m + k window
 
 
 def test_density_window_is_in_the_model(make_config) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import date, timedelta
+from functools import cache
 
 from coverage.solve.model import AgentVars, LinearExpr, RosterModel
 from coverage.time import ShiftInstance, week_monday
@@ -113,26 +114,69 @@ def _min_consecutive_days_off(rm: RosterModel, av: AgentVars, days: dict[date, L
 
 
 def _work_density(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
-    """Any m + k consecutive days hold at most m working days (m: longest run, k: shortest rest).
+    """Caps on working days over windows, implied by the run rules and the days the agent cannot work.
 
-    Implied by the two run rules together — m + 1 working days among m + k
-    cannot form one run, so a rest of fewer than k days would sit between
-    two of them — but not by their linear relaxation, which lets every day be
-    m/(m+1) worked. Stated outright, it lifts CP-SAT's LP bound; it names no
-    rule of its own, so it stays out of the explanations: in explain mode,
-    where either run rule may be switched off, it is not added at all.
+    With runs of at most m working days and rests of at least k, any m + k
+    consecutive days hold at most m working days; a fixed day off in the
+    middle of a stretch costs a whole rest, so the period as a whole may hold
+    fewer working days than the hours allow. Integer rosters already obey
+    both; CP-SAT's linear relaxation does not (it lets every day be
+    m/(m+1) worked), and its bound is what these lift. They name no rule of
+    their own, so they stay out of the explanations: in explain mode, where
+    any rule may be switched off, they are not added at all.
     """
-    if rm.explain:
-        return
     rules = av.scope.rules
-    most, rest = rules.max_consecutive_days, rules.min_consecutive_days_off
-    if rest <= 1:
-        return  # the window is m + 1 days: the longest-run rule already says it
-    span = most + rest
-    for start in av.scope.site_days:
-        terms = [days[d] for d in (start + timedelta(days=k) for k in range(span)) if d in days]
-        if len(terms) > most:
-            rm.model.add(sum(terms) <= most)
+    most, rest, least = rules.max_consecutive_days, rules.min_consecutive_days_off, rules.min_consecutive_days
+    if rm.explain or (rest <= 1 and least <= 1) or not av.scope.site_days:
+        return
+    period = av.scope.site_days
+    first, length = period[0], (period[-1] - period[0]).days + 1
+    calendar = [first + timedelta(days=i) for i in range(length)]
+    spans = {most + rest, length} if rest > 1 else {length}
+    for span in sorted(spans):
+        for start in range(length - span + 1):
+            window = calendar[start:start + span]
+            terms = [days[d] for d in window if d in days]
+            cap = most_working_days(tuple(d in days for d in window), most, rest, least)
+            if cap < len(terms):
+                rm.model.add(sum(terms) <= cap)
+
+
+@cache  # windows repeat: every agent with the same days open gets the same caps
+def most_working_days(open_days: tuple[bool, ...], most: int, rest: int, least: int) -> int:
+    """The most working days a row of days can hold under the run rules (runs at either end not judged).
+
+    Runs of work last at most `most` days; a rest between two working days
+    lasts at least `rest`, and a run of work between two rests at least
+    `least`. A run touching either end of the row may continue beyond it, so
+    only its upper limit applies: the cap holds for any window of a longer period.
+    A dynamic programme over (kind of the current run, its length, whether it
+    touches the start): a few states per day.
+    """
+    best: dict[tuple[int, int, bool], int] = {}
+    for i, can_work in enumerate(open_days):
+        following: dict[tuple[int, int, bool], int] = {}
+        if i == 0:
+            _keep(following, (0, 1, True), 0)
+            if can_work and most >= 1:
+                _keep(following, (1, 1, True), 1)
+        for (kind, run, at_start), worked in best.items():
+            if kind == 0:
+                _keep(following, (0, min(run + 1, rest), at_start), worked)  # the rest goes on
+                if can_work and (at_start or run >= rest):
+                    _keep(following, (1, 1, False), worked + 1)  # work starts again after a long enough rest
+            else:
+                if can_work and run < most:
+                    _keep(following, (1, run + 1, at_start), worked + 1)
+                if at_start or run >= least:
+                    _keep(following, (0, 1, False), worked)  # the run of work ends
+        best = following
+    return max(best.values(), default=0)
+
+
+def _keep(states: dict[tuple[int, int, bool], int], state: tuple[int, int, bool], worked: int) -> None:
+    if states.get(state, -1) < worked:
+        states[state] = worked
 
 
 def _min_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
