@@ -6,7 +6,9 @@ agent needed 09:00-17:00 every day unless a test says otherwise.
 
 from __future__ import annotations
 
+import random
 from datetime import date
+from itertools import product
 
 import pytest
 from conftest import TINY
@@ -16,6 +18,8 @@ from coverage.check import check_roster
 from coverage.demand import requirements
 from coverage.roster import read_roster
 from coverage.solve import WEIGHT_FAIRNESS, WEIGHT_SHORT_AGENT, WEIGHT_UNCOVERED, SolveOptions, solve
+from coverage.solve.model import RosterModel
+from coverage.solve.rules import most_working_days
 
 WEEK = nine_to_five_new_york(range(7, 14))
 SEVEN_DAYS = "max_days_per_week: 7"
@@ -64,11 +68,6 @@ def _runs_allowed(days: tuple[int, ...], most: int, rest: int, least: int) -> bo
 @pytest.mark.parametrize(("most", "rest", "least"), [(3, 2, 1), (5, 2, 2), (6, 3, 2), (2, 4, 1), (4, 1, 3)])
 def test_most_working_days_matches_brute_force(most: int, rest: int, least: int) -> None:
     """The cap the model states on a window equals the best any allowed row of days achieves."""
-    import random
-    from itertools import product
-
-    from coverage.solve.rules import most_working_days
-
     length = 9
     masks = [(True,) * length] + [tuple(random.Random(seed).random() > 0.2 for _ in range(length)) for seed in range(12)]
     for mask in masks:
@@ -78,10 +77,8 @@ def test_most_working_days_matches_brute_force(most: int, rest: int, least: int)
     assert most_working_days((True,) * (most + rest), most, rest, least) == most  # the m + k window
 
 
-def test_density_window_is_in_the_model(make_config) -> None:
+def test_working_day_caps_are_in_the_model(make_config) -> None:
     """Runs of at most 3, rests of at least 2: every 5 consecutive days hold at most 3 working days."""
-    from coverage.solve.model import RosterModel
-
     text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 3\n  min_consecutive_days_off: 2")
     config = week_config(make_config, text)
     proto = RosterModel(config, requirements(config)).build().model.proto
