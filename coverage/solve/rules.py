@@ -24,7 +24,7 @@ def add_hard_rules(rm: RosterModel, av: AgentVars) -> None:
         _forbidden_successions,
         _max_consecutive_days,
         _min_consecutive_days_off,
-        _work_density,
+        _working_day_caps,
         _min_consecutive_days,
         _max_shifts_per_period,
         _days_per_week,
@@ -113,7 +113,7 @@ def _min_consecutive_days_off(rm: RosterModel, av: AgentVars, days: dict[date, L
         _min_runs(rm, av, days, k, label, off=True)
 
 
-def _work_density(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _working_day_caps(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     """Caps on working days over windows, implied by the run rules and the days the agent cannot work.
 
     With runs of at most m working days and rests of at least k, any m + k
@@ -158,7 +158,7 @@ def most_working_days(open_days: tuple[bool, ...], most: int, rest: int, least: 
         following: dict[tuple[int, int, bool], int] = {}
         if i == 0:
             _keep(following, (0, 1, True), 0)
-            if can_work and most >= 1:
+            if can_work:
                 _keep(following, (1, 1, True), 1)
         for (kind, run, at_start), worked in best.items():
             if kind == 0:
