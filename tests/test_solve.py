@@ -270,7 +270,7 @@ class _Parameters:
 
 @pytest.mark.parametrize(
     ("workers", "threads", "full", "subsolvers"),
-    [(2, 6, 1, ["max_lp_sym"]), (4, 6, 1, ["max_lp_sym"]), (7, 7, 1, ["max_lp_sym"]), (8, 8, 0, []), (16, 16, 0, [])],
+    [(2, 4, 1, ["max_lp_sym"]), (6, 6, 1, ["max_lp_sym"]), (7, 7, 1, ["max_lp_sym"]), (8, 8, 0, []), (16, 16, 0, [])],
 )
 def test_portfolio_gives_one_thread_to_max_lp_sym_and_the_rest_to_neighbourhood_search(workers, threads, full, subsolvers):
     parameters = _Parameters()

@@ -35,7 +35,7 @@ STATUS_NAMES = {
 
 
 DEFAULT_PORTFOLIO_FROM = 8  # workers from which CP-SAT's own portfolio (max_lp_sym included) is left alone
-MIN_THREADS = 6  # below that: one full-model worker (max_lp_sym), the rest neighbourhood and local search
+MIN_THREADS = 4  # below that: one full-model worker (max_lp_sym), the rest neighbourhood and local search
 
 
 @dataclass(frozen=True)
@@ -91,15 +91,14 @@ def configure_search(parameters: Any, options: SolveOptions) -> None:
     large-neighbourhood search (LNS) and local search, which share the
     threads not given to a full-model worker. Below 8 workers we run one
     full-model worker, max_lp_sym, and give every other thread to LNS, with
-    at least six threads. Without `num_full_subsolvers` CP-SAT filled three
+    at least four threads. Without `num_full_subsolvers` CP-SAT filled three
     of four threads with full-model workers (max_lp_sym twice) and left LNS
     a single one. Giving LNS three found better rosters on the synthetic
     teams (25 agents: 14.9 % -> 0.6 % from the bound in 60 s; 1,000 agents:
     83 % -> 49 % in 300 s), as good on the example team, and better on most
-    Curtois instances; five (six threads on 2 cores) more distinct
-    neighbourhoods at once, which the largest instance needed (Curtois 12 in
-    600 s: 4,738 / 4,518 -> 4,200 / 4,303 for seeds 1 / 2), the smaller ones
-    unchanged within the seed spread (README, "Search and speed";
+    Curtois instances. Six threads (five LNS) helped the largest Curtois
+    instance but cost every team, whose rosters lean on max_lp_sym's LP: not
+    the default; `--workers 6` asks for it (README, "Search and speed";
     benchmarks/RESULTS.md).
 
     Deterministic mode replaces the wall-clock limit by CP-SAT's deterministic
