@@ -97,8 +97,8 @@ def configure_search(parameters: Any, options: SolveOptions) -> None:
     teams (25 agents: 14.9 % -> 0.6 % from the bound in 60 s; 1,000 agents:
     83 % -> 49 % in 300 s), as good on the example team, and better on most
     Curtois instances. Six threads (five LNS) helped the largest Curtois
-    instance but cost every team, whose rosters lean on max_lp_sym's LP: not
-    the default; `--workers 6` asks for it (README, "Search and speed";
+    instance in 600 s but cost every team we measured, so it is not the
+    default; `--workers 6` asks for it (README, "Search and speed";
     benchmarks/RESULTS.md).
 
     Deterministic mode replaces the wall-clock limit by CP-SAT's deterministic
