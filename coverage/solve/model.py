@@ -81,6 +81,7 @@ class AgentVars:
 
     scope: AgentScope
     by_instance: dict[ShiftInstance, list[cp_model.IntVar]] = field(default_factory=dict)
+    by_day: dict[date, LinearExpr] = field(default_factory=dict)
 
     def work(self, s: ShiftInstance) -> LinearExpr:
         """1 when the agent works occurrence `s` (on any channel)."""
@@ -91,10 +92,8 @@ class AgentVars:
         return list(self.by_instance)
 
     def days(self) -> dict[date, LinearExpr]:
-        found: dict[date, list[cp_model.IntVar]] = defaultdict(list)
-        for s, vars_ in self.by_instance.items():
-            found[s.day].extend(vars_)
-        return {d: sum(vars_) for d, vars_ in found.items()}
+        """1 when the agent works that site-local day: one literal per day (see RosterModel._link_days)."""
+        return dict(self.by_day)
 
     def weeks(self) -> dict[date, list[ShiftInstance]]:
         found: dict[date, list[ShiftInstance]] = defaultdict(list)
@@ -161,7 +160,33 @@ class RosterModel:
         for s, reason in scope.blocked.items():
             if s in agent_vars.by_instance:
                 self.require(agent_vars.work(s) == 0, reason)
+        agent_vars.by_day = self._link_days(agent_vars)
         return agent_vars
+
+    def _link_days(self, agent_vars: AgentVars) -> dict[date, LinearExpr]:
+        """One 0/1 variable per agent and day, equal to the sum of that day's shift variables.
+
+        Every day rule (runs, rests, weekends, caps) then reads one literal
+        instead of a sum over templates and channels: its constraints become
+        three-literal clauses CP-SAT propagates and cuts as such, and its
+        neighbourhoods see the day as one variable. Measured on the Curtois
+        instances and the synthetic teams (README, "Search and speed", sixth
+        round): higher bounds on 5-7, the optimum of 6 and 9 in 60 s, the
+        25-agent team proven optimal within a minute. The equality also
+        states "one shift per day".
+        """
+        found: dict[date, list[cp_model.IntVar]] = defaultdict(list)
+        for s, vars_ in agent_vars.by_instance.items():
+            found[s.day].extend(vars_)
+        literals: dict[date, LinearExpr] = {}
+        for d, vars_ in found.items():
+            if len(vars_) == 1:
+                literals[d] = vars_[0]
+                continue
+            works = self.model.new_bool_var(f"works[{agent_vars.scope.id},{d}]")
+            self.model.add(sum(vars_) == works)
+            literals[d] = works
+        return literals
 
     def _add_hiring(self) -> None:
         """Candidates work only if hired; identical hires of one profile are taken in order (no symmetry)."""

@@ -16,9 +16,7 @@ from coverage.time import ShiftInstance, week_monday
 
 
 def add_hard_rules(rm: RosterModel, av: AgentVars) -> None:
-    days = av.days()
-    for expr in days.values():
-        rm.model.add(expr <= 1)  # one shift per site-local day: the model's own shape, never relaxed
+    days = av.days()  # one 0/1 literal per day: "one shift per day" is stated where they are made
     for rule in (
         _min_rest,
         _forbidden_successions,
