@@ -89,6 +89,25 @@ def test_working_day_caps_are_in_the_model(make_config) -> None:
     assert len(worked_days(result)) == 5
 
 
+def test_a_day_is_one_variable_whatever_the_templates(make_config) -> None:
+    """Two templates (09:00 and 13:00): each day is one 0/1 variable, equal to the sum of the day's
+    shifts, and the day rules read it — the 5-day caps hold 5 variables, not 10."""
+    text = TINY.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      late: {start: "13:00", hours: 8}')
+    text = text.replace("max_consecutive_days: 6", "max_consecutive_days: 3\n  min_consecutive_days_off: 2")
+    config = week_config(make_config, text)
+    built = RosterModel(config, requirements(config)).build()
+    days = built.agents["a1"].days()
+    assert [days[d].name for d in sorted(days)] == [f"works[a1,2026-12-{d:02d}]" for d in range(7, 14)]
+    proto = built.model.proto
+    links = [c.linear for c in proto.constraints if c.has_linear() and len(c.linear.vars) == 3 and list(c.linear.domain) == [0, 0]]
+    assert len(links) == 7  # early + late - works == 0, one per day
+    windows = [c.linear for c in proto.constraints
+               if c.has_linear() and len(c.linear.vars) == 5 and list(c.linear.domain)[-1] == 3]
+    assert len(windows) == 3
+    _, result = solved(config)
+    assert len(worked_days(result)) == 5  # on on on off off on on, whichever template each day
+
+
 # --------------------------------------------------------------------------- hours per period
 
 
