@@ -171,9 +171,9 @@ class RosterModel:
         three-literal clauses CP-SAT propagates and cuts as such, and its
         neighbourhoods see the day as one variable. Measured on the Curtois
         instances and the synthetic teams (README, "Search and speed", sixth
-        round): higher bounds on 5-7, the optimum of 6 and 9 in 60 s, the
-        25-agent team proven optimal within a minute. The equality also
-        states "one shift per day".
+        round): higher bounds on Curtois 4-7, better rosters on most of them
+        and on the 1,000-agent team. The equality also states "one shift per
+        day".
         """
         found: dict[date, list[cp_model.IntVar]] = defaultdict(list)
         for s, vars_ in agent_vars.by_instance.items():
