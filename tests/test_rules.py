@@ -100,7 +100,7 @@ def test_a_day_is_one_variable_whatever_the_templates(make_config) -> None:
     assert [days[d].name for d in sorted(days)] == [f"works[a1,2026-12-{d:02d}]" for d in range(7, 14)]
     proto = built.model.proto
     links = [c.linear for c in proto.constraints if c.has_linear() and len(c.linear.vars) == 3 and list(c.linear.domain) == [0, 0]]
-    assert len(links) == 7  # early + late - works == 0, one per day
+    assert len(links) == 7  # day + late - works == 0, one per day
     windows = [c.linear for c in proto.constraints
                if c.has_linear() and len(c.linear.vars) == 5 and list(c.linear.domain)[-1] == 3]
     assert len(windows) == 3
