@@ -98,7 +98,9 @@ def configure_search(parameters: Any, options: SolveOptions) -> None:
     83 % -> 49 % in 300 s), as good on the example team, and better on most
     Curtois instances. Six threads (five LNS) helped the largest Curtois
     instance in 600 s but cost every team we measured, so it is not the
-    default; `--workers 6` asks for it (README, "Search and speed";
+    default; `--workers 6` asks for it. Since the model reads one variable per
+    agent-day, one such run on that instance was worse than four threads, so
+    the choice wants measuring again (README, "Search and speed";
     benchmarks/RESULTS.md).
 
     Deterministic mode replaces the wall-clock limit by CP-SAT's deterministic
