@@ -173,6 +173,45 @@ def test_forbidden_succession(make_config, tmp_path) -> None:
     assert violations(config, tmp_path, "a1,early,2026-12-07\na1,late,2026-12-08\n") == []
 
 
+def four_shifts(starts: tuple[str, str, str, str], rules: str) -> str:
+    shifts = "\n      ".join(f'{name}: {{start: "{start}", hours: 4}}' for name, start in zip("EDLN", starts))
+    return TINY.replace('day: {start: "09:00", hours: 8}', shifts).replace("min_rest_hours: 11", rules)
+
+
+def exclusive_groups(config, day: str) -> list[list[str]]:
+    """The constraints "at most one of these shifts" that span `day` and the next, as sorted 'day shift' names."""
+    proto = RosterModel(config, requirements(config)).build().model.proto
+    names = [v.name for v in proto.variables]
+    groups = [sorted(" ".join(names[i].split(",")[1:3]) for i in c.linear.vars) for c in proto.constraints
+              if c.has_linear() and list(c.linear.domain)[-1] == 1 and all(names[i].startswith("x[") for i in c.linear.vars)]
+    return sorted(g for g in groups if g[0].startswith(day))
+
+
+def test_forbidden_successions_are_stated_per_group(make_config) -> None:
+    """Curtois instance 8's successions (D, L, N may not be followed by E; L, N not by D; N not by L):
+    per pair of days three constraints of four shifts each instead of six pairs."""
+    pairs = "[[D, E], [L, E], [L, D], [N, E], [N, D], [N, L]]"
+    config = week_config(make_config, four_shifts(("06:00", "10:00", "14:00", "22:00"), f"min_rest_hours: 0\n  forbidden_successions: {pairs}"))
+    monday = exclusive_groups(config, "2026-12-07")
+    assert monday == [
+        ["2026-12-07 D", "2026-12-07 L", "2026-12-07 N", "2026-12-08 E"],
+        ["2026-12-07 L", "2026-12-07 N", "2026-12-08 D", "2026-12-08 E"],
+        ["2026-12-07 N", "2026-12-08 D", "2026-12-08 E", "2026-12-08 L"],
+    ]
+    assert len(exclusive_groups(config, "2026-12")) == 3 * 6
+
+
+def test_rest_conflicts_are_stated_per_group(make_config) -> None:
+    """11 h rest: L (16-20) rules out the next E (06:00), N (22-02) the next E and D (10:00): per pair
+    of days two constraints of three shifts instead of three pairs."""
+    config = week_config(make_config, four_shifts(("06:00", "10:00", "16:00", "22:00"), "min_rest_hours: 11"))
+    assert exclusive_groups(config, "2026-12-07") == [
+        ["2026-12-07 L", "2026-12-07 N", "2026-12-08 E"],
+        ["2026-12-07 N", "2026-12-08 D", "2026-12-08 E"],
+    ]
+    assert len(exclusive_groups(config, "2026-12")) == 2 * 6
+
+
 def test_forbidden_succession_names_must_exist(make_config) -> None:
     from coverage.errors import InputError
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from functools import cache
 
 from coverage.solve.model import AgentVars, LinearExpr, RosterModel
 from coverage.time import ShiftInstance, week_monday
+
+# (first day, later day) -> a shift of the first day -> the later day's shifts it may not be worked with
+Conflicts = dict[tuple[date, date], dict[ShiftInstance, set[ShiftInstance]]]
 
 
 def add_hard_rules(rm: RosterModel, av: AgentVars) -> None:
@@ -57,29 +61,60 @@ def _min_rest(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> N
                 break
             if starts[k] >= before.start_utc.timestamp():
                 rm.require(av.work(s) == 0, f"agent {av.scope.id}: at least {hours:g} h rest after the previous roster's shift ending {before.end_utc:%Y-%m-%d %H:%M} UTC")
+    conflicts: Conflicts = defaultdict(lambda: defaultdict(set))
     for i, first in enumerate(ordered):
         free_from = ends[i] + rest
         for j in range(i + 1, len(ordered)):
             if starts[j] >= free_from:
                 break  # later occurrences start later still
             if ordered[j].day != first.day:
-                rm.require(av.work(first) + av.work(ordered[j]) <= 1, label)
+                conflicts[(first.day, ordered[j].day)][first].add(ordered[j])
+    _require_exclusive(rm, av, conflicts, lambda _: label)
 
 
 def _forbidden_successions(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
-    pairs = av.scope.rules.forbidden_successions
+    pairs = set(av.scope.rules.forbidden_successions)
     if not pairs:
         return
-    by_day_shift: dict[tuple[date, str], ShiftInstance] = {(s.day, s.shift): s for s in av.worked}
-    by_shift: dict[str, list[ShiftInstance]] = defaultdict(list)
+    by_day: dict[date, list[ShiftInstance]] = defaultdict(list)
     for s in av.worked:
-        by_shift[s.shift].append(s)
-    for before, after in pairs:
-        label = f"agent {av.scope.id}: no {before} shift followed by {after} the next day"
-        for s in by_shift.get(before, []):
-            nxt = by_day_shift.get((s.day + timedelta(days=1), after))
-            if nxt is not None:
-                rm.require(av.work(s) + av.work(nxt) <= 1, label)
+        by_day[s.day].append(s)
+    conflicts: Conflicts = defaultdict(lambda: defaultdict(set))
+    for d, today in by_day.items():
+        for first in today:
+            for then in by_day.get(d + timedelta(days=1), []):
+                if (first.shift, then.shift) in pairs:
+                    conflicts[(d, then.day)][first].add(then)
+
+    def label(group: tuple[list[ShiftInstance], list[ShiftInstance]]) -> str:
+        before, after = (" or ".join(sorted({s.shift for s in side})) for side in group)
+        return f"agent {av.scope.id}: no {before} shift followed by {after} the next day"
+
+    _require_exclusive(rm, av, conflicts, label)
+
+
+def _require_exclusive(rm: RosterModel, av: AgentVars, conflicts: Conflicts,
+                       label: Callable[[tuple[list[ShiftInstance], list[ShiftInstance]]], str]) -> None:
+    """Shifts of two days that may not both be worked, stated per group rather than per pair.
+
+    An agent works at most one shift a day, so when every shift of S (one
+    day) conflicts with every shift of T (a later day), "a shift of S" and
+    "a shift of T" exclude each other: sum(S) + sum(T) <= 1. Integer rosters
+    obey it already through the pairs; the LP does not (a night at 0.5
+    beside an early and a late at 0.5 each next day satisfies every pair),
+    and the groups tighten it. One group per shift: T the shifts it
+    conflicts with, S every shift of its day that conflicts with all of T.
+    Measured on the Curtois instances (README, "Search and speed", seventh
+    round).
+    """
+    for (_, _), on_day in sorted(conflicts.items()):
+        groups = {(_ordered(s for s, t in on_day.items() if later <= t), _ordered(later)) for later in on_day.values()}
+        for before, after in sorted(groups, key=lambda g: [(s.start_utc, s.shift) for s in g[0] + g[1]]):
+            rm.require(sum(av.work(s) for s in before + after) <= 1, label((list(before), list(after))))
+
+
+def _ordered(shifts: Iterable[ShiftInstance]) -> tuple[ShiftInstance, ...]:
+    return tuple(sorted(shifts, key=lambda s: (s.start_utc, s.shift)))
 
 
 def _max_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
