@@ -19,7 +19,7 @@ from coverage.demand import requirements
 from coverage.roster import read_roster
 from coverage.solve import WEIGHT_FAIRNESS, WEIGHT_SHORT_AGENT, WEIGHT_UNCOVERED, SolveOptions, solve
 from coverage.solve.model import RosterModel
-from coverage.solve.rules import most_working_days
+from coverage.solve.rules import exclusive_groups, most_working_days
 
 WEEK = nine_to_five_new_york(range(7, 14))
 SEVEN_DAYS = "max_days_per_week: 7"
@@ -178,7 +178,7 @@ def four_shifts(starts: tuple[str, str, str, str], rules: str) -> str:
     return TINY.replace('day: {start: "09:00", hours: 8}', shifts).replace("min_rest_hours: 11", rules)
 
 
-def exclusive_groups(config, day: str) -> list[list[str]]:
+def grouped_constraints(config, day: str) -> list[list[str]]:
     """The constraints "at most one of these shifts" that span `day` and the next, as sorted 'day shift' names."""
     proto = RosterModel(config, requirements(config)).build().model.proto
     names = [v.name for v in proto.variables]
@@ -192,24 +192,48 @@ def test_forbidden_successions_are_stated_per_group(make_config) -> None:
     per pair of days three constraints of four shifts each instead of six pairs."""
     pairs = "[[D, E], [L, E], [L, D], [N, E], [N, D], [N, L]]"
     config = week_config(make_config, four_shifts(("06:00", "10:00", "14:00", "22:00"), f"min_rest_hours: 0\n  forbidden_successions: {pairs}"))
-    monday = exclusive_groups(config, "2026-12-07")
+    monday = grouped_constraints(config, "2026-12-07")
     assert monday == [
         ["2026-12-07 D", "2026-12-07 L", "2026-12-07 N", "2026-12-08 E"],
         ["2026-12-07 L", "2026-12-07 N", "2026-12-08 D", "2026-12-08 E"],
         ["2026-12-07 N", "2026-12-08 D", "2026-12-08 E", "2026-12-08 L"],
     ]
-    assert len(exclusive_groups(config, "2026-12")) == 3 * 6
+    assert len(grouped_constraints(config, "2026-12")) == 3 * 6
+    explained = RosterModel(config, requirements(config), explain=True).build()
+    assert sorted(label for label in explained.guards if "followed by" in label) == [
+        "agent a1: no D or L or N shift followed by E the next day",
+        "agent a1: no L or N shift followed by E or D the next day",
+        "agent a1: no N shift followed by E or D or L the next day",
+    ]
 
 
 def test_rest_conflicts_are_stated_per_group(make_config) -> None:
     """11 h rest: L (16-20) rules out the next E (06:00), N (22-02) the next E and D (10:00): per pair
     of days two constraints of three shifts instead of three pairs."""
     config = week_config(make_config, four_shifts(("06:00", "10:00", "16:00", "22:00"), "min_rest_hours: 11"))
-    assert exclusive_groups(config, "2026-12-07") == [
+    assert grouped_constraints(config, "2026-12-07") == [
         ["2026-12-07 L", "2026-12-07 N", "2026-12-08 E"],
         ["2026-12-07 N", "2026-12-08 D", "2026-12-08 E"],
     ]
-    assert len(exclusive_groups(config, "2026-12")) == 2 * 6
+    assert len(grouped_constraints(config, "2026-12")) == 2 * 6
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_groups_allow_exactly_what_the_pairs_allow(seed: int) -> None:
+    """A random conflict relation between four shifts one day (0-3) and four the next (10-13): over every
+    choice of at most one shift a day, the groups rule out exactly the choices the pairs rule out."""
+    rng = random.Random(seed)
+    pairs = {(a, b) for a in range(4) for b in range(10, 14) if rng.random() < 0.5}
+    conflicts: dict[int, set[int]] = {}
+    for a, b in pairs:
+        conflicts.setdefault(a, set()).add(b)
+    groups = exclusive_groups(conflicts, key=lambda shift: shift)
+    assert all((a, b) in pairs for before, after in groups for a in before for b in after)
+    for first, then in product([None, 0, 1, 2, 3], [None, 10, 11, 12, 13]):
+        by_pairs = (first, then) in pairs
+        by_groups = any(first in before and then in after for before, after in groups)
+        assert by_pairs == by_groups
+    assert len(groups) <= len(conflicts)
 
 
 def test_forbidden_succession_names_must_exist(make_config) -> None:

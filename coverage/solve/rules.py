@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Set
 from datetime import date, timedelta
 from functools import cache
+from typing import Any, TypeVar
 
 from coverage.solve.model import AgentVars, LinearExpr, RosterModel
 from coverage.time import ShiftInstance, week_monday
 
-# (first day, later day) -> a shift of the first day -> the later day's shifts it may not be worked with
+Shift = TypeVar("Shift")
+# (a day, a later day) -> a shift of the first day -> the later day's shifts it may not be worked with
 Conflicts = dict[tuple[date, date], dict[ShiftInstance, set[ShiftInstance]]]
 
 
@@ -69,7 +71,7 @@ def _min_rest(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> N
                 break  # later occurrences start later still
             if ordered[j].day != first.day:
                 conflicts[(first.day, ordered[j].day)][first].add(ordered[j])
-    _require_exclusive(rm, av, conflicts, lambda _: label)
+    _require_exclusive(rm, av, conflicts, lambda before, after: label)
 
 
 def _forbidden_successions(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
@@ -86,35 +88,47 @@ def _forbidden_successions(rm: RosterModel, av: AgentVars, days: dict[date, Line
                 if (first.shift, then.shift) in pairs:
                     conflicts[(d, then.day)][first].add(then)
 
-    def label(group: tuple[list[ShiftInstance], list[ShiftInstance]]) -> str:
-        before, after = (" or ".join(sorted({s.shift for s in side})) for side in group)
-        return f"agent {av.scope.id}: no {before} shift followed by {after} the next day"
+    def label(before: tuple[ShiftInstance, ...], after: tuple[ShiftInstance, ...]) -> str:
+        first, then = (" or ".join(dict.fromkeys(s.shift for s in side)) for side in (before, after))
+        return f"agent {av.scope.id}: no {first} shift followed by {then} the next day"
 
     _require_exclusive(rm, av, conflicts, label)
 
 
 def _require_exclusive(rm: RosterModel, av: AgentVars, conflicts: Conflicts,
-                       label: Callable[[tuple[list[ShiftInstance], list[ShiftInstance]]], str]) -> None:
+                       label: Callable[[tuple[ShiftInstance, ...], tuple[ShiftInstance, ...]], str]) -> None:
     """Shifts of two days that may not both be worked, stated per group rather than per pair.
 
-    An agent works at most one shift a day, so when every shift of S (one
+    An agent works at most one shift a day (RosterModel._link_days, never
+    switched off, not even in explain mode), so when every shift of S (one
     day) conflicts with every shift of T (a later day), "a shift of S" and
-    "a shift of T" exclude each other: sum(S) + sum(T) <= 1. Integer rosters
-    obey it already through the pairs; the LP does not (a night at 0.5
-    beside an early and a late at 0.5 each next day satisfies every pair),
-    and the groups tighten it. One group per shift: T the shifts it
-    conflicts with, S every shift of its day that conflicts with all of T.
-    Measured on the Curtois instances (README, "Search and speed", seventh
-    round).
+    "a shift of T" exclude each other: sum(S) + sum(T) <= 1. Each group
+    implies its pairs and, one shift a day given, the pairs imply the group,
+    so no roster is lost; but the LP is tighter (a night at 0.5 beside an
+    early and a late at 0.5 each the next day satisfies every pair, not the
+    group). Measured on the Curtois instances (README, "Search and speed",
+    seventh round).
     """
-    for (_, _), on_day in sorted(conflicts.items()):
-        groups = {(_ordered(s for s, t in on_day.items() if later <= t), _ordered(later)) for later in on_day.values()}
-        for before, after in sorted(groups, key=lambda g: [(s.start_utc, s.shift) for s in g[0] + g[1]]):
-            rm.require(sum(av.work(s) for s in before + after) <= 1, label((list(before), list(after))))
+    for _, on_day in sorted(conflicts.items(), key=lambda item: item[0]):
+        for before, after in exclusive_groups(on_day, key=lambda s: (s.day, s.start_utc, s.shift)):
+            rm.require(sum(av.work(s) for s in before + after) <= 1, label(before, after))
 
 
-def _ordered(shifts: Iterable[ShiftInstance]) -> tuple[ShiftInstance, ...]:
-    return tuple(sorted(shifts, key=lambda s: (s.start_utc, s.shift)))
+def exclusive_groups(conflicts: Mapping[Shift, Set[Shift]], key: Callable[[Shift], Any]) -> list[tuple[tuple[Shift, ...], tuple[Shift, ...]]]:
+    """Cover a conflict relation between two days' shifts with groups (S, T), every S x T pair conflicting.
+
+    One group per first-day shift s: T the shifts s conflicts with, S every
+    first-day shift that conflicts with all of T (s included), so each
+    conflicting pair lies in its first shift's group and no pair outside
+    the relation in any group. `key` orders shifts, and so the groups, the
+    same way on every run (sets iterate in hash order).
+    """
+
+    def ordered(items: Iterable[Shift]) -> tuple[Shift, ...]:
+        return tuple(sorted(items, key=key))
+
+    groups = {(ordered(s for s, t in conflicts.items() if later <= t), ordered(later)) for later in conflicts.values() if later}
+    return sorted(groups, key=lambda group: [key(s) for s in group[0] + group[1]])
 
 
 def _max_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
