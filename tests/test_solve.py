@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from ortools.sat.python import cp_model
 from conftest import TINY
 
 from coverage.check import check_roster
@@ -24,7 +25,7 @@ from coverage.solve import (
     SolveResult,
     solve,
 )
-from coverage.solve.search import configure_search
+from coverage.solve.search import WHOLE_ROOT_LP, configure_search
 from coverage.time import hours_in_local_window, shift_instances, week_monday
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -264,8 +265,10 @@ class _Parameters:
 
     def __init__(self) -> None:
         self.subsolvers: list[str] = []
+        self.subsolver_params: list[_Parameters] = []
         self.num_full_subsolvers = 0
         self.linearization_level = 1
+        self.root_lp_iterations = 2000  # CP-SAT's default
 
 
 @pytest.mark.parametrize(
@@ -283,3 +286,26 @@ def test_one_worker_runs_the_strong_relaxation_alone():
     parameters = _Parameters()
     configure_search(parameters, SolveOptions(workers=1))
     assert (parameters.num_workers, parameters.linearization_level, parameters.subsolvers) == (1, 2, [])
+    assert parameters.root_lp_iterations == WHOLE_ROOT_LP and parameters.subsolver_params == []
+
+
+@pytest.mark.parametrize("workers", [2, 7, 8, 16])
+def test_the_bound_worker_alone_solves_its_first_lp_whole(workers):
+    """Only max_lp_sym gets the long root LP; the neighbourhood searches keep CP-SAT's chunks of 2,000 iterations."""
+    parameters = _Parameters()
+    configure_search(parameters, SolveOptions(workers=workers))
+    [sub] = parameters.subsolver_params
+    assert (sub.name, sub.root_lp_iterations) == ("max_lp_sym", WHOLE_ROOT_LP)
+    assert parameters.root_lp_iterations == 2000
+
+
+def test_cp_sat_accepts_the_portfolio_and_hands_max_lp_sym_its_setting():
+    """The real parameter message, not the stand-in: CP-SAT reads the merged worker settings and still solves."""
+    model = cp_model.CpModel()
+    picks = [model.new_bool_var(f"x{i}") for i in range(6)]
+    model.add(sum(picks) <= 2)
+    model.maximize(sum((i + 1) * x for i, x in enumerate(picks)))
+    solver = cp_model.CpSolver()
+    configure_search(solver.parameters, SolveOptions(time_limit_seconds=5, workers=2))
+    assert "root_lp_iterations: 10000000" in str(solver.parameters)
+    assert solver.solve(model) == cp_model.OPTIMAL and solver.objective_value == 11
