@@ -121,15 +121,15 @@ def configure_search(parameters: Any, options: SolveOptions) -> None:
         parameters.linearization_level = 2
         parameters.root_lp_iterations = WHOLE_ROOT_LP
         return
-    parameters.subsolver_params.append(_whole_root_lp(type(parameters)(), "max_lp_sym"))
+    parameters.subsolver_params.append(_bound_worker(parameters))
     if workers < DEFAULT_PORTFOLIO_FROM:
         parameters.num_workers = max(workers, MIN_THREADS)
         parameters.num_full_subsolvers = 1
         parameters.subsolvers.append("max_lp_sym")
 
 
-def _whole_root_lp(sub: Any, name: str) -> Any:
-    """Let the bound worker solve its first LP to the end instead of in chunks of 2,000 iterations.
+def _bound_worker(parameters: Any) -> Any:
+    """Settings merged into max_lp_sym: solve its first LP to the end instead of in chunks of 2,000 iterations.
 
     CP-SAT pauses the root LP every `root_lp_iterations` and goes on
     branching, resuming the LP at later nodes. On the largest published
@@ -143,7 +143,8 @@ def _whole_root_lp(sub: Any, name: str) -> Any:
     so the chunks seldom held them back. A single worker is the bound
     worker itself and gets the same setting.
     """
-    sub.name = name
+    sub = type(parameters)()  # CP-SAT's parameter message type, whichever OR-Tools version made it
+    sub.name = "max_lp_sym"
     sub.root_lp_iterations = WHOLE_ROOT_LP
     return sub
 
