@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from coverage.config import load_config
+from coverage.read_curtois import evaluate, read_instance
 from coverage.synthetic import team_data, write_team
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,3 +114,38 @@ def test_bench_run_turns_each_milestone_into_a_row_of_its_own(tmp_path, monkeypa
     assert (early["time_limit"], early["objective"], early["gap_to_best_known"], early["milestone_of"]) == (10.0, 9262, 1.0, 600.0)
     assert "violations" not in early and early["status"] == "at 10 s of 600 s"
     assert (last["time_limit"], last["objective"], "milestones" in last) == (600.0, 4700, False)
+
+
+def test_generated_instances_read_back_at_their_size_with_a_planted_roster_that_breaks_no_rule(tmp_path):
+    sys.path.insert(0, str(BENCH))
+    from curtois_like import planted_instance
+
+    for days, staff, shifts in ((14, 6, 1), (28, 20, 4), (91, 12, 12)):
+        text, planted = planted_instance(days, staff, shifts, seed=days)
+        instance = read_instance(_write(tmp_path / f"like{days}.txt", text))
+        assert (instance.horizon, len(instance.staff), len(instance.shifts)) == (days, staff, shifts)
+        assert evaluate(instance, planted).violations == []  # the limits were drawn around it
+        assert instance.days_off and instance.on_requests and instance.cover
+
+
+def test_the_solver_finds_a_generated_instance_roster_at_least_as_good_as_the_planted_one(tmp_path):
+    sys.path.insert(0, str(BENCH))
+    from curtois_like import planted_instance
+
+    text, planted = planted_instance(14, 6, 2, seed=1)
+    path = _write(tmp_path / "like.txt", text)
+    planted_cost = evaluate(read_instance(path), planted).objective
+    row = last_json(str(BENCH / "curtois.py"), str(path), "--time-limit", "5", "--workers", "2")
+    assert row["instance"] == "like" and row["violations"] == 0 and row["best_known"] is None
+    assert row["objective"] == row["solver_objective"] <= planted_cost
+
+
+def test_instance_generator_refuses_to_overwrite_a_file(tmp_path):
+    target = _write(tmp_path / "mine.txt", "my notes\n")
+    done = subprocess.run([sys.executable, str(BENCH / "curtois_like.py"), str(target), "--days", "14"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2 and "exists" in done.stderr and target.read_text() == "my notes\n"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
