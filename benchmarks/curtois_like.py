@@ -24,6 +24,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from coverage.errors import CoverageError  # noqa: E402
+from coverage.outputs import write_text_atomic  # noqa: E402
+
 LENGTHS = (480, 480, 480, 600, 720, 360)  # minutes: mostly 8 h, as in the published set
 MAX_RUN, MIN_RUN, MIN_REST = 5, 2, 2
 
@@ -154,7 +159,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--days must be whole weeks, --staff positive, --shifts 1..99")
     if args.out.exists():
         parser.error(f"{args.out} exists: choose another name (nothing is overwritten)")
-    args.out.write_text(planted_instance(args.days, args.staff, args.shifts, args.seed)[0])
+    try:
+        write_text_atomic(args.out, planted_instance(args.days, args.staff, args.shifts, args.seed)[0])
+    except CoverageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(f"wrote {args.out}: {args.days} days, {args.staff} staff, {args.shifts} shift types", file=sys.stderr)
     return 0
 
