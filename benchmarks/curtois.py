@@ -47,6 +47,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--edges", choices=("exempt", "enforced"), default="exempt", help="min-run rules at the horizon's ends")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="extra CP-SAT parameter (repeatable)")
     parser.add_argument("--progress", action="store_true", help="show the solver's progress line on stderr")
+    parser.add_argument("--exact-runs", action="store_true", help="run rules as automata (SolveOptions.exact_runs)")
     parser.add_argument("--milestones", type=milestone_list, default=[], metavar="S,S",
                         help="also report the objective and bound reached S seconds into the run (e.g. 10,60 in a 600 s run)")
     return parser.parse_args(argv)
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     config = to_config(instance, edges=args.edges)
     with_parameters(args.param)
     options = SolveOptions(time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed,
-                           progress=sys.stderr if args.progress else None, explain=False)
+                           progress=sys.stderr if args.progress else None, explain=False, exact_runs=args.exact_runs)
     result = search_module.solve(config, requirements(config), options)
     seconds = time.perf_counter() - started
     row: dict[str, Any] = {"instance": instance.name, "objective": None, "bound": result.best_bound, "seconds": round(seconds, 2),
@@ -109,6 +110,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if evaluation.objective != result.objective:
             print(f"MISMATCH: evaluator {evaluation.objective} != solver {result.objective}", file=sys.stderr)
     finish_row(row, model="coverage", time_limit=args.time_limit, workers=args.workers, load_before=load_before)
+    if args.exact_runs:
+        row["exact_runs"] = True
     row["milestones"] = [milestone(result.at(mark), mark, result.first_solution_seconds) for mark in args.milestones if mark < args.time_limit]
     return row
 

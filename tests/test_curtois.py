@@ -11,6 +11,7 @@ from coverage.demand import requirements
 from coverage.errors import InputError
 from coverage.read_curtois import config_data, evaluate, grid_of, read_instance, time_unit, to_config
 from coverage.solve import SolveOptions, solve
+from coverage.solve.model import RosterModel
 
 DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data"
 INSTANCE1 = DATA / "Instance1.txt"
@@ -130,3 +131,14 @@ def test_long_horizons_scale_durations_to_fit_hours_per_period(tmp_path, instanc
 def _write(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
+
+
+def test_exact_runs_put_one_automaton_per_staff_member_in_place_of_the_windows_and_keep_the_optimum(instance1):
+    config = to_config(instance1)
+    exact = RosterModel(config, requirements(config), exact_runs=True).build().model.proto.constraints
+    windows = RosterModel(config, requirements(config)).build().model.proto.constraints
+    assert sum(c.has_automaton() for c in exact) == 8 and not any(c.has_automaton() for c in windows)
+    assert len(exact) - 8 < len(windows)  # the windows of the run rules and their caps are gone
+    result = solve(config, requirements(config), SolveOptions(time_limit_seconds=10, workers=2, progress=None, exact_runs=True))
+    assert result.status == "OPTIMAL" and result.objective == 607
+    assert evaluate(instance1, grid_of(result.roster)).violations == []

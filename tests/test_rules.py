@@ -19,7 +19,7 @@ from coverage.demand import requirements
 from coverage.roster import read_roster
 from coverage.solve import WEIGHT_FAIRNESS, WEIGHT_SHORT_AGENT, WEIGHT_UNCOVERED, SolveOptions, solve
 from coverage.solve.model import RosterModel
-from coverage.solve.rules import exclusive_groups, most_working_days
+from coverage.solve.rules import exclusive_groups, most_working_days, run_automaton
 
 WEEK = nine_to_five_new_york(range(7, 14))
 SEVEN_DAYS = "max_days_per_week: 7"
@@ -502,3 +502,28 @@ def test_hours_per_period_may_exceed_a_week(make_config) -> None:
     text = TINY.replace("days: 7", "days: 28").replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  hours_per_period: {min: 0, max: 176}")
     config = make_config(text)
     assert config.rules_for(config.agents[0]).hours_per_period.max == 176
+
+
+def _accepts(transitions: list[tuple[int, int, int]], finals: list[int], days: tuple[int, ...]) -> bool:
+    step = {(state, label): following for state, label, following in transitions}
+    state: int | None = 0
+    for label in days:
+        state = step.get((state, label))
+        if state is None:
+            return False
+    return state in finals
+
+
+@pytest.mark.parametrize("most, rest, least", [(3, 2, 2), (5, 2, 2), (4, 3, 1), (2, 1, 2)])
+def test_run_automaton_accepts_exactly_the_rows_the_run_rules_allow(most, rest, least):
+    transitions, finals = run_automaton(most, rest, least)
+    for n in range(1, 11):
+        for days in product((0, 1), repeat=n):
+            assert _accepts(transitions, finals, days) == _runs_allowed(days, most, rest, least), days
+
+
+def test_run_automaton_examples_by_hand():
+    transitions, finals = run_automaton(3, 2, 2)
+    accepts = [row for row in [(1, 0, 1), (1, 1, 0, 1, 1), (1, 1, 0, 0, 1, 1), (1, 1, 1, 1), (1, 0, 0), (0, 0, 1), (0, 1, 0, 0)]
+               if _accepts(transitions, finals, row)]
+    assert accepts == [(1, 1, 0, 0, 1, 1), (1, 0, 0), (0, 0, 1)]  # one day off inside, four in a row, one day's work inside: refused

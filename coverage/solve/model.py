@@ -113,8 +113,10 @@ class RosterModel:
         explain: bool = False,
         history: Roster | None = None,
         hiring: Hiring | None = None,
+        exact_runs: bool = False,
     ):
         self.config = config
+        self.exact_runs = exact_runs  # run rules as automata (coverage.solve.rules.runs_as_automaton)
         self.requirements = requirements
         self.grid: Grid = requirements.grid
         self.explain = explain

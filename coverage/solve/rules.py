@@ -30,6 +30,7 @@ def add_hard_rules(rm: RosterModel, av: AgentVars) -> None:
         _min_consecutive_days_off,
         _working_day_caps,
         _min_consecutive_days,
+        _runs_automaton,
         _max_shifts_per_period,
         _days_per_week,
         _hours_per_week,
@@ -132,6 +133,8 @@ def exclusive_groups(conflicts: Mapping[Shift, Set[Shift]], key: Callable[[Shift
 
 
 def _max_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    if runs_as_automaton(rm, av):
+        return
     limit = av.scope.rules.max_consecutive_days
     label = f"agent {av.scope.id}: at most {limit} working days in a row (counting the previous roster)"
     worked_before = av.scope.history_days
@@ -154,6 +157,8 @@ def _min_consecutive_days_off(rm: RosterModel, av: AgentVars, days: dict[date, L
     or last day of the period are not judged: their other end lies in a rota
     we do not see. "enforced" treats the days outside the period as worked.
     """
+    if runs_as_automaton(rm, av):
+        return
     k = av.scope.rules.min_consecutive_days_off
     if k > 1:
         label = f"agent {av.scope.id}: days off come at least {k} in a row"
@@ -172,6 +177,8 @@ def _working_day_caps(rm: RosterModel, av: AgentVars, days: dict[date, LinearExp
     their own, so they stay out of the explanations: in explain mode, where
     any rule may be switched off, they are not added at all.
     """
+    if runs_as_automaton(rm, av):
+        return
     rules = av.scope.rules
     most, rest, least = rules.max_consecutive_days, rules.min_consecutive_days_off, rules.min_consecutive_days
     if rm.explain or (rest <= 1 and least <= 1) or not av.scope.site_days:
@@ -228,6 +235,8 @@ def _keep(states: dict[tuple[int, int, bool], int], state: tuple[int, int, bool]
 
 def _min_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     """A run of working days lasts at least k days (edges as for days off, outside counted as off)."""
+    if runs_as_automaton(rm, av):
+        return
     k = av.scope.rules.min_consecutive_days
     if k > 1:
         label = f"agent {av.scope.id}: working days come at least {k} in a row"
@@ -384,3 +393,68 @@ def _nights(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> Non
             sum(av.work(s) for s in nights) <= rules.max_nights_per_period,
             f"agent {av.scope.id}: at most {rules.max_nights_per_period} night shifts in the period",
         )
+
+
+def runs_as_automaton(rm: RosterModel, av: AgentVars) -> bool:
+    """True when this agent's run rules go into one automaton (`exact_runs`) instead of windows.
+
+    Only for plain solves with runs at the period's edges exempt and no
+    previous roster: the automaton starts fresh on the first day. Explain
+    mode keeps the labelled windows, which name the rule that conflicts.
+    """
+    rules = av.scope.rules
+    return (rm.exact_runs and not rm.explain and av.scope.history is None and bool(av.scope.site_days)
+            and rules.runs_at_period_edges == "exempt" and (rules.min_consecutive_days > 1 or rules.min_consecutive_days_off > 1))
+
+
+def _runs_automaton(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    """Runs of work and rest as one automaton over the agent's "works that day" literals.
+
+    CP-SAT expands it into a literal per state and day, and the LP of that
+    expansion is the exact hull of the run sequences one agent can work,
+    where the windows' LP lets every day be worked 5/7. On Curtois 5 it
+    closes the bound's gap (915-975 -> 1,093-1,143; optimum 1,143), but its
+    extra literals slow CP-SAT's neighbourhoods on bigger models, so it is
+    an option (`SolveOptions.exact_runs`), not the default (README, "Search
+    and speed"; benchmarks/notes/curtois-qu.md, item 10). Days the agent
+    cannot work read as a constant "off".
+    """
+    if not runs_as_automaton(rm, av):
+        return
+    rules = av.scope.rules
+    transitions, finals = run_automaton(rules.max_consecutive_days, rules.min_consecutive_days_off, rules.min_consecutive_days)
+    first, last = av.scope.site_days[0], av.scope.site_days[-1]
+    calendar = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    off = rm.model.new_constant(0)
+    rm.model.add_automaton([days.get(d, off) for d in calendar], 0, finals, transitions)
+
+
+@cache
+def run_automaton(most: int, rest: int, least: int) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """Transitions (state, 1 worked / 0 off, next state) and final states of the run rules, from state 0 before the first day.
+
+    A state is (kind of the current run, its length capped where the rules
+    stop caring, whether it began on the first day); a run that began on the
+    first day, or reaches the last, is exempt from its minimum, as in
+    `most_working_days`. Every state is final: the last run is exempt.
+    """
+    numbers: dict[tuple[int, int, bool], int] = {}
+
+    def state(kind: int, run: int, from_start: bool) -> int:
+        from_start = from_start and run < (rest if kind == 0 else least)  # a run past its minimum no longer needs the exemption
+        return numbers.setdefault((kind, run, from_start), len(numbers) + 1)
+
+    transitions = {(0, 0, state(0, 1, True)), (0, 1, state(1, 1, True))}
+    for from_start in (True, False):
+        for run in range(1, rest + 1):
+            here = state(0, run, from_start)
+            transitions.add((here, 0, state(0, min(run + 1, rest), from_start)))
+            if from_start or run >= rest:
+                transitions.add((here, 1, state(1, 1, False)))
+        for run in range(1, most + 1):
+            here = state(1, run, from_start)
+            if run < most:
+                transitions.add((here, 1, state(1, run + 1, from_start)))
+            if from_start or run >= least:
+                transitions.add((here, 0, state(0, 1, False)))
+    return sorted(transitions), sorted(numbers.values())

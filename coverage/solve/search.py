@@ -50,6 +50,7 @@ class SolveOptions:
     explain: bool = True  # when no roster exists, search for the rules that conflict
     hiring: Hiring | None = None  # candidates as optional agents (config must include them: Config.with_candidates)
     staged: bool | None = None  # headcounts first, then sites, then the full model (None: for big multi-site teams)
+    exact_runs: bool = False  # run rules as one automaton per agent: exact LP, slower neighbourhoods (coverage.solve.rules)
 
 
 @dataclass
@@ -330,7 +331,7 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
     start = None
     if staged.wanted(config, options.staged, plain=options.hiring is None and options.keep is None and history is None):
         start = staged.staged_start(config, requirements, options)
-    roster_model = RosterModel(config, requirements, history=history, hiring=options.hiring).build(objective=False)
+    roster_model = RosterModel(config, requirements, history=history, hiring=options.hiring, exact_runs=options.exact_runs).build(objective=False)
     add_objective(roster_model, keep=options.keep)
     remaining, fallback = options.time_limit_seconds, None
     if start is not None:
