@@ -412,7 +412,8 @@ def _runs_automaton(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]
 
     CP-SAT expands it into a literal per state and day, and the LP of that
     expansion is the exact hull of the run sequences one agent can work,
-    where the windows' LP lets every day be worked 5/7. On Curtois 5 it
+    where the windows' LP also admits fractional rows that no mix of
+    allowed rows gives (around fixed days off, at the edges). On Curtois 5 it
     closes the bound's gap (915-975 -> 1,093-1,143; optimum 1,143), but its
     extra literals slow CP-SAT's neighbourhoods on bigger models, so it is
     an option (`SolveOptions.exact_runs`), not the default (README, "Search
