@@ -23,14 +23,12 @@ Conflicts = dict[tuple[date, date], dict[ShiftInstance, set[ShiftInstance]]]
 
 def add_hard_rules(rm: RosterModel, av: AgentVars) -> None:
     days = av.days()  # one 0/1 literal per day: "one shift per day" is stated where they are made
+    runs = (_runs_automaton,) if runs_as_automaton(rm, av) else (
+        _max_consecutive_days, _min_consecutive_days_off, _working_day_caps, _min_consecutive_days)
     for rule in (
         _min_rest,
         _forbidden_successions,
-        _max_consecutive_days,
-        _min_consecutive_days_off,
-        _working_day_caps,
-        _min_consecutive_days,
-        _runs_automaton,
+        *runs,
         _max_shifts_per_period,
         _days_per_week,
         _hours_per_week,
@@ -133,8 +131,6 @@ def exclusive_groups(conflicts: Mapping[Shift, Set[Shift]], key: Callable[[Shift
 
 
 def _max_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
-    if runs_as_automaton(rm, av):
-        return
     limit = av.scope.rules.max_consecutive_days
     label = f"agent {av.scope.id}: at most {limit} working days in a row (counting the previous roster)"
     worked_before = av.scope.history_days
@@ -157,8 +153,6 @@ def _min_consecutive_days_off(rm: RosterModel, av: AgentVars, days: dict[date, L
     or last day of the period are not judged: their other end lies in a rota
     we do not see. "enforced" treats the days outside the period as worked.
     """
-    if runs_as_automaton(rm, av):
-        return
     k = av.scope.rules.min_consecutive_days_off
     if k > 1:
         label = f"agent {av.scope.id}: days off come at least {k} in a row"
@@ -177,15 +171,12 @@ def _working_day_caps(rm: RosterModel, av: AgentVars, days: dict[date, LinearExp
     their own, so they stay out of the explanations: in explain mode, where
     any rule may be switched off, they are not added at all.
     """
-    if runs_as_automaton(rm, av):
-        return
     rules = av.scope.rules
     most, rest, least = rules.max_consecutive_days, rules.min_consecutive_days_off, rules.min_consecutive_days
     if rm.explain or (rest <= 1 and least <= 1) or not av.scope.site_days:
         return
-    period = av.scope.site_days
-    first, length = period[0], (period[-1] - period[0]).days + 1
-    calendar = [first + timedelta(days=i) for i in range(length)]
+    calendar = _calendar(av)
+    length = len(calendar)
     spans = {most + rest, length} if rest > 1 else {length}
     for span in sorted(spans):
         for start in range(length - span + 1):
@@ -235,8 +226,6 @@ def _keep(states: dict[tuple[int, int, bool], int], state: tuple[int, int, bool]
 
 def _min_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     """A run of working days lasts at least k days (edges as for days off, outside counted as off)."""
-    if runs_as_automaton(rm, av):
-        return
     k = av.scope.rules.min_consecutive_days
     if k > 1:
         label = f"agent {av.scope.id}: working days come at least {k} in a row"
@@ -396,7 +385,7 @@ def _nights(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> Non
 
 
 def runs_as_automaton(rm: RosterModel, av: AgentVars) -> bool:
-    """True when this agent's run rules go into one automaton (`exact_runs`) instead of windows.
+    """True when this agent's run rules go into one automaton (`exact_runs`) instead of the windows and caps.
 
     Only for plain solves with runs at the period's edges exempt and no
     previous roster: the automaton starts fresh on the first day. Explain
@@ -420,14 +409,16 @@ def _runs_automaton(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]
     and speed"; benchmarks/notes/curtois-qu.md, item 10). Days the agent
     cannot work read as a constant "off".
     """
-    if not runs_as_automaton(rm, av):
-        return
     rules = av.scope.rules
     transitions, finals = run_automaton(rules.max_consecutive_days, rules.min_consecutive_days_off, rules.min_consecutive_days)
-    first, last = av.scope.site_days[0], av.scope.site_days[-1]
-    calendar = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     off = rm.model.new_constant(0)
-    rm.model.add_automaton([days.get(d, off) for d in calendar], 0, finals, transitions)
+    rm.model.add_automaton([days.get(d, off) for d in _calendar(av)], 0, finals, transitions)
+
+
+def _calendar(av: AgentVars) -> list[date]:
+    """Every date from the agent's first day at the site to the last, days they cannot work included."""
+    first, last = av.scope.site_days[0], av.scope.site_days[-1]
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 @cache
