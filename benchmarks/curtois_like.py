@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from coverage.errors import CoverageError  # noqa: E402
 from coverage.outputs import write_text_atomic  # noqa: E402
+from coverage.read_curtois import weekends_worked  # noqa: E402
 
 LENGTHS = (480, 480, 480, 600, 720, 360)  # minutes: mostly 8 h, as in the published set
 MAX_RUN, MIN_RUN, MIN_REST = 5, 2, 2
@@ -65,10 +66,6 @@ def plant(staff_id: str, ids: list[str], horizon: int, rng: random.Random) -> Pl
         working = not working
     planted.days = planted.days[:horizon]
     return planted
-
-
-def weekends_worked(days: list[str | None]) -> int:
-    return sum(1 for w in range(len(days) // 7) if days[7 * w + 5] or days[7 * w + 6])
 
 
 def staff_line(s: PlantedStaff, ids: list[str], minutes: dict[str, int], horizon: int, rng: random.Random) -> str:

@@ -321,7 +321,7 @@ def _staff_violations(instance: Instance, s: Staff, row: list[str | None], edges
     if not s.min_minutes <= minutes <= s.max_minutes:
         found.append(f"{s.id}: {minutes} minutes (expected {s.min_minutes}..{s.max_minutes})")
     found.extend(f"{s.id} day {d}: works a day off" for d in sorted(instance.days_off.get(s.id, ())) if 0 <= d < len(row) and row[d])
-    weekends = sum(1 for w in range(len(row) // 7) if row[7 * w + 5] or row[7 * w + 6])
+    weekends = weekends_worked(row)
     if weekends > s.max_weekends:
         found.append(f"{s.id}: {weekends} weekends (max {s.max_weekends})")
     for worked, length, first, last in _runs(row):
@@ -333,6 +333,11 @@ def _staff_violations(instance: Instance, s: Staff, row: list[str | None], edges
             kind = "working days" if worked else "days off"
             found.append(f"{s.id} days {first}-{last}: {length} {kind} in a row (min {shortest})")
     return found
+
+
+def weekends_worked(row: list[str | None]) -> int:
+    """The benchmark's weekends: days 7w+5 and 7w+6 (day 0 a Monday), worked if either has a shift."""
+    return sum(1 for w in range(len(row) // 7) if row[7 * w + 5] or row[7 * w + 6])
 
 
 def _runs(row: list[str | None]) -> list[tuple[bool, int, int, int]]:

@@ -135,8 +135,9 @@ def _write(path: Path, text: str) -> Path:
 
 def test_exact_runs_put_one_automaton_per_staff_member_in_place_of_the_windows_and_keep_the_optimum(instance1):
     config = to_config(instance1)
-    exact = RosterModel(config, requirements(config), exact_runs=True).build().model.proto.constraints
-    windows = RosterModel(config, requirements(config)).build().model.proto.constraints
+    exact_model = RosterModel(config, requirements(config), exact_runs=True).build().model  # kept alive: the proto is a view into it
+    windows_model = RosterModel(config, requirements(config)).build().model
+    exact, windows = exact_model.proto.constraints, windows_model.proto.constraints
     assert sum(c.has_automaton() for c in exact) == 8 and not any(c.has_automaton() for c in windows)
     assert len(exact) - 8 < len(windows)  # the windows of the run rules and their caps are gone
     result = solve(config, requirements(config), SolveOptions(time_limit_seconds=10, workers=2, progress=None, exact_runs=True))

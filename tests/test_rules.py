@@ -81,7 +81,8 @@ def test_working_day_caps_are_in_the_model(make_config) -> None:
     """Runs of at most 3, rests of at least 2: every 5 consecutive days hold at most 3 working days."""
     text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 3\n  min_consecutive_days_off: 2")
     config = week_config(make_config, text)
-    proto = RosterModel(config, requirements(config)).build().model.proto
+    model = RosterModel(config, requirements(config)).build().model  # kept alive: the proto is a view into it
+    proto = model.proto
     windows = [c.linear for c in proto.constraints
                if c.has_linear() and len(c.linear.vars) == 5 and list(c.linear.domain)[-1] == 3]
     assert len(windows) == 3  # the week's windows starting Mon, Tue, Wed
@@ -180,7 +181,8 @@ def four_shifts(starts: tuple[str, str, str, str], rules: str) -> str:
 
 def grouped_constraints(config, day: str) -> list[list[str]]:
     """The constraints "at most one of these shifts" that span `day` and the next, as sorted 'day shift' names."""
-    proto = RosterModel(config, requirements(config)).build().model.proto
+    model = RosterModel(config, requirements(config)).build().model  # kept alive: the proto is a view into it
+    proto = model.proto
     names = [v.name for v in proto.variables]
     groups = [sorted(" ".join(names[i].split(",")[1:3]) for i in c.linear.vars) for c in proto.constraints
               if c.has_linear() and list(c.linear.domain)[-1] == 1 and all(names[i].startswith("x[") for i in c.linear.vars)]
