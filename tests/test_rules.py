@@ -19,7 +19,7 @@ from coverage.demand import requirements
 from coverage.roster import read_roster
 from coverage.solve import WEIGHT_FAIRNESS, WEIGHT_SHORT_AGENT, WEIGHT_UNCOVERED, SolveOptions, solve
 from coverage.solve.model import RosterModel
-from coverage.solve.rules import exclusive_groups, most_working_days, run_automaton
+from coverage.solve.rules import count_hull, exclusive_groups, most_working_days, run_automaton
 
 WEEK = nine_to_five_new_york(range(7, 14))
 SEVEN_DAYS = "max_days_per_week: 7"
@@ -126,6 +126,68 @@ def test_hours_per_period_minimum_without_demand(make_config, tmp_path) -> None:
     _, result = solved(config)
     assert len(result.roster) == 5 and result.objective == 40  # 40 overstaffed agent-hours, nothing more
     assert violations(config, tmp_path, "a1,day,2026-12-07\n") == ["min_hours_per_period"]
+
+
+# --------------------------------------------------------------------------- two shift lengths
+
+# (lengths, paid minutes, most short shifts, most long, most days, days open): budgets of one agent
+HULL_BUDGETS = [
+    ((480, 600), (2280, 2400), 5, 5, 5, 5),  # 38-40 hours in five days
+    ((480, 600), (7080, 8160), 26, 5, 18, 26),  # Curtois 9, staff A (at most 5 nights)
+    ((480, 600), (5400, 6480), 26, 4, 15, 26),  # Curtois 9, staff K
+    ((420, 540), (0, 2400), 7, 2, 5, 7),
+    ((480, 720), (1000, 3000), 7, 7, 6, 7),
+]
+
+
+def in_budget(x: int, y: int, budget, days: int) -> bool:
+    (short, long), (least, most), most_short, most_long, _, _ = budget
+    return 0 <= x <= most_short and 0 <= y <= most_long and x + y <= days and least <= short * x + long * y <= most
+
+
+@pytest.mark.parametrize("budget", HULL_BUDGETS)
+def test_count_hull_keeps_every_allowed_count_and_cuts_only_fractions(budget) -> None:
+    """Brute force over every pair of counts: the edges and the LP's own limits admit exactly the
+    allowed integer pairs, and every edge touches two of them (a side of the hull, not a looser line)."""
+    most_days, open_days = budget[4], budget[5]
+    edges = count_hull(*budget)
+    grid = list(product(range(open_days + 2), repeat=2))
+    for x, y in grid:
+        kept = in_budget(x, y, budget, open_days) and all(a * x + b * y >= c for a, b, c in edges)
+        assert kept == in_budget(x, y, budget, most_days), (x, y)
+    for a, b, c in edges:
+        assert sum(1 for x, y in grid if in_budget(x, y, budget, most_days) and a * x + b * y == c) >= 2
+
+
+def test_count_hull_by_hand() -> None:
+    # 38-40 paid hours in five days of 8- or 10-hour shifts: five 8s, an 8 and three 10s, or four 10s
+    assert count_hull((480, 600), (2280, 2400), 5, 5, 5, 5) == ((1, 1, 4), (3, 4, 15))
+    assert not 0 * 1 + 3.8 * 1 >= 4  # the LP's 3.8 ten-hour shifts (2,280 minutes) are cut off
+    # Curtois 9, staff A: 118-136 hours, at most 5 ten-hour nights, 18 working days at most:
+    # 14 shifts at least (9 eights and 5 tens), and at most 20 counting the tens twice
+    assert count_hull((480, 600), (7080, 8160), 26, 5, 18, 26) == ((1, 1, 14), (3, 4, 45), (-1, -2, -20))
+    # a budget any mix of whole shifts fills adds nothing
+    assert count_hull((480, 600), (0, 10080), 7, 7, 7, 7) == ()
+
+
+MIXED = TINY.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      long: {start: "08:00", hours: 10}')
+MIXED = MIXED.replace("hours_per_week: {min: 0, max: 40}", "hours_per_week: {min: 38, max: 40}")
+
+
+def test_two_shift_lengths_get_the_hull_of_their_counts(make_config) -> None:
+    """8- and 10-hour shifts, 38-40 paid hours a week in at most 5 days: the model holds
+    day + long >= 4 and 3 day + 4 long >= 15 over the week's 14 shift variables, and a roster
+    is 5 eights, an 8 and three 10s, or four 10s."""
+    config = make_config(MIXED, WEEK)
+    model = RosterModel(config, requirements(config)).build().model  # kept alive: the proto is a view into it
+    rows = sorted((sorted(set(c.linear.coeffs)), list(c.linear.domain)[0]) for c in model.proto.constraints
+                  if c.has_linear() and len(c.linear.vars) == 14 and list(c.linear.domain)[0] > 0)
+    assert rows == [([1], 4), ([3, 4], 15), ([480, 600], 2280)]  # the hull's two edges beside the weekly minimum
+    explained = RosterModel(config, requirements(config), explain=True).build().model
+    assert not [c for c in explained.proto.constraints if c.has_linear() and sorted(set(c.linear.coeffs)) == [3, 4]]
+    _, result = solved(config)
+    shifts = sorted(a.shift for a in result.roster.assignments)
+    assert shifts in (["day"] * 5, ["day"] + ["long"] * 3, ["long"] * 4)
 
 
 # --------------------------------------------------------------------------- night shifts
