@@ -10,10 +10,11 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Set
 from datetime import date, timedelta
-from fractions import Fraction
 from functools import cache
-from itertools import combinations
 from typing import Any, TypeVar
+
+from scipy.optimize import linprog
+from scipy.spatial import ConvexHull, QhullError
 
 from coverage.solve.model import AgentVars, LinearExpr, RosterModel
 from coverage.time import ShiftInstance, week_monday
@@ -397,9 +398,9 @@ def count_hull(lengths: tuple[int, int], minutes: tuple[int, int], most_short: i
     `minutes`, at most `most_short` / `most_long` of each and `most_days` in
     all. Those points are the integers of a convex polygon, so their hull
     admits no other integer point: its edges remove only fractional rosters.
-    Edges the LP already holds — every corner of its own polygon (the same
-    limits, `open_days` in all) obeys them — are left out, so a budget that
-    whole shifts fill exactly adds nothing.
+    Edges the LP already holds — its own polygon (the same limits,
+    `open_days` in all) lies on their allowed side — are left out, so a
+    budget that whole shifts fill exactly adds nothing.
     """
     (short, long), (least, most) = lengths, minutes
     points: list[tuple[int, int]] = []
@@ -411,53 +412,30 @@ def count_hull(lengths: tuple[int, int], minutes: tuple[int, int], most_short: i
     hull = _convex_hull(points)
     if len(hull) < 3:  # a point, a segment or nothing: the limits say all there is
         return ()
-    limits = [(1, 0, 0), (0, 1, 0), (-1, 0, -most_short), (0, -1, -most_long), (-1, -1, -open_days),
-              (short, long, least), (-short, -long, -most)]
-    corners = _corners(limits)
+    lp_limits = ([[1, 0], [0, 1], [1, 1], [short, long], [-short, -long]], [most_short, most_long, open_days, most, -least])
     edges = []
     for (x1, y1), (x2, y2) in zip(hull, hull[1:] + hull[:1]):
         a, b = y1 - y2, x2 - x1  # the hull runs anticlockwise: allowed points lie to the left of each edge
         divisor = math.gcd(a, b)
         a, b = a // divisor, b // divisor
         c = a * x1 + b * y1
-        if any(a * x + b * y < c for x, y in corners):
+        lowest = linprog([a, b], A_ub=lp_limits[0], b_ub=lp_limits[1], bounds=[(0, None), (0, None)], method="highs")
+        if lowest.status != 0 or lowest.fun < c - 1e-6:
             edges.append((a, b, c))
     return tuple(edges)
 
 
-def _corners(limits: list[tuple[int, int, int]]) -> list[tuple[Fraction, Fraction]]:
-    """Corners of the polygon {(x, y): a * x + b * y >= c for each (a, b, c)}: where two limits meet and all hold."""
-    found = []
-    for (a1, b1, c1), (a2, b2, c2) in combinations(limits, 2):
-        det = a1 * b2 - a2 * b1
-        if det == 0:
-            continue
-        x, y = Fraction(c1 * b2 - c2 * b1, det), Fraction(a1 * c2 - a2 * c1, det)
-        if all(a * x + b * y >= c for a, b, c in limits):
-            found.append((x, y))
-    return found
-
-
 def _convex_hull(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Corners of the points' convex hull, anticlockwise, no three on a line (Andrew's monotone chain)."""
-    ordered = sorted(set(points))
-    if len(ordered) < 3:
-        return ordered
-
-    def chain(row: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-        kept: list[tuple[int, int]] = []
-        for p in row:
-            while len(kept) >= 2 and _turn(kept[-2], kept[-1], p) <= 0:
-                kept.pop()
-            kept.append(p)
-        return kept[:-1]
-
-    return chain(ordered) + chain(reversed(ordered))
-
-
-def _turn(o: tuple[int, int], p: tuple[int, int], q: tuple[int, int]) -> int:
-    """Positive when o -> p -> q turns left."""
-    return (p[0] - o[0]) * (q[1] - o[1]) - (p[1] - o[1]) * (q[0] - o[0])
+    """Corners of the points' convex hull, anticlockwise from the lowest of the leftmost; fewer than 3 when flat."""
+    distinct = sorted(set(points))
+    if len(distinct) < 3:
+        return []
+    try:
+        corners = [distinct[i] for i in ConvexHull(distinct).vertices]
+    except QhullError:  # all on one line
+        return []
+    first = corners.index(min(corners))
+    return corners[first:] + corners[:first]
 
 
 def weekend_flags(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> dict[date, LinearExpr]:
