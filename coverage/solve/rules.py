@@ -282,7 +282,7 @@ def _days_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr])
     for d, expr in days.items():
         by_week[week_monday(d)].append(expr)
     for monday, terms in by_week.items():
-        carried = len({a.day for a in _history_in_week(av, monday)})
+        carried = _history_days(av, monday)
         if len(terms) + carried > limit:
             rm.require(sum(terms) + carried <= limit, f"agent {av.scope.id}: at most {limit} working days in the week of {monday}")
 
@@ -290,6 +290,10 @@ def _days_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr])
 def _history_in_week(av: AgentVars, monday: date) -> list:
     """The previous roster's shifts in the week of `monday` (only the week the period starts in has any)."""
     return [a for a in av.scope.history or [] if week_monday(a.day) == monday]
+
+
+def _history_days(av: AgentVars, monday: date) -> int:
+    return len({a.day for a in _history_in_week(av, monday)})
 
 
 def _history_minutes(rm: RosterModel, av: AgentVars, monday: date) -> int:
@@ -318,12 +322,11 @@ def _hours_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]
                 f"(hours_per_week.min {rules.hours_per_week.min:g}, less leave and holidays)",
                 only_if=rm.hired.get(av.scope.id),
             )
+    full = set(av.scope.full_weeks())
     for monday, instances in weeks.items():
-        carried = _history_in_week(av, monday)
-        need = av.scope.weekly_minimum_minutes(monday) if monday in av.scope.full_weeks() else 0
-        open_days = len({s.day for s in instances})
-        _two_length_hull(rm, av, instances, need - _history_minutes(rm, av, monday), most - _history_minutes(rm, av, monday),
-                         min(open_days, rules.max_days_per_week - len({a.day for a in carried})))
+        carried = _history_minutes(rm, av, monday)
+        need = av.scope.weekly_minimum_minutes(monday) if monday in full else 0
+        _two_length_hull(rm, av, instances, need - carried, most - carried, rules.max_days_per_week - _history_days(av, monday))
 
 
 def _hours_per_period(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
@@ -341,12 +344,12 @@ def _hours_per_period(rm: RosterModel, av: AgentVars, days: dict[date, LinearExp
         )
     if days and not rm.explain:
         rules = av.scope.rules
-        open_days = tuple(d in days for d in _calendar(av))
-        most_days = most_working_days(open_days, rules.max_consecutive_days, rules.min_consecutive_days_off, rules.min_consecutive_days)
-        _two_length_hull(rm, av, av.worked, need, math.floor(period.max * 60 + 1e-9), min(len(days), most_days))
+        can_work = tuple(d in days for d in _calendar(av))
+        most_days = most_working_days(can_work, rules.max_consecutive_days, rules.min_consecutive_days_off, rules.min_consecutive_days)
+        _two_length_hull(rm, av, av.worked, need, math.floor(period.max * 60 + 1e-9), most_days)
 
 
-def _two_length_hull(rm: RosterModel, av: AgentVars, instances: list[ShiftInstance], least: int, most: int, most_days: int) -> None:
+def _two_length_hull(rm: RosterModel, av: AgentVars, instances: list[ShiftInstance], least: int, most: int, day_cap: int) -> None:
     """The integer hull of (short shifts, long shifts) worked, where an agent's shifts come in two paid lengths.
 
     Teams that mix 8- and 10-hour shifts meet paid-hour limits that only
@@ -355,10 +358,11 @@ def _two_length_hull(rm: RosterModel, av: AgentVars, instances: list[ShiftInstan
     limits as two lines and works 3.8 ten-hour shifts; the hull's edges (here
     shorts + longs >= 4 and 3 shorts + 4 longs >= 15) are what it misses. On
     Curtois 9 (8- and 10-hour shifts, hours per period) they lift the bound
-    at 10 s from 181 to 406 (optimum 439), and the search reaches the optimum
-    within 30 s in every run we made (README, "The roster model"). Like the
-    working-day caps they name no rule of their own and stay out of explain
-    mode; a candidate's hold only if hired.
+    at 10 s from 181 to 406 (optimum 439), and the search reached the optimum
+    in five of six 60 s runs (README, "The roster model"). `day_cap`: the
+    most working days the other rules allow. Like the working-day caps the
+    edges name no rule of their own and stay out of explain mode; a
+    candidate's hold only if hired.
     """
     if rm.explain:
         return
@@ -369,8 +373,9 @@ def _two_length_hull(rm: RosterModel, av: AgentVars, instances: list[ShiftInstan
         return
     (short, short_shifts), (long, long_shifts) = sorted(by_length.items())
     limits = av.scope.rules.max_shifts_per_period
+    open_days = len({s.day for s in instances})
     edges = count_hull((short, long), (max(least, 0), most), _most_shifts(short_shifts, limits),
-                       _most_shifts(long_shifts, limits), most_days, len({s.day for s in instances}))
+                       _most_shifts(long_shifts, limits), min(open_days, day_cap), open_days)
     short_count = sum(av.work(s) for s in short_shifts)
     long_count = sum(av.work(s) for s in long_shifts)
     hired = rm.hired.get(av.scope.id)
