@@ -161,8 +161,9 @@ def test_count_hull_keeps_every_allowed_count_and_cuts_only_fractions(budget) ->
 
 def test_count_hull_by_hand() -> None:
     # 38-40 paid hours in five days of 8- or 10-hour shifts: five 8s, an 8 and three 10s, or four 10s
-    assert count_hull((480, 600), (2280, 2400), 5, 5, 5, 5) == ((1, 1, 4), (3, 4, 15))
-    assert not 0 * 1 + 3.8 * 1 >= 4  # the LP's 3.8 ten-hour shifts (2,280 minutes) are cut off
+    edges = count_hull((480, 600), (2280, 2400), 5, 5, 5, 5)
+    assert edges == ((1, 1, 4), (3, 4, 15))
+    assert not all(a * 0 + b * 3.8 >= c for a, b, c in edges)  # the LP's 3.8 ten-hour shifts (2,280 minutes) are cut off
     # Curtois 9, staff A: 118-136 hours, at most 5 ten-hour nights, 18 working days at most:
     # 14 shifts at least (9 eights and 5 tens), and at most 20 counting the tens twice
     assert count_hull((480, 600), (7080, 8160), 26, 5, 18, 26) == ((1, 1, 14), (3, 4, 45), (-1, -2, -20))
