@@ -263,3 +263,16 @@ def test_hires_command_within(tmp_path, make_config, capsys) -> None:
         err = capsys.readouterr().err
         assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
         assert err.startswith("covplan hires:?: --within: ")
+
+
+def test_a_candidate_of_two_shift_lengths_works_only_if_hired(make_config) -> None:
+    """A candidate with 8- and 4-hour shifts and 12-20 hours a week gets the hull of its shift counts
+    (among them day + evening >= 2), which must hold only if hired: step 0, with nobody hired, still
+    finds a roster, and the hire then closes 20 of the 36 hours (five evenings, or two weekend days
+    and an evening)."""
+    text = TEAM.replace("part_time: {hours_per_week: {min: 0, max: 20}", "part_time: {hours_per_week: {min: 12, max: 20}")
+    text += "candidates:\n  - {id: flex, site: nyc, contract: part_time, skills: [chat], shifts: [day, evening], cost: 3000, max_count: 1}\n"
+    config = make_config(text, demand())
+    plan = roadmap(config, requirements(config), steps=1, options=QUIET, progress=None)
+    assert [(s.step, s.profile, s.closed_hours, s.uncovered_hours) for s in plan.steps] == [(0, None, 0, 36), (1, "flex", 20, 16)]
+    assert check_roster(plan.roster, plan.config) == []
