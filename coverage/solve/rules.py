@@ -359,7 +359,7 @@ def _two_length_hull(rm: RosterModel, av: AgentVars, instances: list[ShiftInstan
     shorts + longs >= 4 and 3 shorts + 4 longs >= 15) are what it misses. On
     Curtois 9 (8- and 10-hour shifts, hours per period) they lift the bound
     at 10 s from 181 to 406 (optimum 439), and the search reached the optimum
-    in six of seven 60 s runs (README, "The roster model"). `day_cap`: the
+    in eight of ten 60 s runs (README, "The roster model"). `day_cap`: the
     most working days the other rules allow. Like the working-day caps the
     edges name no rule of their own and stay out of explain mode; a
     candidate's hold only if hired.
