@@ -308,12 +308,13 @@ def _hours_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]
     rules = av.scope.rules
     most = math.floor(rules.hours_per_week.max * 60 + 1e-9)
     weeks = av.weeks()
+    full_weeks = av.scope.full_weeks()
     for monday, instances in weeks.items():
         rm.require(
             _paid_minutes(av, instances) + _history_minutes(rm, av, monday) <= most,
             f"agent {av.scope.id}: at most {rules.hours_per_week.max:g} paid hours in the week of {monday}",
         )
-    for monday in av.scope.full_weeks():
+    for monday in full_weeks:
         need = av.scope.weekly_minimum_minutes(monday)
         if need > 0:
             rm.require(
@@ -322,10 +323,9 @@ def _hours_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]
                 f"(hours_per_week.min {rules.hours_per_week.min:g}, less leave and holidays)",
                 only_if=rm.hired.get(av.scope.id),
             )
-    full = set(av.scope.full_weeks())
     for monday, instances in weeks.items():
         carried = _history_minutes(rm, av, monday)
-        need = av.scope.weekly_minimum_minutes(monday) if monday in full else 0
+        need = av.scope.weekly_minimum_minutes(monday) if monday in full_weeks else 0
         _two_length_hull(rm, av, instances, need - carried, most - carried, rules.max_days_per_week - _history_days(av, monday))
 
 
@@ -334,7 +334,8 @@ def _hours_per_period(rm: RosterModel, av: AgentVars, days: dict[date, LinearExp
     if period is None:
         return
     total = _paid_minutes(av, av.worked)
-    rm.require(total <= math.floor(period.max * 60 + 1e-9), f"agent {av.scope.id}: at most {period.max:g} paid hours in the period")
+    most = math.floor(period.max * 60 + 1e-9)
+    rm.require(total <= most, f"agent {av.scope.id}: at most {period.max:g} paid hours in the period")
     need = av.scope.period_minimum_minutes()
     if need > 0:
         rm.require(
@@ -346,7 +347,7 @@ def _hours_per_period(rm: RosterModel, av: AgentVars, days: dict[date, LinearExp
         rules = av.scope.rules
         can_work = tuple(d in days for d in _calendar(av))
         most_days = most_working_days(can_work, rules.max_consecutive_days, rules.min_consecutive_days_off, rules.min_consecutive_days)
-        _two_length_hull(rm, av, av.worked, need, math.floor(period.max * 60 + 1e-9), most_days)
+        _two_length_hull(rm, av, av.worked, need, most, most_days)
 
 
 def _two_length_hull(rm: RosterModel, av: AgentVars, instances: list[ShiftInstance], least: int, most: int, day_cap: int) -> None:
