@@ -27,8 +27,9 @@ test: $(STAMP)
 test-all: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# Benchmarks (about 90 min on 2 cores): Curtois & Qu instances 1-12 against their published optima and two
-# peer models, the example team, a 200-agent team, and synthetic teams of 25-1000 agents; writes benchmarks/RESULTS.md.
+# Benchmarks (about 90 min on 2 cores): Erlang requirements against pyworkforce, Curtois & Qu instances 1-12 against
+# their published optima and two peer models, the example team, a 200-agent team, and synthetic teams of 25-1000
+# agents; writes benchmarks/RESULTS.md.
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/run.py --fresh

@@ -10,18 +10,22 @@ installed through the optional extra: `pip install -e '.[bench]'`.
 
 Where the two disagree, the exact Erlang C service level (rational
 arithmetic, the textbook formula) decides which answer is right. Prints a
-Markdown table for benchmarks/RESULTS.md.
+Markdown table; with --json also, last, one JSON line, which `make bench`
+(stage `erlang`) keeps in benchmarks/results/erlang.jsonl and renders into
+the "Demand (Erlang)" section of benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import platform
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -106,24 +110,18 @@ def theirs(volumes: np.ndarray, channel: Channel, picks: np.ndarray) -> tuple[di
     return found, time.perf_counter() - began
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sample", type=int, default=0, metavar="N", help="give pyworkforce only N evenly spaced intervals per channel")
-    args = parser.parse_args()
+def measure(sample: int = 0) -> dict[str, Any]:
+    """Both engines on every channel: seconds, answers summed over the year, and how many of pyworkforce's agree."""
     try:
-        import pyworkforce  # noqa: F401
+        import pyworkforce
     except ImportError:
         pyworkforce = None
-    print(f"# {INTERVALS:,} intervals × {len(CHANNELS)} channels; Python {platform.python_version()}, numpy {np.__version__}")
-    totals = {"ours_c": 0.0, "ours_a": 0.0, "theirs": 0.0}
     rows = []
     for seed, channel in enumerate(CHANNELS):
         volumes = year_of_volumes(channel, seed)
         traffic = volumes / (INTERVAL_MINUTES * 60) * channel.aht_seconds
         answer_c, seconds_c = ours(volumes, channel, erlang_a=False)
         answer_a, seconds_a = ours(volumes, channel, erlang_a=True)
-        totals["ours_c"] += seconds_c
-        totals["ours_a"] += seconds_a
         row = {
             "channel": channel.name,
             "peak_erlangs": float(traffic.max()),
@@ -133,32 +131,61 @@ def main() -> None:
             "servers_a": int(answer_a.sum()),
         }
         if pyworkforce is not None:
-            picks = np.arange(INTERVALS) if not args.sample else np.linspace(0, INTERVALS - 1, args.sample).astype(int)
+            picks = np.arange(INTERVALS) if not sample else np.linspace(0, INTERVALS - 1, sample).astype(int)
             found, seconds = theirs(volumes, channel, picks)
-            totals["theirs"] += seconds
             differ = [k for k, n in found.items() if n != answer_c[k]]
-            verdicts = []
-            for k in differ[:20]:
-                mine, other = int(answer_c[k]), found[k]
-                target = channel.percent / 100
-                sl = {n: exact_service_level(n, float(traffic[k]), channel.aht_seconds, channel.within_seconds) for n in {mine, other, mine - 1}}
-                ours_right = sl[mine] >= target and sl[mine - 1] < target
-                verdicts.append(f"interval {k}: A={traffic[k]:.3f} ours {mine} (exact SL {sl[mine]:.5f}), pyworkforce {other} (exact SL {sl[other]:.5f}); ours {'minimal' if ours_right else 'WRONG'}")
-            row.update(theirs=seconds, compared=len(found), agree=len(found) - len(differ), verdicts=verdicts)
+            row.update(theirs=seconds, compared=len(found), agree=len(found) - len(differ),
+                       verdicts=[verdict(k, int(answer_c[k]), found[k], float(traffic[k]), channel) for k in differ[:20]])
         rows.append(row)
-    print()
-    print("| channel | peak Erlangs | ours, Erlang C (s) | ours, Erlang A (s) | pyworkforce Erlang C (s) | intervals compared | same answer |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    return {
+        "stage": "erlang", "intervals": INTERVALS, "sample": sample, "channels": rows,
+        "python": platform.python_version(), "numpy": np.__version__,
+        "pyworkforce": getattr(pyworkforce, "__version__", "installed") if pyworkforce is not None else None,
+    }
+
+
+def verdict(k: int, mine: int, other: int, traffic: float, channel: Channel) -> str:
+    """Which of two differing answers is the smallest meeting the target, by the exact service level."""
+    target = channel.percent / 100
+    sl = {n: exact_service_level(n, traffic, channel.aht_seconds, channel.within_seconds) for n in {mine, other, mine - 1}}
+    ours_right = sl[mine] >= target and sl[mine - 1] < target
+    return (f"interval {k}: A={traffic:.3f} ours {mine} (exact SL {sl[mine]:.5f}), pyworkforce {other} "
+            f"(exact SL {sl[other]:.5f}); ours {'minimal' if ours_right else 'WRONG'}")
+
+
+def table(result: dict[str, Any]) -> str:
+    """The Markdown table of one measurement, a total row, and each channel's yearly sums and disagreements."""
+    rows = result["channels"]
+    lines = ["| channel | peak Erlangs | ours, Erlang C (s) | ours, Erlang A (s) | pyworkforce Erlang C (s) | intervals compared | same answer |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         theirs_cell = f"{row['theirs']:.1f}" if "theirs" in row else "not installed"
         compared = f"{row['compared']:,}" if "compared" in row else "–"
         agree = f"{row['agree']:,}" if "agree" in row else "–"
-        print(f"| {row['channel']} | {row['peak_erlangs']:,.0f} | {row['ours_c']:.2f} | {row['ours_a']:.2f} | {theirs_cell} | {compared} | {agree} |")
-    print(f"| **total** | | **{totals['ours_c']:.2f}** | **{totals['ours_a']:.2f}** | **{totals['theirs']:.1f}** | | |")
+        lines.append(f"| {row['channel']} | {row['peak_erlangs']:,.0f} | {row['ours_c']:.2f} | {row['ours_a']:.2f} | {theirs_cell} "
+                     f"| {compared} | {agree} |")
+    total = {key: sum(row.get(key, 0) for row in rows) for key in ("ours_c", "ours_a", "theirs", "compared", "agree")}
+    compared = f"{total['compared']:,}" if total["compared"] else ""
+    agree = f"**{total['agree']:,}**" if total["compared"] else ""
+    theirs_total = f"**{total['theirs']:.1f}**" if total["compared"] else "–"
+    lines.append(f"| **total** | | **{total['ours_c']:.2f}** | **{total['ours_a']:.2f}** | {theirs_total} | {compared} | {agree} |")
     for row in rows:
-        print(f"\n{row['channel']}: servers summed over the year — Erlang C {row['servers_c']:,}, Erlang A {row['servers_a']:,}")
-        for verdict in row.get("verdicts", []):
-            print(f"  {verdict}")
+        lines.append(f"\n{row['channel']}: servers summed over the year — Erlang C {row['servers_c']:,}, Erlang A {row['servers_a']:,}")
+        lines += [f"  {line}" for line in row.get("verdicts", [])]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=0, metavar="N", help="give pyworkforce only N evenly spaced intervals per channel")
+    parser.add_argument("--json", action="store_true", help="print, last, the measurement as one JSON line (make bench reads it)")
+    args = parser.parse_args(argv)
+    result = measure(args.sample)
+    print(f"# {INTERVALS:,} intervals × {len(CHANNELS)} channels; Python {result['python']}, numpy {result['numpy']}")
+    print()
+    print(table(result))
+    if args.json:
+        print(json.dumps(result))
 
 
 if __name__ == "__main__":

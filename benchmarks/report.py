@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 CURTOIS, ROSTER, SCALE, PEERS = "Curtois & Qu", "Roster model: example and 200-agent team", "Scale", "Peers"
+DEMAND = "Demand (Erlang)"
 NOTES = Path(__file__).resolve().parent / "notes"
 
 
@@ -125,30 +126,79 @@ def _notes(name: str) -> str:
     return "\n\n" + path.read_text().strip() if path.exists() else ""
 
 
+def _when(rows: list[dict[str, Any]]) -> str:
+    """The days the rows were measured on (from their `finished` stamps), so re-rendering keeps the run's date."""
+    days = sorted({row["finished"][:10] for row in rows if row.get("finished")})
+    if not days:
+        return datetime.now(UTC).date().isoformat()
+    return days[0] if len(days) == 1 else f"{days[0]} – {days[-1]}"
+
+
+def _where(machine: str, rows: list[dict[str, Any]]) -> str:
+    return f"**Machine:** {machine}, 24 GiB (load average at the start of each run in its row). **Date:** {_when(rows)}."
+
+
+def demand_section(row: dict[str, Any], machine: str) -> str:
+    """Erlang requirements, ours against pyworkforce, from the last `erlang` stage run."""
+    from erlang import table  # the script's own table: one rendering for its printout and for RESULTS.md
+
+    channels = row["channels"]
+    version = f" {row['pyworkforce']}" if row.get("pyworkforce") else ""
+    head = (f"**What:** staffing requirements (smallest number of servers meeting each channel's service level) for one year of "
+            f"15-minute intervals — {row['intervals']:,} intervals — on {len(channels)} channels (synthetic weekly shape with "
+            "±10 % noise, volumes to 0.1 contact), with `coverage.demand.required_servers` (vectorised Erlang C, and Erlang A "
+            f"with patience) and with [pyworkforce](https://pypi.org/project/pyworkforce/){version}'s "
+            "`ErlangC.required_positions` called once per interval.\n\n"
+            f"**Machine:** {machine}, 24 GiB; numpy {row['numpy']}. **Date:** {_when([row])}. **Command:** `make bench` "
+            "(stage `erlang`: `.venv/bin/python benchmarks/erlang.py --json`; pyworkforce through the `bench` extra).\n\n")
+    return head + table(row) + "\n\n" + _demand_summary(channels, row.get("sample", 0)) + _notes(DEMAND)
+
+
+def _demand_summary(channels: list[dict[str, Any]], sample: int) -> str:
+    compared = sum(c.get("compared", 0) for c in channels)
+    agree = sum(c.get("agree", 0) for c in channels)
+    ours_c, theirs = sum(c["ours_c"] for c in channels), sum(c.get("theirs", 0.0) for c in channels)
+    fewer = [100 * (1 - c["servers_a"] / c["servers_c"]) for c in channels if c["servers_c"]]
+    lines = []
+    if compared:
+        lines.append(f"- **Answers:** {agree:,} of {compared:,} Erlang C requirements agree with pyworkforce's"
+                     + ("." if agree == compared else "; the exact service level decides each difference (listed above)."))
+        if not sample:  # a sampled run times pyworkforce on part of the year only
+            lines.append(f"- **Speed:** Erlang C about {theirs / ours_c:,.0f}× faster ({ours_c:.2f} s against {theirs:.1f} s).")
+    else:
+        lines.append("- pyworkforce was not installed for this run: our figures only.")
+    if fewer:
+        spread = f"{min(fewer):.0f}" if round(min(fewer)) == round(max(fewer)) else f"{min(fewer):.0f}–{max(fewer):.0f}"
+        lines.append(f"- **Erlang A** (each channel's patience) needs {spread} % fewer server-intervals over the year than Erlang C.")
+    return "\n".join(lines)
+
+
 def sections(results: Path, machine: str) -> dict[str, str]:
-    today = datetime.now(UTC).date().isoformat()
-    where = f"**Machine:** {machine}, 24 GiB (load average at the start of each run in its row). **Date:** {today}."
     curtois = load(results / "curtois.jsonl")
-    return {
-        CURTOIS: (f"{where} **Command:** `make bench` (stage `curtois`; one run per instance: "
+    roster, scale, erlang = load(results / "roster.jsonl"), load(results / "scale.jsonl"), load(results / "erlang.jsonl")
+    found = {
+        CURTOIS: (f"{_where(machine, curtois)} **Command:** `make bench` (stage `curtois`; one run per instance: "
                   "`.venv/bin/python benchmarks/curtois.py benchmarks/data/InstanceN.txt --time-limit S --workers 2 "
                   "--milestones 10,60`, S = 60 s, or 600 s for instances 10-12). The columns for 10 s (and 60 s in a 600 s "
                   "run) are read off that same run: the objective the search had reported by then and its bound. The "
                   "run's final objective is the independent evaluator's (`coverage.read_curtois.evaluate`), which agreed "
                   "with the solver's own objective on every run. ✓ = best-known (proven optimal) value reached.\n\n"
                   + curtois_section(curtois) + _notes(CURTOIS)),
-        ROSTER: (f"{where} **Command:** `make bench` (stage `roster`: `benchmarks/scale.py --config configs/example.yaml "
+        ROSTER: (f"{_where(machine, roster)} **Command:** `make bench` (stage `roster`: `benchmarks/scale.py --config configs/example.yaml "
                  "--time-limit 30` and `benchmarks/scale.py --agents 200 --sites 6 --days 28 --time-limit 120`), 2 workers.\n\n"
-                 + team_table(_latest_team_rows(load(results / "roster.jsonl"))) + _notes(ROSTER)),
-        SCALE: (f"{where} **Command:** `make bench` (stage `scale`: `benchmarks/scale.py --agents N --sites K --days 28 "
+                 + team_table(_latest_team_rows(roster)) + _notes(ROSTER)),
+        SCALE: (f"{_where(machine, scale)} **Command:** `make bench` (stage `scale`: `benchmarks/scale.py --agents N --sites K --days 28 "
                 "--interval I --time-limit S`, S = 60 s for every team and 300 s too for 300+ agents hourly or 100+ at "
                 "15 minutes), 2 workers; synthetic teams from `coverage.synthetic.write_team`.\n\n"
-                + team_table(_latest_team_rows(load(results / "scale.jsonl"))) + _notes(SCALE)),
-        PEERS: (f"{where} **Command:** `make bench` (stage `curtois`: `benchmarks/peer_cpsat.py` 60 s with its 10 s "
+                + team_table(_latest_team_rows(scale)) + _notes(SCALE)),
+        PEERS: (f"{_where(machine, curtois)} **Command:** `make bench` (stage `curtois`: `benchmarks/peer_cpsat.py` 60 s with its 10 s "
                 "milestone, `benchmarks/peer_cpmpy.py` 10 s, on the same instances, 2 workers). Final objectives from our "
                 "evaluator, milestones as each search reported them.\n\n"
                 + peers_section(curtois) + _notes(PEERS)),
     }
+    if erlang:  # until the stage has run, the section written by hand stays as it is
+        found = {DEMAND: demand_section(erlang[-1], machine), **found}
+    return found
 
 
 def render(target: Path, results: Path, machine: str) -> None:

@@ -1,12 +1,12 @@
 """`make bench`: run every benchmark stage in subprocesses and write our sections of benchmarks/RESULTS.md.
 
-    python benchmarks/run.py [--stages curtois,roster,scale] [--instances 1,2] [--limit 60] [--long-limit 600]
+    python benchmarks/run.py [--stages erlang,curtois,roster,scale] [--instances 1,2] [--limit 60] [--long-limit 600]
 
 Each run is its own process (clean memory figures, no state shared between
 runs); its JSON line is appended to benchmarks/results/STAGE.jsonl, and the
 RESULTS.md sections are rendered from those files, so a stage can be re-run
 alone without losing the others. Sections written by other stages of the
-project ("Demand (Erlang)", "Fuzzing", ...) are kept as they are.
+project ("Fuzzing", ...) are kept as they are.
 """
 
 from __future__ import annotations
@@ -79,6 +79,11 @@ def run_with_milestones(script: str, path: Path, limit: float) -> None:
     append("curtois", row)
 
 
+def stage_erlang(args: argparse.Namespace) -> None:
+    """Erlang C and A requirements for a year of 15-minute intervals, against pyworkforce (about 2.5 min)."""
+    append("erlang", run_json([PYTHON, str(HERE / "erlang.py"), "--json"], 1800))
+
+
 def stage_roster(args: argparse.Namespace) -> None:
     example = HERE.parent / "configs" / "example.yaml"
     append("roster", run_json([PYTHON, str(HERE / "scale.py"), "--config", str(example), "--time-limit", "30", "--label", "example"], 600))
@@ -109,12 +114,12 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-STAGES = {"curtois": stage_curtois, "roster": stage_roster, "scale": stage_scale}
+STAGES = {"erlang": stage_erlang, "curtois": stage_curtois, "roster": stage_roster, "scale": stage_scale}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stages", default="roster,scale,curtois")  # the short stages first
+    parser.add_argument("--stages", default="erlang,roster,scale,curtois")  # the short stages first
     parser.add_argument("--instances", type=lambda s: [int(k) for k in s.split(",")], default=list(range(1, 13)))
     parser.add_argument("--limit", type=float, default=60.0, help="our run per instance (10 s read off the same run)")
     parser.add_argument("--long-instances", type=lambda s: [int(k) for k in s.split(",") if k], default=[10, 11, 12])

@@ -89,6 +89,38 @@ def test_results_keep_other_engineers_sections(tmp_path):
     assert target.read_text() == text  # idempotent
 
 
+def test_erlang_script_prints_a_year_of_requirements_as_its_last_json_line():
+    row = last_json(str(BENCH / "erlang.py"), "--json", "--sample", "3")
+    assert row["intervals"] == 35_040 and [c["channel"] for c in row["channels"]] == ["chat", "phone", "peak-season phone"]
+    for channel in row["channels"]:
+        assert 0 < channel["servers_a"] < channel["servers_c"]  # patience: some callers leave, fewer servers needed
+        if "compared" in channel:  # pyworkforce installed (the bench extra): the three sampled intervals agree
+            assert (channel["compared"], channel["agree"]) == (3, 3)
+
+
+def test_bench_renders_the_erlang_section_from_its_stage_with_the_run_date(tmp_path):
+    sys.path.insert(0, str(BENCH))
+    from report import render
+
+    target = tmp_path / "RESULTS.md"
+    target.write_text("# Benchmark results\n\n## Demand (Erlang)\n\nwritten by hand\n\n## Fuzzing\n\nkept\n")
+    results = tmp_path / "results"
+    results.mkdir()
+    channel = {"channel": "chat", "peak_erlangs": 234.6, "ours_c": 0.02, "ours_a": 0.1, "servers_c": 1000, "servers_a": 900,
+               "theirs": 10.0, "compared": 35_040, "agree": 35_039, "verdicts": ["interval 7: ours minimal"]}
+    row = {"stage": "erlang", "intervals": 35_040, "sample": 0, "channels": [channel], "python": "3.11.7", "numpy": "2.4.6",
+           "pyworkforce": "0.5.1", "finished": "2026-11-20T10:00:00+00:00"}
+    (results / "erlang.jsonl").write_text(json.dumps(row) + "\n")
+    render(target, results, "2 cores")
+    text = target.read_text()
+    assert "written by hand" not in text and "## Fuzzing\n\nkept" in text
+    assert text.index("## Demand (Erlang)") < text.index("## Fuzzing")
+    assert "**Date:** 2026-11-20." in text and "pyworkforce/) 0.5.1's" in text
+    assert "| chat | 235 | 0.02 | 0.10 | 10.0 | 35,040 | 35,039 |" in text and "  interval 7: ours minimal" in text
+    assert "35,039 of 35,040 Erlang C requirements agree" in text and "about 500× faster (0.02 s against 10.0 s)" in text
+    assert "needs 10 % fewer server-intervals" in text
+
+
 def test_curtois_milestones_read_the_same_run_at_earlier_times():
     row = last_json(str(BENCH / "curtois.py"), str(INSTANCE1), "--time-limit", "5", "--milestones", "1,3,9")
     marks = row["milestones"]
