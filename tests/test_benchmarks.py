@@ -69,23 +69,31 @@ def test_team_generator_spreads_agents_over_sites_in_different_zones(tmp_path):
     assert rows[0] == "start,channel,volume" and len(rows) == 1 + (7 + 2) * 96 * 2  # a day either side, 2 channels
 
 
-def test_results_keep_other_engineers_sections(tmp_path):
+def rendered(tmp_path: Path, existing: str, stage: str, row: dict) -> Path:
+    """RESULTS.md holding `existing`, rendered from one stage's single result row."""
     sys.path.insert(0, str(BENCH))
     from report import render
 
-    target = tmp_path / "RESULTS.md"
-    target.write_text("# Benchmark results\n\n## Demand (Erlang)\n\nkept as is\n\n## Scale\n\nold figures\n\n## Fuzzing\n\nalso kept\n")
-    results = tmp_path / "results"
+    target, results = tmp_path / "RESULTS.md", tmp_path / "results"
+    target.write_text(existing)
     results.mkdir()
-    (results / "curtois.jsonl").write_text(json.dumps({
-        "instance": "Instance1", "objective": 607, "bound": 607.0, "seconds": 2.0, "first_feasible_seconds": 0.1, "status": "OPTIMAL",
-        "best_known": 607, "gap_to_best_known": 0.0, "time_limit": 10.0, "workers": 2, "model": "coverage", "load": [4.0, 4.0]}) + "\n")
+    (results / f"{stage}.jsonl").write_text(json.dumps(row) + "\n")
     render(target, results, "2 cores")
+    return target
+
+
+def test_results_keep_other_engineers_sections(tmp_path):
+    target = rendered(tmp_path, "# Benchmark results\n\n## Demand (Erlang)\n\nkept as is\n\n## Scale\n\nold figures\n\n## Fuzzing\n\nalso kept\n",
+                      "curtois", {"instance": "Instance1", "objective": 607, "bound": 607.0, "seconds": 2.0, "first_feasible_seconds": 0.1,
+                                  "status": "OPTIMAL", "best_known": 607, "gap_to_best_known": 0.0, "time_limit": 10.0, "workers": 2,
+                                  "model": "coverage", "load": [4.0, 4.0]})
     text = target.read_text()
     assert "## Demand (Erlang)\n\nkept as is" in text and "## Fuzzing\n\nalso kept" in text and "old figures" not in text
     assert "| 1 | 607 | 607 (0.0 %) ✓ | 607 | 0.10 | 4.0 |" in text
     assert text.index("## Demand") < text.index("## Scale") < text.index("## Fuzzing") < text.index("## Curtois & Qu")
-    render(target, results, "2 cores")
+    from report import render
+
+    render(target, tmp_path / "results", "2 cores")
     assert target.read_text() == text  # idempotent
 
 
@@ -99,20 +107,11 @@ def test_erlang_script_prints_a_year_of_requirements_as_its_last_json_line():
 
 
 def test_bench_renders_the_erlang_section_from_its_stage_with_the_run_date(tmp_path):
-    sys.path.insert(0, str(BENCH))
-    from report import render
-
-    target = tmp_path / "RESULTS.md"
-    target.write_text("# Benchmark results\n\n## Demand (Erlang)\n\nwritten by hand\n\n## Fuzzing\n\nkept\n")
-    results = tmp_path / "results"
-    results.mkdir()
     channel = {"channel": "chat", "peak_erlangs": 234.6, "ours_c": 0.02, "ours_a": 0.1, "servers_c": 1000, "servers_a": 900,
                "theirs": 10.0, "compared": 35_040, "agree": 35_039, "verdicts": ["interval 7: ours minimal"]}
     row = {"stage": "erlang", "intervals": 35_040, "sample": 0, "channels": [channel], "python": "3.11.7", "numpy": "2.4.6",
            "pyworkforce": "0.5.1", "finished": "2026-11-20T10:00:00+00:00"}
-    (results / "erlang.jsonl").write_text(json.dumps(row) + "\n")
-    render(target, results, "2 cores")
-    text = target.read_text()
+    text = rendered(tmp_path, "# Benchmark results\n\n## Demand (Erlang)\n\nwritten by hand\n\n## Fuzzing\n\nkept\n", "erlang", row).read_text()
     assert "written by hand" not in text and "## Fuzzing\n\nkept" in text
     assert text.index("## Demand (Erlang)") < text.index("## Fuzzing")
     assert "**Date:** 2026-11-20." in text and "pyworkforce/) 0.5.1's" in text
