@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-limits", type=lambda s: [float(k) for k in s.split(",") if k], default=[60.0])
     parser.add_argument("--cpmpy-limits", type=lambda s: [float(k) for k in s.split(",") if k], default=[10.0])
     parser.add_argument("--agents", type=lambda s: [int(k) for k in s.split(",")], default=[25, 100, 300, 1000], help="team sizes on the hourly grid")
-    parser.add_argument("--agents-15", type=lambda s: [int(k) for k in s.split(",")], default=[25, 100, 300], help="team sizes on the 15-minute grid")
+    parser.add_argument("--agents-15", type=lambda s: [int(k) for k in s.split(",")], default=[25, 100, 300, 1000], help="team sizes on the 15-minute grid")
     parser.add_argument("--scale-limit", type=float, default=60.0)
     parser.add_argument("--scale-long-limit", type=float, default=300.0, help="big teams run at this limit too (0: not)")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results of the stages being run")
