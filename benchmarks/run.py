@@ -80,7 +80,7 @@ def run_with_milestones(script: str, path: Path, limit: float) -> None:
 
 
 def stage_erlang(args: argparse.Namespace) -> None:
-    """Erlang C and A requirements for a year of 15-minute intervals, against pyworkforce (about 2.5 min)."""
+    """Erlang C and A requirements for a year of 15-minute intervals, against pyworkforce (about a minute)."""
     append("erlang", run_json([PYTHON, str(HERE / "erlang.py"), "--json"], 1800))
 
 
