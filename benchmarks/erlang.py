@@ -153,6 +153,11 @@ def verdict(k: int, mine: int, other: int, traffic: float, channel: Channel) -> 
             f"(exact SL {sl[other]:.5f}); ours {'minimal' if ours_right else 'WRONG'}")
 
 
+def totals(channels: list[dict[str, Any]]) -> dict[str, float]:
+    """Seconds, intervals compared and agreeing, summed over the channels (0 where pyworkforce did not run)."""
+    return {key: sum(row.get(key, 0) for row in channels) for key in ("ours_c", "ours_a", "theirs", "compared", "agree")}
+
+
 def table(result: dict[str, Any]) -> str:
     """The Markdown table of one measurement, a total row, and each channel's yearly sums and disagreements."""
     rows = result["channels"]
@@ -164,7 +169,7 @@ def table(result: dict[str, Any]) -> str:
         agree = f"{row['agree']:,}" if "agree" in row else "–"
         lines.append(f"| {row['channel']} | {row['peak_erlangs']:,.0f} | {row['ours_c']:.2f} | {row['ours_a']:.2f} | {theirs_cell} "
                      f"| {compared} | {agree} |")
-    total = {key: sum(row.get(key, 0) for row in rows) for key in ("ours_c", "ours_a", "theirs", "compared", "agree")}
+    total = totals(rows)
     compared = f"{total['compared']:,}" if total["compared"] else ""
     agree = f"**{total['agree']:,}**" if total["compared"] else ""
     theirs_total = f"**{total['theirs']:.1f}**" if total["compared"] else "–"

@@ -140,7 +140,7 @@ def _where(machine: str, rows: list[dict[str, Any]]) -> str:
 
 def demand_section(row: dict[str, Any], machine: str) -> str:
     """Erlang requirements, ours against pyworkforce, from the last `erlang` stage run."""
-    from erlang import table  # the script's own table: one rendering for its printout and for RESULTS.md
+    from erlang import table, totals  # the script's own table and sums: one rendering for its printout and RESULTS.md
 
     channels = row["channels"]
     version = f" {row['pyworkforce']}" if row.get("pyworkforce") else ""
@@ -151,13 +151,11 @@ def demand_section(row: dict[str, Any], machine: str) -> str:
             "`ErlangC.required_positions` called once per interval.\n\n"
             f"**Machine:** {machine}, 24 GiB; numpy {row['numpy']}. **Date:** {_when([row])}. **Command:** `make bench` "
             "(stage `erlang`: `.venv/bin/python benchmarks/erlang.py --json`; pyworkforce through the `bench` extra).\n\n")
-    return head + table(row) + "\n\n" + _demand_summary(channels, row.get("sample", 0)) + _notes(DEMAND)
+    return head + table(row) + "\n\n" + _demand_summary(channels, totals(channels), row.get("sample", 0)) + _notes(DEMAND)
 
 
-def _demand_summary(channels: list[dict[str, Any]], sample: int) -> str:
-    compared = sum(c.get("compared", 0) for c in channels)
-    agree = sum(c.get("agree", 0) for c in channels)
-    ours_c, theirs = sum(c["ours_c"] for c in channels), sum(c.get("theirs", 0.0) for c in channels)
+def _demand_summary(channels: list[dict[str, Any]], total: dict[str, float], sample: int) -> str:
+    compared, agree, ours_c, theirs = total["compared"], total["agree"], total["ours_c"], total["theirs"]
     fewer = [100 * (1 - c["servers_a"] / c["servers_c"]) for c in channels if c["servers_c"]]
     lines = []
     if compared:

@@ -20,6 +20,10 @@ from coverage.synthetic import team_data, write_team
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
+sys.path.insert(0, str(BENCH))  # the bench scripts import each other as top-level modules (report, run, curtois_like)
+
+from report import render  # noqa: E402
+
 INSTANCE1 = BENCH / "data" / "Instance1.txt"
 
 
@@ -71,8 +75,6 @@ def test_team_generator_spreads_agents_over_sites_in_different_zones(tmp_path):
 
 def rendered(tmp_path: Path, existing: str, stage: str, row: dict) -> Path:
     """RESULTS.md holding `existing`, rendered from one stage's single result row."""
-    sys.path.insert(0, str(BENCH))
-    from report import render
 
     target, results = tmp_path / "RESULTS.md", tmp_path / "results"
     target.write_text(existing)
@@ -91,8 +93,6 @@ def test_results_keep_other_engineers_sections(tmp_path):
     assert "## Demand (Erlang)\n\nkept as is" in text and "## Fuzzing\n\nalso kept" in text and "old figures" not in text
     assert "| 1 | 607 | 607 (0.0 %) ✓ | 607 | 0.10 | 4.0 |" in text
     assert text.index("## Demand") < text.index("## Scale") < text.index("## Fuzzing") < text.index("## Curtois & Qu")
-    from report import render
-
     render(target, tmp_path / "results", "2 cores")
     assert target.read_text() == text  # idempotent
 
@@ -129,7 +129,6 @@ def test_curtois_milestones_read_the_same_run_at_earlier_times():
 
 
 def test_bench_run_turns_each_milestone_into_a_row_of_its_own(tmp_path, monkeypatch):
-    sys.path.insert(0, str(BENCH))
     import run
 
     final = {"instance": "Instance10", "objective": 4700, "bound": 4500.0, "seconds": 600.0, "status": "FEASIBLE",
@@ -148,7 +147,6 @@ def test_bench_run_turns_each_milestone_into_a_row_of_its_own(tmp_path, monkeypa
 
 
 def test_generated_instances_read_back_at_their_size_with_a_planted_roster_that_breaks_no_rule(tmp_path):
-    sys.path.insert(0, str(BENCH))
     from curtois_like import planted_instance
 
     for days, staff, shifts in ((14, 6, 1), (28, 20, 4), (91, 12, 12)):
@@ -160,7 +158,6 @@ def test_generated_instances_read_back_at_their_size_with_a_planted_roster_that_
 
 
 def test_the_solver_finds_a_generated_instance_roster_at_least_as_good_as_the_planted_one(tmp_path):
-    sys.path.insert(0, str(BENCH))
     from curtois_like import planted_instance
 
     text, planted = planted_instance(14, 6, 2, seed=1)
