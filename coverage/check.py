@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
+from coverage.boundary import AgentBoundary, agent_boundaries
 from coverage.config import Agent, Config, EffectiveRules
 from coverage.roster import Assignment, Roster, read_history
 from coverage.time import (
@@ -61,7 +62,7 @@ class _Context:
     period_end: datetime
     period_days: dict[str, frozenset[date]]  # per site: dates a shift of the site starts in the period
     holidays: dict[str, frozenset[date]]  # per site
-    history: dict[str, tuple[Assignment, ...]] | None = None  # the previous roster's shifts per agent, when given
+    history: dict[str, AgentBoundary] | None = None  # the previous roster's shifts per agent, when given
 
 
 @dataclass(frozen=True)
@@ -74,23 +75,31 @@ class _AgentShifts:
     shifts: tuple[Assignment, ...]
     leave: frozenset[date]
     holidays: frozenset[date]  # the site's public holidays, empty for agents who work them
-    history: tuple[Assignment, ...] | None = None  # the previous roster's shifts; None when not given
+    boundary: AgentBoundary | None = None  # the previous roster's shifts; None when not given
     first_day: date | None = None  # the site's first period date
+
+    @property
+    def history(self) -> tuple[Assignment, ...] | None:
+        return None if self.boundary is None else self.boundary.shifts
 
     @cached_property
     def boundary_history(self) -> tuple[Assignment, ...]:
-        """Previous-roster shifts in the week the period starts: they count toward that week's limits."""
-        if not self.history or self.first_day is None:
+        """Previous-roster shifts in the weeks of the period (the week it starts in): they count toward those weeks' limits."""
+        if self.boundary is None or self.first_day is None:
             return ()
-        return tuple(a for a in self.history if week_monday(a.day) == week_monday(self.first_day))
+        return self.boundary.since(week_monday(self.first_day))
 
     @cached_property
     def with_history(self) -> tuple[Assignment, ...]:
         """This roster's shifts preceded by the previous roster's last two weeks: rules that look back see them."""
-        if not self.history or self.first_day is None:
+        if self.boundary is None or self.first_day is None:
             return self.shifts
-        recent = [a for a in self.history if a.day >= self.first_day - timedelta(days=14)]
-        return tuple(sorted(recent, key=lambda a: a.start_utc)) + self.shifts
+        return self.boundary.since(self.first_day - timedelta(days=14)) + self.shifts
+
+    @cached_property
+    def taken_days(self) -> dict[date, Assignment]:
+        """Period dates the previous roster already works (its shift starts before the period, on that local date)."""
+        return {} if self.boundary is None else self.boundary.taken_days
 
     @property
     def id(self) -> str:
@@ -165,7 +174,7 @@ def _agent_shifts(agent: Agent, shifts: list[Assignment], context: _Context) -> 
         shifts=tuple(shifts),
         leave=frozenset(agent.leave_days()),
         holidays=holidays,
-        history=None if context.history is None else context.history.get(agent.id, ()),
+        boundary=None if context.history is None else context.history[agent.id],
         first_day=min(context.period_days[agent.site], default=None),
     )
 
@@ -181,15 +190,8 @@ def _context(config: Config) -> _Context:
         period_end=grid.end,
         period_days={site: frozenset(days) for site, days in period_days.items()},
         holidays={site: frozenset(config.holidays_at(site)) for site in config.sites},
-        history=_history(config),
+        history=agent_boundaries(read_history(config), ((a.id, min(period_days[a.site], default=None)) for a in config.agents)),
     )
-
-
-def _history(config: Config) -> dict[str, tuple[Assignment, ...]] | None:
-    previous = read_history(config)
-    if previous is None:
-        return None
-    return {agent.id: tuple(previous.for_agent(agent.id)) for agent in config.agents}
 
 
 # --------------------------------------------------------------------------- wording
@@ -348,10 +350,13 @@ SHIFT_CHECKS: tuple[ShiftCheck, ...] = (
 
 
 def _check_one_per_day(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
-    """Rule 4: at most one shift per site-local date."""
+    """Rule 4: at most one shift per site-local date, the previous roster's shifts on this period's dates included."""
     first: dict[date, Assignment] = {}
     for shift in view.shifts:
-        if shift.day in first:
+        earlier = view.taken_days.get(shift.day)
+        if earlier is not None:
+            yield _violation("one_per_day", view.id, shift.day, f"has two shifts on {shift.day} ({earlier.shift!r} in the previous roster and {shift.shift!r}; at most one per day)", shift.line)
+        elif shift.day in first:
             other = first[shift.day]
             yield _violation("one_per_day", view.id, shift.day, f"has two shifts on {shift.day} ({other.shift!r} and {shift.shift!r}; at most one per day)", shift.line)
         else:
@@ -359,10 +364,11 @@ def _check_one_per_day(view: _AgentShifts, context: _Context) -> Iterator[Violat
 
 
 def _check_overlap(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
-    """Rule 4: nobody works two shifts at once (compared with the latest-ending earlier shift)."""
+    """Rule 4: nobody works two shifts at once (compared with the latest-ending earlier shift, the previous roster's too)."""
     latest: Assignment | None = None
-    for shift in view.shifts:
-        if latest is not None and shift.start_utc < latest.end_utc:
+    earlier = len(view.with_history) - len(view.shifts)  # the previous roster's shifts come first: judged by its own check
+    for k, shift in enumerate(view.with_history):
+        if latest is not None and shift.start_utc < latest.end_utc and k >= earlier:
             yield _violation(
                 "overlap", view.id, shift.day,
                 f"{_describe(shift)} starting {_local(shift.start_utc, view.timezone)} overlaps "
@@ -570,8 +576,8 @@ def _runs(view: _AgentShifts, context: _Context, worked: set[date], *, of_work: 
         start = None
     if start is not None:
         runs.append((start, days[-1]))
-    if view.first_day is not None:
-        runs = [(a, b) for a, b in runs if b >= view.first_day]  # runs wholly in the previous roster are its own
+    if view.first_day is not None:  # a run of the previous roster that ended before the period's first day is its own
+        runs = [(a, b) for a, b in runs if b >= view.first_day - timedelta(days=1)]  # (ending the day before: this period ended it)
     if enforced:
         return runs
     return [(a, b) for a, b in runs if a != days[0] and b != days[-1]]
@@ -589,12 +595,13 @@ def _check_max_shifts(view: _AgentShifts, context: _Context) -> Iterator[Violati
 
 
 def _check_successions(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
-    """Forbidden successions: shift A on one day followed by shift B the next day."""
+    """Forbidden successions: shift A on one day followed by shift B the next day (A may be the previous roster's)."""
     forbidden = {tuple(pair) for pair in view.rules.forbidden_successions}
     by_day = _first_shift_per_day(view)
-    for day, shift in sorted(by_day.items()):
-        following = by_day.get(day + timedelta(days=1))
-        if following is not None and (shift.shift, following.shift) in forbidden:
+    before = {s.day: s for s in view.history or ()}
+    for day, following in sorted(by_day.items()):
+        shift = by_day.get(day - timedelta(days=1)) or before.get(day - timedelta(days=1))
+        if shift is not None and (shift.shift, following.shift) in forbidden:
             yield _violation(
                 "succession", view.id, following.day,
                 f"{_describe(shift)} is followed by {_describe(following)}, a forbidden succession",
@@ -613,8 +620,8 @@ def _check_nights(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     rules = view.rules
     nights = [s for s in view.shifts if _is_night(s, view, context)]
     if rules.max_nights_per_week is not None:
-        for monday in sorted({week_monday(s.day) for s in nights}):
-            those = [s for s in nights if week_monday(s.day) == monday]
+        for monday, shifts in view.weeks.items():  # the week the period starts in counts the previous roster's nights
+            those = [s for s in shifts if _is_night(s, view, context)]
             if len(those) > rules.max_nights_per_week:
                 yield _violation(
                     "nights_per_week", view.id, monday,

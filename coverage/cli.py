@@ -11,14 +11,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coverage.config import Config, load_config
 from coverage.errors import CoverageError, InputError, OutputExistsError, Problem
-from coverage.outputs import InterruptedWhileWriting, prepare_out_dir, staged_outputs
+from coverage.outputs import prepare_out_dir, staged_outputs
 from coverage.roster import Roster
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ def _forecast(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
     from coverage.report import RunInfo, print_summary, write_report
-    from coverage.roster import read_roster, write_roster
+    from coverage.roster import read_roster
     from coverage.solve import solve
     from coverage.solve.gaps_why import explain_gaps
 
@@ -161,19 +162,83 @@ def _plan(args: argparse.Namespace) -> int:
         return EXIT_NO_ROSTER
     if result.interrupted:
         print("interrupted: keeping the best roster found so far", file=sys.stderr)
-    with staged_outputs(out, rescue=lambda path: write_roster(result.roster, config, path)) as staging:
-        write_roster(result.roster, config, staging / "roster.csv")
+    roster_file = publish_roster(result.roster, config, out)
+    redo = f"covplan gaps {args.config} {roster_file} --out {out}"
+    with after_the_roster(roster_file, out, redo) as step, staged_outputs(out) as staging:
         if kept is not None:
+            step("comparing with the kept roster")
             print(_describe_changes(kept, result.roster, staging))
+        step("explaining the gaps")
         why = explain_gaps(config, needs, result.roster)
         run = RunInfo(result.status, result.objective, result.best_bound, round(result.wall_seconds, 3), explanations=tuple(why))
+        step("writing the report")
         report = write_report(staging, config, needs, result.roster, run)
-    print_summary(report)
-    if why:
-        print("why the largest gaps stay open:")
-        print("\n".join(f"  - {line}" for line in why))
-    print(f"wrote {out / 'roster.csv'} ({len(result.roster)} shifts) and {len(report.files)} report files in {out}")
+    with after_the_roster(roster_file, out, redo) as step:
+        step("printing the summary")
+        print_summary(report)
+        if why:
+            print("why the largest gaps stay open:")
+            print("\n".join(f"  - {line}" for line in why))
+    print(f"wrote {roster_file} ({len(result.roster)} shifts) and {len(report.files)} report files in {out}")
     return EXIT_OK
+
+
+class RosterRejected(Exception):
+    """The checker rejects a roster we built: a defect of ours. It is kept as roster.rejected.csv, never published."""
+
+    def __init__(self, path: Path, violations: list):
+        super().__init__(f"{len(violations)} violation(s)")
+        self.path = path
+        self.violations = violations
+
+
+class FailedAfterRoster(Exception):
+    """A step after the roster was published failed: the roster is safe, the report is not (re)written."""
+
+    def __init__(self, roster_file: Path, out: Path, step: str, cause: BaseException, redo: str | None):
+        super().__init__(f"{step} failed ({type(cause).__name__}: {cause})")
+        self.roster_file, self.out, self.step, self.cause, self.redo = roster_file, out, step, cause, redo
+
+
+def publish_roster(roster: Roster, config: Config, out: Path) -> Path:
+    """Check the roster with the independent checker, then write `out/roster.csv` before anything else.
+
+    A search can take an hour; whatever fails afterwards (a plot, a
+    workbook, the disk filling up) must not cost the roster, so it is
+    published on its own first, atomically. A roster the checker rejects is
+    a bug of ours: it goes to roster.rejected.csv for the bug report and is
+    never published as roster.csv.
+    """
+    from coverage.check import check_roster
+    from coverage.outputs import REJECTED_ROSTER_FILE, ROSTER_FILE
+    from coverage.roster import write_roster
+
+    violations = check_roster(roster, config)
+    if violations:
+        raise RosterRejected(write_roster(roster, config, out / REJECTED_ROSTER_FILE), violations)
+    return write_roster(roster, config, out / ROSTER_FILE)
+
+
+@contextmanager
+def after_the_roster(roster_file: Path, out: Path, redo: str | None = None) -> Iterator[Callable[[str], None]]:
+    """Name each step that follows a published roster, so a failure says which one and keeps the roster.
+
+    The block calls `step("writing the report")` before each step; an error
+    or Ctrl-C inside becomes FailedAfterRoster (the roster's path and `redo`,
+    the command that writes the report again, in the message).
+    COVPLAN_DEBUG=1 lets a bug's own error through.
+    """
+    current = ["the first step after the search"]
+
+    def step(name: str) -> None:
+        current[0] = name
+
+    try:
+        yield step
+    except (Exception, KeyboardInterrupt) as exc:
+        if os.environ.get("COVPLAN_DEBUG") and not isinstance(exc, CoverageError | KeyboardInterrupt):
+            raise
+        raise FailedAfterRoster(roster_file, out, current[0], exc, redo) from exc
 
 
 def _describe_changes(kept: Roster, roster: Roster, out: Path) -> str:
@@ -227,7 +292,6 @@ def _gaps(args: argparse.Namespace) -> int:
 def _hires(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
     from coverage.hires import attrition, cheapest, roadmap, roadmap_text, write_attrition_csv, write_hiring_plan
-    from coverage.roster import write_roster
     from coverage.solve.search import describe_target
 
     config = load_config(args.config)
@@ -245,10 +309,14 @@ def _hires(args: argparse.Namespace) -> int:
     else:
         limit = args.steps if args.steps is not None else min(12, sum(c.max_count for c in config.candidates))
         plan = roadmap(config, needs, limit, options, target=target)
-    losses = attrition(config, needs, options) if args.attrition else None
-    with staged_outputs(out, rescue=lambda path: write_roster(plan.roster, plan.config, path)) as staging:
+    roster_file = publish_roster(plan.roster, plan.config, out)
+    with after_the_roster(roster_file, out) as step, staged_outputs(out) as staging:
+        step("the attrition runs")
+        losses = attrition(config, needs, options) if args.attrition else None
+        step("writing the hiring plan")
         write_hiring_plan(plan, needs, staging)
         if losses is not None:
+            step("writing attrition.csv")
             write_attrition_csv(losses, staging / "attrition.csv")
     if target.where or target.channels is not None or target.kind != "uncovered":
         print(f"target: {describe_target(target)}")
@@ -326,6 +394,20 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _late_failure(exc: FailedAfterRoster) -> str:
+    """What failed after the search, that the roster is safe, and how to get the report once it is mended."""
+    cause = exc.cause
+    if isinstance(cause, KeyboardInterrupt):
+        what = f"interrupted while {exc.step}"
+    elif isinstance(cause, CoverageError | OSError):
+        what = f"{exc.step} failed: {getattr(cause, 'strerror', None) or cause}"
+    else:
+        what = f"{exc.step} failed (internal error {type(cause).__name__}: {cause}; this is a bug, please report it)"
+    redo = f". `{exc.redo}` writes its report" if exc.redo else ""
+    return (f"covplan: {what}. The roster is published as {exc.roster_file} (every hard rule verified); "
+            f"other files in {exc.out} are from an earlier run, if any{redo}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -340,10 +422,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CoverageError as exc:
         print(f"covplan: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except InterruptedWhileWriting as exc:
-        saved = f"; the roster found is saved as {exc.rescued}" if exc.rescued else ""
-        print(f"covplan: interrupted while writing; {exc.out} keeps its previous files{saved}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except RosterRejected as exc:
+        for violation in exc.violations:
+            print(violation, file=sys.stderr)
+        print(f"covplan: the roster found breaks {len(exc.violations)} hard rule(s) (above), so it is not published; "
+              f"it is kept as {exc.path}. This is a bug, please report it with the command and the files", file=sys.stderr)
+        return EXIT_INTERNAL
+    except FailedAfterRoster as exc:
+        print(_late_failure(exc), file=sys.stderr)
+        if isinstance(exc.cause, KeyboardInterrupt):
+            return EXIT_INTERRUPTED
+        return EXIT_BAD_INPUT if isinstance(exc.cause, CoverageError | OSError) else EXIT_INTERNAL
     except KeyboardInterrupt:
         print("covplan: interrupted; every file written is complete", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -264,15 +264,13 @@ def _step(step: int, hire: str | None, config: Config, requirements: Requirement
 
 
 def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -> Path:
-    """hires.csv, hires.png, the final team's roster.csv and its report with the roadmap in report.html."""
+    """hires.csv, hires.png and the final team's report with the roadmap in report.html (its roster.csv is published first)."""
     from coverage.htmlreport import table_section
     from coverage.plots import plot_hiring_roadmap
     from coverage.report import RunInfo, write_report
-    from coverage.roster import write_roster
 
     write_roadmap_csv(plan.steps, out / "hires.csv")
     picture = plot_hiring_roadmap(plan.steps, out / "hires.png", view=plan.config.view_zones[0])
-    write_roster(plan.roster, plan.config, out / "roster.csv")
     section = table_section(
         "hires", "Hiring roadmap",
         ["step", "hire", "site", "shifts", "closes h", "left h", "weekend h", "overnight h", "to target h", "total cost"],

@@ -1,13 +1,15 @@
 """Writing results without ever losing what the user already had.
 
 Every file is written to a temporary sibling and renamed into place, so a
-crash or Ctrl-C leaves either the old file or the complete new one. A run's
-files belong together (a roster and the report made from it), so the CLI
-writes them into a hidden staging folder inside `--out` and moves them into
-place together, with Ctrl-C held back for those few renames: an interrupted
-run leaves the previous set or the complete new one, never a mix. A
-directory that already holds a roster is refused unless the user says
-`--force`: a published rota is somebody's plan.
+crash or Ctrl-C leaves either the old file or the complete new one. The
+roster is what a long search bought, so the CLI publishes it first, on its
+own, once the checker has passed it (nothing after the search can lose it);
+the report made from it is written into a hidden staging folder inside
+`--out` and moved into place as one set, with Ctrl-C held back for those
+few renames: an interrupted or failed report leaves the previous report
+files or the complete new ones, never a mix. A directory that already holds
+a roster is refused unless the user says `--force`: a published rota is
+somebody's plan.
 """
 
 from __future__ import annotations
@@ -31,23 +33,10 @@ from typing import Any
 from coverage.errors import CoverageError, OutputExistsError
 
 ROSTER_FILE = "roster.csv"
-INTERRUPTED_ROSTER_FILE = "roster.interrupted.csv"
+REJECTED_ROSTER_FILE = "roster.rejected.csv"  # a roster our checker rejects: kept for the bug report, never published
 STAGING_PREFIX = ".covplan-staging-"
 TEMP_MARK = ".covplan-"  # in temporary file names: .roster.csv.covplan-XXXX.tmp
 LEFTOVER_AGE_SECONDS = 300  # older staging folders and temp files are from a killed run
-
-
-class InterruptedWhileWriting(KeyboardInterrupt):
-    """Ctrl-C arrived while a set of outputs was being written; the previous set is untouched.
-
-    `rescued` is the file the most valuable output (the roster) was saved to
-    instead, when there was one, so a long search is not lost.
-    """
-
-    def __init__(self, out: Path, rescued: Path | None):
-        super().__init__(f"interrupted while writing to {out}")
-        self.out = out
-        self.rescued = rescued
 
 
 def prepare_out_dir(out: Path, force: bool) -> Path:
@@ -87,39 +76,30 @@ def remove_leftovers(out: Path, older_than_seconds: float = LEFTOVER_AGE_SECONDS
 
 
 @contextmanager
-def staged_outputs(out: Path, rescue: Callable[[Path], Path] | None = None) -> Iterator[Path]:
+def staged_outputs(out: Path) -> Iterator[Path]:
     """A staging folder inside `out` to write one run's files into; they replace the old ones together.
 
     On success every file is moved into `out` (sub-folders kept). On any
-    error the staging folder is deleted and `out` is as it was. On Ctrl-C,
-    `rescue(out / roster.interrupted.csv)` saves what must not be lost and
-    InterruptedWhileWriting says where it went.
+    error or Ctrl-C the staging folder is deleted and `out` is as it was.
     """
     try:
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     except OSError as exc:
         raise CoverageError(f"{out}: cannot write ({exc.strerror or exc})") from None
     try:
-        try:
-            yield staging
-        except KeyboardInterrupt:
-            shutil.rmtree(staging, ignore_errors=True)
-            rescued = rescue(out / INTERRUPTED_ROSTER_FILE) if rescue is not None else None
-            raise InterruptedWhileWriting(out, rescued) from None
+        yield staging
         publish(staging, out)  # a Ctrl-C during the renames arrives after them: the new set is complete
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
 def publish(staging: Path, out: Path) -> list[Path]:
-    """Move every file under `staging` to the same place under `out`, the roster last.
+    """Move every file under `staging` to the same place under `out`.
 
     Renames within one file system are atomic and take microseconds; Ctrl-C
-    is held back until all are done, so the set is never half replaced. The
-    roster goes last: a crash in between leaves a report newer than the
-    roster, never a roster without its report.
+    is held back until all are done, so the set is never half replaced.
     """
-    files = sorted((p for p in staging.rglob("*") if p.is_file()), key=lambda p: (p.name == ROSTER_FILE, str(p)))
+    files = sorted(p for p in staging.rglob("*") if p.is_file())
     moved = []
     with sigint_deferred():
         for source in files:

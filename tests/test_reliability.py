@@ -29,8 +29,6 @@ import coverage.outputs
 from coverage.cli import main
 from coverage.errors import CoverageError
 from coverage.outputs import (
-    INTERRUPTED_ROSTER_FILE,
-    InterruptedWhileWriting,
     remove_leftovers,
     sigint_deferred,
     staged_outputs,
@@ -420,13 +418,12 @@ def test_a_set_of_outputs_is_replaced_whole_or_not_at_all(tmp_path: Path) -> Non
     out.mkdir()
     (out / "roster.csv").write_text("old roster\n")
     (out / "coverage.csv").write_text("old coverage\n")
-    with pytest.raises(InterruptedWhileWriting) as caught:
-        with staged_outputs(out, rescue=lambda path: write_bytes_atomic(path, b"new roster\n")) as staging:
+    with pytest.raises(KeyboardInterrupt):
+        with staged_outputs(out) as staging:
             write_bytes_atomic(staging / "roster.csv", b"new roster\n")
             write_bytes_atomic(staging / "coverage.csv", b"new coverage\n")
             raise KeyboardInterrupt  # before the plots
-    assert caught.value.rescued == out / INTERRUPTED_ROSTER_FILE
-    assert files_under(out) == {"coverage.csv": b"old coverage\n", "roster.csv": b"old roster\n", INTERRUPTED_ROSTER_FILE: b"new roster\n"}
+    assert files_under(out) == {"coverage.csv": b"old coverage\n", "roster.csv": b"old roster\n"}
 
     with pytest.raises(RuntimeError):
         with staged_outputs(out) as staging:
@@ -437,10 +434,7 @@ def test_a_set_of_outputs_is_replaced_whole_or_not_at_all(tmp_path: Path) -> Non
     with staged_outputs(out) as staging:
         write_bytes_atomic(staging / "roster.csv", b"new roster\n")
         write_bytes_atomic(staging / "calendars" / "a1.ics", b"BEGIN:VCALENDAR\n")
-    assert files_under(out) == {
-        "calendars/a1.ics": b"BEGIN:VCALENDAR\n", "coverage.csv": b"old coverage\n",
-        "roster.csv": b"new roster\n", INTERRUPTED_ROSTER_FILE: b"new roster\n",
-    }
+    assert files_under(out) == {"calendars/a1.ics": b"BEGIN:VCALENDAR\n", "coverage.csv": b"old coverage\n", "roster.csv": b"new roster\n"}
 
 
 def test_ctrl_c_while_files_move_into_place_waits_until_all_have_moved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -455,14 +449,13 @@ def test_ctrl_c_while_files_move_into_place_waits_until_all_have_moved(tmp_path:
         if len(moved) == 1:
             os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C after the first rename
 
-    with pytest.raises(KeyboardInterrupt) as caught:
+    with pytest.raises(KeyboardInterrupt):
         with staged_outputs(out) as staging:
-            for name in ("a.csv", "b.csv", "roster.csv"):
+            for name in ("a.csv", "b.csv", "c.csv"):
                 (staging / name).write_text(name)
             monkeypatch.setattr(coverage.outputs.os, "replace", replace_then_ctrl_c)
-    assert not isinstance(caught.value, InterruptedWhileWriting)  # the new set is complete
-    assert moved == ["a.csv", "b.csv", "roster.csv"]  # the roster last
-    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "b.csv", "roster.csv"]
+    assert moved == ["a.csv", "b.csv", "c.csv"]  # Ctrl-C arrives once the whole set has moved
+    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "b.csv", "c.csv"]
 
 
 def test_sigint_deferred_delivers_ctrl_c_after_the_block() -> None:
@@ -556,7 +549,7 @@ def test_same_config_seed_and_one_worker_give_byte_identical_outputs(baseline, t
     assert len(a["roster.csv"].splitlines()) == 1 + 15  # 3 agents × 5 days
 
 
-def test_ctrl_c_while_writing_keeps_the_previous_outputs_and_saves_the_roster(
+def test_ctrl_c_while_writing_the_report_keeps_the_new_roster_and_the_previous_report(
     baseline, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config, published, _ = baseline
@@ -576,12 +569,88 @@ def test_ctrl_c_while_writing_keeps_the_previous_outputs_and_saves_the_roster(
     monkeypatch.setattr(coverage.outputs, "write_bytes_atomic", ctrl_c_on_the_third_file)
     code, _, err = run(["plan", config, "--out", out, "--workers", "1", "--quiet", "--force"], capsys)
     assert code == 130
-    rescued = out / INTERRUPTED_ROSTER_FILE
-    assert err.splitlines()[-1] == f"covplan: interrupted while writing; {out} keeps its previous files; the roster found is saved as {rescued}"
+    assert calls[0] == out / "roster.csv"  # the roster first, on its own
+    assert err.splitlines()[-1] == (
+        f"covplan: interrupted while writing the report. The roster is published as {out / 'roster.csv'} (every hard rule "
+        f"verified); other files in {out} are from an earlier run, if any. `covplan gaps {config} {out / 'roster.csv'} "
+        f"--out {out}` writes its report"
+    )
     after = files_under(out)
-    assert after.pop(INTERRUPTED_ROSTER_FILE) == (published / "roster.csv").read_bytes()  # the best roster, complete
-    assert after == before
-    assert main(["verify", str(config), str(rescued)]) == 0
+    assert after.pop("roster.csv") == (published / "roster.csv").read_bytes()  # the best roster, complete
+    before.pop("roster.csv")
+    assert after == before  # the report files: the previous set, whole
+    assert main(["verify", str(config), str(out / "roster.csv")]) == 0
+
+
+LATER_STEPS = {  # where a failure is injected after the search -> the step the message names
+    "coverage.solve.gaps_why.explain_gaps": "explaining the gaps",
+    "coverage.report.coverage_of": "writing the report",
+    "coverage.report.write_plots": "writing the report",
+    "coverage.report.write_roster_xlsx": "writing the report",
+    "coverage.report.write_calendars": "writing the report",
+    "coverage.htmlreport.write_html": "writing the report",
+    "coverage.report.print_summary": "printing the summary",
+    "coverage.roster.write_changes": "comparing with the kept roster",
+}
+
+
+@pytest.mark.parametrize("target", list(LATER_STEPS))
+def test_a_failure_after_the_search_keeps_the_roster(baseline, target: str, tmp_path: Path, capsys,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    config, published, _ = baseline
+    out = tmp_path / "out"
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise ZeroDivisionError("injected")
+
+    monkeypatch.setattr(target, broken)
+    keep = ["--keep", str(published / "roster.csv")] if "write_changes" in target else []
+    code, _, err = run(["plan", config, "--out", out, "--workers", "1", "--quiet", *keep], capsys)
+    assert code == 3
+    assert err.splitlines()[-1].startswith(
+        f"covplan: {LATER_STEPS[target]} failed (internal error ZeroDivisionError: injected; this is a bug, please report it). "
+        f"The roster is published as {out / 'roster.csv'} (every hard rule verified)"
+    )
+    assert (out / "roster.csv").read_bytes() == (published / "roster.csv").read_bytes()
+    assert main(["verify", str(config), str(out / "roster.csv")]) == 0
+    assert "Traceback" not in err
+
+
+def test_a_full_disk_while_writing_the_report_keeps_the_roster(baseline, tmp_path: Path, capsys,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    config, published, _ = baseline
+    out = tmp_path / "out"
+    real_write = coverage.outputs.write_bytes_atomic
+
+    def full_after_the_roster(path: Path, data: bytes) -> Path:
+        if Path(path).name != "roster.csv":
+            raise CoverageError(f"{path}: cannot write (No space left on device); the previous file, if any, is unchanged")
+        return real_write(path, data)
+
+    monkeypatch.setattr(coverage.outputs, "write_bytes_atomic", full_after_the_roster)
+    code, _, err = run(["plan", config, "--out", out, "--workers", "1", "--quiet"], capsys)
+    assert code == 2
+    assert "writing the report failed: " in err and "No space left on device" in err
+    assert f"The roster is published as {out / 'roster.csv'}" in err
+    assert (out / "roster.csv").read_bytes() == (published / "roster.csv").read_bytes()
+
+
+def test_a_roster_the_checker_rejects_is_never_published(baseline, tmp_path: Path, capsys,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A defect of ours, simulated: the checker finds a violation in what the search returned."""
+    import coverage.check
+    from coverage.check import Violation
+
+    config, _, _ = baseline
+    out = tmp_path / "out"
+    monkeypatch.setattr(coverage.check, "check_roster", lambda roster, config: [
+        Violation("max_consecutive_days", "ann", None, "ann: works 7 consecutive days (maximum 6)")])
+    code, _, err = run(["plan", config, "--out", out, "--workers", "1", "--quiet"], capsys)
+    assert code == 3
+    assert err.splitlines()[-2] == "roster.csv: agent ann: works 7 consecutive days (maximum 6)"
+    assert err.splitlines()[-1].startswith("covplan: the roster found breaks 1 hard rule(s) (above), so it is not published; "
+                                           f"it is kept as {out / 'roster.rejected.csv'}")
+    assert not (out / "roster.csv").exists() and (out / "roster.rejected.csv").is_file()
 
 
 def test_an_unexpected_error_is_one_line_and_exit_3(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:

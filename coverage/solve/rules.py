@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 from scipy.optimize import linprog
 from scipy.spatial import ConvexHull, QhullError
 
+from coverage.roster import Assignment
 from coverage.solve.model import AgentVars, LinearExpr, RosterModel
-from coverage.time import ShiftInstance, week_monday
+from coverage.time import ShiftInstance, hours_in_local_window, week_monday
 
 Shift = TypeVar("Shift")
 # (a day, a later day) -> a shift of the first day -> the later day's shifts it may not be worked with
@@ -25,7 +26,7 @@ Conflicts = dict[tuple[date, date], dict[ShiftInstance, set[ShiftInstance]]]
 
 
 def add_hard_rules(rm: RosterModel, av: AgentVars) -> None:
-    days = av.days()  # one 0/1 literal per day: "one shift per day" is stated where they are made
+    days = worked_days(av)
     runs = (_runs_automaton,) if runs_as_automaton(rm, av) else (
         _max_consecutive_days, _min_consecutive_days_off, _working_day_caps, _min_consecutive_days)
     for rule in (
@@ -40,6 +41,21 @@ def add_hard_rules(rm: RosterModel, av: AgentVars) -> None:
         _nights,
     ):
         rule(rm, av, days)
+
+
+def worked_days(av: AgentVars) -> dict[date, LinearExpr]:
+    """Per site-local date, 1 when the agent works it: the day's literal, or the constant 1 on a day the previous roster works.
+
+    One literal per day states "one shift per day" where it is made
+    (RosterModel._link_days). A previous-roster shift whose local date falls
+    in this period (coverage.boundary) has already worked that day: its
+    occurrences here are blocked (scope), and every day rule counts the day as
+    worked, as the checker does.
+    """
+    days = av.days()
+    if av.scope.boundary is not None:
+        days.update(dict.fromkeys(av.scope.boundary.taken_days, 1))
+    return days
 
 
 def _day(days: dict[date, LinearExpr], d: date) -> LinearExpr:
@@ -83,6 +99,10 @@ def _forbidden_successions(rm: RosterModel, av: AgentVars, days: dict[date, Line
     by_day: dict[date, list[ShiftInstance]] = defaultdict(list)
     for s in av.worked:
         by_day[s.day].append(s)
+    for before in av.scope.history or []:  # the previous roster's last day, followed by this period's first
+        for then in by_day.get(before.day + timedelta(days=1), []):
+            if (before.shift, then.shift) in pairs:
+                rm.require(av.work(then) == 0, f"agent {av.scope.id}: no {before.shift} shift (the previous roster's, on {before.day}) followed by {then.shift} the next day")
     conflicts: Conflicts = defaultdict(lambda: defaultdict(set))
     for d, today in by_day.items():
         for first in today:
@@ -258,15 +278,31 @@ def _min_runs(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr], k: i
         worked = _day(days, d)
         return 1 - worked if off else worked
 
-    for d in period:
+    first = period[0] if period else None
+    carried_over = [first - timedelta(days=j) for j in range(k - 1, 0, -1)] if first and av.scope.known_before(first - timedelta(days=1)) else []
+    for d in carried_over + period:
         before = state(d - timedelta(days=1))
         if before is None:
             continue
+        if d < first and not _run_reaches(state, d, first):
+            continue  # a run of the previous roster that ended there: judged with that roster
         for j in range(1, k):
             later = state(d + timedelta(days=j))
             if later is None:
                 break
-            rm.require(state(d) - before <= later, label)
+            if d + timedelta(days=j) >= first:
+                rm.require(state(d) - before <= later, label)
+
+
+def _run_reaches(state: Callable[[date], LinearExpr | int | None], start: date, first: date) -> bool:
+    """Whether a run that begins on `start` (before the period) lasts, in the previous roster, up to the period's first day.
+
+    Such a run ends in this period, or just before it because of what this
+    period works on its first day: its minimum length is judged here, as the checker does.
+    """
+    if state(start) == 0 or state(start - timedelta(days=1)) == 1:
+        return False  # no run of this kind begins on `start`
+    return all(state(start + timedelta(days=j)) == 1 for j in range((first - start).days))
 
 
 def _max_shifts_per_period(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
@@ -282,18 +318,19 @@ def _days_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr])
     for d, expr in days.items():
         by_week[week_monday(d)].append(expr)
     for monday, terms in by_week.items():
-        carried = _history_days(av, monday)
+        carried = _history_days(av, monday, counted=days)
         if len(terms) + carried > limit:
             rm.require(sum(terms) + carried <= limit, f"agent {av.scope.id}: at most {limit} working days in the week of {monday}")
 
 
-def _history_in_week(av: AgentVars, monday: date) -> list:
+def _history_in_week(av: AgentVars, monday: date) -> tuple[Assignment, ...]:
     """The previous roster's shifts in the week of `monday` (only the week the period starts in has any)."""
-    return [a for a in av.scope.history or [] if week_monday(a.day) == monday]
+    return () if av.scope.boundary is None else av.scope.boundary.in_week(monday)
 
 
-def _history_days(av: AgentVars, monday: date) -> int:
-    return len({a.day for a in _history_in_week(av, monday)})
+def _history_days(av: AgentVars, monday: date, counted: Mapping[date, LinearExpr] | None = None) -> int:
+    """Days of that week the previous roster worked, less those already in `counted` (days taken in this period)."""
+    return len({a.day for a in _history_in_week(av, monday) if counted is None or a.day not in counted})
 
 
 def _history_minutes(rm: RosterModel, av: AgentVars, monday: date) -> int:
@@ -484,16 +521,24 @@ def _nights(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> Non
         for s in nights:
             by_week[week_monday(s.day)].append(s)
         for monday, found in by_week.items():
-            if len(found) > rules.max_nights_per_week:
+            carried = sum(1 for a in _history_in_week(av, monday) if _is_night(rm, a))
+            if len(found) + carried > rules.max_nights_per_week:
                 rm.require(
-                    sum(av.work(s) for s in found) <= rules.max_nights_per_week,
-                    f"agent {av.scope.id}: at most {rules.max_nights_per_week} night shifts in the week of {monday}",
+                    sum(av.work(s) for s in found) + carried <= rules.max_nights_per_week,
+                    f"agent {av.scope.id}: at most {rules.max_nights_per_week} night shifts in the week of {monday} (counting the previous roster)",
                 )
     if rules.max_nights_per_period is not None and len(nights) > rules.max_nights_per_period:
         rm.require(
             sum(av.work(s) for s in nights) <= rules.max_nights_per_period,
             f"agent {av.scope.id}: at most {rules.max_nights_per_period} night shifts in the period",
         )
+
+
+def _is_night(rm: RosterModel, shift: Assignment) -> bool:
+    """A previous-roster shift judged a night as the scope judges this period's (config.night_shift, site clock)."""
+    night = rm.config.night_shift
+    zone = rm.config.sites[shift.site].timezone
+    return hours_in_local_window(shift.start_utc, shift.end_utc, zone, night.start, night.end) >= night.min_hours - 1e-9
 
 
 def runs_as_automaton(rm: RosterModel, av: AgentVars) -> bool:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from coverage.boundary import AgentBoundary, agent_boundaries
 from coverage.config import WEEKDAYS, Agent, Config, EffectiveRules
 from coverage.roster import Assignment, Roster
 from coverage.time import ShiftInstance, hours_in_local_window, week_monday
@@ -29,11 +30,17 @@ class AgentScope:
     blocked: dict[ShiftInstance, str] = field(default_factory=dict)  # occurrence -> reason label
     nights: set[ShiftInstance] = field(default_factory=set)
     days_off: set[date] = field(default_factory=set)  # leave, holidays not worked, outside employment
-    history: list[Assignment] | None = None  # the previous roster's shifts of this agent; None: no history given
+    boundary: AgentBoundary | None = None  # the previous roster's shifts of this agent; None: no history given
 
     @property
-    def history_days(self) -> set[date]:
-        return {a.day for a in self.history or []}
+    def history(self) -> list[Assignment] | None:
+        """The previous roster's shifts of this agent, by start; None when no history is given."""
+        return None if self.boundary is None else list(self.boundary.shifts)
+
+    @property
+    def history_days(self) -> frozenset[date]:
+        """Local dates the previous roster worked, the new period's first day or two included (see coverage.boundary)."""
+        return frozenset() if self.boundary is None else self.boundary.worked_days
 
     def known_before(self, day: date) -> bool:
         """True when `day` precedes the period and the previous roster tells what happened on it."""
@@ -92,18 +99,20 @@ def site_days(instances: list[ShiftInstance]) -> dict[str, list[date]]:
 def agent_scopes(config: Config, instances: list[ShiftInstance], history: Roster | None = None) -> list[AgentScope]:
     days_by_site = site_days(instances)
     night_cache: dict[ShiftInstance, bool] = {}
-    scopes = [_scope(config, agent, instances, days_by_site.get(agent.site, []), night_cache) for agent in config.agents]
-    if history is not None:
-        for scope in scopes:
-            scope.history = history.for_agent(scope.id)
-    return scopes
+    first_days = ((agent.id, (days_by_site.get(agent.site) or [None])[0]) for agent in config.agents)
+    boundaries = agent_boundaries(history, first_days) or {}
+    return [
+        _scope(config, agent, instances, days_by_site.get(agent.site, []), night_cache, boundaries.get(agent.id))
+        for agent in config.agents
+    ]
 
 
 def _scope(
-    config: Config, agent: Agent, instances: list[ShiftInstance], days: list[date], night_cache: dict[ShiftInstance, bool]
+    config: Config, agent: Agent, instances: list[ShiftInstance], days: list[date], night_cache: dict[ShiftInstance, bool],
+    boundary: AgentBoundary | None,
 ) -> AgentScope:
-    scope = AgentScope(agent=agent, rules=config.rules_for(agent), site_days=days, available=[])
-    reasons = _day_reasons(config, agent, days)
+    scope = AgentScope(agent=agent, rules=config.rules_for(agent), site_days=days, available=[], boundary=boundary)
+    reasons = _taken_reasons(agent, boundary) | _day_reasons(config, agent, days)
     scope.days_off = _credited_days(config, agent, days)
     allowed = set(config.allowed_shifts(agent))
     zone = config.sites[agent.site].timezone
@@ -150,6 +159,16 @@ def _day_reasons(config: Config, agent: Agent, days: list[date]) -> dict[date, s
         elif WEEKDAYS[d.weekday()] in fixed:
             reasons[d] = f"fixed days off for agent {agent.id}: {', '.join(agent.days_off)}"
     return reasons
+
+
+def _taken_reasons(agent: Agent, boundary: AgentBoundary | None) -> dict[date, str]:
+    """Days the previous roster already works: its shift starts before the period, on the period's local date."""
+    if boundary is None:
+        return {}
+    return {
+        d: f"agent {agent.id}: already works {a.shift} on {d} in the previous roster (one shift a day)"
+        for d, a in boundary.taken_days.items()
+    }
 
 
 def _ranges(days: list[date]) -> str:
