@@ -15,7 +15,7 @@ writer and every reader of our CSVs:
 * **Reading** (:func:`from_csv_cell`): a cell that begins with ``'``
   followed by one of those characters loses that first ``'``.
 
-Reading undoes writing for every string (see tests/test_untrusted_text.py);
+Reading undoes writing for every string (tests/test_csvcells.py checks it);
 a hand-made cell such as ``'=1`` reads as ``=1``, as the spreadsheet showed it.
 The stdlib csv module still does the quoting of commas, quotes and line breaks.
 

@@ -5,6 +5,8 @@
   coloured by shift; leave and public holidays marked; per-agent totals at the
   right. Sheet ``Shifts``: the colour key. One sheet per view zone: coverage
   per interval on that zone's wall clock, short and uncovered cells coloured.
+  Every text cell is stored as a string, never a formula (names are pasted
+  from other systems, and ``=HYPERLINK(...)`` must not become a live link).
 * ``calendars/AGENT.ics`` — one iCalendar file per agent with shifts: each
   shift an event in the site's time zone (``DTSTART;TZID=...`` plus the
   zone's VTIMEZONE), so calendar apps show the right hour on both sides of a
