@@ -5,6 +5,8 @@
   coloured by shift; leave and public holidays marked; per-agent totals at the
   right. Sheet ``Shifts``: the colour key. One sheet per view zone: coverage
   per interval on that zone's wall clock, short and uncovered cells coloured.
+  Every text cell is stored as a string, never a formula (names are pasted
+  from other systems, and ``=HYPERLINK(...)`` must not become a live link).
 * ``calendars/AGENT.ics`` — one iCalendar file per agent with shifts: each
   shift an event in the site's time zone (``DTSTART;TZID=...`` plus the
   zone's VTIMEZONE), so calendar apps show the right hour on both sides of a
@@ -26,6 +28,7 @@ import icalendar
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.escape import unescape as ooxml_unescape
 from openpyxl.worksheet.worksheet import Worksheet
 
 from coverage.config import WEEKDAYS, Config
@@ -98,9 +101,9 @@ def _roster_sheet(sheet: Worksheet, roster: Roster, config: Config) -> None:
     loads = {load.agent: load for load in agent_loads(roster, config)}
     for row, agent_id in enumerate([agent.id for agent in config.agents] + extra, start=2):
         agent = config.agent(agent_id) if agent_id in known else None
-        sheet.cell(row=row, column=1, value=agent_id).font = bold
-        sheet.cell(row=row, column=2, value=(agent.name or agent.id) if agent else "")
-        sheet.cell(row=row, column=3, value=agent.site if agent else "")
+        sheet.cell(row=row, column=1, value=ooxml_text(agent_id)).font = bold
+        sheet.cell(row=row, column=2, value=ooxml_text(agent.name or agent.id) if agent else "")
+        sheet.cell(row=row, column=3, value=ooxml_text(agent.site) if agent else "")
         if agent is not None:
             away = {day: "leave" for day in agent.leave_days()}
             if not agent.works_holidays:
@@ -114,7 +117,7 @@ def _roster_sheet(sheet: Worksheet, roster: Roster, config: Config) -> None:
         for shift in roster.for_agent(agent_id):
             by_day.setdefault(shift.day, []).append(shift)
         for day, shifts in by_day.items():
-            cell = sheet.cell(row=row, column=column_of[day], value=", ".join(shift_code(s, config) for s in shifts))
+            cell = sheet.cell(row=row, column=column_of[day], value=ooxml_text(", ".join(shift_code(s, config) for s in shifts)))
             cell.fill = _fill(fills.get(shifts[0].shift, LEAVE_FILL))
             cell.font = Font(italic=False, color="000000")
         load = loads.get(agent_id)
@@ -139,7 +142,8 @@ def _key_sheet(sheet: Worksheet, config: Config) -> None:
         cell.font = Font(bold=True)
     for site_name, site in config.sites.items():
         for name, template in site.shifts.items():
-            sheet.append([site_name, name, template.start, template.hours, template.unpaid_break_minutes, site.timezone])
+            sheet.append([ooxml_text(site_name), ooxml_text(name), template.start, template.hours, template.unpaid_break_minutes,
+                          ooxml_text(site.timezone)])
             sheet.cell(row=sheet.max_row, column=2).fill = _fill(fills[name])
     sheet.append([])
     sheet.append(["", "leave", "leave or a public holiday the agent does not work"])
@@ -167,7 +171,7 @@ def _view_sheet(sheet: Worksheet, coverage: Coverage, config: Config, zone: str)
     sheet["A1"].font = Font(bold=True)
     header = ["local start", "weekday", "weekend", "overnight", "UTC start"]
     for channel in channels:
-        header += [f"{channel} required", f"{channel} scheduled", f"{channel} short"]
+        header += [ooxml_text(f"{channel} {what}") for what in ("required", "scheduled", "short")]
     sheet.append(header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
@@ -201,6 +205,36 @@ def _view_sheet(sheet: Worksheet, coverage: Coverage, config: Config, zone: str)
         sheet.column_dimensions[get_column_letter(6 + j)].width = 11
 
 
+# OOXML's own escape (ST_Xstring, ECMA-376 22.9.2.19): _xHHHH_ for a character XML 1.0 cannot carry, and for
+# CR, which XML parsers turn into LF; the "_" of a literal _xHHHH_ is written _x005F_ so it is not decoded.
+_OOXML_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def ooxml_text(text: str) -> str:
+    """`text` as a cell's stored string: Excel shows exactly `text`, and no control character stops the save.
+
+    Applied where text from the config enters a cell: openpyxl refuses a
+    control character when the value is assigned (IllegalCharacterError).
+    """
+    return _OOXML_ESCAPED.sub(lambda found: f"_x{ord(found.group()):04X}_", text)
+
+
+def _cells_as_text(book: Workbook) -> None:
+    """Store every text cell of `book` as a string, never a formula.
+
+    openpyxl turns any string starting with '=' into a formula, so an agent
+    named =HYPERLINK(...) would become a live link in every manager's copy.
+    We write no formulas at all (the totals are numbers we computed), so the
+    rule is simply: text is text. Done once over the finished workbook, so a
+    sheet added later cannot forget it.
+    """
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+
+
 def write_roster_xlsx(roster: Roster, coverage: Coverage, config: Config, path: Path) -> Path:
     """roster.xlsx: the shift grid, its colour key, and a coverage sheet per view zone (written atomically)."""
     book = Workbook()
@@ -211,6 +245,7 @@ def write_roster_xlsx(roster: Roster, coverage: Coverage, config: Config, path: 
     taken = {ROSTER_SHEET, "Shifts"}
     for zone in config.view_zones:
         _view_sheet(book.create_sheet(view_sheet_name(zone, taken)), coverage, config, zone)
+    _cells_as_text(book)
     stamp = written_at()
     book.properties.created = book.properties.modified = stamp.replace(tzinfo=None)
     buffer = io.BytesIO()
@@ -222,6 +257,11 @@ def write_roster_xlsx(roster: Roster, coverage: Coverage, config: Config, path: 
 
 
 # --------------------------------------------------------------------------- xlsx: reading
+
+
+def cell_text(value: Any) -> str:
+    """A cell's text as Excel shows it: OOXML's _xHHHH_ escapes decoded (openpyxl leaves them as stored)."""
+    return ooxml_unescape(value) if isinstance(value, str) else str(value)
 
 
 def _cell_date(value: Any) -> date | None:
@@ -272,14 +312,14 @@ def read_roster_xlsx(path: str | Path, config: Config) -> Roster:
     for row in sheet.iter_rows(min_row=header_row + 1):
         by_column = {cell.column: cell for cell in row}
         agent_cell = by_column.get(agent_column)
-        agent_id = str(agent_cell.value).strip() if agent_cell is not None and agent_cell.value is not None else ""
+        agent_id = cell_text(agent_cell.value).strip() if agent_cell is not None and agent_cell.value is not None else ""
         if not agent_id:
             continue
         for column, day in dates.items():
             cell = by_column.get(column)
             if cell is None or cell.value is None:
                 continue
-            for entry in str(cell.value).split(","):
+            for entry in cell_text(cell.value).split(","):
                 try:
                     found = _entry(entry, agent_id, day, config, cell.row)
                 except ValueError as exc:
@@ -317,7 +357,16 @@ def calendar_file_name(agent: str) -> str:
     return f"{agent}.ics"
 
 
+def agent_name(agent_id: str, config: Config) -> str:
+    """The name people know the agent by: `name` from the config, else the id (also for agents it no longer lists)."""
+    try:
+        return config.agent(agent_id).name or agent_id
+    except KeyError:
+        return agent_id
+
+
 def _event(shift: Assignment, config: Config, stamp: datetime) -> icalendar.Event:
+    """One shift; every text property is RFC 5545 TEXT, escaped by icalendar (`;`, `,`, `\\`, line breaks)."""
     site = config.sites[shift.site]
     template = site.shifts[shift.shift]
     start, end = to_local(shift.start_utc, site.timezone), to_local(shift.end_utc, site.timezone)
@@ -329,7 +378,7 @@ def _event(shift: Assignment, config: Config, stamp: datetime) -> icalendar.Even
     event.add("summary", f"{shift.shift} shift · {shift.channel}")
     event.add("location", f"{shift.site} ({site.timezone})")
     event.add("categories", [shift.channel])
-    detail = f"{shift.shift} {template.start} for {template.hours:g} h at {shift.site}, channel {shift.channel}."
+    detail = f"{agent_name(shift.agent, config)}: {shift.shift} {template.start} for {template.hours:g} h at {shift.site}, channel {shift.channel}."
     spans = on_duty_spans(shift.start_utc, shift.end_utc, template.unpaid_break_minutes, shift.break_start_utc)
     if len(spans) == 2:
         pause_start, pause_end = to_local(spans[0][1], site.timezone), to_local(spans[1][0], site.timezone)
@@ -344,11 +393,9 @@ def agent_calendar(agent_id: str, roster: Roster, config: Config, stamp: datetim
     calendar.add("prodid", "-//covplan//coverage planner//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    try:
-        name = config.agent(agent_id).name or agent_id
-    except KeyError:
-        name = agent_id
-    calendar.add("x-wr-calname", f"Shifts: {name}")
+    # icalendar leaves an X- property it does not know unescaped (a line break in a name would end the line
+    # and start a property of the name's choosing): say it is TEXT, as calendar apps read it.
+    calendar.add("x-wr-calname", icalendar.vText(f"Shifts: {agent_name(agent_id, config)}"))
     for shift in roster.for_agent(agent_id):
         calendar.add_component(_event(shift, config, stamp))
     calendar.add_missing_timezones(

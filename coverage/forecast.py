@@ -27,6 +27,7 @@ from pathlib import Path
 import pendulum
 
 from coverage.config import WEEKDAYS, Config
+from coverage.csvcells import from_csv_cell
 from coverage.errors import InputError, Problem
 from coverage.inputs import MAX_CSV_BYTES, read_text
 from coverage.time import Grid, local_to_utc, parse_timestamp, period_grid, to_local
@@ -69,6 +70,9 @@ def _read_text(file: Path) -> str:
 def _table(file: Path, expected: tuple[str, ...], *, extra_allowed: bool = False) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, {column: stripped cell}) for each non-blank row; header problems stop the read.
 
+    Cells are read as our writers escaped them (`coverage.csvcells`): a
+    profile.csv or forecast.csv we wrote gives back the names it was given.
+
     Rows with the wrong number of fields are yielded with an empty dict so
     the caller can report them in order with the other problems.
     """
@@ -106,7 +110,7 @@ def _table(file: Path, expected: tuple[str, ...], *, extra_allowed: bool = False
         if len(cells) != len(names):
             yield reader.line_num, {"": f"{len(cells)} fields (expected {len(names)}: {','.join(map(_shown, names))})"}
             continue
-        yield reader.line_num, {name: cells[k].strip() for k, name in enumerate(names) if name in expected}
+        yield reader.line_num, {name: from_csv_cell(cells[k]).strip() for k, name in enumerate(names) if name in expected}
 
 
 def _shown(name: str) -> str:

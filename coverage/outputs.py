@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from coverage.csvcells import to_csv_cell
 from coverage.errors import CoverageError, OutputExistsError
 
 ROSTER_FILE = "roster.csv"
@@ -172,10 +173,11 @@ def write_text_atomic(path: Path, text: str) -> Path:
 
 
 def write_csv_atomic(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
+    """Every CSV we write: text cells go through `to_csv_cell`, so a name opened in a spreadsheet is never a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([to_csv_cell(cell) for cell in header])
+    writer.writerows([to_csv_cell(cell) for cell in row] for row in rows)
     return write_text_atomic(path, buffer.getvalue())
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pendulum
 
 from coverage.config import Config
+from coverage.csvcells import from_csv_cell
 from coverage.errors import InputError, Problem
 from coverage.inputs import MAX_CSV_BYTES, read_text
 from coverage.outputs import write_csv_atomic
@@ -125,7 +126,8 @@ def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool =
     agent's site, `channel` to the agent's only skill, and the times to the
     template's times on that date. Structural problems (unknown agents or
     shifts, unreadable dates) are input errors; broken *rules* are left for
-    the checker to report.
+    the checker to report. Cells are unescaped as `write_roster` escaped
+    them (`coverage.csvcells`), so ids read back exactly as in the config.
     """
     file = Path(path)
     text = read_text(file, MAX_CSV_BYTES, "UTF-8 CSV")
@@ -140,6 +142,7 @@ def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool =
             if None in row:
                 problems.append(Problem(file, number, "row", f"more fields than the header has ({len(header)})"))
                 continue
+            row = {name: None if value is None else from_csv_cell(value) for name, value in row.items()}
             if skip_unknown_agents and (row.get("agent") or "").strip() not in config.agent_ids:
                 continue  # a previous roster may name agents who have since left
             try:

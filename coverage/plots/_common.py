@@ -29,6 +29,11 @@ WEEKEND_SHADE = "#BBBBBB"
 _RC = {"svg.hashsalt": "coverage", "svg.fonttype": "path"}
 
 
+def literal(text: str) -> str:
+    """`text` drawn as typed: matplotlib reads a pair of '$' as mathtext, and a bad one ("$\\foo$") stops the plot."""
+    return text.replace("$", r"\$")
+
+
 def palette(names: list[str]) -> dict[str, str]:
     """A stable colour per name, in order of first appearance (cycling after eight)."""
     colours = [c for c in OKABE_ITO if c != "#000000"]

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
 from coverage.config import Config
-from coverage.plots._common import WEEKEND_SHADE, palette, period_axis, plain, save, shade_weekends
+from coverage.plots._common import WEEKEND_SHADE, literal, palette, period_axis, plain, save, shade_weekends
 from coverage.roster import Roster
 from coverage.time import midnight_utc, period_grid
 
@@ -68,7 +68,7 @@ def _label(agent_id: str, config: Config) -> str:
         agent = config.agent(agent_id)
     except KeyError:
         return agent_id
-    return f"{agent.name or agent.id} · {agent.site}"
+    return literal(f"{agent.name or agent.id} · {agent.site}")  # a name is the user's text, not mathtext
 
 
 def _span(start: datetime, end: datetime) -> tuple[float, float]:
