@@ -99,7 +99,9 @@ def _fairness_cost(config: Config, roster, instances: list) -> int:
         mine = {a.id: [x for x in roster.assignments if x.agent == a.id] for a in members}
         nights = [sum(1 for x in mine[a.id] if (site, x.shift) in night_templates and
                       hours_in_local_window(x.start_utc, x.end_utc, zone[site], night.start, night.end) >= night.min_hours)
-                  for a in members if any((site, t) in night_templates for t in config.allowed_shifts(a))]
+                  for a in members  # agents with a choice: allowed a night template and another one
+                  if any((site, t) in night_templates for t in config.allowed_shifts(a))
+                  and not all((site, t) in night_templates for t in config.allowed_shifts(a))]
         weekends = [len({week_monday(x.day) for x in mine[a.id] if x.day.strftime("%a") in weekend_names})
                     for a in members
                     if config.rules_for(a).max_weekends_per_period != 0 and not weekend_names <= set(a.days_off)]

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from coverage.config import WEEKDAYS, Agent, Config, Weights
 from coverage.roster import Roster
 from coverage.solve.model import AgentVars, Exact, LinearExpr, Option, RosterModel, Value
-from coverage.time import ShiftInstance, duty_slots
+from coverage.time import ShiftInstance, duty_slots, week_monday
 
 _DEFAULTS = Weights()
 # The default weights (config `weights:` overrides each one).
@@ -223,28 +223,38 @@ def _request_terms(rm: RosterModel, av: AgentVars) -> None:
 def _fairness_terms(rm: RosterModel) -> None:
     """Spread nights and weekends evenly across the agents of each site.
 
-    Nights are shared among the site's agents allowed a night template,
-    weekends among those allowed to work weekends (max_weekends_per_period
-    not 0 and not every weekend day a fixed day off). Membership comes from
-    the config alone, so anyone can recompute the term from a roster.
+    Nights are shared among the site's agents allowed a night template and
+    at least one other (an agent who may only work nights has no choice, and
+    would set the spread alone); weekends among those allowed to work
+    weekends (max_weekends_per_period not 0 and not every weekend day a
+    fixed day off). The nights and weekends of the previous roster
+    (`history:`) count too: balancing each period on its own let the same
+    agents take the extra weekend period after period, a spread that grew
+    all year (benchmarks/year.py measures it). Membership comes from the
+    config alone, so anyone can recompute the term from the rosters.
     """
     by_site: dict[str, list[AgentVars]] = defaultdict(list)
     for av in rm.agents.values():
         by_site[av.scope.agent.site].append(av)
     night_templates = {(s.site, s.shift) for scope in rm.scopes for s in scope.nights}
     for site, members in by_site.items():
-        nights = {
-            av.scope.id: sum(av.work(s) for s in av.worked if s in av.scope.nights)
-            for av in members
-            if any((site, name) in night_templates for name in rm.config.allowed_shifts(av.scope.agent))
-        }
-        weekends = {
-            av.scope.id: sum(rm.weekend_flags.get(av.scope.id, {}).values())
-            for av in members
-            if works_weekends(rm.config, av.scope.agent, av.scope.rules.max_weekends_per_period)
-        }
+        nights: dict[str, LinearExpr] = {}
+        weekends: dict[str, LinearExpr] = {}
+        for av in members:
+            allowed = {(site, name) for name in rm.config.allowed_shifts(av.scope.agent)}
+            if allowed & night_templates and allowed - night_templates:
+                nights[av.scope.id] = sum(av.work(s) for s in av.worked if s in av.scope.nights) + len(av.scope.history_nights)
+            if works_weekends(rm.config, av.scope.agent, av.scope.rules.max_weekends_per_period):
+                flags = rm.weekend_flags.get(av.scope.id, {})
+                weekends[av.scope.id] = sum(flags.values()) + len(_earlier_weekends(rm, av) - flags.keys())
         _spread(rm, f"nights[{site}]", nights)
         _spread(rm, f"weekends[{site}]", weekends)
+
+
+def _earlier_weekends(rm: RosterModel, av: AgentVars) -> set[date]:
+    """Mondays of the weeks whose weekend the previous roster worked."""
+    weekend = rm.config.weekend_days
+    return {week_monday(a.day) for a in av.scope.history or [] if a.day.isoweekday() in weekend}
 
 
 def works_weekends(config: Config, agent: Agent, max_weekends: int | None) -> bool:
@@ -255,7 +265,7 @@ def works_weekends(config: Config, agent: Agent, max_weekends: int | None) -> bo
 def _spread(rm: RosterModel, name: str, counts: dict[str, LinearExpr]) -> None:
     if len(counts) < 2:
         return
-    most = rm.config.plan.days + 2
+    most = rm.config.plan.days + 2 + max(len(av.scope.history or []) for av in rm.agents.values())
     top = rm.model.new_int_var(0, most, f"max_{name}")
     bottom = rm.model.new_int_var(0, most, f"min_{name}")
     for count in counts.values():

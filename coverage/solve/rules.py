@@ -18,7 +18,7 @@ from scipy.spatial import ConvexHull, QhullError
 
 from coverage.roster import Assignment
 from coverage.solve.model import AgentVars, LinearExpr, RosterModel
-from coverage.time import ShiftInstance, hours_in_local_window, week_monday
+from coverage.time import ShiftInstance, week_monday
 
 Shift = TypeVar("Shift")
 # (a day, a later day) -> a shift of the first day -> the later day's shifts it may not be worked with
@@ -521,7 +521,7 @@ def _nights(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> Non
         for s in nights:
             by_week[week_monday(s.day)].append(s)
         for monday, found in by_week.items():
-            carried = sum(1 for a in _history_in_week(av, monday) if _is_night(rm, a))
+            carried = sum(1 for a in av.scope.history_nights if week_monday(a.day) == monday)
             if len(found) + carried > rules.max_nights_per_week:
                 rm.require(
                     sum(av.work(s) for s in found) + carried <= rules.max_nights_per_week,
@@ -532,13 +532,6 @@ def _nights(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> Non
             sum(av.work(s) for s in nights) <= rules.max_nights_per_period,
             f"agent {av.scope.id}: at most {rules.max_nights_per_period} night shifts in the period",
         )
-
-
-def _is_night(rm: RosterModel, shift: Assignment) -> bool:
-    """A previous-roster shift judged a night as the scope judges this period's (config.night_shift, site clock)."""
-    night = rm.config.night_shift
-    zone = rm.config.sites[shift.site].timezone
-    return hours_in_local_window(shift.start_utc, shift.end_utc, zone, night.start, night.end) >= night.min_hours - 1e-9
 
 
 def runs_as_automaton(rm: RosterModel, av: AgentVars) -> bool:

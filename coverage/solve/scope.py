@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from coverage.boundary import AgentBoundary, agent_boundaries
-from coverage.config import WEEKDAYS, Agent, Config, EffectiveRules
+from coverage.config import WEEKDAYS, Agent, Config, EffectiveRules, NightShift
 from coverage.roster import Assignment, Roster
 from coverage.time import ShiftInstance, hours_in_local_window, week_monday
 
@@ -31,6 +31,7 @@ class AgentScope:
     nights: set[ShiftInstance] = field(default_factory=set)
     days_off: set[date] = field(default_factory=set)  # leave, holidays not worked, outside employment
     boundary: AgentBoundary | None = None  # the previous roster's shifts of this agent; None: no history given
+    history_nights: list[Assignment] = field(default_factory=list)  # the previous roster's night shifts
 
     @property
     def history(self) -> list[Assignment] | None:
@@ -117,11 +118,13 @@ def _scope(
     allowed = set(config.allowed_shifts(agent))
     zone = config.sites[agent.site].timezone
     night = config.night_shift
+    if boundary is not None:
+        scope.history_nights = [a for a in boundary.shifts if is_night(a.start_utc, a.end_utc, zone, night)]
     for s in instances:
         if s.site != agent.site:
             continue
         if s not in night_cache:
-            night_cache[s] = hours_in_local_window(s.start_utc, s.end_utc, zone, night.start, night.end) >= night.min_hours - 1e-9
+            night_cache[s] = is_night(s.start_utc, s.end_utc, zone, night)
         if night_cache[s]:
             scope.nights.add(s)
         why = reasons.get(s.day) or (None if s.shift in allowed else f"agent {agent.id}: allowed shifts are only {', '.join(sorted(allowed))}")
@@ -130,6 +133,11 @@ def _scope(
         else:
             scope.available.append(s)
     return scope
+
+
+def is_night(start: datetime, end: datetime, zone: str, night: NightShift) -> bool:
+    """A night shift spends at least `night.min_hours` inside the night window, on the site's clock."""
+    return hours_in_local_window(start, end, zone, night.start, night.end) >= night.min_hours - 1e-9
 
 
 def _credited_days(config: Config, agent: Agent, days: list[date]) -> set[date]:
