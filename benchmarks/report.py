@@ -17,6 +17,7 @@ from typing import Any
 
 CURTOIS, ROSTER, SCALE, PEERS = "Curtois & Qu", "Roster model: example and 200-agent team", "Scale", "Peers"
 DEMAND = "Demand (Erlang)"
+YEAR = "A year of rota periods"
 NOTES = Path(__file__).resolve().parent / "notes"
 
 
@@ -171,6 +172,32 @@ def _demand_summary(channels: list[dict[str, Any]], total: dict[str, float], sam
     return "\n".join(lines)
 
 
+def _changes(found: dict[str, int] | None) -> str:
+    return "–" if not found else f"−{found['removed']} +{found['added']}, {found['channel']} channel moves"
+
+
+def year_section(row: dict[str, Any], machine: str) -> str:
+    """Thirteen chained periods of the example team: each period's figures, fairness over the year, the concatenated check."""
+    head = (f"**What:** the example team planned for {len(row['periods'])} four-week periods in a row, each with the previous "
+            "roster as `history:`, one of them re-planned mid-period with `--keep` after an agent falls ill for three days; "
+            "the rosters as published, and the year as one roster checked against one config spanning it.\n\n"
+            f"{_where(machine, [row])} **Command:** `make bench` (stage `year`: `.venv/bin/python benchmarks/year.py "
+            f"--time-limit {row['time_limit']:g} --workers 2`; {row['seconds'] / 60:.0f} min in all).\n\n")
+    lines = ["| period | start | status | gap to bound | coverage | uncovered h | weekend h | overnight h | shifts | re-plan: shifts −removed +added, channel moves | s |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for p in row["periods"]:
+        gap = (p["objective"] - p["best_bound"]) / p["objective"] if p.get("objective") and p.get("best_bound") is not None else None
+        lines.append(f"| {p['index'] + 1} | {p['start']} | {p['status']} | {_pct(gap)} | {_pct(p['coverage_ratio'])} | "
+                     f"{_n(p['uncovered_hours'], 1)} | {_n(p['weekend_uncovered_hours'], 1)} | {_n(p['overnight_uncovered_hours'], 1)} | "
+                     f"{p['shifts']} | {_changes(p.get('replanned_changes'))} | {_n(p['seconds'], 0)} |")
+    fair = ["| site | shared | agents | spread over the year | spread in each period |", "|---|---|---|---|---|"]
+    fair += [f"| {f['site']} | {f['kind']} | {f['agents']} | {f['year_spread']} | {', '.join(map(str, f['period_spreads']))} |"
+             for f in row["fairness"]]
+    verdict = (f"**Concatenated year:** {row['year_violations']} violation(s) of any rule across the "
+               f"{len(row['periods']) - 1} boundaries (checked as one roster).")
+    return head + "\n".join(lines) + "\n\n" + "\n".join(fair) + "\n\n" + verdict + _notes(YEAR)
+
+
 def sections(results: Path, machine: str) -> dict[str, str]:
     curtois = load(results / "curtois.jsonl")
     roster, scale, erlang = load(results / "roster.jsonl"), load(results / "scale.jsonl"), load(results / "erlang.jsonl")
@@ -196,6 +223,9 @@ def sections(results: Path, machine: str) -> dict[str, str]:
     }
     if erlang:  # until the stage has run, the section written by hand stays as it is
         found = {DEMAND: demand_section(erlang[-1], machine), **found}
+    year = load(results / "year.jsonl")
+    if year:
+        found[YEAR] = year_section(year[-1], machine)
     return found
 
 

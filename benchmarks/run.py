@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark stage in subprocesses and write our sections of benchmarks/RESULTS.md.
 
-    python benchmarks/run.py [--stages erlang,curtois,roster,scale] [--instances 1,2] [--limit 60] [--long-limit 600]
+    python benchmarks/run.py [--stages erlang,curtois,roster,scale,year] [--instances 1,2] [--limit 60] [--long-limit 600]
 
 Each run is its own process (clean memory figures, no state shared between
 runs); its JSON line is appended to benchmarks/results/STAGE.jsonl, and the
@@ -103,6 +103,11 @@ def stage_scale(args: argparse.Namespace) -> None:
                 append("scale", run_json(command, limit * 4 + 600))
 
 
+def stage_year(args: argparse.Namespace) -> None:
+    """Thirteen four-week periods of the example team, each planned with the previous roster as history (15-20 min)."""
+    append("year", run_json([PYTHON, str(HERE / "year.py"), "--time-limit", "30", "--workers", "2"], 13 * 900))
+
+
 def cpu_name() -> str:
     """The CPU's model name (e.g. AMD EPYC ...) from /proc/cpuinfo, or the platform's machine type."""
     try:
@@ -114,12 +119,12 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-STAGES = {"erlang": stage_erlang, "curtois": stage_curtois, "roster": stage_roster, "scale": stage_scale}
+STAGES = {"erlang": stage_erlang, "curtois": stage_curtois, "roster": stage_roster, "scale": stage_scale, "year": stage_year}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stages", default="erlang,roster,scale,curtois")  # the short stages first
+    parser.add_argument("--stages", default="erlang,roster,year,scale,curtois")  # the short stages first
     parser.add_argument("--instances", type=lambda s: [int(k) for k in s.split(",")], default=list(range(1, 13)))
     parser.add_argument("--limit", type=float, default=60.0, help="our run per instance (10 s read off the same run)")
     parser.add_argument("--long-instances", type=lambda s: [int(k) for k in s.split(",") if k], default=[10, 11, 12])

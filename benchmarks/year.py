@@ -53,7 +53,7 @@ from coverage.time import hours_in_local_window, week_monday  # noqa: E402
 
 EXAMPLE = ROOT / "configs" / "example.yaml"
 PERIOD_DAYS = 28
-SICK_AGENT = "ben"  # falls ill for three days in the second week of the re-planned period
+SICK_AGENT = "ben"  # falls ill on his first three rostered days of the re-planned period's second week
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Period:
     weekend_uncovered_hours: float
     overnight_uncovered_hours: float
     shifts: int
-    replanned_changes: int | None = None
+    replanned_changes: dict[str, int] | None = None  # removed, added, channel (moves), from changes.csv
 
 
 @dataclass
@@ -164,14 +164,15 @@ def run_year(work: Path, args: argparse.Namespace) -> Year:
         config = load_config(config_file)
         changes = None
         if k == args.keep_period:
-            first = config.plan.start + timedelta(days=8)
-            sick = {SICK_AGENT: [{"from": first.isoformat(), "to": (first + timedelta(days=2)).isoformat()}]}
+            sick = {SICK_AGENT: sick_days(read_roster(out / "roster.csv", config), config)}
             replan_file = write_yaml(folder / "team-replan.yaml", period_config(base, k, history, sick))
             code, err = plan(replan_file, folder / "replan", args, "--keep", str(out / "roster.csv"))
             if code != 0:
                 raise SystemExit(f"period {k} re-plan: plan exited {code}: {err.strip().splitlines()[-1:]}")
             out, config = folder / "replan", load_config(replan_file)
-            changes = sum(1 for _ in (out / "changes.csv").open()) - 1
+            changes = {kind: 0 for kind in ("removed", "added", "channel")}
+            for row in csv.DictReader((out / "changes.csv").open()):
+                changes[row["change"]] += 1
         roster = read_roster(out / "roster.csv", config)
         assert check_roster(roster, config) == [], f"period {k}: the published roster does not verify"
         rosters.append(roster)
@@ -180,12 +181,18 @@ def run_year(work: Path, args: argparse.Namespace) -> Year:
                               replanned_changes=changes, **summary_of(out, config)))
         history = f"../{out.relative_to(work).as_posix()}/roster.csv"
         print(f"period {k:2d} from {config.plan.start}: {periods[-1].status}, coverage {periods[-1].coverage_ratio:.2%}, "
-              f"{periods[-1].uncovered_hours:g} uncovered h, {seconds:.0f} s" + (f", re-planned: {changes} changes" if changes is not None else ""),
+              f"{periods[-1].uncovered_hours:g} uncovered h, {seconds:.0f} s" + (f", re-planned: {changes}" if changes is not None else ""),
               file=sys.stderr, flush=True)
     year_config = load_config(write_yaml(work / "year.yaml", year_data(base, args.periods, sick)))
     everything = Roster(tuple(a for roster in rosters for a in roster.assignments))
     violations = [str(v) for v in check_roster(everything, year_config)]
     return Year(periods, fairness(rosters, configs, year_config), violations, round(time.monotonic() - began, 1))
+
+
+def sick_days(roster: Roster, config: Config) -> list[str]:
+    """The sick agent's first three rostered days from the period's second week: the leave the re-plan must absorb."""
+    later = config.plan.start + timedelta(days=7)
+    return [a.day.isoformat() for a in roster.for_agent(SICK_AGENT) if a.day >= later][:3]
 
 
 def year_data(base: dict, periods: int, sick: dict[str, list]) -> dict:

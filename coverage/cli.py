@@ -245,11 +245,13 @@ def _describe_changes(kept: Roster, roster: Roster, out: Path) -> str:
     """What re-planning changed against --keep, printed and written to changes.csv."""
     from coverage.roster import roster_changes, write_changes
 
-    removed, added = roster_changes(kept, roster)
-    write_changes(removed, added, out / "changes.csv")
-    lines = [f"changes against the kept roster: {len(removed)} shift(s) removed, {len(added)} added"]
-    lines += [f"  - {a.agent} {a.day} {a.shift} ({a.channel})" for a in removed]
-    lines += [f"  + {a.agent} {a.day} {a.shift} ({a.channel})" for a in added]
+    changes = roster_changes(kept, roster)
+    write_changes(changes, out / "changes.csv")
+    lines = [f"changes against the kept roster: {len(changes.removed)} shift(s) removed, {len(changes.added)} added, "
+             f"{len(changes.moved)} moved to another channel"]
+    lines += [f"  - {a.agent} {a.day} {a.shift} ({a.channel})" for a in changes.removed]
+    lines += [f"  + {a.agent} {a.day} {a.shift} ({a.channel})" for a in changes.added]
+    lines += [f"  ~ {a.agent} {a.day} {a.shift} ({was.channel} → {a.channel})" for was, a in changes.moved]
     return "\n".join(lines)
 
 

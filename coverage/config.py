@@ -406,7 +406,10 @@ class Weights(Strict):
     understaffed / overstaffed: per agent short or beyond the requirement per
     interval; request: per unit of a request's weight each time it is missed;
     fairness: per night or weekend of spread between agents of a site;
-    change: per shift added or removed against `plan --keep`.
+    change: per shift added or removed against `plan --keep`;
+    channel_change: per kept shift worked on another channel than before
+    (the agent's hours stay; a small price keeps channels from moving for
+    nothing, and never outweighs an agent short in an interval).
     """
 
     uncovered: int = Field(default=400, ge=0)
@@ -415,6 +418,7 @@ class Weights(Strict):
     request: int = Field(default=10, ge=0)
     fairness: int = Field(default=3, ge=0)
     change: int = Field(default=1000, ge=0)
+    channel_change: int = Field(default=10, ge=0)
 
 
 class Cover(Strict):

@@ -99,24 +99,48 @@ def _break_cells(a: Assignment, config: Config, zone: str) -> tuple[str, str]:
     return ("", "") if begin is None else (to_local(begin, zone).isoformat(), begin.isoformat())
 
 
-def _key(a: Assignment) -> tuple[str, date, str, str]:
-    return (a.agent, a.day, a.shift, a.channel)
+@dataclass(frozen=True)
+class RosterChanges:
+    """What a re-plan changed against a kept roster: shifts removed and added, and shifts moved to another channel.
+
+    The same agent, date and shift is the same shift; worked on another
+    channel it is a channel move — the agent's hours are unchanged, only
+    the queue they answer.
+    """
+
+    removed: tuple[Assignment, ...]
+    added: tuple[Assignment, ...]
+    moved: tuple[tuple[Assignment, Assignment], ...]  # (kept, now): same agent, date and shift, another channel
+
+    def __len__(self) -> int:
+        return len(self.removed) + len(self.added) + len(self.moved)
 
 
-def roster_changes(before: Roster, after: Roster) -> tuple[list[Assignment], list[Assignment]]:
-    """Shifts removed from and added to `before` (same agent, date, shift and channel means unchanged)."""
-    old = {_key(a): a for a in before.assignments}
-    new = {_key(a): a for a in after.assignments}
-    removed = sorted((a for k, a in old.items() if k not in new), key=sort_key)
-    added = sorted((a for k, a in new.items() if k not in old), key=sort_key)
-    return removed, added
+def _shift_key(a: Assignment) -> tuple[str, date, str]:
+    return (a.agent, a.day, a.shift)
 
 
-def write_changes(removed: list[Assignment], added: list[Assignment], path: Path) -> Path:
-    """changes.csv: change,agent,date,shift,channel — one row per removed (-) or added (+) shift."""
-    rows = [("removed", a.agent, a.day.isoformat(), a.shift, a.channel) for a in removed]
-    rows += [("added", a.agent, a.day.isoformat(), a.shift, a.channel) for a in added]
-    return write_csv_atomic(path, ("change", "agent", "date", "shift", "channel"), rows)
+def roster_changes(before: Roster, after: Roster) -> RosterChanges:
+    """Shifts removed from and added to `before`, and shifts kept on another channel."""
+    old = {_shift_key(a): a for a in before.assignments}
+    new = {_shift_key(a): a for a in after.assignments}
+    return RosterChanges(
+        removed=tuple(sorted((a for k, a in old.items() if k not in new), key=sort_key)),
+        added=tuple(sorted((a for k, a in new.items() if k not in old), key=sort_key)),
+        moved=tuple(sorted(((old[k], a) for k, a in new.items() if k in old and old[k].channel != a.channel),
+                           key=lambda pair: sort_key(pair[1]))),
+    )
+
+
+CHANGES_COLUMNS = ("change", "agent", "date", "shift", "channel", "from_channel")
+
+
+def write_changes(changes: RosterChanges, path: Path) -> Path:
+    """changes.csv: one row per removed, added or channel-moved shift (`from_channel` only for a move)."""
+    rows = [("removed", a.agent, a.day.isoformat(), a.shift, a.channel, "") for a in changes.removed]
+    rows += [("added", a.agent, a.day.isoformat(), a.shift, a.channel, "") for a in changes.added]
+    rows += [("channel", now.agent, now.day.isoformat(), now.shift, now.channel, kept.channel) for kept, now in changes.moved]
+    return write_csv_atomic(path, CHANGES_COLUMNS, rows)
 
 
 def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool = False) -> Roster:

@@ -177,3 +177,19 @@ def test_instance_generator_refuses_to_overwrite_a_file(tmp_path):
 def _write(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
+
+
+def test_bench_renders_the_year_of_periods_from_its_stage(tmp_path):
+    period = {"index": 0, "start": "2026-12-07", "status": "FEASIBLE", "objective": 100_000.0, "best_bound": 99_000.0, "seconds": 44.0,
+              "coverage_ratio": 0.85, "uncovered_hours": 60.0, "weekend_uncovered_hours": 20.0, "overnight_uncovered_hours": 40.0,
+              "shifts": 410, "replanned_changes": None}
+    replanned = {**period, "index": 1, "start": "2027-01-04", "replanned_changes": {"removed": 3, "added": 4, "channel": 12}}
+    row = {"stage": "year", "time_limit": 30.0, "periods": [period, replanned], "seconds": 600.0, "year_violations": 0,
+           "fairness": [{"site": "toronto", "kind": "weekends", "agents": 8, "year_spread": 1, "period_spreads": [1, 0]}],
+           "finished": "2026-12-06T10:00:00+00:00"}
+    text = rendered(tmp_path, "# Benchmark results\n\n## Fuzzing\n\nkept\n", "year", row).read_text()
+    assert "## Fuzzing\n\nkept" in text and "## A year of rota periods" in text and "**Date:** 2026-12-06." in text
+    assert "| 1 | 2026-12-07 | FEASIBLE | 1.0 % | 85.0 % | 60.0 | 20.0 | 40.0 | 410 | – | 44 |" in text
+    assert "| 2 | 2027-01-04 | FEASIBLE | 1.0 % | 85.0 % | 60.0 | 20.0 | 40.0 | 410 | −3 +4, 12 channel moves | 44 |" in text
+    assert "| toronto | weekends | 8 | 1 | 1, 0 |" in text
+    assert "**Concatenated year:** 0 violation(s) of any rule across the 1 boundaries" in text

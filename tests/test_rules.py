@@ -592,3 +592,20 @@ def test_run_automaton_examples_by_hand():
     accepts = [row for row in [(1, 0, 1), (1, 1, 0, 1, 1), (1, 1, 0, 0, 1, 1), (1, 1, 1, 1), (1, 0, 0), (0, 0, 1), (0, 1, 0, 0)]
                if _accepts(transitions, finals, row)]
     assert accepts == [(1, 1, 0, 0, 1, 1), (1, 0, 0), (0, 0, 1)]  # one day off inside, four in a row, one day's work inside: refused
+
+
+def test_a_channel_move_costs_a_little_and_is_made_when_it_closes_a_gap(make_config, tmp_path) -> None:
+    """The kept roster has a1 on email on Monday; now chat needs one agent 09:00-17:00 and email nobody.
+    Moving a1's shift to chat keeps the shift (no change at 1,000) and costs one channel move: exactly 10."""
+    text = TINY.replace("skills: [chat]}", "skills: [chat, email]}").replace(
+        "channels:\n  chat:", "channels:\n  email:\n    kind: backlog\n    aht_seconds: 360\n    respond_within_hours: 4\n  chat:")
+    config = make_config(text, nine_to_five_new_york([7]))
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text("agent,shift,date,channel\na1,day,2026-12-07,email\n")
+    kept = read_roster(kept_file, config)
+    result = solve(config, requirements(config), SolveOptions(time_limit_seconds=10, seed=1, workers=2, progress=None, keep=kept))
+    from coverage.roster import roster_changes
+
+    changes = roster_changes(kept, result.roster)
+    assert (len(changes.removed), len(changes.added), [(a.channel, b.channel) for a, b in changes.moved]) == (0, 0, [("email", "chat")])
+    assert result.objective == config.weights.channel_change == 10

@@ -33,7 +33,7 @@ from coverage.exports import read_roster_xlsx, write_calendars, write_roster_xls
 from coverage.gaps import write_coverage_csv, write_gaps_csv
 from coverage.htmlreport import render_html
 from coverage.report import Analysis, RunInfo, analyse
-from coverage.roster import Roster, read_history, read_roster, write_changes, write_roster
+from coverage.roster import Roster, RosterChanges, read_history, read_roster, write_changes, write_roster
 from coverage.synthetic import write_forecast_csv
 from coverage.windows import daily_rows, write_daily_csv, write_windows_csv
 
@@ -113,7 +113,8 @@ def gaps_analysis(config: Config, roster: Roster) -> Analysis:
 def write_csvs(config: Config, roster: Roster, analysis: Analysis, out: Path) -> None:
     """Every CSV of a `plan --keep` run that can carry a name (no plots: they are slow)."""
     write_roster(roster, config, out / "roster.csv")
-    write_changes(list(roster.assignments[:2]), list(roster.assignments[2:4]), out / "changes.csv")
+    moved = ((roster.assignments[4], roster.assignments[4]),)
+    write_changes(RosterChanges(roster.assignments[:2], roster.assignments[2:4], moved), out / "changes.csv")
     write_coverage_csv(analysis.coverage, out / "coverage.csv")
     write_gaps_csv(analysis.rows, out / "gaps.csv")
     write_windows_csv(analysis.windows, out / "windows.csv")

@@ -276,9 +276,13 @@ def _spread(rm: RosterModel, name: str, counts: dict[str, LinearExpr]) -> None:
 
 
 def _stability_terms(rm: RosterModel, keep: Roster) -> None:
-    """Every kept shift dropped and every new shift added counts as one change."""
-    kept: set[tuple[str, date, str]] = {(a.agent, a.day, a.shift) for a in keep.assignments}
+    """Every kept shift dropped and every new shift added counts as one change; a kept shift on another channel as a channel move."""
+    kept: dict[tuple[str, date, str], str] = {(a.agent, a.day, a.shift): a.channel for a in keep.assignments}
     for av in rm.agents.values():
         for s in av.worked:
             key = (av.scope.id, s.day, s.shift)
             rm.minimize(rm.config.weights.change, (1 - av.work(s)) if key in kept else av.work(s))
+    for option, var in rm.choices.items():
+        was = kept.get((option.agent, option.instance.day, option.instance.shift))
+        if was is not None and option.channel != was:
+            rm.minimize(rm.config.weights.channel_change, var)
