@@ -68,7 +68,8 @@ def _label(agent_id: str, config: Config) -> str:
         agent = config.agent(agent_id)
     except KeyError:
         return agent_id
-    return f"{agent.name or agent.id} · {agent.site}"
+    # A name is the one free text a plot shows: "$" would start matplotlib's math mode ("$\\frac$" fails to draw).
+    return f"{agent.name or agent.id} · {agent.site}".replace("$", r"\$")
 
 
 def _span(start: datetime, end: datetime) -> tuple[float, float]:
