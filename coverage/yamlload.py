@@ -69,6 +69,7 @@ class _Loader(yaml.SafeLoader):
         self.aliases: list[tuple[str, yaml.Mark, yaml.Node]] = []
         self.problems: list[tuple[yaml.Node, yaml.Mark, str]] = []
         self.flattened: set[yaml.Node] = set()
+        self.merged: dict[yaml.Node, list[yaml.Node]] = {}  # mapping -> the mappings merged into it (for paths)
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         if self.check_event(yaml.AliasEvent):
@@ -96,6 +97,9 @@ class _Loader(yaml.SafeLoader):
         first_time = node not in self.flattened
         self.flattened.add(node)
         own = [key for key, _ in node.value if key.tag != MERGE]
+        for key, value in node.value:
+            if key.tag == MERGE:
+                self.merged.setdefault(node, []).extend(value.value if isinstance(value, yaml.SequenceNode) else [value])
         super().flatten_mapping(node)  # also retags a `=` key as text, as construct_mapping will read it
         if first_time:
             self._check_repeated_keys(own)
@@ -311,7 +315,7 @@ def parse_yaml(text: str, file: Path) -> tuple[Any, yaml.Node | None]:
             _check_expansion(node, loader.aliases)
         data = loader.construct_document(node) if node is not None else None
         if loader.problems:
-            raise InputError(_located(loader.problems, node, file))
+            raise InputError(_located(loader.problems, node, loader.merged, file))
     except _LimitError as exc:
         raise InputError([Problem(file, exc.problem_mark.line + 1, "", str(exc.problem))]) from None
     except yaml.MarkedYAMLError as exc:
@@ -329,14 +333,19 @@ def parse_yaml(text: str, file: Path) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
-def _located(found: list[tuple[yaml.Node, yaml.Mark, str]], root: yaml.Node | None, file: Path) -> list[Problem]:
-    paths = _node_paths(root, {node for node, _, _ in found})
+def _located(found: list[tuple[yaml.Node, yaml.Mark, str]], root: yaml.Node | None,
+             merged: dict[yaml.Node, list[yaml.Node]], file: Path) -> list[Problem]:
+    paths = _node_paths(root, {node for node, _, _ in found}, merged)
     problems = [Problem(file, mark.line + 1, dotted_path(paths.get(node, ())), what) for node, mark, what in found]
     return sorted(problems, key=lambda problem: problem.line or 0)
 
 
-def _node_paths(root: yaml.Node | None, wanted: set[yaml.Node]) -> dict[yaml.Node, tuple[Any, ...]]:
-    """The config path of each wanted node (a key node gets its own key's path), found in document order."""
+def _node_paths(root: yaml.Node | None, wanted: set[yaml.Node], merged: dict[yaml.Node, list[yaml.Node]]) -> dict[yaml.Node, tuple[Any, ...]]:
+    """The config path of each wanted node (a key node gets its own key's path), found in document order.
+
+    A mapping merged in with << is no longer in the tree once merged; its keys
+    are the host mapping's keys, so it is searched at the host's path.
+    """
     paths: dict[yaml.Node, tuple[Any, ...]] = {}
     seen: set[yaml.Node] = set()
     stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [(root, ())] if root is not None else []
@@ -351,6 +360,7 @@ def _node_paths(root: yaml.Node | None, wanted: set[yaml.Node]) -> dict[yaml.Nod
             for key_node, value_node in reversed(node.value):
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else {"sequence": "[...]", "mapping": "{...}"}[key_node.id]
                 stack += [(value_node, path + (key,)), (key_node, path + (key,))]
+            stack += [(source, path) for source in reversed(merged.get(node, []))]
         elif isinstance(node, yaml.SequenceNode):
             stack += [(child, path + (index,)) for index, child in reversed(list(enumerate(node.value)))]
     return paths
