@@ -86,7 +86,8 @@ def _check_text(value: str) -> str:
 TimeZone = Annotated[str, AfterValidator(_check_timezone), Field(description="IANA time zone name, e.g. Europe/Dublin")]
 Day = Annotated[date, AfterValidator(_check_day)]
 Text = Annotated[str, AfterValidator(_check_text)]
-Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
+NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+Name = Annotated[str, Field(min_length=1, pattern=NAME_PATTERN)]
 Weight = Annotated[int, Field(ge=0, le=MAX_WEIGHT)]
 
 
@@ -693,8 +694,8 @@ def _holiday_calendar(code: str, years: list[int]) -> Any:
 def _pydantic_problems(exc: ValidationError, prefix: tuple[Any, ...], file: Path, node: yaml.Node | None) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
-        # Drop pydantic's union/tag markers such as 'realtime' or 'date' from the path.
-        loc = tuple(part for part in error["loc"] if not _is_type_marker(part))
+        # Drop pydantic's union/tag markers such as 'realtime' or 'date', and '[key]' (the name is the key itself), from the path.
+        loc = tuple(part for part in error["loc"] if not _is_type_marker(part) and part != "[key]")
         if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
             loc += ("kind",)
         path = prefix + loc
@@ -748,6 +749,8 @@ def _explain(error: dict[str, Any], written: yaml.Node | None = None) -> str:
         return "channel has no 'kind' (expected kind: realtime or kind: backlog)"
     if kind == "model_type":  # pydantic names our class: "a valid dictionary or instance of Plan"
         message = "Input should be a valid dictionary"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == NAME_PATTERN:
+        return f"{shorten(repr(error['input']))} is not a name (expected letters, digits, '_', '.' and '-', without spaces)"
     if "(expected" in message:
         return message
     got = error.get("input")

@@ -288,7 +288,8 @@ def describe_value(value: Any, node: yaml.Node | None) -> str:
     if value is None:
         return f"{written!r}, which YAML reads as no value" if written else "no value"
     if isinstance(value, bool):
-        return f"{written}, which YAML reads as {str(value).lower()}" if written else str(value).lower()
+        shown = str(value).lower()
+        return f"{written}, which YAML reads as {shown}" if written and written.lower() != shown else shown
     if isinstance(value, (int, float)):
         shown = shorten(repr(value))
         return f"{written}, which YAML reads as the number {shown}" if written and written != shown else shown
@@ -316,6 +317,9 @@ def parse_yaml(text: str, file: Path) -> tuple[Any, yaml.Node | None]:
         data = loader.construct_document(node) if node is not None else None
         if loader.problems:
             raise InputError(_located(loader.problems, node, loader.merged, file))
+        keys = _non_text_keys(node, loader.merged, file)
+        if keys:
+            raise InputError(keys)
     except _LimitError as exc:
         raise InputError([Problem(file, exc.problem_mark.line + 1, "", str(exc.problem))]) from None
     except yaml.MarkedYAMLError as exc:
@@ -335,35 +339,62 @@ def parse_yaml(text: str, file: Path) -> tuple[Any, yaml.Node | None]:
 
 def _located(found: list[tuple[yaml.Node, yaml.Mark, str]], root: yaml.Node | None,
              merged: dict[yaml.Node, list[yaml.Node]], file: Path) -> list[Problem]:
-    paths = _node_paths(root, {node for node, _, _ in found}, merged)
+    wanted = {node for node, _, _ in found}
+    paths: dict[yaml.Node, tuple[Any, ...]] = {}
+    for node, path in _walk(root, merged):
+        if node in wanted:
+            paths.setdefault(node, path)
     problems = [Problem(file, mark.line + 1, dotted_path(paths.get(node, ())), what) for node, mark, what in found]
     return sorted(problems, key=lambda problem: problem.line or 0)
 
 
-def _node_paths(root: yaml.Node | None, wanted: set[yaml.Node], merged: dict[yaml.Node, list[yaml.Node]]) -> dict[yaml.Node, tuple[Any, ...]]:
-    """The config path of each wanted node (a key node gets its own key's path), found in document order.
+def _walk(root: yaml.Node | None, merged: dict[yaml.Node, list[yaml.Node]]) -> Iterator[tuple[yaml.Node, tuple[Any, ...]]]:
+    """Every node once, in document order, with its config path (a key node has its own key's path).
 
     A mapping merged in with << is no longer in the tree once merged; its keys
-    are the host mapping's keys, so it is searched at the host's path.
+    are the host mapping's keys, so it is walked at the host's path.
     """
-    paths: dict[yaml.Node, tuple[Any, ...]] = {}
     seen: set[yaml.Node] = set()
     stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [(root, ())] if root is not None else []
-    while stack and len(paths) < len(wanted):
+    while stack:
         node, path = stack.pop()
         if node in seen:
             continue
         seen.add(node)
-        if node in wanted:
-            paths[node] = path
+        yield node, path
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in reversed(node.value):
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else {"sequence": "[...]", "mapping": "{...}"}[key_node.id]
+                key = _key_text(key_node)
                 stack += [(value_node, path + (key,)), (key_node, path + (key,))]
             stack += [(source, path) for source in reversed(merged.get(node, []))]
         elif isinstance(node, yaml.SequenceNode):
             stack += [(child, path + (index,)) for index, child in reversed(list(enumerate(node.value)))]
-    return paths
+
+
+def _key_text(key_node: yaml.Node) -> str:
+    return key_node.value if isinstance(key_node, yaml.ScalarNode) else {"sequence": "[...]", "mapping": "{...}"}[key_node.id]
+
+
+_READ_AS = {"int": "a number", "float": "a number", "timestamp": "a date", "bool": "a boolean", "null": "no value"}
+
+
+def _non_text_keys(root: yaml.Node | None, merged: dict[yaml.Node, list[yaml.Node]], file: Path) -> list[Problem]:
+    """Every key of a plan config is a name; YAML reads some unquoted names as numbers, dates or nothing.
+
+    Said here, at the key's own line, instead of as a type error on a path such
+    as `sites.None.[key]` after validation.
+    """
+    problems = []
+    for node, path in _walk(root, merged):
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        for key_node, _ in node.value:
+            read_as = _READ_AS.get(key_node.tag.removeprefix(YAML_TAG)) if isinstance(key_node, yaml.ScalarNode) else None
+            if read_as is not None:
+                text = shorten(key_node.value)
+                what = f"key {text or repr(text)} is read by YAML as {read_as} (expected a name: put it in quotes, '{text}')"
+                problems.append(Problem(file, key_node.start_mark.line + 1, dotted_path(path + (key_node.value,)), what))
+    return problems
 
 
 def _check_expansion(root: yaml.Node, aliases: list[tuple[str, yaml.Mark, yaml.Node]]) -> None:
