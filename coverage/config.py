@@ -16,9 +16,12 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     TypeAdapter,
     ValidationError,
     field_validator,
@@ -27,6 +30,7 @@ from pydantic import (
 
 from coverage.errors import InputError, Problem
 from coverage.inputs import MAX_CONFIG_BYTES, read_text
+from coverage.yamlload import describe_value, dotted_path, line_of, node_at, parse_yaml, shorten
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -41,6 +45,11 @@ def _check_timezone(name: str) -> str:
     return name
 
 
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
 def _check_clock(value: str) -> str:
     if not isinstance(value, str) or not _CLOCK.match(value):
         raise ValueError(f"{value!r} is not a time of day (expected \"HH:MM\", e.g. \"07:00\")")
@@ -48,8 +57,38 @@ def _check_clock(value: str) -> str:
     return f"{int(hours):02d}:{minutes}"
 
 
-TimeZone = Annotated[str, Field(description="IANA time zone name, e.g. Europe/Dublin")]
-Name = Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
+# The years a plan may fall in. The code reaches a year either side of the period
+# (holidays, roster dates), so a date near 0001 or 9999 would overflow Python's
+# calendar after the search; a year like 0226 or 2926 is a typo anyway.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+MAX_LEAVE_DAYS = 3 * 366  # one leave range; someone away for longer has an employment_end
+MAX_WEIGHT = 1_000_000  # objective weights: CP-SAT refuses a model whose objective could overflow 64 bits
+MAX_PERIOD_DAYS = 366
+MAX_AGENTS = 10_000  # in one plan; see _size_problems
+
+
+def _check_day(value: date) -> date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"{value.isoformat()} is outside the years a plan can use (expected a date from {EARLIEST_DATE} to {LATEST_DATE})")
+    return value
+
+
+def _check_text(value: str) -> str:
+    """Free text ends up in spreadsheets, calendars and plot labels, which refuse control characters."""
+    bad = next((ch for ch in value if not ch.isprintable()), None)
+    if bad is not None:
+        raise ValueError(f"{shorten(repr(value))} contains U+{ord(bad):04X}, which is not printable (expected printable text on one line)")
+    return value
+
+
+# Every zone in the config goes through _check_timezone, including `views`, which
+# only the report reads: a typo there must fail `covplan check`, not the report.
+TimeZone = Annotated[str, AfterValidator(_check_timezone), Field(description="IANA time zone name, e.g. Europe/Dublin")]
+Day = Annotated[date, AfterValidator(_check_day)]
+Text = Annotated[str, AfterValidator(_check_text)]
+NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+Name = Annotated[str, Field(min_length=1, pattern=NAME_PATTERN)]
+Weight = Annotated[int, Field(ge=0, le=MAX_WEIGHT)]
 
 
 class Strict(BaseModel):
@@ -60,15 +99,13 @@ class Strict(BaseModel):
 
 
 class Plan(Strict):
-    start: date
-    days: int = Field(ge=1, le=366)
+    start: Day
+    days: int = Field(ge=1, le=MAX_PERIOD_DAYS)
     timezone: TimeZone
     interval_minutes: Literal[60, 30, 15] = 60
     time_limit_seconds: float = Field(default=60, gt=0)
     seed: int = Field(default=1, ge=0, le=2**31 - 1)  # CP-SAT's seed is a 32-bit integer
     workers: int = Field(default=0, ge=0, le=256, description="CP-SAT search workers; 0 = one per core")
-
-    _tz = field_validator("timezone")(_check_timezone)
 
     @property
     def end(self) -> date:
@@ -81,6 +118,12 @@ class Window(Strict):
     end: str
 
     _clock = field_validator("start", "end")(_check_clock)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Window:
+        if self.start == self.end:
+            raise ValueError(f"start and end are both {self.start}: the window would be empty (expected two times, e.g. 22:00 to 06:00)")
+        return self
 
 
 class ServiceLevel(Strict):
@@ -111,11 +154,11 @@ Channel = Annotated[RealtimeChannel | BacklogChannel, Field(discriminator="kind"
 class Multiplier(Strict):
     """A dated event that scales the profile forecast: Black Friday ×3, a Q4 peak ×1.2."""
 
-    start: date = Field(alias="from")
-    end: date = Field(alias="to")
+    start: Day = Field(alias="from")
+    end: Day = Field(alias="to")
     factor: float = Field(gt=0, le=100)
     channels: list[str] | None = Field(default=None, description="default: every channel")
-    name: str | None = None
+    name: Text | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Multiplier:
@@ -133,10 +176,8 @@ class Forecast(Strict):
     profile: str | None = Field(default=None, description="CSV channel,weekday,hour,share: 168 hourly shares per channel")
     weekly_volume: dict[str, Annotated[float, Field(ge=0, le=1e9)]] = Field(default_factory=dict)
     growth_per_week: float = Field(default=0.0, gt=-1, le=1)
-    growth_from: date | None = Field(default=None, description="date growth is counted from; default plan.start")
+    growth_from: Day | None = Field(default=None, description="date growth is counted from; default plan.start")
     multipliers: list[Multiplier] = Field(default_factory=list)
-
-    _tz = field_validator("timezone")(_check_timezone)
 
     @model_validator(mode="after")
     def _one_source(self) -> Forecast:
@@ -232,8 +273,6 @@ class Site(Strict):
     holidays: str | None = Field(default=None, description="country[-subdivision], e.g. CA-ON")
     shifts: dict[Name, ShiftTemplate] = Field(min_length=1)
 
-    _tz = field_validator("timezone")(_check_timezone)
-
     @field_validator("holidays")
     @classmethod
     def _known_calendar(cls, value: str | None) -> str | None:
@@ -266,10 +305,10 @@ class RuleOverrides(Strict):
     max_consecutive_days: int | None = Field(default=None, ge=1, le=366)
     min_consecutive_days: int | None = Field(default=None, ge=1, le=14)
     min_consecutive_days_off: int | None = Field(default=None, ge=1, le=7)
-    max_weekends_per_period: int | None = Field(default=None, ge=0)
+    max_weekends_per_period: int | None = Field(default=None, ge=0, le=MAX_PERIOD_DAYS)
     max_nights_per_week: int | None = Field(default=None, ge=0, le=7)
-    max_nights_per_period: int | None = Field(default=None, ge=0)
-    max_shifts_per_period: dict[str, int] | None = None
+    max_nights_per_period: int | None = Field(default=None, ge=0, le=MAX_PERIOD_DAYS)
+    max_shifts_per_period: dict[str, Annotated[int, Field(ge=0, le=MAX_PERIOD_DAYS)]] | None = None
     forbidden_successions: list[tuple[str, str]] | None = None
     hours_per_week: HoursRange | None = None
     hours_per_period: PeriodHours | None = None
@@ -288,19 +327,18 @@ class Rules(Strict):
     max_consecutive_days: int = Field(default=6, ge=1, le=366)
     min_consecutive_days: int = Field(default=1, ge=1, le=14)
     min_consecutive_days_off: int = Field(default=1, ge=1, le=7)
-    max_weekends_per_period: int | None = Field(default=None, ge=0)
+    max_weekends_per_period: int | None = Field(default=None, ge=0, le=MAX_PERIOD_DAYS)
     max_nights_per_week: int | None = Field(default=None, ge=0, le=7)
-    max_nights_per_period: int | None = Field(default=None, ge=0)
-    max_shifts_per_period: dict[str, int] = Field(default_factory=dict, description="per shift template name")
+    max_nights_per_period: int | None = Field(default=None, ge=0, le=MAX_PERIOD_DAYS)
+    max_shifts_per_period: dict[str, Annotated[int, Field(ge=0, le=MAX_PERIOD_DAYS)]] = Field(
+        default_factory=dict, description="per shift template name"
+    )
     forbidden_successions: list[tuple[str, str]] = Field(default_factory=list)
     hours_per_period: PeriodHours | None = None
     runs_at_period_edges: Literal["exempt", "enforced"] = Field(
         default="exempt",
         description="whether minimum runs (days in a row, days off in a row) bind runs touching the period's first or last day",
     )
-
-
-_Date = date
 
 
 class NightShift(Strict):
@@ -311,6 +349,19 @@ class NightShift(Strict):
     min_hours: float = Field(default=3, gt=0, le=24)
 
     _clock = field_validator("start", "end")(_check_clock)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> NightShift:
+        """A window shorter than min_hours would count no shift as a night, and the night rules would hold vacuously."""
+        minutes = (_minutes(self.end) - _minutes(self.start)) % (24 * 60)
+        if minutes == 0:
+            raise ValueError(f"start and end are both {self.start}: the window would be empty (expected two times, e.g. 22:00 to 06:00)")
+        if self.min_hours * 60 > minutes:
+            raise ValueError(
+                f"min_hours ({self.min_hours:g}) is longer than the window {self.start}-{self.end} ({minutes / 60:g} h), "
+                "so no shift would count as a night (expected min_hours within the window)"
+            )
+        return self
 
 
 class Request(Strict):
@@ -324,9 +375,9 @@ class Request(Strict):
 
     on: str | None = None
     off: str | None = None
-    date: _Date | None = None  # alias: the field name shadows the type inside the class
+    date: Day | None = None
     day: list[Weekday] | None = None
-    weight: float = Field(default=1, gt=0)
+    weight: float = Field(default=1, gt=0, le=1000)
 
     @field_validator("day", mode="before")
     @classmethod
@@ -358,28 +409,40 @@ class Request(Strict):
 
 
 class LeaveRange(Strict):
-    start: date = Field(alias="from")
-    end: date = Field(alias="to")
+    start: Day = Field(alias="from")
+    end: Day = Field(alias="to")
 
     @model_validator(mode="after")
     def _ordered(self) -> LeaveRange:
         if self.end < self.start:
             raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start}) (expected from <= to)")
+        days = (self.end - self.start).days + 1
+        if days > MAX_LEAVE_DAYS:  # every leave day is listed, per agent, by the solver, checker and report
+            raise ValueError(f"{days:,} days of leave in one range (expected at most {MAX_LEAVE_DAYS:,}; set employment_end for someone who leaves)")
         return self
+
+
+def _leave_kind(value: Any) -> str:
+    return "LeaveRange" if isinstance(value, dict) else "date"
+
+
+# A leave entry is a day or a {from, to} range; choosing by shape first means a bad
+# range is not also reported as "not a date", and a bad day not as "not a range".
+LeaveItem = Annotated[Annotated[Day, Tag("date")] | Annotated[LeaveRange, Tag("LeaveRange")], Discriminator(_leave_kind)]
 
 
 class Agent(RuleOverrides):
     id: Name
-    name: str | None = None
+    name: Text | None = None
     site: str
     contract: str
     skills: list[str] = Field(min_length=1)
     shifts: list[str] | None = None
-    leave: list[date | LeaveRange] = Field(default_factory=list)
+    leave: list[LeaveItem] = Field(default_factory=list)
     works_holidays: bool = False
     days_off: list[Weekday] = Field(default_factory=list, description="fixed weekly days off")
-    employment_start: date | None = None
-    employment_end: date | None = None
+    employment_start: Day | None = None
+    employment_end: Day | None = None
     requests: list[Request] = Field(default_factory=list)
 
     def employed_on(self, day: date) -> bool:
@@ -412,13 +475,13 @@ class Weights(Strict):
     nothing, and never outweighs an agent short in an interval).
     """
 
-    uncovered: int = Field(default=400, ge=0)
-    understaffed: int = Field(default=100, ge=0)
-    overstaffed: int = Field(default=1, ge=0)
-    request: int = Field(default=10, ge=0)
-    fairness: int = Field(default=3, ge=0)
-    change: int = Field(default=1000, ge=0)
-    channel_change: int = Field(default=10, ge=0)
+    uncovered: Weight = 400
+    understaffed: Weight = 100
+    overstaffed: Weight = 1
+    request: Weight = 10
+    fairness: Weight = 3
+    change: Weight = 1000
+    channel_change: Weight = 10
 
 
 class Cover(Strict):
@@ -431,12 +494,12 @@ class Cover(Strict):
 
     site: str
     shift: str
-    count: int = Field(ge=0)
-    date: _Date | None = None
+    count: int = Field(ge=0, le=MAX_AGENTS)
+    date: Day | None = None
     day: list[Weekday] | None = None
     channel: str | None = None
-    under_weight: int = Field(default=100, ge=0)
-    over_weight: int = Field(default=1, ge=0)
+    under_weight: Weight = 100
+    over_weight: Weight = 1
 
     @field_validator("day", mode="before")
     @classmethod
@@ -457,7 +520,7 @@ class Candidate(Strict):
     contract: str
     skills: list[str] = Field(min_length=1)
     shifts: list[str] | None = None
-    cost: float = Field(default=1, ge=0, description="cost of one hire over the rota period (salaries differ by country)")
+    cost: float = Field(default=1, ge=0, le=1e9, description="cost of one hire over the rota period (salaries differ by country)")
     max_count: int = Field(default=1, ge=1, le=50)
     works_holidays: bool = False
 
@@ -632,191 +695,16 @@ def _holiday_calendar(code: str, years: list[int]) -> Any:
 # --------------------------------------------------------------------------- loading
 
 
-# A real config nests 5-6 levels and has a few thousand nodes per thousand agents.
-# Beyond these, the document is a mistake or an attack: PyYAML's composer
-# recurses once per level (10,000 levels crash the interpreter), and aliases
-# let 1 KB of text stand for a billion nodes ("billion laughs").
-MAX_YAML_DEPTH = 64
-MAX_YAML_NODES = 1_000_000  # after expanding aliases
-
-
-class _LimitError(yaml.MarkedYAMLError):
-    """The document breaks one of the loader's limits (not a syntax error)."""
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe loader that keeps unquoted clock times such as 07:00 as strings, with size limits.
-
-    YAML 1.1 reads `07:00` as the base-60 integer 420; managers mean a time.
-    Nesting deeper than MAX_YAML_DEPTH stops composing at the offending line;
-    aliases are recorded so their expansion can be measured before anything
-    walks the expanded tree (see _expansion_problem).
-    """
-
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self.depth = 0
-        self.aliases: list[tuple[str, yaml.Mark, yaml.Node]] = []
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            node = super().compose_node(parent, index)
-            self.aliases.append((event.anchor, event.start_mark, node))
-            return node
-        self.depth += 1
-        try:
-            if self.depth > MAX_YAML_DEPTH:
-                mark = self.peek_event().start_mark
-                raise _LimitError(problem=f"nested more than {MAX_YAML_DEPTH} levels deep (expected a plan config: a few levels of sections and keys)", problem_mark=mark)
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-
-# YAML 1.1 reads on/off/yes/no as booleans: `{on: early}` would become
-# `{True: early}` and `holidays: NO` (Norway) would become False. Only
-# true/false are booleans here, as in YAML 1.2; pydantic still accepts
-# "yes"/"no" where a field really is a boolean.
-_BOOL = "tag:yaml.org,2002:bool"
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in value if tag != _BOOL]
-    for key, value in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-for _first in "tTfF":
-    _Loader.yaml_implicit_resolvers[_first].insert(0, (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")))
-for _digit in "0123456789":
-    _Loader.yaml_implicit_resolvers.setdefault(_digit, []).insert(
-        0, ("tag:yaml.org,2002:str", re.compile(r"^\d{1,2}:\d{2}$"))
-    )
-
-
-def _parse_yaml(text: str, file: Path) -> tuple[Any, yaml.Node | None]:
-    loader: _Loader | None = None
-    try:
-        loader = _Loader(text)  # checks for control characters already
-        node = loader.get_single_node()
-        if node is not None:
-            _check_expansion(node, loader.aliases)
-        data = loader.construct_document(node) if node is not None else None
-    except _LimitError as exc:
-        raise InputError([Problem(file, exc.problem_mark.line + 1, "", str(exc.problem))]) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise InputError([Problem(file, line, "", f"not valid YAML: {exc.problem or exc}")]) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        raise InputError([Problem(file, line, "", f"not valid YAML: control character U+{exc.character:04X} (expected printable text; was a binary file saved as .yaml?)")]) from None
-    except yaml.YAMLError as exc:
-        raise InputError([Problem(file, None, "", f"not valid YAML: {exc}")]) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    return data, node
-
-
-def _check_expansion(root: yaml.Node, aliases: list[tuple[str, yaml.Mark, yaml.Node]]) -> None:
-    """Refuse documents whose aliases expand past MAX_YAML_NODES or MAX_YAML_DEPTH, or into themselves.
-
-    PyYAML shares one object per anchor, so loading a "billion laughs" is
-    cheap; validating it is not, because validation walks the expanded tree.
-    Sizes are counted per node once (memoised, no recursion), so the check
-    itself costs one pass over the document as written.
-    """
-    sizes, loop = _expanded_sizes(root)
-    if loop is not None:
-        anchor, mark = next(((a, m) for a, m, n in aliases if n is loop), ("?", loop.start_mark))
-        raise _LimitError(problem=f"alias *{anchor} refers to a value that contains itself (expected a value without loops)", problem_mark=mark)
-    count, depth = sizes[id(root)]
-    if count <= MAX_YAML_NODES and depth <= MAX_YAML_DEPTH:
-        return
-    anchor, mark, _ = max(aliases, key=lambda alias: sizes[id(alias[2])], default=("?", root.start_mark, root))
-    if count > MAX_YAML_NODES:
-        what = f"expand the document to more than {MAX_YAML_NODES:,} values (alias *{anchor}: a 'billion laughs'? expected at most {MAX_YAML_NODES:,})"
-    else:
-        what = f"nest the document more than {MAX_YAML_DEPTH} levels deep (alias *{anchor}; expected at most {MAX_YAML_DEPTH})"
-    raise _LimitError(problem=f"aliases {what}", problem_mark=mark)
-
-
-def _expanded_sizes(root: yaml.Node) -> tuple[dict[int, tuple[int, int]], yaml.Node | None]:
-    """(values, depth) of every node with aliases expanded, by id(node), and a node that contains itself, if any."""
-    sizes: dict[int, tuple[int, int]] = {}
-    on_path: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        children = _children(node)
-        if children_done:
-            on_path.discard(key)
-            count = 1 + sum(sizes[id(child)][0] for child in children)
-            depth = 1 + max((sizes[id(child)][1] for child in children), default=0)
-            sizes[key] = (min(count, MAX_YAML_NODES + 1), depth)
-            continue
-        if key in sizes:
-            continue
-        if key in on_path:
-            return sizes, node
-        on_path.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in children if id(child) not in sizes)
-    return sizes, None
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
-
-
-def line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int | None:
-    """1-based line of the deepest YAML node reachable along a field path."""
-    if node is None:
-        return None
-    best = node.start_mark.line + 1
-    for key in path:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if str(key_node.value) == str(key):
-                    best = key_node.start_mark.line + 1
-                    node = value_node
-                    break
-            else:
-                return best
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-            best = node.start_mark.line + 1
-        else:
-            return best
-    return best
-
-
-def _dotted(path: tuple[Any, ...]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{_printable(part)}" if text else _printable(part))
-    return text
-
-
-def _printable(part: Any) -> str:
-    """A key as one line can show it: a key with a line break or control character is quoted."""
-    text = str(part)
-    return text if text.isprintable() else repr(text)
-
-
 def _pydantic_problems(exc: ValidationError, prefix: tuple[Any, ...], file: Path, node: yaml.Node | None) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
-        # Drop pydantic's union/tag markers such as 'realtime' or 'date' from the path.
-        loc = tuple(part for part in error["loc"] if not _is_type_marker(part))
+        # Drop pydantic's union/tag markers such as 'realtime' or 'date', and '[key]' (the name is the key itself), from the path.
+        loc = tuple(part for part in error["loc"] if not _is_type_marker(part) and part != "[key]")
         if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
             loc += ("kind",)
         path = prefix + loc
-        message = _explain(error)
-        problems.append(Problem(file, line_of(node, path), _dotted(path), message))
+        written, line = node_at(node, path)
+        problems.append(Problem(file, line, dotted_path(path), _explain(error, written)))
     return problems
 
 
@@ -826,7 +714,33 @@ def _is_type_marker(part: Any) -> bool:
     )
 
 
-def _explain(error: dict[str, Any]) -> str:
+# A value of the wrong type is most often YAML reading text as something else
+# (`007` as the number 7, `2026-12-07` as a date, `~` or nothing as no value):
+# the message says what was written, what YAML made of it, and what fits there.
+_EXPECTED = {
+    "string_type": "text",
+    "string_unicode": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "date_type": "a date such as 2026-12-07",
+    "date_parsing": "a date such as 2026-12-07",
+    "date_from_datetime_inexact": "a date without a time of day",
+    "date_from_datetime_parsing": "a date such as 2026-12-07",
+    "dict_type": "a mapping of keys and values",
+    "model_type": "a mapping of keys and values",
+    "list_type": "a list: [a, b], or one '- ' line per item",
+    "tuple_type": "a pair: [a, b]",
+    "invalid_key": "a key that is text",
+}
+
+
+def _explain(error: dict[str, Any], written: yaml.Node | None = None) -> str:
+    """One problem in words; `written` is the YAML node of the value, when the path reaches it."""
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown key (check the spelling; see the config reference in README.md)"
@@ -837,19 +751,32 @@ def _explain(error: dict[str, Any]) -> str:
         return "unknown channel kind (expected 'realtime' or 'backlog')"
     if kind == "union_tag_not_found":
         return "channel has no 'kind' (expected kind: realtime or kind: backlog)"
+    if kind == "model_type":  # pydantic names our class: "a valid dictionary or instance of Plan"
+        message = "Input should be a valid dictionary"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == NAME_PATTERN:
+        return f"{shorten(repr(error['input']))} is not a name (expected letters, digits, '_', '.' and '-', without spaces)"
     if "(expected" in message:
         return message
     got = error.get("input")
-    if isinstance(got, (str, int, float, bool)) and kind != "value_error":
-        return f"{message} (got {got!r})"
-    return message
+    if kind == "invalid_key":  # the path leads to the key's value, not to the key
+        written = None
+    expected = _EXPECTED.get(kind)
+    if expected is not None:
+        if kind == "string_type" and isinstance(written, yaml.ScalarNode) and written.value:
+            expected = f"text: put it in quotes, '{shorten(written.value)}'"
+        return f"{message} (got {describe_value(got, written)}; expected {expected})"
+    if kind == "value_error" or isinstance(got, (dict, list)):
+        return message
+    if isinstance(got, (str, int, float, bool)):
+        return f"{message} (got {shorten(repr(got))})"
+    return f"{message} (got {describe_value(got, written)})"
 
 
 def load_config(path: str | Path) -> Config:
     """Read, validate and cross-check a plan configuration; raise InputError listing every problem."""
     file = Path(path)
     text = read_text(file, MAX_CONFIG_BYTES)
-    data, node = _parse_yaml(text, file)
+    data, node = parse_yaml(text, file)
     if not isinstance(data, dict):
         raise InputError([Problem(file, line_of(node, ()) or 1, "", "expected a mapping of sections (plan, channels, sites, ...)")])
 
@@ -858,7 +785,7 @@ def load_config(path: str | Path) -> Config:
     for key in data:
         if key not in SECTIONS:
             known = ", ".join(SECTIONS)
-            problems.append(Problem(file, line_of(node, (key,)), _dotted((key,)), f"unknown section (expected one of: {known})"))
+            problems.append(Problem(file, line_of(node, (key,)), dotted_path((key,)), f"unknown section (expected one of: {known})"))
     for key in REQUIRED_SECTIONS:
         if key not in data:
             problems.append(Problem(file, line_of(node, ()), key, "required section is missing"))
@@ -870,6 +797,7 @@ def load_config(path: str | Path) -> Config:
         except ValidationError as exc:
             problems.extend(_pydantic_problems(exc, (key,), file, node))
 
+    problems.extend(_repeat_problems(parsed, file, node))
     problems.extend(_reference_problems(parsed, file, node))
     problems.extend(_forecast_references(parsed, file, node))
     problems.extend(_size_problems(parsed, file, node))
@@ -882,7 +810,6 @@ def load_config(path: str | Path) -> Config:
 
 # A plan beyond these would take the solver hours and gigabytes; the message
 # names the limit so the manager can split the plan (fewer days, sites or agents).
-MAX_AGENTS = 10_000
 MAX_SHIFT_OPTIONS = 2_000_000  # Σ over agents of allowed shift templates × days
 MAX_GRID_CELLS = 2_000_000  # intervals in the period × channels
 MAX_VIEWS = 50  # each view is one heatmap (PNG + SVG)
@@ -917,7 +844,7 @@ def _reference_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | No
     problems: list[Problem] = []
 
     def report(path: tuple[Any, ...], what: str) -> None:
-        problems.append(Problem(file, line_of(node, path), _dotted(path), what))
+        problems.append(Problem(file, line_of(node, path), dotted_path(path), what))
 
     seen: dict[str, int] = {}
     for index, agent in enumerate(parsed.get("agents") or []):
@@ -937,9 +864,9 @@ def _reference_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | No
             (("contracts", name), contract) for name, contract in (parsed.get("contracts") or {}).items()
         ]:
             prefix = section if isinstance(section, tuple) else (section,)
-            _succession_references(owner, prefix, all_shifts, report)
+            _shift_name_references(owner, prefix, all_shifts, report)
         for index, agent in enumerate(parsed.get("agents") or []):
-            _succession_references(agent, ("agents", index), all_shifts, report)
+            _shift_name_references(agent, ("agents", index), all_shifts, report)
     return problems
 
 
@@ -980,11 +907,30 @@ def _cover_references(cover: Cover, where: tuple[Any, ...], parsed: dict[str, An
         report(where + ("channel",), f"unknown channel {cover.channel!r} (expected one of: {', '.join(channels)})")
 
 
-def _succession_references(owner: Any, where: tuple[Any, ...], all_shifts: set[str], report: Callable[..., None]) -> None:
+def _shift_name_references(owner: Any, where: tuple[Any, ...], all_shifts: set[str], report: Callable[..., None]) -> None:
+    """Rules that name shift templates; a misspelt name would make the rule bind nothing, silently."""
+    expected = f"expected one of: {', '.join(sorted(all_shifts))}"
     for k, pair in enumerate(getattr(owner, "forbidden_successions", None) or []):
         for m, name in enumerate(pair):
             if name not in all_shifts:
-                report(where + ("forbidden_successions", k, m), f"no site has a shift {name!r} (expected one of: {', '.join(sorted(all_shifts))})")
+                report(where + ("forbidden_successions", k, m), f"no site has a shift {name!r} ({expected})")
+    for name in getattr(owner, "max_shifts_per_period", None) or {}:
+        if name not in all_shifts:
+            report(where + ("max_shifts_per_period", name), f"no site has a shift {name!r} ({expected})")
+
+
+def _repeat_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    """A view or weekday listed twice: the second view would overwrite the first one's heatmap and
+    summary figures, and a second Sat is usually a Sun mistyped."""
+    problems: list[Problem] = []
+    for key, what in (("views", "zone"), ("weekend", "day")):
+        first: dict[str, int] = {}
+        for index, value in enumerate(parsed.get(key) or []):
+            if value in first:
+                path = (key, index)
+                problems.append(Problem(file, line_of(node, path), dotted_path(path), f"{value!r} is listed twice (also {key}[{first[value]}]; expected each {what} once)"))
+            first.setdefault(value, index)
+    return problems
 
 
 def _file_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
@@ -1000,7 +946,7 @@ def _file_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -
     target = file.parent / str(name)
     if not target.is_file():
         path = ("forecast", key)
-        return [Problem(file, line_of(node, path), _dotted(path), f"file {name!r} not found (expected a path relative to {file.name})")]
+        return [Problem(file, line_of(node, path), dotted_path(path), f"file {name!r} not found (expected a path relative to {file.name})")]
     return []
 
 
@@ -1014,17 +960,17 @@ def _forecast_references(parsed: dict[str, Any], file: Path, node: yaml.Node | N
         for name in forecast.weekly_volume:
             if name not in channels:
                 path = ("forecast", "weekly_volume", name)
-                problems.append(Problem(file, line_of(node, path), _dotted(path), f"unknown channel {name!r} ({expected})"))
+                problems.append(Problem(file, line_of(node, path), dotted_path(path), f"unknown channel {name!r} ({expected})"))
         for k, multiplier in enumerate(forecast.multipliers):
             for m, name in enumerate(multiplier.channels or []):
                 if name not in channels:
                     path = ("forecast", "multipliers", k, "channels", m)
-                    problems.append(Problem(file, line_of(node, path), _dotted(path), f"unknown channel {name!r} ({expected})"))
+                    problems.append(Problem(file, line_of(node, path), dotted_path(path), f"unknown channel {name!r} ({expected})"))
     shrinkage: Shrinkage | None = parsed.get("shrinkage")
     sites: dict[str, Any] | None = parsed.get("sites")
     if shrinkage is not None and sites is not None:
         for name in shrinkage.sites:
             if name not in sites:
                 path = ("shrinkage", "sites", name)
-                problems.append(Problem(file, line_of(node, path), _dotted(path), f"unknown site {name!r} (expected one of: {', '.join(sites)})"))
+                problems.append(Problem(file, line_of(node, path), dotted_path(path), f"unknown site {name!r} (expected one of: {', '.join(sites)})"))
     return problems

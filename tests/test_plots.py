@@ -299,3 +299,11 @@ def test_pictures_with_an_empty_roster(week, tmp_path):
         plot_roster_gantt(empty, config, tmp_path / "g.svg"),
     ):
         assert path.stat().st_size > 10_000 and not path.with_suffix(".png").exists()
+
+
+def test_an_agent_name_is_drawn_as_written_dollar_signs_and_all(week, tmp_path):
+    """`$...$` is matplotlib's math mode: a name such as `$\\frac$` stopped the report after the search (exit 3)."""
+    config, roster, _, _ = week
+    agents = [a.model_copy(update={"name": "Jo $\\frac$ Doe"}) if a.name == "Ana Abel" else a for a in config.agents]
+    svg = plot_roster_gantt(roster, config.model_copy(update={"agents": agents}), tmp_path / "gantt.svg").read_text(encoding="utf-8")
+    assert "<!-- Jo $\\frac$ Doe · nyc -->" in svg

@@ -15,6 +15,7 @@ benchmarks/fuzz.py counts inputs for benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 import signal
 import tempfile
@@ -220,6 +221,50 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
+# YAML's own values, as text: what YAML converts (dates, numbers in every notation, booleans,
+# nothing), what it fails to convert (impossible dates, `0x_`, a tag on the wrong text), and
+# its other types and constructs (binary, sets, ordered maps, pairs, merges, anchors, aliases).
+_DATES = st.builds(lambda y, m, d, short: f"{y:04d}-{m}-{d}" if short else f"{y:04d}-{m:02d}-{d:02d}",
+                   st.integers(0, 9999), st.integers(0, 19), st.integers(0, 39), st.booleans())
+_TIMESTAMPS = st.builds(
+    lambda day, sep, h, m, sec, zone: f"{day}{sep}{h:02d}:{m:02d}:{sec:02d}{zone}",
+    st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32)),
+    st.sampled_from(["T", "t", " "]), st.integers(0, 29), st.integers(0, 69), st.integers(0, 69),
+    st.sampled_from(["", "Z", "+00:00", "-05:30", "+25:00", " +5", ".123456789", " -23:99"]),
+)
+
+
+def _spell_int(number: int, how: str) -> str:
+    sign, size = ("-" if number < 0 else ""), abs(number)
+    if how == "base 60":
+        return f"{sign}{size // 3600 or 1}:{size // 60 % 60:02d}:{size % 60:02d}"
+    return {"hex": f"{sign}0x{size:x}", "octal": f"{sign}0{size:o}", "binary": f"{sign}0b{size:b}", "underscores": f"{number:_}"}.get(how, str(number))
+
+
+_INTEGERS = st.builds(_spell_int, st.integers(-(10**6), 10**25), st.sampled_from(["decimal", "hex", "octal", "binary", "underscores", "base 60"]))
+_FLOATS = st.one_of(
+    st.sampled_from([".inf", "-.inf", "+.Inf", ".nan", ".NaN", "1e3", "1.0e+3", "1.5e+400", "-2.0e-400", "1_000.5", "1:30.5", "._", "1.", ".5", "0.0"]),
+    st.builds(lambda k: "1" + ":00" * k + ".5", st.integers(1, 200)),  # base-60 floats, up to beyond a float's range
+)
+_WORDS = st.sampled_from(["yes", "no", "on", "off", "y", "n", "Yes", "NO", "True", "FALSE", "true", "~", "null", "Null", "NULL", "", "=", "<<"])
+_TAGGED = st.builds(
+    lambda tag, text: f"{tag} {text}",
+    st.sampled_from(["!!int", "!!float", "!!bool", "!!null", "!!str", "!!timestamp", "!!binary", "!!set", "!!omap", "!!pairs",
+                     "!!map", "!!seq", "!!merge", "!!value", "!shift", "!!python/object:os.system", "!<tag:yaml.org,2002:int>"]),
+    st.sampled_from(["abc", "''", "7", "-", "[1, 2]", "{a: 1}", "2026-02-30", "2026-12-07", "aGVsbG8=", "ü", "0x_", "[a: 1, b: 2]", "{a, b}"]),
+)
+_STRUCTURES = st.sampled_from([
+    "!!set {a, b}", "!!omap [a: 1, b: 2]", "!!pairs [a: 1, a: 2]", "{<<: {a: 1}, b: 2}", "{<<: [{a: 1}, {a: 2}], a: 3}", "{<<: 5}",
+    "{<<: [5]}", "{a: 1, a: 2}", "{1: a, 0x1: b}", "{~: a, null: b}", "[[a, b]]", "{[a, b]: 1}", "&anchor 5", "[&one 1, *one]",
+    "*nowhere", "[2026-12-07, 2026-02-30]", "{from: 2026-12-07, to: 2026-12-31}", "{start: 2026-12-07T10:00:00Z}",
+])
+YAML_VALUES = st.one_of(_DATES, _TIMESTAMPS, _INTEGERS, _FLOATS, _WORDS, _TAGGED, _STRUCTURES)
+YAML_KEYS = st.one_of(
+    st.sampled_from(["0x1", "1", "01", "1.0", "~", "null", "yes", "true", "[a, b]", "{a: 1}", "!!binary aGk=", "!!int x", ".nan", "<<", "=", "? x"]),
+    _DATES, _INTEGERS,
+)
+
+
 def _mutate(document: dict[str, Any], path: tuple[Any, ...], how: str, junk: Any) -> None:
     parent: Any = document
     for key in path[:-1]:
@@ -233,20 +278,46 @@ def _mutate(document: dict[str, Any], path: tuple[Any, ...], how: str, junk: Any
         parent[f"{last}_typo"] = junk
     elif how == "extra":
         parent.append(junk)
+    elif how == "rename" and isinstance(parent, dict):
+        parent[junk] = parent.pop(last)
+    elif how == "twin" and isinstance(parent, dict):
+        parent[junk] = parent[last]
 
 
 @st.composite
-def broken_configs(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, float]]]:
-    """A valid team with 1-3 keys deleted, replaced by junk or joined by unknown ones — or its YAML text garbled."""
+def broken_configs(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, float]], str | None]:
+    """A valid team with 1-3 values or keys replaced, deleted or added — or its YAML text garbled.
+
+    Replacements are Python junk (dumped, so quoted as YAML needs) or YAML's own values written
+    as text at that spot (`start: 2026-02-30`, `days: 0x1F`, `views: !!set {a}`); keys are
+    renamed to YAML-typed keys or given twice. The third item is a one-shift roster for some
+    teams: a config that passes `check` then goes through `covplan gaps`, which reads what
+    only the report, plots and exports read.
+    """
     config, rows = draw(teams())
+    first = config["agents"][0]
+    shift = sorted(config["sites"][first["site"]]["shifts"])[0]
+    roster = f"agent,shift,date\n{first['id']},{shift},{config['plan']['start']}\n" if draw(st.integers(0, 9)) == 0 else None
     if draw(st.integers(0, 3)) == 0:
-        return _garble(draw, yaml.safe_dump(config, sort_keys=False)), rows
+        return _garble(draw, yaml.safe_dump(config, sort_keys=False)), rows, roster
+    texts: dict[str, str] = {}  # placeholder -> YAML text written in its place
     for _ in range(draw(st.integers(1, 3))):
         paths = _paths(config)
         if not paths:
             break
-        _mutate(config, draw(st.sampled_from(paths)), draw(st.sampled_from(["delete", "replace", "extra"])), draw(JUNK))
-    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True), rows
+        path = draw(st.sampled_from(paths))
+        how = draw(st.sampled_from(["delete", "replace", "extra", "yaml", "yaml", "rename", "twin"]))
+        if how in ("yaml", "rename", "twin"):
+            placeholder = f"yamlplaceholder{len(texts)}x"
+            twin = draw(st.sampled_from(["{}", "'{}'", '"{}"'])).format(path[-1])  # the same key, spelt again
+            texts[placeholder] = {"yaml": draw(YAML_VALUES), "rename": draw(YAML_KEYS), "twin": twin}[how]
+            _mutate(config, path, "replace" if how == "yaml" else how, placeholder)
+        else:
+            _mutate(config, path, how, draw(JUNK))
+    text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    for placeholder, written in texts.items():
+        text = text.replace(placeholder, written)
+    return text, rows, roster
 
 
 def _garble(draw: st.DrawFn, text: str) -> str:
@@ -292,11 +363,19 @@ def _run_cli(argv: list[str]) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-def check_broken_config(team: tuple[str, list[tuple[str, str, float]]]) -> int:
+def check_broken_config(team: tuple[str, list[tuple[str, str, float]], str | None]) -> int:
+    """`check` exits 0 or 2, located; with a roster, a config `check` passes must get through the whole report too."""
+    text, rows, roster = team
     with tempfile.TemporaryDirectory() as folder, within(EXAMPLE_SECONDS):
-        path = write_team(Path(folder), *team)
+        path = write_team(Path(folder), text, rows)
         code, err = _run_cli(["check", str(path)])
         assert_located(code, err, {0, 2}, path, path.parent / "forecast.csv")
+        if code != 0 or roster is None:
+            return code
+        rota = Path(folder) / "rota.csv"
+        rota.write_text(roster, encoding="utf-8")
+        code, err = _run_cli(["gaps", str(path), str(rota), "--out", str(Path(folder) / "out")])
+        assert_located(code, err, {0, 2}, rota)  # exit 2 only for the roster: the config passed check
         return code
 
 
@@ -304,6 +383,31 @@ def check_broken_config(team: tuple[str, list[tuple[str, str, float]]]) -> int:
 @settings(QUICK, max_examples=50)
 def test_broken_configs_exit_2_with_located_lines(team) -> None:
     check_broken_config(team)
+
+
+# Every position of a config, one YAML value at a time: what the fuzz run samples, swept in full.
+SWEEP_VALUES = ["2026-02-30", "2026-12-07T25:00:00", "9999-12-31", "0x_", "0x1F", ".nan", "~", "yes", "!!int x",
+                "!!set {a}", "!!binary aGk=", "{<<: 5}", "[a, b]", "{a: 1, a: 2}"]
+SWEEP_KEYS = ["0x1", "~", "2026-02-30", "[a, b]", "<<"]
+
+
+def _with_text_at(path: tuple[Any, ...], how: str, written: str) -> str:
+    """FIXED_TEAM dumped with `written` (YAML text) as the value at `path`, as its key, or as a second copy of its key."""
+    document = copy.deepcopy(FIXED_TEAM)
+    _mutate(document, path, how, "yamlplaceholder")
+    return yaml.safe_dump(document, sort_keys=False).replace("yamlplaceholder", written)
+
+
+def test_yaml_values_and_keys_at_every_position_are_located(tmp_path: Path) -> None:
+    cases = [(path, "replace", value) for path in _paths(FIXED_TEAM) for value in SWEEP_VALUES]
+    cases += [(path, how, key) for path in _paths(FIXED_TEAM) if isinstance(path[-1], str)
+              for how, key in [("rename", k) for k in SWEEP_KEYS] + [("twin", str(path[-1]))]]
+    for path, how, written in cases:
+        config = write_team(tmp_path, _with_text_at(path, how, written), [])
+        code, err = _run_cli(["check", str(config)])
+        assert_located(code, err, {0, 2}, config, tmp_path / "forecast.csv")
+        if how == "twin":
+            assert code == 2 and "duplicate key" in err, (path, err)
 
 
 # --------------------------------------------------------------------------- broken forecasts and rosters

@@ -186,6 +186,25 @@ def test_control_characters_and_binary_files(tmp_path: Path, capsys) -> None:
     assert code == 2 and err.startswith(f"{png}:1: (document): not UTF-8 text (byte 0: 0x89 at column 1)")
 
 
+def test_a_typo_only_the_report_reads_fails_check_and_plan_before_the_search(tmp_path: Path, capsys) -> None:
+    """`views` is read only after the search: a typo there once cost the roster (exit 3 after searching)."""
+    config = write_small(tmp_path)
+    config.write_text(SMALL.replace("views: [America/New_York]", "views: [America/NewYork]"))
+    expected = f"{config}:7: views[0]: unknown time zone 'America/NewYork' (expected an IANA name such as Europe/Dublin)\n"
+    assert run(["check", config], capsys)[::2] == (2, expected)
+    code, _, err = run(["plan", config, "--out", tmp_path / "out", "--quiet"], capsys)
+    assert (code, err) == (2, expected)  # no "searching ..." line: it stopped before the search
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_key_given_twice_is_named_before_the_error_it_would_cause(tmp_path: Path, capsys) -> None:
+    """Two `chat:` channels kept the second silently, and agents then named an 'unknown' channel far away."""
+    second = "  chat:\n    kind: backlog\n    aht_seconds: 300\n    respond_within_hours: 4\n"
+    config = write_small(tmp_path)
+    config.write_text(SMALL.replace("forecast:\n", second + "forecast:\n"))
+    assert run(["check", config], capsys)[::2] == (2, f"{config}:13: channels.chat: duplicate key (first at line 9; each key once)\n")
+
+
 # --------------------------------------------------------------------------- sizes
 
 
