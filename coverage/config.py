@@ -8,6 +8,7 @@ field, and *all* problems are reported at once rather than one per run.
 from __future__ import annotations
 
 import re
+import unicodedata
 import zoneinfo
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -73,11 +74,22 @@ def _check_day(value: date) -> date:
     return value
 
 
+REFUSED_IN_TEXT = {"Cc": "a control character", "Cs": "half of a surrogate pair, not a character",
+                   "Zl": "a line separator", "Zp": "a paragraph separator"}
+
+
 def _check_text(value: str) -> str:
-    """Free text ends up in spreadsheets, calendars and plot labels, which refuse control characters."""
-    bad = next((ch for ch in value if not ch.isprintable()), None)
+    """Free text ends up in spreadsheets, calendars and plot labels, which refuse control characters.
+
+    Control characters (tabs, line breaks, NUL …), Unicode's line and
+    paragraph separators and lone surrogates are refused; format characters are text people really write — the
+    right-to-left mark in a Hebrew or Arabic name, the zero-width joiner in
+    an Indic one — and pass (our exports carry them inert).
+    """
+    bad = next((ch for ch in value if unicodedata.category(ch) in REFUSED_IN_TEXT), None)
     if bad is not None:
-        raise ValueError(f"{shorten(repr(value))} contains U+{ord(bad):04X}, which is not printable (expected printable text on one line)")
+        what = REFUSED_IN_TEXT[unicodedata.category(bad)]
+        raise ValueError(f"{shorten(repr(value))} contains U+{ord(bad):04X}, {what} (expected text on one line)")
     return value
 
 
@@ -472,7 +484,9 @@ class Weights(Strict):
     change: per shift added or removed against `plan --keep`;
     channel_change: per kept shift worked on another channel than before
     (the agent's hours stay; a small price keeps channels from moving for
-    nothing, and never outweighs an agent short in an interval).
+    nothing, and never outweighs an agent short in an interval);
+    late: per contact-hour a backlog channel's contact waits past its
+    deadline (an hour late costs what an uncovered hour does).
     """
 
     uncovered: Weight = 400
@@ -482,6 +496,7 @@ class Weights(Strict):
     fairness: Weight = 3
     change: Weight = 1000
     channel_change: Weight = 10
+    late: Weight = 400
 
 
 class Cover(Strict):

@@ -13,8 +13,13 @@ occupancy, abandonment):
   target and, when configured, the ASA target and the occupancy ceiling.
   Chat agents serve `concurrency` conversations at once: each agent is that
   many servers.
-* backlog channels (email) can wait, so their workload only has to be done
-  before the response deadline (spread over the deadline window);
+* backlog channels (email) can wait: what arrives in an interval must be
+  answered within `respond_within_hours`, first come first served. They get
+  no per-interval requirement (nobody has to be there at 03:00 when the
+  morning clears the night's email well inside the deadline); instead
+  :class:`Backlog` says what arrives, when it is due and how much one agent
+  clears, and the roster model and the gap report both run the same queue
+  over it (coverage.solve.objective, coverage.gaps);
 * shrinkage (breaks, meetings, training) then inflates both — one number, or
   per weekday and per site (see :func:`shrinkage_by_interval`).
 
@@ -58,6 +63,7 @@ REQUIREMENTS_DETAIL_COLUMNS = (
     "asa_seconds",
     "occupancy",
     "abandon_rate",
+    "due_utc",
 )
 _DECIMALS = 9  # float noise below this is not a real fraction of an agent
 _TOLERANCE = 1e-12  # a target met to 12 digits is met
@@ -467,20 +473,19 @@ def _blend(low: Floats, high: Floats, share: Floats) -> Floats:
 
 
 def backlog_agents(volumes: Sequence[float], interval_seconds: float, channel: BacklogChannel) -> list[float]:
-    """Fractional agents (before shrinkage and rounding) a deferred channel needs per interval.
+    """A backlog channel's pace: fractional agents (before shrinkage and rounding) per interval if work were spread evenly.
 
-    Each interval's workload (volume × AHT seconds) must be done before the
-    response deadline, so it is spread evenly over the k intervals from its
-    arrival interval on, k = respond_within_hours / interval length, rounded
-    down (finishing early is safe, finishing late is not), at least 1. The
-    workload landing in an interval, divided by the interval's seconds, is
-    the agents needed there. Work that would land after the period's last
-    interval is dropped: it belongs to the next rota period's plan.
+    Each interval's workload (volume × AHT seconds) is spread evenly over the
+    k intervals from its arrival interval on, k = respond_within_hours /
+    interval length, rounded down, at least 1; the workload landing in an
+    interval, divided by the interval's seconds, is the pace there. Work
+    that would land after the period's last interval is dropped.
 
-    This is a smoothed per-interval requirement: it guarantees enough agent
-    time overall, not that each contact is answered in order before its own
-    deadline. The exact condition — capacity over every deadline window —
-    belongs in the roster model; see the README ("Backlog channels").
+    The pace is no requirement: work may wait for the morning shift as long
+    as it meets its deadline, which the roster model and the gap report judge
+    with a first-come-first-served queue (:class:`Backlog`). The pace only
+    marks where agents on the channel start to be more than its work needs
+    (the overstaffing term).
     """
     window = _window_intervals(channel.respond_within_hours, interval_seconds)
     spread = np.asarray(volumes, dtype=float) * channel.aht_seconds / window
@@ -586,15 +591,42 @@ def shrinkage_of(config: Config, site: str, local_weekday: int) -> float:
 
 
 @dataclass(frozen=True)
+class Backlog:
+    """A backlog channel on the period grid: what arrives, by when it is due, and what one agent clears.
+
+    Contacts arriving in interval k are due by the end of interval
+    k + window − 1 (window = the deadline in whole intervals, at least one:
+    a contact arriving late in interval k still gets at least its deadline).
+    Arrivals whose deadline lies beyond the period belong to the next plan
+    and are never late here. `per_agent[k]` is the contacts one agent on
+    duty for the whole of interval k answers, shrinkage taken out. `pace` is
+    the old smoothed requirement (each interval's work spread evenly up to
+    its deadline): no rule, only the level beyond which an agent on the
+    channel counts as overstaffed.
+    """
+
+    window: int
+    arrivals: list[float]
+    per_agent: list[float]
+    aht_seconds: float
+    pace: list[int]
+
+    def due(self, k: int) -> int:
+        """The interval whose end is the deadline of interval k's arrivals."""
+        return k + self.window - 1
+
+
+@dataclass(frozen=True)
 class Requirements:
     """Forecast volume and required agents on the period's UTC grid."""
 
     grid: Grid
     volume: dict[str, list[float]]  # channel -> contacts arriving per interval
-    required: dict[str, list[int]]  # channel -> agents required per interval (after concurrency and shrinkage)
+    required: dict[str, list[int]]  # channel -> agents required per interval (after concurrency and shrinkage); 0 for backlog
     ignored_rows: int = 0  # forecast rows whose start lies outside the rota period
     raw: dict[str, list[float]] = field(default_factory=dict)  # channel -> agents on contacts before shrinkage
     shrinkage: dict[str, list[float]] = field(default_factory=dict)  # channel -> shrinkage applied per interval
+    backlog: dict[str, Backlog] = field(default_factory=dict)  # backlog channels: arrivals, deadlines, capacity
 
 
 def channel_requirement(
@@ -621,14 +653,32 @@ def requirements(config: Config) -> Requirements:
     required: dict[str, list[int]] = {}
     raw: dict[str, list[float]] = {}
     shrink: dict[str, list[float]] = {}
+    backlogs: dict[str, Backlog] = {}
     for name, channel in config.channels.items():
         agents = _raw_agents(forecast.volume[name], seconds, channel)
         factor = shrinkage_by_interval(config, grid, name)
-        required[name] = [int(v) for v in _apply_shrinkage_array(agents, factor)]
+        needed = [int(v) for v in _apply_shrinkage_array(agents, factor)]
+        if isinstance(channel, BacklogChannel):
+            backlogs[name] = backlog_of(forecast.volume[name], seconds, channel, factor, needed)
+            needed = [0] * grid.count
+        required[name] = needed
         raw[name] = [float(v) for v in agents]
         shrink[name] = [float(v) for v in factor]
     return Requirements(
-        grid=grid, volume=forecast.volume, required=required, ignored_rows=forecast.ignored_rows, raw=raw, shrinkage=shrink
+        grid=grid, volume=forecast.volume, required=required, ignored_rows=forecast.ignored_rows, raw=raw, shrinkage=shrink,
+        backlog=backlogs,
+    )
+
+
+def backlog_of(volumes: Sequence[float], interval_seconds: float, channel: BacklogChannel, shrinkage: Floats, pace: list[int]) -> Backlog:
+    """A backlog channel's arrivals, deadline window and per-agent capacity on the grid."""
+    per_agent = (1.0 - np.asarray(shrinkage, dtype=float)) * interval_seconds / channel.aht_seconds
+    return Backlog(
+        window=_window_intervals(channel.respond_within_hours, interval_seconds),
+        arrivals=[float(v) for v in volumes],
+        per_agent=[float(v) for v in np.round(per_agent, 9)],
+        aht_seconds=channel.aht_seconds,
+        pace=pace,
     )
 
 
@@ -637,10 +687,13 @@ def write_requirements(req: Requirements, path: Path, config: Config | None = No
 
     `path` is the file to write; when it is an existing directory the file is
     `requirements.csv` inside it. One row per interval and channel, in time
-    order, channels in config order. With `config`, the detail columns give
-    the offered Erlangs, the agents on contacts before shrinkage, the
-    shrinkage applied and — for realtime channels — the service level, ASA,
-    occupancy and abandon rate those agents deliver.
+    order, channels in config order. A backlog channel has no agents
+    required per interval (its `required` cell is empty): its rows give the
+    arrivals, and with `config` the moment they are due (`due_utc`). With
+    `config`, the detail columns give the offered Erlangs (for a backlog
+    channel: the work arriving, in agent-intervals), the agents on contacts
+    before shrinkage, the shrinkage applied and — for realtime channels —
+    the service level, ASA, occupancy and abandon rate those agents deliver.
     """
     target = Path(path)
     if target.is_dir():
@@ -650,7 +703,8 @@ def write_requirements(req: Requirements, path: Path, config: Config | None = No
     rows = []
     for i, start in enumerate(req.grid.starts):
         for channel in req.required:
-            row = [start.isoformat(), channel, _number(req.volume[channel][i]), req.required[channel][i]]
+            needed = "" if channel in req.backlog else req.required[channel][i]
+            row = [start.isoformat(), channel, _number(req.volume[channel][i]), needed]
             if detail is not None:
                 row += [cells[i] for cells in detail[channel]]
             rows.append(row)
@@ -666,14 +720,23 @@ def _details(req: Requirements, config: Config) -> dict[str, list[list[str]]]:
         raw = np.asarray(req.raw.get(name) or [0.0] * req.grid.count)
         shrink = req.shrinkage.get(name) or [0.0] * req.grid.count
         erlangs = traffic_erlangs(req.volume[name], seconds, channel.aht_seconds)
-        columns = [[_number(v, 4) for v in erlangs], [_number(v, 4) for v in raw], [_number(v, 4) for v in shrink]]
         if isinstance(channel, RealtimeChannel):
+            columns = [[_number(v, 4) for v in erlangs], [_number(v, 4) for v in raw], [_number(v, 4) for v in shrink]]
             metrics = predicted_service(req.volume[name], raw, seconds, channel)
             columns += [[_metric(v) for v in values] for values in _fields(metrics)[1:]]
+            columns.append([""] * req.grid.count)
         else:
+            columns = [[_number(v, 4) for v in erlangs], [""] * req.grid.count, [_number(v, 4) for v in shrink]]
             columns += [[""] * req.grid.count for _ in range(4)]
+            columns.append(_due_cells(req.grid, req.backlog[name]))
         found[name] = columns
     return found
+
+
+def _due_cells(grid: Grid, backlog: Backlog) -> list[str]:
+    """When each interval's arrivals are due (the end of interval k + window − 1), in UTC."""
+    length = grid.minutes
+    return [grid.starts[0].add(minutes=length * (backlog.due(k) + 1)).isoformat() for k in range(grid.count)]
 
 
 def _number(value: float, digits: int = 6) -> str:

@@ -33,13 +33,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coverage.config import WEEKDAYS, Config
 from coverage.outputs import write_csv_atomic, write_json_atomic
+from coverage.queue import UNITS, BacklogQueue
 from coverage.roster import Roster
 from coverage.time import Grid, duty_slots, to_local
 
@@ -68,6 +69,7 @@ SUMMARY_KEYS = (
     "uncovered_hours",
     "understaffed_agent_hours",
     "views",
+    "backlog",
     "service",
 )
 
@@ -77,12 +79,13 @@ SUMMARY_KEYS = (
 
 @dataclass(frozen=True)
 class Coverage:
-    """Agents required and on duty, per UTC interval of `grid`, per channel."""
+    """Agents required and on duty, per UTC interval of `grid`, per channel; backlog channels' queues."""
 
     grid: Grid
     required: dict[str, list[int]]
     scheduled: dict[str, list[int]]
     service: dict[str, ChannelService] | None = None  # what customers get; see "service" at the end
+    backlog: dict[str, BacklogOutcome] = field(default_factory=dict)  # backlog channels: who waited, how long
 
     @property
     def channels(self) -> list[str]:
@@ -95,8 +98,27 @@ class Coverage:
         return self.scheduled.get(channel) or [0] * self.grid.count
 
     def gap(self, channel: str) -> list[int]:
-        """Agents missing per interval: max(required - scheduled, 0)."""
+        """Agents missing per interval: max(required - scheduled, 0) (none on a backlog channel: it has no per-interval need)."""
         return [max(r - s, 0) for r, s in zip(self.required_of(channel), self.scheduled_of(channel))]
+
+    def uncovered(self, channel: str) -> list[bool]:
+        """Per interval, whether the channel fails its customers then.
+
+        A realtime channel: somebody is needed and nobody is on duty. A
+        backlog channel: contacts arriving in the interval are answered after
+        their deadline (at least half a contact, in the fluid queue).
+        """
+        outcome = self.backlog.get(channel)
+        if outcome is not None:
+            return [late >= LATE_CONTACT for late in outcome.late_by_arrival]
+        return [need > 0 and have == 0 for need, have in zip(self.required_of(channel), self.scheduled_of(channel))]
+
+    def clock_uncovered(self) -> list[bool]:
+        """Per interval, whether any channel is uncovered: the clock time a manager counts once."""
+        found = [False] * self.grid.count
+        for channel in self.channels:
+            found = [was or now for was, now in zip(found, self.uncovered(channel))]
+        return found
 
 
 def coverage_of(roster: Roster, requirements: Requirements, config: Config) -> Coverage:
@@ -115,7 +137,82 @@ def coverage_of(roster: Roster, requirements: Requirements, config: Config) -> C
     for channel, values in required.items():
         if len(values) != grid.count:
             raise ValueError(f"requirements for {channel} have {len(values)} intervals, the grid has {grid.count}")
-    return Coverage(grid=grid, required=required, scheduled=scheduled, service=service_of(roster, requirements, config))
+    backlog = {channel: backlog_outcome(queue, scheduled[channel], grid.hours_per_interval)
+               for channel, queue in ((c, BacklogQueue.of(b)) for c, b in requirements.backlog.items())}
+    return Coverage(grid=grid, required=required, scheduled=scheduled, service=service_of(roster, requirements, config), backlog=backlog)
+
+
+# --------------------------------------------------------------------------- backlog channels
+
+LATE_CONTACT = 0.5  # contacts of one interval's arrivals answered late before the interval counts as uncovered
+
+
+@dataclass(frozen=True)
+class BacklogOutcome:
+    """What a backlog channel's customers get from a roster: the queue run first come, first served.
+
+    Counted in contacts (the fluid queue's hundredths summed): `due` are the
+    contacts whose deadline falls inside the period (later ones belong to
+    the next plan and are never late here), `late` those answered after it
+    or not at all within the period, `contact_hours_late` the hours they
+    waited past their deadlines in all (what the roster model prices).
+    `late_by_arrival[k]` are interval k's arrivals answered late.
+    """
+
+    late_by_arrival: list[float]
+    waiting: list[float]  # contacts waiting at the end of each interval
+    late_now: list[float]  # of those, contacts already past their deadline
+    due: float
+    late: float
+    contact_hours_late: float
+    most_hours_late: float  # the longest wait past a deadline (to the period's end for what is still open)
+    still_open: float  # contacts past their deadline and unanswered when the period ends
+
+    @property
+    def in_time_share(self) -> float | None:
+        return round(1 - self.late / self.due, 4) if self.due else None
+
+    @property
+    def peak(self) -> tuple[float, int]:
+        """The most contacts waiting at an interval's end, and the first interval it happens in."""
+        top = max(self.waiting, default=0.0)
+        return top, self.waiting.index(top) if self.waiting else 0
+
+    @property
+    def empties(self) -> int | None:
+        """The first interval after the peak whose end finds nobody waiting; None when the queue never empties again."""
+        _, start = self.peak
+        return next((k for k in range(start, len(self.waiting)) if self.waiting[k] < 1 / UNITS), None)
+
+
+def backlog_outcome(queue: BacklogQueue, agents: list[int], interval_hours: float) -> BacklogOutcome:
+    """Run the queue under the roster's agents on duty and read off who was answered late, and by how much."""
+    run = queue.run(agents)
+    count = len(agents)
+    arrived_before = [0, *queue.arrived_by[:-1]]
+    late_by_arrival: list[float] = []
+    most = 0.0
+    for k in range(count):
+        due = k + queue.window - 1
+        if due >= count or queue.arrivals[k] == 0:
+            late_by_arrival.append(0.0)
+            continue
+        in_time = min(max(run.answered[due] - arrived_before[k], 0), queue.arrivals[k])
+        late_by_arrival.append((queue.arrivals[k] - in_time) / UNITS)
+        if in_time < queue.arrivals[k]:
+            done = next((t for t in range(due, count) if run.answered[t] >= queue.arrived_by[k]), count - 1)
+            most = max(most, (done - due) * interval_hours)
+    due_units = sum(queue.arrivals[: max(count - queue.window + 1, 0)])
+    return BacklogOutcome(
+        late_by_arrival=late_by_arrival,
+        waiting=[v / UNITS for v in run.waiting],
+        late_now=[v / UNITS for v in run.late],
+        due=due_units / UNITS,
+        late=sum(late_by_arrival),
+        contact_hours_late=sum(run.late) * interval_hours / UNITS,
+        most_hours_late=most,
+        still_open=run.late[-1] / UNITS if run.late else 0.0,
+    )
 
 
 # --------------------------------------------------------------------------- views
@@ -197,12 +294,11 @@ def gap_rows(coverage: Coverage, config: Config) -> list[GapRow]:
             required = coverage.required_of(channel)
             scheduled = coverage.scheduled_of(channel)
             cells = [[0.0, 0.0, 0.0, 0.0] for _ in range(7 * 24)]
-            for place, need, have in zip(places, required, scheduled):
+            for place, need, have, nobody in zip(places, required, scheduled, coverage.uncovered(channel)):
                 cell = cells[place.weekday * 24 + place.hour]
                 cell[0] += need * length
                 cell[1] += have * length
-                if need > 0 and have == 0:
-                    cell[2] += length
+                cell[2] += nobody * length
                 cell[3] += max(need - have, 0) * length
             for weekday in range(7):
                 for hour in range(24):
@@ -244,46 +340,91 @@ def summary(
     best_bound: float | None,
     wall_seconds: float | None,
 ) -> dict[str, Any]:
-    """The contract's summary.json payload (hours rounded to 2 decimals, the ratio to 4)."""
-    grid = coverage.grid
-    length = grid.hours_per_interval
-    total_required = 0
-    total_met = 0
-    uncovered_hours: dict[str, float] = {}
-    understaffed: dict[str, float] = {}
-    uncovered_count = [0] * grid.count  # channels uncovered per interval
-    for channel in coverage.channels:
-        required = coverage.required_of(channel)
-        scheduled = coverage.scheduled_of(channel)
-        total_required += sum(required)
-        total_met += sum(min(s, r) for r, s in zip(required, scheduled))
-        uncovered = 0
-        for k, (r, s) in enumerate(zip(required, scheduled)):
-            if r > 0 and s == 0:
-                uncovered += 1
-                uncovered_count[k] += 1
-        uncovered_hours[channel] = round(uncovered * length, 2)
-        understaffed[channel] = round(sum(coverage.gap(channel)) * length, 2)
-    views: dict[str, dict[str, float]] = {}
-    for zone in config.view_zones:
-        places = local_slots(grid, zone, config)
-        weekend = sum(n for n, p in zip(uncovered_count, places) if p.weekend) * length
-        overnight = sum(n for n, p in zip(uncovered_count, places) if p.overnight) * length
-        views[zone] = {
-            "weekend_uncovered_hours": round(weekend, 2),
-            "overnight_uncovered_hours": round(overnight, 2),
-        }
-    ratio = round(total_met / total_required, 4) if total_required else 1.0
+    """The contract's summary.json payload (hours rounded to 2 decimals, the ratio to 4).
+
+    `views.ZONE` counts clock hours in that zone: an interval is uncovered
+    when any channel fails its customers then (a realtime channel with
+    nobody on duty, a backlog channel's arrivals answered late), counted
+    once however many channels fail; `weekend_hours` and `overnight_hours`
+    are the hours that exist in the period, so no figure can exceed them.
+    `per_week` divides by the period's weeks. Per-channel figures follow
+    underneath (`views.ZONE.channels`, `uncovered_hours`).
+    """
+    length = coverage.grid.hours_per_interval
+    uncovered_hours = {channel: round(sum(coverage.uncovered(channel)) * length, 2) for channel in coverage.channels}
+    understaffed = {channel: round(sum(coverage.gap(channel)) * length, 2) for channel in coverage.channels}
     return {
         "status": status,
         "objective": _finite(objective),
         "best_bound": _finite(best_bound),
         "wall_seconds": None if _finite(wall_seconds) is None else round(float(wall_seconds), 3),
-        "coverage_ratio": ratio,
+        "coverage_ratio": coverage_ratio(coverage, config),
         "uncovered_hours": uncovered_hours,
         "understaffed_agent_hours": understaffed,
-        "views": views,
+        "views": {zone: view_figures(coverage, config, zone) for zone in config.view_zones},
+        "backlog": {channel: backlog_figures(coverage, channel, config) for channel in coverage.backlog},
         "service": service_summary(coverage, config),
+    }
+
+
+def coverage_ratio(coverage: Coverage, config: Config) -> float:
+    """Share of the work met: realtime agent-hours met over required, with backlog work answered in time over work due."""
+    length = coverage.grid.hours_per_interval
+    needed = met = 0.0
+    for channel in coverage.channels:
+        outcome = coverage.backlog.get(channel)
+        if outcome is not None:
+            hours_each = config.channels[channel].aht_seconds / 3600
+            needed += outcome.due * hours_each
+            met += (outcome.due - outcome.late) * hours_each
+            continue
+        required, scheduled = coverage.required_of(channel), coverage.scheduled_of(channel)
+        needed += sum(required) * length
+        met += sum(min(s, r) for r, s in zip(required, scheduled)) * length
+    return round(met / needed, 4) if needed else 1.0
+
+
+def view_figures(coverage: Coverage, config: Config, zone: str) -> dict[str, Any]:
+    """One view's clock hours: uncovered in all, at weekends and overnight, per period and per average week."""
+    length = coverage.grid.hours_per_interval
+    places = local_slots(coverage.grid, zone, config)
+    weeks = config.plan.days / 7
+
+    def hours(flags: list[bool]) -> dict[str, float]:
+        return {
+            "uncovered_hours": round(sum(flags) * length, 2),
+            "weekend_uncovered_hours": round(sum(f and p.weekend for f, p in zip(flags, places)) * length, 2),
+            "overnight_uncovered_hours": round(sum(f and p.overnight for f, p in zip(flags, places)) * length, 2),
+        }
+
+    clock = hours(coverage.clock_uncovered())
+    return {
+        **clock,
+        "weekend_hours": round(sum(p.weekend for p in places) * length, 2),
+        "overnight_hours": round(sum(p.overnight for p in places) * length, 2),
+        "per_week": {key: round(value / weeks, 2) for key, value in clock.items()},
+        "channels": {channel: hours(coverage.uncovered(channel)) for channel in coverage.channels},
+    }
+
+
+def backlog_figures(coverage: Coverage, channel: str, config: Config) -> dict[str, Any]:
+    """summary.json's `backlog.CHANNEL`: contacts answered in time and late, how late, and the queue's peak."""
+    outcome = coverage.backlog[channel]
+    top, at = outcome.peak
+    empties = outcome.empties
+    starts = coverage.grid.starts
+    return {
+        "respond_within_hours": config.channels[channel].respond_within_hours,
+        "contacts_due": round(outcome.due, 2),
+        "answered_in_time": round(outcome.due - outcome.late, 2),
+        "in_time_share": outcome.in_time_share,
+        "late": round(outcome.late, 2),
+        "contact_hours_late": round(outcome.contact_hours_late, 2),
+        "most_hours_late": round(outcome.most_hours_late, 2),
+        "peak_waiting": round(top, 2),
+        "peak_at_utc": starts[at].add(minutes=coverage.grid.minutes).isoformat() if top > 0 else None,
+        "empties_at_utc": starts[empties].add(minutes=coverage.grid.minutes).isoformat() if top > 0 and empties is not None else None,
+        "still_open_at_end": round(outcome.still_open, 2),
     }
 
 

@@ -147,12 +147,17 @@ def _target_pairs(target: Target, coverage: Coverage) -> list[tuple[int, int]]:
 
 
 def _target_shortfall(target: Target, coverage: Coverage) -> float:
-    """How far from the target, in intervals (uncovered) or agent-intervals (service, ratio)."""
+    """How far from the target, in intervals (uncovered) or agent-intervals (service, ratio).
+
+    A backlog channel has no agents required per interval: its intervals
+    count when their arrivals are answered late, for either kind of target.
+    """
+    late = sum(flag for c in coverage.backlog for slot, flag in enumerate(coverage.uncovered(c)) if target.counts(c, slot))
     pairs = _target_pairs(target, coverage)
     if target.kind == "uncovered":
-        return sum(1 for need, have in pairs if need > 0 and have == 0)
+        return late + sum(1 for need, have in pairs if need > 0 and have == 0)
     if target.kind == "service":
-        return sum(max(need - have, 0) for need, have in pairs)
+        return late + sum(max(need - have, 0) for need, have in pairs)
     required = sum(need for need, _ in pairs)
     return max(target.ratio * required - sum(min(need, have) for need, have in pairs), 0.0)
 

@@ -60,10 +60,9 @@ def local_slots(coverage: Coverage, zone: str, config: Config) -> list[LocalSlot
 
 
 def _short(coverage: Coverage, channel: str, kind: Kind) -> list[bool]:
-    pairs = zip(coverage.required_of(channel), coverage.scheduled_of(channel))
     if kind == "uncovered":
-        return [need > 0 and have == 0 for need, have in pairs]
-    return [have < need for need, have in pairs]
+        return coverage.uncovered(channel)
+    return [have < need for need, have in zip(coverage.required_of(channel), coverage.scheduled_of(channel))]
 
 
 def runs(flags: list[bool]) -> list[tuple[int, int]]:
@@ -256,12 +255,13 @@ def daily_rows(coverage: Coverage, config: Config) -> list[DayRow]:
         dates = [slot.local.date() for slot in local_slots(coverage, zone, config)]
         for channel in coverage.channels:
             cells: dict[date, list[float]] = {}
-            for day, need, have in zip(dates, coverage.required_of(channel), coverage.scheduled_of(channel)):
+            flags = coverage.uncovered(channel)
+            for day, need, have, nobody in zip(dates, coverage.required_of(channel), coverage.scheduled_of(channel), flags):
                 cell = cells.setdefault(day, [0.0] * 5)
                 cell[0] += need * length
                 cell[1] += have * length
                 cell[2] += min(need, have) * length
-                cell[3] += length if need > 0 and have == 0 else 0
+                cell[3] += length if nobody else 0
                 cell[4] += max(need - have, 0) * length
             for day, (need, have, met, nobody, short) in cells.items():
                 rows.append(

@@ -51,7 +51,10 @@ def test_plan_writes_every_contract_file(planned: Path) -> None:
     summary = json.loads((planned / "summary.json").read_text())
     assert summary["status"] == "OPTIMAL" and summary["objective"] == summary["best_bound"]
     assert summary["uncovered_hours"] == {"chat": 512}
-    assert summary["views"]["America/New_York"] == {"weekend_uncovered_hours": 192, "overnight_uncovered_hours": 224}
+    view = summary["views"]["America/New_York"]
+    assert (view["uncovered_hours"], view["weekend_uncovered_hours"], view["overnight_uncovered_hours"]) == (512, 192, 224)
+    assert (view["weekend_hours"], view["overnight_hours"]) == (192, 224)  # every weekend and night hour of the 4 weeks
+    assert view["per_week"] == {"uncovered_hours": 128, "weekend_uncovered_hours": 48, "overnight_uncovered_hours": 56}
 
 
 def test_plan_refuses_to_overwrite_a_published_roster(planned: Path, capsys) -> None:

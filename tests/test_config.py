@@ -315,10 +315,13 @@ LATE_VALUES = [
                  "27: night_shift: min_hours (3) is longer than the window 22:00-23:00 (1 h), so no shift would count as a night "
                  "(expected min_hours within the window)", id="night-window-shorter-than-a-night"),
     pytest.param("{id: a1,", '{id: a1, name: "Ann\\x01",',
-                 "31: agents[0].name: 'Ann\\x01' contains U+0001, which is not printable (expected printable text on one line)",
+                 "31: agents[0].name: 'Ann\\x01' contains U+0001, a control character (expected text on one line)",
                  id="control-character-in-a-name"),
+    pytest.param("{id: a1,", '{id: a1, name: "Dana\\u2028Cohen",',
+                 "31: agents[0].name: 'Dana\\u2028Cohen' contains U+2028, a line separator (expected text on one line)",
+                 id="line-separator-in-a-name"),
     pytest.param("{id: a1,", '{id: a1, name: "\\ud800",',
-                 "31: agents[0].name: '\\ud800' contains U+D800, which is not printable (expected printable text on one line)",
+                 "31: agents[0].name: '\\ud800' contains U+D800, half of a surrogate pair, not a character (expected text on one line)",
                  id="lone-surrogate-in-a-name"),
 ]
 
@@ -342,3 +345,10 @@ def test_values_read_after_or_during_the_search_are_checked_before_it(tmp_path, 
     assert old in TINY
     code, lines = run_check(tmp_path, TINY.replace(old, new, 1), capsys)
     assert (code, lines) == (2, [f"{tmp_path / 'team.yaml'}:{expected}"])
+
+
+def test_names_people_write_in_right_to_left_scripts_load(tmp_path, capsys) -> None:
+    """A right-to-left mark or a zero-width joiner is text (format characters), unlike a tab or a line break."""
+    text = TINY.replace("{id: a1,", '{id: a1, name: "\\u05d3\\u05e0\\u05d4 \\u200f\\u05db\\u05d4\\u05df \\u0915\\u094d\\u200d\\u0937",', 1)
+    code, lines = run_check(tmp_path, text, capsys)
+    assert code == 0, lines

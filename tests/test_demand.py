@@ -249,7 +249,7 @@ def test_requirements_end_to_end(make_config: Callable[..., Config]) -> None:
         CHAT_AND_EMAIL,
         forecast=[
             ("2026-12-07T06:00:00Z", "chat", 200),  # A = 200 × 180 / 3600 = 10 → 14 conversations → 7 agents
-            ("2026-12-07T06:00:00Z", "email", 60),  # 3 agents in 06:00 and 07:00
+            ("2026-12-07T06:00:00Z", "email", 60),  # 6 agent-hours of work, due within 2 hours: a pace of 3 agents
         ],
     )
     req = requirements(config)
@@ -259,9 +259,13 @@ def test_requirements_end_to_end(make_config: Callable[..., Config]) -> None:
     assert req.volume["chat"][:3] == [0.0, 200.0, 0.0]
     # shrinkage 0.25: 7 / 0.75 = 9.33 → 10 ; 3 / 0.75 = 4
     assert req.required["chat"][:3] == [0, 10, 0]
-    assert req.required["email"][:4] == [0, 4, 4, 0]
+    assert req.required["email"] == [0] * 168  # a backlog channel needs nobody at any given hour, only answers in time
+    email = req.backlog["email"]
+    assert (email.window, email.due(1), email.arrivals[:3]) == (2, 2, [0.0, 60.0, 0.0])  # 06:00's arrivals due at 08:00
+    assert email.per_agent[0] == 7.5  # 0.75 × 3600 s / 360 s
+    assert email.pace[:4] == [0, 4, 4, 0]  # 3 agents in 06:00 and 07:00, / 0.75 → 4: where overstaffing begins
     assert req.required["phone"] == [0] * 168  # a channel with no forecast rows is still there
-    assert sum(req.required["chat"]) == 10 and sum(req.required["email"]) == 8
+    assert sum(req.required["chat"]) == 10
     assert req.ignored_rows == 0
 
 
@@ -272,10 +276,9 @@ def test_write_requirements_csv(make_config: Callable[..., Config], tmp_path: Pa
     rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines()))
     assert rows[0] == ["interval_start_utc", "channel", "volume", "required"]
     assert rows[1] == ["2026-12-07T05:00:00+00:00", "chat", "200", "10"]
-    # 7.5 × 360 / 2 = 1350 s per hour = 0.375 agents; / 0.75 = 0.5 → 1
-    assert rows[2] == ["2026-12-07T05:00:00+00:00", "email", "7.5", "1"]
+    assert rows[2] == ["2026-12-07T05:00:00+00:00", "email", "7.5", ""]  # a backlog channel: arrivals, nobody required
     assert rows[3] == ["2026-12-07T05:00:00+00:00", "phone", "0", "0"]
-    assert rows[5] == ["2026-12-07T06:00:00+00:00", "email", "0", "1"]
+    assert rows[5] == ["2026-12-07T06:00:00+00:00", "email", "0", ""]
     assert len(rows) == 1 + 168 * 3
     # a directory means requirements.csv inside it
     assert write_requirements(req, tmp_path / "out") == tmp_path / "out" / "requirements.csv"
@@ -691,8 +694,9 @@ def test_requirements_csv_shows_how_each_number_was_formed(make_config: Callable
     # chat: 10 Erlangs, 14 conversations / concurrency 2 = 7 agents, / 0.75 → 10
     assert (chat["erlangs"], chat["agents_before_shrinkage"], chat["shrinkage"], chat["required"]) == ("10", "7", "0.25", "10")
     assert chat["service_level"] == "0.8884" and chat["asa_seconds"] == "7.8359" and chat["abandon_rate"] == "0"
-    # email: 60 × 360 s over a 2 h window = 3 agents in the first hour, no queue figures
-    assert (email["erlangs"], email["agents_before_shrinkage"], email["required"], email["service_level"]) == ("6", "3", "4", "")
+    # email: 60 × 360 s = 6 agent-hours of work arriving 05:00-06:00 UTC, due within 2 hours: by 07:00; no queue figures
+    assert (email["erlangs"], email["agents_before_shrinkage"], email["required"], email["service_level"]) == ("6", "", "", "")
+    assert (email["due_utc"], chat["due_utc"]) == ("2026-12-07T07:00:00+00:00", "")
     # phone, Erlang A with patience 120 s: 12 servers, / 0.75 → 16
     assert (phone["agents_before_shrinkage"], phone["required"], phone["service_level"]) == ("12", "16", "0.8256")
     assert float(phone["abandon_rate"]) == pytest.approx(0.0616, abs=1e-4)

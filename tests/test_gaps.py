@@ -143,7 +143,7 @@ def test_fifteen_minute_grid_full_week_matches_hourly_totals(make_config):
     cov = coverage_of(weekdays(config), requirements(config), config)
     digest = summary(cov, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
     assert digest["uncovered_hours"] == {"chat": 128.0}
-    assert digest["views"][NY] == {"weekend_uncovered_hours": 48.0, "overnight_uncovered_hours": 56.0}
+    assert headline(digest["views"][NY]) == (128.0, 48.0, 56.0)
     assert digest["coverage_ratio"] == round(40 / 168, 4)
 
 
@@ -234,7 +234,7 @@ def test_half_hour_offset_view_places_intervals_in_the_hour_they_start(make_conf
     digest = summary(coverage_of(weekdays(config), requirements(config), config), config,
                      status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
     # 7 nights × 8 intervals starting 22:30 .. 05:30, of which 5 a night on Mon..Fri are covered.
-    assert digest["views"][KOLKATA] == {"weekend_uncovered_hours": 45.0, "overnight_uncovered_hours": 31.0}
+    assert headline(digest["views"][KOLKATA])[1:] == (45.0, 31.0)
 
 
 def test_daylight_saving_week_has_one_hour_less(make_config):
@@ -279,6 +279,11 @@ def test_custom_weekend(make_config):
 # --------------------------------------------------------------------------- summary
 
 
+def headline(view: dict) -> tuple[float, float, float]:
+    """A view's clock hours: uncovered in all, at weekends, overnight."""
+    return view["uncovered_hours"], view["weekend_uncovered_hours"], view["overnight_uncovered_hours"]
+
+
 def test_summary_of_the_nine_to_five_week(make_config):
     config = make_config(with_views(NY, LONDON))
     cov = coverage_of(weekdays(config), requirements(config), config)
@@ -289,10 +294,11 @@ def test_summary_of_the_nine_to_five_week(make_config):
     assert digest["coverage_ratio"] == 0.2381  # 40 / 168
     assert digest["uncovered_hours"] == {"chat": 128.0}
     assert digest["understaffed_agent_hours"] == {"chat": 128.0}
-    assert digest["views"] == {
-        NY: {"weekend_uncovered_hours": 48.0, "overnight_uncovered_hours": 56.0},
-        LONDON: {"weekend_uncovered_hours": 48.0, "overnight_uncovered_hours": 56.0},
-    }
+    clock = {"uncovered_hours": 128.0, "weekend_uncovered_hours": 48.0, "overnight_uncovered_hours": 56.0}
+    assert digest["views"][NY] == {**clock, "weekend_hours": 48.0, "overnight_hours": 56.0, "per_week": clock, "channels": {"chat": clock}}
+    # London sees the same UTC hours five hours later: 14:00-22:00 on weekdays, nobody from 22:00 to 14:00.
+    assert headline(digest["views"][LONDON]) == (128.0, 48.0, 56.0)
+    assert digest["views"][LONDON]["weekend_hours"] == 48.0 and digest["backlog"] == {}
 
 
 def test_coverage_ratio_counts_min_of_scheduled_and_required(make_config):
@@ -325,14 +331,18 @@ def test_summary_turns_non_finite_numbers_into_null(make_config):
     json.dumps(digest, allow_nan=False)
 
 
-def test_views_sum_uncovered_hours_over_channels(make_config):
+def test_two_channels_short_in_the_same_hour_count_once(make_config):
+    """Chat has nobody outside weekdays 09:00-17:00, email (needing one agent, hand-made requirements) nobody at all:
+    168 clock hours uncovered in the week, not 128 + 168, and never more weekend or night hours than exist."""
     config = make_config(TINY.replace("    service_level: {percent: 80, within_seconds: 60}\n",
                                       "    service_level: {percent: 80, within_seconds: 60}\n"
-                                      "  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4}\n"))
+                                      "  email: {kind: realtime, aht_seconds: 300, service_level: {percent: 80, within_seconds: 60}}\n"))
     cov = coverage_of(weekdays(config), requirements(config, {"chat": 1, "email": 1}), config)
     digest = summary(cov, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
     assert digest["uncovered_hours"] == {"chat": 128.0, "email": 168.0}
-    assert digest["views"][NY] == {"weekend_uncovered_hours": 96.0, "overnight_uncovered_hours": 112.0}
+    view = digest["views"][NY]
+    assert headline(view) == (168.0, 48.0, 56.0) and (view["weekend_hours"], view["overnight_hours"]) == (48.0, 56.0)
+    assert headline(view["channels"]["chat"]) == (128.0, 48.0, 56.0) and headline(view["channels"]["email"]) == (168.0, 48.0, 56.0)
     assert digest["coverage_ratio"] == round(40 / 336, 4)
 
 

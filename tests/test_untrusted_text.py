@@ -44,22 +44,19 @@ HOSTILE_NAMES = [
     "+SUM(1,2)",
     "-2+3",
     "@SUM(A1)",
-    "\t=1+1",
-    "\r=1+1",
     "'=already quoted",
     "O'Brien",
     'Robert"); <script>alert(1)</script>',
     '" onmouseover="alert(1)',
     "Ana <b>Souza</b> & co",
-    "two\nlines",
-    "carriage\rreturn",
-    "crlf\r\nEND:VCALENDAR",
     "semi;colon, comma\\backslash",
     "\u202eevil\u202c RTL \u200f",
     "$\\foo$ price",
     "a_x0041_b",
     " padded ",
 ]
+# Names with control characters (a tab, a line break — "crlf\r\nEND:VCALENDAR") never get this far: the config refuses
+# them (tests/test_config.py); the CSV rule still escapes a leading tab or CR (tests/test_csvcells.py).
 # Ids the config allows that a spreadsheet could misread: a leading '-', a number, OOXML's _xHHHH_ escape.
 HOSTILE_IDS = ["-A1", "-2", "-cmd", ".hidden", "a_x0041_", "1e5"]
 
@@ -275,7 +272,9 @@ def test_workbook_cells_are_text_never_formulas(hostile, tmp_path):
 def test_workbook_takes_control_characters_in_names(tmp_path):
     """openpyxl refuses them (IllegalCharacterError): the plan died after solving. OOXML's _xHHHH_ carries them."""
     names = ["bell\x07", "\x1bescape", "nul\x00l", "vertical\x0btab", "unit\x1fsep"]
-    config = load_config(team(tmp_path / "team", [(f"c{k}", name) for k, name in enumerate(names)]))
+    config = load_config(team(tmp_path / "team", [(f"c{k}", f"name {k}") for k in range(len(names))]))
+    # A config file refuses them (tests/test_config.py); a Config built in Python, as a notebook may, does not.
+    config = config.model_copy(update={"agents": [a.model_copy(update={"name": n}) for a, n in zip(config.agents, names)]})
     roster = weekday_roster(config)
     path = write_roster_xlsx(roster, gaps_analysis(config, roster).coverage, config, tmp_path / "roster.xlsx")
     assert workbook_names(path) == {agent.id: agent.name for agent in config.agents}
@@ -297,7 +296,7 @@ def test_report_html_shows_hostile_names_as_text(hostile, tmp_path):
 
 def test_plan_with_hostile_names_and_our_readers_on_its_roster(tmp_path):
     """One real plan, then every reader of its roster.csv: gaps on an edited copy, verify, --keep and history:."""
-    agents = list(zip(["-A1", "-2", "b3"], ['=HYPERLINK("http://x.example","click")', "two\nlines", "$\\foo$"]))
+    agents = list(zip(["-A1", "-2", "b3"], ['=HYPERLINK("http://x.example","click")', "\u05d3\u05e0\u05d4 \u200f-2", "$\\foo$"]))
     config_path = team(tmp_path / "team", agents)
     out = tmp_path / "out"
     assert main(["plan", str(config_path), "--out", str(out), "--time-limit", "5", "--workers", "1", "--quiet"]) == 0
@@ -343,7 +342,7 @@ def test_profile_csv_channel_round_trips(tmp_path):
 
 # --------------------------------------------------------------------------- property: any printable name, any allowed id
 
-SPECIALS = ["=", "+", "-", "@", "\t", "\r", "\n", "'", '"', ",", ";", "\\", "<", ">", "&", "\u202e", "\u200f", "$", "_x0041_", " "]
+SPECIALS = ["=", "+", "-", "@", "'", '"', ",", ";", "\\", "<", ">", "&", "\u202e", "\u200f", "$", "_x0041_", " "]
 names = st.lists(st.sampled_from(SPECIALS) | st.characters(categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=14).map("".join)
 ids = st.from_regex(r"-?[A-Za-z0-9_.-]{1,7}", fullmatch=True)
 

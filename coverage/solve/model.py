@@ -129,6 +129,7 @@ class RosterModel:
         self.hired: dict[str, cp_model.IntVar] = {}  # candidate agent id -> 1 when hired
         self.uncovered: dict[str, dict[int, cp_model.IntVar]] = defaultdict(dict)  # channel -> needed interval -> nobody there
         self.short: dict[str, dict[int, tuple[cp_model.IntVar, int]]] = defaultdict(dict)  # channel -> needed interval -> (shortfall, need)
+        self.late: dict[str, dict[int, cp_model.IntVar]] = defaultdict(dict)  # backlog channel -> interval -> work past its deadline
         self.agents: dict[str, AgentVars] = {}
         self.guards: dict[str, cp_model.IntVar] = {}
         self.weekend_flags: dict[str, dict[date, LinearExpr]] = {}

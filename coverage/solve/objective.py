@@ -15,6 +15,8 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from coverage.config import WEEKDAYS, Agent, Config, Weights
+from coverage.demand import Backlog
+from coverage.queue import BacklogQueue
 from coverage.roster import Roster
 from coverage.solve.model import AgentVars, Exact, LinearExpr, Option, RosterModel, Value
 from coverage.time import ShiftInstance, duty_slots, week_monday
@@ -77,8 +79,56 @@ def _coverage_terms(rm: RosterModel) -> None:
         for slot in slots[s]:
             on_duty[(option.channel, slot)].append(var)
     for channel, required in rm.requirements.required.items():
+        backlog = rm.requirements.backlog.get(channel)
+        if backlog is not None:
+            _backlog_terms(rm, channel, backlog, [on_duty.get((channel, slot), []) for slot in range(rm.grid.count)])
+            continue
         for slot, need in enumerate(required):
             _slot_terms(rm, channel, slot, need, on_duty.get((channel, slot), []))
+
+
+def _backlog_terms(rm: RosterModel, channel: str, backlog: Backlog, on_duty: list[list[cp_model.IntVar]]) -> None:
+    """A backlog channel as a first-come-first-served queue: contacts answered after their deadline cost, per hour late.
+
+    In contact units (`queue.UNITS` per contact): `waiting[k]` is what is
+    still unanswered at the end of interval k, at least what waited before
+    plus what arrived less what the agents on duty answer (and never below
+    0: an idle agent cannot bank time for later work). First come first
+    served, the newest arrivals wait longest, so `late[k]` — work past its
+    deadline at the end of k — is what waits beyond the arrivals not yet
+    due. Each contact-hour late costs `weights.late`. Agents beyond the
+    channel's pace count as overstaffed, as on a realtime channel.
+    """
+    queue = BacklogQueue.of(backlog)
+    waiting_before: LinearExpr = 0
+    for k, vars_ in enumerate(on_duty):
+        waiting = rm.model.new_int_var(0, queue.arrived_by[k], f"waiting[{channel},{k}]")
+        rm.model.add(waiting >= waiting_before + queue.arrivals[k] - queue.per_agent[k] * sum(vars_))
+        overdue = queue.arrived_by[k] - queue.not_yet_due[k]  # the most that can be past its deadline now
+        if overdue > 0:
+            late = rm.model.new_int_var(0, overdue, f"late[{channel},{k}]")
+            rm.model.add(late >= waiting - queue.not_yet_due[k])
+            rm.late[channel][k] = late
+        waiting_before = waiting
+        _over_pace(rm, channel, k, backlog.pace[k], vars_)
+    lates = list(rm.late[channel].values())
+    cost = queue.late_cost(rm.config.weights.late, rm.grid.hours_per_interval)
+    if lates and cost:
+        def exact(value: Value) -> int:
+            return queue.late_units([sum(value(v) for v in vars_) for vars_ in on_duty])
+
+        rm.minimize(cost, sum(lates), exact)
+
+
+def _over_pace(rm: RosterModel, channel: str, slot: int, pace: int, vars_: list[cp_model.IntVar]) -> None:
+    """Agents on a backlog channel beyond its pace: overstaffed, as on a realtime channel beyond its requirement."""
+    most = _most(vars_)
+    if most <= pace:
+        return
+    scheduled = sum(vars_)
+    over = rm.model.new_int_var(0, most - pace, f"over[{channel},{slot}]")
+    rm.model.add(over >= scheduled - pace)
+    rm.minimize(rm.config.weights.overstaffed, over, lambda value: max(sum(value(v) for v in vars_) - pace, 0))
 
 
 def _add_with_chosen_break(rm: RosterModel, option: Option, on_duty: dict[tuple[str, int], list[cp_model.IntVar]]) -> None:
@@ -235,7 +285,8 @@ def _fairness_terms(rm: RosterModel) -> None:
     """
     by_site: dict[str, list[AgentVars]] = defaultdict(list)
     for av in rm.agents.values():
-        by_site[av.scope.agent.site].append(av)
+        if av.scope.id not in rm.hired:  # a possible hire is nobody's colleague yet: an unhired one would sit at 0
+            by_site[av.scope.agent.site].append(av)
     night_templates = {(s.site, s.shift) for scope in rm.scopes for s in scope.nights}
     for site, members in by_site.items():
         nights: dict[str, LinearExpr] = {}

@@ -1,0 +1,114 @@
+"""Backlog channels judged by their deadline: first come, first served, late only past the deadline.
+
+One agent in New York answers email: 360 s a contact, no shrinkage, so 10
+contacts an hour on duty (36 s and 100 an hour where a test says so). The
+forecast is hand-written in New York time; every count below is worked out
+from it by hand, for the roster model (its objective) and the gap report
+(`coverage_of`) alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from coverage.check import check_roster
+from coverage.config import Config, load_config
+from coverage.demand import requirements
+from coverage.gaps import coverage_of, summary
+from coverage.solve import SolveOptions, solve
+
+NY = "America/New_York"
+QUIET = SolveOptions(time_limit_seconds=20, workers=2, seed=1, progress=None, deterministic=True)
+
+
+def team(tmp_path: Path, start: str, days: int, hours: float, arrivals: dict[str, float], aht: int = 360,
+         shift: str = "07:00", days_off: list[str] | None = None) -> Config:
+    """`arrivals` maps New York clock times ("2027-01-04T00:00") to emails arriving in that hour."""
+    data = {
+        "plan": {"start": start, "days": days, "timezone": NY, "interval_minutes": 60},
+        "views": [NY],
+        "shrinkage": 0.0,
+        "channels": {"email": {"kind": "backlog", "aht_seconds": aht, "respond_within_hours": hours}},
+        "forecast": {"file": "forecast.csv", "timezone": NY},
+        "sites": {"nyc": {"timezone": NY, "shifts": {"morning": {"start": shift, "hours": 8}}}},
+        "contracts": {"c": {"hours_per_week": {"min": 0, "max": 56}, "max_days_per_week": 7}},
+        "rules": {"min_rest_hours": 11, "max_consecutive_days": 7},
+        "agents": [{"id": "ann", "site": "nyc", "contract": "c", "skills": ["email"], "days_off": days_off or []}],
+    }
+    (tmp_path / "forecast.csv").write_text("start,channel,volume\n" + "".join(f"{t}:00,email,{v}\n" for t, v in arrivals.items()))
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    return load_config(tmp_path / "plan.yaml")
+
+
+def night(first: str = "2027-01-04T00:00", hours: int = 6, each: float = 10) -> dict[str, float]:
+    start = datetime.fromisoformat(first)
+    return {(start + timedelta(hours=h)).isoformat(timespec="minutes"): each for h in range(hours)}
+
+
+def planned(config: Config) -> tuple[object, dict]:
+    result = solve(config, requirements(config), QUIET)
+    assert result.roster is not None and check_roster(result.roster, config) == []
+    cov = coverage_of(result.roster, requirements(config), config)
+    return result, summary(cov, config, status=result.status, objective=result.objective, best_bound=None, wall_seconds=None)
+
+
+def test_the_morning_shift_clears_the_nights_email_well_inside_a_day(tmp_path: Path) -> None:
+    """60 emails arrive 00:00-06:00 on Monday; one agent from 07:00 answers them by 13:00, inside 24 hours."""
+    config = team(tmp_path, "2027-01-04", 1, 24, night())
+    result, digest = planned(config)
+    assert [(a.day, a.shift) for a in result.roster.assignments] == [(date(2027, 1, 4), "morning")]
+    email = digest["backlog"]["email"]
+    # Only 00:00's ten fall due inside the one-day period (at midnight); the rest belong to the next plan. None is late.
+    assert (email["contacts_due"], email["late"], email["in_time_share"]) == (10.0, 0.0, 1.0)
+    assert digest["uncovered_hours"] == {"email": 0.0}
+    assert digest["views"][NY]["overnight_uncovered_hours"] == 0.0  # nobody at night, and no night hour is a gap
+    # The queue peaks at 06:00 New York (11:00 UTC), when the last night email arrives, and is empty at 13:00.
+    assert (email["peak_waiting"], email["peak_at_utc"], email["empties_at_utc"]) == (60.0, "2027-01-04T11:00:00+00:00",
+                                                                                       "2027-01-04T18:00:00+00:00")
+
+
+def test_the_same_night_with_a_four_hour_deadline_is_late_by_exactly_four_hours(tmp_path: Path) -> None:
+    """Due at 04:00-09:00, answered 07:00-13:00 in arrival order: each of the 60 emails 4 hours late, 240 contact-hours.
+
+    The model's objective is that lateness at 400 per contact-hour, plus 6 agent-hours over the pace
+    (nobody needs the agent 09:00-15:00 once the queue is empty): 96,006.
+    """
+    config = team(tmp_path, "2027-01-04", 1, 4, night())
+    result, digest = planned(config)
+    email = digest["backlog"]["email"]
+    assert (email["contacts_due"], email["late"], email["contact_hours_late"], email["most_hours_late"]) == (60.0, 60.0, 240.0, 4.0)
+    assert email["in_time_share"] == 0.0
+    assert result.objective == 240 * config.weights.late + 6 == 96_006
+    assert digest["uncovered_hours"] == {"email": 6.0}  # the six arrival hours, 00:00-06:00
+    assert digest["views"][NY]["overnight_uncovered_hours"] == 6.0
+
+
+def test_a_weekend_nobody_works_makes_late_exactly_what_falls_due_before_monday(tmp_path: Path) -> None:
+    """One email an hour from Friday 00:00 to Monday 23:00; ann works 09:00-17:00 but not at weekends.
+
+    At 100 an hour Monday's first hour clears the weekend's queue (64 emails), so exactly the arrivals due by
+    09:00 Monday are late: Friday 17:00 to Sunday 09:00, 41 hours of one email each. Later arrivals are on time.
+    """
+    arrivals = night("2027-01-08T00:00", 96, 1)
+    config = team(tmp_path, "2027-01-08", 4, 24, arrivals, aht=36, shift="09:00", days_off=["Sat", "Sun"])
+    result, digest = planned(config)
+    assert sorted(a.day.isoformat() for a in result.roster.assignments) == ["2027-01-08", "2027-01-11"]
+    cov = coverage_of(result.roster, requirements(config), config)
+    late_hours = [cov.grid.starts[k].in_tz(NY).strftime("%a %H") for k, flag in enumerate(cov.uncovered("email")) if flag]
+    assert len(late_hours) == 41 and (late_hours[0], late_hours[-1]) == ("Fri 17", "Sun 09")
+    email = digest["backlog"]["email"]
+    assert (email["contacts_due"], email["late"]) == (73.0, 41.0)  # arrivals due within the period: until Sun 23:00
+    assert digest["views"][NY]["weekend_uncovered_hours"] == 34.0  # Sat 00:00 to Sun 09:00 (Friday evening is no weekend)
+
+
+@pytest.mark.parametrize("hours", [1, 2, 6])
+def test_the_model_prices_exactly_the_lateness_the_report_counts(tmp_path: Path, hours: int) -> None:
+    config = team(tmp_path, "2027-01-04", 2, hours, night(hours=10, each=7))
+    result, digest = planned(config)
+    late = digest["backlog"]["email"]["contact_hours_late"]
+    over = result.objective - late * config.weights.late
+    assert 0 <= over <= 16 and over == int(over)  # the rest is agents over the pace, at 1 an agent-hour
