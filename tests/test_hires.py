@@ -387,3 +387,15 @@ def test_a_break_window_reaches_every_slot_some_break_spares(make_config) -> Non
     config = make_config(window)
     monday = on_duty_capacity(config, requirements(config).grid)["chat"][:24]
     assert [h for h, n in enumerate(monday) if n] == list(range(9, 18))
+
+
+def test_a_roadmap_cut_short_by_steps_says_what_is_left_but_is_no_failure(make_config) -> None:
+    config = make_config(TEAM + CANDIDATES, demand())
+    needs = requirements(config)
+    plan = roadmap(config, needs, steps=1, options=FAST, progress=None)
+    assert [s.profile for s in plan.steps] == [None, "evening"]
+    assert [(o.why, o.hours) for o in plan.open] == [("steps", 16)] and not plan.out_of_reach
+    assert out_of_reach_lines(plan.open[0], plan.reach, config, needs) == [
+        "target not met within --steps: 16 h of it left (every needed interval with somebody on duty); more steps may close them:",
+        "  chat: Sat–Sun 09:00–17:00 America/New_York (2 days, 16 h)",
+    ]

@@ -29,6 +29,7 @@ from coverage.solve.size import (
     check_memory,
     gigabytes,
     model_size,
+    search_threads,
     stages_size,
 )
 from coverage.synthetic import write_team
@@ -153,3 +154,22 @@ def test_estimate_is_above_a_measured_peak_and_not_far_above() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     row = json.loads(done.stdout.strip().splitlines()[-1])
     assert row["peak_mb"] <= row["estimate_mb"] <= 2.5 * row["peak_mb"]
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4, 6, 8, 12])
+def test_threads_are_those_the_search_runs(workers: int) -> None:
+    from ortools.sat.python import cp_model
+
+    from coverage.solve.search import configure_search
+
+    solver = cp_model.CpSolver()
+    configure_search(solver.parameters, SolveOptions(workers=workers))
+    assert search_threads(workers) == solver.parameters.num_workers
+    assert model_size_of_threads(search_threads(workers)) >= model_size_of_threads(4) or workers == 1
+
+
+def model_size_of_threads(threads: int) -> int:
+    """A fixed model's estimate with this many search threads."""
+    from coverage.solve.size import ModelSize
+
+    return ModelSize(10, 1000, 8000, 1344, 672, 60, threads).bytes

@@ -329,7 +329,8 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
     started = wallclock.perf_counter()
     history = read_history(config)
     plain = options.hiring is None and options.keep is None and history is None
-    memory = size.check_memory(config, requirements.grid, stageable=plain and options.staged is not False)
+    memory = size.check_memory(config, requirements.grid, stageable=plain and options.staged is not False,
+                               threads=size.search_threads(options.workers))
     if memory.stages_only:
         return _stages_only(config, requirements, options, memory, started)
     start = None
@@ -382,7 +383,7 @@ def _stages_only(config: Config, requirements: Requirements, options: SolveOptio
     if options.progress is not None:
         print(f"  {note}", file=options.progress, flush=True)
     share = staged.HEADCOUNT_SHARE + staged.SITES_SHARE
-    start = staged.staged_start(config, requirements, replace(options, time_limit_seconds=options.time_limit_seconds / share))
+    start = staged.staged_start(config, requirements, replace(options, time_limit_seconds=options.time_limit_seconds / share), alone=True)
     wall = wallclock.perf_counter() - started
     if start.roster is None:
         reason = (f"{note}; the stages found no complete roster within the time limit of {options.time_limit_seconds:g} s "

@@ -42,7 +42,7 @@ import math
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from coverage.config import Config
@@ -52,12 +52,13 @@ from coverage.time import Grid, break_starts, period_grid, shift_instances
 MB = 1024 * 1024
 GB = 1024 * MB
 
-# Peak RSS ≈ BASE + PER_CHOICE × choices + PER_COVER_TERM × coverage terms + PER_CELL × cells
+# Peak RSS ≈ BASE + (PER_CHOICE × choices + PER_COVER_TERM × coverage terms + PER_CELL × cells) × thread factor
 # (bytes; fitted by benchmarks/memory.py, then raised by SAFETY so no measurement lies above it).
-BASE_BYTES = 260 * MB  # the interpreter, OR-Tools, pandas-free imports, config and requirements
-PER_CHOICE = 9_000  # a choice variable with its rules (rest, runs, weekly hours, ...) through presolve and search
-PER_COVER_TERM = 350  # one choice in one interval's coverage sums
-PER_CELL = 6_000  # one interval × channel: shortfall, nobody-there and excess terms
+BASE_BYTES = 220 * MB  # the interpreter, OR-Tools and the other imports, config and requirements
+PER_CHOICE = 13_000  # a choice variable with its rules (rest, runs, weekly hours, ...) through presolve and search
+PER_COVER_TERM = 460  # one choice in one interval's coverage sums
+PER_CELL = 43_000  # one interval × channel: shortfall, nobody-there and excess terms, their LP rows
+PER_EXTRA_THREAD = 0.18  # share of the model's part added by each search thread beyond 4 (8 workers: +72 %)
 SAFETY = 1.2  # the fitted line times this is at or above every measured peak
 
 
@@ -75,12 +76,14 @@ class ModelSize:
     cells: int  # grid intervals × channels
     intervals: int
     interval_minutes: int
+    threads: int = 4  # CP-SAT's search threads (search_threads)
 
     @property
     def bytes(self) -> int:
         """Estimated peak resident memory of a process that builds this model and searches it."""
-        fitted = BASE_BYTES + PER_CHOICE * self.choices + PER_COVER_TERM * self.cover_terms + PER_CELL * self.cells
-        return math.ceil(fitted * SAFETY)
+        model = PER_CHOICE * self.choices + PER_COVER_TERM * self.cover_terms + PER_CELL * self.cells
+        threads = 1 + PER_EXTRA_THREAD * max(self.threads - 4, 0)
+        return math.ceil((BASE_BYTES + model * threads) * SAFETY)
 
     def describe(self) -> str:
         return (f"{self.agents:,} agents × {self.intervals:,} intervals on the {self.interval_minutes}-minute grid, "
@@ -97,18 +100,24 @@ class MemoryPlan:
     stages_only: bool = False
 
 
-def check_memory(config: Config, grid: Grid, *, stageable: bool, available: int | None = None) -> MemoryPlan:
+def search_threads(workers: int) -> int:
+    """CP-SAT's threads for the user's workers, as search.configure_search sets them (one, at least four below 8, or all)."""
+    workers = workers or os.cpu_count() or 1
+    return 1 if workers == 1 else max(workers, 4)
+
+
+def check_memory(config: Config, grid: Grid, *, stageable: bool, threads: int = 4, available: int | None = None) -> MemoryPlan:
     """Whether the whole model fits, or only the stages' models; ModelTooLargeError when neither does.
 
     `stageable`: the plan may be solved in stages (no hires, --keep or
     history, several sites, stages not turned off). `available` is injected
     by tests; by default it is read from the machine (available_memory).
     """
-    whole = model_size(config, grid)
+    whole = model_size(config, grid, threads)
     available = available_memory() if available is None else available
     if available is None or whole.bytes <= available:
         return MemoryPlan(whole, None, available)
-    stages = stages_size(config, grid) if stageable and len({a.site for a in config.agents}) > 1 else None
+    stages = stages_size(config, grid, threads) if stageable and len({a.site for a in config.agents}) > 1 else None
     if stages is not None and stages.bytes <= available:
         return MemoryPlan(whole, stages, available, stages_only=True)
     raise ModelTooLargeError(too_large(config, grid, whole, available, stageable))
@@ -118,7 +127,7 @@ def too_large(config: Config, grid: Grid, whole: ModelSize, available: int, stag
     """One line: the estimate, what the machine has, and what to change (with the estimate after the change)."""
     changes = []
     if grid.minutes < 60:
-        hourly = model_size(config, Grid(grid.start, 60, grid.count * grid.minutes // 60))
+        hourly = model_size(config, Grid(grid.start, 60, grid.count * grid.minutes // 60), whole.threads)
         changes.append(f"set interval_minutes: 60 (about {gigabytes(hourly.bytes)})")
     days, base = config.plan.days, BASE_BYTES * SAFETY
     fitting = int(days * (available - base) / max(whole.bytes - base, 1))  # the model grows with the days
@@ -135,16 +144,18 @@ def gigabytes(value: int) -> str:
     return f"{value / GB:.1f} GB" if value >= GB / 10 else f"{value / MB:.0f} MB"
 
 
-def model_size(config: Config, grid: Grid | None = None) -> ModelSize:
+def model_size(config: Config, grid: Grid | None = None, threads: int = 4) -> ModelSize:
     """The whole roster model's counts, from the config alone (every agent, every allowed occurrence)."""
-    return _size(config, grid or period_grid(config.plan), [a for a in config.agents])
+    return replace(_size(config, grid or period_grid(config.plan), list(config.agents)), threads=threads)
 
 
-def stages_size(config: Config, grid: Grid | None = None) -> ModelSize:
+def stages_size(config: Config, grid: Grid | None = None, threads: int = 4) -> ModelSize:
     """The largest model the stages build: one site's agents (no coverage sums) beside the headcount model.
 
     The headcount model has one integer per site and skill group, occurrence
-    and channel; its coverage sums are those of one "agent" per group.
+    and channel; its coverage sums, over every interval and channel, are
+    those of one "agent" per group. It is still held while the sites are
+    rostered one after the other, so the two add up.
     """
     grid = grid or period_grid(config.plan)
     by_site: dict[str, list] = {}
@@ -154,8 +165,8 @@ def stages_size(config: Config, grid: Grid | None = None) -> ModelSize:
     site = _size(config, grid, largest)
     groups = {(a.site, tuple(sorted(a.skills)), tuple(config.allowed_shifts(a))): a for a in config.agents}
     headcounts = _size(config, grid, list(groups.values()))
-    return ModelSize(len(largest), site.choices + headcounts.choices, headcounts.cover_terms, 2 * site.cells,
-                     site.intervals, site.interval_minutes)
+    return ModelSize(len(largest), site.choices + headcounts.choices, headcounts.cover_terms, site.cells,
+                     site.intervals, site.interval_minutes, threads)
 
 
 def _size(config: Config, grid: Grid, agents: list) -> ModelSize:
