@@ -185,13 +185,20 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 
 def markdown(rows: list[dict[str, Any]], command: str) -> str:
+    from run import cpu_name
+
     notes = HERE / "notes" / "memory.md"
-    machine = (f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-               f"{_meminfo_total_gib():.0f} GiB, Python {platform.python_version()}")
+    machine = f"{os.cpu_count()} cores, {cpu_name()}, {_meminfo_total_gib():.0f} GiB, Python {platform.python_version()}"
     return (f"**What:** peak resident memory (VmHWM) of one process that builds a synthetic team's "
-            f"model and searches it (`whole`), or runs only the stages (`stages`), against the estimate "
-            f"`coverage.solve.size` makes before building (README, \"Reliability and limits\").\n\n"
-            f"**Machine:** {machine}. **Date:** {rows[-1]['finished'][:10]}. **Command:** `{command}`\n\n"
+            f"model (6 sites, 28 days, chat + email) and searches it for `search s` (`whole`), or runs only "
+            f"the stages through the search's own path for a plan too big for memory (`stages`), against "
+            f"the estimate `coverage.solve.size` makes before building (README, \"Reliability and limits\"). "
+            f"`peak at s`: when the peak came, counted from the process's start (loading and building "
+            f"included). Choices and cover terms are the estimator's counts; the load is the load "
+            f"average at the end of the run (others' jobs shared the machine).\n\n"
+            f"**Machine:** {machine}. **Date:** {rows[-1]['finished'][:10]}. **Command:** `{command}` (each row one "
+            f"`--one` run in a process of its own; the estimates are recomputed by `--render` with the estimator "
+            f"of the commit that rendered the table)\n\n"
             + table(rows) + "\n" + (("\n" + notes.read_text(encoding="utf-8")) if notes.exists() else ""))
 
 
@@ -225,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         if len(chosen) >= 4:
             base, a, b, c = fit(chosen)
             print(f"{mode}: peak ≈ {base / 2**20:,.0f} MB + {a:,.0f} B/choice + {b:,.0f} B/cover term + {c:,.0f} B/cell")
-    text = markdown(rows, "python benchmarks/memory.py")
+    text = markdown(rows, ".venv/bin/python benchmarks/memory.py")
     print(text)
     if args.write:
         from report import replace_section

@@ -32,8 +32,10 @@ process's cgroup memory limit when there is one (cgroup v2 `memory.max`, v1
 `memory.limit_in_bytes`, at every level of the process's hierarchy), plus
 what this process already holds (the estimate is of the whole process).
 `COVPLAN_MEMORY_LIMIT` (e.g. `8G`, `512M`: the whole process's ceiling)
-caps it by hand, on a machine shared with other jobs. Where none of these can be read (not Linux), the
-check is skipped: the estimate cannot be compared with anything.
+caps it by hand, on a machine shared with other jobs. Where none of these
+can be read (not Linux), the check is skipped: the estimate cannot be
+compared with anything. Reading /proc directly needs no dependency; psutil
+would give MemAvailable alone, not the cgroup's limit.
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ PER_CHOICE = 13_000  # a choice variable with its rules (rest, runs, weekly hour
 PER_COVER_TERM = 460  # one choice in one interval's coverage sums
 PER_CELL = 43_000  # one interval × channel: shortfall, nobody-there and excess terms, their LP rows
 PER_EXTRA_THREAD = 0.18  # share of the model's part added by each search thread beyond 4 (8 workers: +72 %)
-SAFETY = 1.2  # the fitted line times this is at or above every measured peak
+MIN_DAYS_ADVISED = 7  # a shorter period is advised only when at least a week would fit
+SAFETY = 1.25  # the fitted line times this is above every measured peak (whole model alone 1.20-1.40x, make bench 1.10x+)
 
 
 class ModelTooLargeError(CoverageError):
@@ -117,24 +120,28 @@ def check_memory(config: Config, grid: Grid, *, stageable: bool, threads: int = 
     available = available_memory() if available is None else available
     if available is None or whole.bytes <= available:
         return MemoryPlan(whole, None, available)
-    stages = stages_size(config, grid, threads) if stageable and len({a.site for a in config.agents}) > 1 else None
-    if stages is not None and stages.bytes <= available:
+    stages = stages_size(config, grid, threads) if len({a.site for a in config.agents}) > 1 else None
+    stages_fit = stages is not None and stages.bytes <= available
+    if stageable and stages_fit:
         return MemoryPlan(whole, stages, available, stages_only=True)
-    raise ModelTooLargeError(too_large(config, grid, whole, available, stageable))
+    raise ModelTooLargeError(too_large(config, grid, whole, available, unlock_stages=stages_fit))
 
 
-def too_large(config: Config, grid: Grid, whole: ModelSize, available: int, stageable: bool) -> str:
-    """One line: the estimate, what the machine has, and what to change (with the estimate after the change)."""
+def too_large(config: Config, grid: Grid, whole: ModelSize, available: int, *, unlock_stages: bool = False) -> str:
+    """One line: the estimate, what the machine has, and what to change (with the estimate after the change).
+
+    `unlock_stages`: the stages would fit, had the plan no hires, --keep or history.
+    """
     changes = []
     if grid.minutes < 60:
         hourly = model_size(config, Grid(grid.start, 60, grid.count * grid.minutes // 60), whole.threads)
         changes.append(f"set interval_minutes: 60 (about {gigabytes(hourly.bytes)})")
     days, base = config.plan.days, BASE_BYTES * SAFETY
     fitting = int(days * (available - base) / max(whole.bytes - base, 1))  # the model grows with the days
-    if 1 <= fitting < days:
+    if MIN_DAYS_ADVISED <= fitting < days:
         changes.append(f"shorten the period (plan.days: {fitting} or fewer)")
     if len({a.site for a in config.agents}) > 1:
-        changes.append("plan sites separately" + ("" if stageable else " (or drop hires, --keep and history: the plan is then solved in stages)"))
+        changes.append("plan sites separately" + (" (or without hires, --keep and history: the stages would fit)" if unlock_stages else ""))
     advice = ", ".join(changes[:-1]) + (" or " if len(changes) > 1 else "") + (changes[-1] if changes else "plan fewer agents at once")
     return (f"this plan needs about {gigabytes(whole.bytes)} to solve ({whole.describe()}); this machine has "
             f"{gigabytes(available)} available — {advice}")
