@@ -231,18 +231,25 @@ def sections(results: Path, machine: str) -> dict[str, str]:
 
 def render(target: Path, results: Path, machine: str) -> None:
     """Replace (or append) our sections of `target`; every other section is kept verbatim."""
-    ours = sections(results, machine)
     text = target.read_text() if target.exists() else "# Benchmark results\n"
-    parts = re.split(r"(?m)^(?=## )", text)
-    out, done = [], set()
-    for part in parts:
-        title = part[3:].splitlines()[0].strip() if part.startswith("## ") else None
-        if title in ours:
-            out.append(f"## {title}\n\n{ours[title]}\n\n")
-            done.add(title)
+    for title, body in sections(results, machine).items():
+        text = replace_section(text, title, body)
+    target.write_text(text)
+
+
+def replace_section(text: str, title: str, body: str) -> str:
+    """`text` with its `## title` section's body replaced (or the section appended); the others kept verbatim.
+
+    Other stages' scripts (benchmarks/memory.py) own a section each and write it with this too.
+    """
+    out, done = [], False
+    for part in re.split(r"(?m)^(?=## )", text):
+        name = part[3:].splitlines()[0].strip() if part.startswith("## ") else None
+        if name == title:
+            out.append(f"## {title}\n\n{body}\n\n")
+            done = True
         else:
             out.append(part if part.endswith("\n\n") or not part.startswith("## ") else part.rstrip("\n") + "\n\n")
-    for title, body in ours.items():
-        if title not in done:
-            out.append(f"## {title}\n\n{body}\n\n")
-    target.write_text("".join(out).rstrip("\n") + "\n")
+    if not done:
+        out.append(f"## {title}\n\n{body}\n\n")
+    return "".join(out).rstrip("\n") + "\n"

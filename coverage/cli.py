@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from coverage.solve import SolveOptions, Target
 
 EXIT_OK, EXIT_NO_ROSTER, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OUT_OF_REACH = EXIT_NO_ROSTER  # covplan hires: target hours no hire can close (says which)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -293,7 +294,15 @@ def _gaps(args: argparse.Namespace) -> int:
 
 def _hires(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
-    from coverage.hires import attrition, cheapest, roadmap, roadmap_text, write_attrition_csv, write_hiring_plan
+    from coverage.hires import (
+        attrition,
+        cheapest,
+        out_of_reach_lines,
+        roadmap,
+        roadmap_text,
+        write_attrition_csv,
+        write_hiring_plan,
+    )
     from coverage.solve.search import describe_target
 
     config = load_config(args.config)
@@ -303,11 +312,14 @@ def _hires(args: argparse.Namespace) -> int:
     options = _solve_options(args, config, quiet=True)
     if args.cheapest:
         plan, result = cheapest(config, needs, options, target)
+        if plan is None and result.status == "UNREACHABLE":  # said from the data, before any search
+            print("\n".join(result.reasons), file=sys.stderr)
+            return EXIT_OUT_OF_REACH
         if plan is None:
             print(f"no team reaches the target: {result.status}", file=sys.stderr)
             for reason in result.reasons:
                 print(f"  - {reason}", file=sys.stderr)
-            return EXIT_NO_ROSTER
+            return EXIT_OUT_OF_REACH
     else:
         limit = args.steps if args.steps is not None else min(12, sum(c.max_count for c in config.candidates))
         plan = roadmap(config, needs, limit, options, target=target)
@@ -322,12 +334,20 @@ def _hires(args: argparse.Namespace) -> int:
             write_attrition_csv(losses, staging / "attrition.csv")
     if target.where or target.channels is not None or target.kind != "uncovered":
         print(f"target: {describe_target(target)}")
-    print(roadmap_text(plan.steps))
+    if plan.steps:
+        print(roadmap_text(plan.steps))
+    else:
+        print("no hire needed: today's team reaches the target" + (" wherever a hire could" if plan.out_of_reach else ""))
+    if args.cheapest and plan.out_of_reach and plan.steps:
+        print("these are the cheapest hires for every target hour within reach; the rest is out of reach (below)")
     if losses is not None:
         print("if we lost ... (uncovered hours opened, largest first)")
         print("\n".join(f"  {loss.lost:<24} +{loss.opened_hours:g} h" for loss in losses[:10]))
     print(f"wrote {out / 'hires.csv'}, {out / 'hires.png'} and the final team's roster and report in {out}")
-    return EXIT_OK
+    for left in plan.open:  # last, so the reason for exit 1 is what the manager reads
+        stream = sys.stdout if left.why == "steps" else sys.stderr
+        print("\n".join(out_of_reach_lines(left, plan.reach, config, needs)), file=stream)
+    return EXIT_OUT_OF_REACH if plan.out_of_reach else EXIT_OK
 
 
 def _solve_options(args: argparse.Namespace, config: Config, *, quiet: bool) -> SolveOptions:
@@ -381,7 +401,8 @@ def _target(args: argparse.Namespace, config: Config) -> Target:
     if problems:
         raise InputError([Problem("covplan hires", None, "arguments", text) for text in problems])
     intervals, where = within(args.within, config) if args.within else (None, "")
-    return Target(kind=kind, ratio=ratio, channels=channels, intervals=intervals, where=where)
+    zone = args.within[0].partition(":")[0].strip() if args.within else ""  # hours out of reach are said on this clock
+    return Target(kind=kind, ratio=ratio, channels=channels, intervals=intervals, where=where, zone=zone)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

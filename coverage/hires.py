@@ -11,10 +11,17 @@ A target may count only some hours, as a manager asks for them: weekends in
 New York, overnight in London, 08:00-20:00 in Manila (`--within`). The hours
 are found here, on each interval's local clock (gaps.local_slots, as gaps.csv
 judges weekend and overnight), and reach the solver as grid interval numbers.
+
+Nothing lost, nothing silent: before any search, `coverage.reach` finds the
+target hours no shift of anybody (team or candidate) can touch. Hires are
+asked for the rest; the hours out of reach come back as `OpenHours`, said in
+clock windows, and the command exits 1. A roadmap step that closes no target
+hour is not taken, so a roadmap never hires people who do not move the target.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -30,8 +37,10 @@ from coverage.demand import Requirements
 from coverage.errors import InputError, Problem
 from coverage.gaps import Coverage, LocalSlot, coverage_of, in_window, local_slots, summary
 from coverage.outputs import write_csv_atomic
+from coverage.reach import Pair, Reach, describe_windows, reachability, shifts_that_reach
 from coverage.roster import Roster
 from coverage.solve import Hiring, SolveOptions, SolveResult, Target, solve
+from coverage.solve.search import describe_target
 from coverage.time import Grid, period_grid
 
 CHEAPEST_COST_WEIGHT = 10_000  # per unit of cost: in the cheapest-set mode cost outweighs every gap term
@@ -64,10 +73,33 @@ class HireStep:
 
 
 @dataclass(frozen=True)
+class OpenHours:
+    """Target hours a hiring plan leaves open, and why — what the manager decides next.
+
+    why: "unreachable" — no shift of today's team or of any candidate reaches
+    them (coverage.reach); "no_hire" — reachable on paper, but no further hire
+    closes any (rules, contracts, or every candidate is hired); "steps" — the
+    roadmap stopped at --steps with target hours left that more hires may close.
+    """
+
+    why: str
+    pairs: frozenset[Pair]  # (channel, grid interval)
+    hours: float  # as target_hours_left counts them: channels summed (agent-hours short for service/ratio)
+    note: str = ""  # for no_hire: why no further hire helps, as far as we know
+
+
+@dataclass(frozen=True)
 class HiringPlan:
     steps: list[HireStep]
     roster: Roster  # the final team's roster
     config: Config  # the config with the hired candidates as agents (for reports)
+    reach: Reach  # the target (reach.target) against what anybody could ever put on duty
+    open: tuple[OpenHours, ...] = ()  # target hours left open, and why
+
+    @property
+    def out_of_reach(self) -> bool:
+        """True when target hours stay open that no (further) hire can close: `covplan hires` exits 1."""
+        return any(o.why in ("unreachable", "no_hire") for o in self.open)
 
 
 def _require_candidates(config: Config) -> None:
@@ -180,51 +212,172 @@ def roadmap(config: Config, requirements: Requirements, steps: int, options: Sol
 
     A target limited to some channels or hours comes first in every step's
     objective (a soft target): each hire closes as many target hours as one
-    more hire can, and only then as many other hours as it can.
+    more hire can, and only then as many other hours as it can. Target hours
+    no hire can reach (coverage.reach) are left out of what the steps chase,
+    and a step that closes no target hour is not taken: the roadmap ends
+    there and says which hours stay open (`HiringPlan.open`).
     """
     _require_candidates(config)
     target = target or Target()
-    restricted = target.intervals is not None or target.channels is not None
-    first = replace(target, soft=True) if restricted else None
     full = config.with_candidates()
+    reach = reachability(full, requirements, target)
+    aim = reach.aim()
+    restricted = aim.intervals is not None or aim.channels is not None or bool(aim.excluded)
+    first = replace(aim, soft=True) if restricted else None
     costs = {agent.id: candidate.cost for candidate in config.candidates for agent in candidate.as_agents()}
     chosen: list[str] = []
     result = _solve(full, requirements, options, Hiring(costs, max_hires=0, target=first))
     plan = [_step(0, None, full, requirements, result, costs, [], None, target)]
-    for step in range(1, steps + 1):
-        if target_met(target, coverage_of(result.roster, requirements, full)):
+    ending = "met"
+    for step in range(1, steps + 2):
+        covered = coverage_of(result.roster, requirements, full)
+        if target_met(aim, covered):
+            ending = "met"
             break
-        result = _solve(full, requirements, options, Hiring(costs, max_hires=step, hired=frozenset(chosen), target=first))
-        if result.roster is None:
+        if step > steps:
+            ending = "steps"
             break
-        new = sorted(_hired(result.roster, costs) - set(chosen))
-        if not new:
-            break  # no hire improves the roster any more
-        chosen.append(new[0])
-        plan.append(_step(step, new[0], full, requirements, result, costs, chosen, plan[-1], target))
+        found = _next_hire(full, requirements, options, costs, chosen, first, aim, covered)
+        if found is None:
+            ending = "no_hire"
+            break
+        result, hire = found
+        chosen.append(hire)
+        plan.append(_step(step, hire, full, requirements, result, costs, chosen, plan[-1], target))
         if progress is not None:
             last = plan[-1]
             print(f"  hire {step}: {last.hire} ({last.site}, {last.shifts}) closes {last.closed_hours:g} h, "
                   f"{last.uncovered_hours:g} h left uncovered, {last.target_hours_left:g} h to the target",
                   file=progress, flush=True)
-    return HiringPlan(plan, result.roster if result.roster is not None else Roster(()), _team(config, chosen))
+    final = result.roster if result.roster is not None else Roster(())
+    left = coverage_of(final, requirements, full)
+    note = "every candidate is hired" if len(chosen) == len(costs) else "the candidates' rules and contracts keep one more hire off them"
+    opened = _unreachable(reach, requirements) + (() if ending == "met" else _left_open(ending, aim, left, reach, note))
+    return HiringPlan(plan, final, _team(config, chosen), reach, opened)
+
+
+def _next_hire(full: Config, requirements: Requirements, options: SolveOptions, costs: dict[str, float],
+               chosen: list[str], first: Target | None, aim: Target, covered: Coverage) -> tuple[SolveResult, str] | None:
+    """The next step's result and hire, or None when no single further hire closes any target hour.
+
+    The step's own objective weighs target hours first only for a restricted
+    target; when its choice closes nothing of the target, the target is
+    asked outright (at least one gap fewer, a hard rule), so "no further
+    hire" is the solver's answer, not an artefact of the weights.
+    """
+    step = len(chosen) + 1
+    before = _target_shortfall(aim, covered)
+    result = _solve(full, requirements, options, Hiring(costs, max_hires=step, hired=frozenset(chosen), target=first))
+    hire = _progress(result, requirements, full, costs, chosen, aim, before)
+    if hire is not None or len(chosen) == len(costs):
+        return (result, hire) if hire is not None else None
+    counted = "service" if aim.kind == "ratio" else aim.kind  # ratio: agent-intervals short, as service counts them
+    strict = replace(aim, kind=counted, soft=False, most=math.ceil(_target_shortfall(replace(aim, kind=counted), covered)) - 1)
+    result = _solve(full, requirements, options, Hiring(costs, max_hires=step, hired=frozenset(chosen), target=strict))
+    hire = _progress(result, requirements, full, costs, chosen, aim, before)
+    return (result, hire) if hire is not None else None
+
+
+def _progress(result: SolveResult, requirements: Requirements, full: Config, costs: dict[str, float],
+              chosen: list[str], aim: Target, before: float) -> str | None:
+    """The new hire of a step's roster when it brings the team closer to the target; None otherwise."""
+    if result.roster is None:
+        return None
+    new = sorted(_hired(result.roster, costs) - set(chosen))
+    if not new or _target_shortfall(aim, coverage_of(result.roster, requirements, full)) >= before - 1e-9:
+        return None
+    return new[0]
+
+
+def _unreachable(reach: Reach, requirements: Requirements) -> tuple[OpenHours, ...]:
+    if reach.reachable:
+        return ()
+    hours = len(reach.unreachable) * requirements.grid.hours_per_interval
+    return (OpenHours("unreachable", reach.unreachable, round(hours, 2)),)
+
+
+def _left_open(why: str, aim: Target, covered: Coverage, reach: Reach, note: str) -> tuple[OpenHours, ...]:
+    """The aim's hours still short at the end of a roadmap (a ratio beyond reach is said once, as unreachable)."""
+    if why == "no_hire" and aim.kind == "ratio" and not reach.reachable:
+        return ()
+    pairs = frozenset(
+        (c, k)
+        for c, needs in covered.required.items()
+        for k, (need, have, nobody) in enumerate(zip(needs, covered.scheduled_of(c), covered.uncovered(c)))
+        if aim.counts(c, k) and (nobody or (aim.kind != "uncovered" and have < need))  # a backlog channel: answered late
+    )
+    return (OpenHours(why, pairs, target_gap(aim, covered), note if why == "no_hire" else ""),) if pairs else ()
 
 
 def cheapest(config: Config, requirements: Requirements, options: SolveOptions,
              target: Target | None = None) -> tuple[HiringPlan | None, SolveResult]:
-    """The least costly set of hires reaching the target (default: no needed interval without anybody); None when none does."""
+    """The least costly set of hires reaching the target (default: no needed interval without anybody); None when none does.
+
+    Hours no hire can reach (coverage.reach) are left out of the target: the
+    plan is the cheapest set reaching every other target hour, and
+    `HiringPlan.open` names those left out. A ratio beyond reach is not
+    searched: the result says it (status UNREACHABLE) with the hours short.
+    """
     _require_candidates(config)
     full = config.with_candidates()
     costs = {agent.id: candidate.cost for candidate in config.candidates for agent in candidate.as_agents()}
     target = target or Target()
-    hiring = Hiring(costs, target=target, cost_weight=CHEAPEST_COST_WEIGHT)
+    reach = reachability(full, requirements, target)
+    if not reach.reachable and target.kind == "ratio":
+        return None, SolveResult("UNREACHABLE", None, None, None, 0.0, reasons=out_of_reach_lines(
+            _unreachable(reach, requirements)[0], reach, config, requirements))
+    hiring = Hiring(costs, target=reach.aim(), cost_weight=CHEAPEST_COST_WEIGHT)
     result = _solve(full, requirements, options, hiring)
     if result.roster is None:
         return None, result
     chosen = sorted(_hired(result.roster, costs))
     steps = [_step(k, hire, full, requirements, result, costs, chosen[:k], None, target)
              for k, hire in enumerate(chosen, start=1)]
-    return HiringPlan(steps, result.roster, _team(config, chosen)), result
+    return HiringPlan(steps, result.roster, _team(config, chosen), reach, _unreachable(reach, requirements)), result
+
+
+def out_of_reach_lines(open_hours: OpenHours, reach: Reach, config: Config, requirements: Requirements) -> list[str]:
+    """What stays open and what would change it, for the terminal: a headline, clock windows, a hint."""
+    target = reach.target
+    zone = target.zone or config.view_zones[0]
+    grid = requirements.grid
+    windows = [f"  {line}" for line in describe_windows(open_hours.pairs, grid, zone, config)]
+    if open_hours.why == "steps":
+        return [f"target not met within --steps: {open_hours.hours:g} h of it left ({describe_target(target)}); "
+                f"more steps may close them:", *windows]
+    return [_headline(open_hours, reach), *windows, f"  {_hint(open_hours, config, grid)}"]
+
+
+def _headline(open_hours: OpenHours, reach: Reach) -> str:
+    target = reach.target
+    what = describe_target(target)
+    if open_hours.why == "no_hire":
+        return (f"target not met: {open_hours.hours:g} h of it ({what}) stay open and no further hire closes any "
+                f"of them ({open_hours.note}):")
+    if target.kind == "ratio":
+        scope = "" if target.channels is None else f" for {', '.join(sorted(target.channels))}"
+        scope += f" {target.where}" if target.where else ""
+        return (f"target out of reach: at most {reach.best_ratio or 0:.1%} of the required agent-hours{scope} can be met "
+                f"by today's team and every candidate together (the target asks for {target.ratio:.0%}); short whoever is hired:")
+    if target.kind == "service":
+        return (f"target out of reach: these {open_hours.hours:g} h of it ({what}) need more agents than today's team "
+                f"and every candidate could put on duty at once:")
+    return (f"target out of reach: no shift of today's team or of any candidate reaches these {open_hours.hours:g} h "
+            f"of it ({what}):")
+
+
+def _hint(open_hours: OpenHours, config: Config, grid: Grid) -> str:
+    """Which site shifts would reach the hours, and what to change; or that no site has such a shift."""
+    channels = ", ".join(sorted({c for c, _ in open_hours.pairs}))
+    shifts = "; ".join(shifts_that_reach(open_hours.pairs, grid, config))
+    if not shifts:
+        return (f"no site has a shift over these hours: add one (sites.NAME.shifts) and a candidate with {channels} "
+                f"who works it, or leave these hours out of the target")
+    if open_hours.why == "no_hire":
+        return (f"shifts over these hours: {shifts} — a candidate with {channels} free to work them "
+                f"(contract hours, rest, days in a row) or a higher max_count would close them")
+    return (f"shifts over these hours: {shifts} — add a candidate with {channels} who may work one (candidates: site, "
+            f"skills, shifts; a limit of 0 weekends or nights keeps one off), or leave these hours out of the target")
 
 
 def _solve(config: Config, requirements: Requirements, options: SolveOptions, hiring: Hiring) -> SolveResult:
@@ -281,7 +434,8 @@ def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -
         ["step", "hire", "site", "shifts", "closes h", "left h", "weekend h", "overnight h", "to target h", "total cost"],
         [(s.step, s.hire or "today's team", s.site or "", s.shifts, s.closed_hours, s.uncovered_hours,
           s.weekend_uncovered_hours, s.overnight_uncovered_hours, s.target_hours_left, s.total_cost) for s in plan.steps],
-        intro="Each step adds the one hire that closes most, given the hires before it; the rest of this report is the final team's.",
+        intro=" ".join(["Each step adds the one hire that closes most, given the hires before it; the rest of this report is the final team's.",
+                        *(" ".join(out_of_reach_lines(left, plan.reach, plan.config, requirements)) for left in plan.open)]),
         plot=picture,
     )
     write_report(out, plan.config, requirements, plan.roster, RunInfo("HIRES"), extra_sections=[section])

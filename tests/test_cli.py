@@ -149,3 +149,33 @@ def test_ctrl_c_keeps_the_best_roster_found(tmp_path: Path) -> None:
     assert "interrupted: keeping the best roster found so far" in stderr
     assert "Traceback" not in stderr
     assert main(["verify", str(ROOT / "configs" / "example.yaml"), str(out / "roster.csv")]) == 0
+
+
+def test_hires_says_which_target_hours_no_hire_reaches(tmp_path: Path, capsys) -> None:
+    """The nine-to-five team with only the New York weekend and Los Angeles evening profiles: overnight in
+    New York (22:00-06:00), the LA evenings reach 22:00-24:00 and nobody reaches 00:00-06:00. The roadmap
+    takes the two LA hires that close target hours (not the third, nor the weekend ones), writes them,
+    names the hours out of reach with the shifts that would reach them, and exits 1; --cheapest likewise."""
+    text = NINE.read_text(encoding="utf-8")
+    for profile in ("dublin", "manila"):
+        text = "\n".join(line for line in text.splitlines() if not line.startswith(f"  - {{id: {profile},"))
+    config = tmp_path / "team.yaml"
+    config.write_text(text + "\n", encoding="utf-8")
+    shutil.copy(NINE.with_name("nine-to-five-forecast.csv"), tmp_path)
+    common = ["--within", "America/New_York:overnight", "--time-limit", "10", "--workers", "2"]
+    assert main(["hires", str(config), "--out", str(tmp_path / "roadmap"), *common]) == 1
+    printed = capsys.readouterr()
+    assert [row["hire"] for row in rows(tmp_path / "roadmap" / "hires.csv")] == ["", "la-evening-1", "la-evening-2"]
+    expected = [
+        "target out of reach: no shift of today's team or of any candidate reaches these 168 h of it (every needed "
+        "interval with somebody on duty overnight (22:00–06:00) in America/New_York):",
+        "  chat: Mon–Sun 00:00–06:00 America/New_York (28 days, 168 h)",
+        "  shifts over these hours: dublin early (05:00 local, 9 h); manila afternoon (13:00 local, 9 h) — add a candidate "
+        "with chat who may work one (candidates: site, skills, shifts; a limit of 0 weekends or nights keeps one off), "
+        "or leave these hours out of the target",
+    ]
+    assert printed.err.splitlines()[-3:] == expected and "Traceback" not in printed.err
+    assert main(["hires", str(config), "--out", str(tmp_path / "cheapest"), "--cheapest", *common]) == 1
+    printed = capsys.readouterr()
+    assert [row["hire"] for row in rows(tmp_path / "cheapest" / "hires.csv")] == ["la-evening-1", "la-evening-2"]
+    assert "cheapest hires for every target hour within reach" in printed.out and printed.err.splitlines()[-3:] == expected

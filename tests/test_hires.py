@@ -20,7 +20,8 @@ from coverage.check import check_roster
 from coverage.cli import main
 from coverage.demand import requirements
 from coverage.errors import InputError
-from coverage.hires import cheapest, roadmap, within
+from coverage.hires import cheapest, out_of_reach_lines, roadmap, within
+from coverage.reach import on_duty_capacity, reachability
 from coverage.solve import Target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,8 +67,29 @@ def test_cheapest_set_reaching_zero_uncovered(make_config) -> None:
     assert plan.steps[-1].uncovered_hours == 0 and plan.steps[-1].total_cost == 5000
 
 
-def test_cheapest_set_says_when_no_team_can_reach_the_target(make_config) -> None:
+def test_cheapest_set_says_which_hours_no_team_can_reach(make_config) -> None:
+    """Both profiles work evenings only, and a1 never works weekends: nobody can reach the 16 weekend
+    hours. The cheapest set is asked for the rest (the evening hire, 2,000: the cheaper profile), and
+    the weekend hours come back as out of reach, in New York clock time."""
     config = make_config(TEAM + CANDIDATES.replace("shifts: [day], cost: 2000", "shifts: [evening], cost: 2000"), demand())
+    needs = requirements(config)
+    plan, result = cheapest(config, needs, QUIET)
+    assert plan is not None and result.status == "OPTIMAL" and plan.out_of_reach
+    assert [(s.profile, s.total_cost, s.uncovered_hours) for s in plan.steps] == [("weekend", 2000, 16)]
+    [left] = plan.open
+    assert (left.why, left.hours) == ("unreachable", 16)
+    lines = out_of_reach_lines(left, plan.reach, config, needs)
+    assert lines[0] == ("target out of reach: no shift of today's team or of any candidate reaches these 16 h of it "
+                        "(every needed interval with somebody on duty):")
+    assert lines[1] == "  chat: Sat–Sun 09:00–17:00 America/New_York (2 days, 16 h)"
+    assert lines[2].startswith("  shifts over these hours: nyc day (09:00 local, 8 h) — add a candidate with chat who may work one")
+
+
+def test_cheapest_set_says_when_rules_keep_every_hire_off_the_target(make_config) -> None:
+    """The weekend profile may work the day shift, so the weekend is within reach on paper, but its
+    contract allows 4 hours a week and the shift is 8: only the solver can tell, and says so."""
+    text = TEAM + CANDIDATES.replace("contract: part_time, skills: [chat], shifts: [day]", "contract: tiny, skills: [chat], shifts: [day]")
+    config = make_config(text.replace("contracts:\n", "contracts:\n  tiny: {hours_per_week: {min: 0, max: 4}, max_days_per_week: 5}\n"), demand())
     plan, result = cheapest(config, requirements(config), QUIET)
     assert plan is None and result.status == "INFEASIBLE"
     assert result.reasons == ["no choice of hires reaches the target (every needed interval with somebody on duty)"]
@@ -237,10 +259,18 @@ def test_ratio_within_a_local_window(make_config) -> None:
 
 def test_no_hire_reaches_a_weekend_target_says_where(make_config) -> None:
     config = make_config(TEAM + CANDIDATES.replace("shifts: [day], cost: 2000", "shifts: [evening], cost: 2000"), demand())
-    plan, result = cheapest(config, requirements(config), FAST, _target(config, "America/New_York:weekend"))
-    assert plan is None and result.status == "INFEASIBLE"
-    assert result.reasons == ["no choice of hires reaches the target (every needed interval with somebody on duty "
-                              "on weekends (Sat/Sun) in America/New_York)"]
+    needs = requirements(config)
+    plan, result = cheapest(config, needs, FAST, _target(config, "America/New_York:weekend"))
+    # Every target hour is out of reach: nobody is hired, and the weekend days are named.
+    assert plan is not None and plan.steps == [] and plan.out_of_reach
+    assert out_of_reach_lines(plan.open[0], plan.reach, config, needs)[:2] == [
+        "target out of reach: no shift of today's team or of any candidate reaches these 16 h of it (every needed "
+        "interval with somebody on duty on weekends (Sat/Sun) in America/New_York):",
+        "  chat: Sat–Sun 09:00–17:00 America/New_York (2 days, 16 h)",
+    ]
+    # On the clock the target was asked on (--within's zone), not necessarily the first view.
+    london = replace(plan.reach, target=replace(plan.reach.target, zone="Europe/London"))
+    assert out_of_reach_lines(plan.open[0], london, config, needs)[1] == "  chat: Sat–Sun 14:00–22:00 Europe/London (2 days, 16 h)"
 
 
 def test_hires_command_within(tmp_path, make_config, capsys) -> None:
@@ -276,3 +306,96 @@ def test_a_candidate_of_two_shift_lengths_works_only_if_hired(make_config) -> No
     plan = roadmap(config, requirements(config), steps=1, options=QUIET, progress=None)
     assert [(s.step, s.profile, s.closed_hours, s.uncovered_hours) for s in plan.steps] == [(0, None, 0, 36), (1, "flex", 20, 16)]
     assert check_roster(plan.roster, plan.config) == []
+
+
+# --------------------------------------------------------------------------- nothing lost, nothing silent
+#
+# Add one agent needed 02:00-06:00 New York every night (07:00-11:00Z). No site has a shift over
+# those hours: no hire can ever close them. 64 h are uncovered today: 20 evening, 16 weekend, 28 night.
+
+
+def night_demand() -> list[tuple[str, str, float]]:
+    rows = demand()
+    for day in range(7, 14):
+        rows += hourly(f"2026-12-{day:02d}T07:00:00", 4)
+    return rows
+
+
+def test_reachability_finds_the_hours_no_shift_touches(make_config) -> None:
+    config = make_config(TEAM + CANDIDATES, night_demand())
+    needs = requirements(config)
+    reach = reachability(config.with_candidates(), needs, Target())
+    assert sorted(reach.unreachable) == [("chat", 24 * day + hour) for day in range(7) for hour in (2, 3, 4, 5)]
+    # Day shifts (a1 weekdays only: max_weekends_per_period 0; two weekend hires every day), evenings (two hires).
+    capacity = on_duty_capacity(config.with_candidates(), needs.grid)["chat"]
+    assert [capacity[k] for k in (9, 16, 17, 20, 21, 2)] == [3, 3, 2, 2, 0, 0]  # Monday, New York hours
+    assert [capacity[24 * 5 + k] for k in (9, 17)] == [2, 2]  # Saturday: not a1
+    # The target without those hours is what hires are asked for.
+    assert reach.aim().counts("chat", 9) and not reach.aim().counts("chat", 2)
+
+
+def test_roadmap_takes_no_step_that_closes_no_target_hour(make_config) -> None:
+    """Overnight in New York (22:00-06:00) needs only the 28 night hours, and no hire reaches them: the
+    roadmap hires nobody (it hired all four candidates before) and names the hours."""
+    config = make_config(TEAM + CANDIDATES, night_demand())
+    needs = requirements(config)
+    plan = roadmap(config, needs, steps=4, options=FAST, progress=None, target=_target(config, "America/New_York:overnight"))
+    assert [(s.step, s.hire, s.target_hours_left) for s in plan.steps] == [(0, None, 28)]
+    assert [(o.why, o.hours) for o in plan.open] == [("unreachable", 28)] and plan.out_of_reach
+    assert out_of_reach_lines(plan.open[0], plan.reach, config, needs)[1:] == [
+        "  chat: Mon–Sun 02:00–06:00 America/New_York (7 days, 28 h)",
+        "  no site has a shift over these hours: add one (sites.NAME.shifts) and a candidate with chat who works it, "
+        "or leave these hours out of the target",
+    ]
+
+
+def test_roadmap_stops_when_the_rest_is_out_of_reach(make_config) -> None:
+    """Every hour: the evening and weekend hires close 36 of the 64; the 28 night hours are out of reach,
+    so the roadmap stops there instead of hiring the second evening and weekend candidates."""
+    config = make_config(TEAM + CANDIDATES, night_demand())
+    plan = roadmap(config, requirements(config), steps=4, options=FAST, progress=None)
+    assert [(s.profile, s.closed_hours, s.uncovered_hours) for s in plan.steps] == [
+        (None, 0, 64), ("evening", 20, 44), ("weekend", 16, 28)]
+    assert [(o.why, o.hours) for o in plan.open] == [("unreachable", 28)]
+
+
+def test_roadmap_says_when_rules_keep_every_further_hire_off_the_target(make_config) -> None:
+    """The weekend profile may work the day shift (so the weekend is within reach on paper) but its
+    contract allows 4 hours a week: after the evening hire no hire closes more, and the 16 weekend hours
+    are named as left open, not silently kept."""
+    text = TEAM + CANDIDATES.replace("contract: part_time, skills: [chat], shifts: [day]", "contract: tiny, skills: [chat], shifts: [day]")
+    config = make_config(text.replace("contracts:\n", "contracts:\n  tiny: {hours_per_week: {min: 0, max: 4}, max_days_per_week: 5}\n"), demand())
+    needs = requirements(config)
+    plan = roadmap(config, needs, steps=4, options=FAST, progress=None)
+    assert [(s.profile, s.uncovered_hours) for s in plan.steps] == [(None, 36), ("evening", 16)]
+    [left] = plan.open
+    assert (left.why, left.hours, plan.out_of_reach) == ("no_hire", 16, True)
+    lines = out_of_reach_lines(left, plan.reach, config, needs)
+    assert lines[0] == ("target not met: 16 h of it (every needed interval with somebody on duty) stay open and no further "
+                        "hire closes any of them (the candidates' rules and contracts keep one more hire off them):")
+    assert lines[1] == "  chat: Sat–Sun 09:00–17:00 America/New_York (2 days, 16 h)"
+
+
+def test_a_break_window_reaches_every_slot_some_break_spares(make_config) -> None:
+    """A 9 h shift from 09:00 with a 60-minute break at a fixed time leaves its middle hour empty; with a
+    break window of 3-5 h the agent can be on duty in any of its hours (as a break elsewhere spares it)."""
+    fixed = TINY.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 9, unpaid_break_minutes: 60}')
+    config = make_config(fixed)
+    monday = on_duty_capacity(config, requirements(config).grid)["chat"][:24]
+    assert [h for h, n in enumerate(monday) if n] == [9, 10, 11, 12, 14, 15, 16, 17]
+    window = fixed.replace("unpaid_break_minutes: 60}", "unpaid_break_minutes: 60, break_window: {earliest: 3, latest: 5}}")
+    config = make_config(window)
+    monday = on_duty_capacity(config, requirements(config).grid)["chat"][:24]
+    assert [h for h, n in enumerate(monday) if n] == list(range(9, 18))
+
+
+def test_a_roadmap_cut_short_by_steps_says_what_is_left_but_is_no_failure(make_config) -> None:
+    config = make_config(TEAM + CANDIDATES, demand())
+    needs = requirements(config)
+    plan = roadmap(config, needs, steps=1, options=FAST, progress=None)
+    assert [s.profile for s in plan.steps] == [None, "evening"]
+    assert [(o.why, o.hours) for o in plan.open] == [("steps", 16)] and not plan.out_of_reach
+    assert out_of_reach_lines(plan.open[0], plan.reach, config, needs) == [
+        "target not met within --steps: 16 h of it left (every needed interval with somebody on duty); more steps may close them:",
+        "  chat: Sat–Sun 09:00–17:00 America/New_York (2 days, 16 h)",
+    ]

@@ -35,9 +35,14 @@ class Target:
     understaffing (the requirement is what meets each channel's service
     level); "ratio": at least `ratio` of required agent-hours met.
     `intervals` come from local hours of a view zone (weekends in New York),
-    worked out outside the solver; `where` says them in words. A `soft`
-    target is no hard rule: its gaps come first in the objective instead
-    (the roadmap's steps close target hours before any other).
+    worked out outside the solver; `where` says them in words and `zone` is
+    the clock they were named on. A `soft` target is no hard rule: its gaps
+    come first in the objective instead (the roadmap's steps close target
+    hours before any other). `excluded` (channel, interval) pairs are left
+    out: hours no hire can reach (coverage.reach), so the rest can still be
+    asked for. `most` relaxes a hard target to "at most this many gaps
+    left" (intervals for uncovered, agent-intervals otherwise): the roadmap
+    asks it when it needs to know whether any hire closes one more.
     """
 
     kind: str = "uncovered"
@@ -46,13 +51,17 @@ class Target:
     intervals: frozenset[int] | None = None
     where: str = ""  # e.g. "on weekends in America/New_York"
     soft: bool = False
+    zone: str = ""  # e.g. "America/New_York"; empty: the config's first view
+    excluded: frozenset[tuple[str, int]] = frozenset()
+    most: int | None = None
 
     def covers(self, channel: str) -> bool:
         return self.channels is None or channel in self.channels
 
     def counts(self, channel: str, interval: int) -> bool:
         """Whether a channel's grid interval counts toward the target."""
-        return self.covers(channel) and (self.intervals is None or interval in self.intervals)
+        return (self.covers(channel) and (self.intervals is None or interval in self.intervals)
+                and (channel, interval) not in self.excluded)
 
 
 @dataclass(frozen=True)

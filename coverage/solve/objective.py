@@ -213,6 +213,8 @@ def _hiring_terms(rm: RosterModel) -> None:
     allowed = 0
     if target.kind == "ratio":
         allowed = math.floor((1 - target.ratio) * sum(need for _, _, need in inside) + 1e-9)
+    if target.most is not None:
+        allowed = target.most
     if gaps:
         rm.model.add(sum(gaps) <= allowed)
 

@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from coverage.config import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster, read_history
-from coverage.solve import staged
+from coverage.solve import size, staged
 from coverage.solve.model import Hiring, RosterModel, Target
 
 STATUS_NAMES = {
@@ -328,8 +328,13 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
     )
     started = wallclock.perf_counter()
     history = read_history(config)
+    plain = options.hiring is None and options.keep is None and history is None
+    memory = size.check_memory(config, requirements.grid, stageable=plain and options.staged is not False,
+                               threads=size.search_threads(options.workers))
+    if memory.stages_only:
+        return _stages_only(config, requirements, options, memory, started)
     start = None
-    if staged.wanted(config, options.staged, plain=options.hiring is None and options.keep is None and history is None):
+    if staged.wanted(config, options.staged, plain=plain):
         start = staged.staged_start(config, requirements, options)
     roster_model = RosterModel(config, requirements, history=history, hiring=options.hiring, exact_runs=options.exact_runs).build(objective=False)
     add_objective(roster_model, keep=options.keep)
@@ -362,6 +367,29 @@ def solve(config: Config, requirements: Requirements, options: SolveOptions | No
 
         reasons.extend(conflicting_rules(config, requirements, time_limit_seconds=max(10.0, options.time_limit_seconds), history=history))
     return SolveResult(status, None, None, None, wallclock.perf_counter() - started, reasons, interrupted=interrupted)
+
+
+def _stages_only(config: Config, requirements: Requirements, options: SolveOptions, memory: size.MemoryPlan,
+                 started: float) -> SolveResult:
+    """The whole model would not fit in memory, its stages do: they get the whole time limit and their roster is the result.
+
+    The stages' roster keeps every hard rule (each site's agents are rostered
+    under all of them) and its headcounts' bound is proven; only the whole
+    model's last polish (wishes, fairness across the handover) and its exact
+    price are missing, so the objective is left unknown.
+    """
+    note = (f"the whole model would need about {size.gigabytes(memory.whole.bytes)} and "
+            f"{size.gigabytes(memory.available or 0)} is available: solving in stages only (headcounts, then site by site)")
+    if options.progress is not None:
+        print(f"  {note}", file=options.progress, flush=True)
+    share = staged.HEADCOUNT_SHARE + staged.SITES_SHARE
+    start = staged.staged_start(config, requirements, replace(options, time_limit_seconds=options.time_limit_seconds / share), alone=True)
+    wall = wallclock.perf_counter() - started
+    if start.roster is None:
+        reason = (f"{note}; the stages found no complete roster within the time limit of {options.time_limit_seconds:g} s "
+                  f"(try a longer --time-limit)")
+        return SolveResult("UNKNOWN", None, None, None, wall, [reason], interrupted=start.interrupted)
+    return SolveResult("FEASIBLE", start.roster, None, start.bound, wall, [note], interrupted=start.interrupted)
 
 
 def _from_stages(rm: RosterModel, start: staged.StagedStart, started: float) -> SolveResult | None:

@@ -54,11 +54,16 @@ def wanted(config: Config, staged: bool | None, plain: bool) -> bool:
     return plain and len(config.agents) >= STAGED_FROM_AGENTS and len({a.site for a in config.agents}) > 1
 
 
-def staged_start(config: Config, requirements: Requirements, options: SolveOptions) -> StagedStart:
-    """Headcounts, then sites; each stage reports a line as it ends, since together they take half the time limit."""
+def staged_start(config: Config, requirements: Requirements, options: SolveOptions, *, alone: bool = False) -> StagedStart:
+    """Headcounts, then sites; each stage reports a line as it ends, since together they take half the time limit.
+
+    `alone`: no full model follows (it would not fit in memory), so a stage
+    that finds nothing ends the search instead of handing over to it.
+    """
     from coverage.solve.search import run_search
 
     started = wallclock.perf_counter()
+    then = "no roster without the whole model" if alone else "searching the full model directly"
 
     def say(line: str) -> None:
         if options.progress is not None:
@@ -68,7 +73,7 @@ def staged_start(config: Config, requirements: Requirements, options: SolveOptio
     budget = options.time_limit_seconds * HEADCOUNT_SHARE
     code, solver, interrupted = run_search(headcount_model.model, replace(options, time_limit_seconds=budget, progress=None))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        say("headcounts: none found in the time given; searching the full model directly")
+        say(f"headcounts: none found in the time given; {then}")
         return StagedStart(None, None, interrupted)
     bound = solver.best_objective_bound
     targets = headcount_model.headcounts(solver)
@@ -76,7 +81,7 @@ def staged_start(config: Config, requirements: Requirements, options: SolveOptio
         f"({'proven' if code == cp_model.OPTIMAL else 'best found ' + format(solver.objective_value, ',.0f')})")
     if interrupted:
         return StagedStart(bound, None, True)
-    found, interrupted = _assign_sites(config, requirements, targets, options, say)
+    found, interrupted = _assign_sites(config, requirements, targets, options, say, then)
     if found is None:
         return StagedStart(bound, None, interrupted)
     assignments = [a for roster, _ in found.values() for a in roster.assignments]
@@ -84,7 +89,7 @@ def staged_start(config: Config, requirements: Requirements, options: SolveOptio
 
 
 def _assign_sites(config: Config, requirements: Requirements, targets: Headcounts, options: SolveOptions,
-                  say: Callable[[str], None]) -> tuple[dict[str, tuple[Roster, int]] | None, bool]:
+                  say: Callable[[str], None], then: str) -> tuple[dict[str, tuple[Roster, int]] | None, bool]:
     """Each site in turn, then a second try (another seed) for the sites left off their headcounts.
 
     Most sites meet their headcounts in a second or two; the odd one that
@@ -108,7 +113,7 @@ def _assign_sites(config: Config, requirements: Requirements, targets: Headcount
             if roster is not None and (site not in found or missed < found[site][1]):
                 found[site] = (roster, missed)
             if site not in found:
-                say(f"site {site}: no assignment found; searching the full model directly")
+                say(f"site {site}: no assignment found; {then}")
                 return None, interrupted
             say(f"site {site}: agents assigned, {found[site][1]} shift(s) off the headcounts")
             if interrupted:
