@@ -486,7 +486,10 @@ class Weights(Strict):
     (the agent's hours stay; a small price keeps channels from moving for
     nothing, and never outweighs an agent short in an interval);
     late: per contact-hour a backlog channel's contact waits past its
-    deadline (an hour late costs what an uncovered hour does).
+    deadline (an hour late costs what an uncovered hour does);
+    clock: per interval of the first view's weekend or overnight hours that
+    a realtime channel leaves uncovered (a tie-break: rosters of equal cost
+    then agree on the headline clock hours).
     """
 
     uncovered: Weight = 400
@@ -497,6 +500,7 @@ class Weights(Strict):
     change: Weight = 1000
     channel_change: Weight = 10
     late: Weight = 400
+    clock: Weight = 1
 
 
 class Cover(Strict):

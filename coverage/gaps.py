@@ -34,7 +34,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +41,7 @@ from coverage.config import WEEKDAYS, Config
 from coverage.outputs import write_csv_atomic, write_json_atomic
 from coverage.queue import UNITS, BacklogQueue
 from coverage.roster import Roster
-from coverage.time import Grid, duty_slots, to_local
+from coverage.time import Grid, LocalSlot, duty_slots, in_window, local_slots  # noqa: F401 (LocalSlot: re-exported for callers)
 
 if TYPE_CHECKING:
     from coverage.demand import Requirements
@@ -218,52 +217,9 @@ def backlog_outcome(queue: BacklogQueue, agents: list[int], interval_hours: floa
 # --------------------------------------------------------------------------- views
 
 
-def _clock_minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def in_window(minute_of_day: int, start: str, end: str) -> bool:
-    """Whether a local clock time (minutes after midnight) lies in [start, end), wrapping midnight."""
-    lo, hi = _clock_minutes(start), _clock_minutes(end)
-    if lo < hi:
-        return lo <= minute_of_day < hi
-    if lo > hi:
-        return minute_of_day >= lo or minute_of_day < hi
-    return False
-
-
 def is_overnight_hour(hour: int, config: Config) -> bool:
     """The `overnight` flag of a gaps row: the hour's start hh:00 lies in the overnight window."""
     return in_window(hour * 60, config.overnight.start, config.overnight.end)
-
-
-@dataclass(frozen=True)
-class LocalSlot:
-    """One UTC interval on a view's wall clock: its local start and the weekend/overnight flags."""
-
-    local: datetime
-    weekend: bool
-    overnight: bool
-
-    @property
-    def weekday(self) -> int:  # 0 = Mon .. 6 = Sun
-        return self.local.weekday()
-
-    @property
-    def hour(self) -> int:
-        return self.local.hour
-
-
-def local_slots(grid: Grid, zone: str, config: Config) -> list[LocalSlot]:
-    """Each interval's local start in `zone`, judged weekend and overnight by its start (as gaps.csv is)."""
-    weekend = set(config.weekend)
-    found = []
-    for start in grid.starts:
-        local = to_local(start, zone)
-        minute = local.hour * 60 + local.minute
-        found.append(LocalSlot(local, WEEKDAYS[local.weekday()] in weekend, in_window(minute, config.overnight.start, config.overnight.end)))
-    return found
 
 
 @dataclass(frozen=True)

@@ -226,7 +226,7 @@ def roadmap(config: Config, requirements: Requirements, steps: int, options: Sol
     first = replace(aim, soft=True) if restricted else None
     costs = {agent.id: candidate.cost for candidate in config.candidates for agent in candidate.as_agents()}
     chosen: list[str] = []
-    result = _solve(full, requirements, options, Hiring(costs, max_hires=0, target=first))
+    result = _today(config, full, requirements, options, costs, first)
     plan = [_step(0, None, full, requirements, result, costs, [], None, target)]
     ending = "met"
     for step in range(1, steps + 2):
@@ -254,6 +254,15 @@ def roadmap(config: Config, requirements: Requirements, steps: int, options: Sol
     note = "every candidate is hired" if len(chosen) == len(costs) else "the candidates' rules and contracts keep one more hire off them"
     opened = _unreachable(reach, requirements) + (() if ending == "met" else _left_open(ending, aim, left, reach, note))
     return HiringPlan(plan, final, _team(config, chosen), reach, opened)
+
+
+def _today(config: Config, full: Config, requirements: Requirements, options: SolveOptions, costs: dict[str, float],
+           first: Target | None) -> SolveResult:
+    """Step 0: today's team. Without a restricted target it is exactly `covplan plan`'s model and search,
+    so the roadmap starts from the figures plan reports; a restricted target puts its hours first already here."""
+    if first is None:
+        return solve(config, requirements, replace(options, progress=None, explain=False))
+    return _solve(full, requirements, options, Hiring(costs, max_hires=0, target=first))
 
 
 def _next_hire(full: Config, requirements: Requirements, options: SolveOptions, costs: dict[str, float],
@@ -400,7 +409,7 @@ def _step(step: int, hire: str | None, config: Config, requirements: Requirement
     digest = summary(covered, config, status=result.status,
                      objective=result.objective, best_bound=result.best_bound, wall_seconds=result.wall_seconds)
     view = digest["views"][config.view_zones[0]]
-    uncovered = round(sum(digest["uncovered_hours"].values()), 2)
+    uncovered = view["uncovered_hours"]  # clock hours in the first view, as plan's summary counts them
     candidate = config.candidate_of(hire) if hire else None
     worked = Counter(a.shift for a in result.roster.assignments if a.agent == hire)
     return HireStep(

@@ -255,3 +255,56 @@ def hours_in_local_window(start: datetime, end: datetime, timezone: str, window_
         total += max(overlap, 0.0) / 3600
         day += timedelta(days=1)
     return total
+
+
+# --------------------------------------------------------------------------- a view's wall clock
+
+
+def _clock_minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def in_window(minute_of_day: int, start: str, end: str) -> bool:
+    """Whether a local clock time (minutes after midnight) lies in [start, end), wrapping midnight."""
+    lo, hi = _clock_minutes(start), _clock_minutes(end)
+    if lo < hi:
+        return lo <= minute_of_day < hi
+    if lo > hi:
+        return minute_of_day >= lo or minute_of_day < hi
+    return False
+
+
+@dataclass(frozen=True)
+class LocalSlot:
+    """One UTC interval on a view's wall clock: its local start and the weekend/overnight flags."""
+
+    local: datetime
+    weekend: bool
+    overnight: bool
+
+    @property
+    def weekday(self) -> int:  # 0 = Mon .. 6 = Sun
+        return self.local.weekday()
+
+    @property
+    def hour(self) -> int:
+        return self.local.hour
+
+
+def local_slots(grid: Grid, zone: str, config: Config) -> list[LocalSlot]:
+    """Each interval's local start in `zone`, judged weekend and overnight by its start (as gaps.csv is).
+
+    One judgement for every stage that asks "is this interval a weekend or a
+    night hour in New York?": the gap report, hiring targets and the roster
+    model's tie-break on the first view's weekend and overnight hours.
+    """
+    from coverage.config import WEEKDAYS
+
+    weekend = set(config.weekend)
+    found = []
+    for start in grid.starts:
+        local = to_local(start, zone)
+        minute = local.hour * 60 + local.minute
+        found.append(LocalSlot(local, WEEKDAYS[local.weekday()] in weekend, in_window(minute, config.overnight.start, config.overnight.end)))
+    return found

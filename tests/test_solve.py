@@ -59,9 +59,25 @@ def objective_from_roster(config: Config, needs: Requirements, result: SolveResu
             for need, have in zip(cov.required[channel], cov.scheduled[channel]):
                 total += w.understaffed * max(need - have, 0) + w.overstaffed * max(have - need, 0)
                 total += w.uncovered * (need > 0 and have == 0)
+        total += w.clock * _clock_intervals(config, cov, needs)
     instances = instances if instances is not None else shift_instances(config)
     total += _cover_cost(config, result.roster, instances)
     return total + _requests_cost(config, result.roster, instances) + _fairness_cost(config, result.roster, instances)
+
+
+def _clock_intervals(config: Config, cov, needs: Requirements) -> int:
+    """Intervals of the first view's weekend or overnight hours (its wall clock) with a realtime channel uncovered."""
+    zone, weekend = config.view_zones[0], set(config.weekend)
+    count = 0
+    for k, start in enumerate(needs.grid.starts):
+        local = start.in_tz(zone)
+        minute = local.hour * 60 + local.minute
+        lo, hi = (int(t[:2]) * 60 + int(t[3:]) for t in (config.overnight.start, config.overnight.end))
+        night = lo <= minute < hi if lo < hi else (minute >= lo or minute < hi) if lo > hi else False
+        if (local.strftime("%a") in weekend or night) and any(
+                cov.required[c][k] > 0 and cov.scheduled[c][k] == 0 for c in cov.required if c not in needs.backlog):
+            count += 1
+    return count
 
 
 def _backlog_cost(config: Config, needs: Requirements, channel: str, agents: list[int]) -> int:

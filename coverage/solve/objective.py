@@ -19,7 +19,7 @@ from coverage.demand import Backlog
 from coverage.queue import BacklogQueue
 from coverage.roster import Roster
 from coverage.solve.model import AgentVars, Exact, LinearExpr, Option, RosterModel, Value
-from coverage.time import ShiftInstance, duty_slots, week_monday
+from coverage.time import ShiftInstance, duty_slots, local_slots, week_monday
 
 _DEFAULTS = Weights()
 # The default weights (config `weights:` overrides each one).
@@ -57,7 +57,36 @@ def add_agent_terms(rm: RosterModel) -> None:
 def _add_coverage_terms(rm: RosterModel) -> None:
     if rm.config.forecast is not None:
         _coverage_terms(rm)
+        _clock_terms(rm)
     _cover_terms(rm)
+
+
+def _clock_terms(rm: RosterModel) -> None:
+    """A tie-break on the headline: each interval of the first view's weekends and nights that a realtime channel leaves uncovered.
+
+    The coverage terms count per channel, so two rosters of equal cost can
+    differ in the clock hours a manager reads first (chat and email short
+    in the same hour, or in two); `weights.clock` (1, below any real cost)
+    prefers the roster that leaves fewer of the first view's weekend and
+    overnight hours uncovered, so `plan`, `hires` and `gaps` agree on them.
+    """
+    weight = rm.config.weights.clock
+    if not weight or not rm.uncovered:
+        return
+    exact = {id(term): value for _, term, value in rm.terms}
+    for k, place in enumerate(local_slots(rm.grid, rm.config.view_zones[0], rm.config)):
+        if not (place.weekend or place.overnight):
+            continue
+        flags = [nobody[k] for nobody in rm.uncovered.values() if k in nobody]
+        if len(flags) == 1:
+            rm.minimize(weight, flags[0], exact.get(id(flags[0])))
+        elif flags:
+            clock = rm.model.new_bool_var(f"clock_uncovered[{k}]")
+            for flag in flags:
+                rm.model.add(clock >= flag)
+            rules = [exact.get(id(flag)) for flag in flags]
+            rm.minimize(weight, clock, lambda value, rules=rules, flags=flags: max(
+                (rule(value) if rule else value(flag)) for rule, flag in zip(rules, flags)))
 
 
 def _most(vars_: list[cp_model.IntVar]) -> int:
