@@ -28,17 +28,16 @@ import pendulum
 
 from coverage.config import WEEKDAYS, Config
 from coverage.csvcells import from_csv_cell
-from coverage.errors import InputError, Problem
+from coverage.errors import InputError, Problem, raise_problems
+from coverage.helpdesk import ExportOptions, export_hint, read_export
 from coverage.inputs import MAX_CSV_BYTES, read_text
 from coverage.time import Grid, local_to_utc, parse_timestamp, period_grid, to_local
 
 FORECAST_COLUMNS = ("start", "channel", "volume")
 PROFILE_COLUMNS = ("channel", "weekday", "hour", "share")
-HISTORY_COLUMNS = ("created_at", "channel")
 HOURS_PER_WEEK = 7 * 24
 PIECE_MINUTES = 15  # every UTC offset in use is a multiple of 15 minutes
 MAX_VOLUME = 1e9  # contacts in one row; see "Reliability and limits" in README.md
-MAX_PROBLEMS = 50  # a broken export of 100,000 rows should not print 100,000 lines
 
 
 @dataclass(frozen=True)
@@ -90,6 +89,8 @@ def _table(file: Path, expected: tuple[str, ...], *, extra_allowed: bool = False
     missing = [name for name in expected if name not in names]
     if missing:
         problems.append(Problem(file, 1, "header", f"missing column(s) {', '.join(missing)} (expected {wanted})"))
+        if expected == FORECAST_COLUMNS and "volume" not in names:  # an export of tickets where volumes belong
+            problems.append(Problem(file, 1, "header", export_hint(names, file)))
     extra = [_shown(name) for name in names if name not in expected]
     if extra and not extra_allowed:
         problems.append(Problem(file, 1, "header", f"unknown column(s) {', '.join(extra)} (expected {wanted})"))
@@ -120,16 +121,6 @@ def _shown(name: str) -> str:
     return name if name.isprintable() else repr(name)
 
 
-def _raise(problems: list[Problem], file: Path) -> None:
-    """Raise the problems found, at most MAX_PROBLEMS of them plus a count of the rest."""
-    if not problems:
-        return
-    shown = problems[:MAX_PROBLEMS]
-    if len(problems) > MAX_PROBLEMS:
-        shown.append(Problem(file, None, "", f"... and {len(problems) - MAX_PROBLEMS} more problems (fix the ones above first)"))
-    raise InputError(shown)
-
-
 def _number(text: str, what: str) -> float:
     """A finite number >= 0; ValueError says what is wrong with the cell."""
     try:
@@ -146,9 +137,13 @@ def _number(text: str, what: str) -> float:
 
 
 def _channel(text: str, config: Config) -> str:
-    if text not in config.channels:
-        raise ValueError(f"unknown channel {text!r} (expected one of: {', '.join(config.channels)})")
-    return text
+    """The configured channel `text` names, matched without regard to case (`Chat` is `chat`)."""
+    if text in config.channels:
+        return text
+    for name in config.channels:
+        if name.casefold() == text.casefold():
+            return name
+    raise ValueError(f"unknown channel {text!r} (expected one of: {', '.join(config.channels)})")
 
 
 # --------------------------------------------------------------------------- (1) CSV of volumes
@@ -193,7 +188,7 @@ def load_forecast(config: Config) -> ForecastData:
             continue
         seen[key] = line
         parsed.append(((instant - grid.start).total_seconds(), channel, amount))
-    _raise(problems, file)
+    raise_problems(problems, file)
     volume, ignored = _place(parsed, grid, config)
     return ForecastData(volume=volume, rows=rows, ignored_rows=ignored)
 
@@ -286,7 +281,7 @@ def read_profile(config: Config) -> Profile:
         where[(channel, slot)] = line
         raw.setdefault(channel, [None] * HOURS_PER_WEEK)[slot] = share
     problems.extend(_completeness_problems(file, raw, config))
-    _raise(problems, file)
+    raise_problems(problems, file)
     shares = {}
     for channel in config.forecast.weekly_volume:
         values = [float(v or 0.0) for v in raw[channel]]
@@ -403,39 +398,15 @@ class HistoryProfile:
         return self.first_day + timedelta(days=7 * self.weeks - 1)
 
 
-def read_history(file: Path, config: Config) -> list[tuple[pendulum.DateTime, str]]:
-    """(UTC created-at, channel) of every ticket; other columns of the export are ignored.
+def read_history(file: Path, config: Config, options: ExportOptions | None = None) -> list[tuple[pendulum.DateTime, str]]:
+    """(UTC created-at, channel) of every ticket in a history or helpdesk export (see `coverage.helpdesk`).
 
-    Naive timestamps are in `forecast.timezone`. A channel the config does
-    not plan is reported once, with its first line and its number of rows.
+    Without options the export needs the columns created_at and channel
+    (others are ignored); naive timestamps are in `forecast.timezone`. A
+    channel the config does not plan is reported once, with its first line
+    and its number of rows.
     """
-    problems: list[Problem] = []
-    tickets: list[tuple[pendulum.DateTime, str]] = []
-    unknown: dict[str, list[int]] = {}
-    for line, cells in _table(file, HISTORY_COLUMNS, extra_allowed=True):
-        if "" in cells:
-            problems.append(Problem(file, line, "row", cells[""]))
-            continue
-        instant = None
-        try:
-            instant = parse_timestamp(cells["created_at"], config.forecast.timezone)
-        except ValueError as exc:
-            problems.append(Problem(file, line, "created_at", str(exc)))
-        except OverflowError:  # digits beyond any calendar: dateutil overflows instead of refusing
-            problems.append(Problem(file, line, "created_at", f"{cells['created_at']!r} is out of range (expected e.g. 2026-12-07T09:00:00+00:00)"))
-        channel = cells["channel"]
-        if channel not in config.channels:
-            unknown.setdefault(channel, []).append(line)
-            continue
-        if instant is not None:
-            tickets.append((instant, channel))
-    for channel, lines in unknown.items():
-        problems.append(Problem(file, lines[0], "channel", f"unknown channel {channel!r} on {len(lines)} row(s) (expected one of: {', '.join(config.channels)})"))
-    problems.sort(key=lambda p: p.line or 0)
-    _raise(problems, file)
-    if not tickets:
-        raise InputError([Problem(file, None, "", "no tickets (expected one row per ticket: created_at,channel)")])
-    return tickets
+    return read_export(file, config, options).arrivals
 
 
 def build_profile(tickets: list[tuple[pendulum.DateTime, str]], config: Config, weeks: int, file: Path) -> HistoryProfile:

@@ -216,8 +216,10 @@ def test_history_errors_are_located(make_config: Callable[..., Config], tmp_path
     with pytest.raises(InputError) as caught:
         read_history(file, config)
     lines = str(caught.value).splitlines()
-    assert lines[0].endswith("history.csv:4: created_at: 'yesterday' is not an ISO 8601 timestamp (expected e.g. 2026-12-07T09:00:00+00:00)")
-    assert lines[1].endswith("history.csv:5: channel: unknown channel 'sms' on 2 row(s) (expected one of: chat)")
+    assert lines[0].endswith("history.csv:4: created_at: 'yesterday' is not a date and time (expected e.g. 2026-12-07 09:00 "
+                             "or 2026-12-07T09:00:00+00:00; give another layout with --date-format, e.g. \"%d/%m/%Y %H:%M\")")
+    assert lines[1].endswith("history.csv:5: channel: unknown channel 'sms' on 2 row(s) (expected one of: chat; "
+                             "map it with --map \"sms=chat\" or leave such rows out with --drop-unmapped)")
     missing = tmp_path / "bad.csv"
     missing.write_text("when,channel\n2026-11-20T10:00:00Z,chat\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.csv:1: header: missing column\(s\) created_at"):
