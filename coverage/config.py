@@ -135,6 +135,7 @@ class Forecast(Strict):
     growth_per_week: float = Field(default=0.0, gt=-1, le=1)
     growth_from: date | None = Field(default=None, description="date growth is counted from; default plan.start")
     multipliers: list[Multiplier] = Field(default_factory=list)
+    quantile: float | None = Field(default=None, gt=0, lt=1, description="staff for this quantile of volume, e.g. 0.8 (needs the profile's spread)")
 
     _tz = field_validator("timezone")(_check_timezone)
 
@@ -146,6 +147,8 @@ class Forecast(Strict):
             raise ValueError("'profile' needs 'weekly_volume' (contacts per week per channel, e.g. {chat: 5000})")
         if self.interval_minutes is not None and self.file is None:
             raise ValueError("'interval_minutes' is the length of the rows of 'file' (expected it only with file)")
+        if self.quantile is not None and self.profile is None:
+            raise ValueError("'quantile' needs a 'profile' forecast with its spread (expected the profile.csv `covplan forecast` writes)")
         if self.file is not None and (self.weekly_volume or self.multipliers or self.growth_per_week or self.growth_from):
             raise ValueError("weekly_volume, growth_per_week, growth_from and multipliers shape a 'profile' forecast (expected a profile, or none of them with 'file')")
         return self

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,6 +222,17 @@ def preset(name: str | None) -> Preset | None:
     if found is None:
         raise InputError([Problem("--from", None, "arguments", f"unknown helpdesk {name!r} (expected one of: {', '.join(PRESETS)})")])
     return found
+
+
+def check_zone(name: str | None) -> str | None:
+    """--timezone as given, when it is an IANA zone; InputError otherwise."""
+    if name is None:
+        return None
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        raise InputError([Problem("--timezone", None, "arguments", f"unknown time zone {name!r} (expected an IANA name such as Europe/Dublin)")]) from None
+    return name
 
 
 def guess_vendor(header: list[str]) -> Preset | None:

@@ -230,12 +230,12 @@ def test_covplan_forecast_round_trip(tmp_path: Path, make_config: Callable[..., 
     config = email_config(make_config)
     history = write_history(tmp_path / "history.csv", HISTORY)
     out = tmp_path / "forecast-out"
-    assert main(["forecast", str(history), "--config", str(config.source), "--out", str(out), "--weeks", "2"]) == 0
+    assert main(["forecast", str(history), "--config", str(config.source), "--out", str(out), "--weeks", "2", "--method", "profile"]) == 0
     assert "2 week(s) from 2026-11-16 to 2026-11-29 (UTC): 11 tickets, 1 older ones ignored" in capsys.readouterr().out
     assert {p.name for p in out.iterdir()} >= {"profile.csv", "forecast.yaml", "forecast.png", "forecast.svg"}
     with (out / "profile.csv").open(newline="") as stream:
         rows = list(csv.DictReader(stream))
-    assert len(rows) == 2 * 168 and rows[9] == {"channel": "chat", "weekday": "Mon", "hour": "9", "share": "0.80000000"}
+    assert len(rows) == 2 * 168 and {k: rows[9][k] for k in ("channel", "weekday", "hour", "share")} == {"channel": "chat", "weekday": "Mon", "hour": "9", "share": "0.80000000"}
     snippet = (out / "forecast.yaml").read_text(encoding="utf-8")
     assert "weekly_volume: {chat: 5, email: 0.5}" in snippet and "chat +50.00 %" in snippet
     # the section pastes into a plan: one week in UTC holds every hour of the week once
