@@ -141,7 +141,7 @@ def _forecast(args: argparse.Namespace) -> int:
     from coverage.outputs import write_csv_atomic, write_text_atomic
     from coverage.plots.forecast_history import plot_history_vs_forecast
 
-    config = load_config(args.config)
+    config = load_config(args.config, need_demand=False)
     options = ExportOptions(vendor=args.vendor, time_column=args.time_column, channel_column=args.channel_column,
                             mapping=parse_mapping(args.map), drop_unmapped=args.drop_unmapped,
                             timezone=check_zone(args.timezone), date_format=args.date_format)
@@ -152,13 +152,18 @@ def _forecast(args: argparse.Namespace) -> int:
     spread = {c.channel: c.spread for c in built.backtest.channels} if built.backtest else None
     columns = ("channel", "weekday", "hour", "share") + (("spread",) if spread else ())
     files = [write_csv_atomic(args.out / "profile.csv", columns, profile_rows(history, spread)),
-             write_text_atomic(args.out / "forecast.yaml", forecast_yaml(history, args.history.name, built=built))]
+             write_text_atomic(args.out / "forecast.yaml", forecast_yaml(history, args.history.name, _relative(args.out / "profile.csv", args.config), built))]
     if built.backtest is not None:
         files.append(write_csv_atomic(args.out / "forecast.csv", BACKTEST_COLUMNS, backtest_rows(built.backtest)))
     files.append(plot_history_vs_forecast(history, args.out / "forecast.png", built.backtest))
     print("\n".join(_forecast_summary(tickets, built)))
     print(f"wrote {', '.join(map(str, files))}; paste forecast.yaml's section into your configuration")
     return EXIT_OK
+
+
+def _relative(path: Path, config: Path) -> str:
+    """`path` as the configuration names files: relative to its folder (forward slashes, as YAML on any system)."""
+    return Path(os.path.relpath(path.resolve(), config.resolve().parent)).as_posix()
 
 
 def _forecast_summary(tickets: Tickets, built: BuiltForecast) -> list[str]:

@@ -851,8 +851,12 @@ def _explain(error: dict[str, Any]) -> str:
     return message
 
 
-def load_config(path: str | Path) -> Config:
-    """Read, validate and cross-check a plan configuration; raise InputError listing every problem."""
+def load_config(path: str | Path, *, need_demand: bool = True) -> Config:
+    """Read, validate and cross-check a plan configuration; raise InputError listing every problem.
+
+    need_demand=False accepts a configuration with neither `forecast` nor
+    `cover`: `covplan forecast` is how a new team gets its first forecast.
+    """
     file = Path(path)
     text = read_text(file, MAX_CONFIG_BYTES)
     data, node = _parse_yaml(text, file)
@@ -881,7 +885,7 @@ def load_config(path: str | Path) -> Config:
     problems.extend(_forecast_references(parsed, file, node))
     problems.extend(_size_problems(parsed, file, node))
     if not problems:
-        problems.extend(_file_problems(parsed, file, node))
+        problems.extend(p for p in _file_problems(parsed, file, node) if need_demand or p.where != "forecast")  # "no demand given"
     if problems:
         raise InputError(problems)
     return Config(**parsed, source=file.resolve())

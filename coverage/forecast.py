@@ -685,7 +685,7 @@ def build_forecast(
         try:
             result = backtest(full.weekly_counts, min(weeks, total - held_out), held_out, method)
         except ValueError as exc:
-            raise InputError([Problem("--method", None, "arguments", str(exc))]) from None
+            raise InputError([Problem("covplan forecast", None, "--method", str(exc))]) from None
         methods = {c.channel: c.chosen for c in result.channels if c.channel in history.shares}
     elif method not in (AUTO, "profile"):
         raise InputError([Problem(file, None, "--holdout", f"--method {method} needs a backtest (expected a history longer than --holdout {held_out} weeks)")])

@@ -209,7 +209,7 @@ def parse_mapping(text: str | None) -> dict[str, str]:
             continue
         value, sep, channel = pair.partition("=")
         if not sep or not value.strip() or not channel.strip():
-            raise InputError([Problem("--map", None, "arguments", f"{pair.strip()!r} is not VALUE=channel (expected e.g. --map \"Web form=email,Chat=chat\")")])
+            raise InputError([Problem("covplan forecast", None, "--map", f"{pair.strip()!r} is not VALUE=channel (expected e.g. --map \"Web form=email,Chat=chat\")")])
         mapping[value.strip().casefold()] = channel.strip()
     return mapping
 
@@ -220,7 +220,7 @@ def preset(name: str | None) -> Preset | None:
         return None
     found = PRESETS.get(name.casefold().replace(" ", "").replace("-", ""))
     if found is None:
-        raise InputError([Problem("--from", None, "arguments", f"unknown helpdesk {name!r} (expected one of: {', '.join(PRESETS)})")])
+        raise InputError([Problem("covplan forecast", None, "--from", f"unknown helpdesk {name!r} (expected one of: {', '.join(PRESETS)})")])
     return found
 
 
@@ -231,7 +231,7 @@ def check_zone(name: str | None) -> str | None:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise InputError([Problem("--timezone", None, "arguments", f"unknown time zone {name!r} (expected an IANA name such as Europe/Dublin)")]) from None
+        raise InputError([Problem("covplan forecast", None, "--timezone", f"unknown time zone {name!r} (expected an IANA name such as Europe/Dublin)")]) from None
     return name
 
 
