@@ -574,25 +574,27 @@ def profile_rows(history: HistoryProfile, spread: dict[str, float] | None = None
 def backtest_rows(result: Backtest) -> list[tuple]:
     """forecast.csv rows: per channel, method and hour of the week, the held-out volume, the forecast and the errors.
 
-    Columns: channel, method, used (yes/no), weekday, hour, actual and
-    forecast (summed over the held-out weeks), wape_hour (that hour's
-    |actual − forecast| / actual, empty when nothing arrived) and wape (the
-    method's over every held-out hour of the channel).
+    Columns: channel, method, used (yes/no), weekday, hour, then summed
+    over the held-out weeks actual, forecast and abs_error (Σ|actual −
+    forecast| week by week); wape_hour = abs_error / actual (empty when
+    nothing arrived) and wape = Σ abs_error / Σ actual over the channel's
+    hours, so a spreadsheet can redo both.
     """
     rows: list[tuple] = []
     for channel in result.channels:
         actual = channel.actual.sum(axis=0)
         for error in channel.errors:
             forecast = error.forecast.sum(axis=0)
+            absolute = np.abs(channel.actual - error.forecast).sum(axis=0)
             by_hour = error.wape_by_hour(channel.actual)
             used = "yes" if error.method == channel.chosen else "no"
             for k in range(HOURS_PER_WEEK):
                 rows.append((channel.channel, error.method, used, WEEKDAYS[k // 24], k % 24, f"{actual[k]:g}", f"{forecast[k]:.3f}",
-                             _ratio(by_hour[k]), _ratio(error.wape)))
+                             f"{absolute[k]:.3f}", _ratio(by_hour[k]), _ratio(error.wape)))
     return rows
 
 
-BACKTEST_COLUMNS = ("channel", "method", "used", "weekday", "hour", "actual", "forecast", "wape_hour", "wape")
+BACKTEST_COLUMNS = ("channel", "method", "used", "weekday", "hour", "actual", "forecast", "abs_error", "wape_hour", "wape")
 
 
 def _ratio(value: float) -> str:
