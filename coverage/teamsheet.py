@@ -84,7 +84,10 @@ def load_team(file: Path, parsed: dict[str, Any], taken: set[str]) -> tuple[list
     rows, problems = read_team_sheet(file)
     agents: list[Agent] = []
     seen: dict[str, int | str] = {}
+    channels = {name.casefold(): name for name in parsed.get("channels") or {}}
     for row in rows:
+        if isinstance(row.data.get("skills"), list):  # channels match without regard to case, as in forecasts
+            row.data["skills"] = [channels.get(skill.casefold(), skill) for skill in row.data["skills"]]
         agent = _validate(row, file, problems)
         identity = str(row.data.get("id", ""))
         line, column = row.at("id")
