@@ -386,7 +386,7 @@ class _Reader:
                 "give another layout with --date-format, e.g. \"%d/%m/%Y %H:%M\")")
             self.problems.append(Problem(self.file, line, columns.names[columns.time].strip(), what))
         except OverflowError:
-            self.problems.append(Problem(self.file, line, columns.names[columns.time].strip(), f"{text[:40]!r} is out of range (expected e.g. 2026-12-07 09:00)"))
+            self.problems.append(Problem(self.file, line, columns.names[columns.time].strip(), f"{text[:40]!r} is out of range (expected e.g. 2026-12-07T09:00:00+00:00)"))
         return None
 
     def _channel(self, raw: str, line: int, columns: _Columns) -> str | None:
