@@ -678,6 +678,8 @@ def build_forecast(
     weekly volume. With a year of history more than the window, last year's
     weeks become dated multipliers (see :func:`last_year_uplifts`).
     """
+    if weeks < 1:
+        raise InputError([Problem(file, None, "--weeks", f"{weeks} weeks (expected at least 1)")])
     total = whole_weeks(tickets, config)
     full = build_profile(tickets, config, max(total, weeks), file)
     history = last_weeks(full, weeks)
