@@ -239,7 +239,7 @@ def test_covplan_forecast_round_trip(tmp_path: Path, make_config: Callable[..., 
     snippet = (out / "forecast.yaml").read_text(encoding="utf-8")
     assert "weekly_volume: {chat: 5, email: 0.5}" in snippet and "chat +50.00 %" in snippet
     # the section pastes into a plan: one week in UTC holds every hour of the week once
-    plan = tmp_path / "forecast-out" / "plan.yaml"
+    plan = tmp_path / "planned.yaml"  # beside the config: forecast.yaml names profile.csv relative to it
     text = email_config(make_config).source.read_text(encoding="utf-8")
     section = snippet[snippet.index("forecast:"):]
     text = text[: text.index("forecast:")] + section + text[text.index("sites:"):]
