@@ -24,7 +24,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
+# The slow tests, and the forecast tests of MSTL and AutoETS (the [forecast] extra: statsforecast, pandas, statsmodels).
 test-all: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[forecast]'
 	$(BIN)/python -m pytest -q
 
 # Benchmarks (about 90 min on 2 cores): Erlang requirements against pyworkforce, Curtois & Qu instances 1-12 against

@@ -27,6 +27,10 @@ _API = {
     "requirements": "coverage.demand",
     "erlang_c": "coverage.demand",
     "service_level": "coverage.demand",
+    # forecasts from ticket history and helpdesk exports
+    "read_export": "coverage.helpdesk",
+    "ExportOptions": "coverage.helpdesk",
+    "build_forecast": "coverage.forecast",
     # the roster and its model
     "Roster": "coverage.roster",
     "read_roster": "coverage.roster",

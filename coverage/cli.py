@@ -23,6 +23,8 @@ from coverage.outputs import prepare_out_dir, staged_outputs
 from coverage.roster import Roster
 
 if TYPE_CHECKING:
+    from coverage.forecast import BuiltForecast
+    from coverage.helpdesk import Tickets
     from coverage.solve import SolveOptions, Target
 
 EXIT_OK, EXIT_NO_ROSTER, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -43,11 +45,22 @@ def _parser() -> argparse.ArgumentParser:
     demand.add_argument("config", type=Path, metavar="CONFIG")
     demand.add_argument("--out", type=Path, required=True, metavar="DIR")
 
-    forecast = commands.add_parser("forecast", help="build a weekly profile forecast from past tickets (profile.csv, forecast.yaml, a plot)")
-    forecast.add_argument("history", type=Path, metavar="HISTORY.csv", help="one row per ticket: created_at,channel (other columns ignored)")
+    forecast = commands.add_parser("forecast", help="ticket history or a helpdesk export → forecast (profile.csv, forecast.yaml, forecast.csv, a plot)")
+    forecast.add_argument("history", type=Path, metavar="EXPORT", help="one row per ticket (created_at,channel), or a helpdesk export with --from")
     forecast.add_argument("--config", type=Path, required=True, metavar="CONFIG", help="plan configuration: channels and forecast.timezone")
     forecast.add_argument("--out", type=Path, required=True, metavar="DIR")
+    forecast.add_argument("--from", dest="vendor", metavar="VENDOR", help="the export's helpdesk: zendesk, freshdesk, intercom, helpscout, front or gorgias")
+    forecast.add_argument("--map", metavar="A=b,...", help='export channel values to planned channels, e.g. "Web form=email,Chat=chat"')
+    forecast.add_argument("--drop-unmapped", action="store_true", help="count and report rows for channels the plan does not staff instead of refusing them")
+    forecast.add_argument("--time-column", metavar="NAME", help="column with each ticket's arrival time (default: the preset's, or created_at)")
+    forecast.add_argument("--channel-column", metavar="NAME", help="column with each ticket's channel (default: the preset's, or channel)")
+    forecast.add_argument("--timezone", metavar="ZONE", help="zone of timestamps without an offset (default: UTC for most helpdesks; "
+                                                            "forecast.timezone for zendesk and plain histories)")
+    forecast.add_argument("--date-format", metavar="FORMAT", help='strptime layout of the timestamps, e.g. "%%d/%%m/%%Y %%H:%%M"')
     forecast.add_argument("--weeks", type=int, default=8, metavar="N", help="use the last N whole weeks of the history (default 8)")
+    forecast.add_argument("--holdout", type=int, default=2, metavar="K", help="backtest on the last K weeks (default 2; 0: no backtest)")
+    forecast.add_argument("--method", default="auto", metavar="M", help="auto (default: best by backtest with the [forecast] extra, "
+                                                                      "else profile), profile, seasonal_naive, mstl or autoets")
 
     plan = commands.add_parser("plan", help="build the roster and its coverage report")
     plan.add_argument("config", type=Path, metavar="CONFIG")
@@ -124,22 +137,65 @@ def _demand(args: argparse.Namespace) -> int:
 
 
 def _forecast(args: argparse.Namespace) -> int:
-    from coverage.forecast import build_profile, forecast_yaml, profile_rows, read_history
+    from coverage.forecast import BACKTEST_COLUMNS, backtest_rows, build_forecast, forecast_yaml, profile_rows
+    from coverage.helpdesk import ExportOptions, check_zone, parse_mapping, read_export
     from coverage.outputs import write_csv_atomic, write_text_atomic
     from coverage.plots.forecast_history import plot_history_vs_forecast
 
-    config = load_config(args.config)
-    history = build_profile(read_history(args.history, config), config, args.weeks, args.history)
+    config = load_config(args.config, need_demand=False)
+    options = ExportOptions(vendor=args.vendor, time_column=args.time_column, channel_column=args.channel_column,
+                            mapping=parse_mapping(args.map), drop_unmapped=args.drop_unmapped,
+                            timezone=check_zone(args.timezone), date_format=args.date_format)
+    tickets = read_export(args.history, config, options)
+    built = build_forecast(tickets.arrivals, config, args.weeks, max(args.holdout, 0), args.history, args.method)
+    history = built.history
     args.out.mkdir(parents=True, exist_ok=True)
-    profile = write_csv_atomic(args.out / "profile.csv", ("channel", "weekday", "hour", "share"), profile_rows(history))
-    snippet = write_text_atomic(args.out / "forecast.yaml", forecast_yaml(history, args.history.name))
-    picture = plot_history_vs_forecast(history, args.out / "forecast.png")
-    print(f"{history.weeks} week(s) from {history.first_day} to {history.last_day} ({history.timezone}): {history.tickets} tickets"
-          + (f", {history.outside} older ones ignored" if history.outside else ""))
-    for channel, weekly in history.weekly_volume.items():
-        print(f"  {channel}: {weekly:,.1f} per week (trend {history.trend_per_week[channel] * 100:+.2f} % per week, not applied)")
-    print(f"wrote {profile}, {snippet} and {picture}; paste forecast.yaml's section into your configuration")
+    spread = {c.channel: c.spread for c in built.backtest.channels} if built.backtest else None
+    columns = ("channel", "weekday", "hour", "share") + (("spread",) if spread else ())
+    files = [write_csv_atomic(args.out / "profile.csv", columns, profile_rows(history, spread)),
+             write_text_atomic(args.out / "forecast.yaml", forecast_yaml(history, args.history.name, _relative(args.out / "profile.csv", args.config), built))]
+    if built.backtest is not None:
+        files.append(write_csv_atomic(args.out / "forecast.csv", BACKTEST_COLUMNS, backtest_rows(built.backtest)))
+    files.append(plot_history_vs_forecast(history, args.out / "forecast.png", built.backtest))
+    print("\n".join(_forecast_summary(tickets, built)))
+    print(f"wrote {', '.join(map(str, files))}; paste forecast.yaml's section into your configuration")
     return EXIT_OK
+
+
+def _relative(path: Path, config: Path) -> str:
+    """`path` as the configuration names files: relative to its folder (forward slashes, as YAML on any system)."""
+    return Path(os.path.relpath(path.resolve(), config.resolve().parent)).as_posix()
+
+
+def _forecast_summary(tickets: Tickets, built: BuiltForecast) -> list[str]:
+    """What the export held, what was left out and why, the backtest and the method per channel."""
+    history = built.history
+    lines = [f"{tickets.rows:,} rows read ({tickets.vendor or 'plain'} export, naive times in {tickets.timezone}): "
+             f"{len(tickets.arrivals):,} customer contacts"]
+    for label, counted in (("not customer contacts, skipped", tickets.skipped), ("channels not planned, dropped", tickets.dropped)):
+        if counted:
+            lines.append(f"  {label}: " + ", ".join(f"{value or '(empty)'} {count:,}" for value, count in sorted(counted.items())))
+    if tickets.later_messages:
+        lines.append(f"  later messages of a conversation (agents' replies, follow-ups), not new contacts: {tickets.later_messages:,}")
+    lines.append(f"{history.weeks} week(s) from {history.first_day} to {history.last_day} ({history.timezone}): {history.tickets} tickets"
+                 + (f", {history.outside} older ones ignored" if history.outside else ""))
+    backtest = built.backtest
+    if backtest is None:
+        lines.append("  no backtest: the history has no whole week to hold out beyond the first")
+    else:
+        lines.append(f"backtest: the last {backtest.held_out} week(s) forecast from the {backtest.training} before them (WAPE, lower is better)")
+        for channel in backtest.channels:
+            scores = ", ".join(f"{e.method} {e.wape:.1%}" + (" ←" if e.method == channel.chosen else "") for e in channel.errors
+                               if e.wape == e.wape)
+            lines.append(f"  {channel.channel}: {scores}")
+        if backtest.not_run:
+            lines.append(f"  ({backtest.not_run})")
+    for channel, weekly in history.weekly_volume.items():
+        lines.append(f"  {channel}: {weekly:,.1f} per week by {built.methods.get(channel, 'profile')} "
+                     f"(trend {history.trend_per_week[channel] * 100:+.2f} % per week, not applied)")
+    if built.uplifts:
+        lines.append(f"last year's peaks: {len(built.uplifts)} dated multiplier(s) in forecast.yaml")
+    return lines
 
 
 def _plan(args: argparse.Namespace) -> int:

@@ -190,6 +190,7 @@ class Forecast(Strict):
     growth_per_week: float = Field(default=0.0, gt=-1, le=1)
     growth_from: Day | None = Field(default=None, description="date growth is counted from; default plan.start")
     multipliers: list[Multiplier] = Field(default_factory=list)
+    quantile: float | None = Field(default=None, gt=0, lt=1, description="staff for this quantile of volume, e.g. 0.8 (needs the profile's spread)")
 
     @model_validator(mode="after")
     def _one_source(self) -> Forecast:
@@ -199,6 +200,8 @@ class Forecast(Strict):
             raise ValueError("'profile' needs 'weekly_volume' (contacts per week per channel, e.g. {chat: 5000})")
         if self.interval_minutes is not None and self.file is None:
             raise ValueError("'interval_minutes' is the length of the rows of 'file' (expected it only with file)")
+        if self.quantile is not None and self.profile is None:
+            raise ValueError("'quantile' needs a 'profile' forecast with its spread (expected the profile.csv `covplan forecast` writes)")
         if self.file is not None and (self.weekly_volume or self.multipliers or self.growth_per_week or self.growth_from):
             raise ValueError("weekly_volume, growth_per_week, growth_from and multipliers shape a 'profile' forecast (expected a profile, or none of them with 'file')")
         return self
@@ -542,12 +545,13 @@ class Candidate(Strict):
     cost: float = Field(default=1, ge=0, le=1e9, description="cost of one hire over the rota period (salaries differ by country)")
     max_count: int = Field(default=1, ge=1, le=50)
     works_holidays: bool = False
+    days_off: list[Weekday] = Field(default_factory=list, description="fixed weekly days off, e.g. [Mon, Tue, Wed] for a weekend-only hire")
 
     def as_agents(self) -> list[Agent]:
         """The profile's possible hires as ordinary agents, `id-1` .. `id-N`: same rules as everyone."""
         return [
             Agent(id=f"{self.id}-{k}", site=self.site, contract=self.contract, skills=self.skills, shifts=self.shifts,
-                  works_holidays=self.works_holidays)
+                  works_holidays=self.works_holidays, days_off=self.days_off)
             for k in range(1, self.max_count + 1)
         ]
 
@@ -589,8 +593,9 @@ SECTIONS: dict[str, Any] = {
     "history": Annotated[str, Field(min_length=1)],
     "candidates": list[Candidate],
     "agents": Annotated[list[Agent], Field(min_length=1)],
+    "agents_file": Annotated[str, Field(min_length=1)],
 }
-REQUIRED_SECTIONS = ("plan", "channels", "sites", "contracts", "agents")  # plus `forecast` or `cover`
+REQUIRED_SECTIONS = ("plan", "channels", "sites", "contracts", "agents")  # plus `forecast` or `cover`; `agents_file` may stand for `agents`
 
 
 class Config(Strict):
@@ -612,6 +617,7 @@ class Config(Strict):
     history: str | None = Field(default=None, description="the previous period's roster.csv, relative to this file")
     candidates: list[Candidate] = Field(default_factory=list)
     agents: list[Agent]
+    agents_file: str | None = Field(default=None, description="a team sheet (.csv or .xlsx), one row per agent; its agents join `agents`")
     source: Path = Path("config.yaml")
 
     @property
@@ -791,8 +797,12 @@ def _explain(error: dict[str, Any], written: yaml.Node | None = None) -> str:
     return f"{message} (got {describe_value(got, written)})"
 
 
-def load_config(path: str | Path) -> Config:
-    """Read, validate and cross-check a plan configuration; raise InputError listing every problem."""
+def load_config(path: str | Path, *, need_demand: bool = True) -> Config:
+    """Read, validate and cross-check a plan configuration; raise InputError listing every problem.
+
+    need_demand=False accepts a configuration with neither `forecast` nor
+    `cover`: `covplan forecast` is how a new team gets its first forecast.
+    """
     file = Path(path)
     text = read_text(file, MAX_CONFIG_BYTES)
     data, node = parse_yaml(text, file)
@@ -806,8 +816,8 @@ def load_config(path: str | Path) -> Config:
             known = ", ".join(SECTIONS)
             problems.append(Problem(file, line_of(node, (key,)), dotted_path((key,)), f"unknown section (expected one of: {known})"))
     for key in REQUIRED_SECTIONS:
-        if key not in data:
-            problems.append(Problem(file, line_of(node, ()), key, "required section is missing"))
+        if key not in data and not (key == "agents" and "agents_file" in data):
+            problems.append(Problem(file, line_of(node, ()), key, "required section is missing (or an agents_file)" if key == "agents" else "required section is missing"))
     for key, schema in SECTIONS.items():
         if key not in data:
             continue
@@ -818,13 +828,30 @@ def load_config(path: str | Path) -> Config:
 
     problems.extend(_repeat_problems(parsed, file, node))
     problems.extend(_reference_problems(parsed, file, node))
+    problems.extend(_team_sheet(parsed, file, node))
     problems.extend(_forecast_references(parsed, file, node))
     problems.extend(_size_problems(parsed, file, node))
     if not problems:
-        problems.extend(_file_problems(parsed, file, node))
+        problems.extend(p for p in _file_problems(parsed, file, node) if need_demand or p.where != "forecast")  # "no demand given"
     if problems:
         raise InputError(problems)
     return Config(**parsed, source=file.resolve())
+
+
+def _team_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    """Agents of `agents_file` join `agents` (coverage/teamsheet.py); its problems point at rows and columns."""
+    name = parsed.get("agents_file")
+    if name is None:
+        return []
+    sheet = file.parent / name
+    if not sheet.is_file():
+        return [Problem(file, line_of(node, ("agents_file",)), "agents_file", f"file {name!r} not found (expected a .csv or .xlsx team sheet, relative to {file.name})")]
+    from coverage.teamsheet import load_team
+
+    yaml_agents = parsed.get("agents") or []
+    agents, problems = load_team(sheet, parsed, {agent.id for agent in yaml_agents})
+    parsed["agents"] = [*yaml_agents, *agents]
+    return problems
 
 
 # A plan beyond these would take the solver hours and gigabytes; the message
@@ -993,3 +1020,7 @@ def _forecast_references(parsed: dict[str, Any], file: Path, node: yaml.Node | N
                 path = ("shrinkage", "sites", name)
                 problems.append(Problem(file, line_of(node, path), dotted_path(path), f"unknown site {name!r} (expected one of: {', '.join(sites)})"))
     return problems
+
+
+agent_references = _agent_references  # for coverage/teamsheet.py: the same checks, its own locations
+explain_error = _explain

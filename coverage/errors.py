@@ -49,3 +49,16 @@ class OutputExistsError(CoverageError):
 
 class InfeasibleError(CoverageError):
     """No roster satisfies the hard rules (exit code 1)."""
+
+
+MAX_PROBLEMS = 50  # a broken export of 100,000 rows should not print 100,000 lines
+
+
+def raise_problems(problems: list[Problem], file: Path | str, limit: int = MAX_PROBLEMS) -> None:
+    """Raise InputError with the problems found, at most `limit` of them plus a count of the rest; nothing if none."""
+    if not problems:
+        return
+    shown = problems[:limit]
+    if len(problems) > limit:
+        shown.append(Problem(file, None, "", f"... and {len(problems) - limit} more problems (fix the ones above first)"))
+    raise InputError(shown)

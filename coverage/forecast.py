@@ -20,25 +20,25 @@ import csv
 import io
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pendulum
 
+from coverage.backtest import AUTO, HOURS_PER_WEEK, Backtest, backtest, predict
 from coverage.config import WEEKDAYS, Config
 from coverage.csvcells import from_csv_cell
-from coverage.errors import InputError, Problem
+from coverage.errors import InputError, Problem, raise_problems
+from coverage.helpdesk import ExportOptions, export_hint, read_export
 from coverage.inputs import MAX_CSV_BYTES, read_text
 from coverage.time import Grid, local_to_utc, parse_timestamp, period_grid, to_local
 
 FORECAST_COLUMNS = ("start", "channel", "volume")
 PROFILE_COLUMNS = ("channel", "weekday", "hour", "share")
-HISTORY_COLUMNS = ("created_at", "channel")
-HOURS_PER_WEEK = 7 * 24
 PIECE_MINUTES = 15  # every UTC offset in use is a multiple of 15 minutes
 MAX_VOLUME = 1e9  # contacts in one row; see "Reliability and limits" in README.md
-MAX_PROBLEMS = 50  # a broken export of 100,000 rows should not print 100,000 lines
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def _read_text(file: Path) -> str:
     return read_text(file, MAX_CSV_BYTES, save_as="UTF-8 CSV")
 
 
-def _table(file: Path, expected: tuple[str, ...], *, extra_allowed: bool = False) -> Iterator[tuple[int, dict[str, str]]]:
+def _table(file: Path, expected: tuple[str, ...], *, optional: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, {column: stripped cell}) for each non-blank row; header problems stop the read.
 
     Cells are read as our writers escaped them (`coverage.csvcells`): a
@@ -90,10 +90,12 @@ def _table(file: Path, expected: tuple[str, ...], *, extra_allowed: bool = False
     missing = [name for name in expected if name not in names]
     if missing:
         problems.append(Problem(file, 1, "header", f"missing column(s) {', '.join(missing)} (expected {wanted})"))
-    extra = [_shown(name) for name in names if name not in expected]
-    if extra and not extra_allowed:
+        if expected == FORECAST_COLUMNS and "volume" not in names:  # an export of tickets where volumes belong
+            problems.append(Problem(file, 1, "header", export_hint(names, file)))
+    extra = [_shown(name) for name in names if name not in expected + optional]
+    if extra:
         problems.append(Problem(file, 1, "header", f"unknown column(s) {', '.join(extra)} (expected {wanted})"))
-    repeated = sorted({name for name in names if name in expected and names.count(name) > 1})
+    repeated = sorted({name for name in names if name in expected + optional and names.count(name) > 1})
     if repeated:
         problems.append(Problem(file, 1, "header", f"repeated column(s) {', '.join(repeated)} (expected {wanted})"))
     if problems:
@@ -110,7 +112,7 @@ def _table(file: Path, expected: tuple[str, ...], *, extra_allowed: bool = False
         if len(cells) != len(names):
             yield reader.line_num, {"": f"{len(cells)} fields (expected {len(names)}: {','.join(map(_shown, names))})"}
             continue
-        yield reader.line_num, {name: from_csv_cell(cells[k]).strip() for k, name in enumerate(names) if name in expected}
+        yield reader.line_num, {name: from_csv_cell(cells[k]).strip() for k, name in enumerate(names) if name in expected + optional}
 
 
 def _shown(name: str) -> str:
@@ -118,16 +120,6 @@ def _shown(name: str) -> str:
     if not name:
         return "(empty)"
     return name if name.isprintable() else repr(name)
-
-
-def _raise(problems: list[Problem], file: Path) -> None:
-    """Raise the problems found, at most MAX_PROBLEMS of them plus a count of the rest."""
-    if not problems:
-        return
-    shown = problems[:MAX_PROBLEMS]
-    if len(problems) > MAX_PROBLEMS:
-        shown.append(Problem(file, None, "", f"... and {len(problems) - MAX_PROBLEMS} more problems (fix the ones above first)"))
-    raise InputError(shown)
 
 
 def _number(text: str, what: str) -> float:
@@ -146,9 +138,13 @@ def _number(text: str, what: str) -> float:
 
 
 def _channel(text: str, config: Config) -> str:
-    if text not in config.channels:
-        raise ValueError(f"unknown channel {text!r} (expected one of: {', '.join(config.channels)})")
-    return text
+    """The configured channel `text` names, matched without regard to case (`Chat` is `chat`)."""
+    if text in config.channels:
+        return text
+    for name in config.channels:
+        if name.casefold() == text.casefold():
+            return name
+    raise ValueError(f"unknown channel {text!r} (expected one of: {', '.join(config.channels)})")
 
 
 # --------------------------------------------------------------------------- (1) CSV of volumes
@@ -193,7 +189,7 @@ def load_forecast(config: Config) -> ForecastData:
             continue
         seen[key] = line
         parsed.append(((instant - grid.start).total_seconds(), channel, amount))
-    _raise(problems, file)
+    raise_problems(problems, file)
     volume, ignored = _place(parsed, grid, config)
     return ForecastData(volume=volume, rows=rows, ignored_rows=ignored)
 
@@ -257,6 +253,7 @@ class Profile:
     """Share of a channel's weekly volume in each local hour of the week (Mon 00 = 0 … Sun 23 = 167)."""
 
     shares: dict[str, list[float]]  # channel -> 168 shares summing to 1
+    spread: dict[str, list[float]] | None = None  # channel -> 168 relative rate errors (the optional `spread` column)
 
 
 def read_profile(config: Config) -> Profile:
@@ -266,12 +263,16 @@ def read_profile(config: Config) -> Profile:
     and are normalised to sum to 1 per channel. Every channel with a
     `weekly_volume` needs all 168 hours (a missing hour is an error, not a
     silent zero); the same channel, weekday and hour twice is an error.
+    An optional column `spread` (the relative error of the rate, from
+    `covplan forecast`'s backtest) is what `forecast.quantile` staffs for.
     """
     file = config.forecast_path
     problems: list[Problem] = []
     raw: dict[str, list[float | None]] = {}
+    spread: dict[str, list[float]] = {}
     where: dict[tuple[str, int], int] = {}
-    for line, cells in _table(file, PROFILE_COLUMNS):
+    has_spread = False
+    for line, cells in _table(file, PROFILE_COLUMNS, optional=("spread",)):
         if "" in cells:
             problems.append(Problem(file, line, "row", cells[""]))
             continue
@@ -285,14 +286,36 @@ def read_profile(config: Config) -> Profile:
             continue
         where[(channel, slot)] = line
         raw.setdefault(channel, [None] * HOURS_PER_WEEK)[slot] = share
+        if "spread" in cells:
+            has_spread = True
+            try:
+                spread.setdefault(channel, [0.0] * HOURS_PER_WEEK)[slot] = _spread(cells["spread"])
+            except ValueError as exc:
+                problems.append(Problem(file, line, "spread", str(exc)))
     problems.extend(_completeness_problems(file, raw, config))
-    _raise(problems, file)
+    if config.forecast.quantile is not None and not has_spread:
+        problems.append(Problem(file, 1, "header", f"forecast.quantile {config.forecast.quantile:g} needs the forecast's error: a column "
+                                                   "spread (expected the profile.csv `covplan forecast` writes from its backtest, or your own)"))
+    raise_problems(problems, file)
     shares = {}
     for channel in config.forecast.weekly_volume:
         values = [float(v or 0.0) for v in raw[channel]]
         total = math.fsum(values)
         shares[channel] = [v / total for v in values]
-    return Profile(shares=shares)
+    return Profile(shares=shares, spread={c: spread.get(c, [0.0] * HOURS_PER_WEEK) for c in shares} if has_spread else None)
+
+
+MAX_SPREAD = 10.0  # a rate ten times as uncertain as itself is a broken backtest, not a forecast
+
+
+def _spread(text: str) -> float:
+    """A relative rate error: a finite number from 0 to MAX_SPREAD (empty: 0)."""
+    if not text:
+        return 0.0
+    value = _number(text, "a relative error")
+    if value > MAX_SPREAD:
+        raise ValueError(f"{text!r} is too large (expected a relative error from 0 to {MAX_SPREAD:g}, e.g. 0.15)")
+    return value
 
 
 def _parse_profile_row(
@@ -353,6 +376,7 @@ def profile_volumes(config: Config, profile: Profile | None = None) -> dict[str,
     grid = period_grid(config.plan)
     forecast = config.forecast
     origin = forecast.growth_from or config.plan.start
+    risk = quantile_factors(profile, forecast.quantile)
     pieces = grid.minutes // PIECE_MINUTES
     volume = {name: [0.0] * grid.count for name in config.channels}
     cache: dict[tuple[date, str], float] = {}
@@ -365,9 +389,26 @@ def profile_volumes(config: Config, profile: Profile | None = None) -> dict[str,
                 key = (day, channel)
                 if key not in cache:
                     cache[key] = _day_factor(config, day, channel, origin)
-                share = profile.shares[channel][hour_of_week]
+                share = profile.shares[channel][hour_of_week] * risk[channel][hour_of_week]
                 volume[channel][slot] += weekly * share * cache[key] * PIECE_MINUTES / 60
     return volume
+
+
+def quantile_factors(profile: Profile, quantile: float | None) -> dict[str, list[float]]:
+    """Per channel and hour of the week, the volume at `quantile` over the forecast: max(1 + z_q · spread, 0).
+
+    The forecast rate is read as the mean of a normal error with standard
+    deviation spread × rate (the backtest's relative error), so q = 0.5
+    plans on the forecast itself and a higher q on more volume, never less:
+    z_q = Φ⁻¹(q) rises with q. Arrivals' own Poisson scatter is Erlang C's
+    part, not this one (see coverage/backtest.py).
+    """
+    if quantile is None or profile.spread is None:
+        return {channel: [1.0] * HOURS_PER_WEEK for channel in profile.shares}
+    from scipy.stats import norm
+
+    z = float(norm.ppf(quantile))
+    return {channel: [max(1.0 + z * s, 0.0) for s in profile.spread[channel]] for channel in profile.shares}
 
 
 def _day_factor(config: Config, day: date, channel: str, origin: date) -> float:
@@ -403,39 +444,15 @@ class HistoryProfile:
         return self.first_day + timedelta(days=7 * self.weeks - 1)
 
 
-def read_history(file: Path, config: Config) -> list[tuple[pendulum.DateTime, str]]:
-    """(UTC created-at, channel) of every ticket; other columns of the export are ignored.
+def read_history(file: Path, config: Config, options: ExportOptions | None = None) -> list[tuple[pendulum.DateTime, str]]:
+    """(UTC created-at, channel) of every ticket in a history or helpdesk export (see `coverage.helpdesk`).
 
-    Naive timestamps are in `forecast.timezone`. A channel the config does
-    not plan is reported once, with its first line and its number of rows.
+    Without options the export needs the columns created_at and channel
+    (others are ignored); naive timestamps are in `forecast.timezone`. A
+    channel the config does not plan is reported once, with its first line
+    and its number of rows.
     """
-    problems: list[Problem] = []
-    tickets: list[tuple[pendulum.DateTime, str]] = []
-    unknown: dict[str, list[int]] = {}
-    for line, cells in _table(file, HISTORY_COLUMNS, extra_allowed=True):
-        if "" in cells:
-            problems.append(Problem(file, line, "row", cells[""]))
-            continue
-        instant = None
-        try:
-            instant = parse_timestamp(cells["created_at"], config.forecast.timezone)
-        except ValueError as exc:
-            problems.append(Problem(file, line, "created_at", str(exc)))
-        except OverflowError:  # digits beyond any calendar: dateutil overflows instead of refusing
-            problems.append(Problem(file, line, "created_at", f"{cells['created_at']!r} is out of range (expected e.g. 2026-12-07T09:00:00+00:00)"))
-        channel = cells["channel"]
-        if channel not in config.channels:
-            unknown.setdefault(channel, []).append(line)
-            continue
-        if instant is not None:
-            tickets.append((instant, channel))
-    for channel, lines in unknown.items():
-        problems.append(Problem(file, lines[0], "channel", f"unknown channel {channel!r} on {len(lines)} row(s) (expected one of: {', '.join(config.channels)})"))
-    problems.sort(key=lambda p: p.line or 0)
-    _raise(problems, file)
-    if not tickets:
-        raise InputError([Problem(file, None, "", "no tickets (expected one row per ticket: created_at,channel)")])
-    return tickets
+    return read_export(file, config, options).arrivals
 
 
 def build_profile(tickets: list[tuple[pendulum.DateTime, str]], config: Config, weeks: int, file: Path) -> HistoryProfile:
@@ -447,7 +464,7 @@ def build_profile(tickets: list[tuple[pendulum.DateTime, str]], config: Config, 
     hour's count over the channel's total. Tickets before the window are
     ignored (counted). A history shorter than the window is an error.
     """
-    zone = config.forecast.timezone
+    zone = history_zone(config)
     if weeks < 1:
         raise InputError([Problem(file, None, "--weeks", f"{weeks} weeks (expected at least 1)")])
     newest = max(t for t, _ in tickets)
@@ -470,6 +487,14 @@ def build_profile(tickets: list[tuple[pendulum.DateTime, str]], config: Config, 
         week = (local.date() - first_day).days // 7
         counts[channel][week][local.weekday() * 24 + local.hour] += 1
         inside += 1
+    history = _summarise(counts, zone, first_day, weeks, inside, outside)
+    if not history.shares:
+        raise InputError([Problem(file, None, "", f"no tickets in the last {weeks} weeks ({first_day} to {end_day - timedelta(days=1)})")])
+    return history
+
+
+def _summarise(counts: dict[str, list[list[int]]], zone: str, first_day: date, weeks: int, inside: int, outside: int) -> HistoryProfile:
+    """Shares, mean weekly volume and trend of weekly counts (channels without a ticket are left out)."""
     shares: dict[str, list[float]] = {}
     weekly: dict[str, float] = {}
     trend: dict[str, float] = {}
@@ -482,8 +507,6 @@ def build_profile(tickets: list[tuple[pendulum.DateTime, str]], config: Config, 
         shares[channel] = [count / total for count in hourly]
         weekly[channel] = total / weeks
         trend[channel] = _trend(totals)
-    if not shares:
-        raise InputError([Problem(file, None, "", f"no tickets in the last {weeks} weeks ({first_day} to {end_day - timedelta(days=1)})")])
     return HistoryProfile(
         timezone=zone,
         first_day=first_day,
@@ -495,6 +518,28 @@ def build_profile(tickets: list[tuple[pendulum.DateTime, str]], config: Config, 
         tickets=inside,
         outside=outside,
     )
+
+
+def last_weeks(history: HistoryProfile, weeks: int) -> HistoryProfile:
+    """The profile of the last `weeks` weeks of a longer history (tickets before them count as outside)."""
+    weeks = min(weeks, history.weeks)
+    counts = {c: per_week[-weeks:] for c, per_week in history.weekly_counts.items()}
+    inside = sum(sum(map(sum, per_week)) for per_week in counts.values())
+    first_day = history.first_day + timedelta(days=7 * (history.weeks - weeks))
+    return _summarise(counts, history.timezone, first_day, weeks, inside, history.outside + history.tickets - inside)
+
+
+def whole_weeks(tickets: list[tuple[pendulum.DateTime, str]], config: Config) -> int:
+    """Whole weeks from the oldest ticket's local day to the newest's (at least 1): the longest window build_profile takes."""
+    zone = history_zone(config)
+    newest = to_local(max(t for t, _ in tickets), zone).date()
+    oldest = to_local(min(t for t, _ in tickets), zone).date()
+    return max((newest - oldest).days + 1, 7) // 7
+
+
+def history_zone(config: Config) -> str:
+    """The zone a history is counted in: forecast.timezone (the plan's when the config has no forecast yet)."""
+    return config.forecast.timezone if config.forecast is not None else config.plan.timezone
 
 
 def _trend(totals: list[int]) -> float:
@@ -509,27 +554,193 @@ def _trend(totals: list[int]) -> float:
     return math.exp(slope) - 1.0
 
 
-def profile_rows(history: HistoryProfile) -> list[tuple[str, str, int, str]]:
-    """profile.csv rows (channel, weekday, hour, share), shares to 8 decimals."""
-    return [
-        (channel, WEEKDAYS[k // 24], k % 24, f"{share:.8f}")
-        for channel, values in history.shares.items()
-        for k, share in enumerate(values)
-    ]
+def profile_rows(history: HistoryProfile, spread: dict[str, float] | None = None) -> list[tuple]:
+    """profile.csv rows (channel, weekday, hour, share[, spread]), shares to 8 decimals.
+
+    With `spread` (a backtest's relative rate error per channel) each row
+    also carries it, which `forecast.quantile` needs; a spread per row lets
+    a hand-made profile give some hours more uncertainty than others.
+    """
+    rows: list[tuple] = []
+    for channel, values in history.shares.items():
+        for k, share in enumerate(values):
+            row: tuple = (channel, WEEKDAYS[k // 24], k % 24, f"{share:.8f}")
+            if spread is not None:
+                row += (f"{spread.get(channel, 0.0):.6f}",)
+            rows.append(row)
+    return rows
 
 
-def forecast_yaml(history: HistoryProfile, source: str, profile_name: str = "profile.csv") -> str:
-    """A `forecast:` section to paste into a plan configuration (weekly volumes to 2 decimals)."""
+def backtest_rows(result: Backtest) -> list[tuple]:
+    """forecast.csv rows: per channel, method and hour of the week, the held-out volume, the forecast and the errors.
+
+    Columns: channel, method, used (yes/no), weekday, hour, then summed
+    over the held-out weeks actual, forecast and abs_error (Σ|actual −
+    forecast| week by week); wape_hour = abs_error / actual (empty when
+    nothing arrived) and wape = Σ abs_error / Σ actual over the channel's
+    hours, so a spreadsheet can redo both.
+    """
+    rows: list[tuple] = []
+    for channel in result.channels:
+        actual = channel.actual.sum(axis=0)
+        for error in channel.errors:
+            forecast = error.forecast.sum(axis=0)
+            absolute = np.abs(channel.actual - error.forecast).sum(axis=0)
+            by_hour = error.wape_by_hour(channel.actual)
+            used = "yes" if error.method == channel.chosen else "no"
+            for k in range(HOURS_PER_WEEK):
+                rows.append((channel.channel, error.method, used, WEEKDAYS[k // 24], k % 24, f"{actual[k]:g}", f"{forecast[k]:.3f}",
+                             f"{absolute[k]:.3f}", _ratio(by_hour[k]), _ratio(error.wape)))
+    return rows
+
+
+BACKTEST_COLUMNS = ("channel", "method", "used", "weekday", "hour", "actual", "forecast", "abs_error", "wape_hour", "wape")
+
+
+def _ratio(value: float) -> str:
+    return "" if math.isnan(value) else f"{value:.4f}"
+
+
+def forecast_yaml(history: HistoryProfile, source: str, profile_name: str = "profile.csv", built: BuiltForecast | None = None) -> str:
+    """A `forecast:` section to paste into a plan configuration (weekly volumes to 2 decimals).
+
+    With a BuiltForecast it also names each channel's method and backtest
+    error, carries last year's peaks as multipliers, and offers
+    `quantile` (commented out) when the profile has its spread.
+    """
     volumes = ", ".join(f"{c}: {round(v, 2):g}" for c, v in history.weekly_volume.items())
     trends = ", ".join(f"{c} {t * 100:+.2f} %" for c, t in history.trend_per_week.items())
-    return (
+    lines = [
         f"# built by `covplan forecast` from {source}: {history.weeks} week(s), {history.first_day} to {history.last_day}"
-        f" ({history.timezone}), {history.tickets} tickets\n"
-        f"# trend of weekly totals over those weeks: {trends} per week (not applied; set growth_per_week to use it)\n"
-        "forecast:\n"
-        f"  profile: {profile_name}          # relative to the plan configuration\n"
-        f"  timezone: {history.timezone}\n"
-        f"  weekly_volume: {{{volumes}}}\n"
-        "  growth_per_week: 0\n"
-        "  multipliers: []                  # e.g. - {from: 2026-11-27, to: 2026-11-27, factor: 3, name: Black Friday}\n"
-    )
+        f" ({history.timezone}), {history.tickets} tickets",
+        f"# trend of weekly totals over those weeks: {trends} per week (not applied; set growth_per_week to use it)",
+    ]
+    if built is not None and built.backtest is not None:
+        lines.append(f"# method per channel, by a backtest on the last {built.backtest.held_out} week(s) (forecast.csv): "
+                     + ", ".join(f"{c.channel} {c.chosen} (WAPE {c.error_of(c.chosen).wape:.1%})" for c in built.backtest.channels
+                                 if not math.isnan(c.error_of(c.chosen).wape)))
+    lines += [
+        "forecast:",
+        f"  profile: {profile_name}          # relative to the plan configuration",
+        f"  timezone: {history.timezone}",
+        f"  weekly_volume: {{{volumes}}}",
+        "  growth_per_week: 0",
+    ]
+    if built is not None and built.backtest is not None:
+        lines.append("  # quantile: 0.8                  # staff for the 80th percentile of volume (profile.csv's spread)")
+    uplifts = built.uplifts if built is not None else []
+    if uplifts:
+        lines.append("  multipliers:                     # last year's weeks against the weeks before this window, a year earlier")
+        lines += [f"    - {{from: {u.start}, to: {u.end}, factor: {u.factor:g}, channels: [{u.channel}], name: last year from {u.last_year}}}"
+                  for u in uplifts]
+    else:
+        lines.append("  multipliers: []                  # e.g. - {from: 2026-11-27, to: 2026-11-27, factor: 3, name: Black Friday}")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- (3b) the forecast `covplan forecast` writes
+
+
+YEAR_WEEKS = 52  # 364 days: last year's same weekday
+UPLIFT_THRESHOLD = 0.05  # last year's weeks within ±5 % of their baseline add no multiplier
+
+
+@dataclass(frozen=True)
+class Uplift:
+    """Last year's volume over some weeks against the weeks before our window, a year earlier: a dated multiplier."""
+
+    channel: str
+    start: date
+    end: date
+    factor: float
+    last_year: date  # first day of the same weeks last year
+
+
+@dataclass(frozen=True)
+class BuiltForecast:
+    """What `covplan forecast` publishes: the profile, the backtest behind it and last year's peaks."""
+
+    history: HistoryProfile  # the last `weeks` weeks, shares and weekly volume from the method used per channel
+    backtest: Backtest | None  # None when the history has no weeks to hold out
+    methods: dict[str, str]  # channel -> method used
+    uplifts: list[Uplift]  # empty with less than a year (+ the window) of history
+    history_weeks: int  # whole weeks in the export
+
+
+def build_forecast(
+    tickets: list[tuple[pendulum.DateTime, str]], config: Config, weeks: int, held_out: int, file: Path, method: str = AUTO
+) -> BuiltForecast:
+    """Backtest, choose the method per channel, forecast next week as a profile, and carry last year's peaks.
+
+    Every method is scored on the last `held_out` weeks, trained on up to
+    `weeks` weeks before them; the chosen one is then trained on the last
+    `weeks` weeks and its next week becomes the profile (shares) and the
+    weekly volume. With a year of history more than the window, last year's
+    weeks become dated multipliers (see :func:`last_year_uplifts`).
+    """
+    if weeks < 1:
+        raise InputError([Problem(file, None, "--weeks", f"{weeks} weeks (expected at least 1)")])
+    total = whole_weeks(tickets, config)
+    full = build_profile(tickets, config, max(total, weeks), file)
+    history = last_weeks(full, weeks)
+    result = None
+    methods = {channel: "profile" for channel in history.shares}
+    if held_out > 0 and total > held_out:
+        try:
+            result = backtest(full.weekly_counts, min(weeks, total - held_out), held_out, method)
+        except ValueError as exc:
+            raise InputError([Problem("covplan forecast", None, "--method", str(exc))]) from None
+        methods = {c.channel: c.chosen for c in result.channels if c.channel in history.shares}
+    elif method not in (AUTO, "profile"):
+        raise InputError([Problem(file, None, "--holdout", f"--method {method} needs a backtest (expected a history longer than --holdout {held_out} weeks)")])
+    history = _with_methods(history, methods)
+    return BuiltForecast(history, result, methods, last_year_uplifts(full, weeks), total)
+
+
+def _with_methods(history: HistoryProfile, methods: dict[str, str]) -> HistoryProfile:
+    """The profile with each channel's next week as its method forecasts it from the window."""
+    shares = dict(history.shares)
+    weekly = dict(history.weekly_volume)
+    for channel, name in methods.items():
+        if name == "profile":
+            continue
+        train = np.asarray(history.weekly_counts[channel], dtype=float).ravel()
+        week = predict(name, train, HOURS_PER_WEEK)
+        total = float(week.sum())
+        if total > 0:
+            shares[channel] = [float(v) / total for v in week]
+            weekly[channel] = total
+    return replace(history, shares=shares, weekly_volume=weekly)
+
+
+def last_year_uplifts(full: HistoryProfile, weeks: int) -> list[Uplift]:
+    """Last year's weekly volume over the coming 52 weeks, against the same window a year earlier.
+
+    Needs 52 + `weeks` whole weeks. The baseline of a channel is its mean
+    weekly volume over the `weeks` weeks that ended 52 weeks before the
+    history does (the profile's window, a year earlier); week j after the
+    history gets factor = volume of week j a year earlier / baseline, on the
+    same weekdays (364 days on). Consecutive weeks with the same factor (to
+    2 decimals) are one multiplier; factors within ±5 % of 1 are left out.
+    """
+    if full.weeks < YEAR_WEEKS + weeks:
+        return []
+    start = full.first_day + timedelta(days=7 * full.weeks)  # the day after the history
+    uplifts: list[Uplift] = []
+    for channel, per_week in full.weekly_counts.items():
+        totals = [sum(week) for week in per_week]
+        baseline = sum(totals[-YEAR_WEEKS - weeks : -YEAR_WEEKS]) / weeks
+        if baseline <= 0:
+            continue
+        for j in range(YEAR_WEEKS):
+            factor = round(totals[len(totals) - YEAR_WEEKS + j] / baseline, 2)
+            if abs(factor - 1) < UPLIFT_THRESHOLD or factor <= 0:
+                continue
+            first = start + timedelta(days=7 * j)
+            last = first + timedelta(days=6)
+            previous = uplifts[-1] if uplifts else None
+            if previous and previous.channel == channel and previous.factor == factor and previous.end + timedelta(days=1) == first:
+                uplifts[-1] = replace(previous, end=last)
+            else:
+                uplifts.append(Uplift(channel, first, last, factor, first - timedelta(days=7 * YEAR_WEEKS)))
+    return uplifts

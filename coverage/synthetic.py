@@ -139,3 +139,46 @@ def write_team(directory: Path, agents: int, sites: int, start: date, days: int,
     write_forecast_csv(directory / "forecast.csv", rows)
     data = team_data(agents, sites, start, days, interval_minutes, seed)
     return write_text_atomic(directory / "team.yaml", yaml.safe_dump(data, sort_keys=False))
+
+
+@dataclass(frozen=True)
+class Peak:
+    """A dated uplift of every channel's volume (last year's Q4, a sale)."""
+
+    start: date
+    end: date
+    factor: float
+
+
+def ticket_history(first_day: date, weeks: int, weekly_volume: dict[str, float], noise: float = 0.1, seed: int = 7,
+                   peaks: tuple[Peak, ...] = ()) -> list[tuple[str, str]]:
+    """(created_at in UTC, channel) of every ticket in `weeks` weeks from `first_day` (UTC midnight), oldest first.
+
+    The known shape a backtest should find: each hour's rate is the channel's
+    weekly volume × `hourly_shape` (normalised over the week) × a seeded
+    normal factor 1 + noise·N(0, 1) (the part no forecast can know) × the
+    peaks covering the day; the count is Poisson with that rate, and each
+    ticket gets a uniform minute and second inside its hour.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    shape = [hourly_shape(h % 24, h // 24) for h in range(7 * 24)]
+    total = sum(shape)
+    start = datetime(first_day.year, first_day.month, first_day.day, tzinfo=UTC)
+    rows: list[tuple[str, str]] = []
+    for hour in range(weeks * 7 * 24):
+        instant = start + timedelta(hours=hour)
+        factor = math.prod(p.factor for p in peaks if p.start <= instant.date() <= p.end)
+        for channel, weekly in weekly_volume.items():
+            rate = max(weekly * shape[hour % (7 * 24)] / total * (1 + noise * rng.standard_normal()), 0.0) * factor
+            for _ in range(int(rng.poisson(rate))):
+                offset = timedelta(seconds=int(rng.integers(0, 3600)))
+                rows.append(((instant + offset).strftime("%Y-%m-%dT%H:%M:%SZ"), channel))
+    rows.sort()
+    return rows
+
+
+def write_ticket_history(path: Path, rows: list[tuple[str, str]]) -> Path:
+    """A plain history export, created_at,channel, one row per ticket (what `covplan forecast` reads without --from)."""
+    return write_csv_atomic(path, ("created_at", "channel"), rows)

@@ -15,6 +15,7 @@ These are the rules RFC 5545 (iCalendar) uses, so calendar exports agree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -86,6 +87,50 @@ def parse_timestamp(text: str, default_timezone: str) -> pendulum.DateTime:
             seconds=parsed.second
         )
     return pendulum.instance(parsed).in_tz(UTC)
+
+
+# Spreadsheets count days from 1899-12-30 (Excel's 1900 date system, Lotus leap-year bug included);
+# serial numbers up to 2958465 reach 9999-12-31. Unix time counts seconds from 1970 in UTC.
+EXCEL_EPOCH = datetime(1899, 12, 30)
+EXCEL_MAX_SERIAL = 2958465
+UNIX_MIN_SECONDS = 1_000_000_000  # 2001-09-09: ten digits, far above any spreadsheet serial
+_SERIAL = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def parse_export_timestamp(text: str, default_timezone: str, date_format: str | None = None) -> pendulum.DateTime:
+    """A helpdesk export's timestamp → UTC: what `parse_timestamp` reads, and what exports and spreadsheets write.
+
+    Besides ISO 8601 that is ``2026-11-16 09:12:00 +0000`` or ``... UTC``
+    (Zendesk, Intercom), US ``11/16/2026 09:12``, an Excel serial day number
+    (``46342.3833``: a date cell saved as a number, local to
+    `default_timezone`), Unix seconds (ten digits or more, UTC by
+    definition), or, with `date_format`, exactly that strptime format
+    (``%d/%m/%Y %H:%M`` for day-first dates). A value without an offset is
+    local to `default_timezone`. ValueError says what is wrong.
+    """
+    text = text.strip()
+    if date_format is not None:
+        try:
+            parsed = datetime.strptime(text, date_format)
+        except ValueError:
+            raise ValueError(f"{text[:40]!r} does not match --date-format {date_format!r}") from None
+        return _naive_or_aware(parsed, default_timezone)
+    if _SERIAL.match(text):
+        number = float(text)
+        if number >= UNIX_MIN_SECONDS:
+            return pendulum.from_timestamp(number, tz=UTC)
+        if 1 <= number <= EXCEL_MAX_SERIAL:
+            return _naive_or_aware(EXCEL_EPOCH + timedelta(days=number), default_timezone)
+        raise ValueError(f"{text!r} is neither a spreadsheet date number nor Unix seconds (expected e.g. 2026-12-07 09:00)")
+    return parse_timestamp(text, default_timezone)
+
+
+def _naive_or_aware(parsed: datetime, default_timezone: str) -> pendulum.DateTime:
+    """An aware datetime in UTC; a naive one read on the clocks of `default_timezone` (seconds rounded to the minute's start)."""
+    if parsed.tzinfo is not None:
+        return pendulum.instance(parsed).in_tz(UTC)
+    seconds = parsed.second + parsed.microsecond / 1e6
+    return local_to_utc(parsed.date(), f"{parsed.hour:02d}:{parsed.minute:02d}", default_timezone).add(seconds=round(seconds))
 
 
 def week_monday(day: date) -> date:

@@ -216,8 +216,10 @@ def test_history_errors_are_located(make_config: Callable[..., Config], tmp_path
     with pytest.raises(InputError) as caught:
         read_history(file, config)
     lines = str(caught.value).splitlines()
-    assert lines[0].endswith("history.csv:4: created_at: 'yesterday' is not an ISO 8601 timestamp (expected e.g. 2026-12-07T09:00:00+00:00)")
-    assert lines[1].endswith("history.csv:5: channel: unknown channel 'sms' on 2 row(s) (expected one of: chat)")
+    assert lines[0].endswith("history.csv:4: created_at: 'yesterday' is not a date and time (expected e.g. 2026-12-07 09:00 "
+                             "or 2026-12-07T09:00:00+00:00; give another layout with --date-format, e.g. \"%d/%m/%Y %H:%M\")")
+    assert lines[1].endswith("history.csv:5: channel: unknown channel 'sms' on 2 row(s) (expected one of: chat; "
+                             "map it with --map \"sms=chat\" or leave such rows out with --drop-unmapped)")
     missing = tmp_path / "bad.csv"
     missing.write_text("when,channel\n2026-11-20T10:00:00Z,chat\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.csv:1: header: missing column\(s\) created_at"):
@@ -228,16 +230,16 @@ def test_covplan_forecast_round_trip(tmp_path: Path, make_config: Callable[..., 
     config = email_config(make_config)
     history = write_history(tmp_path / "history.csv", HISTORY)
     out = tmp_path / "forecast-out"
-    assert main(["forecast", str(history), "--config", str(config.source), "--out", str(out), "--weeks", "2"]) == 0
+    assert main(["forecast", str(history), "--config", str(config.source), "--out", str(out), "--weeks", "2", "--method", "profile"]) == 0
     assert "2 week(s) from 2026-11-16 to 2026-11-29 (UTC): 11 tickets, 1 older ones ignored" in capsys.readouterr().out
     assert {p.name for p in out.iterdir()} >= {"profile.csv", "forecast.yaml", "forecast.png", "forecast.svg"}
     with (out / "profile.csv").open(newline="") as stream:
         rows = list(csv.DictReader(stream))
-    assert len(rows) == 2 * 168 and rows[9] == {"channel": "chat", "weekday": "Mon", "hour": "9", "share": "0.80000000"}
+    assert len(rows) == 2 * 168 and {k: rows[9][k] for k in ("channel", "weekday", "hour", "share")} == {"channel": "chat", "weekday": "Mon", "hour": "9", "share": "0.80000000"}
     snippet = (out / "forecast.yaml").read_text(encoding="utf-8")
     assert "weekly_volume: {chat: 5, email: 0.5}" in snippet and "chat +50.00 %" in snippet
     # the section pastes into a plan: one week in UTC holds every hour of the week once
-    plan = tmp_path / "forecast-out" / "plan.yaml"
+    plan = tmp_path / "planned.yaml"  # beside the config: forecast.yaml names profile.csv relative to it
     text = email_config(make_config).source.read_text(encoding="utf-8")
     section = snippet[snippet.index("forecast:"):]
     text = text[: text.index("forecast:")] + section + text[text.index("sites:"):]
