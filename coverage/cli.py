@@ -110,10 +110,12 @@ def _check(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     needs = requirements(config)
     hours = sum(sum(values) for values in needs.required.values()) * needs.grid.minutes / 60
+    backlog = "".join(f", {channel} {sum(b.arrivals):,.0f} contacts due within {config.channels[channel].respond_within_hours:g} h"
+                      for channel, b in needs.backlog.items())
     print(
         f"{args.config}: ok — {len(config.agents)} agents in {len(config.sites)} sites, "
         f"{len(config.channels)} channels, {config.plan.days} days from {config.plan.start}; "
-        f"{hours:,.0f} required agent-hours"
+        f"{hours:,.0f} required agent-hours{backlog}"
     )
     if needs.ignored_rows:
         print(f"forecast: {needs.ignored_rows} row(s) outside the rota period ignored")
@@ -128,6 +130,12 @@ def _demand(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     path = write_requirements(needs, args.out / "requirements.csv", config)
     for channel, values in needs.required.items():
+        backlog = needs.backlog.get(channel)
+        if backlog is not None:
+            work = sum(backlog.arrivals) * backlog.aht_seconds / 3600
+            print(f"{channel}: {sum(backlog.arrivals):,.0f} contacts, {work:,.0f} agent-hours of work, "
+                  f"each answered within {config.channels[channel].respond_within_hours:g} h (no agents required at any given hour)")
+            continue
         print(f"{channel}: peak {max(values, default=0)} agents, {sum(values) * needs.grid.minutes / 60:,.0f} agent-hours")
     from coverage.plots.demand_week import plot_requirement_by_hour_of_week
 

@@ -24,15 +24,20 @@ if TYPE_CHECKING:
 HOURS = 7 * 24
 
 
-def requirement_by_hour_of_week(req: Requirements, timezone: str) -> dict[str, tuple[list[float], list[int]]]:
+def requirement_by_hour_of_week(req: Requirements, timezone: str) -> dict[str, tuple[list[float], list[float]]]:
     """Per channel: (mean, peak) agents required in each local hour of the week (Mon 00 = 0 … Sun 23 = 167).
 
     An interval belongs to the local hour its start falls in; hours the
-    period never reaches have mean 0 and peak 0.
+    period never reaches have mean 0 and peak 0. A backlog channel needs
+    nobody at a given hour (only answers by its deadline): its series is the
+    work arriving, in agent-hours per hour, which the shifts must clear in time.
     """
     slots = [local.weekday() * 24 + local.hour for local in (to_local(start, timezone) for start in req.grid.starts)]
-    found: dict[str, tuple[list[float], list[int]]] = {}
-    for channel, values in req.required.items():
+    found: dict[str, tuple[list[float], list[float]]] = {}
+    seconds = req.grid.minutes * 60
+    for channel, needed in req.required.items():
+        backlog = req.backlog.get(channel)
+        values = [v * backlog.aht_seconds / seconds for v in backlog.arrivals] if backlog is not None else needed
         total, count, peak = [0.0] * HOURS, [0] * HOURS, [0] * HOURS
         for slot, value in zip(slots, values):
             total[slot] += value
@@ -57,7 +62,7 @@ def plot_requirement_by_hour_of_week(req: Requirements, config: Config, path: Pa
             ax.step(hours, peak, where="mid", color=REQUIRED_COLOUR, linewidth=1, linestyle="--", label="peak over the period")
             ax.fill_between(hours, mean, step="mid", color=colours[channel], alpha=0.35, linewidth=0)
             ax.step(hours, mean, where="mid", color=colours[channel], linewidth=2, label="mean")
-            ax.set_ylabel(f"{channel}\nagents required")
+            ax.set_ylabel(f"{channel}\nwork arriving\n(agent-hours/h)" if channel in req.backlog else f"{channel}\nagents required")
             ax.set_ylim(bottom=0)
             ax.grid(axis="y", alpha=0.3)
             ax.legend(loc="upper right", fontsize=8, frameon=False)
