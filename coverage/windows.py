@@ -56,6 +56,7 @@ from coverage.time import Grid, local_to_utc, shift_instances, to_local
 Kind = Literal["uncovered", "understaffed"]
 KINDS: tuple[Kind, ...] = ("uncovered", "understaffed")
 MISSED_SHOWN = 3  # dates a weekly pattern missed, named before "and N more"
+HOLIDAYS_SHOWN = 2  # holidays named as the cause of one window
 WINDOWS_COLUMNS = (
     "view", "channel", "kind", "window", "weekday", "start", "end", "days_later", "occurrences", "possible",
     "total_hours", "weekend_hours", "overnight_hours", "short_agent_hours", "first_start_utc", "description",
@@ -395,7 +396,9 @@ class _Causes:
             parts.append("the period's first day")
         if run.stop == self.grid.count:
             parts.append("the period's last day")
-        parts.extend(self._holidays(run))
+        holidays = self._holidays(run)
+        if holidays:
+            parts.append(holidays)
         leave = self._leave(run)
         if leave:
             parts.append(f"{in_words(leave)} on leave")
@@ -405,15 +408,22 @@ class _Causes:
         """Whether a shift of `site` starting on its local `day` spans part of the run."""
         return any(slots.start < run.stop and run.first < slots.stop for slots in self.shifts.get((site, day), ()))
 
-    def _holidays(self, run: _Run) -> list[str]:
+    def _holidays(self, run: _Run) -> str:
         """"public holiday at dublin and toronto: Christmas Day", for holidays that kept skilled agents off these hours."""
-        named: dict[str, list[str]] = defaultdict(list)
+        found: dict[str, tuple[date, set[str]]] = {}
         for site, names in self.holidays.items():
             off = [a for a in self.config.agents if a.site == site and not a.works_holidays and set(a.skills) & set(run.channels)]
             for day, name in names.items():
                 if off and self._reaches(site, day, run):
-                    named[name].append(site)
-        return [f"public holiday at {in_words(sorted(sites))}: {name}" for name, sites in named.items()]
+                    first, sites = found.get(name, (day, set()))
+                    found[name] = (min(first, day), sites | {site})
+        if not found:
+            return ""
+        names = sorted(found, key=lambda name: (found[name][0], name))
+        sites = sorted(set().union(*(s for _, s in found.values())))
+        more = f" and {len(names) - HOLIDAYS_SHOWN} more" if len(names) > HOLIDAYS_SHOWN else ""
+        noun = "public holiday" if len(names) == 1 else "public holidays"
+        return f"{noun} at {in_words(sites)}: {', '.join(names[:HOLIDAYS_SHOWN])}{more}"
 
     def _leave(self, run: _Run) -> list[str]:
         """Agents with the skill on leave on a day whose shifts reach the run, and on duty then a week before or after."""

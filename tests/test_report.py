@@ -115,6 +115,13 @@ def test_report_html_tables(written):
         ["chat", "168", "56", "56", "33.3%", "112", "112"],
         ["email", "0", "16", "0", "100.0%", "0", "0"],
     ]
+    # Clock hours per view, each on its own clock (hand-counted in tests/twosites.py's terms): New York's weekend is
+    # all uncovered; its nights 22:00-06:00 lose 5 h to m1 on two nights (23:00 is her break). Manila is 13 h ahead:
+    # its weekend runs Fri 11:00 to Sun 11:00 New York (a1 covers Friday 11:00-17:00), its nights are 09:00-17:00 New York.
+    assert tables["view-clock"][1:] == [
+        ["America/New_York", "112", "112", "48", "48", "48", "46", "56", "46"],
+        ["Asia/Manila", "112", "112", "42", "48", "42", "16", "56", "16"],
+    ]
     assert tables["agents"][1:] == [
         ["a1", "Ana Abel", "nyc", "full_time", "5", "40", "0", "0", "chat 5"],
         ["m1", "Mia Mendez", "manila", "full_time", "4", "32", "0", "0", "chat 2, email 2"],
@@ -122,8 +129,10 @@ def test_report_html_tables(written):
     # The weekend: Friday 17:00 New York (22:00Z) to the end of the period, Monday 00:00 New York.
     uncovered_ny = tables["windows-uncovered-America_New_York"]
     # Overnight 22:00-06:00: Friday 2 h, Saturday 8, Sunday 8.
-    assert uncovered_ny[1] == ["Fri 11 Dec 17:00–Mon 14 Dec 00:00 America/New_York", "chat", "once", "55", "48", "18", "55"]
-    assert uncovered_ny[4] == ["Mon 07 Dec 00:00–09:00 America/New_York", "chat", "once", "9", "0", "6", "9"]
+    assert uncovered_ny[1] == [
+        "Fri 11 Dec 17:00–Mon 14 Dec 00:00 America/New_York", "chat", "once (the period's last day)", "55", "48", "18", "55",
+    ]
+    assert uncovered_ny[4] == ["Mon 07 Dec 00:00–09:00 America/New_York", "chat", "once (the period's first day)", "9", "0", "6", "9"]
     assert len(uncovered_ny) - 1 == min(15, sum(1 for w in report.windows if w.kind == "uncovered" and w.view == "America/New_York"))
     assert ["min_rest_hours", "11"] in tables["rules"] and ["max_weekends_per_period", "no limit"] in tables["rules"]
     assert ["full_time", "hours_per_week", "min 0, max 40"] in tables["contracts"]
@@ -139,15 +148,15 @@ def test_terminal_summary_plain_and_rich(written):
     plain = io.StringIO()
     print_summary(report, plain)  # a StringIO is no terminal: plain lines
     assert plain.getvalue() == report.text + "\n"
-    assert "worst uncovered windows:" in report.text
-    assert "  Fri 11 Dec 17:00–Mon 14 Dec 00:00 America/New_York, once, chat  (55 h)" in report.text
+    assert "worst uncovered windows in America/New_York:" in report.text
+    assert "  Fri 11 Dec 17:00–Mon 14 Dec 00:00 America/New_York, once (the period's last day), chat  (55 h)" in report.text
     fancy = io.StringIO()
     print_summary(report, fancy, rich=True)
     text = fancy.getvalue()
     assert "\x1b[" in text  # colours
-    for title in ("Coverage by channel", "Weekend and overnight gaps", "Worst uncovered windows"):
+    for title in ("Uncovered clock hours, each view on its own clock", "Coverage by channel", "Worst uncovered windows — America/New_York"):
         assert title in text
-    assert "Fri 11 Dec 17:00–Mon 14 Dec 00:00 America/New_York, once, chat" in text
+    assert "Fri 11 Dec 17:00–Mon 14 Dec 00:00 America/New_York" in text and "once (the period's last day)" in text
 
 
 def test_nights_and_weekends_per_agent(make_config):
