@@ -604,7 +604,7 @@ def terminal_summary(payload: dict[str, Any], rows: list[GapRow]) -> str:
     if worst:
         lines.append(f"worst hours in {worst[0][0]} (understaffed agent-hours, all channels):")
         for _, day, hour, short_hours, uncovered_hours in worst:
-            lines.append(f"  {day} {hour:02d}:00  {_hours(short_hours):>8} agent-h   uncovered {_hours(uncovered_hours)} h")
+            lines.append(f"  {day} {hour:02d}:00  {_hours(short_hours):>8} agent-h short   {_hours(uncovered_hours)} channel-h uncovered")
     else:
         lines.append("no understaffed hours")
     return "\n".join(lines)
