@@ -21,8 +21,10 @@ Definitions
   weekday on which the start lies inside the rota period: a pattern seen on
   all of them happens "every week", on some "N of M weeks" (the dates it
   missed are named), on one "once".
-* Recurring patterns with the same clock hours, channels and N of M on
-  several weekdays are one *window*: "Mon–Fri 17:00–20:00". A one-off stays
+* Recurring patterns with the same clock hours and channels, seen in the
+  same weeks, on several weekdays are one *window*: "Mon–Fri 17:00–20:00"
+  (a pattern that missed a week names it: "not in the week of Mon 21 Dec";
+  weekdays that missed different weeks stay apart). A one-off stays
   alone, with its date and, where the data can tell, its *cause*: the
   period's first or last day (the run touches the grid's start or end), a
   public holiday at a site whose shifts would reach the hours and whose
@@ -286,7 +288,7 @@ def gap_windows(coverage: Coverage, config: Config, kinds: Iterable[Kind] = KIND
 
 
 def _windows_of(coverage: Coverage, kind: Kind, zone: str, slots: list[LocalSlot], causes: _Causes) -> list[GapWindow]:
-    """One view and kind: runs grouped into weekly patterns, recurring patterns merged across weekdays."""
+    """One view and kind: runs grouped into weekly patterns; patterns with the same hours, channels and weeks merged across weekdays."""
     by_shape = _shapes(_runs_of(coverage, kind, slots, zone), coverage.grid.count)
     found: list[GapWindow] = []
     merged: dict[tuple, list[tuple[int, list[_Run], list[date]]]] = defaultdict(list)
@@ -297,16 +299,17 @@ def _windows_of(coverage: Coverage, kind: Kind, zone: str, slots: list[LocalSlot
             found.append(_window(coverage, kind, zone, slots, [run], [weekday], len(dates), causes.one_off(run)))
             continue
         channels = tuple(c for c in coverage.channels if any(c in r.channels for r in found_runs))
-        merged[(start, end, days, channels, len(found_runs), len(dates))].append((weekday, found_runs, dates))
-    for key, members in merged.items():
+        seen = {slots[r.first].local.date() for r in found_runs}
+        weeks = tuple(k for k, d in enumerate(dates) if d in seen)  # which of its possible weeks it happened in
+        merged[(start, end, days, channels, weeks, len(dates))].append((weekday, found_runs, dates))
+    for (*_, weeks, possible), members in merged.items():
         members.sort(key=lambda member: member[0])
         spans = sorted((r for _, rs, _ in members for r in rs), key=lambda r: r.first)
-        seen = {slots[r.first].local.date() for r in spans}
-        missed = [d for _, _, dates in members for d in dates if d not in seen]
-        notes = [_missed(missed)] if missed else []
+        missed = [d for k, d in enumerate(members[0][2]) if k not in weeks]
+        notes = [_missed(missed, len(members) > 1)] if missed else []
         if spans[-1].stop == coverage.grid.count and (spans[-1].end, spans[-1].days_later) != (spans[0].end, spans[0].days_later):
             notes.append("the last cut short by the period's end")
-        found.append(_window(coverage, kind, zone, slots, spans, [w for w, _, _ in members], key[-1] * len(members), "; ".join(notes)))
+        found.append(_window(coverage, kind, zone, slots, spans, [w for w, _, _ in members], possible * len(members), "; ".join(notes)))
     return found
 
 
@@ -328,13 +331,14 @@ def _shapes(found: list[_Run], count: int) -> dict[tuple[int, str, str, int], li
     return by_shape
 
 
-def _missed(dates: list[date]) -> str:
-    """The dates a weekly pattern did not happen on: "not on Thu 24 Dec" (it was covered then, or shaped otherwise)."""
-    if not dates:
-        return ""
+def _missed(dates: list[date], weeks: bool) -> str:
+    """The dates (of the first weekday) a weekly pattern did not happen on: it was covered then, or shaped otherwise.
+
+    "not on Thu 24 Dec"; for a pattern on several weekdays, which miss the same weeks, "not in the week of Mon 21 Dec".
+    """
     shown = ", ".join(f"{WEEKDAYS[d.weekday()]} {d:%d %b}" for d in sorted(dates)[:MISSED_SHOWN])
     more = f" and {len(dates) - MISSED_SHOWN} more" if len(dates) > MISSED_SHOWN else ""
-    return f"not on {shown}{more}"
+    return f"not in the week{'s' if len(dates) > 1 else ''} of {shown}{more}" if weeks else f"not on {shown}{more}"
 
 
 def _window(

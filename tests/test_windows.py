@@ -307,6 +307,20 @@ def test_a_daily_hole_on_two_channels_is_one_window(make_config):
     assert short.describe() == "Mon–Fri 17:00–20:00 America/New_York, every week, chat: short 60 agent-hours"
 
 
+def test_weekdays_merge_only_when_they_missed_the_same_weeks(make_config):
+    """Four weeks, chat needed 17:00-20:00 on weekdays; covered Mon-Thu of the third week and Friday of the first."""
+    config = make_config(TINY.replace("days: 7", "days: 28"))
+    grid = period_grid(config.plan)
+    local = [to_local(s, NY) for s in grid.starts]
+    wanted = [int(t.weekday() < 5 and 17 <= t.hour < 20) for t in local]
+    covered = {MONDAY + timedelta(days=14 + k) for k in range(4)} | {MONDAY + timedelta(days=4)}
+    coverage = Coverage(grid, {"chat": wanted}, {"chat": [int(bool(w) and t.date() in covered) for w, t in zip(wanted, local)]})
+    assert [w.describe() for w in gap_windows(coverage, config, kinds=("uncovered",))] == [
+        "Mon–Thu 17:00–20:00 America/New_York, 3 of 4 weeks (not in the week of Mon 21 Dec), chat",
+        "Fri 17:00–20:00 America/New_York, 3 of 4 weeks (not on Fri 11 Dec), chat",
+    ]
+
+
 def test_clock_windows_count_an_hour_once_and_match_the_summary(make_config):
     """Saturdays: chat has nobody 10:00-14:00, email is late for 12:00-16:00 arrivals: 6 clock hours, not 8."""
     config = make_config(WITH_EMAIL.replace("days: 7", "days: 14").replace("views: [America/New_York]", "views: [America/New_York, Asia/Manila]"))
