@@ -581,6 +581,27 @@ def test_a_fixed_break_in_the_hole_names_break_window_as_the_fix(make_config) ->
     assert line.fix.startswith("a break_window on day at nyc") and [w.start for w in line.windows] == ["13:00"]
 
 
+def test_a_weekend_limit_and_a_hire_profile_are_named_as_fixes(make_config) -> None:
+    from coverage.roster import Assignment, Roster
+    from coverage.solve.gaps_why import explain_gaps
+    from coverage.time import local_to_utc
+
+    # Chat is needed 09:00-17:00 New York every day; a1 may work no weekend, a 'weekender' profile could.
+    text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  max_weekends_per_period: 0").replace(
+        "contracts:\n", "contracts:\n  weekend: {hours_per_week: {min: 0, max: 40}, max_days_per_week: 5, max_weekends_per_period: 1}\n"
+    ) + "candidates:\n  - {id: weekender, site: nyc, contract: weekend, skills: [chat]}\n"
+    config = make_config(text, nine_to_five_new_york(range(7, 14)))
+    days = [date(2026, 12, 7 + k) for k in range(5)]
+    roster = Roster(tuple(Assignment("a1", "nyc", "chat", "day", d, local_to_utc(d, "09:00", "America/New_York"),
+                                     local_to_utc(d, "17:00", "America/New_York")) for d in days))
+    lines = [str(line) for line in explain_gaps(config, requirements(config), roster)]
+    assert lines == [
+        "Sat 12 Dec 09:00–17:00 America/New_York, once, chat (and 1 more window like it): of 1 agents who could cover its "
+        "first hours, 1 at their weekend limit — a higher max_weekends_per_period (now 0 for 1 of them) would reach them; "
+        "or hire profile weekender would reach them",
+    ]
+
+
 def test_hours_per_period_may_exceed_a_week(make_config) -> None:
     text = TINY.replace("days: 7", "days: 28").replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  hours_per_period: {min: 0, max: 176}")
     config = make_config(text)

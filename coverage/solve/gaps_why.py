@@ -186,8 +186,14 @@ def _hire_reach(config: Config, instances: list[ShiftInstance], slots: dict[Shif
 
 
 def _fix(reasons: Counter, kept: list[tuple[AgentScope, str]], reaching: list[ShiftInstance], hire: str) -> str:
-    """The setting behind the most common reason that has one, and a hire profile that would reach the hours."""
-    changes = [change for reason, _ in reasons.most_common() if (change := _change(reason, kept, reaching))][:1]
+    """The setting behind the most common reason that has one, and a hire profile that would reach the hours.
+
+    A setting is named only when its reason is the most common one or keeps at least a third of the agents
+    away: two agents off for a holiday do not explain a gap that eighteen busy agents leave open.
+    """
+    top = max(reasons.values())
+    weighty = [reason for reason, count in reasons.most_common() if count == top or count * 3 >= len(kept)]
+    changes = [change for reason in weighty if (change := _change(reason, kept, reaching))][:1]
     if hire and any(reason in CAPACITY or reason in ("on leave", "at their weekend limit") for reason in reasons):
         changes.append(hire)
     return "; or ".join(changes)
