@@ -375,11 +375,11 @@ def _severity(window: GapWindow, order: dict[str, int]) -> tuple:
 class _Causes:
     """What the config and roster say about a one-off: the period's edges, public holidays, leave."""
 
-    config: Config
     grid: Grid
     shifts: dict[tuple[str, date], list[range]]  # (site, site-local date) -> the slots each of its shifts spans
     holidays: dict[str, dict[date, str]]  # site -> holiday names
-    on_duty: dict[str, set[int]]  # agent -> slots on duty in the roster (empty without a roster)
+    holiday_skills: dict[str, frozenset[str]]  # site -> skills of its agents who do not work public holidays
+    leavers: list[tuple[str, str, frozenset[str], frozenset[date], frozenset[int]]]  # agent, site, skills, leave, slots on duty
     week: int  # slots in seven days
 
     @classmethod
@@ -391,7 +391,17 @@ class _Causes:
         for a in (roster.assignments if roster is not None else ()):
             on_duty[a.agent].update(grid.covered(a.start_utc, a.end_utc))
         holidays = {site: config.holiday_names(site) for site in config.sites}
-        return cls(config, grid, dict(shifts), holidays, dict(on_duty), 7 * 24 * 60 // grid.minutes)
+        holiday_skills: dict[str, set[str]] = defaultdict(set)
+        for agent in config.agents:
+            if not agent.works_holidays:
+                holiday_skills[agent.site].update(agent.skills)
+        leavers = [
+            (agent.id, agent.site, frozenset(agent.skills), frozenset(agent.leave_days()), frozenset(on_duty[agent.id]))
+            for agent in config.agents
+            if on_duty.get(agent.id) and agent.leave_days()
+        ]
+        return cls(grid, dict(shifts), holidays, {site: frozenset(v) for site, v in holiday_skills.items()}, leavers,
+                   7 * 24 * 60 // grid.minutes)
 
     def one_off(self, run: _Run) -> str:
         """Why a one-off opened, as far as the data can tell ("" when it cannot)."""
@@ -416,7 +426,7 @@ class _Causes:
         """"public holiday at dublin and toronto: Christmas Day", for holidays that kept skilled agents off these hours."""
         found: dict[str, tuple[date, set[str]]] = {}
         for site, names in self.holidays.items():
-            off = [a for a in self.config.agents if a.site == site and not a.works_holidays and set(a.skills) & set(run.channels)]
+            off = self.holiday_skills.get(site, frozenset()) & set(run.channels)
             for day, name in names.items():
                 if off and self._reaches(site, day, run):
                     first, sites = found.get(name, (day, set()))
@@ -432,15 +442,11 @@ class _Causes:
     def _leave(self, run: _Run) -> list[str]:
         """Agents with the skill on leave on a day whose shifts reach the run, and on duty then a week before or after."""
         found = []
-        for agent in self.config.agents:
-            duty = self.on_duty.get(agent.id)
-            if not duty or not set(agent.skills) & set(run.channels):
+        for agent, site, skills, leave, duty in self.leavers:
+            if not skills & set(run.channels) or not any(self._reaches(site, day, run) for day in leave):
                 continue
-            if not any(self._reaches(agent.site, day, run) for day in agent.leave_days()):
-                continue
-            usual = any(k + shift in duty for k in range(run.first, run.stop) for shift in (-self.week, self.week))
-            if usual:
-                found.append(agent.id)
+            if any(k + shift in duty for k in range(run.first, run.stop) for shift in (-self.week, self.week)):
+                found.append(agent)
         return found
 
 
