@@ -240,10 +240,7 @@ def _plan(args: argparse.Namespace) -> int:
         report = write_report(staging, config, needs, result.roster, run)
     with after_the_roster(roster_file, out, redo) as step:
         step("printing the summary")
-        print_summary(report)
-        if why:
-            print("why the largest gaps stay open:")
-            print("\n".join(f"  - {line}" for line in why))
+        print_summary(report)  # why the largest gaps stay open is part of it, beside the windows
     print(f"wrote {roster_file} ({len(result.roster)} shifts) and {len(report.files)} report files in {out}")
     return EXIT_OK
 

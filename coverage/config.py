@@ -682,12 +682,20 @@ class Config(Strict):
 
     def holidays_at(self, site_name: str) -> set[date]:
         """Public holidays of a site inside (and one day around) the rota period."""
+        return set(self.holiday_names(site_name))
+
+    def holiday_names(self, site_name: str) -> dict[date, str]:
+        """The site's public holidays inside (and one day around) the rota period, with their names.
+
+        Names let a report say why a one-off gap opened ("Christmas Day").
+        """
         site = self.sites[site_name]
         if not site.holidays:
-            return set()
+            return {}
         years = sorted({self.plan.start.year - 1, self.plan.end.year, self.plan.start.year})
         calendar = _holiday_calendar(site.holidays, years)
-        return {day for day in calendar if self.plan.start - timedelta(days=1) <= day <= self.plan.end}
+        return {day: str(name) for day, name in sorted(calendar.items())
+                if self.plan.start - timedelta(days=1) <= day <= self.plan.end}
 
 
 def config_schema() -> dict[str, Any]:

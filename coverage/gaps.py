@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pendulum
+
 from coverage.config import WEEKDAYS, Config
 from coverage.outputs import write_csv_atomic, write_json_atomic
 from coverage.queue import UNITS, BacklogQueue
@@ -467,8 +469,79 @@ def _hours(value: float) -> str:
     return f"{value:.2f}"
 
 
+def _count(value: float) -> str:
+    """Contacts as a manager reads them: 1,234 or 2.5 (the fluid queue counts fractions)."""
+    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.1f}"
+
+
+def _at(stamp: str | None, zone: str) -> str:
+    """An ISO UTC instant from summary.json on `zone`'s clock: "Fri 25 Dec 17:00"."""
+    return f"{to_local(pendulum.parse(stamp), zone):%a %d %b %H:%M}" if stamp else ""
+
+
+def view_lines(payload: dict[str, Any], most: int = 10) -> list[str]:
+    """Clock hours per view, each on its own clock: uncovered, weekend and overnight, per period and per week."""
+    views = list(payload.get("views", {}).items())
+    if not views:
+        return []
+    lines = ["uncovered clock hours (some channel short, each hour once), per period (per week), each view on its own clock:"]
+    width = max(len(zone) for zone, _ in views[:most])
+    for zone, figures in views[:most]:
+        week = figures.get("per_week", {})
+        parts = [f"{_hours(figures['uncovered_hours'])} h ({_hours(week.get('uncovered_hours', 0.0))} a week)"]
+        for part in ("weekend", "overnight"):
+            key = f"{part}_uncovered_hours"
+            parts.append(f"{part} {_hours(figures[key])} of {figures[f'{part}_hours']:g} h ({_hours(week.get(key, 0.0))} a week)")
+        lines.append(f"  {zone:<{width}}  " + "   ".join(parts))
+    if len(views) > most:
+        lines.append(f"  ... and {len(views) - most} more views (see summary.json)")
+    return lines
+
+
+def channel_lines(payload: dict[str, Any]) -> list[str]:
+    """Per channel, on the first view's clock: uncovered hours (weekend, overnight) and understaffed agent-hours."""
+    views = payload.get("views", {})
+    zone = next(iter(views), None)
+    per_view = views[zone].get("channels", {}) if zone else {}
+    short = payload.get("understaffed_agent_hours", {})
+    channels = list(dict.fromkeys([*payload.get("uncovered_hours", {}), *short]))
+    if not channels:
+        return []
+    lines = [f"by channel ({zone} clock):" if zone else "by channel:"]
+    for channel in channels:
+        hours = payload.get("uncovered_hours", {}).get(channel, 0.0)
+        mine = per_view.get(channel)
+        split = f" (weekend {_hours(mine['weekend_uncovered_hours'])}, overnight {_hours(mine['overnight_uncovered_hours'])})" if mine else ""
+        lines.append(f"  {channel} {_hours(hours)} h uncovered{split}, {_hours(short.get(channel, 0.0))} agent-h understaffed")
+    return lines
+
+
+def backlog_lines(payload: dict[str, Any]) -> list[str]:
+    """Per backlog channel: contacts due, answered in time, late and how late, the queue's peak — times on the first view's clock."""
+    zone = next(iter(payload.get("views", {})), "UTC")
+    lines = []
+    for channel, b in payload.get("backlog", {}).items():
+        text = f"{channel} (answer within {b['respond_within_hours']:g} h): {_count(b['contacts_due'])} contacts due"
+        if b["contacts_due"]:
+            text += f", {b['in_time_share']:.1%} answered in time, {_count(b['late'])} late"
+            if b["late"]:
+                text += f" (up to {b['most_hours_late']:g} h past the deadline)"
+        if b["still_open_at_end"]:
+            text += f", {_count(b['still_open_at_end'])} still late at the period's end"
+        if b["peak_at_utc"]:
+            text += f"; the queue peaks at {_count(b['peak_waiting'])} waiting, {_at(b['peak_at_utc'], zone)}"
+            text += f", empty again {_at(b['empties_at_utc'], zone)}" if b["empties_at_utc"] else ", and is not empty again in the period"
+            text += f" ({zone})"
+        lines.append(text)
+    return lines
+
+
 def terminal_summary(payload: dict[str, Any], rows: list[GapRow]) -> str:
-    """A short plain-text block for the terminal (no colours, at most 25 lines)."""
+    """A short plain-text block for the terminal (no colours, at most 25 lines), every time on the first view's clock.
+
+    Clock hours per view lead (the first view is the customers' zone), then
+    the channels, then each backlog channel's queue, then the worst hours.
+    """
     lines = []
     head = f"status: {payload.get('status')}"
     if payload.get("objective") is not None:
@@ -480,31 +553,14 @@ def terminal_summary(payload: dict[str, Any], rows: list[GapRow]) -> str:
     lines.append(head)
     ratio = payload["coverage_ratio"]
     lines.append(f"coverage ratio: {ratio:.4f} ({ratio * 100:.1f}% of required agent-hours met)")
-    uncovered = payload.get("uncovered_hours", {})
-    short = payload.get("understaffed_agent_hours", {})
-    lines.append("uncovered hours: " + (", ".join(f"{c} {_hours(v)}" for c, v in uncovered.items()) or "none"))
-    lines.append("understaffed agent-hours: " + (", ".join(f"{c} {_hours(v)}" for c, v in short.items()) or "none"))
-    views = list(payload.get("views", {}).items())
-    shown = views[:10]
-    if shown:
-        lines.append("uncovered hours by view (local time):")
-        width = max(len(zone) for zone, _ in shown)
-        for zone, figures in shown:
-            lines.append(
-                f"  {zone:<{width}}  weekend {_hours(figures['weekend_uncovered_hours']):>8}"
-                f"   overnight {_hours(figures['overnight_uncovered_hours']):>8}"
-            )
-        if len(views) > len(shown):
-            lines.append(f"  ... and {len(views) - len(shown)} more views (see summary.json)")
+    lines += view_lines(payload)
+    lines += channel_lines(payload)
+    lines += backlog_lines(payload)
     worst = worst_cells(rows)
     if worst:
         lines.append(f"worst hours in {worst[0][0]} (understaffed agent-hours, all channels):")
-        width = max(len(view) for view, *_ in worst)
-        for view, day, hour, short_hours, uncovered_hours in worst:
-            lines.append(
-                f"  {view:<{width}}  {day} {hour:02d}:00  {_hours(short_hours):>8} agent-h"
-                f"   uncovered {_hours(uncovered_hours)} h"
-            )
+        for _, day, hour, short_hours, uncovered_hours in worst:
+            lines.append(f"  {day} {hour:02d}:00  {_hours(short_hours):>8} agent-h short   {_hours(uncovered_hours)} channel-h uncovered")
     else:
         lines.append("no understaffed hours")
     return "\n".join(lines)

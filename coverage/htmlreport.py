@@ -16,10 +16,13 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pendulum
+
 from coverage.config import WEEKDAYS, Config, RuleOverrides
 from coverage.outputs import write_text_atomic
 from coverage.plots import heatmap_file_name
 from coverage.roster import Roster
+from coverage.time import to_local
 from coverage.windows import DayRow, GapWindow, daily_rows
 from coverage.workload import agent_loads
 
@@ -33,7 +36,9 @@ PLOT_NOTES = {
         "Gap heatmap — {view}",
         "Rows are local weekdays, columns local hours in {view}; the colour is the understaffed agent-hours summed over "
         "the rota period (darker = fewer, yellow = most). Weekend rows are outlined and hatched, overnight hours sit "
-        "under the blue band; a dot marks an hour in which, at least once, nobody was on duty.",
+        "under the blue band. A filled dot marks an hour some channel is left uncovered in several weeks, its area the "
+        "share of the weeks; a hollow ring an hour uncovered once only (a public holiday, the period's first or last "
+        "day, leave), so a weekly hole and Christmas do not look alike.",
     ),
     "requirement": (
         "Required vs scheduled",
@@ -129,10 +134,14 @@ def _plot_note(path: Path, views: dict[str, str]) -> tuple[str, str]:
 def _summary(config: Config, analysis: Analysis) -> str:
     digest = analysis.summary
     last = config.plan.start + timedelta(days=config.plan.days - 1)
+    first = config.view_zones[0]
+    clock = digest["views"][first]
     cards = [
         ("coverage ratio", f"{digest['coverage_ratio']:.1%}", "of required agent-hours met"),
-        ("uncovered hours", _cell(sum(digest["uncovered_hours"].values())), "channel-hours with nobody on duty"),
-        ("short agent-hours", _cell(sum(digest["understaffed_agent_hours"].values())), "required − scheduled, summed"),
+        (f"uncovered hours, {first}", _cell(clock["uncovered_hours"]),
+         f"clock hours some channel is short ({_cell(clock['per_week']['uncovered_hours'])} a week)"),
+        ("weekend uncovered", _cell(clock["weekend_uncovered_hours"]), f"of {_cell(clock['weekend_hours'])} weekend hours"),
+        ("overnight uncovered", _cell(clock["overnight_uncovered_hours"]), f"of {_cell(clock['overnight_hours'])} overnight hours"),
         ("status", escape(str(digest["status"])), f"objective {digest['objective']}" if digest.get("objective") is not None else "roster given"),
     ]
     html = [
@@ -144,6 +153,21 @@ def _summary(config: Config, analysis: Analysis) -> str:
         '<div class="cards">'
         + "".join(f'<div class="card">{escape(t)}<b>{v}</b><span class="muted">{escape(n)}</span></div>' for t, v, n in cards)
         + "</div>",
+        "<h3>Uncovered clock hours, each view on its own clock</h3>",
+        "<p>An hour counts once however many channels are short in it: a realtime channel with nobody on duty, or a "
+        "backlog channel whose contacts arriving then are answered after their deadline. The first view is the "
+        "customers' zone; every time in the summary is on its clock.</p>",
+        _table(
+            ["view", "uncovered h", "a week", "weekend uncovered h", "of weekend h", "a week", "overnight uncovered h",
+             "of overnight h", "a week"],
+            [
+                [zone, _hours(f["uncovered_hours"]), f["per_week"]["uncovered_hours"], _hours(f["weekend_uncovered_hours"]),
+                 f["weekend_hours"], f["per_week"]["weekend_uncovered_hours"], _hours(f["overnight_uncovered_hours"]),
+                 f["overnight_hours"], f["per_week"]["overnight_uncovered_hours"]]
+                for zone, f in digest["views"].items()
+            ],
+            table_id="view-clock",
+        ),
         "<h3>By channel</h3>",
         _table(
             ["channel", "required agent-h", "scheduled agent-h", "met agent-h", "coverage ratio", "uncovered h", "short agent-h"],
@@ -154,7 +178,8 @@ def _summary(config: Config, analysis: Analysis) -> str:
             ],
             table_id="summary",
         ),
-        "<h3>Weekend and overnight, in each view's local time</h3>",
+        _backlog(digest, first),
+        "<h3>Weekend and overnight per channel, in each view's local time</h3>",
         _table(
             ["view", "channel", "uncovered h", "weekend uncovered h", "overnight uncovered h", "short agent-h",
              "weekend short agent-h", "overnight short agent-h"],
@@ -170,6 +195,28 @@ def _summary(config: Config, analysis: Analysis) -> str:
     return "\n".join(html)
 
 
+def _backlog(digest: dict, zone: str) -> str:
+    """Backlog channels judged by their deadline: contacts due, answered in time, late and how late, the queue's peak."""
+    blocks = digest.get("backlog", {})
+    if not blocks:
+        return ""
+
+    def at(stamp: str | None) -> str:
+        return f"{to_local(pendulum.parse(stamp), zone):%a %d %b %H:%M}" if stamp else "—"
+
+    rows = [
+        [channel, b["respond_within_hours"], b["contacts_due"], f"{b['in_time_share']:.1%}" if b["in_time_share"] is not None else "—",
+         _hours(b["late"]), b["most_hours_late"], b["peak_waiting"], at(b["peak_at_utc"]),
+         at(b["empties_at_utc"]) if b["peak_at_utc"] else "—", _hours(b["still_open_at_end"])]
+        for channel, b in blocks.items()
+    ]
+    return (
+        f"<h3>Backlog channels, judged by their deadline (times {escape(zone)})</h3>"
+        + _table(["channel", "answer within h", "contacts due", "answered in time", "late", "longest past deadline h",
+                  "peak waiting", "peak at", "empty again", "late at period end"], rows, table_id="backlog")
+    )
+
+
 def _plots(plots: list[Path], config: Config) -> str:
     views = {heatmap_file_name(zone): zone for zone in config.view_zones}
     parts = []
@@ -182,25 +229,36 @@ def _plots(plots: list[Path], config: Config) -> str:
     return "\n".join(parts)
 
 
-def _windows(windows: list[GapWindow], config: Config) -> str:
+def _windows(windows: list[GapWindow], config: Config, explanations: Sequence[Any] = ()) -> str:
+    """Per view, on its own clock: the windows with how often they happen and why; the first view's beside their why-lines."""
+    why = _why_by_window(explanations)
     parts = [
-        "<p>A window is a stretch of local time with nobody (uncovered) or too few (short) agents on duty; windows "
-        "that come back at the same local time every week are listed once, with how often they happened. "
-        f"Worst {WINDOWS_SHOWN} of each kind per view; every window is in <code>windows.csv</code>.</p>"
+        "<p>A window is a stretch of local time with nobody (uncovered: some channel has nobody on duty, or its contacts "
+        "are answered late) or too few (short) agents on duty. A pattern that comes back on several weekdays at the same "
+        "clock hours is listed once (\u201cMon\u2013Fri 17:00\u201320:00\u201d) with how often it happened: every week, "
+        "N of M weeks, or once \u2014 with the cause when the data can tell (a public holiday at a site, the period's "
+        f"first or last day, leave). Worst {WINDOWS_SHOWN} of each kind per view; every window is in "
+        "<code>windows.csv</code>.</p>"
     ]
-    for zone in config.view_zones:
+    if explanations:
+        parts.append(f"<h3>Why the largest gaps stay open, and what would close them ({escape(config.view_zones[0])})</h3>")
+        parts.append('<ul id="gap-explanations">' + "".join(f"<li>{escape(str(line))}</li>" for line in explanations) + "</ul>")
+    for k, zone in enumerate(config.view_zones):
         parts.append(f"<h3>{escape(zone)}</h3>")
         for kind, label in (("uncovered", "Nobody on duty"), ("understaffed", "Too few on duty")):
             chosen = [w for w in windows if w.view == zone and w.kind == kind]
             if not chosen:
                 parts.append(f"<p><b>{label}:</b> none.</p>")
                 continue
+            explained = k == 0 and kind == "uncovered" and bool(why)
+            headers = ["window", "channels", "how often", "hours", "weekend h", "overnight h", "short agent-h"]
             parts.append(f"<p><b>{label}</b> ({len(chosen)} windows)</p>")
             parts.append(
                 _table(
-                    ["window", "channel", "how often", "hours", "weekend h", "overnight h", "short agent-h"],
+                    headers + (["why it stays open — what would close it"] if explained else []),
                     [
-                        [w.when + " " + w.view, w.channel, w.how_often, w.total_hours, w.weekend_hours, w.overnight_hours, w.short_agent_hours]
+                        [w.when + " " + w.view, w.channel_words, w.how_often, w.total_hours, w.weekend_hours, w.overnight_hours,
+                         w.short_agent_hours] + ([why.get(w.describe(), "")] if explained else [])
                         for w in chosen[:WINDOWS_SHOWN]
                     ],
                     table_id=f"windows-{kind}-{zone.replace('/', '_')}",
@@ -208,6 +266,16 @@ def _windows(windows: list[GapWindow], config: Config) -> str:
                 )
             )
     return "\n".join(parts)
+
+
+def _why_by_window(explanations: Sequence[Any]) -> dict[str, str]:
+    """Each explained window's description -> "cause — fix" (typed explanations only; plain strings name no window)."""
+    found = {}
+    for line in explanations:
+        text = f"{line.cause} — {line.fix}" if getattr(line, "fix", "") else getattr(line, "cause", "")
+        for window in getattr(line, "windows", ()):
+            found[window.describe()] = text
+    return found
 
 
 def _daily(rows: list[DayRow], config: Config) -> str:
@@ -317,7 +385,7 @@ def render_html(config: Config, roster: Roster, analysis: Analysis, plots: list[
         ("summary-section", "Summary", _summary(config, analysis)),
         *extra,
         ("plots", "Plots", _plots(plots, config)),
-        ("windows", "Gap windows", _windows(analysis.windows, config)),
+        ("windows", "Gap windows", _windows(analysis.windows, config, analysis.explanations)),
         ("daily", "Coverage per day", _daily(daily_rows(analysis.coverage, config), config)),
         ("agents-section", "Per agent", _agents(roster, config)),
         ("rules-section", "Rules in force", _rules(config)),

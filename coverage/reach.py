@@ -38,6 +38,7 @@ from coverage.gaps import LocalSlot, local_slots
 from coverage.solve.model import Target
 from coverage.solve.scope import AgentScope, agent_scopes
 from coverage.time import Grid, ShiftInstance, break_starts, duty_slots, shift_instances, to_local
+from coverage.windows import weekday_ranges  # one way to say a set of weekdays, in every output
 
 Pair = tuple[str, int]  # (channel, grid interval)
 MAX_WINDOW_LINES = 8  # more windows than this are summed up in one line
@@ -223,14 +224,3 @@ def _end_clock(places: list[LocalSlot], last: int, grid: Grid, zone: str) -> str
 def _possible(places: list[LocalSlot], start: str, weekdays: set[int]) -> int:
     """Local dates with one of `weekdays` on which some interval starts at `start`."""
     return len({p.local.date() for p in places if p.local.weekday() in weekdays and _clock(p.local) == start})
-
-
-def weekday_ranges(days: set[int]) -> str:
-    """{0..4} -> "Mon–Fri"; {0, 2} -> "Mon, Wed"; Monday first."""
-    runs: list[list[int]] = []
-    for day in sorted(days):
-        if runs and runs[-1][-1] == day - 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    return ", ".join(WEEKDAYS[r[0]] if len(r) == 1 else f"{WEEKDAYS[r[0]]}–{WEEKDAYS[r[-1]]}" for r in runs)

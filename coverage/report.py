@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from coverage.config import Config
 from coverage.demand import Requirements
@@ -21,6 +21,7 @@ from coverage.exports import write_calendars, write_roster_xlsx
 from coverage.gaps import (
     Coverage,
     GapRow,
+    backlog_lines,
     coverage_of,
     gap_rows,
     summary,
@@ -32,9 +33,11 @@ from coverage.gaps import (
 from coverage.plots import plot_follow_the_sun, plot_heatmaps, plot_requirement, plot_roster_gantt
 from coverage.roster import Roster
 from coverage.windows import (
+    CellRecurrence,
     ChannelTotals,
     GapWindow,
     ViewTotals,
+    cell_recurrence,
     channel_totals,
     daily_rows,
     gap_windows,
@@ -43,6 +46,9 @@ from coverage.windows import (
     write_daily_csv,
     write_windows_csv,
 )
+
+if TYPE_CHECKING:
+    from coverage.solve.gaps_why import GapExplanation
 
 REQUIREMENT_PLOT = "requirement.png"
 FOLLOW_THE_SUN_PLOT = "follow-the-sun.png"
@@ -60,7 +66,7 @@ class RunInfo:
     objective: float | None = None
     best_bound: float | None = None
     wall_seconds: float | None = None
-    explanations: tuple[str, ...] = ()  # why the largest gaps stay open (summary.json `gap_explanations`)
+    explanations: tuple[GapExplanation | str, ...] = ()  # why the largest gaps stay open (summary.json `gap_explanations`)
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,8 @@ class Report:
     channels: list[ChannelTotals] = field(default_factory=list)
     totals: list[ViewTotals] = field(default_factory=list)
     windows: list[GapWindow] = field(default_factory=list)
+    explanations: tuple[GapExplanation | str, ...] = ()
+    first_view: str = ""  # the customers' zone: every time printed is on its clock
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,8 @@ class Analysis:
     channels: list[ChannelTotals]
     totals: list[ViewTotals]
     windows: list[GapWindow]
+    explanations: tuple[GapExplanation | str, ...] = ()
+    recurrence: dict[str, list[list[CellRecurrence]]] = field(default_factory=dict)  # view -> weekday × hour
 
 
 def analyse(config: Config, requirements: Requirements, roster: Roster, run: RunInfo) -> Analysis:
@@ -91,20 +101,22 @@ def analyse(config: Config, requirements: Requirements, roster: Roster, run: Run
         coverage, config, status=run.status, objective=run.objective, best_bound=run.best_bound, wall_seconds=run.wall_seconds
     )
     if run.explanations:
-        digest["gap_explanations"] = list(run.explanations)
+        digest["gap_explanations"] = [str(line) for line in run.explanations]
     return Analysis(
         coverage=coverage,
         rows=gap_rows(coverage, config),
         summary=digest,
         channels=channel_totals(coverage),
         totals=view_totals(coverage, config),
-        windows=gap_windows(coverage, config),
+        windows=gap_windows(coverage, config, roster=roster),
+        explanations=tuple(run.explanations),
+        recurrence={zone: cell_recurrence(coverage, config, zone) for zone in config.view_zones},
     )
 
 
 def write_plots(out: Path, config: Config, roster: Roster, analysis: Analysis) -> list[Path]:
     """All four pictures (PNG paths; each has an SVG beside it): heatmaps per view, requirement, follow the sun, Gantt."""
-    paths = plot_heatmaps(analysis.rows, config, out)
+    paths = plot_heatmaps(analysis.rows, config, out, recurrence=analysis.recurrence)
     paths.append(plot_requirement(analysis.coverage, config, out / REQUIREMENT_PLOT))
     paths.append(plot_follow_the_sun(roster, analysis.coverage, config, out / FOLLOW_THE_SUN_PLOT))
     paths.append(plot_roster_gantt(roster, config, out / GANTT_PLOT))
@@ -152,6 +164,8 @@ def write_report(
         channels=analysis.channels,
         totals=analysis.totals,
         windows=analysis.windows,
+        explanations=analysis.explanations,
+        first_view=config.view_zones[0],
     )
 
 
@@ -159,52 +173,76 @@ def write_report(
 
 
 def plain_summary(analysis: Analysis, count: int = 5) -> str:
-    """The plain-text block (for logs and pipes): gaps.py's summary plus the worst recurring windows."""
+    """The plain-text block (for logs and pipes): gaps.py's summary, the first view's worst windows, and why they stay open."""
     lines = [terminal_summary(analysis.summary, analysis.rows)]
-    worst = worst_windows(analysis.windows, count=count)
+    first = next(iter(analysis.summary.get("views", {})), None)
+    worst = worst_windows(analysis.windows, view=first, count=count)
     if worst:
-        lines.append("worst uncovered windows:")
+        lines.append(f"worst uncovered windows in {first}:")
         lines.extend(f"  {w.describe()}  ({w.total_hours:g} h)" for w in worst)
+    lines.extend(why_lines(analysis.explanations, first))
     return "\n".join(lines)
+
+
+def why_lines(explanations: Sequence[GapExplanation | str], zone: str | None) -> list[str]:
+    """"why the largest gaps stay open (America/New_York):" and one line each."""
+    if not explanations:
+        return []
+    return [f"why the largest gaps stay open, and what would close them ({zone}):", *(f"  - {line}" for line in explanations)]
 
 
 def _rich_tables(report: Report) -> list:
     from rich.table import Table
 
     digest = report.summary
-    channels = Table(title="Coverage by channel", title_justify="left")
-    for name in ("channel", "required agent-h", "scheduled agent-h", "met", "uncovered h", "short agent-h"):
-        channels.add_column(name, justify="left" if name == "channel" else "right")
-    for c in report.channels:
-        channels.add_row(
-            c.channel, f"{c.required_agent_hours:,.1f}", f"{c.scheduled_agent_hours:,.1f}", f"{c.coverage_ratio:.1%}",
-            _red(c.uncovered_hours), f"{c.understaffed_agent_hours:,.1f}",
-        )
-    views = Table(title="Weekend and overnight gaps, in each view's local time", title_justify="left")
-    for name in ("view", "channel", "weekend uncovered h", "overnight uncovered h", "weekend short agent-h", "overnight short agent-h"):
-        views.add_column(name, justify="left" if name in ("view", "channel") else "right")
-    for t in report.totals[:30]:
+    zone = report.first_view or next(iter(digest.get("views", {})), "")
+    views = Table(title="Uncovered clock hours, each view on its own clock (an hour counts once however many channels are short)",
+                  title_justify="left")
+    for name in ("view", "uncovered h", "a week", "weekend h", "of", "a week ", "overnight h", "of ", "a week  "):
+        views.add_column(name, justify="left" if name == "view" else "right")
+    for view, f in list(digest.get("views", {}).items())[:30]:
+        week = f.get("per_week", {})
         views.add_row(
-            t.view, t.channel, _red(t.weekend_uncovered_hours), _red(t.overnight_uncovered_hours),
-            f"{t.weekend_understaffed_agent_hours:,.1f}", f"{t.overnight_understaffed_agent_hours:,.1f}",
+            view, _red(f["uncovered_hours"]), f"{week.get('uncovered_hours', 0):,.1f}",
+            _red(f["weekend_uncovered_hours"]), f"{f['weekend_hours']:,.0f}", f"{week.get('weekend_uncovered_hours', 0):,.1f}",
+            _red(f["overnight_uncovered_hours"]), f"{f['overnight_hours']:,.0f}", f"{week.get('overnight_uncovered_hours', 0):,.1f}",
         )
-    worst = Table(title="Worst uncovered windows (nobody on duty)", title_justify="left")
+    channels = Table(title=f"Coverage by channel (weekend and overnight on the {zone} clock)", title_justify="left")
+    for name in ("channel", "required agent-h", "scheduled agent-h", "met", "uncovered h", "weekend h", "overnight h", "short agent-h"):
+        channels.add_column(name, justify="left" if name == "channel" else "right")
+    per_view = digest.get("views", {}).get(zone, {}).get("channels", {})
+    for c in report.channels:
+        mine = per_view.get(c.channel, {})
+        channels.add_row(
+            _escaped(c.channel), f"{c.required_agent_hours:,.1f}", f"{c.scheduled_agent_hours:,.1f}", f"{c.coverage_ratio:.1%}",
+            _red(c.uncovered_hours), _red(mine.get("weekend_uncovered_hours", 0.0)), _red(mine.get("overnight_uncovered_hours", 0.0)),
+            f"{c.understaffed_agent_hours:,.1f}",
+        )
+    worst = Table(title=f"Worst uncovered windows — {zone}", title_justify="left")
     worst.add_column("window")
+    worst.add_column("channels")
+    worst.add_column("how often")
     for name in ("hours", "weekend h", "overnight h"):
         worst.add_column(name, justify="right")
-    for w in worst_windows(report.windows, count=8):
-        worst.add_row(w.describe(), f"{w.total_hours:g}", f"{w.weekend_hours:g}", f"{w.overnight_hours:g}")
+    for w in worst_windows(report.windows, view=zone, count=8):
+        worst.add_row(_escaped(f"{w.when} {w.view}"), _escaped(w.channel_words), _escaped(w.how_often),
+                      f"{w.total_hours:g}", f"{w.weekend_hours:g}", f"{w.overnight_hours:g}")
     head = f"[bold]status[/] {digest.get('status')}"
     for key, label in (("objective", "objective"), ("best_bound", "best bound"), ("wall_seconds", "time s")):
         if digest.get(key) is not None:
             head += f"   [bold]{label}[/] {digest[key]:g}"
     head += f"   [bold]coverage ratio[/] {digest['coverage_ratio']:.2%}"
-    tables: list = [head, channels, views]
-    if worst.row_count:
-        tables.append(worst)
-    else:
-        tables.append("[green]no uncovered hours[/]")
+    tables: list = [head, views, channels, *(_escaped(line) for line in backlog_lines(digest))]
+    tables.append(worst if worst.row_count else "[green]no uncovered hours[/]")
+    tables.extend(_escaped(line) for line in why_lines(report.explanations, zone))
     return tables
+
+
+def _escaped(text: str) -> str:
+    """Text for rich as typed: '[' would start markup."""
+    from rich.markup import escape
+
+    return escape(text)
 
 
 def _red(hours: float) -> str:

@@ -123,11 +123,20 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
 
 def test_plan_explains_why_the_largest_gaps_stay_open(planned: Path) -> None:
     why = json.loads((planned / "summary.json").read_text())["gap_explanations"]
-    assert why[0] == ("Fri 17:00–Mon 09:00 America/New_York, 3 of 4 weekends, chat (and 1 more window like it): "
-                      "of 8 agents who could cover its first hours, 8 at their weekend limit")
-    # Only the candidate sites (nobody hired yet) have shifts reaching New York's evenings and nights.
-    assert why[1] == ("Mon 17:00–Tue 09:00 America/New_York, all 4 Mondays, chat (and 3 more windows like it): "
-                      "no agent with the chat skill works at dublin, los_angeles, manila, whose shifts reach these hours")
+    # Only the candidate sites (nobody hired yet) have shifts reaching New York's evenings and nights: the fix is a hire.
+    assert why[0] == ("Mon–Thu 17:00–09:00 next day America/New_York, every week, chat: "
+                      "no agent with the chat skill works at dublin, los_angeles, manila, whose shifts reach these hours"
+                      " — hire profile la-evening or dublin or manila would reach them")
+    # The weekend: the team's limit of 0 weekends keeps all 8 off; ny-weekend (New York's day shift) is a hire that would not.
+    assert why[1] == ("Fri 17:00–Mon 09:00 America/New_York, every week (the last cut short by the period's end), chat: "
+                      "of 8 agents who could cover its first hours, 8 at their weekend limit"
+                      " — a higher max_weekends_per_period (now 0 for 8 of them) would reach them;"
+                      " or hire profile ny-weekend or la-evening or dublin would reach them")
+    assert why[2] == ("Mon 04 Jan 00:00–09:00 America/New_York, once (the period's first day), chat: "
+                      "no agent with the chat skill works at dublin, manila, whose shifts reach these hours"
+                      " — hire profile dublin or manila would reach them")
+    html = (planned / "report.html").read_text(encoding="utf-8")
+    assert html.count("hire profile la-evening or dublin or manila would reach them") == 2  # in the list, and beside its window
 
 
 def test_ctrl_c_keeps_the_best_roster_found(tmp_path: Path) -> None:

@@ -119,6 +119,31 @@ def test_plot_heatmaps_one_file_per_view(make_config, rows, tmp_path):
     assert heatmap_file_name("America/Argentina/Buenos_Aires") == "gaps-America_Argentina_Buenos_Aires.png"
 
 
+def test_recurrence_markers_tell_a_weekly_hole_from_christmas(make_config, tmp_path):
+    """Four weeks; nobody on Saturdays 01:00-03:00 New York every week, and on Friday 25 Dec 10:00-12:00 once."""
+    from coverage.gaps import Coverage
+    from coverage.plots.heatmap import DOT_AREA, SMALLEST_DOT, recurrence_markers
+    from coverage.time import to_local
+    from coverage.windows import cell_recurrence
+
+    config = make_config(TINY.replace("days: 7", "days: 28"))
+    grid = period_grid(config.plan)
+    local = [to_local(s, NY) for s in grid.starts]
+    hole = [(t.weekday() == 5 and 1 <= t.hour < 3) or (t.date() == date(2026, 12, 25) and 10 <= t.hour < 12) for t in local]
+    coverage = Coverage(grid, {"chat": [1] * grid.count}, {"chat": [0 if h else 1 for h in hole]})
+    cells = cell_recurrence(coverage, config, NY)
+    markers = {(m.weekday, m.hour): m for m in recurrence_markers(cells)}
+    assert set(markers) == {(5, 1), (5, 2), (4, 10), (4, 11)}
+    weekly, christmas = markers[(5, 1)], markers[(4, 10)]
+    assert (weekly.share, weekly.area, weekly.one_off) == (1.0, DOT_AREA, False)
+    assert (christmas.share, christmas.area, christmas.one_off) == (0.25, max(DOT_AREA / 4, SMALLEST_DOT), True)
+    assert christmas.area < weekly.area
+    rows = gap_rows(coverage, config)
+    path = plot_gap_heatmap(rows, NY, tmp_path / "gaps.png", recurrence=cells)
+    assert path.stat().st_size > 10_000 and plt.get_fignums() == []
+    assert plot_heatmaps(rows, config, tmp_path / "out", recurrence={NY: cells}) == [tmp_path / "out" / "gaps-America_New_York.png"]
+
+
 def test_rerender_replaces_the_file(rows, tmp_path):
     target = tmp_path / "gaps.png"
     target.write_bytes(b"old")

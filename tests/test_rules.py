@@ -557,9 +557,48 @@ def test_gap_explanations_name_the_reason(make_config) -> None:
     forecast = hourly("2026-12-08T08:00:00", 2) + nine_to_five_new_york([13])
     config = week_config(make_config, TINY.replace("skills: [chat]}", "skills: [chat], days_off: [Sun]}"), forecast)
     needs, result = solved(config)
-    assert explain_gaps(config, needs, result.roster) == [
-        "Sun 13 Dec 09:00–17:00 America/New_York, once, chat: of 1 agents who could cover its first hours, 1 on a fixed day off",
-        "Tue 08 Dec 03:00–05:00 America/New_York, once, chat: no shift template at any site is on duty then (breaks included) — add a template or move one",
+    # The fix for 03:00-05:00: of the 8-hour starts 21:00..03:00 that reach it, 03:00 has the fewest overnight hours (3).
+    assert [str(line) for line in explain_gaps(config, needs, result.roster)] == [
+        "Sun 13 Dec 09:00–17:00 America/New_York, once, chat: of 1 agents who could cover its first hours, 1 on a fixed day off"
+        " — moving a fixed day off (days_off) would reach them",
+        "Tue 08 Dec 03:00–05:00 America/New_York, once, chat: no shift template at any site is on duty then (breaks included)"
+        " — an 8-hour shift at nyc starting 03:00 America/New_York would reach them",
+    ]
+
+
+def test_a_fixed_break_in_the_hole_names_break_window_as_the_fix(make_config) -> None:
+    from coverage.solve.gaps_why import explain_gaps
+
+    # As in test_without_a_window_both_breaks_sit_mid_shift: both agents would break 13:00-14:00, so that hour stays open.
+    text = TWO.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 9, unpaid_break_minutes: 60}')
+    config = make_config(text, hourly("2026-12-07T14:00:00", 9))
+    needs, result = solved(config)
+    (line,) = explain_gaps(config, needs, result.roster)
+    assert str(line) == (
+        "Mon 07 Dec 13:00–14:00 America/New_York, once, chat: the fixed mid-shift break of day at nyc falls in these hours "
+        "and no other shift reaches them — a break_window on day at nyc would let the breaks move out of them"
+    )
+    assert line.fix.startswith("a break_window on day at nyc") and [w.start for w in line.windows] == ["13:00"]
+
+
+def test_a_weekend_limit_and_a_hire_profile_are_named_as_fixes(make_config) -> None:
+    from coverage.roster import Assignment, Roster
+    from coverage.solve.gaps_why import explain_gaps
+    from coverage.time import local_to_utc
+
+    # Chat is needed 09:00-17:00 New York every day; a1 may work no weekend, a 'weekender' profile could.
+    text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  max_weekends_per_period: 0").replace(
+        "contracts:\n", "contracts:\n  weekend: {hours_per_week: {min: 0, max: 40}, max_days_per_week: 5, max_weekends_per_period: 1}\n"
+    ) + "candidates:\n  - {id: weekender, site: nyc, contract: weekend, skills: [chat]}\n"
+    config = make_config(text, nine_to_five_new_york(range(7, 14)))
+    days = [date(2026, 12, 7 + k) for k in range(5)]
+    roster = Roster(tuple(Assignment("a1", "nyc", "chat", "day", d, local_to_utc(d, "09:00", "America/New_York"),
+                                     local_to_utc(d, "17:00", "America/New_York")) for d in days))
+    lines = [str(line) for line in explain_gaps(config, requirements(config), roster)]
+    assert lines == [
+        "Sat 12 Dec 09:00–17:00 America/New_York, once, chat (and 1 more window like it): of 1 agents who could cover its "
+        "first hours, 1 at their weekend limit — a higher max_weekends_per_period (now 0 for 1 of them) would reach them; "
+        "or hire profile weekender would reach them",
     ]
 
 

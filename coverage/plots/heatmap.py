@@ -1,12 +1,17 @@
 """Picture 1: the hour-of-week heatmap of gaps, one per view zone.
 
-Reads gap rows (gaps.csv's numbers), never the solver. A PNG path gets an SVG
-sibling (same name, .svg).
+Reads gap rows (gaps.csv's numbers) and, when given, each cell's recurrence
+(:func:`coverage.windows.cell_recurrence`), never the solver. A weekly hole
+and a one-off must not look alike: a cell uncovered in several weeks gets a
+filled dot whose area is the share of weeks, a cell uncovered in one week
+only (a holiday, the period's first or last day, leave) a hollow ring. A PNG
+path gets an SVG sibling (same name, .svg).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,10 +25,13 @@ from coverage.plots._common import save
 if TYPE_CHECKING:
     from coverage.config import Config
     from coverage.gaps import GapRow
+    from coverage.windows import CellRecurrence
 
 COLORMAP = "cividis"  # sequential and colour-blind safe
 WEEKEND_COLOUR = (0.84, 0.15, 0.16)
 OVERNIGHT_COLOUR = "#1f77b4"
+DOT_AREA = 70.0  # marker area (points²) of a cell uncovered in every week
+SMALLEST_DOT = 10.0  # so one week in twenty still shows
 
 
 def _matrix(rows: Iterable[GapRow], view: str, channel: str | None, field: str) -> list[list[float]]:
@@ -47,6 +55,27 @@ def uncovered_matrix(rows: Iterable[GapRow], view: str, channel: str | None = No
     return _matrix(rows, view, channel, "uncovered_hours")
 
 
+@dataclass(frozen=True)
+class RecurrenceMarker:
+    """The mark on one weekday-hour cell: its area is the share of weeks it was uncovered; a one-off is hollow."""
+
+    hour: int
+    weekday: int  # 0 = Mon
+    area: float
+    one_off: bool
+    share: float
+
+
+def recurrence_markers(cells: list[list[CellRecurrence]]) -> list[RecurrenceMarker]:
+    """What the heatmap draws for recurrence: one marker per cell uncovered in at least one week."""
+    return [
+        RecurrenceMarker(hour, day, max(DOT_AREA * cell.share, SMALLEST_DOT), cell.one_off, cell.share)
+        for day, line in enumerate(cells)
+        for hour, cell in enumerate(line)
+        if cell.weeks > 0
+    ]
+
+
 def _flags(rows: list[GapRow], view: str) -> tuple[set[int], set[int]]:
     """Weekend weekday indices and overnight hours, as the gap rows of `view` flag them."""
     weekend = {WEEKDAYS.index(r.weekday) for r in rows if r.view == view and r.weekend}
@@ -65,11 +94,16 @@ def _runs(values: set[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def plot_gap_heatmap(rows: list[GapRow], view: str, path: Path, *, channel: str | None = None) -> Path:
+def plot_gap_heatmap(
+    rows: list[GapRow], view: str, path: Path, *, channel: str | None = None, recurrence: list[list[CellRecurrence]] | None = None,
+) -> Path:
     """Heatmap of understaffed agent-hours by local weekday × hour in one view zone.
 
     Weekend rows are hatched and labelled, overnight hours shaded on a band above
-    the grid and outlined; a dot marks cells where some interval had nobody on duty.
+    the grid and outlined. With `recurrence` (the same view and channels), a
+    filled dot sized by the share of weeks marks cells uncovered in several
+    weeks and a hollow ring cells uncovered once; without it a plain dot
+    marks cells where some interval had nobody on duty.
     Returns `path`; a .png path also gets an .svg sibling.
     """
     rows = list(rows)
@@ -130,24 +164,38 @@ def plot_gap_heatmap(rows: list[GapRow], view: str, path: Path, *, channel: str 
             )
         ax.set_ylim(6.5, -1.1)
 
-        # Cells with time nobody covered: a dot in a colour that reads on the cell.
-        dots = [(hour, day) for day in range(7) for hour in range(24) if uncovered[day][hour] > 0]
-        if dots:
-            colours = []
-            for hour, day in dots:
-                shade = cmap(matrix[day][hour] / vmax)
-                light = 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5
-                colours.append("black" if light else "white")
-            ax.scatter([x for x, _ in dots], [y for _, y in dots], s=20, c=colours, marker="o", linewidths=0, zorder=6)
+        # Cells with time nobody covered, in a colour that reads on the cell.
+        def ink(hour: int, day: int) -> str:
+            shade = cmap(matrix[day][hour] / vmax)
+            return "black" if 0.299 * shade[0] + 0.587 * shade[1] + 0.114 * shade[2] > 0.5 else "white"
+
+        if recurrence is None:
+            markers = [RecurrenceMarker(h, d, 20.0, False, 1.0) for d in range(7) for h in range(24) if uncovered[d][h] > 0]
+        else:
+            markers = recurrence_markers(recurrence)
+        weekly = [m for m in markers if not m.one_off]
+        once = [m for m in markers if m.one_off]
+        if weekly:
+            ax.scatter([m.hour for m in weekly], [m.weekday for m in weekly], s=[m.area for m in weekly],
+                       c=[ink(m.hour, m.weekday) for m in weekly], marker="o", linewidths=0, zorder=6)
+        if once:
+            ax.scatter([m.hour for m in once], [m.weekday for m in once], s=[m.area for m in once], facecolors="none",
+                       edgecolors=[ink(m.hour, m.weekday) for m in once], marker="o", linewidths=1.3, zorder=6)
 
         handles = []
         if weekend:
             handles.append(Patch(facecolor="none", edgecolor=WEEKEND_COLOUR, hatch="//", linewidth=2, label="weekend"))
         if overnight:
             handles.append(Patch(facecolor="none", edgecolor=OVERNIGHT_COLOUR, linestyle="--", linewidth=2, label="overnight"))
-        handles.append(
-            Line2D([], [], marker="o", linestyle="none", color="grey", markersize=5, label="nobody on duty (uncovered)")
-        )
+        if recurrence is None:
+            handles.append(
+                Line2D([], [], marker="o", linestyle="none", color="grey", markersize=5, label="nobody on duty (uncovered)")
+            )
+        else:
+            handles.append(Line2D([], [], marker="o", linestyle="none", color="grey", markersize=8,
+                                  label="uncovered in several weeks (area = share of weeks)"))
+            handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="none", markeredgecolor="grey",
+                                  markersize=4, label="uncovered once (holiday, period's edge, leave)"))
         ax.legend(
             handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=len(handles),
             frameon=False, fontsize=9,
@@ -170,8 +218,16 @@ def heatmap_file_name(zone: str) -> str:
     return f"gaps-{zone.replace('/', '_')}.png"
 
 
-def plot_heatmaps(rows: list[GapRow], config: Config, out_dir: Path) -> list[Path]:
-    """One gap heatmap per view zone (all channels) in `out_dir`; returns the PNG paths (each has an .svg beside it)."""
+def plot_heatmaps(
+    rows: list[GapRow], config: Config, out_dir: Path, *, recurrence: dict[str, list[list[CellRecurrence]]] | None = None,
+) -> list[Path]:
+    """One gap heatmap per view zone (all channels) in `out_dir`, the first view first; returns the PNG paths (each has an .svg).
+
+    `recurrence` maps each view to its cells' recurrence (coverage.windows.cell_recurrence, all channels).
+    """
     rows = list(rows)
     out = Path(out_dir)
-    return [plot_gap_heatmap(rows, zone, out / heatmap_file_name(zone)) for zone in config.view_zones]
+    return [
+        plot_gap_heatmap(rows, zone, out / heatmap_file_name(zone), recurrence=(recurrence or {}).get(zone))
+        for zone in config.view_zones
+    ]

@@ -1,81 +1,218 @@
-"""Why the largest remaining gaps stay open: which rules or missing skills keep agents away.
+"""Why the largest gaps stay open, and what would close them.
 
 After a roster is found, a manager's next question about an uncovered hour is
-"why not?". For the largest recurring uncovered windows this looks at every
-agent who could have covered them and sorts them by what stopped them: no
-shift template reaches the hour, nobody has the skill there, leave or
-holidays, already working, or a contract limit already used up.
+"why not, and what do I change?". For the largest uncovered windows of the
+first view this looks at every shift and agent that could have covered them
+and names, where the data can tell, both:
+
+* the cause: a template's fixed mid-shift break sits in the hours, no shift
+  template reaches them, nobody with the skill works where shifts reach
+  them, or the agents who could are kept off (leave, holidays, a weekend
+  limit, a weekly limit, already working, ...);
+* the change that would close them: give the template a ``break_window``; a
+  shift at a site starting at a given local time (computed from the window's
+  hours, the site's usual shift length, fewest overnight hours on the site's
+  clock, sites with skilled agents first); an agent with the skill; a
+  weekend limit, allowed shifts or ``works_holidays``; or a hire profile from
+  ``candidates`` whose shifts reach the hours.
+
+Windows are said on the first view's clock; a start time for a site is said
+on the site's clock (as templates are written) with the view's beside it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
+
+import pendulum
 
 from coverage.config import Config
 from coverage.demand import Requirements
 from coverage.gaps import coverage_of
+from coverage.reach import reach_slots, usable
 from coverage.roster import Assignment, Roster
 from coverage.solve.scope import AgentScope, agent_scopes
-from coverage.time import ShiftInstance, duty_slots, shift_instances, week_monday
-from coverage.windows import GapWindow, gap_windows, worst_windows
+from coverage.time import Grid, ShiftInstance, hours_in_local_window, shift_instances, to_local, week_monday
+from coverage.windows import GapWindow, gap_windows, in_words, worst_windows
+
+CAPACITY = ("working another shift that day", "at their weekly limit", "kept off by minimum rest",
+            "free but needed elsewhere or kept off by run and weekend limits")
 
 
-def explain_gaps(config: Config, requirements: Requirements, roster: Roster, top: int = 5) -> list[str]:
-    """One plain-words line per distinct cause among the largest uncovered windows (first view's clock).
+@dataclass(frozen=True)
+class GapExplanation:
+    """Why one uncovered window (and those with the same cause) stays open, and what would close it."""
 
-    Windows with the same cause (Manila's lunch hour on every weekday, say)
-    are folded into the first one's line with a count, so five lines name
-    up to five different things to fix.
+    windows: tuple[GapWindow, ...]  # the first is named; the others share its cause and fix
+    cause: str
+    fix: str = ""
+
+    @property
+    def line(self) -> str:
+        """"Sat–Sun 00:00–24:00 America/New_York, every week, chat: CAUSE — FIX"."""
+        more = len(self.windows) - 1
+        fold = f" (and {more} more window{'s' if more > 1 else ''} like it)" if more else ""
+        text = f"{self.windows[0].describe()}{fold}: {self.cause}"
+        return f"{text} — {self.fix}" if self.fix else text
+
+    def __str__(self) -> str:
+        return self.line
+
+
+def explain_gaps(config: Config, requirements: Requirements, roster: Roster, top: int = 5) -> list[GapExplanation]:
+    """One explanation per distinct cause and fix among the largest uncovered windows of the first view.
+
+    Windows with the same cause and fix (an evening hole on every weekday,
+    say) are folded into the first one's line with a count, so `top` lines
+    name up to `top` different things to change.
     """
     coverage = coverage_of(roster, requirements, config)
-    windows = worst_windows(gap_windows(coverage, config, kinds=("uncovered",)), view=config.view_zones[0], count=top * 6)
+    every = gap_windows(coverage, config, kinds=("uncovered",), roster=roster)
+    windows = worst_windows(every, view=config.view_zones[0], count=top * 6)
     if not windows:
         return []
-    instances = shift_instances(config)
-    scopes = {scope.id: scope for scope in agent_scopes(config, instances)}
-    slots = {s: _slots(config, requirements, s) for s in instances}
-    causes: dict[str, list[str]] = {}
+    team = _Team.of(config, requirements.grid, roster)
+    found: dict[tuple[str, str], list[GapWindow]] = {}
     for window in windows:
-        head, cause = _explain(config, requirements, roster, scopes, slots, window)
-        if cause in causes or len(causes) < top:
-            causes.setdefault(cause, []).append(head)
-    return [_folded(heads, cause) for cause, heads in causes.items()]
+        key = team.explain(window)
+        if key in found or len(found) < top:
+            found.setdefault(key, []).append(window)
+    return [GapExplanation(tuple(ws), cause, fix) for (cause, fix), ws in found.items()]
 
 
-def _folded(heads: list[str], cause: str) -> str:
-    more = f" (and {len(heads) - 1} more window{'s' if len(heads) > 2 else ''} like it)" if len(heads) > 1 else ""
-    return f"{heads[0]}{more}: {cause}"
+@dataclass(frozen=True)
+class _Team:
+    """Every shift occurrence and agent (and possible hire) that could reach a window, computed once."""
+
+    config: Config
+    grid: Grid
+    roster: Roster
+    scopes: dict[str, AgentScope]
+    slots: dict[ShiftInstance, frozenset[int]]  # slots an agent on the occurrence can be on duty in
+    hires: dict[str, tuple[frozenset[str], frozenset[int]]]  # candidate profile -> (skills, slots its shifts reach)
+
+    @classmethod
+    def of(cls, config: Config, grid: Grid, roster: Roster) -> _Team:
+        instances = shift_instances(config)
+        scopes = {scope.id: scope for scope in agent_scopes(config, instances)}
+        slots = {s: reach_slots(config, grid, s) for s in instances}
+        return cls(config, grid, roster, scopes, slots, _hire_reach(config, instances, slots))
+
+    def explain(self, window: GapWindow) -> tuple[str, str]:
+        """(why the window stays open, the change that would close it — "" when the data cannot tell)."""
+        wanted = self._first_hours(window)
+        reaching = [s for s, covered in self.slots.items() if covered & wanted]
+        if not reaching:
+            return self._unreached(window, wanted)
+        sites = sorted({s.site for s in reaching})
+        skilled = [scope for scope in self.scopes.values() if scope.agent.site in sites and set(window.channels) & set(scope.agent.skills)]
+        hire = self._hire(window, wanted)
+        if not skilled:
+            skill = f"the {' or '.join(window.channels)} skill"
+            cause = f"no agent with {skill} works at {', '.join(sites)}, whose shifts reach these hours"
+            return cause, hire or f"an agent with {skill} at {' or '.join(sites)} would reach them"
+        why = {scope.id: _why_not(self.config, self.roster, scope, [s for s in reaching if s.site == scope.agent.site]) for scope in skilled}
+        reasons = Counter(why.values())
+        listed = ", ".join(f"{count} {reason}" for reason, count in reasons.most_common())
+        cause = f"of {len(skilled)} agents who could cover its first hours, {listed}"
+        return cause, _fix(reasons, [(scope, why[scope.id]) for scope in skilled], reaching, hire)
+
+    def _first_hours(self, window: GapWindow) -> set[int]:
+        first = self.grid.index(window.starts_utc[0]) or 0
+        return set(range(first, min(first + max(1, round(window.hours_each * 60 / self.grid.minutes)), self.grid.count)))
+
+    def _unreached(self, window: GapWindow, wanted: set[int]) -> tuple[str, str]:
+        """No shift is on duty then: a fixed break in the way, or hours no template reaches."""
+        for s in self.slots:
+            template = self.config.sites[s.site].shifts[s.shift]
+            if template.unpaid_break_minutes and template.break_window is None and set(self.grid.covered(s.start_utc, s.end_utc)) & wanted:
+                return (f"the fixed mid-shift break of {s.shift} at {s.site} falls in these hours and no other shift reaches them",
+                        f"a break_window on {s.shift} at {s.site} would let the breaks move out of them")
+        return "no shift template at any site is on duty then (breaks included)", self._new_shift(window, wanted)
+
+    def _new_shift(self, window: GapWindow, wanted: set[int]) -> str:
+        """"an 8-hour shift at dublin starting 22:00 local (17:00 America/New_York) would reach them"."""
+        first, stop = min(wanted), max(wanted) + 1
+        options = []
+        for name, site in self.config.sites.items():
+            hours = Counter(t.hours for t in site.shifts.values()).most_common(1)[0][0]
+            skilled = any(a.site == name and set(a.skills) & set(window.channels) for a in self.config.agents)
+            start = self._best_start(first, stop, hours, site.timezone)
+            night = hours_in_local_window(start, start.add(minutes=round(hours * 60)), site.timezone,
+                                          self.config.overnight.start, self.config.overnight.end)
+            options.append((not skilled, round(night, 6), name, start, hours))
+        _, _, name, start, hours = min(options)
+        zone = self.config.sites[name].timezone
+        reach = "them" if (stop - first) * self.grid.minutes <= hours * 60 else f"its first {hours:g} h"
+        at = f"{to_local(start, zone):%H:%M} {zone}" if zone == window.view else \
+            f"{to_local(start, zone):%H:%M} local ({to_local(start, window.view):%H:%M} {window.view})"
+        length = f"{hours:g}"
+        article = "an" if length.startswith("8") or length.split(".")[0] in ("11", "18") else "a"
+        return f"{article} {length}-hour shift at {name} starting {at} would reach {reach}"
+
+    def _best_start(self, first: int, stop: int, hours: float, zone: str) -> pendulum.DateTime:
+        """The start covering slots [first, stop) (or their first `hours`) with the fewest overnight hours on `zone`'s clock."""
+        steps = round(hours * 60 / self.grid.minutes)
+        earliest = max(stop - steps, 0) if stop - first <= steps else first
+        starts = [self.grid.start.add(minutes=k * self.grid.minutes) for k in range(earliest, first + 1)]
+        night = self.config.overnight
+
+        def score(start: pendulum.DateTime) -> tuple[float, int]:
+            end = start.add(minutes=round(hours * 60))
+            return round(hours_in_local_window(start, end, zone, night.start, night.end), 6), -int(start.timestamp())
+
+        return min(starts, key=score)
+
+    def _hire(self, window: GapWindow, wanted: set[int]) -> str:
+        """"hire profile manila would reach them" for the candidate profiles whose shifts reach the hours."""
+        names = [name for name, (skills, reached) in self.hires.items() if skills & set(window.channels) and reached & wanted]
+        if not names:
+            return ""
+        return f"hire profile {' or '.join(names[:3])} would reach them"
 
 
-def _slots(config: Config, requirements: Requirements, s: ShiftInstance) -> set[int]:
-    template = config.sites[s.site].shifts[s.shift]
-    return set(duty_slots(requirements.grid, s.start_utc, s.end_utc, template.unpaid_break_minutes))
+def _hire_reach(config: Config, instances: list[ShiftInstance], slots: dict[ShiftInstance, frozenset[int]]) -> dict[str, tuple[frozenset[str], frozenset[int]]]:
+    """Per candidate profile: its skills and the slots one such hire could be on duty in (same rules as everyone)."""
+    if not config.candidates:
+        return {}
+    hires = config.model_copy(update={"agents": [c.as_agents()[0] for c in config.candidates]})
+    found = {}
+    for candidate, scope in zip(config.candidates, agent_scopes(hires, instances)):
+        reached = frozenset(k for s in usable(scope, hires) for k in slots[s])
+        found[candidate.id] = (frozenset(candidate.skills), reached)
+    return found
 
 
-def _explain(
-    config: Config,
-    requirements: Requirements,
-    roster: Roster,
-    scopes: dict[str, AgentScope],
-    slots: dict[ShiftInstance, set[int]],
-    window: GapWindow,
-) -> tuple[str, str]:
-    """(the window in words, why it stays open)."""
-    head = window.describe()
-    grid = requirements.grid
-    first = grid.index(window.starts_utc[0]) or 0
-    wanted = set(range(first, first + max(1, round(window.hours_each * 60 / grid.minutes))))
-    reaching = [s for s, covered in slots.items() if covered & wanted]
-    if not reaching:
-        return head, "no shift template at any site is on duty then (breaks included) — add a template or move one"
-    sites = {s.site for s in reaching}
-    skilled = [scope for scope in scopes.values() if scope.agent.site in sites and window.channel in scope.agent.skills]
-    if not skilled:
-        return head, f"no agent with the {window.channel} skill works at {', '.join(sorted(sites))}, whose shifts reach these hours"
-    reasons = Counter(_why_not(config, roster, scope, [s for s in reaching if s.site == scope.agent.site]) for scope in skilled)
-    listed = ", ".join(f"{count} {reason}" for reason, count in reasons.most_common())
-    return head, f"of {len(skilled)} agents who could cover its first hours, {listed}"
+def _fix(reasons: Counter, kept: list[tuple[AgentScope, str]], reaching: list[ShiftInstance], hire: str) -> str:
+    """The setting behind the most common reason that has one, and a hire profile that would reach the hours.
+
+    A setting is named only when its reason is the most common one or keeps at least a third of the agents
+    away: two agents off for a holiday do not explain a gap that eighteen busy agents leave open.
+    """
+    top = max(reasons.values())
+    weighty = [reason for reason, count in reasons.most_common() if count == top or count * 3 >= len(kept)]
+    changes = [change for reason in weighty if (change := _change(reason, kept, reaching))][:1]
+    if hire and any(reason in CAPACITY or reason in ("on leave", "at their weekend limit") for reason in reasons):
+        changes.append(hire)
+    return "; or ".join(changes)
+
+
+def _change(reason: str, kept: list[tuple[AgentScope, str]], reaching: list[ShiftInstance]) -> str:
+    """The configuration change that lifts one reason ("" for reasons that are nobody's setting, such as leave)."""
+    if reason == "at their weekend limit":
+        limits = Counter(scope.rules.max_weekends_per_period for scope, why in kept if why == reason)
+        said = ", ".join(f"{limit} for {count}" for limit, count in sorted(limits.items()))
+        return f"a higher max_weekends_per_period (now {said} of them) would reach them"
+    if reason == "off for public holidays":
+        return "an agent with works_holidays: true would reach them"
+    if reason == "not allowed those shifts":
+        shifts = sorted({f"{s.shift} at {s.site}" for s in reaching})
+        return f"allowing {in_words(shifts[:3])} in agents' shifts would reach them"
+    if reason == "on a fixed day off":
+        return "moving a fixed day off (days_off) would reach them"
+    return ""
 
 
 def _why_not(config: Config, roster: Roster, scope: AgentScope, reaching: list[ShiftInstance]) -> str:
