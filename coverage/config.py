@@ -488,8 +488,9 @@ class Weights(Strict):
     channel_change: per kept shift worked on another channel than before
     (the agent's hours stay; a small price keeps channels from moving for
     nothing, and never outweighs an agent short in an interval);
-    late: per contact-hour a backlog channel's contact waits past its
-    deadline (an hour late costs what an uncovered hour does);
+    late: per agent-hour of a backlog channel's work that waits an hour
+    past its deadline (twelve 5-minute emails an hour late cost what an
+    hour nobody covers costs);
     clock: per interval of the first view's weekend or overnight hours that
     a realtime channel leaves uncovered (a tie-break: rosters of equal cost
     then agree on the headline clock hours).

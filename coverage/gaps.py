@@ -41,9 +41,9 @@ import pendulum
 
 from coverage.config import WEEKDAYS, Config
 from coverage.outputs import write_csv_atomic, write_json_atomic
-from coverage.queue import UNITS, BacklogQueue
+from coverage.queue import BacklogQueue
 from coverage.roster import Roster
-from coverage.time import Grid, LocalSlot, duty_slots, in_window, local_slots  # noqa: F401 (LocalSlot: re-exported for callers)
+from coverage.time import Grid, LocalSlot, duty_slots, in_window, local_slots, to_local  # noqa: F401 (LocalSlot: re-exported for callers)
 
 if TYPE_CHECKING:
     from coverage.demand import Requirements
@@ -138,8 +138,8 @@ def coverage_of(roster: Roster, requirements: Requirements, config: Config) -> C
     for channel, values in required.items():
         if len(values) != grid.count:
             raise ValueError(f"requirements for {channel} have {len(values)} intervals, the grid has {grid.count}")
-    backlog = {channel: backlog_outcome(queue, scheduled[channel], grid.hours_per_interval)
-               for channel, queue in ((c, BacklogQueue.of(b)) for c, b in requirements.backlog.items())}
+    backlog = {channel: backlog_outcome(BacklogQueue.of(b, config.weights.late, grid.hours_per_interval), scheduled[channel],
+                                        grid.hours_per_interval) for channel, b in requirements.backlog.items()}
     return Coverage(grid=grid, required=required, scheduled=scheduled, service=service_of(roster, requirements, config), backlog=backlog)
 
 
@@ -152,7 +152,7 @@ LATE_CONTACT = 0.5  # contacts of one interval's arrivals answered late before t
 class BacklogOutcome:
     """What a backlog channel's customers get from a roster: the queue run first come, first served.
 
-    Counted in contacts (the fluid queue's hundredths summed): `due` are the
+    Counted in contacts, to a tenth (the fluid queue's resolution): `due` are the
     contacts whose deadline falls inside the period (later ones belong to
     the next plan and are never late here), `late` those answered after it
     or not at all within the period, `contact_hours_late` the hours they
@@ -183,36 +183,40 @@ class BacklogOutcome:
     def empties(self) -> int | None:
         """The first interval after the peak whose end finds nobody waiting; None when the queue never empties again."""
         _, start = self.peak
-        return next((k for k in range(start, len(self.waiting)) if self.waiting[k] < 1 / UNITS), None)
+        return next((k for k in range(start, len(self.waiting)) if self.waiting[k] < 1e-9), None)
 
 
 def backlog_outcome(queue: BacklogQueue, agents: list[int], interval_hours: float) -> BacklogOutcome:
-    """Run the queue under the roster's agents on duty and read off who was answered late, and by how much."""
+    """Run the queue under the roster's agents on duty and read off who was answered late, and by how much (in contacts)."""
     run = queue.run(agents)
     count = len(agents)
     arrived_before = [0, *queue.arrived_by[:-1]]
-    late_by_arrival: list[float] = []
+    late_units: list[int] = []
     most = 0.0
     for k in range(count):
         due = k + queue.window - 1
         if due >= count or queue.arrivals[k] == 0:
-            late_by_arrival.append(0.0)
+            late_units.append(0)
             continue
         in_time = min(max(run.answered[due] - arrived_before[k], 0), queue.arrivals[k])
-        late_by_arrival.append((queue.arrivals[k] - in_time) / UNITS)
+        late_units.append(queue.arrivals[k] - in_time)
         if in_time < queue.arrivals[k]:
             done = next((t for t in range(due, count) if run.answered[t] >= queue.arrived_by[k]), count - 1)
             most = max(most, (done - due) * interval_hours)
-    due_units = sum(queue.arrivals[: max(count - queue.window + 1, 0)])
+    late_by_arrival = [queue.contacts(v) for v in late_units]
+
+    def tenth(units: float) -> float:  # the fluid queue counts to a fraction of a contact: totals to a tenth
+        return round(queue.contacts(units), 1)
+
     return BacklogOutcome(
         late_by_arrival=late_by_arrival,
-        waiting=[v / UNITS for v in run.waiting],
-        late_now=[v / UNITS for v in run.late],
-        due=due_units / UNITS,
-        late=sum(late_by_arrival),
-        contact_hours_late=sum(run.late) * interval_hours / UNITS,
+        waiting=[tenth(v) for v in run.waiting],
+        late_now=[tenth(v) for v in run.late],
+        due=tenth(sum(queue.arrivals[: max(count - queue.window + 1, 0)])),
+        late=tenth(sum(late_units)),
+        contact_hours_late=round(queue.contacts(sum(run.late)) * interval_hours, 1),
         most_hours_late=most,
-        still_open=run.late[-1] / UNITS if run.late else 0.0,
+        still_open=tenth(run.late[-1]) if run.late else 0.0,
     )
 
 

@@ -74,15 +74,15 @@ def test_the_morning_shift_clears_the_nights_email_well_inside_a_day(tmp_path: P
 def test_the_same_night_with_a_four_hour_deadline_is_late_by_exactly_four_hours(tmp_path: Path) -> None:
     """Due at 04:00-09:00, answered 07:00-13:00 in arrival order: each of the 60 emails 4 hours late, 240 contact-hours.
 
-    The model's objective is that lateness at 400 per contact-hour, plus 6 agent-hours over the pace
-    (nobody needs the agent 09:00-15:00 once the queue is empty): 96,006.
+    At 6 minutes each that is 24 agent-hours of work an hour late, at 400 each (what an uncovered hour costs),
+    plus 6 agent-hours over the pace (nobody needs the agent 09:00-15:00 once the queue is empty): 9,606.
     """
     config = team(tmp_path, "2027-01-04", 1, 4, night())
     result, digest = planned(config)
     email = digest["backlog"]["email"]
     assert (email["contacts_due"], email["late"], email["contact_hours_late"], email["most_hours_late"]) == (60.0, 60.0, 240.0, 4.0)
     assert email["in_time_share"] == 0.0
-    assert result.objective == 240 * config.weights.late + 6 == 96_006
+    assert result.objective == 240 * 0.1 * config.weights.late + 6 == 9_606
     assert digest["uncovered_hours"] == {"email": 6.0}  # the six arrival hours, 00:00-06:00
     assert digest["views"][NY]["overnight_uncovered_hours"] == 6.0
 
@@ -109,6 +109,6 @@ def test_a_weekend_nobody_works_makes_late_exactly_what_falls_due_before_monday(
 def test_the_model_prices_exactly_the_lateness_the_report_counts(tmp_path: Path, hours: int) -> None:
     config = team(tmp_path, "2027-01-04", 2, hours, night(hours=10, each=7))
     result, digest = planned(config)
-    late = digest["backlog"]["email"]["contact_hours_late"]
+    late = digest["backlog"]["email"]["contact_hours_late"] * 0.1  # agent-hours of work (6 minutes a contact), an hour each
     over = result.objective - late * config.weights.late
     assert 0 <= over <= 16 and over == int(over)  # the rest is agents over the pace, at 1 an agent-hour

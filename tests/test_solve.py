@@ -81,15 +81,21 @@ def _clock_intervals(config: Config, cov, needs: Requirements) -> int:
 
 
 def _backlog_cost(config: Config, needs: Requirements, channel: str, agents: list[int]) -> int:
-    """A backlog channel's cost, simulated here on its own: work past its deadline (first come, first served) at
-    `weights.late` per contact-hour, counted in hundredths of a contact; agents beyond the pace overstaffed."""
+    """A backlog channel's cost, simulated here on its own: work past its deadline (first come, first served), an
+    agent-hour of it an hour late at `weights.late`; agents beyond the pace overstaffed. Contacts are counted in
+    units of one interval's lateness price (a 6-minute email an hour late: 40 units at 1 each)."""
     backlog = needs.backlog[channel]
-    per_unit = max(1, round(config.weights.late * needs.grid.hours_per_interval / 100)) if config.weights.late else 0
-    arrivals = [round(v * 100) for v in backlog.arrivals]
+    price = config.weights.late * backlog.aht_seconds / 3600 * needs.grid.hours_per_interval
+    each, per_unit = (price, 1) if price >= 5 else (5.0, max(1, round(price / 5)))
+    total, due_by = 0.0, []
+    for volume in backlog.arrivals:
+        total += volume
+        due_by.append(round(total * each))
     waiting = late = 0
     for k, count in enumerate(agents):
-        waiting = max(0, waiting + arrivals[k] - round(backlog.per_agent[k] * 100) * count)
-        not_due = sum(arrivals[max(0, k - backlog.window + 2): k + 1])  # arrivals whose deadline lies after this interval
+        arrived = due_by[k] - (due_by[k - 1] if k else 0)
+        waiting = max(0, waiting + arrived - round(backlog.per_agent[k] * each) * count)
+        not_due = due_by[k] - (due_by[k - backlog.window + 1] if k >= backlog.window - 1 else 0)
         late += max(0, waiting - not_due)
     over = sum(max(have - pace, 0) for have, pace in zip(agents, backlog.pace))
     return per_unit * late + config.weights.overstaffed * over

@@ -119,16 +119,16 @@ def _coverage_terms(rm: RosterModel) -> None:
 def _backlog_terms(rm: RosterModel, channel: str, backlog: Backlog, on_duty: list[list[cp_model.IntVar]]) -> None:
     """A backlog channel as a first-come-first-served queue: contacts answered after their deadline cost, per hour late.
 
-    In contact units (`queue.UNITS` per contact): `waiting[k]` is what is
+    In the queue's units (coverage.queue): `waiting[k]` is what is
     still unanswered at the end of interval k, at least what waited before
     plus what arrived less what the agents on duty answer (and never below
     0: an idle agent cannot bank time for later work). First come first
     served, the newest arrivals wait longest, so `late[k]` — work past its
     deadline at the end of k — is what waits beyond the arrivals not yet
-    due. Each contact-hour late costs `weights.late`. Agents beyond the
+    due. An agent-hour of work an hour late costs `weights.late`. Agents beyond the
     channel's pace count as overstaffed, as on a realtime channel.
     """
-    queue = BacklogQueue.of(backlog)
+    queue = BacklogQueue.of(backlog, rm.config.weights.late, rm.grid.hours_per_interval)
     waiting_before: LinearExpr = 0
     for k, vars_ in enumerate(on_duty):
         waiting = rm.model.new_int_var(0, queue.arrived_by[k], f"waiting[{channel},{k}]")
@@ -141,7 +141,7 @@ def _backlog_terms(rm: RosterModel, channel: str, backlog: Backlog, on_duty: lis
         waiting_before = waiting
         _over_pace(rm, channel, k, backlog.pace[k], vars_)
     lates = list(rm.late[channel].values())
-    cost = queue.late_cost(rm.config.weights.late, rm.grid.hours_per_interval)
+    cost = queue.late_cost
     if lates and cost:
         def exact(value: Value) -> int:
             return queue.late_units([sum(value(v) for v in vars_) for vars_ in on_duty])
