@@ -539,7 +539,7 @@ def _runs_automaton(c: Constraints, av: AgentVars, days: dict[date, LinearExpr])
     allowed rows gives (around fixed days off, at the edges). On Curtois 5 it
     closes the bound's gap (915-975 -> 1,093-1,143; optimum 1,143), but its
     extra literals slow CP-SAT's neighbourhoods on bigger models, so it is
-    an option (`SolveOptions.exact_runs`), not the default (README, "Search
+    an option (`ModelInputs.exact_runs`), not the default (README, "Search
     and speed"; benchmarks/notes/curtois-qu.md, item 10). Days the agent
     cannot work read as a constant "off".
     """
