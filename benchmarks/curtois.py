@@ -12,7 +12,7 @@ With --milestones 10,60 it also gives where the same run stood after 10 and
 yields the 10, 60 and 600 s figures.
 
 `--param NAME=VALUE` sets a CP-SAT parameter after the planner's own choices
-(by wrapping coverage.solve.search.configure_search), to measure alternatives
+(by wrapping coverage.solve.runner.configure_search, which every search runs through), to measure alternatives
 without touching the solver package.
 """
 
@@ -34,8 +34,8 @@ from common import finish_row  # noqa: E402
 from coverage.demand import requirements  # noqa: E402
 from coverage.errors import InputError  # noqa: E402
 from coverage.read_curtois import evaluate, grid_of, read_instance, to_config  # noqa: E402
-from coverage.solve import SolveOptions  # noqa: E402
-from coverage.solve import search as search_module  # noqa: E402
+from coverage.solve import ModelInputs, SolveParams, solve  # noqa: E402
+from coverage.solve import runner as runner_module  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -47,7 +47,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--edges", choices=("exempt", "enforced"), default="exempt", help="min-run rules at the horizon's ends")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="extra CP-SAT parameter (repeatable)")
     parser.add_argument("--progress", action="store_true", help="show the solver's progress line on stderr")
-    parser.add_argument("--exact-runs", action="store_true", help="run rules as automata (SolveOptions.exact_runs)")
+    parser.add_argument("--exact-runs", action="store_true", help="run rules as automata (ModelInputs.exact_runs)")
     parser.add_argument("--milestones", type=milestone_list, default=[], metavar="S,S",
                         help="also report the objective and bound reached S seconds into the run (e.g. 10,60 in a 600 s run)")
     return parser.parse_args(argv)
@@ -73,10 +73,10 @@ def with_parameters(overrides: list[str]) -> None:
     """Apply NAME=VALUE overrides after the planner's own search configuration."""
     if not overrides:
         return
-    original = search_module.configure_search
+    original = runner_module.configure_search
 
-    def configure(parameters: Any, options: SolveOptions) -> None:
-        original(parameters, options)
+    def configure(parameters: Any, params: SolveParams) -> None:
+        original(parameters, params)
         for item in overrides:
             name, _, text = item.partition("=")
             field = getattr(parameters, name)
@@ -86,7 +86,7 @@ def with_parameters(overrides: list[str]) -> None:
             else:
                 setattr(parameters, name, _value(text))
 
-    search_module.configure_search = configure
+    runner_module.configure_search = configure
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -95,9 +95,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     instance = read_instance(args.instance)
     config = to_config(instance, edges=args.edges)
     with_parameters(args.param)
-    options = SolveOptions(time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed,
-                           progress=sys.stderr if args.progress else None, explain=False, exact_runs=args.exact_runs)
-    result = search_module.solve(config, requirements(config), options)
+    params = SolveParams(time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed,
+                         progress=sys.stderr if args.progress else None)
+    result = solve(config, requirements(config), ModelInputs(explain=False, exact_runs=args.exact_runs), params)
     seconds = time.perf_counter() - started
     row: dict[str, Any] = {"instance": instance.name, "objective": None, "bound": result.best_bound, "seconds": round(seconds, 2),
                            "first_feasible_seconds": None, "status": result.status}

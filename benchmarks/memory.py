@@ -86,30 +86,29 @@ def measure(agents: int, interval: int, mode: str, time_limit: float, workers: i
     sampler = Sampler()
     from coverage.config import load_config
     from coverage.demand import requirements
-    from coverage.solve import SolveOptions
+    from coverage.solve import ModelInputs, SolveParams
     from coverage.solve import size as sizing
-    from coverage.solve.model import RosterModel
-    from coverage.solve.objective import add_objective
-    from coverage.solve.search import STATUS_NAMES, run_search, solve
+    from coverage.solve.data import ModelData
+    from coverage.solve.model import build_model
+    from coverage.solve.runner import run_search
+    from coverage.solve.search import solve
     from coverage.synthetic import write_team
 
     with tempfile.TemporaryDirectory() as tmp:
         config = load_config(write_team(Path(tmp), agents, sites, date(2026, 3, 2), days, interval))
         needs = requirements(config)
         loaded = _status_mb("VmRSS")
-        options = SolveOptions(time_limit_seconds=time_limit, workers=workers, progress=None, explain=False)
+        params = SolveParams(time_limit_seconds=time_limit, workers=workers)
         started = time.perf_counter()
         if mode == "whole":
-            model = RosterModel(config, needs).build(objective=False)
-            add_objective(model)
+            model = build_model(ModelData.of(config, needs))
             built = time.perf_counter() - started
-            code, _, _ = run_search(model.model, options)
-            status = STATUS_NAMES.get(code, str(code))
+            status = run_search(model.model, params).status
             counted = sizing.model_size(config, needs.grid, sizing.search_threads(workers))
         else:  # the search's own path for a plan whose whole model would not fit: the stages alone
             counted = sizing.stages_size(config, needs.grid, sizing.search_threads(workers))
             sizing.available_memory = lambda: counted.bytes  # type: ignore[assignment]  # just room for the stages
-            result = solve(config, needs, options)
+            result = solve(config, needs, ModelInputs(explain=False), params)
             built, status = 0.0, result.status if result.reasons[:1] and "stages only" in result.reasons[0] else "not staged"
     sampler.stop()
     return {

@@ -34,8 +34,7 @@ from curtois import with_parameters  # noqa: E402
 
 from coverage.config import load_config  # noqa: E402
 from coverage.demand import requirements  # noqa: E402
-from coverage.solve import SolveOptions  # noqa: E402
-from coverage.solve import search as search_module  # noqa: E402
+from coverage.solve import ModelInputs, SolveParams, solve  # noqa: E402
 from coverage.synthetic import write_team  # noqa: E402
 
 PROGRESS = re.compile(r"^\s*([\d.]+)s\s+objective\s+([\d,.-]+)\s+bound\s+([\d,.-]+|-inf)\s+gap\s+([\d.]+)%")
@@ -81,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         req = requirements(config)
         demand_seconds = time.perf_counter() - started
         log = ProgressLog()
-        result = search_module.solve(config, req, SolveOptions(time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed, progress=log, explain=False))
+        result = solve(config, req, ModelInputs(explain=False), SolveParams(time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed, progress=log))
     total = time.perf_counter() - started
     within = log.within_1pct
     if within is None and result.gap is not None and result.gap <= 0.01:

@@ -6,7 +6,7 @@ light (OR-Tools and matplotlib load only when a solve or a plot needs them).
 
     config = coverage.load_config("configs/example.yaml")
     needs = coverage.requirements(config)
-    result = coverage.solve(config, needs, coverage.SolveOptions(time_limit_seconds=30))
+    result = coverage.solve(config, needs, params=coverage.SolveParams(time_limit_seconds=30))
     cov = coverage.coverage_of(result.roster, needs, config)
     coverage.summary(cov, config, status=result.status, objective=result.objective,
                      best_bound=result.best_bound, wall_seconds=result.wall_seconds)
@@ -35,7 +35,9 @@ _API = {
     "Roster": "coverage.roster",
     "read_roster": "coverage.roster",
     "write_roster": "coverage.roster",
+    "ModelInputs": "coverage.solve",
     "SolveOptions": "coverage.solve",
+    "SolveParams": "coverage.solve",
     "SolveResult": "coverage.solve",
     "Target": "coverage.solve",
     "solve": "coverage.solve",

@@ -25,7 +25,7 @@ from coverage.roster import Roster
 if TYPE_CHECKING:
     from coverage.forecast import BuiltForecast
     from coverage.helpdesk import Tickets
-    from coverage.solve import SolveOptions, Target
+    from coverage.solve import SolveParams, Target
 
 EXIT_OK, EXIT_NO_ROSTER, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_OUT_OF_REACH = EXIT_NO_ROSTER  # covplan hires: target hours no hire can close (says which)
@@ -210,16 +210,16 @@ def _plan(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
     from coverage.report import RunInfo, print_summary, write_report
     from coverage.roster import read_roster
-    from coverage.solve import solve
+    from coverage.solve import ModelInputs, solve
     from coverage.solve.gaps_why import explain_gaps
 
     config = load_config(args.config)
     needs = requirements(config)
     kept = read_roster(args.keep, config) if args.keep else None
     out = prepare_out_dir(args.out, args.force)
-    options = replace(_solve_options(args, config, quiet=args.quiet), deterministic=args.deterministic, keep=kept)
-    print(f"searching for up to {options.time_limit_seconds:g} s ...", file=sys.stderr)
-    result = solve(config, needs, options)
+    params = replace(_search_params(args, config, quiet=args.quiet), deterministic=args.deterministic)
+    print(f"searching for up to {params.time_limit_seconds:g} s ...", file=sys.stderr)
+    result = solve(config, needs, ModelInputs(keep=kept), params)
     if result.roster is None:
         print(f"no roster: {result.status}", file=sys.stderr)
         for reason in result.reasons or ["the hard rules (leave, rest, contract hours, weekends) contradict each other"]:
@@ -364,15 +364,15 @@ def _hires(args: argparse.Namespace) -> int:
         write_attrition_csv,
         write_hiring_plan,
     )
-    from coverage.solve.search import describe_target
+    from coverage.solve import describe_target
 
     config = load_config(args.config)
     needs = requirements(config)
     target = _target(args, config)
     out = prepare_out_dir(args.out, args.force)
-    options = _solve_options(args, config, quiet=True)
+    params = _search_params(args, config, quiet=True)
     if args.cheapest:
-        plan, result = cheapest(config, needs, options, target)
+        plan, result = cheapest(config, needs, params, target)
         if plan is None and result.status == "UNREACHABLE":  # said from the data, before any search
             print("\n".join(result.reasons), file=sys.stderr)
             return EXIT_OUT_OF_REACH
@@ -383,11 +383,11 @@ def _hires(args: argparse.Namespace) -> int:
             return EXIT_OUT_OF_REACH
     else:
         limit = args.steps if args.steps is not None else min(12, sum(c.max_count for c in config.candidates))
-        plan = roadmap(config, needs, limit, options, target=target)
+        plan = roadmap(config, needs, limit, params, target=target)
     roster_file = publish_roster(plan.roster, plan.config, out)
     with after_the_roster(roster_file, out) as step, staged_outputs(out) as staging:
         step("the attrition runs")
-        losses = attrition(config, needs, options) if args.attrition else None
+        losses = attrition(config, needs, params) if args.attrition else None
         step("writing the hiring plan")
         write_hiring_plan(plan, needs, staging)
         if losses is not None:
@@ -411,11 +411,11 @@ def _hires(args: argparse.Namespace) -> int:
     return EXIT_OUT_OF_REACH if plan.out_of_reach else EXIT_OK
 
 
-def _solve_options(args: argparse.Namespace, config: Config, *, quiet: bool) -> SolveOptions:
+def _search_params(args: argparse.Namespace, config: Config, *, quiet: bool) -> SolveParams:
     """Flags override the config's plan settings."""
-    from coverage.solve import SolveOptions
+    from coverage.solve import SolveParams
 
-    return SolveOptions(
+    return SolveParams(
         time_limit_seconds=args.time_limit if args.time_limit is not None else config.plan.time_limit_seconds,
         seed=args.seed if args.seed is not None else config.plan.seed,
         workers=args.workers if args.workers is not None else config.plan.workers,

@@ -39,8 +39,7 @@ from coverage.gaps import Coverage, LocalSlot, coverage_of, in_window, local_slo
 from coverage.outputs import write_csv_atomic
 from coverage.reach import Pair, Reach, describe_windows, reachability, shifts_that_reach
 from coverage.roster import Roster
-from coverage.solve import Hiring, SolveOptions, SolveResult, Target, solve
-from coverage.solve.search import describe_target
+from coverage.solve import Hiring, ModelInputs, SolveOptions, SolveParams, SolveResult, Target, describe_target, solve
 from coverage.time import Grid, period_grid
 
 CHEAPEST_COST_WEIGHT = 10_000  # per unit of cost: in the cheapest-set mode cost outweighs every gap term
@@ -206,7 +205,7 @@ def target_gap(target: Target, coverage: Coverage) -> float:
     return round(_target_shortfall(target, coverage) * coverage.grid.hours_per_interval, 2)
 
 
-def roadmap(config: Config, requirements: Requirements, steps: int, options: SolveOptions,
+def roadmap(config: Config, requirements: Requirements, steps: int, options: SolveParams | SolveOptions,
             progress: TextIO | None = sys.stderr, target: Target | None = None) -> HiringPlan:
     """Best hire first, then the best next given the first, ... until the target is met or `steps` is reached.
 
@@ -256,16 +255,16 @@ def roadmap(config: Config, requirements: Requirements, steps: int, options: Sol
     return HiringPlan(plan, final, _team(config, chosen), reach, opened)
 
 
-def _today(config: Config, full: Config, requirements: Requirements, options: SolveOptions, costs: dict[str, float],
+def _today(config: Config, full: Config, requirements: Requirements, options: SolveParams | SolveOptions, costs: dict[str, float],
            first: Target | None) -> SolveResult:
     """Step 0: today's team. Without a restricted target it is exactly `covplan plan`'s model and search,
     so the roadmap starts from the figures plan reports; a restricted target puts its hours first already here."""
     if first is None:
-        return solve(config, requirements, replace(options, progress=None, explain=False))
+        return solve(config, requirements, *_quiet(options))
     return _solve(full, requirements, options, Hiring(costs, max_hires=0, target=first))
 
 
-def _next_hire(full: Config, requirements: Requirements, options: SolveOptions, costs: dict[str, float],
+def _next_hire(full: Config, requirements: Requirements, options: SolveParams | SolveOptions, costs: dict[str, float],
                chosen: list[str], first: Target | None, aim: Target, covered: Coverage) -> tuple[SolveResult, str] | None:
     """The next step's result and hire, or None when no single further hire closes any target hour.
 
@@ -318,7 +317,7 @@ def _left_open(why: str, aim: Target, covered: Coverage, reach: Reach, note: str
     return (OpenHours(why, pairs, target_gap(aim, covered), note if why == "no_hire" else ""),) if pairs else ()
 
 
-def cheapest(config: Config, requirements: Requirements, options: SolveOptions,
+def cheapest(config: Config, requirements: Requirements, options: SolveParams | SolveOptions,
              target: Target | None = None) -> tuple[HiringPlan | None, SolveResult]:
     """The least costly set of hires reaching the target (default: no needed interval without anybody); None when none does.
 
@@ -389,8 +388,15 @@ def _hint(open_hours: OpenHours, config: Config, grid: Grid) -> str:
             f"skills, shifts; a limit of 0 weekends or nights keeps one off), or leave these hours out of the target")
 
 
-def _solve(config: Config, requirements: Requirements, options: SolveOptions, hiring: Hiring) -> SolveResult:
-    return solve(config, requirements, replace(options, hiring=hiring, progress=None, explain=False))
+def _solve(config: Config, requirements: Requirements, options: SolveParams | SolveOptions, hiring: Hiring) -> SolveResult:
+    inputs, params = _quiet(options)
+    return solve(config, requirements, replace(inputs, hiring=hiring), params)
+
+
+def _quiet(options: SolveParams | SolveOptions) -> tuple[ModelInputs, SolveParams]:
+    """The model's inputs and the search's controls for one of the many solves here: silent, and no explanations asked."""
+    inputs, params = (options.inputs, options.params) if isinstance(options, SolveOptions) else (ModelInputs(), options)
+    return replace(inputs, explain=False), replace(params, progress=None)
 
 
 def _hired(roster: Roster, costs: dict[str, float]) -> set[str]:
@@ -494,7 +500,7 @@ class Loss:
 ATTRITION_COLUMNS = ("lost", "agents", "uncovered_hours", "opened_hours", "weekend_uncovered_hours", "overnight_uncovered_hours")
 
 
-def attrition(config: Config, requirements: Requirements, options: SolveOptions, processes: int | None = None) -> list[Loss]:
+def attrition(config: Config, requirements: Requirements, options: SolveParams | SolveOptions, processes: int | None = None) -> list[Loss]:
     """Re-plan without each agent and without each site, in parallel; the largest opened gap first.
 
     Each scenario is an independent solve, so they run in separate processes
@@ -508,9 +514,9 @@ def attrition(config: Config, requirements: Requirements, options: SolveOptions,
             scenarios.append((f"site {site}", _without(config, members)))
     workers = options.workers or 1
     processes = processes or max(1, (os.cpu_count() or 1) // workers)
-    quiet = replace(options, progress=None, explain=False)
+    inputs, params = _quiet(options)
     with ProcessPoolExecutor(max_workers=processes) as pool:
-        outcomes = list(pool.map(_scenario, [(name, c, requirements, quiet) for name, c in scenarios]))
+        outcomes = list(pool.map(_scenario, [(name, c, requirements, inputs, params) for name, c in scenarios]))
     baseline = outcomes[0]
     losses = [replace(o, opened_hours=round(o.uncovered_hours - baseline.uncovered_hours, 2)) for o in outcomes[1:]]
     return sorted(losses, key=lambda loss: (-loss.opened_hours, loss.lost))
@@ -520,9 +526,9 @@ def _without(config: Config, agent_ids: set[str]) -> Config:
     return config.model_copy(update={"agents": [a for a in config.agents if a.id not in agent_ids]})
 
 
-def _scenario(job: tuple[str, Config, Requirements, SolveOptions]) -> Loss:
-    name, config, requirements, options = job
-    result = solve(config, requirements, options)
+def _scenario(job: tuple[str, Config, Requirements, ModelInputs, SolveParams]) -> Loss:
+    name, config, requirements, inputs, params = job
+    result = solve(config, requirements, inputs, params)
     if result.roster is None:
         raise InputError([Problem(config.source, None, "agents", f"without {name} no roster satisfies the hard rules")])
     digest = summary(coverage_of(result.roster, requirements, config), config, status=result.status,

@@ -35,7 +35,7 @@ from datetime import date, datetime
 from coverage.config import WEEKDAYS, Config
 from coverage.demand import Requirements
 from coverage.gaps import LocalSlot, local_slots
-from coverage.solve.model import Target
+from coverage.solve.data import Target
 from coverage.solve.scope import AgentScope, agent_scopes
 from coverage.time import Grid, ShiftInstance, break_starts, duty_slots, shift_instances, to_local
 from coverage.windows import weekday_ranges  # one way to say a set of weekdays, in every output

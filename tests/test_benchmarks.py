@@ -193,3 +193,16 @@ def test_bench_renders_the_year_of_periods_from_its_stage(tmp_path):
     assert "| 2 | 2027-01-04 | FEASIBLE | 1.0 % | 85.0 % | 60.0 | 20.0 | 40.0 | 410 | −3 +4, 12 channel moves | 44 |" in text
     assert "| toronto | weekends | 8 | 1 | 1, 0 |" in text
     assert "**Concatenated year:** 0 violation(s) of any rule across the 1 boundaries" in text
+
+
+def test_protos_script_hashes_the_models_solve_builds_the_same_twice(tmp_path):
+    """benchmarks/protos.py on Curtois 1 (and its exact_runs variant): one model each, the same md5 on a second run."""
+    saved = tmp_path / "protos.json"
+    first = subprocess.run([sys.executable, str(BENCH / "protos.py"), "--only", "^curtois-1( |$)", "--save", str(saved)],
+                           capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert first.returncode == 0, first.stderr[-2000:]
+    hashes = json.loads(saved.read_text())
+    assert sorted(hashes) == ["curtois-1", "curtois-1 exact_runs"] and all(len(models) == 1 for models in hashes.values())
+    again = subprocess.run([sys.executable, str(BENCH / "protos.py"), "--only", "^curtois-1( |$)", "--compare", str(saved)],
+                           capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert again.returncode == 0 and again.stdout.strip().endswith("0 difference(s)"), again.stdout[-2000:]

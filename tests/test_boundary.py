@@ -36,7 +36,7 @@ from coverage.check import check_roster
 from coverage.config import Config, load_config
 from coverage.demand import requirements
 from coverage.roster import Roster, read_history, read_roster, write_roster
-from coverage.solve import SolveOptions, solve
+from coverage.solve import ModelInputs, SolveOptions, solve
 from coverage.time import shift_instances
 
 START = date(2027, 1, 18)
@@ -215,6 +215,15 @@ def test_a_run_of_work_begun_in_the_previous_roster_is_finished(tmp_path: Path) 
     assert result.objective == 2
     london, _, _ = config_for(tmp_path / "london", "Europe/London", CASES["min_consecutive_days"], "min_consecutive_days")
     assert len(solve(london, requirements(london), QUIET).roster) == 0
+
+
+def test_history_given_as_an_input_is_the_configs_history(tmp_path: Path) -> None:
+    """ModelInputs(history=...) plans a period after that roster as the config's `history:` does."""
+    config, _, _ = config_for(tmp_path, "Asia/Manila", CASES["min_consecutive_days"], "min_consecutive_days")
+    given = solve(config.model_copy(update={"history": None}), requirements(config), ModelInputs(history=read_history(config)),
+                  QUIET.params)
+    assert sorted(a.day for a in given.roster.assignments) == [date(2027, 1, 19), date(2027, 1, 20)]
+    assert given.objective == 2
 
 
 def test_per_week_limits_leave_one_more_day_after_a_taken_monday(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from coverage.demand import requirements
 from coverage.errors import InputError
 from coverage.read_curtois import config_data, evaluate, grid_of, read_instance, time_unit, to_config
 from coverage.solve import SolveOptions, solve
-from coverage.solve.model import RosterModel
+from coverage.solve.data import ModelData
+from coverage.solve.model import build_model
 
 DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data"
 INSTANCE1 = DATA / "Instance1.txt"
@@ -135,8 +136,8 @@ def _write(path: Path, text: str) -> Path:
 
 def test_exact_runs_put_one_automaton_per_staff_member_in_place_of_the_windows_and_keep_the_optimum(instance1):
     config = to_config(instance1)
-    exact_model = RosterModel(config, requirements(config), exact_runs=True).build().model  # kept alive: the proto is a view into it
-    windows_model = RosterModel(config, requirements(config)).build().model
+    exact_model = build_model(ModelData.of(config, requirements(config), exact_runs=True)).model  # kept alive: the proto is a view into it
+    windows_model = build_model(ModelData.of(config, requirements(config))).model
     exact, windows = exact_model.proto.constraints, windows_model.proto.constraints
     assert sum(c.has_automaton() for c in exact) == 8 and not any(c.has_automaton() for c in windows)
     assert len(exact) - 8 < len(windows)  # the windows of the run rules and their caps are gone

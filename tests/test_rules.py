@@ -18,7 +18,8 @@ from coverage.check import check_roster
 from coverage.demand import requirements
 from coverage.roster import read_roster
 from coverage.solve import WEIGHT_FAIRNESS, WEIGHT_SHORT_AGENT, WEIGHT_UNCOVERED, SolveOptions, solve
-from coverage.solve.model import RosterModel
+from coverage.solve.data import ModelData
+from coverage.solve.model import build_model
 from coverage.solve.rules import count_hull, exclusive_groups, most_working_days, run_automaton
 
 WEEK = nine_to_five_new_york(range(7, 14))
@@ -81,7 +82,7 @@ def test_working_day_caps_are_in_the_model(make_config) -> None:
     """Runs of at most 3, rests of at least 2: every 5 consecutive days hold at most 3 working days."""
     text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 3\n  min_consecutive_days_off: 2")
     config = week_config(make_config, text)
-    model = RosterModel(config, requirements(config)).build().model  # kept alive: the proto is a view into it
+    model = build_model(ModelData.of(config, requirements(config))).model  # kept alive: the proto is a view into it
     proto = model.proto
     windows = [c.linear for c in proto.constraints
                if c.has_linear() and len(c.linear.vars) == 5 and list(c.linear.domain)[-1] == 3]
@@ -96,8 +97,8 @@ def test_a_day_is_one_variable_whatever_the_templates(make_config) -> None:
     text = TINY.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      late: {start: "13:00", hours: 8}')
     text = text.replace("max_consecutive_days: 6", "max_consecutive_days: 3\n  min_consecutive_days_off: 2")
     config = week_config(make_config, text)
-    built = RosterModel(config, requirements(config)).build()
-    days = built.agents["a1"].days()
+    built = build_model(ModelData.of(config, requirements(config)))
+    days = built.variables.agents["a1"].days()
     assert [days[d].name for d in sorted(days)] == [f"works[a1,2026-12-{d:02d}]" for d in range(7, 14)]
     proto = built.model.proto
     links = [c.linear for c in proto.constraints if c.has_linear() and len(c.linear.vars) == 3 and list(c.linear.domain) == [0, 0]]
@@ -180,11 +181,11 @@ def test_two_shift_lengths_get_the_hull_of_their_counts(make_config) -> None:
     day + long >= 4 and 3 day + 4 long >= 15 over the week's 14 shift variables, and a roster
     is 5 eights, an 8 and three 10s, or four 10s."""
     config = make_config(MIXED, WEEK)
-    model = RosterModel(config, requirements(config)).build().model  # kept alive: the proto is a view into it
+    model = build_model(ModelData.of(config, requirements(config))).model  # kept alive: the proto is a view into it
     rows = sorted((sorted(set(c.linear.coeffs)), list(c.linear.domain)[0]) for c in model.proto.constraints
                   if c.has_linear() and len(c.linear.vars) == 14 and list(c.linear.domain)[0] > 0)
     assert rows == [([1], 4), ([3, 4], 15), ([480, 600], 2280)]  # the hull's two edges beside the weekly minimum
-    explained = RosterModel(config, requirements(config), explain=True).build().model
+    explained = build_model(ModelData.of(config, requirements(config), explain=True)).model
     assert not [c for c in explained.proto.constraints if c.has_linear() and sorted(set(c.linear.coeffs)) == [3, 4]]
     _, result = solved(config)
     shifts = sorted(a.shift for a in result.roster.assignments)
@@ -244,7 +245,7 @@ def four_shifts(starts: tuple[str, str, str, str], rules: str) -> str:
 
 def grouped_constraints(config, day: str) -> list[list[str]]:
     """The constraints "at most one of these shifts" that span `day` and the next, as sorted 'day shift' names."""
-    model = RosterModel(config, requirements(config)).build().model  # kept alive: the proto is a view into it
+    model = build_model(ModelData.of(config, requirements(config))).model  # kept alive: the proto is a view into it
     proto = model.proto
     names = [v.name for v in proto.variables]
     groups = [sorted(" ".join(names[i].split(",")[1:3]) for i in c.linear.vars) for c in proto.constraints
@@ -264,7 +265,7 @@ def test_forbidden_successions_are_stated_per_group(make_config) -> None:
         ["2026-12-07 N", "2026-12-08 D", "2026-12-08 E", "2026-12-08 L"],
     ]
     assert len(grouped_constraints(config, "2026-12")) == 3 * 6
-    explained = RosterModel(config, requirements(config), explain=True).build()
+    explained = build_model(ModelData.of(config, requirements(config), explain=True))
     assert sorted(label for label in explained.guards if "followed by" in label) == [
         "agent a1: no D or L or N shift followed by E the next day",
         "agent a1: no L or N shift followed by E or D the next day",

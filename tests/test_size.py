@@ -105,7 +105,7 @@ def test_solve_runs_the_stages_alone_when_only_they_fit(team, monkeypatch) -> No
     result, every hard rule kept, bound proven, objective unknown (the whole model would price it)."""
     config, needs = team
     monkeypatch.setenv("COVPLAN_MEMORY_LIMIT", str(stages_size(config, needs.grid).bytes))
-    monkeypatch.setattr("coverage.solve.search.RosterModel", None)  # building the whole model would fail loudly
+    monkeypatch.setattr("coverage.solve.search.build_model", None)  # building the whole model would fail loudly
     result = solve(config, needs, QUICK)
     assert result.status == "FEASIBLE" and result.roster is not None and result.objective is None
     assert result.best_bound is not None and "solving in stages only" in result.reasons[0]
@@ -161,10 +161,10 @@ def test_estimate_is_above_a_measured_peak_and_not_far_above() -> None:
 def test_threads_are_those_the_search_runs(workers: int) -> None:
     from ortools.sat.python import cp_model
 
-    from coverage.solve.search import configure_search
+    from coverage.solve.runner import SolveParams, configure_search
 
     solver = cp_model.CpSolver()
-    configure_search(solver.parameters, SolveOptions(workers=workers))
+    configure_search(solver.parameters, SolveParams(workers=workers))
     assert search_threads(workers) == solver.parameters.num_workers
     assert model_size_of_threads(search_threads(workers)) >= model_size_of_threads(4) or workers == 1
 

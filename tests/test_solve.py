@@ -22,10 +22,11 @@ from coverage.solve import (
     WEIGHT_SHORT_AGENT,
     WEIGHT_UNCOVERED,
     SolveOptions,
+    SolveParams,
     SolveResult,
     solve,
 )
-from coverage.solve.search import WHOLE_ROOT_LP, configure_search
+from coverage.solve.runner import WHOLE_ROOT_LP, configure_search
 from coverage.time import hours_in_local_window, shift_instances, week_monday
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -320,14 +321,14 @@ class _Parameters:
 )
 def test_portfolio_gives_one_thread_to_max_lp_sym_and_the_rest_to_neighbourhood_search(workers, threads, full, subsolvers):
     parameters = _Parameters()
-    configure_search(parameters, SolveOptions(time_limit_seconds=5, workers=workers))
+    configure_search(parameters, SolveParams(time_limit_seconds=5, workers=workers))
     assert (parameters.num_workers, parameters.num_full_subsolvers, parameters.subsolvers) == (threads, full, subsolvers)
     assert parameters.max_time_in_seconds == 5 and parameters.random_seed == 1
 
 
 def test_one_worker_runs_the_strong_relaxation_alone():
     parameters = _Parameters()
-    configure_search(parameters, SolveOptions(workers=1))
+    configure_search(parameters, SolveParams(workers=1))
     assert (parameters.num_workers, parameters.linearization_level, parameters.subsolvers) == (1, 2, [])
     assert parameters.root_lp_iterations == WHOLE_ROOT_LP and parameters.subsolver_params == []
 
@@ -336,7 +337,7 @@ def test_one_worker_runs_the_strong_relaxation_alone():
 def test_the_bound_worker_alone_solves_its_first_lp_whole(workers):
     """Only max_lp_sym gets the long root LP; the neighbourhood searches keep CP-SAT's chunks of 2,000 iterations."""
     parameters = _Parameters()
-    configure_search(parameters, SolveOptions(workers=workers))
+    configure_search(parameters, SolveParams(workers=workers))
     [sub] = parameters.subsolver_params
     assert (sub.name, sub.root_lp_iterations) == ("max_lp_sym", WHOLE_ROOT_LP)
     assert parameters.root_lp_iterations == 2000
@@ -349,6 +350,6 @@ def test_cp_sat_accepts_the_portfolio_and_hands_max_lp_sym_its_setting():
     model.add(sum(picks) <= 2)
     model.maximize(sum((i + 1) * x for i, x in enumerate(picks)))
     solver = cp_model.CpSolver()
-    configure_search(solver.parameters, SolveOptions(time_limit_seconds=5, workers=2))
+    configure_search(solver.parameters, SolveParams(time_limit_seconds=5, workers=2))
     assert "root_lp_iterations: 10000000" in str(solver.parameters)
     assert solver.solve(model) == cp_model.OPTIMAL and solver.objective_value == 11

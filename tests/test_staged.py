@@ -13,8 +13,8 @@ from test_solve import QUIET, hourly, objective_from_roster
 from coverage.check import Checker
 from coverage.demand import requirements
 from coverage.solve import solve
-from coverage.solve.aggregate import HeadcountModel, groups_of
-from coverage.solve.search import run_search
+from coverage.solve.aggregate import groups_of, headcount_model
+from coverage.solve.runner import run_search
 from coverage.solve.staged import STAGED_FROM_AGENTS, wanted
 
 STAGED = replace(QUIET, staged=True)
@@ -24,8 +24,8 @@ DAY_SHIFTS = hourly("2026-12-07T14:00:00", 8) + hourly("2026-12-08T14:00:00", 8)
 
 
 def headcount_optimum(config, needs) -> tuple[str, float]:
-    model = HeadcountModel(config, needs).build()
-    code, solver, _ = run_search(model.model, QUIET)
+    model = headcount_model(config, needs)
+    code, solver, _ = run_search(model.model, QUIET.params)
     return solver.status_name(code), solver.objective_value
 
 

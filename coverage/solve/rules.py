@@ -1,7 +1,10 @@
 """Hard rules: each function adds one rule for one agent, labelled in plain words.
 
 The labels are what a manager reads when no roster exists, so they name the
-agent, the dates and the limit, never a variable.
+agent, the dates and the limit, never a variable. The rules are a part built
+from (model, data, variables): they read the variables (coverage.solve.variables)
+and state each rule through the rule book (coverage.solve.rulebook); they
+write nothing another part reads back.
 """
 
 from __future__ import annotations
@@ -9,15 +12,19 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Set
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from typing import Any, TypeVar
 
+from ortools.sat.python import cp_model
 from scipy.optimize import linprog
 from scipy.spatial import ConvexHull, QhullError
 
 from coverage.roster import Assignment
-from coverage.solve.model import AgentVars, LinearExpr, RosterModel
+from coverage.solve.data import ModelData
+from coverage.solve.rulebook import RuleBook
+from coverage.solve.variables import AgentVars, LinearExpr, Variables
 from coverage.time import ShiftInstance, week_monday
 
 Shift = TypeVar("Shift")
@@ -25,9 +32,26 @@ Shift = TypeVar("Shift")
 Conflicts = dict[tuple[date, date], dict[ShiftInstance, set[ShiftInstance]]]
 
 
-def add_hard_rules(rm: RosterModel, av: AgentVars) -> None:
-    days = worked_days(av)
-    runs = (_runs_automaton,) if runs_as_automaton(rm, av) else (
+@dataclass(frozen=True)
+class Constraints:
+    """The hard rules of the roster model, from (model, data, variables): every agent's, agent by agent, in a fixed order."""
+
+    model: cp_model.CpModel
+    data: ModelData
+    variables: Variables
+    rules: RuleBook
+
+    def add(self) -> None:
+        for av in self.variables.agents.values():
+            add_hard_rules(self, av)
+
+    def require(self, constraint: cp_model.BoundedLinearExpression | bool, label: str, only_if: cp_model.IntVar | None = None) -> None:
+        self.rules.require(constraint, label, only_if)
+
+
+def add_hard_rules(c: Constraints, av: AgentVars) -> None:
+    days = av.worked_days()
+    runs = (_runs_automaton,) if runs_as_automaton(c, av) else (
         _max_consecutive_days, _min_consecutive_days_off, _working_day_caps, _min_consecutive_days)
     for rule in (
         _min_rest,
@@ -40,29 +64,14 @@ def add_hard_rules(rm: RosterModel, av: AgentVars) -> None:
         _weekends,
         _nights,
     ):
-        rule(rm, av, days)
-
-
-def worked_days(av: AgentVars) -> dict[date, LinearExpr]:
-    """Per site-local date, 1 when the agent works it: the day's literal, or the constant 1 on a day the previous roster works.
-
-    One literal per day states "one shift per day" where it is made
-    (RosterModel._link_days). A previous-roster shift whose local date falls
-    in this period (coverage.boundary) has already worked that day: its
-    occurrences here are blocked (scope), and every day rule counts the day as
-    worked, as the checker does.
-    """
-    days = av.days()
-    if av.scope.boundary is not None:
-        days.update(dict.fromkeys(av.scope.boundary.taken_days, 1))
-    return days
+        rule(c, av, days)
 
 
 def _day(days: dict[date, LinearExpr], d: date) -> LinearExpr:
     return days.get(d, 0)
 
 
-def _min_rest(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _min_rest(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     """Two shifts closer than the minimum rest (real elapsed time) cannot both be worked.
 
     Plain timestamps, computed once: on 60 agents x 10 templates x 28 days the
@@ -80,7 +89,7 @@ def _min_rest(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> N
             if starts[k] >= free_from:
                 break
             if starts[k] >= before.start_utc.timestamp():
-                rm.require(av.work(s) == 0, f"agent {av.scope.id}: at least {hours:g} h rest after the previous roster's shift ending {before.end_utc:%Y-%m-%d %H:%M} UTC")
+                c.require(av.work(s) == 0, f"agent {av.scope.id}: at least {hours:g} h rest after the previous roster's shift ending {before.end_utc:%Y-%m-%d %H:%M} UTC")
     conflicts: Conflicts = defaultdict(lambda: defaultdict(set))
     for i, first in enumerate(ordered):
         free_from = ends[i] + rest
@@ -89,10 +98,10 @@ def _min_rest(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> N
                 break  # later occurrences start later still
             if ordered[j].day != first.day:
                 conflicts[(first.day, ordered[j].day)][first].add(ordered[j])
-    _require_exclusive(rm, av, conflicts, lambda before, after: label)
+    _require_exclusive(c, av, conflicts, lambda before, after: label)
 
 
-def _forbidden_successions(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _forbidden_successions(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     pairs = set(av.scope.rules.forbidden_successions)
     if not pairs:
         return
@@ -102,7 +111,7 @@ def _forbidden_successions(rm: RosterModel, av: AgentVars, days: dict[date, Line
     for before in av.scope.history or []:  # the previous roster's last day, followed by this period's first
         for then in by_day.get(before.day + timedelta(days=1), []):
             if (before.shift, then.shift) in pairs:
-                rm.require(av.work(then) == 0, f"agent {av.scope.id}: no {before.shift} shift (the previous roster's, on {before.day}) followed by {then.shift} the next day")
+                c.require(av.work(then) == 0, f"agent {av.scope.id}: no {before.shift} shift (the previous roster's, on {before.day}) followed by {then.shift} the next day")
     conflicts: Conflicts = defaultdict(lambda: defaultdict(set))
     for d, today in by_day.items():
         for first in today:
@@ -114,14 +123,14 @@ def _forbidden_successions(rm: RosterModel, av: AgentVars, days: dict[date, Line
         first, then = (" or ".join(dict.fromkeys(s.shift for s in side)) for side in (before, after))
         return f"agent {av.scope.id}: no {first} shift followed by {then} the next day"
 
-    _require_exclusive(rm, av, conflicts, label)
+    _require_exclusive(c, av, conflicts, label)
 
 
-def _require_exclusive(rm: RosterModel, av: AgentVars, conflicts: Conflicts,
+def _require_exclusive(c: Constraints, av: AgentVars, conflicts: Conflicts,
                        label: Callable[[tuple[ShiftInstance, ...], tuple[ShiftInstance, ...]], str]) -> None:
     """Shifts of two days that may not both be worked, stated per group rather than per pair.
 
-    An agent works at most one shift a day (RosterModel._link_days, never
+    An agent works at most one shift a day (Variables._link_days, never
     switched off, not even in explain mode), so when every shift of S (one
     day) conflicts with every shift of T (a later day), "a shift of S" and
     "a shift of T" exclude each other: sum(S) + sum(T) <= 1. Each group
@@ -133,7 +142,7 @@ def _require_exclusive(rm: RosterModel, av: AgentVars, conflicts: Conflicts,
     """
     for _, on_day in sorted(conflicts.items(), key=lambda item: item[0]):
         for before, after in exclusive_groups(on_day, key=lambda s: (s.day, s.start_utc, s.shift)):
-            rm.require(sum(av.work(s) for s in before + after) <= 1, label(before, after))
+            c.require(sum(av.work(s) for s in before + after) <= 1, label(before, after))
 
 
 def exclusive_groups(conflicts: Mapping[Shift, Set[Shift]], key: Callable[[Shift], Any]) -> list[tuple[tuple[Shift, ...], tuple[Shift, ...]]]:
@@ -153,7 +162,7 @@ def exclusive_groups(conflicts: Mapping[Shift, Set[Shift]], key: Callable[[Shift
     return sorted(groups, key=lambda group: [key(s) for s in group[0] + group[1]])
 
 
-def _max_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _max_consecutive_days(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     limit = av.scope.rules.max_consecutive_days
     label = f"agent {av.scope.id}: at most {limit} working days in a row (counting the previous roster)"
     worked_before = av.scope.history_days
@@ -166,10 +175,10 @@ def _max_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, Linea
         terms = [days[d] for d in window if d in days]
         carried = sum(1 for d in window if d in worked_before and d not in days)
         if terms and len(terms) + carried > limit:
-            rm.require(sum(terms) + carried <= limit, label)
+            c.require(sum(terms) + carried <= limit, label)
 
 
-def _min_consecutive_days_off(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _min_consecutive_days_off(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     """A run of days off between two working days lasts at least k days.
 
     With runs_at_period_edges "exempt" (the default) runs touching the first
@@ -179,10 +188,10 @@ def _min_consecutive_days_off(rm: RosterModel, av: AgentVars, days: dict[date, L
     k = av.scope.rules.min_consecutive_days_off
     if k > 1:
         label = f"agent {av.scope.id}: days off come at least {k} in a row"
-        _min_runs(rm, av, days, k, label, off=True)
+        _min_runs(c, av, days, k, label, off=True)
 
 
-def _working_day_caps(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _working_day_caps(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     """Caps on working days over windows, implied by the run rules and the days the agent cannot work.
 
     With runs of at most m working days and rests of at least k, any m + k
@@ -196,7 +205,7 @@ def _working_day_caps(rm: RosterModel, av: AgentVars, days: dict[date, LinearExp
     """
     rules = av.scope.rules
     most, rest, least = rules.max_consecutive_days, rules.min_consecutive_days_off, rules.min_consecutive_days
-    if rm.explain or (rest <= 1 and least <= 1) or not av.scope.site_days:
+    if c.data.explain or (rest <= 1 and least <= 1) or not av.scope.site_days:
         return
     calendar = _calendar(av)
     length = len(calendar)
@@ -207,7 +216,7 @@ def _working_day_caps(rm: RosterModel, av: AgentVars, days: dict[date, LinearExp
             terms = [days[d] for d in window if d in days]
             cap = most_working_days(tuple(d in days for d in window), most, rest, least)
             if cap < len(terms):
-                rm.model.add(sum(terms) <= cap)
+                c.model.add(sum(terms) <= cap)
 
 
 @cache  # windows repeat: every agent with the same days open gets the same caps
@@ -247,15 +256,15 @@ def _keep(states: dict[tuple[int, int, bool], int], state: tuple[int, int, bool]
         states[state] = worked
 
 
-def _min_consecutive_days(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _min_consecutive_days(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     """A run of working days lasts at least k days (edges as for days off, outside counted as off)."""
     k = av.scope.rules.min_consecutive_days
     if k > 1:
         label = f"agent {av.scope.id}: working days come at least {k} in a row"
-        _min_runs(rm, av, days, k, label, off=False)
+        _min_runs(c, av, days, k, label, off=False)
 
 
-def _min_runs(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr], k: int, label: str, *, off: bool) -> None:
+def _min_runs(c: Constraints, av: AgentVars, days: dict[date, LinearExpr], k: int, label: str, *, off: bool) -> None:
     """Every run of `off` (or working) days that starts on some day lasts at least k days.
 
     A run starts on d when d−1 is of the other kind; then d..d+k−1 are all of
@@ -291,7 +300,7 @@ def _min_runs(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr], k: i
             if later is None:
                 break
             if d + timedelta(days=j) >= first:
-                rm.require(state(d) - before <= later, label)
+                c.require(state(d) - before <= later, label)
 
 
 def _run_reaches(state: Callable[[date], LinearExpr | int | None], start: date, first: date) -> bool:
@@ -305,14 +314,14 @@ def _run_reaches(state: Callable[[date], LinearExpr | int | None], start: date, 
     return all(state(start + timedelta(days=j)) == 1 for j in range((first - start).days))
 
 
-def _max_shifts_per_period(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _max_shifts_per_period(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     for shift, limit in av.scope.rules.max_shifts_per_period.items():
         found = [s for s in av.worked if s.shift == shift]
         if len(found) > limit:
-            rm.require(sum(av.work(s) for s in found) <= limit, f"agent {av.scope.id}: at most {limit} {shift} shifts in the period")
+            c.require(sum(av.work(s) for s in found) <= limit, f"agent {av.scope.id}: at most {limit} {shift} shifts in the period")
 
 
-def _days_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _days_per_week(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     limit = av.scope.rules.max_days_per_week
     by_week: dict[date, list[LinearExpr]] = defaultdict(list)
     for d, expr in days.items():
@@ -320,7 +329,7 @@ def _days_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr])
     for monday, terms in by_week.items():
         carried = _history_days(av, monday, counted=days)
         if len(terms) + carried > limit:
-            rm.require(sum(terms) + carried <= limit, f"agent {av.scope.id}: at most {limit} working days in the week of {monday}")
+            c.require(sum(terms) + carried <= limit, f"agent {av.scope.id}: at most {limit} working days in the week of {monday}")
 
 
 def _history_in_week(av: AgentVars, monday: date) -> tuple[Assignment, ...]:
@@ -333,61 +342,61 @@ def _history_days(av: AgentVars, monday: date, counted: Mapping[date, LinearExpr
     return len({a.day for a in _history_in_week(av, monday) if counted is None or a.day not in counted})
 
 
-def _history_minutes(rm: RosterModel, av: AgentVars, monday: date) -> int:
-    return sum(rm.config.sites[a.site].shifts[a.shift].paid_minutes for a in _history_in_week(av, monday))
+def _history_minutes(c: Constraints, av: AgentVars, monday: date) -> int:
+    return sum(c.data.config.sites[a.site].shifts[a.shift].paid_minutes for a in _history_in_week(av, monday))
 
 
 def _paid_minutes(av: AgentVars, instances: list[ShiftInstance]) -> LinearExpr:
     return sum(s.paid_minutes * av.work(s) for s in instances)
 
 
-def _hours_per_week(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _hours_per_week(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     rules = av.scope.rules
     most = math.floor(rules.hours_per_week.max * 60 + 1e-9)
     weeks = av.weeks()
     full_weeks = av.scope.full_weeks()
     for monday, instances in weeks.items():
-        rm.require(
-            _paid_minutes(av, instances) + _history_minutes(rm, av, monday) <= most,
+        c.require(
+            _paid_minutes(av, instances) + _history_minutes(c, av, monday) <= most,
             f"agent {av.scope.id}: at most {rules.hours_per_week.max:g} paid hours in the week of {monday}",
         )
     for monday in full_weeks:
         need = av.scope.weekly_minimum_minutes(monday)
         if need > 0:
-            rm.require(
-                _paid_minutes(av, weeks.get(monday, [])) + _history_minutes(rm, av, monday) >= need,
+            c.require(
+                _paid_minutes(av, weeks.get(monday, [])) + _history_minutes(c, av, monday) >= need,
                 f"agent {av.scope.id}: at least {need / 60:g} paid hours in the week of {monday} "
                 f"(hours_per_week.min {rules.hours_per_week.min:g}, less leave and holidays)",
-                only_if=rm.hired.get(av.scope.id),
+                only_if=c.variables.hired.get(av.scope.id),
             )
     for monday, instances in weeks.items():
-        carried = _history_minutes(rm, av, monday)
+        carried = _history_minutes(c, av, monday)
         need = av.scope.weekly_minimum_minutes(monday) if monday in full_weeks else 0
-        _two_length_hull(rm, av, instances, need - carried, most - carried, rules.max_days_per_week - _history_days(av, monday))
+        _two_length_hull(c, av, instances, need - carried, most - carried, rules.max_days_per_week - _history_days(av, monday))
 
 
-def _hours_per_period(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _hours_per_period(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     period = av.scope.rules.hours_per_period
     if period is None:
         return
     total = _paid_minutes(av, av.worked)
     most = math.floor(period.max * 60 + 1e-9)
-    rm.require(total <= most, f"agent {av.scope.id}: at most {period.max:g} paid hours in the period")
+    c.require(total <= most, f"agent {av.scope.id}: at most {period.max:g} paid hours in the period")
     need = av.scope.period_minimum_minutes()
     if need > 0:
-        rm.require(
+        c.require(
             total >= need,
             f"agent {av.scope.id}: at least {need / 60:g} paid hours in the period (hours_per_period.min {period.min:g}, less leave and holidays)",
-            only_if=rm.hired.get(av.scope.id),
+            only_if=c.variables.hired.get(av.scope.id),
         )
-    if days and not rm.explain:
+    if days and not c.data.explain:
         rules = av.scope.rules
         can_work = tuple(d in days for d in _calendar(av))
         most_days = most_working_days(can_work, rules.max_consecutive_days, rules.min_consecutive_days_off, rules.min_consecutive_days)
-        _two_length_hull(rm, av, av.worked, need, most, most_days)
+        _two_length_hull(c, av, av.worked, need, most, most_days)
 
 
-def _two_length_hull(rm: RosterModel, av: AgentVars, instances: list[ShiftInstance], least: int, most: int, day_cap: int) -> None:
+def _two_length_hull(c: Constraints, av: AgentVars, instances: list[ShiftInstance], least: int, most: int, day_cap: int) -> None:
     """The integer hull of (short shifts, long shifts) worked, where an agent's shifts come in two paid lengths.
 
     Teams that mix 8- and 10-hour shifts meet paid-hour limits that only
@@ -402,7 +411,7 @@ def _two_length_hull(rm: RosterModel, av: AgentVars, instances: list[ShiftInstan
     edges name no rule of their own and stay out of explain mode; a
     candidate's hold only if hired.
     """
-    if rm.explain:
+    if c.data.explain:
         return
     by_length: dict[int, list[ShiftInstance]] = defaultdict(list)
     for s in instances:
@@ -416,9 +425,9 @@ def _two_length_hull(rm: RosterModel, av: AgentVars, instances: list[ShiftInstan
                        _most_shifts(long_shifts, limits), min(open_days, day_cap), open_days)
     short_count = sum(av.work(s) for s in short_shifts)
     long_count = sum(av.work(s) for s in long_shifts)
-    hired = rm.hired.get(av.scope.id)
+    hired = c.variables.hired.get(av.scope.id)
     for a, b, bound in edges:
-        added = rm.model.add(a * short_count + b * long_count >= bound)
+        added = c.model.add(a * short_count + b * long_count >= bound)
         if hired is not None:
             added.only_enforce_if(hired)
 
@@ -481,39 +490,14 @@ def _convex_hull(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return corners[first:] + corners[:first]
 
 
-def weekend_flags(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> dict[date, LinearExpr]:
-    """One 0/1 expression per weekend the agent could work: 1 when any weekend day is worked."""
-    weekend = rm.config.weekend_days
-    by_week: dict[date, list[LinearExpr]] = defaultdict(list)
-    for d, expr in days.items():
-        if d.isoweekday() in weekend:
-            by_week[week_monday(d)].append(expr)
-    flags: dict[date, LinearExpr] = {}
-    started = {week_monday(a.day) for a in av.scope.history or [] if a.day.isoweekday() in weekend}
-    for monday, terms in by_week.items():
-        if monday in started:
-            flags[monday] = 1  # the weekend began in the previous roster: already worked
-            continue
-        if len(terms) == 1:
-            flags[monday] = terms[0]
-            continue
-        flag = rm.model.new_bool_var(f"weekend[{av.scope.id},{monday}]")
-        for term in terms:
-            rm.model.add(flag >= term)
-        rm.model.add(flag <= sum(terms))
-        flags[monday] = flag
-    return flags
-
-
-def _weekends(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _weekends(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     limit = av.scope.rules.max_weekends_per_period
-    flags = weekend_flags(rm, av, days)
-    rm.weekend_flags[av.scope.id] = flags
+    flags = c.variables.weekend_flags(av.scope.id)
     if limit is not None and len(flags) > limit:
-        rm.require(sum(flags.values()) <= limit, f"agent {av.scope.id}: at most {limit} weekends worked in the period")
+        c.require(sum(flags.values()) <= limit, f"agent {av.scope.id}: at most {limit} weekends worked in the period")
 
 
-def _nights(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _nights(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     rules = av.scope.rules
     nights = [s for s in av.worked if s in av.scope.nights]
     if rules.max_nights_per_week is not None:
@@ -523,18 +507,18 @@ def _nights(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> Non
         for monday, found in by_week.items():
             carried = sum(1 for a in av.scope.history_nights if week_monday(a.day) == monday)
             if len(found) + carried > rules.max_nights_per_week:
-                rm.require(
+                c.require(
                     sum(av.work(s) for s in found) + carried <= rules.max_nights_per_week,
                     f"agent {av.scope.id}: at most {rules.max_nights_per_week} night shifts in the week of {monday} (counting the previous roster)",
                 )
     if rules.max_nights_per_period is not None and len(nights) > rules.max_nights_per_period:
-        rm.require(
+        c.require(
             sum(av.work(s) for s in nights) <= rules.max_nights_per_period,
             f"agent {av.scope.id}: at most {rules.max_nights_per_period} night shifts in the period",
         )
 
 
-def runs_as_automaton(rm: RosterModel, av: AgentVars) -> bool:
+def runs_as_automaton(c: Constraints, av: AgentVars) -> bool:
     """True when this agent's run rules go into one automaton (`exact_runs`) instead of the windows and caps.
 
     Only for plain solves with runs at the period's edges exempt and no
@@ -542,11 +526,11 @@ def runs_as_automaton(rm: RosterModel, av: AgentVars) -> bool:
     mode keeps the labelled windows, which name the rule that conflicts.
     """
     rules = av.scope.rules
-    return (rm.exact_runs and not rm.explain and av.scope.history is None and bool(av.scope.site_days)
+    return (c.data.exact_runs and not c.data.explain and av.scope.history is None and bool(av.scope.site_days)
             and rules.runs_at_period_edges == "exempt" and (rules.min_consecutive_days > 1 or rules.min_consecutive_days_off > 1))
 
 
-def _runs_automaton(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+def _runs_automaton(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     """Runs of work and rest as one automaton over the agent's "works that day" literals.
 
     CP-SAT expands it into a literal per state and day, and the LP of that
@@ -555,14 +539,14 @@ def _runs_automaton(rm: RosterModel, av: AgentVars, days: dict[date, LinearExpr]
     allowed rows gives (around fixed days off, at the edges). On Curtois 5 it
     closes the bound's gap (915-975 -> 1,093-1,143; optimum 1,143), but its
     extra literals slow CP-SAT's neighbourhoods on bigger models, so it is
-    an option (`SolveOptions.exact_runs`), not the default (README, "Search
+    an option (`ModelInputs.exact_runs`), not the default (README, "Search
     and speed"; benchmarks/notes/curtois-qu.md, item 10). Days the agent
     cannot work read as a constant "off".
     """
     rules = av.scope.rules
     transitions, finals = run_automaton(rules.max_consecutive_days, rules.min_consecutive_days_off, rules.min_consecutive_days)
-    off = rm.model.new_constant(0)
-    rm.model.add_automaton([days.get(d, off) for d in _calendar(av)], 0, finals, transitions)
+    off = c.model.new_constant(0)
+    c.model.add_automaton([days.get(d, off) for d in _calendar(av)], 0, finals, transitions)
 
 
 def _calendar(av: AgentVars) -> list[date]:

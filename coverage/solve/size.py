@@ -104,7 +104,7 @@ class MemoryPlan:
 
 
 def search_threads(workers: int) -> int:
-    """CP-SAT's threads for the user's workers, as search.configure_search sets them (one, at least four below 8, or all)."""
+    """CP-SAT's threads for the user's workers, as runner.configure_search sets them (one, at least four below 8, or all)."""
     workers = workers or os.cpu_count() or 1
     return 1 if workers == 1 else max(workers, 4)
 

@@ -1,0 +1,439 @@
+"""The one place a CP-SAT search runs: the user's controls, the progress line, Ctrl-C and time limits.
+
+`SolveParams` are the search's controls (time, seed, workers, determinism,
+where progress goes — nowhere by default), apart from what the model is
+built from (coverage.solve.data.ModelInputs). `run_search` runs any model
+under them — the direct roster model, each stage of a staged solve, the
+explain model's searches for conflicting rules, the completion of a staged
+roster — on a worker thread, so that Ctrl-C stops CP-SAT cleanly and keeps
+the best roster found so far: minutes of search are not thrown away because
+someone got impatient.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import threading
+import time as wallclock
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TextIO
+
+from ortools.sat.python import cp_model
+
+STATUS_NAMES = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+    cp_model.UNKNOWN: "UNKNOWN",
+}
+
+
+DEFAULT_PORTFOLIO_FROM = 8  # workers from which CP-SAT's own portfolio (max_lp_sym included) is left alone
+MIN_THREADS = 4  # below that: one full-model worker (max_lp_sym), the rest neighbourhood and local search
+WHOLE_ROOT_LP = 10_000_000  # simplex iterations: max_lp_sym's first LP runs to its end (CP-SAT's default stops every 2,000)
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """How long and how a search runs; silent unless `progress` names a stream."""
+
+    time_limit_seconds: float = 60.0
+    seed: int = 1
+    workers: int = 0  # 0: one per core
+    deterministic: bool = False  # same input -> same roster, whatever the machine's speed
+    progress: TextIO | None = None  # where the objective, bound and gap are shown while searching
+
+
+def configure_search(parameters: Any, params: SolveParams) -> None:
+    """Time limit, seed and workers from the user; the search portfolio from our measurements.
+
+    CP-SAT's bound on rostering models comes from its strongest LP
+    relaxation with symmetry handling ("max_lp_sym"), which the default
+    portfolio only starts from 8 workers; its rosters come mostly from the
+    large-neighbourhood search (LNS) and local search, which share the
+    threads not given to a full-model worker. Below 8 workers we run one
+    full-model worker, max_lp_sym, and give every other thread to LNS, with
+    at least four threads. Without `num_full_subsolvers` CP-SAT filled three
+    of four threads with full-model workers (max_lp_sym twice) and left LNS
+    a single one. Giving LNS three found better rosters on the synthetic
+    teams (25 agents: 14.9 % -> 0.6 % from the bound in 60 s; 1,000 agents:
+    83 % -> 49 % in 300 s), as good on the example team, and better on most
+    Curtois instances. Six threads (five LNS) helped the largest Curtois
+    instance in 600 s but cost every team we measured, so it is not the
+    default; `--workers 6` asks for it. Since the model reads one variable per
+    agent-day, one such run on that instance was worse than four threads, so
+    the choice wants measuring again (README, "Search and speed";
+    benchmarks/RESULTS.md).
+
+    Deterministic mode replaces the wall-clock limit by CP-SAT's deterministic
+    time (work units, independent of machine load) and interleaves the
+    workers, so a run is reproducible byte for byte.
+    """
+    workers = params.workers or os.cpu_count() or 1
+    parameters.random_seed = params.seed
+    parameters.num_workers = workers
+    if params.deterministic:
+        parameters.max_deterministic_time = params.time_limit_seconds
+        parameters.max_time_in_seconds = max(params.time_limit_seconds * 20, 60)
+        parameters.interleave_search = True
+    else:
+        parameters.max_time_in_seconds = params.time_limit_seconds
+    if workers == 1:
+        parameters.linearization_level = 2
+        parameters.root_lp_iterations = WHOLE_ROOT_LP
+        return
+    parameters.subsolver_params.append(_bound_worker(parameters))
+    if workers < DEFAULT_PORTFOLIO_FROM:
+        parameters.num_workers = max(workers, MIN_THREADS)
+        parameters.num_full_subsolvers = 1
+        parameters.subsolvers.append("max_lp_sym")
+
+
+def _bound_worker(parameters: Any) -> Any:
+    """Settings merged into max_lp_sym: solve its first LP to the end instead of in chunks of 2,000 iterations.
+
+    CP-SAT pauses the root LP every `root_lp_iterations` and goes on
+    branching, resuming the LP at later nodes. On the largest published
+    instance (Curtois 12: 11,000 rows, most of them at-most-ones) the LP
+    needs about 100 s of one core; in chunks, shared with branching, it
+    finished in some 600 s runs and not in others, and until it does the
+    bound stays near 0 and no LP solution guides the search. Solved whole,
+    its bound is within 0.3 % of the optimum and the rosters follow
+    (README, "Search and speed", eighth round). The teams' LPs we logged
+    (the example, 200 agents) solve to optimality hundreds of times a run,
+    so the chunks seldom held them back. A single worker is the bound
+    worker itself and gets the same setting.
+    """
+    sub = type(parameters)()  # CP-SAT's parameter message type, whichever OR-Tools version made it
+    sub.name = "max_lp_sym"
+    sub.root_lp_iterations = WHOLE_ROOT_LP
+    return sub
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Shows the objective, the proven bound and the gap while the search runs.
+
+    On a terminal: a progress bar of the time limit with those figures beside
+    it (rich). Elsewhere (logs, pipes, CI): one plain line every couple of
+    seconds, since improvements arrive many times a second early on.
+    """
+
+    EVERY_SECONDS = 2.0
+
+    def __init__(self, stream: TextIO | None, started: float, limit_seconds: float):
+        super().__init__()
+        self.stream = stream
+        self.started = started
+        self.first_solution_seconds: float | None = None
+        self.timeline: list[tuple[float, float | None, float | None]] = []
+        self.stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = None  # ends the search when true of a solution
+        self._objective: float | None = None
+        self._bound: float | None = None
+        self._last_print = -math.inf
+        self._bar = _Bar(stream, limit_seconds) if stream is not None and _is_terminal(stream) else None
+
+    def on_solution_callback(self) -> None:
+        if self.first_solution_seconds is None:
+            self.first_solution_seconds = wallclock.perf_counter() - self.started
+        self._objective = self.objective_value
+        self._bound = self.best_objective_bound
+        self._record()
+        self._report()
+        if self.stop_when is not None and self.stop_when(self.value):
+            self.stop_search()
+
+    def on_bound(self, bound: float) -> None:
+        self._bound = bound
+        self._record()
+        self._report()
+
+    def _record(self) -> None:
+        self.timeline.append((wallclock.perf_counter() - self.started, self._objective, self._bound))
+
+    def tick(self) -> None:
+        """Called by the waiting main thread, so the bar moves even between improvements."""
+        if self._bar is not None:
+            self._bar.update(wallclock.perf_counter() - self.started, self._figures())
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def _figures(self) -> str:
+        if self._objective is None:
+            return "looking for a first roster"
+        objective, bound = self._objective, self._bound if self._bound is not None else -math.inf
+        gap = 100 * (objective - bound) / max(abs(objective), 1)
+        return f"objective {objective:>12,.0f}  bound {bound:>12,.0f}  gap {gap:5.1f}%"
+
+    def _report(self) -> None:
+        elapsed = wallclock.perf_counter() - self.started
+        if self._bar is not None:
+            self._bar.update(elapsed, self._figures())
+            return
+        if self.stream is None or self._objective is None or elapsed - self._last_print < self.EVERY_SECONDS:
+            return
+        self._last_print = elapsed
+        print(f"  {elapsed:7.1f}s  {self._figures()}", file=self.stream, flush=True)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Bar:
+    """A rich progress bar: the share of the time limit used, and the search's figures."""
+
+    def __init__(self, stream: TextIO, limit_seconds: float):
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("searching"), BarColumn(), TimeElapsedColumn(), TextColumn("{task.fields[figures]}"),
+            console=Console(file=stream, force_terminal=True), transient=False,
+        )
+        self._task = self._progress.add_task("search", total=max(limit_seconds, 0.1), figures="")
+        self._progress.start()
+
+    def update(self, elapsed: float, figures: str) -> None:
+        self._progress.update(self._task, completed=elapsed, figures=figures)
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+@contextmanager
+def _stop_on_interrupt(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
+    """While searching, Ctrl-C asks CP-SAT to stop and return its best roster instead of aborting."""
+    hit: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield hit
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        hit.append(True)
+        solver.stop_search()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield hit
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: _Progress) -> Any:
+    """Search on a worker thread so the main thread stays free to hear Ctrl-C (and to move the bar).
+
+    CP-SAT's own SIGINT catching is turned off: it would stop the search but
+    leave us unable to tell an interrupted search from a finished one.
+    """
+    solver.parameters.catch_sigint_signal = False
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["code"] = solver.solve(model, callback)
+        except BaseException as exc:  # re-raised on the main thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="cp-sat", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+            callback.tick()
+    finally:
+        callback.close()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["code"]
+
+
+class Progress(cp_model.CpSolverSolutionCallback):
+    """Shows the objective, the proven bound and the gap while the search runs.
+
+    On a terminal: a progress bar of the time limit with those figures beside
+    it (rich). Elsewhere (logs, pipes, CI): one plain line every couple of
+    seconds, since improvements arrive many times a second early on.
+    """
+
+    EVERY_SECONDS = 2.0
+
+    def __init__(self, stream: TextIO | None, started: float, limit_seconds: float):
+        super().__init__()
+        self.stream = stream
+        self.started = started
+        self.first_solution_seconds: float | None = None
+        self.timeline: list[tuple[float, float | None, float | None]] = []
+        self.stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = None  # ends the search when true of a solution
+        self._objective: float | None = None
+        self._bound: float | None = None
+        self._last_print = -math.inf
+        self._bar = _Bar(stream, limit_seconds) if stream is not None and _is_terminal(stream) else None
+
+    def on_solution_callback(self) -> None:
+        if self.first_solution_seconds is None:
+            self.first_solution_seconds = wallclock.perf_counter() - self.started
+        self._objective = self.objective_value
+        self._bound = self.best_objective_bound
+        self._record()
+        self._report()
+        if self.stop_when is not None and self.stop_when(self.value):
+            self.stop_search()
+
+    def on_bound(self, bound: float) -> None:
+        self._bound = bound
+        self._record()
+        self._report()
+
+    def _record(self) -> None:
+        self.timeline.append((wallclock.perf_counter() - self.started, self._objective, self._bound))
+
+    def tick(self) -> None:
+        """Called by the waiting main thread, so the bar moves even between improvements."""
+        if self._bar is not None:
+            self._bar.update(wallclock.perf_counter() - self.started, self._figures())
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def _figures(self) -> str:
+        if self._objective is None:
+            return "looking for a first roster"
+        objective, bound = self._objective, self._bound if self._bound is not None else -math.inf
+        gap = 100 * (objective - bound) / max(abs(objective), 1)
+        return f"objective {objective:>12,.0f}  bound {bound:>12,.0f}  gap {gap:5.1f}%"
+
+    def _report(self) -> None:
+        elapsed = wallclock.perf_counter() - self.started
+        if self._bar is not None:
+            self._bar.update(elapsed, self._figures())
+            return
+        if self.stream is None or self._objective is None or elapsed - self._last_print < self.EVERY_SECONDS:
+            return
+        self._last_print = elapsed
+        print(f"  {elapsed:7.1f}s  {self._figures()}", file=self.stream, flush=True)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Bar:
+    """A rich progress bar: the share of the time limit used, and the search's figures."""
+
+    def __init__(self, stream: TextIO, limit_seconds: float):
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("searching"), BarColumn(), TimeElapsedColumn(), TextColumn("{task.fields[figures]}"),
+            console=Console(file=stream, force_terminal=True), transient=False,
+        )
+        self._task = self._progress.add_task("search", total=max(limit_seconds, 0.1), figures="")
+        self._progress.start()
+
+    def update(self, elapsed: float, figures: str) -> None:
+        self._progress.update(self._task, completed=elapsed, figures=figures)
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+@contextmanager
+def _stop_on_interrupt(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
+    """While searching, Ctrl-C asks CP-SAT to stop and return its best roster instead of aborting."""
+    hit: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield hit
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        hit.append(True)
+        solver.stop_search()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield hit
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: Progress) -> Any:
+    """Search on a worker thread so the main thread stays free to hear Ctrl-C (and to move the bar).
+
+    CP-SAT's own SIGINT catching is turned off: it would stop the search but
+    leave us unable to tell an interrupted search from a finished one.
+    """
+    solver.parameters.catch_sigint_signal = False
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["code"] = solver.solve(model, callback)
+        except BaseException as exc:  # re-raised on the main thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="cp-sat", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+            callback.tick()
+    finally:
+        callback.close()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["code"]
+
+
+class Search(NamedTuple):
+    """A search's end: CP-SAT's status code, the solver (values, bound, statistics) and whether Ctrl-C stopped it."""
+
+    code: int
+    solver: cp_model.CpSolver
+    interrupted: bool
+
+    @property
+    def status(self) -> str:
+        return STATUS_NAMES.get(self.code, str(self.code))
+
+    @property
+    def found(self) -> bool:
+        return self.code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def run_search(model: cp_model.CpModel, params: SolveParams, progress: Progress | None = None, *,
+               stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = None,
+               settings: Callable[[Any], None] | None = None) -> Search:
+    """One CP-SAT search under the user's controls; returns the status code, the solver and whether Ctrl-C stopped it.
+
+    `stop_when` ends the search at the first solution it accepts (a stage
+    that only needs a good enough answer). `settings` replaces the search
+    settings made from `params` (configure_search) by a search of its own:
+    the explain model's core searches and the completion of a staged roster
+    set CP-SAT's parameters themselves.
+    """
+    solver = cp_model.CpSolver()
+    if settings is None:
+        configure_search(solver.parameters, params)
+    else:
+        settings(solver.parameters)
+    progress = progress or Progress(None, wallclock.perf_counter(), params.time_limit_seconds)
+    progress.stop_when = stop_when
+    solver.best_bound_callback = progress.on_bound
+    with _stop_on_interrupt(solver) as interrupted:
+        code = _solve_in_background(solver, model, progress)
+    return Search(code, solver, bool(interrupted))
