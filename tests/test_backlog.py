@@ -9,6 +9,7 @@ from it by hand, for the roster model (its objective) and the gap report
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -112,3 +113,68 @@ def test_the_model_prices_exactly_the_lateness_the_report_counts(tmp_path: Path,
     late = digest["backlog"]["email"]["contact_hours_late"] * 0.1  # agent-hours of work (6 minutes a contact), an hour each
     over = result.objective - late * config.weights.late
     assert 0 <= over <= 16 and over == int(over)  # the rest is agents over the pace, at 1 an agent-hour
+
+
+# --------------------------------------------------------------------------- the channel polish
+
+
+def two_agents(tmp_path: Path, hours: float = 4) -> Config:
+    """ann and bob both answer chat and email, 09:00-17:00 Monday; one chat an hour needs one agent (5 min each)."""
+    data = {
+        "plan": {"start": "2027-01-04", "days": 1, "timezone": NY, "interval_minutes": 60},
+        "views": [NY],
+        "shrinkage": 0.0,
+        "channels": {"chat": {"kind": "realtime", "aht_seconds": 300, "service_level": {"percent": 80, "within_seconds": 60}},
+                     "email": {"kind": "backlog", "aht_seconds": 360, "respond_within_hours": hours}},
+        "forecast": {"file": "forecast.csv", "timezone": NY},
+        "sites": {"nyc": {"timezone": NY, "shifts": {"day": {"start": "09:00", "hours": 8}}}},
+        "contracts": {"c": {"hours_per_week": {"min": 0, "max": 40}, "max_days_per_week": 5}},
+        "agents": [{"id": name, "site": "nyc", "contract": "c", "skills": ["chat", "email"]} for name in ("ann", "bob")],
+    }
+    rows = [f"2027-01-04T{h:02d}:00:00,chat,1\n" for h in range(9, 17)] + [f"2027-01-04T{h:02d}:00:00,email,10\n" for h in range(9, 17)]
+    (tmp_path / "forecast.csv").write_text("start,channel,volume\n" + "".join(rows))
+    (tmp_path / "plan.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    return load_config(tmp_path / "plan.yaml")
+
+
+def test_the_polish_moves_an_agent_to_the_queue_that_falls_behind(tmp_path: Path) -> None:
+    """Both on chat, email's 80 arrivals wait all day: moving bob to email (10 an hour, as they come) clears it in time.
+    Chat keeps ann; only the channel changes, so the roster keeps every rule."""
+    from coverage.roster import Assignment, Roster
+    from coverage.solve.polish import polish_channels
+    from coverage.time import local_to_utc
+
+    config = two_agents(tmp_path)
+    start = local_to_utc(date(2027, 1, 4), "09:00", NY)
+    both_on_chat = Roster(tuple(Assignment(name, "nyc", "chat", "day", date(2027, 1, 4), start, start.add(hours=8))
+                                for name in ("ann", "bob")))
+    polished, flips = polish_channels(config, requirements(config), both_on_chat, seconds=5)
+    assert flips == 1
+    assert sorted((a.agent, a.channel) for a in polished.assignments) in ([("ann", "chat"), ("bob", "email")],
+                                                                           [("ann", "email"), ("bob", "chat")])
+    assert check_roster(polished, config) == []
+    digest = summary(coverage_of(polished, requirements(config), config), config, status="x", objective=None, best_bound=None,
+                     wall_seconds=None)
+    assert digest["backlog"]["email"]["late"] == 0.0 and digest["uncovered_hours"] == {"chat": 0.0, "email": 0.0}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_polish_prices_a_flip_as_a_full_rerun_does(tmp_path: Path, seed: int) -> None:
+    """The polish re-runs the queue only until it meets its old state again; a full re-run gives the same gain."""
+    import random
+
+    from coverage.roster import Assignment, Roster
+    from coverage.solve.polish import ChannelPolish
+    from coverage.time import local_to_utc
+
+    config = two_agents(tmp_path, hours=random.Random(seed).choice([1, 2, 4]))
+    needs = requirements(config)
+    rng = random.Random(seed)
+    start = local_to_utc(date(2027, 1, 4), "09:00", NY)
+    roster = Roster(tuple(Assignment(name, "nyc", rng.choice(["chat", "email"]), "day", date(2027, 1, 4), start, start.add(hours=8))
+                          for name in ("ann", "bob")))
+    polish = ChannelPolish(config, needs, roster)
+    for i, a in enumerate(roster.assignments):
+        other = "email" if a.channel == "chat" else "chat"
+        moved = Roster(tuple(replace(b, channel=other) if j == i else b for j, b in enumerate(roster.assignments)))
+        assert polish.gain(i, other) == ChannelPolish(config, needs, roster).cost() - ChannelPolish(config, needs, moved).cost()

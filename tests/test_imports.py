@@ -30,7 +30,7 @@ KNOWN_CYCLES = {
 # later), so no part imports the parts built from it or whoever calls it. gaps_why (explanations of a
 # roster's gaps, no model) and the package's __init__ (re-exports) stand outside the layers.
 SOLVE_LAYERS = [
-    ("scope", "size"),  # what each agent may work, and what a model would weigh: no solver
+    ("scope", "size", "polish"),  # what each agent may work, what a model would weigh, a roster's channels polished: no solver
     ("data",),  # the model's inputs as plain data
     ("rulebook",),  # hard rules under labels (explain's assumptions)
     ("variables",),  # made once, read after

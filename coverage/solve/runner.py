@@ -115,148 +115,6 @@ def _bound_worker(parameters: Any) -> Any:
     return sub
 
 
-class _Progress(cp_model.CpSolverSolutionCallback):
-    """Shows the objective, the proven bound and the gap while the search runs.
-
-    On a terminal: a progress bar of the time limit with those figures beside
-    it (rich). Elsewhere (logs, pipes, CI): one plain line every couple of
-    seconds, since improvements arrive many times a second early on.
-    """
-
-    EVERY_SECONDS = 2.0
-
-    def __init__(self, stream: TextIO | None, started: float, limit_seconds: float):
-        super().__init__()
-        self.stream = stream
-        self.started = started
-        self.first_solution_seconds: float | None = None
-        self.timeline: list[tuple[float, float | None, float | None]] = []
-        self.stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = None  # ends the search when true of a solution
-        self._objective: float | None = None
-        self._bound: float | None = None
-        self._last_print = -math.inf
-        self._bar = _Bar(stream, limit_seconds) if stream is not None and _is_terminal(stream) else None
-
-    def on_solution_callback(self) -> None:
-        if self.first_solution_seconds is None:
-            self.first_solution_seconds = wallclock.perf_counter() - self.started
-        self._objective = self.objective_value
-        self._bound = self.best_objective_bound
-        self._record()
-        self._report()
-        if self.stop_when is not None and self.stop_when(self.value):
-            self.stop_search()
-
-    def on_bound(self, bound: float) -> None:
-        self._bound = bound
-        self._record()
-        self._report()
-
-    def _record(self) -> None:
-        self.timeline.append((wallclock.perf_counter() - self.started, self._objective, self._bound))
-
-    def tick(self) -> None:
-        """Called by the waiting main thread, so the bar moves even between improvements."""
-        if self._bar is not None:
-            self._bar.update(wallclock.perf_counter() - self.started, self._figures())
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-
-    def _figures(self) -> str:
-        if self._objective is None:
-            return "looking for a first roster"
-        objective, bound = self._objective, self._bound if self._bound is not None else -math.inf
-        gap = 100 * (objective - bound) / max(abs(objective), 1)
-        return f"objective {objective:>12,.0f}  bound {bound:>12,.0f}  gap {gap:5.1f}%"
-
-    def _report(self) -> None:
-        elapsed = wallclock.perf_counter() - self.started
-        if self._bar is not None:
-            self._bar.update(elapsed, self._figures())
-            return
-        if self.stream is None or self._objective is None or elapsed - self._last_print < self.EVERY_SECONDS:
-            return
-        self._last_print = elapsed
-        print(f"  {elapsed:7.1f}s  {self._figures()}", file=self.stream, flush=True)
-
-
-def _is_terminal(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-class _Bar:
-    """A rich progress bar: the share of the time limit used, and the search's figures."""
-
-    def __init__(self, stream: TextIO, limit_seconds: float):
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self._progress = Progress(
-            TextColumn("searching"), BarColumn(), TimeElapsedColumn(), TextColumn("{task.fields[figures]}"),
-            console=Console(file=stream, force_terminal=True), transient=False,
-        )
-        self._task = self._progress.add_task("search", total=max(limit_seconds, 0.1), figures="")
-        self._progress.start()
-
-    def update(self, elapsed: float, figures: str) -> None:
-        self._progress.update(self._task, completed=elapsed, figures=figures)
-
-    def close(self) -> None:
-        self._progress.stop()
-
-
-@contextmanager
-def _stop_on_interrupt(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
-    """While searching, Ctrl-C asks CP-SAT to stop and return its best roster instead of aborting."""
-    hit: list[bool] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield hit
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        hit.append(True)
-        solver.stop_search()
-
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield hit
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: _Progress) -> Any:
-    """Search on a worker thread so the main thread stays free to hear Ctrl-C (and to move the bar).
-
-    CP-SAT's own SIGINT catching is turned off: it would stop the search but
-    leave us unable to tell an interrupted search from a finished one.
-    """
-    solver.parameters.catch_sigint_signal = False
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["code"] = solver.solve(model, callback)
-        except BaseException as exc:  # re-raised on the main thread
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=run, name="cp-sat", daemon=True)
-    worker.start()
-    try:
-        while worker.is_alive():
-            worker.join(0.2)
-            callback.tick()
-    finally:
-        callback.close()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["code"]
-
-
 class Progress(cp_model.CpSolverSolutionCallback):
     """Shows the objective, the proven bound and the gap while the search runs.
 
@@ -267,10 +125,12 @@ class Progress(cp_model.CpSolverSolutionCallback):
 
     EVERY_SECONDS = 2.0
 
-    def __init__(self, stream: TextIO | None, started: float, limit_seconds: float):
+    def __init__(self, stream: TextIO | None, started: float, limit_seconds: float,
+                 exact: Callable[[Callable[[cp_model.IntVar], int]], float] | None = None):
         super().__init__()
         self.stream = stream
         self.started = started
+        self.exact = exact  # the roster's own cost from a solution's values: what the lines show, not CP-SAT's figure
         self.first_solution_seconds: float | None = None
         self.timeline: list[tuple[float, float | None, float | None]] = []
         self.stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = None  # ends the search when true of a solution
@@ -282,7 +142,9 @@ class Progress(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         if self.first_solution_seconds is None:
             self.first_solution_seconds = wallclock.perf_counter() - self.started
-        self._objective = self.objective_value
+        # CP-SAT's own figure may carry slack in auxiliary variables (a backlog queue's waiting work);
+        # the roster's exact cost is what a manager would be charged, so that is what is shown and recorded.
+        self._objective = self.exact(self.value) if self.exact is not None else self.objective_value
         self._bound = self.best_objective_bound
         self._record()
         self._report()

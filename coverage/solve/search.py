@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import time as wallclock
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TextIO
 
@@ -26,6 +27,7 @@ from coverage.solve import size, staged
 from coverage.solve.data import Hiring, ModelData, ModelInputs, describe_target
 from coverage.solve.explain import conflicting_rules
 from coverage.solve.model import BuiltModel, build_model
+from coverage.solve.polish import POLISH_SECONDS, polish_channels, worth_polishing
 from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, run_search
 
 
@@ -122,17 +124,25 @@ def solve(config: Config, requirements: Requirements, inputs: ModelInputs | Solv
         start = staged.staged_start(config, requirements, params)
     roster_model = build_model(ModelData.of(config, requirements, history=history, hiring=inputs.hiring, keep=inputs.keep,
                                             exact_runs=inputs.exact_runs))
+    polish = polishing(config, requirements, inputs)
     remaining, fallback = params.time_limit_seconds, None
+    # A backlog queue's waiting work may carry slack in CP-SAT's own figure: show and record the roster's exact cost.
+    progress = Progress(params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if polish else None)
     if start is not None:
-        fallback = _from_stages(roster_model, start, started)
+        fallback = _from_stages(roster_model, start, started, polish)
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
-    progress = Progress(params.progress, started, params.time_limit_seconds)
+    elif polish is not None:
+        fallback, remaining, stop = _polished_start(roster_model, params, progress, polish, started)
+        if stop is not None:
+            return stop
     code, solver, interrupted = run_search(roster_model.model, replace(params, time_limit_seconds=remaining), progress)
     interrupted = interrupted or (start is not None and start.interrupted)
     status = STATUS_NAMES.get(code, str(code))
     wall = wallclock.perf_counter() - started
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         objective = roster_model.exact_objective(solver.value)
+        if fallback is not None and fallback.objective is not None and fallback.objective < objective:
+            return replace(fallback, wall_seconds=wall, interrupted=interrupted, timeline=progress.timeline)
         return SolveResult(
             status, roster_model.roster_from(solver.boolean_value), objective, solver.best_objective_bound, wall,
             first_solution_seconds=progress.first_solution_seconds, interrupted=interrupted, timeline=progress.timeline,
@@ -174,18 +184,67 @@ def _stages_only(config: Config, requirements: Requirements, params: SolveParams
     return SolveResult("FEASIBLE", start.roster, None, start.bound, wall, [note], interrupted=start.interrupted)
 
 
-def _from_stages(rm: BuiltModel, start: staged.StagedStart, started: float) -> SolveResult | None:
-    """Give the full model the stages' bound and roster; the roster, costed, is the result if the search adds nothing."""
+def _from_stages(rm: BuiltModel, start: staged.StagedStart, started: float, polish: Polish | None = None) -> SolveResult | None:
+    """Give the full model the stages' bound and roster (its channels polished); the roster, costed, is the result if the search adds nothing."""
     if start.bound is not None:
         staged.with_bound(rm, start.bound)
     if start.roster is None:
         return None
-    staged.hint_roster(rm, start.roster)
+    roster = polish(start.roster) if polish is not None else start.roster
+    return _hinted(rm, roster, start.bound, started)
+
+
+def _hinted(rm: BuiltModel, roster: Roster, bound: float | None, started: float) -> SolveResult | None:
+    """Hint the full model with a roster, every auxiliary variable completed; that roster, costed, is the result to beat."""
+    rm.model.clear_hints()
+    staged.hint_roster(rm, roster)
     completed = staged.complete_hint(rm)
     if completed is None:
         return None
-    return SolveResult("FEASIBLE", rm.roster_from(completed.boolean_value), rm.exact_objective(completed.value), start.bound,
+    return SolveResult("FEASIBLE", rm.roster_from(completed.boolean_value), rm.exact_objective(completed.value), bound,
                        0.0, first_solution_seconds=wallclock.perf_counter() - started)
+
+
+Polish = Callable[[Roster], Roster]
+FIRST_SHARE = 0.15  # of the time limit: the first roster before its channels are polished (benchmarks/notes/backlog.md)
+
+
+def polishing(config: Config, requirements: Requirements, inputs: ModelInputs) -> Polish | None:
+    """The channel polish (coverage.solve.polish) where a backlog queue makes channel moves long-range; None elsewhere."""
+    if not worth_polishing(config, requirements):
+        return None
+
+    def polish(roster: Roster) -> Roster:
+        polished, _ = polish_channels(config, requirements, roster, seconds=POLISH_SECONDS, keep=inputs.keep)
+        return polished
+
+    return polish
+
+
+def _polished_start(rm: BuiltModel, params: SolveParams, progress: Progress, polish: Polish,
+                    started: float) -> tuple[SolveResult | None, float, SolveResult | None]:
+    """A first search for a share of the time, its roster's channels polished, the rest of the search from there.
+
+    Returns (the polished roster as the result to beat, the time left, a
+    finished result when the first search already proved its roster optimal).
+    """
+    first = max(2.0, FIRST_SHARE * params.time_limit_seconds)
+    if first >= params.time_limit_seconds * 0.8:
+        return None, params.time_limit_seconds, None
+    code, solver, interrupted = run_search(rm.model, replace(params, time_limit_seconds=first), progress)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or code == cp_model.OPTIMAL or interrupted:
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            wall = wallclock.perf_counter() - started
+            return None, 0.0, SolveResult(STATUS_NAMES[code], rm.roster_from(solver.boolean_value), rm.exact_objective(solver.value),
+                                          solver.best_objective_bound, wall, first_solution_seconds=progress.first_solution_seconds,
+                                          interrupted=interrupted, timeline=progress.timeline)
+        return None, params.time_limit_seconds - first, None
+    found = rm.roster_from(solver.boolean_value)
+    before = rm.exact_objective(solver.value)
+    polished = _hinted(rm, polish(found), solver.best_objective_bound, started)
+    if polished is None or polished.objective is None or polished.objective >= before:
+        polished = _hinted(rm, found, solver.best_objective_bound, started)
+    return polished, params.time_limit_seconds - (wallclock.perf_counter() - started), None
 
 
 def _staged_remaining(params: SolveParams, used: float, interrupted: bool) -> float:
