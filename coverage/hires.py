@@ -225,7 +225,10 @@ def roadmap(config: Config, requirements: Requirements, steps: int, options: Sol
     first = replace(aim, soft=True) if restricted else None
     costs = {agent.id: candidate.cost for candidate in config.candidates for agent in candidate.as_agents()}
     chosen: list[str] = []
-    result = _today(config, full, requirements, options, costs, first)
+    # Step 0 is today's team as `plan` sees it, unless the target asks for some hours or channels first: hours no one
+    # can reach change nothing a roster can do, so they alone are no reason to price today's team differently.
+    asks_first = target.intervals is not None or target.channels is not None or target.kind != "uncovered"
+    result = _today(config, full, requirements, options, costs, first if asks_first else None)
     plan = [_step(0, None, full, requirements, result, costs, [], None, target)]
     ending = "met"
     for step in range(1, steps + 2):
@@ -257,8 +260,8 @@ def roadmap(config: Config, requirements: Requirements, steps: int, options: Sol
 
 def _today(config: Config, full: Config, requirements: Requirements, options: SolveParams | SolveOptions, costs: dict[str, float],
            first: Target | None) -> SolveResult:
-    """Step 0: today's team. Without a restricted target it is exactly `covplan plan`'s model and search,
-    so the roadmap starts from the figures plan reports; a restricted target puts its hours first already here."""
+    """Step 0: today's team. Without `first` it is exactly `covplan plan`'s model and search, so the roadmap
+    starts from the figures plan reports; a target of some hours or channels puts them first already here."""
     if first is None:
         return solve(config, requirements, *_quiet(options))
     return _solve(full, requirements, options, Hiring(costs, max_hires=0, target=first))

@@ -399,3 +399,33 @@ def test_a_roadmap_cut_short_by_steps_says_what_is_left_but_is_no_failure(make_c
         "target not met within --steps: 16 h of it left (every needed interval with somebody on duty); more steps may close them:",
         "  chat: Sat–Sun 09:00–17:00 America/New_York (2 days, 16 h)",
     ]
+
+
+def test_plan_hires_step_zero_and_gaps_give_the_same_figures(tmp_path) -> None:
+    """One team, one set of figures: `plan`, the roadmap's step 0 (today's team) and `gaps` on plan's own roster report
+    the same clock hours in the first view, per channel and for the email queue — on a chat-and-email team whose
+    search stops at its (deterministic) time limit, so only the same model and search can give the same roster."""
+    import json
+
+    import yaml
+
+    from coverage.config import load_config
+    from coverage.solve import SolveParams
+
+    source = Path(__file__).resolve().parent.parent / "configs"
+    data = yaml.safe_load((source / "three-sites.yaml").read_text())
+    data["forecast"]["file"] = str(source / "three-sites-forecast.csv")
+    data["candidates"] = [{"id": "manila-late", "site": "manila", "contract": "full_time", "skills": ["chat", "email"], "cost": 2000}]
+    config_file = tmp_path / "team.yaml"
+    config_file.write_text(yaml.safe_dump(data, sort_keys=False))
+    assert main(["plan", str(config_file), "--out", str(tmp_path / "plan"), "--quiet", "--deterministic", "--time-limit", "4"]) == 0
+    assert main(["gaps", str(config_file), str(tmp_path / "plan" / "roster.csv"), "--out", str(tmp_path / "gaps")]) == 0
+    planned, gapped = (json.loads((tmp_path / out / "summary.json").read_text()) for out in ("plan", "gaps"))
+    config = load_config(config_file)
+    params = SolveParams(time_limit_seconds=4, seed=config.plan.seed, workers=config.plan.workers, deterministic=True)
+    today = roadmap(config, requirements(config), 0, params, progress=None).steps[0]
+    headline = ("uncovered_hours", "weekend_uncovered_hours", "overnight_uncovered_hours")
+    ny = "America/New_York"
+    assert [planned["views"][ny][k] for k in headline] == [gapped["views"][ny][k] for k in headline] == [
+        today.uncovered_hours, today.weekend_uncovered_hours, today.overnight_uncovered_hours]
+    assert planned["views"] == gapped["views"] and planned["backlog"] == gapped["backlog"]

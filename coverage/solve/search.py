@@ -244,7 +244,9 @@ def _polished_start(rm: BuiltModel, params: SolveParams, progress: Progress, pol
     polished = _hinted(rm, polish(found), solver.best_objective_bound, started)
     if polished is None or polished.objective is None or polished.objective >= before:
         polished = _hinted(rm, found, solver.best_objective_bound, started)
-    return polished, params.time_limit_seconds - (wallclock.perf_counter() - started), None
+    # In deterministic mode the first search's limit was deterministic time: the rest of the budget by the same measure.
+    left = params.time_limit_seconds - (first if params.deterministic else wallclock.perf_counter() - started)
+    return polished, max(left, 1.0), None
 
 
 def _staged_remaining(params: SolveParams, used: float, interrupted: bool) -> float:
