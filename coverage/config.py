@@ -163,7 +163,7 @@ class RealtimeChannel(Strict):
     """Contacts one agent handles at once (chat); an agent is that many servers."""
     service_level: ServiceLevel
     """The service-level target: `{percent, within_seconds}`, e.g. 80 % within 60 s."""
-    # Optional extra targets and the Erlang A switch (see coverage/demand.py and the README).
+    # Optional extra targets and the Erlang A switch (see coverage/demand.py and docs/demand.md).
     asa_seconds: float | None = Field(default=None, gt=0, description="average speed of answer must not exceed this")
     max_occupancy: float | None = Field(default=None, gt=0, le=1, description="busy share of agent time, e.g. 0.85")
     patience_seconds: float | None = Field(default=None, gt=0, description="average patience: Erlang A instead of Erlang C")
@@ -901,7 +901,7 @@ def _explain(error: dict[str, Any], written: yaml.Node | None = None) -> str:
     """One problem in words; `written` is the YAML node of the value, when the path reaches it."""
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "unknown key (check the spelling; see the config reference in README.md)"
+        return "unknown key (check the spelling; see the config reference in docs/configuration.md)"
     if kind == "missing":
         return "required key is missing"
     message = str(error["msg"]).removeprefix("Value error, ")
