@@ -73,9 +73,18 @@ def test_the_configuration_reference_has_every_key_with_a_description() -> None:
     assert missing_descriptions(keys) == []
     assert len(paths) == len(set(paths))
     # Sections, mappings of names, lists and the keys of both channel kinds, as a user writes them.
-    for path in ("plan.start", "views", "channels.NAME.respond_within_hours", "sites.NAME.shifts.NAME.break_window.latest",
-                 "contracts.NAME.hours_per_week.max", "agents[].requests[].weight", "forecast.multipliers[].from",
-                 "candidates[].cost", "weights.late", "agents_file"):
+    for path in (
+        "plan.start",
+        "views",
+        "channels.NAME.respond_within_hours",
+        "sites.NAME.shifts.NAME.break_window.latest",
+        "contracts.NAME.hours_per_week.max",
+        "agents[].requests[].weight",
+        "forecast.multipliers[].from",
+        "candidates[].cost",
+        "weights.late",
+        "agents_file",
+    ):
         assert path in paths, path
     row = {key.path: key for key in keys}
     assert (row["plan.interval_minutes"].type, row["plan.interval_minutes"].default) == ("one of `60`, `30`, `15`", "`60`")

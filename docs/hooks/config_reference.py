@@ -97,7 +97,11 @@ def _walk(schema: Schema, path: str, prop: Schema, required: bool, section: str,
     if models:
         if not description and len(models) == 1:
             description = models[0][1].get("description", "")
-        scalars = [_type(schema, o) for o in node.get("anyOf", node.get("oneOf", [])) if "$ref" not in o and "properties" not in o and o.get("type") != "null"]
+        scalars = [
+            _type(schema, o)
+            for o in node.get("anyOf", node.get("oneOf", []))
+            if "$ref" not in o and "properties" not in o and o.get("type") != "null"
+        ]
         kind = " or ".join([*scalars, "section"]) + (" or null" if _nulls(node) else "")
         keys.append(Key(path, kind, _default(prop, required, section=True), description, section))
         _members(schema, path, node, section, keys)
@@ -110,7 +114,7 @@ def _members(schema: Schema, path: str, node: Schema, section: str, keys: list[K
     models = [model for _, model in _models(schema, node)] if "properties" not in node else [node]
     models += [_resolve(schema, o) for o in node.get("anyOf", []) if "properties" in o]  # inline (Shrinkage's rule)
     kinds = [_kind(model) for model in models]
-    for model, kind in zip(models, kinds):
+    for model in models:
         required = set(model.get("required", ()))
         for name, prop in model.get("properties", {}).items():
             key_path = f"{path}.{name}"
@@ -181,8 +185,11 @@ def _type(schema: Schema, node: Schema) -> str:
         words = "date (YYYY-MM-DD)"
     if node.get("pattern"):
         words += f" matching `{node['pattern']}`"
-    bounds = [f"{sign} {node[k]:,}" for k, sign in (("exclusiveMinimum", ">"), ("minimum", "≥"), ("exclusiveMaximum", "<"), ("maximum", "≤"))
-              if k in node]
+    bounds = [
+        f"{sign} {node[k]:,}"
+        for k, sign in (("exclusiveMinimum", ">"), ("minimum", "≥"), ("exclusiveMaximum", "<"), ("maximum", "≤"))
+        if k in node
+    ]
     return ", ".join([words, *bounds])
 
 
