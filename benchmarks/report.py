@@ -2,8 +2,9 @@
 
 RESULTS.md is shared: each stage of the project owns the `## ` sections it
 writes. Ours are replaced in place (or appended); the others are copied as
-they are. Notes that interpret a run live in benchmarks/notes/SECTION.md and are
-copied under the generated tables, so regenerating never loses them.
+they are. RESULTS.md holds tables: notes that interpret a run, and the story of
+what was tried, live in benchmarks/notes/SECTION.md (shown on the docs site's
+"Benchmark notes" page), and each section links to its note.
 """
 
 from __future__ import annotations
@@ -123,9 +124,15 @@ def _latest_team_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(found.values())
 
 
-def _notes(name: str) -> str:
+def notes_link(name: str) -> str:
+    """The line under a section's tables that points at its note (benchmarks/notes/SECTION.md), if it has one."""
     path = NOTES / f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.md"
-    return "\n\n" + path.read_text().strip() if path.exists() else ""
+    if not path.exists():
+        return ""
+    return f"\n\nWhat these figures mean, how they were measured and what was tried: [notes/{path.name}](notes/{path.name})."
+
+
+_notes = notes_link
 
 
 def _when(rows: list[dict[str, Any]]) -> str:

@@ -527,7 +527,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"covplan: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except MemoryError:
-        print("covplan: out of memory; the plan is too large for this machine (see 'Reliability and limits' in README.md)", file=sys.stderr)
+        print("covplan: out of memory; the plan is too large for this machine (see docs/reliability.md)", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception as exc:  # a bug: one line, not a traceback, unless a developer asks
         if os.environ.get("COVPLAN_DEBUG"):

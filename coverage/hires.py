@@ -103,7 +103,7 @@ class HiringPlan:
 
 def _require_candidates(config: Config) -> None:
     if not config.candidates:
-        raise InputError([Problem(config.source, None, "candidates", "no hire profiles (expected a `candidates` list; see README, Planning hires)")])
+        raise InputError([Problem(config.source, None, "candidates", "no hire profiles (expected a `candidates` list; see docs/hiring.md)")])
 
 
 WITHIN_FORMS = "ZONE, ZONE:weekend, ZONE:overnight, ZONE:weekdays or ZONE:HH:MM-HH:MM"

@@ -97,6 +97,18 @@ def test_results_keep_other_engineers_sections(tmp_path):
     assert target.read_text() == text  # idempotent
 
 
+def test_results_link_to_their_notes_instead_of_copying_the_prose(tmp_path):
+    """RESULTS.md holds tables; the story of a section lives in benchmarks/notes/ and the docs site."""
+    target = rendered(tmp_path, "# Benchmark results\n", "curtois",
+                      {"instance": "Instance1", "objective": 607, "bound": 607.0, "seconds": 2.0, "first_feasible_seconds": 0.1,
+                       "status": "OPTIMAL", "best_known": 607, "gap_to_best_known": 0.0, "time_limit": 10.0, "workers": 2,
+                       "model": "coverage", "load": [4.0, 4.0]})
+    text = target.read_text()
+    note = (BENCH / "notes" / "curtois-qu.md").read_text().strip().splitlines()
+    assert "[notes/curtois-qu.md](notes/curtois-qu.md)" in text and "[notes/peers.md](notes/peers.md)" in text
+    assert not any(line in text for line in note if len(line) > 40)  # no sentence of the note came back
+
+
 def test_erlang_script_prints_a_year_of_requirements_as_its_last_json_line():
     row = last_json(str(BENCH / "erlang.py"), "--json", "--sample", "3")
     assert row["intervals"] == 35_040 and [c["channel"] for c in row["channels"]] == ["chat", "phone", "peak-season phone"]
