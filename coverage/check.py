@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
+from coverage.availability import AgentAvailability, availability_by_agent
 from coverage.boundary import AgentBoundary, agent_boundaries
 from coverage.config import Agent, Config, EffectiveRules
 from coverage.roster import Assignment, Roster, read_history
@@ -63,6 +64,7 @@ class _Context:
     period_days: dict[str, frozenset[date]]  # per site: dates a shift of the site starts in the period
     holidays: dict[str, frozenset[date]]  # per site
     history: dict[str, AgentBoundary] | None = None  # the previous roster's shifts per agent, when given
+    availability: dict[str, AgentAvailability] | None = None  # agents who give availability ranges
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,7 @@ def _context(config: Config) -> _Context:
         period_days={site: frozenset(days) for site, days in period_days.items()},
         holidays={site: frozenset(config.holidays_at(site)) for site in config.sites},
         history=agent_boundaries(read_history(config), ((a.id, min(period_days[a.site], default=None)) for a in config.agents)),
+        availability=availability_by_agent(config),
     )
 
 
@@ -325,6 +328,21 @@ def _check_holiday(shift: Assignment, view: _AgentShifts, context: _Context) -> 
         )
 
 
+def _check_unavailable(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """No shift touches one of the agent's `unavailable` ranges (on the agent's own clock)."""
+    ranges = (context.availability or {}).get(view.id)
+    if ranges is None:
+        return
+    touched = ranges.blocked_by(shift.start_utc, shift.end_utc)
+    if touched:
+        yield _violation(
+            "unavailable", view.id, shift.day,
+            f"{_describe(shift)} ({_local(shift.start_utc, ranges.zone)} to {to_local(shift.end_utc, ranges.zone):%H:%M}) "
+            f"touches the agent's range {touched}",
+            shift.line,
+        )
+
+
 def _check_fixed_day_off(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """Fixed weekly days off (e.g. every Sunday) are never worked."""
     weekday = shift.day.strftime("%a")
@@ -342,7 +360,7 @@ def _check_employment(shift: Assignment, view: _AgentShifts, context: _Context) 
 
 SHIFT_CHECKS: tuple[ShiftCheck, ...] = (
     _check_site, _check_skill, _check_allowed_shift, _check_times, _check_period, _check_leave, _check_holiday,
-    _check_fixed_day_off, _check_employment, _check_break,
+    _check_fixed_day_off, _check_employment, _check_break, _check_unavailable,
 )
 
 

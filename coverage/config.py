@@ -19,6 +19,7 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -446,6 +447,88 @@ def _leave_kind(value: Any) -> str:
 LeaveItem = Annotated[Annotated[Day, Tag("date")] | Annotated[LeaveRange, Tag("LeaveRange")], Discriminator(_leave_kind)]
 
 
+AvailabilityLevel = Literal["unavailable", "preferred", "avoid"]
+AVAILABILITY_LEVELS: tuple[AvailabilityLevel, ...] = ("unavailable", "preferred", "avoid")
+_SPAN = re.compile(r"^\s*(?P<days>\S+)(?:\s+(?P<start>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2}))?\s*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SPAN_EXAMPLE = "expected e.g. \"Mon-Fri 09:00-17:00\", \"Sat,Sun\" or \"2026-12-24 13:00-24:00\""
+
+
+class Span(Strict):
+    """A time range on an agent's own clock, weekly (`days`) or on one `date`.
+
+    `end` "24:00" is the day's end; an `end` at or before `start` runs past
+    midnight into the next day (`Fri 22:00-06:00` ends Saturday 06:00). The
+    range is laid on each date in the agent's zone and converted to UTC there
+    (coverage.time.local_span_utc), so `Mon 09:00-17:00` in Dublin is 9 to 5
+    on Dublin's clock on both sides of a daylight-saving change.
+    """
+
+    days: tuple[Weekday, ...] | None = None
+    date: Day | None = None
+    start: str = "00:00"
+    end: str = "24:00"
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> Span:
+        if (self.days is None) == (self.date is None):
+            raise ValueError(f"give weekdays or a date ({_SPAN_EXAMPLE})")
+        return self
+
+    def applies_to(self, day: date) -> bool:
+        return day == self.date if self.date is not None else WEEKDAYS[day.weekday()] in (self.days or ())
+
+    def __str__(self) -> str:
+        scope = self.date.isoformat() if self.date is not None else ",".join(self.days or ())
+        return scope if (self.start, self.end) == ("00:00", "24:00") else f"{scope} {self.start}-{self.end}"
+
+
+def parse_span(value: Any) -> Any:
+    """`"Mon-Fri 09:00-17:00"`, `"Sat,Sun"` (whole days) or `"2026-12-24 13:00-24:00"` as a Span's fields.
+
+    Anything but text is left for the Span model to judge (a mapping of its
+    fields is accepted too).
+    """
+    if not isinstance(value, str):
+        return value
+    match = _SPAN.match(value)
+    if match is None:
+        raise ValueError(f"{shorten(repr(value))} is not a time range ({_SPAN_EXAMPLE})")
+    days, start, end = match["days"], match["start"] or "00:00", match["end"] or "24:00"
+    for clock in (start, end):
+        if clock != "24:00":
+            _check_clock(clock)
+    if start == "24:00" or start == end:
+        raise ValueError(f"{shorten(repr(value))}: the range {start}-{end} is empty ({_SPAN_EXAMPLE})")
+    fields: dict[str, Any] = {"start": _check_clock(start), "end": end if end == "24:00" else _check_clock(end)}
+    if _DATE.match(days):
+        fields["date"] = days
+    else:
+        fields["days"] = _weekday_list(days, value)
+    return fields
+
+
+def _weekday_list(text: str, written: str) -> list[str]:
+    """`Mon-Fri`, `Sat,Sun`, `Fri-Mon` (wrapping the week) as weekday names."""
+    found: list[str] = []
+    for item in text.split(","):
+        first, _, last = item.partition("-")
+        names = [name.strip().capitalize()[:3] for name in (first, last or first)]
+        if not all(name in WEEKDAYS for name in names) or not all(len(part.strip()) >= 3 for part in (first, last or first)):
+            raise ValueError(f"{shorten(repr(written))}: {item!r} is not a weekday, a range of weekdays or a date ({_SPAN_EXAMPLE})")
+        k, stop = WEEKDAYS.index(names[0]), WEEKDAYS.index(names[1])
+        while True:
+            if WEEKDAYS[k] not in found:
+                found.append(WEEKDAYS[k])
+            if k == stop:
+                break
+            k = (k + 1) % 7
+    return found
+
+
+SpanText = Annotated[Span, BeforeValidator(parse_span, json_schema_input_type=str)]
+
+
 class Agent(RuleOverrides):
     id: Name
     name: Text | None = None
@@ -459,6 +542,10 @@ class Agent(RuleOverrides):
     employment_start: Day | None = None
     employment_end: Day | None = None
     requests: list[Request] = Field(default_factory=list)
+    timezone: TimeZone | None = Field(default=None, description="the agent's own clock for availability; default the site's")
+    availability: dict[AvailabilityLevel, list[SpanText]] = Field(
+        default_factory=dict, description="time ranges by level, on the agent's clock: {unavailable: [\"Mon-Fri 00:00-08:00\"], preferred: [...], avoid: [...]}"
+    )
 
     def employed_on(self, day: date) -> bool:
         """Agents who join or leave inside the period work only while employed."""
@@ -493,7 +580,11 @@ class Weights(Strict):
     hour nobody covers costs);
     clock: per interval of the first view's weekend or overnight hours that
     a realtime channel leaves uncovered (a tie-break: rosters of equal cost
-    then agree on the headline clock hours).
+    then agree on the headline clock hours);
+    avoid: per hour of a shift inside one of the agent's `avoid` ranges;
+    not_preferred: per hour of a shift outside the agent's `preferred`
+    ranges (only for agents who give some). Both are costs, never rewards,
+    so a wish never buys a shift nobody needs; rounded per shift.
     """
 
     uncovered: Weight = 400
@@ -505,6 +596,8 @@ class Weights(Strict):
     channel_change: Weight = 10
     late: Weight = 400
     clock: Weight = 1
+    avoid: Weight = 10
+    not_preferred: Weight = 2
 
 
 class Cover(Strict):
@@ -595,6 +688,7 @@ SECTIONS: dict[str, Any] = {
     "candidates": list[Candidate],
     "agents": Annotated[list[Agent], Field(min_length=1)],
     "agents_file": Annotated[str, Field(min_length=1)],
+    "availability_file": Annotated[str, Field(min_length=1)],
 }
 REQUIRED_SECTIONS = ("plan", "channels", "sites", "contracts", "agents")  # plus `forecast` or `cover`; `agents_file` may stand for `agents`
 
@@ -619,6 +713,7 @@ class Config(Strict):
     candidates: list[Candidate] = Field(default_factory=list)
     agents: list[Agent]
     agents_file: str | None = Field(default=None, description="a team sheet (.csv or .xlsx), one row per agent; its agents join `agents`")
+    availability_file: str | None = Field(default=None, description="CSV agent,day,from,to,level: availability ranges that join each agent's `availability`")
     source: Path = Path("config.yaml")
 
     @property
@@ -664,6 +759,10 @@ class Config(Strict):
             if agent.id == agent_id:
                 return agent
         raise KeyError(agent_id)
+
+    def agent_zone(self, agent: Agent) -> str:
+        """The clock an agent's availability is written on: their own zone, else their site's."""
+        return agent.timezone or self.sites[agent.site].timezone
 
     def allowed_shifts(self, agent: Agent) -> list[str]:
         return list(agent.shifts) if agent.shifts is not None else list(self.sites[agent.site].shifts)
@@ -838,6 +937,7 @@ def load_config(path: str | Path, *, need_demand: bool = True) -> Config:
     problems.extend(_repeat_problems(parsed, file, node))
     problems.extend(_reference_problems(parsed, file, node))
     problems.extend(_team_sheet(parsed, file, node))
+    problems.extend(_availability_sheet(parsed, file, node))
     problems.extend(_forecast_references(parsed, file, node))
     problems.extend(_size_problems(parsed, file, node))
     if not problems:
@@ -860,6 +960,22 @@ def _team_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> l
     yaml_agents = parsed.get("agents") or []
     agents, problems = load_team(sheet, parsed, {agent.id for agent in yaml_agents})
     parsed["agents"] = [*yaml_agents, *agents]
+    return problems
+
+
+def _availability_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    """Ranges of `availability_file` join each agent's `availability` (read by coverage/teamsheet.py); problems point at rows."""
+    name = parsed.get("availability_file")
+    if name is None:
+        return []
+    sheet = file.parent / name
+    if not sheet.is_file():
+        return [Problem(file, line_of(node, ("availability_file",)), "availability_file",
+                        f"file {name!r} not found (expected a CSV agent,day,from,to,level, relative to {file.name})")]
+    from coverage.teamsheet import load_availability
+
+    agents, problems = load_availability(sheet, parsed.get("agents") or [])
+    parsed["agents"] = agents
     return problems
 
 

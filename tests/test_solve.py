@@ -63,7 +63,41 @@ def objective_from_roster(config: Config, needs: Requirements, result: SolveResu
         total += w.clock * _clock_intervals(config, cov, needs)
     instances = instances if instances is not None else shift_instances(config)
     total += _cover_cost(config, result.roster, instances)
+    total += _availability_cost(config, result.roster)
     return total + _requests_cost(config, result.roster, instances) + _fairness_cost(config, result.roster, instances)
+
+
+def _availability_cost(config: Config, roster) -> int:
+    """Minute by minute on the agent's own clock: minutes in an `avoid` range, and outside every `preferred` one
+    (for agents who give some), each part priced per hour and rounded per shift, halves up."""
+    total = 0
+    for a in roster.assignments:
+        agent = config.agent(a.agent)
+        if not agent.availability:
+            continue
+        zone = agent.timezone or config.sites[agent.site].timezone
+        inside = {"avoid": 0, "preferred": 0}
+        minutes = int((a.end_utc - a.start_utc).total_seconds() // 60)
+        for k in range(minutes):
+            local = a.start_utc.add(minutes=k).in_tz(zone)
+            for level in inside:
+                inside[level] += any(_in_range(span, local) for span in agent.availability.get(level, []))
+        w = config.weights
+        total += int(w.avoid * inside["avoid"] / 60 + 0.5)
+        if agent.availability.get("preferred"):
+            total += int(w.not_preferred * (minutes - inside["preferred"]) / 60 + 0.5)
+    return total
+
+
+def _in_range(span, local) -> bool:
+    """Whether a local minute lies in a range laid on its own date, or in one laid on the day before that runs past midnight."""
+    minute = local.hour * 60 + local.minute
+    lo = int(span.start[:2]) * 60 + int(span.start[3:])
+    hi = 24 * 60 if span.end == "24:00" else int(span.end[:2]) * 60 + int(span.end[3:])
+    today, yesterday = local.date(), local.date() - timedelta(days=1)
+    if hi > lo:
+        return span.applies_to(today) and lo <= minute < hi
+    return (span.applies_to(today) and minute >= lo) or (span.applies_to(yesterday) and minute < hi)
 
 
 def _clock_intervals(config: Config, cov, needs: Requirements) -> int:

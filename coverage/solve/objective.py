@@ -102,6 +102,7 @@ class Objective:
         """The terms about who works: wishes and fairness."""
         for av in self.roster_vars.agents.values():
             _request_terms(self, av)
+            _availability_terms(self, av)
         _fairness_terms(self)
 
     def minimize(self, weight: int, term: LinearExpr, exact: Exact | None = None) -> None:
@@ -365,6 +366,15 @@ def _request_terms(o: Objective, av: AgentVars) -> None:
                 continue
             on_day = days.get(d, 0) if request.shift == "any" else sum(av.work(s) for s in matching if s.day == d)
             o.minimize(weight, (1 - on_day) if request.on is not None else on_day)
+
+
+def _availability_terms(o: Objective, av: AgentVars) -> None:
+    """Hours of a shift inside the agent's `avoid` ranges, or outside their `preferred` ones, cost their weights."""
+    ranges = av.scope.availability
+    if ranges is None:
+        return
+    for s in av.worked:
+        o.minimize(ranges.cost(s.start_utc, s.end_utc, o.config.weights), av.work(s))
 
 
 def _fairness_terms(o: Objective) -> None:
