@@ -144,6 +144,10 @@ class ServiceLevel(Strict):
     within_seconds: float = Field(gt=0)
 
 
+# "at least 1 engineer": a role (or a channel skill) -> heads with it among those counted.
+Mix = dict[Name, Annotated[int, Field(ge=1, le=MAX_AGENTS)]]
+
+
 class RealtimeChannel(Strict):
     kind: Literal["realtime"]
     aht_seconds: float = Field(gt=0, le=24 * 3600)
@@ -153,6 +157,7 @@ class RealtimeChannel(Strict):
     asa_seconds: float | None = Field(default=None, gt=0, description="average speed of answer must not exceed this")
     max_occupancy: float | None = Field(default=None, gt=0, le=1, description="busy share of agent time, e.g. 0.85")
     patience_seconds: float | None = Field(default=None, gt=0, description="average patience: Erlang A instead of Erlang C")
+    mix: Mix = Field(default_factory=dict, description="in every interval the channel needs someone, at least this many of those on duty with each role, e.g. {engineer: 1}")
 
 
 class BacklogChannel(Strict):
@@ -535,6 +540,7 @@ class Agent(RuleOverrides):
     site: str
     contract: str
     skills: list[str] = Field(min_length=1)
+    roles: list[Name] = Field(default_factory=list, description="what the agent is besides the channels they serve, e.g. [engineer], for `mix`")
     shifts: list[str] | None = None
     leave: list[LeaveItem] = Field(default_factory=list)
     works_holidays: bool = False
@@ -581,6 +587,8 @@ class Weights(Strict):
     clock: per interval of the first view's weekend or overnight hours that
     a realtime channel leaves uncovered (a tie-break: rosters of equal cost
     then agree on the headline clock hours);
+    mix: per interval and head a channel's `mix` misses ("at least one
+    engineer"): priced like an interval nobody covers;
     avoid: per hour of a shift inside one of the agent's `avoid` ranges;
     not_preferred: per hour of a shift outside the agent's `preferred`
     ranges (only for agents who give some). Both are costs, never rewards,
@@ -596,6 +604,7 @@ class Weights(Strict):
     channel_change: Weight = 10
     late: Weight = 400
     clock: Weight = 1
+    mix: Weight = 400
     avoid: Weight = 10
     not_preferred: Weight = 2
 
@@ -605,7 +614,9 @@ class Cover(Strict):
 
     Scoped by `date` or `day` (weekday names), or every day of the period.
     Each agent short costs `under_weight`, each agent beyond `count` costs
-    `over_weight` (per day). `channel` counts only agents serving it.
+    `over_weight` (per day). `channel` counts only agents serving it. `mix`
+    asks, of those counted, at least N with a role ("1 engineer among
+    them"): each one missing costs `under_weight` too.
     """
 
     site: str
@@ -616,6 +627,7 @@ class Cover(Strict):
     channel: str | None = None
     under_weight: Weight = 100
     over_weight: Weight = 1
+    mix: Mix = Field(default_factory=dict, description="of those counted, at least this many with each role, e.g. {engineer: 1}")
 
     @field_validator("day", mode="before")
     @classmethod
@@ -636,6 +648,7 @@ class Candidate(Strict):
     contract: str
     skills: list[str] = Field(min_length=1)
     shifts: list[str] | None = None
+    roles: list[Name] = Field(default_factory=list)
     cost: float = Field(default=1, ge=0, le=1e9, description="cost of one hire over the rota period (salaries differ by country)")
     max_count: int = Field(default=1, ge=1, le=50)
     works_holidays: bool = False
@@ -644,7 +657,7 @@ class Candidate(Strict):
     def as_agents(self) -> list[Agent]:
         """The profile's possible hires as ordinary agents, `id-1` .. `id-N`: same rules as everyone."""
         return [
-            Agent(id=f"{self.id}-{k}", site=self.site, contract=self.contract, skills=self.skills, shifts=self.shifts,
+            Agent(id=f"{self.id}-{k}", site=self.site, contract=self.contract, skills=self.skills, roles=self.roles, shifts=self.shifts,
                   works_holidays=self.works_holidays, days_off=self.days_off)
             for k in range(1, self.max_count + 1)
         ]
@@ -759,6 +772,10 @@ class Config(Strict):
             if agent.id == agent_id:
                 return agent
         raise KeyError(agent_id)
+
+    def mix_rules(self) -> dict[str, Mix]:
+        """Realtime channels that ask for a mix of roles on duty -> the mix."""
+        return {name: channel.mix for name, channel in self.channels.items() if isinstance(channel, RealtimeChannel) and channel.mix}
 
     def agent_zone(self, agent: Agent) -> str:
         """The clock an agent's availability is written on: their own zone, else their site's."""
@@ -1029,6 +1046,7 @@ def _reference_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | No
             report(("candidates", index, "id"), f"candidate id {candidate.id!r} is also an agent id (expected distinct ids)")
     for index, cover in enumerate(parsed.get("cover") or []):
         _cover_references(cover, ("cover", index), parsed, report)
+    _mix_references(parsed, report)
     all_shifts = {name for site in (parsed.get("sites") or {}).values() for name in site.shifts}
     if parsed.get("sites") is not None:
         for section, owner in [("rules", parsed.get("rules"))] + [
@@ -1076,6 +1094,18 @@ def _cover_references(cover: Cover, where: tuple[Any, ...], parsed: dict[str, An
         report(where + ("shift",), f"site {cover.site} has no shift {cover.shift!r} (expected one of: {', '.join(sites[cover.site].shifts)})")
     if channels is not None and cover.channel is not None and cover.channel not in channels:
         report(where + ("channel",), f"unknown channel {cover.channel!r} (expected one of: {', '.join(channels)})")
+
+
+def _mix_references(parsed: dict[str, Any], report: Callable[..., None]) -> None:
+    """A `mix` names a role some agent (or hire profile) has, or a channel: a misspelt one would be a gap nobody can close."""
+    channels: dict[str, Any] = parsed.get("channels") or {}
+    known = {role for people in ("agents", "candidates") for agent in parsed.get(people) or [] for role in agent.roles} | set(channels)
+    places = [(("channels", name, "mix"), getattr(channel, "mix", {})) for name, channel in channels.items()]
+    places += [(("cover", index, "mix"), cover.mix) for index, cover in enumerate(parsed.get("cover") or [])]
+    for where, mix in places:
+        for role in mix:
+            if role not in known:
+                report(where + (role,), f"no agent has the role or skill {role!r} (expected one of: {', '.join(sorted(known))})")
 
 
 def _shift_name_references(owner: Any, where: tuple[Any, ...], all_shifts: set[str], report: Callable[..., None]) -> None:

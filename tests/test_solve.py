@@ -17,6 +17,7 @@ from coverage.check import check_roster
 from coverage.config import Config, load_config
 from coverage.demand import Requirements, requirements
 from coverage.gaps import coverage_of, summary
+from coverage.roster import Roster
 from coverage.solve import (
     WEIGHT_OVER_AGENT,
     WEIGHT_SHORT_AGENT,
@@ -61,10 +62,34 @@ def objective_from_roster(config: Config, needs: Requirements, result: SolveResu
                 total += w.understaffed * max(need - have, 0) + w.overstaffed * max(have - need, 0)
                 total += w.uncovered * (need > 0 and have == 0)
         total += w.clock * _clock_intervals(config, cov, needs)
+        total += _mix_cost(config, needs, result.roster)
     instances = instances if instances is not None else shift_instances(config)
-    total += _cover_cost(config, result.roster, instances)
+    total += _cover_cost(config, result.roster, instances) + _cover_mix_cost(config, result.roster, instances)
     total += _availability_cost(config, result.roster)
     return total + _requests_cost(config, result.roster, instances) + _fairness_cost(config, result.roster, instances)
+
+
+def _mix_cost(config: Config, needs: Requirements, roster) -> int:
+    """Per interval a realtime channel needs someone, each head of a `mix` role missing among those on duty for it."""
+    total = 0
+    for channel, spec in config.channels.items():
+        for role, heads in getattr(spec, "mix", {}).items():
+            with_role = coverage_of(Roster(tuple(a for a in roster.assignments if a.channel == channel and (
+                role in config.agent(a.agent).roles or role in config.agent(a.agent).skills))), needs, config).scheduled[channel]
+            total += config.weights.mix * sum(max(heads - have, 0) for need, have in zip(needs.required[channel], with_role) if need > 0)
+    return total
+
+
+def _cover_mix_cost(config: Config, roster, instances: list) -> int:
+    total = 0
+    days = sorted({s.day for s in instances})
+    for cover in config.cover:
+        for day in (d for d in days if cover.applies_to(d)):
+            for role, heads in cover.mix.items():
+                have = sum(1 for a in roster.assignments if (a.site, a.shift, a.day) == (cover.site, cover.shift, day)
+                           and cover.channel in (None, a.channel) and (role in config.agent(a.agent).roles or role in config.agent(a.agent).skills))
+                total += cover.under_weight * max(heads - have, 0)
+    return total
 
 
 def _availability_cost(config: Config, roster) -> int:

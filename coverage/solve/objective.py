@@ -104,6 +104,8 @@ class Objective:
             _request_terms(self, av)
             _availability_terms(self, av)
         _fairness_terms(self)
+        _mix_terms(self)
+        _cover_mix_terms(self)
 
     def minimize(self, weight: int, term: LinearExpr, exact: Exact | None = None) -> None:
         """Add `weight * term` to the objective; `exact` recomputes the term from the roster alone."""
@@ -366,6 +368,67 @@ def _request_terms(o: Objective, av: AgentVars) -> None:
                 continue
             on_day = days.get(d, 0) if request.shift == "any" else sum(av.work(s) for s in matching if s.day == d)
             o.minimize(weight, (1 - on_day) if request.on is not None else on_day)
+
+
+def _mix_terms(o: Objective) -> None:
+    """Each interval a channel needs someone, each head of a role its `mix` asks for and misses costs `weights.mix`.
+
+    Only the agents on duty for the channel count, as for its coverage. The
+    term is about who works, so the headcount relaxation leaves it out.
+    """
+    rules = o.config.mix_rules()
+    if not rules:
+        return
+    roles = {agent.id: set(agent.roles) | set(agent.skills) for agent in o.config.agents}
+    on_duty: dict[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+    for option, var in o.roster_vars.choices.items():
+        if option.channel in rules:
+            for slot, duty in _duty(o, option, var):
+                on_duty[(option.channel, slot)].append((option.agent, duty))
+    for channel, mix in rules.items():
+        for slot, need in enumerate(o.data.requirements.required.get(channel, [])):
+            if need <= 0:
+                continue
+            for role, heads in mix.items():
+                found = [var for agent, var in on_duty.get((channel, slot), []) if role in roles[agent]]
+                _at_least(o, f"mix[{channel},{role},{slot}]", heads, found, o.config.weights.mix)
+
+
+def _cover_mix_terms(o: Objective) -> None:
+    """A `cover` row's `mix`: of the agents it counts on a day, each head of a role missing costs the row's `under_weight`."""
+    if not any(cover.mix for cover in o.config.cover):
+        return
+    roles = {agent.id: set(agent.roles) | set(agent.skills) for agent in o.config.agents}
+    by_template_day: dict[tuple[str, str, date], list[tuple[Option, cp_model.IntVar]]] = defaultdict(list)
+    for option, var in o.roster_vars.choices.items():
+        s = option.instance
+        by_template_day[(s.site, s.shift, s.day)].append((option, var))
+    days = sorted({s.day for s in o.data.instances})
+    for index, cover in enumerate(o.config.cover):
+        for d in (d for d in days if cover.mix and cover.applies_to(d)):
+            counted = [(option, var) for option, var in by_template_day.get((cover.site, cover.shift, d), [])
+                       if cover.channel in (None, option.channel)]
+            for role, heads in cover.mix.items():
+                found = [var for option, var in counted if role in roles[option.agent]]
+                _at_least(o, f"cover_mix[{index},{role},{d}]", heads, found, cover.under_weight)
+
+
+def _at_least(o: Objective, name: str, heads: int, found: list[cp_model.IntVar], weight: int) -> None:
+    """Each of `heads` missing among `found` costs `weight`."""
+    short = o.model.new_int_var(0, heads, name)
+    o.model.add(short >= heads - sum(found))
+    o.minimize(weight, short, _excess(heads, found, sign=-1))
+
+
+def _duty(o: Objective, option: Option, var: cp_model.IntVar) -> list[tuple[int, cp_model.IntVar]]:
+    """(slot, literal) pairs: the option counts in the slot when the literal is 1 (a break choice that spares the slot, or the choice)."""
+    if option in o.variables.breaks:
+        found: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+        _add_with_chosen_break(o, option, found)
+        return [(slot, literal) for (_, slot), literals in found.items() for literal in literals]
+    s = option.instance
+    template = o.config.sites[s.site].shifts[s.shift]
+    return [(slot, var) for slot in duty_slots(o.data.grid, s.start_utc, s.end_utc, template.unpaid_break_minutes)]
 
 
 def _availability_terms(o: Objective, av: AgentVars) -> None:
