@@ -153,6 +153,7 @@ def _check(roster: Roster, context: _Context) -> list[Violation]:
                 found.extend(shift_check(shift, view, context))
         for agent_check in AGENT_CHECKS:
             found.extend(agent_check(view, context))
+        found.extend(_check_mentors(agent, by_agent, context))
     file = str(roster.source) if roster.source is not None else "roster.csv"
     found = [replace(v, file=file) for v in found]
     return sorted(found, key=lambda v: (v.agent, v.day or date.min, v.line or 0, v.rule, v.message))
@@ -669,6 +670,22 @@ def _check_period_hours(view: _AgentShifts, context: _Context) -> Iterator[Viola
     required = max(period.min - away * per_day, 0.0)
     if worked < required - TOLERANCE:
         yield _violation("min_hours_per_period", view.id, None, f"works only {_hours(worked)} paid hours in the period (minimum {_limit(required)} h)")
+
+
+def _check_mentors(agent: Agent, by_agent: dict[str, list[Assignment]], context: _Context) -> Iterator[Violation]:
+    """Pairing: each shift of an onboarding agent has one of their mentors on duty from its start to its end (one mentor's shift)."""
+    if not agent.mentors:
+        return
+    beside = [shift for mentor in agent.mentors for shift in by_agent.get(mentor, [])]
+    zone = context.config.sites[agent.site].timezone
+    for shift in by_agent.get(agent.id, []):
+        if not any(m.start_utc <= shift.start_utc and m.end_utc >= shift.end_utc for m in beside):
+            yield _violation(
+                "mentor", agent.id, shift.day,
+                f"{_describe(shift)} ({_local(shift.start_utc, zone)} to {to_local(shift.end_utc, zone):%H:%M}) has none of the agent's "
+                f"mentors ({', '.join(agent.mentors)}) on duty over all its hours",
+                shift.line,
+            )
 
 
 AGENT_CHECKS: tuple[AgentCheck, ...] = (

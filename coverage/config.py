@@ -541,6 +541,7 @@ class Agent(RuleOverrides):
     contract: str
     skills: list[str] = Field(min_length=1)
     roles: list[Name] = Field(default_factory=list, description="what the agent is besides the channels they serve, e.g. [engineer], for `mix`")
+    mentors: list[Name] = Field(default_factory=list, description="agents one of whom is on duty over every shift of this (onboarding) agent")
     shifts: list[str] | None = None
     leave: list[LeaveItem] = Field(default_factory=list)
     works_holidays: bool = False
@@ -589,6 +590,9 @@ class Weights(Strict):
     then agree on the headline clock hours);
     mix: per interval and head a channel's `mix` misses ("at least one
     engineer"): priced like an interval nobody covers;
+    mentor_repeat: per mentor of an onboarding agent left out while
+    another mentors more than one of their shifts (different mentors
+    across the period where possible);
     avoid: per hour of a shift inside one of the agent's `avoid` ranges;
     not_preferred: per hour of a shift outside the agent's `preferred`
     ranges (only for agents who give some). Both are costs, never rewards,
@@ -605,6 +609,7 @@ class Weights(Strict):
     late: Weight = 400
     clock: Weight = 1
     mix: Weight = 400
+    mentor_repeat: Weight = 5
     avoid: Weight = 10
     not_preferred: Weight = 2
 
@@ -955,6 +960,7 @@ def load_config(path: str | Path, *, need_demand: bool = True) -> Config:
     problems.extend(_reference_problems(parsed, file, node))
     problems.extend(_team_sheet(parsed, file, node))
     problems.extend(_availability_sheet(parsed, file, node))
+    problems.extend(_mentor_problems(parsed, file, node))
     problems.extend(_forecast_references(parsed, file, node))
     problems.extend(_size_problems(parsed, file, node))
     if not problems:
@@ -993,6 +999,21 @@ def _availability_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | No
 
     agents, problems = load_availability(sheet, parsed.get("agents") or [])
     parsed["agents"] = agents
+    return problems
+
+
+def _mentor_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    """Mentors are other agents of the plan (after the team sheet joined its agents)."""
+    agents = parsed.get("agents") or []
+    known = {agent.id for agent in agents}
+    problems = []
+    for index, agent in enumerate(agents):
+        for k, mentor in enumerate(agent.mentors):
+            path = ("agents", index, "mentors", k)
+            if mentor == agent.id:
+                problems.append(Problem(file, line_of(node, path), dotted_path(path), f"agent {agent.id} cannot mentor themselves (expected another agent's id)"))
+            elif mentor not in known:
+                problems.append(Problem(file, line_of(node, path), dotted_path(path), f"unknown agent {mentor!r} (expected an agent id of this plan)"))
     return problems
 
 

@@ -65,7 +65,7 @@ def objective_from_roster(config: Config, needs: Requirements, result: SolveResu
         total += _mix_cost(config, needs, result.roster)
     instances = instances if instances is not None else shift_instances(config)
     total += _cover_cost(config, result.roster, instances) + _cover_mix_cost(config, result.roster, instances)
-    total += _availability_cost(config, result.roster)
+    total += _availability_cost(config, result.roster) + _mentor_cost(config, result.roster)
     return total + _requests_cost(config, result.roster, instances) + _fairness_cost(config, result.roster, instances)
 
 
@@ -89,6 +89,24 @@ def _cover_mix_cost(config: Config, roster, instances: list) -> int:
                 have = sum(1 for a in roster.assignments if (a.site, a.shift, a.day) == (cover.site, cover.shift, day)
                            and cover.channel in (None, a.channel) and (role in config.agent(a.agent).roles or role in config.agent(a.agent).skills))
                 total += cover.under_weight * max(heads - have, 0)
+    return total
+
+
+def _mentor_cost(config: Config, roster) -> int:
+    """Per onboarding agent with k >= 2 mentors who works W shifts: min(k, W) less the most shifts that can each have a
+    different mentor on duty over all their hours (found here by trying every way to give the shifts mentors)."""
+    from itertools import product
+
+    total = 0
+    for agent in config.agents:
+        mentors = list(dict.fromkeys(agent.mentors))
+        if len(mentors) < 2:
+            continue
+        mine = [a for a in roster.assignments if a.agent == agent.id]
+        beside = [[m for m in mentors if any(b.agent == m and b.start_utc <= a.start_utc and b.end_utc >= a.end_utc
+                                             for b in roster.assignments)] for a in mine]
+        distinct = max((len(set(choice)) for choice in product(*beside)), default=0) if all(beside) else 0
+        total += config.weights.mentor_repeat * (min(len(mentors), len(mine)) - distinct)
     return total
 
 
