@@ -71,3 +71,16 @@ def test_backlog_channels_take_no_mix(make_config) -> None:
     text = TEAM.replace("forecast:", "  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4, mix: {engineer: 1}}\nforecast:")
     with pytest.raises(InputError, match="channels.email.mix: unknown key"):
         make_config(text)
+
+
+def test_channel_flips_are_not_polished_where_a_mix_is_asked(make_config) -> None:
+    from coverage.demand import requirements
+    from coverage.solve.polish import worth_polishing
+
+    email = "  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4}\nforecast:"
+    both = "skills: [chat, email]"
+    plain = week_config(make_config, TEAM.replace("forecast:", email).replace("skills: [chat]", both), nine_to_five_new_york([7]) + [("2026-12-07T15:00:00", "email", 20)])
+    assert worth_polishing(plain, requirements(plain))
+    mixed = week_config(make_config, ENGINEER_ON_CHAT.replace("forecast:", email).replace("skills: [chat]", both),
+                        nine_to_five_new_york([7]) + [("2026-12-07T15:00:00", "email", 20)])
+    assert not worth_polishing(mixed, requirements(mixed))
