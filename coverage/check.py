@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
+from coverage.availability import AgentAvailability, availability_by_agent
 from coverage.boundary import AgentBoundary, agent_boundaries
 from coverage.config import Agent, Config, EffectiveRules
 from coverage.roster import Assignment, Roster, read_history
@@ -63,6 +64,7 @@ class _Context:
     period_days: dict[str, frozenset[date]]  # per site: dates a shift of the site starts in the period
     holidays: dict[str, frozenset[date]]  # per site
     history: dict[str, AgentBoundary] | None = None  # the previous roster's shifts per agent, when given
+    availability: dict[str, AgentAvailability] | None = None  # agents who give availability ranges
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ def _check(roster: Roster, context: _Context) -> list[Violation]:
                 found.extend(shift_check(shift, view, context))
         for agent_check in AGENT_CHECKS:
             found.extend(agent_check(view, context))
+        found.extend(_check_mentors(agent, by_agent, context))
     file = str(roster.source) if roster.source is not None else "roster.csv"
     found = [replace(v, file=file) for v in found]
     return sorted(found, key=lambda v: (v.agent, v.day or date.min, v.line or 0, v.rule, v.message))
@@ -191,6 +194,7 @@ def _context(config: Config) -> _Context:
         period_days={site: frozenset(days) for site, days in period_days.items()},
         holidays={site: frozenset(config.holidays_at(site)) for site in config.sites},
         history=agent_boundaries(read_history(config), ((a.id, min(period_days[a.site], default=None)) for a in config.agents)),
+        availability=availability_by_agent(config),
     )
 
 
@@ -325,6 +329,21 @@ def _check_holiday(shift: Assignment, view: _AgentShifts, context: _Context) -> 
         )
 
 
+def _check_unavailable(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """No shift touches one of the agent's `unavailable` ranges (on the agent's own clock)."""
+    ranges = (context.availability or {}).get(view.id)
+    if ranges is None:
+        return
+    touched = ranges.blocked_by(shift.start_utc, shift.end_utc)
+    if touched:
+        yield _violation(
+            "unavailable", view.id, shift.day,
+            f"{_describe(shift)} ({_local(shift.start_utc, ranges.zone)} to {to_local(shift.end_utc, ranges.zone):%H:%M}) "
+            f"touches the agent's range {touched}",
+            shift.line,
+        )
+
+
 def _check_fixed_day_off(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """Fixed weekly days off (e.g. every Sunday) are never worked."""
     weekday = shift.day.strftime("%a")
@@ -342,7 +361,7 @@ def _check_employment(shift: Assignment, view: _AgentShifts, context: _Context) 
 
 SHIFT_CHECKS: tuple[ShiftCheck, ...] = (
     _check_site, _check_skill, _check_allowed_shift, _check_times, _check_period, _check_leave, _check_holiday,
-    _check_fixed_day_off, _check_employment, _check_break,
+    _check_fixed_day_off, _check_employment, _check_break, _check_unavailable,
 )
 
 
@@ -651,6 +670,22 @@ def _check_period_hours(view: _AgentShifts, context: _Context) -> Iterator[Viola
     required = max(period.min - away * per_day, 0.0)
     if worked < required - TOLERANCE:
         yield _violation("min_hours_per_period", view.id, None, f"works only {_hours(worked)} paid hours in the period (minimum {_limit(required)} h)")
+
+
+def _check_mentors(agent: Agent, by_agent: dict[str, list[Assignment]], context: _Context) -> Iterator[Violation]:
+    """Pairing: each shift of an onboarding agent has one of their mentors on duty from its start to its end (one mentor's shift)."""
+    if not agent.mentors:
+        return
+    beside = [shift for mentor in agent.mentors for shift in by_agent.get(mentor, [])]
+    zone = context.config.sites[agent.site].timezone
+    for shift in by_agent.get(agent.id, []):
+        if not any(m.start_utc <= shift.start_utc and m.end_utc >= shift.end_utc for m in beside):
+            yield _violation(
+                "mentor", agent.id, shift.day,
+                f"{_describe(shift)} ({_local(shift.start_utc, zone)} to {to_local(shift.end_utc, zone):%H:%M}) has none of the agent's "
+                f"mentors ({', '.join(agent.mentors)}) on duty over all its hours",
+                shift.line,
+            )
 
 
 AGENT_CHECKS: tuple[AgentCheck, ...] = (

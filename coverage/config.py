@@ -19,6 +19,7 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -154,6 +155,10 @@ class ServiceLevel(Strict):
     """The answer time the service level counts against."""
 
 
+# "at least 1 engineer": a role (or a channel skill) -> heads with it among those counted.
+Mix = dict[Name, Annotated[int, Field(ge=1, le=MAX_AGENTS)]]
+
+
 class RealtimeChannel(Strict):
     kind: Literal["realtime"]
     """`realtime`: queued and answered live (chat, phone), staffed with Erlang C (or Erlang A with `patience_seconds`)."""
@@ -167,6 +172,7 @@ class RealtimeChannel(Strict):
     asa_seconds: float | None = Field(default=None, gt=0, description="average speed of answer must not exceed this")
     max_occupancy: float | None = Field(default=None, gt=0, le=1, description="busy share of agent time, e.g. 0.85")
     patience_seconds: float | None = Field(default=None, gt=0, description="average patience: Erlang A instead of Erlang C")
+    mix: Mix = Field(default_factory=dict, description="in every interval the channel needs someone, at least this many of those on duty with each role, e.g. {engineer: 1}")
 
 
 class BacklogChannel(Strict):
@@ -520,6 +526,88 @@ def _leave_kind(value: Any) -> str:
 LeaveItem = Annotated[Annotated[Day, Tag("date")] | Annotated[LeaveRange, Tag("LeaveRange")], Discriminator(_leave_kind)]
 
 
+AvailabilityLevel = Literal["unavailable", "preferred", "avoid"]
+AVAILABILITY_LEVELS: tuple[AvailabilityLevel, ...] = ("unavailable", "preferred", "avoid")
+_SPAN = re.compile(r"^\s*(?P<days>\S+)(?:\s+(?P<start>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2}))?\s*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SPAN_EXAMPLE = "expected e.g. \"Mon-Fri 09:00-17:00\", \"Sat,Sun\" or \"2026-12-24 13:00-24:00\""
+
+
+class Span(Strict):
+    """A time range on an agent's own clock, weekly (`days`) or on one `date`.
+
+    `end` "24:00" is the day's end; an `end` at or before `start` runs past
+    midnight into the next day (`Fri 22:00-06:00` ends Saturday 06:00). The
+    range is laid on each date in the agent's zone and converted to UTC there
+    (coverage.time.local_span_utc), so `Mon 09:00-17:00` in Dublin is 9 to 5
+    on Dublin's clock on both sides of a daylight-saving change.
+    """
+
+    days: tuple[Weekday, ...] | None = None
+    date: Day | None = None
+    start: str = "00:00"
+    end: str = "24:00"
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> Span:
+        if (self.days is None) == (self.date is None):
+            raise ValueError(f"give weekdays or a date ({_SPAN_EXAMPLE})")
+        return self
+
+    def applies_to(self, day: date) -> bool:
+        return day == self.date if self.date is not None else WEEKDAYS[day.weekday()] in (self.days or ())
+
+    def __str__(self) -> str:
+        scope = self.date.isoformat() if self.date is not None else ",".join(self.days or ())
+        return scope if (self.start, self.end) == ("00:00", "24:00") else f"{scope} {self.start}-{self.end}"
+
+
+def parse_span(value: Any) -> Any:
+    """`"Mon-Fri 09:00-17:00"`, `"Sat,Sun"` (whole days) or `"2026-12-24 13:00-24:00"` as a Span's fields.
+
+    Anything but text is left for the Span model to judge (a mapping of its
+    fields is accepted too).
+    """
+    if not isinstance(value, str):
+        return value
+    match = _SPAN.match(value)
+    if match is None:
+        raise ValueError(f"{shorten(repr(value))} is not a time range ({_SPAN_EXAMPLE})")
+    days, start, end = match["days"], match["start"] or "00:00", match["end"] or "24:00"
+    for clock in (start, end):
+        if clock != "24:00":
+            _check_clock(clock)
+    if start == "24:00" or start == end:
+        raise ValueError(f"{shorten(repr(value))}: the range {start}-{end} is empty ({_SPAN_EXAMPLE})")
+    fields: dict[str, Any] = {"start": _check_clock(start), "end": end if end == "24:00" else _check_clock(end)}
+    if _DATE.match(days):
+        fields["date"] = days
+    else:
+        fields["days"] = _weekday_list(days, value)
+    return fields
+
+
+def _weekday_list(text: str, written: str) -> list[str]:
+    """`Mon-Fri`, `Sat,Sun`, `Fri-Mon` (wrapping the week) as weekday names."""
+    found: list[str] = []
+    for item in text.split(","):
+        first, _, last = item.partition("-")
+        names = [name.strip().capitalize()[:3] for name in (first, last or first)]
+        if not all(name in WEEKDAYS for name in names) or not all(len(part.strip()) >= 3 for part in (first, last or first)):
+            raise ValueError(f"{shorten(repr(written))}: {item!r} is not a weekday, a range of weekdays or a date ({_SPAN_EXAMPLE})")
+        k, stop = WEEKDAYS.index(names[0]), WEEKDAYS.index(names[1])
+        while True:
+            if WEEKDAYS[k] not in found:
+                found.append(WEEKDAYS[k])
+            if k == stop:
+                break
+            k = (k + 1) % 7
+    return found
+
+
+SpanText = Annotated[Span, BeforeValidator(parse_span, json_schema_input_type=str)]
+
+
 class Agent(RuleOverrides):
     id: Name
     """Unique id (letters, digits, `_ . -`); rosters and calendars are keyed by it."""
@@ -531,6 +619,8 @@ class Agent(RuleOverrides):
     """The agent's contract (a name under `contracts`)."""
     skills: list[str] = Field(min_length=1)
     """Channels the agent can serve (one per shift)."""
+    roles: list[Name] = Field(default_factory=list, description="what the agent is besides the channels they serve, e.g. [engineer], for `mix`")
+    mentors: list[Name] = Field(default_factory=list, description="agents one of whom is on duty over every shift of this (onboarding) agent")
     shifts: list[str] | None = None
     """Allowed shift templates of the site; none = all of the site's."""
     leave: list[LeaveItem] = Field(default_factory=list)
@@ -544,6 +634,10 @@ class Agent(RuleOverrides):
     """Leaves inside the period: works only up to this date."""
     requests: list[Request] = Field(default_factory=list)
     """Weighted wishes: `{on: early}`, `{off: any, day: [Sat, Sun], weight: 2}`, `{off: any, date: 2026-12-24, weight: 5}`."""
+    timezone: TimeZone | None = Field(default=None, description="the agent's own clock for availability; default the site's")
+    availability: dict[AvailabilityLevel, list[SpanText]] = Field(
+        default_factory=dict, description="time ranges by level, on the agent's clock: {unavailable: [\"Mon-Fri 00:00-08:00\"], preferred: [...], avoid: [...]}"
+    )
 
     def employed_on(self, day: date) -> bool:
         """Agents who join or leave inside the period work only while employed."""
@@ -578,7 +672,16 @@ class Weights(Strict):
     hour nobody covers costs);
     clock: per interval of the first view's weekend or overnight hours that
     a realtime channel leaves uncovered (a tie-break: rosters of equal cost
-    then agree on the headline clock hours).
+    then agree on the headline clock hours);
+    mix: per interval and head a channel's `mix` misses ("at least one
+    engineer"): priced like an interval nobody covers;
+    mentor_repeat: per mentor of an onboarding agent left out while
+    another mentors more than one of their shifts (different mentors
+    across the period where possible);
+    avoid: per hour of a shift inside one of the agent's `avoid` ranges;
+    not_preferred: per hour of a shift outside the agent's `preferred`
+    ranges (only for agents who give some). Both are costs, never rewards,
+    so a wish never buys a shift nobody needs; rounded per shift.
     """
 
     uncovered: Weight = 400
@@ -599,6 +702,14 @@ class Weights(Strict):
     """Per agent-hour of a backlog channel's work that waits an hour past its deadline."""
     clock: Weight = 1
     """Tie-break: per interval of the first view's weekend or overnight hours left uncovered."""
+    mix: Weight = 400
+    """Per missing head of a channel's or cover row's `mix` (at least N with a role), per interval the channel needs someone."""
+    mentor_repeat: Weight = 5
+    """Per turn an onboarding agent's shift is beside a mentor already used, where a different one could have been."""
+    avoid: Weight = 10
+    """Per hour of a shift inside one of the agent's `avoid` ranges."""
+    not_preferred: Weight = 2
+    """Per hour of a shift outside the agent's `preferred` ranges (when the agent has any)."""
 
 
 class Cover(Strict):
@@ -606,7 +717,9 @@ class Cover(Strict):
 
     Scoped by `date` or `day` (weekday names), or every day of the period.
     Each agent short costs `under_weight`, each agent beyond `count` costs
-    `over_weight` (per day). `channel` counts only agents serving it.
+    `over_weight` (per day). `channel` counts only agents serving it. `mix`
+    asks, of those counted, at least N with a role ("1 engineer among
+    them"): each one missing costs `under_weight` too.
     """
 
     site: str
@@ -625,6 +738,7 @@ class Cover(Strict):
     """Cost per agent short of `count`, per day."""
     over_weight: Weight = 1
     """Cost per agent beyond `count`, per day."""
+    mix: Mix = Field(default_factory=dict, description="of those counted, at least this many with each role, e.g. {engineer: 1}")
 
     @field_validator("day", mode="before")
     @classmethod
@@ -650,6 +764,8 @@ class Candidate(Strict):
     """Channels a hire could serve."""
     shifts: list[str] | None = None
     """Allowed shift templates of the site; none = all of the site's."""
+    roles: list[Name] = Field(default_factory=list)
+    """What a hire would be besides the channels they serve (e.g. [engineer]), for `mix`."""
     cost: float = Field(default=1, ge=0, le=1e9, description="cost of one hire over the rota period (salaries differ by country)")
     max_count: int = Field(default=1, ge=1, le=50)
     """How many of this profile may be hired."""
@@ -660,7 +776,7 @@ class Candidate(Strict):
     def as_agents(self) -> list[Agent]:
         """The profile's possible hires as ordinary agents, `id-1` .. `id-N`: same rules as everyone."""
         return [
-            Agent(id=f"{self.id}-{k}", site=self.site, contract=self.contract, skills=self.skills, shifts=self.shifts,
+            Agent(id=f"{self.id}-{k}", site=self.site, contract=self.contract, skills=self.skills, roles=self.roles, shifts=self.shifts,
                   works_holidays=self.works_holidays, days_off=self.days_off)
             for k in range(1, self.max_count + 1)
         ]
@@ -704,6 +820,7 @@ SECTIONS: dict[str, Any] = {
     "candidates": list[Candidate],
     "agents": Annotated[list[Agent], Field(min_length=1)],
     "agents_file": Annotated[str, Field(min_length=1)],
+    "availability_file": Annotated[str, Field(min_length=1)],
 }
 REQUIRED_SECTIONS = ("plan", "channels", "sites", "contracts", "agents")  # plus `forecast` or `cover`; `agents_file` may stand for `agents`
 
@@ -743,6 +860,7 @@ class Config(Strict):
     agents: list[Agent]
     """The team, one entry per agent (and the rows of `agents_file`)."""
     agents_file: str | None = Field(default=None, description="a team sheet (.csv or .xlsx), one row per agent; its agents join `agents`")
+    availability_file: str | None = Field(default=None, description="CSV agent,day,from,to,level: availability ranges that join each agent's `availability`")
     source: Path = Path("config.yaml")
 
     @property
@@ -788,6 +906,14 @@ class Config(Strict):
             if agent.id == agent_id:
                 return agent
         raise KeyError(agent_id)
+
+    def mix_rules(self) -> dict[str, Mix]:
+        """Realtime channels that ask for a mix of roles on duty -> the mix."""
+        return {name: channel.mix for name, channel in self.channels.items() if isinstance(channel, RealtimeChannel) and channel.mix}
+
+    def agent_zone(self, agent: Agent) -> str:
+        """The clock an agent's availability is written on: their own zone, else their site's."""
+        return agent.timezone or self.sites[agent.site].timezone
 
     def allowed_shifts(self, agent: Agent) -> list[str]:
         return list(agent.shifts) if agent.shifts is not None else list(self.sites[agent.site].shifts)
@@ -962,6 +1088,8 @@ def load_config(path: str | Path, *, need_demand: bool = True) -> Config:
     problems.extend(_repeat_problems(parsed, file, node))
     problems.extend(_reference_problems(parsed, file, node))
     problems.extend(_team_sheet(parsed, file, node))
+    problems.extend(_availability_sheet(parsed, file, node))
+    problems.extend(_mentor_problems(parsed, file, node))
     problems.extend(_forecast_references(parsed, file, node))
     problems.extend(_size_problems(parsed, file, node))
     if not problems:
@@ -984,6 +1112,37 @@ def _team_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> l
     yaml_agents = parsed.get("agents") or []
     agents, problems = load_team(sheet, parsed, {agent.id for agent in yaml_agents})
     parsed["agents"] = [*yaml_agents, *agents]
+    return problems
+
+
+def _availability_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    """Ranges of `availability_file` join each agent's `availability` (read by coverage/teamsheet.py); problems point at rows."""
+    name = parsed.get("availability_file")
+    if name is None:
+        return []
+    sheet = file.parent / name
+    if not sheet.is_file():
+        return [Problem(file, line_of(node, ("availability_file",)), "availability_file",
+                        f"file {name!r} not found (expected a CSV agent,day,from,to,level, relative to {file.name})")]
+    from coverage.teamsheet import load_availability
+
+    agents, problems = load_availability(sheet, parsed.get("agents") or [])
+    parsed["agents"] = agents
+    return problems
+
+
+def _mentor_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    """Mentors are other agents of the plan (after the team sheet joined its agents)."""
+    agents = parsed.get("agents") or []
+    known = {agent.id for agent in agents}
+    problems = []
+    for index, agent in enumerate(agents):
+        for k, mentor in enumerate(agent.mentors):
+            path = ("agents", index, "mentors", k)
+            if mentor == agent.id:
+                problems.append(Problem(file, line_of(node, path), dotted_path(path), f"agent {agent.id} cannot mentor themselves (expected another agent's id)"))
+            elif mentor not in known:
+                problems.append(Problem(file, line_of(node, path), dotted_path(path), f"unknown agent {mentor!r} (expected an agent id of this plan)"))
     return problems
 
 
@@ -1037,6 +1196,7 @@ def _reference_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | No
             report(("candidates", index, "id"), f"candidate id {candidate.id!r} is also an agent id (expected distinct ids)")
     for index, cover in enumerate(parsed.get("cover") or []):
         _cover_references(cover, ("cover", index), parsed, report)
+    _mix_references(parsed, report)
     all_shifts = {name for site in (parsed.get("sites") or {}).values() for name in site.shifts}
     if parsed.get("sites") is not None:
         for section, owner in [("rules", parsed.get("rules"))] + [
@@ -1089,6 +1249,18 @@ def _cover_references(cover: Cover, where: tuple[Any, ...], parsed: dict[str, An
         report(where + ("shift",), f"site {cover.site} has no shift {cover.shift!r} (expected one of: {', '.join(sites[cover.site].shifts)})")
     if channels is not None and cover.channel is not None and cover.channel not in channels:
         report(where + ("channel",), f"unknown channel {cover.channel!r} (expected one of: {', '.join(channels)})")
+
+
+def _mix_references(parsed: dict[str, Any], report: Callable[..., None]) -> None:
+    """A `mix` names a role some agent (or hire profile) has, or a channel: a misspelt one would be a gap nobody can close."""
+    channels: dict[str, Any] = parsed.get("channels") or {}
+    known = {role for people in ("agents", "candidates") for agent in parsed.get(people) or [] for role in agent.roles} | set(channels)
+    places = [(("channels", name, "mix"), getattr(channel, "mix", {})) for name, channel in channels.items()]
+    places += [(("cover", index, "mix"), cover.mix) for index, cover in enumerate(parsed.get("cover") or [])]
+    for where, mix in places:
+        for role in mix:
+            if role not in known:
+                report(where + (role,), f"no agent has the role or skill {role!r} (expected one of: {', '.join(sorted(known))})")
 
 
 def _shift_name_references(owner: Any, where: tuple[Any, ...], all_shifts: set[str], report: Callable[..., None]) -> None:

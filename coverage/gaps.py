@@ -72,6 +72,7 @@ SUMMARY_KEYS = (
     "views",
     "backlog",
     "service",
+    "mix",
 )
 
 
@@ -87,6 +88,12 @@ class Coverage:
     scheduled: dict[str, list[int]]
     service: dict[str, ChannelService] | None = None  # what customers get; see "service" at the end
     backlog: dict[str, BacklogOutcome] = field(default_factory=dict)  # backlog channels: who waited, how long
+    with_role: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # channel -> role of its `mix` -> heads on duty with it
+
+    def mix_short(self, channel: str, role: str, heads: int) -> list[bool]:
+        """Per interval, whether the channel needs someone and fewer than `heads` of those on duty have the role."""
+        have = self.with_role.get(channel, {}).get(role) or [0] * self.grid.count
+        return [need > 0 and found < heads for need, found in zip(self.required_of(channel), have)]
 
     @property
     def channels(self) -> list[str]:
@@ -129,18 +136,24 @@ def coverage_of(roster: Roster, requirements: Requirements, config: Config) -> C
     channels += [c for c in config.channels if c not in channels]
     channels += sorted({a.channel for a in roster.assignments} - set(channels))
     scheduled = {channel: [0] * grid.count for channel in channels}
+    mix = config.mix_rules()
+    with_role = {channel: {role: [0] * grid.count for role in roles} for channel, roles in mix.items()}
     for a in roster.assignments:
         template = config.sites[a.site].shifts[a.shift]
         counts = scheduled[a.channel]
+        agent = config.agent(a.agent) if a.channel in mix else None
         for slot in duty_slots(grid, a.start_utc, a.end_utc, template.unpaid_break_minutes, a.break_start_utc):
             counts[slot] += 1
+            for role in mix.get(a.channel, {}) if agent is not None else ():
+                with_role[a.channel][role][slot] += role in agent.roles or role in agent.skills
     required = {channel: list(requirements.required.get(channel) or [0] * grid.count) for channel in channels}
     for channel, values in required.items():
         if len(values) != grid.count:
             raise ValueError(f"requirements for {channel} have {len(values)} intervals, the grid has {grid.count}")
     backlog = {channel: backlog_outcome(BacklogQueue.of(b, config.weights.late, grid.hours_per_interval), scheduled[channel],
                                         grid.hours_per_interval) for channel, b in requirements.backlog.items()}
-    return Coverage(grid=grid, required=required, scheduled=scheduled, service=service_of(roster, requirements, config), backlog=backlog)
+    return Coverage(grid=grid, required=required, scheduled=scheduled, service=service_of(roster, requirements, config), backlog=backlog,
+                    with_role=with_role)
 
 
 # --------------------------------------------------------------------------- backlog channels
@@ -326,7 +339,26 @@ def summary(
         "views": {zone: view_figures(coverage, config, zone) for zone in config.view_zones},
         "backlog": {channel: backlog_figures(coverage, channel, config) for channel in coverage.backlog},
         "service": service_summary(coverage, config),
+        "mix": mix_figures(coverage, config),
     }
+
+
+def mix_figures(coverage: Coverage, config: Config) -> dict[str, dict[str, dict[str, float]]]:
+    """Per channel and role of its `mix`: the heads asked for and the hours the channel needed someone without them.
+
+    An interval short of the mix counts as uncovered for that rule, like an
+    interval nobody covers for the channel; empty when no channel asks for a mix.
+    """
+    length = coverage.grid.hours_per_interval
+    return {channel: {role: {"at_least": heads, "uncovered_hours": round(sum(coverage.mix_short(channel, role, heads)) * length, 2)}
+                      for role, heads in mix.items()}
+            for channel, mix in config.mix_rules().items()}
+
+
+def mix_lines(payload: dict[str, Any]) -> list[str]:
+    """One line per channel and role of a `mix`: "chat: 3.50 h without at least 1 engineer on duty"."""
+    return [f"{channel}: {_hours(figures['uncovered_hours'])} h without at least {figures['at_least']:g} {role} on duty"
+            for channel, roles in payload.get("mix", {}).items() for role, figures in roles.items()]
 
 
 def coverage_ratio(coverage: Coverage, config: Config) -> float:
@@ -560,6 +592,7 @@ def terminal_summary(payload: dict[str, Any], rows: list[GapRow]) -> str:
     lines += view_lines(payload)
     lines += channel_lines(payload)
     lines += backlog_lines(payload)
+    lines += mix_lines(payload)
     worst = worst_cells(rows)
     if worst:
         lines.append(f"worst hours in {worst[0][0]} (understaffed agent-hours, all channels):")

@@ -24,6 +24,10 @@ employment end
 =================  ===================================================
 
 Every problem of the sheet is reported at once, with its row and column.
+
+`availability_file: availability.csv` is the other sheet managers fill in:
+rows ``agent,day,from,to,level`` that join each agent's `availability`
+(coverage.availability says what they mean), read here the same way.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from coverage.config import WEEKDAYS, Agent, agent_references, explain_error
+from coverage.config import AVAILABILITY_LEVELS, WEEKDAYS, Agent, Span, SpanText, agent_references, explain_error
 from coverage.csvcells import from_csv_cell
 from coverage.errors import InputError, Problem
 from coverage.inputs import MAX_CSV_BYTES, read_text
@@ -64,6 +68,8 @@ SHEET_NAMES = ("Team", "Agents")  # the sheet read from a workbook; else its fir
 _SPLIT = re.compile(r"[;,\n]")
 _RANGE = re.compile(r"\s+to\s+|\s*\.\.\s*|\s+[–—-]\s+")
 _AGENT = TypeAdapter(Agent)
+_SPAN = TypeAdapter(SpanText)
+AVAILABILITY_COLUMNS = ("agent", "day", "from", "to", "level")
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,64 @@ def _reporter(row: SheetRow, file: Path, problems: list[Problem]) -> Callable[[t
         problems.append(Problem(file, line, column, what))
 
     return report
+
+
+# --------------------------------------------------------------------------- the availability sheet
+
+
+def load_availability(file: Path, agents: list[Agent]) -> tuple[list[Agent], list[Problem]]:
+    """The agents with the sheet's ranges joined to their own, and every problem of the sheet (line and column)."""
+    header, body = _csv_rows(file)
+    names = {_normal(name): k for k, (_, name) in enumerate(header)}
+    missing = [name for name in AVAILABILITY_COLUMNS if name not in names]
+    if missing:
+        return agents, [Problem(file, 1, "header", f"missing column(s) {', '.join(missing)} (expected agent,day,from,to,level)")]
+    known = {agent.id for agent in agents}
+    added: dict[str, dict[str, list[Span]]] = {}
+    problems: list[Problem] = []
+    for line, cells in body:
+        values = {name: str(cells[names[name]][1]).strip() if names[name] < len(cells) else "" for name in AVAILABILITY_COLUMNS}
+        if not any(values.values()):
+            continue
+
+        def report(column: str, what: str, line: int | str = line) -> None:
+            problems.append(Problem(file, line, column, what))
+
+        found = _availability_row(values, known, report)
+        if found is not None:
+            agent, level, span = found
+            added.setdefault(agent, {}).setdefault(level, []).append(span)
+    return [_with_ranges(agent, added.get(agent.id, {})) for agent in agents], problems
+
+
+def _availability_row(values: dict[str, str], known: set[str], report: Callable[[str, str], None]) -> tuple[str, str, Span] | None:
+    """One row as (agent, level, range), or None after reporting what is wrong with it."""
+    ok = True
+    if values["agent"] not in known:
+        report("agent", f"unknown agent {values['agent']!r} (expected an id of the configuration's agents)")
+        ok = False
+    level = values["level"].casefold()
+    if level not in AVAILABILITY_LEVELS:
+        report("level", f"{values['level']!r} is not a level (expected one of: {', '.join(AVAILABILITY_LEVELS)})")
+        ok = False
+    if bool(values["from"]) != bool(values["to"]):
+        report("from" if not values["from"] else "to", "give both from and to, or neither for the whole day (expected e.g. 09:00 and 17:00)")
+        return None
+    text = values["day"] + (f" {values['from']}-{values['to']}" if values["from"] else "")
+    try:
+        span = _SPAN.validate_python(text)
+    except ValidationError as exc:
+        report("day" if not values["from"] else "from", explain_error(exc.errors(include_url=False)[0]))
+        return None
+    return (values["agent"], level, span) if ok else None
+
+
+def _with_ranges(agent: Agent, added: dict[str, list[Span]]) -> Agent:
+    if not added:
+        return agent
+    merged = {level: [*agent.availability.get(level, []), *added.get(level, [])] for level in AVAILABILITY_LEVELS
+              if agent.availability.get(level) or added.get(level)}
+    return agent.model_copy(update={"availability": merged})
 
 
 # --------------------------------------------------------------------------- reading the sheet

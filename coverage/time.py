@@ -60,6 +60,19 @@ def to_local(instant: datetime, timezone: str) -> pendulum.DateTime:
     return pendulum.instance(instant).in_tz(zone(timezone))
 
 
+def local_span_utc(day: date, start: str, end: str, timezone: str) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+    """A local time range laid on `day`, in UTC: `end` "24:00" is the next midnight, an `end` at or before `start` is on the next day.
+
+    Each end goes through local_to_utc on its own date, so "09:00-17:00" is
+    9 to 5 on the wall clock on both sides of a daylight-saving change, and
+    a night range "22:00-06:00" over the change lasts 7 or 9 real hours.
+    """
+    if end == "24:00":
+        return local_to_utc(day, start, timezone), local_to_utc(day + timedelta(days=1), "00:00", timezone)
+    last = day + timedelta(days=1) if end <= start else day
+    return local_to_utc(day, start, timezone), local_to_utc(last, end, timezone)
+
+
 def midnight_utc(day: date, timezone: str) -> pendulum.DateTime:
     """Start of a local calendar day, in UTC."""
     return local_to_utc(day, "00:00", timezone)

@@ -17,6 +17,7 @@ from coverage.check import check_roster
 from coverage.config import Config, load_config
 from coverage.demand import Requirements, requirements
 from coverage.gaps import coverage_of, summary
+from coverage.roster import Roster
 from coverage.solve import (
     WEIGHT_OVER_AGENT,
     WEIGHT_SHORT_AGENT,
@@ -61,9 +62,85 @@ def objective_from_roster(config: Config, needs: Requirements, result: SolveResu
                 total += w.understaffed * max(need - have, 0) + w.overstaffed * max(have - need, 0)
                 total += w.uncovered * (need > 0 and have == 0)
         total += w.clock * _clock_intervals(config, cov, needs)
+        total += _mix_cost(config, needs, result.roster)
     instances = instances if instances is not None else shift_instances(config)
-    total += _cover_cost(config, result.roster, instances)
+    total += _cover_cost(config, result.roster, instances) + _cover_mix_cost(config, result.roster, instances)
+    total += _availability_cost(config, result.roster) + _mentor_cost(config, result.roster)
     return total + _requests_cost(config, result.roster, instances) + _fairness_cost(config, result.roster, instances)
+
+
+def _mix_cost(config: Config, needs: Requirements, roster) -> int:
+    """Per interval a realtime channel needs someone, each head of a `mix` role missing among those on duty for it."""
+    total = 0
+    for channel, spec in config.channels.items():
+        for role, heads in getattr(spec, "mix", {}).items():
+            with_role = coverage_of(Roster(tuple(a for a in roster.assignments if a.channel == channel and (
+                role in config.agent(a.agent).roles or role in config.agent(a.agent).skills))), needs, config).scheduled[channel]
+            total += config.weights.mix * sum(max(heads - have, 0) for need, have in zip(needs.required[channel], with_role) if need > 0)
+    return total
+
+
+def _cover_mix_cost(config: Config, roster, instances: list) -> int:
+    total = 0
+    days = sorted({s.day for s in instances})
+    for cover in config.cover:
+        for day in (d for d in days if cover.applies_to(d)):
+            for role, heads in cover.mix.items():
+                have = sum(1 for a in roster.assignments if (a.site, a.shift, a.day) == (cover.site, cover.shift, day)
+                           and cover.channel in (None, a.channel) and (role in config.agent(a.agent).roles or role in config.agent(a.agent).skills))
+                total += cover.under_weight * max(heads - have, 0)
+    return total
+
+
+def _mentor_cost(config: Config, roster) -> int:
+    """Per onboarding agent with k >= 2 mentors who works W shifts: min(k, W) less the most shifts that can each have a
+    different mentor on duty over all their hours (found here by trying every way to give the shifts mentors)."""
+    from itertools import product
+
+    total = 0
+    for agent in config.agents:
+        mentors = list(dict.fromkeys(agent.mentors))
+        if len(mentors) < 2:
+            continue
+        mine = [a for a in roster.assignments if a.agent == agent.id]
+        beside = [[m for m in mentors if any(b.agent == m and b.start_utc <= a.start_utc and b.end_utc >= a.end_utc
+                                             for b in roster.assignments)] for a in mine]
+        distinct = max((len(set(choice)) for choice in product(*beside)), default=0) if all(beside) else 0
+        total += config.weights.mentor_repeat * (min(len(mentors), len(mine)) - distinct)
+    return total
+
+
+def _availability_cost(config: Config, roster) -> int:
+    """Minute by minute on the agent's own clock: minutes in an `avoid` range, and outside every `preferred` one
+    (for agents who give some), each part priced per hour and rounded per shift, halves up."""
+    total = 0
+    for a in roster.assignments:
+        agent = config.agent(a.agent)
+        if not agent.availability:
+            continue
+        zone = agent.timezone or config.sites[agent.site].timezone
+        inside = {"avoid": 0, "preferred": 0}
+        minutes = int((a.end_utc - a.start_utc).total_seconds() // 60)
+        for k in range(minutes):
+            local = a.start_utc.add(minutes=k).in_tz(zone)
+            for level in inside:
+                inside[level] += any(_in_range(span, local) for span in agent.availability.get(level, []))
+        w = config.weights
+        total += int(w.avoid * inside["avoid"] / 60 + 0.5)
+        if agent.availability.get("preferred"):
+            total += int(w.not_preferred * (minutes - inside["preferred"]) / 60 + 0.5)
+    return total
+
+
+def _in_range(span, local) -> bool:
+    """Whether a local minute lies in a range laid on its own date, or in one laid on the day before that runs past midnight."""
+    minute = local.hour * 60 + local.minute
+    lo = int(span.start[:2]) * 60 + int(span.start[3:])
+    hi = 24 * 60 if span.end == "24:00" else int(span.end[:2]) * 60 + int(span.end[3:])
+    today, yesterday = local.date(), local.date() - timedelta(days=1)
+    if hi > lo:
+        return span.applies_to(today) and lo <= minute < hi
+    return (span.applies_to(today) and minute >= lo) or (span.applies_to(yesterday) and minute < hi)
 
 
 def _clock_intervals(config: Config, cov, needs: Requirements) -> int:

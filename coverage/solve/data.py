@@ -11,7 +11,9 @@ shift occurrence.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from coverage.config import Config
 from coverage.demand import Requirements
@@ -133,3 +135,24 @@ class ModelData:
     @property
     def grid(self) -> Grid:
         return self.requirements.grid
+
+    @cached_property
+    def mentor_shifts(self) -> Mapping[str, Mapping[ShiftInstance, tuple[tuple[str, ShiftInstance], ...]]]:
+        """Per onboarding agent, per occurrence they have a variable for: the (mentor, occurrence) pairs on duty over all its hours.
+
+        Only mentors of this model count: a site's own model (coverage.solve.staged)
+        sees no mentor at another site, so its mentees work only beside one it
+        has, and the staged roster stays one the full model can complete.
+        """
+        scopes = {scope.id: scope for scope in self.scopes}
+        found: dict[str, dict[ShiftInstance, tuple[tuple[str, ShiftInstance], ...]]] = {}
+        for scope in self.scopes:
+            if not scope.agent.mentors:
+                continue
+            mentors = [scopes[m] for m in scope.agent.mentors if m in scopes]
+            own = scope.available + (list(scope.blocked) if self.explain else [])
+            found[scope.id] = {
+                s: tuple((m.id, t) for m in mentors for t in m.available if t.start_utc <= s.start_utc and t.end_utc >= s.end_utc)
+                for s in own
+            }
+        return found

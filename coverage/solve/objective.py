@@ -21,7 +21,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Protocol
 
+import numpy as np
 from ortools.sat.python import cp_model
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from coverage.config import WEEKDAYS, Agent, Config, Weights
 from coverage.demand import Backlog
@@ -102,7 +105,11 @@ class Objective:
         """The terms about who works: wishes and fairness."""
         for av in self.roster_vars.agents.values():
             _request_terms(self, av)
+            _availability_terms(self, av)
         _fairness_terms(self)
+        _mix_terms(self)
+        _cover_mix_terms(self)
+        _mentor_terms(self)
 
     def minimize(self, weight: int, term: LinearExpr, exact: Exact | None = None) -> None:
         """Add `weight * term` to the objective; `exact` recomputes the term from the roster alone."""
@@ -365,6 +372,142 @@ def _request_terms(o: Objective, av: AgentVars) -> None:
                 continue
             on_day = days.get(d, 0) if request.shift == "any" else sum(av.work(s) for s in matching if s.day == d)
             o.minimize(weight, (1 - on_day) if request.on is not None else on_day)
+
+
+def _mix_terms(o: Objective) -> None:
+    """Each interval a channel needs someone, each head of a role its `mix` asks for and misses costs `weights.mix`.
+
+    Only the agents on duty for the channel count, as for its coverage. The
+    term is about who works, so the headcount relaxation leaves it out.
+    """
+    rules = o.config.mix_rules()
+    if not rules:
+        return
+    roles = {agent.id: set(agent.roles) | set(agent.skills) for agent in o.config.agents}
+    on_duty: dict[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
+    for option, var in o.roster_vars.choices.items():
+        if option.channel in rules:
+            for slot, duty in _duty(o, option, var):
+                on_duty[(option.channel, slot)].append((option.agent, duty))
+    for channel, mix in rules.items():
+        for slot, need in enumerate(o.data.requirements.required.get(channel, [])):
+            if need <= 0:
+                continue
+            for role, heads in mix.items():
+                found = [var for agent, var in on_duty.get((channel, slot), []) if role in roles[agent]]
+                _at_least(o, f"mix[{channel},{role},{slot}]", heads, found, o.config.weights.mix)
+
+
+def _cover_mix_terms(o: Objective) -> None:
+    """A `cover` row's `mix`: of the agents it counts on a day, each head of a role missing costs the row's `under_weight`."""
+    if not any(cover.mix for cover in o.config.cover):
+        return
+    roles = {agent.id: set(agent.roles) | set(agent.skills) for agent in o.config.agents}
+    by_template_day: dict[tuple[str, str, date], list[tuple[Option, cp_model.IntVar]]] = defaultdict(list)
+    for option, var in o.roster_vars.choices.items():
+        s = option.instance
+        by_template_day[(s.site, s.shift, s.day)].append((option, var))
+    days = sorted({s.day for s in o.data.instances})
+    for index, cover in enumerate(o.config.cover):
+        for d in (d for d in days if cover.mix and cover.applies_to(d)):
+            counted = [(option, var) for option, var in by_template_day.get((cover.site, cover.shift, d), [])
+                       if cover.channel in (None, option.channel)]
+            for role, heads in cover.mix.items():
+                found = [var for option, var in counted if role in roles[option.agent]]
+                _at_least(o, f"cover_mix[{index},{role},{d}]", heads, found, cover.under_weight)
+
+
+def _at_least(o: Objective, name: str, heads: int, found: list[cp_model.IntVar], weight: int) -> None:
+    """Each of `heads` missing among `found` costs `weight`."""
+    short = o.model.new_int_var(0, heads, name)
+    o.model.add(short >= heads - sum(found))
+    o.minimize(weight, short, _excess(heads, found, sign=-1))
+
+
+def _duty(o: Objective, option: Option, var: cp_model.IntVar) -> list[tuple[int, cp_model.IntVar]]:
+    """(slot, literal) pairs: the option counts in the slot when the literal is 1 (a break choice that spares the slot, or the choice)."""
+    if option in o.variables.breaks:
+        found: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+        _add_with_chosen_break(o, option, found)
+        return [(slot, literal) for (_, slot), literals in found.items() for literal in literals]
+    s = option.instance
+    template = o.config.sites[s.site].shifts[s.shift]
+    return [(slot, var) for slot in duty_slots(o.data.grid, s.start_utc, s.end_utc, template.unpaid_break_minutes)]
+
+
+def _mentor_terms(o: Objective) -> None:
+    """Different mentors across the period where possible: each mentor left out while another mentors twice costs `weights.mentor_repeat`.
+
+    The cost of an onboarding agent with k mentors (in this model) who works
+    W shifts is min(k, W) less the most distinct mentors their shifts can be paired with
+    (a matching of shifts to mentors on duty over them): 0 when every
+    mentor who could take a turn took one. Pairing literals say which mentor
+    stands beside which shift; an agent with one mentor has no choice to price.
+    """
+    weight = o.config.weights.mentor_repeat
+    if not weight:
+        return
+    agents = o.roster_vars.agents
+    for mentee, pairs in o.data.mentor_shifts.items():
+        mentors = [m for m in dict.fromkeys(agents[mentee].scope.agent.mentors) if m in agents]
+        shifts = [s for s, beside in pairs.items() if beside and s in agents[mentee].by_instance]
+        if len(mentors) < 2 or not shifts:
+            continue
+        av = agents[mentee]
+        paired: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        for s in shifts:
+            chosen = []
+            for m in mentors:
+                beside = [agents[m].work(t) for who, t in pairs[s] if who == m]
+                if beside:
+                    p = o.model.new_bool_var(f"mentor[{mentee},{s.day},{s.shift},{m}]")
+                    o.model.add(p <= sum(beside))
+                    chosen.append(p)
+                    paired[m].append(p)
+            o.model.add(sum(chosen) == av.work(s))
+        used = []
+        for m, ps in paired.items():
+            flag = o.model.new_bool_var(f"mentor_used[{mentee},{m}]")
+            o.model.add(flag <= sum(ps))
+            used.append(flag)
+        worked = sum(av.work(s) for s in shifts)
+        could = []  # could[j - 1] is 1 when at least j shifts are worked: their sum is min(k, W)
+        for j in range(1, min(len(mentors), len(shifts)) + 1):
+            at_least = o.model.new_bool_var(f"mentor_turns[{mentee},{j}]")
+            o.model.add(worked - (j - 1) <= (len(shifts) - j + 1) * at_least)
+            could.append(at_least)
+        o.minimize(weight, sum(could) - sum(used), _mentor_exact(av, shifts, pairs, agents, len(mentors)))
+
+
+def _mentor_exact(av: AgentVars, shifts: list[ShiftInstance], pairs: Mapping[ShiftInstance, tuple[tuple[str, ShiftInstance], ...]],
+                  agents: Mapping[str, AgentVars], mentors: int) -> Exact:
+    def exact(value: Value) -> int:
+        worked = [s for s in shifts if value(av.work(s))]
+        beside = [{m for m, t in pairs[s] if value(agents[m].work(t))} for s in worked]
+        return min(mentors, len(worked)) - most_distinct(beside)
+
+    return exact
+
+
+def most_distinct(beside: list[set[str]]) -> int:
+    """The most shifts that can each be paired with a different mentor: a maximum bipartite matching (shifts x mentors)."""
+    names = sorted({m for found in beside for m in found})
+    if not names:
+        return 0
+    column = {name: k for k, name in enumerate(names)}
+    rows = [k for k, found in enumerate(beside) for _ in found]
+    cols = [column[m] for found in beside for m in sorted(found)]
+    graph = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(beside), len(names)))
+    return int((maximum_bipartite_matching(graph, perm_type="column") >= 0).sum())
+
+
+def _availability_terms(o: Objective, av: AgentVars) -> None:
+    """Hours of a shift inside the agent's `avoid` ranges, or outside their `preferred` ones, cost their weights."""
+    ranges = av.scope.availability
+    if ranges is None:
+        return
+    for s in av.worked:
+        o.minimize(ranges.cost(s.start_utc, s.end_utc, o.config.weights), av.work(s))
 
 
 def _fairness_terms(o: Objective) -> None:

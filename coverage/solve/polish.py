@@ -235,6 +235,11 @@ def polish_channels(config: Config, requirements: Requirements, roster: Roster, 
 
 
 def worth_polishing(config: Config, requirements: Requirements) -> bool:
-    """Only where the queue makes channel moves long-range: a backlog channel with work and an agent with more than one skill."""
+    """Only where the queue makes channel moves long-range: a backlog channel with work and an agent with more than one skill.
+
+    Not where a `mix` asks for roles among those on a channel: a flip moves
+    an engineer off chat, and this pass does not price that.
+    """
     busy = any(sum(b.arrivals) > 0 for b in requirements.backlog.values())
-    return busy and any(len(agent.skills) > 1 for agent in config.agents)
+    mixed = bool(config.mix_rules()) or any(cover.mix for cover in config.cover)
+    return busy and not mixed and any(len(agent.skills) > 1 for agent in config.agents)

@@ -63,6 +63,7 @@ def add_hard_rules(c: Constraints, av: AgentVars) -> None:
         _hours_per_period,
         _weekends,
         _nights,
+        _mentors,
     ):
         rule(c, av, days)
 
@@ -516,6 +517,18 @@ def _nights(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None
             sum(av.work(s) for s in nights) <= rules.max_nights_per_period,
             f"agent {av.scope.id}: at most {rules.max_nights_per_period} night shifts in the period",
         )
+
+
+def _mentors(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    """An onboarding agent works a shift only while one of their mentors is on duty over all its hours."""
+    pairs = c.data.mentor_shifts.get(av.scope.id)
+    if pairs is None:
+        return
+    label = f"agent {av.scope.id}: one of their mentors ({', '.join(av.scope.agent.mentors)}) on duty over each of their shifts"
+    agents = c.variables.agents
+    for s, beside in pairs.items():
+        if s in av.by_instance:
+            c.require(av.work(s) <= sum(agents[m].work(t) for m, t in beside), label)
 
 
 def runs_as_automaton(c: Constraints, av: AgentVars) -> bool:

@@ -1,7 +1,7 @@
 """What each agent may work, as plain data — the part of the model that needs no solver.
 
 Availability is decided here once (site, allowed templates, leave, holidays,
-fixed days off, employment dates), with the reason each excluded occurrence
+fixed days off, employment dates, `unavailable` ranges), with the reason each excluded occurrence
 is excluded, so that an infeasible plan can be explained in the manager's
 words rather than in constraint indices.
 """
@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from coverage.availability import AgentAvailability, agent_availability
 from coverage.boundary import AgentBoundary, agent_boundaries
 from coverage.config import WEEKDAYS, Agent, Config, EffectiveRules, NightShift
 from coverage.roster import Assignment, Roster
@@ -32,6 +33,7 @@ class AgentScope:
     days_off: set[date] = field(default_factory=set)  # leave, holidays not worked, outside employment
     boundary: AgentBoundary | None = None  # the previous roster's shifts of this agent; None: no history given
     history_nights: list[Assignment] = field(default_factory=list)  # the previous roster's night shifts
+    availability: AgentAvailability | None = None  # the agent's ranges in UTC; None: the agent gives none
 
     @property
     def history(self) -> list[Assignment] | None:
@@ -112,7 +114,8 @@ def _scope(
     config: Config, agent: Agent, instances: list[ShiftInstance], days: list[date], night_cache: dict[ShiftInstance, bool],
     boundary: AgentBoundary | None,
 ) -> AgentScope:
-    scope = AgentScope(agent=agent, rules=config.rules_for(agent), site_days=days, available=[], boundary=boundary)
+    scope = AgentScope(agent=agent, rules=config.rules_for(agent), site_days=days, available=[], boundary=boundary,
+                       availability=agent_availability(config, agent) if agent.availability else None)
     reasons = _taken_reasons(agent, boundary) | _day_reasons(config, agent, days)
     scope.days_off = _credited_days(config, agent, days)
     allowed = set(config.allowed_shifts(agent))
@@ -128,6 +131,9 @@ def _scope(
         if night_cache[s]:
             scope.nights.add(s)
         why = reasons.get(s.day) or (None if s.shift in allowed else f"agent {agent.id}: allowed shifts are only {', '.join(sorted(allowed))}")
+        if not why and scope.availability is not None:
+            touched = scope.availability.blocked_by(s.start_utc, s.end_utc)
+            why = f"agent {agent.id}: {touched}" if touched else None
         if why:
             scope.blocked[s] = why
         else:
