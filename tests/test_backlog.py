@@ -156,6 +156,11 @@ def test_the_polish_moves_an_agent_to_the_queue_that_falls_behind(tmp_path: Path
     digest = summary(coverage_of(polished, requirements(config), config), config, status="x", objective=None, best_bound=None,
                      wall_seconds=None)
     assert digest["backlog"]["email"]["late"] == 0.0 and digest["uncovered_hours"] == {"chat": 0.0, "email": 0.0}
+    # Deterministic runs polish by passes, not seconds: the same flip with no clock; no pass, no flip.
+    from coverage.solve.polish import ChannelPolish
+
+    assert polish_channels(config, requirements(config), both_on_chat, seconds=None) == (polished, 1)
+    assert ChannelPolish(config, requirements(config), both_on_chat, None).run(None, passes=0) == 0
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -67,6 +67,9 @@ class _Queue:
         return total
 
 
+MAX_PASSES = 50  # over all shifts; the example team's first rosters settle within a handful
+
+
 class ChannelPolish:
     """The channel-dependent part of the objective for one roster, kept up to date flip by flip."""
 
@@ -186,14 +189,24 @@ class ChannelPolish:
 
     # ------------------------------------------------------------------ the pass
 
-    def run(self, deadline: float) -> int:
-        """Flip channels while any flip lowers the objective and time remains; the number of flips made."""
+    def run(self, deadline: float | None, passes: int = MAX_PASSES) -> int:
+        """Flip channels while any flip lowers the objective, for at most `passes` passes; the number of flips made.
+
+        `deadline` (time.monotonic) also stops it; None, for deterministic
+        runs, leaves the number of passes as the only limit, so the roster
+        never depends on the machine's load.
+        """
         flips = 0
         improved = True
-        while improved and time.monotonic() < deadline:
+
+        def out_of_time() -> bool:
+            return deadline is not None and time.monotonic() >= deadline
+
+        while improved and passes > 0 and not out_of_time():
             improved = False
+            passes -= 1
             for i, a in enumerate(self.assignments):
-                if time.monotonic() >= deadline:
+                if out_of_time():
                     break
                 best, choice = 0, None
                 for channel in self.skills.get(a.agent, ()):
@@ -226,11 +239,14 @@ def _cover_cost(count: int, working: int, under: int, over: int) -> int:
 POLISH_SECONDS = 5.0  # at most, per roster: one pass over 400 shifts takes well under a second
 
 
-def polish_channels(config: Config, requirements: Requirements, roster: Roster, *, seconds: float,
+def polish_channels(config: Config, requirements: Requirements, roster: Roster, *, seconds: float | None,
                     keep: Roster | None = None) -> tuple[Roster, int]:
-    """The roster with its channel choices improved by exact single flips, and how many flips were made."""
+    """The roster with its channel choices improved by exact single flips, and how many flips were made.
+
+    `seconds` None: no wall-clock limit, only MAX_PASSES (deterministic runs).
+    """
     polish = ChannelPolish(config, requirements, roster, keep)
-    flips = polish.run(time.monotonic() + seconds)
+    flips = polish.run(None if seconds is None else time.monotonic() + seconds)
     return polish.roster(), flips
 
 

@@ -124,7 +124,7 @@ def solve(config: Config, requirements: Requirements, inputs: ModelInputs | Solv
         start = staged.staged_start(config, requirements, params)
     roster_model = build_model(ModelData.of(config, requirements, history=history, hiring=inputs.hiring, keep=inputs.keep,
                                             exact_runs=inputs.exact_runs))
-    polish = polishing(config, requirements, inputs)
+    polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
     remaining, fallback = params.time_limit_seconds, None
     # A backlog queue's waiting work may carry slack in CP-SAT's own figure: show and record the roster's exact cost.
     progress = Progress(params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if polish else None)
@@ -209,13 +209,17 @@ Polish = Callable[[Roster], Roster]
 FIRST_SHARE = 0.15  # of the time limit: the first roster before its channels are polished (benchmarks/notes/backlog.md)
 
 
-def polishing(config: Config, requirements: Requirements, inputs: ModelInputs) -> Polish | None:
-    """The channel polish (coverage.solve.polish) where a backlog queue makes channel moves long-range; None elsewhere."""
+def polishing(config: Config, requirements: Requirements, inputs: ModelInputs, *, deterministic: bool = False) -> Polish | None:
+    """The channel polish (coverage.solve.polish) where a backlog queue makes channel moves long-range; None elsewhere.
+
+    Deterministic runs polish by passes, not seconds, so a busy machine cannot change their roster.
+    """
     if not worth_polishing(config, requirements):
         return None
+    seconds = None if deterministic else POLISH_SECONDS
 
     def polish(roster: Roster) -> Roster:
-        polished, _ = polish_channels(config, requirements, roster, seconds=POLISH_SECONDS, keep=inputs.keep)
+        polished, _ = polish_channels(config, requirements, roster, seconds=seconds, keep=inputs.keep)
         return polished
 
     return polish
