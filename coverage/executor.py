@@ -154,3 +154,18 @@ def run_tasks(executor: Executor, task: Callable[[Job], Result], jobs: Sequence[
 def _cancel(futures: dict[Future[Any], int]) -> None:
     for future in futures:
         future.cancel()
+
+
+def task_workers(workers: int, tasks: int, cluster: bool) -> int:
+    """CP-SAT workers of each of `tasks` tasks: `workers` when the user chose (not 0); else a share of the cores.
+
+    `workers=0` means "every core" to one search; for many tasks at once it
+    would make each take the whole host. Locally the cores are shared among
+    the tasks; on a cluster, whose machines we do not know, each task takes
+    one thread (say `--workers N` to give each more).
+    """
+    if workers:
+        return workers
+    if cluster:
+        return 1
+    return max(1, (os.cpu_count() or 1) // max(tasks, 1))

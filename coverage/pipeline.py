@@ -12,12 +12,15 @@ checked, then the report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from coverage.config import Config
 from coverage.demand import Requirements, requirements
+from coverage.executor import run_tasks
 from coverage.gaps import Coverage, coverage_of, summary
 from coverage.roster import Roster
 from coverage.solve import ModelInputs, SolveParams, SolveResult, solve
@@ -88,3 +91,27 @@ def publish_roster(roster: Roster, config: Config, out: Path) -> Path:
     if violations:
         raise RosterRejected(write_roster(roster, config, out / REJECTED_ROSTER_FILE), violations)
     return write_roster(roster, config, out / ROSTER_FILE)
+
+
+def race(config: Config, params: SolveParams, seeds: Sequence[int], executor: Executor, *, needs: Requirements | None = None,
+         inputs: ModelInputs | None = None) -> tuple[PlanResult, bool]:
+    """The same plan searched from several seeds at once; the best roster wins, and whether Ctrl-C cut the race short.
+
+    Best is the lowest objective among the rosters found; a tie goes to the
+    earliest seed in `seeds`, so the winner does not depend on which task
+    finished first. A race Ctrl-C stopped keeps the best finished roster;
+    with none finished, KeyboardInterrupt goes on to the caller.
+    """
+    needs = needs if needs is not None else requirements(config)
+    jobs = [(config, needs, inputs or ModelInputs(), replace(params, seed=seed, progress=None)) for seed in seeds]
+    batch = run_tasks(executor, _race_task, jobs)
+    finished = [(k, result) for k, result in enumerate(batch.results) if result is not None]
+    if not finished:
+        raise KeyboardInterrupt
+    _, best = min(finished, key=lambda kr: (not kr[1].found, kr[1].solve.objective if kr[1].found else 0.0, kr[0]))
+    return best, batch.interrupted
+
+
+def _race_task(job: tuple[Config, Requirements, ModelInputs, SolveParams]) -> PlanResult:
+    config, needs, inputs, params = job
+    return plan(config, params, needs=needs, inputs=inputs)
