@@ -206,3 +206,12 @@ def test_protos_script_hashes_the_models_solve_builds_the_same_twice(tmp_path):
     again = subprocess.run([sys.executable, str(BENCH / "protos.py"), "--only", "^curtois-1( |$)", "--compare", str(saved)],
                            capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert again.returncode == 0 and again.stdout.strip().endswith("0 difference(s)"), again.stdout[-2000:]
+
+
+def test_sweep_script_times_three_scenarios_alone_and_on_a_local_cluster():
+    pytest.importorskip("distributed")
+    row = last_json(str(BENCH / "sweep.py"), "--count", "3", "--time-limit", "1", "--days", "7")
+    assert row["benchmark"] == "sweep" and row["scenarios"] == 3 and row["dask_workers"] == 2
+    assert row["same_rosters"] is True  # deterministic, one thread: the cluster finds the rosters found alone
+    assert list(row["per_scenario"]) == ["baseline", "chat-plus-10", "chat-times-3"]
+    assert row["speedup"] == pytest.approx(row["sequential_seconds"] / row["cluster_seconds"], rel=0.05)
