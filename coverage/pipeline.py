@@ -16,14 +16,16 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coverage.config import Config
-from coverage.demand import Requirements, requirements
 from coverage.executor import run_tasks
-from coverage.gaps import Coverage, coverage_of, summary
-from coverage.roster import Roster
-from coverage.solve import ModelInputs, SolveParams, SolveResult, solve
+
+if TYPE_CHECKING:  # loaded when a plan runs: `covplan check` and the CLI's start need neither OR-Tools nor numpy
+    from coverage.config import Config
+    from coverage.demand import Requirements
+    from coverage.gaps import Coverage
+    from coverage.roster import Roster
+    from coverage.solve import ModelInputs, SolveParams, SolveResult
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ def plan(config: Config, params: SolveParams | None = None, *, needs: Requiremen
     own). Every roster found passes through `check_roster` before anyone
     publishes it (publish_roster); this function only measures.
     """
+    from coverage.demand import requirements
+    from coverage.gaps import coverage_of, summary
+    from coverage.solve import ModelInputs, SolveParams, solve
+
     params = params or SolveParams()
     needs = needs if needs is not None else requirements(config)
     result = solve(config, needs, inputs or ModelInputs(), params)
@@ -102,6 +108,9 @@ def race(config: Config, params: SolveParams, seeds: Sequence[int], executor: Ex
     finished first. A race Ctrl-C stopped keeps the best finished roster;
     with none finished, KeyboardInterrupt goes on to the caller.
     """
+    from coverage.demand import requirements
+    from coverage.solve import ModelInputs
+
     needs = needs if needs is not None else requirements(config)
     jobs = [(config, needs, inputs or ModelInputs(), replace(params, seed=seed, progress=None)) for seed in seeds]
     batch = run_tasks(executor, _race_task, jobs)

@@ -268,3 +268,13 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2_before_any_work(week: P
     assert main(["plan", str(week), "--out", str(out)]) == 2
     assert not out.exists()
 
+
+
+def test_a_seed_race_keeps_the_best_roster_and_the_earliest_seed_on_a_tie(week: Path, capsys) -> None:
+    raced, alone = week.with_name("raced"), week.with_name("alone")
+    assert main(["plan", str(week), "--out", str(raced), "--race", "2", "--quiet", *SEARCH]) == 0
+    err = capsys.readouterr().err
+    assert "searching from seeds 1, 2" in err and "seed 1 found the best roster (objective" in err
+    assert main(["plan", str(week), "--out", str(alone), "--quiet", *SEARCH]) == 0
+    assert (raced / "roster.csv").read_bytes() == (alone / "roster.csv").read_bytes()  # both seeds optimal: the tie goes to seed 1
+    assert _figures(raced / "summary.json") == _figures(alone / "summary.json")
