@@ -65,18 +65,30 @@ def one_run(config: Any, needs: Requirements, model: str, seed: int, limit: floa
 QUALITY = (0.01, 0.02, 0.05)
 
 
-def time_to(run: dict[str, Any], target: float) -> float:
-    """When the run's roster first cost at most `target` (its time limit if never)."""
-    return next((t for t, value in run["timeline"] if value <= target), run["time_limit"])
+def time_to(run: dict[str, Any], target: float | None) -> float:
+    """When the run's roster first cost at most `target` (its time limit if never, or if its model found no roster at all)."""
+    if target is None:
+        return run["time_limit"]
+    return next((t for t, value in run["timeline"] if value is not None and value <= target), run["time_limit"])
 
 
-def ratios(runs: list[dict[str, Any]], best: dict[str, float], seeds: list[int]) -> dict[str, list[float]]:
+def best_costs(runs: list[dict[str, Any]]) -> dict[str, float | None]:
+    """Each model's cheapest roster over all its runs (None: none of its runs found one)."""
+    return {model: min((r["objective"] for r in runs if r["model"] == model and r["objective"] is not None), default=None)
+            for model in ("queue", "smoothed")}
+
+
+def _within(best: float | None, q: float) -> float | None:
+    return None if best is None else best * (1 + q)
+
+
+def ratios(runs: list[dict[str, Any]], best: dict[str, float | None], seeds: list[int]) -> dict[str, list[float]]:
     """Per quality level and seed, the queue model's time to come within it of its best over the smoothed model's."""
     found: dict[str, list[float]] = {}
     for q in QUALITY:
         found[f"{q:.0%}"] = []
         for seed in seeds:
-            times = {r["model"]: time_to(r, best[r["model"]] * (1 + q)) for r in runs if r["seed"] == seed and r["time_limit"] == runs[0]["time_limit"]}
+            times = {r["model"]: time_to(r, _within(best[r["model"]], q)) for r in runs if r["seed"] == seed and r["time_limit"] == runs[0]["time_limit"]}
             found[f"{q:.0%}"].append(round(times["queue"] / max(times["smoothed"], 0.01), 2))
     return found
 
@@ -102,12 +114,11 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(one_run(config, needs, model, seed, args.time_limit, args.workers))
                 print(json.dumps({k: v for k, v in runs[-1].items() if k != "timeline"}), file=sys.stderr, flush=True)
         references = [one_run(config, needs, model, 1, args.reference, args.workers) for model in ("queue", "smoothed")] if args.reference else []
-    best = {model: min(r["objective"] for r in runs + references if r["model"] == model and r["objective"] is not None)
-            for model in ("queue", "smoothed")}
+    best = best_costs(runs + references)
     found = ratios(runs, best, args.seeds)
     label = args.config.name if args.config else f"{args.agents} agents, {args.sites} sites"
     print(json.dumps({"stage": "backlog", "label": label, "time_limit": args.time_limit, "reference": args.reference, "workers": args.workers,
-                      "best": best, "runs": [{k: v for k, v in r.items() if k != "timeline"} | {"to_quality": {f"{q:.0%}": time_to(r, best[r["model"]] * (1 + q)) for q in QUALITY}}
+                      "best": best, "runs": [{k: v for k, v in r.items() if k != "timeline"} | {"to_quality": {f"{q:.0%}": time_to(r, _within(best[r["model"]], q)) for q in QUALITY}}
                                              for r in runs + references],
                       "ratios": found, "ratio_median": {q: statistics.median(v) for q, v in found.items()},
                       "ratio_worst": {q: max(v) for q, v in found.items()}}))

@@ -184,9 +184,9 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 
 def markdown(rows: list[dict[str, Any]], command: str) -> str:
+    from report import notes_link
     from run import cpu_name
 
-    notes = HERE / "notes" / "memory.md"
     machine = f"{os.cpu_count()} cores, {cpu_name()}, {_meminfo_total_gib():.0f} GiB, Python {platform.python_version()}"
     return (f"**What:** peak resident memory (VmHWM) of one process that builds a synthetic team's "
             f"model (6 sites, 28 days, chat + email) and searches it for `search s` (`whole`), or runs only "
@@ -198,7 +198,7 @@ def markdown(rows: list[dict[str, Any]], command: str) -> str:
             f"**Machine:** {machine}. **Date:** {rows[-1]['finished'][:10]}. **Command:** `{command}` (each row one "
             f"`--one` run in a process of its own; the estimates are recomputed by `--render` with the estimator "
             f"of the commit that rendered the table)\n\n"
-            + table(rows) + "\n" + (("\n" + notes.read_text(encoding="utf-8")) if notes.exists() else ""))
+            + table(rows) + notes_link(SECTION))
 
 
 def _meminfo_total_gib() -> float:

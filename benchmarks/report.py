@@ -2,8 +2,9 @@
 
 RESULTS.md is shared: each stage of the project owns the `## ` sections it
 writes. Ours are replaced in place (or appended); the others are copied as
-they are. Notes that interpret a run live in benchmarks/notes/SECTION.md and are
-copied under the generated tables, so regenerating never loses them.
+they are. RESULTS.md holds tables: notes that interpret a run, and the story of
+what was tried, live in benchmarks/notes/SECTION.md (shown on the docs site's
+"Benchmark notes" page), and each section links to its note.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 CURTOIS, ROSTER, SCALE, PEERS = "Curtois & Qu", "Roster model: example and 200-agent team", "Scale", "Peers"
 DEMAND = "Demand (Erlang)"
 YEAR = "A year of rota periods"
+BACKLOG = "Email by its deadline"
 NOTES = Path(__file__).resolve().parent / "notes"
 
 
@@ -122,9 +124,15 @@ def _latest_team_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(found.values())
 
 
-def _notes(name: str) -> str:
+def notes_link(name: str) -> str:
+    """The line under a section's tables that points at its note (benchmarks/notes/SECTION.md), if it has one."""
     path = NOTES / f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.md"
-    return "\n\n" + path.read_text().strip() if path.exists() else ""
+    if not path.exists():
+        return ""
+    return f"\n\nWhat these figures mean, how they were measured and what was tried: [notes/{path.name}](notes/{path.name})."
+
+
+_notes = notes_link
 
 
 def _when(rows: list[dict[str, Any]]) -> str:
@@ -198,6 +206,28 @@ def year_section(row: dict[str, Any], machine: str) -> str:
     return head + "\n".join(lines) + "\n\n" + "\n".join(fair) + "\n\n" + verdict + _notes(YEAR)
 
 
+def backlog_section(row: dict[str, Any], machine: str) -> str:
+    """The queue model against the smoothed requirement it replaced: each one's time to come near its own best roster."""
+    head = (f"**What:** the example team ({row['label']}) planned with its email channel as a first-come-first-served queue "
+            "judged by its deadline (the model since issue 23) and as the smoothed per-interval requirement it replaced, "
+            f"same seeds and 2 workers, {row['time_limit']:g} s a run, the models taking turns; a {row['reference']:g} s run "
+            "per model (seed 1) helps set each one's best roster. The two models price different things, so each is "
+            "timed to its own best: how long until its roster costs at most 1, 2 and 5 % more.\n\n"
+            f"{_where(machine, [row])} **Command:** `make bench` (stage `backlog`: `.venv/bin/python benchmarks/backlog.py "
+            f"--config configs/example.yaml --time-limit {row['time_limit']:g} --reference {row['reference']:g} --seeds 1,2,3`).\n\n")
+    lines = ["| model | seed | limit s | cost | bound | first roster s | to 5 % s | to 2 % s | to 1 % s | load |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in sorted(row["runs"], key=lambda r: (r["model"], r["time_limit"], r["seed"])):
+        reach = r["to_quality"]
+        lines.append(f"| {r['model']} | {r['seed']} | {r['time_limit']:g} | {_n(r['objective'])} | {_n(r['bound'])} | "
+                     f"{_n(r['first_roster_seconds'], 1)} | {_n(reach['5%'], 1)} | {_n(reach['2%'], 1)} | {_n(reach['1%'], 1)} | {_n(r['load'], 1)} |")
+    best = ", ".join(f"{model} {_n(value)}" for model, value in row["best"].items())
+    ratio = "; ".join(f"within {q}: median {row['ratio_median'][q]:.2f}×, worst {row['ratio_worst'][q]:.2f}×" for q in row["ratio_median"])
+    verdict = (f"**Best rosters found:** {best}. **Queue / smoothed, time to come within each level of its own best** "
+               f"(a run that never did counts its whole limit): {ratio}.")
+    return head + "\n".join(lines) + "\n\n" + verdict + _notes(BACKLOG)
+
+
 def sections(results: Path, machine: str) -> dict[str, str]:
     curtois = load(results / "curtois.jsonl")
     roster, scale, erlang = load(results / "roster.jsonl"), load(results / "scale.jsonl"), load(results / "erlang.jsonl")
@@ -226,6 +256,9 @@ def sections(results: Path, machine: str) -> dict[str, str]:
     year = load(results / "year.jsonl")
     if year:
         found[YEAR] = year_section(year[-1], machine)
+    backlog = load(results / "backlog.jsonl")
+    if backlog:
+        found[BACKLOG] = backlog_section(backlog[-1], machine)
     return found
 
 

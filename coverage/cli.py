@@ -160,9 +160,10 @@ def _demand(args: argparse.Namespace) -> int:
                   f"each answered within {config.channels[channel].respond_within_hours:g} h (no agents required at any given hour)")
             continue
         print(f"{channel}: peak {max(values, default=0)} agents, {sum(values) * needs.grid.minutes / 60:,.0f} agent-hours")
-    from coverage.plots.demand_week import plot_requirement_by_hour_of_week
+    from coverage.figures import save_figure
+    from coverage.plots import plot_requirement_by_hour_of_week
 
-    picture = plot_requirement_by_hour_of_week(needs, config, args.out / "requirements-by-hour.png")
+    picture = save_figure(plot_requirement_by_hour_of_week(needs, config), args.out / "requirements-by-hour.png")
     print(f"wrote {path} and {picture}")
     return EXIT_OK
 
@@ -171,7 +172,8 @@ def _forecast(args: argparse.Namespace) -> int:
     from coverage.forecast import BACKTEST_COLUMNS, backtest_rows, build_forecast, forecast_yaml, profile_rows
     from coverage.helpdesk import ExportOptions, check_zone, parse_mapping, read_export
     from coverage.outputs import write_csv_atomic, write_text_atomic
-    from coverage.plots.forecast_history import plot_history_vs_forecast
+    from coverage.figures import save_figure
+    from coverage.plots import plot_history_vs_forecast
 
     config = load_config(args.config, need_demand=False)
     options = ExportOptions(vendor=args.vendor, time_column=args.time_column, channel_column=args.channel_column,
@@ -187,7 +189,7 @@ def _forecast(args: argparse.Namespace) -> int:
              write_text_atomic(args.out / "forecast.yaml", forecast_yaml(history, args.history.name, _relative(args.out / "profile.csv", args.config), built))]
     if built.backtest is not None:
         files.append(write_csv_atomic(args.out / "forecast.csv", BACKTEST_COLUMNS, backtest_rows(built.backtest)))
-    files.append(plot_history_vs_forecast(history, args.out / "forecast.png", built.backtest))
+    files.append(save_figure(plot_history_vs_forecast(history, built.backtest), args.out / "forecast.png"))
     print("\n".join(_forecast_summary(tickets, built)))
     print(f"wrote {', '.join(map(str, files))}; paste forecast.yaml's section into your configuration")
     return EXIT_OK
@@ -562,6 +564,7 @@ def _late_failure(exc: FailedAfterRoster) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    os.environ.setdefault("MPLBACKEND", "Agg")  # pictures go to files, never a window, also without a display
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:
@@ -592,7 +595,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"covplan: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except MemoryError:
-        print("covplan: out of memory; the plan is too large for this machine (see 'Reliability and limits' in README.md)", file=sys.stderr)
+        print("covplan: out of memory; the plan is too large for this machine (see docs/reliability.md)", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception as exc:  # a bug: one line, not a traceback, unless a developer asks
         if os.environ.get("COVPLAN_DEBUG"):

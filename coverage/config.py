@@ -95,7 +95,7 @@ def _check_text(value: str) -> str:
 
 # Every zone in the config goes through _check_timezone, including `views`, which
 # only the report reads: a typo there must fail `covplan check`, not the report.
-TimeZone = Annotated[str, AfterValidator(_check_timezone), Field(description="IANA time zone name, e.g. Europe/Dublin")]
+TimeZone = Annotated[str, AfterValidator(_check_timezone)]  # each key that holds one says so in its description
 Day = Annotated[date, AfterValidator(_check_day)]
 Text = Annotated[str, AfterValidator(_check_text)]
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
@@ -107,16 +107,23 @@ class Strict(BaseModel):
     """Base for every config section: unknown keys are mistakes, not extensions."""
 
     # .inf / .nan are YAML numbers, but no duration or volume here can be infinite.
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # Each key's docstring is its description: in the JSON Schema editors read, and in the docs' configuration reference.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True)
 
 
 class Plan(Strict):
     start: Day
+    """First day of the rota period."""
     days: int = Field(ge=1, le=MAX_PERIOD_DAYS)
+    """Length of the period in days (1–366)."""
     timezone: TimeZone
+    """IANA zone of the calendar `start` and `days` are counted in: the period runs from local midnight of `start` to local midnight after the last day."""
     interval_minutes: Literal[60, 30, 15] = 60
+    """Length of one interval of the UTC grid coverage is counted on."""
     time_limit_seconds: float = Field(default=60, gt=0)
+    """Solver time limit (`--time-limit` overrides)."""
     seed: int = Field(default=1, ge=0, le=2**31 - 1)  # CP-SAT's seed is a 32-bit integer
+    """Solver random seed (`--seed` overrides); CP-SAT's seed is a 32-bit integer."""
     workers: int = Field(default=0, ge=0, le=256, description="CP-SAT search workers; 0 = one per core")
 
     @property
@@ -127,7 +134,9 @@ class Plan(Strict):
 
 class Window(Strict):
     start: str
+    """Local time the window starts, `"HH:MM"`."""
     end: str
+    """Local time the window ends, `"HH:MM"`; before `start` means it ends the next day."""
 
     _clock = field_validator("start", "end")(_check_clock)
 
@@ -140,15 +149,21 @@ class Window(Strict):
 
 class ServiceLevel(Strict):
     percent: float = Field(gt=0, lt=100)
+    """Share of contacts to answer within `within_seconds`, in percent (80 = 80 %)."""
     within_seconds: float = Field(gt=0)
+    """The answer time the service level counts against."""
 
 
 class RealtimeChannel(Strict):
     kind: Literal["realtime"]
+    """`realtime`: queued and answered live (chat, phone), staffed with Erlang C (or Erlang A with `patience_seconds`)."""
     aht_seconds: float = Field(gt=0, le=24 * 3600)
+    """Average handle time of one contact."""
     concurrency: int = Field(default=1, ge=1, le=20)
+    """Contacts one agent handles at once (chat); an agent is that many servers."""
     service_level: ServiceLevel
-    # Optional extra targets and the Erlang A switch (see coverage/demand.py and the README).
+    """The service-level target: `{percent, within_seconds}`, e.g. 80 % within 60 s."""
+    # Optional extra targets and the Erlang A switch (see coverage/demand.py and docs/demand.md).
     asa_seconds: float | None = Field(default=None, gt=0, description="average speed of answer must not exceed this")
     max_occupancy: float | None = Field(default=None, gt=0, le=1, description="busy share of agent time, e.g. 0.85")
     patience_seconds: float | None = Field(default=None, gt=0, description="average patience: Erlang A instead of Erlang C")
@@ -156,8 +171,11 @@ class RealtimeChannel(Strict):
 
 class BacklogChannel(Strict):
     kind: Literal["backlog"]
+    """`backlog`: contacts that can wait (email, tickets): the workload must be handled within the deadline."""
     aht_seconds: float = Field(gt=0, le=24 * 3600)
+    """Average handle time of one contact."""
     respond_within_hours: float = Field(gt=0, le=24 * 14)
+    """Deadline for handling a contact, from its arrival."""
 
 
 Channel = Annotated[RealtimeChannel | BacklogChannel, Field(discriminator="kind")]
@@ -167,10 +185,14 @@ class Multiplier(Strict):
     """A dated event that scales the profile forecast: Black Friday ×3, a Q4 peak ×1.2."""
 
     start: Day = Field(alias="from")
+    """First local date the factor applies (inclusive)."""
     end: Day = Field(alias="to")
+    """Last local date the factor applies (inclusive)."""
     factor: float = Field(gt=0, le=100)
+    """Volume multiplier; factors of overlapping multipliers multiply."""
     channels: list[str] | None = Field(default=None, description="default: every channel")
     name: Text | None = None
+    """A label for the event, e.g. Black Friday."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Multiplier:
@@ -183,13 +205,18 @@ class Forecast(Strict):
     """Where the volumes come from: a CSV of volumes (`file`) or a weekly `profile` × `weekly_volume`."""
 
     file: str | None = None
+    """CSV `start,channel,volume`: contacts arriving in the interval starting at `start` (relative to this file)."""
     timezone: TimeZone = "UTC"
+    """IANA zone of `start` values written without an offset, and of the profile's weekdays and hours."""
     interval_minutes: int | None = Field(default=None, gt=0, le=7 * 24 * 60, description="minutes each row of `file` covers")
     profile: str | None = Field(default=None, description="CSV channel,weekday,hour,share: 168 hourly shares per channel")
     weekly_volume: dict[str, Annotated[float, Field(ge=0, le=1e9)]] = Field(default_factory=dict)
+    """With `profile`: contacts per week per channel, e.g. `{chat: 5000}`."""
     growth_per_week: float = Field(default=0.0, gt=-1, le=1)
+    """With `profile`: compound growth per whole week, e.g. 0.01."""
     growth_from: Day | None = Field(default=None, description="date growth is counted from; default plan.start")
     multipliers: list[Multiplier] = Field(default_factory=list)
+    """With `profile`: dated events that scale the volume, `[{from, to, factor, channels, name}]`."""
     quantile: float | None = Field(default=None, gt=0, lt=1, description="staff for this quantile of volume, e.g. 0.8 (needs the profile's spread)")
 
     @model_validator(mode="after")
@@ -211,7 +238,9 @@ class ShrinkageRule(Strict):
     """Share of paid time not available for contacts: one number, or a default with weekday exceptions."""
 
     default: float = Field(default=0.0, ge=0, lt=1)
+    """Shrinkage on days without an exception."""
     weekday: dict[Weekday, Annotated[float, Field(ge=0, lt=1)]] = Field(default_factory=dict)
+    """Exceptions by weekday, e.g. `{Sat: 0.2}` (each site's local weekday)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -232,6 +261,7 @@ class Shrinkage(ShrinkageRule):
     """Top-level shrinkage; `sites` gives a site its own rule (its weekday is the site's local weekday)."""
 
     sites: dict[str, ShrinkageRule] = Field(default_factory=dict)
+    """A site's own rule (a number, or `{default, weekday}`); other sites use the top-level one."""
 
     def rule_for(self, site: str | None) -> ShrinkageRule:
         return self.sites.get(site, self) if site is not None else self
@@ -247,14 +277,20 @@ class BreakWindow(Strict):
     """Where the model may place a template's unpaid break: its start, in hours after the shift starts."""
 
     earliest: float = Field(ge=0)
+    """Earliest break start, in hours after the shift starts."""
     latest: float = Field(ge=0)
+    """Latest break start, in hours after the shift starts."""
 
 
 class ShiftTemplate(Strict):
     start: str
+    """Local start time at the site, `"HH:MM"`."""
     hours: float = Field(gt=0, le=16)
+    """Length of the shift, unpaid break included."""
     unpaid_break_minutes: int = Field(default=0, ge=0)
+    """Unpaid break; paid hours are `hours − unpaid_break_minutes / 60`. Without a `break_window` it sits in the middle of the shift."""
     break_window: BreakWindow | None = None
+    """Lets the model place the break, on the grid, between `earliest` and `latest` hours after the start, e.g. `{earliest: 3, latest: 5}`."""
 
     _clock = field_validator("start")(_check_clock)
 
@@ -285,8 +321,10 @@ class ShiftTemplate(Strict):
 
 class Site(Strict):
     timezone: TimeZone
+    """IANA zone of the site; its shift templates are in this local time."""
     holidays: str | None = Field(default=None, description="country[-subdivision], e.g. CA-ON")
     shifts: dict[Name, ShiftTemplate] = Field(min_length=1)
+    """The site's shift templates by name, in site-local time."""
 
     @field_validator("holidays")
     @classmethod
@@ -298,7 +336,9 @@ class Site(Strict):
 
 class HoursRange(Strict):
     min: float = Field(default=0, ge=0)
+    """Fewest paid hours."""
     max: float = Field(gt=0, le=24 * 7)
+    """Most paid hours."""
 
     @model_validator(mode="after")
     def _ordered(self) -> HoursRange:
@@ -311,45 +351,69 @@ class PeriodHours(HoursRange):
     """Paid hours over the whole rota period (up to a year of them)."""
 
     max: float = Field(gt=0, le=24 * 366)
+    """Most paid hours."""
 
 
 class RuleOverrides(Strict):
     """Rules a contract or an agent may set to override the defaults in `rules`."""
 
     min_rest_hours: float | None = Field(default=None, ge=0, le=48)
+    """Overrides `rules.min_rest_hours`."""
     max_consecutive_days: int | None = Field(default=None, ge=1, le=366)
+    """Overrides `rules.max_consecutive_days`."""
     min_consecutive_days: int | None = Field(default=None, ge=1, le=14)
+    """Overrides `rules.min_consecutive_days`."""
     min_consecutive_days_off: int | None = Field(default=None, ge=1, le=7)
+    """Overrides `rules.min_consecutive_days_off`."""
     max_weekends_per_period: int | None = Field(default=None, ge=0, le=MAX_PERIOD_DAYS)
+    """Overrides `rules.max_weekends_per_period`."""
     max_nights_per_week: int | None = Field(default=None, ge=0, le=7)
+    """Overrides `rules.max_nights_per_week`."""
     max_nights_per_period: int | None = Field(default=None, ge=0, le=MAX_PERIOD_DAYS)
+    """Overrides `rules.max_nights_per_period`."""
     max_shifts_per_period: dict[str, Annotated[int, Field(ge=0, le=MAX_PERIOD_DAYS)]] | None = None
+    """Overrides `rules.max_shifts_per_period`."""
     forbidden_successions: list[tuple[str, str]] | None = None
+    """Overrides `rules.forbidden_successions`."""
     hours_per_week: HoursRange | None = None
+    """Overrides the contract's `hours_per_week` (`{min, max}` paid hours per week)."""
     hours_per_period: PeriodHours | None = None
+    """Overrides `rules.hours_per_period`."""
     max_days_per_week: int | None = Field(default=None, ge=0, le=7)
+    """Overrides the contract's `max_days_per_week`."""
 
 
 class Contract(RuleOverrides):
     hours_per_week: HoursRange
+    """`{min, max}` paid hours per week; `min` applies to weeks wholly inside the period, lowered for leave and holidays."""
     max_days_per_week: int = Field(default=5, ge=0, le=7)
+    """Working days per week; days off per week are 7 − this."""
 
 
 class Rules(Strict):
     """Defaults for every agent; a contract, then an agent, may override each one."""
 
     min_rest_hours: float = Field(default=11, ge=0, le=48)
+    """Between the end of one shift and the start of the next, in real elapsed hours."""
     max_consecutive_days: int = Field(default=6, ge=1, le=366)
+    """Longest run of working days."""
     min_consecutive_days: int = Field(default=1, ge=1, le=14)
+    """Shortest run of working days (2: no single-day stints)."""
     min_consecutive_days_off: int = Field(default=1, ge=1, le=7)
+    """Shortest run of days off between two working days (2: days off come two together)."""
     max_weekends_per_period: int | None = Field(default=None, ge=0, le=MAX_PERIOD_DAYS)
+    """Weekends with a shift starting on a weekend day (site-local); none = no limit."""
     max_nights_per_week: int | None = Field(default=None, ge=0, le=7)
+    """Night shifts per week (see `night_shift`); none = no limit."""
     max_nights_per_period: int | None = Field(default=None, ge=0, le=MAX_PERIOD_DAYS)
+    """Night shifts over the period (see `night_shift`); none = no limit."""
     max_shifts_per_period: dict[str, Annotated[int, Field(ge=0, le=MAX_PERIOD_DAYS)]] = Field(
         default_factory=dict, description="per shift template name"
     )
     forbidden_successions: list[tuple[str, str]] = Field(default_factory=list)
+    """Pairs `[late, early]`: the first on one day may not be followed by the second the next day."""
     hours_per_period: PeriodHours | None = None
+    """`{min, max}` paid hours over the whole period; none = no limit."""
     runs_at_period_edges: Literal["exempt", "enforced"] = Field(
         default="exempt",
         description="whether minimum runs (days in a row, days off in a row) bind runs touching the period's first or last day",
@@ -360,8 +424,11 @@ class NightShift(Strict):
     """What counts as a night shift: at least `min_hours` inside [start, end), site-local."""
 
     start: str = "22:00"
+    """Start of the site-local night window, `"HH:MM"`."""
     end: str = "06:00"
+    """End of the site-local night window, `"HH:MM"`."""
     min_hours: float = Field(default=3, gt=0, le=24)
+    """Hours a shift must spend inside the window to count as a night shift."""
 
     _clock = field_validator("start", "end")(_check_clock)
 
@@ -389,10 +456,15 @@ class Request(Strict):
     """
 
     on: str | None = None
+    """The shift wished for (or `any`): a standing preference, or per day with `date` / `day`."""
     off: str | None = None
+    """The shift (or `any`) to be spared."""
     date: Day | None = None
+    """The one date the wish is about."""
     day: list[Weekday] | None = None
+    """The weekdays the wish is about, e.g. `[Sat, Sun]`."""
     weight: float = Field(default=1, gt=0, le=1000)
+    """How much the wish counts; each unit costs `weights.request` every time it is missed."""
 
     @field_validator("day", mode="before")
     @classmethod
@@ -425,7 +497,9 @@ class Request(Strict):
 
 class LeaveRange(Strict):
     start: Day = Field(alias="from")
+    """First day of leave (inclusive)."""
     end: Day = Field(alias="to")
+    """Last day of leave (inclusive)."""
 
     @model_validator(mode="after")
     def _ordered(self) -> LeaveRange:
@@ -448,17 +522,28 @@ LeaveItem = Annotated[Annotated[Day, Tag("date")] | Annotated[LeaveRange, Tag("L
 
 class Agent(RuleOverrides):
     id: Name
+    """Unique id (letters, digits, `_ . -`); rosters and calendars are keyed by it."""
     name: Text | None = None
+    """Display name in the report, workbook and calendars."""
     site: str
+    """The site the agent works at (a name under `sites`)."""
     contract: str
+    """The agent's contract (a name under `contracts`)."""
     skills: list[str] = Field(min_length=1)
+    """Channels the agent can serve (one per shift)."""
     shifts: list[str] | None = None
+    """Allowed shift templates of the site; none = all of the site's."""
     leave: list[LeaveItem] = Field(default_factory=list)
+    """Dates and `{from, to}` ranges (inclusive) the agent does not work."""
     works_holidays: bool = False
+    """May work the site's public holidays."""
     days_off: list[Weekday] = Field(default_factory=list, description="fixed weekly days off")
     employment_start: Day | None = None
+    """Joins inside the period: works only from this date."""
     employment_end: Day | None = None
+    """Leaves inside the period: works only up to this date."""
     requests: list[Request] = Field(default_factory=list)
+    """Weighted wishes: `{on: early}`, `{off: any, day: [Sat, Sun], weight: 2}`, `{off: any, date: 2026-12-24, weight: 5}`."""
 
     def employed_on(self, day: date) -> bool:
         """Agents who join or leave inside the period work only while employed."""
@@ -497,14 +582,23 @@ class Weights(Strict):
     """
 
     uncovered: Weight = 400
+    """Per interval that needs someone and has nobody (on top of the shortfall)."""
     understaffed: Weight = 100
+    """Per missing agent per interval."""
     overstaffed: Weight = 1
+    """Per agent beyond the requirement per interval."""
     request: Weight = 10
+    """Per unit of a missed request's weight."""
     fairness: Weight = 3
+    """Per night or weekend of spread (most − fewest) between agents of a site."""
     change: Weight = 1000
+    """Per shift added or removed against `plan --keep`."""
     channel_change: Weight = 10
+    """Per kept shift worked on another channel than before."""
     late: Weight = 400
+    """Per agent-hour of a backlog channel's work that waits an hour past its deadline."""
     clock: Weight = 1
+    """Tie-break: per interval of the first view's weekend or overnight hours left uncovered."""
 
 
 class Cover(Strict):
@@ -516,13 +610,21 @@ class Cover(Strict):
     """
 
     site: str
+    """The site of the shift template."""
     shift: str
+    """The shift template's name at that site."""
     count: int = Field(ge=0, le=MAX_AGENTS)
+    """Agents wanted on that shift each day the row applies."""
     date: Day | None = None
+    """The one date the row applies to."""
     day: list[Weekday] | None = None
+    """The weekdays the row applies to; neither `date` nor `day`: every day."""
     channel: str | None = None
+    """The channel the agents serve; none = any."""
     under_weight: Weight = 100
+    """Cost per agent short of `count`, per day."""
     over_weight: Weight = 1
+    """Cost per agent beyond `count`, per day."""
 
     @field_validator("day", mode="before")
     @classmethod
@@ -539,13 +641,20 @@ class Candidate(Strict):
     """A hire profile: who we could hire, where, on which shifts, at what cost (for `covplan hires`)."""
 
     id: Name
+    """Profile id; its possible hires are `id-1` .. `id-N`."""
     site: str
+    """The site a hire would work at."""
     contract: str
+    """The contract a hire would have."""
     skills: list[str] = Field(min_length=1)
+    """Channels a hire could serve."""
     shifts: list[str] | None = None
+    """Allowed shift templates of the site; none = all of the site's."""
     cost: float = Field(default=1, ge=0, le=1e9, description="cost of one hire over the rota period (salaries differ by country)")
     max_count: int = Field(default=1, ge=1, le=50)
+    """How many of this profile may be hired."""
     works_holidays: bool = False
+    """A hire may work the site's public holidays."""
     days_off: list[Weekday] = Field(default_factory=list, description="fixed weekly days off, e.g. [Mon, Tue, Wed] for a weekend-only hire")
 
     def as_agents(self) -> list[Agent]:
@@ -603,21 +712,36 @@ class Config(Strict):
     """A validated, cross-referenced plan configuration."""
 
     plan: Plan
+    """The rota period, its grid and the solver's controls."""
     views: list[TimeZone] = Field(default_factory=list)
+    """IANA time zones gaps are reported in (e.g. America/New_York), the customers' first; empty = `[plan.timezone]`."""
     overnight: Window = Window(start="22:00", end="06:00")
-    weekend: list[Weekday] = Field(default_factory=lambda: ["Sat", "Sun"])
+    """`{start, end}`: the local window judged overnight in each view."""
+    weekend: list[Weekday] = ["Sat", "Sun"]  # pydantic copies a mutable default for each config
+    """Weekday names judged weekend in each view, and the days that count for `max_weekends_per_period` at each site."""
     shrinkage: Shrinkage = Shrinkage()
+    """Share of paid time not available for contacts, in [0, 1): a number, or `{default, weekday: {Sat: 0.2}, sites: {NAME: number or {default, weekday}}}`."""
     channels: dict[str, Channel]
+    """The channels contacts arrive on, by name: `realtime` (chat, phone) or `backlog` (email)."""
     forecast: Forecast | None = None
+    """Where the volumes come from; a `forecast`, a `cover` list or both give the demand."""
     sites: dict[str, Site]
+    """Where agents work, by name: time zone, public holidays, shift templates."""
     contracts: dict[str, Contract]
+    """Contracts by name: weekly hours and days, and any rule of `rules` overridden."""
     rules: Rules = Rules()
+    """Rules for every agent; a contract, then an agent, may override each one."""
     night_shift: NightShift = NightShift()
+    """What counts as a night shift for the night rules."""
     cover: list[Cover] = Field(default_factory=list)
+    """Headcount per shift template, for managers who think in heads per shift: "3 people on the early shift in Toronto on weekdays"."""
     weights: Weights = Weights()
+    """Objective weights, in order of importance by default."""
     history: str | None = Field(default=None, description="the previous period's roster.csv, relative to this file")
     candidates: list[Candidate] = Field(default_factory=list)
+    """Hire profiles for `covplan hires`."""
     agents: list[Agent]
+    """The team, one entry per agent (and the rows of `agents_file`)."""
     agents_file: str | None = Field(default=None, description="a team sheet (.csv or .xlsx), one row per agent; its agents join `agents`")
     source: Path = Path("config.yaml")
 
@@ -777,7 +901,7 @@ def _explain(error: dict[str, Any], written: yaml.Node | None = None) -> str:
     """One problem in words; `written` is the YAML node of the value, when the path reaches it."""
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "unknown key (check the spelling; see the config reference in README.md)"
+        return "unknown key (check the spelling; see the config reference in docs/configuration.md)"
     if kind == "missing":
         return "required key is missing"
     message = str(error["msg"]).removeprefix("Value error, ")
@@ -942,8 +1066,11 @@ def _reference_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | No
 
 def _agent_references(agent: Agent, where: tuple[Any, ...], parsed: dict[str, Any], report: Callable[..., None]) -> None:
     sites: dict[str, Site] | None = parsed.get("sites")
+    """Where agents work, by name: time zone, public holidays, shift templates."""
     contracts: dict[str, Contract] | None = parsed.get("contracts")
+    """Contracts by name: weekly hours and days, and any rule of `rules` overridden."""
     channels: dict[str, Any] | None = parsed.get("channels")
+    """The channels contacts arrive on, by name: `realtime` (chat, phone) or `backlog` (email)."""
     if sites is not None and agent.site not in sites:
         report(where + ("site",), f"unknown site {agent.site!r} (expected one of: {', '.join(sites)})")
     if contracts is not None and agent.contract not in contracts:
@@ -968,7 +1095,9 @@ def _agent_references(agent: Agent, where: tuple[Any, ...], parsed: dict[str, An
 
 def _cover_references(cover: Cover, where: tuple[Any, ...], parsed: dict[str, Any], report: Callable[..., None]) -> None:
     sites: dict[str, Site] | None = parsed.get("sites")
+    """Where agents work, by name: time zone, public holidays, shift templates."""
     channels: dict[str, Any] | None = parsed.get("channels")
+    """The channels contacts arrive on, by name: `realtime` (chat, phone) or `backlog` (email)."""
     if sites is not None and cover.site not in sites:
         report(where + ("site",), f"unknown site {cover.site!r} (expected one of: {', '.join(sites)})")
     elif sites is not None and cover.shift not in sites[cover.site].shifts:
@@ -1008,6 +1137,7 @@ def _file_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -
     if history is not None and not (file.parent / history).is_file():
         return [Problem(file, line_of(node, ("history",)), "history", f"file {history!r} not found (expected the previous roster.csv, relative to {file.name})")]
     forecast: Forecast | None = parsed.get("forecast")
+    """Where the volumes come from; a `forecast`, a `cover` list or both give the demand."""
     if forecast is None:
         if not parsed.get("cover"):
             return [Problem(file, line_of(node, ()), "forecast", "no demand given (expected a `forecast` section, a `cover` list, or both)")]
@@ -1024,7 +1154,9 @@ def _forecast_references(parsed: dict[str, Any], file: Path, node: yaml.Node | N
     """Channels named by the profile forecast and by per-site shrinkage must exist."""
     problems: list[Problem] = []
     channels: dict[str, Any] | None = parsed.get("channels")
+    """The channels contacts arrive on, by name: `realtime` (chat, phone) or `backlog` (email)."""
     forecast: Forecast | None = parsed.get("forecast")
+    """Where the volumes come from; a `forecast`, a `cover` list or both give the demand."""
     if channels is not None and forecast is not None:
         expected = f"expected one of: {', '.join(channels)}"
         for name in forecast.weekly_volume:
@@ -1037,7 +1169,9 @@ def _forecast_references(parsed: dict[str, Any], file: Path, node: yaml.Node | N
                     path = ("forecast", "multipliers", k, "channels", m)
                     problems.append(Problem(file, line_of(node, path), dotted_path(path), f"unknown channel {name!r} ({expected})"))
     shrinkage: Shrinkage | None = parsed.get("shrinkage")
+    """Share of paid time not available for contacts, in [0, 1): a number, or `{default, weekday: {Sat: 0.2}, sites: {NAME: number or {default, weekday}}}`."""
     sites: dict[str, Any] | None = parsed.get("sites")
+    """Where agents work, by name: time zone, public holidays, shift templates."""
     if shrinkage is not None and sites is not None:
         for name in shrinkage.sites:
             if name not in sites:

@@ -38,7 +38,7 @@ from coverage.time import Grid, local_to_utc, parse_timestamp, period_grid, to_l
 FORECAST_COLUMNS = ("start", "channel", "volume")
 PROFILE_COLUMNS = ("channel", "weekday", "hour", "share")
 PIECE_MINUTES = 15  # every UTC offset in use is a multiple of 15 minutes
-MAX_VOLUME = 1e9  # contacts in one row; see "Reliability and limits" in README.md
+MAX_VOLUME = 1e9  # contacts in one row; see docs/reliability.md
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ class HiringPlan:
 
 def _require_candidates(config: Config) -> None:
     if not config.candidates:
-        raise InputError([Problem(config.source, None, "candidates", "no hire profiles (expected a `candidates` list; see README, Planning hires)")])
+        raise InputError([Problem(config.source, None, "candidates", "no hire profiles (expected a `candidates` list; see docs/hiring.md)")])
 
 
 WITHIN_FORMS = "ZONE, ZONE:weekend, ZONE:overnight, ZONE:weekdays or ZONE:HH:MM-HH:MM"
@@ -443,11 +443,12 @@ def _step(step: int, hire: str | None, config: Config, requirements: Requirement
 def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -> Path:
     """hires.csv, hires.png and the final team's report with the roadmap in report.html (its roster.csv is published first)."""
     from coverage.htmlreport import table_section
+    from coverage.figures import save_figure
     from coverage.plots import plot_hiring_roadmap
     from coverage.report import RunInfo, write_report
 
     write_roadmap_csv(plan.steps, out / "hires.csv")
-    picture = plot_hiring_roadmap(plan.steps, out / "hires.png", view=plan.config.view_zones[0])
+    picture = save_figure(plot_hiring_roadmap(plan.steps, view=plan.config.view_zones[0]), out / "hires.png")
     section = table_section(
         "hires", "Hiring roadmap",
         ["step", "hire", "site", "shifts", "closes h", "left h", "weekend h", "overnight h", "to target h", "total cost"],

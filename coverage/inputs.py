@@ -5,7 +5,7 @@ tools' exports. Reading them is where a Latin-1 export, a directory instead of
 a file or a multi-gigabyte dump shows up, so that happens here, once, with one
 set of messages, before any parser sees the text. The size caps keep a wrong
 file from turning into minutes of parsing or an out-of-memory crash: they sit
-far above any real team's files (see "Reliability and limits" in README.md).
+far above any real team's files (see docs/reliability.md).
 """
 
 from __future__ import annotations

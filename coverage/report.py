@@ -30,7 +30,8 @@ from coverage.gaps import (
     write_gaps_csv,
     write_summary,
 )
-from coverage.plots import plot_follow_the_sun, plot_heatmaps, plot_requirement, plot_roster_gantt
+from coverage.figures import save_figure, write_heatmaps
+from coverage.plots import plot_follow_the_sun, plot_requirement, plot_roster_gantt
 from coverage.roster import Roster
 from coverage.windows import (
     CellRecurrence,
@@ -117,10 +118,10 @@ def analyse(config: Config, requirements: Requirements, roster: Roster, run: Run
 
 def write_plots(out: Path, config: Config, roster: Roster, analysis: Analysis) -> list[Path]:
     """All four pictures (PNG paths; each has an SVG beside it): heatmaps per view, requirement, follow the sun, Gantt."""
-    paths = plot_heatmaps(analysis.rows, config, out, recurrence=analysis.recurrence)
-    paths.append(plot_requirement(analysis.coverage, config, out / REQUIREMENT_PLOT))
-    paths.append(plot_follow_the_sun(roster, analysis.coverage, config, out / FOLLOW_THE_SUN_PLOT))
-    paths.append(plot_roster_gantt(roster, config, out / GANTT_PLOT))
+    paths = write_heatmaps(analysis.rows, config, out, recurrence=analysis.recurrence)
+    paths.append(save_figure(plot_requirement(analysis.coverage, config), out / REQUIREMENT_PLOT))
+    paths.append(save_figure(plot_follow_the_sun(roster, analysis.coverage, config), out / FOLLOW_THE_SUN_PLOT))
+    paths.append(save_figure(plot_roster_gantt(roster, config), out / GANTT_PLOT))
     return paths
 
 

@@ -125,7 +125,7 @@ def _validate(row: SheetRow, file: Path, problems: list[Problem]) -> Agent | Non
 def _explain(error: dict[str, Any], row: SheetRow) -> str:
     key = str(error["loc"][0]) if error["loc"] else ""
     if error["type"] == "missing":
-        return "empty cell (expected a value)" if key in row.headers else f"no column {key} (expected one, see the team sheet columns in README.md)"
+        return "empty cell (expected a value)" if key in row.headers else f"no column {key} (expected one, see the team sheet columns in docs/configuration.md)"
     if key == "leave" and error["type"] != "value_error" and isinstance(error.get("input"), str):
         return f"{error['input']!r} is not a date or a range (expected e.g. 2026-12-24 or 2026-12-28 to 2026-12-31)"
     return explain_error(error)

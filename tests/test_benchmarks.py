@@ -97,6 +97,18 @@ def test_results_keep_other_engineers_sections(tmp_path):
     assert target.read_text() == text  # idempotent
 
 
+def test_results_link_to_their_notes_instead_of_copying_the_prose(tmp_path):
+    """RESULTS.md holds tables; the story of a section lives in benchmarks/notes/ and the docs site."""
+    target = rendered(tmp_path, "# Benchmark results\n", "curtois",
+                      {"instance": "Instance1", "objective": 607, "bound": 607.0, "seconds": 2.0, "first_feasible_seconds": 0.1,
+                       "status": "OPTIMAL", "best_known": 607, "gap_to_best_known": 0.0, "time_limit": 10.0, "workers": 2,
+                       "model": "coverage", "load": [4.0, 4.0]})
+    text = target.read_text()
+    note = (BENCH / "notes" / "curtois-qu.md").read_text().strip().splitlines()
+    assert "[notes/curtois-qu.md](notes/curtois-qu.md)" in text and "[notes/peers.md](notes/peers.md)" in text
+    assert not any(line in text for line in note if len(line) > 40)  # no sentence of the note came back
+
+
 def test_erlang_script_prints_a_year_of_requirements_as_its_last_json_line():
     row = last_json(str(BENCH / "erlang.py"), "--json", "--sample", "3")
     assert row["intervals"] == 35_040 and [c["channel"] for c in row["channels"]] == ["chat", "phone", "peak-season phone"]
@@ -206,6 +218,31 @@ def test_protos_script_hashes_the_models_solve_builds_the_same_twice(tmp_path):
     again = subprocess.run([sys.executable, str(BENCH / "protos.py"), "--only", "^curtois-1( |$)", "--compare", str(saved)],
                            capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert again.returncode == 0 and again.stdout.strip().endswith("0 difference(s)"), again.stdout[-2000:]
+
+
+def test_backlog_script_times_both_models_to_their_own_best_roster():
+    """benchmarks/backlog.py on the example team, five seconds a run: both models, every quality level, one ratio per seed."""
+    row = last_json(str(BENCH / "backlog.py"), "--config", "configs/example.yaml", "--time-limit", "5", "--reference", "0", "--seeds", "1")
+    assert sorted(r["model"] for r in row["runs"]) == ["queue", "smoothed"]
+    for run in row["runs"]:  # on a busy machine a model may find nothing in five seconds: then it never reaches a level
+        assert run["objective"] is None or run["objective"] >= row["best"][run["model"]]
+        assert run["to_quality"]["5%"] <= run["to_quality"]["2%"] <= run["to_quality"]["1%"] <= max(5.0, run["seconds"])
+    assert set(row["ratios"]) == {"1%", "2%", "5%"} and all(len(found) == 1 for found in row["ratios"].values())
+
+
+def test_bench_renders_the_email_deadline_section_from_its_stage(tmp_path):
+    def run(model: str, seed: int, cost: int, reach: tuple[float, float, float]) -> dict:
+        return {"model": model, "seed": seed, "time_limit": 60.0, "status": "FEASIBLE", "objective": cost, "bound": cost - 1000,
+                "first_roster_seconds": 0.8, "load": 1.0, "to_quality": dict(zip(("1%", "2%", "5%"), reach))}
+    row = {"stage": "backlog", "label": "example.yaml", "time_limit": 60.0, "reference": 300.0, "best": {"queue": 69_000, "smoothed": 102_000},
+           "runs": [run("queue", 1, 69_852, (40.0, 9.5, 3.0)), run("smoothed", 1, 102_302, (2.0, 1.5, 1.0))],
+           "ratio_median": {"1%": 20.0, "2%": 6.33, "5%": 3.0}, "ratio_worst": {"1%": 20.0, "2%": 6.33, "5%": 3.0},
+           "finished": "2026-12-06T11:00:00+00:00"}
+    text = rendered(tmp_path, "# Benchmark results\n\n## Fuzzing\n\nkept\n", "backlog", row).read_text()
+    assert "## Fuzzing\n\nkept" in text and "## Email by its deadline" in text and "**Date:** 2026-12-06." in text
+    assert "| queue | 1 | 60 | 69,852 | 68,852 | 0.8 | 3.0 | 9.5 | 40.0 | 1.0 |" in text
+    assert "| smoothed | 1 | 60 | 102,302 | 101,302 | 0.8 | 1.0 | 1.5 | 2.0 | 1.0 |" in text
+    assert "within 2%: median 6.33×, worst 6.33×" in text and "**Best rosters found:** queue 69,000, smoothed 102,000." in text
 
 
 def test_sweep_script_times_three_scenarios_alone_and_on_a_local_cluster():

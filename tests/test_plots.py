@@ -11,8 +11,9 @@ from conftest import TINY  # pytest's default (prepend) import mode puts tests/ 
 
 from coverage.config import WEEKDAYS, Config
 from coverage.demand import Requirements
+from coverage.figures import heatmap_file_name, save_figure, write_heatmaps
 from coverage.gaps import GapRow, coverage_of, gap_rows
-from coverage.plots import heatmap_file_name, heatmap_matrix, plot_gap_heatmap, plot_heatmaps, uncovered_matrix
+from coverage.plots import heatmap_matrix, plot_gap_heatmap, uncovered_matrix
 from coverage.roster import Assignment, Roster
 from coverage.time import local_to_utc, period_grid
 
@@ -83,7 +84,7 @@ def test_matrix_numbers_by_hand(rows):
 
 
 def test_heatmap_writes_png_and_svg(rows, tmp_path):
-    path = plot_gap_heatmap(rows, NY, tmp_path / "gaps-ny.png")
+    path = save_figure(plot_gap_heatmap(rows, NY), tmp_path / "gaps-ny.png")
     assert path == tmp_path / "gaps-ny.png"
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -95,7 +96,7 @@ def test_heatmap_writes_png_and_svg(rows, tmp_path):
 
 
 def test_heatmap_for_one_channel_and_svg_only(rows, tmp_path):
-    path = plot_gap_heatmap(rows, LONDON, tmp_path / "email.svg", channel="email")
+    path = save_figure(plot_gap_heatmap(rows, LONDON, channel="email"), tmp_path / "email.svg")
     assert path.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert "email" in path.read_text(encoding="utf-8") or len(path.read_bytes()) > 10_000
     assert not (tmp_path / "email.png").exists()
@@ -105,13 +106,13 @@ def test_heatmap_with_no_gaps_at_all(make_config, tmp_path):
     config = make_config()
     rows = nine_to_five_rows(config, {"chat": 0})
     assert all(v == 0 for line in heatmap_matrix(rows, NY) for v in line)
-    path = plot_gap_heatmap(rows, NY, tmp_path / "quiet.png")
+    path = save_figure(plot_gap_heatmap(rows, NY), tmp_path / "quiet.png")
     assert path.stat().st_size > 10_000
 
 
-def test_plot_heatmaps_one_file_per_view(make_config, rows, tmp_path):
+def test_write_heatmaps_one_file_per_view(make_config, rows, tmp_path):
     config = make_config(TWO_CHANNELS)
-    paths = plot_heatmaps(rows, config, tmp_path / "out")
+    paths = write_heatmaps(rows, config, tmp_path / "out")
     assert paths == [tmp_path / "out" / "gaps-America_New_York.png", tmp_path / "out" / "gaps-Europe_London.png"]
     for path in paths:
         assert path.stat().st_size > 10_000
@@ -139,15 +140,15 @@ def test_recurrence_markers_tell_a_weekly_hole_from_christmas(make_config, tmp_p
     assert (christmas.share, christmas.area, christmas.one_off) == (0.25, max(DOT_AREA / 4, SMALLEST_DOT), True)
     assert christmas.area < weekly.area
     rows = gap_rows(coverage, config)
-    path = plot_gap_heatmap(rows, NY, tmp_path / "gaps.png", recurrence=cells)
+    path = save_figure(plot_gap_heatmap(rows, NY, recurrence=cells), tmp_path / "gaps.png")
     assert path.stat().st_size > 10_000 and plt.get_fignums() == []
-    assert plot_heatmaps(rows, config, tmp_path / "out", recurrence={NY: cells}) == [tmp_path / "out" / "gaps-America_New_York.png"]
+    assert write_heatmaps(rows, config, tmp_path / "out", recurrence={NY: cells}) == [tmp_path / "out" / "gaps-America_New_York.png"]
 
 
 def test_rerender_replaces_the_file(rows, tmp_path):
     target = tmp_path / "gaps.png"
     target.write_bytes(b"old")
-    plot_gap_heatmap(rows, NY, target)
+    save_figure(plot_gap_heatmap(rows, NY), target)
     assert target.read_bytes()[:4] == b"\x89PNG"
 
 
@@ -292,13 +293,13 @@ def assert_real_picture(path):
 def test_every_picture_is_written_as_png_and_svg(week, tmp_path):
     config, roster, coverage, _ = week
     written = [
-        plot_requirement(coverage, config, tmp_path / "requirement.png"),
-        plot_follow_the_sun(roster, coverage, config, tmp_path / "follow-the-sun.png"),
-        plot_roster_gantt(roster, config, tmp_path / "roster-gantt.png"),
+        save_figure(plot_requirement(coverage, config), tmp_path / "requirement.png"),
+        save_figure(plot_follow_the_sun(roster, coverage, config), tmp_path / "follow-the-sun.png"),
+        save_figure(plot_roster_gantt(roster, config), tmp_path / "roster-gantt.png"),
     ]
     for path in written:
         assert_real_picture(path)
-    by_channel = plot_roster_gantt(roster, config, tmp_path / "by-channel.svg", colour_by="channel")
+    by_channel = save_figure(plot_roster_gantt(roster, config, colour_by="channel"), tmp_path / "by-channel.svg")
     legend = by_channel.read_text(encoding="utf-8")  # matplotlib keeps each text as a comment beside its path
     assert "<!-- channel chat -->" in legend and "<!-- channel email -->" in legend and "<!-- shift day -->" not in legend
     assert "<!-- Mia Mendez · manila -->" in legend
@@ -319,9 +320,9 @@ def test_pictures_with_an_empty_roster(week, tmp_path):
     assert follow_the_sun_profile(empty, coverage, config).sites == {"nyc": [0.0] * 24, "manila": [0.0] * 24}
     assert gantt_bars(empty, config) == []
     for path in (  # SVG only: quicker, and as good a proof that drawing an empty roster works
-        plot_requirement(coverage, config, tmp_path / "r.svg"),
-        plot_follow_the_sun(empty, coverage, config, tmp_path / "f.svg"),
-        plot_roster_gantt(empty, config, tmp_path / "g.svg"),
+        save_figure(plot_requirement(coverage, config), tmp_path / "r.svg"),
+        save_figure(plot_follow_the_sun(empty, coverage, config), tmp_path / "f.svg"),
+        save_figure(plot_roster_gantt(empty, config), tmp_path / "g.svg"),
     ):
         assert path.stat().st_size > 10_000 and not path.with_suffix(".png").exists()
 
@@ -330,5 +331,24 @@ def test_an_agent_name_is_drawn_as_written_dollar_signs_and_all(week, tmp_path):
     """`$...$` is matplotlib's math mode: a name such as `$\\frac$` stopped the report after the search (exit 3)."""
     config, roster, _, _ = week
     agents = [a.model_copy(update={"name": "Jo $\\frac$ Doe"}) if a.name == "Ana Abel" else a for a in config.agents]
-    svg = plot_roster_gantt(roster, config.model_copy(update={"agents": agents}), tmp_path / "gantt.svg").read_text(encoding="utf-8")
+    svg = save_figure(plot_roster_gantt(roster, config.model_copy(update={"agents": agents})), tmp_path / "gantt.svg").read_text(encoding="utf-8")
     assert "<!-- Jo $\\frac$ Doe · nyc -->" in svg
+
+
+def test_plots_draw_on_the_axes_and_figures_they_are_given_and_write_nothing(week, tmp_path, monkeypatch):
+    """As in a notebook: two pictures side by side on one figure of the caller's, shown inline, no file anywhere."""
+    from matplotlib.figure import Figure
+
+    config, roster, coverage, _ = week
+    before = set(tmp_path.iterdir())  # the week's own files
+    monkeypatch.chdir(tmp_path)
+    rows = gap_rows(coverage, config)
+    fig = Figure(figsize=(20, 5))
+    left, right = fig.subplots(1, 2)
+    assert plot_gap_heatmap(rows, NY, ax=left) is left and plot_roster_gantt(roster, config, ax=right) is right
+    assert left.get_title().startswith("Understaffed agent-hours by local weekday and hour — America/New_York")
+    assert [label.get_text() for label in right.get_yticklabels()][0] == "Ana Abel · nyc"
+    panels = Figure()
+    assert plot_requirement(coverage, config, fig=panels) is panels and len(panels.axes) == len(coverage.channels)
+    assert plot_follow_the_sun(roster, coverage, config, fig=Figure()).axes[-1].get_ylabel() == "all sites\nagents"
+    assert set(tmp_path.iterdir()) == before

@@ -170,7 +170,7 @@ def test_keys_with_line_breaks_stay_on_one_line(tmp_path: Path, capsys) -> None:
     assert code == 2
     assert err.splitlines() == [
         f"{config}:9: 'a\\nb': unknown section (expected one of: {', '.join(coverage.config.SECTIONS)})",
-        f"{config}:2: plan.'\\r': unknown key (check the spelling; see the config reference in README.md)",
+        f"{config}:2: plan.'\\r': unknown key (check the spelling; see the config reference in docs/configuration.md)",
     ]
 
 

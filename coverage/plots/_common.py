@@ -1,4 +1,4 @@
-"""What every picture shares: the Agg backend, one colour-blind-safe palette, atomic saving, time axes.
+"""What every picture shares: one colour-blind-safe palette, new axes or figures, time axes.
 
 Kept in one place so the four plots look like one family and no helper is
 copied between them with small variations.
@@ -6,18 +6,14 @@ copied between them with small variations.
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import matplotlib
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from coverage.config import WEEKDAYS, Config
-from coverage.outputs import write_bytes_atomic
 from coverage.time import Grid, midnight_utc
 
 # Okabe & Ito (2008): eight colours told apart under every common colour-vision deficiency.
@@ -26,7 +22,6 @@ REQUIRED_COLOUR = "#000000"
 SCHEDULED_COLOUR = "#0072B2"
 GAP_COLOUR = "#D55E00"
 WEEKEND_SHADE = "#BBBBBB"
-_RC = {"svg.hashsalt": "coverage", "svg.fonttype": "path"}
 
 
 def literal(text: str) -> str:
@@ -40,23 +35,22 @@ def palette(names: list[str]) -> dict[str, str]:
     return {name: colours[k % len(colours)] for k, name in enumerate(dict.fromkeys(names))}
 
 
-def save(fig: Figure, path: Path) -> Path:
-    """Write `fig` atomically as `path` (PNG, SVG, ...); a .png also gets its .svg sibling.
+def axes_for(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    """`ax` as given, or the axes of a new figure of `figsize` (shown inline in a notebook, saved by the caller)."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
 
-    Rendered in memory first, so a crash never leaves half a picture; SVGs
-    carry no date and a fixed hash salt, so re-running gives identical files.
-    """
-    path = Path(path)
-    formats = [(path, path.suffix.lstrip(".").lower() or "png")]
-    if path.suffix.lower() == ".png":
-        formats.append((path.with_suffix(".svg"), "svg"))
-    for target, kind in formats:
-        buffer = io.BytesIO()
-        metadata = {"Date": None} if kind in ("svg", "pdf") else None
-        with matplotlib.rc_context(_RC):
-            fig.savefig(buffer, format=kind, dpi=120, metadata=metadata)
-        write_bytes_atomic(target, buffer.getvalue())
-    return path
+    return plt.figure(figsize=figsize, layout="constrained").subplots()
+
+
+def figure_for(fig: Figure | None, figsize: tuple[float, float]) -> Figure:
+    """`fig` as given (empty: the picture adds its panels), or a new figure of `figsize`."""
+    if fig is not None:
+        return fig
+    import matplotlib.pyplot as plt
+
+    return plt.figure(figsize=figsize, layout="constrained")
 
 
 def plain(instant: datetime) -> datetime:

@@ -8,13 +8,12 @@ templates have to follow.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from coverage.config import WEEKDAYS
-from coverage.plots._common import REQUIRED_COLOUR, WEEKEND_SHADE, hour_of_week_axis, palette, save
+from coverage.plots._common import REQUIRED_COLOUR, WEEKEND_SHADE, figure_for, hour_of_week_axis, palette
 from coverage.time import to_local
 
 if TYPE_CHECKING:
@@ -47,27 +46,25 @@ def requirement_by_hour_of_week(req: Requirements, timezone: str) -> dict[str, t
     return found
 
 
-def plot_requirement_by_hour_of_week(req: Requirements, config: Config, path: Path) -> Path:
-    """PNG (+ SVG) of mean and peak agents required per hour of the week, one panel per channel."""
+def plot_requirement_by_hour_of_week(req: Requirements, config: Config, *, fig: Figure | None = None) -> Figure:
+    """Mean and peak agents required per hour of the week, one panel per channel, on `fig` (empty) or a new figure."""
     zone = config.plan.timezone
     series = requirement_by_hour_of_week(req, zone)
     colours = palette(list(series))
     weekend = {WEEKDAYS.index(day) for day in config.weekend}
-    fig, axes = plt.subplots(len(series), 1, figsize=(13, 2.6 * len(series) + 0.8), sharex=True, squeeze=False, layout="constrained")
-    try:
-        for ax, (channel, (mean, peak)) in zip(axes[:, 0], series.items()):
-            hours = range(HOURS)
-            for day in weekend:
-                ax.axvspan(day * 24 - 0.5, day * 24 + 23.5, color=WEEKEND_SHADE, alpha=0.25, linewidth=0, zorder=0)
-            ax.step(hours, peak, where="mid", color=REQUIRED_COLOUR, linewidth=1, linestyle="--", label="peak over the period")
-            ax.fill_between(hours, mean, step="mid", color=colours[channel], alpha=0.35, linewidth=0)
-            ax.step(hours, mean, where="mid", color=colours[channel], linewidth=2, label="mean")
-            ax.set_ylabel(f"{channel}\nwork arriving\n(agent-hours/h)" if channel in req.backlog else f"{channel}\nagents required")
-            ax.set_ylim(bottom=0)
-            ax.grid(axis="y", alpha=0.3)
-            ax.legend(loc="upper right", fontsize=8, frameon=False)
-        hour_of_week_axis(axes[-1, 0], HOURS, f"hour of the week in {zone} (weekend shaded; shrinkage included)")
-        axes[0, 0].set_title(f"Agents required by hour of the week, {config.plan.start} + {config.plan.days} days", fontsize=11)
-        return save(fig, path)
-    finally:
-        plt.close(fig)
+    fig = figure_for(fig, (13, 2.6 * len(series) + 0.8))
+    axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)
+    for ax, (channel, (mean, peak)) in zip(axes[:, 0], series.items()):
+        hours = range(HOURS)
+        for day in weekend:
+            ax.axvspan(day * 24 - 0.5, day * 24 + 23.5, color=WEEKEND_SHADE, alpha=0.25, linewidth=0, zorder=0)
+        ax.step(hours, peak, where="mid", color=REQUIRED_COLOUR, linewidth=1, linestyle="--", label="peak over the period")
+        ax.fill_between(hours, mean, step="mid", color=colours[channel], alpha=0.35, linewidth=0)
+        ax.step(hours, mean, where="mid", color=colours[channel], linewidth=2, label="mean")
+        ax.set_ylabel(f"{channel}\nwork arriving\n(agent-hours/h)" if channel in req.backlog else f"{channel}\nagents required")
+        ax.set_ylim(bottom=0)
+        ax.grid(axis="y", alpha=0.3)
+        ax.legend(loc="upper right", fontsize=8, frameon=False)
+    hour_of_week_axis(axes[-1, 0], HOURS, f"hour of the week in {zone} (weekend shaded; shrinkage included)")
+    axes[0, 0].set_title(f"Agents required by hour of the week, {config.plan.start} + {config.plan.days} days", fontsize=11)
+    return fig

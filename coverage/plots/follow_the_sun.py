@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pendulum
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from coverage.config import Config
 from coverage.gaps import Coverage, in_window
-from coverage.plots._common import REQUIRED_COLOUR, palette, save
+from coverage.plots._common import REQUIRED_COLOUR, figure_for, palette
 from coverage.roster import Roster
 from coverage.time import duty_slots, to_local
 
@@ -106,67 +105,59 @@ def _overnight_hours(zone: str, coverage: Coverage, config: Config) -> list[int]
     return found
 
 
-def plot_follow_the_sun(roster: Roster, coverage: Coverage, config: Config, path: Path) -> Path:
-    """One band per site (agents on duty by UTC hour, site-local clock under it) and a stacked total.
-
-    Returns `path`; a .png path also gets an .svg sibling.
-    """
+def plot_follow_the_sun(roster: Roster, coverage: Coverage, config: Config, *, fig: Figure | None = None) -> Figure:
+    """One band per site (agents on duty by UTC hour, site-local clock under it) and a stacked total, on `fig` (empty) or a new one."""
     profile = follow_the_sun_profile(roster, coverage, config)
     names = list(profile.sites)
     colours = palette(names)
     top = max([max(band) for band in profile.sites.values()] + [0.5]) * 1.25
-    fig, axes = plt.subplots(
-        len(names) + 1, 1, figsize=(14, 1.55 * len(names) + 3.4), layout="constrained",
-        gridspec_kw={"height_ratios": [1] * len(names) + [1.8]}, squeeze=False,
-    )
+    fig = figure_for(fig, (14, 1.55 * len(names) + 3.4))
+    axes = fig.subplots(len(names) + 1, 1, gridspec_kw={"height_ratios": [1] * len(names) + [1.8]}, squeeze=False)
     hours = list(range(24))
-    try:
-        for ax, name in zip(axes[:-1, 0], names):
-            zone = config.sites[name].timezone
-            band = profile.sites[name]
-            for hour in _overnight_hours(zone, coverage, config):
-                ax.axvspan(hour, hour + 1, facecolor="none", edgecolor="#999999", hatch="///", linewidth=0, zorder=0)
-            ax.bar(hours, band, width=1.0, align="edge", color=colours[name], edgecolor="white", linewidth=0.6, zorder=2)
-            for hour, value in zip(hours, band):
-                if value > 0:
-                    ax.text(hour + 0.5, value + top * 0.03, f"{value:.1f}", ha="center", va="bottom", fontsize=7, zorder=3)
-            labels, note = _clock_labels(zone, coverage)
-            ax.set_xticks([h + 0.5 for h in hours], labels, fontsize=7.5)
-            ax.tick_params(axis="x", length=0, pad=2)
-            ax.set_xlim(0, 24)
-            ax.set_ylim(0, top)
-            ax.set_ylabel(f"{name}\n{note}", rotation=0, ha="right", va="center", fontsize=9)
-            ax.set_yticks([])
-            for side in ("top", "right", "left"):
-                ax.spines[side].set_visible(False)
-            ax.text(24.1, top / 2, f"local time\n{zone}", fontsize=7, va="center", ha="left", color="#555555", clip_on=False)
-        total = axes[-1, 0]
-        bottom = [0.0] * 24
-        for name in names:
-            band = profile.sites[name]
-            total.bar(hours, band, bottom=bottom, width=1.0, align="edge", color=colours[name], edgecolor="white", linewidth=0.6)
-            bottom = [b + v for b, v in zip(bottom, band)]
-        total.step([*hours, 24], [*profile.required, profile.required[-1]], where="post", color=REQUIRED_COLOUR, linewidth=1.6)
-        total.set_xticks([h + 0.5 for h in hours], [f"{h:02d}" for h in hours])
-        total.tick_params(axis="x", length=0)
-        total.set_xlim(0, 24)
-        total.set_ylim(0, max(bottom + profile.required + [1]) * 1.15)
-        total.set_ylabel("all sites\nagents", rotation=0, ha="right", va="center", fontsize=9)
-        total.set_xlabel("hour of the day in UTC (each band's labels: the same hour on that site's clock)")
-        total.grid(axis="y", color="#DDDDDD", linewidth=0.5)
-        for side in ("top", "right"):
-            total.spines[side].set_visible(False)
-        handles = [Patch(facecolor=colours[name], label=name) for name in names]
-        handles += [
-            Line2D([], [], color=REQUIRED_COLOUR, linewidth=1.6, label="required, all channels"),
-            Patch(facecolor="none", edgecolor="#999999", hatch="///", label="site's overnight hours"),
-        ]
-        fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=9)
-        last_day = config.plan.start + timedelta(days=config.plan.days - 1)
-        fig.suptitle(
-            f"Follow the sun: average agents on duty by UTC hour, {config.plan.start:%d %b} – {last_day:%d %b %Y}",
-            fontsize=12,
-        )
-        return save(fig, path)
-    finally:
-        plt.close(fig)
+    for ax, name in zip(axes[:-1, 0], names):
+        zone = config.sites[name].timezone
+        band = profile.sites[name]
+        for hour in _overnight_hours(zone, coverage, config):
+            ax.axvspan(hour, hour + 1, facecolor="none", edgecolor="#999999", hatch="///", linewidth=0, zorder=0)
+        ax.bar(hours, band, width=1.0, align="edge", color=colours[name], edgecolor="white", linewidth=0.6, zorder=2)
+        for hour, value in zip(hours, band):
+            if value > 0:
+                ax.text(hour + 0.5, value + top * 0.03, f"{value:.1f}", ha="center", va="bottom", fontsize=7, zorder=3)
+        labels, note = _clock_labels(zone, coverage)
+        ax.set_xticks([h + 0.5 for h in hours], labels, fontsize=7.5)
+        ax.tick_params(axis="x", length=0, pad=2)
+        ax.set_xlim(0, 24)
+        ax.set_ylim(0, top)
+        ax.set_ylabel(f"{name}\n{note}", rotation=0, ha="right", va="center", fontsize=9)
+        ax.set_yticks([])
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.text(24.1, top / 2, f"local time\n{zone}", fontsize=7, va="center", ha="left", color="#555555", clip_on=False)
+    total = axes[-1, 0]
+    bottom = [0.0] * 24
+    for name in names:
+        band = profile.sites[name]
+        total.bar(hours, band, bottom=bottom, width=1.0, align="edge", color=colours[name], edgecolor="white", linewidth=0.6)
+        bottom = [b + v for b, v in zip(bottom, band)]
+    total.step([*hours, 24], [*profile.required, profile.required[-1]], where="post", color=REQUIRED_COLOUR, linewidth=1.6)
+    total.set_xticks([h + 0.5 for h in hours], [f"{h:02d}" for h in hours])
+    total.tick_params(axis="x", length=0)
+    total.set_xlim(0, 24)
+    total.set_ylim(0, max(bottom + profile.required + [1]) * 1.15)
+    total.set_ylabel("all sites\nagents", rotation=0, ha="right", va="center", fontsize=9)
+    total.set_xlabel("hour of the day in UTC (each band's labels: the same hour on that site's clock)")
+    total.grid(axis="y", color="#DDDDDD", linewidth=0.5)
+    for side in ("top", "right"):
+        total.spines[side].set_visible(False)
+    handles = [Patch(facecolor=colours[name], label=name) for name in names]
+    handles += [
+        Line2D([], [], color=REQUIRED_COLOUR, linewidth=1.6, label="required, all channels"),
+        Patch(facecolor="none", edgecolor="#999999", hatch="///", label="site's overnight hours"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=9)
+    last_day = config.plan.start + timedelta(days=config.plan.days - 1)
+    fig.suptitle(
+        f"Follow the sun: average agents on duty by UTC hour, {config.plan.start:%d %b} – {last_day:%d %b %Y}",
+        fontsize=12,
+    )
+    return fig

@@ -9,12 +9,11 @@ against what each method forecast for them, its WAPE in the legend.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
-from coverage.plots._common import hour_of_week_axis, literal, palette, save
+from coverage.plots._common import figure_for, hour_of_week_axis, literal, palette
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -25,27 +24,25 @@ if TYPE_CHECKING:
 HOURS = 7 * 24
 
 
-def plot_history_vs_forecast(history: HistoryProfile, path: Path, backtest: Backtest | None = None) -> Path:
-    """PNG (+ SVG) of tickets per hour of the week: every history week and the forecast; the backtest below each."""
+def plot_history_vs_forecast(history: HistoryProfile, backtest: Backtest | None = None, *, fig: Figure | None = None) -> Figure:
+    """Tickets per hour of the week: every history week and the forecast; the backtest below each. On `fig` (empty) or a new one."""
     channels = list(history.shares)
     colours = palette(channels)
     tested = {c.channel for c in backtest.channels} if backtest is not None else set()
     rows = [(channel, "history") for channel in channels]
     rows += [(channel, "backtest") for channel in channels if channel in tested]
-    fig, axes = plt.subplots(len(rows), 1, figsize=(13, 2.6 * len(rows) + 0.8), sharex=True, squeeze=False, layout="constrained")
-    try:
-        for ax, (channel, kind) in zip(axes[:, 0], rows):
-            if kind == "history":
-                _history_panel(ax, history, channel, colours[channel])
-            else:
-                _backtest_panel(ax, backtest.of(channel), colours[channel])  # type: ignore[union-attr]
-        hour_of_week_axis(axes[-1, 0], HOURS, f"hour of the week in {history.timezone}")
-        axes[0, 0].set_title(
-            f"History ({history.weeks} weeks, {history.first_day} to {history.last_day}) against the forecast profile", fontsize=11
-        )
-        return save(fig, path)
-    finally:
-        plt.close(fig)
+    fig = figure_for(fig, (13, 2.6 * len(rows) + 0.8))
+    axes = fig.subplots(len(rows), 1, sharex=True, squeeze=False)
+    for ax, (channel, kind) in zip(axes[:, 0], rows):
+        if kind == "history":
+            _history_panel(ax, history, channel, colours[channel])
+        else:
+            _backtest_panel(ax, backtest.of(channel), colours[channel])  # type: ignore[union-attr]
+    hour_of_week_axis(axes[-1, 0], HOURS, f"hour of the week in {history.timezone}")
+    axes[0, 0].set_title(
+        f"History ({history.weeks} weeks, {history.first_day} to {history.last_day}) against the forecast profile", fontsize=11
+    )
+    return fig
 
 
 def _history_panel(ax: Axes, history: HistoryProfile, channel: str, colour: str) -> None:

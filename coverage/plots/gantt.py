@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Literal
 
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from coverage.config import Config
-from coverage.plots._common import WEEKEND_SHADE, literal, palette, period_axis, plain, save, shade_weekends
+from coverage.plots._common import WEEKEND_SHADE, axes_for, literal, palette, period_axis, plain, shade_weekends
 from coverage.roster import Roster
 from coverage.time import midnight_utc, period_grid
 
@@ -92,11 +91,10 @@ def _draw_away(ax, shown: list[str], config: Config) -> None:
             ax.broken_barh(spans, (k - 0.35, 0.7), facecolors="none", edgecolors=AWAY_COLOUR, hatch="////", linewidth=0, zorder=1)
 
 
-def plot_roster_gantt(roster: Roster, config: Config, path: Path, *, colour_by: Literal["shift", "channel"] = "shift") -> Path:
-    """One row per agent, one bar per shift, coloured by `colour_by`; leave and holidays hatched.
+def plot_roster_gantt(roster: Roster, config: Config, *, colour_by: Literal["shift", "channel"] = "shift", ax: Axes | None = None) -> Axes:
+    """One row per agent, one bar per shift, coloured by `colour_by`; leave and holidays hatched. On `ax` or new axes.
 
     Shows at most MAX_ROWS agents (the title says how many were left out).
-    Returns `path`; a .png path also gets an .svg sibling.
     """
     grid = period_grid(config.plan)
     order = agent_order(roster, config)
@@ -107,35 +105,32 @@ def plot_roster_gantt(roster: Roster, config: Config, path: Path, *, colour_by: 
     # Colours follow the config's order, so 'early' has the same colour in every run and in roster.xlsx.
     names = [n for site in config.sites.values() for n in site.shifts] if colour_by == "shift" else list(config.channels)
     colours = palette(names + keys)
-    fig, ax = plt.subplots(figsize=(15, 0.28 * len(shown) + 2.4), layout="constrained")
-    try:
-        ax.xaxis_date()
-        shade_weekends(ax, grid, config)
-        _draw_away(ax, shown, config)
-        # One collection per row: a roster has thousands of shifts, and single patches draw slowly.
-        by_row: dict[int, list[tuple[GanttBar, str]]] = {}
-        for bar, key in zip(bars, keys):
-            by_row.setdefault(row[bar.agent], []).append((bar, key))
-        for k, mine in by_row.items():
-            ax.broken_barh(
-                [_span(bar.start, bar.end) for bar, _ in mine], (k - 0.35, 0.7),
-                facecolors=[colours[key] for _, key in mine], linewidth=0, zorder=2,
-            )
-        ax.set_yticks(range(len(shown)), [_label(agent, config) for agent in shown], fontsize=8)
-        ax.set_ylim(len(shown) - 0.4, -0.6)
-        period_axis(ax, grid, config)
-        ax.grid(axis="x", which="major", color="#CCCCCC", linewidth=0.6)
-        ax.set_xlabel(f"date in {config.plan.timezone} (weekend days shaded)")
-        used = set(keys)
-        handles = [Patch(facecolor=colour, label=f"{colour_by} {key}") for key, colour in colours.items() if key in used]
-        handles += [
-            Patch(facecolor="none", edgecolor=AWAY_COLOUR, hatch="////", label="leave / public holiday"),
-            Patch(facecolor=WEEKEND_SHADE, alpha=0.4, label="weekend"),
-        ]
-        fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 8), frameon=False, fontsize=9)
-        hidden = len(order) - len(shown)
-        more = f" (first {len(shown)} of {len(order)} agents)" if hidden else ""
-        ax.set_title(f"Roster: one row per agent, one bar per shift, coloured by {colour_by}{more}", fontsize=12)
-        return save(fig, path)
-    finally:
-        plt.close(fig)
+    ax = axes_for(ax, (15, 0.28 * len(shown) + 2.4))
+    ax.xaxis_date()
+    shade_weekends(ax, grid, config)
+    _draw_away(ax, shown, config)
+    # One collection per row: a roster has thousands of shifts, and single patches draw slowly.
+    by_row: dict[int, list[tuple[GanttBar, str]]] = {}
+    for bar, key in zip(bars, keys):
+        by_row.setdefault(row[bar.agent], []).append((bar, key))
+    for k, mine in by_row.items():
+        ax.broken_barh(
+            [_span(bar.start, bar.end) for bar, _ in mine], (k - 0.35, 0.7),
+            facecolors=[colours[key] for _, key in mine], linewidth=0, zorder=2,
+        )
+    ax.set_yticks(range(len(shown)), [_label(agent, config) for agent in shown], fontsize=8)
+    ax.set_ylim(len(shown) - 0.4, -0.6)
+    period_axis(ax, grid, config)
+    ax.grid(axis="x", which="major", color="#CCCCCC", linewidth=0.6)
+    ax.set_xlabel(f"date in {config.plan.timezone} (weekend days shaded)")
+    used = set(keys)
+    handles = [Patch(facecolor=colour, label=f"{colour_by} {key}") for key, colour in colours.items() if key in used]
+    handles += [
+        Patch(facecolor="none", edgecolor=AWAY_COLOUR, hatch="////", label="leave / public holiday"),
+        Patch(facecolor=WEEKEND_SHADE, alpha=0.4, label="weekend"),
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=min(len(handles), 8), frameon=False, fontsize=9)
+    hidden = len(order) - len(shown)
+    more = f" (first {len(shown)} of {len(order)} agents)" if hidden else ""
+    ax.set_title(f"Roster: one row per agent, one bar per shift, coloured by {colour_by}{more}", fontsize=12)
+    return ax

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -22,9 +21,9 @@ from coverage.plots._common import (
     REQUIRED_COLOUR,
     SCHEDULED_COLOUR,
     WEEKEND_SHADE,
+    figure_for,
     period_axis,
     plain,
-    save,
     shade_weekends,
 )
 
@@ -84,31 +83,27 @@ def _panel(ax, series: RequirementSeries, coverage: Coverage, config: Config) ->
     )
 
 
-def plot_requirement(coverage: Coverage, config: Config, path: Path) -> Path:
+def plot_requirement(coverage: Coverage, config: Config, *, fig: Figure | None = None) -> Figure:
     """Required vs scheduled agents across the period, one panel per channel, gaps shaded.
 
     The x axis is the plan's calendar (`plan.timezone`), weekend days shaded
-    grey. Returns `path`; a .png path also gets an .svg sibling.
+    grey. Draws on `fig` (empty) or a new figure, and returns it.
     """
     channels = coverage.channels
-    fig, axes = plt.subplots(
-        len(channels), 1, figsize=(14, 2.6 * len(channels) + 1.2), sharex=True, layout="constrained", squeeze=False
-    )
-    try:
-        for ax, channel in zip(axes[:, 0], channels):
-            _panel(ax, requirement_series(coverage, channel), coverage, config)
-            period_axis(ax, coverage.grid, config)
-            ax.grid(axis="y", color="#DDDDDD", linewidth=0.5)
-        axes[-1, 0].set_xlabel(f"date in {config.plan.timezone} (weekend days shaded)")
-        handles = [
-            Line2D([], [], color=REQUIRED_COLOUR, linewidth=1.2, label="required"),
-            Patch(facecolor=SCHEDULED_COLOUR, alpha=0.35, edgecolor=SCHEDULED_COLOUR, label="scheduled"),
-            Patch(facecolor=GAP_COLOUR, alpha=0.55, label="short (required − scheduled)"),
-            Patch(facecolor=UNCOVERED_COLOUR, label="nobody on duty (strip under the axis)"),
-            Patch(facecolor=WEEKEND_SHADE, alpha=0.4, label="weekend"),
-        ]
-        fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=9)
-        fig.suptitle("Agents required vs scheduled, per interval, over the rota period", fontsize=12)
-        return save(fig, path)
-    finally:
-        plt.close(fig)
+    fig = figure_for(fig, (14, 2.6 * len(channels) + 1.2))
+    axes = fig.subplots(len(channels), 1, sharex=True, squeeze=False)
+    for ax, channel in zip(axes[:, 0], channels):
+        _panel(ax, requirement_series(coverage, channel), coverage, config)
+        period_axis(ax, coverage.grid, config)
+        ax.grid(axis="y", color="#DDDDDD", linewidth=0.5)
+    axes[-1, 0].set_xlabel(f"date in {config.plan.timezone} (weekend days shaded)")
+    handles = [
+        Line2D([], [], color=REQUIRED_COLOUR, linewidth=1.2, label="required"),
+        Patch(facecolor=SCHEDULED_COLOUR, alpha=0.35, edgecolor=SCHEDULED_COLOUR, label="scheduled"),
+        Patch(facecolor=GAP_COLOUR, alpha=0.55, label="short (required − scheduled)"),
+        Patch(facecolor=UNCOVERED_COLOUR, label="nobody on duty (strip under the axis)"),
+        Patch(facecolor=WEEKEND_SHADE, alpha=0.4, label="weekend"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=9)
+    fig.suptitle("Agents required vs scheduled, per interval, over the rota period", fontsize=12)
+    return fig
