@@ -178,12 +178,13 @@ def sweep_rows(outcomes: Sequence[ScenarioOutcome], channels: Sequence[str]) -> 
 
 def write_sweep_table(outcomes: Sequence[ScenarioOutcome], channels: Sequence[str], out: Path, *, interrupted: bool = False) -> list[Path]:
     """sweep.csv, sweep.png and report.html: the scenarios side by side, one plot comparing them."""
+    from coverage.figures import save_figure
     from coverage.htmlreport import html_page, table_section
     from coverage.plots.sweep import plot_sweep
 
     csv_file = write_csv_atomic(out / SWEEP_CSV, sweep_columns(channels), sweep_rows(outcomes, channels))
     view = outcomes[0].view if outcomes else ""
-    plot_sweep(outcomes, out / SWEEP_PLOT, view=view)
+    save_figure(plot_sweep(outcomes, view=view), out / SWEEP_PLOT)
     intro = (f"Each scenario is a full plan of the config with the changes named; hours are clock hours in {view} "
              f"(an hour counts once however many channels are short). Each scenario's own report is in its folder.")
     if interrupted:
