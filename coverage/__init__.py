@@ -7,6 +7,7 @@ light (OR-Tools and matplotlib load only when a solve or a plot needs them).
     config = coverage.load_config("configs/example.yaml")
     needs = coverage.requirements(config)
     result = coverage.solve(config, needs, params=coverage.SolveParams(time_limit_seconds=30))
+    planned = coverage.plan(config, coverage.SolveParams(time_limit_seconds=30))  # the same, measured: PlanResult
     cov = coverage.coverage_of(result.roster, needs, config)
     coverage.summary(cov, config, status=result.status, objective=result.objective,
                      best_bound=result.best_bound, wall_seconds=result.wall_seconds)
@@ -59,6 +60,13 @@ _API = {
     "plot_hiring_roadmap": "coverage.plots",
     "save_figure": "coverage.figures",
     "write_heatmaps": "coverage.figures",
+    # one plan end to end, and many at once (a local process pool or a Dask cluster)
+    "plan": "coverage.pipeline",
+    "PlanResult": "coverage.pipeline",
+    "race": "coverage.pipeline",
+    "load_scenarios": "coverage.scenarios",
+    "run_sweep": "coverage.sweep",
+    "open_executor": "coverage.executor",
     # hiring
     "roadmap": "coverage.hires",
     "cheapest": "coverage.hires",

@@ -19,13 +19,16 @@ from typing import TYPE_CHECKING
 
 from coverage.config import Config, load_config
 from coverage.errors import CoverageError, InputError, OutputExistsError, Problem
+from coverage.executor import CLUSTER_ENV, cluster_address
 from coverage.outputs import prepare_out_dir, staged_outputs
+from coverage.pipeline import PlanResult, RosterRejected, publish_roster
 from coverage.roster import Roster
 
 if TYPE_CHECKING:
+    from coverage.demand import Requirements
     from coverage.forecast import BuiltForecast
     from coverage.helpdesk import Tickets
-    from coverage.solve import SolveParams, Target
+    from coverage.solve import ModelInputs, SolveParams, Target
 
 EXIT_OK, EXIT_NO_ROSTER, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_OUT_OF_REACH = EXIT_NO_ROSTER  # covplan hires: target hours no hire can close (says which)
@@ -72,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--quiet", action="store_true", help="no progress lines while searching")
     plan.add_argument("--deterministic", action="store_true", help="same input, seed and workers give the same roster (work-based time limit)")
     plan.add_argument("--keep", type=Path, metavar="ROSTER.csv", help="re-plan changing as few of this roster's shifts as possible")
+    plan.add_argument("--race", type=int, default=1, metavar="N", help="search from N seeds at once (seed, seed+1, ...); the best roster wins")
+    _cluster_option(plan)
 
     verify = commands.add_parser("verify", help="re-check every hard rule on a roster, ours or hand-made")
     verify.add_argument("config", type=Path, metavar="CONFIG")
@@ -93,6 +98,19 @@ def _parser() -> argparse.ArgumentParser:
     hires.add_argument("--seed", type=int, metavar="N")
     hires.add_argument("--workers", type=int, metavar="N")
     hires.add_argument("--force", action="store_true", help="replace a roster already published in DIR")
+    _cluster_option(hires)
+
+    sweep = commands.add_parser("sweep", help="what-if scenarios, each a full plan, side by side (sweep.csv, report.html)")
+    sweep.add_argument("config", type=Path, metavar="CONFIG")
+    sweep.add_argument("--scenarios", type=Path, required=True, metavar="FILE", help="YAML: scenarios and their changes (docs/sweep.md)")
+    sweep.add_argument("--out", type=Path, required=True, metavar="DIR", help="sweep.csv and report.html here, each scenario in DIR/NAME/")
+    sweep.add_argument("--time-limit", type=float, metavar="S", help="search time per scenario in seconds (default: plan.time_limit_seconds)")
+    sweep.add_argument("--seed", type=int, metavar="N", help="random seed of every scenario's search (default: plan.seed)")
+    sweep.add_argument("--workers", type=int, metavar="N", help="CP-SAT threads per scenario (default: plan.workers, or a share of the "
+                                                                "cores when 0; 1 on a cluster)")
+    sweep.add_argument("--deterministic", action="store_true", help="same input, seed and workers give the same rosters (work-based time limit)")
+    sweep.add_argument("--force", action="store_true", help="replace the files of an earlier sweep in DIR")
+    _cluster_option(sweep)
 
     schema = commands.add_parser("schema", help="write the JSON Schema of the configuration (for editor completion)")
     schema.add_argument("--out", type=Path, metavar="FILE", help="file to write (default: standard output)")
@@ -102,6 +120,11 @@ def _parser() -> argparse.ArgumentParser:
     gaps.add_argument("roster", type=Path, metavar="ROSTER", help="roster.csv, or an .xlsx grid like roster.xlsx's Roster sheet")
     gaps.add_argument("--out", type=Path, required=True, metavar="DIR")
     return parser
+
+
+def _cluster_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--cluster", metavar="ADDRESS", help="run the searches on a Dask distributed scheduler, e.g. tcp://HOST:8786 "
+                                                             f"(default: ${CLUSTER_ENV}, else processes on this machine)")
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -210,18 +233,25 @@ def _forecast_summary(tickets: Tickets, built: BuiltForecast) -> list[str]:
 
 def _plan(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
+    from coverage.pipeline import plan
     from coverage.report import RunInfo, print_summary, write_report
     from coverage.roster import read_roster
-    from coverage.solve import ModelInputs, solve
+    from coverage.solve import ModelInputs
     from coverage.solve.gaps_why import explain_gaps
 
     config = load_config(args.config)
     needs = requirements(config)
     kept = read_roster(args.keep, config) if args.keep else None
-    out = prepare_out_dir(args.out, args.force)
     params = replace(_search_params(args, config, quiet=args.quiet), deterministic=args.deterministic)
-    print(f"searching for up to {params.time_limit_seconds:g} s ...", file=sys.stderr)
-    result = solve(config, needs, ModelInputs(keep=kept), params)
+    inputs = ModelInputs(keep=kept)
+    cluster = cluster_address(args.cluster)
+    if cluster is None and args.race <= 1:
+        out = prepare_out_dir(args.out, args.force)
+        print(f"searching for up to {params.time_limit_seconds:g} s ...", file=sys.stderr)
+        planned = plan(config, params, needs=needs, inputs=inputs)
+    else:
+        planned, out = _race(args, config, needs, inputs, params, cluster)
+    result = planned.solve
     if result.roster is None:
         print(f"no roster: {result.status}", file=sys.stderr)
         for reason in result.reasons or ["the hard rules (leave, rest, contract hours, weekends) contradict each other"]:
@@ -247,13 +277,30 @@ def _plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-class RosterRejected(Exception):
-    """The checker rejects a roster we built: a defect of ours. It is kept as roster.rejected.csv, never published."""
+def _race(args: argparse.Namespace, config: Config, needs: Requirements, inputs: ModelInputs, params: SolveParams,
+          cluster: str | None) -> tuple[PlanResult, Path]:
+    """`plan --race N` and `plan --cluster`: the search as tasks (one per seed), the best roster back; and the out folder.
 
-    def __init__(self, path: Path, violations: list):
-        super().__init__(f"{len(violations)} violation(s)")
-        self.path = path
-        self.violations = violations
+    The scheduler is reached before the out folder is made: an unreachable
+    one is exit 2 with nothing done.
+    """
+    from coverage.executor import open_executor, task_workers
+    from coverage.pipeline import race
+    from coverage.solve import search_threads
+
+    seeds = [params.seed + k for k in range(max(args.race, 1))]
+    workers = task_workers(params.workers, len(seeds), cluster is not None)
+    with open_executor(cluster, threads_per_task=search_threads(workers), tasks=len(seeds)) as executor:
+        out = prepare_out_dir(args.out, args.force)
+        where = f" on {cluster}" if cluster else ""
+        print(f"searching from seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))} for up to "
+              f"{params.time_limit_seconds:g} s each, {workers} thread(s) each{where} ...", file=sys.stderr)
+        planned, interrupted = race(config, replace(params, workers=workers), seeds, executor, needs=needs, inputs=inputs)
+    if interrupted:
+        print("interrupted: keeping the best roster of the seeds that finished", file=sys.stderr)
+    if len(seeds) > 1 and planned.found:
+        print(f"seed {planned.seed} found the best roster (objective {planned.solve.objective:,.0f})", file=sys.stderr)
+    return planned, out
 
 
 class FailedAfterRoster(Exception):
@@ -262,25 +309,6 @@ class FailedAfterRoster(Exception):
     def __init__(self, roster_file: Path, out: Path, step: str, cause: BaseException, redo: str | None):
         super().__init__(f"{step} failed ({type(cause).__name__}: {cause})")
         self.roster_file, self.out, self.step, self.cause, self.redo = roster_file, out, step, cause, redo
-
-
-def publish_roster(roster: Roster, config: Config, out: Path) -> Path:
-    """Check the roster with the independent checker, then write `out/roster.csv` before anything else.
-
-    A search can take an hour; whatever fails afterwards (a plot, a
-    workbook, the disk filling up) must not cost the roster, so it is
-    published on its own first, atomically. A roster the checker rejects is
-    a bug of ours: it goes to roster.rejected.csv for the bug report and is
-    never published as roster.csv.
-    """
-    from coverage.check import check_roster
-    from coverage.outputs import REJECTED_ROSTER_FILE, ROSTER_FILE
-    from coverage.roster import write_roster
-
-    violations = check_roster(roster, config)
-    if violations:
-        raise RosterRejected(write_roster(roster, config, out / REJECTED_ROSTER_FILE), violations)
-    return write_roster(roster, config, out / ROSTER_FILE)
 
 
 @contextmanager
@@ -358,7 +386,6 @@ def _gaps(args: argparse.Namespace) -> int:
 def _hires(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
     from coverage.hires import (
-        attrition,
         cheapest,
         out_of_reach_lines,
         roadmap,
@@ -389,7 +416,7 @@ def _hires(args: argparse.Namespace) -> int:
     roster_file = publish_roster(plan.roster, plan.config, out)
     with after_the_roster(roster_file, out) as step, staged_outputs(out) as staging:
         step("the attrition runs")
-        losses = attrition(config, needs, params) if args.attrition else None
+        losses = _attrition(args, config, needs, params) if args.attrition else None
         step("writing the hiring plan")
         write_hiring_plan(plan, needs, staging)
         if losses is not None:
@@ -413,6 +440,19 @@ def _hires(args: argparse.Namespace) -> int:
     return EXIT_OUT_OF_REACH if plan.out_of_reach else EXIT_OK
 
 
+def _attrition(args: argparse.Namespace, config: Config, needs: Requirements, params: SolveParams) -> list:
+    """The attrition runs on the cluster when one is named, else in processes here."""
+    from coverage.executor import open_executor, task_workers
+    from coverage.hires import attrition, attrition_runs
+    from coverage.solve import search_threads
+
+    cluster = cluster_address(args.cluster)
+    tasks = attrition_runs(config)
+    workers = task_workers(params.workers, tasks, cluster is not None)
+    with open_executor(cluster, threads_per_task=search_threads(workers), tasks=tasks) as executor:
+        return attrition(config, needs, replace(params, workers=workers), executor=executor)
+
+
 def _search_params(args: argparse.Namespace, config: Config, *, quiet: bool) -> SolveParams:
     """Flags override the config's plan settings."""
     from coverage.solve import SolveParams
@@ -423,6 +463,33 @@ def _search_params(args: argparse.Namespace, config: Config, *, quiet: bool) -> 
         workers=args.workers if args.workers is not None else config.plan.workers,
         progress=None if quiet else sys.stderr,
     )
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    """Every scenario checked before any search; the scheduler reached before anything is written."""
+    from coverage.executor import open_executor, task_workers
+    from coverage.scenarios import load_scenarios
+    from coverage.solve import search_threads
+    from coverage.sweep import check_sweep_dir, run_sweep, sweep_text, task_params
+
+    plans = load_scenarios(args.config, args.scenarios)
+    config = plans[0].config
+    check_sweep_dir(args.out, args.force)
+    params = replace(_search_params(args, config, quiet=True), deterministic=args.deterministic)
+    cluster = cluster_address(args.cluster)
+    workers = task_workers(params.workers, len(plans), cluster is not None)
+    with open_executor(cluster, threads_per_task=search_threads(workers), tasks=len(plans)) as executor:
+        args.out.mkdir(parents=True, exist_ok=True)
+        where = f" on {cluster}" if cluster else " in processes on this machine"
+        print(f"{len(plans)} scenarios{where}, up to {params.time_limit_seconds:g} s each with {workers} thread(s) ...", file=sys.stderr)
+        result = run_sweep(plans, task_params(params, workers), executor, args.out, progress=sys.stderr)
+    print(sweep_text(result))
+    print(f"wrote {args.out / 'sweep.csv'}, {args.out / 'report.html'} and each scenario's plan in {args.out}/NAME/")
+    if result.interrupted:
+        done = sum(o.found or o.status != "CANCELLED" for o in result.outcomes)
+        print(f"covplan: interrupted; {done} of {len(result.outcomes)} scenarios finished and are kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -476,6 +543,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "verify": _verify,
     "gaps": _gaps,
     "hires": _hires,
+    "sweep": _sweep,
     "schema": _schema,
 }
 

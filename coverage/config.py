@@ -1063,11 +1063,26 @@ def load_config(path: str | Path, *, need_demand: bool = True) -> Config:
     `cover`: `covplan forecast` is how a new team gets its first forecast.
     """
     file = Path(path)
+    data, node = read_config_document(file)
+    return config_from_data(data, file, node, need_demand=need_demand)
+
+
+def read_config_document(file: Path) -> tuple[dict[str, Any], yaml.Node | None]:
+    """The config file's sections as YAML read them, and its node tree (for lines): not validated yet."""
     text = read_text(file, MAX_CONFIG_BYTES)
     data, node = parse_yaml(text, file)
     if not isinstance(data, dict):
         raise InputError([Problem(file, line_of(node, ()) or 1, "", "expected a mapping of sections (plan, channels, sites, ...)")])
+    return data, node
 
+
+def config_from_data(data: dict[str, Any], file: Path, node: yaml.Node | None, *, need_demand: bool = True) -> Config:
+    """Validate and cross-check sections read from `file` (as read_config_document returns them).
+
+    A what-if scenario (coverage.scenarios) changes a copy of the sections and
+    comes through here too, so an override meets every check the file does.
+    `node` locates problems; None when the data no longer matches the file.
+    """
     problems: list[Problem] = []
     parsed: dict[str, Any] = {}
     for key in data:
@@ -1339,3 +1354,4 @@ def _forecast_references(parsed: dict[str, Any], file: Path, node: yaml.Node | N
 
 agent_references = _agent_references  # for coverage/teamsheet.py: the same checks, its own locations
 explain_error = _explain
+pydantic_problems = _pydantic_problems  # for coverage/scenarios.py: a scenario file's values located the same way

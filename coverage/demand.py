@@ -38,8 +38,8 @@ with the function A(x, y) = x·e^y·y^(−x)·γ(x, y) and evaluated in log spac
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -643,12 +643,21 @@ def _raw_agents(volumes: Sequence[float], interval_seconds: float, channel: Real
     return np.asarray(backlog_agents(volumes, interval_seconds, channel), dtype=float)
 
 
-def requirements(config: Config) -> Requirements:
-    """Read the forecast and compute every channel's requirement on the period grid."""
+def requirements(config: Config, volume_scale: Mapping[str, float] | None = None) -> Requirements:
+    """Read the forecast and compute every channel's requirement on the period grid.
+
+    `volume_scale` multiplies a channel's forecast volume before anything is
+    computed from it (a what-if: "and with 10 % more chat?"); channels it
+    does not name keep their volume.
+    """
     from coverage.forecast import load_volumes
 
     grid = period_grid(config.plan)
     forecast = load_volumes(config)
+    if volume_scale:
+        scaled = {name: [v * volume_scale[name] for v in values] if name in volume_scale else values
+                  for name, values in forecast.volume.items()}
+        forecast = replace(forecast, volume=scaled)
     seconds = grid.minutes * 60
     required: dict[str, list[int]] = {}
     raw: dict[str, list[float]] = {}

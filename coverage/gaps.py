@@ -314,8 +314,12 @@ def summary(
     objective: float | None,
     best_bound: float | None,
     wall_seconds: float | None,
+    roster: Roster | None = None,
 ) -> dict[str, Any]:
     """The contract's summary.json payload (hours rounded to 2 decimals, the ratio to 4).
+
+    With `roster`, a `roster` block says what it costs (roster_figures):
+    the figure a what-if sweep compares beside the hours it leaves open.
 
     `views.ZONE` counts clock hours in that zone: an interval is uncovered
     when any channel fails its customers then (a realtime channel with
@@ -340,6 +344,7 @@ def summary(
         "backlog": {channel: backlog_figures(coverage, channel, config) for channel in coverage.backlog},
         "service": service_summary(coverage, config),
         "mix": mix_figures(coverage, config),
+        **({"roster": roster_figures(roster, config)} if roster is not None else {}),
     }
 
 
@@ -359,6 +364,21 @@ def mix_lines(payload: dict[str, Any]) -> list[str]:
     """One line per channel and role of a `mix`: "chat: 3.50 h without at least 1 engineer on duty"."""
     return [f"{channel}: {_hours(figures['uncovered_hours'])} h without at least {figures['at_least']:g} {role} on duty"
             for channel, roles in payload.get("mix", {}).items() for role, figures in roles.items()]
+
+
+def roster_figures(roster: Roster, config: Config) -> dict[str, Any]:
+    """summary.json's `roster` block: shifts, paid hours and what its hires cost.
+
+    Paid hours leave unpaid breaks out, as contract hours count them. An
+    agent who is one of the config's candidates (`manila-1`, a hire a
+    roadmap or a scenario added) costs the candidate's `cost` for the
+    period; the team of today has no price in the config, so it costs 0
+    here and `paid_hours` is its measure.
+    """
+    paid_minutes = sum(config.sites[a.site].shifts[a.shift].paid_minutes for a in roster.assignments)
+    hires = sorted({a.agent for a in roster.assignments if config.candidate_of(a.agent) is not None})
+    hire_cost = sum(config.candidate_of(agent).cost for agent in hires)  # type: ignore[union-attr]
+    return {"shifts": len(roster), "paid_hours": round(paid_minutes / 60, 2), "hires": hires, "hire_cost": round(hire_cost, 2)}
 
 
 def coverage_ratio(coverage: Coverage, config: Config) -> float:

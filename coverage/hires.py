@@ -27,7 +27,7 @@ import re
 import sys
 import zoneinfo
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
@@ -35,6 +35,7 @@ from typing import TextIO
 from coverage.config import Config
 from coverage.demand import Requirements
 from coverage.errors import InputError, Problem
+from coverage.executor import run_tasks
 from coverage.gaps import Coverage, LocalSlot, coverage_of, in_window, local_slots, summary
 from coverage.outputs import write_csv_atomic
 from coverage.reach import Pair, Reach, describe_windows, reachability, shifts_that_reach
@@ -504,26 +505,47 @@ class Loss:
 ATTRITION_COLUMNS = ("lost", "agents", "uncovered_hours", "opened_hours", "weekend_uncovered_hours", "overnight_uncovered_hours")
 
 
-def attrition(config: Config, requirements: Requirements, options: SolveParams | SolveOptions, processes: int | None = None) -> list[Loss]:
-    """Re-plan without each agent and without each site, in parallel; the largest opened gap first.
+def attrition(config: Config, requirements: Requirements, options: SolveParams | SolveOptions, processes: int | None = None,
+              executor: Executor | None = None) -> list[Loss]:
+    """Re-plan without each agent and without each site, as independent tasks; the largest opened gap first.
 
-    Each scenario is an independent solve, so they run in separate processes
-    (as many as the cores allow given the solver's own workers).
+    The tasks go to `executor` (coverage.executor: a local process pool, or
+    a Dask cluster); without one, to a local pool of `processes` processes
+    (default: as many as the cores hold searches of `options.workers` threads).
     """
+    scenarios = _attrition_scenarios(config)
+    inputs, params = _quiet(options)
+    jobs = [(name, c, requirements, inputs, params) for name, c in scenarios]
+    if executor is None:
+        from coverage.executor import open_executor
+        from coverage.solve import search_threads
+
+        threads = search_threads(options.workers or 1)
+        with open_executor(threads_per_task=threads if processes is None else max(1, (os.cpu_count() or 1) // processes),
+                           tasks=len(jobs)) as pool:
+            return attrition(config, requirements, options, executor=pool)
+    batch = run_tasks(executor, _scenario, jobs)
+    if batch.interrupted:
+        raise KeyboardInterrupt
+    outcomes: list[Loss] = [o for o in batch.results if o is not None]
+    baseline = outcomes[0]
+    losses = [replace(o, opened_hours=round(o.uncovered_hours - baseline.uncovered_hours, 2)) for o in outcomes[1:]]
+    return sorted(losses, key=lambda loss: (-loss.opened_hours, loss.lost))
+
+
+def attrition_runs(config: Config) -> int:
+    """How many plans `attrition` runs: the whole team, each agent lost, each site lost."""
+    return len(_attrition_scenarios(config))
+
+
+def _attrition_scenarios(config: Config) -> list[tuple[str, Config]]:
     scenarios: list[tuple[str, Config]] = [("whole team", config)]
     scenarios += [(f"agent {a.id}", _without(config, {a.id})) for a in config.agents]
     for site in config.sites:
         members = {a.id for a in config.agents if a.site == site}
         if members and len(members) < len(config.agents):
             scenarios.append((f"site {site}", _without(config, members)))
-    workers = options.workers or 1
-    processes = processes or max(1, (os.cpu_count() or 1) // workers)
-    inputs, params = _quiet(options)
-    with ProcessPoolExecutor(max_workers=processes) as pool:
-        outcomes = list(pool.map(_scenario, [(name, c, requirements, inputs, params) for name, c in scenarios]))
-    baseline = outcomes[0]
-    losses = [replace(o, opened_hours=round(o.uncovered_hours - baseline.uncovered_hours, 2)) for o in outcomes[1:]]
-    return sorted(losses, key=lambda loss: (-loss.opened_hours, loss.lost))
+    return scenarios
 
 
 def _without(config: Config, agent_ids: set[str]) -> Config:

@@ -390,6 +390,11 @@ def render_html(config: Config, roster: Roster, analysis: Analysis, plots: list[
         ("agents-section", "Per agent", _agents(roster, config)),
         ("rules-section", "Rules in force", _rules(config)),
     ]
+    return html_page(title, sections)
+
+
+def html_page(title: str, sections: Sequence[tuple[str, str, str]]) -> str:
+    """A self-contained page: the title, a line of links to the sections, the sections (id, title, html)."""
     nav = " · ".join(f'<a href="#{ident}">{escape(name)}</a>' for ident, name, _ in sections)
     body = "\n".join(f'<section id="{ident}"><h2>{escape(name)}</h2>\n{html}\n</section>' for ident, name, html in sections)
     return (

@@ -99,7 +99,8 @@ class Analysis:
 def analyse(config: Config, requirements: Requirements, roster: Roster, run: RunInfo) -> Analysis:
     coverage = coverage_of(roster, requirements, config)
     digest = summary(
-        coverage, config, status=run.status, objective=run.objective, best_bound=run.best_bound, wall_seconds=run.wall_seconds
+        coverage, config, status=run.status, objective=run.objective, best_bound=run.best_bound, wall_seconds=run.wall_seconds,
+        roster=roster,
     )
     if run.explanations:
         digest["gap_explanations"] = [str(line) for line in run.explanations]

@@ -243,3 +243,12 @@ def test_bench_renders_the_email_deadline_section_from_its_stage(tmp_path):
     assert "| queue | 1 | 60 | 69,852 | 68,852 | 0.8 | 3.0 | 9.5 | 40.0 | 1.0 |" in text
     assert "| smoothed | 1 | 60 | 102,302 | 101,302 | 0.8 | 1.0 | 1.5 | 2.0 | 1.0 |" in text
     assert "within 2%: median 6.33×, worst 6.33×" in text and "**Best rosters found:** queue 69,000, smoothed 102,000." in text
+
+
+def test_sweep_script_times_three_scenarios_alone_and_on_a_local_cluster():
+    pytest.importorskip("distributed")
+    row = last_json(str(BENCH / "sweep.py"), "--count", "3", "--time-limit", "1", "--days", "7")
+    assert row["benchmark"] == "sweep" and row["scenarios"] == 3 and row["dask_workers"] == 2
+    assert row["same_rosters"] is True  # deterministic, one thread: the cluster finds the rosters found alone
+    assert list(row["per_scenario"]) == ["baseline", "chat-plus-10", "chat-times-3"]
+    assert row["speedup"] == pytest.approx(row["sequential_seconds"] / row["cluster_seconds"], rel=0.05)

@@ -18,6 +18,7 @@ from coverage.plots.heatmap import (
 )
 from coverage.plots.hires import plot_hiring_roadmap
 from coverage.plots.requirement import plot_requirement, requirement_series
+from coverage.plots.sweep import plot_sweep
 
 __all__ = [
     "follow_the_sun_profile",
@@ -26,6 +27,7 @@ __all__ = [
     "plot_follow_the_sun",
     "plot_gap_heatmap",
     "plot_hiring_roadmap",
+    "plot_sweep",
     "plot_history_vs_forecast",
     "plot_requirement",
     "plot_requirement_by_hour_of_week",

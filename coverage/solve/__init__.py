@@ -32,7 +32,7 @@ from coverage.solve.objective import (
     WEIGHT_SHORT_AGENT,
     WEIGHT_UNCOVERED,
 )
-from coverage.solve.runner import SolveParams, configure_search
+from coverage.solve.runner import SolveParams, configure_search, search_threads
 from coverage.solve.search import SolveOptions, SolveResult, solve
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "Target",
     "build_model",
     "configure_search",
+    "search_threads",
     "describe_target",
     "solve",
 ]

@@ -49,6 +49,16 @@ class SolveParams:
     progress: TextIO | None = None  # where the objective, bound and gap are shown while searching
 
 
+def search_threads(workers: int) -> int:
+    """The threads CP-SAT runs for a `workers` setting (0: one per core): what a task running the search reserves.
+
+    One worker is one thread; from 2 to 7 the portfolio below takes at least
+    MIN_THREADS; from DEFAULT_PORTFOLIO_FROM on, exactly `workers`.
+    """
+    workers = workers or os.cpu_count() or 1
+    return workers if workers == 1 or workers >= DEFAULT_PORTFOLIO_FROM else max(workers, MIN_THREADS)
+
+
 def configure_search(parameters: Any, params: SolveParams) -> None:
     """Time limit, seed and workers from the user; the search portfolio from our measurements.
 
@@ -89,7 +99,7 @@ def configure_search(parameters: Any, params: SolveParams) -> None:
         return
     parameters.subsolver_params.append(_bound_worker(parameters))
     if workers < DEFAULT_PORTFOLIO_FROM:
-        parameters.num_workers = max(workers, MIN_THREADS)
+        parameters.num_workers = search_threads(workers)
         parameters.num_full_subsolvers = 1
         parameters.subsolvers.append("max_lp_sym")
 
