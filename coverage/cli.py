@@ -169,10 +169,10 @@ def _demand(args: argparse.Namespace) -> int:
 
 
 def _forecast(args: argparse.Namespace) -> int:
+    from coverage.figures import save_figure
     from coverage.forecast import BACKTEST_COLUMNS, backtest_rows, build_forecast, forecast_yaml, profile_rows
     from coverage.helpdesk import ExportOptions, check_zone, parse_mapping, read_export
     from coverage.outputs import write_csv_atomic, write_text_atomic
-    from coverage.figures import save_figure
     from coverage.plots import plot_history_vs_forecast
 
     config = load_config(args.config, need_demand=False)

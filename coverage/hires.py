@@ -442,8 +442,8 @@ def _step(step: int, hire: str | None, config: Config, requirements: Requirement
 
 def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -> Path:
     """hires.csv, hires.png and the final team's report with the roadmap in report.html (its roster.csv is published first)."""
-    from coverage.htmlreport import table_section
     from coverage.figures import save_figure
+    from coverage.htmlreport import table_section
     from coverage.plots import plot_hiring_roadmap
     from coverage.report import RunInfo, write_report
 

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import pendulum
 
 from coverage.config import WEEKDAYS, Config, RuleOverrides
-from coverage.outputs import write_text_atomic
 from coverage.figures import heatmap_file_name
+from coverage.outputs import write_text_atomic
 from coverage.roster import Roster
 from coverage.time import to_local
 from coverage.windows import DayRow, GapWindow, daily_rows

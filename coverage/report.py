@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 from coverage.config import Config
 from coverage.demand import Requirements
 from coverage.exports import write_calendars, write_roster_xlsx
+from coverage.figures import save_figure, write_heatmaps
 from coverage.gaps import (
     Coverage,
     GapRow,
@@ -30,7 +31,6 @@ from coverage.gaps import (
     write_gaps_csv,
     write_summary,
 )
-from coverage.figures import save_figure, write_heatmaps
 from coverage.plots import plot_follow_the_sun, plot_requirement, plot_roster_gantt
 from coverage.roster import Roster
 from coverage.windows import (

@@ -23,7 +23,6 @@ from coverage.config import WEEKDAYS
 from coverage.plots._common import axes_for
 
 if TYPE_CHECKING:
-    from coverage.config import Config
     from coverage.gaps import GapRow
     from coverage.windows import CellRecurrence
 
