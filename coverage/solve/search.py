@@ -127,7 +127,7 @@ def solve(config: Config, requirements: Requirements, inputs: ModelInputs | Solv
     polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
     remaining, fallback = params.time_limit_seconds, None
     # A backlog queue's waiting work may carry slack in CP-SAT's own figure: show and record the roster's exact cost.
-    progress = Progress(params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if polish else None)
+    progress = Progress(params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if requirements.backlog else None)
     if start is not None:
         fallback = _from_stages(roster_model, start, started, polish)
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
@@ -212,14 +212,15 @@ FIRST_SHARE = 0.15  # of the time limit: the first roster before its channels ar
 def polishing(config: Config, requirements: Requirements, inputs: ModelInputs, *, deterministic: bool = False) -> Polish | None:
     """The channel polish (coverage.solve.polish) where a backlog queue makes channel moves long-range; None elsewhere.
 
-    Deterministic runs polish by passes, not seconds, so a busy machine cannot change their roster.
+    Not in deterministic runs: CP-SAT's interleaved search does worse from
+    the split budget (the example team at 30 s: 286,180 with a polished
+    start, 76,770 in one search; benchmarks/notes/email-by-its-deadline.md).
     """
-    if not worth_polishing(config, requirements):
+    if deterministic or not worth_polishing(config, requirements):
         return None
-    seconds = None if deterministic else POLISH_SECONDS
 
     def polish(roster: Roster) -> Roster:
-        polished, _ = polish_channels(config, requirements, roster, seconds=seconds, keep=inputs.keep)
+        polished, _ = polish_channels(config, requirements, roster, seconds=POLISH_SECONDS, keep=inputs.keep)
         return polished
 
     return polish
