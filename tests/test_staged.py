@@ -86,11 +86,11 @@ def test_agents_with_the_same_site_and_skills_form_one_group(make_config) -> Non
     assert set(groups[0].available.values()) == {2}  # both free for each of the 7 day shifts
 
 
-def test_stages_are_for_big_multi_site_teams_without_hires_keep_or_history(make_config) -> None:
+def test_stages_are_for_big_multi_site_teams(make_config) -> None:
     config = make_config()
-    assert not wanted(config, None, plain=True)  # one agent, one site
-    assert wanted(config, True, plain=True)
-    assert not wanted(config, True, plain=False)  # hires, --keep or history: the direct model
+    assert not wanted(config, None)  # one agent, one site
+    assert wanted(config, True)
+    assert not wanted(config, False)
     assert STAGED_FROM_AGENTS == 60
 
 
