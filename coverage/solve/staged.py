@@ -110,8 +110,7 @@ def staged_start(config: Config, requirements: Requirements, params: SolveParams
     and hiring, which every stage takes into account. `alone`: no full model
     follows (it would not fit in memory), so a stage that finds nothing ends
     the search instead of handing over to it. `pool`: where the sites run
-    side by side; None runs them in a local process pool when the machine
-    has more than one core (`local_pool`), one after the other otherwise.
+    side by side (`local_pool` makes one); None runs them one after the other here.
     """
     started = wallclock.perf_counter()
     then = "no roster without the whole model" if alone else "searching the full model directly"
@@ -135,21 +134,11 @@ def staged_start(config: Config, requirements: Requirements, params: SolveParams
     if interrupted:
         return StagedStart(bound, None, True)
     task = SiteTask(config, requirements, "", targets, replace(params, progress=None), inputs, hired)
-    with _pool_for(config, pool) as chosen:
-        found, interrupted = _assign_sites(task, params, say, then, chosen)
+    found, interrupted = _assign_sites(task, params, say, then, pool)
     if found is None:
         return StagedStart(bound, None, interrupted)
     assignments = [a for result in found.values() for a in result.roster.assignments]  # type: ignore[union-attr]
     return StagedStart(bound, Roster(tuple(sorted(assignments, key=lambda a: (a.start_utc, a.agent)))), interrupted)
-
-
-@contextmanager
-def _pool_for(config: Config, pool: SitePool | None) -> Iterator[SitePool | None]:
-    if pool is not None:
-        yield pool
-        return
-    with local_pool(len({a.site for a in config.agents})) as made:
-        yield made
 
 
 @contextmanager
