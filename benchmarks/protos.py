@@ -53,6 +53,9 @@ from coverage.roster import read_roster  # noqa: E402
 from coverage.solve import Hiring, SolveOptions, Target, solve  # noqa: E402
 from coverage.synthetic import write_team  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from common import hand_roster  # noqa: E402
+
 DATA = ROOT / "benchmarks" / "data"
 CONFIGS = ROOT / "configs"
 BUILD_ONLY = SolveOptions(time_limit_seconds=10, seed=1, workers=2, progress=None, explain=False, staged=False)
@@ -101,27 +104,6 @@ def serialized(model: cp_model.CpModel) -> bytes:
 
 def curtois(number: int) -> Config:
     return to_config(read_instance(DATA / f"Instance{number}.txt"))
-
-
-def hand_roster(config: Config, path: Path, first: date, days: int) -> Path:
-    """A previous period's roster written by hand: runs that end on its last days, so rest, runs and weekends carry over.
-
-    Agent k: every third one works its last 6 days (day shift), one in three
-    Monday to Friday of the last week (early), the rest its last 4 days (late,
-    ending Sunday evening: too close to a Monday early).
-    """
-    lines = ["agent,shift,date,channel"]
-    last = first + timedelta(days=days - 1)
-    for k, agent in enumerate(config.agents):
-        if k % 3 == 0:
-            dates, shift = [last - timedelta(days=j) for j in range(6)], "day"
-        elif k % 3 == 1:
-            dates, shift = [last - timedelta(days=j) for j in range(2, 7)], "early"
-        else:
-            dates, shift = [last - timedelta(days=j) for j in range(4)], "late"
-        lines += [f"{agent.id},{shift},{d},{agent.skills[0]}" for d in sorted(dates)]
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def two_periods(tmp: Path) -> tuple[Config, Config, Path]:
