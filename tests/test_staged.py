@@ -228,13 +228,15 @@ def test_a_candidate_is_an_optional_member_of_its_sites_group(make_config) -> No
 
 
 def test_sites_side_by_side_give_what_sites_in_turn_give(make_config) -> None:
-    """The same stages through a process pool of two and in this process, in deterministic mode: the same bound and roster."""
+    """The same stages through a process pool of two (two threads each) and in this process, deterministic: the same bound and roster."""
     config = make_config(TWO_SITES, DAY_SHIFTS)
     needs = requirements(config)
-    params = replace(QUIET.params, deterministic=True, workers=1)
+    params = replace(QUIET.params, deterministic=True, workers=2)
     in_turn = staged_start(config, needs, params)
-    with local_pool(2, cores=2) as pool:
-        assert pool is not None and (pool.at_once, pool.threads) == (2, 1)
+    with local_pool(2, cores=2) as none:
+        assert none is None  # two cores: one site search of two threads at a time, in this process
+    with local_pool(2, cores=4) as pool:
+        assert pool is not None and (pool.at_once, pool.threads) == (2, 2)
         side_by_side = staged_start(config, needs, params, pool=pool)
     assert (in_turn.bound, side_by_side.bound) == (0, 0)
     assert in_turn.roster == side_by_side.roster and len(in_turn.roster.assignments) == 3

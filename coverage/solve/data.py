@@ -12,7 +12,7 @@ shift occurrence.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from coverage.config import Config
 from coverage.demand import Requirements
@@ -96,9 +96,6 @@ class Hiring:
                       if first not in self.hired and second not in self.hired]
         return pairs
 
-    def only(self, agents: set[str]) -> Hiring:
-        """The same question for some of the candidates (a site's, in the staged solve)."""
-        return replace(self, costs={a: cost for a, cost in self.costs.items() if a in agents}, hired=self.hired & agents)
 
 
 @dataclass(frozen=True)

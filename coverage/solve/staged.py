@@ -34,7 +34,7 @@ from coverage.solve.aggregate import headcount_model
 from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.objective import changes_against
-from coverage.solve.runner import SolveParams, hear_interrupts_only_while_searching, on_interrupt, run_search
+from coverage.solve.runner import SolveParams, configure_search, hear_interrupts_only_while_searching, on_interrupt, run_search
 from coverage.time import ShiftInstance
 
 # Teams from this size (and with more than one site) are solved in stages by default.
@@ -120,8 +120,8 @@ def staged_start(config: Config, requirements: Requirements, params: SolveParams
             print(f"  {line}, {wallclock.perf_counter() - started:.1f}s", file=params.progress, flush=True)
 
     headcounts = headcount_model(config, requirements, history=inputs.history, keep=inputs.keep, hiring=inputs.hiring)
-    budget = params.time_limit_seconds * HEADCOUNT_SHARE
-    code, solver, interrupted = run_search(headcounts.model, replace(params, time_limit_seconds=budget, progress=None))
+    budget = replace(params, time_limit_seconds=params.time_limit_seconds * HEADCOUNT_SHARE, progress=None)
+    code, solver, interrupted = run_search(headcounts.model, budget, settings=lambda parameters: headcount_search(parameters, budget))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         say(f"headcounts: none found in the time given; {then}")
         return StagedStart(None, None, interrupted)
@@ -141,25 +141,51 @@ def staged_start(config: Config, requirements: Requirements, params: SolveParams
     return StagedStart(bound, Roster(tuple(sorted(assignments, key=lambda a: (a.start_utc, a.agent)))), interrupted)
 
 
+def headcount_search(parameters: Any, params: SolveParams) -> None:
+    """The user's search settings, and beside the bound worker a second full-model worker that looks for counts early (quick restarts, no LP).
+
+    The headcount model is a "bound first" model: our portfolio's only
+    full-model worker (max_lp_sym) proves its optimum before it finds any
+    solution, and the neighbourhood workers wait for one. On the generated
+    1,000-agent team beside a busy machine (load ~13 on 2 cores) the first
+    counts came at 45 s, the optimum with them, so a 120 s run's 18 s share
+    found nothing and no roster came at all; with this worker the first
+    counts came at 9 s and the optimum at 48 s (benchmarks/notes/robust-search.md).
+    One worker (deterministic protos, `--workers 1`) is left as it was.
+    """
+    configure_search(parameters, params)
+    if parameters.num_workers > 1:
+        parameters.num_full_subsolvers = 2
+        parameters.subsolvers.append("quick_restart_no_lp")
+
+
+THREADS_PER_SITE = 2  # the fewest CP-SAT threads a site search gets in a pool (one thread finds too slowly; see local_pool)
+
+
 @contextmanager
 def local_pool(sites: int, cores: int | None = None) -> Iterator[SitePool | None]:
-    """A process per core (at most one per site), each search on its own core; None on one core or one site.
+    """A process per two cores (at most one per site), each site search on its two; None when that is one process.
 
     Processes rather than threads: most of a site's time before its first
     roster is Python building its model, which threads would take in turns.
-    Forked where the platform can (the workers inherit the loaded modules
-    instead of importing them again).
+    Two threads each, not one: with `num_workers` 1 CP-SAT runs the single
+    bound-first worker, and on the generated 1,000-agent team (loaded
+    machine) a site searched so found no assignment in 65 s, where the
+    two-thread portfolio (one full worker, neighbourhoods on the rest) is
+    what the sites had in turn. On 2 cores the sites therefore run in turn,
+    as before (benchmarks/notes/robust-search.md). Forked where the platform
+    can (the workers inherit the loaded modules instead of importing them again).
     """
     cores = cores or os.cpu_count() or 1
-    if cores <= 1 or sites <= 1:
+    at_once = min(cores // THREADS_PER_SITE, sites)
+    if at_once <= 1:
         yield None
         return
-    at_once = min(cores, sites)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     executor = ProcessPoolExecutor(max_workers=at_once, mp_context=context, initializer=hear_interrupts_only_while_searching)
     try:
-        yield SitePool(executor, at_once, threads=max(1, cores // at_once))
+        yield SitePool(executor, at_once, threads=cores // at_once)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
