@@ -211,7 +211,7 @@ def _assign_sites(task: SiteTask, params: SolveParams, say: Say, then: str,
         interrupted = run(tried, todo, found, budget_end, attempt, len(sites), say, pool)  # type: ignore[arg-type]
         missing = [site for site in todo if site not in found]
         if missing:
-            say(f"site {missing[0]}: no assignment found; {then}")
+            say(f"site {missing[0]}: {'interrupted before any' if interrupted else 'no'} assignment found; {then}")
             return None, interrupted
         if interrupted:
             return found, True
