@@ -1,11 +1,14 @@
-"""What every Curtois bench script shares: the published optima, the arguments and the JSON row they print last."""
+"""What the bench scripts share: the published Curtois optima, the peers' arguments and JSON row, a previous period written by hand."""
 
 from __future__ import annotations
 
 import argparse
 import os
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from coverage.config import Config
 
 # Proven optima (lower bound = upper bound) of instances 1-12, from the benchmark's published table.
 BEST_KNOWN = {
@@ -34,3 +37,24 @@ def peer_arguments(description: str, argv: list[str] | None = None) -> argparse.
     parser.add_argument("--milestones", type=lambda s: [float(p) for p in s.split(",") if p], default=[], metavar="S,S",
                         help="also report the objective reached S seconds into the run")
     return parser.parse_args(argv)
+
+
+def hand_roster(config: Config, path: Path, first: date, days: int) -> Path:
+    """A previous period's roster written by hand: runs that end on its last days, so rest, runs and weekends carry over.
+
+    Agent k: every third one works its last 6 days (day shift), one in three
+    Monday to Friday of the last week (early), the rest its last 4 days (late,
+    ending Sunday evening: too close to a Monday early).
+    """
+    lines = ["agent,shift,date,channel"]
+    last = first + timedelta(days=days - 1)
+    for k, agent in enumerate(config.agents):
+        if k % 3 == 0:
+            dates, shift = [last - timedelta(days=j) for j in range(6)], "day"
+        elif k % 3 == 1:
+            dates, shift = [last - timedelta(days=j) for j in range(2, 7)], "early"
+        else:
+            dates, shift = [last - timedelta(days=j) for j in range(4)], "late"
+        lines += [f"{agent.id},{shift},{d},{agent.skills[0]}" for d in sorted(dates)]
+    path.write_text("\n".join(lines) + "\n")
+    return path

@@ -16,7 +16,8 @@ The "staged" case is the exception: the stages' models depend on what the
 earlier stages found, so it searches for real, in deterministic mode with one
 worker (reproducible), and records every model on the way: the headcounts,
 each site's assignment, the full model with the staged roster as a hint (its
-completion) and the full search.
+completion) and the full search. Its sites run one after the other, in this
+process (the recorder does not see models built in a pool's processes).
 
 Cases: Curtois & Qu instances 1-12 (and 1 and 5 with `exact_runs`), the
 example configs, a re-plan (`keep`), a second period with `history:` (a
@@ -27,13 +28,14 @@ hiring models the roadmap and the cheapest-set mode build, explain models.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,9 @@ from coverage.read_curtois import read_instance, to_config  # noqa: E402
 from coverage.roster import read_roster  # noqa: E402
 from coverage.solve import Hiring, SolveOptions, Target, solve  # noqa: E402
 from coverage.synthetic import write_team  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from common import hand_roster  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 CONFIGS = ROOT / "configs"
@@ -99,27 +104,6 @@ def serialized(model: cp_model.CpModel) -> bytes:
 
 def curtois(number: int) -> Config:
     return to_config(read_instance(DATA / f"Instance{number}.txt"))
-
-
-def hand_roster(config: Config, path: Path, first: date, days: int) -> Path:
-    """A previous period's roster written by hand: runs that end on its last days, so rest, runs and weekends carry over.
-
-    Agent k: every third one works its last 6 days (day shift), one in three
-    Monday to Friday of the last week (early), the rest its last 4 days (late,
-    ending Sunday evening: too close to a Monday early).
-    """
-    lines = ["agent,shift,date,channel"]
-    last = first + timedelta(days=days - 1)
-    for k, agent in enumerate(config.agents):
-        if k % 3 == 0:
-            dates, shift = [last - timedelta(days=j) for j in range(6)], "day"
-        elif k % 3 == 1:
-            dates, shift = [last - timedelta(days=j) for j in range(2, 7)], "early"
-        else:
-            dates, shift = [last - timedelta(days=j) for j in range(4)], "late"
-        lines += [f"{agent.id},{shift},{d},{agent.skills[0]}" for d in sorted(dates)]
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def two_periods(tmp: Path) -> tuple[Config, Config, Path]:
@@ -181,6 +165,27 @@ def cases(tmp: Path) -> dict[str, Callable[[], object]]:
     return found
 
 
+@contextlib.contextmanager
+def sites_in_turn() -> Iterator[None]:
+    """The staged solve's sites in this process, one after the other, where the code has a pool for them."""
+    from coverage.solve import staged
+
+    made = getattr(staged, "local_pool", None)
+    if made is None:
+        yield
+        return
+
+    @contextlib.contextmanager
+    def none(*args: object, **kwargs: object) -> Iterator[None]:
+        yield None
+
+    staged.local_pool = none  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        staged.local_pool = made
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--save", type=Path, help="write the hashes to this JSON file")
@@ -192,7 +197,7 @@ def main() -> int:
         for name, go in cases(Path(tmp)).items():
             if args.only and not re.search(args.only, name):
                 continue
-            with Recorder() as recorder:
+            with Recorder() as recorder, sites_in_turn():
                 recorder.search = "(searched)" in name
                 go()
             results[name] = recorder.models

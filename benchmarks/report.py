@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ CURTOIS, ROSTER, SCALE, PEERS = "Curtois & Qu", "Roster model: example and 200-a
 DEMAND = "Demand (Erlang)"
 YEAR = "A year of rota periods"
 BACKLOG = "Email by its deadline"
+SUITE = "Generated suite (the yardstick)"
 NOTES = Path(__file__).resolve().parent / "notes"
 
 
@@ -228,6 +230,54 @@ def backlog_section(row: dict[str, Any], machine: str) -> str:
     return head + "\n".join(lines) + "\n\n" + verdict + _notes(BACKLOG)
 
 
+def suite_section(rows: list[dict[str, Any]], machine: str) -> str:
+    """One row per instance, condition and time limit: median and worst of the seeds, against the best any of our runs found."""
+    good = [r for r in rows if "error" not in r]
+    best: dict[str, float] = {}
+    for r in good:
+        if r["solver"] == "ours" and r.get("objective") is not None:
+            best[r["instance"]] = min(best.get(r["instance"], r["objective"]), r["objective"])
+    runs: dict[tuple[str, str, float], dict[str, dict[int, dict[str, Any]]]] = defaultdict(lambda: defaultdict(dict))
+    for r in good:  # the latest row of each seed counts
+        runs[(r["instance"], r.get("condition", "quiet"), r["time_limit"])][r["solver"]][r["seed"]] = r
+    head = ("| instance | shape | condition | limit (s) | seeds | ours: from our best, median (worst) | ours: from the bound, "
+            "median (worst) | first roster (s), median (worst) | plain / ours, median | peak memory (MB) | load |")
+    lines = [head, "|" + "---|" * 11]
+    for (instance, condition, limit), by_solver in sorted(runs.items(), key=lambda item: (item[0][0], item[0][1], item[0][2])):
+        ours = list(by_solver.get("ours", {}).values())
+        plain = by_solver.get("plain", {})
+        reference = best.get(instance)
+        from_best = [None if r.get("objective") is None or not reference else (r["objective"] - reference) / reference for r in ours]
+        from_bound = [None if r.get("objective") is None or r.get("bound") is None else (r["objective"] - r["bound"]) / max(abs(r["objective"]), 1)
+                      for r in ours]
+        firsts = [r.get("first_roster_seconds") for r in ours]
+        ratios = [plain[seed]["objective"] / r["objective"] for seed, r in by_solver.get("ours", {}).items()
+                  if seed in plain and plain[seed].get("objective") is not None and r.get("objective")]
+        shape = (ours or list(plain.values()))[0].get("shape", "")
+        lines.append("| " + " | ".join([
+            instance, shape, condition, _n(limit), _n(len(ours)), _median_worst(from_best, _pct), _median_worst(from_bound, _pct),
+            _median_worst(firsts, lambda v: _n(v, 1)), "–" if not ratios else f"{statistics.median(ratios):.2f}",
+            _n(max((r.get("peak_mb") or 0 for r in ours), default=None)),
+            _n(statistics.median(r["load"][0] for r in ours), 1) if ours and all("load" in r for r in ours) else "–",
+        ]) + " |")
+    return (f"{_where(machine, rows)} **Command:** `python benchmarks/run.py --stages suite` (`benchmarks/suite.py run --limit S "
+            "[--beside-load]`: every instance of the suite with seeds 1, 2 and 3, ours and the plain CP-SAT model in the same run), "
+            "2 workers. \"from our best\": distance to the best roster any of our runs of that instance found (any limit, any "
+            "condition); a seed with no roster counts as worst. \"plain / ours\": the plain model's objective over ours, same seed "
+            "(`peer_cpsat.py` on the Curtois-like instances, the direct model without stages on the teams).\n\n" + "\n".join(lines))
+
+
+def _median_worst(values: list[Any], show: Any) -> str:
+    """'median (worst)' of the seeds; a seed without a value is the worst."""
+    if not values:
+        return "–"
+    found = sorted(v for v in values if v is not None)
+    if not found:
+        return "none"
+    worst = "none" if len(found) < len(values) else show(found[-1])
+    return f"{show(statistics.median(found))} ({worst})"
+
+
 def sections(results: Path, machine: str) -> dict[str, str]:
     curtois = load(results / "curtois.jsonl")
     roster, scale, erlang = load(results / "roster.jsonl"), load(results / "scale.jsonl"), load(results / "erlang.jsonl")
@@ -259,6 +309,9 @@ def sections(results: Path, machine: str) -> dict[str, str]:
     backlog = load(results / "backlog.jsonl")
     if backlog:
         found[BACKLOG] = backlog_section(backlog[-1], machine)
+    suite = load(results / "suite.jsonl")
+    if suite:
+        found[SUITE] = suite_section(suite, machine)
     return found
 
 

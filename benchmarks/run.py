@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark stage in subprocesses and write our sections of benchmarks/RESULTS.md.
 
     python benchmarks/run.py [--stages erlang,curtois,roster,scale,year,backlog] [--instances 1,2] [--limit 60] [--long-limit 600]
+    python benchmarks/run.py --stages suite [--suite-limits 60,600] [--suite-only REGEX]   # the generated suite, quiet and loaded
 
 Each run is its own process (clean memory figures, no state shared between
 runs); its JSON line is appended to benchmarks/results/STAGE.jsonl, and the
@@ -114,6 +115,15 @@ def stage_backlog(args: argparse.Namespace) -> None:
                                 "--time-limit", "60", "--reference", "300", "--seeds", "1,2,3"], 3600))
 
 
+def stage_suite(args: argparse.Namespace) -> None:
+    """The generated suite (benchmarks/suite.py): each limit quiet, then beside one CPU-bound process; ours and the plain model."""
+    from suite import SEEDS, run_suite
+
+    for limit in args.suite_limits:
+        for loaded in (False, True):
+            run_suite(limit, SEEDS, loaded, args.suite_only, plain=True)
+
+
 def cpu_name() -> str:
     """The CPU's model name (e.g. AMD EPYC ...) from /proc/cpuinfo, or the platform's machine type."""
     try:
@@ -125,7 +135,8 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-STAGES = {"erlang": stage_erlang, "curtois": stage_curtois, "roster": stage_roster, "scale": stage_scale, "year": stage_year, "backlog": stage_backlog}
+STAGES = {"erlang": stage_erlang, "curtois": stage_curtois, "roster": stage_roster, "scale": stage_scale, "year": stage_year,
+          "backlog": stage_backlog, "suite": stage_suite}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agents-15", type=lambda s: [int(k) for k in s.split(",")], default=[25, 100, 300, 1000], help="team sizes on the 15-minute grid")
     parser.add_argument("--scale-limit", type=float, default=60.0)
     parser.add_argument("--scale-long-limit", type=float, default=300.0, help="big teams run at this limit too (0: not)")
+    parser.add_argument("--suite-limits", type=lambda s: [float(k) for k in s.split(",") if k], default=[60.0, 600.0],
+                        help="the generated suite's limits (stage suite; not in the default stages: hours)")
+    parser.add_argument("--suite-only", help="the suite's instances whose name this regular expression finds")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results of the stages being run")
     parser.add_argument("--render-only", action="store_true")
     args = parser.parse_args(argv)

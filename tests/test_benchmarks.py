@@ -252,3 +252,48 @@ def test_sweep_script_times_three_scenarios_alone_and_on_a_local_cluster():
     assert row["same_rosters"] is True  # deterministic, one thread: the cluster finds the rosters found alone
     assert list(row["per_scenario"]) == ["baseline", "chat-plus-10", "chat-times-3"]
     assert row["speedup"] == pytest.approx(row["sequential_seconds"] / row["cluster_seconds"], rel=0.05)
+
+
+def test_the_suite_is_fixed_with_its_seeds_and_lists_itself():
+    from suite import SUITE, CurtoisLike, Team
+
+    assert len({i.name for i in SUITE}) == len(SUITE) == 12
+    assert {i.weeks for i in SUITE if isinstance(i, CurtoisLike)} == {6, 8, 10, 12}
+    teams = [i for i in SUITE if isinstance(i, Team)]
+    assert min(t.agents for t in teams) == 200 and max(t.agents for t in teams) == 3000
+    assert {t.history for t in teams} == {True, False} and {t.weeks for t in teams} == {4, 13}
+    done = subprocess.run([sys.executable, str(BENCH / "suite.py"), "list"], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0 and done.stdout.splitlines()[0].startswith("cl-6w-20")
+
+
+def test_a_suite_team_with_history_is_planned_after_its_hand_written_period(tmp_path):
+    from suite import Team, run_team, team_config
+
+    from coverage.roster import read_history
+
+    tiny = Team("tiny", 12, 2, 1, 60, True, 5)
+    config = load_config(team_config(tiny, tmp_path))
+    assert config.plan.days == 7 and len(read_history(config).assignments) > 0
+    row = run_team(tiny, seed=1, time_limit=3, workers=2, direct=False)
+    assert (row["instance"], row["solver"], row["seed"]) == ("tiny", "ours", 1)
+    assert row["objective"] is not None and row["bound"] <= row["objective"]
+
+
+def test_the_suite_runs_ours_and_the_plain_model_beside_a_busy_process_and_renders_a_table(tmp_path, monkeypatch):
+    import run
+    import suite
+    from report import suite_section
+
+    monkeypatch.setattr(run, "RESULTS", tmp_path)
+    monkeypatch.setattr(suite, "INSTANCES", tmp_path / "instances")
+    suite.run_suite(3.0, (1,), loaded=True, only="^cl-6w-20$", plain=True)
+    rows = [json.loads(line) for line in (tmp_path / "suite.jsonl").read_text().splitlines()]
+    assert [(r["instance"], r["solver"], r["seed"], r["condition"]) for r in rows] == [
+        ("cl-6w-20", "ours", 1, "beside one CPU-bound process"), ("cl-6w-20", "plain", 1, "beside one CPU-bound process")]
+    assert all(r["objective"] is not None and r["violations"] == 0 for r in rows)
+    table = suite_section(rows, "test machine")
+    line = next(row for row in table.splitlines() if row.startswith("| cl-6w-20 |"))
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[:5] == ["cl-6w-20", "6 weeks, 20 staff, 4 shift types", "beside one CPU-bound process", "3", "1"]
+    assert cells[5] == "0.0 % (0.0 %)"  # our only run is our best
+    assert float(cells[8]) == round(rows[1]["objective"] / rows[0]["objective"], 2)

@@ -69,8 +69,8 @@ def test_whole_model_when_it_fits_stages_when_only_they_fit(team) -> None:
     assert tight.stages_only and tight.stages == stages
     with pytest.raises(ModelTooLargeError, match="this plan needs about"):
         check_memory(config, needs.grid, stageable=True, available=stages.bytes - 1)
-    # Hires, --keep and history need the whole model: no stages to fall back on.
-    with pytest.raises(ModelTooLargeError, match=r"plan sites separately \(or without hires, --keep and history: the stages would fit\)$"):
+    # Stages turned off (ModelInputs(staged=False)): nothing to fall back on, and the message says so.
+    with pytest.raises(ModelTooLargeError, match=r"plan sites separately \(or in stages, not turned off: they would fit\)$"):
         check_memory(config, needs.grid, stageable=False, available=stages.bytes)
 
 

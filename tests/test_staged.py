@@ -8,14 +8,18 @@ from dataclasses import replace
 import pytest
 from conftest import TINY
 from test_optimality import TINY_INSTANCES, brute_force_optimum, tiny
-from test_solve import QUIET, hourly, objective_from_roster
+from test_solve import QUIET, hourly, nine_to_five_new_york, objective_from_roster
 
-from coverage.check import Checker
+from datetime import date
+
+from coverage.check import Checker, check_roster
 from coverage.demand import requirements
-from coverage.solve import solve
+from coverage.roster import Assignment, Roster, read_history
+from coverage.solve import Hiring, ModelInputs, solve
 from coverage.solve.aggregate import groups_of, headcount_model
 from coverage.solve.runner import run_search
-from coverage.solve.staged import STAGED_FROM_AGENTS, wanted
+from coverage.solve.staged import STAGED_FROM_AGENTS, local_pool, staged_start, wanted
+from coverage.time import local_to_utc
 
 STAGED = replace(QUIET, staged=True)
 THREE_DAYS = TINY.replace("days: 7", "days: 3").replace("max_consecutive_days: 6", "max_consecutive_days: 2")
@@ -86,11 +90,11 @@ def test_agents_with_the_same_site_and_skills_form_one_group(make_config) -> Non
     assert set(groups[0].available.values()) == {2}  # both free for each of the 7 day shifts
 
 
-def test_stages_are_for_big_multi_site_teams_without_hires_keep_or_history(make_config) -> None:
+def test_stages_are_for_big_multi_site_teams(make_config) -> None:
     config = make_config()
-    assert not wanted(config, None, plain=True)  # one agent, one site
-    assert wanted(config, True, plain=True)
-    assert not wanted(config, True, plain=False)  # hires, --keep or history: the direct model
+    assert not wanted(config, None)  # one agent, one site
+    assert wanted(config, True)
+    assert not wanted(config, False)
     assert STAGED_FROM_AGENTS == 60
 
 
@@ -110,3 +114,130 @@ def test_the_staged_roster_stands_when_the_full_search_finds_nothing(make_config
     result = solve(config, requirements(config), STAGED)
     assert (result.status, result.objective, result.best_bound) == ("FEASIBLE", 4000, 4000)
     assert len(result.roster.assignments) == 2 and Checker(config).check(result.roster) == []
+
+
+# Two sites of one agent each (New York's clock at both), one agent needed 09:00-17:00 New York, Mon 7 - Wed 9 Dec.
+TWO_SITES = TINY.replace("days: 7", "days: 3").replace(
+    "sites:\n", 'sites:\n  bos:\n    timezone: America/New_York\n    shifts:\n      day: {start: "09:00", hours: 8}\n'
+).replace("skills: [chat]}", "skills: [chat]}\n  - {id: b1, site: bos, contract: full_time, skills: [chat]}")
+
+
+def both_paths(config, needs, inputs: ModelInputs):
+    """The staged and the direct solve of the same question (sites side by side where the machine has cores)."""
+    return (solve(config, needs, replace(inputs, staged=True), QUIET.params),
+            solve(config, needs, replace(inputs, staged=False), QUIET.params))
+
+
+def test_history_closes_monday_in_the_headcounts_and_the_sites(make_config, tmp_path) -> None:
+    """Both agents worked Sat 5 and Sun 6 Dec; two days in a row at most, so nobody may work Monday.
+
+    Monday's 8 hours stay open, 8 x (400 + 100) = 4,000; Tuesday and
+    Wednesday are covered. The headcounts see it without naming anyone: the
+    3-day window Sat-Mon holds each agent's 2 previous days, leaving 0 for
+    Monday; without the history their bound is 0.
+    """
+    (tmp_path / "previous.csv").write_text("agent,shift,date\na1,day,2026-12-05\na1,day,2026-12-06\nb1,day,2026-12-05\nb1,day,2026-12-06\n")
+    text = TWO_SITES.replace("max_consecutive_days: 6", "max_consecutive_days: 2") + "history: previous.csv\n"
+    config = make_config(text, DAY_SHIFTS)
+    needs = requirements(config)
+    history = read_history(config)
+    relaxed = headcount_model(config, needs, history=history)
+    code, solver, _ = run_search(relaxed.model, QUIET.params)
+    assert (solver.status_name(code), solver.objective_value) == ("OPTIMAL", 4000)
+    assert headcount_optimum(config.model_copy(update={"history": None}), needs) == ("OPTIMAL", 0)
+    shown = io.StringIO()
+    staged = solve(config, needs, ModelInputs(staged=True), replace(QUIET.params, progress=shown))
+    assert shown.getvalue().startswith("  headcounts: 2 groups, cost at least 4,000 (proven)")
+    assert (staged.status, staged.objective) == ("OPTIMAL", 4000)
+    assert check_roster(staged.roster, config) == []
+    assert sorted(a.day.day for a in staged.roster.assignments) == [8, 9]
+    direct = solve(config, needs, ModelInputs(staged=False), QUIET.params)
+    assert direct.objective == staged.objective
+
+
+def test_a_first_day_too_close_to_the_previous_late_is_not_free_in_the_headcounts(make_config, tmp_path) -> None:
+    """a1 ended a late shift at 06:00 UTC Monday (01:00 New York), 11 h rest: Monday's 09:00 is 8 h later, so b1 works it.
+
+    Neither headcount nor roster may put a1 there; all three days covered, cost 0.
+    """
+    (tmp_path / "previous.csv").write_text("agent,shift,date,channel\na1,late,2026-12-06,chat\n")
+    text = TWO_SITES.replace('      day: {start: "09:00", hours: 8}\ncontracts', '      day: {start: "09:00", hours: 8}\n      late: {start: "17:00", hours: 8}\ncontracts')
+    text = text.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], shifts: [day]}\n  - {id: b1") + "history: previous.csv\n"
+    config = make_config(text, DAY_SHIFTS)
+    needs = requirements(config)
+    relaxed = headcount_model(config, needs, history=read_history(config))
+    nyc = next(g for g in relaxed.groups if g.site == "nyc")
+    assert sorted((s.day.day, n) for s, n in nyc.available.items()) == [(8, 1), (9, 1)]  # a1 is not free on Monday
+    staged, direct = both_paths(config, needs, ModelInputs())
+    assert (staged.status, staged.objective, direct.objective) == ("OPTIMAL", 0, 0)
+    assert check_roster(staged.roster, config) == []
+    assert {(a.agent, a.day.day) for a in staged.roster.assignments if a.day.day == 7} == {("b1", 7)}
+
+
+def test_keep_prices_the_changes_in_every_stage(make_config) -> None:
+    """a1 was to work Mon-Wed and is now on leave Tuesday: b1 (the other site) takes Tuesday, one change, 1,000.
+
+    The headcounts know it: Boston's Tuesday headcount moves from the kept
+    roster's 0 to 1, so at least one change; their bound is the optimum.
+    """
+    config = make_config(TWO_SITES, DAY_SHIFTS)
+    needs = requirements(config)
+    kept = solve(config, needs, ModelInputs(staged=False), QUIET.params).roster
+    kept = Roster(tuple(a for a in kept.assignments if a.agent == "a1") + tuple(
+        shift_of(config, "a1", d) for d in (7, 8, 9) if not any(a.agent == "a1" and a.day.day == d for a in kept.assignments)))
+    after = make_config(TWO_SITES.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], leave: [2026-12-08]}\n  - {id: b1"), DAY_SHIFTS)
+    relaxed = headcount_model(after, needs, keep=kept)
+    code, solver, _ = run_search(relaxed.model, QUIET.params)
+    assert (solver.status_name(code), solver.objective_value) == ("OPTIMAL", 1000)
+    staged, direct = both_paths(after, needs, ModelInputs(keep=kept))
+    assert (staged.status, staged.objective, direct.objective) == ("OPTIMAL", 1000, 1000)
+    assert check_roster(staged.roster, after) == []
+    assert sorted((a.agent, a.day.day) for a in staged.roster.assignments) == [("a1", 7), ("a1", 9), ("b1", 8)]
+
+
+def shift_of(config, agent: str, day: int) -> Assignment:
+    """A day shift (09:00 New York, 8 h) of `agent` on `day` December."""
+    start = local_to_utc(date(2026, 12, day), config.sites["nyc"].shifts["day"].start, "America/New_York")
+    return Assignment(agent, config.agent(agent).site, "chat", "day", date(2026, 12, day), start, start.add(hours=8))
+
+
+WEEKEND_HIRE = """\
+candidates:
+  - {id: weekend, site: bos, contract: part_time, skills: [chat], shifts: [day], cost: 2000, max_count: 2}
+"""
+
+
+def test_a_candidate_is_an_optional_member_of_its_sites_group(make_config) -> None:
+    """a1 (New York) works Mon-Fri only; one agent is needed 09:00-17:00 all week. A weekend hire at Boston costs 2,000
+    and closes the 16 weekend hours (16 x 500 = 8,000): hire one (weekend-1, not weekend-2), cost 2,000, in every stage."""
+    text = TINY.replace(
+        "sites:\n", 'sites:\n  bos:\n    timezone: America/New_York\n    shifts:\n      day: {start: "09:00", hours: 8}\n'
+    ).replace("skills: [chat]}", "skills: [chat], max_weekends_per_period: 0}").replace(
+        "contracts:\n", "contracts:\n  part_time: {hours_per_week: {min: 0, max: 20}, max_days_per_week: 5}\n")
+    config = make_config(text + WEEKEND_HIRE, nine_to_five_new_york(range(7, 14))).with_candidates()
+    needs = requirements(config)
+    hiring = Hiring({"weekend-1": 2000, "weekend-2": 2000}, max_hires=1, cost_weight=1)
+    relaxed = headcount_model(config, needs, hiring=hiring)
+    code, solver, _ = run_search(relaxed.model, QUIET.params)
+    assert (solver.status_name(code), solver.objective_value) == ("OPTIMAL", 2000)
+    assert relaxed.hired(solver) == {"weekend-1"}
+    staged, direct = both_paths(config, needs, ModelInputs(hiring=hiring))
+    assert (staged.status, staged.objective, direct.objective) == ("OPTIMAL", 2000, 2000)
+    assert check_roster(staged.roster, config) == []
+    assert sorted((a.agent, a.day.day) for a in staged.roster.assignments if a.site == "bos") == [("weekend-1", 12), ("weekend-1", 13)]
+
+
+def test_sites_side_by_side_give_what_sites_in_turn_give(make_config) -> None:
+    """The same stages through a process pool of two (two threads each) and in this process, deterministic: the same bound and roster."""
+    config = make_config(TWO_SITES, DAY_SHIFTS)
+    needs = requirements(config)
+    params = replace(QUIET.params, deterministic=True, workers=2)
+    in_turn = staged_start(config, needs, params)
+    with local_pool(2, cores=2) as none:
+        assert none is None  # two cores: one site search of two threads at a time, in this process
+    with local_pool(2, cores=4) as pool:
+        assert pool is not None and (pool.at_once, pool.threads) == (2, 2)
+        side_by_side = staged_start(config, needs, params, pool=pool)
+    assert (in_turn.bound, side_by_side.bound) == (0, 0)
+    assert in_turn.roster == side_by_side.roster and len(in_turn.roster.assignments) == 3
+    assert check_roster(side_by_side.roster, config) == []

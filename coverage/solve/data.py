@@ -11,6 +11,7 @@ shift occurrence.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -79,6 +80,24 @@ class Hiring:
     hired: frozenset[str] = frozenset()  # decided in an earlier step of the roadmap
     cost_weight: int = 0  # objective weight per unit of cost
     target: Target | None = None  # a coverage level the team must reach (cheapest-set mode)
+
+    def in_order(self) -> list[tuple[str, str]]:
+        """(first, second) pairs of identical hires (one profile, ids `profile-1`, `profile-2`, ...): the second only if the first.
+
+        Hires of one profile are interchangeable; taking them in order leaves
+        the search one of each set of equal rosters. Pairs with a hire
+        already decided are left out.
+        """
+        by_profile: dict[str, list[str]] = defaultdict(list)
+        for agent_id in self.costs:
+            by_profile[agent_id.rsplit("-", 1)[0]].append(agent_id)
+        pairs = []
+        for ids in by_profile.values():
+            ordered = sorted(ids, key=lambda a: int(a.rsplit("-", 1)[1]))
+            pairs += [(first, second) for first, second in zip(ordered, ordered[1:])
+                      if first not in self.hired and second not in self.hired]
+        return pairs
+
 
 
 @dataclass(frozen=True)

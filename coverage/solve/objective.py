@@ -46,13 +46,16 @@ WEIGHT_OVER_AGENT = _DEFAULTS.overstaffed  # each agent beyond the requirement i
 
 
 class Choices(Protocol):
-    """What the coverage terms read: how many work each option (an agent's 0/1 choice, or a group's count) and its break choices."""
+    """What the coverage and hiring terms read: how many work each option (an agent's 0/1 choice, or a group's count), its break choices, who is hired."""
 
     @property
     def choices(self) -> Mapping[Option, cp_model.IntVar]: ...
 
     @property
     def breaks(self) -> Breaks: ...
+
+    @property
+    def hired(self) -> Mapping[str, cp_model.IntVar]: ...
 
 
 class Objective:
@@ -89,10 +92,9 @@ class Objective:
     def add_all(self) -> None:
         """Every term of the roster model: coverage, hiring, wishes and fairness, and changes against a kept roster."""
         self.add_coverage_terms()
-        _hiring_terms(self)
+        self.add_hiring_terms()
         self.add_agent_terms()
-        if self.data.keep is not None:
-            _stability_terms(self, self.data.keep)
+        self.add_change_terms()
 
     def add_coverage_terms(self) -> None:
         """Only the terms that depend on how many work each occurrence, not on who (see aggregate)."""
@@ -100,6 +102,15 @@ class Objective:
             _coverage_terms(self)
             _clock_terms(self)
         _cover_terms(self)
+
+    def add_hiring_terms(self) -> None:
+        """What the hires cost, and the coverage target they must reach (after the coverage terms, which it reads)."""
+        _hiring_terms(self)
+
+    def add_change_terms(self) -> None:
+        """With a kept roster: every shift added or dropped, every channel moved."""
+        if self.data.keep is not None:
+            _stability_terms(self, self.data.keep)
 
     def add_agent_terms(self) -> None:
         """The terms about who works: wishes and fairness."""
@@ -291,7 +302,7 @@ def _hiring_terms(o: Objective) -> None:
     """
     if o.data.hiring is None:
         return
-    for agent_id, hired in o.roster_vars.hired.items():
+    for agent_id, hired in o.variables.hired.items():
         o.minimize(o.data.hiring.cost_weight * round(o.data.hiring.costs[agent_id]), hired)
     target = o.data.hiring.target
     if target is None:
@@ -568,12 +579,17 @@ def _spread(o: Objective, name: str, counts: dict[str, LinearExpr]) -> None:
 
 def _stability_terms(o: Objective, keep: Roster) -> None:
     """Every kept shift dropped and every new shift added counts as one change; a kept shift on another channel as a channel move."""
+    for change in changes_against(o.roster_vars, keep):
+        o.minimize(o.config.weights.change, change)
     kept: dict[tuple[str, date, str], str] = {(a.agent, a.day, a.shift): a.channel for a in keep.assignments}
-    for av in o.roster_vars.agents.values():
-        for s in av.worked:
-            key = (av.scope.id, s.day, s.shift)
-            o.minimize(o.config.weights.change, (1 - av.work(s)) if key in kept else av.work(s))
     for option, var in o.variables.choices.items():
         was = kept.get((option.agent, option.instance.day, option.instance.shift))
         if was is not None and option.channel != was:
             o.minimize(o.config.weights.channel_change, var)
+
+
+def changes_against(variables: Variables, keep: Roster) -> list[LinearExpr]:
+    """Per agent and occurrence it may work, 1 when the roster differs from the kept one there (a shift dropped or added)."""
+    kept = {(a.agent, a.day, a.shift) for a in keep.assignments}
+    return [(1 - av.work(s)) if (av.scope.id, s.day, s.shift) in kept else av.work(s)
+            for av in variables.agents.values() for s in av.worked]

@@ -227,6 +227,17 @@ class _Bar:
 @contextmanager
 def _stop_on_interrupt(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
     """While searching, Ctrl-C asks CP-SAT to stop and return its best roster instead of aborting."""
+    with on_interrupt(solver.stop_search) as hit:
+        yield hit
+
+
+@contextmanager
+def on_interrupt(stop: Callable[[], None]) -> Iterator[list[bool]]:
+    """While inside, Ctrl-C calls `stop` (and is recorded in the list yielded) instead of raising KeyboardInterrupt.
+
+    Only the main thread hears signals; elsewhere nothing is changed. The
+    staged solve waits on its site tasks (other processes) this way too.
+    """
     hit: list[bool] = []
     if threading.current_thread() is not threading.main_thread():
         yield hit
@@ -234,13 +245,23 @@ def _stop_on_interrupt(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
 
     def handler(signum: int, frame: Any) -> None:
         hit.append(True)
-        solver.stop_search()
+        stop()
 
     previous = signal.signal(signal.SIGINT, handler)
     try:
         yield hit
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def hear_interrupts_only_while_searching() -> None:
+    """For a worker process that runs searches (a staged solve's site tasks): Ctrl-C between searches is ignored.
+
+    Ctrl-C reaches every process of the terminal's group. During a search
+    `run_search` turns it into "stop and return the best roster", as in the
+    main process; an idle worker must not die of it, or its pool breaks.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: Progress) -> Any:

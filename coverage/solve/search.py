@@ -114,14 +114,15 @@ def solve(config: Config, requirements: Requirements, inputs: ModelInputs | Solv
     inputs, params = split(config, inputs, params)
     started = wallclock.perf_counter()
     history = inputs.history if inputs.history is not None else read_history(config)
-    plain = inputs.hiring is None and inputs.keep is None and history is None
-    memory = size.check_memory(config, requirements.grid, stageable=plain and inputs.staged is not False,
+    stages = replace(inputs, history=history)  # what the stages read: the previous period's roster itself
+    memory = size.check_memory(config, requirements.grid, stageable=inputs.staged is not False,
                                threads=size.search_threads(params.workers))
     if memory.stages_only:
-        return _stages_only(config, requirements, params, memory, started)
+        return _stages_only(config, requirements, params, stages, memory, started)
     start = None
-    if staged.wanted(config, inputs.staged, plain=plain):
-        start = staged.staged_start(config, requirements, params)
+    if staged.wanted(config, inputs.staged):
+        with staged.local_pool(len({a.site for a in config.agents})) as pool:
+            start = staged.staged_start(config, requirements, params, stages, pool=pool)
     roster_model = build_model(ModelData.of(config, requirements, history=history, hiring=inputs.hiring, keep=inputs.keep,
                                             exact_runs=inputs.exact_runs))
     polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
@@ -161,8 +162,8 @@ def solve(config: Config, requirements: Requirements, inputs: ModelInputs | Solv
     return SolveResult(status, None, None, None, wallclock.perf_counter() - started, reasons, interrupted=interrupted)
 
 
-def _stages_only(config: Config, requirements: Requirements, params: SolveParams, memory: size.MemoryPlan,
-                 started: float) -> SolveResult:
+def _stages_only(config: Config, requirements: Requirements, params: SolveParams, inputs: ModelInputs,
+                 memory: size.MemoryPlan, started: float) -> SolveResult:
     """The whole model would not fit in memory, its stages do: they get the whole time limit and their roster is the result.
 
     The stages' roster keeps every hard rule (each site's agents are rostered
@@ -175,7 +176,9 @@ def _stages_only(config: Config, requirements: Requirements, params: SolveParams
     if params.progress is not None:
         print(f"  {note}", file=params.progress, flush=True)
     share = staged.HEADCOUNT_SHARE + staged.SITES_SHARE
-    start = staged.staged_start(config, requirements, replace(params, time_limit_seconds=params.time_limit_seconds / share), alone=True)
+    with staged.local_pool(len({a.site for a in config.agents})) as pool:
+        start = staged.staged_start(config, requirements, replace(params, time_limit_seconds=params.time_limit_seconds / share), inputs,
+                                    alone=True, pool=pool)
     wall = wallclock.perf_counter() - started
     if start.roster is None:
         reason = (f"{note}; the stages found no complete roster within the time limit of {params.time_limit_seconds:g} s "

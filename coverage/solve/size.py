@@ -20,8 +20,9 @@ The decision (`check_memory`) is taken once, in `search.solve`, before the
 model is built:
 
 * the whole model fits: build it, as always;
-* it does not, but the plan may be solved in stages (no hires, --keep or
-  history; more than one site) and the stages' models fit: solve in stages
+* it does not, but the plan may be solved in stages (more than one site,
+  stages not turned off; hires, --keep and history included) and the
+  stages' models fit: solve in stages
   and keep their roster, without the whole model (`MemoryPlan.stages_only`);
 * nothing fits: `ModelTooLargeError`, one line with the estimate and what to
   change, exit 2 — never an out-of-memory kill.
@@ -112,8 +113,8 @@ def search_threads(workers: int) -> int:
 def check_memory(config: Config, grid: Grid, *, stageable: bool, threads: int = 4, available: int | None = None) -> MemoryPlan:
     """Whether the whole model fits, or only the stages' models; ModelTooLargeError when neither does.
 
-    `stageable`: the plan may be solved in stages (no hires, --keep or
-    history, several sites, stages not turned off). `available` is injected
+    `stageable`: the plan may be solved in stages (stages not turned off;
+    several sites are checked here). `available` is injected
     by tests; by default it is read from the machine (available_memory).
     """
     whole = model_size(config, grid, threads)
@@ -130,7 +131,7 @@ def check_memory(config: Config, grid: Grid, *, stageable: bool, threads: int = 
 def too_large(config: Config, grid: Grid, whole: ModelSize, available: int, *, unlock_stages: bool = False) -> str:
     """One line: the estimate, what the machine has, and what to change (with the estimate after the change).
 
-    `unlock_stages`: the stages would fit, had the plan no hires, --keep or history.
+    `unlock_stages`: the stages would fit, had they not been turned off.
     """
     changes = []
     if grid.minutes < 60:
@@ -141,7 +142,7 @@ def too_large(config: Config, grid: Grid, whole: ModelSize, available: int, *, u
     if MIN_DAYS_ADVISED <= fitting < days:
         changes.append(f"shorten the period (plan.days: {fitting} or fewer)")
     if len({a.site for a in config.agents}) > 1:
-        changes.append("plan sites separately" + (" (or without hires, --keep and history: the stages would fit)" if unlock_stages else ""))
+        changes.append("plan sites separately" + (" (or in stages, not turned off: they would fit)" if unlock_stages else ""))
     advice = ", ".join(changes[:-1]) + (" or " if len(changes) > 1 else "") + (changes[-1] if changes else "plan fewer agents at once")
     return (f"this plan needs about {gigabytes(whole.bytes)} to solve ({whole.describe()}); this machine has "
             f"{gigabytes(available)} available — {advice}")

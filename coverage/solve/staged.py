@@ -15,9 +15,13 @@ user's `SolveParams`, with its share of the time limit.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import time as wallclock
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,9 +31,10 @@ from coverage.config import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster
 from coverage.solve.aggregate import headcount_model
-from coverage.solve.data import ModelData
+from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import BuiltModel, build_model
-from coverage.solve.runner import SolveParams, run_search
+from coverage.solve.objective import changes_against
+from coverage.solve.runner import SolveParams, configure_search, hear_interrupts_only_while_searching, on_interrupt, run_search
 from coverage.time import ShiftInstance
 
 # Teams from this size (and with more than one site) are solved in stages by default.
@@ -38,6 +43,7 @@ HEADCOUNT_SHARE = 0.15  # of the time limit, for the headcount model
 SITES_SHARE = 0.45  # of the time limit, for all the sites' assignments together
 
 Headcounts = dict[tuple[ShiftInstance, str], int]
+Say = Callable[[str], None]
 
 
 @dataclass
@@ -49,18 +55,62 @@ class StagedStart:
     interrupted: bool = False
 
 
-def wanted(config: Config, staged: bool | None, plain: bool) -> bool:
-    """Stages pay off on big multi-site teams; `plain` is False when hires, --keep or history change the model."""
+@dataclass(frozen=True)
+class SitePool:
+    """Where the sites' assignments run side by side: an executor, how many tasks it runs at once, and the CP-SAT threads each reserves.
+
+    Any `concurrent.futures.Executor` whose tasks may run in other processes
+    will do (a task is plain data, see `SiteTask`).
+    """
+
+    executor: Executor
+    at_once: int
+    threads: int = 1
+
+
+@dataclass(frozen=True)
+class SiteTask:
+    """One site's assignment as plain data, so it can run in another process: the CP-SAT model is built where it runs.
+
+    `inputs` are the whole solve's (history, kept roster); `hired` the
+    candidates the headcounts hired at this site, who join it as agents.
+    """
+
+    config: Config
+    requirements: Requirements
+    site: str
+    targets: Headcounts
+    params: SolveParams
+    inputs: ModelInputs = ModelInputs()
+    hired: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    """A site's roster (None when none was found), its agent-shifts off the headcounts, and whether Ctrl-C stopped it."""
+
+    site: str
+    roster: Roster | None
+    missed: int
+    interrupted: bool
+
+
+def wanted(config: Config, staged: bool | None) -> bool:
+    """Stages pay off on big multi-site teams, first periods or later ones, re-plans and hiring alike."""
     if staged is not None:
-        return staged and plain
-    return plain and len(config.agents) >= STAGED_FROM_AGENTS and len({a.site for a in config.agents}) > 1
+        return staged
+    return len(config.agents) >= STAGED_FROM_AGENTS and len({a.site for a in config.agents}) > 1
 
 
-def staged_start(config: Config, requirements: Requirements, params: SolveParams, *, alone: bool = False) -> StagedStart:
+def staged_start(config: Config, requirements: Requirements, params: SolveParams, inputs: ModelInputs = ModelInputs(), *,
+                 alone: bool = False, pool: SitePool | None = None) -> StagedStart:
     """Headcounts, then sites; each stage reports a line as it ends, since together they take half the time limit.
 
-    `alone`: no full model follows (it would not fit in memory), so a stage
-    that finds nothing ends the search instead of handing over to it.
+    `inputs`: the model's history (already read: None is none), kept roster
+    and hiring, which every stage takes into account. `alone`: no full model
+    follows (it would not fit in memory), so a stage that finds nothing ends
+    the search instead of handing over to it. `pool`: where the sites run
+    side by side (`local_pool` makes one); None runs them one after the other here.
     """
     started = wallclock.perf_counter()
     then = "no roster without the whole model" if alone else "searching the full model directly"
@@ -69,80 +119,192 @@ def staged_start(config: Config, requirements: Requirements, params: SolveParams
         if params.progress is not None:
             print(f"  {line}, {wallclock.perf_counter() - started:.1f}s", file=params.progress, flush=True)
 
-    headcounts = headcount_model(config, requirements)
-    budget = params.time_limit_seconds * HEADCOUNT_SHARE
-    code, solver, interrupted = run_search(headcounts.model, replace(params, time_limit_seconds=budget, progress=None))
+    headcounts = headcount_model(config, requirements, history=inputs.history, keep=inputs.keep, hiring=inputs.hiring)
+    budget = replace(params, time_limit_seconds=params.time_limit_seconds * HEADCOUNT_SHARE, progress=None)
+    code, solver, interrupted = run_search(headcounts.model, budget, settings=lambda parameters: headcount_search(parameters, budget))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         say(f"headcounts: none found in the time given; {then}")
         return StagedStart(None, None, interrupted)
     bound = solver.best_objective_bound
     targets = headcounts.headcounts(solver)
+    hired = headcounts.hired(solver)
     say(f"headcounts: {len(headcounts.groups)} groups, cost at least {bound:,.0f} "
-        f"({'proven' if code == cp_model.OPTIMAL else 'best found ' + format(solver.objective_value, ',.0f')})")
+        f"({'proven' if code == cp_model.OPTIMAL else 'best found ' + format(solver.objective_value, ',.0f')})"
+        + (f", {len(hired)} hire(s)" if inputs.hiring is not None else ""))
     if interrupted:
         return StagedStart(bound, None, True)
-    found, interrupted = _assign_sites(config, requirements, targets, params, say, then)
+    task = SiteTask(config, requirements, "", targets, replace(params, progress=None), inputs, hired)
+    found, interrupted = _assign_sites(task, params, say, then, pool)
     if found is None:
         return StagedStart(bound, None, interrupted)
-    assignments = [a for roster, _ in found.values() for a in roster.assignments]
+    assignments = [a for result in found.values() for a in result.roster.assignments]  # type: ignore[union-attr]
     return StagedStart(bound, Roster(tuple(sorted(assignments, key=lambda a: (a.start_utc, a.agent)))), interrupted)
 
 
-def _assign_sites(config: Config, requirements: Requirements, targets: Headcounts, params: SolveParams,
-                  say: Callable[[str], None], then: str) -> tuple[dict[str, tuple[Roster, int]] | None, bool]:
-    """Each site in turn, then a second try (another seed) for the sites left off their headcounts.
+def headcount_search(parameters: Any, params: SolveParams) -> None:
+    """The user's search settings, and beside the bound worker a second full-model worker that looks for counts early (quick restarts, no LP).
+
+    The headcount model is a "bound first" model: our portfolio's only
+    full-model worker (max_lp_sym) proves its optimum before it finds any
+    solution, and the neighbourhood workers wait for one. On the generated
+    1,000-agent team beside a busy machine (load ~13 on 2 cores) the first
+    counts came at 45 s, the optimum with them, so a 120 s run's 18 s share
+    found nothing and no roster came at all; with this worker the first
+    counts came at 9 s and the optimum at 48 s (benchmarks/notes/robust-search.md).
+    One worker (deterministic protos, `--workers 1`) is left as it was.
+    """
+    configure_search(parameters, params)
+    if parameters.num_workers > 1:
+        parameters.num_full_subsolvers = 2
+        parameters.subsolvers.append("quick_restart_no_lp")
+
+
+THREADS_PER_SITE = 2  # the fewest CP-SAT threads a site search gets in a pool (one thread finds too slowly; see local_pool)
+
+
+@contextmanager
+def local_pool(sites: int, cores: int | None = None) -> Iterator[SitePool | None]:
+    """A process per two cores (at most one per site), each site search on its two; None when that is one process.
+
+    Processes rather than threads: most of a site's time before its first
+    roster is Python building its model, which threads would take in turns.
+    Two threads each, not one: with `num_workers` 1 CP-SAT runs the single
+    bound-first worker, and on the generated 1,000-agent team (loaded
+    machine) a site searched so found no assignment in 65 s, where the
+    two-thread portfolio (one full worker, neighbourhoods on the rest) is
+    what the sites had in turn. On 2 cores the sites therefore run in turn,
+    as before (benchmarks/notes/robust-search.md). Forked where the platform
+    can (the workers inherit the loaded modules instead of importing them again).
+    """
+    cores = cores or os.cpu_count() or 1
+    at_once = min(cores // THREADS_PER_SITE, sites)
+    if at_once <= 1:
+        yield None
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    executor = ProcessPoolExecutor(max_workers=at_once, mp_context=context, initializer=hear_interrupts_only_while_searching)
+    try:
+        yield SitePool(executor, at_once, threads=cores // at_once)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _assign_sites(task: SiteTask, params: SolveParams, say: Say, then: str,
+                  pool: SitePool | None) -> tuple[dict[str, SiteResult] | None, bool]:
+    """Each site, then a second try (another seed) for the sites left off their headcounts.
 
     Most sites meet their headcounts in a second or two; the odd one that
     does not is usually unlucky rather than impossible, and whatever it
     leaves open costs the whole team, so the time the easy sites saved goes
     to it.
     """
-    sites = sorted({a.site for a in config.agents})
+    sites = sorted({a.site for a in task.config.agents})
     budget_end = wallclock.perf_counter() + params.time_limit_seconds * SITES_SHARE
-    found: dict[str, tuple[Roster, int]] = {}
+    found: dict[str, SiteResult] = {}
     for attempt in range(2):
-        todo = [site for site in sites if site not in found or found[site][1] > 0]
-        for left, site in zip(range(len(todo), 0, -1), todo):
-            share = (budget_end - wallclock.perf_counter()) / left  # time a site does not need goes to the next
-            if params.deterministic:
-                share = params.time_limit_seconds * SITES_SHARE / len(sites) / (attempt + 1)
-            if share < 1.0 and site in found:
-                continue
-            tried = replace(params, time_limit_seconds=max(share, 1.0), progress=None, seed=params.seed + attempt)
-            roster, missed, interrupted = assign_site(config, requirements, site, targets, tried)
-            if roster is not None and (site not in found or missed < found[site][1]):
-                found[site] = (roster, missed)
-            if site not in found:
-                say(f"site {site}: no assignment found; {then}")
-                return None, interrupted
-            say(f"site {site}: agents assigned, {found[site][1]} shift(s) off the headcounts")
-            if interrupted:
-                return found, True
+        todo = [site for site in sites if site not in found or found[site].missed > 0]
+        if not todo:
+            break
+        tried = replace(task, params=replace(task.params, seed=params.seed + attempt))
+        run = _in_turn if pool is None else _side_by_side
+        interrupted = run(tried, todo, found, budget_end, attempt, len(sites), say, pool)  # type: ignore[arg-type]
+        missing = [site for site in todo if site not in found]
+        if missing:
+            say(f"site {missing[0]}: {'interrupted before any' if interrupted else 'no'} assignment found; {then}")
+            return None, interrupted
+        if interrupted:
+            return found, True
     return found, False
 
 
-def assign_site(config: Config, requirements: Requirements, site: str, targets: Headcounts,
-                params: SolveParams) -> tuple[Roster | None, int, bool]:
+def _keep_better(found: dict[str, SiteResult], result: SiteResult, say: Say) -> None:
+    site = result.site
+    if result.roster is not None and (site not in found or result.missed < found[site].missed):
+        found[site] = result
+    if site in found:
+        say(f"site {site}: agents assigned, {found[site].missed} shift(s) off the headcounts")
+
+
+def _in_turn(task: SiteTask, todo: list[str], found: dict[str, SiteResult], budget_end: float, attempt: int,
+             sites: int, say: Say, pool: None) -> bool:
+    """The sites one after the other, each with its share of the time left (what one does not use goes to the next)."""
+    for left, site in zip(range(len(todo), 0, -1), todo):
+        share = (budget_end - wallclock.perf_counter()) / left
+        if task.params.deterministic:
+            share = task.params.time_limit_seconds * SITES_SHARE / sites / (attempt + 1)
+        if share < 1.0 and site in found:
+            continue
+        result = assign_site(replace(task, site=site, params=replace(task.params, time_limit_seconds=max(share, 1.0))))
+        _keep_better(found, result, say)
+        if site not in found or result.interrupted:
+            return result.interrupted
+    return False
+
+
+def _side_by_side(task: SiteTask, todo: list[str], found: dict[str, SiteResult], budget_end: float, attempt: int,
+                  sites: int, say: Say, pool: SitePool) -> bool:
+    """The sites as tasks of the pool, `at_once` at a time; each may take its turn's share of the time left.
+
+    Ctrl-C stops the running searches (each keeps its best assignment) and
+    the sites not started yet.
+    """
+    rounds = math.ceil(len(todo) / pool.at_once)
+    share = (budget_end - wallclock.perf_counter()) / rounds
+    if task.params.deterministic:
+        share = task.params.time_limit_seconds * SITES_SHARE / math.ceil(sites / pool.at_once) / (attempt + 1)
+    if share < 1.0 and all(site in found for site in todo):
+        return False
+    params = replace(task.params, time_limit_seconds=max(share, 1.0), workers=pool.threads)
+    futures: list[Future[SiteResult]] = [pool.executor.submit(assign_site, replace(task, site=site, params=params)) for site in todo]
+    with on_interrupt(lambda: [future.cancel() for future in futures]) as hit:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.2)
+            for future in done:
+                if not future.cancelled():
+                    _keep_better(found, future.result(), say)
+    return bool(hit) or any(not f.cancelled() and f.result().interrupted for f in futures)
+
+
+def assign_site(task: SiteTask) -> SiteResult:
     """One site's agents under all their rules, as close to the site's headcounts as they can get.
 
     An agent missing from a headcount costs what an agent short for the
     shift's paid hours would, an extra agent what an overstaffed one would:
     at the headcounts' optimum those are the marginal costs. The search
-    stops once every headcount is met; wishes and fairness are then polished
-    by the full search that follows. Returns the roster, the number of
-    agent-shifts off the headcounts, and whether the user interrupted.
+    stops once every headcount is met (and, re-planning, once the changes
+    against the kept roster are as few as those headcounts allow); wishes and
+    fairness are then polished by the full search that follows.
     """
-    rm, deviations = site_model(config, requirements, site, targets)
-    code, solver, interrupted = run_search(rm.model, params, stop_when=lambda value: sum(value(d) for d in deviations) == 0)
+    rm, deviations, changes, fewest = site_model(task)
+    off = sum(deviations)
+    if changes is None:
+        def met(value: Callable[[Any], int]) -> bool:
+            return value(off) == 0
+    else:
+        def met(value: Callable[[Any], int]) -> bool:
+            return value(off) == 0 and value(changes) <= fewest
+    code, solver, interrupted = run_search(rm.model, task.params, stop_when=met)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, 0, interrupted
-    return rm.roster_from(solver.boolean_value), sum(solver.value(d) for d in deviations), interrupted
+        return SiteResult(task.site, None, 0, interrupted)
+    return SiteResult(task.site, rm.roster_from(solver.boolean_value), sum(solver.value(d) for d in deviations), interrupted)
 
 
-def site_model(config: Config, requirements: Requirements, site: str, targets: Headcounts) -> tuple[BuiltModel, list[cp_model.IntVar]]:
-    """One site's roster model priced by its distance to the headcounts (and wishes and fairness); the deviation variables."""
-    local = config.model_copy(update={"agents": [a for a in config.agents if a.site == site]})
-    rm = build_model(ModelData.of(local, requirements), objective=False)
+def site_model(task: SiteTask) -> tuple[BuiltModel, list[cp_model.IntVar], Any, int]:
+    """One site's roster model priced by its distance to the headcounts (and wishes, fairness and changes).
+
+    Returns the model, the deviation variables, and with a kept roster the
+    site's changes against it and the fewest the headcounts leave possible
+    (per occurrence, how far the headcount moved from the kept roster's).
+    The site's agents are its own and the candidates the headcounts hired
+    there, who are agents like any other here: hired, they work under every rule.
+    """
+    config, site, targets = task.config, task.site, task.targets
+    candidates = set(task.inputs.hiring.costs) if task.inputs.hiring is not None else set()
+    agents = [a for a in config.agents if a.site == site and (a.id not in candidates or a.id in task.hired)]
+    local = config.model_copy(update={"agents": agents})
+    rm = build_model(ModelData.of(local, task.requirements, history=task.inputs.history, keep=task.inputs.keep), objective=False)
     working: dict[tuple[ShiftInstance, str], list[cp_model.IntVar]] = defaultdict(list)
     for option, var in rm.variables.choices.items():
         working[(option.instance, option.channel)].append(var)
@@ -158,8 +320,27 @@ def site_model(config: Config, requirements: Requirements, site: str, targets: H
         rm.objective.minimize(max(1, round(s.paid_hours * weights.overstaffed)), extra)
         deviations.extend((short, extra))
     rm.objective.add_agent_terms()
+    rm.objective.add_change_terms()
     rm.objective.set()
-    return rm, deviations
+    if task.inputs.keep is None:
+        return rm, deviations, None, 0
+    return rm, deviations, sum(changes_against(rm.variables, task.inputs.keep)), _fewest_changes(rm, targets, task.inputs.keep)
+
+
+def _fewest_changes(rm: BuiltModel, targets: Headcounts, keep: Roster) -> int:
+    """Changes at least needed to meet the headcounts: per occurrence, |headcount - kept shifts the site's agents are free for|."""
+    kept = {(a.agent, a.day, a.shift) for a in keep.assignments}
+    was: dict[ShiftInstance, int] = defaultdict(int)
+    for av in rm.variables.agents.values():
+        for s in av.worked:
+            if (av.scope.id, s.day, s.shift) in kept:
+                was[s] += 1
+    free = {s for av in rm.variables.agents.values() for s in av.worked}
+    wanted_at: dict[ShiftInstance, int] = defaultdict(int)
+    for (s, _), count in targets.items():
+        if s in free:
+            wanted_at[s] += count
+    return sum(abs(wanted_at[s] - was[s]) for s in set(was) | set(wanted_at))
 
 
 def hint_roster(rm: BuiltModel, roster: Roster) -> None:

@@ -211,14 +211,8 @@ class Variables:
                 self._model.add(var <= literal)
             if agent_id in hiring.hired:
                 self._model.add(literal == 1)
-        by_profile: dict[str, list[str]] = defaultdict(list)
-        for agent_id in hiring.costs:
-            by_profile[agent_id.rsplit("-", 1)[0]].append(agent_id)
-        for ids in by_profile.values():
-            ordered = sorted(ids, key=lambda a: int(a.rsplit("-", 1)[1]))
-            for first, second in zip(ordered, ordered[1:]):
-                if first not in hiring.hired and second not in hiring.hired:
-                    self._model.add(hired[first] >= hired[second])
+        for first, second in hiring.in_order():
+            self._model.add(hired[first] >= hired[second])
         if hiring.max_hires is not None:
             self._model.add(sum(hired.values()) <= hiring.max_hires)
         return hired
