@@ -562,11 +562,28 @@ def _late_failure(exc: FailedAfterRoster) -> str:
             f"other files in {exc.out} are from an earlier run, if any{redo}")
 
 
+@contextmanager
+def _headless() -> Iterator[None]:
+    """Pictures go to files, never a window, also without a display: matplotlib's Agg backend for this command only.
+
+    Through the environment, so matplotlib is imported only by the commands
+    that draw; restored afterwards, so a caller's own process (a test run, a
+    notebook kernel it starts) keeps its backend.
+    """
+    before = os.environ.get("MPLBACKEND")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("MPLBACKEND", None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    os.environ.setdefault("MPLBACKEND", "Agg")  # pictures go to files, never a window, also without a display
     try:
-        return COMMANDS[args.command](args)
+        with _headless():
+            return COMMANDS[args.command](args)
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -93,6 +94,16 @@ def test_demand_writes_requirements(tmp_path: Path) -> None:
     table = rows(tmp_path / "requirements.csv")
     assert list(table[0])[:4] == ["interval_start_utc", "channel", "volume", "required"]
     assert {r["required"] for r in table} == {"1"}
+
+
+def test_a_command_draws_headless_and_leaves_the_callers_backend_alone(tmp_path: Path, monkeypatch) -> None:
+    """`demand` draws with Agg, but a notebook kernel or test run that calls main() keeps its own backend afterwards."""
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    assert main(["demand", str(NINE), "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "requirements-by-hour.png").is_file() and "MPLBACKEND" not in os.environ
+    monkeypatch.setenv("MPLBACKEND", "svg")
+    assert main(["demand", str(NINE), "--out", str(tmp_path / "again")]) == 0
+    assert os.environ["MPLBACKEND"] == "svg"
 
 
 def test_plan_exits_1_and_says_why_when_rules_contradict(tmp_path: Path, capsys) -> None:
