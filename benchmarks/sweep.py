@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     same = all(_assignments(a[0]) == _assignments(b[0]) for a, b in zip(alone, swept)) and len(swept) == len(alone)
     print(f"{'scenario':<22} {'alone s':>8} {'cluster s':>9} {'uncovered':>9}")
     for plan, (mine, seconds), (_, remote_seconds) in zip(plans, alone, swept):
-        uncovered = mine.summary["views"][plan.config.view_zones[0]]["uncovered_hours"] if mine.summary else None
+        uncovered = mine.summary.views[plan.config.view_zones[0]].uncovered_hours if mine.summary else None
         print(f"{plan.name:<22} {seconds:>8.2f} {remote_seconds:>9.2f} {uncovered!s:>9}")
     print(f"sequential {sequential:.1f} s, cluster of {args.workers} {on_cluster:.1f} s (+{cluster_start:.1f} s to start): "
           f"×{sequential / on_cluster:.2f}; same rosters: {same}")

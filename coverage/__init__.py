@@ -6,11 +6,9 @@ light (OR-Tools and matplotlib load only when a solve or a plot needs them).
 
     config = coverage.load_config("configs/example.yaml")
     needs = coverage.requirements(config)
-    result = coverage.solve(config, needs, params=coverage.SolveParams(time_limit_seconds=30))
-    planned = coverage.plan(config, coverage.SolveParams(time_limit_seconds=30))  # the same, measured: PlanResult
-    cov = coverage.coverage_of(result.roster, needs, config)
-    coverage.summary(cov, config, status=result.status, objective=result.objective,
-                     best_bound=result.best_bound, wall_seconds=result.wall_seconds)
+    planned = coverage.plan(config, coverage.SolveParams(time_limit_seconds=30))  # roster, search, coverage, summary
+    planned.summary.clock.weekend_uncovered_hours  # typed results (coverage.results): summary.json is .to_json()
+    coverage.gap_rows(planned.coverage, config)  # what gaps.csv and the heatmaps hold
 """
 
 from __future__ import annotations
@@ -47,6 +45,13 @@ _API = {
     "coverage_of": "coverage.gaps",
     "gap_rows": "coverage.gaps",
     "summary": "coverage.gaps",
+    "Summary": "coverage.results",
+    "ViewFigures": "coverage.results",
+    "ClockHours": "coverage.results",
+    "BacklogFigures": "coverage.results",
+    "ServiceFigures": "coverage.results",
+    "MixFigures": "coverage.results",
+    "RosterFigures": "coverage.results",
     "gap_windows": "coverage.windows",
     "explain_gaps": "coverage.solve.gaps_why",
     "write_report": "coverage.report",

@@ -42,6 +42,17 @@ import pendulum
 from coverage.config import WEEKDAYS, Config
 from coverage.outputs import write_csv_atomic, write_json_atomic
 from coverage.queue import BacklogQueue
+from coverage.results import (
+    BacklogFigures,
+    ClockHours,
+    MixFigures,
+    RosterFigures,
+    ServiceFigures,
+    ServiceTarget,
+    Summary,
+    ViewFigures,
+    WorstInterval,
+)
 from coverage.roster import Roster
 from coverage.time import Grid, LocalSlot, duty_slots, in_window, local_slots, to_local  # noqa: F401 (LocalSlot: re-exported for callers)
 
@@ -315,11 +326,14 @@ def summary(
     best_bound: float | None,
     wall_seconds: float | None,
     roster: Roster | None = None,
-) -> dict[str, Any]:
-    """The contract's summary.json payload (hours rounded to 2 decimals, the ratio to 4).
+    explanations: Iterable[object] = (),
+) -> Summary:
+    """The contract's summary.json figures (hours rounded to 2 decimals, the ratio to 4); `.to_json()` is the file.
 
     With `roster`, a `roster` block says what it costs (roster_figures):
     the figure a what-if sweep compares beside the hours it leaves open.
+    `explanations` (why the largest gaps stay open) become
+    `gap_explanations`, one line each.
 
     `views.ZONE` counts clock hours in that zone: an interval is uncovered
     when any channel fails its customers then (a realtime channel with
@@ -332,41 +346,43 @@ def summary(
     length = coverage.grid.hours_per_interval
     uncovered_hours = {channel: round(sum(coverage.uncovered(channel)) * length, 2) for channel in coverage.channels}
     understaffed = {channel: round(sum(coverage.gap(channel)) * length, 2) for channel in coverage.channels}
-    return {
-        "status": status,
-        "objective": _finite(objective),
-        "best_bound": _finite(best_bound),
-        "wall_seconds": None if _finite(wall_seconds) is None else round(float(wall_seconds), 3),
-        "coverage_ratio": coverage_ratio(coverage, config),
-        "uncovered_hours": uncovered_hours,
-        "understaffed_agent_hours": understaffed,
-        "views": {zone: view_figures(coverage, config, zone) for zone in config.view_zones},
-        "backlog": {channel: backlog_figures(coverage, channel, config) for channel in coverage.backlog},
-        "service": service_summary(coverage, config),
-        "mix": mix_figures(coverage, config),
-        **({"roster": roster_figures(roster, config)} if roster is not None else {}),
-    }
+    seconds = _finite(wall_seconds)
+    return Summary(
+        status=status,
+        objective=_finite(objective),
+        best_bound=_finite(best_bound),
+        wall_seconds=None if seconds is None else round(seconds, 3),
+        coverage_ratio=coverage_ratio(coverage, config),
+        uncovered_hours=uncovered_hours,
+        understaffed_agent_hours=understaffed,
+        views={zone: view_figures(coverage, config, zone) for zone in config.view_zones},
+        backlog={channel: backlog_figures(coverage, channel, config) for channel in coverage.backlog},
+        service=service_summary(coverage, config),
+        mix=mix_figures(coverage, config),
+        roster=roster_figures(roster, config) if roster is not None else None,
+        gap_explanations=tuple(str(line) for line in explanations),
+    )
 
 
-def mix_figures(coverage: Coverage, config: Config) -> dict[str, dict[str, dict[str, float]]]:
+def mix_figures(coverage: Coverage, config: Config) -> dict[str, dict[str, MixFigures]]:
     """Per channel and role of its `mix`: the heads asked for and the hours the channel needed someone without them.
 
     An interval short of the mix counts as uncovered for that rule, like an
     interval nobody covers for the channel; empty when no channel asks for a mix.
     """
     length = coverage.grid.hours_per_interval
-    return {channel: {role: {"at_least": heads, "uncovered_hours": round(sum(coverage.mix_short(channel, role, heads)) * length, 2)}
+    return {channel: {role: MixFigures(at_least=heads, uncovered_hours=round(sum(coverage.mix_short(channel, role, heads)) * length, 2))
                       for role, heads in mix.items()}
             for channel, mix in config.mix_rules().items()}
 
 
-def mix_lines(payload: dict[str, Any]) -> list[str]:
+def mix_lines(digest: Summary) -> list[str]:
     """One line per channel and role of a `mix`: "chat: 3.50 h without at least 1 engineer on duty"."""
-    return [f"{channel}: {_hours(figures['uncovered_hours'])} h without at least {figures['at_least']:g} {role} on duty"
-            for channel, roles in payload.get("mix", {}).items() for role, figures in roles.items()]
+    return [f"{channel}: {_hours(figures.uncovered_hours)} h without at least {figures.at_least:g} {role} on duty"
+            for channel, roles in digest.mix.items() for role, figures in roles.items()]
 
 
-def roster_figures(roster: Roster, config: Config) -> dict[str, Any]:
+def roster_figures(roster: Roster, config: Config) -> RosterFigures:
     """summary.json's `roster` block: shifts, paid hours and what its hires cost.
 
     Paid hours leave unpaid breaks out, as contract hours count them. An
@@ -378,7 +394,7 @@ def roster_figures(roster: Roster, config: Config) -> dict[str, Any]:
     paid_minutes = sum(config.sites[a.site].shifts[a.shift].paid_minutes for a in roster.assignments)
     hires = sorted({a.agent for a in roster.assignments if config.candidate_of(a.agent) is not None})
     hire_cost = sum(config.candidate_of(agent).cost for agent in hires)  # type: ignore[union-attr]
-    return {"shifts": len(roster), "paid_hours": round(paid_minutes / 60, 2), "hires": hires, "hire_cost": round(hire_cost, 2)}
+    return RosterFigures(shifts=len(roster), paid_hours=round(paid_minutes / 60, 2), hires=tuple(hires), hire_cost=round(hire_cost, 2))
 
 
 def coverage_ratio(coverage: Coverage, config: Config) -> float:
@@ -398,48 +414,51 @@ def coverage_ratio(coverage: Coverage, config: Config) -> float:
     return round(met / needed, 4) if needed else 1.0
 
 
-def view_figures(coverage: Coverage, config: Config, zone: str) -> dict[str, Any]:
+def view_figures(coverage: Coverage, config: Config, zone: str) -> ViewFigures:
     """One view's clock hours: uncovered in all, at weekends and overnight, per period and per average week."""
     length = coverage.grid.hours_per_interval
     places = local_slots(coverage.grid, zone, config)
     weeks = config.plan.days / 7
 
-    def hours(flags: list[bool]) -> dict[str, float]:
-        return {
-            "uncovered_hours": round(sum(flags) * length, 2),
-            "weekend_uncovered_hours": round(sum(f and p.weekend for f, p in zip(flags, places)) * length, 2),
-            "overnight_uncovered_hours": round(sum(f and p.overnight for f, p in zip(flags, places)) * length, 2),
-        }
+    def hours(flags: list[bool]) -> ClockHours:
+        return ClockHours(
+            uncovered_hours=round(sum(flags) * length, 2),
+            weekend_uncovered_hours=round(sum(f and p.weekend for f, p in zip(flags, places)) * length, 2),
+            overnight_uncovered_hours=round(sum(f and p.overnight for f, p in zip(flags, places)) * length, 2),
+        )
 
     clock = hours(coverage.clock_uncovered())
-    return {
-        **clock,
-        "weekend_hours": round(sum(p.weekend for p in places) * length, 2),
-        "overnight_hours": round(sum(p.overnight for p in places) * length, 2),
-        "per_week": {key: round(value / weeks, 2) for key, value in clock.items()},
-        "channels": {channel: hours(coverage.uncovered(channel)) for channel in coverage.channels},
-    }
+    return ViewFigures(
+        uncovered_hours=clock.uncovered_hours,
+        weekend_uncovered_hours=clock.weekend_uncovered_hours,
+        overnight_uncovered_hours=clock.overnight_uncovered_hours,
+        weekend_hours=round(sum(p.weekend for p in places) * length, 2),
+        overnight_hours=round(sum(p.overnight for p in places) * length, 2),
+        per_week=ClockHours(*(round(value / weeks, 2) for value in
+                              (clock.uncovered_hours, clock.weekend_uncovered_hours, clock.overnight_uncovered_hours))),
+        channels={channel: hours(coverage.uncovered(channel)) for channel in coverage.channels},
+    )
 
 
-def backlog_figures(coverage: Coverage, channel: str, config: Config) -> dict[str, Any]:
+def backlog_figures(coverage: Coverage, channel: str, config: Config) -> BacklogFigures:
     """summary.json's `backlog.CHANNEL`: contacts answered in time and late, how late, and the queue's peak."""
     outcome = coverage.backlog[channel]
     top, at = outcome.peak
     empties = outcome.empties
     starts = coverage.grid.starts
-    return {
-        "respond_within_hours": config.channels[channel].respond_within_hours,
-        "contacts_due": round(outcome.due, 2),
-        "answered_in_time": round(outcome.due - outcome.late, 2),
-        "in_time_share": outcome.in_time_share,
-        "late": round(outcome.late, 2),
-        "contact_hours_late": round(outcome.contact_hours_late, 2),
-        "most_hours_late": round(outcome.most_hours_late, 2),
-        "peak_waiting": round(top, 2),
-        "peak_at_utc": starts[at].add(minutes=coverage.grid.minutes).isoformat() if top > 0 else None,
-        "empties_at_utc": starts[empties].add(minutes=coverage.grid.minutes).isoformat() if top > 0 and empties is not None else None,
-        "still_open_at_end": round(outcome.still_open, 2),
-    }
+    return BacklogFigures(
+        respond_within_hours=config.channels[channel].respond_within_hours,
+        contacts_due=round(outcome.due, 2),
+        answered_in_time=round(outcome.due - outcome.late, 2),
+        in_time_share=outcome.in_time_share,
+        late=round(outcome.late, 2),
+        contact_hours_late=round(outcome.contact_hours_late, 2),
+        most_hours_late=round(outcome.most_hours_late, 2),
+        peak_waiting=round(top, 2),
+        peak_at_utc=starts[at].add(minutes=coverage.grid.minutes).isoformat() if top > 0 else None,
+        empties_at_utc=starts[empties].add(minutes=coverage.grid.minutes).isoformat() if top > 0 and empties is not None else None,
+        still_open_at_end=round(outcome.still_open, 2),
+    )
 
 
 # --------------------------------------------------------------------------- writers
@@ -485,8 +504,9 @@ def write_gaps_csv(rows: Iterable[GapRow], path: Path) -> Path:
     return write_csv_atomic(Path(path), GAPS_COLUMNS, lines)
 
 
-def write_summary(payload: dict[str, Any], path: Path) -> Path:
-    return write_json_atomic(Path(path), payload)
+def write_summary(digest: Summary, path: Path) -> Path:
+    """summary.json: the contract's keys in the contract's order (Summary.to_json)."""
+    return write_json_atomic(Path(path), digest.to_json())
 
 
 # --------------------------------------------------------------------------- terminal
@@ -535,84 +555,83 @@ def _at(stamp: str | None, zone: str) -> str:
     return f"{to_local(pendulum.parse(stamp), zone):%a %d %b %H:%M}" if stamp else ""
 
 
-def view_lines(payload: dict[str, Any], most: int = 10) -> list[str]:
+def view_lines(digest: Summary, most: int = 10) -> list[str]:
     """Clock hours per view, each on its own clock: uncovered, weekend and overnight, per period and per week."""
-    views = list(payload.get("views", {}).items())
+    views = list(digest.views.items())
     if not views:
         return []
     lines = ["uncovered clock hours (some channel short, each hour once), per period (per week), each view on its own clock:"]
     width = max(len(zone) for zone, _ in views[:most])
-    for zone, figures in views[:most]:
-        week = figures.get("per_week", {})
-        parts = [f"{_hours(figures['uncovered_hours'])} h ({_hours(week.get('uncovered_hours', 0.0))} a week)"]
-        for part in ("weekend", "overnight"):
-            key = f"{part}_uncovered_hours"
-            parts.append(f"{part} {_hours(figures[key])} of {figures[f'{part}_hours']:g} h ({_hours(week.get(key, 0.0))} a week)")
-        lines.append(f"  {zone:<{width}}  " + "   ".join(parts))
+    for zone, f in views[:most]:
+        week = f.per_week
+        lines.append(f"  {zone:<{width}}  " + "   ".join((
+            f"{_hours(f.uncovered_hours)} h ({_hours(week.uncovered_hours)} a week)",
+            f"weekend {_hours(f.weekend_uncovered_hours)} of {f.weekend_hours:g} h ({_hours(week.weekend_uncovered_hours)} a week)",
+            f"overnight {_hours(f.overnight_uncovered_hours)} of {f.overnight_hours:g} h ({_hours(week.overnight_uncovered_hours)} a week)",
+        )))
     if len(views) > most:
         lines.append(f"  ... and {len(views) - most} more views (see summary.json)")
     return lines
 
 
-def channel_lines(payload: dict[str, Any]) -> list[str]:
+def channel_lines(digest: Summary) -> list[str]:
     """Per channel, on the first view's clock: uncovered hours (weekend, overnight) and understaffed agent-hours."""
-    views = payload.get("views", {})
-    zone = next(iter(views), None)
-    per_view = views[zone].get("channels", {}) if zone else {}
-    short = payload.get("understaffed_agent_hours", {})
-    channels = list(dict.fromkeys([*payload.get("uncovered_hours", {}), *short]))
+    zone, clock = digest.first_view, digest.clock
+    per_view = clock.channels if clock is not None else {}
+    short = digest.understaffed_agent_hours
+    channels = list(dict.fromkeys([*digest.uncovered_hours, *short]))
     if not channels:
         return []
     lines = [f"by channel ({zone} clock):" if zone else "by channel:"]
     for channel in channels:
-        hours = payload.get("uncovered_hours", {}).get(channel, 0.0)
+        hours = digest.uncovered_hours.get(channel, 0.0)
         mine = per_view.get(channel)
-        split = f" (weekend {_hours(mine['weekend_uncovered_hours'])}, overnight {_hours(mine['overnight_uncovered_hours'])})" if mine else ""
+        split = f" (weekend {_hours(mine.weekend_uncovered_hours)}, overnight {_hours(mine.overnight_uncovered_hours)})" if mine else ""
         lines.append(f"  {channel} {_hours(hours)} h uncovered{split}, {_hours(short.get(channel, 0.0))} agent-h understaffed")
     return lines
 
 
-def backlog_lines(payload: dict[str, Any]) -> list[str]:
+def backlog_lines(digest: Summary) -> list[str]:
     """Per backlog channel: contacts due, answered in time, late and how late, the queue's peak — times on the first view's clock."""
-    zone = next(iter(payload.get("views", {})), "UTC")
+    zone = digest.first_view or "UTC"
     lines = []
-    for channel, b in payload.get("backlog", {}).items():
-        text = f"{channel} (answer within {b['respond_within_hours']:g} h): {_count(b['contacts_due'])} contacts due"
-        if b["contacts_due"]:
-            text += f", {b['in_time_share']:.1%} answered in time, {_count(b['late'])} late"
-            if b["late"]:
-                text += f" (up to {b['most_hours_late']:g} h past the deadline)"
-        if b["still_open_at_end"]:
-            text += f", {_count(b['still_open_at_end'])} still late at the period's end"
-        if b["peak_at_utc"]:
-            text += f"; the queue peaks at {_count(b['peak_waiting'])} waiting, {_at(b['peak_at_utc'], zone)}"
-            text += f", empty again {_at(b['empties_at_utc'], zone)}" if b["empties_at_utc"] else ", and is not empty again in the period"
+    for channel, b in digest.backlog.items():
+        text = f"{channel} (answer within {b.respond_within_hours:g} h): {_count(b.contacts_due)} contacts due"
+        if b.contacts_due:
+            text += f", {b.in_time_share or 0.0:.1%} answered in time, {_count(b.late)} late"
+            if b.late:
+                text += f" (up to {b.most_hours_late:g} h past the deadline)"
+        if b.still_open_at_end:
+            text += f", {_count(b.still_open_at_end)} still late at the period's end"
+        if b.peak_at_utc:
+            text += f"; the queue peaks at {_count(b.peak_waiting)} waiting, {_at(b.peak_at_utc, zone)}"
+            text += f", empty again {_at(b.empties_at_utc, zone)}" if b.empties_at_utc else ", and is not empty again in the period"
             text += f" ({zone})"
         lines.append(text)
     return lines
 
 
-def terminal_summary(payload: dict[str, Any], rows: list[GapRow]) -> str:
+def terminal_summary(digest: Summary, rows: list[GapRow]) -> str:
     """A short plain-text block for the terminal (no colours, at most 25 lines), every time on the first view's clock.
 
     Clock hours per view lead (the first view is the customers' zone), then
     the channels, then each backlog channel's queue, then the worst hours.
     """
     lines = []
-    head = f"status: {payload.get('status')}"
-    if payload.get("objective") is not None:
-        head += f"   objective: {payload['objective']:g}"
-    if payload.get("best_bound") is not None:
-        head += f"   best bound: {payload['best_bound']:g}"
-    if payload.get("wall_seconds") is not None:
-        head += f"   time: {payload['wall_seconds']:.1f} s"
+    head = f"status: {digest.status}"
+    if digest.objective is not None:
+        head += f"   objective: {digest.objective:g}"
+    if digest.best_bound is not None:
+        head += f"   best bound: {digest.best_bound:g}"
+    if digest.wall_seconds is not None:
+        head += f"   time: {digest.wall_seconds:.1f} s"
     lines.append(head)
-    ratio = payload["coverage_ratio"]
+    ratio = digest.coverage_ratio
     lines.append(f"coverage ratio: {ratio:.4f} ({ratio * 100:.1f}% of required agent-hours met)")
-    lines += view_lines(payload)
-    lines += channel_lines(payload)
-    lines += backlog_lines(payload)
-    lines += mix_lines(payload)
+    lines += view_lines(digest)
+    lines += channel_lines(digest)
+    lines += backlog_lines(digest)
+    lines += mix_lines(digest)
     worst = worst_cells(rows)
     if worst:
         lines.append(f"worst hours in {worst[0][0]} (understaffed agent-hours, all channels):")
@@ -704,7 +723,7 @@ def service_cells(coverage: Coverage, channel: str, k: int) -> tuple[str, ...]:
     return tuple(cells)
 
 
-def service_summary(coverage: Coverage, config: Config) -> dict[str, Any]:
+def service_summary(coverage: Coverage, config: Config) -> dict[str, ServiceFigures]:
     """summary.json's `service` block: per realtime channel, period figures and the worst intervals.
 
     service_level and abandon_rate are weighted by volume; asa_seconds by
@@ -716,7 +735,7 @@ def service_summary(coverage: Coverage, config: Config) -> dict[str, Any]:
     """
     from coverage.config import RealtimeChannel
 
-    block: dict[str, Any] = {}
+    block: dict[str, ServiceFigures] = {}
     for name, service in (coverage.service or {}).items():
         channel = config.channels.get(name)
         if not isinstance(channel, RealtimeChannel) or service.service_level is None:
@@ -725,7 +744,7 @@ def service_summary(coverage: Coverage, config: Config) -> dict[str, Any]:
     return block
 
 
-def _channel_block(coverage: Coverage, name: str, service: ChannelService, channel: Any) -> dict[str, Any]:
+def _channel_block(coverage: Coverage, name: str, service: ChannelService, channel: Any) -> ServiceFigures:
     target = channel.service_level.percent / 100
     sl, asa, occ, ab = service.service_level, service.asa_seconds, service.occupancy, service.abandon_rate
     busy = [k for k, v in enumerate(service.volume) if v > 0]
@@ -739,34 +758,34 @@ def _channel_block(coverage: Coverage, name: str, service: ChannelService, chann
     def share(values: list[float]) -> float | None:
         return round(sum(service.volume[k] * values[k] for k in busy) / volume, 4) if volume else None
 
-    return {
-        "model": service.model,
-        "target": {
-            "service_level": target,
-            "within_seconds": channel.service_level.within_seconds,
-            "asa_seconds": channel.asa_seconds,
-            "max_occupancy": channel.max_occupancy,
-            "patience_seconds": channel.patience_seconds,
-        },
-        "volume": round(volume, 2),
-        "service_level": share(sl),
-        "asa_seconds": round(sum(w * a for w, a in answered) / answered_volume, 2) if answered_volume else None,
-        "occupancy": round(sum(o * n for o, n in zip(occ, servers)) / sum(servers), 4) if sum(servers) else None,
-        "abandon_rate": share(ab),
-        "intervals_below_target": len(below),
-        "intervals_overloaded": sum(1 for k in busy if not math.isfinite(asa[k])),
-        "worst_intervals": [
-            {
-                "interval_start_utc": coverage.grid.starts[k].isoformat(),
-                "volume": round(service.volume[k], 2),
-                "required": coverage.required_of(name)[k],
-                "scheduled": coverage.scheduled_of(name)[k],
-                "agents_on_contacts": round(service.agents_on_contacts[k], 4),
-                "service_level": round(sl[k], 4),
-                "asa_seconds": round(asa[k], 2) if math.isfinite(asa[k]) else None,
-                "occupancy": round(occ[k], 4),
-                "abandon_rate": round(ab[k], 4),
-            }
+    return ServiceFigures(
+        model=service.model,
+        target=ServiceTarget(
+            service_level=target,
+            within_seconds=channel.service_level.within_seconds,
+            asa_seconds=channel.asa_seconds,
+            max_occupancy=channel.max_occupancy,
+            patience_seconds=channel.patience_seconds,
+        ),
+        volume=round(volume, 2),
+        service_level=share(sl),
+        asa_seconds=round(sum(w * a for w, a in answered) / answered_volume, 2) if answered_volume else None,
+        occupancy=round(sum(o * n for o, n in zip(occ, servers)) / sum(servers), 4) if sum(servers) else None,
+        abandon_rate=share(ab),
+        intervals_below_target=len(below),
+        intervals_overloaded=sum(1 for k in busy if not math.isfinite(asa[k])),
+        worst_intervals=tuple(
+            WorstInterval(
+                interval_start_utc=coverage.grid.starts[k].isoformat(),
+                volume=round(service.volume[k], 2),
+                required=coverage.required_of(name)[k],
+                scheduled=coverage.scheduled_of(name)[k],
+                agents_on_contacts=round(service.agents_on_contacts[k], 4),
+                service_level=round(sl[k], 4),
+                asa_seconds=round(asa[k], 2) if math.isfinite(asa[k]) else None,
+                occupancy=round(occ[k], 4),
+                abandon_rate=round(ab[k], 4),
+            )
             for k in worst
-        ],
-    }
+        ),
+    )

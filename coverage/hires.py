@@ -418,8 +418,8 @@ def _step(step: int, hire: str | None, config: Config, requirements: Requirement
     covered = coverage_of(result.roster, requirements, config)
     digest = summary(covered, config, status=result.status,
                      objective=result.objective, best_bound=result.best_bound, wall_seconds=result.wall_seconds)
-    view = digest["views"][config.view_zones[0]]
-    uncovered = view["uncovered_hours"]  # clock hours in the first view, as plan's summary counts them
+    view = digest.views[config.view_zones[0]]
+    uncovered = view.uncovered_hours  # clock hours in the first view, as plan's summary counts them
     candidate = config.candidate_of(hire) if hire else None
     worked = Counter(a.shift for a in result.roster.assignments if a.agent == hire)
     return HireStep(
@@ -431,8 +431,8 @@ def _step(step: int, hire: str | None, config: Config, requirements: Requirement
         cost=costs.get(hire, 0.0) if hire else 0.0,
         total_cost=sum(costs[a] for a in chosen),
         uncovered_hours=uncovered,
-        weekend_uncovered_hours=view["weekend_uncovered_hours"],
-        overnight_uncovered_hours=view["overnight_uncovered_hours"],
+        weekend_uncovered_hours=view.weekend_uncovered_hours,
+        overnight_uncovered_hours=view.overnight_uncovered_hours,
         closed_hours=round(previous.uncovered_hours - uncovered, 2) if previous else 0.0,
         status=result.status,
         seconds=round(result.wall_seconds, 1),
@@ -559,9 +559,8 @@ def _scenario(job: tuple[str, Config, Requirements, ModelInputs, SolveParams]) -
         raise InputError([Problem(config.source, None, "agents", f"without {name} no roster satisfies the hard rules")])
     digest = summary(coverage_of(result.roster, requirements, config), config, status=result.status,
                      objective=result.objective, best_bound=result.best_bound, wall_seconds=result.wall_seconds)
-    view = digest["views"][config.view_zones[0]]
-    return Loss(name, len(config.agents), round(sum(digest["uncovered_hours"].values()), 2), 0.0,
-                view["weekend_uncovered_hours"], view["overnight_uncovered_hours"])
+    view = digest.views[config.view_zones[0]]
+    return Loss(name, len(config.agents), digest.total_uncovered_hours, 0.0, view.weekend_uncovered_hours, view.overnight_uncovered_hours)
 
 
 def write_attrition_csv(losses: list[Loss], path: Path) -> Path:

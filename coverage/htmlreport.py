@@ -28,6 +28,7 @@ from coverage.workload import agent_loads
 
 if TYPE_CHECKING:
     from coverage.report import Analysis
+    from coverage.results import Summary
 
 WINDOWS_SHOWN = 15
 
@@ -135,14 +136,14 @@ def _summary(config: Config, analysis: Analysis) -> str:
     digest = analysis.summary
     last = config.plan.start + timedelta(days=config.plan.days - 1)
     first = config.view_zones[0]
-    clock = digest["views"][first]
+    clock = digest.views[first]
     cards = [
-        ("coverage ratio", f"{digest['coverage_ratio']:.1%}", "of required agent-hours met"),
-        (f"uncovered hours, {first}", _cell(clock["uncovered_hours"]),
-         f"clock hours some channel is short ({_cell(clock['per_week']['uncovered_hours'])} a week)"),
-        ("weekend uncovered", _cell(clock["weekend_uncovered_hours"]), f"of {_cell(clock['weekend_hours'])} weekend hours"),
-        ("overnight uncovered", _cell(clock["overnight_uncovered_hours"]), f"of {_cell(clock['overnight_hours'])} overnight hours"),
-        ("status", escape(str(digest["status"])), f"objective {digest['objective']}" if digest.get("objective") is not None else "roster given"),
+        ("coverage ratio", f"{digest.coverage_ratio:.1%}", "of required agent-hours met"),
+        (f"uncovered hours, {first}", _cell(clock.uncovered_hours),
+         f"clock hours some channel is short ({_cell(clock.per_week.uncovered_hours)} a week)"),
+        ("weekend uncovered", _cell(clock.weekend_uncovered_hours), f"of {_cell(clock.weekend_hours)} weekend hours"),
+        ("overnight uncovered", _cell(clock.overnight_uncovered_hours), f"of {_cell(clock.overnight_hours)} overnight hours"),
+        ("status", escape(str(digest.status)), f"objective {digest.objective}" if digest.objective is not None else "roster given"),
     ]
     html = [
         f"<p>Rota period {config.plan.start:%a %d %b %Y} – {last:%a %d %b %Y} ({config.plan.days} days, "
@@ -161,10 +162,10 @@ def _summary(config: Config, analysis: Analysis) -> str:
             ["view", "uncovered h", "a week", "weekend uncovered h", "of weekend h", "a week", "overnight uncovered h",
              "of overnight h", "a week"],
             [
-                [zone, _hours(f["uncovered_hours"]), f["per_week"]["uncovered_hours"], _hours(f["weekend_uncovered_hours"]),
-                 f["weekend_hours"], f["per_week"]["weekend_uncovered_hours"], _hours(f["overnight_uncovered_hours"]),
-                 f["overnight_hours"], f["per_week"]["overnight_uncovered_hours"]]
-                for zone, f in digest["views"].items()
+                [zone, _hours(f.uncovered_hours), f.per_week.uncovered_hours, _hours(f.weekend_uncovered_hours),
+                 f.weekend_hours, f.per_week.weekend_uncovered_hours, _hours(f.overnight_uncovered_hours),
+                 f.overnight_hours, f.per_week.overnight_uncovered_hours]
+                for zone, f in digest.views.items()
             ],
             table_id="view-clock",
         ),
@@ -195,9 +196,9 @@ def _summary(config: Config, analysis: Analysis) -> str:
     return "\n".join(html)
 
 
-def _backlog(digest: dict, zone: str) -> str:
+def _backlog(digest: Summary, zone: str) -> str:
     """Backlog channels judged by their deadline: contacts due, answered in time, late and how late, the queue's peak."""
-    blocks = digest.get("backlog", {})
+    blocks = digest.backlog
     if not blocks:
         return ""
 
@@ -205,9 +206,9 @@ def _backlog(digest: dict, zone: str) -> str:
         return f"{to_local(pendulum.parse(stamp), zone):%a %d %b %H:%M}" if stamp else "—"
 
     rows = [
-        [channel, b["respond_within_hours"], b["contacts_due"], f"{b['in_time_share']:.1%}" if b["in_time_share"] is not None else "—",
-         _hours(b["late"]), b["most_hours_late"], b["peak_waiting"], at(b["peak_at_utc"]),
-         at(b["empties_at_utc"]) if b["peak_at_utc"] else "—", _hours(b["still_open_at_end"])]
+        [channel, b.respond_within_hours, b.contacts_due, f"{b.in_time_share:.1%}" if b.in_time_share is not None else "—",
+         _hours(b.late), b.most_hours_late, b.peak_waiting, at(b.peak_at_utc),
+         at(b.empties_at_utc) if b.peak_at_utc else "—", _hours(b.still_open_at_end)]
         for channel, b in blocks.items()
     ]
     return (

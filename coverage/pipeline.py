@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from coverage.executor import run_tasks
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # loaded when a plan runs: `covplan check` and the CLI's star
     from coverage.config import Config
     from coverage.demand import Requirements
     from coverage.gaps import Coverage
+    from coverage.results import Summary
     from coverage.roster import Roster
     from coverage.solve import ModelInputs, SolveParams, SolveResult
 
@@ -35,7 +36,7 @@ class PlanResult:
     roster: Roster | None
     solve: SolveResult
     coverage: Coverage | None
-    summary: dict[str, Any] | None
+    summary: Summary | None
     seed: int = 1  # the search's seed (a seed race keeps the winner's)
 
     @property

@@ -32,6 +32,7 @@ from coverage.gaps import (
     write_summary,
 )
 from coverage.plots import plot_follow_the_sun, plot_requirement, plot_roster_gantt
+from coverage.results import Summary
 from coverage.roster import Roster
 from coverage.windows import (
     CellRecurrence,
@@ -72,7 +73,7 @@ class RunInfo:
 
 @dataclass(frozen=True)
 class Report:
-    summary: dict
+    summary: Summary
     text: str  # the plain-text summary (what a log or a pipe gets)
     files: list[Path]
     channels: list[ChannelTotals] = field(default_factory=list)
@@ -88,7 +89,7 @@ class Analysis:
 
     coverage: Coverage
     rows: list[GapRow]
-    summary: dict
+    summary: Summary
     channels: list[ChannelTotals]
     totals: list[ViewTotals]
     windows: list[GapWindow]
@@ -100,10 +101,8 @@ def analyse(config: Config, requirements: Requirements, roster: Roster, run: Run
     coverage = coverage_of(roster, requirements, config)
     digest = summary(
         coverage, config, status=run.status, objective=run.objective, best_bound=run.best_bound, wall_seconds=run.wall_seconds,
-        roster=roster,
+        roster=roster, explanations=run.explanations,
     )
-    if run.explanations:
-        digest["gap_explanations"] = [str(line) for line in run.explanations]
     return Analysis(
         coverage=coverage,
         rows=gap_rows(coverage, config),
@@ -177,7 +176,7 @@ def write_report(
 def plain_summary(analysis: Analysis, count: int = 5) -> str:
     """The plain-text block (for logs and pipes): gaps.py's summary, the first view's worst windows, and why they stay open."""
     lines = [terminal_summary(analysis.summary, analysis.rows)]
-    first = next(iter(analysis.summary.get("views", {})), None)
+    first = analysis.summary.first_view
     worst = worst_windows(analysis.windows, view=first, count=count)
     if worst:
         lines.append(f"worst uncovered windows in {first}:")
@@ -197,28 +196,29 @@ def _rich_tables(report: Report) -> list:
     from rich.table import Table
 
     digest = report.summary
-    zone = report.first_view or next(iter(digest.get("views", {})), "")
+    zone = report.first_view or digest.first_view or ""
     views = Table(title="Uncovered clock hours, each view on its own clock (an hour counts once however many channels are short)",
                   title_justify="left")
     for name in ("view", "uncovered h", "a week", "weekend h", "of", "a week ", "overnight h", "of ", "a week  "):
         views.add_column(name, justify="left" if name == "view" else "right")
-    for view, f in list(digest.get("views", {}).items())[:30]:
-        week = f.get("per_week", {})
+    for view, f in list(digest.views.items())[:30]:
+        week = f.per_week
         views.add_row(
-            view, _red(f["uncovered_hours"]), f"{week.get('uncovered_hours', 0):,.1f}",
-            _red(f["weekend_uncovered_hours"]), f"{f['weekend_hours']:,.0f}", f"{week.get('weekend_uncovered_hours', 0):,.1f}",
-            _red(f["overnight_uncovered_hours"]), f"{f['overnight_hours']:,.0f}", f"{week.get('overnight_uncovered_hours', 0):,.1f}",
+            view, _red(f.uncovered_hours), f"{week.uncovered_hours:,.1f}",
+            _red(f.weekend_uncovered_hours), f"{f.weekend_hours:,.0f}", f"{week.weekend_uncovered_hours:,.1f}",
+            _red(f.overnight_uncovered_hours), f"{f.overnight_hours:,.0f}", f"{week.overnight_uncovered_hours:,.1f}",
         )
     channels = Table(title=f"Coverage by channel (weekend and overnight on the {zone} clock)", title_justify="left")
     for name in ("channel", "required agent-h", "scheduled agent-h", "met", "uncovered h", "weekend h", "overnight h", "short agent-h"):
         channels.add_column(name, justify="left" if name == "channel" else "right")
-    per_view = digest.get("views", {}).get(zone, {}).get("channels", {})
+    clock = digest.views.get(zone)
+    per_view = clock.channels if clock is not None else {}
     for c in report.channels:
-        mine = per_view.get(c.channel, {})
+        mine = per_view.get(c.channel)
         channels.add_row(
             _escaped(c.channel), f"{c.required_agent_hours:,.1f}", f"{c.scheduled_agent_hours:,.1f}", f"{c.coverage_ratio:.1%}",
-            _red(c.uncovered_hours), _red(mine.get("weekend_uncovered_hours", 0.0)), _red(mine.get("overnight_uncovered_hours", 0.0)),
-            f"{c.understaffed_agent_hours:,.1f}",
+            _red(c.uncovered_hours), _red(mine.weekend_uncovered_hours if mine else 0.0),
+            _red(mine.overnight_uncovered_hours if mine else 0.0), f"{c.understaffed_agent_hours:,.1f}",
         )
     worst = Table(title=f"Worst uncovered windows — {zone}", title_justify="left")
     worst.add_column("window")
@@ -229,11 +229,11 @@ def _rich_tables(report: Report) -> list:
     for w in worst_windows(report.windows, view=zone, count=8):
         worst.add_row(_escaped(f"{w.when} {w.view}"), _escaped(w.channel_words), _escaped(w.how_often),
                       f"{w.total_hours:g}", f"{w.weekend_hours:g}", f"{w.overnight_hours:g}")
-    head = f"[bold]status[/] {digest.get('status')}"
-    for key, label in (("objective", "objective"), ("best_bound", "best bound"), ("wall_seconds", "time s")):
-        if digest.get(key) is not None:
-            head += f"   [bold]{label}[/] {digest[key]:g}"
-    head += f"   [bold]coverage ratio[/] {digest['coverage_ratio']:.2%}"
+    head = f"[bold]status[/] {digest.status}"
+    for value, label in ((digest.objective, "objective"), (digest.best_bound, "best bound"), (digest.wall_seconds, "time s")):
+        if value is not None:
+            head += f"   [bold]{label}[/] {value:g}"
+    head += f"   [bold]coverage ratio[/] {digest.coverage_ratio:.2%}"
     tables: list = [head, views, channels, *(_escaped(line) for line in backlog_lines(digest))]
     tables.append(worst if worst.row_count else "[green]no uncovered hours[/]")
     tables.extend(_escaped(line) for line in why_lines(report.explanations, zone))

@@ -27,6 +27,7 @@ from coverage.errors import OutputExistsError
 from coverage.executor import run_tasks
 from coverage.outputs import prepare_out_dir, staged_outputs, write_csv_atomic, write_text_atomic
 from coverage.pipeline import PlanResult, plan, publish_roster
+from coverage.results import RosterFigures, Summary
 from coverage.scenarios import ScenarioPlan
 from coverage.solve import SolveParams
 
@@ -44,7 +45,7 @@ class ScenarioOutcome:
     changes: str
     status: str
     seconds: float  # the task's own time: search, coverage and summary
-    summary: dict[str, Any] | None = None
+    summary: Summary | None = None
     view: str = ""  # the first view: the clock the hours are counted on
     reasons: tuple[str, ...] = ()  # why there is no roster
 
@@ -53,7 +54,7 @@ class ScenarioOutcome:
         return self.summary is not None
 
     def _view(self, key: str) -> float:
-        return float(self.summary["views"][self.view][key]) if self.summary else float("nan")
+        return float(getattr(self.summary.views[self.view], key)) if self.summary else float("nan")
 
     @property
     def uncovered_hours(self) -> float:
@@ -68,11 +69,14 @@ class ScenarioOutcome:
         return self._view("overnight_uncovered_hours")
 
     def service_level(self, channel: str) -> float | None:
-        block = (self.summary or {}).get("service", {}).get(channel)
-        return None if block is None else block["service_level"]
+        block = self.summary.service.get(channel) if self.summary else None
+        return None if block is None else block.service_level
 
-    def roster(self, key: str) -> float | None:
-        return (self.summary or {}).get("roster", {}).get(key)
+    @property
+    def roster(self) -> RosterFigures:
+        """What the scenario's roster costs (zeros when it has none)."""
+        found = self.summary.roster if self.summary else None
+        return found if found is not None else RosterFigures(shifts=0, paid_hours=0.0, hires=(), hire_cost=0.0)
 
 
 @dataclass(frozen=True)
@@ -169,8 +173,8 @@ def sweep_rows(outcomes: Sequence[ScenarioOutcome], channels: Sequence[str]) -> 
         levels = [o.service_level(c) for c in channels]
         rows.append([
             o.name, o.status, f"{o.uncovered_hours:g}", f"{o.weekend_uncovered_hours:g}", f"{o.overnight_uncovered_hours:g}",
-            *("" if v is None else f"{v:g}" for v in levels), f"{o.summary['coverage_ratio']:g}",
-            f"{o.roster('paid_hours'):g}", f"{o.roster('hire_cost'):g}", " ".join(o.summary["roster"]["hires"]),
+            *("" if v is None else f"{v:g}" for v in levels), f"{o.summary.coverage_ratio:g}" if o.summary else "",
+            f"{o.roster.paid_hours:g}", f"{o.roster.hire_cost:g}", " ".join(o.roster.hires),
             f"{o.seconds:g}", o.changes,
         ])
     return rows
@@ -204,7 +208,7 @@ def _figures(o: ScenarioOutcome, channels: Sequence[str]) -> list[Any]:
         return ["", "", "", *("" for _ in channels), "", "", o.seconds]
     levels = [o.service_level(c) for c in channels]
     return [o.uncovered_hours, o.weekend_uncovered_hours, o.overnight_uncovered_hours,
-            *("" if v is None else f"{v:.1%}" for v in levels), o.roster("paid_hours"), o.roster("hire_cost"), o.seconds]
+            *("" if v is None else f"{v:.1%}" for v in levels), o.roster.paid_hours, o.roster.hire_cost, o.seconds]
 
 
 def sweep_text(result: SweepResult) -> str:
@@ -219,5 +223,5 @@ def sweep_text(result: SweepResult) -> str:
             continue
         sl = "".join(f" {'' if o.service_level(c) is None else format(o.service_level(c), '.1%'):>9}" for c in result.channels)
         lines.append(f"{o.name:<22} {o.uncovered_hours:>9g} {o.weekend_uncovered_hours:>8g} {o.overnight_uncovered_hours:>8g}{sl} "
-                     f"{o.roster('paid_hours'):>8g} {o.roster('hire_cost'):>9g} {o.status:<10} {o.seconds:>7.1f}")
+                     f"{o.roster.paid_hours:>8g} {o.roster.hire_cost:>9g} {o.status:<10} {o.seconds:>7.1f}")
     return "\n".join(lines)

@@ -46,7 +46,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from coverage.config import WEEKDAYS, Config
 from coverage.gaps import Coverage, LocalSlot, _number  # _number: one number format for every CSV we write
@@ -216,6 +216,15 @@ class GapWindow:
         if self.kind == "understaffed":
             text += f": short {self.short_agent_hours:g} agent-hours"
         return text
+
+    def to_json(self) -> dict[str, Any]:
+        """The window as windows.csv has it: one key per column, numbers as numbers, the description in words."""
+        return dict(zip(WINDOWS_COLUMNS, (
+            self.view, self.channel, self.kind, self.when, self.weekday, self.start, self.end, self.days_later, self.occurrences,
+            self.possible, self.total_hours, self.weekend_hours, self.overnight_hours, self.short_agent_hours,
+            self.starts_utc[0].isoformat(), self.describe(), self.channel_words, weekday_ranges(self.weekdays), self.recurrence,
+            self.cause,
+        ), strict=True))
 
 
 def _clock(local: datetime) -> str:
@@ -461,14 +470,7 @@ def worst_windows(windows: Iterable[GapWindow], *, view: str | None = None, kind
 
 def write_windows_csv(windows: Iterable[GapWindow], path: Path) -> Path:
     """windows.csv: one row per gap window, views in config order, worst first within each kind and view."""
-    rows = (
-        (
-            w.view, w.channel, w.kind, w.when, w.weekday, w.start, w.end, w.days_later, w.occurrences, w.possible,
-            _number(w.total_hours), _number(w.weekend_hours), _number(w.overnight_hours), _number(w.short_agent_hours),
-            w.starts_utc[0].isoformat(), w.describe(), w.channel_words, weekday_ranges(w.weekdays), w.recurrence, w.cause,
-        )
-        for w in windows
-    )
+    rows = ([_number(cell) if isinstance(cell, float) else cell for cell in w.to_json().values()] for w in windows)
     return write_csv_atomic(Path(path), WINDOWS_COLUMNS, rows)
 
 

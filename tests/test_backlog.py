@@ -62,13 +62,13 @@ def test_the_morning_shift_clears_the_nights_email_well_inside_a_day(tmp_path: P
     config = team(tmp_path, "2027-01-04", 1, 24, night())
     result, digest = planned(config)
     assert [(a.day, a.shift) for a in result.roster.assignments] == [(date(2027, 1, 4), "morning")]
-    email = digest["backlog"]["email"]
+    email = digest.backlog["email"]
     # Only 00:00's ten fall due inside the one-day period (at midnight); the rest belong to the next plan. None is late.
-    assert (email["contacts_due"], email["late"], email["in_time_share"]) == (10.0, 0.0, 1.0)
-    assert digest["uncovered_hours"] == {"email": 0.0}
-    assert digest["views"][NY]["overnight_uncovered_hours"] == 0.0  # nobody at night, and no night hour is a gap
+    assert (email.contacts_due, email.late, email.in_time_share) == (10.0, 0.0, 1.0)
+    assert digest.uncovered_hours == {"email": 0.0}
+    assert digest.views[NY].overnight_uncovered_hours == 0.0  # nobody at night, and no night hour is a gap
     # The queue peaks at 06:00 New York (11:00 UTC), when the last night email arrives, and is empty at 13:00.
-    assert (email["peak_waiting"], email["peak_at_utc"], email["empties_at_utc"]) == (60.0, "2027-01-04T11:00:00+00:00",
+    assert (email.peak_waiting, email.peak_at_utc, email.empties_at_utc) == (60.0, "2027-01-04T11:00:00+00:00",
                                                                                        "2027-01-04T18:00:00+00:00")
 
 
@@ -80,12 +80,12 @@ def test_the_same_night_with_a_four_hour_deadline_is_late_by_exactly_four_hours(
     """
     config = team(tmp_path, "2027-01-04", 1, 4, night())
     result, digest = planned(config)
-    email = digest["backlog"]["email"]
-    assert (email["contacts_due"], email["late"], email["contact_hours_late"], email["most_hours_late"]) == (60.0, 60.0, 240.0, 4.0)
-    assert email["in_time_share"] == 0.0
+    email = digest.backlog["email"]
+    assert (email.contacts_due, email.late, email.contact_hours_late, email.most_hours_late) == (60.0, 60.0, 240.0, 4.0)
+    assert email.in_time_share == 0.0
     assert result.objective == 240 * 0.1 * config.weights.late + 6 == 9_606
-    assert digest["uncovered_hours"] == {"email": 6.0}  # the six arrival hours, 00:00-06:00
-    assert digest["views"][NY]["overnight_uncovered_hours"] == 6.0
+    assert digest.uncovered_hours == {"email": 6.0}  # the six arrival hours, 00:00-06:00
+    assert digest.views[NY].overnight_uncovered_hours == 6.0
 
 
 def test_a_weekend_nobody_works_makes_late_exactly_what_falls_due_before_monday(tmp_path: Path) -> None:
@@ -101,16 +101,16 @@ def test_a_weekend_nobody_works_makes_late_exactly_what_falls_due_before_monday(
     cov = coverage_of(result.roster, requirements(config), config)
     late_hours = [cov.grid.starts[k].in_tz(NY).strftime("%a %H") for k, flag in enumerate(cov.uncovered("email")) if flag]
     assert len(late_hours) == 41 and (late_hours[0], late_hours[-1]) == ("Fri 17", "Sun 09")
-    email = digest["backlog"]["email"]
-    assert (email["contacts_due"], email["late"]) == (73.0, 41.0)  # arrivals due within the period: until Sun 23:00
-    assert digest["views"][NY]["weekend_uncovered_hours"] == 34.0  # Sat 00:00 to Sun 09:00 (Friday evening is no weekend)
+    email = digest.backlog["email"]
+    assert (email.contacts_due, email.late) == (73.0, 41.0)  # arrivals due within the period: until Sun 23:00
+    assert digest.views[NY].weekend_uncovered_hours == 34.0  # Sat 00:00 to Sun 09:00 (Friday evening is no weekend)
 
 
 @pytest.mark.parametrize("hours", [1, 2, 6])
 def test_the_model_prices_exactly_the_lateness_the_report_counts(tmp_path: Path, hours: int) -> None:
     config = team(tmp_path, "2027-01-04", 2, hours, night(hours=10, each=7))
     result, digest = planned(config)
-    late = digest["backlog"]["email"]["contact_hours_late"] * 0.1  # agent-hours of work (6 minutes a contact), an hour each
+    late = digest.backlog["email"].contact_hours_late * 0.1  # agent-hours of work (6 minutes a contact), an hour each
     over = result.objective - late * config.weights.late
     assert 0 <= over <= 16 and over == int(over)  # the rest is agents over the pace, at 1 an agent-hour
 
@@ -155,7 +155,7 @@ def test_the_polish_moves_an_agent_to_the_queue_that_falls_behind(tmp_path: Path
     assert check_roster(polished, config) == []
     digest = summary(coverage_of(polished, requirements(config), config), config, status="x", objective=None, best_bound=None,
                      wall_seconds=None)
-    assert digest["backlog"]["email"]["late"] == 0.0 and digest["uncovered_hours"] == {"chat": 0.0, "email": 0.0}
+    assert digest.backlog["email"].late == 0.0 and digest.uncovered_hours == {"chat": 0.0, "email": 0.0}
     # Deterministic runs polish by passes, not seconds: the same flip with no clock; no pass, no flip.
     from coverage.solve.polish import ChannelPolish
 

@@ -33,6 +33,7 @@ from coverage.gaps import (
     write_gaps_csv,
     write_summary,
 )
+from coverage.results import ClockHours
 from coverage.roster import Assignment, Roster, read_roster
 from coverage.time import local_to_utc, period_grid
 
@@ -142,9 +143,9 @@ def test_fifteen_minute_grid_full_week_matches_hourly_totals(make_config):
     config = make_config(TINY.replace("interval_minutes: 60", "interval_minutes: 15"))
     cov = coverage_of(weekdays(config), requirements(config), config)
     digest = summary(cov, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
-    assert digest["uncovered_hours"] == {"chat": 128.0}
-    assert headline(digest["views"][NY]) == (128.0, 48.0, 56.0)
-    assert digest["coverage_ratio"] == round(40 / 168, 4)
+    assert digest.uncovered_hours == {"chat": 128.0}
+    assert headline(digest.views[NY]) == (128.0, 48.0, 56.0)
+    assert digest.coverage_ratio == round(40 / 168, 4)
 
 
 def test_agent_counts_only_for_the_assignment_channel(make_config):
@@ -234,7 +235,7 @@ def test_half_hour_offset_view_places_intervals_in_the_hour_they_start(make_conf
     digest = summary(coverage_of(weekdays(config), requirements(config), config), config,
                      status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
     # 7 nights × 8 intervals starting 22:30 .. 05:30, of which 5 a night on Mon..Fri are covered.
-    assert headline(digest["views"][KOLKATA])[1:] == (45.0, 31.0)
+    assert headline(digest.views[KOLKATA])[1:] == (45.0, 31.0)
 
 
 def test_daylight_saving_week_has_one_hour_less(make_config):
@@ -266,7 +267,7 @@ def test_overnight_window_with_minutes(make_config):
     assert not rows[("Mon", 22)].overnight and rows[("Mon", 23)].overnight
     # The summary tests each interval's start: 22:30 and 22:45 count. 7.5 h a night.
     digest = summary(cov, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
-    assert digest["views"][NY]["overnight_uncovered_hours"] == 7 * 7.5
+    assert digest.views[NY].overnight_uncovered_hours == 7 * 7.5
 
 
 def test_custom_weekend(make_config):
@@ -279,26 +280,26 @@ def test_custom_weekend(make_config):
 # --------------------------------------------------------------------------- summary
 
 
-def headline(view: dict) -> tuple[float, float, float]:
+def headline(view: ClockHours) -> tuple[float, float, float]:
     """A view's clock hours: uncovered in all, at weekends, overnight."""
-    return view["uncovered_hours"], view["weekend_uncovered_hours"], view["overnight_uncovered_hours"]
+    return view.uncovered_hours, view.weekend_uncovered_hours, view.overnight_uncovered_hours
 
 
 def test_summary_of_the_nine_to_five_week(make_config):
     config = make_config(with_views(NY, LONDON))
     cov = coverage_of(weekdays(config), requirements(config), config)
     digest = summary(cov, config, status="OPTIMAL", objective=128.0, best_bound=128.0, wall_seconds=0.4567)
-    assert tuple(digest) == SUMMARY_KEYS
-    assert digest["status"] == "OPTIMAL"
-    assert digest["objective"] == 128.0 and digest["best_bound"] == 128.0
-    assert digest["coverage_ratio"] == 0.2381  # 40 / 168
-    assert digest["uncovered_hours"] == {"chat": 128.0}
-    assert digest["understaffed_agent_hours"] == {"chat": 128.0}
+    assert tuple(digest.to_json()) == SUMMARY_KEYS
+    assert digest.status == "OPTIMAL"
+    assert digest.objective == 128.0 and digest.best_bound == 128.0
+    assert digest.coverage_ratio == 0.2381  # 40 / 168
+    assert digest.uncovered_hours == {"chat": 128.0}
+    assert digest.understaffed_agent_hours == {"chat": 128.0}
     clock = {"uncovered_hours": 128.0, "weekend_uncovered_hours": 48.0, "overnight_uncovered_hours": 56.0}
-    assert digest["views"][NY] == {**clock, "weekend_hours": 48.0, "overnight_hours": 56.0, "per_week": clock, "channels": {"chat": clock}}
+    assert digest.views[NY].to_json() == {**clock, "weekend_hours": 48.0, "overnight_hours": 56.0, "per_week": clock, "channels": {"chat": clock}}
     # London sees the same UTC hours five hours later: 14:00-22:00 on weekdays, nobody from 22:00 to 14:00.
-    assert headline(digest["views"][LONDON]) == (128.0, 48.0, 56.0)
-    assert digest["views"][LONDON]["weekend_hours"] == 48.0 and digest["backlog"] == {}
+    assert headline(digest.views[LONDON]) == (128.0, 48.0, 56.0)
+    assert digest.views[LONDON].weekend_hours == 48.0 and digest.backlog == {}
 
 
 def test_coverage_ratio_counts_min_of_scheduled_and_required(make_config):
@@ -310,25 +311,25 @@ def test_coverage_ratio_counts_min_of_scheduled_and_required(make_config):
     roster = Roster((shift(config, MONDAY), shift(config, MONDAY + timedelta(days=1))))  # Tuesday is overstaffing
     cov = coverage_of(roster, requirements(config, {"chat": need}), config)
     digest = summary(cov, config, status="FEASIBLE", objective=None, best_bound=None, wall_seconds=None)
-    assert digest["coverage_ratio"] == round(8 / 17, 4)
-    assert digest["uncovered_hours"] == {"chat": 1.0}
-    assert digest["understaffed_agent_hours"] == {"chat": 9.0}
+    assert digest.coverage_ratio == round(8 / 17, 4)
+    assert digest.uncovered_hours == {"chat": 1.0}
+    assert digest.understaffed_agent_hours == {"chat": 9.0}
 
 
 def test_coverage_ratio_is_one_when_nothing_is_required(make_config):
     config = make_config()
     cov = coverage_of(weekdays(config), requirements(config, {"chat": 0}), config)
     digest = summary(cov, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
-    assert digest["coverage_ratio"] == 1.0
-    assert digest["uncovered_hours"] == {"chat": 0.0}
+    assert digest.coverage_ratio == 1.0
+    assert digest.uncovered_hours == {"chat": 0.0}
 
 
 def test_summary_turns_non_finite_numbers_into_null(make_config):
     config = make_config()
     cov = coverage_of(Roster(()), requirements(config), config)
     digest = summary(cov, config, status="UNKNOWN", objective=math.inf, best_bound=math.nan, wall_seconds=None)
-    assert digest["objective"] is None and digest["best_bound"] is None and digest["wall_seconds"] is None
-    json.dumps(digest, allow_nan=False)
+    assert digest.objective is None and digest.best_bound is None and digest.wall_seconds is None
+    json.dumps(digest.to_json(), allow_nan=False)
 
 
 def test_two_channels_short_in_the_same_hour_count_once(make_config):
@@ -339,11 +340,11 @@ def test_two_channels_short_in_the_same_hour_count_once(make_config):
                                       "  email: {kind: realtime, aht_seconds: 300, service_level: {percent: 80, within_seconds: 60}}\n"))
     cov = coverage_of(weekdays(config), requirements(config, {"chat": 1, "email": 1}), config)
     digest = summary(cov, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
-    assert digest["uncovered_hours"] == {"chat": 128.0, "email": 168.0}
-    view = digest["views"][NY]
-    assert headline(view) == (168.0, 48.0, 56.0) and (view["weekend_hours"], view["overnight_hours"]) == (48.0, 56.0)
-    assert headline(view["channels"]["chat"]) == (128.0, 48.0, 56.0) and headline(view["channels"]["email"]) == (168.0, 48.0, 56.0)
-    assert digest["coverage_ratio"] == round(40 / 336, 4)
+    assert digest.uncovered_hours == {"chat": 128.0, "email": 168.0}
+    view = digest.views[NY]
+    assert headline(view) == (168.0, 48.0, 56.0) and (view.weekend_hours, view.overnight_hours) == (48.0, 56.0)
+    assert headline(view.channels["chat"]) == (128.0, 48.0, 56.0) and headline(view.channels["email"]) == (168.0, 48.0, 56.0)
+    assert digest.coverage_ratio == round(40 / 336, 4)
 
 
 # --------------------------------------------------------------------------- files and terminal
@@ -393,7 +394,7 @@ def test_summary_json(make_config, tmp_path):
     cov = coverage_of(weekdays(config), requirements(config), config)
     digest = summary(cov, config, status="OPTIMAL", objective=1.5, best_bound=1.0, wall_seconds=2.0)
     path = write_summary(digest, tmp_path / "summary.json")
-    assert json.loads(path.read_text()) == digest
+    assert json.loads(path.read_text()) == digest.to_json()
     assert list(json.loads(path.read_text())) == list(SUMMARY_KEYS)
     assert not list(tmp_path.glob(".*tmp"))  # written atomically, no temporary left behind
 

@@ -32,8 +32,8 @@ def test_an_hour_without_an_engineer_costs_and_is_reported(make_config) -> None:
     assert [(a.agent, a.day.day) for a in result.roster.assignments] == [("a2", 7)]
     assert result.objective == 8 * config.weights.mix == 3200  # eight hours covered, none by an engineer
     payload = summary(coverage_of(result.roster, needs, config), config, status="OPTIMAL", objective=None, best_bound=None, wall_seconds=None)
-    assert payload["mix"] == {"chat": {"engineer": {"at_least": 1, "uncovered_hours": 8.0}}}
-    assert payload["uncovered_hours"] == {"chat": 0.0}  # the channel itself is covered
+    assert payload.to_json()["mix"] == {"chat": {"engineer": {"at_least": 1, "uncovered_hours": 8.0}}}
+    assert payload.uncovered_hours == {"chat": 0.0}  # the channel itself is covered
     assert mix_lines(payload) == ["chat: 8.00 h without at least 1 engineer on duty"]
 
 

@@ -330,10 +330,10 @@ def test_nine_to_five_team_leaves_the_hand_counted_gaps() -> None:
     assert len(result.roster) == 8 * 5 * 4
     digest = summary(coverage_of(result.roster, needs, config), config, status=result.status,
                      objective=result.objective, best_bound=result.best_bound, wall_seconds=result.wall_seconds)
-    assert digest["uncovered_hours"] == {"chat": 4 * 128}
-    view = digest["views"]["America/New_York"]
-    assert (view["uncovered_hours"], view["weekend_uncovered_hours"], view["overnight_uncovered_hours"]) == (4 * 128, 4 * 48, 4 * 56)
-    assert digest["coverage_ratio"] == round(40 / 168, 4)
+    assert digest.uncovered_hours == {"chat": 4 * 128}
+    view = digest.views["America/New_York"]
+    assert (view.uncovered_hours, view.weekend_uncovered_hours, view.overnight_uncovered_hours) == (4 * 128, 4 * 48, 4 * 56)
+    assert digest.coverage_ratio == round(40 / 168, 4)
 
 
 def test_dst_crossing_roster_is_clean_and_shifts_move_in_utc() -> None:

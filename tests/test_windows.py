@@ -9,6 +9,7 @@ and two weekends from Friday 17:00: 9 + 8 × 16 + 64 + 55 = 256 hours.
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date, timedelta
 
 from conftest import TINY
@@ -89,8 +90,8 @@ def test_weekend_and_overnight_hours_of_windows_match_the_summary(make_config):
     config, coverage = two_weeks(make_config)
     windows = [w for w in gap_windows(coverage, config) if w.kind == "uncovered"]
     digest = summary(coverage, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
-    assert sum(w.weekend_hours for w in windows) == digest["views"][NY]["weekend_uncovered_hours"] == 96
-    assert sum(w.overnight_hours for w in windows) == digest["views"][NY]["overnight_uncovered_hours"] == 112
+    assert sum(w.weekend_hours for w in windows) == digest.views[NY].weekend_uncovered_hours == 96
+    assert sum(w.overnight_hours for w in windows) == digest.views[NY].overnight_uncovered_hours == 112
 
 
 def manila_month(make_config) -> tuple[Config, list[bool]]:
@@ -191,14 +192,14 @@ def test_view_and_channel_totals(make_config):
     for view in (NY, MANILA):
         for key in ("weekend_uncovered_hours", "overnight_uncovered_hours"):
             for c in ("chat", "email"):
-                assert getattr(totals[(view, c)], key) == digest["views"][view]["channels"][c][key]
+                assert getattr(totals[(view, c)], key) == getattr(digest.views[view].channels[c], key)
             # clock hours: an hour both channels leave uncovered counts once (email has nobody at all here)
-            assert digest["views"][view][key] == getattr(totals[(view, "email")], key)
+            assert getattr(digest.views[view], key) == getattr(totals[(view, "email")], key)
     by_channel = {c.channel: c for c in channel_totals(coverage)}
     assert (by_channel["chat"].required_agent_hours, by_channel["chat"].met_agent_hours) == (168, 40)
     assert by_channel["chat"].coverage_ratio == round(40 / 168, 4)
     assert by_channel["email"].coverage_ratio == 0.0
-    assert by_channel["email"].understaffed_agent_hours == digest["understaffed_agent_hours"]["email"] == 336
+    assert by_channel["email"].understaffed_agent_hours == digest.understaffed_agent_hours["email"] == 336
 
 
 def test_csv_files(make_config, tmp_path):
@@ -215,6 +216,9 @@ def test_csv_files(make_config, tmp_path):
     assert (rows[0]["recurrence"], rows[0]["cause"], rows[0]["occurrences"], rows[0]["possible"]) == ("every week", "", "8", "8")
     assert (rows[2]["recurrence"], rows[2]["cause"]) == ("once", "the period's first day")
     assert len(rows) == 6  # three uncovered windows, and the same three as understaffed
+    first = gap_windows(coverage, config)[0].to_json()  # the same row with numbers as numbers
+    assert tuple(first) == WINDOWS_COLUMNS and first["total_hours"] == 128.0 and first["occurrences"] == 8
+    assert json.loads(json.dumps(first))["description"] == rows[0]["description"]
     path = write_daily_csv(daily_rows(coverage, config), tmp_path / "daily.csv")
     with path.open(encoding="utf-8") as stream:
         days = list(csv.DictReader(stream))
@@ -339,13 +343,13 @@ def test_clock_windows_count_an_hour_once_and_match_the_summary(make_config):
     digest = summary(coverage, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
     for view in (NY, MANILA):
         mine = [w for w in windows if w.view == view]
-        figures = digest["views"][view]
-        assert sum(w.total_hours for w in mine) == figures["uncovered_hours"] == 12
-        assert sum(w.weekend_hours for w in mine) == figures["weekend_uncovered_hours"]
-        assert sum(w.overnight_hours for w in mine) == figures["overnight_uncovered_hours"]
-    assert digest["views"][NY]["weekend_uncovered_hours"] == 12 and digest["views"][MANILA]["weekend_uncovered_hours"] == 12
+        figures = digest.views[view]
+        assert sum(w.total_hours for w in mine) == figures.uncovered_hours == 12
+        assert sum(w.weekend_hours for w in mine) == figures.weekend_uncovered_hours
+        assert sum(w.overnight_hours for w in mine) == figures.overnight_uncovered_hours
+    assert digest.views[NY].weekend_uncovered_hours == 12 and digest.views[MANILA].weekend_uncovered_hours == 12
     # Manila's overnight 22:00-06:00: 23:00-05:00, all six hours, both weeks.
-    assert digest["views"][MANILA]["overnight_uncovered_hours"] == 12
+    assert digest.views[MANILA].overnight_uncovered_hours == 12
 
 
 def test_a_channel_short_on_some_occurrences_says_how_many(make_config):
