@@ -250,7 +250,7 @@ class ShrinkageRule(Strict):
 
     @model_validator(mode="before")
     @classmethod
-    def _number(cls, data: Any) -> Any:
+    def _bare_share(cls, data: Any) -> Any:
         """`shrinkage: 0.3` means {default: 0.3}; checked here so the error names the key itself."""
         if isinstance(data, (int, float)) and not isinstance(data, bool):
             if not 0 <= data < 1:

@@ -19,6 +19,10 @@ Reading undoes writing for every string (tests/test_csvcells.py checks it);
 a hand-made cell such as ``'=1`` reads as ``=1``, as the spreadsheet showed it.
 The stdlib csv module still does the quoting of commas, quotes and line breaks.
 
+Numbers get one spelling in every CSV we write (:func:`number_cell`): 40, 0.25,
+12.5 — whole numbers without ``.0``, at most four decimals, no float noise —
+and an empty cell where a figure is undefined (:func:`metric_cell`).
+
 defusedcsv (PyPI) covers the writing half only, and not reversibly: it
 rewrites ``|`` inside cells and leaves a leading ``'`` alone, so our readers
 could not give back what the user typed. Hence these few lines of our own.
@@ -26,6 +30,7 @@ could not give back what the user typed. Hence these few lines of our own.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -41,6 +46,17 @@ def to_csv_cell(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ESCAPED_STARTS and not NUMBER.fullmatch(value):
         return ESCAPE + value
     return value
+
+
+def number_cell(value: float, digits: int = 4) -> str:
+    """A number as a spreadsheet reads it: 40, 0.25, 12.5 (at most `digits` decimals, no float noise)."""
+    rounded = round(float(value), digits)
+    return str(int(rounded)) if rounded == int(rounded) else repr(rounded)
+
+
+def metric_cell(value: float, digits: int = 4) -> str:
+    """A figure that may be undefined (an overloaded queue's wait): its number_cell, or empty when not finite."""
+    return number_cell(value, digits) if math.isfinite(value) else ""
 
 
 def from_csv_cell(text: str) -> str:

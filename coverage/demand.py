@@ -49,6 +49,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from coverage.config import BacklogChannel, Config, RealtimeChannel
+from coverage.csvcells import metric_cell, number_cell
 from coverage.outputs import write_csv_atomic
 from coverage.time import Grid, duty_slots, period_grid, shift_instances, to_local
 
@@ -713,7 +714,7 @@ def write_requirements(req: Requirements, path: Path, config: Config | None = No
     for i, start in enumerate(req.grid.starts):
         for channel in req.required:
             needed = "" if channel in req.backlog else req.required[channel][i]
-            row = [start.isoformat(), channel, _number(req.volume[channel][i]), needed]
+            row = [start.isoformat(), channel, number_cell(req.volume[channel][i], 6), needed]
             if detail is not None:
                 row += [cells[i] for cells in detail[channel]]
             rows.append(row)
@@ -730,12 +731,12 @@ def _details(req: Requirements, config: Config) -> dict[str, list[list[str]]]:
         shrink = req.shrinkage.get(name) or [0.0] * req.grid.count
         erlangs = traffic_erlangs(req.volume[name], seconds, channel.aht_seconds)
         if isinstance(channel, RealtimeChannel):
-            columns = [[_number(v, 4) for v in erlangs], [_number(v, 4) for v in raw], [_number(v, 4) for v in shrink]]
+            columns = [[number_cell(v) for v in erlangs], [number_cell(v) for v in raw], [number_cell(v) for v in shrink]]
             metrics = predicted_service(req.volume[name], raw, seconds, channel)
-            columns += [[_metric(v) for v in values] for values in _fields(metrics)[1:]]
+            columns += [[metric_cell(v) for v in values] for values in _fields(metrics)[1:]]
             columns.append([""] * req.grid.count)
         else:
-            columns = [[_number(v, 4) for v in erlangs], [""] * req.grid.count, [_number(v, 4) for v in shrink]]
+            columns = [[number_cell(v) for v in erlangs], [""] * req.grid.count, [number_cell(v) for v in shrink]]
             columns += [[""] * req.grid.count for _ in range(4)]
             columns.append(_due_cells(req.grid, req.backlog[name]))
         found[name] = columns
@@ -748,23 +749,4 @@ def _due_cells(grid: Grid, backlog: Backlog) -> list[str]:
     return [grid.starts[0].add(minutes=length * (backlog.due(k) + 1)).isoformat() for k in range(grid.count)]
 
 
-def _number(value: float, digits: int = 6) -> str:
-    """Numbers as people write them: 12 rather than 12.0, at most `digits` decimals."""
-    rounded = round(float(value), digits)
-    return str(int(rounded)) if rounded == int(rounded) else repr(rounded)
-
-
-def _metric(value: float) -> str:
-    """A predicted figure for a CSV cell: 4 decimals, empty when undefined or infinite."""
-    return _number(value, 4) if math.isfinite(value) else ""
-
-
-# --------------------------------------------------------------------------- forecast (kept importable from here)
-
-
-def read_forecast(config: Config) -> dict[str, list[float]]:
-    """Contacts per channel and grid interval, from whichever forecast the config names."""
-    from coverage.forecast import load_volumes
-
-    return load_volumes(config).volume
 

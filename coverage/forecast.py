@@ -122,7 +122,7 @@ def _shown(name: str) -> str:
     return name if name.isprintable() else repr(name)
 
 
-def _number(text: str, what: str) -> float:
+def _amount(text: str, what: str) -> float:
     """A finite number >= 0; ValueError says what is wrong with the cell."""
     try:
         value = float(text)
@@ -151,8 +151,8 @@ def _channel(text: str, config: Config) -> str:
 
 
 def read_forecast(config: Config) -> dict[str, list[float]]:
-    """Contacts per channel and grid interval from the forecast CSV; InputError lists every problem."""
-    return load_forecast(config).volume
+    """Contacts per channel and grid interval from whichever forecast the config names (CSV or profile); InputError lists every problem."""
+    return load_volumes(config).volume
 
 
 def load_forecast(config: Config) -> ForecastData:
@@ -211,7 +211,7 @@ def _parse_volume_row(
     except ValueError as exc:
         problems.append(Problem(file, line, "channel", str(exc)))
     try:
-        amount = _number(cells["volume"], "a number of contacts")
+        amount = _amount(cells["volume"], "a number of contacts")
     except ValueError as exc:
         problems.append(Problem(file, line, "volume", str(exc)))
     if instant is None or channel is None or amount is None or len(problems) > found:
@@ -312,7 +312,7 @@ def _spread(text: str) -> float:
     """A relative rate error: a finite number from 0 to MAX_SPREAD (empty: 0)."""
     if not text:
         return 0.0
-    value = _number(text, "a relative error")
+    value = _amount(text, "a relative error")
     if value > MAX_SPREAD:
         raise ValueError(f"{text!r} is too large (expected a relative error from 0 to {MAX_SPREAD:g}, e.g. 0.15)")
     return value
@@ -336,7 +336,7 @@ def _parse_profile_row(
     else:
         problems.append(Problem(file, line, "hour", f"{cells['hour']!r} is not an hour of the day (expected 0 to 23)"))
     try:
-        share = _number(cells["share"], "a share")
+        share = _amount(cells["share"], "a share")
     except ValueError as exc:
         problems.append(Problem(file, line, "share", str(exc)))
     if channel is None or day is None or hour is None or share is None or len(problems) > found:

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 import pendulum
 
 from coverage.config import WEEKDAYS, Config
+from coverage.csvcells import metric_cell, number_cell
 from coverage.outputs import write_csv_atomic, write_json_atomic
 from coverage.queue import BacklogQueue
 from coverage.results import (
@@ -464,12 +465,6 @@ def backlog_figures(coverage: Coverage, channel: str, config: Config) -> Backlog
 # --------------------------------------------------------------------------- writers
 
 
-def _number(value: float) -> str:
-    """Hours as a spreadsheet reads them: 40, 0.25, 12.5 (no float noise)."""
-    value = round(float(value), 4)
-    return str(int(value)) if value == int(value) else repr(value)
-
-
 def write_coverage_csv(coverage: Coverage, path: Path) -> Path:
     """coverage.csv: one row per UTC interval and channel."""
     rows = []
@@ -492,10 +487,10 @@ def write_gaps_csv(rows: Iterable[GapRow], path: Path) -> Path:
             row.channel,
             row.weekday,
             row.hour,
-            _number(row.required_agent_hours),
-            _number(row.scheduled_agent_hours),
-            _number(row.uncovered_hours),
-            _number(row.understaffed_agent_hours),
+            number_cell(row.required_agent_hours),
+            number_cell(row.scheduled_agent_hours),
+            number_cell(row.uncovered_hours),
+            number_cell(row.understaffed_agent_hours),
             "true" if row.weekend else "false",
             "true" if row.overnight else "false",
         )
@@ -717,9 +712,9 @@ def service_cells(coverage: Coverage, channel: str, k: int) -> tuple[str, ...]:
     service = coverage.service.get(channel)
     if service is None:
         return ("",) * len(SERVICE_COLUMNS)
-    cells = [_number(service.volume[k]), _number(service.agents_on_contacts[k])]
+    cells = [number_cell(service.volume[k]), number_cell(service.agents_on_contacts[k])]
     for values in (service.service_level, service.asa_seconds, service.occupancy, service.abandon_rate):
-        cells.append(_number(values[k]) if values is not None and math.isfinite(values[k]) else "")
+        cells.append(metric_cell(values[k]) if values is not None else "")
     return tuple(cells)
 
 

@@ -49,7 +49,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from coverage.config import WEEKDAYS, Config
-from coverage.gaps import Coverage, LocalSlot, _number  # _number: one number format for every CSV we write
+from coverage.csvcells import number_cell
+from coverage.gaps import Coverage, LocalSlot
 from coverage.gaps import local_slots as gaps_local_slots
 from coverage.outputs import write_csv_atomic
 from coverage.roster import Roster
@@ -470,7 +471,7 @@ def worst_windows(windows: Iterable[GapWindow], *, view: str | None = None, kind
 
 def write_windows_csv(windows: Iterable[GapWindow], path: Path) -> Path:
     """windows.csv: one row per gap window, views in config order, worst first within each kind and view."""
-    rows = ([_number(cell) if isinstance(cell, float) else cell for cell in w.to_json().values()] for w in windows)
+    rows = ([number_cell(cell) if isinstance(cell, float) else cell for cell in w.to_json().values()] for w in windows)
     return write_csv_atomic(Path(path), WINDOWS_COLUMNS, rows)
 
 
@@ -560,8 +561,8 @@ def write_daily_csv(rows: Iterable[DayRow], path: Path) -> Path:
     lines = (
         (
             r.view, r.channel, r.date.isoformat(), WEEKDAYS[r.date.weekday()], "true" if r.weekend else "false",
-            _number(r.required_agent_hours), _number(r.scheduled_agent_hours), _number(r.met_agent_hours),
-            _number(r.coverage_ratio), _number(r.uncovered_hours), _number(r.understaffed_agent_hours),
+            number_cell(r.required_agent_hours), number_cell(r.scheduled_agent_hours), number_cell(r.met_agent_hours),
+            number_cell(r.coverage_ratio), number_cell(r.uncovered_hours), number_cell(r.understaffed_agent_hours),
         )
         for r in rows
     )

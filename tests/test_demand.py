@@ -31,7 +31,6 @@ from coverage.demand import (
     erlang_c,
     erlang_c_metrics,
     predicted_service,
-    read_forecast,
     realtime_agents,
     realtime_agents_array,
     required_servers,
@@ -42,6 +41,7 @@ from coverage.demand import (
     write_requirements,
 )
 from coverage.errors import InputError
+from coverage.forecast import read_forecast
 from coverage.time import period_grid
 
 # --------------------------------------------------------------------------- independent references

@@ -281,10 +281,10 @@ def test_service_columns_and_summary_for_a_roster(make_config: Callable[..., Con
     assert (busy["service_level"], busy["asa_seconds"], busy["occupancy"], busy["abandon_rate"]) == ("0.9106", "15.6719", "0.7143", "0")
     assert rows[10]["service_level"] == "1" and rows[10]["asa_seconds"] == "0"  # no contacts, nobody waits
     block = service_summary(cov, config)["chat"]
-    assert block["model"] == "erlang_c" and block["volume"] == 100
-    assert block["intervals_below_target"] == 0
-    assert block["worst_intervals"][0]["interval_start_utc"] == "2026-12-07T14:00:00+00:00"
-    json.dumps(block, allow_nan=False)
+    assert block.model == "erlang_c" and block.volume == 100
+    assert block.intervals_below_target == 0
+    assert block.worst_intervals[0].interval_start_utc == "2026-12-07T14:00:00+00:00"
+    json.dumps(block.to_json(), allow_nan=False)
 
 
 @pytest.mark.parametrize(

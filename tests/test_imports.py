@@ -186,3 +186,37 @@ def test_every_search_goes_through_the_runner() -> None:
     """One runner: settings, progress, Ctrl-C and time limits live in coverage/solve/runner.py alone."""
     makers = [m for m, path in MODULES.items() if "CpSolver()" in path.read_text()]
     assert makers == ["coverage.solve.runner"]
+
+
+# Private names imported from another module, each with why; the test fails on a new one and when one is gone.
+KNOWN_PRIVATE_IMPORTS = {
+    ("tests/test_size.py", "coverage.solve.size._cgroup_room"): "the cgroup reader tested on a fake /sys tree (coverage/solve is another issue's)",
+}
+
+
+def private_imports(path: Path) -> list[tuple[int, str]]:
+    """(line, "module.name") for each `from coverage.X import _name` in the file: a private helper borrowed across modules."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "coverage" and not node.level:
+            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names
+                      if alias.name.startswith("_") and not alias.name.startswith("__")]
+    return found
+
+
+def test_private_imports_finds_a_borrowed_helper(tmp_path: Path) -> None:
+    source = tmp_path / "borrower.py"
+    source.write_text("from coverage.gaps import Coverage, _number\nfrom coverage import __version__\nfrom ._x import y\n")
+    assert private_imports(source) == [(1, "coverage.gaps._number")]
+
+
+def test_no_module_borrows_another_modules_private_names() -> None:
+    """One home per concept: a helper two modules need is public in one of them, not imported as `_name`."""
+    root = PACKAGE.parent
+    found = {(path.relative_to(root).as_posix(), name): line
+             for folder in ("coverage", "benchmarks", "tests") for path in sorted((root / folder).rglob("*.py"))
+             for line, name in private_imports(path)}
+    new = [f"{file}:{line}: {name}" for (file, name), line in found.items() if (file, name) not in KNOWN_PRIVATE_IMPORTS]
+    gone = [f"{file}: {name}" for file, name in KNOWN_PRIVATE_IMPORTS.keys() - found.keys()]
+    assert not new, f"private names imported from another module: {new}"
+    assert not gone, f"no longer imported, take it off KNOWN_PRIVATE_IMPORTS: {gone}"
