@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coverage.config import Config, load_config
-from coverage.errors import CoverageError, InputError, OutputExistsError, Problem
+from coverage.errors import CoverageError, InputError, OutputExistsError
 from coverage.executor import CLUSTER_ENV, cluster_address
 from coverage.outputs import prepare_out_dir, staged_outputs
 from coverage.pipeline import PlanResult, RosterRejected, publish_roster
@@ -385,14 +385,8 @@ def _gaps(args: argparse.Namespace) -> int:
 
 def _hires(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
-    from coverage.hires import (
-        cheapest,
-        out_of_reach_lines,
-        roadmap,
-        roadmap_text,
-        write_attrition_csv,
-        write_hiring_plan,
-    )
+    from coverage.hires import cheapest, out_of_reach_lines, roadmap
+    from coverage.hiresreport import roadmap_text, write_attrition_csv, write_hiring_plan
     from coverage.solve import describe_target
 
     config = load_config(args.config)
@@ -509,30 +503,9 @@ def _schema(args: argparse.Namespace) -> int:
 
 def _target(args: argparse.Namespace, config: Config) -> Target:
     """--target, --channels and --within as a solver Target; a typo is bad input, not a traceback."""
-    from coverage.hires import within
-    from coverage.solve import Target
+    from coverage.hiringspec import target_from_args
 
-    kind, _, value = args.target.partition(":")
-    channels = frozenset(c.strip() for c in args.channels.split(",")) if args.channels else None
-    problems = []
-    if kind not in ("uncovered", "service", "ratio") or (kind == "ratio") != bool(value):
-        problems.append(f"--target {args.target!r} is not a target (expected uncovered, service or ratio:0.95)")
-    ratio = 1.0
-    if kind == "ratio" and value:
-        try:
-            ratio = float(value)
-        except ValueError:
-            ratio = -1.0
-        if not 0 < ratio <= 1:
-            problems.append(f"--target {args.target!r}: the ratio must be a number in (0, 1] (expected e.g. ratio:0.95)")
-    for channel in sorted(channels or ()):
-        if channel not in config.channels:
-            problems.append(f"--channels: unknown channel {channel!r} (expected one of: {', '.join(config.channels)})")
-    if problems:
-        raise InputError([Problem("covplan hires", None, "arguments", text) for text in problems])
-    intervals, where = within(args.within, config) if args.within else (None, "")
-    zone = args.within[0].partition(":")[0].strip() if args.within else ""  # hours out of reach are said on this clock
-    return Target(kind=kind, ratio=ratio, channels=channels, intervals=intervals, where=where, zone=zone)
+    return target_from_args(args.target, args.channels, args.within, config)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -8,9 +8,12 @@ The cheapest set mode asks for the least costly team with nobody-on-duty
 hours at zero.
 
 A target may count only some hours, as a manager asks for them: weekends in
-New York, overnight in London, 08:00-20:00 in Manila (`--within`). The hours
-are found here, on each interval's local clock (gaps.local_slots, as gaps.csv
-judges weekend and overnight), and reach the solver as grid interval numbers.
+New York, overnight in London, 08:00-20:00 in Manila (`--within`, read by
+coverage.hiringspec). They reach the solver as grid interval numbers.
+
+This module returns data (`HiringPlan`, `HireStep`, `Loss`);
+coverage.hiresreport writes it (hires.csv, hires.png, attrition.csv, the
+final team's report) and says it as a table.
 
 Nothing lost, nothing silent: before any search, `coverage.reach` finds the
 target hours no shift of anybody (team or candidate) can touch. Hires are
@@ -23,34 +26,23 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import sys
-import zoneinfo
 from collections import Counter
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TextIO
 
 from coverage.config import Config
 from coverage.demand import Requirements
 from coverage.errors import InputError, Problem
 from coverage.executor import run_tasks
-from coverage.gaps import Coverage, LocalSlot, coverage_of, in_window, local_slots, summary
-from coverage.outputs import write_csv_atomic
+from coverage.gaps import Coverage, coverage_of, summary
 from coverage.reach import Pair, Reach, describe_windows, reachability, shifts_that_reach
 from coverage.roster import Roster
 from coverage.solve import Hiring, ModelInputs, SolveOptions, SolveParams, SolveResult, Target, describe_target, solve
-from coverage.time import Grid, period_grid
+from coverage.time import Grid
 
 CHEAPEST_COST_WEIGHT = 10_000  # per unit of cost: in the cheapest-set mode cost outweighs every gap term
-
-ROADMAP_COLUMNS = (
-    "step", "hire", "profile", "site", "shifts", "cost", "total_cost", "uncovered_hours",
-    "weekend_uncovered_hours", "overnight_uncovered_hours", "closed_hours", "status", "seconds",
-    "target_hours_left",
-)
-
 
 @dataclass(frozen=True)
 class HireStep:
@@ -105,67 +97,6 @@ class HiringPlan:
 def _require_candidates(config: Config) -> None:
     if not config.candidates:
         raise InputError([Problem(config.source, None, "candidates", "no hire profiles (expected a `candidates` list; see docs/hiring.md)")])
-
-
-WITHIN_FORMS = "ZONE, ZONE:weekend, ZONE:overnight, ZONE:weekdays or ZONE:HH:MM-HH:MM"
-_WINDOW = re.compile(r"^(?P<start>(?:[01]\d|2[0-3]):[0-5]\d)-(?P<end>(?:[01]\d|2[0-3]):[0-5]\d|24:00)$")
-
-
-def within(specs: list[str], config: Config) -> tuple[frozenset[int], str]:
-    """The grid intervals in any of the `--within` specs and those hours in words.
-
-    The zone need not be one of the config's views: a manager may ask about
-    any IANA zone. Weekend and overnight follow the config's `weekend` and
-    `overnight`, judged by each interval's local start, as in gaps.csv.
-    """
-    grid = period_grid(config.plan)
-    chosen: set[int] = set()
-    words: list[str] = []
-    problems: list[Problem] = []
-    for spec in specs:
-        try:
-            slots, said = _within_one(spec, grid, config)
-        except ValueError as exc:
-            problems.append(Problem("covplan hires", None, "--within", f"{spec!r}: {exc}"))
-            continue
-        chosen |= slots
-        words.append(said)
-    if problems:
-        raise InputError(problems)
-    return frozenset(chosen), " or ".join(words)
-
-
-def _within_one(spec: str, grid: Grid, config: Config) -> tuple[set[int], str]:
-    """One spec, ZONE[:HOURS]; a mistake is a ValueError saying what was expected."""
-    zone, _, hours = (part.strip() for part in spec.partition(":"))
-    try:
-        zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as 'Europe'
-        raise ValueError(f"unknown time zone {zone!r} (expected an IANA name, as in Europe/London:weekend; "
-                         f"forms: {WITHIN_FORMS})") from None
-    places = local_slots(grid, zone, config)
-    if not hours:
-        return set(range(len(places))), f"at any hour in {zone}"
-    if hours in ("weekend", "weekends"):
-        return {k for k, p in enumerate(places) if p.weekend}, f"on weekends ({'/'.join(config.weekend)}) in {zone}"
-    if hours == "weekdays":
-        return {k for k, p in enumerate(places) if not p.weekend}, f"on weekdays in {zone}"
-    if hours == "overnight":
-        night = config.overnight
-        return {k for k, p in enumerate(places) if p.overnight}, f"overnight ({night.start}–{night.end}) in {zone}"
-    window = _WINDOW.match(hours)
-    if window is None:
-        raise ValueError(f"{hours!r} is not a choice of hours (expected weekend, overnight, weekdays "
-                         f"or a local window HH:MM-HH:MM such as 08:00-20:00 or 22:00-06:00)")
-    start, end = window["start"], window["end"]
-    if start == end:
-        raise ValueError(f"{hours!r} is an empty window (expected two different times such as 08:00-20:00; "
-                         f"for every hour give the zone alone)")
-    return {k for k, p in enumerate(places) if in_window(_minute(p), start, end)}, f"{start}–{end} in {zone}"
-
-
-def _minute(place: LocalSlot) -> int:
-    return place.local.hour * 60 + place.local.minute
 
 
 def _target_pairs(target: Target, coverage: Coverage) -> list[tuple[int, int]]:
@@ -440,53 +371,6 @@ def _step(step: int, hire: str | None, config: Config, requirements: Requirement
     )
 
 
-def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -> Path:
-    """hires.csv, hires.png and the final team's report with the roadmap in report.html (its roster.csv is published first)."""
-    from coverage.figures import save_figure
-    from coverage.htmlreport import table_section
-    from coverage.plots import plot_hiring_roadmap
-    from coverage.report import RunInfo, write_report
-
-    write_roadmap_csv(plan.steps, out / "hires.csv")
-    picture = save_figure(plot_hiring_roadmap(plan.steps, view=plan.config.view_zones[0]), out / "hires.png")
-    section = table_section(
-        "hires", "Hiring roadmap",
-        ["step", "hire", "site", "shifts", "closes h", "left h", "weekend h", "overnight h", "to target h", "total cost"],
-        [(s.step, s.hire or "today's team", s.site or "", s.shifts, s.closed_hours, s.uncovered_hours,
-          s.weekend_uncovered_hours, s.overnight_uncovered_hours, s.target_hours_left, s.total_cost) for s in plan.steps],
-        intro=" ".join(["Each step adds the one hire that closes most, given the hires before it; the rest of this report is the final team's.",
-                        *(" ".join(out_of_reach_lines(left, plan.reach, plan.config, requirements)) for left in plan.open)]),
-        plot=picture,
-    )
-    write_report(out, plan.config, requirements, plan.roster, RunInfo("HIRES"), extra_sections=[section])
-    return out
-
-
-def write_roadmap_csv(steps: list[HireStep], path: Path) -> Path:
-    rows = [
-        (s.step, s.hire or "", s.profile or "", s.site or "", s.shifts, f"{s.cost:g}", f"{s.total_cost:g}",
-         f"{s.uncovered_hours:g}", f"{s.weekend_uncovered_hours:g}", f"{s.overnight_uncovered_hours:g}",
-         f"{s.closed_hours:g}", s.status, f"{s.seconds:g}", f"{s.target_hours_left:g}")
-        for s in steps
-    ]
-    return write_csv_atomic(path, ROADMAP_COLUMNS, rows)
-
-
-def roadmap_text(steps: list[HireStep]) -> str:
-    """The roadmap as a table; a `target` column when the target is not simply every uncovered hour."""
-    targeted = any(s.target_hours_left != s.uncovered_hours for s in steps)
-    lines = [f"{'step':>4}  {'hire':<22} {'site':<12} {'closes':>8} {'left':>8} {'weekend':>8} {'night':>8}"
-             + (f" {'target':>8}" if targeted else "") + f" {'cost':>10}"]
-    for s in steps:
-        lines.append(
-            f"{s.step:>4}  {(s.hire or 'today’s team'):<22} {(s.site or ''):<12} {s.closed_hours:>8g} "
-            f"{s.uncovered_hours:>8g} {s.weekend_uncovered_hours:>8g} {s.overnight_uncovered_hours:>8g}"
-            + (f" {s.target_hours_left:>8g}" if targeted else "") + f" {s.total_cost:>10,.0f}"
-        )
-    return "\n".join(lines)
-
-
-
 # --------------------------------------------------------------------------- attrition
 
 
@@ -500,9 +384,6 @@ class Loss:
     opened_hours: float  # more uncovered hours than with the whole team
     weekend_uncovered_hours: float
     overnight_uncovered_hours: float
-
-
-ATTRITION_COLUMNS = ("lost", "agents", "uncovered_hours", "opened_hours", "weekend_uncovered_hours", "overnight_uncovered_hours")
 
 
 def attrition(config: Config, requirements: Requirements, options: SolveParams | SolveOptions, processes: int | None = None,
@@ -561,9 +442,3 @@ def _scenario(job: tuple[str, Config, Requirements, ModelInputs, SolveParams]) -
                      objective=result.objective, best_bound=result.best_bound, wall_seconds=result.wall_seconds)
     view = digest.views[config.view_zones[0]]
     return Loss(name, len(config.agents), digest.total_uncovered_hours, 0.0, view.weekend_uncovered_hours, view.overnight_uncovered_hours)
-
-
-def write_attrition_csv(losses: list[Loss], path: Path) -> Path:
-    rows = [(x.lost, x.agents, f"{x.uncovered_hours:g}", f"{x.opened_hours:g}", f"{x.weekend_uncovered_hours:g}",
-             f"{x.overnight_uncovered_hours:g}") for x in losses]
-    return write_csv_atomic(path, ATTRITION_COLUMNS, rows)

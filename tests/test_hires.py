@@ -20,7 +20,8 @@ from coverage.check import check_roster
 from coverage.cli import main
 from coverage.demand import requirements
 from coverage.errors import InputError
-from coverage.hires import cheapest, out_of_reach_lines, roadmap, within
+from coverage.hires import cheapest, out_of_reach_lines, roadmap
+from coverage.hiringspec import within
 from coverage.reach import on_duty_capacity, reachability
 from coverage.solve import Target
 

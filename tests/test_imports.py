@@ -220,3 +220,15 @@ def test_no_module_borrows_another_modules_private_names() -> None:
     gone = [f"{file}: {name}" for file, name in KNOWN_PRIVATE_IMPORTS.keys() - found.keys()]
     assert not new, f"private names imported from another module: {new}"
     assert not gone, f"no longer imported, take it off KNOWN_PRIVATE_IMPORTS: {gone}"
+
+
+REPORT_SIDE = ("coverage.report", "coverage.htmlreport", "coverage.hiresreport", "coverage.figures", "coverage.plots",
+               "coverage.exports", "coverage.cli", "coverage.hiringspec")
+
+
+def test_hiring_returns_data_and_the_report_side_writes_it() -> None:
+    """coverage.hires finds hires; writing, plotting and reading command-line specs are the report's and the CLI's (no cycle back)."""
+    reaches = [f"{i.line}: {i.target}" for i in imports_of("coverage.hires")
+               if any(i.target == side or i.target.startswith(side + ".") for side in REPORT_SIDE)]
+    assert reaches == []
+    assert {i.target for i in imports_of("coverage.hiresreport")} >= {"coverage.hires", "coverage.report"}
