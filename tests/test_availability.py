@@ -9,9 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import TINY
-from test_rules import violations, week_config, worked_days
-from test_solve import QUIET, nine_to_five_new_york, solved
+from helpers import QUIET, TINY, nine_to_five_new_york, solved, violations, week_config, worked_days
 
 from coverage.availability import agent_availability
 from coverage.config import Span

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pendulum
 import pytest
-from conftest import TINY
+from helpers import TINY
 
 from coverage.backtest import BASIC_METHODS, backtest, wape
 from coverage.cli import main

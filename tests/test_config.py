@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TINY, write_forecast
+from helpers import TINY, write_forecast
 
 from coverage.cli import main
 from coverage.config import load_config

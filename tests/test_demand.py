@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import TINY  # pytest's default (prepend) import mode puts tests/ on sys.path
+from helpers import TINY
 
 from coverage.config import BacklogChannel, Config, RealtimeChannel, ServiceLevel
 from coverage.demand import (

@@ -12,8 +12,9 @@ import csv
 import json
 import math
 from datetime import date, timedelta
+from typing import Any
 
-from conftest import TINY
+from helpers import TINY, config_data
 
 from coverage.config import Config
 from coverage.demand import Requirements
@@ -73,8 +74,10 @@ def total(rows, field: str, **match) -> float:
     return sum(getattr(r, field) for r in rows if all(getattr(r, k) == v for k, v in match.items()))
 
 
-def with_views(*zones: str) -> str:
-    return TINY.replace("views: [America/New_York]", f"views: [{', '.join(zones)}]")
+def with_views(*zones: str) -> dict[str, Any]:
+    data = config_data()
+    data["views"] = list(zones)
+    return data
 
 
 def with_shifts(shifts: str, interval: int = 60) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import TINY
+from helpers import TINY
 
 from coverage.cli import main
 from coverage.config import Config, load_config

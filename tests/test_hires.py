@@ -13,8 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import TINY
-from test_solve import QUIET, hourly, nine_to_five_new_york
+from helpers import QUIET, TINY, hourly, nine_to_five_new_york
 
 from coverage.check import check_roster
 from coverage.cli import main

@@ -7,9 +7,7 @@ One week from Mon 2026-12-07 in New York: day 09:00-17:00 and short 10:00-14:00
 from __future__ import annotations
 
 import pytest
-from conftest import TINY
-from test_rules import violations, week_config
-from test_solve import QUIET, hourly, solved
+from helpers import QUIET, TINY, hourly, solved, violations, week_config
 
 from coverage.demand import requirements
 from coverage.errors import InputError

@@ -7,9 +7,7 @@ a1 is an engineer, a2 is not.
 from __future__ import annotations
 
 import pytest
-from conftest import TINY
-from test_rules import week_config
-from test_solve import nine_to_five_new_york, solved
+from helpers import TINY, nine_to_five_new_york, solved, week_config
 
 from coverage.errors import InputError
 from coverage.gaps import coverage_of, mix_lines, summary

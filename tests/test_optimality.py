@@ -11,8 +11,7 @@ import itertools
 from datetime import date, timedelta
 
 import pytest
-from conftest import TINY
-from test_solve import QUIET, hourly, objective_from_roster, solved
+from helpers import QUIET, TINY, hourly, objective_from_roster, solved
 
 from coverage.check import Checker
 from coverage.demand import requirements

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import TINY
-from test_solve import QUIET, nine_to_five_new_york
+from helpers import QUIET, TINY, nine_to_five_new_york
 
 from coverage.demand import requirements
 from coverage.solve import ModelInputs, RosterModel, SolveOptions, SolveParams, solve

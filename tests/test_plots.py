@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import matplotlib.pyplot as plt
 import pendulum
 import pytest
-from conftest import TINY  # pytest's default (prepend) import mode puts tests/ on sys.path
+from helpers import TINY
 
 from coverage.config import WEEKDAYS, Config
 from coverage.demand import Requirements

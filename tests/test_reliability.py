@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TINY, write_forecast
+from helpers import TINY, write_forecast
 
 import coverage.config
 import coverage.outputs

@@ -11,8 +11,7 @@ from datetime import date
 from itertools import product
 
 import pytest
-from conftest import TINY
-from test_solve import QUIET, hourly, nine_to_five_new_york, solved
+from helpers import QUIET, SEVEN_DAYS, TINY, WEEK, hourly, nine_to_five_new_york, solved, violations, week_config, worked_days
 
 from coverage.check import check_roster
 from coverage.demand import requirements
@@ -21,24 +20,6 @@ from coverage.solve import WEIGHT_FAIRNESS, WEIGHT_SHORT_AGENT, WEIGHT_UNCOVERED
 from coverage.solve.data import ModelData
 from coverage.solve.model import build_model
 from coverage.solve.rules import count_hull, exclusive_groups, most_working_days, run_automaton
-
-WEEK = nine_to_five_new_york(range(7, 14))
-SEVEN_DAYS = "max_days_per_week: 7"
-
-
-def week_config(make_config, text: str, forecast=WEEK):
-    return make_config(text.replace("max_days_per_week: 5", SEVEN_DAYS), forecast)
-
-
-def violations(config, tmp_path, rows: str) -> list[str]:
-    path = tmp_path / "hand.csv"
-    path.write_text("agent,shift,date\n" + rows)
-    return [v.rule for v in check_roster(read_roster(path, config), config)]
-
-
-def worked_days(result, agent: str = "a1") -> list[int]:
-    return sorted(a.day.day for a in result.roster.assignments if a.agent == agent)
-
 
 # --------------------------------------------------------------------------- min consecutive days off
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import TINY
+from helpers import TINY
 
 from coverage.check import check_roster
 from coverage.cli import main

@@ -6,238 +6,27 @@ and its objective is recomputed from the roster's coverage.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import TINY
+from helpers import QUIET, TINY, hourly, nine_to_five_new_york, solved
 from ortools.sat.python import cp_model
 
-from coverage.check import check_roster
-from coverage.config import Config, load_config
-from coverage.demand import Requirements, requirements
+from coverage.config import load_config
+from coverage.demand import requirements
 from coverage.gaps import coverage_of, summary
-from coverage.roster import Roster
 from coverage.solve import (
     WEIGHT_OVER_AGENT,
     WEIGHT_SHORT_AGENT,
     WEIGHT_UNCOVERED,
     SolveOptions,
     SolveParams,
-    SolveResult,
     solve,
 )
 from coverage.solve.runner import WHOLE_ROOT_LP, configure_search
-from coverage.time import hours_in_local_window, shift_instances, week_monday
 
 ROOT = Path(__file__).resolve().parent.parent
-QUIET = SolveOptions(time_limit_seconds=20, seed=1, workers=2, progress=None)
-
-
-def hourly(start: str, hours: int, channel: str = "chat", volume: float = 1.0) -> list[tuple[str, str, float]]:
-    """Forecast rows: `volume` contacts in each of `hours` UTC hours from `start` (1 chat/h needs 1 agent)."""
-    origin = datetime.fromisoformat(start).replace(tzinfo=UTC)
-    return [((origin + timedelta(hours=k)).isoformat(), channel, volume) for k in range(hours)]
-
-
-def nine_to_five_new_york(days: range) -> list[tuple[str, str, float]]:
-    """One agent needed 09:00-17:00 New York (14:00-22:00Z in December) on the given December days."""
-    rows: list[tuple[str, str, float]] = []
-    for day in days:
-        rows += hourly(f"2026-12-{day:02d}T14:00:00", 8)
-    return rows
-
-
-def objective_from_roster(config: Config, needs: Requirements, result: SolveResult, instances: list | None = None) -> int:
-    """Recompute the objective from the roster alone, with the published weights and definitions."""
-    total = 0
-    w = config.weights
-    if config.forecast is not None:
-        cov = coverage_of(result.roster, needs, config)
-        for channel in cov.required:
-            if channel in needs.backlog:
-                total += _backlog_cost(config, needs, channel, cov.scheduled[channel])
-                continue
-            for need, have in zip(cov.required[channel], cov.scheduled[channel]):
-                total += w.understaffed * max(need - have, 0) + w.overstaffed * max(have - need, 0)
-                total += w.uncovered * (need > 0 and have == 0)
-        total += w.clock * _clock_intervals(config, cov, needs)
-        total += _mix_cost(config, needs, result.roster)
-    instances = instances if instances is not None else shift_instances(config)
-    total += _cover_cost(config, result.roster, instances) + _cover_mix_cost(config, result.roster, instances)
-    total += _availability_cost(config, result.roster) + _mentor_cost(config, result.roster)
-    return total + _requests_cost(config, result.roster, instances) + _fairness_cost(config, result.roster, instances)
-
-
-def _mix_cost(config: Config, needs: Requirements, roster) -> int:
-    """Per interval a realtime channel needs someone, each head of a `mix` role missing among those on duty for it."""
-    total = 0
-    for channel, spec in config.channels.items():
-        for role, heads in getattr(spec, "mix", {}).items():
-            with_role = coverage_of(Roster(tuple(a for a in roster.assignments if a.channel == channel and (
-                role in config.agent(a.agent).roles or role in config.agent(a.agent).skills))), needs, config).scheduled[channel]
-            total += config.weights.mix * sum(max(heads - have, 0) for need, have in zip(needs.required[channel], with_role) if need > 0)
-    return total
-
-
-def _cover_mix_cost(config: Config, roster, instances: list) -> int:
-    total = 0
-    days = sorted({s.day for s in instances})
-    for cover in config.cover:
-        for day in (d for d in days if cover.applies_to(d)):
-            for role, heads in cover.mix.items():
-                have = sum(1 for a in roster.assignments if (a.site, a.shift, a.day) == (cover.site, cover.shift, day)
-                           and cover.channel in (None, a.channel) and (role in config.agent(a.agent).roles or role in config.agent(a.agent).skills))
-                total += cover.under_weight * max(heads - have, 0)
-    return total
-
-
-def _mentor_cost(config: Config, roster) -> int:
-    """Per onboarding agent with k >= 2 mentors who works W shifts: min(k, W) less the most shifts that can each have a
-    different mentor on duty over all their hours (found here by trying every way to give the shifts mentors)."""
-    from itertools import product
-
-    total = 0
-    for agent in config.agents:
-        mentors = list(dict.fromkeys(agent.mentors))
-        if len(mentors) < 2:
-            continue
-        mine = [a for a in roster.assignments if a.agent == agent.id]
-        beside = [[m for m in mentors if any(b.agent == m and b.start_utc <= a.start_utc and b.end_utc >= a.end_utc
-                                             for b in roster.assignments)] for a in mine]
-        distinct = max((len(set(choice)) for choice in product(*beside)), default=0) if all(beside) else 0
-        total += config.weights.mentor_repeat * (min(len(mentors), len(mine)) - distinct)
-    return total
-
-
-def _availability_cost(config: Config, roster) -> int:
-    """Minute by minute on the agent's own clock: minutes in an `avoid` range, and outside every `preferred` one
-    (for agents who give some), each part priced per hour and rounded per shift, halves up."""
-    total = 0
-    for a in roster.assignments:
-        agent = config.agent(a.agent)
-        if not agent.availability:
-            continue
-        zone = agent.timezone or config.sites[agent.site].timezone
-        inside = {"avoid": 0, "preferred": 0}
-        minutes = int((a.end_utc - a.start_utc).total_seconds() // 60)
-        for k in range(minutes):
-            local = a.start_utc.add(minutes=k).in_tz(zone)
-            for level in inside:
-                inside[level] += any(_in_range(span, local) for span in agent.availability.get(level, []))
-        w = config.weights
-        total += int(w.avoid * inside["avoid"] / 60 + 0.5)
-        if agent.availability.get("preferred"):
-            total += int(w.not_preferred * (minutes - inside["preferred"]) / 60 + 0.5)
-    return total
-
-
-def _in_range(span, local) -> bool:
-    """Whether a local minute lies in a range laid on its own date, or in one laid on the day before that runs past midnight."""
-    minute = local.hour * 60 + local.minute
-    lo = int(span.start[:2]) * 60 + int(span.start[3:])
-    hi = 24 * 60 if span.end == "24:00" else int(span.end[:2]) * 60 + int(span.end[3:])
-    today, yesterday = local.date(), local.date() - timedelta(days=1)
-    if hi > lo:
-        return span.applies_to(today) and lo <= minute < hi
-    return (span.applies_to(today) and minute >= lo) or (span.applies_to(yesterday) and minute < hi)
-
-
-def _clock_intervals(config: Config, cov, needs: Requirements) -> int:
-    """Intervals of the first view's weekend or overnight hours (its wall clock) with a realtime channel uncovered."""
-    zone, weekend = config.view_zones[0], set(config.weekend)
-    count = 0
-    for k, start in enumerate(needs.grid.starts):
-        local = start.in_tz(zone)
-        minute = local.hour * 60 + local.minute
-        lo, hi = (int(t[:2]) * 60 + int(t[3:]) for t in (config.overnight.start, config.overnight.end))
-        night = lo <= minute < hi if lo < hi else (minute >= lo or minute < hi) if lo > hi else False
-        if (local.strftime("%a") in weekend or night) and any(
-                cov.required[c][k] > 0 and cov.scheduled[c][k] == 0 for c in cov.required if c not in needs.backlog):
-            count += 1
-    return count
-
-
-def _backlog_cost(config: Config, needs: Requirements, channel: str, agents: list[int]) -> int:
-    """A backlog channel's cost, simulated here on its own: work past its deadline (first come, first served), an
-    agent-hour of it an hour late at `weights.late`; agents beyond the pace overstaffed. Contacts are counted in
-    units of one interval's lateness price (a 6-minute email an hour late: 40 units at 1 each)."""
-    backlog = needs.backlog[channel]
-    price = config.weights.late * backlog.aht_seconds / 3600 * needs.grid.hours_per_interval
-    each, per_unit = (price, 1) if price >= 5 else (5.0, max(1, round(price / 5)))
-    total, due_by = 0.0, []
-    for volume in backlog.arrivals:
-        total += volume
-        due_by.append(round(total * each))
-    waiting = late = 0
-    for k, count in enumerate(agents):
-        arrived = due_by[k] - (due_by[k - 1] if k else 0)
-        waiting = max(0, waiting + arrived - round(backlog.per_agent[k] * each) * count)
-        not_due = due_by[k] - (due_by[k - backlog.window + 1] if k >= backlog.window - 1 else 0)
-        late += max(0, waiting - not_due)
-    over = sum(max(have - pace, 0) for have, pace in zip(agents, backlog.pace))
-    return per_unit * late + config.weights.overstaffed * over
-
-
-def _cover_cost(config: Config, roster, instances: list) -> int:
-    total = 0
-    days = sorted({s.day for s in instances})
-    for cover in config.cover:
-        for day in (d for d in days if cover.applies_to(d)):
-            working = sum(1 for a in roster.assignments if (a.site, a.shift, a.day) == (cover.site, cover.shift, day)
-                          and cover.channel in (None, a.channel))
-            total += cover.under_weight * max(cover.count - working, 0) + cover.over_weight * max(working - cover.count, 0)
-    return total
-
-
-def _requests_cost(config: Config, roster, instances: list) -> int:
-    total = 0
-    for agent in config.agents:
-        mine = {a.day: a.shift for a in roster.assignments if a.agent == agent.id}
-        days = sorted({s.day for s in instances if s.site == agent.site})
-        for request in agent.requests:
-            weight = max(1, round(request.weight * config.weights.request)) if config.weights.request else 0
-            looked_at = [day for day in days if request.applies_to(day)] if request.scoped else list(mine)
-            hits = [day in mine and request.shift in ("any", mine[day]) for day in looked_at]
-            total += weight * sum(1 for hit in hits if hit != (request.on is not None))
-    return total
-
-
-def _fairness_cost(config: Config, roster, instances: list) -> int:
-    zone = {name: site.timezone for name, site in config.sites.items()}
-    night = config.night_shift
-    night_templates = {
-        (s.site, s.shift) for s in instances
-        if hours_in_local_window(s.start_utc, s.end_utc, zone[s.site], night.start, night.end) >= night.min_hours
-    }
-    weekend_names = set(config.weekend)
-    total = 0
-    for site in config.sites:
-        members = [a for a in config.agents if a.site == site]
-        mine = {a.id: [x for x in roster.assignments if x.agent == a.id] for a in members}
-        nights = [sum(1 for x in mine[a.id] if (site, x.shift) in night_templates and
-                      hours_in_local_window(x.start_utc, x.end_utc, zone[site], night.start, night.end) >= night.min_hours)
-                  for a in members  # agents with a choice: allowed a night template and another one
-                  if any((site, t) in night_templates for t in config.allowed_shifts(a))
-                  and not all((site, t) in night_templates for t in config.allowed_shifts(a))]
-        weekends = [len({week_monday(x.day) for x in mine[a.id] if x.day.strftime("%a") in weekend_names})
-                    for a in members
-                    if config.rules_for(a).max_weekends_per_period != 0 and not weekend_names <= set(a.days_off)]
-        for counts in (nights, weekends):
-            if len(counts) >= 2:
-                total += config.weights.fairness * (max(counts) - min(counts))
-    return total
-
-
-def solved(config: Config, options: SolveOptions = QUIET) -> tuple[Requirements, SolveResult]:
-    needs = requirements(config)
-    result = solve(config, needs, options)
-    if result.roster is not None:
-        assert check_roster(result.roster, config) == []
-        assert objective_from_roster(config, needs, result) == result.objective
-    return needs, result
-
-
 def test_weights_put_somebody_there_first() -> None:
     assert WEIGHT_UNCOVERED > WEIGHT_SHORT_AGENT > WEIGHT_OVER_AGENT > 0
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import TINY
+from helpers import TINY
 from openpyxl import Workbook
 
 from coverage.config import Config, load_config

@@ -12,7 +12,7 @@ import csv
 import json
 from datetime import date, timedelta
 
-from conftest import TINY
+from helpers import TINY
 
 from coverage.config import Config
 from coverage.demand import Requirements
