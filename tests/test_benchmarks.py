@@ -307,3 +307,12 @@ def test_sites_script_runs_the_site_stage_in_turn_and_on_a_local_cluster():
         assert run["roster"] and len(run["site_ends"]) == 3
         assert all(end >= run["headcounts_end"] for end in run["site_ends"].values())
     assert row["in_turn"]["bound"] is not None and row["cluster"]["bound"] is not None and row["speedup"] > 0
+
+
+def test_a_section_names_the_machine_its_rows_were_measured_on_not_the_one_rendering(tmp_path):
+    """Re-rendering on another machine must not move old figures onto it."""
+    row = {"stage": "backlog", "label": "example.yaml", "time_limit": 60.0, "reference": 0.0, "best": {"queue": 1, "smoothed": 1},
+           "runs": [], "ratio_median": {"1%": 1.0}, "ratio_worst": {"1%": 1.0}, "finished": "2026-12-06T11:00:00+00:00",
+           "machine": "16 cores, AMD EPYC, Python 3.11.7"}
+    text = rendered(tmp_path, "# Benchmark results\n", "backlog", row).read_text()
+    assert "**Machine:** 16 cores, AMD EPYC, Python 3.11.7, 24 GiB" in text and "**Machine:** 2 cores," not in text.split("## Email by its deadline")[1]
