@@ -19,6 +19,7 @@ import threading
 import time as wallclock
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TextIO
 
@@ -39,6 +40,20 @@ WHOLE_ROOT_LP = 10_000_000  # simplex iterations: max_lp_sym's first LP runs to 
 
 
 @dataclass(frozen=True)
+class SitePool:
+    """Where a big team's sites are assigned side by side: an executor, how many tasks it runs at once, the CP-SAT threads each reserves.
+
+    Any `concurrent.futures.Executor` whose tasks may run in other processes
+    will do (a task is plain data, see coverage.solve.staged.SiteTask): a
+    local process pool, or a Dask cluster's (coverage.executor).
+    """
+
+    executor: Executor
+    at_once: int
+    threads: int = 1
+
+
+@dataclass(frozen=True)
 class SolveParams:
     """How long and how a search runs; silent unless `progress` names a stream."""
 
@@ -47,6 +62,7 @@ class SolveParams:
     workers: int = 0  # 0: one per core
     deterministic: bool = False  # same input -> same roster, whatever the machine's speed
     progress: TextIO | None = None  # where the objective, bound and gap are shown while searching
+    sites: SitePool | None = None  # where the staged search's sites run (None: this machine's own pool, staged.local_pool)
 
 
 def search_threads(workers: int) -> int:
