@@ -376,8 +376,9 @@ def roster_figures(roster: Roster, config: Config) -> dict[str, Any]:
     here and `paid_hours` is its measure.
     """
     paid_minutes = sum(config.sites[a.site].shifts[a.shift].paid_minutes for a in roster.assignments)
-    hires = sorted({a.agent for a in roster.assignments if config.candidate_of(a.agent) is not None})
-    hire_cost = sum(config.candidate_of(agent).cost for agent in hires)  # type: ignore[union-attr]
+    hired = {a.agent: candidate for a in roster.assignments if (candidate := config.candidate_of(a.agent)) is not None}
+    hires = sorted(hired)
+    hire_cost = sum(hired[agent].cost for agent in hires)
     return {"shifts": len(roster), "paid_hours": round(paid_minutes / 60, 2), "hires": hires, "hire_cost": round(hire_cost, 2)}
 
 
