@@ -248,7 +248,7 @@ def _stop_on_interrupt(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
 
 
 @contextmanager
-def on_interrupt(stop: Callable[[], None]) -> Iterator[list[bool]]:
+def on_interrupt(stop: Callable[[], object]) -> Iterator[list[bool]]:
     """While inside, Ctrl-C calls `stop` (and is recorded in the list yielded) instead of raising KeyboardInterrupt.
 
     Only the main thread hears signals; elsewhere nothing is changed. The
