@@ -7,6 +7,7 @@ field, and *all* problems are reported at once rather than one per run.
 
 from __future__ import annotations
 
+import datetime as dt  # dt.date inside models whose field `date` hides the type (Request, Span, Cover)
 import re
 import unicodedata
 import zoneinfo
@@ -29,6 +30,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from coverage.errors import InputError, Problem
 from coverage.inputs import MAX_CONFIG_BYTES, read_text
@@ -493,7 +495,7 @@ class Request(Strict):
     def scoped(self) -> bool:
         return self.date is not None or self.day is not None
 
-    def applies_to(self, day: date) -> bool:
+    def applies_to(self, day: dt.date) -> bool:
         if self.date is not None:
             return day == self.date
         if self.day is not None:
@@ -554,7 +556,7 @@ class Span(Strict):
             raise ValueError(f"give weekdays or a date ({_SPAN_EXAMPLE})")
         return self
 
-    def applies_to(self, day: date) -> bool:
+    def applies_to(self, day: dt.date) -> bool:
         return day == self.date if self.date is not None else WEEKDAYS[day.weekday()] in (self.days or ())
 
     def __str__(self) -> str:
@@ -745,7 +747,7 @@ class Cover(Strict):
     def _one_day_is_a_list(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
 
-    def applies_to(self, day: date) -> bool:
+    def applies_to(self, day: dt.date) -> bool:
         if self.date is not None:
             return day == self.date
         return self.day is None or WEEKDAYS[day.weekday()] in self.day
@@ -1023,7 +1025,7 @@ _EXPECTED = {
 }
 
 
-def _explain(error: dict[str, Any], written: yaml.Node | None = None) -> str:
+def _explain(error: ErrorDetails, written: yaml.Node | None = None) -> str:
     """One problem in words; `written` is the YAML node of the value, when the path reaches it."""
     kind = error["type"]
     if kind == "extra_forbidden":
@@ -1270,7 +1272,7 @@ def _mix_references(parsed: dict[str, Any], report: Callable[..., None]) -> None
     """A `mix` names a role some agent (or hire profile) has, or a channel: a misspelt one would be a gap nobody can close."""
     channels: dict[str, Any] = parsed.get("channels") or {}
     known = {role for people in ("agents", "candidates") for agent in parsed.get(people) or [] for role in agent.roles} | set(channels)
-    places = [(("channels", name, "mix"), getattr(channel, "mix", {})) for name, channel in channels.items()]
+    places: list[tuple[tuple[str | int, ...], Mix]] = [(("channels", name, "mix"), getattr(channel, "mix", {})) for name, channel in channels.items()]
     places += [(("cover", index, "mix"), cover.mix) for index, cover in enumerate(parsed.get("cover") or [])]
     for where, mix in places:
         for role in mix:
@@ -1333,7 +1335,7 @@ def _forecast_references(parsed: dict[str, Any], file: Path, node: yaml.Node | N
         expected = f"expected one of: {', '.join(channels)}"
         for name in forecast.weekly_volume:
             if name not in channels:
-                path = ("forecast", "weekly_volume", name)
+                path: tuple[str | int, ...] = ("forecast", "weekly_volume", name)
                 problems.append(Problem(file, line_of(node, path), dotted_path(path), f"unknown channel {name!r} ({expected})"))
         for k, multiplier in enumerate(forecast.multipliers):
             for m, name in enumerate(multiplier.channels or []):

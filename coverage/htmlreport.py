@@ -16,13 +16,11 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pendulum
-
 from coverage.config import WEEKDAYS, Config, RuleOverrides
 from coverage.figures import heatmap_file_name
 from coverage.outputs import write_text_atomic
 from coverage.roster import Roster
-from coverage.time import to_local
+from coverage.time import parse_timestamp, to_local
 from coverage.windows import DayRow, GapWindow, daily_rows
 from coverage.workload import agent_loads
 
@@ -202,7 +200,7 @@ def _backlog(digest: dict, zone: str) -> str:
         return ""
 
     def at(stamp: str | None) -> str:
-        return f"{to_local(pendulum.parse(stamp), zone):%a %d %b %H:%M}" if stamp else "—"
+        return f"{to_local(parse_timestamp(stamp, 'UTC'), zone):%a %d %b %H:%M}" if stamp else "—"
 
     rows = [
         [channel, b["respond_within_hours"], b["contacts_due"], f"{b['in_time_share']:.1%}" if b["in_time_share"] is not None else "—",

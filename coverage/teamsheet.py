@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from coverage.config import AVAILABILITY_LEVELS, WEEKDAYS, Agent, Span, SpanText, agent_references, explain_error
 from coverage.csvcells import from_csv_cell
@@ -128,7 +129,7 @@ def _validate(row: SheetRow, file: Path, problems: list[Problem]) -> Agent | Non
     return None
 
 
-def _explain(error: dict[str, Any], row: SheetRow) -> str:
+def _explain(error: ErrorDetails, row: SheetRow) -> str:
     key = str(error["loc"][0]) if error["loc"] else ""
     if error["type"] == "missing":
         return "empty cell (expected a value)" if key in row.headers else f"no column {key} (expected one, see the team sheet columns in docs/configuration.md)"
@@ -340,7 +341,7 @@ def _workbook_rows(file: Path) -> tuple[list[tuple[int | str, str]], Iterator[tu
     def cell(row: int, column: int) -> str:
         return f"{sheet.title}!{get_column_letter(column + 1)}{row}"
 
-    header = [(cell(1, k), "" if value is None else str(value)) for k, value in enumerate(first)]
+    header: list[tuple[int | str, str]] = [(cell(1, k), "" if value is None else str(value)) for k, value in enumerate(first)]
 
     def body() -> Iterator[tuple[int | str, list[tuple[int | str, Any]]]]:
         for number, values in enumerate(rows, start=2):

@@ -168,9 +168,12 @@ def _clock_terms(o: Objective) -> None:
             clock = o.model.new_bool_var(f"clock_uncovered[{k}]")
             for flag in flags:
                 o.model.add(clock >= flag)
-            rules = [exact.get(id(flag)) for flag in flags]
-            o.minimize(weight, clock, lambda value, rules=rules, flags=flags: max(
-                (rule(value) if rule else value(flag)) for rule, flag in zip(rules, flags)))
+            o.minimize(weight, clock, _worst_of([exact.get(id(flag)) for flag in flags], flags))
+
+
+def _worst_of(rules: list[Exact | None], flags: list[cp_model.IntVar]) -> Exact:
+    """The exact value of "any of the flags is set": the largest flag, each recomputed by its own rule where it has one."""
+    return lambda value: max((rule(value) if rule else value(flag)) for rule, flag in zip(rules, flags))
 
 
 def _most(vars_: list[cp_model.IntVar]) -> int:

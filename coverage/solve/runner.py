@@ -152,7 +152,7 @@ class Progress(cp_model.CpSolverSolutionCallback):
     EVERY_SECONDS = 2.0
 
     def __init__(self, stream: TextIO | None, started: float, limit_seconds: float,
-                 exact: Callable[[Callable[[cp_model.IntVar], int]], float] | None = None):
+                 exact: Callable[[Callable[[cp_model.LinearExprT], int]], float] | None = None):
         super().__init__()
         self.stream = stream
         self.started = started
@@ -248,7 +248,7 @@ def _stop_on_interrupt(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
 
 
 @contextmanager
-def on_interrupt(stop: Callable[[], None]) -> Iterator[list[bool]]:
+def on_interrupt(stop: Callable[[], object]) -> Iterator[list[bool]]:
     """While inside, Ctrl-C calls `stop` (and is recorded in the list yielded) instead of raising KeyboardInterrupt.
 
     Only the main thread hears signals; elsewhere nothing is changed. The
@@ -280,7 +280,7 @@ def hear_interrupts_only_while_searching() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: Progress) -> Any:
+def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: Progress) -> cp_model.CpSolverStatus:
     """Search on a worker thread so the main thread stays free to hear Ctrl-C (and to move the bar).
 
     CP-SAT's own SIGINT catching is turned off: it would stop the search but
@@ -311,7 +311,7 @@ def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, cal
 class Search(NamedTuple):
     """A search's end: CP-SAT's status code, the solver (values, bound, statistics) and whether Ctrl-C stopped it."""
 
-    code: int
+    code: cp_model.CpSolverStatus  # (compares and hashes as its number)
     solver: cp_model.CpSolver
     interrupted: bool
 
