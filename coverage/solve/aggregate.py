@@ -52,6 +52,7 @@ from coverage.solve.scope import AgentScope
 from coverage.solve.variables import Breaks, LinearExpr
 from coverage.time import ShiftInstance, break_starts, week_monday
 
+
 Hired = Mapping[str, cp_model.IntVar]  # candidate agent id -> 1 when hired (empty without hiring)
 
 
