@@ -39,7 +39,17 @@ from coverage.config import Agent, Config
 from coverage.outputs import write_csv_atomic
 from coverage.roster import Roster
 
-WORKLOAD_COLUMNS = ("agent", "weight", "share_hours", "balance_before", "target_hours", "worked_hours", "away_hours", "cost", "balance_after")
+WORKLOAD_COLUMNS = (
+    "agent",
+    "weight",
+    "share_hours",
+    "balance_before",
+    "target_hours",
+    "worked_hours",
+    "away_hours",
+    "cost",
+    "balance_after",
+)
 HALF_HOUR = 30  # minutes: from here a deviation rounds up to a whole hour away
 
 
@@ -128,8 +138,17 @@ class WorkloadRow:
     balance_after: float
 
     def cells(self) -> tuple[object, ...]:
-        return (self.agent, f"{self.weight:g}", self.share_hours, self.balance_before, self.target_hours,
-                self.worked_hours, self.away_hours, self.cost, self.balance_after)
+        return (
+            self.agent,
+            f"{self.weight:g}",
+            self.share_hours,
+            self.balance_before,
+            self.target_hours,
+            self.worked_hours,
+            self.away_hours,
+            self.cost,
+            self.balance_after,
+        )
 
 
 def workload_rows(roster: Roster, config: Config) -> list[WorkloadRow]:
@@ -142,11 +161,19 @@ def workload_rows(roster: Roster, config: Config) -> list[WorkloadRow]:
     rows = []
     for agent, target in targets.items():
         away = hours_away(worked[agent], target.minutes)
-        rows.append(WorkloadRow(
-            agent=agent, weight=target.weight, share_hours=_hours(target.share_minutes), balance_before=_hours(target.balance_minutes),
-            target_hours=_hours(target.minutes), worked_hours=_hours(worked[agent]), away_hours=away, cost=away_cost(away, config),
-            balance_after=_hours(target.balance_minutes + worked[agent] - target.share_minutes),
-        ))
+        rows.append(
+            WorkloadRow(
+                agent=agent,
+                weight=target.weight,
+                share_hours=_hours(target.share_minutes),
+                balance_before=_hours(target.balance_minutes),
+                target_hours=_hours(target.minutes),
+                worked_hours=_hours(worked[agent]),
+                away_hours=away,
+                cost=away_cost(away, config),
+                balance_after=_hours(target.balance_minutes + worked[agent] - target.share_minutes),
+            )
+        )
     return rows
 
 

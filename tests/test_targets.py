@@ -48,11 +48,20 @@ def test_hours_away_round_to_the_nearest_hour() -> None:
 
 
 def test_targets_from_weight_share_and_balance(make_config) -> None:
-    text = workload(TINY, "{hours_per_week: 21}", a1=", weight: 0.5, balance_hours: -1.5", a2=", employment_start: 2026-12-10",
-                    more=A3.replace("[chat]}", "[chat], target_hours: 4, balance_hours: 6}"))
+    text = workload(
+        TINY,
+        "{hours_per_week: 21}",
+        a1=", weight: 0.5, balance_hours: -1.5",
+        a2=", employment_start: 2026-12-10",
+        more=A3.replace("[chat]}", "[chat], target_hours: 4, balance_hours: 6}"),
+    )
     targets = agent_targets(make_config(text))
     # a1: 0.5 x 21 = 10.5 h, 1.5 h under so far -> 12 h; a2 employed 4 of 7 days: 12 h; a3's own 4 h less 6 over: 0 (never below)
-    assert targets == {"a1": AgentTarget("a1", 0.5, 630, -90), "a2": AgentTarget("a2", 1.0, 720, 0), "a3": AgentTarget("a3", 1.0, 240, 360)}
+    assert targets == {
+        "a1": AgentTarget("a1", 0.5, 630, -90),
+        "a2": AgentTarget("a2", 1.0, 720, 0),
+        "a3": AgentTarget("a3", 1.0, 240, 360),
+    }
     assert [t.minutes for t in targets.values()] == [720, 720, 0]
 
 
@@ -73,13 +82,16 @@ def test_the_cost_is_squared_or_linear(make_config) -> None:
 # --------------------------------------------------------------------------- the model
 
 
-@pytest.mark.parametrize(("section", "shifts", "objective"), [
-    ("{hours_per_week: 24}", 3, 3 * 8),  # on target: only the 24 overstaffed hours cost
-    ("{hours_per_week: 20}", 2, 5 * 4**2 + 2 * 8),  # 16 h (4 away: 80) beats 24 h (4 away, one more shift: 104)
-    ("{hours_per_week: 28}", 3, 5 * 4**2 + 3 * 8),  # 24 h (80 + 24) beats 32 h (80 + 32)
-    ("{hours_per_week: 28, cost: linear}", 3, 5 * 4 + 3 * 8),
-    ("{hours_per_week: 8.4}", 1, 8),  # 24 minutes away rounds to 0 hours
-])
+@pytest.mark.parametrize(
+    ("section", "shifts", "objective"),
+    [
+        ("{hours_per_week: 24}", 3, 3 * 8),  # on target: only the 24 overstaffed hours cost
+        ("{hours_per_week: 20}", 2, 5 * 4**2 + 2 * 8),  # 16 h (4 away: 80) beats 24 h (4 away, one more shift: 104)
+        ("{hours_per_week: 28}", 3, 5 * 4**2 + 3 * 8),  # 24 h (80 + 24) beats 32 h (80 + 32)
+        ("{hours_per_week: 28, cost: linear}", 3, 5 * 4 + 3 * 8),
+        ("{hours_per_week: 8.4}", 1, 8),  # 24 minutes away rounds to 0 hours
+    ],
+)
 def test_the_target_asks_for_hours_nobody_else_needs(make_config, section: str, shifts: int, objective: int) -> None:
     _, result = solved(make_config(workload(TINY, section)))
     assert shifts_of(result) == shifts
@@ -144,28 +156,56 @@ def test_the_report_per_agent_and_the_next_balance(make_config, tmp_path) -> Non
     text = workload(TINY, "{hours_per_week: 24}", a1=", balance_hours: -2", a2=", weight: 0.5")
     config = make_config(text, MON_TO_THU)
     needs, result = solved(config)
-    assert (shifts_of(result, "a1"), shifts_of(result, "a2")) == (3, 1)  # a1: target 26 h, 24 worked (2 away: 20); a2: 12 h, 8 (4: 80)
+    assert (shifts_of(result, "a1"), shifts_of(result, "a2")) == (
+        3,
+        1,
+    )  # a1: target 26 h, 24 worked (2 away: 20); a2: 12 h, 8 (4: 80)
     assert result.objective == 5 * 2**2 + 5 * 4**2
-    block = summary(coverage_of(result.roster, needs, config), config, status="OPTIMAL", objective=result.objective,
-                    best_bound=None, wall_seconds=None, roster=result.roster)["workload"]
+    block = summary(
+        coverage_of(result.roster, needs, config),
+        config,
+        status="OPTIMAL",
+        objective=result.objective,
+        best_bound=None,
+        wall_seconds=None,
+        roster=result.roster,
+    )["workload"]
     assert block["cost"] == result.objective and block["away_hours"] == 6 and block["most_away_hours"] == 4
-    assert block["agents"]["a1"] == {"weight": 1.0, "target_hours": 26.0, "worked_hours": 24.0, "away_hours": 2, "cost": 20,
-                                     "balance_before": -2.0, "balance_after": -2.0}
+    assert block["agents"]["a1"] == {
+        "weight": 1.0,
+        "target_hours": 26.0,
+        "worked_hours": 24.0,
+        "away_hours": 2,
+        "cost": 20,
+        "balance_before": -2.0,
+        "balance_after": -2.0,
+    }
     assert block["agents"]["a2"]["balance_after"] == -4.0  # 8 worked of a 12 h share
     write_workload_csv(workload_rows(result.roster, config), tmp_path / "last" / "workload.csv")
-    nxt = make_config(workload(TINY, "{hours_per_week: 24, balance_file: last/workload.csv}", a2=", weight: 0.5, balance_hours: 1"))
+    nxt = make_config(
+        workload(TINY, "{hours_per_week: 24, balance_file: last/workload.csv}", a2=", weight: 0.5, balance_hours: 1")
+    )
     assert {t.agent: t.balance_minutes for t in agent_targets(nxt).values()} == {"a1": -120, "a2": 60}  # a2's own key wins
 
 
 def test_no_workload_block_without_targets(make_config) -> None:
     config = make_config(TINY)
-    payload = summary(coverage_of(Roster(()), requirements(config), config), config, status="OPTIMAL", objective=0,
-                      best_bound=None, wall_seconds=None, roster=Roster(()))
+    payload = summary(
+        coverage_of(Roster(()), requirements(config), config),
+        config,
+        status="OPTIMAL",
+        objective=0,
+        best_bound=None,
+        wall_seconds=None,
+        roster=Roster(()),
+    )
     assert "workload" not in payload
 
 
 def test_a_team_sheet_gives_weights_and_targets(make_config, tmp_path) -> None:
-    (tmp_path / "team.csv").write_text("id,site,contract,skills,weight,target hours,balance hours\nb1,nyc,full_time,chat,0.25,,-3\n")
+    (tmp_path / "team.csv").write_text(
+        "id,site,contract,skills,weight,target hours,balance hours\nb1,nyc,full_time,chat,0.25,,-3\n"
+    )
     config = make_config(workload(TINY, "{hours_per_week: 40}") + "agents_file: team.csv\n")
     assert agent_targets(config)["b1"] == AgentTarget("b1", 0.25, 600, -180)
 
@@ -173,11 +213,14 @@ def test_a_team_sheet_gives_weights_and_targets(make_config, tmp_path) -> None:
 # --------------------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize(("section", "where", "says"), [
-    ("{hours_per_week: 20, hours_per_period: 80}", "workload", "give hours_per_week or hours_per_period, not both"),
-    ("{hours_per_week: 20, cost: cubic}", "workload.cost", "'squared' or 'linear'"),
-    ("{hours_per_week: 20, balance_file: gone.csv}", "workload.balance_file", "file 'gone.csv' not found"),
-])
+@pytest.mark.parametrize(
+    ("section", "where", "says"),
+    [
+        ("{hours_per_week: 20, hours_per_period: 80}", "workload", "give hours_per_week or hours_per_period, not both"),
+        ("{hours_per_week: 20, cost: cubic}", "workload.cost", "'squared' or 'linear'"),
+        ("{hours_per_week: 20, balance_file: gone.csv}", "workload.balance_file", "file 'gone.csv' not found"),
+    ],
+)
 def test_a_bad_workload_section_names_its_place(make_config, section: str, where: str, says: str) -> None:
     with pytest.raises(InputError) as caught:
         make_config(workload(TINY, section))
@@ -200,4 +243,3 @@ def test_a_bad_balance_file_names_its_lines(make_config, tmp_path) -> None:
     (tmp_path / "last.csv").write_text("agent,hours\n")
     with pytest.raises(InputError, match="missing column.s. balance_after"):
         make_config(workload(TINY, "{hours_per_week: 20, balance_file: last.csv}"))
-
