@@ -8,6 +8,7 @@ ask for work; `weights.target` is 5 per (hour away)².
 
 from __future__ import annotations
 
+import csv
 import hashlib
 
 import pytest
@@ -15,6 +16,7 @@ from conftest import TINY
 from test_rules import violations
 from test_solve import nine_to_five_new_york, solved
 
+from coverage.cli import main
 from coverage.demand import requirements
 from coverage.errors import InputError
 from coverage.gaps import coverage_of, summary
@@ -243,3 +245,37 @@ def test_a_bad_balance_file_names_its_lines(make_config, tmp_path) -> None:
     (tmp_path / "last.csv").write_text("agent,hours\n")
     with pytest.raises(InputError, match="missing column.s. balance_after"):
         make_config(workload(TINY, "{hours_per_week: 20, balance_file: last.csv}"))
+
+
+def test_plan_writes_the_workload_and_the_next_week_reads_it(make_config, tmp_path) -> None:
+    # Through the command line: the week of test_the_report_per_agent_and_the_next_balance, then the week after, whose
+    # config names the first week's workload.csv: a1 carries -2 h (26 h target, 24 worked), a2 -4 h (12 h share, 8 worked).
+    text = workload(TINY, "{hours_per_week: 24}", a1=", balance_hours: -2", a2=", weight: 0.5")
+    make_config(text, MON_TO_THU)
+    assert (
+        main(
+            [
+                "plan",
+                str(tmp_path / "plan.yaml"),
+                "--out",
+                str(tmp_path / "week1"),
+                "--quiet",
+                "--time-limit",
+                "10",
+                "--workers",
+                "2",
+            ]
+        )
+        == 0
+    )
+    with open(tmp_path / "week1" / "workload.csv", newline="") as handle:
+        rows = {row["agent"]: row for row in csv.DictReader(handle)}
+    assert {
+        a: (r["target_hours"], r["worked_hours"], r["away_hours"], r["cost"], r["balance_after"]) for a, r in rows.items()
+    } == {
+        "a1": ("26.0", "24.0", "2", "20", "-2.0"),
+        "a2": ("12.0", "8.0", "4", "80", "-4.0"),
+    }
+    assert 'id="workload"' in (tmp_path / "week1" / "report.html").read_text()
+    nxt = make_config(workload(TINY, "{hours_per_week: 24, balance_file: week1/workload.csv}", a2=", weight: 0.5"))
+    assert {t.agent: t.minutes for t in agent_targets(nxt).values()} == {"a1": 26 * 60, "a2": 16 * 60}
