@@ -20,8 +20,8 @@ report (coverage.gaps) and `workload.csv`, so that they cannot disagree:
   hour rounds up): a roster 20 minutes off its target costs nothing, since
   CP-SAT prices integers exactly and a manager does not count minutes;
 - cost = `weights.target` × hours away², or × hours away with
-  `workload.cost: linear`; convex both ways, so two agents 2 h off each cost
-  less than one agent 4 h off;
+  `workload.cost: linear`: convex both ways; squared, two agents 2 h off
+  cost less than one agent 4 h off (linear, the same);
 - balance after = balance before + worked − share: the next period's
   `balance_hours`.
 

@@ -237,19 +237,22 @@ def load_balances(file: Path, known: set[str]) -> tuple[dict[str, float], list[P
     reader.fieldnames = header
     found: dict[str, float] = {}
     problems: list[Problem] = []
-    for row in reader:
-        agent, value = (row.get("agent") or "").strip(), (row.get(BALANCE_COLUMN) or "").strip()
-        if agent not in known:
-            continue
-        try:
-            hours = float(value)
-        except ValueError:
-            problems.append(Problem(file, reader.line_num, BALANCE_COLUMN, f"{value!r} is not a number of hours (expected e.g. -3.5)"))
-            continue
-        if not abs(hours) <= 24 * 366:  # also refuses nan and inf
-            problems.append(Problem(file, reader.line_num, BALANCE_COLUMN, f"{value!r} is not a balance of hours (expected at most a year's hours either way)"))
-            continue
-        found[agent] = hours
+    try:
+        for row in reader:
+            agent, value = from_csv_cell((row.get("agent") or "").strip()), (row.get(BALANCE_COLUMN) or "").strip()
+            if agent not in known:
+                continue
+            try:
+                hours = float(value)
+            except ValueError:
+                problems.append(Problem(file, reader.line_num, BALANCE_COLUMN, f"{value!r} is not a number of hours (expected e.g. -3.5)"))
+                continue
+            if not abs(hours) <= 24 * 366:  # also refuses nan and inf
+                problems.append(Problem(file, reader.line_num, BALANCE_COLUMN, f"{value!r} is not a balance of hours (expected at most a year's hours either way)"))
+                continue
+            found[agent] = hours
+    except csv.Error as exc:
+        problems.append(Problem(file, reader.line_num or 1, "row", f"not readable as CSV: {exc}"))
     return found, problems
 
 

@@ -561,12 +561,22 @@ def _target_terms(o: Objective) -> None:
 
 
 def _most_minutes(av: AgentVars) -> int:
-    """The most paid minutes the agent can work: every occurrence they may, within their weekly and period maxima."""
+    """The most paid minutes the agent can work: the longest occurrence of each day (one shift a day), within the weekly and period maxima.
+
+    It bounds the domain of the hours away, so it must not be below any
+    roster's: the maxima are the rules' own (coverage.solve.rules), floored as they are.
+    """
     rules = av.scope.rules
-    weeks = av.weeks()
-    most = sum(min(sum(s.paid_minutes for s in found), round(rules.hours_per_week.max * 60)) for found in weeks.values())
+    week_most = math.floor(rules.hours_per_week.max * 60 + 1e-9)
+    longest: dict[date, int] = defaultdict(int)
+    for s in av.worked:
+        longest[s.day] = max(longest[s.day], s.paid_minutes)
+    by_week: dict[date, int] = defaultdict(int)
+    for day, minutes in longest.items():
+        by_week[week_monday(day)] += minutes
+    most = sum(min(minutes, week_most) for minutes in by_week.values())
     if rules.hours_per_period is not None:
-        most = min(most, round(rules.hours_per_period.max * 60))
+        most = min(most, math.floor(rules.hours_per_period.max * 60 + 1e-9))
     return most
 
 
