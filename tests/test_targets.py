@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from dataclasses import replace
 
 import pytest
 from conftest import TINY
 from test_rules import violations
-from test_solve import nine_to_five_new_york, solved
+from test_solve import QUIET, nine_to_five_new_york, solved
 
 from coverage.cli import main
 from coverage.demand import requirements
@@ -113,6 +114,15 @@ def test_weights_share_the_needed_shifts(make_config) -> None:
     # a1 (weight 1) should work 24 h, a2 (0.5) 12 h, and four shifts are needed: 3/1 costs a2's 4 h away (80);
     # 2/2 costs a1's 8 h and a2's 4 h (400); 4/0 costs 320 + 720.
     _, result = solved(make_config(workload(TINY, "{hours_per_week: 24}", a2=", weight: 0.5"), MON_TO_THU))
+    assert (shifts_of(result, "a1"), shifts_of(result, "a2")) == (3, 1)
+    assert result.objective == 5 * 4**2
+
+
+def test_the_staged_search_prices_targets_too(make_config) -> None:
+    # Headcounts (no targets), then the site's agents (targets priced), then the full model: the same optimum.
+    _, result = solved(
+        make_config(workload(TINY, "{hours_per_week: 24}", a2=", weight: 0.5"), MON_TO_THU), replace(QUIET, staged=True)
+    )
     assert (shifts_of(result, "a1"), shifts_of(result, "a2")) == (3, 1)
     assert result.objective == 5 * 4**2
 
