@@ -41,6 +41,7 @@ from coverage.config import WEEKDAYS, BacklogChannel, Config
 from coverage.outputs import write_csv_atomic, write_json_atomic
 from coverage.queue import BacklogQueue
 from coverage.roster import Roster
+from coverage.targets import has_targets, workload_rows
 from coverage.time import Grid, LocalSlot, duty_slots, in_window, local_slots, parse_timestamp, to_local  # noqa: F401 (LocalSlot: re-exported for callers)
 
 if TYPE_CHECKING:
@@ -345,6 +346,26 @@ def summary(
         "service": service_summary(coverage, config),
         "mix": mix_figures(coverage, config),
         **({"roster": roster_figures(roster, config)} if roster is not None else {}),
+        **({"workload": workload_figures(roster, config)} if roster is not None and has_targets(config) else {}),
+    }
+
+
+def workload_figures(roster: Roster, config: Config) -> dict[str, Any]:
+    """summary.json's `workload` block (only when some agent has a target; coverage.targets counts).
+
+    `agents.ID` holds each agent's target, worked and away hours, the cost
+    the objective counts and the balance the next period carries;
+    `cost` and `away_hours` are the team's totals, `most_away_hours` the
+    largest distance.
+    """
+    rows = workload_rows(roster, config)
+    return {
+        "cost": sum(row.cost for row in rows),
+        "away_hours": sum(row.away_hours for row in rows),
+        "most_away_hours": max((row.away_hours for row in rows), default=0),
+        "agents": {row.agent: {"weight": row.weight, "target_hours": row.target_hours, "worked_hours": row.worked_hours,
+                               "away_hours": row.away_hours, "cost": row.cost, "balance_before": row.balance_before,
+                               "balance_after": row.balance_after} for row in rows},
     }
 
 
@@ -364,6 +385,15 @@ def mix_lines(payload: dict[str, Any]) -> list[str]:
     """One line per channel and role of a `mix`: "chat: 3.50 h without at least 1 engineer on duty"."""
     return [f"{channel}: {_hours(figures['uncovered_hours'])} h without at least {figures['at_least']:g} {role} on duty"
             for channel, roles in payload.get("mix", {}).items() for role, figures in roles.items()]
+
+
+def workload_lines(payload: dict[str, Any]) -> list[str]:
+    """One line for the workload targets: "workload: 12 agents, 7 h away from target in all, at most 2 h (cost 35)"."""
+    block = payload.get("workload")
+    if not block:
+        return []
+    return [f"workload: {len(block['agents'])} agents with a target, {block['away_hours']} h away in all, "
+            f"at most {block['most_away_hours']} h (cost {block['cost']})"]
 
 
 def roster_figures(roster: Roster, config: Config) -> dict[str, Any]:
@@ -616,6 +646,7 @@ def terminal_summary(payload: dict[str, Any], rows: list[GapRow]) -> str:
     lines += channel_lines(payload)
     lines += backlog_lines(payload)
     lines += mix_lines(payload)
+    lines += workload_lines(payload)
     worst = worst_cells(rows)
     if worst:
         lines.append(f"worst hours in {worst[0][0]} (understaffed agent-hours, all channels):")
