@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from conftest import TINY
 from test_optimality import TINY_INSTANCES, brute_force_optimum, tiny
 from test_solve import QUIET, hourly, nine_to_five_new_york, objective_from_roster
-
-from datetime import date
 
 from coverage.check import Checker, check_roster
 from coverage.demand import requirements

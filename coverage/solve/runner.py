@@ -18,8 +18,8 @@ import signal
 import threading
 import time as wallclock
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TextIO
 

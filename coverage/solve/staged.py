@@ -20,7 +20,7 @@ import os
 import time as wallclock
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -34,7 +34,14 @@ from coverage.solve.aggregate import headcount_model
 from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.objective import changes_against
-from coverage.solve.runner import SitePool, SolveParams, configure_search, hear_interrupts_only_while_searching, on_interrupt, run_search
+from coverage.solve.runner import (
+    SitePool,
+    SolveParams,
+    configure_search,
+    hear_interrupts_only_while_searching,
+    on_interrupt,
+    run_search,
+)
 from coverage.time import ShiftInstance
 
 # Teams from this size (and with more than one site) are solved in stages by default.
@@ -305,7 +312,7 @@ def site_model(task: SiteTask) -> tuple[BuiltModel, list[cp_model.IntVar], Any, 
     working: dict[tuple[ShiftInstance, str], list[cp_model.IntVar]] = defaultdict(list)
     for option, var in rm.variables.choices.items():
         working[(option.instance, option.channel)].append(var)
-    deviations = []
+    deviations: list[cp_model.IntVar] = []
     weights = config.weights
     for (s, channel), vars_ in working.items():
         target = targets.get((s, channel), 0)
