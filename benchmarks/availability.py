@@ -12,8 +12,11 @@ hours; weekends neutral) (what
 the issue's stand-in wrote as some 20,000 `off` requests), one engineer
 wanted on chat every hour (`mix`), a few onboarding agents with mentors.
 The same team is also written without the availability file, so the table
-shows what the ranges cost. The team is random but seeded: the same
-arguments give the same files. Prints one JSON line per variant.
+shows what the ranges cost, and (third line) with fair-share targets too:
+`workload: {hours_per_week: 14}`, engineers counting as half a person,
+each agent a balance of -4..4 h carried from earlier weeks. The team is
+random but seeded: the same arguments give the same files. Prints one JSON
+line per variant.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from coverage.demand import requirements
 from coverage.solve import SolveParams, solve
 from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import build_model
+from coverage.targets import workload_rows
 
 SITES = {"dublin": "Europe/Dublin", "new_york": "America/New_York", "manila": "Asia/Manila"}
 HEADER = """\
@@ -51,8 +55,9 @@ sites:
 """
 
 
-def write_team(folder: Path, agents: int, days: int, seed: int, with_availability: bool) -> Path:
+def write_team(folder: Path, agents: int, days: int, seed: int, with_availability: bool, with_targets: bool = False) -> Path:
     rng = random.Random(seed)
+    balances = random.Random(seed + 1)  # its own stream: the availability rows stay the same with or without targets
     text = HEADER.format(days=days)
     for site, zone in SITES.items():
         shifts = ", ".join(f"s{start}_{hours}: {{start: \"{start:02d}:00\", hours: {hours}}}" for start in (7, 9, 11, 13, 15) for hours in (2, 4, 6, 8))
@@ -64,7 +69,8 @@ def write_team(folder: Path, agents: int, days: int, seed: int, with_availabilit
         site = list(SITES)[k % 3]
         roles = "[engineer]" if k % 4 else "[]"
         mentors = f", mentors: [{names[k - 3]}, {names[k - 6]}]" if k % 15 == 14 else ""
-        text += f"  - {{id: {name}, site: {site}, contract: part_time, skills: [chat], roles: {roles}{mentors}}}\n"
+        share = f", weight: {0.5 if k % 4 else 1}, balance_hours: {balances.randint(-4, 4)}" if with_targets else ""
+        text += f"  - {{id: {name}, site: {site}, contract: part_time, skills: [chat], roles: {roles}{mentors}{share}}}\n"
         for day in ("Mon", "Tue", "Wed", "Thu", "Fri"):
             first, length = rng.randint(12, 24), rng.randint(12, 20)  # free from 06:00-12:00 for 6-10 h, on their own clock
             for slot in range(48):
@@ -74,6 +80,8 @@ def write_team(folder: Path, agents: int, days: int, seed: int, with_availabilit
                     start = f"{slot // 2:02d}:{30 * (slot % 2):02d}"
                     end = "24:00" if slot == 47 else f"{(slot + 1) // 2:02d}:{30 * ((slot + 1) % 2):02d}"
                     rows.append(f"{name},{day},{start},{end},{level}")
+    if with_targets:
+        text += "workload: {hours_per_week: 14}\n"
     if with_availability:
         text += "availability_file: availability.csv\n"
         (folder / "availability.csv").write_text("\n".join(rows) + "\n")
@@ -93,6 +101,7 @@ def run(path: Path, time_limit: float, workers: int) -> dict[str, object]:
     built = build_model(data)
     made = time.perf_counter()
     result = solve(config, needs, ModelInputs(), SolveParams(time_limit_seconds=time_limit, seed=1, workers=workers, progress=None))
+    rows = workload_rows(result.roster, config) if result.roster is not None else []
     return {
         "load_seconds": round(loaded - started, 2),
         "build_seconds": round(made - loaded, 2),
@@ -101,6 +110,7 @@ def run(path: Path, time_limit: float, workers: int) -> dict[str, object]:
         "objective": result.objective,
         "best_bound": result.best_bound,
         "solve_seconds": round(result.wall_seconds, 1),
+        **({"target_cost": sum(r.cost for r in rows), "most_away_hours": max(r.away_hours for r in rows)} if rows else {}),
     }
 
 
@@ -112,12 +122,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    for with_availability in (False, True):
+    for with_availability, with_targets in ((False, False), (True, False), (True, True)):
         with tempfile.TemporaryDirectory() as folder:
-            path = write_team(Path(folder), args.agents, args.days, args.seed, with_availability)
+            path = write_team(Path(folder), args.agents, args.days, args.seed, with_availability, with_targets)
             rows = (Path(folder) / "availability.csv").read_text().count("\n") - 1 if with_availability else 0
             load = os.getloadavg()[0]
-            row = {"agents": args.agents, "days": args.days, "availability_rows": rows, **run(path, args.time_limit, args.workers),
+            row = {"agents": args.agents, "days": args.days, "availability_rows": rows, "targets": with_targets, **run(path, args.time_limit, args.workers),
                    "time_limit": args.time_limit, "workers": args.workers, "load": [round(load, 2), round(os.getloadavg()[0], 2)]}
             print(json.dumps(row), flush=True)
 

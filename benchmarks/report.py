@@ -145,7 +145,13 @@ def _when(rows: list[dict[str, Any]]) -> str:
     return days[0] if len(days) == 1 else f"{days[0]} – {days[-1]}"
 
 
+def _machine(machine: str, rows: list[dict[str, Any]]) -> str:
+    """The machine the rows were measured on, as each recorded it; `machine` (this one) for rows from before they did."""
+    return " / ".join(sorted({row["machine"] for row in rows if row.get("machine")})) or machine
+
+
 def _where(machine: str, rows: list[dict[str, Any]]) -> str:
+    machine = _machine(machine, rows)
     return f"**Machine:** {machine}, 24 GiB (load average at the start of each run in its row). **Date:** {_when(rows)}."
 
 
@@ -160,7 +166,7 @@ def demand_section(row: dict[str, Any], machine: str) -> str:
             "±10 % noise, volumes to 0.1 contact), with `coverage.demand.required_servers` (vectorised Erlang C, and Erlang A "
             f"with patience) and with [pyworkforce](https://pypi.org/project/pyworkforce/){version}'s "
             "`ErlangC.required_positions` called once per interval.\n\n"
-            f"**Machine:** {machine}, 24 GiB; numpy {row['numpy']}. **Date:** {_when([row])}. **Command:** `make bench` "
+            f"**Machine:** {_machine(machine, [row])}, 24 GiB; numpy {row['numpy']}. **Date:** {_when([row])}. **Command:** `make bench` "
             "(stage `erlang`: `.venv/bin/python benchmarks/erlang.py --json`; pyworkforce through the `bench` extra).\n\n")
     return head + table(row) + "\n\n" + _demand_summary(channels, totals(channels), row.get("sample", 0)) + _notes(DEMAND)
 

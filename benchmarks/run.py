@@ -49,8 +49,10 @@ def run_json(command: list[str], timeout: float) -> dict[str, Any]:
 
 
 def append(stage: str, row: dict[str, Any]) -> None:
+    """One run's row in results/STAGE.jsonl, stamped with when it finished and on what machine (a later render keeps both)."""
     RESULTS.mkdir(exist_ok=True)
     row["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+    row["machine"] = machine_name()
     with (RESULTS / f"{stage}.jsonl").open("a") as out:
         out.write(json.dumps(row) + "\n")
 
@@ -124,6 +126,10 @@ def stage_suite(args: argparse.Namespace) -> None:
             run_suite(limit, SEEDS, loaded, args.suite_only, plain=True)
 
 
+def machine_name() -> str:
+    return f"{os.cpu_count()} cores, {cpu_name()}, Python {platform.python_version()}"
+
+
 def cpu_name() -> str:
     """The CPU's model name (e.g. AMD EPYC ...) from /proc/cpuinfo, or the platform's machine type."""
     try:
@@ -166,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             STAGES[stage](args)
             print(f"stage {stage}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    machine = f"{os.cpu_count()} cores, {cpu_name()}, Python {platform.python_version()}"
+    machine = machine_name()
     from report import render  # imported late: the stages above do not need it
 
     render(HERE / "RESULTS.md", RESULTS, machine)

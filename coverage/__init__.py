@@ -52,6 +52,7 @@ _API = {
     "ServiceFigures": "coverage.results",
     "MixFigures": "coverage.results",
     "RosterFigures": "coverage.results",
+    "WorkloadFigures": "coverage.results",
     "gap_windows": "coverage.windows",
     "explain_gaps": "coverage.solve.gaps_why",
     "write_report": "coverage.report",

@@ -249,6 +249,8 @@ def _plan(args: argparse.Namespace) -> int:
         out = prepare_out_dir(args.out, args.force)
         print(f"searching for up to {params.time_limit_seconds:g} s ...", file=sys.stderr)
         planned = plan(config, params, needs=needs, inputs=inputs)
+    elif cluster is not None and args.race <= 1 and _staged(config):
+        planned, out = _sites_on(cluster, args, config, needs, inputs, params)
     else:
         planned, out = _race(args, config, needs, inputs, params, cluster)
     result = planned.solve
@@ -275,6 +277,34 @@ def _plan(args: argparse.Namespace) -> int:
         print_summary(report)  # why the largest gaps stay open is part of it, beside the windows
     print(f"wrote {roster_file} ({len(result.roster)} shifts) and {len(report.files)} report files in {out}")
     return EXIT_OK
+
+
+def _staged(config: Config) -> bool:
+    from coverage.solve import staged
+
+    return staged.wanted(config, None)
+
+
+def _sites_on(cluster: str, args: argparse.Namespace, config: Config, needs: Requirements, inputs: ModelInputs,
+              params: SolveParams) -> tuple[PlanResult, Path]:
+    """`plan --cluster` on a team the search solves in stages: this process searches, each site's assignment is a task of the cluster.
+
+    Every site at once, each on the threads a site search gets
+    (staged.THREADS_PER_SITE) and its turn's full share of the time; the
+    headcounts and the full model run here. Unreachable: exit 2 before the
+    out folder is made.
+    """
+    from coverage.executor import open_executor
+    from coverage.pipeline import plan
+    from coverage.solve import SitePool
+    from coverage.solve.staged import THREADS_PER_SITE
+
+    sites = len({a.site for a in config.agents})
+    with open_executor(cluster, threads_per_task=THREADS_PER_SITE, tasks=sites) as executor:
+        out = prepare_out_dir(args.out, args.force)
+        print(f"searching for up to {params.time_limit_seconds:g} s, the {sites} sites' assignments on {cluster} ...", file=sys.stderr)
+        planned = plan(config, replace(params, sites=SitePool(executor, at_once=sites, threads=THREADS_PER_SITE)), needs=needs, inputs=inputs)
+    return planned, out
 
 
 def _race(args: argparse.Namespace, config: Config, needs: Requirements, inputs: ModelInputs, params: SolveParams,

@@ -7,6 +7,7 @@ field, and *all* problems are reported at once rather than one per run.
 
 from __future__ import annotations
 
+import datetime as dt  # dt.date inside models whose field `date` hides the type (Request, Span, Cover)
 import re
 import unicodedata
 import zoneinfo
@@ -29,6 +30,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from coverage.errors import InputError, Problem
 from coverage.inputs import MAX_CONFIG_BYTES, read_text
@@ -67,6 +69,7 @@ MAX_LEAVE_DAYS = 3 * 366  # one leave range; someone away for longer has an empl
 MAX_WEIGHT = 1_000_000  # objective weights: CP-SAT refuses a model whose objective could overflow 64 bits
 MAX_PERIOD_DAYS = 366
 MAX_AGENTS = 10_000  # in one plan; see _size_problems
+MAX_WORKLOAD_WEIGHT = 100  # agents[].weight: a share of a full person (1); 100 people in one row is a typo
 
 
 def _check_day(value: date) -> date:
@@ -493,7 +496,7 @@ class Request(Strict):
     def scoped(self) -> bool:
         return self.date is not None or self.day is not None
 
-    def applies_to(self, day: date) -> bool:
+    def applies_to(self, day: dt.date) -> bool:
         if self.date is not None:
             return day == self.date
         if self.day is not None:
@@ -554,7 +557,7 @@ class Span(Strict):
             raise ValueError(f"give weekdays or a date ({_SPAN_EXAMPLE})")
         return self
 
-    def applies_to(self, day: date) -> bool:
+    def applies_to(self, day: dt.date) -> bool:
         return day == self.date if self.date is not None else WEEKDAYS[day.weekday()] in (self.days or ())
 
     def __str__(self) -> str:
@@ -638,6 +641,12 @@ class Agent(RuleOverrides):
     availability: dict[AvailabilityLevel, list[SpanText]] = Field(
         default_factory=dict, description="time ranges by level, on the agent's clock: {unavailable: [\"Mon-Fri 00:00-08:00\"], preferred: [...], avoid: [...]}"
     )
+    weight: float = Field(default=1, gt=0, le=MAX_WORKLOAD_WEIGHT)
+    """How much of a full person the agent counts as for `workload` targets: 0.25 = a quarter of `workload.hours_per_week`."""
+    target_hours: float | None = Field(default=None, ge=0, le=24 * MAX_PERIOD_DAYS)
+    """Paid hours this agent should work over the period (before `balance_hours`), instead of weight × `workload`'s hours."""
+    balance_hours: float | None = Field(default=None, ge=-24 * MAX_PERIOD_DAYS, le=24 * MAX_PERIOD_DAYS)
+    """Hours over (+) or under (−) target carried from earlier periods; this period's target is lowered (raised) by it. Default: `workload.balance_file`'s, else 0."""
 
     def employed_on(self, day: date) -> bool:
         """Agents who join or leave inside the period work only while employed."""
@@ -682,6 +691,8 @@ class Weights(Strict):
     not_preferred: per hour of a shift outside the agent's `preferred`
     ranges (only for agents who give some). Both are costs, never rewards,
     so a wish never buys a shift nobody needs; rounded per shift.
+    target: per (hour away)² from an agent's `workload` target, or per
+    hour with `workload.cost: linear` (coverage.targets).
     """
 
     uncovered: Weight = 400
@@ -710,6 +721,33 @@ class Weights(Strict):
     """Per hour of a shift inside one of the agent's `avoid` ranges."""
     not_preferred: Weight = 2
     """Per hour of a shift outside the agent's `preferred` ranges (when the agent has any)."""
+    target: Weight = 5
+    """Per hour away from an agent's `workload` target, squared (`workload.cost: squared`) or not (`linear`)."""
+
+
+class Workload(Strict):
+    """Fair-share targets: the paid hours each agent should work over the period, and what each hour away costs.
+
+    An agent's target is `weight` × `hours_per_week` × (days employed in the
+    period) / 7, or `weight` × `hours_per_period` (their own `target_hours`
+    instead, when given), less the `balance_hours` carried from earlier
+    periods. No target is a hard rule: the contract's hours are.
+    """
+
+    hours_per_week: float | None = Field(default=None, ge=0, le=24 * 7)
+    """Fair share of one full person (`weight` 1) per week, in paid hours."""
+    hours_per_period: float | None = Field(default=None, ge=0, le=24 * MAX_PERIOD_DAYS)
+    """Fair share of one full person over the whole period, in paid hours (instead of `hours_per_week`)."""
+    cost: Literal["squared", "linear"] = "squared"
+    """How the cost grows with the hours away from the target (rounded to whole hours): `squared` (2 h away costs 4 × `weights.target`) or `linear`."""
+    balance_file: str | None = None
+    """The previous plan's `workload.csv` (relative to this file): its `balance_after` column carries each agent's hours over or under target."""
+
+    @model_validator(mode="after")
+    def _one_share(self) -> Workload:
+        if self.hours_per_week is not None and self.hours_per_period is not None:
+            raise ValueError("give hours_per_week or hours_per_period, not both (expected one fair share of a full person)")
+        return self
 
 
 class Cover(Strict):
@@ -745,7 +783,7 @@ class Cover(Strict):
     def _one_day_is_a_list(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
 
-    def applies_to(self, day: date) -> bool:
+    def applies_to(self, day: dt.date) -> bool:
         if self.date is not None:
             return day == self.date
         return self.day is None or WEEKDAYS[day.weekday()] in self.day
@@ -821,6 +859,7 @@ SECTIONS: dict[str, Any] = {
     "agents": Annotated[list[Agent], Field(min_length=1)],
     "agents_file": Annotated[str, Field(min_length=1)],
     "availability_file": Annotated[str, Field(min_length=1)],
+    "workload": Workload,
 }
 REQUIRED_SECTIONS = ("plan", "channels", "sites", "contracts", "agents")  # plus `forecast` or `cover`; `agents_file` may stand for `agents`
 
@@ -861,6 +900,8 @@ class Config(Strict):
     """The team, one entry per agent (and the rows of `agents_file`)."""
     agents_file: str | None = Field(default=None, description="a team sheet (.csv or .xlsx), one row per agent; its agents join `agents`")
     availability_file: str | None = Field(default=None, description="CSV agent,day,from,to,level: availability ranges that join each agent's `availability`")
+    workload: Workload | None = None
+    """Fair-share targets: `{hours_per_week: 20}` for a full person (`agents[].weight` 1), `cost`, `balance_file`."""
     source: Path = Path("config.yaml")
 
     @property
@@ -1023,7 +1064,7 @@ _EXPECTED = {
 }
 
 
-def _explain(error: dict[str, Any], written: yaml.Node | None = None) -> str:
+def _explain(error: ErrorDetails, written: yaml.Node | None = None) -> str:
     """One problem in words; `written` is the YAML node of the value, when the path reaches it."""
     kind = error["type"]
     if kind == "extra_forbidden":
@@ -1104,6 +1145,7 @@ def config_from_data(data: dict[str, Any], file: Path, node: yaml.Node | None, *
     problems.extend(_reference_problems(parsed, file, node))
     problems.extend(_team_sheet(parsed, file, node))
     problems.extend(_availability_sheet(parsed, file, node))
+    problems.extend(_balance_sheet(parsed, file, node))
     problems.extend(_mentor_problems(parsed, file, node))
     problems.extend(_forecast_references(parsed, file, node))
     problems.extend(_size_problems(parsed, file, node))
@@ -1143,6 +1185,25 @@ def _availability_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | No
 
     agents, problems = load_availability(sheet, parsed.get("agents") or [])
     parsed["agents"] = agents
+    return problems
+
+
+def _balance_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    """`workload.balance_file`'s balances become each agent's `balance_hours`, unless the agent gives their own."""
+    workload: Workload | None = parsed.get("workload")
+    if workload is None or workload.balance_file is None:
+        return []
+    sheet = file.parent / workload.balance_file
+    if not sheet.is_file():
+        path = ("workload", "balance_file")
+        return [Problem(file, line_of(node, path), dotted_path(path),
+                        f"file {workload.balance_file!r} not found (expected the previous plan's workload.csv, relative to {file.name})")]
+    from coverage.teamsheet import load_balances
+
+    agents = parsed.get("agents") or []
+    balances, problems = load_balances(sheet, {agent.id for agent in agents})
+    parsed["agents"] = [agent.model_copy(update={"balance_hours": balances[agent.id]})
+                        if agent.balance_hours is None and agent.id in balances else agent for agent in agents]
     return problems
 
 
@@ -1270,7 +1331,7 @@ def _mix_references(parsed: dict[str, Any], report: Callable[..., None]) -> None
     """A `mix` names a role some agent (or hire profile) has, or a channel: a misspelt one would be a gap nobody can close."""
     channels: dict[str, Any] = parsed.get("channels") or {}
     known = {role for people in ("agents", "candidates") for agent in parsed.get(people) or [] for role in agent.roles} | set(channels)
-    places = [(("channels", name, "mix"), getattr(channel, "mix", {})) for name, channel in channels.items()]
+    places: list[tuple[tuple[str | int, ...], Mix]] = [(("channels", name, "mix"), getattr(channel, "mix", {})) for name, channel in channels.items()]
     places += [(("cover", index, "mix"), cover.mix) for index, cover in enumerate(parsed.get("cover") or [])]
     for where, mix in places:
         for role in mix:
@@ -1333,7 +1394,7 @@ def _forecast_references(parsed: dict[str, Any], file: Path, node: yaml.Node | N
         expected = f"expected one of: {', '.join(channels)}"
         for name in forecast.weekly_volume:
             if name not in channels:
-                path = ("forecast", "weekly_volume", name)
+                path: tuple[str | int, ...] = ("forecast", "weekly_volume", name)
                 problems.append(Problem(file, line_of(node, path), dotted_path(path), f"unknown channel {name!r} ({expected})"))
         for k, multiplier in enumerate(forecast.multipliers):
             for m, name in enumerate(multiplier.channels or []):

@@ -571,8 +571,8 @@ def _duty_weights(config: Config, grid: Grid, channel: str) -> dict[str, Floats]
     allowed: dict[tuple[str, str], int] = {}
     for agent in config.agents:
         if channel in agent.skills:
-            for template in config.allowed_shifts(agent):
-                allowed[(agent.site, template)] = allowed.get((agent.site, template), 0) + 1
+            for shift in config.allowed_shifts(agent):
+                allowed[(agent.site, shift)] = allowed.get((agent.site, shift), 0) + 1
     weights = {site: np.zeros(grid.count) for site in config.sites}
     for instance in shift_instances(config):
         count = allowed.get((instance.site, instance.shift), 0)

@@ -239,6 +239,7 @@ def write_roster_xlsx(roster: Roster, coverage: Coverage, config: Config, path: 
     """roster.xlsx: the shift grid, its colour key, and a coverage sheet per view zone (written atomically)."""
     book = Workbook()
     grid = book.active
+    assert isinstance(grid, Worksheet), "a new workbook opens on its one worksheet"
     grid.title = ROSTER_SHEET
     _roster_sheet(grid, roster, config)
     _key_sheet(book.create_sheet("Shifts"), config)
@@ -282,7 +283,7 @@ def _header(sheet: Worksheet, file: str) -> tuple[int, int, dict[int, date]]:
     for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, 20)):
         for cell in row:
             if isinstance(cell.value, str) and cell.value.strip().lower() == "agent":
-                dates = {c.column: d for c in row if (d := _cell_date(c.value)) is not None}
+                dates = {c.column: d for c in row if (d := _cell_date(c.value)) is not None and c.column is not None}
                 if not dates:
                     raise InputError([Problem(file, f"{sheet.title}!{cell.row}", "header", "no date columns (expected dates such as 2026-12-07 beside 'agent')")])
                 return cell.row, cell.column, dates

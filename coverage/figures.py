@@ -19,11 +19,13 @@ from matplotlib.figure import Figure
 from coverage.outputs import write_bytes_atomic
 
 if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
     from coverage.config import Config
     from coverage.gaps import GapRow
     from coverage.windows import CellRecurrence
 
-_RC = {"svg.hashsalt": "coverage", "svg.fonttype": "path"}
+_RC: dict[RcKeyType, str] = {"svg.hashsalt": "coverage", "svg.fonttype": "path"}
 
 
 def save_figure(drawn: Figure | Axes, path: Path, *, close: bool = True) -> Path:

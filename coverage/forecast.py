@@ -28,7 +28,7 @@ import numpy as np
 import pendulum
 
 from coverage.backtest import AUTO, HOURS_PER_WEEK, Backtest, backtest, predict
-from coverage.config import WEEKDAYS, Config
+from coverage.config import WEEKDAYS, Config, Forecast
 from coverage.csvcells import from_csv_cell
 from coverage.errors import InputError, Problem, raise_problems
 from coverage.helpdesk import ExportOptions, export_hint, read_export
@@ -61,6 +61,13 @@ def load_volumes(config: Config) -> ForecastData:
 
 
 # --------------------------------------------------------------------------- shared CSV reading
+
+
+def _section(config: Config) -> Forecast:
+    """The config's `forecast:` section; the readers below are for configs that have one (load_volumes asks)."""
+    if config.forecast is None:
+        raise ValueError("this configuration has no forecast")
+    return config.forecast
 
 
 def _read_text(file: Path) -> str:
@@ -201,7 +208,7 @@ def _parse_volume_row(
     found = len(problems)
     instant = channel = amount = None
     try:
-        instant = parse_timestamp(cells["start"], config.forecast.timezone)
+        instant = parse_timestamp(cells["start"], _section(config).timezone)
     except ValueError as exc:
         problems.append(Problem(file, line, "start", str(exc)))
     except OverflowError:  # digits beyond any calendar: dateutil overflows instead of refusing
@@ -222,7 +229,7 @@ def _parse_volume_row(
 def _place(parsed: list[tuple[float, str, float]], grid: Grid, config: Config) -> tuple[dict[str, list[float]], int]:
     """Volumes on the grid: summed when rows are as fine as the grid, spread by overlap when coarser."""
     length = grid.minutes * 60
-    span = (config.forecast.interval_minutes or grid.minutes) * 60
+    span = (_section(config).interval_minutes or grid.minutes) * 60
     end = grid.count * length
     volume: dict[str, list[float]] = {name: [0.0] * grid.count for name in config.channels}
     ignored = 0
@@ -293,12 +300,13 @@ def read_profile(config: Config) -> Profile:
             except ValueError as exc:
                 problems.append(Problem(file, line, "spread", str(exc)))
     problems.extend(_completeness_problems(file, raw, config))
-    if config.forecast.quantile is not None and not has_spread:
-        problems.append(Problem(file, 1, "header", f"forecast.quantile {config.forecast.quantile:g} needs the forecast's error: a column "
+    forecast = _section(config)
+    if forecast.quantile is not None and not has_spread:
+        problems.append(Problem(file, 1, "header", f"forecast.quantile {forecast.quantile:g} needs the forecast's error: a column "
                                                    "spread (expected the profile.csv `covplan forecast` writes from its backtest, or your own)"))
     raise_problems(problems, file)
     shares = {}
-    for channel in config.forecast.weekly_volume:
+    for channel in forecast.weekly_volume:
         values = [float(v or 0.0) for v in raw[channel]]
         total = math.fsum(values)
         shares[channel] = [v / total for v in values]
@@ -346,7 +354,7 @@ def _parse_profile_row(
 
 def _completeness_problems(file: Path, raw: dict[str, list[float | None]], config: Config) -> list[Problem]:
     problems = []
-    for channel in config.forecast.weekly_volume:
+    for channel in _section(config).weekly_volume:
         values = raw.get(channel)
         if values is None:
             problems.append(Problem(file, None, "channel", f"no rows for {channel} (expected 168 hourly shares, since forecast.weekly_volume names it)"))
@@ -374,7 +382,7 @@ def profile_volumes(config: Config, profile: Profile | None = None) -> dict[str,
     """
     profile = profile or read_profile(config)
     grid = period_grid(config.plan)
-    forecast = config.forecast
+    forecast = _section(config)
     origin = forecast.growth_from or config.plan.start
     risk = quantile_factors(profile, forecast.quantile)
     pieces = grid.minutes // PIECE_MINUTES
@@ -413,7 +421,7 @@ def quantile_factors(profile: Profile, quantile: float | None) -> dict[str, list
 
 def _day_factor(config: Config, day: date, channel: str, origin: date) -> float:
     """Growth and event multipliers that apply to one local date and channel."""
-    forecast = config.forecast
+    forecast = _section(config)
     weeks = math.floor((day - origin).days / 7)
     factor = (1.0 + forecast.growth_per_week) ** weeks
     for multiplier in forecast.multipliers:

@@ -37,13 +37,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pendulum
-
-from coverage.config import WEEKDAYS, Config
+from coverage.config import WEEKDAYS, BacklogChannel, Config
 from coverage.csvcells import metric_cell, number_cell
 from coverage.outputs import write_csv_atomic, write_json_atomic
 from coverage.queue import BacklogQueue
 from coverage.results import (
+    AgentWorkload,
     BacklogFigures,
     ClockHours,
     MixFigures,
@@ -52,10 +51,12 @@ from coverage.results import (
     ServiceTarget,
     Summary,
     ViewFigures,
+    WorkloadFigures,
     WorstInterval,
 )
 from coverage.roster import Roster
-from coverage.time import Grid, LocalSlot, duty_slots, in_window, local_slots, to_local  # noqa: F401 (LocalSlot: re-exported for callers)
+from coverage.targets import has_targets, workload_rows
+from coverage.time import Grid, LocalSlot, duty_slots, in_window, local_slots, parse_timestamp, to_local  # noqa: F401 (LocalSlot: re-exported for callers)
 
 if TYPE_CHECKING:
     from coverage.demand import Requirements
@@ -156,8 +157,9 @@ def coverage_of(roster: Roster, requirements: Requirements, config: Config) -> C
         agent = config.agent(a.agent) if a.channel in mix else None
         for slot in duty_slots(grid, a.start_utc, a.end_utc, template.unpaid_break_minutes, a.break_start_utc):
             counts[slot] += 1
-            for role in mix.get(a.channel, {}) if agent is not None else ():
-                with_role[a.channel][role][slot] += role in agent.roles or role in agent.skills
+            if agent is not None:
+                for role in mix[a.channel]:
+                    with_role[a.channel][role][slot] += role in agent.roles or role in agent.skills
     required = {channel: list(requirements.required.get(channel) or [0] * grid.count) for channel in channels}
     for channel, values in required.items():
         if len(values) != grid.count:
@@ -289,15 +291,15 @@ def gap_rows(coverage: Coverage, config: Config) -> list[GapRow]:
                 cell[3] += max(need - have, 0) * length
             for weekday in range(7):
                 for hour in range(24):
-                    need, have, uncovered, short = cells[weekday * 24 + hour]
+                    need_hours, have_hours, uncovered, short = cells[weekday * 24 + hour]
                     rows.append(
                         GapRow(
                             view=zone,
                             channel=channel,
                             weekday=WEEKDAYS[weekday],
                             hour=hour,
-                            required_agent_hours=round(need, 6),
-                            scheduled_agent_hours=round(have, 6),
+                            required_agent_hours=round(need_hours, 6),
+                            scheduled_agent_hours=round(have_hours, 6),
                             uncovered_hours=round(uncovered, 6),
                             understaffed_agent_hours=round(short, 6),
                             weekend=WEEKDAYS[weekday] in weekend,
@@ -346,13 +348,13 @@ def summary(
     """
     length = coverage.grid.hours_per_interval
     uncovered_hours = {channel: round(sum(coverage.uncovered(channel)) * length, 2) for channel in coverage.channels}
+    wall = _finite(wall_seconds)
     understaffed = {channel: round(sum(coverage.gap(channel)) * length, 2) for channel in coverage.channels}
-    seconds = _finite(wall_seconds)
     return Summary(
         status=status,
         objective=_finite(objective),
         best_bound=_finite(best_bound),
-        wall_seconds=None if seconds is None else round(seconds, 3),
+        wall_seconds=None if wall is None else round(wall, 3),
         coverage_ratio=coverage_ratio(coverage, config),
         uncovered_hours=uncovered_hours,
         understaffed_agent_hours=understaffed,
@@ -361,7 +363,27 @@ def summary(
         service=service_summary(coverage, config),
         mix=mix_figures(coverage, config),
         roster=roster_figures(roster, config) if roster is not None else None,
+        workload=workload_figures(roster, config) if roster is not None and has_targets(config) else None,
         gap_explanations=tuple(str(line) for line in explanations),
+    )
+
+
+def workload_figures(roster: Roster, config: Config) -> WorkloadFigures:
+    """summary.json's `workload` block (only when some agent has a target; coverage.targets counts).
+
+    `agents.ID` holds each agent's target, worked and away hours, the cost
+    the objective counts and the balance the next period carries;
+    `cost` and `away_hours` are the team's totals, `most_away_hours` the
+    largest distance.
+    """
+    rows = workload_rows(roster, config)
+    return WorkloadFigures(
+        cost=sum(row.cost for row in rows),
+        away_hours=sum(row.away_hours for row in rows),
+        most_away_hours=max((row.away_hours for row in rows), default=0),
+        agents={row.agent: AgentWorkload(weight=row.weight, target_hours=row.target_hours, worked_hours=row.worked_hours,
+                                         away_hours=row.away_hours, cost=row.cost, balance_before=row.balance_before,
+                                         balance_after=row.balance_after) for row in rows},
     )
 
 
@@ -383,6 +405,15 @@ def mix_lines(digest: Summary) -> list[str]:
             for channel, roles in digest.mix.items() for role, figures in roles.items()]
 
 
+def workload_lines(digest: Summary) -> list[str]:
+    """One line for the workload targets: "workload: 12 agents, 7 h away from target in all, at most 2 h (cost 35)"."""
+    block = digest.workload
+    if not block:
+        return []
+    return [f"workload: {len(block.agents)} agents with a target, {block.away_hours} h away in all, "
+            f"at most {block.most_away_hours} h (cost {block.cost})"]
+
+
 def roster_figures(roster: Roster, config: Config) -> RosterFigures:
     """summary.json's `roster` block: shifts, paid hours and what its hires cost.
 
@@ -393,8 +424,9 @@ def roster_figures(roster: Roster, config: Config) -> RosterFigures:
     here and `paid_hours` is its measure.
     """
     paid_minutes = sum(config.sites[a.site].shifts[a.shift].paid_minutes for a in roster.assignments)
-    hires = sorted({a.agent for a in roster.assignments if config.candidate_of(a.agent) is not None})
-    hire_cost = sum(config.candidate_of(agent).cost for agent in hires)  # type: ignore[union-attr]
+    hired = {a.agent: candidate for a in roster.assignments if (candidate := config.candidate_of(a.agent)) is not None}
+    hires = sorted(hired)
+    hire_cost = sum(hired[agent].cost for agent in hires)
     return RosterFigures(shifts=len(roster), paid_hours=round(paid_minutes / 60, 2), hires=tuple(hires), hire_cost=round(hire_cost, 2))
 
 
@@ -444,11 +476,13 @@ def view_figures(coverage: Coverage, config: Config, zone: str) -> ViewFigures:
 def backlog_figures(coverage: Coverage, channel: str, config: Config) -> BacklogFigures:
     """summary.json's `backlog.CHANNEL`: contacts answered in time and late, how late, and the queue's peak."""
     outcome = coverage.backlog[channel]
+    spec = config.channels[channel]
+    assert isinstance(spec, BacklogChannel), "coverage.backlog holds the config's backlog channels (requirements)"
     top, at = outcome.peak
     empties = outcome.empties
     starts = coverage.grid.starts
     return BacklogFigures(
-        respond_within_hours=config.channels[channel].respond_within_hours,
+        respond_within_hours=spec.respond_within_hours,
         contacts_due=round(outcome.due, 2),
         answered_in_time=round(outcome.due - outcome.late, 2),
         in_time_share=outcome.in_time_share,
@@ -547,7 +581,7 @@ def _count(value: float) -> str:
 
 def _at(stamp: str | None, zone: str) -> str:
     """An ISO UTC instant from summary.json on `zone`'s clock: "Fri 25 Dec 17:00"."""
-    return f"{to_local(pendulum.parse(stamp), zone):%a %d %b %H:%M}" if stamp else ""
+    return f"{to_local(parse_timestamp(stamp, 'UTC'), zone):%a %d %b %H:%M}" if stamp else ""
 
 
 def view_lines(digest: Summary, most: int = 10) -> list[str]:
@@ -627,6 +661,7 @@ def terminal_summary(digest: Summary, rows: list[GapRow]) -> str:
     lines += channel_lines(digest)
     lines += backlog_lines(digest)
     lines += mix_lines(digest)
+    lines += workload_lines(digest)
     worst = worst_cells(rows)
     if worst:
         lines.append(f"worst hours in {worst[0][0]} (understaffed agent-hours, all channels):")
@@ -742,6 +777,7 @@ def service_summary(coverage: Coverage, config: Config) -> dict[str, ServiceFigu
 def _channel_block(coverage: Coverage, name: str, service: ChannelService, channel: Any) -> ServiceFigures:
     target = channel.service_level.percent / 100
     sl, asa, occ, ab = service.service_level, service.asa_seconds, service.occupancy, service.abandon_rate
+    assert sl is not None and asa is not None and occ is not None and ab is not None, "a realtime channel has all four (service_of)"
     busy = [k for k, v in enumerate(service.volume) if v > 0]
     volume = sum(service.volume[k] for k in busy)
     answered = [(service.volume[k] * (1 - ab[k]), asa[k]) for k in busy if math.isfinite(asa[k])]

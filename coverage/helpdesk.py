@@ -306,7 +306,7 @@ def _columns(header: list[str], vendor: Preset | None, options: ExportOptions, f
     if channel is None and not (vendor and vendor.default_channel and not options.channel_column):
         flag = "" if options.channel_column else "; name it with --channel-column"
         problems.append(Problem(file, 1, "header", f"missing column(s) {' or '.join(channel_names)} (the channel{flag}; the header has {shown})"))
-    if problems:
+    if time is None or problems:  # (a missing time column is one of the problems)
         raise InputError(problems)
     conversation = find((vendor.conversation_column,)) if vendor and vendor.conversation_column else None
     direction = find((vendor.direction_column,)) if vendor and vendor.direction_column else None
@@ -358,10 +358,16 @@ class _Reader:
         if len(cells) != len(columns.names):
             self.problems.append(Problem(self.file, line, "row", f"{len(cells)} fields (expected {len(columns.names)}, as in the header)"))
             return
-        if columns.direction is not None and cells[columns.direction].casefold() not in self.vendor.inbound:
-            self.later += 1  # an agent's reply, a note, a bot: not a customer arriving
-            return
-        raw = cells[columns.channel] if columns.channel is not None else self.vendor.default_channel
+        if columns.direction is not None:
+            assert self.vendor is not None, "only a preset names a direction column (_columns)"
+            if cells[columns.direction].casefold() not in self.vendor.inbound:
+                self.later += 1  # an agent's reply, a note, a bot: not a customer arriving
+                return
+        if columns.channel is not None:
+            raw = cells[columns.channel]
+        else:
+            assert self.vendor is not None and self.vendor.default_channel, "no channel column only with a preset's default (_columns)"
+            raw = self.vendor.default_channel
         channel = self._channel(raw, line, columns)
         instant = self._time(cells[columns.time], line, columns)
         if channel is None or instant is None:

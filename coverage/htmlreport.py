@@ -16,13 +16,12 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pendulum
-
 from coverage.config import WEEKDAYS, Config, RuleOverrides
 from coverage.figures import heatmap_file_name
 from coverage.outputs import write_text_atomic
 from coverage.roster import Roster
-from coverage.time import to_local
+from coverage.targets import has_targets, workload_rows
+from coverage.time import parse_timestamp, to_local
 from coverage.windows import DayRow, GapWindow, daily_rows
 from coverage.workload import agent_loads
 
@@ -203,7 +202,7 @@ def _backlog(digest: Summary, zone: str) -> str:
         return ""
 
     def at(stamp: str | None) -> str:
-        return f"{to_local(pendulum.parse(stamp), zone):%a %d %b %H:%M}" if stamp else "—"
+        return f"{to_local(parse_timestamp(stamp, 'UTC'), zone):%a %d %b %H:%M}" if stamp else "—"
 
     rows = [
         [channel, b.respond_within_hours, b.contacts_due, f"{b.in_time_share:.1%}" if b.in_time_share is not None else "—",
@@ -321,6 +320,19 @@ def _agents(roster: Roster, config: Config) -> str:
     )
 
 
+def _workload(roster: Roster, config: Config) -> str:
+    """Each agent's paid hours against their fair-share target, and what the distance costs (coverage.targets)."""
+    rows = workload_rows(roster, config)
+    cost = config.workload.cost if config.workload is not None else "squared"
+    return (
+        f"<p>Target = share (weight × the full person's hours) − balance before. Hours away are rounded to the nearest hour and cost "
+        f"{config.weights.target} per hour{'²' if cost == 'squared' else ''}. Balance after (worked − share + balance before) is what "
+        "the next period carries: name this run's workload.csv as its <code>workload.balance_file</code>.</p>"
+        + _table(["agent", "weight", "share h", "balance before", "target h", "worked h", "hours away", "cost", "balance after"],
+                 [row.cells() for row in rows], table_id="workload", left=1)
+    )
+
+
 def _value(value: Any) -> str:
     if value is None:
         return "no limit"
@@ -389,6 +401,7 @@ def render_html(config: Config, roster: Roster, analysis: Analysis, plots: list[
         ("windows", "Gap windows", _windows(analysis.windows, config, analysis.explanations)),
         ("daily", "Coverage per day", _daily(daily_rows(analysis.coverage, config), config)),
         ("agents-section", "Per agent", _agents(roster, config)),
+        *([("workload-section", "Workload targets", _workload(roster, config))] if has_targets(config) else []),
         ("rules-section", "Rules in force", _rules(config)),
     ]
     return html_page(title, sections)

@@ -311,9 +311,9 @@ def evaluate(instance: Instance, grid: Grid, *, edges: str = "exempt") -> Evalua
 
 def _staff_violations(instance: Instance, s: Staff, row: list[str | None], edges: str) -> list[str]:
     found: list[str] = []
-    for d in range(len(row) - 1):
-        if row[d] and row[d + 1] and row[d + 1] in instance.shifts[row[d]].cannot_follow:
-            found.append(f"{s.id} day {d}: {row[d]} followed by {row[d + 1]}")
+    for d, (today, tomorrow) in enumerate(zip(row, row[1:])):
+        if today and tomorrow and tomorrow in instance.shifts[today].cannot_follow:
+            found.append(f"{s.id} day {d}: {today} followed by {tomorrow}")
     for shift, limit in s.max_shifts.items():
         if row.count(shift) > limit:
             found.append(f"{s.id}: {row.count(shift)} {shift} shifts (max {limit})")

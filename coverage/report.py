@@ -34,6 +34,7 @@ from coverage.gaps import (
 from coverage.plots import plot_follow_the_sun, plot_requirement, plot_roster_gantt
 from coverage.results import Summary
 from coverage.roster import Roster
+from coverage.targets import workload_rows, write_workload_csv
 from coverage.windows import (
     CellRecurrence,
     ChannelTotals,
@@ -58,6 +59,7 @@ GANTT_PLOT = "roster-gantt.png"
 CALENDAR_DIR = "calendars"
 HTML_FILE = "report.html"
 XLSX_FILE = "roster.xlsx"
+WORKLOAD_FILE = "workload.csv"
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,8 @@ def write_report(
     if xlsx:
         files.append(write_roster_xlsx(roster, analysis.coverage, config, out / XLSX_FILE))
     files.extend(write_calendars(roster, config, out / CALENDAR_DIR, stamp=stamp))
+    if analysis.summary.workload is not None:
+        files.append(write_workload_csv(workload_rows(roster, config), out / WORKLOAD_FILE))
     files.append(write_summary(analysis.summary, out / "summary.json"))
     files.append(write_html(out / HTML_FILE, config, roster, analysis, plots, extra_sections))
     return Report(

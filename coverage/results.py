@@ -157,6 +157,29 @@ class RosterFigures(JsonRecord):
 
 
 @dataclass(frozen=True)
+class AgentWorkload(JsonRecord):
+    """One agent's hours against their workload target (coverage.targets): worked, away, priced, and the balance carried."""
+
+    weight: float
+    target_hours: float
+    worked_hours: float
+    away_hours: int  # rounded, as priced
+    cost: int
+    balance_before: float
+    balance_after: float
+
+
+@dataclass(frozen=True)
+class WorkloadFigures(JsonRecord):
+    """The team against its workload targets: total cost and hours away, the largest distance, and each agent's row."""
+
+    cost: int
+    away_hours: int
+    most_away_hours: int
+    agents: Mapping[str, AgentWorkload]
+
+
+@dataclass(frozen=True)
 class Summary(JsonRecord):
     """summary.json as a value: the run, the coverage ratio, per-channel hours, each view's clock and the blocks below.
 
@@ -177,6 +200,7 @@ class Summary(JsonRecord):
     service: Mapping[str, ServiceFigures]
     mix: Mapping[str, Mapping[str, MixFigures]]
     roster: RosterFigures | None = optional()
+    workload: WorkloadFigures | None = optional()  # only when some agent has a workload target
     gap_explanations: tuple[str, ...] = optional(())
 
     @property

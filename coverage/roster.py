@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -212,7 +212,7 @@ def _header(file: Path, fieldnames: Sequence[str] | None) -> list[str]:
     return header
 
 
-def assignment_from_row(row: dict[str, str | None], config: Config, line: int) -> Assignment:
+def assignment_from_row(row: Mapping[str, str | None], config: Config, line: int) -> Assignment:
     """One roster row (CSV or workbook) as a shift; ValueError("field: what is wrong") for the caller to locate."""
     def cell(name: str) -> str:
         return (row.get(name) or "").strip()

@@ -120,10 +120,10 @@ def run_sweep(plans: Sequence[ScenarioPlan], params: SolveParams, executor: Exec
 
     def finished(k: int, answer: tuple[PlanResult, float]) -> None:
         result, seconds = answer
-        outcomes[k] = write_scenario(plans[k], result, seconds, out / plans[k].name, view)
+        outcome = outcomes[k] = write_scenario(plans[k], result, seconds, out / plans[k].name, view)
         done[0] += 1
         if progress is not None:
-            print(f"  [{done[0]}/{len(plans)}] {_line(outcomes[k])}", file=progress, flush=True)
+            print(f"  [{done[0]}/{len(plans)}] {_line(outcome)}", file=progress, flush=True)
 
     batch = run_tasks(executor, task, [(p, params) for p in plans], finished)
     rows = [o if o is not None else ScenarioOutcome(p.name, p.scenario.changes, CANCELLED, 0.0, view=view)
@@ -167,7 +167,7 @@ def sweep_rows(outcomes: Sequence[ScenarioOutcome], channels: Sequence[str]) -> 
     """sweep.csv's rows: numbers as summary.json has them, empty where a scenario has no roster."""
     rows = []
     for o in outcomes:
-        if not o.found:
+        if o.summary is None:
             rows.append([o.name, o.status, "", "", "", *("" for _ in channels), "", "", "", "", f"{o.seconds:g}", o.changes])
             continue
         levels = [o.service_level(c) for c in channels]

@@ -21,13 +21,18 @@ shifts             allowed shift templates (empty: all of the site's)
 works holidays     yes / no
 employment start,  dates the agent joins or leaves inside the period
 employment end
+weight,            `workload` targets: share of a full person, own target,
+target hours,      hours over (+) or under (−) target so far
+balance hours
 =================  ===================================================
 
 Every problem of the sheet is reported at once, with its row and column.
 
 `availability_file: availability.csv` is the other sheet managers fill in:
 rows ``agent,day,from,to,level`` that join each agent's `availability`
-(coverage.availability says what they mean), read here the same way.
+(coverage.availability says what they mean), read here the same way; and
+`workload.balance_file`, the previous plan's ``workload.csv``, gives each
+agent's hours over or under target so far (coverage.targets).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from coverage.config import AVAILABILITY_LEVELS, WEEKDAYS, Agent, Span, SpanText, agent_references, explain_error
 from coverage.csvcells import from_csv_cell
@@ -60,9 +66,12 @@ COLUMNS = {  # normalised header -> agent key
     "works holidays": "works_holidays",
     "employment start": "employment_start",
     "employment end": "employment_end",
+    "weight": "weight",
+    "target hours": "target_hours",
+    "balance hours": "balance_hours",
 }
 REQUIRED = ("id", "site", "contract", "skills")
-KNOWN = "id, name, site, contract, skills, days off, leave, shifts, works holidays, employment start, employment end"
+KNOWN = "id, name, site, contract, skills, days off, leave, shifts, works holidays, employment start, employment end, weight, target hours, balance hours"
 LISTS = ("skills", "days_off", "shifts")
 SHEET_NAMES = ("Team", "Agents")  # the sheet read from a workbook; else its first sheet
 _SPLIT = re.compile(r"[;,\n]")
@@ -128,7 +137,7 @@ def _validate(row: SheetRow, file: Path, problems: list[Problem]) -> Agent | Non
     return None
 
 
-def _explain(error: dict[str, Any], row: SheetRow) -> str:
+def _explain(error: ErrorDetails, row: SheetRow) -> str:
     key = str(error["loc"][0]) if error["loc"] else ""
     if error["type"] == "missing":
         return "empty cell (expected a value)" if key in row.headers else f"no column {key} (expected one, see the team sheet columns in docs/configuration.md)"
@@ -210,6 +219,42 @@ def _with_ranges(agent: Agent, added: dict[str, list[Span]]) -> Agent:
     merged = {level: [*agent.availability.get(level, []), *added.get(level, [])] for level in AVAILABILITY_LEVELS
               if agent.availability.get(level) or added.get(level)}
     return agent.model_copy(update={"availability": merged})
+
+
+BALANCE_COLUMN = "balance_after"  # of the workload.csv a plan writes (coverage.targets)
+
+
+def load_balances(file: Path, known: set[str]) -> tuple[dict[str, float], list[Problem]]:
+    """`agent -> balance_after` from a previous plan's workload.csv (or a sheet with those two columns), and its problems.
+
+    Agents who have since left are skipped, as a previous roster's are.
+    """
+    text = read_text(file, MAX_CSV_BYTES, "UTF-8 CSV")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in ("agent", BALANCE_COLUMN) if name not in header]
+    if missing:
+        return {}, [Problem(file, 1, "header", f"missing column(s) {', '.join(missing)} (expected the workload.csv a plan wrote: agent,...,{BALANCE_COLUMN})")]
+    reader.fieldnames = header
+    found: dict[str, float] = {}
+    problems: list[Problem] = []
+    try:
+        for row in reader:
+            agent, value = from_csv_cell((row.get("agent") or "").strip()), (row.get(BALANCE_COLUMN) or "").strip()
+            if agent not in known:
+                continue
+            try:
+                hours = float(value)
+            except ValueError:
+                problems.append(Problem(file, reader.line_num, BALANCE_COLUMN, f"{value!r} is not a number of hours (expected e.g. -3.5)"))
+                continue
+            if not abs(hours) <= 24 * 366:  # also refuses nan and inf
+                problems.append(Problem(file, reader.line_num, BALANCE_COLUMN, f"{value!r} is not a balance of hours (expected at most a year's hours either way)"))
+                continue
+            found[agent] = hours
+    except csv.Error as exc:
+        problems.append(Problem(file, reader.line_num or 1, "row", f"not readable as CSV: {exc}"))
+    return found, problems
 
 
 # --------------------------------------------------------------------------- reading the sheet
@@ -340,7 +385,7 @@ def _workbook_rows(file: Path) -> tuple[list[tuple[int | str, str]], Iterator[tu
     def cell(row: int, column: int) -> str:
         return f"{sheet.title}!{get_column_letter(column + 1)}{row}"
 
-    header = [(cell(1, k), "" if value is None else str(value)) for k, value in enumerate(first)]
+    header: list[tuple[int | str, str]] = [(cell(1, k), "" if value is None else str(value)) for k, value in enumerate(first)]
 
     def body() -> Iterator[tuple[int | str, list[tuple[int | str, Any]]]]:
         for number, values in enumerate(rows, start=2):

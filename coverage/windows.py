@@ -236,7 +236,7 @@ def _possible_dates(weekday: int, clock: str, grid: Grid, zone: str) -> list[dat
     """Local dates with `weekday` whose `clock` start falls inside the period."""
     day = to_local(grid.start, zone).date() - timedelta(days=1)
     last = to_local(grid.end, zone).date()
-    found = []
+    found: list[date] = []
     while day <= last:
         if day.weekday() == weekday and grid.start <= local_to_utc(day, clock, zone) < grid.end:
             found.append(day)
@@ -272,7 +272,7 @@ def _runs_of(coverage: Coverage, kind: Kind, slots: list[LocalSlot], zone: str) 
         for first, stop in runs(flags):
             begin = slots[first].local
             end = to_local(grid.starts[stop - 1].add(minutes=grid.minutes), zone)
-            days = (end.date() - begin.date()).days
+            days = end.date().toordinal() - begin.date().toordinal()  # calendar days from the run's local start to its end
             named = tuple(c for c in channels if any(short[c][first:stop]))
             stop_clock = "24:00" if days == 1 and _clock(end) == "00:00" else _clock(end)
             found.append(_Run(first, stop, named, begin.weekday(), _clock(begin), stop_clock, days))
@@ -435,12 +435,12 @@ class _Causes:
     def _holidays(self, run: _Run) -> str:
         """"public holiday at dublin and toronto: Christmas Day", for holidays that kept skilled agents off these hours."""
         found: dict[str, tuple[date, set[str]]] = {}
-        for site, names in self.holidays.items():
+        for site, on_days in self.holidays.items():
             off = self.holiday_skills.get(site, frozenset()) & set(run.channels)
-            for day, name in names.items():
+            for day, name in on_days.items():
                 if off and self._reaches(site, day, run):
-                    first, sites = found.get(name, (day, set()))
-                    found[name] = (min(first, day), sites | {site})
+                    first, kept_at = found.get(name, (day, set()))
+                    found[name] = (min(first, day), kept_at | {site})
         if not found:
             return ""
         names = sorted(found, key=lambda name: (found[name][0], name))
@@ -546,11 +546,11 @@ def daily_rows(coverage: Coverage, config: Config) -> list[DayRow]:
                 cell[2] += min(need, have) * length
                 cell[3] += length if nobody else 0
                 cell[4] += max(need - have, 0) * length
-            for day, (need, have, met, nobody, short) in cells.items():
+            for day, (need_hours, have_hours, met, uncovered, short) in cells.items():
                 rows.append(
                     DayRow(
                         zone, channel, day, WEEKDAYS[day.weekday()] in weekend,
-                        round(need, 6), round(have, 6), round(met, 6), round(nobody, 6), round(short, 6),
+                        round(need_hours, 6), round(have_hours, 6), round(met, 6), round(uncovered, 6), round(short, 6),
                     )
                 )
     return rows

@@ -71,10 +71,11 @@ class _Loader(yaml.SafeLoader):
         self.flattened: set[yaml.Node] = set()
         self.merged: dict[yaml.Node, list[yaml.Node]] = {}  # mapping -> the mappings merged into it (for paths)
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             node = super().compose_node(parent, index)
+            assert node is not None, "an alias is the node of its anchor (an unknown anchor raises)"
             self.aliases.append((event.anchor, event.start_mark, node))
             return node
         self.depth += 1
@@ -167,7 +168,7 @@ def _refuse_set(loader: _Loader, node: yaml.Node) -> None:
     raise _Refused("a !!set has no order, and the plan's outputs follow the config's order (expected a list: [a, b])")
 
 
-def _decimal_int(loader: _Loader, node: yaml.Node) -> Any:
+def _decimal_int(loader: _Loader, node: yaml.ScalarNode) -> Any:
     """`010` is 10, as in YAML 1.2 and as a manager means it; YAML 1.1 reads a leading 0 as octal (8)."""
     text = loader.construct_scalar(node)
     if isinstance(text, str) and re.fullmatch(r"[-+]?0[0-9_]+", text):
@@ -321,7 +322,7 @@ def parse_yaml(text: str, file: Path) -> tuple[Any, yaml.Node | None]:
         if keys:
             raise InputError(keys)
     except _LimitError as exc:
-        raise InputError([Problem(file, exc.problem_mark.line + 1, "", str(exc.problem))]) from None
+        raise InputError([Problem(file, exc.problem_mark.line + 1 if exc.problem_mark else None, "", str(exc.problem))]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -372,7 +373,9 @@ def _walk(root: yaml.Node | None, merged: dict[yaml.Node, list[yaml.Node]]) -> I
 
 
 def _key_text(key_node: yaml.Node) -> str:
-    return key_node.value if isinstance(key_node, yaml.ScalarNode) else {"sequence": "[...]", "mapping": "{...}"}[key_node.id]
+    if isinstance(key_node, yaml.ScalarNode):
+        return key_node.value
+    return "[...]" if isinstance(key_node, yaml.SequenceNode) else "{...}"
 
 
 _READ_AS = {"int": "a number", "float": "a number", "timestamp": "a date", "bool": "a boolean", "null": "no value"}

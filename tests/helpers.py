@@ -13,6 +13,7 @@ each other. Configs are built two ways, both strict:
 
 from __future__ import annotations
 
+import math
 import textwrap
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from coverage.demand import Requirements, requirements
 from coverage.gaps import coverage_of
 from coverage.roster import Roster, read_roster
 from coverage.solve import SolveOptions, SolveResult, solve
+from coverage.targets import agent_targets
 from coverage.time import hours_in_local_window, shift_instances, week_monday
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,8 +130,19 @@ def objective_from_roster(config: Config, needs: Requirements, result: SolveResu
         total += _mix_cost(config, needs, result.roster)
     instances = instances if instances is not None else shift_instances(config)
     total += _cover_cost(config, result.roster, instances) + _cover_mix_cost(config, result.roster, instances)
-    total += _availability_cost(config, result.roster) + _mentor_cost(config, result.roster)
+    total += _availability_cost(config, result.roster) + _mentor_cost(config, result.roster) + _target_cost(config, result.roster)
     return total + _requests_cost(config, result.roster, instances) + _fairness_cost(config, result.roster, instances)
+
+
+def _target_cost(config: Config, roster) -> int:
+    """Per agent with a workload target: weights.target x (paid hours away, to the nearest hour, half up), squared unless linear."""
+    total = 0
+    linear = config.workload is not None and config.workload.cost == "linear"
+    for agent, target in agent_targets(config).items():
+        worked = sum(config.sites[a.site].shifts[a.shift].paid_minutes for a in roster.assignments if a.agent == agent)
+        hours = math.floor(abs(worked - target.minutes) / 60 + 0.5)
+        total += config.weights.target * (hours if linear else hours**2)
+    return total
 
 
 def _mix_cost(config: Config, needs: Requirements, roster) -> int:

@@ -297,3 +297,22 @@ def test_the_suite_runs_ours_and_the_plain_model_beside_a_busy_process_and_rende
     assert cells[:5] == ["cl-6w-20", "6 weeks, 20 staff, 4 shift types", "beside one CPU-bound process", "3", "1"]
     assert cells[5] == "0.0 % (0.0 %)"  # our only run is our best
     assert float(cells[8]) == round(rows[1]["objective"] / rows[0]["objective"], 2)
+
+
+def test_sites_script_runs_the_site_stage_in_turn_and_on_a_local_cluster():
+    """benchmarks/sites.py on a 60-agent, 3-site week: both ways give a staged roster, every site ends after the headcounts."""
+    pytest.importorskip("dask.distributed")
+    row = last_json(str(BENCH / "sites.py"), "--agents", "60", "--sites", "3", "--days", "7", "--time-limit", "10")
+    for run in (row["in_turn"], row["cluster"]):
+        assert run["roster"] and len(run["site_ends"]) == 3
+        assert all(end >= run["headcounts_end"] for end in run["site_ends"].values())
+    assert row["in_turn"]["bound"] is not None and row["cluster"]["bound"] is not None and row["speedup"] > 0
+
+
+def test_a_section_names_the_machine_its_rows_were_measured_on_not_the_one_rendering(tmp_path):
+    """Re-rendering on another machine must not move old figures onto it."""
+    row = {"stage": "backlog", "label": "example.yaml", "time_limit": 60.0, "reference": 0.0, "best": {"queue": 1, "smoothed": 1},
+           "runs": [], "ratio_median": {"1%": 1.0}, "ratio_worst": {"1%": 1.0}, "finished": "2026-12-06T11:00:00+00:00",
+           "machine": "16 cores, AMD EPYC, Python 3.11.7"}
+    text = rendered(tmp_path, "# Benchmark results\n", "backlog", row).read_text()
+    assert "**Machine:** 16 cores, AMD EPYC, Python 3.11.7, 24 GiB" in text and "**Machine:** 2 cores," not in text.split("## Email by its deadline")[1]

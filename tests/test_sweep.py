@@ -279,3 +279,23 @@ def test_a_seed_race_keeps_the_best_roster_and_the_earliest_seed_on_a_tie(week: 
     assert main(["plan", str(week), "--out", str(alone), "--quiet", *SEARCH]) == 0
     assert (raced / "roster.csv").read_bytes() == (alone / "roster.csv").read_bytes()  # both seeds optimal: the tie goes to seed 1
     assert _figures(raced / "summary.json") == _figures(alone / "summary.json")
+
+
+def test_plan_on_a_cluster_sends_a_big_teams_sites_there(tmp_path: Path, cluster, capsys) -> None:
+    """60 agents in two sites plan in stages: with --cluster each site's assignment is a task of the cluster, the rest here."""
+    from datetime import date
+
+    from distributed import Client
+
+    from coverage.synthetic import write_team
+
+    team = write_team(tmp_path, 60, 2, date(2026, 3, 2), 7)
+    out = tmp_path / "out"
+    code = main(["plan", str(team), "--out", str(out), "--cluster", cluster.scheduler_address, "--time-limit", "20", "--workers", "2"])
+    assert code == 0, capsys.readouterr().err
+    assert "the 2 sites' assignments on tcp://" in capsys.readouterr().err
+    config = load_config(team)
+    assert check_roster(read_roster(out / "roster.csv", config), config) == []
+    with Client(cluster) as client:
+        prefixes = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
+    assert "assign_site" in prefixes

@@ -51,7 +51,7 @@ def test_every_kind_of_mistake_is_reported_at_once_with_row_and_column(tmp_path:
     lines = [line.split("team.csv:", 1)[1] for line in str(caught.value).splitlines()]
     assert lines == [
         "1: header: unknown column 'Colour' (expected any of: id, name, site, contract, skills, days off, leave, shifts, "
-        "works holidays, employment start, employment end)",
+        "works holidays, employment start, employment end, weight, target hours, balance hours)",
         "3: Leave: '2026-13-01' is not a date or a range (expected e.g. 2026-12-24 or 2026-12-28 to 2026-12-31)",
         "3: Days off: Input should be 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat' or 'Sun' (got 'Funday')",
         "3: Site: unknown site 'tokyo' (expected one of: nyc)",

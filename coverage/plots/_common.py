@@ -86,14 +86,14 @@ def period_axis(ax: Axes, grid: Grid, config: Config) -> None:
         ax.xaxis.set_minor_locator(mdates.DayLocator(tz=zone))
         ax.tick_params(axis="x", which="minor", color="#AAAAAA", length=3)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%a %d %b", tz=zone))
-    ax.set_xlim(plain(grid.start), plain(grid.end))
+    ax.set_xlim(mdates.date2num(plain(grid.start)), mdates.date2num(plain(grid.end)))  # the numbers matplotlib's date axis holds
 
 
 def shade_weekends(ax: Axes, grid: Grid, config: Config) -> bool:
     """Grey background on the plan calendar's weekend days; True when there was one to shade."""
     spans = weekend_spans(grid, config)
     for start, end in spans:
-        ax.axvspan(start, end, color=WEEKEND_SHADE, alpha=0.25, linewidth=0, zorder=0)
+        ax.axvspan(mdates.date2num(start), mdates.date2num(end), color=WEEKEND_SHADE, alpha=0.25, linewidth=0, zorder=0)
     return bool(spans)
 
 

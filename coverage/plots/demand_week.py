@@ -37,7 +37,8 @@ def requirement_by_hour_of_week(req: Requirements, timezone: str) -> dict[str, t
     for channel, needed in req.required.items():
         backlog = req.backlog.get(channel)
         values = [v * backlog.aht_seconds / seconds for v in backlog.arrivals] if backlog is not None else needed
-        total, count, peak = [0.0] * HOURS, [0] * HOURS, [0] * HOURS
+        total, count = [0.0] * HOURS, [0] * HOURS
+        peak: list[float] = [0] * HOURS
         for slot, value in zip(slots, values):
             total[slot] += value
             count[slot] += 1

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pendulum
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -76,7 +77,9 @@ def local_clock(zone: str, day: pendulum.DateTime, utc_hour: int) -> str:
 
 
 def _offset(zone: str, instant: pendulum.DateTime) -> str:
-    seconds = int(to_local(instant, zone).utcoffset().total_seconds())
+    offset = to_local(instant, zone).utcoffset()
+    assert offset is not None, "to_local gives an aware time"
+    seconds = int(offset.total_seconds())
     sign = "+" if seconds >= 0 else "−"
     hours, minutes = divmod(abs(seconds) // 60, 60)
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
@@ -149,7 +152,7 @@ def plot_follow_the_sun(roster: Roster, coverage: Coverage, config: Config, *, f
     total.grid(axis="y", color="#DDDDDD", linewidth=0.5)
     for side in ("top", "right"):
         total.spines[side].set_visible(False)
-    handles = [Patch(facecolor=colours[name], label=name) for name in names]
+    handles: list[Artist] = [Patch(facecolor=colours[name], label=name) for name in names]
     handles += [
         Line2D([], [], color=REQUIRED_COLOUR, linewidth=1.6, label="required, all channels"),
         Patch(facecolor="none", edgecolor="#999999", hatch="///", label="site's overnight hours"),

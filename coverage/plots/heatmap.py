@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import matplotlib
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -180,7 +181,7 @@ def plot_gap_heatmap(
         ax.scatter([m.hour for m in once], [m.weekday for m in once], s=[m.area for m in once], facecolors="none",
                    edgecolors=[ink(m.hour, m.weekday) for m in once], marker="o", linewidths=1.3, zorder=6)
 
-    handles = []
+    handles: list[Artist] = []
     if weekend:
         handles.append(Patch(facecolor="none", edgecolor=WEEKEND_COLOUR, hatch="//", linewidth=2, label="weekend"))
     if overnight:

@@ -32,7 +32,7 @@ from coverage.solve.objective import (
     WEIGHT_SHORT_AGENT,
     WEIGHT_UNCOVERED,
 )
-from coverage.solve.runner import SolveParams, configure_search, search_threads
+from coverage.solve.runner import SitePool, SolveParams, configure_search, search_threads
 from coverage.solve.search import SolveOptions, SolveResult, solve
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "Hiring",
     "ModelInputs",
     "RosterModel",
+    "SitePool",
     "SolveOptions",
     "SolveParams",
     "SolveResult",

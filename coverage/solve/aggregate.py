@@ -52,7 +52,6 @@ from coverage.solve.scope import AgentScope
 from coverage.solve.variables import Breaks, LinearExpr
 from coverage.time import ShiftInstance, break_starts, week_monday
 
-
 Hired = Mapping[str, cp_model.IntVar]  # candidate agent id -> 1 when hired (empty without hiring)
 
 
@@ -313,7 +312,7 @@ def _upper(vars_: list[cp_model.IntVar]) -> int:
 def add_group_rules(model: cp_model.CpModel, data: ModelData, group: Group, by_instance: Mapping[ShiftInstance, list[cp_model.IntVar]],
                     hired: Hired = MappingProxyType({})) -> None:
     """Each individual rule summed over the group's agents; a sum of valid inequalities is valid."""
-    work = {s: sum(vars_) for s, vars_ in by_instance.items()}
+    work: dict[ShiftInstance, LinearExpr] = {s: sum(vars_) for s, vars_ in by_instance.items()}
     by_day: dict[date, list[ShiftInstance]] = defaultdict(list)
     for s in work:
         by_day[s.day].append(s)
@@ -345,7 +344,7 @@ def _is_zero(total: LinearExpr) -> bool:
     return isinstance(total, int) and total == 0
 
 
-def _weekly(model: cp_model.CpModel, config: Config, group: Group, work: dict[ShiftInstance, cp_model.LinearExpr], hired: Hired) -> None:
+def _weekly(model: cp_model.CpModel, config: Config, group: Group, work: dict[ShiftInstance, LinearExpr], hired: Hired) -> None:
     """Each agent's weekly limits, less what the previous roster already works that week (the period's first week only)."""
     by_week: dict[date, list[ShiftInstance]] = defaultdict(list)
     for s in work:
@@ -372,14 +371,38 @@ def _weekly(model: cp_model.CpModel, config: Config, group: Group, work: dict[Sh
             model.add(minutes >= least)
         nights = [s for s in found if any(s in scope.nights for scope in group.scopes)]
         if nights and all(scope.rules.max_nights_per_week is not None for scope in group.scopes):
-            model.add(sum(work[s] for s in nights) <= group.total(
-                lambda scope: max(0, scope.rules.max_nights_per_week - _history_nights(scope, monday)), hired))
+            model.add(sum(work[s] for s in nights) <= group.total(lambda scope: _nights_left(scope, monday), hired))
 
 
-def _period(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, cp_model.LinearExpr], hired: Hired) -> None:
+def _nights_left(scope: AgentScope, monday: date) -> int:
+    """The agent's nights that week, less the previous roster's there; called where every scope of the group has a weekly limit."""
+    most = scope.rules.max_nights_per_week
+    assert most is not None, "a group's weekly night limit is summed only when all its agents have one"
+    return max(0, most - _history_nights(scope, monday))
+
+
+def _period_most_minutes(scope: AgentScope) -> int:
+    hours = scope.rules.hours_per_period
+    assert hours is not None, "a group's period hours are summed only when all its agents have them"
+    return math.floor(hours.max * 60 + 1e-9)
+
+
+def _period_most_nights(scope: AgentScope) -> int:
+    most = scope.rules.max_nights_per_period
+    assert most is not None, "a group's period night limit is summed only when all its agents have one"
+    return most
+
+
+def _most_weekends(scope: AgentScope) -> int:
+    most = scope.rules.max_weekends_per_period
+    assert most is not None, "a group's weekend quota is summed only when all its agents have one"
+    return most
+
+
+def _period(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, LinearExpr], hired: Hired) -> None:
     minutes = sum(s.paid_minutes * w for s, w in work.items())
     if all(scope.rules.hours_per_period is not None for scope in group.scopes):
-        model.add(minutes <= group.total(lambda scope: math.floor(scope.rules.hours_per_period.max * 60 + 1e-9), hired))
+        model.add(minutes <= group.total(_period_most_minutes, hired))
         model.add(minutes >= group.total(lambda scope: scope.period_minimum_minutes(), hired))
     shifts = {name for scope in group.scopes for name in scope.rules.max_shifts_per_period}
     for name in shifts:
@@ -388,10 +411,10 @@ def _period(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, cp_
                 lambda scope: scope.rules.max_shifts_per_period[name], hired))
     nights = [s for s in work if any(s in scope.nights for scope in group.scopes)]
     if nights and all(scope.rules.max_nights_per_period is not None for scope in group.scopes):
-        model.add(sum(work[s] for s in nights) <= group.total(lambda scope: scope.rules.max_nights_per_period, hired))
+        model.add(sum(work[s] for s in nights) <= group.total(_period_most_nights, hired))
 
 
-def _consecutive(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, cp_model.LinearExpr],
+def _consecutive(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, LinearExpr],
                  by_day: dict[date, list[ShiftInstance]], hired: Hired) -> None:
     """Any window of limit+1 days holds at most `limit` working days per agent, the previous roster's days included.
 
@@ -414,7 +437,7 @@ def _consecutive(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance
             model.add(sum(work[s] for s in inside) <= group.total(lambda scope: max(0, limit - carried.get(scope.id, 0)), hired))
 
 
-def _rest_cliques(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, cp_model.LinearExpr],
+def _rest_cliques(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, LinearExpr],
                   by_day: dict[date, list[ShiftInstance]], hired: Hired) -> None:
     """An occurrence, with the previous day's occurrences too close to it, is worked by each agent at most once.
 
@@ -433,7 +456,7 @@ def _rest_cliques(model: cp_model.CpModel, group: Group, work: dict[ShiftInstanc
                 model.add(work[s] + sum(work[e] for e in clash) <= members)
 
 
-def _weekends(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, cp_model.LinearExpr],
+def _weekends(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, LinearExpr],
               by_day: dict[date, list[ShiftInstance]], weekend: Collection[int], hired: Hired) -> None:
     """Agents working a weekend are at least those working any one of its days; each agent has a quota.
 
@@ -456,4 +479,4 @@ def _weekends(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, c
         for d in days:
             model.add(flag >= sum(work[s] for s in by_day[d]))
         worked.append(flag)
-    model.add(sum(worked) <= group.total(lambda scope: min(scope.rules.max_weekends_per_period, len(by_week)), hired))
+    model.add(sum(worked) <= group.total(lambda scope: min(_most_weekends(scope), len(by_week)), hired))

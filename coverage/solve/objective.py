@@ -32,6 +32,7 @@ from coverage.queue import BacklogQueue
 from coverage.roster import Roster
 from coverage.solve.data import ModelData, Option
 from coverage.solve.variables import AgentVars, Breaks, Exact, LinearExpr, Value, Variables
+from coverage.targets import HALF_HOUR, agent_targets, away_units, hours_away
 from coverage.time import ShiftInstance, duty_slots, local_slots, week_monday
 
 _DEFAULTS = Weights()
@@ -121,6 +122,7 @@ class Objective:
         _mix_terms(self)
         _cover_mix_terms(self)
         _mentor_terms(self)
+        _target_terms(self)
 
     def minimize(self, weight: int, term: LinearExpr, exact: Exact | None = None) -> None:
         """Add `weight * term` to the objective; `exact` recomputes the term from the roster alone."""
@@ -168,9 +170,12 @@ def _clock_terms(o: Objective) -> None:
             clock = o.model.new_bool_var(f"clock_uncovered[{k}]")
             for flag in flags:
                 o.model.add(clock >= flag)
-            rules = [exact.get(id(flag)) for flag in flags]
-            o.minimize(weight, clock, lambda value, rules=rules, flags=flags: max(
-                (rule(value) if rule else value(flag)) for rule, flag in zip(rules, flags)))
+            o.minimize(weight, clock, _worst_of([exact.get(id(flag)) for flag in flags], flags))
+
+
+def _worst_of(rules: list[Exact | None], flags: list[cp_model.IntVar]) -> Exact:
+    """The exact value of "any of the flags is set": the largest flag, each recomputed by its own rule where it has one."""
+    return lambda value: max((rule(value) if rule else value(flag)) for rule, flag in zip(rules, flags))
 
 
 def _most(vars_: list[cp_model.IntVar]) -> int:
@@ -519,6 +524,70 @@ def _availability_terms(o: Objective, av: AgentVars) -> None:
         return
     for s in av.worked:
         o.minimize(ranges.cost(s.start_utc, s.end_utc, o.config.weights), av.work(s))
+
+
+def _target_terms(o: Objective) -> None:
+    """Each agent's hours away from their `workload` target (coverage.targets) cost `weights.target`, squared or not.
+
+    `away` is the hours away rounded to the nearest (60·away >= |worked −
+    target| − 29 minutes, at its least when minimized); the squared cost is
+    the most of the chords of h² between whole hours, (2k+1)·away − k(k+1),
+    which equals away² at every whole `away`: exact in integers, and
+    convex, so the LP relaxation prices it as tightly as a line can. The
+    term is about who works, so the headcount relaxation leaves it out
+    (its bound stays a lower bound: the cost is never negative).
+    """
+    weight = o.config.weights.target
+    targets = agent_targets(o.config)
+    if not weight or not targets:
+        return
+    linear = o.config.workload is not None and o.config.workload.cost == "linear"
+    for agent, target in targets.items():
+        av = o.roster_vars.agents.get(agent)
+        if av is None:
+            continue
+        shifts = av.worked
+        worked = sum(s.paid_minutes * av.work(s) for s in shifts)
+        most = _most_minutes(av)
+        top = max(hours_away(0, target.minutes), hours_away(most, target.minutes))
+        away = o.model.new_int_var(0, top, f"target_away[{agent}]")
+        o.model.add(60 * away >= worked - target.minutes - (HALF_HOUR - 1))
+        o.model.add(60 * away >= target.minutes - worked - (HALF_HOUR - 1))
+        exact = _target_exact(av, shifts, target.minutes, o.config)
+        if linear:
+            o.minimize(weight, away, exact)
+            continue
+        cost = o.model.new_int_var(0, top * top, f"target_cost[{agent}]")
+        for k in range(top):
+            o.model.add(cost >= (2 * k + 1) * away - k * (k + 1))
+        o.minimize(weight, cost, exact)
+
+
+def _most_minutes(av: AgentVars) -> int:
+    """The most paid minutes the agent can work: the longest occurrence of each day (one shift a day), within the weekly and period maxima.
+
+    It bounds the domain of the hours away, so it must not be below any
+    roster's: the maxima are the rules' own (coverage.solve.rules), floored as they are.
+    """
+    rules = av.scope.rules
+    week_most = math.floor(rules.hours_per_week.max * 60 + 1e-9)
+    longest: dict[date, int] = defaultdict(int)
+    for s in av.worked:
+        longest[s.day] = max(longest[s.day], s.paid_minutes)
+    by_week: dict[date, int] = defaultdict(int)
+    for day, minutes in longest.items():
+        by_week[week_monday(day)] += minutes
+    most = sum(min(minutes, week_most) for minutes in by_week.values())
+    if rules.hours_per_period is not None:
+        most = min(most, math.floor(rules.hours_per_period.max * 60 + 1e-9))
+    return most
+
+
+def _target_exact(av: AgentVars, shifts: list[ShiftInstance], target: int, config: Config) -> Exact:
+    def exact(value: Value) -> int:
+        return away_units(hours_away(sum(s.paid_minutes for s in shifts if value(av.work(s))), target), config)
+
+    return exact
 
 
 def _fairness_terms(o: Objective) -> None:

@@ -288,20 +288,24 @@ def _min_runs(c: Constraints, av: AgentVars, days: dict[date, LinearExpr], k: in
         worked = _day(days, d)
         return 1 - worked if off else worked
 
-    first = period[0] if period else None
-    carried_over = [first - timedelta(days=j) for j in range(k - 1, 0, -1)] if first and av.scope.known_before(first - timedelta(days=1)) else []
+    if not period:
+        return
+    first = period[0]
+    carried_over = [first - timedelta(days=j) for j in range(k - 1, 0, -1)] if av.scope.known_before(first - timedelta(days=1)) else []
     for d in carried_over + period:
         before = state(d - timedelta(days=1))
         if before is None:
             continue
         if d < first and not _run_reaches(state, d, first):
             continue  # a run of the previous roster that ended there: judged with that roster
+        today = state(d)
+        assert today is not None, "d lies in the period or among the known days just before it"
         for j in range(1, k):
             later = state(d + timedelta(days=j))
             if later is None:
                 break
             if d + timedelta(days=j) >= first:
-                c.require(state(d) - before <= later, label)
+                c.require(today - before <= later, label)
 
 
 def _run_reaches(state: Callable[[date], LinearExpr | int | None], start: date, first: date) -> bool:
@@ -473,7 +477,7 @@ def count_hull(lengths: tuple[int, int], minutes: tuple[int, int], most_short: i
         a, b = a // divisor, b // divisor
         c = a * x1 + b * y1
         lowest = linprog([a, b], A_ub=lp_limits[0], b_ub=lp_limits[1], bounds=[(0, None), (0, None)], method="highs")
-        if lowest.status != 0 or lowest.fun < c - 1e-6:
+        if lowest.status != 0 or lowest.fun is None or lowest.fun < c - 1e-6:  # fun is None only when status is not 0
             edges.append((a, b, c))
     return tuple(edges)
 

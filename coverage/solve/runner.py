@@ -18,6 +18,7 @@ import signal
 import threading
 import time as wallclock
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TextIO
@@ -39,6 +40,20 @@ WHOLE_ROOT_LP = 10_000_000  # simplex iterations: max_lp_sym's first LP runs to 
 
 
 @dataclass(frozen=True)
+class SitePool:
+    """Where a big team's sites are assigned side by side: an executor, how many tasks it runs at once, the CP-SAT threads each reserves.
+
+    Any `concurrent.futures.Executor` whose tasks may run in other processes
+    will do (a task is plain data, see coverage.solve.staged.SiteTask): a
+    local process pool, or a Dask cluster's (coverage.executor).
+    """
+
+    executor: Executor
+    at_once: int
+    threads: int = 1
+
+
+@dataclass(frozen=True)
 class SolveParams:
     """How long and how a search runs; silent unless `progress` names a stream."""
 
@@ -47,6 +62,7 @@ class SolveParams:
     workers: int = 0  # 0: one per core
     deterministic: bool = False  # same input -> same roster, whatever the machine's speed
     progress: TextIO | None = None  # where the objective, bound and gap are shown while searching
+    sites: SitePool | None = None  # where the staged search's sites run (None: this machine's own pool, staged.local_pool)
 
 
 def search_threads(workers: int) -> int:
@@ -136,7 +152,7 @@ class Progress(cp_model.CpSolverSolutionCallback):
     EVERY_SECONDS = 2.0
 
     def __init__(self, stream: TextIO | None, started: float, limit_seconds: float,
-                 exact: Callable[[Callable[[cp_model.IntVar], int]], float] | None = None):
+                 exact: Callable[[Callable[[cp_model.LinearExprT], int]], float] | None = None):
         super().__init__()
         self.stream = stream
         self.started = started
@@ -232,7 +248,7 @@ def _stop_on_interrupt(solver: cp_model.CpSolver) -> Iterator[list[bool]]:
 
 
 @contextmanager
-def on_interrupt(stop: Callable[[], None]) -> Iterator[list[bool]]:
+def on_interrupt(stop: Callable[[], object]) -> Iterator[list[bool]]:
     """While inside, Ctrl-C calls `stop` (and is recorded in the list yielded) instead of raising KeyboardInterrupt.
 
     Only the main thread hears signals; elsewhere nothing is changed. The
@@ -264,7 +280,7 @@ def hear_interrupts_only_while_searching() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: Progress) -> Any:
+def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: Progress) -> cp_model.CpSolverStatus:
     """Search on a worker thread so the main thread stays free to hear Ctrl-C (and to move the bar).
 
     CP-SAT's own SIGINT catching is turned off: it would stop the search but
@@ -295,7 +311,7 @@ def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, cal
 class Search(NamedTuple):
     """A search's end: CP-SAT's status code, the solver (values, bound, statistics) and whether Ctrl-C stopped it."""
 
-    code: int
+    code: cp_model.CpSolverStatus  # (compares and hashes as its number)
     solver: cp_model.CpSolver
     interrupted: bool
 

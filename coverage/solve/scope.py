@@ -102,7 +102,7 @@ def site_days(instances: list[ShiftInstance]) -> dict[str, list[date]]:
 def agent_scopes(config: Config, instances: list[ShiftInstance], history: Roster | None = None) -> list[AgentScope]:
     days_by_site = site_days(instances)
     night_cache: dict[ShiftInstance, bool] = {}
-    first_days = ((agent.id, (days_by_site.get(agent.site) or [None])[0]) for agent in config.agents)
+    first_days = ((agent.id, next(iter(days_by_site.get(agent.site, [])), None)) for agent in config.agents)
     boundaries = agent_boundaries(history, first_days) or {}
     return [
         _scope(config, agent, instances, days_by_site.get(agent.site, []), night_cache, boundaries.get(agent.id))

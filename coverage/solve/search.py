@@ -121,7 +121,7 @@ def solve(config: Config, requirements: Requirements, inputs: ModelInputs | Solv
         return _stages_only(config, requirements, params, stages, memory, started)
     start = None
     if staged.wanted(config, inputs.staged):
-        with staged.local_pool(len({a.site for a in config.agents})) as pool:
+        with staged.site_pool(params, config) as pool:
             start = staged.staged_start(config, requirements, params, stages, pool=pool)
     roster_model = build_model(ModelData.of(config, requirements, history=history, hiring=inputs.hiring, keep=inputs.keep,
                                             exact_runs=inputs.exact_runs))
@@ -176,7 +176,7 @@ def _stages_only(config: Config, requirements: Requirements, params: SolveParams
     if params.progress is not None:
         print(f"  {note}", file=params.progress, flush=True)
     share = staged.HEADCOUNT_SHARE + staged.SITES_SHARE
-    with staged.local_pool(len({a.site for a in config.agents})) as pool:
+    with staged.site_pool(params, config) as pool:
         start = staged.staged_start(config, requirements, replace(params, time_limit_seconds=params.time_limit_seconds / share), inputs,
                                     alone=True, pool=pool)
     wall = wallclock.perf_counter() - started

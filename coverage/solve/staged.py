@@ -20,7 +20,7 @@ import os
 import time as wallclock
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -34,7 +34,14 @@ from coverage.solve.aggregate import headcount_model
 from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.objective import changes_against
-from coverage.solve.runner import SolveParams, configure_search, hear_interrupts_only_while_searching, on_interrupt, run_search
+from coverage.solve.runner import (
+    SitePool,
+    SolveParams,
+    configure_search,
+    hear_interrupts_only_while_searching,
+    on_interrupt,
+    run_search,
+)
 from coverage.time import ShiftInstance
 
 # Teams from this size (and with more than one site) are solved in stages by default.
@@ -53,19 +60,6 @@ class StagedStart:
     bound: float | None
     roster: Roster | None
     interrupted: bool = False
-
-
-@dataclass(frozen=True)
-class SitePool:
-    """Where the sites' assignments run side by side: an executor, how many tasks it runs at once, and the CP-SAT threads each reserves.
-
-    Any `concurrent.futures.Executor` whose tasks may run in other processes
-    will do (a task is plain data, see `SiteTask`).
-    """
-
-    executor: Executor
-    at_once: int
-    threads: int = 1
 
 
 @dataclass(frozen=True)
@@ -133,7 +127,7 @@ def staged_start(config: Config, requirements: Requirements, params: SolveParams
         + (f", {len(hired)} hire(s)" if inputs.hiring is not None else ""))
     if interrupted:
         return StagedStart(bound, None, True)
-    task = SiteTask(config, requirements, "", targets, replace(params, progress=None), inputs, hired)
+    task = SiteTask(config, requirements, "", targets, replace(params, progress=None, sites=None), inputs, hired)
     found, interrupted = _assign_sites(task, params, say, then, pool)
     if found is None:
         return StagedStart(bound, None, interrupted)
@@ -160,6 +154,16 @@ def headcount_search(parameters: Any, params: SolveParams) -> None:
 
 
 THREADS_PER_SITE = 2  # the fewest CP-SAT threads a site search gets in a pool (one thread finds too slowly; see local_pool)
+
+
+@contextmanager
+def site_pool(params: SolveParams, config: Config) -> Iterator[SitePool | None]:
+    """The user's pool when `params.sites` names one (`plan --cluster`: the sites as tasks of a Dask cluster), else this machine's own."""
+    if params.sites is not None:
+        yield params.sites
+        return
+    with local_pool(len({a.site for a in config.agents})) as pool:
+        yield pool
 
 
 @contextmanager
@@ -308,7 +312,7 @@ def site_model(task: SiteTask) -> tuple[BuiltModel, list[cp_model.IntVar], Any, 
     working: dict[tuple[ShiftInstance, str], list[cp_model.IntVar]] = defaultdict(list)
     for option, var in rm.variables.choices.items():
         working[(option.instance, option.channel)].append(var)
-    deviations = []
+    deviations: list[cp_model.IntVar] = []
     weights = config.weights
     for (s, channel), vars_ in working.items():
         target = targets.get((s, channel), 0)

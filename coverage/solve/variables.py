@@ -31,7 +31,7 @@ from coverage.solve.rulebook import RuleBook
 from coverage.solve.scope import AgentScope
 from coverage.time import ShiftInstance, break_starts, week_monday
 
-LinearExpr = cp_model.LinearExprT
+LinearExpr = cp_model.LinearExpr | int  # a CP-SAT expression (variables included) or a plain constant; never a numpy integer
 Value = Callable[[LinearExpr], int]  # a solution's value of a variable or linear expression
 Exact = Callable[[Value], int]  # a term's exact value, computed from the roster's own variables
 Breaks = Mapping[Option, tuple[tuple[pendulum.DateTime, cp_model.IntVar], ...]]  # option -> (break start, chosen)
