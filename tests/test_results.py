@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "summary"
 CASES = {
     "nine-to-five": (ROOT / "configs" / "nine-to-five.yaml", RunInfo("GIVEN")),
+    "fair-share": (ROOT / "configs" / "fair-share.yaml", RunInfo("GIVEN")),  # a workload block (written by main at ab2a926)
     "email-mix": (
         DATA / "email-mix.yaml",
         RunInfo("FEASIBLE", 1234.5, 1000.0, 12.3456, explanations=("first reason", "second reason")),
@@ -51,6 +52,7 @@ def test_the_fixtures_hold_every_block() -> None:
     assert full["backlog"]["email"]["contacts_due"] > 0 and full["mix"]["chat"]["senior"]["at_least"] == 1
     assert full["service"]["chat"]["worst_intervals"] and full["roster"]["shifts"] == 398
     assert full["gap_explanations"] == ["first reason", "second reason"]
+    assert json.loads((DATA / "fair-share-summary.json").read_text())["workload"]["agents"]
     plain = json.loads((DATA / "nine-to-five-summary.json").read_text())
     assert plain["backlog"] == {} and plain["mix"] == {} and "gap_explanations" not in plain
 
