@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coverage.config import Config, load_config
+from coverage.config import BacklogChannel, Config, load_config
 from coverage.errors import CoverageError, InputError, OutputExistsError
 from coverage.executor import CLUSTER_ENV, cluster_address
 from coverage.outputs import prepare_out_dir, staged_outputs
@@ -127,13 +127,20 @@ def _cluster_option(command: argparse.ArgumentParser) -> None:
                                                              f"(default: ${CLUSTER_ENV}, else processes on this machine)")
 
 
+def _deadline_hours(config: Config, channel: str) -> float:
+    """A backlog channel's deadline (the requirements name only backlog channels as backlog)."""
+    spec = config.channels[channel]
+    assert isinstance(spec, BacklogChannel), f"{channel} is not a backlog channel"
+    return spec.respond_within_hours
+
+
 def _check(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
 
     config = load_config(args.config)
     needs = requirements(config)
     hours = sum(sum(values) for values in needs.required.values()) * needs.grid.minutes / 60
-    backlog = "".join(f", {channel} {sum(b.arrivals):,.0f} contacts due within {config.channels[channel].respond_within_hours:g} h"
+    backlog = "".join(f", {channel} {sum(b.arrivals):,.0f} contacts due within {_deadline_hours(config, channel):g} h"
                       for channel, b in needs.backlog.items())
     print(
         f"{args.config}: ok — {len(config.agents)} agents in {len(config.sites)} sites, "
@@ -157,7 +164,7 @@ def _demand(args: argparse.Namespace) -> int:
         if backlog is not None:
             work = sum(backlog.arrivals) * backlog.aht_seconds / 3600
             print(f"{channel}: {sum(backlog.arrivals):,.0f} contacts, {work:,.0f} agent-hours of work, "
-                  f"each answered within {config.channels[channel].respond_within_hours:g} h (no agents required at any given hour)")
+                  f"each answered within {_deadline_hours(config, channel):g} h (no agents required at any given hour)")
             continue
         print(f"{channel}: peak {max(values, default=0)} agents, {sum(values) * needs.grid.minutes / 60:,.0f} agent-hours")
     from coverage.figures import save_figure
@@ -217,10 +224,10 @@ def _forecast_summary(tickets: Tickets, built: BuiltForecast) -> list[str]:
         lines.append("  no backtest: the history has no whole week to hold out beyond the first")
     else:
         lines.append(f"backtest: the last {backtest.held_out} week(s) forecast from the {backtest.training} before them (WAPE, lower is better)")
-        for channel in backtest.channels:
-            scores = ", ".join(f"{e.method} {e.wape:.1%}" + (" ←" if e.method == channel.chosen else "") for e in channel.errors
+        for tested in backtest.channels:
+            scores = ", ".join(f"{e.method} {e.wape:.1%}" + (" ←" if e.method == tested.chosen else "") for e in tested.errors
                                if e.wape == e.wape)
-            lines.append(f"  {channel.channel}: {scores}")
+            lines.append(f"  {tested.channel}: {scores}")
         if backtest.not_run:
             lines.append(f"  ({backtest.not_run})")
     for channel, weekly in history.weekly_volume.items():
@@ -415,7 +422,7 @@ def _gaps(args: argparse.Namespace) -> int:
 
 def _hires(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
-    from coverage.hires import cheapest, out_of_reach_lines, roadmap
+    from coverage.hires import NoRosterToday, cheapest, out_of_reach_lines, roadmap
     from coverage.hiresreport import roadmap_text, write_attrition_csv, write_hiring_plan
     from coverage.solve import describe_target
 
@@ -436,7 +443,13 @@ def _hires(args: argparse.Namespace) -> int:
             return EXIT_OUT_OF_REACH
     else:
         limit = args.steps if args.steps is not None else min(12, sum(c.max_count for c in config.candidates))
-        plan = roadmap(config, needs, limit, params, target=target)
+        try:
+            plan = roadmap(config, needs, limit, params, target=target)
+        except NoRosterToday as today:
+            print(today, file=sys.stderr)
+            for reason in today.result.reasons or ["the hard rules (leave, rest, contract hours, weekends) contradict each other"]:
+                print(f"  - {reason}", file=sys.stderr)
+            return EXIT_NO_ROSTER
     roster_file = publish_roster(plan.roster, plan.config, out)
     with after_the_roster(roster_file, out) as step, staged_outputs(out) as staging:
         step("the attrition runs")

@@ -137,6 +137,14 @@ def target_gap(target: Target, coverage: Coverage) -> float:
     return round(_target_shortfall(target, coverage) * coverage.grid.hours_per_interval, 2)
 
 
+class NoRosterToday(Exception):
+    """Today's team has no roster under the hard rules, so there is no step 0 to hire from (the command's exit 1)."""
+
+    def __init__(self, result: SolveResult):
+        super().__init__(f"no roster for today's team: {result.status}")
+        self.result = result
+
+
 def roadmap(config: Config, requirements: Requirements, steps: int, options: SolveParams | SolveOptions,
             progress: TextIO | None = sys.stderr, target: Target | None = None) -> HiringPlan:
     """Best hire first, then the best next given the first, ... until the target is met or `steps` is reached.
@@ -161,6 +169,8 @@ def roadmap(config: Config, requirements: Requirements, steps: int, options: Sol
     # can reach change nothing a roster can do, so they alone are no reason to price today's team differently.
     asks_first = target.intervals is not None or target.channels is not None or target.kind != "uncovered"
     result = _today(config, full, requirements, options, costs, first if asks_first else None)
+    if result.roster is None:
+        raise NoRosterToday(result)
     plan = [_step(0, None, full, requirements, result, costs, [], None, target)]
     ending = "met"
     for step in range(1, steps + 2):
@@ -195,7 +205,8 @@ def _today(config: Config, full: Config, requirements: Requirements, options: So
     """Step 0: today's team. Without `first` it is exactly `covplan plan`'s model and search, so the roadmap
     starts from the figures plan reports; a target of some hours or channels puts them first already here."""
     if first is None:
-        return solve(config, requirements, *_quiet(options))
+        inputs, params = _quiet(options)
+        return solve(config, requirements, replace(inputs, explain=True), params)  # explained only if it has no roster
     return _solve(full, requirements, options, Hiring(costs, max_hires=0, target=first))
 
 
@@ -346,13 +357,15 @@ def _team(config: Config, chosen: list[str]) -> Config:
 
 def _step(step: int, hire: str | None, config: Config, requirements: Requirements, result: SolveResult,
           costs: dict[str, float], chosen: list[str], previous: HireStep | None, target: Target) -> HireStep:
-    covered = coverage_of(result.roster, requirements, config)
+    roster = result.roster
+    assert roster is not None, "a step is measured only on a search that found a roster (roadmap and cheapest check first)"
+    covered = coverage_of(roster, requirements, config)
     digest = summary(covered, config, status=result.status,
                      objective=result.objective, best_bound=result.best_bound, wall_seconds=result.wall_seconds)
     view = digest.views[config.view_zones[0]]
     uncovered = view.uncovered_hours  # clock hours in the first view, as plan's summary counts them
     candidate = config.candidate_of(hire) if hire else None
-    worked = Counter(a.shift for a in result.roster.assignments if a.agent == hire)
+    worked = Counter(a.shift for a in roster.assignments if a.agent == hire)
     return HireStep(
         step=step,
         hire=hire,

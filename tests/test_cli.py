@@ -116,6 +116,16 @@ def test_plan_exits_1_and_says_why_when_rules_contradict(tmp_path: Path, capsys)
     assert not (tmp_path / "out" / "roster.csv").exists()
 
 
+def test_hires_exits_1_and_says_why_when_todays_team_has_no_roster(tmp_path: Path, capsys) -> None:
+    """The roadmap's step 0 is today's team: when the hard rules leave it no roster, say so, exit 1, no traceback."""
+    shutil.copy(ROOT / "configs" / "nine-to-five-forecast.csv", tmp_path)
+    (tmp_path / "team.yaml").write_text(NINE.read_text().replace("{min: 40, max: 40}", "{min: 48, max: 48}"))
+    assert main(["hires", str(tmp_path / "team.yaml"), "--out", str(tmp_path / "out"), "--steps", "1", "--time-limit", "10"]) == 1
+    err = capsys.readouterr().err
+    assert "no roster for today's team: INFEASIBLE" in err and "agent avery" in err
+    assert not (tmp_path / "out" / "roster.csv").exists()
+
+
 def test_bad_roster_file_is_bad_input(tmp_path: Path, capsys) -> None:
     roster = tmp_path / "rota.csv"
     roster.write_text("agent,shift,date\nzed,day,2027-01-04\navery,night,2027-01-04\navery,day,04/01/2027\n")
