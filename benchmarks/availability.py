@@ -60,7 +60,11 @@ def write_team(folder: Path, agents: int, days: int, seed: int, with_availabilit
     balances = random.Random(seed + 1)  # its own stream: the availability rows stay the same with or without targets
     text = HEADER.format(days=days)
     for site, zone in SITES.items():
-        shifts = ", ".join(f"s{start}_{hours}: {{start: \"{start:02d}:00\", hours: {hours}}}" for start in (7, 9, 11, 13, 15) for hours in (2, 4, 6, 8))
+        shifts = ", ".join(
+            f's{start}_{hours}: {{start: "{start:02d}:00", hours: {hours}}}'
+            for start in (7, 9, 11, 13, 15)
+            for hours in (2, 4, 6, 8)
+        )
         text += f"  {site}: {{timezone: {zone}, shifts: {{{shifts}}}}}\n"
     rows = ["agent,day,from,to,level"]
     text += "agents:\n"
@@ -75,7 +79,15 @@ def write_team(folder: Path, agents: int, days: int, seed: int, with_availabilit
             first, length = rng.randint(12, 24), rng.randint(12, 20)  # free from 06:00-12:00 for 6-10 h, on their own clock
             for slot in range(48):
                 inside = first <= slot < first + length
-                level = "unavailable" if not inside else "avoid" if slot < first + 2 else "preferred" if slot < first + length - 4 else ""
+                level = (
+                    "unavailable"
+                    if not inside
+                    else "avoid"
+                    if slot < first + 2
+                    else "preferred"
+                    if slot < first + length - 4
+                    else ""
+                )
                 if level:
                     start = f"{slot // 2:02d}:{30 * (slot % 2):02d}"
                     end = "24:00" if slot == 47 else f"{(slot + 1) // 2:02d}:{30 * ((slot + 1) % 2):02d}"
@@ -100,7 +112,9 @@ def run(path: Path, time_limit: float, workers: int) -> dict[str, object]:
     data = ModelData.of(config, needs)
     built = build_model(data)
     made = time.perf_counter()
-    result = solve(config, needs, ModelInputs(), SolveParams(time_limit_seconds=time_limit, seed=1, workers=workers, progress=None))
+    result = solve(
+        config, needs, ModelInputs(), SolveParams(time_limit_seconds=time_limit, seed=1, workers=workers, progress=None)
+    )
     rows = workload_rows(result.roster, config) if result.roster is not None else []
     return {
         "load_seconds": round(loaded - started, 2),
@@ -127,8 +141,16 @@ def main() -> None:
             path = write_team(Path(folder), args.agents, args.days, args.seed, with_availability, with_targets)
             rows = (Path(folder) / "availability.csv").read_text().count("\n") - 1 if with_availability else 0
             load = os.getloadavg()[0]
-            row = {"agents": args.agents, "days": args.days, "availability_rows": rows, "targets": with_targets, **run(path, args.time_limit, args.workers),
-                   "time_limit": args.time_limit, "workers": args.workers, "load": [round(load, 2), round(os.getloadavg()[0], 2)]}
+            row = {
+                "agents": args.agents,
+                "days": args.days,
+                "availability_rows": rows,
+                "targets": with_targets,
+                **run(path, args.time_limit, args.workers),
+                "time_limit": args.time_limit,
+                "workers": args.workers,
+                "load": [round(load, 2), round(os.getloadavg()[0], 2)],
+            }
             print(json.dumps(row), flush=True)
 
 

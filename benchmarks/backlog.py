@@ -45,8 +45,10 @@ from coverage.synthetic import write_team  # noqa: E402
 
 def smoothed(needs: Requirements) -> Requirements:
     """The model before issue 23: each backlog channel's pace as its per-interval requirement, no queue."""
-    required = {channel: list(needs.backlog[channel].pace) if channel in needs.backlog else values
-                for channel, values in needs.required.items()}
+    required = {
+        channel: list(needs.backlog[channel].pace) if channel in needs.backlog else values
+        for channel, values in needs.required.items()
+    }
     return replace(needs, required=required, backlog={})
 
 
@@ -55,11 +57,20 @@ def one_run(config: Any, needs: Requirements, model: str, seed: int, limit: floa
     load = os.getloadavg()[0]
     started = time.perf_counter()
     result = solve(config, chosen, params=SolveParams(time_limit_seconds=limit, workers=workers, seed=seed))
-    return {"model": model, "seed": seed, "time_limit": limit, "status": result.status, "objective": result.objective,
-            "bound": result.best_bound, "gap": None if result.gap is None else round(result.gap, 4),
-            "first_roster_seconds": None if result.first_solution_seconds is None else round(result.first_solution_seconds, 2),
-            "seconds": round(time.perf_counter() - started, 2), "load": round(load, 2),
-            "timeline": [(round(t, 2), value) for t, value, _ in result.timeline if value is not None] + [(round(result.wall_seconds, 2), result.objective)]}
+    return {
+        "model": model,
+        "seed": seed,
+        "time_limit": limit,
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.best_bound,
+        "gap": None if result.gap is None else round(result.gap, 4),
+        "first_roster_seconds": None if result.first_solution_seconds is None else round(result.first_solution_seconds, 2),
+        "seconds": round(time.perf_counter() - started, 2),
+        "load": round(load, 2),
+        "timeline": [(round(t, 2), value) for t, value, _ in result.timeline if value is not None]
+        + [(round(result.wall_seconds, 2), result.objective)],
+    }
 
 
 QUALITY = (0.01, 0.02, 0.05)
@@ -74,8 +85,10 @@ def time_to(run: dict[str, Any], target: float | None) -> float:
 
 def best_costs(runs: list[dict[str, Any]]) -> dict[str, float | None]:
     """Each model's cheapest roster over all its runs (None: none of its runs found one)."""
-    return {model: min((r["objective"] for r in runs if r["model"] == model and r["objective"] is not None), default=None)
-            for model in ("queue", "smoothed")}
+    return {
+        model: min((r["objective"] for r in runs if r["model"] == model and r["objective"] is not None), default=None)
+        for model in ("queue", "smoothed")
+    }
 
 
 def _within(best: float | None, q: float) -> float | None:
@@ -88,7 +101,11 @@ def ratios(runs: list[dict[str, Any]], best: dict[str, float | None], seeds: lis
     for q in QUALITY:
         found[f"{q:.0%}"] = []
         for seed in seeds:
-            times = {r["model"]: time_to(r, _within(best[r["model"]], q)) for r in runs if r["seed"] == seed and r["time_limit"] == runs[0]["time_limit"]}
+            times = {
+                r["model"]: time_to(r, _within(best[r["model"]], q))
+                for r in runs
+                if r["seed"] == seed and r["time_limit"] == runs[0]["time_limit"]
+            }
             found[f"{q:.0%}"].append(round(times["queue"] / max(times["smoothed"], 0.01), 2))
     return found
 
@@ -100,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sites", type=int, default=6)
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--reference", type=float, default=300.0, help="a longer run per model that sets its best roster (0: none)")
+    parser.add_argument(
+        "--reference", type=float, default=300.0, help="a longer run per model that sets its best roster (0: none)"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seeds", type=lambda s: [int(k) for k in s.split(",")], default=[1, 2, 3])
     args = parser.parse_args(argv)
@@ -110,18 +129,37 @@ def main(argv: list[str] | None = None) -> int:
         needs = requirements(config)
         runs = []
         for seed in args.seeds:
-            for model in (("queue", "smoothed") if seed % 2 else ("smoothed", "queue")):
+            for model in ("queue", "smoothed") if seed % 2 else ("smoothed", "queue"):
                 runs.append(one_run(config, needs, model, seed, args.time_limit, args.workers))
                 print(json.dumps({k: v for k, v in runs[-1].items() if k != "timeline"}), file=sys.stderr, flush=True)
-        references = [one_run(config, needs, model, 1, args.reference, args.workers) for model in ("queue", "smoothed")] if args.reference else []
+        references = (
+            [one_run(config, needs, model, 1, args.reference, args.workers) for model in ("queue", "smoothed")]
+            if args.reference
+            else []
+        )
     best = best_costs(runs + references)
     found = ratios(runs, best, args.seeds)
     label = args.config.name if args.config else f"{args.agents} agents, {args.sites} sites"
-    print(json.dumps({"stage": "backlog", "label": label, "time_limit": args.time_limit, "reference": args.reference, "workers": args.workers,
-                      "best": best, "runs": [{k: v for k, v in r.items() if k != "timeline"} | {"to_quality": {f"{q:.0%}": time_to(r, _within(best[r["model"]], q)) for q in QUALITY}}
-                                             for r in runs + references],
-                      "ratios": found, "ratio_median": {q: statistics.median(v) for q, v in found.items()},
-                      "ratio_worst": {q: max(v) for q, v in found.items()}}))
+    print(
+        json.dumps(
+            {
+                "stage": "backlog",
+                "label": label,
+                "time_limit": args.time_limit,
+                "reference": args.reference,
+                "workers": args.workers,
+                "best": best,
+                "runs": [
+                    {k: v for k, v in r.items() if k != "timeline"}
+                    | {"to_quality": {f"{q:.0%}": time_to(r, _within(best[r["model"]], q)) for q in QUALITY}}
+                    for r in runs + references
+                ],
+                "ratios": found,
+                "ratio_median": {q: statistics.median(v) for q, v in found.items()},
+                "ratio_worst": {q: max(v) for q, v in found.items()},
+            }
+        )
+    )
     return 0
 
 

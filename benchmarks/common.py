@@ -12,8 +12,18 @@ from coverage.config import Config
 
 # Proven optima (lower bound = upper bound) of instances 1-12, from the benchmark's published table.
 BEST_KNOWN = {
-    "Instance1": 607, "Instance2": 828, "Instance3": 1001, "Instance4": 1716, "Instance5": 1143, "Instance6": 1950,
-    "Instance7": 1056, "Instance8": 1300, "Instance9": 439, "Instance10": 4631, "Instance11": 3443, "Instance12": 4040,
+    "Instance1": 607,
+    "Instance2": 828,
+    "Instance3": 1001,
+    "Instance4": 1716,
+    "Instance5": 1143,
+    "Instance6": 1950,
+    "Instance7": 1056,
+    "Instance8": 1300,
+    "Instance9": 439,
+    "Instance10": 4631,
+    "Instance11": 3443,
+    "Instance12": 4040,
 }
 
 
@@ -34,8 +44,13 @@ def peer_arguments(description: str, argv: list[str] | None = None) -> argparse.
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--milestones", type=lambda s: [float(p) for p in s.split(",") if p], default=[], metavar="S,S",
-                        help="also report the objective reached S seconds into the run")
+    parser.add_argument(
+        "--milestones",
+        type=lambda s: [float(p) for p in s.split(",") if p],
+        default=[],
+        metavar="S,S",
+        help="also report the objective reached S seconds into the run",
+    )
     return parser.parse_args(argv)
 
 

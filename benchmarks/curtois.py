@@ -48,8 +48,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="extra CP-SAT parameter (repeatable)")
     parser.add_argument("--progress", action="store_true", help="show the solver's progress line on stderr")
     parser.add_argument("--exact-runs", action="store_true", help="run rules as automata (ModelInputs.exact_runs)")
-    parser.add_argument("--milestones", type=milestone_list, default=[], metavar="S,S",
-                        help="also report the objective and bound reached S seconds into the run (e.g. 10,60 in a 600 s run)")
+    parser.add_argument(
+        "--milestones",
+        type=milestone_list,
+        default=[],
+        metavar="S,S",
+        help="also report the objective and bound reached S seconds into the run (e.g. 10,60 in a 600 s run)",
+    )
     return parser.parse_args(argv)
 
 
@@ -95,12 +100,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     instance = read_instance(args.instance)
     config = to_config(instance, edges=args.edges)
     with_parameters(args.param)
-    params = SolveParams(time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed,
-                         progress=sys.stderr if args.progress else None)
+    params = SolveParams(
+        time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed, progress=sys.stderr if args.progress else None
+    )
     result = solve(config, requirements(config), ModelInputs(explain=False, exact_runs=args.exact_runs), params)
     seconds = time.perf_counter() - started
-    row: dict[str, Any] = {"instance": instance.name, "objective": None, "bound": result.best_bound, "seconds": round(seconds, 2),
-                           "first_feasible_seconds": None, "status": result.status}
+    row: dict[str, Any] = {
+        "instance": instance.name,
+        "objective": None,
+        "bound": result.best_bound,
+        "seconds": round(seconds, 2),
+        "first_feasible_seconds": None,
+        "status": result.status,
+    }
     if result.roster is not None:
         evaluation = evaluate(instance, grid_of(result.roster), edges=args.edges)
         row["objective"] = evaluation.objective
@@ -112,15 +124,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     finish_row(row, model="coverage", time_limit=args.time_limit, workers=args.workers, load_before=load_before)
     if args.exact_runs:
         row["exact_runs"] = True
-    row["milestones"] = [milestone(result.at(mark), mark, result.first_solution_seconds) for mark in args.milestones if mark < args.time_limit]
+    row["milestones"] = [
+        milestone(result.at(mark), mark, result.first_solution_seconds) for mark in args.milestones if mark < args.time_limit
+    ]
     return row
 
 
 def milestone(reached: tuple[float | None, float | None], seconds: float, first: float | None) -> dict[str, Any]:
     """The run as it stood `seconds` in: the search's own objective (the evaluator sees only the final roster)."""
     objective, bound = reached
-    return {"time_limit": seconds, "objective": None if objective is None else round(objective), "bound": bound,
-            "first_feasible_seconds": round(first, 2) if first is not None and first <= seconds else None}
+    return {
+        "time_limit": seconds,
+        "objective": None if objective is None else round(objective),
+        "bound": bound,
+        "first_feasible_seconds": round(first, 2) if first is not None and first <= seconds else None,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

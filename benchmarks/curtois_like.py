@@ -130,10 +130,17 @@ def planted_instance(days: int, staff_count: int, shifts: int, seed: int) -> tup
     days_off = [line for s in staff if (line := days_off_line(s, rng))]
     sections = [
         ("SECTION_HORIZON", "# All instances start on a Monday\n# The horizon length in days:", [str(days)]),
-        ("SECTION_SHIFTS", "# ShiftID, Length in mins, Shifts which cannot follow this shift | separated",
-         [f"{t},{length},{'|'.join(cannot_follow(i, ids))}" for i, (t, length) in enumerate(types)]),
-        ("SECTION_STAFF", "# ID, MaxShifts, MaxTotalMinutes, MinTotalMinutes, MaxConsecutiveShifts, MinConsecutiveShifts, "
-         "MinConsecutiveDaysOff, MaxWeekends", [staff_line(s, ids, minutes, days, rng) for s in staff]),
+        (
+            "SECTION_SHIFTS",
+            "# ShiftID, Length in mins, Shifts which cannot follow this shift | separated",
+            [f"{t},{length},{'|'.join(cannot_follow(i, ids))}" for i, (t, length) in enumerate(types)],
+        ),
+        (
+            "SECTION_STAFF",
+            "# ID, MaxShifts, MaxTotalMinutes, MinTotalMinutes, MaxConsecutiveShifts, MinConsecutiveShifts, "
+            "MinConsecutiveDaysOff, MaxWeekends",
+            [staff_line(s, ids, minutes, days, rng) for s in staff],
+        ),
         ("SECTION_DAYS_OFF", "# EmployeeID, DayIndexes (start at zero)", days_off),
         ("SECTION_SHIFT_ON_REQUESTS", "# EmployeeID, Day, ShiftID, Weight", on),
         ("SECTION_SHIFT_OFF_REQUESTS", "# EmployeeID, Day, ShiftID, Weight", off),

@@ -134,12 +134,20 @@ def measure(sample: int = 0) -> dict[str, Any]:
             picks = np.arange(INTERVALS) if not sample else np.linspace(0, INTERVALS - 1, sample).astype(int)
             found, seconds = theirs(volumes, channel, picks)
             differ = [k for k, n in found.items() if n != answer_c[k]]
-            row.update(theirs=seconds, compared=len(found), agree=len(found) - len(differ),
-                       verdicts=[verdict(k, int(answer_c[k]), found[k], float(traffic[k]), channel) for k in differ[:20]])
+            row.update(
+                theirs=seconds,
+                compared=len(found),
+                agree=len(found) - len(differ),
+                verdicts=[verdict(k, int(answer_c[k]), found[k], float(traffic[k]), channel) for k in differ[:20]],
+            )
         rows.append(row)
     return {
-        "stage": "erlang", "intervals": INTERVALS, "sample": sample, "channels": rows,
-        "python": platform.python_version(), "numpy": np.__version__,
+        "stage": "erlang",
+        "intervals": INTERVALS,
+        "sample": sample,
+        "channels": rows,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
         "pyworkforce": getattr(pyworkforce, "__version__", "installed") if pyworkforce is not None else None,
     }
 
@@ -149,8 +157,10 @@ def verdict(k: int, mine: int, other: int, traffic: float, channel: Channel) -> 
     target = channel.percent / 100
     sl = {n: exact_service_level(n, traffic, channel.aht_seconds, channel.within_seconds) for n in {mine, other, mine - 1}}
     ours_right = sl[mine] >= target and sl[mine - 1] < target
-    return (f"interval {k}: A={traffic:.3f} ours {mine} (exact SL {sl[mine]:.5f}), pyworkforce {other} "
-            f"(exact SL {sl[other]:.5f}); ours {'minimal' if ours_right else 'WRONG'}")
+    return (
+        f"interval {k}: A={traffic:.3f} ours {mine} (exact SL {sl[mine]:.5f}), pyworkforce {other} "
+        f"(exact SL {sl[other]:.5f}); ours {'minimal' if ours_right else 'WRONG'}"
+    )
 
 
 def totals(channels: list[dict[str, Any]]) -> dict[str, float]:
@@ -161,28 +171,38 @@ def totals(channels: list[dict[str, Any]]) -> dict[str, float]:
 def table(result: dict[str, Any]) -> str:
     """The Markdown table of one measurement, a total row, and each channel's yearly sums and disagreements."""
     rows = result["channels"]
-    lines = ["| channel | peak Erlangs | ours, Erlang C (s) | ours, Erlang A (s) | pyworkforce Erlang C (s) | intervals compared | same answer |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| channel | peak Erlangs | ours, Erlang C (s) | ours, Erlang A (s) | pyworkforce Erlang C (s) | intervals compared | same answer |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for row in rows:
         theirs_cell = f"{row['theirs']:.1f}" if "theirs" in row else "not installed"
         compared = f"{row['compared']:,}" if "compared" in row else "–"
         agree = f"{row['agree']:,}" if "agree" in row else "–"
-        lines.append(f"| {row['channel']} | {row['peak_erlangs']:,.0f} | {row['ours_c']:.2f} | {row['ours_a']:.2f} | {theirs_cell} "
-                     f"| {compared} | {agree} |")
+        lines.append(
+            f"| {row['channel']} | {row['peak_erlangs']:,.0f} | {row['ours_c']:.2f} | {row['ours_a']:.2f} | {theirs_cell} "
+            f"| {compared} | {agree} |"
+        )
     total = totals(rows)
     compared = f"{total['compared']:,}" if total["compared"] else ""
     agree = f"**{total['agree']:,}**" if total["compared"] else ""
     theirs_total = f"**{total['theirs']:.1f}**" if total["compared"] else "–"
-    lines.append(f"| **total** | | **{total['ours_c']:.2f}** | **{total['ours_a']:.2f}** | {theirs_total} | {compared} | {agree} |")
+    lines.append(
+        f"| **total** | | **{total['ours_c']:.2f}** | **{total['ours_a']:.2f}** | {theirs_total} | {compared} | {agree} |"
+    )
     for row in rows:
-        lines.append(f"\n{row['channel']}: servers summed over the year — Erlang C {row['servers_c']:,}, Erlang A {row['servers_a']:,}")
+        lines.append(
+            f"\n{row['channel']}: servers summed over the year — Erlang C {row['servers_c']:,}, Erlang A {row['servers_a']:,}"
+        )
         lines += [f"  {line}" for line in row.get("verdicts", [])]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sample", type=int, default=0, metavar="N", help="give pyworkforce only N evenly spaced intervals per channel")
+    parser.add_argument(
+        "--sample", type=int, default=0, metavar="N", help="give pyworkforce only N evenly spaced intervals per channel"
+    )
     parser.add_argument("--json", action="store_true", help="print, last, the measurement as one JSON line (make bench reads it)")
     args = parser.parse_args(argv)
     result = measure(args.sample)

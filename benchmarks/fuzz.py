@@ -41,8 +41,7 @@ def fuzz(target: str, examples: int, seed: int) -> dict[str, Any]:
     tried = 0
 
     @given(value=strategy)
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=False, suppress_health_check=list(HealthCheck))
     def one(value: Any) -> None:
         nonlocal tried
         tried += 1
@@ -55,14 +54,20 @@ def fuzz(target: str, examples: int, seed: int) -> dict[str, Any]:
 
     started = time.perf_counter()
     hypothesis_seed(seed)(one)()
-    return {"target": target, "inputs": tried, "codes": dict(sorted(codes.items())), "failures": dict(failures),
-            "seconds": time.perf_counter() - started}
+    return {
+        "target": target,
+        "inputs": tried,
+        "codes": dict(sorted(codes.items())),
+        "failures": dict(failures),
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def markdown(rows: list[dict[str, Any]], command: str) -> str:
     total = sum(row["inputs"] for row in rows)
     lines = [
-        SECTION, "",
+        SECTION,
+        "",
         "**What:** Hypothesis-generated broken inputs through the real command line: configs (a valid random",
         "team with keys deleted, replaced by junk or added, values replaced by YAML's own values written as",
         "text — dates and timestamps valid and impossible, integers in every notation, `.inf`/`.nan`, base-60",
@@ -83,8 +88,10 @@ def markdown(rows: list[dict[str, Any]], command: str) -> str:
     ]
     for row in rows:
         codes = row["codes"]
-        lines.append(f"| {row['target']} | {row['inputs']:,} | {codes.get(0, 0):,} | {codes.get(1, 0):,} | {codes.get(2, 0):,} "
-                     f"| {sum(row['failures'].values())} | {row['seconds']:.0f} |")
+        lines.append(
+            f"| {row['target']} | {row['inputs']:,} | {codes.get(0, 0):,} | {codes.get(1, 0):,} | {codes.get(2, 0):,} "
+            f"| {sum(row['failures'].values())} | {row['seconds']:.0f} |"
+        )
     lines.append(f"| **total** | **{total:,}** | | | | **{sum(sum(r['failures'].values()) for r in rows)}** | |")
     lines.append("")
     for row in rows:
@@ -117,8 +124,11 @@ def main() -> int:
     rows = []
     for target in args.targets:
         row = fuzz(target, args.examples, args.seed)
-        print(f"{target}: {row['inputs']} inputs, exit codes {row['codes']}, failures {row['failures'] or 'none'}, "
-              f"{row['seconds']:.0f} s", flush=True)
+        print(
+            f"{target}: {row['inputs']} inputs, exit codes {row['codes']}, failures {row['failures'] or 'none'}, "
+            f"{row['seconds']:.0f} s",
+            flush=True,
+        )
         rows.append(row)
     command = "python benchmarks/fuzz.py " + " ".join(sys.argv[1:])
     text = markdown(rows, command.strip())

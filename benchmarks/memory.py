@@ -47,10 +47,18 @@ SECTION = "Memory"
 # (agents, interval minutes, mode, time limit s, workers): hourly and 15-minute grids, 25 to 1,000 agents, both paths,
 # and one run with 8 workers (CP-SAT's own portfolio, several full-model workers).
 CALIBRATION = (
-    (25, 60, "whole", 60, 2), (100, 60, "whole", 60, 2), (300, 60, "whole", 60, 2), (1000, 60, "whole", 120, 2),
-    (25, 15, "whole", 60, 2), (100, 15, "whole", 90, 2), (300, 15, "whole", 120, 2), (1000, 15, "whole", 240, 2),
+    (25, 60, "whole", 60, 2),
+    (100, 60, "whole", 60, 2),
+    (300, 60, "whole", 60, 2),
+    (1000, 60, "whole", 120, 2),
+    (25, 15, "whole", 60, 2),
+    (100, 15, "whole", 90, 2),
+    (300, 15, "whole", 120, 2),
+    (1000, 15, "whole", 240, 2),
     (300, 60, "whole", 60, 8),
-    (300, 60, "stages", 60, 2), (1000, 60, "stages", 120, 2), (1000, 15, "stages", 400, 2),
+    (300, 60, "stages", 60, 2),
+    (1000, 60, "stages", 120, 2),
+    (1000, 15, "stages", 400, 2),
     (2700, 15, "whole", 300, 2),  # the known large case: about 10 GB
 )
 
@@ -112,19 +120,45 @@ def measure(agents: int, interval: int, mode: str, time_limit: float, workers: i
             built, status = 0.0, result.status if result.reasons[:1] and "stages only" in result.reasons[0] else "not staged"
     sampler.stop()
     return {
-        "agents": agents, "sites": sites, "days": days, "interval": interval, "mode": mode, "time_limit": time_limit,
-        "workers": workers, "status": status, "choices": counted.choices, "cover_terms": counted.cover_terms,
-        "cells": counted.cells, "loaded_mb": round(loaded), "build_seconds": round(built, 1),
-        "seconds": round(time.perf_counter() - started, 1), "peak_mb": round(_status_mb("VmHWM")),
-        "peak_at_seconds": sampler.peak[0], "estimate_mb": round(counted.bytes / sizing.MB),
-        "load": round(os.getloadavg()[0], 2), "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "agents": agents,
+        "sites": sites,
+        "days": days,
+        "interval": interval,
+        "mode": mode,
+        "time_limit": time_limit,
+        "workers": workers,
+        "status": status,
+        "choices": counted.choices,
+        "cover_terms": counted.cover_terms,
+        "cells": counted.cells,
+        "loaded_mb": round(loaded),
+        "build_seconds": round(built, 1),
+        "seconds": round(time.perf_counter() - started, 1),
+        "peak_mb": round(_status_mb("VmHWM")),
+        "peak_at_seconds": sampler.peak[0],
+        "estimate_mb": round(counted.bytes / sizing.MB),
+        "load": round(os.getloadavg()[0], 2),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
 def run_one(agents: int, interval: int, mode: str, time_limit: float, workers: int) -> dict[str, Any]:
     """A run in a fresh process, so each peak is that run's alone."""
-    command = [sys.executable, __file__, "--one", "--agents", str(agents), "--interval", str(interval), "--mode", mode,
-               "--time-limit", str(time_limit), "--workers", str(workers)]
+    command = [
+        sys.executable,
+        __file__,
+        "--one",
+        "--agents",
+        str(agents),
+        "--interval",
+        str(interval),
+        "--mode",
+        mode,
+        "--time-limit",
+        str(time_limit),
+        "--workers",
+        str(workers),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=time_limit * 4 + 900)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {done.stderr[-2000:]}")
@@ -168,18 +202,29 @@ def estimated(row: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         config = load_config(write_team(Path(tmp), row["agents"], row["sites"], date(2026, 3, 2), row["days"], row["interval"]))
     threads = sizing.search_threads(row["workers"])
-    counted = sizing.model_size(config, threads=threads) if row["mode"] == "whole" else sizing.stages_size(config, threads=threads)
-    return {**row, "choices": counted.choices, "cover_terms": counted.cover_terms, "cells": counted.cells,
-            "estimate_mb": round(counted.bytes / sizing.MB)}
+    counted = (
+        sizing.model_size(config, threads=threads) if row["mode"] == "whole" else sizing.stages_size(config, threads=threads)
+    )
+    return {
+        **row,
+        "choices": counted.choices,
+        "cover_terms": counted.cover_terms,
+        "cells": counted.cells,
+        "estimate_mb": round(counted.bytes / sizing.MB),
+    }
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    lines = ["| agents | grid | path | workers | choices | cover terms | search s | peak MB | peak at s | estimate MB | estimate / peak | load |",
-             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| agents | grid | path | workers | choices | cover terms | search s | peak MB | peak at s | estimate MB | estimate / peak | load |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
-        lines.append(f"| {r['agents']:,} | {r['interval']} min | {r['mode']} | {r['workers']} | {r['choices']:,} | {r['cover_terms']:,} | "
-                     f"{r['time_limit']:g} | {r['peak_mb']:,} | {r['peak_at_seconds']:g} | {r['estimate_mb']:,} | "
-                     f"{r['estimate_mb'] / r['peak_mb']:.2f} | {r['load']:g} |")
+        lines.append(
+            f"| {r['agents']:,} | {r['interval']} min | {r['mode']} | {r['workers']} | {r['choices']:,} | {r['cover_terms']:,} | "
+            f"{r['time_limit']:g} | {r['peak_mb']:,} | {r['peak_at_seconds']:g} | {r['estimate_mb']:,} | "
+            f"{r['estimate_mb'] / r['peak_mb']:.2f} | {r['load']:g} |"
+        )
     return "\n".join(lines)
 
 
@@ -188,17 +233,18 @@ def markdown(rows: list[dict[str, Any]], command: str) -> str:
     from run import cpu_name
 
     machine = f"{os.cpu_count()} cores, {cpu_name()}, {_meminfo_total_gib():.0f} GiB, Python {platform.python_version()}"
-    return (f"**What:** peak resident memory (VmHWM) of one process that builds a synthetic team's "
-            f"model (6 sites, 28 days, chat + email) and searches it for `search s` (`whole`), or runs only "
-            f"the stages through the search's own path for a plan too big for memory (`stages`), against "
-            f"the estimate `coverage.solve.size` makes before building (README, \"Reliability and limits\"). "
-            f"`peak at s`: when the peak came, counted from the process's start (loading and building "
-            f"included). Choices and cover terms are the estimator's counts; the load is the load "
-            f"average at the end of the run (others' jobs shared the machine).\n\n"
-            f"**Machine:** {machine}. **Date:** {rows[-1]['finished'][:10]}. **Command:** `{command}` (each row one "
-            f"`--one` run in a process of its own; the estimates are recomputed by `--render` with the estimator "
-            f"of the commit that rendered the table)\n\n"
-            + table(rows) + notes_link(SECTION))
+    return (
+        f"**What:** peak resident memory (VmHWM) of one process that builds a synthetic team's "
+        f"model (6 sites, 28 days, chat + email) and searches it for `search s` (`whole`), or runs only "
+        f"the stages through the search's own path for a plan too big for memory (`stages`), against "
+        f'the estimate `coverage.solve.size` makes before building (README, "Reliability and limits"). '
+        f"`peak at s`: when the peak came, counted from the process's start (loading and building "
+        f"included). Choices and cover terms are the estimator's counts; the load is the load "
+        f"average at the end of the run (others' jobs shared the machine).\n\n"
+        f"**Machine:** {machine}. **Date:** {rows[-1]['finished'][:10]}. **Command:** `{command}` (each row one "
+        f"`--one` run in a process of its own; the estimates are recomputed by `--render` with the estimator "
+        f"of the commit that rendered the table)\n\n" + table(rows) + notes_link(SECTION)
+    )
 
 
 def _meminfo_total_gib() -> float:

@@ -44,19 +44,30 @@ def main(argv: list[str] | None = None) -> int:
     data = parse_scheduling_period(str(args.instance))
     model, nurse_view = _model_nurserostering(**data)
     solver = cp.SolverLookup.get("ortools", model)
-    found = solver.solve(time_limit=args.time_limit, solution_callback=FirstSolution(),
-                         num_search_workers=args.workers, random_seed=args.seed)
+    found = solver.solve(
+        time_limit=args.time_limit, solution_callback=FirstSolution(), num_search_workers=args.workers, random_seed=args.seed
+    )
     seconds = time.perf_counter() - started
     inst = read_instance(args.instance)
-    row: dict[str, Any] = {"instance": inst.name, "objective": None, "bound": solver.ort_solver.best_objective_bound,
-                           "seconds": round(seconds, 2), "first_feasible_seconds": None, "status": str(solver.status().exitstatus.name)}
+    row: dict[str, Any] = {
+        "instance": inst.name,
+        "objective": None,
+        "bound": solver.ort_solver.best_objective_bound,
+        "seconds": round(seconds, 2),
+        "first_feasible_seconds": None,
+        "status": str(solver.status().exitstatus.name),
+    }
     if found:
         names = list(data["shifts"])
         values = nurse_view.value()
         grid = {(p.id, d): names[values[i][d] - 1] for i, p in enumerate(inst.staff) for d in range(inst.horizon) if values[i][d]}
         evaluation = evaluate(inst, grid)
-        row.update(objective=evaluation.objective, solver_objective=model.objective_value(), violations=len(evaluation.violations),
-                   first_feasible_seconds=round(first[0] if first else seconds, 2))
+        row.update(
+            objective=evaluation.objective,
+            solver_objective=model.objective_value(),
+            violations=len(evaluation.violations),
+            first_feasible_seconds=round(first[0] if first else seconds, 2),
+        )
     finish_row(row, model="peer_cpmpy", time_limit=args.time_limit, workers=args.workers, load_before=load_before)
     print(json.dumps(row))
     return 3 if row.get("violations") else 0

@@ -48,8 +48,12 @@ class FirstSolution(cp_model.CpSolverSolutionCallback):
 
     def milestone(self, seconds: float) -> dict[str, Any]:
         reached = [objective for at, objective in self.found if at <= seconds]
-        return {"time_limit": seconds, "objective": round(reached[-1]) if reached else None, "bound": None,
-                "first_feasible_seconds": round(self.first, 2) if self.first is not None and self.first <= seconds else None}
+        return {
+            "time_limit": seconds,
+            "objective": round(reached[-1]) if reached else None,
+            "bound": None,
+            "first_feasible_seconds": round(self.first, 2) if self.first is not None and self.first <= seconds else None,
+        }
 
 
 def forbid_short_runs(model: cp_model.CpModel, days: list[Any], shortest: int) -> None:
@@ -65,7 +69,9 @@ def build(inst: Instance) -> tuple[cp_model.CpModel, dict[tuple[int, int, int], 
     shifts = ["-", *inst.shifts]  # index 0 is a day off
     n, staff = inst.horizon, inst.staff
     model = cp_model.CpModel()
-    work = {(e, s, d): model.new_bool_var(f"w{e}_{s}_{d}") for e in range(len(staff)) for s in range(len(shifts)) for d in range(n)}
+    work = {
+        (e, s, d): model.new_bool_var(f"w{e}_{s}_{d}") for e in range(len(staff)) for s in range(len(shifts)) for d in range(n)
+    }
     objective: list[Any] = []
     for e, person in enumerate(staff):
         for d in range(n):
@@ -123,13 +129,25 @@ def main(argv: list[str] | None = None) -> int:
     callback = FirstSolution(started)
     code = solver.solve(model, callback)
     seconds = time.perf_counter() - started
-    row: dict[str, Any] = {"instance": inst.name, "objective": None, "bound": solver.best_objective_bound, "seconds": round(seconds, 2),
-                           "first_feasible_seconds": None, "status": solver.status_name(code)}
+    row: dict[str, Any] = {
+        "instance": inst.name,
+        "objective": None,
+        "bound": solver.best_objective_bound,
+        "seconds": round(seconds, 2),
+        "first_feasible_seconds": None,
+        "status": solver.status_name(code),
+    }
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        grid = {(p.id, d): shifts[s] for (e, s, d), var in work.items() if s and solver.boolean_value(var) for p in [inst.staff[e]]}
+        grid = {
+            (p.id, d): shifts[s] for (e, s, d), var in work.items() if s and solver.boolean_value(var) for p in [inst.staff[e]]
+        }
         evaluation = evaluate(inst, grid)
-        row.update(objective=evaluation.objective, solver_objective=solver.objective_value, violations=len(evaluation.violations),
-                   first_feasible_seconds=round(callback.first or seconds, 2))
+        row.update(
+            objective=evaluation.objective,
+            solver_objective=solver.objective_value,
+            violations=len(evaluation.violations),
+            first_feasible_seconds=round(callback.first or seconds, 2),
+        )
     finish_row(row, model="peer_cpsat", time_limit=args.time_limit, workers=args.workers, load_before=load_before)
     row["milestones"] = [callback.milestone(mark) for mark in args.milestones if mark < args.time_limit]
     print(json.dumps(row))

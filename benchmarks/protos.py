@@ -125,8 +125,10 @@ def explained(config: Config, history: bool = False) -> Callable[[], object]:
         from coverage.roster import read_history
         from coverage.solve.explain import conflicting_rules
 
-        return conflicting_rules(config, requirements(config), time_limit_seconds=1.0,
-                                 history=read_history(config) if history else None)
+        return conflicting_rules(
+            config, requirements(config), time_limit_seconds=1.0, history=read_history(config) if history else None
+        )
+
     return go
 
 
@@ -152,7 +154,9 @@ def cases(tmp: Path) -> dict[str, Callable[[], object]]:
         "hiring step (max 2, hired 1, soft target)": Hiring(costs, max_hires=2, hired=frozenset({"manila-1"}), target=soft),
         "hiring step (max 2, hard target at most 40)": Hiring(costs, max_hires=2, target=Target(most=40)),
         "hiring cheapest (ratio 0.9, cost weight)": Hiring(costs, target=Target(kind="ratio", ratio=0.9), cost_weight=10_000),
-        "hiring cheapest (service, chat)": Hiring(costs, target=Target(kind="service", channels=frozenset({"chat"})), cost_weight=10_000),
+        "hiring cheapest (service, chat)": Hiring(
+            costs, target=Target(kind="service", channels=frozenset({"chat"})), cost_weight=10_000
+        ),
     }
     for name, hiring in hirings.items():
         found[name] = run(SolveOptions(**{**BUILD_ONLY.__dict__, "hiring": hiring}), full)

@@ -59,7 +59,11 @@ def _instances(rows: dict[tuple[str, str, float], dict[str, Any]]) -> list[str]:
 def curtois_section(rows: list[dict[str, Any]]) -> str:
     runs = _latest(rows)
     limits = sorted({key[2] for key in runs if key[0] == "coverage"})
-    head = "| instance | best known | " + " | ".join(f"ours {t:g} s: objective (gap) | bound | first feasible (s) | load" for t in limits) + " |"
+    head = (
+        "| instance | best known | "
+        + " | ".join(f"ours {t:g} s: objective (gap) | bound | first feasible (s) | load" for t in limits)
+        + " |"
+    )
     lines = [head, "|" + "---|" * (2 + 4 * len(limits))]
     for name in _instances(runs):
         best = next((r.get("best_known") for k, r in runs.items() if k[1] == name), None)
@@ -67,8 +71,12 @@ def curtois_section(rows: list[dict[str, Any]]) -> str:
         for t in limits:
             r = runs.get(("coverage", name, t), {})
             mark = " ✓" if r.get("objective") is not None and r.get("objective") == best else ""
-            cells += [f"{_n(r.get('objective'))} ({_pct(r.get('gap_to_best_known'))}){mark}", _n(r.get("bound")),
-                      _n(r.get("first_feasible_seconds"), 2), _n((r.get("load") or [None])[0], 1)]
+            cells += [
+                f"{_n(r.get('objective'))} ({_pct(r.get('gap_to_best_known'))}){mark}",
+                _n(r.get("bound")),
+                _n(r.get("first_feasible_seconds"), 2),
+                _n((r.get("load") or [None])[0], 1),
+            ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -93,7 +101,9 @@ def peers_section(rows: list[dict[str, Any]]) -> str:
                 ratios[(model, t)].append(ours / r["objective"])
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append("Objective ratio ours / peer at the same time limit (geometric mean over the instances both solved; below 1 = we are better):")
+    lines.append(
+        "Objective ratio ours / peer at the same time limit (geometric mean over the instances both solved; below 1 = we are better):"
+    )
     lines.append("")
     for (model, t), values in sorted(ratios.items()):
         product = 1.0
@@ -104,18 +114,37 @@ def peers_section(rows: list[dict[str, Any]]) -> str:
 
 
 def team_table(rows: list[dict[str, Any]]) -> str:
-    head = ("| team | agents | sites | days | grid (min) | limit (s) | first roster (s) | within 1 % of bound (s) | objective | bound | gap "
-            "| status | peak memory (MB) | load |")
+    head = (
+        "| team | agents | sites | days | grid (min) | limit (s) | first roster (s) | within 1 % of bound (s) | objective | bound | gap "
+        "| status | peak memory (MB) | load |"
+    )
     lines = [head, "|" + "---|" * 14]
     for r in rows:
         if "error" in r:
             lines.append(f"| {r.get('command', '')[-80:]} | error: {r['error']} |" + " |" * 12)
             continue
-        lines.append("| " + " | ".join([
-            r["label"], _n(r["agents"]), _n(r["sites"]), _n(r["days"]), _n(r["interval"]), _n(r["time_limit"]),
-            _n(r["first_roster_seconds"], 1), _n(r["within_1pct_seconds"], 1), _n(r["objective"]), _n(r["bound"]),
-            _pct(r["gap"]), r["status"], _n(r["peak_mb"]), _n(r["load"][0], 1),
-        ]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    r["label"],
+                    _n(r["agents"]),
+                    _n(r["sites"]),
+                    _n(r["days"]),
+                    _n(r["interval"]),
+                    _n(r["time_limit"]),
+                    _n(r["first_roster_seconds"], 1),
+                    _n(r["within_1pct_seconds"], 1),
+                    _n(r["objective"]),
+                    _n(r["bound"]),
+                    _pct(r["gap"]),
+                    r["status"],
+                    _n(r["peak_mb"]),
+                    _n(r["load"][0], 1),
+                ]
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -161,13 +190,15 @@ def demand_section(row: dict[str, Any], machine: str) -> str:
 
     channels = row["channels"]
     version = f" {row['pyworkforce']}" if row.get("pyworkforce") else ""
-    head = (f"**What:** staffing requirements (smallest number of servers meeting each channel's service level) for one year of "
-            f"15-minute intervals — {row['intervals']:,} intervals — on {len(channels)} channels (synthetic weekly shape with "
-            "±10 % noise, volumes to 0.1 contact), with `coverage.demand.required_servers` (vectorised Erlang C, and Erlang A "
-            f"with patience) and with [pyworkforce](https://pypi.org/project/pyworkforce/){version}'s "
-            "`ErlangC.required_positions` called once per interval.\n\n"
-            f"**Machine:** {_machine(machine, [row])}, 24 GiB; numpy {row['numpy']}. **Date:** {_when([row])}. **Command:** `make bench` "
-            "(stage `erlang`: `.venv/bin/python benchmarks/erlang.py --json`; pyworkforce through the `bench` extra).\n\n")
+    head = (
+        f"**What:** staffing requirements (smallest number of servers meeting each channel's service level) for one year of "
+        f"15-minute intervals — {row['intervals']:,} intervals — on {len(channels)} channels (synthetic weekly shape with "
+        "±10 % noise, volumes to 0.1 contact), with `coverage.demand.required_servers` (vectorised Erlang C, and Erlang A "
+        f"with patience) and with [pyworkforce](https://pypi.org/project/pyworkforce/){version}'s "
+        "`ErlangC.required_positions` called once per interval.\n\n"
+        f"**Machine:** {_machine(machine, [row])}, 24 GiB; numpy {row['numpy']}. **Date:** {_when([row])}. **Command:** `make bench` "
+        "(stage `erlang`: `.venv/bin/python benchmarks/erlang.py --json`; pyworkforce through the `bench` extra).\n\n"
+    )
     return head + table(row) + "\n\n" + _demand_summary(channels, totals(channels), row.get("sample", 0)) + _notes(DEMAND)
 
 
@@ -176,15 +207,19 @@ def _demand_summary(channels: list[dict[str, Any]], total: dict[str, float], sam
     fewer = [100 * (1 - c["servers_a"] / c["servers_c"]) for c in channels if c["servers_c"]]
     lines = []
     if compared:
-        lines.append(f"- **Answers:** {agree:,} of {compared:,} Erlang C requirements agree with pyworkforce's"
-                     + ("." if agree == compared else "; the exact service level decides each difference (listed above)."))
+        lines.append(
+            f"- **Answers:** {agree:,} of {compared:,} Erlang C requirements agree with pyworkforce's"
+            + ("." if agree == compared else "; the exact service level decides each difference (listed above).")
+        )
         if not sample:  # a sampled run times pyworkforce on part of the year only
             lines.append(f"- **Speed:** Erlang C about {theirs / ours_c:,.0f}× faster ({ours_c:.2f} s against {theirs:.1f} s).")
     else:
         lines.append("- pyworkforce was not installed for this run: our figures only.")
     if fewer:
         spread = f"{min(fewer):.0f}" if round(min(fewer)) == round(max(fewer)) else f"{min(fewer):.0f}–{max(fewer):.0f}"
-        lines.append(f"- **Erlang A** (each channel's patience) needs {spread} % fewer server-intervals over the year than Erlang C.")
+        lines.append(
+            f"- **Erlang A** (each channel's patience) needs {spread} % fewer server-intervals over the year than Erlang C."
+        )
     return "\n".join(lines)
 
 
@@ -194,45 +229,69 @@ def _changes(found: dict[str, int] | None) -> str:
 
 def year_section(row: dict[str, Any], machine: str) -> str:
     """Thirteen chained periods of the example team: each period's figures, fairness over the year, the concatenated check."""
-    head = (f"**What:** the example team planned for {len(row['periods'])} four-week periods in a row, each with the previous "
-            "roster as `history:`, one of them re-planned mid-period with `--keep` after an agent falls ill for three days; "
-            "the rosters as published, and the year as one roster checked against one config spanning it.\n\n"
-            f"{_where(machine, [row])} **Command:** `make bench` (stage `year`: `.venv/bin/python benchmarks/year.py "
-            f"--time-limit {row['time_limit']:g} --workers 2`; {row['seconds'] / 60:.0f} min in all).\n\n")
-    lines = ["| period | start | status | gap to bound | coverage | uncovered h | weekend h | overnight h | shifts | re-plan: shifts −removed +added, channel moves | s |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    head = (
+        f"**What:** the example team planned for {len(row['periods'])} four-week periods in a row, each with the previous "
+        "roster as `history:`, one of them re-planned mid-period with `--keep` after an agent falls ill for three days; "
+        "the rosters as published, and the year as one roster checked against one config spanning it.\n\n"
+        f"{_where(machine, [row])} **Command:** `make bench` (stage `year`: `.venv/bin/python benchmarks/year.py "
+        f"--time-limit {row['time_limit']:g} --workers 2`; {row['seconds'] / 60:.0f} min in all).\n\n"
+    )
+    lines = [
+        "| period | start | status | gap to bound | coverage | uncovered h | weekend h | overnight h | shifts | re-plan: shifts −removed +added, channel moves | s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for p in row["periods"]:
-        gap = (p["objective"] - p["best_bound"]) / p["objective"] if p.get("objective") and p.get("best_bound") is not None else None
-        lines.append(f"| {p['index'] + 1} | {p['start']} | {p['status']} | {_pct(gap)} | {_pct(p['coverage_ratio'])} | "
-                     f"{_n(p['uncovered_hours'], 1)} | {_n(p['weekend_uncovered_hours'], 1)} | {_n(p['overnight_uncovered_hours'], 1)} | "
-                     f"{p['shifts']} | {_changes(p.get('replanned_changes'))} | {_n(p['seconds'], 0)} |")
+        gap = (
+            (p["objective"] - p["best_bound"]) / p["objective"]
+            if p.get("objective") and p.get("best_bound") is not None
+            else None
+        )
+        lines.append(
+            f"| {p['index'] + 1} | {p['start']} | {p['status']} | {_pct(gap)} | {_pct(p['coverage_ratio'])} | "
+            f"{_n(p['uncovered_hours'], 1)} | {_n(p['weekend_uncovered_hours'], 1)} | {_n(p['overnight_uncovered_hours'], 1)} | "
+            f"{p['shifts']} | {_changes(p.get('replanned_changes'))} | {_n(p['seconds'], 0)} |"
+        )
     fair = ["| site | shared | agents | spread over the year | spread in each period |", "|---|---|---|---|---|"]
-    fair += [f"| {f['site']} | {f['kind']} | {f['agents']} | {f['year_spread']} | {', '.join(map(str, f['period_spreads']))} |"
-             for f in row["fairness"]]
-    verdict = (f"**Concatenated year:** {row['year_violations']} violation(s) of any rule across the "
-               f"{len(row['periods']) - 1} boundaries (checked as one roster).")
+    fair += [
+        f"| {f['site']} | {f['kind']} | {f['agents']} | {f['year_spread']} | {', '.join(map(str, f['period_spreads']))} |"
+        for f in row["fairness"]
+    ]
+    verdict = (
+        f"**Concatenated year:** {row['year_violations']} violation(s) of any rule across the "
+        f"{len(row['periods']) - 1} boundaries (checked as one roster)."
+    )
     return head + "\n".join(lines) + "\n\n" + "\n".join(fair) + "\n\n" + verdict + _notes(YEAR)
 
 
 def backlog_section(row: dict[str, Any], machine: str) -> str:
     """The queue model against the smoothed requirement it replaced: each one's time to come near its own best roster."""
-    head = (f"**What:** the example team ({row['label']}) planned with its email channel as a first-come-first-served queue "
-            "judged by its deadline (the model since issue 23) and as the smoothed per-interval requirement it replaced, "
-            f"same seeds and 2 workers, {row['time_limit']:g} s a run, the models taking turns; a {row['reference']:g} s run "
-            "per model (seed 1) helps set each one's best roster. The two models price different things, so each is "
-            "timed to its own best: how long until its roster costs at most 1, 2 and 5 % more.\n\n"
-            f"{_where(machine, [row])} **Command:** `make bench` (stage `backlog`: `.venv/bin/python benchmarks/backlog.py "
-            f"--config configs/example.yaml --time-limit {row['time_limit']:g} --reference {row['reference']:g} --seeds 1,2,3`).\n\n")
-    lines = ["| model | seed | limit s | cost | bound | first roster s | to 5 % s | to 2 % s | to 1 % s | load |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    head = (
+        f"**What:** the example team ({row['label']}) planned with its email channel as a first-come-first-served queue "
+        "judged by its deadline (the model since issue 23) and as the smoothed per-interval requirement it replaced, "
+        f"same seeds and 2 workers, {row['time_limit']:g} s a run, the models taking turns; a {row['reference']:g} s run "
+        "per model (seed 1) helps set each one's best roster. The two models price different things, so each is "
+        "timed to its own best: how long until its roster costs at most 1, 2 and 5 % more.\n\n"
+        f"{_where(machine, [row])} **Command:** `make bench` (stage `backlog`: `.venv/bin/python benchmarks/backlog.py "
+        f"--config configs/example.yaml --time-limit {row['time_limit']:g} --reference {row['reference']:g} --seeds 1,2,3`).\n\n"
+    )
+    lines = [
+        "| model | seed | limit s | cost | bound | first roster s | to 5 % s | to 2 % s | to 1 % s | load |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in sorted(row["runs"], key=lambda r: (r["model"], r["time_limit"], r["seed"])):
         reach = r["to_quality"]
-        lines.append(f"| {r['model']} | {r['seed']} | {r['time_limit']:g} | {_n(r['objective'])} | {_n(r['bound'])} | "
-                     f"{_n(r['first_roster_seconds'], 1)} | {_n(reach['5%'], 1)} | {_n(reach['2%'], 1)} | {_n(reach['1%'], 1)} | {_n(r['load'], 1)} |")
+        lines.append(
+            f"| {r['model']} | {r['seed']} | {r['time_limit']:g} | {_n(r['objective'])} | {_n(r['bound'])} | "
+            f"{_n(r['first_roster_seconds'], 1)} | {_n(reach['5%'], 1)} | {_n(reach['2%'], 1)} | {_n(reach['1%'], 1)} | {_n(r['load'], 1)} |"
+        )
     best = ", ".join(f"{model} {_n(value)}" for model, value in row["best"].items())
-    ratio = "; ".join(f"within {q}: median {row['ratio_median'][q]:.2f}×, worst {row['ratio_worst'][q]:.2f}×" for q in row["ratio_median"])
-    verdict = (f"**Best rosters found:** {best}. **Queue / smoothed, time to come within each level of its own best** "
-               f"(a run that never did counts its whole limit): {ratio}.")
+    ratio = "; ".join(
+        f"within {q}: median {row['ratio_median'][q]:.2f}×, worst {row['ratio_worst'][q]:.2f}×" for q in row["ratio_median"]
+    )
+    verdict = (
+        f"**Best rosters found:** {best}. **Queue / smoothed, time to come within each level of its own best** "
+        f"(a run that never did counts its whole limit): {ratio}."
+    )
     return head + "\n".join(lines) + "\n\n" + verdict + _notes(BACKLOG)
 
 
@@ -246,31 +305,57 @@ def suite_section(rows: list[dict[str, Any]], machine: str) -> str:
     runs: dict[tuple[str, str, float], dict[str, dict[int, dict[str, Any]]]] = defaultdict(lambda: defaultdict(dict))
     for r in good:  # the latest row of each seed counts
         runs[(r["instance"], r.get("condition", "quiet"), r["time_limit"])][r["solver"]][r["seed"]] = r
-    head = ("| instance | shape | condition | limit (s) | seeds | ours: from our best, median (worst) | ours: from the bound, "
-            "median (worst) | first roster (s), median (worst) | plain / ours, median | peak memory (MB) | load |")
+    head = (
+        "| instance | shape | condition | limit (s) | seeds | ours: from our best, median (worst) | ours: from the bound, "
+        "median (worst) | first roster (s), median (worst) | plain / ours, median | peak memory (MB) | load |"
+    )
     lines = [head, "|" + "---|" * 11]
     for (instance, condition, limit), by_solver in sorted(runs.items(), key=lambda item: (item[0][0], item[0][1], item[0][2])):
         ours = list(by_solver.get("ours", {}).values())
         plain = by_solver.get("plain", {})
         reference = best.get(instance)
-        from_best = [None if r.get("objective") is None or not reference else (r["objective"] - reference) / reference for r in ours]
-        from_bound = [None if r.get("objective") is None or r.get("bound") is None else (r["objective"] - r["bound"]) / max(abs(r["objective"]), 1)
-                      for r in ours]
+        from_best = [
+            None if r.get("objective") is None or not reference else (r["objective"] - reference) / reference for r in ours
+        ]
+        from_bound = [
+            None
+            if r.get("objective") is None or r.get("bound") is None
+            else (r["objective"] - r["bound"]) / max(abs(r["objective"]), 1)
+            for r in ours
+        ]
         firsts = [r.get("first_roster_seconds") for r in ours]
-        ratios = [plain[seed]["objective"] / r["objective"] for seed, r in by_solver.get("ours", {}).items()
-                  if seed in plain and plain[seed].get("objective") is not None and r.get("objective")]
+        ratios = [
+            plain[seed]["objective"] / r["objective"]
+            for seed, r in by_solver.get("ours", {}).items()
+            if seed in plain and plain[seed].get("objective") is not None and r.get("objective")
+        ]
         shape = (ours or list(plain.values()))[0].get("shape", "")
-        lines.append("| " + " | ".join([
-            instance, shape, condition, _n(limit), _n(len(ours)), _median_worst(from_best, _pct), _median_worst(from_bound, _pct),
-            _median_worst(firsts, lambda v: _n(v, 1)), "–" if not ratios else f"{statistics.median(ratios):.2f}",
-            _n(max((r.get("peak_mb") or 0 for r in ours), default=None)),
-            _n(statistics.median(r["load"][0] for r in ours), 1) if ours and all("load" in r for r in ours) else "–",
-        ]) + " |")
-    return (f"{_where(machine, rows)} **Command:** `python benchmarks/run.py --stages suite` (`benchmarks/suite.py run --limit S "
-            "[--beside-load]`: every instance of the suite with seeds 1, 2 and 3, ours and the plain CP-SAT model in the same run), "
-            "2 workers. \"from our best\": distance to the best roster any of our runs of that instance found (any limit, any "
-            "condition); a seed with no roster counts as worst. \"plain / ours\": the plain model's objective over ours, same seed "
-            "(`peer_cpsat.py` on the Curtois-like instances, the direct model without stages on the teams).\n\n" + "\n".join(lines))
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    instance,
+                    shape,
+                    condition,
+                    _n(limit),
+                    _n(len(ours)),
+                    _median_worst(from_best, _pct),
+                    _median_worst(from_bound, _pct),
+                    _median_worst(firsts, lambda v: _n(v, 1)),
+                    "–" if not ratios else f"{statistics.median(ratios):.2f}",
+                    _n(max((r.get("peak_mb") or 0 for r in ours), default=None)),
+                    _n(statistics.median(r["load"][0] for r in ours), 1) if ours and all("load" in r for r in ours) else "–",
+                ]
+            )
+            + " |"
+        )
+    return (
+        f"{_where(machine, rows)} **Command:** `python benchmarks/run.py --stages suite` (`benchmarks/suite.py run --limit S "
+        "[--beside-load]`: every instance of the suite with seeds 1, 2 and 3, ours and the plain CP-SAT model in the same run), "
+        '2 workers. "from our best": distance to the best roster any of our runs of that instance found (any limit, any '
+        'condition); a seed with no roster counts as worst. "plain / ours": the plain model\'s objective over ours, same seed '
+        "(`peer_cpsat.py` on the Curtois-like instances, the direct model without stages on the teams).\n\n" + "\n".join(lines)
+    )
 
 
 def _median_worst(values: list[Any], show: Any) -> str:
@@ -288,24 +373,34 @@ def sections(results: Path, machine: str) -> dict[str, str]:
     curtois = load(results / "curtois.jsonl")
     roster, scale, erlang = load(results / "roster.jsonl"), load(results / "scale.jsonl"), load(results / "erlang.jsonl")
     found = {
-        CURTOIS: (f"{_where(machine, curtois)} **Command:** `make bench` (stage `curtois`; one run per instance: "
-                  "`.venv/bin/python benchmarks/curtois.py benchmarks/data/InstanceN.txt --time-limit S --workers 2 "
-                  "--milestones 10,60`, S = 60 s, or 600 s for instances 10-12). The columns for 10 s (and 60 s in a 600 s "
-                  "run) are read off that same run: the objective the search had reported by then and its bound. The "
-                  "run's final objective is the independent evaluator's (`coverage.read_curtois.evaluate`), which agreed "
-                  "with the solver's own objective on every run. ✓ = best-known (proven optimal) value reached.\n\n"
-                  + curtois_section(curtois) + _notes(CURTOIS)),
-        ROSTER: (f"{_where(machine, roster)} **Command:** `make bench` (stage `roster`: `benchmarks/scale.py --config configs/example.yaml "
-                 "--time-limit 30` and `benchmarks/scale.py --agents 200 --sites 6 --days 28 --time-limit 120`), 2 workers.\n\n"
-                 + team_table(_latest_team_rows(roster)) + _notes(ROSTER)),
-        SCALE: (f"{_where(machine, scale)} **Command:** `make bench` (stage `scale`: `benchmarks/scale.py --agents N --sites K --days 28 "
-                "--interval I --time-limit S`, S = 60 s for every team and 300 s too for 300+ agents hourly or 100+ at "
-                "15 minutes), 2 workers; synthetic teams from `coverage.synthetic.write_team`.\n\n"
-                + team_table(_latest_team_rows(scale)) + _notes(SCALE)),
-        PEERS: (f"{_where(machine, curtois)} **Command:** `make bench` (stage `curtois`: `benchmarks/peer_cpsat.py` 60 s with its 10 s "
-                "milestone, `benchmarks/peer_cpmpy.py` 10 s, on the same instances, 2 workers). Final objectives from our "
-                "evaluator, milestones as each search reported them.\n\n"
-                + peers_section(curtois) + _notes(PEERS)),
+        CURTOIS: (
+            f"{_where(machine, curtois)} **Command:** `make bench` (stage `curtois`; one run per instance: "
+            "`.venv/bin/python benchmarks/curtois.py benchmarks/data/InstanceN.txt --time-limit S --workers 2 "
+            "--milestones 10,60`, S = 60 s, or 600 s for instances 10-12). The columns for 10 s (and 60 s in a 600 s "
+            "run) are read off that same run: the objective the search had reported by then and its bound. The "
+            "run's final objective is the independent evaluator's (`coverage.read_curtois.evaluate`), which agreed "
+            "with the solver's own objective on every run. ✓ = best-known (proven optimal) value reached.\n\n"
+            + curtois_section(curtois)
+            + _notes(CURTOIS)
+        ),
+        ROSTER: (
+            f"{_where(machine, roster)} **Command:** `make bench` (stage `roster`: `benchmarks/scale.py --config configs/example.yaml "
+            "--time-limit 30` and `benchmarks/scale.py --agents 200 --sites 6 --days 28 --time-limit 120`), 2 workers.\n\n"
+            + team_table(_latest_team_rows(roster))
+            + _notes(ROSTER)
+        ),
+        SCALE: (
+            f"{_where(machine, scale)} **Command:** `make bench` (stage `scale`: `benchmarks/scale.py --agents N --sites K --days 28 "
+            "--interval I --time-limit S`, S = 60 s for every team and 300 s too for 300+ agents hourly or 100+ at "
+            "15 minutes), 2 workers; synthetic teams from `coverage.synthetic.write_team`.\n\n"
+            + team_table(_latest_team_rows(scale))
+            + _notes(SCALE)
+        ),
+        PEERS: (
+            f"{_where(machine, curtois)} **Command:** `make bench` (stage `curtois`: `benchmarks/peer_cpsat.py` 60 s with its 10 s "
+            "milestone, `benchmarks/peer_cpmpy.py` 10 s, on the same instances, 2 workers). Final objectives from our "
+            "evaluator, milestones as each search reported them.\n\n" + peers_section(curtois) + _notes(PEERS)
+        ),
     }
     if erlang:  # until the stage has run, the section written by hand stays as it is
         found = {DEMAND: demand_section(erlang[-1], machine), **found}

@@ -89,8 +89,24 @@ def stage_erlang(args: argparse.Namespace) -> None:
 
 def stage_roster(args: argparse.Namespace) -> None:
     example = HERE.parent / "configs" / "example.yaml"
-    append("roster", run_json([PYTHON, str(HERE / "scale.py"), "--config", str(example), "--time-limit", "30", "--label", "example"], 600))
-    command = [PYTHON, str(HERE / "scale.py"), "--agents", "200", "--sites", "6", "--days", "28", "--interval", "60", "--time-limit", "120"]
+    append(
+        "roster",
+        run_json([PYTHON, str(HERE / "scale.py"), "--config", str(example), "--time-limit", "30", "--label", "example"], 600),
+    )
+    command = [
+        PYTHON,
+        str(HERE / "scale.py"),
+        "--agents",
+        "200",
+        "--sites",
+        "6",
+        "--days",
+        "28",
+        "--interval",
+        "60",
+        "--time-limit",
+        "120",
+    ]
     append("roster", run_json(command, 900))
 
 
@@ -101,8 +117,20 @@ def stage_scale(args: argparse.Namespace) -> None:
             big = agents >= (300 if interval == 60 else 100)
             for limit in (args.scale_limit, args.scale_long_limit) if big and args.scale_long_limit else (args.scale_limit,):
                 sites = 3 if agents < 100 else 6
-                command = [PYTHON, str(HERE / "scale.py"), "--agents", str(agents), "--sites", str(sites), "--days", "28",
-                           "--interval", str(interval), "--time-limit", str(limit)]
+                command = [
+                    PYTHON,
+                    str(HERE / "scale.py"),
+                    "--agents",
+                    str(agents),
+                    "--sites",
+                    str(sites),
+                    "--days",
+                    "28",
+                    "--interval",
+                    str(interval),
+                    "--time-limit",
+                    str(limit),
+                ]
                 append("scale", run_json(command, limit * 4 + 600))
 
 
@@ -113,8 +141,24 @@ def stage_year(args: argparse.Namespace) -> None:
 
 def stage_backlog(args: argparse.Namespace) -> None:
     """The example team's email judged by its deadline (queue) against the smoothed requirement it replaced (about 16 min)."""
-    append("backlog", run_json([PYTHON, str(HERE / "backlog.py"), "--config", str(HERE.parent / "configs" / "example.yaml"),
-                                "--time-limit", "60", "--reference", "300", "--seeds", "1,2,3"], 3600))
+    append(
+        "backlog",
+        run_json(
+            [
+                PYTHON,
+                str(HERE / "backlog.py"),
+                "--config",
+                str(HERE.parent / "configs" / "example.yaml"),
+                "--time-limit",
+                "60",
+                "--reference",
+                "300",
+                "--seeds",
+                "1,2,3",
+            ],
+            3600,
+        ),
+    )
 
 
 def stage_suite(args: argparse.Namespace) -> None:
@@ -141,8 +185,15 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-STAGES = {"erlang": stage_erlang, "curtois": stage_curtois, "roster": stage_roster, "scale": stage_scale, "year": stage_year,
-          "backlog": stage_backlog, "suite": stage_suite}
+STAGES = {
+    "erlang": stage_erlang,
+    "curtois": stage_curtois,
+    "roster": stage_roster,
+    "scale": stage_scale,
+    "year": stage_year,
+    "backlog": stage_backlog,
+    "suite": stage_suite,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,12 +205,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long-limit", type=float, default=600.0, help="our run on the long instances (10 and 60 s read off it)")
     parser.add_argument("--peer-limits", type=lambda s: [float(k) for k in s.split(",") if k], default=[60.0])
     parser.add_argument("--cpmpy-limits", type=lambda s: [float(k) for k in s.split(",") if k], default=[10.0])
-    parser.add_argument("--agents", type=lambda s: [int(k) for k in s.split(",")], default=[25, 100, 300, 1000], help="team sizes on the hourly grid")
-    parser.add_argument("--agents-15", type=lambda s: [int(k) for k in s.split(",")], default=[25, 100, 300, 1000], help="team sizes on the 15-minute grid")
+    parser.add_argument(
+        "--agents",
+        type=lambda s: [int(k) for k in s.split(",")],
+        default=[25, 100, 300, 1000],
+        help="team sizes on the hourly grid",
+    )
+    parser.add_argument(
+        "--agents-15",
+        type=lambda s: [int(k) for k in s.split(",")],
+        default=[25, 100, 300, 1000],
+        help="team sizes on the 15-minute grid",
+    )
     parser.add_argument("--scale-limit", type=float, default=60.0)
     parser.add_argument("--scale-long-limit", type=float, default=300.0, help="big teams run at this limit too (0: not)")
-    parser.add_argument("--suite-limits", type=lambda s: [float(k) for k in s.split(",") if k], default=[60.0, 600.0],
-                        help="the generated suite's limits (stage suite; not in the default stages: hours)")
+    parser.add_argument(
+        "--suite-limits",
+        type=lambda s: [float(k) for k in s.split(",") if k],
+        default=[60.0, 600.0],
+        help="the generated suite's limits (stage suite; not in the default stages: hours)",
+    )
     parser.add_argument("--suite-only", help="the suite's instances whose name this regular expression finds")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results of the stages being run")
     parser.add_argument("--render-only", action="store_true")

@@ -80,19 +80,34 @@ def main(argv: list[str] | None = None) -> int:
         req = requirements(config)
         demand_seconds = time.perf_counter() - started
         log = ProgressLog()
-        result = solve(config, req, ModelInputs(explain=False), SolveParams(time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed, progress=log))
+        result = solve(
+            config,
+            req,
+            ModelInputs(explain=False),
+            SolveParams(time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed, progress=log),
+        )
     total = time.perf_counter() - started
     within = log.within_1pct
     if within is None and result.gap is not None and result.gap <= 0.01:
         within = result.wall_seconds  # reached at the end, between two progress lines
     row: dict[str, Any] = {
         "label": args.label or f"{len(config.agents)} agents, {len(config.sites)} sites",
-        "agents": len(config.agents), "sites": len(config.sites), "days": config.plan.days, "interval": config.plan.interval_minutes,
-        "time_limit": args.time_limit, "workers": args.workers, "status": result.status,
-        "objective": result.objective, "bound": result.best_bound, "gap": None if result.gap is None else round(result.gap, 4),
-        "first_roster_seconds": None if result.first_solution_seconds is None else round(demand_seconds + result.first_solution_seconds, 2),
+        "agents": len(config.agents),
+        "sites": len(config.sites),
+        "days": config.plan.days,
+        "interval": config.plan.interval_minutes,
+        "time_limit": args.time_limit,
+        "workers": args.workers,
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.best_bound,
+        "gap": None if result.gap is None else round(result.gap, 4),
+        "first_roster_seconds": None
+        if result.first_solution_seconds is None
+        else round(demand_seconds + result.first_solution_seconds, 2),
         "within_1pct_seconds": None if within is None else round(demand_seconds + within, 2),
-        "seconds": round(total, 2), "demand_seconds": round(demand_seconds, 2),
+        "seconds": round(total, 2),
+        "demand_seconds": round(demand_seconds, 2),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }

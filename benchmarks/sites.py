@@ -42,12 +42,20 @@ def timed_stages(config: Any, needs: Any, params: SolveParams, pool: SitePool | 
     """One staged start: when the headcounts and each site ended (seconds from the start), and the staged roster's cost."""
     lines = io.StringIO()
     started = time.perf_counter()
-    start = staged_start(config, needs, SolveParams(params.time_limit_seconds, params.seed, params.workers, progress=lines), pool=pool)
+    start = staged_start(
+        config, needs, SolveParams(params.time_limit_seconds, params.seed, params.workers, progress=lines), pool=pool
+    )
     ends = {m["what"]: float(m["seconds"]) for m in map(LINE.match, lines.getvalue().splitlines()) if m}
     headcounts = ends.pop("headcounts", None)
     last = max(ends.values(), default=None)
-    return {"headcounts_end": headcounts, "site_ends": ends, "site_stage_seconds": None if last is None or headcounts is None else round(last - headcounts, 2),
-            "roster": start.roster is not None, "bound": start.bound, "seconds": round(time.perf_counter() - started, 2)}
+    return {
+        "headcounts_end": headcounts,
+        "site_ends": ends,
+        "site_stage_seconds": None if last is None or headcounts is None else round(last - headcounts, 2),
+        "roster": start.roster is not None,
+        "bound": start.bound,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,9 +81,23 @@ def main(argv: list[str] | None = None) -> int:
     a, b = in_turn["site_stage_seconds"], side_by_side["site_stage_seconds"]
     ratio = None if not a or not b else round(a / b, 2)
     print(f"site stage: in turn {a} s, {args.workers} Dask workers {b} s: ×{ratio}", file=sys.stderr)
-    print(json.dumps({"benchmark": "sites", "agents": args.agents, "sites": args.sites, "days": args.days, "time_limit": args.time_limit,
-                      "dask_workers": args.workers, "in_turn": in_turn, "cluster": side_by_side, "speedup": ratio,
-                      "cores": os.cpu_count(), "load": load}))
+    print(
+        json.dumps(
+            {
+                "benchmark": "sites",
+                "agents": args.agents,
+                "sites": args.sites,
+                "days": args.days,
+                "time_limit": args.time_limit,
+                "dask_workers": args.workers,
+                "in_turn": in_turn,
+                "cluster": side_by_side,
+                "speedup": ratio,
+                "cores": os.cpu_count(),
+                "load": load,
+            }
+        )
+    )
     return 0
 
 

@@ -136,8 +136,15 @@ def team_config(instance: Team, directory: Path) -> Path:
     days = instance.weeks * 7
     if not instance.history:
         return write_team(directory, instance.agents, instance.sites, START, days, instance.interval, seed=instance.seed)
-    before = write_team(directory / "previous", instance.agents, instance.sites, START - timedelta(days=28), 28, instance.interval,
-                        seed=instance.seed)
+    before = write_team(
+        directory / "previous",
+        instance.agents,
+        instance.sites,
+        START - timedelta(days=28),
+        28,
+        instance.interval,
+        seed=instance.seed,
+    )
     hand_roster(load_config(before), directory / "previous.csv", START - timedelta(days=28), 28)
     path = write_team(directory, instance.agents, instance.sites, START, days, instance.interval, seed=instance.seed)
     path.write_text(path.read_text() + "history: previous.csv\n")
@@ -156,12 +163,24 @@ def run_team(instance: Team, seed: int, time_limit: float, workers: int, direct:
         started = time.perf_counter()
         needs = requirements(config)
         demand_seconds = time.perf_counter() - started
-        result = solve(config, needs, ModelInputs(explain=False, staged=False if direct else None),
-                       SolveParams(time_limit_seconds=time_limit, seed=seed, workers=workers))
+        result = solve(
+            config,
+            needs,
+            ModelInputs(explain=False, staged=False if direct else None),
+            SolveParams(time_limit_seconds=time_limit, seed=seed, workers=workers),
+        )
     return {
-        "instance": instance.name, "solver": "plain" if direct else "ours", "seed": seed, "time_limit": time_limit,
-        "workers": workers, "status": result.status, "objective": result.objective, "bound": result.best_bound,
-        "first_roster_seconds": None if result.first_solution_seconds is None else round(demand_seconds + result.first_solution_seconds, 2),
+        "instance": instance.name,
+        "solver": "plain" if direct else "ours",
+        "seed": seed,
+        "time_limit": time_limit,
+        "workers": workers,
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.best_bound,
+        "first_roster_seconds": None
+        if result.first_solution_seconds is None
+        else round(demand_seconds + result.first_solution_seconds, 2),
         "seconds": round(time.perf_counter() - started, 2),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
@@ -199,17 +218,42 @@ def run_suite(limit: float, seeds: tuple[int, ...], loaded: bool, only: str | No
             for solver in ("ours", "plain") if plain else ("ours",):
                 if isinstance(instance, CurtoisLike):
                     script = "curtois.py" if solver == "ours" else "peer_cpsat.py"
-                    command = [PYTHON, str(HERE / script), str(curtois_file(instance)), "--time-limit", str(limit),
-                               "--workers", str(workers), "--seed", str(seed)]
+                    command = [
+                        PYTHON,
+                        str(HERE / script),
+                        str(curtois_file(instance)),
+                        "--time-limit",
+                        str(limit),
+                        "--workers",
+                        str(workers),
+                        "--seed",
+                        str(seed),
+                    ]
                 else:
-                    command = [PYTHON, str(HERE / "suite.py"), "team", instance.name, "--seed", str(seed), "--time-limit", str(limit),
-                               "--workers", str(workers)] + (["--direct"] if solver == "plain" else [])
+                    command = [
+                        PYTHON,
+                        str(HERE / "suite.py"),
+                        "team",
+                        instance.name,
+                        "--seed",
+                        str(seed),
+                        "--time-limit",
+                        str(limit),
+                        "--workers",
+                        str(workers),
+                    ] + (["--direct"] if solver == "plain" else [])
                 with beside_load(loaded):
                     row = run_json(command, timeout=limit * 4 + 900)
                 if isinstance(instance, CurtoisLike) and "error" not in row:
                     row = curtois_row(row, instance, seed, solver)
-                row.update(instance=instance.name, solver=solver, seed=seed, time_limit=limit, shape=instance.shape,
-                           condition="beside one CPU-bound process" if loaded else "quiet")
+                row.update(
+                    instance=instance.name,
+                    solver=solver,
+                    seed=seed,
+                    time_limit=limit,
+                    shape=instance.shape,
+                    condition="beside one CPU-bound process" if loaded else "quiet",
+                )
                 append("suite", row)
 
 

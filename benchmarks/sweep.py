@@ -54,8 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     from distributed import Client, LocalCluster
 
     started = time.perf_counter()
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster, set_as_default=False) as client:
+    with (
+        LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster, set_as_default=False) as client,
+    ):
         cluster_start = time.perf_counter() - started
         started = time.perf_counter()
         batch = run_tasks(client.get_executor(pure=False), plan_task, jobs)
@@ -67,15 +69,25 @@ def main(argv: list[str] | None = None) -> int:
     for plan, (mine, seconds), (_, remote_seconds) in zip(plans, alone, swept):
         uncovered = mine.summary.views[plan.config.view_zones[0]].uncovered_hours if mine.summary else None
         print(f"{plan.name:<22} {seconds:>8.2f} {remote_seconds:>9.2f} {uncovered!s:>9}")
-    print(f"sequential {sequential:.1f} s, cluster of {args.workers} {on_cluster:.1f} s (+{cluster_start:.1f} s to start): "
-          f"×{sequential / on_cluster:.2f}; same rosters: {same}")
+    print(
+        f"sequential {sequential:.1f} s, cluster of {args.workers} {on_cluster:.1f} s (+{cluster_start:.1f} s to start): "
+        f"×{sequential / on_cluster:.2f}; same rosters: {same}"
+    )
     row = {
-        "benchmark": "sweep", "config": str(args.config.name), "scenarios": len(plans), "time_limit": args.time_limit,
-        "days": args.days, "dask_workers": args.workers, "sequential_seconds": round(sequential, 2),
-        "cluster_seconds": round(on_cluster, 2), "cluster_start_seconds": round(cluster_start, 2),
-        "speedup": round(sequential / on_cluster, 3), "same_rosters": same,
+        "benchmark": "sweep",
+        "config": str(args.config.name),
+        "scenarios": len(plans),
+        "time_limit": args.time_limit,
+        "days": args.days,
+        "dask_workers": args.workers,
+        "sequential_seconds": round(sequential, 2),
+        "cluster_seconds": round(on_cluster, 2),
+        "cluster_start_seconds": round(cluster_start, 2),
+        "speedup": round(sequential / on_cluster, 3),
+        "same_rosters": same,
         "per_scenario": {p.name: [a[1], b[1]] for p, a, b in zip(plans, alone, swept)},
-        "cores": os.cpu_count(), "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "cores": os.cpu_count(),
+        "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     print(json.dumps(row))
     return 0 if same else 1

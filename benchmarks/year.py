@@ -126,18 +126,38 @@ def plan(config: Path, out: Path, args: argparse.Namespace, *extra: str) -> tupl
     """`covplan plan` in this process; (exit code, what it printed on stderr)."""
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = main(["plan", str(config), "--out", str(out), "--time-limit", str(args.time_limit), "--seed", str(args.seed),
-                     "--workers", str(args.workers), "--quiet", "--force", *extra])
+        code = main(
+            [
+                "plan",
+                str(config),
+                "--out",
+                str(out),
+                "--time-limit",
+                str(args.time_limit),
+                "--seed",
+                str(args.seed),
+                "--workers",
+                str(args.workers),
+                "--quiet",
+                "--force",
+                *extra,
+            ]
+        )
     return code, err.getvalue()
 
 
 def summary_of(out: Path, config: Config) -> dict[str, Any]:
     digest = json.loads((out / "summary.json").read_text())
     view = digest["views"][config.view_zones[0]]
-    return {"status": digest["status"], "objective": digest.get("objective"), "best_bound": digest.get("best_bound"),
-            "coverage_ratio": digest["coverage_ratio"],
-            "uncovered_hours": round(float(view.get("uncovered_hours", sum(digest["uncovered_hours"].values()))), 2),
-            "weekend_uncovered_hours": view["weekend_uncovered_hours"], "overnight_uncovered_hours": view["overnight_uncovered_hours"]}
+    return {
+        "status": digest["status"],
+        "objective": digest.get("objective"),
+        "best_bound": digest.get("best_bound"),
+        "coverage_ratio": digest["coverage_ratio"],
+        "uncovered_hours": round(float(view.get("uncovered_hours", sum(digest["uncovered_hours"].values()))), 2),
+        "weekend_uncovered_hours": view["weekend_uncovered_hours"],
+        "overnight_uncovered_hours": view["overnight_uncovered_hours"],
+    }
 
 
 def run_year(work: Path, args: argparse.Namespace) -> Year:
@@ -146,7 +166,8 @@ def run_year(work: Path, args: argparse.Namespace) -> Year:
     example = load_config(EXAMPLE)
     work.mkdir(parents=True, exist_ok=True)
     (work / "year-forecast.csv").write_text(
-        "start,channel,volume\n" + "".join(f"{s},{c},{v}\n" for s, c, v in year_forecast(example, args.periods)))
+        "start,channel,volume\n" + "".join(f"{s},{c},{v}\n" for s, c, v in year_forecast(example, args.periods))
+    )
     periods: list[Period] = []
     rosters: list[Roster] = []
     configs: list[Config] = []
@@ -177,12 +198,24 @@ def run_year(work: Path, args: argparse.Namespace) -> Year:
         assert check_roster(roster, config) == [], f"period {k}: the published roster does not verify"
         rosters.append(roster)
         configs.append(config)
-        periods.append(Period(index=k, start=config.plan.start.isoformat(), seconds=round(seconds, 1), shifts=len(roster),
-                              replanned_changes=changes, **summary_of(out, config)))
+        periods.append(
+            Period(
+                index=k,
+                start=config.plan.start.isoformat(),
+                seconds=round(seconds, 1),
+                shifts=len(roster),
+                replanned_changes=changes,
+                **summary_of(out, config),
+            )
+        )
         history = f"../{out.relative_to(work).as_posix()}/roster.csv"
-        print(f"period {k:2d} from {config.plan.start}: {periods[-1].status}, coverage {periods[-1].coverage_ratio:.2%}, "
-              f"{periods[-1].uncovered_hours:g} uncovered h, {seconds:.0f} s" + (f", re-planned: {changes}" if changes is not None else ""),
-              file=sys.stderr, flush=True)
+        print(
+            f"period {k:2d} from {config.plan.start}: {periods[-1].status}, coverage {periods[-1].coverage_ratio:.2%}, "
+            f"{periods[-1].uncovered_hours:g} uncovered h, {seconds:.0f} s"
+            + (f", re-planned: {changes}" if changes is not None else ""),
+            file=sys.stderr,
+            flush=True,
+        )
     year_config = load_config(write_yaml(work / "year.yaml", year_data(base, args.periods, sick)))
     everything = Roster(tuple(a for roster in rosters for a in roster.assignments))
     violations = [str(v) for v in check_roster(everything, year_config)]
@@ -213,16 +246,26 @@ def fairness(rosters: list[Roster], configs: list[Config], year: Config) -> list
         night_templates = {name for name, t in site.shifts.items() if _is_night(t.start, t.hours, night)}
         groups = {
             "weekends": [a.id for a in members if works_weekends(year, a, configs[0].rules_for(a).max_weekends_per_period)],
-            "nights": [a.id for a in members if set(year.allowed_shifts(a)) & night_templates
-                       and not set(year.allowed_shifts(a)) <= night_templates],  # night-only agents have no choice
+            "nights": [
+                a.id
+                for a in members
+                if set(year.allowed_shifts(a)) & night_templates and not set(year.allowed_shifts(a)) <= night_templates
+            ],  # night-only agents have no choice
         }
         for kind, ids in groups.items():
             if len(ids) < 2:
                 continue
             per_period = [_counts(roster, ids, kind, year, night_templates) for roster in rosters]
             totals = {agent: sum(counts[agent] for counts in per_period) for agent in ids}
-            found.append(Fairness(site_name, kind, len(ids), max(totals.values()) - min(totals.values()),
-                                  [max(c.values()) - min(c.values()) for c in per_period]))
+            found.append(
+                Fairness(
+                    site_name,
+                    kind,
+                    len(ids),
+                    max(totals.values()) - min(totals.values()),
+                    [max(c.values()) - min(c.values()) for c in per_period],
+                )
+            )
     return found
 
 
@@ -258,14 +301,25 @@ def main_cli() -> None:
         work = args.out or Path(scratch)
         year = run_year(work, args)
     for f in year.fairness:
-        print(f"{f.site:8} {f.kind:8} {f.agents} agents: spread {f.year_spread} over the year; per period {f.period_spreads}",
-              file=sys.stderr)
+        print(
+            f"{f.site:8} {f.kind:8} {f.agents} agents: spread {f.year_spread} over the year; per period {f.period_spreads}",
+            file=sys.stderr,
+        )
     print(f"concatenated year: {len(year.year_violations)} violation(s)", file=sys.stderr)
     for line in year.year_violations[:20]:
         print("  " + line, file=sys.stderr)
-    print(json.dumps({"stage": "year", "time_limit": args.time_limit, "periods": [asdict(p) for p in year.periods],
-                      "fairness": [asdict(f) for f in year.fairness], "year_violations": len(year.year_violations),
-                      "seconds": year.seconds}))
+    print(
+        json.dumps(
+            {
+                "stage": "year",
+                "time_limit": args.time_limit,
+                "periods": [asdict(p) for p in year.periods],
+                "fairness": [asdict(f) for f in year.fairness],
+                "year_violations": len(year.year_violations),
+                "seconds": year.seconds,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -104,11 +104,13 @@ def backtest(weekly_counts: dict[str, list[list[int]]], training: int, held_out:
     """
     methods, not_run = available_methods()
     if method not in (AUTO, *methods):
-        raise ValueError(f"method {method!r} is not available (expected one of: {', '.join((AUTO, *methods))}){'; ' + not_run if not_run else ''}")
+        raise ValueError(
+            f"method {method!r} is not available (expected one of: {', '.join((AUTO, *methods))}){'; ' + not_run if not_run else ''}"
+        )
     results = []
     for channel, weeks in weekly_counts.items():
         counts = np.asarray(weeks, dtype=float)
-        train = counts[-(held_out + training):-held_out].ravel()
+        train = counts[-(held_out + training) : -held_out].ravel()
         actual = counts[-held_out:]
         errors = tuple(_score(name, train, actual) for name in methods)
         chosen = _choose(errors, method, methods)

@@ -238,7 +238,9 @@ def _elapsed_hours(start: datetime, end: datetime) -> float:
 
 def _unknown_agent(shift: Assignment, config: Config) -> Violation:
     known = ", ".join(agent.id for agent in config.agents)
-    return _violation("unknown_agent", shift.agent, shift.day, f"is not an agent in {config.source.name} (expected one of: {known})", shift.line)
+    return _violation(
+        "unknown_agent", shift.agent, shift.day, f"is not an agent in {config.source.name} (expected one of: {known})", shift.line
+    )
 
 
 # --------------------------------------------------------------------------- rules on one shift
@@ -247,21 +249,39 @@ def _unknown_agent(shift: Assignment, config: Config) -> Violation:
 def _check_site(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """Rule 1: agents work at their own site (its templates, holidays and clock)."""
     if shift.site != view.agent.site:
-        yield _violation("site", view.id, shift.day, f"{_describe(shift)} is at site {shift.site!r}, but the agent belongs to site {view.agent.site!r}", shift.line)
+        yield _violation(
+            "site",
+            view.id,
+            shift.day,
+            f"{_describe(shift)} is at site {shift.site!r}, but the agent belongs to site {view.agent.site!r}",
+            shift.line,
+        )
 
 
 def _check_skill(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """Rule 1: agents only serve channels they are skilled for."""
     if shift.channel not in view.agent.skills:
         skills = ", ".join(view.agent.skills)
-        yield _violation("skill", view.id, shift.day, f"{_describe(shift)} is on channel {shift.channel!r}, which the agent has no skill for (skills: {skills})", shift.line)
+        yield _violation(
+            "skill",
+            view.id,
+            shift.day,
+            f"{_describe(shift)} is on channel {shift.channel!r}, which the agent has no skill for (skills: {skills})",
+            shift.line,
+        )
 
 
 def _check_allowed_shift(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """Rule 1: only the agent's allowed templates (a wrong site is already reported by _check_site)."""
     allowed = context.config.allowed_shifts(view.agent)
     if shift.site == view.agent.site and shift.shift not in allowed:
-        yield _violation("shift", view.id, shift.day, f"{_describe(shift)} is not one of the agent's allowed shifts ({', '.join(allowed)})", shift.line)
+        yield _violation(
+            "shift",
+            view.id,
+            shift.day,
+            f"{_describe(shift)} is not one of the agent's allowed shifts ({', '.join(allowed)})",
+            shift.line,
+        )
 
 
 def _check_times(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
@@ -273,7 +293,9 @@ def _check_times(shift: Assignment, view: _AgentShifts, context: _Context) -> It
     start = local_to_utc(shift.day, template.start, site.timezone)
     problems = []
     if shift.start_utc != start:
-        problems.append(f"starts {_local(shift.start_utc, site.timezone)}, but the template starts {_local(start, site.timezone)}")
+        problems.append(
+            f"starts {_local(shift.start_utc, site.timezone)}, but the template starts {_local(start, site.timezone)}"
+        )
     length = _elapsed_hours(shift.start_utc, shift.end_utc)
     if abs(length - template.minutes / 60) > TOLERANCE:
         problems.append(f"lasts {_hours(length)} h, but the template lasts {_limit(template.hours)} h")
@@ -293,8 +315,12 @@ def _check_break(shift: Assignment, view: _AgentShifts, context: _Context) -> It
         problem = "has a break, but its template has no unpaid break"
     elif window is not None and not window.earliest - TOLERANCE <= offset <= window.latest + TOLERANCE:
         problem = f"has its break {_hours(offset)} h after the start (window {_limit(window.earliest)}–{_limit(window.latest)} h)"
-    elif window is None and shift.break_start_utc != default_break_start(shift.start_utc, shift.end_utc, template.unpaid_break_minutes):
-        problem = f"has its break {_hours(offset)} h after the start, but the template has no break window (the break sits mid-shift)"
+    elif window is None and shift.break_start_utc != default_break_start(
+        shift.start_utc, shift.end_utc, template.unpaid_break_minutes
+    ):
+        problem = (
+            f"has its break {_hours(offset)} h after the start, but the template has no break window (the break sits mid-shift)"
+        )
     else:
         return
     yield _violation("break", view.id, shift.day, f"{_describe(shift)} {problem}", shift.line)
@@ -306,7 +332,9 @@ def _check_period(shift: Assignment, view: _AgentShifts, context: _Context) -> I
     if not context.period_start <= shift.start_utc < context.period_end:
         last = plan.end - timedelta(days=1)
         yield _violation(
-            "period", view.id, shift.day,
+            "period",
+            view.id,
+            shift.day,
             f"{_describe(shift)} starts {_local(shift.start_utc, view.timezone)}, outside the rota period "
             f"{plan.start} to {last} ({plan.timezone})",
             shift.line,
@@ -323,7 +351,9 @@ def _check_holiday(shift: Assignment, view: _AgentShifts, context: _Context) -> 
     """Rule 5: no shift on the site's public holidays unless the agent works holidays."""
     if shift.day in view.holidays:
         yield _violation(
-            "holiday", view.id, shift.day,
+            "holiday",
+            view.id,
+            shift.day,
             f"{_describe(shift)} falls on a public holiday at site {view.agent.site} (the agent does not work holidays)",
             shift.line,
         )
@@ -337,7 +367,9 @@ def _check_unavailable(shift: Assignment, view: _AgentShifts, context: _Context)
     touched = ranges.blocked_by(shift.start_utc, shift.end_utc)
     if touched:
         yield _violation(
-            "unavailable", view.id, shift.day,
+            "unavailable",
+            view.id,
+            shift.day,
             f"{_describe(shift)} ({_local(shift.start_utc, ranges.zone)} to {to_local(shift.end_utc, ranges.zone):%H:%M}) "
             f"touches the agent's range {touched}",
             shift.line,
@@ -348,7 +380,9 @@ def _check_fixed_day_off(shift: Assignment, view: _AgentShifts, context: _Contex
     """Fixed weekly days off (e.g. every Sunday) are never worked."""
     weekday = shift.day.strftime("%a")
     if weekday in view.agent.days_off:
-        yield _violation("fixed_day_off", view.id, shift.day, f"{_describe(shift)} falls on a fixed day off ({weekday})", shift.line)
+        yield _violation(
+            "fixed_day_off", view.id, shift.day, f"{_describe(shift)} falls on a fixed day off ({weekday})", shift.line
+        )
 
 
 def _check_employment(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
@@ -356,12 +390,23 @@ def _check_employment(shift: Assignment, view: _AgentShifts, context: _Context) 
     agent = view.agent
     if not agent.employed_on(shift.day):
         span = f"{agent.employment_start or '...'} to {agent.employment_end or '...'}"
-        yield _violation("employment", view.id, shift.day, f"{_describe(shift)} is outside the agent's employment ({span})", shift.line)
+        yield _violation(
+            "employment", view.id, shift.day, f"{_describe(shift)} is outside the agent's employment ({span})", shift.line
+        )
 
 
 SHIFT_CHECKS: tuple[ShiftCheck, ...] = (
-    _check_site, _check_skill, _check_allowed_shift, _check_times, _check_period, _check_leave, _check_holiday,
-    _check_fixed_day_off, _check_employment, _check_break, _check_unavailable,
+    _check_site,
+    _check_skill,
+    _check_allowed_shift,
+    _check_times,
+    _check_period,
+    _check_leave,
+    _check_holiday,
+    _check_fixed_day_off,
+    _check_employment,
+    _check_break,
+    _check_unavailable,
 )
 
 
@@ -374,10 +419,22 @@ def _check_one_per_day(view: _AgentShifts, context: _Context) -> Iterator[Violat
     for shift in view.shifts:
         earlier = view.taken_days.get(shift.day)
         if earlier is not None:
-            yield _violation("one_per_day", view.id, shift.day, f"has two shifts on {shift.day} ({earlier.shift!r} in the previous roster and {shift.shift!r}; at most one per day)", shift.line)
+            yield _violation(
+                "one_per_day",
+                view.id,
+                shift.day,
+                f"has two shifts on {shift.day} ({earlier.shift!r} in the previous roster and {shift.shift!r}; at most one per day)",
+                shift.line,
+            )
         elif shift.day in first:
             other = first[shift.day]
-            yield _violation("one_per_day", view.id, shift.day, f"has two shifts on {shift.day} ({other.shift!r} and {shift.shift!r}; at most one per day)", shift.line)
+            yield _violation(
+                "one_per_day",
+                view.id,
+                shift.day,
+                f"has two shifts on {shift.day} ({other.shift!r} and {shift.shift!r}; at most one per day)",
+                shift.line,
+            )
         else:
             first[shift.day] = shift
 
@@ -389,7 +446,9 @@ def _check_overlap(view: _AgentShifts, context: _Context) -> Iterator[Violation]
     for k, shift in enumerate(view.with_history):
         if latest is not None and shift.start_utc < latest.end_utc and k >= earlier:
             yield _violation(
-                "overlap", view.id, shift.day,
+                "overlap",
+                view.id,
+                shift.day,
                 f"{_describe(shift)} starting {_local(shift.start_utc, view.timezone)} overlaps "
                 f"{_describe(latest)} ending {_local(latest.end_utc, view.timezone)}",
                 shift.line,
@@ -409,7 +468,9 @@ def _check_min_rest(view: _AgentShifts, context: _Context) -> Iterator[Violation
         rest = _elapsed_hours(previous.end_utc, shift.start_utc)
         if 0 <= rest < minimum - TOLERANCE:
             yield _violation(
-                "min_rest", view.id, shift.day,
+                "min_rest",
+                view.id,
+                shift.day,
                 f"only {_hours(rest)} h rest between the shift ending {_local(previous.end_utc, view.timezone)} "
                 f"and the one starting {_local(shift.start_utc, view.timezone)} (minimum {_limit(minimum)} h)",
                 shift.line,
@@ -430,7 +491,9 @@ def _check_consecutive_days(view: _AgentShifts, context: _Context) -> Iterator[V
         if k - run_start == limit and (view.first_day is None or day >= view.first_day):
             end = _run_end(days, k)
             yield _violation(
-                "max_consecutive_days", view.id, day,
+                "max_consecutive_days",
+                view.id,
+                day,
                 f"works {(end - days[run_start]).days + 1} consecutive days from {days[run_start]} to {end} (maximum {limit})",
                 by_day[day].line,
             )
@@ -457,7 +520,9 @@ def _check_days_per_week(view: _AgentShifts, context: _Context) -> Iterator[Viol
         if len(days) > limit:
             tipping = next(s for s in shifts if s.day == days[limit])
             yield _violation(
-                "days_per_week", view.id, monday,
+                "days_per_week",
+                view.id,
+                monday,
                 f"works {len(days)} days in the week of Monday {monday} (maximum {limit})",
                 tipping.line,
             )
@@ -475,7 +540,9 @@ def _check_max_hours(view: _AgentShifts, context: _Context) -> Iterator[Violatio
                 tipping = shift
         if tipping is not None:
             yield _violation(
-                "max_hours_per_week", view.id, monday,
+                "max_hours_per_week",
+                view.id,
+                monday,
                 f"works {_hours(total)} paid hours in the week of Monday {monday} (maximum {_limit(limit)} h)",
                 tipping.line,
             )
@@ -497,7 +564,9 @@ def _check_min_hours(view: _AgentShifts, context: _Context) -> Iterator[Violatio
         worked = sum(_paid_hours(s, context.config) for s in view.weeks.get(monday, ()))
         if worked < required - TOLERANCE:
             yield _violation(
-                "min_hours_per_week", view.id, monday,
+                "min_hours_per_week",
+                view.id,
+                monday,
                 f"works only {_hours(worked)} paid hours in the week of Monday {monday} (minimum {_limit(required)} h)",
             )
 
@@ -533,7 +602,9 @@ def _check_weekends(view: _AgentShifts, context: _Context) -> Iterator[Violation
         if len(worked) == limit + 1:
             first = weekend_shifts[0]
             yield _violation(
-                "max_weekends", view.id, first.day,
+                "max_weekends",
+                view.id,
+                first.day,
                 f"works {_count_weekends(view, weekend)} weekends in the period (maximum {limit}); "
                 f"the weekend of {first.day} is one too many",
                 first.line,
@@ -556,7 +627,9 @@ def _check_min_days_off(view: _AgentShifts, context: _Context) -> Iterator[Viola
         length = (end - start).days + 1
         if length < need:
             yield _violation(
-                "min_days_off", view.id, start,
+                "min_days_off",
+                view.id,
+                start,
                 f"has only {length} day(s) off from {start} to {end} (days off come at least {need} in a row)",
             )
 
@@ -569,7 +642,9 @@ def _check_min_working_run(view: _AgentShifts, context: _Context) -> Iterator[Vi
         length = (end - start).days + 1
         if length < need:
             yield _violation(
-                "min_consecutive_days", view.id, start,
+                "min_consecutive_days",
+                view.id,
+                start,
                 f"works only {length} day(s) in a row from {start} to {end} (at least {need})",
                 by_day[start].line if start in by_day else None,
             )
@@ -596,7 +671,9 @@ def _runs(view: _AgentShifts, context: _Context, worked: set[date], *, of_work: 
     if start is not None:
         runs.append((start, days[-1]))
     if view.first_day is not None:  # a run of the previous roster that ended before the period's first day is its own
-        runs = [(a, b) for a, b in runs if b >= view.first_day - timedelta(days=1)]  # (ending the day before: this period ended it)
+        runs = [
+            (a, b) for a, b in runs if b >= view.first_day - timedelta(days=1)
+        ]  # (ending the day before: this period ended it)
     if enforced:
         return runs
     return [(a, b) for a, b in runs if a != days[0] and b != days[-1]]
@@ -608,8 +685,11 @@ def _check_max_shifts(view: _AgentShifts, context: _Context) -> Iterator[Violati
         those = [s for s in view.shifts if s.shift == shift]
         if len(those) > limit:
             yield _violation(
-                "max_shifts", view.id, those[limit].day,
-                f"works {len(those)} {shift!r} shifts in the period (maximum {limit})", those[limit].line,
+                "max_shifts",
+                view.id,
+                those[limit].day,
+                f"works {len(those)} {shift!r} shifts in the period (maximum {limit})",
+                those[limit].line,
             )
 
 
@@ -622,7 +702,9 @@ def _check_successions(view: _AgentShifts, context: _Context) -> Iterator[Violat
         shift = by_day.get(day - timedelta(days=1)) or before.get(day - timedelta(days=1))
         if shift is not None and (shift.shift, following.shift) in forbidden:
             yield _violation(
-                "succession", view.id, following.day,
+                "succession",
+                view.id,
+                following.day,
                 f"{_describe(shift)} is followed by {_describe(following)}, a forbidden succession",
                 following.line,
             )
@@ -643,14 +725,18 @@ def _check_nights(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
             those = [s for s in shifts if _is_night(s, view, context)]
             if len(those) > rules.max_nights_per_week:
                 yield _violation(
-                    "nights_per_week", view.id, monday,
+                    "nights_per_week",
+                    view.id,
+                    monday,
                     f"works {len(those)} night shifts in the week of Monday {monday} (maximum {rules.max_nights_per_week})",
                     those[rules.max_nights_per_week].line,
                 )
     if rules.max_nights_per_period is not None and len(nights) > rules.max_nights_per_period:
         tipping = nights[rules.max_nights_per_period]
         yield _violation(
-            "nights_per_period", view.id, tipping.day,
+            "nights_per_period",
+            view.id,
+            tipping.day,
             f"works {len(nights)} night shifts in the period (maximum {rules.max_nights_per_period})",
             tipping.line,
         )
@@ -663,13 +749,23 @@ def _check_period_hours(view: _AgentShifts, context: _Context) -> Iterator[Viola
         return
     worked = sum(_paid_hours(s, context.config) for s in view.shifts)
     if worked > period.max + TOLERANCE:
-        yield _violation("max_hours_per_period", view.id, None, f"works {_hours(worked)} paid hours in the period (maximum {_limit(period.max)} h)")
+        yield _violation(
+            "max_hours_per_period",
+            view.id,
+            None,
+            f"works {_hours(worked)} paid hours in the period (maximum {_limit(period.max)} h)",
+        )
     days = context.period_days[view.agent.site]
     away = sum(1 for d in days if d in view.days_off or not view.agent.employed_on(d))
     per_day = view.rules.hours_per_week.min / view.rules.max_days_per_week if view.rules.max_days_per_week else 0.0
     required = max(period.min - away * per_day, 0.0)
     if worked < required - TOLERANCE:
-        yield _violation("min_hours_per_period", view.id, None, f"works only {_hours(worked)} paid hours in the period (minimum {_limit(required)} h)")
+        yield _violation(
+            "min_hours_per_period",
+            view.id,
+            None,
+            f"works only {_hours(worked)} paid hours in the period (minimum {_limit(required)} h)",
+        )
 
 
 def _check_mentors(agent: Agent, by_agent: dict[str, list[Assignment]], context: _Context) -> Iterator[Violation]:
@@ -681,7 +777,9 @@ def _check_mentors(agent: Agent, by_agent: dict[str, list[Assignment]], context:
     for shift in by_agent.get(agent.id, []):
         if not any(m.start_utc <= shift.start_utc and m.end_utc >= shift.end_utc for m in beside):
             yield _violation(
-                "mentor", agent.id, shift.day,
+                "mentor",
+                agent.id,
+                shift.day,
                 f"{_describe(shift)} ({_local(shift.start_utc, zone)} to {to_local(shift.end_utc, zone):%H:%M}) has none of the agent's "
                 f"mentors ({', '.join(agent.mentors)}) on duty over all its hours",
                 shift.line,
@@ -689,8 +787,18 @@ def _check_mentors(agent: Agent, by_agent: dict[str, list[Assignment]], context:
 
 
 AGENT_CHECKS: tuple[AgentCheck, ...] = (
-    _check_one_per_day, _check_overlap, _check_min_rest, _check_consecutive_days,
-    _check_days_per_week, _check_max_hours, _check_min_hours, _check_weekends,
-    _check_min_days_off, _check_min_working_run, _check_max_shifts, _check_successions, _check_nights, _check_period_hours,
+    _check_one_per_day,
+    _check_overlap,
+    _check_min_rest,
+    _check_consecutive_days,
+    _check_days_per_week,
+    _check_max_hours,
+    _check_min_hours,
+    _check_weekends,
+    _check_min_days_off,
+    _check_min_working_run,
+    _check_max_shifts,
+    _check_successions,
+    _check_nights,
+    _check_period_hours,
 )
-

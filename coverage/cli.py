@@ -48,22 +48,55 @@ def _parser() -> argparse.ArgumentParser:
     demand.add_argument("config", type=Path, metavar="CONFIG")
     demand.add_argument("--out", type=Path, required=True, metavar="DIR")
 
-    forecast = commands.add_parser("forecast", help="ticket history or a helpdesk export → forecast (profile.csv, forecast.yaml, forecast.csv, a plot)")
-    forecast.add_argument("history", type=Path, metavar="EXPORT", help="one row per ticket (created_at,channel), or a helpdesk export with --from")
-    forecast.add_argument("--config", type=Path, required=True, metavar="CONFIG", help="plan configuration: channels and forecast.timezone")
+    forecast = commands.add_parser(
+        "forecast", help="ticket history or a helpdesk export → forecast (profile.csv, forecast.yaml, forecast.csv, a plot)"
+    )
+    forecast.add_argument(
+        "history", type=Path, metavar="EXPORT", help="one row per ticket (created_at,channel), or a helpdesk export with --from"
+    )
+    forecast.add_argument(
+        "--config", type=Path, required=True, metavar="CONFIG", help="plan configuration: channels and forecast.timezone"
+    )
     forecast.add_argument("--out", type=Path, required=True, metavar="DIR")
-    forecast.add_argument("--from", dest="vendor", metavar="VENDOR", help="the export's helpdesk: zendesk, freshdesk, intercom, helpscout, front or gorgias")
-    forecast.add_argument("--map", metavar="A=b,...", help='export channel values to planned channels, e.g. "Web form=email,Chat=chat"')
-    forecast.add_argument("--drop-unmapped", action="store_true", help="count and report rows for channels the plan does not staff instead of refusing them")
-    forecast.add_argument("--time-column", metavar="NAME", help="column with each ticket's arrival time (default: the preset's, or created_at)")
-    forecast.add_argument("--channel-column", metavar="NAME", help="column with each ticket's channel (default: the preset's, or channel)")
-    forecast.add_argument("--timezone", metavar="ZONE", help="zone of timestamps without an offset (default: UTC for most helpdesks; "
-                                                            "forecast.timezone for zendesk and plain histories)")
+    forecast.add_argument(
+        "--from",
+        dest="vendor",
+        metavar="VENDOR",
+        help="the export's helpdesk: zendesk, freshdesk, intercom, helpscout, front or gorgias",
+    )
+    forecast.add_argument(
+        "--map", metavar="A=b,...", help='export channel values to planned channels, e.g. "Web form=email,Chat=chat"'
+    )
+    forecast.add_argument(
+        "--drop-unmapped",
+        action="store_true",
+        help="count and report rows for channels the plan does not staff instead of refusing them",
+    )
+    forecast.add_argument(
+        "--time-column", metavar="NAME", help="column with each ticket's arrival time (default: the preset's, or created_at)"
+    )
+    forecast.add_argument(
+        "--channel-column", metavar="NAME", help="column with each ticket's channel (default: the preset's, or channel)"
+    )
+    forecast.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="zone of timestamps without an offset (default: UTC for most helpdesks; "
+        "forecast.timezone for zendesk and plain histories)",
+    )
     forecast.add_argument("--date-format", metavar="FORMAT", help='strptime layout of the timestamps, e.g. "%%d/%%m/%%Y %%H:%%M"')
-    forecast.add_argument("--weeks", type=int, default=8, metavar="N", help="use the last N whole weeks of the history (default 8)")
-    forecast.add_argument("--holdout", type=int, default=2, metavar="K", help="backtest on the last K weeks (default 2; 0: no backtest)")
-    forecast.add_argument("--method", default="auto", metavar="M", help="auto (default: best by backtest with the [forecast] extra, "
-                                                                      "else profile), profile, seasonal_naive, mstl or autoets")
+    forecast.add_argument(
+        "--weeks", type=int, default=8, metavar="N", help="use the last N whole weeks of the history (default 8)"
+    )
+    forecast.add_argument(
+        "--holdout", type=int, default=2, metavar="K", help="backtest on the last K weeks (default 2; 0: no backtest)"
+    )
+    forecast.add_argument(
+        "--method",
+        default="auto",
+        metavar="M",
+        help="auto (default: best by backtest with the [forecast] extra, else profile), profile, seasonal_naive, mstl or autoets",
+    )
 
     plan = commands.add_parser("plan", help="build the roster and its coverage report")
     plan.add_argument("config", type=Path, metavar="CONFIG")
@@ -73,9 +106,15 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--workers", type=int, metavar="N", help="parallel search workers (default: plan.workers, 0 = all cores)")
     plan.add_argument("--force", action="store_true", help="replace a roster already published in DIR")
     plan.add_argument("--quiet", action="store_true", help="no progress lines while searching")
-    plan.add_argument("--deterministic", action="store_true", help="same input, seed and workers give the same roster (work-based time limit)")
-    plan.add_argument("--keep", type=Path, metavar="ROSTER.csv", help="re-plan changing as few of this roster's shifts as possible")
-    plan.add_argument("--race", type=int, default=1, metavar="N", help="search from N seeds at once (seed, seed+1, ...); the best roster wins")
+    plan.add_argument(
+        "--deterministic", action="store_true", help="same input, seed and workers give the same roster (work-based time limit)"
+    )
+    plan.add_argument(
+        "--keep", type=Path, metavar="ROSTER.csv", help="re-plan changing as few of this roster's shifts as possible"
+    )
+    plan.add_argument(
+        "--race", type=int, default=1, metavar="N", help="search from N seeds at once (seed, seed+1, ...); the best roster wins"
+    )
     _cluster_option(plan)
 
     verify = commands.add_parser("verify", help="re-check every hard rule on a roster, ours or hand-made")
@@ -85,16 +124,33 @@ def _parser() -> argparse.ArgumentParser:
     hires = commands.add_parser("hires", help="hiring roadmap: which hire, where, on which shifts, and what it closes")
     hires.add_argument("config", type=Path, metavar="CONFIG")
     hires.add_argument("--out", type=Path, required=True, metavar="DIR")
-    hires.add_argument("--steps", type=int, metavar="N", help="at most N hires in the roadmap (default: every candidate, up to 12)")
-    hires.add_argument("--cheapest", action="store_true", help="instead: the cheapest set of hires leaving no needed hour with nobody")
-    hires.add_argument("--attrition", action="store_true", help="also: which single agent or site, if lost, opens the largest gap")
-    hires.add_argument("--target", default="uncovered", metavar="T",
-                       help="uncovered (default: nobody-on-duty hours at zero), service (no understaffing), or ratio:0.95")
+    hires.add_argument(
+        "--steps", type=int, metavar="N", help="at most N hires in the roadmap (default: every candidate, up to 12)"
+    )
+    hires.add_argument(
+        "--cheapest", action="store_true", help="instead: the cheapest set of hires leaving no needed hour with nobody"
+    )
+    hires.add_argument(
+        "--attrition", action="store_true", help="also: which single agent or site, if lost, opens the largest gap"
+    )
+    hires.add_argument(
+        "--target",
+        default="uncovered",
+        metavar="T",
+        help="uncovered (default: nobody-on-duty hours at zero), service (no understaffing), or ratio:0.95",
+    )
     hires.add_argument("--channels", metavar="A,B", help="channels the target applies to (default: all)")
-    hires.add_argument("--within", action="append", default=[], metavar="SPEC",
-                       help="hours the target applies to (repeatable; default: all): ZONE, ZONE:weekend, ZONE:overnight, "
-                            "ZONE:weekdays or ZONE:08:00-20:00, judged on ZONE's clock (any IANA zone, not only a view)")
-    hires.add_argument("--time-limit", type=float, metavar="S", help="search time per step in seconds (default: plan.time_limit_seconds)")
+    hires.add_argument(
+        "--within",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="hours the target applies to (repeatable; default: all): ZONE, ZONE:weekend, ZONE:overnight, "
+        "ZONE:weekdays or ZONE:08:00-20:00, judged on ZONE's clock (any IANA zone, not only a view)",
+    )
+    hires.add_argument(
+        "--time-limit", type=float, metavar="S", help="search time per step in seconds (default: plan.time_limit_seconds)"
+    )
     hires.add_argument("--seed", type=int, metavar="N")
     hires.add_argument("--workers", type=int, metavar="N")
     hires.add_argument("--force", action="store_true", help="replace a roster already published in DIR")
@@ -102,13 +158,25 @@ def _parser() -> argparse.ArgumentParser:
 
     sweep = commands.add_parser("sweep", help="what-if scenarios, each a full plan, side by side (sweep.csv, report.html)")
     sweep.add_argument("config", type=Path, metavar="CONFIG")
-    sweep.add_argument("--scenarios", type=Path, required=True, metavar="FILE", help="YAML: scenarios and their changes (docs/sweep.md)")
-    sweep.add_argument("--out", type=Path, required=True, metavar="DIR", help="sweep.csv and report.html here, each scenario in DIR/NAME/")
-    sweep.add_argument("--time-limit", type=float, metavar="S", help="search time per scenario in seconds (default: plan.time_limit_seconds)")
+    sweep.add_argument(
+        "--scenarios", type=Path, required=True, metavar="FILE", help="YAML: scenarios and their changes (docs/sweep.md)"
+    )
+    sweep.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="sweep.csv and report.html here, each scenario in DIR/NAME/"
+    )
+    sweep.add_argument(
+        "--time-limit", type=float, metavar="S", help="search time per scenario in seconds (default: plan.time_limit_seconds)"
+    )
     sweep.add_argument("--seed", type=int, metavar="N", help="random seed of every scenario's search (default: plan.seed)")
-    sweep.add_argument("--workers", type=int, metavar="N", help="CP-SAT threads per scenario (default: plan.workers, or a share of the "
-                                                                "cores when 0; 1 on a cluster)")
-    sweep.add_argument("--deterministic", action="store_true", help="same input, seed and workers give the same rosters (work-based time limit)")
+    sweep.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="CP-SAT threads per scenario (default: plan.workers, or a share of the cores when 0; 1 on a cluster)",
+    )
+    sweep.add_argument(
+        "--deterministic", action="store_true", help="same input, seed and workers give the same rosters (work-based time limit)"
+    )
     sweep.add_argument("--force", action="store_true", help="replace the files of an earlier sweep in DIR")
     _cluster_option(sweep)
 
@@ -123,8 +191,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cluster_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--cluster", metavar="ADDRESS", help="run the searches on a Dask distributed scheduler, e.g. tcp://HOST:8786 "
-                                                             f"(default: ${CLUSTER_ENV}, else processes on this machine)")
+    command.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run the searches on a Dask distributed scheduler, e.g. tcp://HOST:8786 "
+        f"(default: ${CLUSTER_ENV}, else processes on this machine)",
+    )
 
 
 def _deadline_hours(config: Config, channel: str) -> float:
@@ -140,8 +212,10 @@ def _check(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     needs = requirements(config)
     hours = sum(sum(values) for values in needs.required.values()) * needs.grid.minutes / 60
-    backlog = "".join(f", {channel} {sum(b.arrivals):,.0f} contacts due within {_deadline_hours(config, channel):g} h"
-                      for channel, b in needs.backlog.items())
+    backlog = "".join(
+        f", {channel} {sum(b.arrivals):,.0f} contacts due within {_deadline_hours(config, channel):g} h"
+        for channel, b in needs.backlog.items()
+    )
     print(
         f"{args.config}: ok — {len(config.agents)} agents in {len(config.sites)} sites, "
         f"{len(config.channels)} channels, {config.plan.days} days from {config.plan.start}; "
@@ -163,8 +237,10 @@ def _demand(args: argparse.Namespace) -> int:
         backlog = needs.backlog.get(channel)
         if backlog is not None:
             work = sum(backlog.arrivals) * backlog.aht_seconds / 3600
-            print(f"{channel}: {sum(backlog.arrivals):,.0f} contacts, {work:,.0f} agent-hours of work, "
-                  f"each answered within {_deadline_hours(config, channel):g} h (no agents required at any given hour)")
+            print(
+                f"{channel}: {sum(backlog.arrivals):,.0f} contacts, {work:,.0f} agent-hours of work, "
+                f"each answered within {_deadline_hours(config, channel):g} h (no agents required at any given hour)"
+            )
             continue
         print(f"{channel}: peak {max(values, default=0)} agents, {sum(values) * needs.grid.minutes / 60:,.0f} agent-hours")
     from coverage.figures import save_figure
@@ -183,17 +259,28 @@ def _forecast(args: argparse.Namespace) -> int:
     from coverage.plots import plot_history_vs_forecast
 
     config = load_config(args.config, need_demand=False)
-    options = ExportOptions(vendor=args.vendor, time_column=args.time_column, channel_column=args.channel_column,
-                            mapping=parse_mapping(args.map), drop_unmapped=args.drop_unmapped,
-                            timezone=check_zone(args.timezone), date_format=args.date_format)
+    options = ExportOptions(
+        vendor=args.vendor,
+        time_column=args.time_column,
+        channel_column=args.channel_column,
+        mapping=parse_mapping(args.map),
+        drop_unmapped=args.drop_unmapped,
+        timezone=check_zone(args.timezone),
+        date_format=args.date_format,
+    )
     tickets = read_export(args.history, config, options)
     built = build_forecast(tickets.arrivals, config, args.weeks, max(args.holdout, 0), args.history, args.method)
     history = built.history
     args.out.mkdir(parents=True, exist_ok=True)
     spread = {c.channel: c.spread for c in built.backtest.channels} if built.backtest else None
     columns = ("channel", "weekday", "hour", "share") + (("spread",) if spread else ())
-    files = [write_csv_atomic(args.out / "profile.csv", columns, profile_rows(history, spread)),
-             write_text_atomic(args.out / "forecast.yaml", forecast_yaml(history, args.history.name, _relative(args.out / "profile.csv", args.config), built))]
+    files = [
+        write_csv_atomic(args.out / "profile.csv", columns, profile_rows(history, spread)),
+        write_text_atomic(
+            args.out / "forecast.yaml",
+            forecast_yaml(history, args.history.name, _relative(args.out / "profile.csv", args.config), built),
+        ),
+    ]
     if built.backtest is not None:
         files.append(write_csv_atomic(args.out / "forecast.csv", BACKTEST_COLUMNS, backtest_rows(built.backtest)))
     files.append(save_figure(plot_history_vs_forecast(history, built.backtest), args.out / "forecast.png"))
@@ -210,29 +297,47 @@ def _relative(path: Path, config: Path) -> str:
 def _forecast_summary(tickets: Tickets, built: BuiltForecast) -> list[str]:
     """What the export held, what was left out and why, the backtest and the method per channel."""
     history = built.history
-    lines = [f"{tickets.rows:,} rows read ({tickets.vendor or 'plain'} export, naive times in {tickets.timezone}): "
-             f"{len(tickets.arrivals):,} customer contacts"]
-    for label, counted in (("not customer contacts, skipped", tickets.skipped), ("channels not planned, dropped", tickets.dropped)):
+    lines = [
+        f"{tickets.rows:,} rows read ({tickets.vendor or 'plain'} export, naive times in {tickets.timezone}): "
+        f"{len(tickets.arrivals):,} customer contacts"
+    ]
+    for label, counted in (
+        ("not customer contacts, skipped", tickets.skipped),
+        ("channels not planned, dropped", tickets.dropped),
+    ):
         if counted:
-            lines.append(f"  {label}: " + ", ".join(f"{value or '(empty)'} {count:,}" for value, count in sorted(counted.items())))
+            lines.append(
+                f"  {label}: " + ", ".join(f"{value or '(empty)'} {count:,}" for value, count in sorted(counted.items()))
+            )
     if tickets.later_messages:
-        lines.append(f"  later messages of a conversation (agents' replies, follow-ups), not new contacts: {tickets.later_messages:,}")
-    lines.append(f"{history.weeks} week(s) from {history.first_day} to {history.last_day} ({history.timezone}): {history.tickets} tickets"
-                 + (f", {history.outside} older ones ignored" if history.outside else ""))
+        lines.append(
+            f"  later messages of a conversation (agents' replies, follow-ups), not new contacts: {tickets.later_messages:,}"
+        )
+    lines.append(
+        f"{history.weeks} week(s) from {history.first_day} to {history.last_day} ({history.timezone}): {history.tickets} tickets"
+        + (f", {history.outside} older ones ignored" if history.outside else "")
+    )
     backtest = built.backtest
     if backtest is None:
         lines.append("  no backtest: the history has no whole week to hold out beyond the first")
     else:
-        lines.append(f"backtest: the last {backtest.held_out} week(s) forecast from the {backtest.training} before them (WAPE, lower is better)")
+        lines.append(
+            f"backtest: the last {backtest.held_out} week(s) forecast from the {backtest.training} before them (WAPE, lower is better)"
+        )
         for tested in backtest.channels:
-            scores = ", ".join(f"{e.method} {e.wape:.1%}" + (" ←" if e.method == tested.chosen else "") for e in tested.errors
-                               if e.wape == e.wape)
+            scores = ", ".join(
+                f"{e.method} {e.wape:.1%}" + (" ←" if e.method == tested.chosen else "")
+                for e in tested.errors
+                if e.wape == e.wape
+            )
             lines.append(f"  {tested.channel}: {scores}")
         if backtest.not_run:
             lines.append(f"  ({backtest.not_run})")
     for channel, weekly in history.weekly_volume.items():
-        lines.append(f"  {channel}: {weekly:,.1f} per week by {built.methods.get(channel, 'profile')} "
-                     f"(trend {history.trend_per_week[channel] * 100:+.2f} % per week, not applied)")
+        lines.append(
+            f"  {channel}: {weekly:,.1f} per week by {built.methods.get(channel, 'profile')} "
+            f"(trend {history.trend_per_week[channel] * 100:+.2f} % per week, not applied)"
+        )
     if built.uplifts:
         lines.append(f"last year's peaks: {len(built.uplifts)} dated multiplier(s) in forecast.yaml")
     return lines
@@ -292,8 +397,9 @@ def _staged(config: Config) -> bool:
     return staged.wanted(config, None)
 
 
-def _sites_on(cluster: str, args: argparse.Namespace, config: Config, needs: Requirements, inputs: ModelInputs,
-              params: SolveParams) -> tuple[PlanResult, Path]:
+def _sites_on(
+    cluster: str, args: argparse.Namespace, config: Config, needs: Requirements, inputs: ModelInputs, params: SolveParams
+) -> tuple[PlanResult, Path]:
     """`plan --cluster` on a team the search solves in stages: this process searches, each site's assignment is a task of the cluster.
 
     Every site at once, each on the threads a site search gets
@@ -309,13 +415,19 @@ def _sites_on(cluster: str, args: argparse.Namespace, config: Config, needs: Req
     sites = len({a.site for a in config.agents})
     with open_executor(cluster, threads_per_task=THREADS_PER_SITE, tasks=sites) as executor:
         out = prepare_out_dir(args.out, args.force)
-        print(f"searching for up to {params.time_limit_seconds:g} s, the {sites} sites' assignments on {cluster} ...", file=sys.stderr)
-        planned = plan(config, replace(params, sites=SitePool(executor, at_once=sites, threads=THREADS_PER_SITE)), needs=needs, inputs=inputs)
+        print(
+            f"searching for up to {params.time_limit_seconds:g} s, the {sites} sites' assignments on {cluster} ...",
+            file=sys.stderr,
+        )
+        planned = plan(
+            config, replace(params, sites=SitePool(executor, at_once=sites, threads=THREADS_PER_SITE)), needs=needs, inputs=inputs
+        )
     return planned, out
 
 
-def _race(args: argparse.Namespace, config: Config, needs: Requirements, inputs: ModelInputs, params: SolveParams,
-          cluster: str | None) -> tuple[PlanResult, Path]:
+def _race(
+    args: argparse.Namespace, config: Config, needs: Requirements, inputs: ModelInputs, params: SolveParams, cluster: str | None
+) -> tuple[PlanResult, Path]:
     """`plan --race N` and `plan --cluster`: the search as tasks (one per seed), the best roster back; and the out folder.
 
     The scheduler is reached before the out folder is made: an unreachable
@@ -330,8 +442,11 @@ def _race(args: argparse.Namespace, config: Config, needs: Requirements, inputs:
     with open_executor(cluster, threads_per_task=search_threads(workers), tasks=len(seeds)) as executor:
         out = prepare_out_dir(args.out, args.force)
         where = f" on {cluster}" if cluster else ""
-        print(f"searching from seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))} for up to "
-              f"{params.time_limit_seconds:g} s each, {workers} thread(s) each{where} ...", file=sys.stderr)
+        print(
+            f"searching from seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))} for up to "
+            f"{params.time_limit_seconds:g} s each, {workers} thread(s) each{where} ...",
+            file=sys.stderr,
+        )
         planned, interrupted = race(config, replace(params, workers=workers), seeds, executor, needs=needs, inputs=inputs)
     if interrupted:
         print("interrupted: keeping the best roster of the seeds that finished", file=sys.stderr)
@@ -376,8 +491,10 @@ def _describe_changes(kept: Roster, roster: Roster, out: Path) -> str:
 
     changes = roster_changes(kept, roster)
     write_changes(changes, out / "changes.csv")
-    lines = [f"changes against the kept roster: {len(changes.removed)} shift(s) removed, {len(changes.added)} added, "
-             f"{len(changes.moved)} moved to another channel"]
+    lines = [
+        f"changes against the kept roster: {len(changes.removed)} shift(s) removed, {len(changes.added)} added, "
+        f"{len(changes.moved)} moved to another channel"
+    ]
     lines += [f"  - {a.agent} {a.day} {a.shift} ({a.channel})" for a in changes.removed]
     lines += [f"  + {a.agent} {a.day} {a.shift} ({a.channel})" for a in changes.added]
     lines += [f"  ~ {a.agent} {a.day} {a.shift} ({was.channel} → {a.channel})" for was, a in changes.moved]
@@ -447,7 +564,9 @@ def _hires(args: argparse.Namespace) -> int:
             plan = roadmap(config, needs, limit, params, target=target)
         except NoRosterToday as today:
             print(today, file=sys.stderr)
-            for reason in today.result.reasons or ["the hard rules (leave, rest, contract hours, weekends) contradict each other"]:
+            for reason in today.result.reasons or [
+                "the hard rules (leave, rest, contract hours, weekends) contradict each other"
+            ]:
                 print(f"  - {reason}", file=sys.stderr)
             return EXIT_NO_ROSTER
     roster_file = publish_roster(plan.roster, plan.config, out)
@@ -518,7 +637,10 @@ def _sweep(args: argparse.Namespace) -> int:
     with open_executor(cluster, threads_per_task=search_threads(workers), tasks=len(plans)) as executor:
         args.out.mkdir(parents=True, exist_ok=True)
         where = f" on {cluster}" if cluster else " in processes on this machine"
-        print(f"{len(plans)} scenarios{where}, up to {params.time_limit_seconds:g} s each with {workers} thread(s) ...", file=sys.stderr)
+        print(
+            f"{len(plans)} scenarios{where}, up to {params.time_limit_seconds:g} s each with {workers} thread(s) ...",
+            file=sys.stderr,
+        )
         result = run_sweep(plans, task_params(params, workers), executor, args.out, progress=sys.stderr)
     print(sweep_text(result))
     print(f"wrote {args.out / 'sweep.csv'}, {args.out / 'report.html'} and each scenario's plan in {args.out}/NAME/")
@@ -574,8 +696,10 @@ def _late_failure(exc: FailedAfterRoster) -> str:
     else:
         what = f"{exc.step} failed (internal error {type(cause).__name__}: {cause}; this is a bug, please report it)"
     redo = f". `{exc.redo}` writes its report" if exc.redo else ""
-    return (f"covplan: {what}. The roster is published as {exc.roster_file} (every hard rule verified); "
-            f"other files in {exc.out} are from an earlier run, if any{redo}")
+    return (
+        f"covplan: {what}. The roster is published as {exc.roster_file} (every hard rule verified); "
+        f"other files in {exc.out} are from an earlier run, if any{redo}"
+    )
 
 
 @contextmanager
@@ -613,8 +737,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RosterRejected as exc:
         for violation in exc.violations:
             print(violation, file=sys.stderr)
-        print(f"covplan: the roster found breaks {len(exc.violations)} hard rule(s) (above), so it is not published; "
-              f"it is kept as {exc.path}. This is a bug, please report it with the command and the files", file=sys.stderr)
+        print(
+            f"covplan: the roster found breaks {len(exc.violations)} hard rule(s) (above), so it is not published; "
+            f"it is kept as {exc.path}. This is a bug, please report it with the command and the files",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
     except FailedAfterRoster as exc:
         print(_late_failure(exc), file=sys.stderr)
@@ -633,8 +760,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line, not a traceback, unless a developer asks
         if os.environ.get("COVPLAN_DEBUG"):
             raise
-        print(f"covplan: internal error ({type(exc).__name__}: {exc}); this is a bug, please report it with the command "
-              "and the files (COVPLAN_DEBUG=1 shows the traceback)", file=sys.stderr)
+        print(
+            f"covplan: internal error ({type(exc).__name__}: {exc}); this is a bug, please report it with the command "
+            "and the files (COVPLAN_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

@@ -56,7 +56,7 @@ def _minutes(clock: str) -> int:
 
 def _check_clock(value: str) -> str:
     if not isinstance(value, str) or not _CLOCK.match(value):
-        raise ValueError(f"{value!r} is not a time of day (expected \"HH:MM\", e.g. \"07:00\")")
+        raise ValueError(f'{value!r} is not a time of day (expected "HH:MM", e.g. "07:00")')
     hours, minutes = value.split(":")
     return f"{int(hours):02d}:{minutes}"
 
@@ -74,12 +74,18 @@ MAX_WORKLOAD_WEIGHT = 100  # agents[].weight: a share of a full person (1); 100 
 
 def _check_day(value: date) -> date:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise ValueError(f"{value.isoformat()} is outside the years a plan can use (expected a date from {EARLIEST_DATE} to {LATEST_DATE})")
+        raise ValueError(
+            f"{value.isoformat()} is outside the years a plan can use (expected a date from {EARLIEST_DATE} to {LATEST_DATE})"
+        )
     return value
 
 
-REFUSED_IN_TEXT = {"Cc": "a control character", "Cs": "half of a surrogate pair, not a character",
-                   "Zl": "a line separator", "Zp": "a paragraph separator"}
+REFUSED_IN_TEXT = {
+    "Cc": "a control character",
+    "Cs": "half of a surrogate pair, not a character",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+}
 
 
 def _check_text(value: str) -> str:
@@ -147,7 +153,9 @@ class Window(Strict):
     @model_validator(mode="after")
     def _not_empty(self) -> Window:
         if self.start == self.end:
-            raise ValueError(f"start and end are both {self.start}: the window would be empty (expected two times, e.g. 22:00 to 06:00)")
+            raise ValueError(
+                f"start and end are both {self.start}: the window would be empty (expected two times, e.g. 22:00 to 06:00)"
+            )
         return self
 
 
@@ -175,7 +183,10 @@ class RealtimeChannel(Strict):
     asa_seconds: float | None = Field(default=None, gt=0, description="average speed of answer must not exceed this")
     max_occupancy: float | None = Field(default=None, gt=0, le=1, description="busy share of agent time, e.g. 0.85")
     patience_seconds: float | None = Field(default=None, gt=0, description="average patience: Erlang A instead of Erlang C")
-    mix: Mix = Field(default_factory=dict, description="in every interval the channel needs someone, at least this many of those on duty with each role, e.g. {engineer: 1}")
+    mix: Mix = Field(
+        default_factory=dict,
+        description="in every interval the channel needs someone, at least this many of those on duty with each role, e.g. {engineer: 1}",
+    )
 
 
 class BacklogChannel(Strict):
@@ -226,7 +237,9 @@ class Forecast(Strict):
     growth_from: Day | None = Field(default=None, description="date growth is counted from; default plan.start")
     multipliers: list[Multiplier] = Field(default_factory=list)
     """With `profile`: dated events that scale the volume, `[{from, to, factor, channels, name}]`."""
-    quantile: float | None = Field(default=None, gt=0, lt=1, description="staff for this quantile of volume, e.g. 0.8 (needs the profile's spread)")
+    quantile: float | None = Field(
+        default=None, gt=0, lt=1, description="staff for this quantile of volume, e.g. 0.8 (needs the profile's spread)"
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> Forecast:
@@ -237,9 +250,13 @@ class Forecast(Strict):
         if self.interval_minutes is not None and self.file is None:
             raise ValueError("'interval_minutes' is the length of the rows of 'file' (expected it only with file)")
         if self.quantile is not None and self.profile is None:
-            raise ValueError("'quantile' needs a 'profile' forecast with its spread (expected the profile.csv `covplan forecast` writes)")
+            raise ValueError(
+                "'quantile' needs a 'profile' forecast with its spread (expected the profile.csv `covplan forecast` writes)"
+            )
         if self.file is not None and (self.weekly_volume or self.multipliers or self.growth_per_week or self.growth_from):
-            raise ValueError("weekly_volume, growth_per_week, growth_from and multipliers shape a 'profile' forecast (expected a profile, or none of them with 'file')")
+            raise ValueError(
+                "weekly_volume, growth_per_week, growth_from and multipliers shape a 'profile' forecast (expected a profile, or none of them with 'file')"
+            )
         return self
 
 
@@ -446,7 +463,9 @@ class NightShift(Strict):
         """A window shorter than min_hours would count no shift as a night, and the night rules would hold vacuously."""
         minutes = (_minutes(self.end) - _minutes(self.start)) % (24 * 60)
         if minutes == 0:
-            raise ValueError(f"start and end are both {self.start}: the window would be empty (expected two times, e.g. 22:00 to 06:00)")
+            raise ValueError(
+                f"start and end are both {self.start}: the window would be empty (expected two times, e.g. 22:00 to 06:00)"
+            )
         if self.min_hours * 60 > minutes:
             raise ValueError(
                 f"min_hours ({self.min_hours:g}) is longer than the window {self.start}-{self.end} ({minutes / 60:g} h), "
@@ -516,7 +535,9 @@ class LeaveRange(Strict):
             raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start}) (expected from <= to)")
         days = (self.end - self.start).days + 1
         if days > MAX_LEAVE_DAYS:  # every leave day is listed, per agent, by the solver, checker and report
-            raise ValueError(f"{days:,} days of leave in one range (expected at most {MAX_LEAVE_DAYS:,}; set employment_end for someone who leaves)")
+            raise ValueError(
+                f"{days:,} days of leave in one range (expected at most {MAX_LEAVE_DAYS:,}; set employment_end for someone who leaves)"
+            )
         return self
 
 
@@ -533,7 +554,7 @@ AvailabilityLevel = Literal["unavailable", "preferred", "avoid"]
 AVAILABILITY_LEVELS: tuple[AvailabilityLevel, ...] = ("unavailable", "preferred", "avoid")
 _SPAN = re.compile(r"^\s*(?P<days>\S+)(?:\s+(?P<start>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2}))?\s*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SPAN_EXAMPLE = "expected e.g. \"Mon-Fri 09:00-17:00\", \"Sat,Sun\" or \"2026-12-24 13:00-24:00\""
+_SPAN_EXAMPLE = 'expected e.g. "Mon-Fri 09:00-17:00", "Sat,Sun" or "2026-12-24 13:00-24:00"'
 
 
 class Span(Strict):
@@ -597,7 +618,9 @@ def _weekday_list(text: str, written: str) -> list[str]:
         first, _, last = item.partition("-")
         names = [name.strip().capitalize()[:3] for name in (first, last or first)]
         if not all(name in WEEKDAYS for name in names) or not all(len(part.strip()) >= 3 for part in (first, last or first)):
-            raise ValueError(f"{shorten(repr(written))}: {item!r} is not a weekday, a range of weekdays or a date ({_SPAN_EXAMPLE})")
+            raise ValueError(
+                f"{shorten(repr(written))}: {item!r} is not a weekday, a range of weekdays or a date ({_SPAN_EXAMPLE})"
+            )
         k, stop = WEEKDAYS.index(names[0]), WEEKDAYS.index(names[1])
         while True:
             if WEEKDAYS[k] not in found:
@@ -622,8 +645,12 @@ class Agent(RuleOverrides):
     """The agent's contract (a name under `contracts`)."""
     skills: list[str] = Field(min_length=1)
     """Channels the agent can serve (one per shift)."""
-    roles: list[Name] = Field(default_factory=list, description="what the agent is besides the channels they serve, e.g. [engineer], for `mix`")
-    mentors: list[Name] = Field(default_factory=list, description="agents one of whom is on duty over every shift of this (onboarding) agent")
+    roles: list[Name] = Field(
+        default_factory=list, description="what the agent is besides the channels they serve, e.g. [engineer], for `mix`"
+    )
+    mentors: list[Name] = Field(
+        default_factory=list, description="agents one of whom is on duty over every shift of this (onboarding) agent"
+    )
     shifts: list[str] | None = None
     """Allowed shift templates of the site; none = all of the site's."""
     leave: list[LeaveItem] = Field(default_factory=list)
@@ -639,7 +666,8 @@ class Agent(RuleOverrides):
     """Weighted wishes: `{on: early}`, `{off: any, day: [Sat, Sun], weight: 2}`, `{off: any, date: 2026-12-24, weight: 5}`."""
     timezone: TimeZone | None = Field(default=None, description="the agent's own clock for availability; default the site's")
     availability: dict[AvailabilityLevel, list[SpanText]] = Field(
-        default_factory=dict, description="time ranges by level, on the agent's clock: {unavailable: [\"Mon-Fri 00:00-08:00\"], preferred: [...], avoid: [...]}"
+        default_factory=dict,
+        description='time ranges by level, on the agent\'s clock: {unavailable: ["Mon-Fri 00:00-08:00"], preferred: [...], avoid: [...]}',
     )
     weight: float = Field(default=1, gt=0, le=MAX_WORKLOAD_WEIGHT)
     """How much of a full person the agent counts as for `workload` targets: 0.25 = a quarter of `workload.hours_per_week`."""
@@ -809,13 +837,23 @@ class Candidate(Strict):
     """How many of this profile may be hired."""
     works_holidays: bool = False
     """A hire may work the site's public holidays."""
-    days_off: list[Weekday] = Field(default_factory=list, description="fixed weekly days off, e.g. [Mon, Tue, Wed] for a weekend-only hire")
+    days_off: list[Weekday] = Field(
+        default_factory=list, description="fixed weekly days off, e.g. [Mon, Tue, Wed] for a weekend-only hire"
+    )
 
     def as_agents(self) -> list[Agent]:
         """The profile's possible hires as ordinary agents, `id-1` .. `id-N`: same rules as everyone."""
         return [
-            Agent(id=f"{self.id}-{k}", site=self.site, contract=self.contract, skills=self.skills, roles=self.roles, shifts=self.shifts,
-                  works_holidays=self.works_holidays, days_off=self.days_off)
+            Agent(
+                id=f"{self.id}-{k}",
+                site=self.site,
+                contract=self.contract,
+                skills=self.skills,
+                roles=self.roles,
+                shifts=self.shifts,
+                works_holidays=self.works_holidays,
+                days_off=self.days_off,
+            )
             for k in range(1, self.max_count + 1)
         ]
 
@@ -861,7 +899,13 @@ SECTIONS: dict[str, Any] = {
     "availability_file": Annotated[str, Field(min_length=1)],
     "workload": Workload,
 }
-REQUIRED_SECTIONS = ("plan", "channels", "sites", "contracts", "agents")  # plus `forecast` or `cover`; `agents_file` may stand for `agents`
+REQUIRED_SECTIONS = (
+    "plan",
+    "channels",
+    "sites",
+    "contracts",
+    "agents",
+)  # plus `forecast` or `cover`; `agents_file` may stand for `agents`
 
 
 class Config(Strict):
@@ -898,8 +942,12 @@ class Config(Strict):
     """Hire profiles for `covplan hires`."""
     agents: list[Agent]
     """The team, one entry per agent (and the rows of `agents_file`)."""
-    agents_file: str | None = Field(default=None, description="a team sheet (.csv or .xlsx), one row per agent; its agents join `agents`")
-    availability_file: str | None = Field(default=None, description="CSV agent,day,from,to,level: availability ranges that join each agent's `availability`")
+    agents_file: str | None = Field(
+        default=None, description="a team sheet (.csv or .xlsx), one row per agent; its agents join `agents`"
+    )
+    availability_file: str | None = Field(
+        default=None, description="CSV agent,day,from,to,level: availability ranges that join each agent's `availability`"
+    )
     workload: Workload | None = None
     """Fair-share targets: `{hours_per_week: 20}` for a full person (`agents[].weight` 1), `cost`, `balance_file`."""
     source: Path = Path("config.yaml")
@@ -950,7 +998,9 @@ class Config(Strict):
 
     def mix_rules(self) -> dict[str, Mix]:
         """Realtime channels that ask for a mix of roles on duty -> the mix."""
-        return {name: channel.mix for name, channel in self.channels.items() if isinstance(channel, RealtimeChannel) and channel.mix}
+        return {
+            name: channel.mix for name, channel in self.channels.items() if isinstance(channel, RealtimeChannel) and channel.mix
+        }
 
     def agent_zone(self, agent: Agent) -> str:
         """The clock an agent's availability is written on: their own zone, else their site's."""
@@ -986,8 +1036,11 @@ class Config(Strict):
             return {}
         years = sorted({self.plan.start.year - 1, self.plan.end.year, self.plan.start.year})
         calendar = _holiday_calendar(site.holidays, years)
-        return {day: str(name) for day, name in sorted(calendar.items())
-                if self.plan.start - timedelta(days=1) <= day <= self.plan.end}
+        return {
+            day: str(name)
+            for day, name in sorted(calendar.items())
+            if self.plan.start - timedelta(days=1) <= day <= self.plan.end
+        }
 
 
 def config_schema() -> dict[str, Any]:
@@ -1113,7 +1166,9 @@ def read_config_document(file: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     text = read_text(file, MAX_CONFIG_BYTES)
     data, node = parse_yaml(text, file)
     if not isinstance(data, dict):
-        raise InputError([Problem(file, line_of(node, ()) or 1, "", "expected a mapping of sections (plan, channels, sites, ...)")])
+        raise InputError(
+            [Problem(file, line_of(node, ()) or 1, "", "expected a mapping of sections (plan, channels, sites, ...)")]
+        )
     return data, node
 
 
@@ -1129,10 +1184,19 @@ def config_from_data(data: dict[str, Any], file: Path, node: yaml.Node | None, *
     for key in data:
         if key not in SECTIONS:
             known = ", ".join(SECTIONS)
-            problems.append(Problem(file, line_of(node, (key,)), dotted_path((key,)), f"unknown section (expected one of: {known})"))
+            problems.append(
+                Problem(file, line_of(node, (key,)), dotted_path((key,)), f"unknown section (expected one of: {known})")
+            )
     for key in REQUIRED_SECTIONS:
         if key not in data and not (key == "agents" and "agents_file" in data):
-            problems.append(Problem(file, line_of(node, ()), key, "required section is missing (or an agents_file)" if key == "agents" else "required section is missing"))
+            problems.append(
+                Problem(
+                    file,
+                    line_of(node, ()),
+                    key,
+                    "required section is missing (or an agents_file)" if key == "agents" else "required section is missing",
+                )
+            )
     for key, schema in SECTIONS.items():
         if key not in data:
             continue
@@ -1150,7 +1214,9 @@ def config_from_data(data: dict[str, Any], file: Path, node: yaml.Node | None, *
     problems.extend(_forecast_references(parsed, file, node))
     problems.extend(_size_problems(parsed, file, node))
     if not problems:
-        problems.extend(p for p in _file_problems(parsed, file, node) if need_demand or p.where != "forecast")  # "no demand given"
+        problems.extend(
+            p for p in _file_problems(parsed, file, node) if need_demand or p.where != "forecast"
+        )  # "no demand given"
     if problems:
         raise InputError(problems)
     return Config(**parsed, source=file.resolve())
@@ -1163,7 +1229,14 @@ def _team_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> l
         return []
     sheet = file.parent / name
     if not sheet.is_file():
-        return [Problem(file, line_of(node, ("agents_file",)), "agents_file", f"file {name!r} not found (expected a .csv or .xlsx team sheet, relative to {file.name})")]
+        return [
+            Problem(
+                file,
+                line_of(node, ("agents_file",)),
+                "agents_file",
+                f"file {name!r} not found (expected a .csv or .xlsx team sheet, relative to {file.name})",
+            )
+        ]
     from coverage.teamsheet import load_team
 
     yaml_agents = parsed.get("agents") or []
@@ -1179,8 +1252,14 @@ def _availability_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | No
         return []
     sheet = file.parent / name
     if not sheet.is_file():
-        return [Problem(file, line_of(node, ("availability_file",)), "availability_file",
-                        f"file {name!r} not found (expected a CSV agent,day,from,to,level, relative to {file.name})")]
+        return [
+            Problem(
+                file,
+                line_of(node, ("availability_file",)),
+                "availability_file",
+                f"file {name!r} not found (expected a CSV agent,day,from,to,level, relative to {file.name})",
+            )
+        ]
     from coverage.teamsheet import load_availability
 
     agents, problems = load_availability(sheet, parsed.get("agents") or [])
@@ -1196,14 +1275,24 @@ def _balance_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -
     sheet = file.parent / workload.balance_file
     if not sheet.is_file():
         path = ("workload", "balance_file")
-        return [Problem(file, line_of(node, path), dotted_path(path),
-                        f"file {workload.balance_file!r} not found (expected the previous plan's workload.csv, relative to {file.name})")]
+        return [
+            Problem(
+                file,
+                line_of(node, path),
+                dotted_path(path),
+                f"file {workload.balance_file!r} not found (expected the previous plan's workload.csv, relative to {file.name})",
+            )
+        ]
     from coverage.teamsheet import load_balances
 
     agents = parsed.get("agents") or []
     balances, problems = load_balances(sheet, {agent.id for agent in agents})
-    parsed["agents"] = [agent.model_copy(update={"balance_hours": balances[agent.id]})
-                        if agent.balance_hours is None and agent.id in balances else agent for agent in agents]
+    parsed["agents"] = [
+        agent.model_copy(update={"balance_hours": balances[agent.id]})
+        if agent.balance_hours is None and agent.id in balances
+        else agent
+        for agent in agents
+    ]
     return problems
 
 
@@ -1216,9 +1305,23 @@ def _mentor_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None)
         for k, mentor in enumerate(agent.mentors):
             path = ("agents", index, "mentors", k)
             if mentor == agent.id:
-                problems.append(Problem(file, line_of(node, path), dotted_path(path), f"agent {agent.id} cannot mentor themselves (expected another agent's id)"))
+                problems.append(
+                    Problem(
+                        file,
+                        line_of(node, path),
+                        dotted_path(path),
+                        f"agent {agent.id} cannot mentor themselves (expected another agent's id)",
+                    )
+                )
             elif mentor not in known:
-                problems.append(Problem(file, line_of(node, path), dotted_path(path), f"unknown agent {mentor!r} (expected an agent id of this plan)"))
+                problems.append(
+                    Problem(
+                        file,
+                        line_of(node, path),
+                        dotted_path(path),
+                        f"unknown agent {mentor!r} (expected an agent id of this plan)",
+                    )
+                )
     return problems
 
 
@@ -1246,10 +1349,16 @@ def _size_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -
         return problems
     options = sum(len(a.shifts if a.shifts is not None else sites[a.site].shifts) for a in agents if a.site in sites) * plan.days
     if options > MAX_SHIFT_OPTIONS:
-        report("agents", f"agents × allowed shifts × days is {options:,} (expected at most {MAX_SHIFT_OPTIONS:,}: fewer days or agents per plan)")
+        report(
+            "agents",
+            f"agents × allowed shifts × days is {options:,} (expected at most {MAX_SHIFT_OPTIONS:,}: fewer days or agents per plan)",
+        )
     cells = plan.days * 24 * 60 // plan.interval_minutes * len(channels)
     if cells > MAX_GRID_CELLS:
-        report("channels", f"intervals × channels is {cells:,} (expected at most {MAX_GRID_CELLS:,}: fewer channels, days or a coarser interval)")
+        report(
+            "channels",
+            f"intervals × channels is {cells:,} (expected at most {MAX_GRID_CELLS:,}: fewer channels, days or a coarser interval)",
+        )
     return problems
 
 
@@ -1263,7 +1372,9 @@ def _reference_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | No
     seen: dict[str, int] = {}
     for index, agent in enumerate(parsed.get("agents") or []):
         if agent.id in seen:
-            report(("agents", index, "id"), f"duplicate agent id {agent.id!r} (also agents[{seen[agent.id]}]; expected unique ids)")
+            report(
+                ("agents", index, "id"), f"duplicate agent id {agent.id!r} (also agents[{seen[agent.id]}]; expected unique ids)"
+            )
         seen.setdefault(agent.id, index)
         _agent_references(agent, ("agents", index), parsed, report)
     for index, candidate in enumerate(parsed.get("candidates") or []):
@@ -1309,9 +1420,15 @@ def _agent_references(agent: Agent, where: tuple[Any, ...], parsed: dict[str, An
     for k, request in enumerate(agent.requests):
         if request.shift != "any" and request.shift not in templates:
             key = "on" if request.on is not None else "off"
-            report(where + ("requests", k, key), f"site {agent.site} has no shift {request.shift!r} (expected 'any' or one of: {', '.join(templates)})")
+            report(
+                where + ("requests", k, key),
+                f"site {agent.site} has no shift {request.shift!r} (expected 'any' or one of: {', '.join(templates)})",
+            )
     if agent.employment_start and agent.employment_end and agent.employment_end < agent.employment_start:
-        report(where + ("employment_end",), f"{agent.employment_end} is before employment_start {agent.employment_start} (expected start <= end)")
+        report(
+            where + ("employment_end",),
+            f"{agent.employment_end} is before employment_start {agent.employment_start} (expected start <= end)",
+        )
 
 
 def _cover_references(cover: Cover, where: tuple[Any, ...], parsed: dict[str, Any], report: Callable[..., None]) -> None:
@@ -1322,7 +1439,10 @@ def _cover_references(cover: Cover, where: tuple[Any, ...], parsed: dict[str, An
     if sites is not None and cover.site not in sites:
         report(where + ("site",), f"unknown site {cover.site!r} (expected one of: {', '.join(sites)})")
     elif sites is not None and cover.shift not in sites[cover.site].shifts:
-        report(where + ("shift",), f"site {cover.site} has no shift {cover.shift!r} (expected one of: {', '.join(sites[cover.site].shifts)})")
+        report(
+            where + ("shift",),
+            f"site {cover.site} has no shift {cover.shift!r} (expected one of: {', '.join(sites[cover.site].shifts)})",
+        )
     if channels is not None and cover.channel is not None and cover.channel not in channels:
         report(where + ("channel",), f"unknown channel {cover.channel!r} (expected one of: {', '.join(channels)})")
 
@@ -1330,8 +1450,12 @@ def _cover_references(cover: Cover, where: tuple[Any, ...], parsed: dict[str, An
 def _mix_references(parsed: dict[str, Any], report: Callable[..., None]) -> None:
     """A `mix` names a role some agent (or hire profile) has, or a channel: a misspelt one would be a gap nobody can close."""
     channels: dict[str, Any] = parsed.get("channels") or {}
-    known = {role for people in ("agents", "candidates") for agent in parsed.get(people) or [] for role in agent.roles} | set(channels)
-    places: list[tuple[tuple[str | int, ...], Mix]] = [(("channels", name, "mix"), getattr(channel, "mix", {})) for name, channel in channels.items()]
+    known = {role for people in ("agents", "candidates") for agent in parsed.get(people) or [] for role in agent.roles} | set(
+        channels
+    )
+    places: list[tuple[tuple[str | int, ...], Mix]] = [
+        (("channels", name, "mix"), getattr(channel, "mix", {})) for name, channel in channels.items()
+    ]
     places += [(("cover", index, "mix"), cover.mix) for index, cover in enumerate(parsed.get("cover") or [])]
     for where, mix in places:
         for role in mix:
@@ -1360,7 +1484,14 @@ def _repeat_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None)
         for index, value in enumerate(parsed.get(key) or []):
             if value in first:
                 path = (key, index)
-                problems.append(Problem(file, line_of(node, path), dotted_path(path), f"{value!r} is listed twice (also {key}[{first[value]}]; expected each {what} once)"))
+                problems.append(
+                    Problem(
+                        file,
+                        line_of(node, path),
+                        dotted_path(path),
+                        f"{value!r} is listed twice (also {key}[{first[value]}]; expected each {what} once)",
+                    )
+                )
             first.setdefault(value, index)
     return problems
 
@@ -1368,18 +1499,36 @@ def _repeat_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None)
 def _file_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
     history: str | None = parsed.get("history")
     if history is not None and not (file.parent / history).is_file():
-        return [Problem(file, line_of(node, ("history",)), "history", f"file {history!r} not found (expected the previous roster.csv, relative to {file.name})")]
+        return [
+            Problem(
+                file,
+                line_of(node, ("history",)),
+                "history",
+                f"file {history!r} not found (expected the previous roster.csv, relative to {file.name})",
+            )
+        ]
     forecast: Forecast | None = parsed.get("forecast")
     """Where the volumes come from; a `forecast`, a `cover` list or both give the demand."""
     if forecast is None:
         if not parsed.get("cover"):
-            return [Problem(file, line_of(node, ()), "forecast", "no demand given (expected a `forecast` section, a `cover` list, or both)")]
+            return [
+                Problem(
+                    file,
+                    line_of(node, ()),
+                    "forecast",
+                    "no demand given (expected a `forecast` section, a `cover` list, or both)",
+                )
+            ]
         return []
     key, name = ("file", forecast.file) if forecast.file is not None else ("profile", forecast.profile)
     target = file.parent / str(name)
     if not target.is_file():
         path = ("forecast", key)
-        return [Problem(file, line_of(node, path), dotted_path(path), f"file {name!r} not found (expected a path relative to {file.name})")]
+        return [
+            Problem(
+                file, line_of(node, path), dotted_path(path), f"file {name!r} not found (expected a path relative to {file.name})"
+            )
+        ]
     return []
 
 
@@ -1400,7 +1549,9 @@ def _forecast_references(parsed: dict[str, Any], file: Path, node: yaml.Node | N
             for m, name in enumerate(multiplier.channels or []):
                 if name not in channels:
                     path = ("forecast", "multipliers", k, "channels", m)
-                    problems.append(Problem(file, line_of(node, path), dotted_path(path), f"unknown channel {name!r} ({expected})"))
+                    problems.append(
+                        Problem(file, line_of(node, path), dotted_path(path), f"unknown channel {name!r} ({expected})")
+                    )
     shrinkage: Shrinkage | None = parsed.get("shrinkage")
     """Share of paid time not available for contacts, in [0, 1): a number, or `{default, weekday: {Sat: 0.2}, sites: {NAME: number or {default, weekday}}}`."""
     sites: dict[str, Any] | None = parsed.get("sites")
@@ -1409,7 +1560,14 @@ def _forecast_references(parsed: dict[str, Any], file: Path, node: yaml.Node | N
         for name in shrinkage.sites:
             if name not in sites:
                 path = ("shrinkage", "sites", name)
-                problems.append(Problem(file, line_of(node, path), dotted_path(path), f"unknown site {name!r} (expected one of: {', '.join(sites)})"))
+                problems.append(
+                    Problem(
+                        file,
+                        line_of(node, path),
+                        dotted_path(path),
+                        f"unknown site {name!r} (expected one of: {', '.join(sites)})",
+                    )
+                )
     return problems
 
 

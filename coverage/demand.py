@@ -514,7 +514,9 @@ def apply_shrinkage(raw_agents: float, shrinkage: float) -> int:
 
 
 def _apply_shrinkage_array(raw: ArrayLike, shrinkage: ArrayLike) -> NDArray[np.int64]:
-    return np.ceil(np.round(np.asarray(raw, dtype=float) / (1.0 - np.asarray(shrinkage, dtype=float)), _DECIMALS)).astype(np.int64)
+    return np.ceil(np.round(np.asarray(raw, dtype=float) / (1.0 - np.asarray(shrinkage, dtype=float)), _DECIMALS)).astype(
+        np.int64
+    )
 
 
 def local_weekdays(grid: Grid, timezone: str) -> NDArray[np.int64]:
@@ -656,8 +658,10 @@ def requirements(config: Config, volume_scale: Mapping[str, float] | None = None
     grid = period_grid(config.plan)
     forecast = load_volumes(config)
     if volume_scale:
-        scaled = {name: [v * volume_scale[name] for v in values] if name in volume_scale else values
-                  for name, values in forecast.volume.items()}
+        scaled = {
+            name: [v * volume_scale[name] for v in values] if name in volume_scale else values
+            for name, values in forecast.volume.items()
+        }
         forecast = replace(forecast, volume=scaled)
     seconds = grid.minutes * 60
     required: dict[str, list[int]] = {}
@@ -675,12 +679,19 @@ def requirements(config: Config, volume_scale: Mapping[str, float] | None = None
         raw[name] = [float(v) for v in agents]
         shrink[name] = [float(v) for v in factor]
     return Requirements(
-        grid=grid, volume=forecast.volume, required=required, ignored_rows=forecast.ignored_rows, raw=raw, shrinkage=shrink,
+        grid=grid,
+        volume=forecast.volume,
+        required=required,
+        ignored_rows=forecast.ignored_rows,
+        raw=raw,
+        shrinkage=shrink,
         backlog=backlogs,
     )
 
 
-def backlog_of(volumes: Sequence[float], interval_seconds: float, channel: BacklogChannel, shrinkage: Floats, pace: list[int]) -> Backlog:
+def backlog_of(
+    volumes: Sequence[float], interval_seconds: float, channel: BacklogChannel, shrinkage: Floats, pace: list[int]
+) -> Backlog:
     """A backlog channel's arrivals, deadline window and per-agent capacity on the grid."""
     per_agent = (1.0 - np.asarray(shrinkage, dtype=float)) * interval_seconds / channel.aht_seconds
     return Backlog(
@@ -747,6 +758,3 @@ def _due_cells(grid: Grid, backlog: Backlog) -> list[str]:
     """When each interval's arrivals are due (the end of interval k + window − 1), in UTC."""
     length = grid.minutes
     return [grid.starts[0].add(minutes=length * (backlog.due(k) + 1)).isoformat() for k in range(grid.count)]
-
-
-

@@ -58,8 +58,9 @@ def local_processes(threads_per_task: int, tasks: int | None = None) -> int:
 
 
 @contextmanager
-def open_executor(cluster: str | None = None, *, threads_per_task: int = 1, tasks: int | None = None,
-                  connect_seconds: float | None = None) -> Iterator[Executor]:
+def open_executor(
+    cluster: str | None = None, *, threads_per_task: int = 1, tasks: int | None = None, connect_seconds: float | None = None
+) -> Iterator[Executor]:
     """The executor tasks go to: Dask at `cluster` when given, else a local process pool sized to the cores.
 
     On leaving, unfinished tasks are cancelled and the pool or the client is
@@ -126,8 +127,9 @@ class Batch(Generic[Result]):
     interrupted: bool = False
 
 
-def run_tasks(executor: Executor, task: Callable[[Job], Result], jobs: Sequence[Job],
-              on_done: Callable[[int, Result], None] | None = None) -> Batch[Result]:
+def run_tasks(
+    executor: Executor, task: Callable[[Job], Result], jobs: Sequence[Job], on_done: Callable[[int, Result], None] | None = None
+) -> Batch[Result]:
     """Submit every job, hand each result to `on_done` as it finishes (any order), return them in job order.
 
     Ctrl-C cancels the tasks not finished and returns what finished

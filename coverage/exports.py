@@ -71,7 +71,9 @@ def shift_code(assignment: Assignment, config: Config) -> str:
         skills = config.agent(assignment.agent).skills
     except KeyError:
         skills = [assignment.channel]
-    return assignment.shift if len(skills) == 1 and skills[0] == assignment.channel else f"{assignment.shift} {assignment.channel}"
+    return (
+        assignment.shift if len(skills) == 1 and skills[0] == assignment.channel else f"{assignment.shift} {assignment.channel}"
+    )
 
 
 def shift_fills(config: Config) -> dict[str, str]:
@@ -142,8 +144,16 @@ def _key_sheet(sheet: Worksheet, config: Config) -> None:
         cell.font = Font(bold=True)
     for site_name, site in config.sites.items():
         for name, template in site.shifts.items():
-            sheet.append([ooxml_text(site_name), ooxml_text(name), template.start, template.hours, template.unpaid_break_minutes,
-                          ooxml_text(site.timezone)])
+            sheet.append(
+                [
+                    ooxml_text(site_name),
+                    ooxml_text(name),
+                    template.start,
+                    template.hours,
+                    template.unpaid_break_minutes,
+                    ooxml_text(site.timezone),
+                ]
+            )
             sheet.cell(row=sheet.max_row, column=2).fill = _fill(fills[name])
     sheet.append([])
     sheet.append(["", "leave", "leave or a public holiday the agent does not work"])
@@ -180,7 +190,10 @@ def _view_sheet(sheet: Worksheet, coverage: Coverage, config: Config, zone: str)
     scheduled = {c: coverage.scheduled_of(c) for c in channels}
     for k, (start, slot) in enumerate(zip(coverage.grid.starts, local_slots(coverage, zone, config))):
         values: list[Any] = [
-            slot.local.replace(tzinfo=None), WEEKDAYS[slot.local.weekday()], slot.weekend, slot.overnight,
+            slot.local.replace(tzinfo=None),
+            WEEKDAYS[slot.local.weekday()],
+            slot.weekend,
+            slot.overnight,
             start.replace(tzinfo=None),
         ]
         for channel in channels:
@@ -285,9 +298,27 @@ def _header(sheet: Worksheet, file: str) -> tuple[int, int, dict[int, date]]:
             if isinstance(cell.value, str) and cell.value.strip().lower() == "agent":
                 dates = {c.column: d for c in row if (d := _cell_date(c.value)) is not None and c.column is not None}
                 if not dates:
-                    raise InputError([Problem(file, f"{sheet.title}!{cell.row}", "header", "no date columns (expected dates such as 2026-12-07 beside 'agent')")])
+                    raise InputError(
+                        [
+                            Problem(
+                                file,
+                                f"{sheet.title}!{cell.row}",
+                                "header",
+                                "no date columns (expected dates such as 2026-12-07 beside 'agent')",
+                            )
+                        ]
+                    )
                 return cell.row, cell.column, dates
-    raise InputError([Problem(file, f"{sheet.title}!A1", "header", "no 'agent' column in the first 20 rows (expected a grid like the Roster sheet of roster.xlsx)")])
+    raise InputError(
+        [
+            Problem(
+                file,
+                f"{sheet.title}!A1",
+                "header",
+                "no 'agent' column in the first 20 rows (expected a grid like the Roster sheet of roster.xlsx)",
+            )
+        ]
+    )
 
 
 def read_roster_xlsx(path: str | Path, config: Config) -> Roster:
@@ -305,7 +336,9 @@ def read_roster_xlsx(path: str | Path, config: Config) -> Roster:
     except FileNotFoundError:
         raise InputError([Problem(file, None, "", "file not found")]) from None
     except Exception as exc:  # openpyxl raises several unrelated types for a file that is not a workbook
-        raise InputError([Problem(file, None, "", f"not an .xlsx workbook ({type(exc).__name__}); save it as Excel .xlsx")]) from None
+        raise InputError(
+            [Problem(file, None, "", f"not an .xlsx workbook ({type(exc).__name__}); save it as Excel .xlsx")]
+        ) from None
     sheet = book[ROSTER_SHEET] if ROSTER_SHEET in book.sheetnames else book.worksheets[0]
     header_row, agent_column, dates = _header(sheet, str(file))
     problems: list[Problem] = []
@@ -346,7 +379,9 @@ def _entry(text: str, agent_id: str, day: date, config: Config, line: int) -> As
     if len(words) == 1 and words[0].lower() in OFF_WORDS and words[0] not in shifts:
         return None
     if len(words) > 2:
-        raise ValueError(f"shift: {text.strip()!r} has {len(words)} words (expected 'shift' or 'shift channel', e.g. 'early chat')")
+        raise ValueError(
+            f"shift: {text.strip()!r} has {len(words)} words (expected 'shift' or 'shift channel', e.g. 'early chat')"
+        )
     row = {"agent": agent_id, "shift": words[0], "date": day.isoformat(), "channel": words[1] if len(words) == 2 else ""}
     return assignment_from_row(row, config, line)
 

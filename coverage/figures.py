@@ -62,7 +62,11 @@ def heatmap_file_name(zone: str) -> str:
 
 
 def write_heatmaps(
-    rows: list[GapRow], config: Config, out_dir: Path, *, recurrence: dict[str, list[list[CellRecurrence]]] | None = None,
+    rows: list[GapRow],
+    config: Config,
+    out_dir: Path,
+    *,
+    recurrence: dict[str, list[list[CellRecurrence]]] | None = None,
 ) -> list[Path]:
     """One gap heatmap per view zone (all channels) in `out_dir`, the first view first; returns the PNG paths (each has an .svg).
 
@@ -71,5 +75,9 @@ def write_heatmaps(
     from coverage.plots import plot_gap_heatmap
 
     rows = list(rows)
-    return [save_figure(plot_gap_heatmap(rows, zone, recurrence=(recurrence or {}).get(zone)), Path(out_dir) / heatmap_file_name(zone))
-            for zone in config.view_zones]
+    return [
+        save_figure(
+            plot_gap_heatmap(rows, zone, recurrence=(recurrence or {}).get(zone)), Path(out_dir) / heatmap_file_name(zone)
+        )
+        for zone in config.view_zones
+    ]

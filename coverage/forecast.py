@@ -119,7 +119,10 @@ def _table(file: Path, expected: tuple[str, ...], *, optional: tuple[str, ...] =
         if len(cells) != len(names):
             yield reader.line_num, {"": f"{len(cells)} fields (expected {len(names)}: {','.join(map(_shown, names))})"}
             continue
-        yield reader.line_num, {name: from_csv_cell(cells[k]).strip() for k, name in enumerate(names) if name in expected + optional}
+        yield (
+            reader.line_num,
+            {name: from_csv_cell(cells[k]).strip() for k, name in enumerate(names) if name in expected + optional},
+        )
 
 
 def _shown(name: str) -> str:
@@ -192,7 +195,14 @@ def load_forecast(config: Config) -> ForecastData:
         instant, channel, amount = row
         key = (instant.timestamp(), channel)
         if key in seen:
-            problems.append(Problem(file, line, "start", f"duplicate row for {channel} at {instant.isoformat()} (also line {seen[key]}; expected one row per start and channel)"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "start",
+                    f"duplicate row for {channel} at {instant.isoformat()} (also line {seen[key]}; expected one row per start and channel)",
+                )
+            )
             continue
         seen[key] = line
         parsed.append(((instant - grid.start).total_seconds(), channel, amount))
@@ -212,7 +222,9 @@ def _parse_volume_row(
     except ValueError as exc:
         problems.append(Problem(file, line, "start", str(exc)))
     except OverflowError:  # digits beyond any calendar: dateutil overflows instead of refusing
-        problems.append(Problem(file, line, "start", f"{cells['start']!r} is out of range (expected e.g. 2026-12-07T09:00:00+00:00)"))
+        problems.append(
+            Problem(file, line, "start", f"{cells['start']!r} is out of range (expected e.g. 2026-12-07T09:00:00+00:00)")
+        )
     try:
         channel = _channel(cells["channel"], config)
     except ValueError as exc:
@@ -289,7 +301,14 @@ def read_profile(config: Config) -> Profile:
         channel, slot, share = row
         if (channel, slot) in where:
             day, hour = divmod(slot, 24)
-            problems.append(Problem(file, line, "hour", f"duplicate row for {channel} {WEEKDAYS[day]} {hour:02d}:00 (also line {where[(channel, slot)]}; expected one row per channel, weekday and hour)"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "hour",
+                    f"duplicate row for {channel} {WEEKDAYS[day]} {hour:02d}:00 (also line {where[(channel, slot)]}; expected one row per channel, weekday and hour)",
+                )
+            )
             continue
         where[(channel, slot)] = line
         raw.setdefault(channel, [None] * HOURS_PER_WEEK)[slot] = share
@@ -302,8 +321,15 @@ def read_profile(config: Config) -> Profile:
     problems.extend(_completeness_problems(file, raw, config))
     forecast = _section(config)
     if forecast.quantile is not None and not has_spread:
-        problems.append(Problem(file, 1, "header", f"forecast.quantile {forecast.quantile:g} needs the forecast's error: a column "
-                                                   "spread (expected the profile.csv `covplan forecast` writes from its backtest, or your own)"))
+        problems.append(
+            Problem(
+                file,
+                1,
+                "header",
+                f"forecast.quantile {forecast.quantile:g} needs the forecast's error: a column "
+                "spread (expected the profile.csv `covplan forecast` writes from its backtest, or your own)",
+            )
+        )
     raise_problems(problems, file)
     shares = {}
     for channel in forecast.weekly_volume:
@@ -338,7 +364,9 @@ def _parse_profile_row(
     if cells["weekday"] in WEEKDAYS:
         day = WEEKDAYS.index(cells["weekday"])
     else:
-        problems.append(Problem(file, line, "weekday", f"{cells['weekday']!r} is not a weekday (expected one of: {', '.join(WEEKDAYS)})"))
+        problems.append(
+            Problem(file, line, "weekday", f"{cells['weekday']!r} is not a weekday (expected one of: {', '.join(WEEKDAYS)})")
+        )
     if cells["hour"].isdigit() and int(cells["hour"]) < 24:
         hour = int(cells["hour"])
     else:
@@ -357,14 +385,30 @@ def _completeness_problems(file: Path, raw: dict[str, list[float | None]], confi
     for channel in _section(config).weekly_volume:
         values = raw.get(channel)
         if values is None:
-            problems.append(Problem(file, None, "channel", f"no rows for {channel} (expected 168 hourly shares, since forecast.weekly_volume names it)"))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    "channel",
+                    f"no rows for {channel} (expected 168 hourly shares, since forecast.weekly_volume names it)",
+                )
+            )
             continue
         missing = [k for k, v in enumerate(values) if v is None]
         if missing:
             first = ", ".join(f"{WEEKDAYS[k // 24]} {k % 24:02d}" for k in missing[:3])
-            problems.append(Problem(file, None, "hour", f"{channel} has no share for {len(missing)} hour(s) of the week, e.g. {first} (expected all 168)"))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    "hour",
+                    f"{channel} has no share for {len(missing)} hour(s) of the week, e.g. {first} (expected all 168)",
+                )
+            )
         elif math.fsum(v or 0.0 for v in values) <= 0:
-            problems.append(Problem(file, None, "share", f"{channel}'s shares are all zero (expected some hour with a positive share)"))
+            problems.append(
+                Problem(file, None, "share", f"{channel}'s shares are all zero (expected some hour with a positive share)")
+            )
     return problems
 
 
@@ -484,7 +528,16 @@ def build_profile(tickets: list[tuple[pendulum.DateTime, str]], config: Config, 
     oldest_day = to_local(oldest, zone).date()
     if oldest_day > first_day:
         available = (end_day - oldest_day).days // 7
-        raise InputError([Problem(file, None, "created_at", f"history covers {(end_day - oldest_day).days} days from {oldest_day} to {end_day - timedelta(days=1)}, less than {weeks} weeks (use --weeks {max(available, 1)} or a longer export)")])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "created_at",
+                    f"history covers {(end_day - oldest_day).days} days from {oldest_day} to {end_day - timedelta(days=1)}, less than {weeks} weeks (use --weeks {max(available, 1)} or a longer export)",
+                )
+            ]
+        )
     counts = {name: [[0] * HOURS_PER_WEEK for _ in range(weeks)] for name in config.channels}
     inside = outside = 0
     for instant, channel in tickets:
@@ -497,11 +550,15 @@ def build_profile(tickets: list[tuple[pendulum.DateTime, str]], config: Config, 
         inside += 1
     history = _summarise(counts, zone, first_day, weeks, inside, outside)
     if not history.shares:
-        raise InputError([Problem(file, None, "", f"no tickets in the last {weeks} weeks ({first_day} to {end_day - timedelta(days=1)})")])
+        raise InputError(
+            [Problem(file, None, "", f"no tickets in the last {weeks} weeks ({first_day} to {end_day - timedelta(days=1)})")]
+        )
     return history
 
 
-def _summarise(counts: dict[str, list[list[int]]], zone: str, first_day: date, weeks: int, inside: int, outside: int) -> HistoryProfile:
+def _summarise(
+    counts: dict[str, list[list[int]]], zone: str, first_day: date, weeks: int, inside: int, outside: int
+) -> HistoryProfile:
     """Shares, mean weekly volume and trend of weekly counts (channels without a ticket are left out)."""
     shares: dict[str, list[float]] = {}
     weekly: dict[str, float] = {}
@@ -597,8 +654,20 @@ def backtest_rows(result: Backtest) -> list[tuple]:
             by_hour = error.wape_by_hour(channel.actual)
             used = "yes" if error.method == channel.chosen else "no"
             for k in range(HOURS_PER_WEEK):
-                rows.append((channel.channel, error.method, used, WEEKDAYS[k // 24], k % 24, f"{actual[k]:g}", f"{forecast[k]:.3f}",
-                             f"{absolute[k]:.3f}", _ratio(by_hour[k]), _ratio(error.wape)))
+                rows.append(
+                    (
+                        channel.channel,
+                        error.method,
+                        used,
+                        WEEKDAYS[k // 24],
+                        k % 24,
+                        f"{actual[k]:g}",
+                        f"{forecast[k]:.3f}",
+                        f"{absolute[k]:.3f}",
+                        _ratio(by_hour[k]),
+                        _ratio(error.wape),
+                    )
+                )
     return rows
 
 
@@ -609,7 +678,9 @@ def _ratio(value: float) -> str:
     return "" if math.isnan(value) else f"{value:.4f}"
 
 
-def forecast_yaml(history: HistoryProfile, source: str, profile_name: str = "profile.csv", built: BuiltForecast | None = None) -> str:
+def forecast_yaml(
+    history: HistoryProfile, source: str, profile_name: str = "profile.csv", built: BuiltForecast | None = None
+) -> str:
     """A `forecast:` section to paste into a plan configuration (weekly volumes to 2 decimals).
 
     With a BuiltForecast it also names each channel's method and backtest
@@ -624,9 +695,14 @@ def forecast_yaml(history: HistoryProfile, source: str, profile_name: str = "pro
         f"# trend of weekly totals over those weeks: {trends} per week (not applied; set growth_per_week to use it)",
     ]
     if built is not None and built.backtest is not None:
-        lines.append(f"# method per channel, by a backtest on the last {built.backtest.held_out} week(s) (forecast.csv): "
-                     + ", ".join(f"{c.channel} {c.chosen} (WAPE {c.error_of(c.chosen).wape:.1%})" for c in built.backtest.channels
-                                 if not math.isnan(c.error_of(c.chosen).wape)))
+        lines.append(
+            f"# method per channel, by a backtest on the last {built.backtest.held_out} week(s) (forecast.csv): "
+            + ", ".join(
+                f"{c.channel} {c.chosen} (WAPE {c.error_of(c.chosen).wape:.1%})"
+                for c in built.backtest.channels
+                if not math.isnan(c.error_of(c.chosen).wape)
+            )
+        )
     lines += [
         "forecast:",
         f"  profile: {profile_name}          # relative to the plan configuration",
@@ -638,11 +714,17 @@ def forecast_yaml(history: HistoryProfile, source: str, profile_name: str = "pro
         lines.append("  # quantile: 0.8                  # staff for the 80th percentile of volume (profile.csv's spread)")
     uplifts = built.uplifts if built is not None else []
     if uplifts:
-        lines.append("  multipliers:                     # last year's weeks against the weeks before this window, a year earlier")
-        lines += [f"    - {{from: {u.start}, to: {u.end}, factor: {u.factor:g}, channels: [{u.channel}], name: last year from {u.last_year}}}"
-                  for u in uplifts]
+        lines.append(
+            "  multipliers:                     # last year's weeks against the weeks before this window, a year earlier"
+        )
+        lines += [
+            f"    - {{from: {u.start}, to: {u.end}, factor: {u.factor:g}, channels: [{u.channel}], name: last year from {u.last_year}}}"
+            for u in uplifts
+        ]
     else:
-        lines.append("  multipliers: []                  # e.g. - {from: 2026-11-27, to: 2026-11-27, factor: 3, name: Black Friday}")
+        lines.append(
+            "  multipliers: []                  # e.g. - {from: 2026-11-27, to: 2026-11-27, factor: 3, name: Black Friday}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -700,7 +782,16 @@ def build_forecast(
             raise InputError([Problem("covplan forecast", None, "--method", str(exc))]) from None
         methods = {c.channel: c.chosen for c in result.channels if c.channel in history.shares}
     elif method not in (AUTO, "profile"):
-        raise InputError([Problem(file, None, "--holdout", f"--method {method} needs a backtest (expected a history longer than --holdout {held_out} weeks)")])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "--holdout",
+                    f"--method {method} needs a backtest (expected a history longer than --holdout {held_out} weeks)",
+                )
+            ]
+        )
     history = _with_methods(history, methods)
     return BuiltForecast(history, result, methods, last_year_uplifts(full, weeks), total)
 
@@ -747,7 +838,12 @@ def last_year_uplifts(full: HistoryProfile, weeks: int) -> list[Uplift]:
             first = start + timedelta(days=7 * j)
             last = first + timedelta(days=6)
             previous = uplifts[-1] if uplifts else None
-            if previous and previous.channel == channel and previous.factor == factor and previous.end + timedelta(days=1) == first:
+            if (
+                previous
+                and previous.channel == channel
+                and previous.factor == factor
+                and previous.end + timedelta(days=1) == first
+            ):
                 uplifts[-1] = replace(previous, end=last)
             else:
                 uplifts.append(Uplift(channel, first, last, factor, first - timedelta(days=7 * YEAR_WEEKS)))

@@ -101,7 +101,9 @@ class Coverage:
     scheduled: dict[str, list[int]]
     service: dict[str, ChannelService] | None = None  # what customers get; see "service" at the end
     backlog: dict[str, BacklogOutcome] = field(default_factory=dict)  # backlog channels: who waited, how long
-    with_role: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # channel -> role of its `mix` -> heads on duty with it
+    with_role: dict[str, dict[str, list[int]]] = field(
+        default_factory=dict
+    )  # channel -> role of its `mix` -> heads on duty with it
 
     def mix_short(self, channel: str, role: str, heads: int) -> list[bool]:
         """Per interval, whether the channel needs someone and fewer than `heads` of those on duty have the role."""
@@ -164,10 +166,20 @@ def coverage_of(roster: Roster, requirements: Requirements, config: Config) -> C
     for channel, values in required.items():
         if len(values) != grid.count:
             raise ValueError(f"requirements for {channel} have {len(values)} intervals, the grid has {grid.count}")
-    backlog = {channel: backlog_outcome(BacklogQueue.of(b, config.weights.late, grid.hours_per_interval), scheduled[channel],
-                                        grid.hours_per_interval) for channel, b in requirements.backlog.items()}
-    return Coverage(grid=grid, required=required, scheduled=scheduled, service=service_of(roster, requirements, config), backlog=backlog,
-                    with_role=with_role)
+    backlog = {
+        channel: backlog_outcome(
+            BacklogQueue.of(b, config.weights.late, grid.hours_per_interval), scheduled[channel], grid.hours_per_interval
+        )
+        for channel, b in requirements.backlog.items()
+    }
+    return Coverage(
+        grid=grid,
+        required=required,
+        scheduled=scheduled,
+        service=service_of(roster, requirements, config),
+        backlog=backlog,
+        with_role=with_role,
+    )
 
 
 # --------------------------------------------------------------------------- backlog channels
@@ -381,9 +393,18 @@ def workload_figures(roster: Roster, config: Config) -> WorkloadFigures:
         cost=sum(row.cost for row in rows),
         away_hours=sum(row.away_hours for row in rows),
         most_away_hours=max((row.away_hours for row in rows), default=0),
-        agents={row.agent: AgentWorkload(weight=row.weight, target_hours=row.target_hours, worked_hours=row.worked_hours,
-                                         away_hours=row.away_hours, cost=row.cost, balance_before=row.balance_before,
-                                         balance_after=row.balance_after) for row in rows},
+        agents={
+            row.agent: AgentWorkload(
+                weight=row.weight,
+                target_hours=row.target_hours,
+                worked_hours=row.worked_hours,
+                away_hours=row.away_hours,
+                cost=row.cost,
+                balance_before=row.balance_before,
+                balance_after=row.balance_after,
+            )
+            for row in rows
+        },
     )
 
 
@@ -394,15 +415,22 @@ def mix_figures(coverage: Coverage, config: Config) -> dict[str, dict[str, MixFi
     interval nobody covers for the channel; empty when no channel asks for a mix.
     """
     length = coverage.grid.hours_per_interval
-    return {channel: {role: MixFigures(at_least=heads, uncovered_hours=round(sum(coverage.mix_short(channel, role, heads)) * length, 2))
-                      for role, heads in mix.items()}
-            for channel, mix in config.mix_rules().items()}
+    return {
+        channel: {
+            role: MixFigures(at_least=heads, uncovered_hours=round(sum(coverage.mix_short(channel, role, heads)) * length, 2))
+            for role, heads in mix.items()
+        }
+        for channel, mix in config.mix_rules().items()
+    }
 
 
 def mix_lines(digest: Summary) -> list[str]:
     """One line per channel and role of a `mix`: "chat: 3.50 h without at least 1 engineer on duty"."""
-    return [f"{channel}: {_hours(figures.uncovered_hours)} h without at least {figures.at_least:g} {role} on duty"
-            for channel, roles in digest.mix.items() for role, figures in roles.items()]
+    return [
+        f"{channel}: {_hours(figures.uncovered_hours)} h without at least {figures.at_least:g} {role} on duty"
+        for channel, roles in digest.mix.items()
+        for role, figures in roles.items()
+    ]
 
 
 def workload_lines(digest: Summary) -> list[str]:
@@ -410,8 +438,10 @@ def workload_lines(digest: Summary) -> list[str]:
     block = digest.workload
     if not block:
         return []
-    return [f"workload: {len(block.agents)} agents with a target, {block.away_hours} h away in all, "
-            f"at most {block.most_away_hours} h (cost {block.cost})"]
+    return [
+        f"workload: {len(block.agents)} agents with a target, {block.away_hours} h away in all, "
+        f"at most {block.most_away_hours} h (cost {block.cost})"
+    ]
 
 
 def roster_figures(roster: Roster, config: Config) -> RosterFigures:
@@ -427,7 +457,9 @@ def roster_figures(roster: Roster, config: Config) -> RosterFigures:
     hired = {a.agent: candidate for a in roster.assignments if (candidate := config.candidate_of(a.agent)) is not None}
     hires = sorted(hired)
     hire_cost = sum(hired[agent].cost for agent in hires)
-    return RosterFigures(shifts=len(roster), paid_hours=round(paid_minutes / 60, 2), hires=tuple(hires), hire_cost=round(hire_cost, 2))
+    return RosterFigures(
+        shifts=len(roster), paid_hours=round(paid_minutes / 60, 2), hires=tuple(hires), hire_cost=round(hire_cost, 2)
+    )
 
 
 def coverage_ratio(coverage: Coverage, config: Config) -> float:
@@ -467,8 +499,12 @@ def view_figures(coverage: Coverage, config: Config, zone: str) -> ViewFigures:
         overnight_uncovered_hours=clock.overnight_uncovered_hours,
         weekend_hours=round(sum(p.weekend for p in places) * length, 2),
         overnight_hours=round(sum(p.overnight for p in places) * length, 2),
-        per_week=ClockHours(*(round(value / weeks, 2) for value in
-                              (clock.uncovered_hours, clock.weekend_uncovered_hours, clock.overnight_uncovered_hours))),
+        per_week=ClockHours(
+            *(
+                round(value / weeks, 2)
+                for value in (clock.uncovered_hours, clock.weekend_uncovered_hours, clock.overnight_uncovered_hours)
+            )
+        ),
         channels={channel: hours(coverage.uncovered(channel)) for channel in coverage.channels},
     )
 
@@ -491,7 +527,9 @@ def backlog_figures(coverage: Coverage, channel: str, config: Config) -> Backlog
         most_hours_late=round(outcome.most_hours_late, 2),
         peak_waiting=round(top, 2),
         peak_at_utc=starts[at].add(minutes=coverage.grid.minutes).isoformat() if top > 0 else None,
-        empties_at_utc=starts[empties].add(minutes=coverage.grid.minutes).isoformat() if top > 0 and empties is not None else None,
+        empties_at_utc=starts[empties].add(minutes=coverage.grid.minutes).isoformat()
+        if top > 0 and empties is not None
+        else None,
         still_open_at_end=round(outcome.still_open, 2),
     )
 
@@ -593,11 +631,16 @@ def view_lines(digest: Summary, most: int = 10) -> list[str]:
     width = max(len(zone) for zone, _ in views[:most])
     for zone, f in views[:most]:
         week = f.per_week
-        lines.append(f"  {zone:<{width}}  " + "   ".join((
-            f"{_hours(f.uncovered_hours)} h ({_hours(week.uncovered_hours)} a week)",
-            f"weekend {_hours(f.weekend_uncovered_hours)} of {f.weekend_hours:g} h ({_hours(week.weekend_uncovered_hours)} a week)",
-            f"overnight {_hours(f.overnight_uncovered_hours)} of {f.overnight_hours:g} h ({_hours(week.overnight_uncovered_hours)} a week)",
-        )))
+        lines.append(
+            f"  {zone:<{width}}  "
+            + "   ".join(
+                (
+                    f"{_hours(f.uncovered_hours)} h ({_hours(week.uncovered_hours)} a week)",
+                    f"weekend {_hours(f.weekend_uncovered_hours)} of {f.weekend_hours:g} h ({_hours(week.weekend_uncovered_hours)} a week)",
+                    f"overnight {_hours(f.overnight_uncovered_hours)} of {f.overnight_hours:g} h ({_hours(week.overnight_uncovered_hours)} a week)",
+                )
+            )
+        )
     if len(views) > most:
         lines.append(f"  ... and {len(views) - most} more views (see summary.json)")
     return lines
@@ -615,7 +658,11 @@ def channel_lines(digest: Summary) -> list[str]:
     for channel in channels:
         hours = digest.uncovered_hours.get(channel, 0.0)
         mine = per_view.get(channel)
-        split = f" (weekend {_hours(mine.weekend_uncovered_hours)}, overnight {_hours(mine.overnight_uncovered_hours)})" if mine else ""
+        split = (
+            f" (weekend {_hours(mine.weekend_uncovered_hours)}, overnight {_hours(mine.overnight_uncovered_hours)})"
+            if mine
+            else ""
+        )
         lines.append(f"  {channel} {_hours(hours)} h uncovered{split}, {_hours(short.get(channel, 0.0))} agent-h understaffed")
     return lines
 
@@ -634,7 +681,9 @@ def backlog_lines(digest: Summary) -> list[str]:
             text += f", {_count(b.still_open_at_end)} still late at the period's end"
         if b.peak_at_utc:
             text += f"; the queue peaks at {_count(b.peak_waiting)} waiting, {_at(b.peak_at_utc, zone)}"
-            text += f", empty again {_at(b.empties_at_utc, zone)}" if b.empties_at_utc else ", and is not empty again in the period"
+            text += (
+                f", empty again {_at(b.empties_at_utc, zone)}" if b.empties_at_utc else ", and is not empty again in the period"
+            )
             text += f" ({zone})"
         lines.append(text)
     return lines
@@ -666,7 +715,9 @@ def terminal_summary(digest: Summary, rows: list[GapRow]) -> str:
     if worst:
         lines.append(f"worst hours in {worst[0][0]} (understaffed agent-hours, all channels):")
         for _, day, hour, short_hours, uncovered_hours in worst:
-            lines.append(f"  {day} {hour:02d}:00  {_hours(short_hours):>8} agent-h short   {_hours(uncovered_hours)} channel-h uncovered")
+            lines.append(
+                f"  {day} {hour:02d}:00  {_hours(short_hours):>8} agent-h short   {_hours(uncovered_hours)} channel-h uncovered"
+            )
     else:
         lines.append("no understaffed hours")
     return "\n".join(lines)
@@ -777,7 +828,9 @@ def service_summary(coverage: Coverage, config: Config) -> dict[str, ServiceFigu
 def _channel_block(coverage: Coverage, name: str, service: ChannelService, channel: Any) -> ServiceFigures:
     target = channel.service_level.percent / 100
     sl, asa, occ, ab = service.service_level, service.asa_seconds, service.occupancy, service.abandon_rate
-    assert sl is not None and asa is not None and occ is not None and ab is not None, "a realtime channel has all four (service_of)"
+    assert sl is not None and asa is not None and occ is not None and ab is not None, (
+        "a realtime channel has all four (service_of)"
+    )
     busy = [k for k, v in enumerate(service.volume) if v > 0]
     volume = sum(service.volume[k] for k in busy)
     answered = [(service.volume[k] * (1 - ab[k]), asa[k]) for k in busy if math.isfinite(asa[k])]

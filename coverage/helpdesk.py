@@ -83,16 +83,62 @@ PRESETS: dict[str, Preset] = {
         timezone=ACCOUNT_ZONE,
         # Via types: type, id and description (https://developer.zendesk.com/documentation/ticketing/reference-guides/via-types/)
         words=_words(
-            email=("web_form", "0", "Web form", "mail", "4", "Email", "Mail", "closed_ticket", "27", "Closed ticket",
-                   "dropbox", "17", "Feedback tab", "web_widget", "48", "Web Widget"),
+            email=(
+                "web_form",
+                "0",
+                "Web form",
+                "mail",
+                "4",
+                "Email",
+                "Mail",
+                "closed_ticket",
+                "27",
+                "Closed ticket",
+                "dropbox",
+                "17",
+                "Feedback tab",
+                "web_widget",
+                "48",
+                "Web Widget",
+            ),
             chat=("chat", "29", "Chat", "native_messaging", "Messaging"),
             phone=("voicemail", "33", "Voicemail", "phone_call_inbound", "34", "Phone call (incoming)", "voice", "Phone"),
             api=("web_service", "5", "Web service (API)", "Web service", "api"),
             sms=("text_message", "37", "Text message", "sms"),
-            social=("twitter", "30", "Twitter", "X", "twitter_dm", "26", "Twitter DM", "X DM", "facebook_post", "38",
-                    "Facebook post", "facebook_message", "41", "Facebook message", "Facebook private message"),
-            skip=("rule", "8", "Trigger, automation", "merge", "19", "Merge", "batch", "20", "Batch",
-                  "phone_call_outbound", "35", "Phone call (outbound)", "linked_problem", "9", "Linked problem"),
+            social=(
+                "twitter",
+                "30",
+                "Twitter",
+                "X",
+                "twitter_dm",
+                "26",
+                "Twitter DM",
+                "X DM",
+                "facebook_post",
+                "38",
+                "Facebook post",
+                "facebook_message",
+                "41",
+                "Facebook message",
+                "Facebook private message",
+            ),
+            skip=(
+                "rule",
+                "8",
+                "Trigger, automation",
+                "merge",
+                "19",
+                "Merge",
+                "batch",
+                "20",
+                "Batch",
+                "phone_call_outbound",
+                "35",
+                "Phone call (outbound)",
+                "linked_problem",
+                "9",
+                "Linked problem",
+            ),
         ),
         source="https://support.zendesk.com/hc/en-us/articles/4408886165402",
     ),
@@ -164,8 +210,17 @@ PRESETS: dict[str, Preset] = {
             chat=("chat",),
             phone=("phone", "aircall"),
             sms=("sms",),
-            social=("facebook", "facebook-mention", "facebook-messenger", "instagram-comment", "instagram-ad-comment",
-                    "instagram-direct-message", "instagram-mention", "twitter", "twitter-direct-message"),
+            social=(
+                "facebook",
+                "facebook-mention",
+                "facebook-messenger",
+                "instagram-comment",
+                "instagram-ad-comment",
+                "instagram-direct-message",
+                "instagram-mention",
+                "twitter",
+                "twitter-direct-message",
+            ),
             skip=("internal-note",),
         ),
         source="https://developers.gorgias.com/docs/create-a-ticket-using-api",
@@ -209,7 +264,16 @@ def parse_mapping(text: str | None) -> dict[str, str]:
             continue
         value, sep, channel = pair.partition("=")
         if not sep or not value.strip() or not channel.strip():
-            raise InputError([Problem("covplan forecast", None, "--map", f"{pair.strip()!r} is not VALUE=channel (expected e.g. --map \"Web form=email,Chat=chat\")")])
+            raise InputError(
+                [
+                    Problem(
+                        "covplan forecast",
+                        None,
+                        "--map",
+                        f'{pair.strip()!r} is not VALUE=channel (expected e.g. --map "Web form=email,Chat=chat")',
+                    )
+                ]
+            )
         mapping[value.strip().casefold()] = channel.strip()
     return mapping
 
@@ -220,7 +284,9 @@ def preset(name: str | None) -> Preset | None:
         return None
     found = PRESETS.get(name.casefold().replace(" ", "").replace("-", ""))
     if found is None:
-        raise InputError([Problem("covplan forecast", None, "--from", f"unknown helpdesk {name!r} (expected one of: {', '.join(PRESETS)})")])
+        raise InputError(
+            [Problem("covplan forecast", None, "--from", f"unknown helpdesk {name!r} (expected one of: {', '.join(PRESETS)})")]
+        )
     return found
 
 
@@ -231,7 +297,16 @@ def check_zone(name: str | None) -> str | None:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise InputError([Problem("covplan forecast", None, "--timezone", f"unknown time zone {name!r} (expected an IANA name such as Europe/Dublin)")]) from None
+        raise InputError(
+            [
+                Problem(
+                    "covplan forecast",
+                    None,
+                    "--timezone",
+                    f"unknown time zone {name!r} (expected an IANA name such as Europe/Dublin)",
+                )
+            ]
+        ) from None
     return name
 
 
@@ -251,8 +326,10 @@ def export_hint(header: list[str], file: Path) -> str:
     vendor = guess_vendor(header)
     option = f"--from {vendor.name}" if vendor else "--time-column COLUMN --channel-column COLUMN"
     what = f"a {vendor.title.split(' (')[0]}" if vendor else "one row per ticket"
-    return (f"this looks like {what}, not a forecast; turn it into one with "
-            f"`covplan forecast {file.name} {option} --config CONFIG --out DIR`")
+    return (
+        f"this looks like {what}, not a forecast; turn it into one with "
+        f"`covplan forecast {file.name} {option} --config CONFIG --out DIR`"
+    )
 
 
 # --------------------------------------------------------------------------- reading
@@ -296,16 +373,26 @@ def _columns(header: list[str], vendor: Preset | None, options: ExportOptions, f
         return None
 
     time_names = (options.time_column,) if options.time_column else (vendor.time_columns if vendor else GENERIC_TIME_COLUMNS)
-    channel_names = (options.channel_column,) if options.channel_column else (vendor.channel_columns if vendor else GENERIC_CHANNEL_COLUMNS)
+    channel_names = (
+        (options.channel_column,) if options.channel_column else (vendor.channel_columns if vendor else GENERIC_CHANNEL_COLUMNS)
+    )
     time, channel = find(time_names), find(channel_names)
     problems = []
     shown = ",".join(name.strip() for name in header)
     if time is None:
         flag = "" if options.time_column else "; name it with --time-column"
-        problems.append(Problem(file, 1, "header", f"missing column(s) {' or '.join(time_names)} (the arrival time{flag}; the header has {shown})"))
+        problems.append(
+            Problem(
+                file, 1, "header", f"missing column(s) {' or '.join(time_names)} (the arrival time{flag}; the header has {shown})"
+            )
+        )
     if channel is None and not (vendor and vendor.default_channel and not options.channel_column):
         flag = "" if options.channel_column else "; name it with --channel-column"
-        problems.append(Problem(file, 1, "header", f"missing column(s) {' or '.join(channel_names)} (the channel{flag}; the header has {shown})"))
+        problems.append(
+            Problem(
+                file, 1, "header", f"missing column(s) {' or '.join(channel_names)} (the channel{flag}; the header has {shown})"
+            )
+        )
     if time is None or problems:  # (a missing time column is one of the problems)
         raise InputError(problems)
     conversation = find((vendor.conversation_column,)) if vendor and vendor.conversation_column else None
@@ -356,7 +443,9 @@ class _Reader:
     def row(self, line: int, cells: list[str], columns: _Columns) -> None:
         self.rows += 1
         if len(cells) != len(columns.names):
-            self.problems.append(Problem(self.file, line, "row", f"{len(cells)} fields (expected {len(columns.names)}, as in the header)"))
+            self.problems.append(
+                Problem(self.file, line, "row", f"{len(cells)} fields (expected {len(columns.names)}, as in the header)")
+            )
             return
         if columns.direction is not None:
             assert self.vendor is not None, "only a preset names a direction column (_columns)"
@@ -366,7 +455,9 @@ class _Reader:
         if columns.channel is not None:
             raw = cells[columns.channel]
         else:
-            assert self.vendor is not None and self.vendor.default_channel, "no channel column only with a preset's default (_columns)"
+            assert self.vendor is not None and self.vendor.default_channel, (
+                "no channel column only with a preset's default (_columns)"
+            )
             raw = self.vendor.default_channel
         channel = self._channel(raw, line, columns)
         instant = self._time(cells[columns.time], line, columns)
@@ -387,12 +478,24 @@ class _Reader:
         try:
             return parse_export_timestamp(text, self.zone, self.options.date_format)
         except ValueError as exc:
-            what = str(exc) if self.options.date_format else (
-                f"{text[:40]!r} is not a date and time (expected e.g. 2026-12-07 09:00 or 2026-12-07T09:00:00+00:00; "
-                "give another layout with --date-format, e.g. \"%d/%m/%Y %H:%M\")")
+            what = (
+                str(exc)
+                if self.options.date_format
+                else (
+                    f"{text[:40]!r} is not a date and time (expected e.g. 2026-12-07 09:00 or 2026-12-07T09:00:00+00:00; "
+                    'give another layout with --date-format, e.g. "%d/%m/%Y %H:%M")'
+                )
+            )
             self.problems.append(Problem(self.file, line, columns.names[columns.time].strip(), what))
         except OverflowError:
-            self.problems.append(Problem(self.file, line, columns.names[columns.time].strip(), f"{text[:40]!r} is out of range (expected e.g. 2026-12-07T09:00:00+00:00)"))
+            self.problems.append(
+                Problem(
+                    self.file,
+                    line,
+                    columns.names[columns.time].strip(),
+                    f"{text[:40]!r} is out of range (expected e.g. 2026-12-07T09:00:00+00:00)",
+                )
+            )
         return None
 
     def _channel(self, raw: str, line: int, columns: _Columns) -> str | None:
@@ -418,16 +521,37 @@ class _Reader:
         for raw, lines in self.unknown.items():
             word = self.options.mapping.get(raw.casefold()) or (self.vendor.words.get(raw.casefold()) if self.vendor else None)
             meaning = f" ({word} by the {self.vendor.name} preset)" if self.vendor and word else ""
-            self.problems.append(Problem(
-                self.file, lines[0], column,
-                f"unknown channel {raw!r}{meaning} on {len(lines)} row(s) (expected one of: {', '.join(self.config.channels)}; "
-                f"map it with --map \"{raw}={next(iter(self.config.channels))}\" or leave such rows out with --drop-unmapped)"))
+            self.problems.append(
+                Problem(
+                    self.file,
+                    lines[0],
+                    column,
+                    f"unknown channel {raw!r}{meaning} on {len(lines)} row(s) (expected one of: {', '.join(self.config.channels)}; "
+                    f'map it with --map "{raw}={next(iter(self.config.channels))}" or leave such rows out with --drop-unmapped)',
+                )
+            )
         self.problems.sort(key=lambda p: p.line if isinstance(p.line, int) else 0)
         raise_problems(self.problems, self.file)
         arrivals = self.arrivals + sorted(self.first.values())
         if not arrivals:
             left = sum(self.dropped.values()) + sum(self.skipped.values())
-            raise InputError([Problem(self.file, None, "", f"no customer contacts on planned channels ({self.rows} rows, {left} left out; "
-                                                            "expected one row per ticket with its arrival time and channel)")])
-        return Tickets(arrivals=arrivals, rows=self.rows, timezone=self.zone, dropped=self.dropped, skipped=self.skipped,
-                       later_messages=self.later, vendor=self.vendor.name if self.vendor else None)
+            raise InputError(
+                [
+                    Problem(
+                        self.file,
+                        None,
+                        "",
+                        f"no customer contacts on planned channels ({self.rows} rows, {left} left out; "
+                        "expected one row per ticket with its arrival time and channel)",
+                    )
+                ]
+            )
+        return Tickets(
+            arrivals=arrivals,
+            rows=self.rows,
+            timezone=self.zone,
+            dropped=self.dropped,
+            skipped=self.skipped,
+            later_messages=self.later,
+            vendor=self.vendor.name if self.vendor else None,
+        )

@@ -44,6 +44,7 @@ from coverage.time import Grid
 
 CHEAPEST_COST_WEIGHT = 10_000  # per unit of cost: in the cheapest-set mode cost outweighs every gap term
 
+
 @dataclass(frozen=True)
 class HireStep:
     """One step of the roadmap: the team after this hire and what it leaves uncovered."""
@@ -96,7 +97,9 @@ class HiringPlan:
 
 def _require_candidates(config: Config) -> None:
     if not config.candidates:
-        raise InputError([Problem(config.source, None, "candidates", "no hire profiles (expected a `candidates` list; see docs/hiring.md)")])
+        raise InputError(
+            [Problem(config.source, None, "candidates", "no hire profiles (expected a `candidates` list; see docs/hiring.md)")]
+        )
 
 
 def _target_pairs(target: Target, coverage: Coverage) -> list[tuple[int, int]]:
@@ -145,8 +148,14 @@ class NoRosterToday(Exception):
         self.result = result
 
 
-def roadmap(config: Config, requirements: Requirements, steps: int, options: SolveParams | SolveOptions,
-            progress: TextIO | None = sys.stderr, target: Target | None = None) -> HiringPlan:
+def roadmap(
+    config: Config,
+    requirements: Requirements,
+    steps: int,
+    options: SolveParams | SolveOptions,
+    progress: TextIO | None = sys.stderr,
+    target: Target | None = None,
+) -> HiringPlan:
     """Best hire first, then the best next given the first, ... until the target is met or `steps` is reached.
 
     A target limited to some channels or hours comes first in every step's
@@ -190,18 +199,31 @@ def roadmap(config: Config, requirements: Requirements, steps: int, options: Sol
         plan.append(_step(step, hire, full, requirements, result, costs, chosen, plan[-1], target))
         if progress is not None:
             last = plan[-1]
-            print(f"  hire {step}: {last.hire} ({last.site}, {last.shifts}) closes {last.closed_hours:g} h, "
-                  f"{last.uncovered_hours:g} h left uncovered, {last.target_hours_left:g} h to the target",
-                  file=progress, flush=True)
+            print(
+                f"  hire {step}: {last.hire} ({last.site}, {last.shifts}) closes {last.closed_hours:g} h, "
+                f"{last.uncovered_hours:g} h left uncovered, {last.target_hours_left:g} h to the target",
+                file=progress,
+                flush=True,
+            )
     final = result.roster if result.roster is not None else Roster(())
     left = coverage_of(final, requirements, full)
-    note = "every candidate is hired" if len(chosen) == len(costs) else "the candidates' rules and contracts keep one more hire off them"
+    note = (
+        "every candidate is hired"
+        if len(chosen) == len(costs)
+        else "the candidates' rules and contracts keep one more hire off them"
+    )
     opened = _unreachable(reach, requirements) + (() if ending == "met" else _left_open(ending, aim, left, reach, note))
     return HiringPlan(plan, final, _team(config, chosen), reach, opened)
 
 
-def _today(config: Config, full: Config, requirements: Requirements, options: SolveParams | SolveOptions, costs: dict[str, float],
-           first: Target | None) -> SolveResult:
+def _today(
+    config: Config,
+    full: Config,
+    requirements: Requirements,
+    options: SolveParams | SolveOptions,
+    costs: dict[str, float],
+    first: Target | None,
+) -> SolveResult:
     """Step 0: today's team. Without `first` it is exactly `covplan plan`'s model and search, so the roadmap
     starts from the figures plan reports; a target of some hours or channels puts them first already here."""
     if first is None:
@@ -210,8 +232,16 @@ def _today(config: Config, full: Config, requirements: Requirements, options: So
     return _solve(full, requirements, options, Hiring(costs, max_hires=0, target=first))
 
 
-def _next_hire(full: Config, requirements: Requirements, options: SolveParams | SolveOptions, costs: dict[str, float],
-               chosen: list[str], first: Target | None, aim: Target, covered: Coverage) -> tuple[SolveResult, str] | None:
+def _next_hire(
+    full: Config,
+    requirements: Requirements,
+    options: SolveParams | SolveOptions,
+    costs: dict[str, float],
+    chosen: list[str],
+    first: Target | None,
+    aim: Target,
+    covered: Coverage,
+) -> tuple[SolveResult, str] | None:
     """The next step's result and hire, or None when no single further hire closes any target hour.
 
     The step's own objective weighs target hours first only for a restricted
@@ -232,8 +262,15 @@ def _next_hire(full: Config, requirements: Requirements, options: SolveParams | 
     return (result, hire) if hire is not None else None
 
 
-def _progress(result: SolveResult, requirements: Requirements, full: Config, costs: dict[str, float],
-              chosen: list[str], aim: Target, before: float) -> str | None:
+def _progress(
+    result: SolveResult,
+    requirements: Requirements,
+    full: Config,
+    costs: dict[str, float],
+    chosen: list[str],
+    aim: Target,
+    before: float,
+) -> str | None:
     """The new hire of a step's roster when it brings the team closer to the target; None otherwise."""
     if result.roster is None:
         return None
@@ -263,8 +300,9 @@ def _left_open(why: str, aim: Target, covered: Coverage, reach: Reach, note: str
     return (OpenHours(why, pairs, target_gap(aim, covered), note if why == "no_hire" else ""),) if pairs else ()
 
 
-def cheapest(config: Config, requirements: Requirements, options: SolveParams | SolveOptions,
-             target: Target | None = None) -> tuple[HiringPlan | None, SolveResult]:
+def cheapest(
+    config: Config, requirements: Requirements, options: SolveParams | SolveOptions, target: Target | None = None
+) -> tuple[HiringPlan | None, SolveResult]:
     """The least costly set of hires reaching the target (default: no needed interval without anybody); None when none does.
 
     Hours no hire can reach (coverage.reach) are left out of the target: the
@@ -278,15 +316,22 @@ def cheapest(config: Config, requirements: Requirements, options: SolveParams | 
     target = target or Target()
     reach = reachability(full, requirements, target)
     if not reach.reachable and target.kind == "ratio":
-        return None, SolveResult("UNREACHABLE", None, None, None, 0.0, reasons=out_of_reach_lines(
-            _unreachable(reach, requirements)[0], reach, config, requirements))
+        return None, SolveResult(
+            "UNREACHABLE",
+            None,
+            None,
+            None,
+            0.0,
+            reasons=out_of_reach_lines(_unreachable(reach, requirements)[0], reach, config, requirements),
+        )
     hiring = Hiring(costs, target=reach.aim(), cost_weight=CHEAPEST_COST_WEIGHT)
     result = _solve(full, requirements, options, hiring)
     if result.roster is None:
         return None, result
     chosen = sorted(_hired(result.roster, costs))
-    steps = [_step(k, hire, full, requirements, result, costs, chosen[:k], None, target)
-             for k, hire in enumerate(chosen, start=1)]
+    steps = [
+        _step(k, hire, full, requirements, result, costs, chosen[:k], None, target) for k, hire in enumerate(chosen, start=1)
+    ]
     return HiringPlan(steps, result.roster, _team(config, chosen), reach, _unreachable(reach, requirements)), result
 
 
@@ -297,8 +342,11 @@ def out_of_reach_lines(open_hours: OpenHours, reach: Reach, config: Config, requ
     grid = requirements.grid
     windows = [f"  {line}" for line in describe_windows(open_hours.pairs, grid, zone, config)]
     if open_hours.why == "steps":
-        return [f"target not met within --steps: {open_hours.hours:g} h of it left ({describe_target(target)}); "
-                f"more steps may close them:", *windows]
+        return [
+            f"target not met within --steps: {open_hours.hours:g} h of it left ({describe_target(target)}); "
+            f"more steps may close them:",
+            *windows,
+        ]
     return [_headline(open_hours, reach), *windows, f"  {_hint(open_hours, config, grid)}"]
 
 
@@ -306,18 +354,25 @@ def _headline(open_hours: OpenHours, reach: Reach) -> str:
     target = reach.target
     what = describe_target(target)
     if open_hours.why == "no_hire":
-        return (f"target not met: {open_hours.hours:g} h of it ({what}) stay open and no further hire closes any "
-                f"of them ({open_hours.note}):")
+        return (
+            f"target not met: {open_hours.hours:g} h of it ({what}) stay open and no further hire closes any "
+            f"of them ({open_hours.note}):"
+        )
     if target.kind == "ratio":
         scope = "" if target.channels is None else f" for {', '.join(sorted(target.channels))}"
         scope += f" {target.where}" if target.where else ""
-        return (f"target out of reach: at most {reach.best_ratio or 0:.1%} of the required agent-hours{scope} can be met "
-                f"by today's team and every candidate together (the target asks for {target.ratio:.0%}); short whoever is hired:")
+        return (
+            f"target out of reach: at most {reach.best_ratio or 0:.1%} of the required agent-hours{scope} can be met "
+            f"by today's team and every candidate together (the target asks for {target.ratio:.0%}); short whoever is hired:"
+        )
     if target.kind == "service":
-        return (f"target out of reach: these {open_hours.hours:g} h of it ({what}) need more agents than today's team "
-                f"and every candidate could put on duty at once:")
-    return (f"target out of reach: no shift of today's team or of any candidate reaches these {open_hours.hours:g} h "
-            f"of it ({what}):")
+        return (
+            f"target out of reach: these {open_hours.hours:g} h of it ({what}) need more agents than today's team "
+            f"and every candidate could put on duty at once:"
+        )
+    return (
+        f"target out of reach: no shift of today's team or of any candidate reaches these {open_hours.hours:g} h of it ({what}):"
+    )
 
 
 def _hint(open_hours: OpenHours, config: Config, grid: Grid) -> str:
@@ -325,13 +380,19 @@ def _hint(open_hours: OpenHours, config: Config, grid: Grid) -> str:
     channels = ", ".join(sorted({c for c, _ in open_hours.pairs}))
     shifts = "; ".join(shifts_that_reach(open_hours.pairs, grid, config))
     if not shifts:
-        return (f"no site has a shift over these hours: add one (sites.NAME.shifts) and a candidate with {channels} "
-                f"who works it, or leave these hours out of the target")
+        return (
+            f"no site has a shift over these hours: add one (sites.NAME.shifts) and a candidate with {channels} "
+            f"who works it, or leave these hours out of the target"
+        )
     if open_hours.why == "no_hire":
-        return (f"shifts over these hours: {shifts} — a candidate with {channels} free to work them "
-                f"(contract hours, rest, days in a row) or a higher max_count would close them")
-    return (f"shifts over these hours: {shifts} — add a candidate with {channels} who may work one (candidates: site, "
-            f"skills, shifts; a limit of 0 weekends or nights keeps one off), or leave these hours out of the target")
+        return (
+            f"shifts over these hours: {shifts} — a candidate with {channels} free to work them "
+            f"(contract hours, rest, days in a row) or a higher max_count would close them"
+        )
+    return (
+        f"shifts over these hours: {shifts} — add a candidate with {channels} who may work one (candidates: site, "
+        f"skills, shifts; a limit of 0 weekends or nights keeps one off), or leave these hours out of the target"
+    )
 
 
 def _solve(config: Config, requirements: Requirements, options: SolveParams | SolveOptions, hiring: Hiring) -> SolveResult:
@@ -355,13 +416,28 @@ def _team(config: Config, chosen: list[str]) -> Config:
     return config.model_copy(update={"agents": [*config.agents, *hires]})
 
 
-def _step(step: int, hire: str | None, config: Config, requirements: Requirements, result: SolveResult,
-          costs: dict[str, float], chosen: list[str], previous: HireStep | None, target: Target) -> HireStep:
+def _step(
+    step: int,
+    hire: str | None,
+    config: Config,
+    requirements: Requirements,
+    result: SolveResult,
+    costs: dict[str, float],
+    chosen: list[str],
+    previous: HireStep | None,
+    target: Target,
+) -> HireStep:
     roster = result.roster
     assert roster is not None, "a step is measured only on a search that found a roster (roadmap and cheapest check first)"
     covered = coverage_of(roster, requirements, config)
-    digest = summary(covered, config, status=result.status,
-                     objective=result.objective, best_bound=result.best_bound, wall_seconds=result.wall_seconds)
+    digest = summary(
+        covered,
+        config,
+        status=result.status,
+        objective=result.objective,
+        best_bound=result.best_bound,
+        wall_seconds=result.wall_seconds,
+    )
     view = digest.views[config.view_zones[0]]
     uncovered = view.uncovered_hours  # clock hours in the first view, as plan's summary counts them
     candidate = config.candidate_of(hire) if hire else None
@@ -399,8 +475,13 @@ class Loss:
     overnight_uncovered_hours: float
 
 
-def attrition(config: Config, requirements: Requirements, options: SolveParams | SolveOptions, processes: int | None = None,
-              executor: Executor | None = None) -> list[Loss]:
+def attrition(
+    config: Config,
+    requirements: Requirements,
+    options: SolveParams | SolveOptions,
+    processes: int | None = None,
+    executor: Executor | None = None,
+) -> list[Loss]:
     """Re-plan without each agent and without each site, as independent tasks; the largest opened gap first.
 
     The tasks go to `executor` (coverage.executor: a local process pool, or
@@ -415,8 +496,9 @@ def attrition(config: Config, requirements: Requirements, options: SolveParams |
         from coverage.solve import search_threads
 
         threads = search_threads(options.workers or 1)
-        with open_executor(threads_per_task=threads if processes is None else max(1, (os.cpu_count() or 1) // processes),
-                           tasks=len(jobs)) as pool:
+        with open_executor(
+            threads_per_task=threads if processes is None else max(1, (os.cpu_count() or 1) // processes), tasks=len(jobs)
+        ) as pool:
             return attrition(config, requirements, options, executor=pool)
     batch = run_tasks(executor, _scenario, jobs)
     if batch.interrupted:
@@ -451,7 +533,15 @@ def _scenario(job: tuple[str, Config, Requirements, ModelInputs, SolveParams]) -
     result = solve(config, requirements, inputs, params)
     if result.roster is None:
         raise InputError([Problem(config.source, None, "agents", f"without {name} no roster satisfies the hard rules")])
-    digest = summary(coverage_of(result.roster, requirements, config), config, status=result.status,
-                     objective=result.objective, best_bound=result.best_bound, wall_seconds=result.wall_seconds)
+    digest = summary(
+        coverage_of(result.roster, requirements, config),
+        config,
+        status=result.status,
+        objective=result.objective,
+        best_bound=result.best_bound,
+        wall_seconds=result.wall_seconds,
+    )
     view = digest.views[config.view_zones[0]]
-    return Loss(name, len(config.agents), digest.total_uncovered_hours, 0.0, view.weekend_uncovered_hours, view.overnight_uncovered_hours)
+    return Loss(
+        name, len(config.agents), digest.total_uncovered_hours, 0.0, view.weekend_uncovered_hours, view.overnight_uncovered_hours
+    )

@@ -20,8 +20,19 @@ from coverage.plots import plot_hiring_roadmap
 from coverage.report import RunInfo, write_report
 
 ROADMAP_COLUMNS = (
-    "step", "hire", "profile", "site", "shifts", "cost", "total_cost", "uncovered_hours",
-    "weekend_uncovered_hours", "overnight_uncovered_hours", "closed_hours", "status", "seconds",
+    "step",
+    "hire",
+    "profile",
+    "site",
+    "shifts",
+    "cost",
+    "total_cost",
+    "uncovered_hours",
+    "weekend_uncovered_hours",
+    "overnight_uncovered_hours",
+    "closed_hours",
+    "status",
+    "seconds",
     "target_hours_left",
 )
 ATTRITION_COLUMNS = ("lost", "agents", "uncovered_hours", "opened_hours", "weekend_uncovered_hours", "overnight_uncovered_hours")
@@ -32,12 +43,30 @@ def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -
     write_roadmap_csv(plan.steps, out / "hires.csv")
     picture = save_figure(plot_hiring_roadmap(plan.steps, view=plan.config.view_zones[0]), out / "hires.png")
     section = table_section(
-        "hires", "Hiring roadmap",
+        "hires",
+        "Hiring roadmap",
         ["step", "hire", "site", "shifts", "closes h", "left h", "weekend h", "overnight h", "to target h", "total cost"],
-        [(s.step, s.hire or "today's team", s.site or "", s.shifts, s.closed_hours, s.uncovered_hours,
-          s.weekend_uncovered_hours, s.overnight_uncovered_hours, s.target_hours_left, s.total_cost) for s in plan.steps],
-        intro=" ".join(["Each step adds the one hire that closes most, given the hires before it; the rest of this report is the final team's.",
-                        *(" ".join(out_of_reach_lines(left, plan.reach, plan.config, requirements)) for left in plan.open)]),
+        [
+            (
+                s.step,
+                s.hire or "today's team",
+                s.site or "",
+                s.shifts,
+                s.closed_hours,
+                s.uncovered_hours,
+                s.weekend_uncovered_hours,
+                s.overnight_uncovered_hours,
+                s.target_hours_left,
+                s.total_cost,
+            )
+            for s in plan.steps
+        ],
+        intro=" ".join(
+            [
+                "Each step adds the one hire that closes most, given the hires before it; the rest of this report is the final team's.",
+                *(" ".join(out_of_reach_lines(left, plan.reach, plan.config, requirements)) for left in plan.open),
+            ]
+        ),
         plot=picture,
     )
     write_report(out, plan.config, requirements, plan.roster, RunInfo("HIRES"), extra_sections=[section])
@@ -46,9 +75,22 @@ def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -
 
 def write_roadmap_csv(steps: list[HireStep], path: Path) -> Path:
     rows = [
-        (s.step, s.hire or "", s.profile or "", s.site or "", s.shifts, f"{s.cost:g}", f"{s.total_cost:g}",
-         f"{s.uncovered_hours:g}", f"{s.weekend_uncovered_hours:g}", f"{s.overnight_uncovered_hours:g}",
-         f"{s.closed_hours:g}", s.status, f"{s.seconds:g}", f"{s.target_hours_left:g}")
+        (
+            s.step,
+            s.hire or "",
+            s.profile or "",
+            s.site or "",
+            s.shifts,
+            f"{s.cost:g}",
+            f"{s.total_cost:g}",
+            f"{s.uncovered_hours:g}",
+            f"{s.weekend_uncovered_hours:g}",
+            f"{s.overnight_uncovered_hours:g}",
+            f"{s.closed_hours:g}",
+            s.status,
+            f"{s.seconds:g}",
+            f"{s.target_hours_left:g}",
+        )
         for s in steps
     ]
     return write_csv_atomic(path, ROADMAP_COLUMNS, rows)
@@ -57,18 +99,31 @@ def write_roadmap_csv(steps: list[HireStep], path: Path) -> Path:
 def roadmap_text(steps: list[HireStep]) -> str:
     """The roadmap as a table; a `target` column when the target is not simply every uncovered hour."""
     targeted = any(s.target_hours_left != s.uncovered_hours for s in steps)
-    lines = [f"{'step':>4}  {'hire':<22} {'site':<12} {'closes':>8} {'left':>8} {'weekend':>8} {'night':>8}"
-             + (f" {'target':>8}" if targeted else "") + f" {'cost':>10}"]
+    lines = [
+        f"{'step':>4}  {'hire':<22} {'site':<12} {'closes':>8} {'left':>8} {'weekend':>8} {'night':>8}"
+        + (f" {'target':>8}" if targeted else "")
+        + f" {'cost':>10}"
+    ]
     for s in steps:
         lines.append(
             f"{s.step:>4}  {(s.hire or 'today’s team'):<22} {(s.site or ''):<12} {s.closed_hours:>8g} "
             f"{s.uncovered_hours:>8g} {s.weekend_uncovered_hours:>8g} {s.overnight_uncovered_hours:>8g}"
-            + (f" {s.target_hours_left:>8g}" if targeted else "") + f" {s.total_cost:>10,.0f}"
+            + (f" {s.target_hours_left:>8g}" if targeted else "")
+            + f" {s.total_cost:>10,.0f}"
         )
     return "\n".join(lines)
 
 
 def write_attrition_csv(losses: list[Loss], path: Path) -> Path:
-    rows = [(x.lost, x.agents, f"{x.uncovered_hours:g}", f"{x.opened_hours:g}", f"{x.weekend_uncovered_hours:g}",
-             f"{x.overnight_uncovered_hours:g}") for x in losses]
+    rows = [
+        (
+            x.lost,
+            x.agents,
+            f"{x.uncovered_hours:g}",
+            f"{x.opened_hours:g}",
+            f"{x.weekend_uncovered_hours:g}",
+            f"{x.overnight_uncovered_hours:g}",
+        )
+        for x in losses
+    ]
     return write_csv_atomic(path, ATTRITION_COLUMNS, rows)

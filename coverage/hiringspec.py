@@ -53,8 +53,9 @@ def _within_one(spec: str, grid: Grid, config: Config) -> tuple[set[int], str]:
     try:
         zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as 'Europe'
-        raise ValueError(f"unknown time zone {zone!r} (expected an IANA name, as in Europe/London:weekend; "
-                         f"forms: {WITHIN_FORMS})") from None
+        raise ValueError(
+            f"unknown time zone {zone!r} (expected an IANA name, as in Europe/London:weekend; forms: {WITHIN_FORMS})"
+        ) from None
     places = local_slots(grid, zone, config)
     if not hours:
         return set(range(len(places))), f"at any hour in {zone}"
@@ -67,12 +68,15 @@ def _within_one(spec: str, grid: Grid, config: Config) -> tuple[set[int], str]:
         return {k for k, p in enumerate(places) if p.overnight}, f"overnight ({night.start}–{night.end}) in {zone}"
     window = _WINDOW.match(hours)
     if window is None:
-        raise ValueError(f"{hours!r} is not a choice of hours (expected weekend, overnight, weekdays "
-                         f"or a local window HH:MM-HH:MM such as 08:00-20:00 or 22:00-06:00)")
+        raise ValueError(
+            f"{hours!r} is not a choice of hours (expected weekend, overnight, weekdays "
+            f"or a local window HH:MM-HH:MM such as 08:00-20:00 or 22:00-06:00)"
+        )
     start, end = window["start"], window["end"]
     if start == end:
-        raise ValueError(f"{hours!r} is an empty window (expected two different times such as 08:00-20:00; "
-                         f"for every hour give the zone alone)")
+        raise ValueError(
+            f"{hours!r} is an empty window (expected two different times such as 08:00-20:00; for every hour give the zone alone)"
+        )
     return {k for k, p in enumerate(places) if in_window(_minute(p), start, end)}, f"{start}–{end} in {zone}"
 
 

@@ -82,7 +82,9 @@ window.addEventListener('load', function () {
 """
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, table_id: str = "", left: int = 1, classes: Iterable[str] = ()) -> str:
+def _table(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, table_id: str = "", left: int = 1, classes: Iterable[str] = ()
+) -> str:
     """An HTML table; the first `left` columns are text (left-aligned). Cells are escaped unless already markup."""
     head = "".join(f'<th class="{"l" if k < left else ""}">{escape(h)}</th>' for k, h in enumerate(headers))
     body = []
@@ -138,11 +140,18 @@ def _summary(config: Config, analysis: Analysis) -> str:
     clock = digest.views[first]
     cards = [
         ("coverage ratio", f"{digest.coverage_ratio:.1%}", "of required agent-hours met"),
-        (f"uncovered hours, {first}", _cell(clock.uncovered_hours),
-         f"clock hours some channel is short ({_cell(clock.per_week.uncovered_hours)} a week)"),
+        (
+            f"uncovered hours, {first}",
+            _cell(clock.uncovered_hours),
+            f"clock hours some channel is short ({_cell(clock.per_week.uncovered_hours)} a week)",
+        ),
         ("weekend uncovered", _cell(clock.weekend_uncovered_hours), f"of {_cell(clock.weekend_hours)} weekend hours"),
         ("overnight uncovered", _cell(clock.overnight_uncovered_hours), f"of {_cell(clock.overnight_hours)} overnight hours"),
-        ("status", escape(str(digest.status)), f"objective {digest.objective}" if digest.objective is not None else "roster given"),
+        (
+            "status",
+            escape(str(digest.status)),
+            f"objective {digest.objective}" if digest.objective is not None else "roster given",
+        ),
     ]
     html = [
         f"<p>Rota period {config.plan.start:%a %d %b %Y} – {last:%a %d %b %Y} ({config.plan.days} days, "
@@ -158,12 +167,29 @@ def _summary(config: Config, analysis: Analysis) -> str:
         "backlog channel whose contacts arriving then are answered after their deadline. The first view is the "
         "customers' zone; every time in the summary is on its clock.</p>",
         _table(
-            ["view", "uncovered h", "a week", "weekend uncovered h", "of weekend h", "a week", "overnight uncovered h",
-             "of overnight h", "a week"],
             [
-                [zone, _hours(f.uncovered_hours), f.per_week.uncovered_hours, _hours(f.weekend_uncovered_hours),
-                 f.weekend_hours, f.per_week.weekend_uncovered_hours, _hours(f.overnight_uncovered_hours),
-                 f.overnight_hours, f.per_week.overnight_uncovered_hours]
+                "view",
+                "uncovered h",
+                "a week",
+                "weekend uncovered h",
+                "of weekend h",
+                "a week",
+                "overnight uncovered h",
+                "of overnight h",
+                "a week",
+            ],
+            [
+                [
+                    zone,
+                    _hours(f.uncovered_hours),
+                    f.per_week.uncovered_hours,
+                    _hours(f.weekend_uncovered_hours),
+                    f.weekend_hours,
+                    f.per_week.weekend_uncovered_hours,
+                    _hours(f.overnight_uncovered_hours),
+                    f.overnight_hours,
+                    f.per_week.overnight_uncovered_hours,
+                ]
                 for zone, f in digest.views.items()
             ],
             table_id="view-clock",
@@ -172,8 +198,15 @@ def _summary(config: Config, analysis: Analysis) -> str:
         _table(
             ["channel", "required agent-h", "scheduled agent-h", "met agent-h", "coverage ratio", "uncovered h", "short agent-h"],
             [
-                [c.channel, c.required_agent_hours, c.scheduled_agent_hours, c.met_agent_hours, f"{c.coverage_ratio:.1%}",
-                 _hours(c.uncovered_hours), c.understaffed_agent_hours]
+                [
+                    c.channel,
+                    c.required_agent_hours,
+                    c.scheduled_agent_hours,
+                    c.met_agent_hours,
+                    f"{c.coverage_ratio:.1%}",
+                    _hours(c.uncovered_hours),
+                    c.understaffed_agent_hours,
+                ]
                 for c in analysis.channels
             ],
             table_id="summary",
@@ -181,11 +214,27 @@ def _summary(config: Config, analysis: Analysis) -> str:
         _backlog(digest, first),
         "<h3>Weekend and overnight per channel, in each view's local time</h3>",
         _table(
-            ["view", "channel", "uncovered h", "weekend uncovered h", "overnight uncovered h", "short agent-h",
-             "weekend short agent-h", "overnight short agent-h"],
             [
-                [t.view, t.channel, _hours(t.uncovered_hours), _hours(t.weekend_uncovered_hours), _hours(t.overnight_uncovered_hours),
-                 t.understaffed_agent_hours, t.weekend_understaffed_agent_hours, t.overnight_understaffed_agent_hours]
+                "view",
+                "channel",
+                "uncovered h",
+                "weekend uncovered h",
+                "overnight uncovered h",
+                "short agent-h",
+                "weekend short agent-h",
+                "overnight short agent-h",
+            ],
+            [
+                [
+                    t.view,
+                    t.channel,
+                    _hours(t.uncovered_hours),
+                    _hours(t.weekend_uncovered_hours),
+                    _hours(t.overnight_uncovered_hours),
+                    t.understaffed_agent_hours,
+                    t.weekend_understaffed_agent_hours,
+                    t.overnight_understaffed_agent_hours,
+                ]
                 for t in analysis.totals
             ],
             table_id="view-totals",
@@ -205,15 +254,35 @@ def _backlog(digest: Summary, zone: str) -> str:
         return f"{to_local(parse_timestamp(stamp, 'UTC'), zone):%a %d %b %H:%M}" if stamp else "—"
 
     rows = [
-        [channel, b.respond_within_hours, b.contacts_due, f"{b.in_time_share:.1%}" if b.in_time_share is not None else "—",
-         _hours(b.late), b.most_hours_late, b.peak_waiting, at(b.peak_at_utc),
-         at(b.empties_at_utc) if b.peak_at_utc else "—", _hours(b.still_open_at_end)]
+        [
+            channel,
+            b.respond_within_hours,
+            b.contacts_due,
+            f"{b.in_time_share:.1%}" if b.in_time_share is not None else "—",
+            _hours(b.late),
+            b.most_hours_late,
+            b.peak_waiting,
+            at(b.peak_at_utc),
+            at(b.empties_at_utc) if b.peak_at_utc else "—",
+            _hours(b.still_open_at_end),
+        ]
         for channel, b in blocks.items()
     ]
-    return (
-        f"<h3>Backlog channels, judged by their deadline (times {escape(zone)})</h3>"
-        + _table(["channel", "answer within h", "contacts due", "answered in time", "late", "longest past deadline h",
-                  "peak waiting", "peak at", "empty again", "late at period end"], rows, table_id="backlog")
+    return f"<h3>Backlog channels, judged by their deadline (times {escape(zone)})</h3>" + _table(
+        [
+            "channel",
+            "answer within h",
+            "contacts due",
+            "answered in time",
+            "late",
+            "longest past deadline h",
+            "peak waiting",
+            "peak at",
+            "empty again",
+            "late at period end",
+        ],
+        rows,
+        table_id="backlog",
     )
 
 
@@ -224,7 +293,7 @@ def _plots(plots: list[Path], config: Config) -> str:
         title, note = _plot_note(path, views)
         parts.append(
             f'<figure id="plot-{escape(path.stem)}"><h3>{escape(title)}</h3>{_image(path, title)}'
-            f"<figcaption>{escape(note)} <span class=\"muted\">File: {escape(path.name)} (and .svg).</span></figcaption></figure>"
+            f'<figcaption>{escape(note)} <span class="muted">File: {escape(path.name)} (and .svg).</span></figcaption></figure>'
         )
     return "\n".join(parts)
 
@@ -257,8 +326,16 @@ def _windows(windows: list[GapWindow], config: Config, explanations: Sequence[An
                 _table(
                     headers + (["why it stays open — what would close it"] if explained else []),
                     [
-                        [w.when + " " + w.view, w.channel_words, w.how_often, w.total_hours, w.weekend_hours, w.overnight_hours,
-                         w.short_agent_hours] + ([why.get(w.describe(), "")] if explained else [])
+                        [
+                            w.when + " " + w.view,
+                            w.channel_words,
+                            w.how_often,
+                            w.total_hours,
+                            w.weekend_hours,
+                            w.overnight_hours,
+                            w.short_agent_hours,
+                        ]
+                        + ([why.get(w.describe(), "")] if explained else [])
                         for w in chosen[:WINDOWS_SHOWN]
                     ],
                     table_id=f"windows-{kind}-{zone.replace('/', '_')}",
@@ -310,8 +387,17 @@ def _agents(roster: Roster, config: Config) -> str:
         + _table(
             ["agent", "name", "site", "contract", "shifts", "paid hours", "nights", "weekends", "shifts per channel"],
             [
-                [a.agent, a.name, a.site, a.contract, a.shifts, a.paid_hours, a.nights, a.weekends,
-                 ", ".join(f"{c} {n}" for c, n in a.channels.items())]
+                [
+                    a.agent,
+                    a.name,
+                    a.site,
+                    a.contract,
+                    a.shifts,
+                    a.paid_hours,
+                    a.nights,
+                    a.weekends,
+                    ", ".join(f"{c} {n}" for c, n in a.channels.items()),
+                ]
                 for a in loads
             ],
             table_id="agents",
@@ -328,8 +414,12 @@ def _workload(roster: Roster, config: Config) -> str:
         f"<p>Target = share (weight × the full person's hours) − balance before. Hours away are rounded to the nearest hour and cost "
         f"{config.weights.target} per hour{'²' if cost == 'squared' else ''}. Balance after (worked − share + balance before) is what "
         "the next period carries: name this run's workload.csv as its <code>workload.balance_file</code>.</p>"
-        + _table(["agent", "weight", "share h", "balance before", "target h", "worked h", "hours away", "cost", "balance after"],
-                 [row.cells() for row in rows], table_id="workload", left=1)
+        + _table(
+            ["agent", "weight", "share h", "balance before", "target h", "worked h", "hours away", "cost", "balance after"],
+            [row.cells() for row in rows],
+            table_id="workload",
+            left=1,
+        )
     )
 
 
@@ -348,10 +438,7 @@ def _value(value: Any) -> str:
 def _rules(config: Config) -> str:
     defaults = [[key, _value(value)] for key, value in config.rules]
     contracts = [
-        [name, key, _value(value)]
-        for name, contract in config.contracts.items()
-        for key, value in contract
-        if value is not None
+        [name, key, _value(value)] for name, contract in config.contracts.items() for key, value in contract if value is not None
     ]
     overrides = [
         [agent.id, key, _value(getattr(agent, key))]
@@ -380,8 +467,9 @@ def _rules(config: Config) -> str:
     return "\n".join(parts)
 
 
-def table_section(ident: str, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                  intro: str = "", plot: Path | None = None) -> tuple[str, str, str]:
+def table_section(
+    ident: str, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, intro: str = "", plot: Path | None = None
+) -> tuple[str, str, str]:
     """An extra section for the report (e.g. the hiring roadmap): a table, an optional plot, escaped."""
     parts = [f"<p>{escape(intro)}</p>"] if intro else []
     if plot is not None:
@@ -390,8 +478,9 @@ def table_section(ident: str, name: str, headers: Sequence[str], rows: Iterable[
     return ident, name, "\n".join(parts)
 
 
-def render_html(config: Config, roster: Roster, analysis: Analysis, plots: list[Path],
-                extra: Sequence[tuple[str, str, str]] = ()) -> str:
+def render_html(
+    config: Config, roster: Roster, analysis: Analysis, plots: list[Path], extra: Sequence[tuple[str, str, str]] = ()
+) -> str:
     """The whole page as one string; `extra` sections (id, title, html) come after the summary."""
     title = f"Coverage report — {config.source.name}"
     sections = [
@@ -416,11 +505,12 @@ def html_page(title: str, sections: Sequence[tuple[str, str, str]]) -> str:
         f'<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{STYLE}</style><script>{SCRIPT}</script></head>\n"
-        f"<body><h1>{escape(title)}</h1><p class=\"muted\">{nav}</p>\n{body}\n</body></html>\n"
+        f'<body><h1>{escape(title)}</h1><p class="muted">{nav}</p>\n{body}\n</body></html>\n'
     )
 
 
-def write_html(path: Path, config: Config, roster: Roster, analysis: Analysis, plots: list[Path],
-               extra: Sequence[tuple[str, str, str]] = ()) -> Path:
+def write_html(
+    path: Path, config: Config, roster: Roster, analysis: Analysis, plots: list[Path], extra: Sequence[tuple[str, str, str]] = ()
+) -> Path:
     """report.html, written atomically."""
     return write_text_atomic(Path(path), render_html(config, roster, analysis, plots, extra))

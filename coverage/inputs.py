@@ -37,7 +37,11 @@ def read_text(file: Path, limit: int, save_as: str = "UTF-8") -> str:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         byte = data[exc.start : exc.start + 1].hex().upper()
         raise InputError(
-            [Problem(file, line, "", f"not UTF-8 text (byte {exc.start}: 0x{byte} at column {column}); save the file as {save_as}")]
+            [
+                Problem(
+                    file, line, "", f"not UTF-8 text (byte {exc.start}: 0x{byte} at column {column}); save the file as {save_as}"
+                )
+            ]
         ) from None
 
 
@@ -53,7 +57,14 @@ def _read_bytes(file: Path, limit: int) -> bytes:
         raise InputError([Problem(file, None, "", f"cannot read: {exc.strerror or exc}")]) from None
     if len(data) > limit:
         raise InputError(
-            [Problem(file, None, "", f"file is larger than the limit of {_size(limit)} (expected a plan's own file; is this the right file?)")]
+            [
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"file is larger than the limit of {_size(limit)} (expected a plan's own file; is this the right file?)",
+                )
+            ]
         )
     return data
 

@@ -48,8 +48,9 @@ class PlanResult:
         return self.solve.status
 
 
-def plan(config: Config, params: SolveParams | None = None, *, needs: Requirements | None = None,
-         inputs: ModelInputs | None = None) -> PlanResult:
+def plan(
+    config: Config, params: SolveParams | None = None, *, needs: Requirements | None = None, inputs: ModelInputs | None = None
+) -> PlanResult:
     """Search a roster for `config` and measure it; silent unless `params.progress` names a stream.
 
     `needs` are the staffing requirements (computed from the config's
@@ -67,8 +68,15 @@ def plan(config: Config, params: SolveParams | None = None, *, needs: Requiremen
     if result.roster is None:
         return PlanResult(None, result, None, None, params.seed)
     covered = coverage_of(result.roster, needs, config)
-    digest = summary(covered, config, status=result.status, objective=result.objective, best_bound=result.best_bound,
-                     wall_seconds=round(result.wall_seconds, 3), roster=result.roster)
+    digest = summary(
+        covered,
+        config,
+        status=result.status,
+        objective=result.objective,
+        best_bound=result.best_bound,
+        wall_seconds=round(result.wall_seconds, 3),
+        roster=result.roster,
+    )
     return PlanResult(result.roster, result, covered, digest, params.seed)
 
 
@@ -100,8 +108,15 @@ def publish_roster(roster: Roster, config: Config, out: Path) -> Path:
     return write_roster(roster, config, out / ROSTER_FILE)
 
 
-def race(config: Config, params: SolveParams, seeds: Sequence[int], executor: Executor, *, needs: Requirements | None = None,
-         inputs: ModelInputs | None = None) -> tuple[PlanResult, bool]:
+def race(
+    config: Config,
+    params: SolveParams,
+    seeds: Sequence[int],
+    executor: Executor,
+    *,
+    needs: Requirements | None = None,
+    inputs: ModelInputs | None = None,
+) -> tuple[PlanResult, bool]:
     """The same plan searched from several seeds at once; the best roster wins, and whether Ctrl-C cut the race short.
 
     Best is the lowest objective among the rosters found; a tie goes to the

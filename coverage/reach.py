@@ -107,7 +107,8 @@ def usable(scope: AgentScope, config: Config) -> list[ShiftInstance]:
     no_nights = rules.max_nights_per_week == 0 or rules.max_nights_per_period == 0
     weekend = config.weekend_days
     return [
-        s for s in scope.available
+        s
+        for s in scope.available
         if not (no_weekends and s.day.isoweekday() in weekend)
         and not (no_nights and s in scope.nights)
         and rules.max_shifts_per_period.get(s.shift) != 0
@@ -148,8 +149,10 @@ class ClockWindow:
             return f"{', '.join(self.channels)}: {when} {self.start}–{self.end} {zone} ({self.hours:g} h)"
         plural = "day" if self.possible == 1 else "days"
         count = f"{len(days)} {plural}" if len(days) >= self.possible else f"{len(days)} of {self.possible} {plural}"
-        return (f"{', '.join(self.channels)}: {weekday_ranges({d.weekday() for d in days})} {self.start}–{self.end} "
-                f"{zone} ({count}, {self.hours:g} h)")
+        return (
+            f"{', '.join(self.channels)}: {weekday_ranges({d.weekday() for d in days})} {self.start}–{self.end} "
+            f"{zone} ({count}, {self.hours:g} h)"
+        )
 
 
 def clock_windows(pairs: Iterable[Pair], grid: Grid, zone: str, config: Config) -> list[ClockWindow]:
@@ -171,8 +174,14 @@ def clock_windows(pairs: Iterable[Pair], grid: Grid, zone: str, config: Config) 
         for (start, end), found in spans.items():
             grouped[(start, end, tuple(sorted(d for d, _ in found)), sum(n for _, n in found))].append(channel)
     windows = [
-        ClockWindow(tuple(channels), start, end, days, _possible(places, start, {d.weekday() for d in days}),
-                    round(count * grid.hours_per_interval, 6))
+        ClockWindow(
+            tuple(channels),
+            start,
+            end,
+            days,
+            _possible(places, start, {d.weekday() for d in days}),
+            round(count * grid.hours_per_interval, 6),
+        )
         for (start, end, days, count), channels in grouped.items()
     ]
     return sorted(windows, key=lambda w: (-w.hours * len(w.channels), w.start, w.channels))
@@ -197,8 +206,10 @@ def shifts_that_reach(pairs: Iterable[Pair], grid: Grid, config: Config) -> list
         if hit:
             found[(s.site, s.shift)] |= hit
     ranked = sorted(found.items(), key=lambda item: (-len(item[1]), item[0]))
-    return [f"{site} {shift} ({config.sites[site].shifts[shift].start} local, {config.sites[site].shifts[shift].hours:g} h)"
-            for (site, shift), _ in ranked[:3]]
+    return [
+        f"{site} {shift} ({config.sites[site].shifts[shift].start} local, {config.sites[site].shifts[shift].hours:g} h)"
+        for (site, shift), _ in ranked[:3]
+    ]
 
 
 def _day_pieces(slots: list[int], places: list[LocalSlot]) -> list[tuple[int, int]]:

@@ -151,7 +151,10 @@ def read_instance(path: str | Path) -> Instance:
     instance = Instance(path.stem, horizon, shifts, [_staff(r, line, f) for line, f in sections["SECTION_STAFF"]])
     for line, f in sections.get("SECTION_DAYS_OFF", []):
         instance.days_off.setdefault(f[0], set()).update(r.integer(line, "SECTION_DAYS_OFF", d) for d in f[1:] if d)
-    for key, target in (("SECTION_SHIFT_ON_REQUESTS", instance.on_requests), ("SECTION_SHIFT_OFF_REQUESTS", instance.off_requests)):
+    for key, target in (
+        ("SECTION_SHIFT_ON_REQUESTS", instance.on_requests),
+        ("SECTION_SHIFT_OFF_REQUESTS", instance.off_requests),
+    ):
         for line, f in sections.get(key, []):
             if len(f) < 4:
                 r.fail(line, key, "expected: employee, day, shift, weight")
@@ -179,7 +182,11 @@ def _shift(r: _Reader, line: int, f: list[str]) -> ShiftType:
 
 def _staff(r: _Reader, line: int, f: list[str]) -> Staff:
     if len(f) < 8:
-        r.fail(line, "SECTION_STAFF", "expected 8 fields: id, S=max|..., max minutes, min minutes, max run, min run, min days off, max weekends")
+        r.fail(
+            line,
+            "SECTION_STAFF",
+            "expected 8 fields: id, S=max|..., max minutes, min minutes, max run, min run, min days off, max weekends",
+        )
         return Staff(f[0], {}, 0, 0, 1, 1, 1, 0)
     maxima: dict[str, int] = {}
     for part in (p for p in f[1].split("|") if p):
@@ -231,7 +238,14 @@ def config_data(instance: Instance, *, start: date = DEFAULT_START, edges: str =
         "rules": {"min_rest_hours": 0, "forbidden_successions": forbidden, "runs_at_period_edges": edges},
         "weights": {"uncovered": 0, "understaffed": 0, "overstaffed": 0, "fairness": 0, "request": 1},
         "cover": [
-            {"site": SITE, "shift": c.shift, "count": c.requirement, "date": day[c.day], "under_weight": c.under, "over_weight": c.over}
+            {
+                "site": SITE,
+                "shift": c.shift,
+                "count": c.requirement,
+                "date": day[c.day],
+                "under_weight": c.under,
+                "over_weight": c.over,
+            }
             for c in instance.cover
         ],
         "agents": [_agent(instance, s, day, unit, requests[s.id]) for s in instance.staff],
@@ -267,7 +281,9 @@ def to_config(instance: Instance, *, start: date = DEFAULT_START, edges: str = "
     try:
         return Config.model_validate({**config_data(instance, start=start, edges=edges), "source": Path(f"{instance.name}.yaml")})
     except ValidationError as exc:
-        problems = [Problem(instance.name, None, ".".join(map(str, e["loc"])), str(e["msg"])) for e in exc.errors(include_url=False)]
+        problems = [
+            Problem(instance.name, None, ".".join(map(str, e["loc"])), str(e["msg"])) for e in exc.errors(include_url=False)
+        ]
         raise InputError(problems) from None
 
 
@@ -320,7 +336,9 @@ def _staff_violations(instance: Instance, s: Staff, row: list[str | None], edges
     minutes = sum(instance.shifts[x].minutes for x in row if x in instance.shifts)
     if not s.min_minutes <= minutes <= s.max_minutes:
         found.append(f"{s.id}: {minutes} minutes (expected {s.min_minutes}..{s.max_minutes})")
-    found.extend(f"{s.id} day {d}: works a day off" for d in sorted(instance.days_off.get(s.id, ())) if 0 <= d < len(row) and row[d])
+    found.extend(
+        f"{s.id} day {d}: works a day off" for d in sorted(instance.days_off.get(s.id, ())) if 0 <= d < len(row) and row[d]
+    )
     weekends = weekends_worked(row)
     if weekends > s.max_weekends:
         found.append(f"{s.id}: {weekends} weekends (max {s.max_weekends})")

@@ -102,8 +102,14 @@ class Analysis:
 def analyse(config: Config, requirements: Requirements, roster: Roster, run: RunInfo) -> Analysis:
     coverage = coverage_of(roster, requirements, config)
     digest = summary(
-        coverage, config, status=run.status, objective=run.objective, best_bound=run.best_bound, wall_seconds=run.wall_seconds,
-        roster=roster, explanations=run.explanations,
+        coverage,
+        config,
+        status=run.status,
+        objective=run.objective,
+        best_bound=run.best_bound,
+        wall_seconds=run.wall_seconds,
+        roster=roster,
+        explanations=run.explanations,
     )
     return Analysis(
         coverage=coverage,
@@ -190,7 +196,7 @@ def plain_summary(analysis: Analysis, count: int = 5) -> str:
 
 
 def why_lines(explanations: Sequence[GapExplanation | str], zone: str | None) -> list[str]:
-    """"why the largest gaps stay open (America/New_York):" and one line each."""
+    """ "why the largest gaps stay open (America/New_York):" and one line each."""
     if not explanations:
         return []
     return [f"why the largest gaps stay open, and what would close them ({zone}):", *(f"  - {line}" for line in explanations)]
@@ -201,28 +207,50 @@ def _rich_tables(report: Report) -> list:
 
     digest = report.summary
     zone = report.first_view or digest.first_view or ""
-    views = Table(title="Uncovered clock hours, each view on its own clock (an hour counts once however many channels are short)",
-                  title_justify="left")
+    views = Table(
+        title="Uncovered clock hours, each view on its own clock (an hour counts once however many channels are short)",
+        title_justify="left",
+    )
     for name in ("view", "uncovered h", "a week", "weekend h", "of", "a week ", "overnight h", "of ", "a week  "):
         views.add_column(name, justify="left" if name == "view" else "right")
     for view, f in list(digest.views.items())[:30]:
         week = f.per_week
         views.add_row(
-            view, _red(f.uncovered_hours), f"{week.uncovered_hours:,.1f}",
-            _red(f.weekend_uncovered_hours), f"{f.weekend_hours:,.0f}", f"{week.weekend_uncovered_hours:,.1f}",
-            _red(f.overnight_uncovered_hours), f"{f.overnight_hours:,.0f}", f"{week.overnight_uncovered_hours:,.1f}",
+            view,
+            _red(f.uncovered_hours),
+            f"{week.uncovered_hours:,.1f}",
+            _red(f.weekend_uncovered_hours),
+            f"{f.weekend_hours:,.0f}",
+            f"{week.weekend_uncovered_hours:,.1f}",
+            _red(f.overnight_uncovered_hours),
+            f"{f.overnight_hours:,.0f}",
+            f"{week.overnight_uncovered_hours:,.1f}",
         )
     channels = Table(title=f"Coverage by channel (weekend and overnight on the {zone} clock)", title_justify="left")
-    for name in ("channel", "required agent-h", "scheduled agent-h", "met", "uncovered h", "weekend h", "overnight h", "short agent-h"):
+    for name in (
+        "channel",
+        "required agent-h",
+        "scheduled agent-h",
+        "met",
+        "uncovered h",
+        "weekend h",
+        "overnight h",
+        "short agent-h",
+    ):
         channels.add_column(name, justify="left" if name == "channel" else "right")
     clock = digest.views.get(zone)
     per_view = clock.channels if clock is not None else {}
     for c in report.channels:
         mine = per_view.get(c.channel)
         channels.add_row(
-            _escaped(c.channel), f"{c.required_agent_hours:,.1f}", f"{c.scheduled_agent_hours:,.1f}", f"{c.coverage_ratio:.1%}",
-            _red(c.uncovered_hours), _red(mine.weekend_uncovered_hours if mine else 0.0),
-            _red(mine.overnight_uncovered_hours if mine else 0.0), f"{c.understaffed_agent_hours:,.1f}",
+            _escaped(c.channel),
+            f"{c.required_agent_hours:,.1f}",
+            f"{c.scheduled_agent_hours:,.1f}",
+            f"{c.coverage_ratio:.1%}",
+            _red(c.uncovered_hours),
+            _red(mine.weekend_uncovered_hours if mine else 0.0),
+            _red(mine.overnight_uncovered_hours if mine else 0.0),
+            f"{c.understaffed_agent_hours:,.1f}",
         )
     worst = Table(title=f"Worst uncovered windows — {zone}", title_justify="left")
     worst.add_column("window")
@@ -231,8 +259,14 @@ def _rich_tables(report: Report) -> list:
     for name in ("hours", "weekend h", "overnight h"):
         worst.add_column(name, justify="right")
     for w in worst_windows(report.windows, view=zone, count=8):
-        worst.add_row(_escaped(f"{w.when} {w.view}"), _escaped(w.channel_words), _escaped(w.how_often),
-                      f"{w.total_hours:g}", f"{w.weekend_hours:g}", f"{w.overnight_hours:g}")
+        worst.add_row(
+            _escaped(f"{w.when} {w.view}"),
+            _escaped(w.channel_words),
+            _escaped(w.how_often),
+            f"{w.total_hours:g}",
+            f"{w.weekend_hours:g}",
+            f"{w.overnight_hours:g}",
+        )
     head = f"[bold]status[/] {digest.status}"
     for value, label in ((digest.objective, "objective"), (digest.best_bound, "best bound"), (digest.wall_seconds, "time s")):
         if value is not None:

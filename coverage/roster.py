@@ -127,8 +127,12 @@ def roster_changes(before: Roster, after: Roster) -> RosterChanges:
     return RosterChanges(
         removed=tuple(sorted((a for k, a in old.items() if k not in new), key=sort_key)),
         added=tuple(sorted((a for k, a in new.items() if k not in old), key=sort_key)),
-        moved=tuple(sorted(((old[k], a) for k, a in new.items() if k in old and old[k].channel != a.channel),
-                           key=lambda pair: sort_key(pair[1]))),
+        moved=tuple(
+            sorted(
+                ((old[k], a) for k, a in new.items() if k in old and old[k].channel != a.channel),
+                key=lambda pair: sort_key(pair[1]),
+            )
+        ),
     )
 
 
@@ -214,6 +218,7 @@ def _header(file: Path, fieldnames: Sequence[str] | None) -> list[str]:
 
 def assignment_from_row(row: Mapping[str, str | None], config: Config, line: int) -> Assignment:
     """One roster row (CSV or workbook) as a shift; ValueError("field: what is wrong") for the caller to locate."""
+
     def cell(name: str) -> str:
         return (row.get(name) or "").strip()
 
@@ -235,11 +240,15 @@ def assignment_from_row(row: Mapping[str, str | None], config: Config, line: int
         raise ValueError(f"date: {cell('date')!r} is not a date (expected YYYY-MM-DD)") from None
     if not config.plan.start - timedelta(days=366) <= day <= config.plan.end + timedelta(days=366):
         # A typo (2062 for 2026), not a shift: the checker's period rule is for near misses.
-        raise ValueError(f"date: {day} is more than a year from the rota period (expected a date in or near {config.plan.start} to {config.plan.end - timedelta(days=1)})")
+        raise ValueError(
+            f"date: {day} is more than a year from the rota period (expected a date in or near {config.plan.start} to {config.plan.end - timedelta(days=1)})"
+        )
     channel = cell("channel")
     if not channel:
         if len(agent.skills) != 1:
-            raise ValueError(f"channel: empty, and agent {agent_id} has several skills (expected one of: {', '.join(agent.skills)})")
+            raise ValueError(
+                f"channel: empty, and agent {agent_id} has several skills (expected one of: {', '.join(agent.skills)})"
+            )
         channel = agent.skills[0]
     template = site.shifts[shift]
     start = _instant(cell("start_utc"), "start_utc") or _instant(cell("start_local"), "start_local", site.timezone)
@@ -248,7 +257,9 @@ def assignment_from_row(row: Mapping[str, str | None], config: Config, line: int
     end = end or start.add(minutes=template.minutes)
     if end <= start:
         raise ValueError(f"end_utc: shift ends before it starts ({end.isoformat()} <= {start.isoformat()})")
-    pause = _instant(cell("break_start_utc"), "break_start_utc") or _instant(cell("break_start_local"), "break_start_local", site.timezone)
+    pause = _instant(cell("break_start_utc"), "break_start_utc") or _instant(
+        cell("break_start_local"), "break_start_local", site.timezone
+    )
     return Assignment(agent_id, site_name, channel, shift, day, start, end, line, break_start_utc=pause)
 
 

@@ -61,8 +61,10 @@ class ScenarioExtras(Strict):
         factors = value.values() if isinstance(value, dict) else [value]
         if value is None or all(_factor(f) for f in factors):
             return value
-        raise ValueError(f"{shorten(repr(value))} is not a volume factor (expected a number above 0 and at most "
-                         f"{MAX_FACTOR:g} such as 1.1, or channels and factors such as {{chat: 1.1}})")
+        raise ValueError(
+            f"{shorten(repr(value))} is not a volume factor (expected a number above 0 and at most "
+            f"{MAX_FACTOR:g} such as 1.1, or channels and factors such as {{chat: 1.1}})"
+        )
 
 
 def _factor(value: Any) -> bool:
@@ -136,13 +138,25 @@ def read_scenarios(file: Path) -> tuple[list[Scenario], dict[str, tuple[yaml.Nod
     """The file's well-formed scenarios, baseline first; each one's YAML node and line; the problems of the others."""
     data, root = parse_yaml(read_text(file, MAX_CONFIG_BYTES), file)
     if not isinstance(data, dict) or set(data) != {"scenarios"} or not isinstance(data["scenarios"], dict):
-        raise InputError([Problem(file, line_of(root, ()) or 1, "", "expected one section, `scenarios:`, a mapping of "
-                                  "scenario names to their changes (see docs/sweep.md)")])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    line_of(root, ()) or 1,
+                    "",
+                    "expected one section, `scenarios:`, a mapping of scenario names to their changes (see docs/sweep.md)",
+                )
+            ]
+        )
     written: dict[Any, Any] = data["scenarios"]
     section, _ = node_at(root, ("scenarios",))
     problems: list[Problem] = []
     if len(written) > MAX_SCENARIOS:
-        problems.append(Problem(file, line_of(root, ("scenarios",)), "scenarios", f"{len(written):,} scenarios (expected at most {MAX_SCENARIOS})"))
+        problems.append(
+            Problem(
+                file, line_of(root, ("scenarios",)), "scenarios", f"{len(written):,} scenarios (expected at most {MAX_SCENARIOS})"
+            )
+        )
     scenarios: list[Scenario] = []
     nodes: dict[str, tuple[yaml.Node | None, int | None]] = {}
     for name, body in written.items():
@@ -150,13 +164,21 @@ def read_scenarios(file: Path) -> tuple[list[Scenario], dict[str, tuple[yaml.Nod
         where, line = dotted_path(path), line_of(root, path)
         node, _ = node_at(section, (name,))
         if not isinstance(name, str) or not SCENARIO_NAME.match(name):
-            problems.append(Problem(file, line, where, f"{shorten(repr(name))} is not a scenario name (expected letters, digits, "
-                                    "'_' and '-': it names the scenario's folder)"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    where,
+                    f"{shorten(repr(name))} is not a scenario name (expected letters, digits, "
+                    "'_' and '-': it names the scenario's folder)",
+                )
+            )
             continue
         body = {} if body is None else body
         if not isinstance(body, dict):
-            problems.append(Problem(file, line, where, "expected a mapping of changes (config paths, volume, hire, without), "
-                                    "or {} for none"))
+            problems.append(
+                Problem(file, line, where, "expected a mapping of changes (config paths, volume, hire, without), or {} for none")
+            )
             continue
         try:
             scenario = _scenario(name, body, file, root)
@@ -164,8 +186,14 @@ def read_scenarios(file: Path) -> tuple[list[Scenario], dict[str, tuple[yaml.Nod
             problems.extend(exc.problems)
             continue
         if name == BASELINE and scenario.changes != Scenario(BASELINE).changes:
-            problems.append(Problem(file, line, where, "the baseline is the config as it is (expected no changes; "
-                                    "give this scenario another name)"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    where,
+                    "the baseline is the config as it is (expected no changes; give this scenario another name)",
+                )
+            )
             continue
         scenarios.append(scenario)
         nodes[name] = (node, line)
@@ -185,9 +213,16 @@ def _scenario(name: str, body: dict[Any, Any], file: Path, root: yaml.Node | Non
         section = str(key).split(".", 1)[0]
         if not isinstance(key, str) or section not in SECTIONS or "" in key.split("."):
             path = ("scenarios", name, key)
-            problems.append(Problem(file, line_of(root, path), dotted_path(path), f"{shorten(repr(key))} is not a change "
-                                    f"(expected a config path such as channels.chat.aht_seconds, whose first part is a "
-                                    f"section: {', '.join(SECTIONS)}; or one of {', '.join(EXTRA_KEYS)})"))
+            problems.append(
+                Problem(
+                    file,
+                    line_of(root, path),
+                    dotted_path(path),
+                    f"{shorten(repr(key))} is not a change "
+                    f"(expected a config path such as channels.chat.aht_seconds, whose first part is a "
+                    f"section: {', '.join(SECTIONS)}; or one of {', '.join(EXTRA_KEYS)})",
+                )
+            )
             continue
         overrides.append((key, value))
     try:
@@ -200,8 +235,15 @@ def _scenario(name: str, body: dict[Any, Any], file: Path, root: yaml.Node | Non
     return Scenario(name, tuple(overrides), parsed.volume, tuple(parsed.hire), tuple(parsed.without), parsed.description)
 
 
-def _made(scenario: Scenario, base: Config, base_data: dict[str, Any], config_file: Path, scenarios_file: Path,
-          node: yaml.Node | None, line: int | None) -> ScenarioPlan:
+def _made(
+    scenario: Scenario,
+    base: Config,
+    base_data: dict[str, Any],
+    config_file: Path,
+    scenarios_file: Path,
+    node: yaml.Node | None,
+    line: int | None,
+) -> ScenarioPlan:
     """The scenario's config (overrides validated as the config is, then hires and agents left out) and requirements."""
     config = base
     if scenario.overrides:
@@ -256,7 +298,9 @@ def _set(data: dict[str, Any], path: str, value: Any) -> str:
                 break
             container = container[index]
         else:
-            raise ValueError(f"{dotted_path(tuple(canonical))} is a single value, not a section (expected a path that ends at it)")
+            raise ValueError(
+                f"{dotted_path(tuple(canonical))} is a single value, not a section (expected a path that ends at it)"
+            )
     return dotted_path(tuple(canonical))
 
 
@@ -271,16 +315,19 @@ def _item(items: list[Any], part: str, where: str) -> int:
     raise ValueError(f"{where} has no item {part!r} (expected {known}a position from 0 to {len(items) - 1})")
 
 
-def _relocated(problem: Problem, scenario: Scenario, where_set: list[tuple[str, str, int | None]], file: Path,
-               scenario_line: int | None) -> Problem:
+def _relocated(
+    problem: Problem, scenario: Scenario, where_set: list[tuple[str, str, int | None]], file: Path, scenario_line: int | None
+) -> Problem:
     """A problem of the overridden config, said at the override that caused it in the scenarios file."""
     for canonical, written, line in where_set:
         if problem.where == canonical or problem.where.startswith((canonical + ".", canonical + "[")):
-            return Problem(file, line, f"scenarios.{scenario.name}.{written}{problem.where[len(canonical):]}", problem.what)
+            return Problem(file, line, f"scenarios.{scenario.name}.{written}{problem.where[len(canonical) :]}", problem.what)
         if canonical.startswith((problem.where + ".", problem.where + "[")):
             return Problem(file, line, f"scenarios.{scenario.name}.{written}", f"{problem.where}: {problem.what}")
     # A cross-reference the overrides broke elsewhere (an agent's site removed, ...): said at the scenario.
-    return Problem(file, scenario_line, f"scenarios.{scenario.name}", f"with these changes, {problem.where or 'the config'}: {problem.what}")
+    return Problem(
+        file, scenario_line, f"scenarios.{scenario.name}", f"with these changes, {problem.where or 'the config'}: {problem.what}"
+    )
 
 
 def _with_team(config: Config, scenario: Scenario, file: Path, node: yaml.Node | None) -> Config:
@@ -293,21 +340,44 @@ def _with_team(config: Config, scenario: Scenario, file: Path, node: yaml.Node |
         candidate = candidates.get(name)
         if candidate is None:
             known = ", ".join(candidates) or "none: the config has no `candidates`"
-            problems.append(Problem(file, _line(node, ("hire",), file), f"{where}.hire", f"unknown candidate {name!r} (expected one of: {known})"))
+            problems.append(
+                Problem(
+                    file, _line(node, ("hire",), file), f"{where}.hire", f"unknown candidate {name!r} (expected one of: {known})"
+                )
+            )
         elif count > candidate.max_count:
-            problems.append(Problem(file, _line(node, ("hire",), file), f"{where}.hire",
-                                    f"{count} hires of {name!r} (expected at most its max_count, {candidate.max_count})"))
+            problems.append(
+                Problem(
+                    file,
+                    _line(node, ("hire",), file),
+                    f"{where}.hire",
+                    f"{count} hires of {name!r} (expected at most its max_count, {candidate.max_count})",
+                )
+            )
         else:
             added += candidate.as_agents()[:count]
     team = [*config.agents, *added]
     ids = {agent.id for agent in team}
     for k, agent_id in enumerate(scenario.without):
         if agent_id not in ids:
-            problems.append(Problem(file, _line(node, ("without", k), file), f"{where}.without[{k}]",
-                                    f"unknown agent {agent_id!r} (expected an agent id of the config, or a hire of this scenario)"))
+            problems.append(
+                Problem(
+                    file,
+                    _line(node, ("without", k), file),
+                    f"{where}.without[{k}]",
+                    f"unknown agent {agent_id!r} (expected an agent id of the config, or a hire of this scenario)",
+                )
+            )
     kept = [agent for agent in team if agent.id not in set(scenario.without)]
     if not kept and not problems:
-        problems.append(Problem(file, _line(node, ("without",), file), f"{where}.without", "leaves nobody on the team (expected at least one agent)"))
+        problems.append(
+            Problem(
+                file,
+                _line(node, ("without",), file),
+                f"{where}.without",
+                "leaves nobody on the team (expected at least one agent)",
+            )
+        )
     if problems:
         raise InputError(problems)
     return config if not added and not scenario.without else config.model_copy(update={"agents": kept})
@@ -320,6 +390,15 @@ def _volume_scale(scenario: Scenario, config: Config, file: Path, node: yaml.Nod
         return dict.fromkeys(config.channels, float(scenario.volume))
     unknown = [c for c in scenario.volume if c not in config.channels]
     if unknown:
-        raise InputError([Problem(file, _line(node, ("volume", c), file), f"scenarios.{scenario.name}.volume.{c}",
-                                  f"unknown channel {c!r} (expected one of: {', '.join(config.channels)})") for c in unknown])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    _line(node, ("volume", c), file),
+                    f"scenarios.{scenario.name}.volume.{c}",
+                    f"unknown channel {c!r} (expected one of: {', '.join(config.channels)})",
+                )
+                for c in unknown
+            ]
+        )
     return dict(scenario.volume)

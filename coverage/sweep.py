@@ -92,7 +92,9 @@ def check_sweep_dir(out: Path, force: bool) -> None:
     if out.exists() and not out.is_dir():
         raise OutputExistsError(f"{out}: exists and is not a directory (expected a directory for the sweep)")
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputExistsError(f"{out}: not empty (an earlier sweep?); pass --force to replace its files or choose another --out directory")
+        raise OutputExistsError(
+            f"{out}: not empty (an earlier sweep?); pass --force to replace its files or choose another --out directory"
+        )
 
 
 def task_params(params: SolveParams, threads: int) -> SolveParams:
@@ -108,8 +110,15 @@ def plan_task(job: tuple[ScenarioPlan, SolveParams]) -> tuple[PlanResult, float]
     return result, round(wallclock.perf_counter() - started, 3)
 
 
-def run_sweep(plans: Sequence[ScenarioPlan], params: SolveParams, executor: Executor, out: Path,
-              progress: TextIO | None = None, *, task: Callable[[tuple[ScenarioPlan, SolveParams]], tuple[PlanResult, float]] = plan_task) -> SweepResult:
+def run_sweep(
+    plans: Sequence[ScenarioPlan],
+    params: SolveParams,
+    executor: Executor,
+    out: Path,
+    progress: TextIO | None = None,
+    *,
+    task: Callable[[tuple[ScenarioPlan, SolveParams]], tuple[PlanResult, float]] = plan_task,
+) -> SweepResult:
     """Plan every scenario on `executor`, write each one's folder as it finishes, then the side-by-side table.
 
     `params` are each task's (see task_params). `out` must exist.
@@ -126,8 +135,10 @@ def run_sweep(plans: Sequence[ScenarioPlan], params: SolveParams, executor: Exec
             print(f"  [{done[0]}/{len(plans)}] {_line(outcome)}", file=progress, flush=True)
 
     batch = run_tasks(executor, task, [(p, params) for p in plans], finished)
-    rows = [o if o is not None else ScenarioOutcome(p.name, p.scenario.changes, CANCELLED, 0.0, view=view)
-            for p, o in zip(plans, outcomes)]
+    rows = [
+        o if o is not None else ScenarioOutcome(p.name, p.scenario.changes, CANCELLED, 0.0, view=view)
+        for p, o in zip(plans, outcomes)
+    ]
     channels = [c for c, ch in plans[0].config.channels.items() if ch.kind == "realtime"]
     files = write_sweep_table(rows, channels, out, interrupted=batch.interrupted)
     return SweepResult(rows, channels, files, batch.interrupted)
@@ -154,13 +165,27 @@ def write_scenario(scenario: ScenarioPlan, result: PlanResult, seconds: float, o
 def _line(outcome: ScenarioOutcome) -> str:
     if not outcome.found:
         return f"{outcome.name}: no roster ({outcome.status}) in {outcome.seconds:.1f} s"
-    return (f"{outcome.name}: {outcome.uncovered_hours:g} h uncovered (weekend {outcome.weekend_uncovered_hours:g}, "
-            f"overnight {outcome.overnight_uncovered_hours:g}) {outcome.status} in {outcome.seconds:.1f} s")
+    return (
+        f"{outcome.name}: {outcome.uncovered_hours:g} h uncovered (weekend {outcome.weekend_uncovered_hours:g}, "
+        f"overnight {outcome.overnight_uncovered_hours:g}) {outcome.status} in {outcome.seconds:.1f} s"
+    )
 
 
 def sweep_columns(channels: Sequence[str]) -> list[str]:
-    return ["scenario", "status", "uncovered_hours", "weekend_uncovered_hours", "overnight_uncovered_hours",
-            *(f"service_level_{c}" for c in channels), "coverage_ratio", "paid_hours", "hire_cost", "hires", "seconds", "changes"]
+    return [
+        "scenario",
+        "status",
+        "uncovered_hours",
+        "weekend_uncovered_hours",
+        "overnight_uncovered_hours",
+        *(f"service_level_{c}" for c in channels),
+        "coverage_ratio",
+        "paid_hours",
+        "hire_cost",
+        "hires",
+        "seconds",
+        "changes",
+    ]
 
 
 def sweep_rows(outcomes: Sequence[ScenarioOutcome], channels: Sequence[str]) -> list[list[str]]:
@@ -171,16 +196,28 @@ def sweep_rows(outcomes: Sequence[ScenarioOutcome], channels: Sequence[str]) -> 
             rows.append([o.name, o.status, "", "", "", *("" for _ in channels), "", "", "", "", f"{o.seconds:g}", o.changes])
             continue
         levels = [o.service_level(c) for c in channels]
-        rows.append([
-            o.name, o.status, f"{o.uncovered_hours:g}", f"{o.weekend_uncovered_hours:g}", f"{o.overnight_uncovered_hours:g}",
-            *("" if v is None else f"{v:g}" for v in levels), f"{o.summary.coverage_ratio:g}" if o.summary else "",
-            f"{o.roster.paid_hours:g}", f"{o.roster.hire_cost:g}", " ".join(o.roster.hires),
-            f"{o.seconds:g}", o.changes,
-        ])
+        rows.append(
+            [
+                o.name,
+                o.status,
+                f"{o.uncovered_hours:g}",
+                f"{o.weekend_uncovered_hours:g}",
+                f"{o.overnight_uncovered_hours:g}",
+                *("" if v is None else f"{v:g}" for v in levels),
+                f"{o.summary.coverage_ratio:g}" if o.summary else "",
+                f"{o.roster.paid_hours:g}",
+                f"{o.roster.hire_cost:g}",
+                " ".join(o.roster.hires),
+                f"{o.seconds:g}",
+                o.changes,
+            ]
+        )
     return rows
 
 
-def write_sweep_table(outcomes: Sequence[ScenarioOutcome], channels: Sequence[str], out: Path, *, interrupted: bool = False) -> list[Path]:
+def write_sweep_table(
+    outcomes: Sequence[ScenarioOutcome], channels: Sequence[str], out: Path, *, interrupted: bool = False
+) -> list[Path]:
     """sweep.csv, sweep.png and report.html: the scenarios side by side, one plot comparing them."""
     from coverage.figures import save_figure
     from coverage.htmlreport import html_page, table_section
@@ -189,15 +226,31 @@ def write_sweep_table(outcomes: Sequence[ScenarioOutcome], channels: Sequence[st
     csv_file = write_csv_atomic(out / SWEEP_CSV, sweep_columns(channels), sweep_rows(outcomes, channels))
     view = outcomes[0].view if outcomes else ""
     save_figure(plot_sweep(outcomes, view=view), out / SWEEP_PLOT)
-    intro = (f"Each scenario is a full plan of the config with the changes named; hours are clock hours in {view} "
-             f"(an hour counts once however many channels are short). Each scenario's own report is in its folder.")
+    intro = (
+        f"Each scenario is a full plan of the config with the changes named; hours are clock hours in {view} "
+        f"(an hour counts once however many channels are short). Each scenario's own report is in its folder."
+    )
     if interrupted:
         intro += " The sweep was interrupted: scenarios marked CANCELLED were not planned."
-    headers = ["scenario", "changes", "status", "uncovered h", "weekend h", "overnight h",
-               *(f"service level {c}" for c in channels), "paid h", "hire cost", "seconds"]
+    headers = [
+        "scenario",
+        "changes",
+        "status",
+        "uncovered h",
+        "weekend h",
+        "overnight h",
+        *(f"service level {c}" for c in channels),
+        "paid h",
+        "hire cost",
+        "seconds",
+    ]
     table = [(o.name, o.changes, o.status, *_figures(o, channels)) for o in outcomes]
     section = table_section("scenarios", "Scenarios side by side", headers, table, intro=intro, plot=out / SWEEP_PLOT)
-    links = "<ul>" + "".join(f'<li><a href="{escape(o.name)}/report.html">{escape(o.name)}</a></li>' for o in outcomes if o.found) + "</ul>"
+    links = (
+        "<ul>"
+        + "".join(f'<li><a href="{escape(o.name)}/report.html">{escape(o.name)}</a></li>' for o in outcomes if o.found)
+        + "</ul>"
+    )
     page = html_page("What-if sweep", [section, ("reports", "Each scenario's report", links)])
     html_file = write_text_atomic(out / SWEEP_HTML, page)
     return [csv_file, out / SWEEP_PLOT, (out / SWEEP_PLOT).with_suffix(".svg"), html_file]
@@ -207,21 +260,34 @@ def _figures(o: ScenarioOutcome, channels: Sequence[str]) -> list[Any]:
     if not o.found:
         return ["", "", "", *("" for _ in channels), "", "", o.seconds]
     levels = [o.service_level(c) for c in channels]
-    return [o.uncovered_hours, o.weekend_uncovered_hours, o.overnight_uncovered_hours,
-            *("" if v is None else f"{v:.1%}" for v in levels), o.roster.paid_hours, o.roster.hire_cost, o.seconds]
+    return [
+        o.uncovered_hours,
+        o.weekend_uncovered_hours,
+        o.overnight_uncovered_hours,
+        *("" if v is None else f"{v:.1%}" for v in levels),
+        o.roster.paid_hours,
+        o.roster.hire_cost,
+        o.seconds,
+    ]
 
 
 def sweep_text(result: SweepResult) -> str:
     """The table for the terminal: one line per scenario, baseline first."""
     levels = "".join(f" {('SL ' + c)[:9]:>9}" for c in result.channels)
-    lines = [f"{'scenario':<22} {'uncovered':>9} {'weekend':>8} {'night':>8}{levels} {'paid h':>8} {'hire cost':>9} "
-             f"{'status':<10} {'seconds':>7}"]
+    lines = [
+        f"{'scenario':<22} {'uncovered':>9} {'weekend':>8} {'night':>8}{levels} {'paid h':>8} {'hire cost':>9} "
+        f"{'status':<10} {'seconds':>7}"
+    ]
     for o in result.outcomes:
         if not o.found:
-            lines.append(f"{o.name:<22} {'':>9} {'':>8} {'':>8}{''.join(f' {chr(32):>9}' for _ in result.channels)} {'':>8} {'':>9} "
-                         f"{o.status:<10} {o.seconds:>7.1f}")
+            lines.append(
+                f"{o.name:<22} {'':>9} {'':>8} {'':>8}{''.join(f' {chr(32):>9}' for _ in result.channels)} {'':>8} {'':>9} "
+                f"{o.status:<10} {o.seconds:>7.1f}"
+            )
             continue
         sl = "".join(f" {'' if o.service_level(c) is None else format(o.service_level(c), '.1%'):>9}" for c in result.channels)
-        lines.append(f"{o.name:<22} {o.uncovered_hours:>9g} {o.weekend_uncovered_hours:>8g} {o.overnight_uncovered_hours:>8g}{sl} "
-                     f"{o.roster.paid_hours:>8g} {o.roster.hire_cost:>9g} {o.status:<10} {o.seconds:>7.1f}")
+        lines.append(
+            f"{o.name:<22} {o.uncovered_hours:>9g} {o.weekend_uncovered_hours:>8g} {o.overnight_uncovered_hours:>8g}{sl} "
+            f"{o.roster.paid_hours:>8g} {o.roster.hire_cost:>9g} {o.status:<10} {o.seconds:>7.1f}"
+        )
     return "\n".join(lines)

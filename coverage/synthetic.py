@@ -31,7 +31,9 @@ class Region:
 DEFAULT_REGIONS = (Region(17.0, 0.45), Region(11.0, 0.35), Region(3.0, 0.20))
 
 
-def hourly_shape(hour_utc: float, weekday: int, regions: tuple[Region, ...] = DEFAULT_REGIONS, weekend_factor: float = 0.45) -> float:
+def hourly_shape(
+    hour_utc: float, weekday: int, regions: tuple[Region, ...] = DEFAULT_REGIONS, weekend_factor: float = 0.45
+) -> float:
     """Relative volume at an hour of the week (weekday 0 = Monday), in [~0.1, ~1]."""
     level = 0.12
     for region in regions:
@@ -89,8 +91,15 @@ CHAT_PEAK_PER_AGENT = 1.6
 EMAIL_PEAK_PER_AGENT = 0.5
 
 
-def team_data(agents: int, sites: int, start: date, days: int, interval_minutes: int = 60, seed: int = 7,
-              forecast_file: str = "forecast.csv") -> dict:
+def team_data(
+    agents: int,
+    sites: int,
+    start: date,
+    days: int,
+    interval_minutes: int = 60,
+    seed: int = 7,
+    forecast_file: str = "forecast.csv",
+) -> dict:
     """A plan config (YAML-shaped data) for a realistic team: N agents over K sites in different zones.
 
     Each site runs early, day and late shifts in its own time zone; one agent
@@ -102,7 +111,11 @@ def team_data(agents: int, sites: int, start: date, days: int, interval_minutes:
         raise ValueError(f"sites must be 1..{len(SITE_POOL)}")
     rng = random.Random(seed)
     chosen = SITE_POOL[:sites]
-    shifts = {"early": {"start": "07:00", "hours": 8}, "day": {"start": "10:00", "hours": 8}, "late": {"start": "14:00", "hours": 8}}
+    shifts = {
+        "early": {"start": "07:00", "hours": 8},
+        "day": {"start": "10:00", "hours": 8},
+        "late": {"start": "14:00", "hours": 8},
+    }
     team = []
     for k in range(agents):
         site = chosen[k % sites][0]
@@ -111,7 +124,12 @@ def team_data(agents: int, sites: int, start: date, days: int, interval_minutes:
     return {
         "plan": {"start": start, "days": days, "timezone": "UTC", "interval_minutes": interval_minutes},
         "channels": {
-            "chat": {"kind": "realtime", "aht_seconds": 480, "concurrency": 2, "service_level": {"percent": 80, "within_seconds": 60}},
+            "chat": {
+                "kind": "realtime",
+                "aht_seconds": 480,
+                "concurrency": 2,
+                "service_level": {"percent": 80, "within_seconds": 60},
+            },
             "email": {"kind": "backlog", "aht_seconds": 360, "respond_within_hours": 4},
         },
         "shrinkage": 0.2,
@@ -126,7 +144,9 @@ def team_data(agents: int, sites: int, start: date, days: int, interval_minutes:
     }
 
 
-def write_team(directory: Path, agents: int, sites: int, start: date, days: int, interval_minutes: int = 60, seed: int = 7) -> Path:
+def write_team(
+    directory: Path, agents: int, sites: int, start: date, days: int, interval_minutes: int = 60, seed: int = 7
+) -> Path:
     """Write team.yaml and its forecast.csv (chat + email with the weekly shape) into `directory`; return the YAML path."""
     import yaml
 
@@ -150,8 +170,9 @@ class Peak:
     factor: float
 
 
-def ticket_history(first_day: date, weeks: int, weekly_volume: dict[str, float], noise: float = 0.1, seed: int = 7,
-                   peaks: tuple[Peak, ...] = ()) -> list[tuple[str, str]]:
+def ticket_history(
+    first_day: date, weeks: int, weekly_volume: dict[str, float], noise: float = 0.1, seed: int = 7, peaks: tuple[Peak, ...] = ()
+) -> list[tuple[str, str]]:
     """(created_at in UTC, channel) of every ticket in `weeks` weeks from `first_day` (UTC midnight), oldest first.
 
     The known shape a backtest should find: each hour's rate is the channel's

@@ -55,14 +55,18 @@ from coverage.errors import InputError, Problem
 from coverage.inputs import MAX_CSV_BYTES, read_text
 
 COLUMNS = {  # normalised header -> agent key
-    "id": "id", "agent": "id", "agent id": "id",
+    "id": "id",
+    "agent": "id",
+    "agent id": "id",
     "name": "name",
     "site": "site",
     "contract": "contract",
-    "skills": "skills", "channels": "skills",
+    "skills": "skills",
+    "channels": "skills",
     "days off": "days_off",
     "leave": "leave",
-    "shifts": "shifts", "allowed shifts": "shifts",
+    "shifts": "shifts",
+    "allowed shifts": "shifts",
     "works holidays": "works_holidays",
     "employment start": "employment_start",
     "employment end": "employment_end",
@@ -107,9 +111,17 @@ def load_team(file: Path, parsed: dict[str, Any], taken: set[str]) -> tuple[list
         identity = str(row.data.get("id", ""))
         line, column = row.at("id")
         if identity in taken:
-            problems.append(Problem(file, line, column, f"agent id {identity!r} is also in the configuration's agents list (expected unique ids)"))
+            problems.append(
+                Problem(
+                    file, line, column, f"agent id {identity!r} is also in the configuration's agents list (expected unique ids)"
+                )
+            )
         elif identity in seen:
-            problems.append(Problem(file, line, column, f"duplicate agent id {identity!r} (also {_place(seen[identity])}; expected unique ids)"))
+            problems.append(
+                Problem(
+                    file, line, column, f"duplicate agent id {identity!r} (also {_place(seen[identity])}; expected unique ids)"
+                )
+            )
         if identity:
             seen.setdefault(identity, line)
         # references are checked on a row that fails validation too, so one run lists every mistake
@@ -140,7 +152,11 @@ def _validate(row: SheetRow, file: Path, problems: list[Problem]) -> Agent | Non
 def _explain(error: ErrorDetails, row: SheetRow) -> str:
     key = str(error["loc"][0]) if error["loc"] else ""
     if error["type"] == "missing":
-        return "empty cell (expected a value)" if key in row.headers else f"no column {key} (expected one, see the team sheet columns in docs/configuration.md)"
+        return (
+            "empty cell (expected a value)"
+            if key in row.headers
+            else f"no column {key} (expected one, see the team sheet columns in docs/configuration.md)"
+        )
     if key == "leave" and error["type"] != "value_error" and isinstance(error.get("input"), str):
         return f"{error['input']!r} is not a date or a range (expected e.g. 2026-12-24 or 2026-12-28 to 2026-12-31)"
     return explain_error(error)
@@ -148,11 +164,17 @@ def _explain(error: ErrorDetails, row: SheetRow) -> str:
 
 def _references_only(data: dict[str, Any]) -> Agent:
     """An unvalidated agent carrying just the names checked against the configuration (site, contract, skills, shifts)."""
+
     def names(value: Any) -> list[str]:
         return [str(item) for item in value] if isinstance(value, list) else []
 
-    return Agent.model_construct(id=str(data.get("id", "")), site=str(data.get("site", "")), contract=str(data.get("contract", "")),
-                                 skills=names(data.get("skills")), shifts=names(data.get("shifts")) or None)
+    return Agent.model_construct(
+        id=str(data.get("id", "")),
+        site=str(data.get("site", "")),
+        contract=str(data.get("contract", "")),
+        skills=names(data.get("skills")),
+        shifts=names(data.get("shifts")) or None,
+    )
 
 
 def _reporter(row: SheetRow, file: Path, problems: list[Problem]) -> Callable[[tuple[Any, ...], str], None]:
@@ -191,7 +213,9 @@ def load_availability(file: Path, agents: list[Agent]) -> tuple[list[Agent], lis
     return [_with_ranges(agent, added.get(agent.id, {})) for agent in agents], problems
 
 
-def _availability_row(values: dict[str, str], known: set[str], report: Callable[[str, str], None]) -> tuple[str, str, Span] | None:
+def _availability_row(
+    values: dict[str, str], known: set[str], report: Callable[[str, str], None]
+) -> tuple[str, str, Span] | None:
     """One row as (agent, level, range), or None after reporting what is wrong with it."""
     ok = True
     if values["agent"] not in known:
@@ -202,7 +226,10 @@ def _availability_row(values: dict[str, str], known: set[str], report: Callable[
         report("level", f"{values['level']!r} is not a level (expected one of: {', '.join(AVAILABILITY_LEVELS)})")
         ok = False
     if bool(values["from"]) != bool(values["to"]):
-        report("from" if not values["from"] else "to", "give both from and to, or neither for the whole day (expected e.g. 09:00 and 17:00)")
+        report(
+            "from" if not values["from"] else "to",
+            "give both from and to, or neither for the whole day (expected e.g. 09:00 and 17:00)",
+        )
         return None
     text = values["day"] + (f" {values['from']}-{values['to']}" if values["from"] else "")
     try:
@@ -216,8 +243,11 @@ def _availability_row(values: dict[str, str], known: set[str], report: Callable[
 def _with_ranges(agent: Agent, added: dict[str, list[Span]]) -> Agent:
     if not added:
         return agent
-    merged = {level: [*agent.availability.get(level, []), *added.get(level, [])] for level in AVAILABILITY_LEVELS
-              if agent.availability.get(level) or added.get(level)}
+    merged = {
+        level: [*agent.availability.get(level, []), *added.get(level, [])]
+        for level in AVAILABILITY_LEVELS
+        if agent.availability.get(level) or added.get(level)
+    }
     return agent.model_copy(update={"availability": merged})
 
 
@@ -234,7 +264,14 @@ def load_balances(file: Path, known: set[str]) -> tuple[dict[str, float], list[P
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in ("agent", BALANCE_COLUMN) if name not in header]
     if missing:
-        return {}, [Problem(file, 1, "header", f"missing column(s) {', '.join(missing)} (expected the workload.csv a plan wrote: agent,...,{BALANCE_COLUMN})")]
+        return {}, [
+            Problem(
+                file,
+                1,
+                "header",
+                f"missing column(s) {', '.join(missing)} (expected the workload.csv a plan wrote: agent,...,{BALANCE_COLUMN})",
+            )
+        ]
     reader.fieldnames = header
     found: dict[str, float] = {}
     problems: list[Problem] = []
@@ -246,10 +283,19 @@ def load_balances(file: Path, known: set[str]) -> tuple[dict[str, float], list[P
             try:
                 hours = float(value)
             except ValueError:
-                problems.append(Problem(file, reader.line_num, BALANCE_COLUMN, f"{value!r} is not a number of hours (expected e.g. -3.5)"))
+                problems.append(
+                    Problem(file, reader.line_num, BALANCE_COLUMN, f"{value!r} is not a number of hours (expected e.g. -3.5)")
+                )
                 continue
             if not abs(hours) <= 24 * 366:  # also refuses nan and inf
-                problems.append(Problem(file, reader.line_num, BALANCE_COLUMN, f"{value!r} is not a balance of hours (expected at most a year's hours either way)"))
+                problems.append(
+                    Problem(
+                        file,
+                        reader.line_num,
+                        BALANCE_COLUMN,
+                        f"{value!r} is not a balance of hours (expected at most a year's hours either way)",
+                    )
+                )
                 continue
             found[agent] = hours
     except csv.Error as exc:
@@ -294,12 +340,21 @@ def _header(header: list[tuple[int | str, str]], file: Path) -> tuple[dict[int, 
         if key is None:
             problems.append(Problem(file, location, "header", f"unknown column {name.strip()!r} (expected any of: {KNOWN})"))
         elif key in keys.values():
-            problems.append(Problem(file, location, "header", f"column {name.strip()!r} repeats {key} (expected each column once)"))
+            problems.append(
+                Problem(file, location, "header", f"column {name.strip()!r} repeats {key} (expected each column once)")
+            )
         else:
             keys[k] = key
     missing = [key for key in REQUIRED if key not in keys.values()]
     if missing:
-        problems.append(Problem(file, header[0][0] if header else 1, "header", f"missing column(s) {', '.join(missing)} (expected at least id, site, contract, skills)"))
+        problems.append(
+            Problem(
+                file,
+                header[0][0] if header else 1,
+                "header",
+                f"missing column(s) {', '.join(missing)} (expected at least id, site, contract, skills)",
+            )
+        )
     return keys, problems
 
 
@@ -377,7 +432,9 @@ def _workbook_rows(file: Path) -> tuple[list[tuple[int | str, str]], Iterator[tu
     except FileNotFoundError:
         raise InputError([Problem(file, None, "", "file not found")]) from None
     except Exception as exc:  # openpyxl raises several unrelated types for a file that is not a workbook
-        raise InputError([Problem(file, None, "", f"not an .xlsx workbook ({type(exc).__name__}); save it as Excel .xlsx")]) from None
+        raise InputError(
+            [Problem(file, None, "", f"not an .xlsx workbook ({type(exc).__name__}); save it as Excel .xlsx")]
+        ) from None
     sheet = next((book[name] for name in SHEET_NAMES if name in book.sheetnames), book.worksheets[0])
     rows = sheet.iter_rows(values_only=True)
     first = next(rows, ())

@@ -96,9 +96,7 @@ def parse_timestamp(text: str, default_timezone: str) -> pendulum.DateTime:
         raise ValueError(f"{text!r} is not a date and time (expected e.g. 2026-12-07T09:00:00+00:00)")
     if parsed.tzinfo is None:
         day = parsed.date()
-        return local_to_utc(day, f"{parsed.hour:02d}:{parsed.minute:02d}", default_timezone).add(
-            seconds=parsed.second
-        )
+        return local_to_utc(day, f"{parsed.hour:02d}:{parsed.minute:02d}", default_timezone).add(seconds=parsed.second)
     return pendulum.instance(parsed).in_tz(UTC)
 
 
@@ -277,7 +275,9 @@ def default_break_start(start: pendulum.DateTime, end: pendulum.DateTime, unpaid
     return start.add(minutes=(total - unpaid_break_minutes) // 2 // step * step)
 
 
-def break_starts(start: pendulum.DateTime, earliest_hours: float, latest_hours: float, step_minutes: int) -> list[pendulum.DateTime]:
+def break_starts(
+    start: pendulum.DateTime, earliest_hours: float, latest_hours: float, step_minutes: int
+) -> list[pendulum.DateTime]:
     """Break starts the model may choose: every `step_minutes` (the grid's) from earliest to latest after the start."""
     first, last = round(earliest_hours * 60), round(latest_hours * 60)
     return [start.add(minutes=offset) for offset in range(first, last + 1, step_minutes)]
@@ -364,5 +364,9 @@ def local_slots(grid: Grid, zone: str, config: Config) -> list[LocalSlot]:
     for start in grid.starts:
         local = to_local(start, zone)
         minute = local.hour * 60 + local.minute
-        found.append(LocalSlot(local, WEEKDAYS[local.weekday()] in weekend, in_window(minute, config.overnight.start, config.overnight.end)))
+        found.append(
+            LocalSlot(
+                local, WEEKDAYS[local.weekday()] in weekend, in_window(minute, config.overnight.start, config.overnight.end)
+            )
+        )
     return found

@@ -61,17 +61,49 @@ KINDS: tuple[Kind, ...] = ("uncovered", "understaffed")
 MISSED_SHOWN = 3  # dates a weekly pattern missed, named before "and N more"
 HOLIDAYS_SHOWN = 2  # holidays named as the cause of one window
 WINDOWS_COLUMNS = (
-    "view", "channel", "kind", "window", "weekday", "start", "end", "days_later", "occurrences", "possible",
-    "total_hours", "weekend_hours", "overnight_hours", "short_agent_hours", "first_start_utc", "description",
-    "channels", "weekdays", "recurrence", "cause",
+    "view",
+    "channel",
+    "kind",
+    "window",
+    "weekday",
+    "start",
+    "end",
+    "days_later",
+    "occurrences",
+    "possible",
+    "total_hours",
+    "weekend_hours",
+    "overnight_hours",
+    "short_agent_hours",
+    "first_start_utc",
+    "description",
+    "channels",
+    "weekdays",
+    "recurrence",
+    "cause",
 )
 DAILY_COLUMNS = (
-    "view", "channel", "date", "weekday", "weekend", "required_agent_hours", "scheduled_agent_hours",
-    "met_agent_hours", "coverage_ratio", "uncovered_hours", "understaffed_agent_hours",
+    "view",
+    "channel",
+    "date",
+    "weekday",
+    "weekend",
+    "required_agent_hours",
+    "scheduled_agent_hours",
+    "met_agent_hours",
+    "coverage_ratio",
+    "uncovered_hours",
+    "understaffed_agent_hours",
 )
 TOTALS_COLUMNS = (
-    "view", "channel", "uncovered_hours", "weekend_uncovered_hours", "overnight_uncovered_hours",
-    "understaffed_agent_hours", "weekend_understaffed_agent_hours", "overnight_understaffed_agent_hours",
+    "view",
+    "channel",
+    "uncovered_hours",
+    "weekend_uncovered_hours",
+    "overnight_uncovered_hours",
+    "understaffed_agent_hours",
+    "weekend_understaffed_agent_hours",
+    "overnight_understaffed_agent_hours",
 )
 
 
@@ -172,7 +204,7 @@ class GapWindow:
 
     @property
     def recurrence(self) -> str:
-        """"every week", "3 of 4 weeks" or "once"."""
+        """ "every week", "3 of 4 weeks" or "once"."""
         if self.once:
             return "once"
         if self.weeks >= self.weeks_possible:
@@ -186,9 +218,11 @@ class GapWindow:
 
     @property
     def channel_words(self) -> str:
-        """"chat and email"; a channel short on fewer occurrences says on how many: "chat and email (3 of 20)"."""
+        """ "chat and email"; a channel short on fewer occurrences says on how many: "chat and email (3 of 20)"."""
         counts = self.channel_counts or (self.occurrences,) * len(self.channels)
-        return in_words([c if n >= self.occurrences else f"{c} ({n} of {self.occurrences})" for c, n in zip(self.channels, counts)])
+        return in_words(
+            [c if n >= self.occurrences else f"{c} ({n} of {self.occurrences})" for c, n in zip(self.channels, counts)]
+        )
 
     @property
     def when(self) -> str:
@@ -220,12 +254,34 @@ class GapWindow:
 
     def to_json(self) -> dict[str, Any]:
         """The window as windows.csv has it: one key per column, numbers as numbers, the description in words."""
-        return dict(zip(WINDOWS_COLUMNS, (
-            self.view, self.channel, self.kind, self.when, self.weekday, self.start, self.end, self.days_later, self.occurrences,
-            self.possible, self.total_hours, self.weekend_hours, self.overnight_hours, self.short_agent_hours,
-            self.starts_utc[0].isoformat(), self.describe(), self.channel_words, weekday_ranges(self.weekdays), self.recurrence,
-            self.cause,
-        ), strict=True))
+        return dict(
+            zip(
+                WINDOWS_COLUMNS,
+                (
+                    self.view,
+                    self.channel,
+                    self.kind,
+                    self.when,
+                    self.weekday,
+                    self.start,
+                    self.end,
+                    self.days_later,
+                    self.occurrences,
+                    self.possible,
+                    self.total_hours,
+                    self.weekend_hours,
+                    self.overnight_hours,
+                    self.short_agent_hours,
+                    self.starts_utc[0].isoformat(),
+                    self.describe(),
+                    self.channel_words,
+                    weekday_ranges(self.weekdays),
+                    self.recurrence,
+                    self.cause,
+                ),
+                strict=True,
+            )
+        )
 
 
 def _clock(local: datetime) -> str:
@@ -279,7 +335,9 @@ def _runs_of(coverage: Coverage, kind: Kind, slots: list[LocalSlot], zone: str) 
     return found
 
 
-def gap_windows(coverage: Coverage, config: Config, kinds: Iterable[Kind] = KINDS, roster: Roster | None = None) -> list[GapWindow]:
+def gap_windows(
+    coverage: Coverage, config: Config, kinds: Iterable[Kind] = KINDS, roster: Roster | None = None
+) -> list[GapWindow]:
     """Every window per view and kind: views in config order, within each the worst first.
 
     Worst means most hours without anyone (uncovered) or most agent-hours
@@ -319,7 +377,9 @@ def _windows_of(coverage: Coverage, kind: Kind, zone: str, slots: list[LocalSlot
         notes = [_missed(missed, len(members) > 1)] if missed else []
         if spans[-1].stop == coverage.grid.count and (spans[-1].end, spans[-1].days_later) != (spans[0].end, spans[0].days_later):
             notes.append("the last cut short by the period's end")
-        found.append(_window(coverage, kind, zone, slots, spans, [w for w, _, _ in members], possible * len(members), "; ".join(notes)))
+        found.append(
+            _window(coverage, kind, zone, slots, spans, [w for w, _, _ in members], possible * len(members), "; ".join(notes))
+        )
     return found
 
 
@@ -352,7 +412,14 @@ def _missed(dates: list[date], weeks: bool) -> str:
 
 
 def _window(
-    coverage: Coverage, kind: Kind, zone: str, slots: list[LocalSlot], spans: list[_Run], weekdays: list[int], possible: int, cause: str,
+    coverage: Coverage,
+    kind: Kind,
+    zone: str,
+    slots: list[LocalSlot],
+    spans: list[_Run],
+    weekdays: list[int],
+    possible: int,
+    cause: str,
 ) -> GapWindow:
     length = coverage.grid.hours_per_interval
     cells = [k for r in spans for k in range(r.first, r.stop)]
@@ -360,8 +427,15 @@ def _window(
     gaps = {c: coverage.gap(c) for c in channels}
     first = spans[0]
     return GapWindow(
-        view=zone, channels=channels, kind=kind, weekdays=tuple(weekdays), start=first.start, end=first.end,
-        days_later=first.days_later, occurrences=len(spans), possible=possible,
+        view=zone,
+        channels=channels,
+        kind=kind,
+        weekdays=tuple(weekdays),
+        start=first.start,
+        end=first.end,
+        days_later=first.days_later,
+        occurrences=len(spans),
+        possible=possible,
         total_hours=round(len(cells) * length, 6),
         weekend_hours=round(sum(slots[k].weekend for k in cells) * length, 6),
         overnight_hours=round(sum(slots[k].overnight for k in cells) * length, 6),
@@ -376,8 +450,13 @@ def _window(
 def _severity(window: GapWindow, order: dict[str, int]) -> tuple:
     weight = window.total_hours if window.kind == "uncovered" else window.short_agent_hours
     return (
-        KINDS.index(window.kind), order.get(window.view, len(order)), -weight, -window.weekend_hours, -window.overnight_hours,
-        window.channels, window.starts_utc[0],
+        KINDS.index(window.kind),
+        order.get(window.view, len(order)),
+        -weight,
+        -window.weekend_hours,
+        -window.overnight_hours,
+        window.channels,
+        window.starts_utc[0],
     )
 
 
@@ -398,7 +477,7 @@ class _Causes:
         for s in shift_instances(config):
             shifts[(s.site, s.day)].append(grid.covered(s.start_utc, s.end_utc))
         on_duty: dict[str, set[int]] = defaultdict(set)
-        for a in (roster.assignments if roster is not None else ()):
+        for a in roster.assignments if roster is not None else ():
             on_duty[a.agent].update(grid.covered(a.start_utc, a.end_utc))
         holidays = {site: config.holiday_names(site) for site in config.sites}
         holiday_skills: dict[str, set[str]] = defaultdict(set)
@@ -410,8 +489,14 @@ class _Causes:
             for agent in config.agents
             if on_duty.get(agent.id) and agent.leave_days()
         ]
-        return cls(grid, dict(shifts), holidays, {site: frozenset(v) for site, v in holiday_skills.items()}, leavers,
-                   7 * 24 * 60 // grid.minutes)
+        return cls(
+            grid,
+            dict(shifts),
+            holidays,
+            {site: frozenset(v) for site, v in holiday_skills.items()},
+            leavers,
+            7 * 24 * 60 // grid.minutes,
+        )
 
     def one_off(self, run: _Run) -> str:
         """Why a one-off opened, as far as the data can tell ("" when it cannot)."""
@@ -433,7 +518,7 @@ class _Causes:
         return any(slots.start < run.stop and run.first < slots.stop for slots in self.shifts.get((site, day), ()))
 
     def _holidays(self, run: _Run) -> str:
-        """"public holiday at dublin and toronto: Christmas Day", for holidays that kept skilled agents off these hours."""
+        """ "public holiday at dublin and toronto: Christmas Day", for holidays that kept skilled agents off these hours."""
         found: dict[str, tuple[date, set[str]]] = {}
         for site, on_days in self.holidays.items():
             off = self.holiday_skills.get(site, frozenset()) & set(run.channels)
@@ -460,7 +545,9 @@ class _Causes:
         return found
 
 
-def worst_windows(windows: Iterable[GapWindow], *, view: str | None = None, kind: Kind = "uncovered", count: int = 5) -> list[GapWindow]:
+def worst_windows(
+    windows: Iterable[GapWindow], *, view: str | None = None, kind: Kind = "uncovered", count: int = 5
+) -> list[GapWindow]:
     """The `count` worst windows of one kind in one view: `view`, or the first view's (windows come in view order)."""
     chosen = [w for w in windows if w.kind == kind]
     if not chosen:
@@ -549,8 +636,15 @@ def daily_rows(coverage: Coverage, config: Config) -> list[DayRow]:
             for day, (need_hours, have_hours, met, uncovered, short) in cells.items():
                 rows.append(
                     DayRow(
-                        zone, channel, day, WEEKDAYS[day.weekday()] in weekend,
-                        round(need_hours, 6), round(have_hours, 6), round(met, 6), round(uncovered, 6), round(short, 6),
+                        zone,
+                        channel,
+                        day,
+                        WEEKDAYS[day.weekday()] in weekend,
+                        round(need_hours, 6),
+                        round(have_hours, 6),
+                        round(met, 6),
+                        round(uncovered, 6),
+                        round(short, 6),
                     )
                 )
     return rows
@@ -560,9 +654,17 @@ def write_daily_csv(rows: Iterable[DayRow], path: Path) -> Path:
     """daily.csv: coverage ratio and gap hours per view, channel and local date."""
     lines = (
         (
-            r.view, r.channel, r.date.isoformat(), WEEKDAYS[r.date.weekday()], "true" if r.weekend else "false",
-            number_cell(r.required_agent_hours), number_cell(r.scheduled_agent_hours), number_cell(r.met_agent_hours),
-            number_cell(r.coverage_ratio), number_cell(r.uncovered_hours), number_cell(r.understaffed_agent_hours),
+            r.view,
+            r.channel,
+            r.date.isoformat(),
+            WEEKDAYS[r.date.weekday()],
+            "true" if r.weekend else "false",
+            number_cell(r.required_agent_hours),
+            number_cell(r.scheduled_agent_hours),
+            number_cell(r.met_agent_hours),
+            number_cell(r.coverage_ratio),
+            number_cell(r.uncovered_hours),
+            number_cell(r.understaffed_agent_hours),
         )
         for r in rows
     )

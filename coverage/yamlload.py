@@ -82,7 +82,10 @@ class _Loader(yaml.SafeLoader):
         try:
             if self.depth > MAX_YAML_DEPTH:
                 mark = self.peek_event().start_mark
-                raise _LimitError(problem=f"nested more than {MAX_YAML_DEPTH} levels deep (expected a plan config: a few levels of sections and keys)", problem_mark=mark)
+                raise _LimitError(
+                    problem=f"nested more than {MAX_YAML_DEPTH} levels deep (expected a plan config: a few levels of sections and keys)",
+                    problem_mark=mark,
+                )
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -198,9 +201,7 @@ _Loader.yaml_implicit_resolvers = {
 for _first in "tTfF":
     _Loader.yaml_implicit_resolvers[_first].insert(0, (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")))
 for _digit in "0123456789":
-    _Loader.yaml_implicit_resolvers.setdefault(_digit, []).insert(
-        0, (YAML_TAG + "str", re.compile(r"^\d{1,2}:\d{2}$"))
-    )
+    _Loader.yaml_implicit_resolvers.setdefault(_digit, []).insert(0, (YAML_TAG + "str", re.compile(r"^\d{1,2}:\d{2}$")))
 
 
 # --------------------------------------------------------------------------- what went wrong, in words
@@ -241,7 +242,11 @@ def _constructor_error(tag: str, problem: str) -> str:
     if "for merging" in problem:
         return f"<< merges a mapping or a list of mappings, not {found} (expected e.g. <<: *defaults)"
     if tag in ("!!omap", "!!pairs"):
-        what = f"{tag} is a list of one-key mappings, not {found}" if "sequence" in problem else f"each item of {tag} is a one-key mapping, not {found}"
+        what = (
+            f"{tag} is a list of one-key mappings, not {found}"
+            if "sequence" in problem
+            else f"each item of {tag} is a one-key mapping, not {found}"
+        )
         return f"{what} (expected e.g. {tag} [a: 1, b: 2])"
     match = re.match(r"expected an? (scalar|sequence|mapping) node, but found (\w+)", problem)
     if match:
@@ -329,7 +334,16 @@ def parse_yaml(text: str, file: Path) -> tuple[Any, yaml.Node | None]:
         raise InputError([Problem(file, line, "", f"not valid YAML: {exc.problem or exc}")]) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
-        raise InputError([Problem(file, line, "", f"not valid YAML: control character U+{exc.character:04X} (expected printable text; was a binary file saved as .yaml?)")]) from None
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    line,
+                    "",
+                    f"not valid YAML: control character U+{exc.character:04X} (expected printable text; was a binary file saved as .yaml?)",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, None, "", f"not valid YAML: {exc}")]) from None
     finally:
@@ -338,8 +352,9 @@ def parse_yaml(text: str, file: Path) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
-def _located(found: list[tuple[yaml.Node, yaml.Mark, str]], root: yaml.Node | None,
-             merged: dict[yaml.Node, list[yaml.Node]], file: Path) -> list[Problem]:
+def _located(
+    found: list[tuple[yaml.Node, yaml.Mark, str]], root: yaml.Node | None, merged: dict[yaml.Node, list[yaml.Node]], file: Path
+) -> list[Problem]:
     wanted = {node for node, _, _ in found}
     paths: dict[yaml.Node, tuple[Any, ...]] = {}
     for node, path in _walk(root, merged):
@@ -411,7 +426,9 @@ def _check_expansion(root: yaml.Node, aliases: list[tuple[str, yaml.Mark, yaml.N
     sizes, loop = _expanded_sizes(root)
     if loop is not None:
         anchor, mark = next(((a, m) for a, m, n in aliases if n is loop), ("?", loop.start_mark))
-        raise _LimitError(problem=f"alias *{anchor} refers to a value that contains itself (expected a value without loops)", problem_mark=mark)
+        raise _LimitError(
+            problem=f"alias *{anchor} refers to a value that contains itself (expected a value without loops)", problem_mark=mark
+        )
     count, depth = sizes[id(root)]
     if count <= MAX_YAML_NODES and depth <= MAX_YAML_DEPTH:
         return

@@ -150,9 +150,20 @@ def _mix_cost(config: Config, needs: Requirements, roster) -> int:
     total = 0
     for channel, spec in config.channels.items():
         for role, heads in getattr(spec, "mix", {}).items():
-            with_role = coverage_of(Roster(tuple(a for a in roster.assignments if a.channel == channel and (
-                role in config.agent(a.agent).roles or role in config.agent(a.agent).skills))), needs, config).scheduled[channel]
-            total += config.weights.mix * sum(max(heads - have, 0) for need, have in zip(needs.required[channel], with_role) if need > 0)
+            with_role = coverage_of(
+                Roster(
+                    tuple(
+                        a
+                        for a in roster.assignments
+                        if a.channel == channel and (role in config.agent(a.agent).roles or role in config.agent(a.agent).skills)
+                    )
+                ),
+                needs,
+                config,
+            ).scheduled[channel]
+            total += config.weights.mix * sum(
+                max(heads - have, 0) for need, have in zip(needs.required[channel], with_role) if need > 0
+            )
     return total
 
 
@@ -162,8 +173,13 @@ def _cover_mix_cost(config: Config, roster, instances: list) -> int:
     for cover in config.cover:
         for day in (d for d in days if cover.applies_to(d)):
             for role, heads in cover.mix.items():
-                have = sum(1 for a in roster.assignments if (a.site, a.shift, a.day) == (cover.site, cover.shift, day)
-                           and cover.channel in (None, a.channel) and (role in config.agent(a.agent).roles or role in config.agent(a.agent).skills))
+                have = sum(
+                    1
+                    for a in roster.assignments
+                    if (a.site, a.shift, a.day) == (cover.site, cover.shift, day)
+                    and cover.channel in (None, a.channel)
+                    and (role in config.agent(a.agent).roles or role in config.agent(a.agent).skills)
+                )
                 total += cover.under_weight * max(heads - have, 0)
     return total
 
@@ -179,8 +195,14 @@ def _mentor_cost(config: Config, roster) -> int:
         if len(mentors) < 2:
             continue
         mine = [a for a in roster.assignments if a.agent == agent.id]
-        beside = [[m for m in mentors if any(b.agent == m and b.start_utc <= a.start_utc and b.end_utc >= a.end_utc
-                                             for b in roster.assignments)] for a in mine]
+        beside = [
+            [
+                m
+                for m in mentors
+                if any(b.agent == m and b.start_utc <= a.start_utc and b.end_utc >= a.end_utc for b in roster.assignments)
+            ]
+            for a in mine
+        ]
         distinct = max((len(set(choice)) for choice in product(*beside)), default=0) if all(beside) else 0
         total += config.weights.mentor_repeat * (min(len(mentors), len(mine)) - distinct)
     return total
@@ -229,7 +251,8 @@ def _clock_intervals(config: Config, cov, needs: Requirements) -> int:
         lo, hi = (int(t[:2]) * 60 + int(t[3:]) for t in (config.overnight.start, config.overnight.end))
         night = lo <= minute < hi if lo < hi else (minute >= lo or minute < hi) if lo > hi else False
         if (local.strftime("%a") in weekend or night) and any(
-                cov.required[c][k] > 0 and cov.scheduled[c][k] == 0 for c in cov.required if c not in needs.backlog):
+            cov.required[c][k] > 0 and cov.scheduled[c][k] == 0 for c in cov.required if c not in needs.backlog
+        ):
             count += 1
     return count
 
@@ -260,8 +283,11 @@ def _cover_cost(config: Config, roster, instances: list) -> int:
     days = sorted({s.day for s in instances})
     for cover in config.cover:
         for day in (d for d in days if cover.applies_to(d)):
-            working = sum(1 for a in roster.assignments if (a.site, a.shift, a.day) == (cover.site, cover.shift, day)
-                          and cover.channel in (None, a.channel))
+            working = sum(
+                1
+                for a in roster.assignments
+                if (a.site, a.shift, a.day) == (cover.site, cover.shift, day) and cover.channel in (None, a.channel)
+            )
             total += cover.under_weight * max(cover.count - working, 0) + cover.over_weight * max(working - cover.count, 0)
     return total
 
@@ -283,7 +309,8 @@ def _fairness_cost(config: Config, roster, instances: list) -> int:
     zone = {name: site.timezone for name, site in config.sites.items()}
     night = config.night_shift
     night_templates = {
-        (s.site, s.shift) for s in instances
+        (s.site, s.shift)
+        for s in instances
         if hours_in_local_window(s.start_utc, s.end_utc, zone[s.site], night.start, night.end) >= night.min_hours
     }
     weekend_names = set(config.weekend)
@@ -291,14 +318,22 @@ def _fairness_cost(config: Config, roster, instances: list) -> int:
     for site in config.sites:
         members = [a for a in config.agents if a.site == site]
         mine = {a.id: [x for x in roster.assignments if x.agent == a.id] for a in members}
-        nights = [sum(1 for x in mine[a.id] if (site, x.shift) in night_templates and
-                      hours_in_local_window(x.start_utc, x.end_utc, zone[site], night.start, night.end) >= night.min_hours)
-                  for a in members  # agents with a choice: allowed a night template and another one
-                  if any((site, t) in night_templates for t in config.allowed_shifts(a))
-                  and not all((site, t) in night_templates for t in config.allowed_shifts(a))]
-        weekends = [len({week_monday(x.day) for x in mine[a.id] if x.day.strftime("%a") in weekend_names})
-                    for a in members
-                    if config.rules_for(a).max_weekends_per_period != 0 and not weekend_names <= set(a.days_off)]
+        nights = [
+            sum(
+                1
+                for x in mine[a.id]
+                if (site, x.shift) in night_templates
+                and hours_in_local_window(x.start_utc, x.end_utc, zone[site], night.start, night.end) >= night.min_hours
+            )
+            for a in members  # agents with a choice: allowed a night template and another one
+            if any((site, t) in night_templates for t in config.allowed_shifts(a))
+            and not all((site, t) in night_templates for t in config.allowed_shifts(a))
+        ]
+        weekends = [
+            len({week_monday(x.day) for x in mine[a.id] if x.day.strftime("%a") in weekend_names})
+            for a in members
+            if config.rules_for(a).max_weekends_per_period != 0 and not weekend_names <= set(a.days_off)
+        ]
         for counts in (nights, weekends):
             if len(counts) >= 2:
                 total += config.weights.fairness * (max(counts) - min(counts))

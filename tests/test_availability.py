@@ -42,8 +42,10 @@ def test_verify_says_which_range_a_shift_touches(make_config, tmp_path) -> None:
     config = make_config(with_agent(TINY, 'availability: {unavailable: ["2026-12-09 16:30-24:00"]}'))
     (tmp_path / "hand.csv").write_text("agent,shift,date\na1,day,2026-12-09\n")
     found = [str(v) for v in check_roster(read_roster(tmp_path / "hand.csv", config), config)]
-    assert found == [f"{tmp_path / 'hand.csv'}:2: agent a1: shift 'day' on 2026-12-09 (2026-12-09 09:00 America/New_York to 17:00) "
-                     "touches the agent's range unavailable 2026-12-09 16:30-24:00 (America/New_York)"]
+    assert found == [
+        f"{tmp_path / 'hand.csv'}:2: agent a1: shift 'day' on 2026-12-09 (2026-12-09 09:00 America/New_York to 17:00) "
+        "touches the agent's range unavailable 2026-12-09 16:30-24:00 (America/New_York)"
+    ]
 
 
 def test_a_range_is_the_same_wall_clock_on_both_sides_of_a_clock_change() -> None:
@@ -77,7 +79,9 @@ def test_avoid_and_preferred_cost_per_hour(make_config) -> None:
     # No demand; 8 h a week must be worked: one shift. early 06:00-14:00 has 3 h in the avoid range
     # (30) and 4 h outside the preferred one (8); day 09:00-17:00 has 1 h outside it on a weekday (2) and
     # 8 h on a weekend day (16). Best: a weekday day shift, 8 overstaffed hours + 2.
-    text = TINY.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      early: {start: "06:00", hours: 8}')
+    text = TINY.replace(
+        'day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      early: {start: "06:00", hours: 8}'
+    )
     text = text.replace("{min: 0, max: 40}", "{min: 8, max: 40}")
     text = with_agent(text, 'availability: {avoid: ["Mon-Sun 06:00-09:00"], preferred: ["Mon-Fri 10:00-18:00"]}')
     config = make_config(text)
@@ -115,17 +119,23 @@ def test_an_unavailable_range_is_named_when_no_roster_exists(make_config) -> Non
 def test_the_compact_form(make_config) -> None:
     config = make_config(with_agent(TINY, 'availability: {avoid: ["Fri-Mon", "2026-12-24 13:00-24:00", "tue 22:00-06:00"]}'))
     spans = config.agents[0].availability["avoid"]
-    assert spans == [Span(days=("Fri", "Sat", "Sun", "Mon")), Span(date=date(2026, 12, 24), start="13:00"),
-                     Span(days=("Tue",), start="22:00", end="06:00")]
+    assert spans == [
+        Span(days=("Fri", "Sat", "Sun", "Mon")),
+        Span(date=date(2026, 12, 24), start="13:00"),
+        Span(days=("Tue",), start="22:00", end="06:00"),
+    ]
     assert [str(s) for s in spans] == ["Fri,Sat,Sun,Mon", "2026-12-24 13:00-24:00", "Tue 22:00-06:00"]
 
 
-@pytest.mark.parametrize(("written", "says"), [
-    ('"Mon-Fry 09:00-17:00"', "'Mon-Fry' is not a weekday"),
-    ('"Mon 09:00-09:00"', "is empty"),
-    ('"Mon 9-17"', "is not a time range"),
-    ('"Mon 09:00-25:00"', "is not a time of day"),
-])
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        ('"Mon-Fry 09:00-17:00"', "'Mon-Fry' is not a weekday"),
+        ('"Mon 09:00-09:00"', "is empty"),
+        ('"Mon 9-17"', "is not a time range"),
+        ('"Mon 09:00-25:00"', "is not a time of day"),
+    ],
+)
 def test_a_bad_range_names_its_line_and_place(make_config, written: str, says: str) -> None:
     text = TINY.replace("skills: [chat]}", "skills: [chat],\n     availability: {preferred: [" + written + "]}}")
     with pytest.raises(InputError) as caught:
@@ -147,7 +157,10 @@ def test_the_sheet_form_adds_to_the_yaml(make_config, tmp_path) -> None:
     text = with_agent(TINY, 'availability: {preferred: ["Sat 10:00-12:00"]}') + "availability_file: availability.csv\n"
     agent = make_config(text).agents[0]
     assert agent.availability == {
-        "preferred": [Span(days=("Sat",), start="10:00", end="12:00"), Span(days=("Mon", "Tue", "Wed", "Thu", "Fri"), start="09:00", end="17:00")],
+        "preferred": [
+            Span(days=("Sat",), start="10:00", end="12:00"),
+            Span(days=("Mon", "Tue", "Wed", "Thu", "Fri"), start="09:00", end="17:00"),
+        ],
         "unavailable": [Span(date=date(2026, 12, 24))],
     }
 

@@ -27,8 +27,16 @@ NY = "America/New_York"
 QUIET = SolveOptions(time_limit_seconds=20, workers=2, seed=1, progress=None, deterministic=True)
 
 
-def team(tmp_path: Path, start: str, days: int, hours: float, arrivals: dict[str, float], aht: int = 360,
-         shift: str = "07:00", days_off: list[str] | None = None) -> Config:
+def team(
+    tmp_path: Path,
+    start: str,
+    days: int,
+    hours: float,
+    arrivals: dict[str, float],
+    aht: int = 360,
+    shift: str = "07:00",
+    days_off: list[str] | None = None,
+) -> Config:
     """`arrivals` maps New York clock times ("2027-01-04T00:00") to emails arriving in that hour."""
     data = {
         "plan": {"start": start, "days": days, "timezone": NY, "interval_minutes": 60},
@@ -69,8 +77,11 @@ def test_the_morning_shift_clears_the_nights_email_well_inside_a_day(tmp_path: P
     assert digest.uncovered_hours == {"email": 0.0}
     assert digest.views[NY].overnight_uncovered_hours == 0.0  # nobody at night, and no night hour is a gap
     # The queue peaks at 06:00 New York (11:00 UTC), when the last night email arrives, and is empty at 13:00.
-    assert (email.peak_waiting, email.peak_at_utc, email.empties_at_utc) == (60.0, "2027-01-04T11:00:00+00:00",
-                                                                                       "2027-01-04T18:00:00+00:00")
+    assert (email.peak_waiting, email.peak_at_utc, email.empties_at_utc) == (
+        60.0,
+        "2027-01-04T11:00:00+00:00",
+        "2027-01-04T18:00:00+00:00",
+    )
 
 
 def test_the_same_night_with_a_four_hour_deadline_is_late_by_exactly_four_hours(tmp_path: Path) -> None:
@@ -125,14 +136,18 @@ def two_agents(tmp_path: Path, hours: float = 4) -> Config:
         "plan": {"start": "2027-01-04", "days": 1, "timezone": NY, "interval_minutes": 60},
         "views": [NY],
         "shrinkage": 0.0,
-        "channels": {"chat": {"kind": "realtime", "aht_seconds": 300, "service_level": {"percent": 80, "within_seconds": 60}},
-                     "email": {"kind": "backlog", "aht_seconds": 360, "respond_within_hours": hours}},
+        "channels": {
+            "chat": {"kind": "realtime", "aht_seconds": 300, "service_level": {"percent": 80, "within_seconds": 60}},
+            "email": {"kind": "backlog", "aht_seconds": 360, "respond_within_hours": hours},
+        },
         "forecast": {"file": "forecast.csv", "timezone": NY},
         "sites": {"nyc": {"timezone": NY, "shifts": {"day": {"start": "09:00", "hours": 8}}}},
         "contracts": {"c": {"hours_per_week": {"min": 0, "max": 40}, "max_days_per_week": 5}},
         "agents": [{"id": name, "site": "nyc", "contract": "c", "skills": ["chat", "email"]} for name in ("ann", "bob")],
     }
-    rows = [f"2027-01-04T{h:02d}:00:00,chat,1\n" for h in range(9, 17)] + [f"2027-01-04T{h:02d}:00:00,email,10\n" for h in range(9, 17)]
+    rows = [f"2027-01-04T{h:02d}:00:00,chat,1\n" for h in range(9, 17)] + [
+        f"2027-01-04T{h:02d}:00:00,email,10\n" for h in range(9, 17)
+    ]
     (tmp_path / "forecast.csv").write_text("start,channel,volume\n" + "".join(rows))
     (tmp_path / "plan.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     return load_config(tmp_path / "plan.yaml")
@@ -147,15 +162,24 @@ def test_the_polish_moves_an_agent_to_the_queue_that_falls_behind(tmp_path: Path
 
     config = two_agents(tmp_path)
     start = local_to_utc(date(2027, 1, 4), "09:00", NY)
-    both_on_chat = Roster(tuple(Assignment(name, "nyc", "chat", "day", date(2027, 1, 4), start, start.add(hours=8))
-                                for name in ("ann", "bob")))
+    both_on_chat = Roster(
+        tuple(Assignment(name, "nyc", "chat", "day", date(2027, 1, 4), start, start.add(hours=8)) for name in ("ann", "bob"))
+    )
     polished, flips = polish_channels(config, requirements(config), both_on_chat, seconds=5)
     assert flips == 1
-    assert sorted((a.agent, a.channel) for a in polished.assignments) in ([("ann", "chat"), ("bob", "email")],
-                                                                           [("ann", "email"), ("bob", "chat")])
+    assert sorted((a.agent, a.channel) for a in polished.assignments) in (
+        [("ann", "chat"), ("bob", "email")],
+        [("ann", "email"), ("bob", "chat")],
+    )
     assert check_roster(polished, config) == []
-    digest = summary(coverage_of(polished, requirements(config), config), config, status="x", objective=None, best_bound=None,
-                     wall_seconds=None)
+    digest = summary(
+        coverage_of(polished, requirements(config), config),
+        config,
+        status="x",
+        objective=None,
+        best_bound=None,
+        wall_seconds=None,
+    )
     assert digest.backlog["email"].late == 0.0 and digest.uncovered_hours == {"chat": 0.0, "email": 0.0}
     # Deterministic runs polish by passes, not seconds: the same flip with no clock; no pass, no flip.
     from coverage.solve.polish import ChannelPolish
@@ -177,8 +201,12 @@ def test_the_polish_prices_a_flip_as_a_full_rerun_does(tmp_path: Path, seed: int
     needs = requirements(config)
     rng = random.Random(seed)
     start = local_to_utc(date(2027, 1, 4), "09:00", NY)
-    roster = Roster(tuple(Assignment(name, "nyc", rng.choice(["chat", "email"]), "day", date(2027, 1, 4), start, start.add(hours=8))
-                          for name in ("ann", "bob")))
+    roster = Roster(
+        tuple(
+            Assignment(name, "nyc", rng.choice(["chat", "email"]), "day", date(2027, 1, 4), start, start.add(hours=8))
+            for name in ("ann", "bob")
+        )
+    )
     polish = ChannelPolish(config, needs, roster)
     for i, a in enumerate(roster.assignments):
         other = "email" if a.channel == "chat" else "chat"
@@ -197,10 +225,16 @@ def test_the_example_teams_figures_pinned_from_a_deterministic_plan(tmp_path: Pa
 
     out = tmp_path / "out"
     config = Path(__file__).resolve().parent.parent / "configs" / "example.yaml"
-    assert main(["plan", str(config), "--out", str(out), "--quiet", "--deterministic", "--time-limit", "30", "--workers", "2"]) == 0
+    assert (
+        main(["plan", str(config), "--out", str(out), "--quiet", "--deterministic", "--time-limit", "30", "--workers", "2"]) == 0
+    )
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     new_york = summary["views"]["America/New_York"]
     assert summary["objective"] == 76_770
-    assert (new_york["uncovered_hours"], new_york["weekend_uncovered_hours"], new_york["overnight_uncovered_hours"]) == (66, 10, 41)
+    assert (new_york["uncovered_hours"], new_york["weekend_uncovered_hours"], new_york["overnight_uncovered_hours"]) == (
+        66,
+        10,
+        41,
+    )
     assert summary["uncovered_hours"] == {"chat": 59, "email": 16}
     assert round(summary["backlog"]["email"]["in_time_share"], 4) == 0.9822

@@ -53,11 +53,16 @@ def test_a_shifted_shape_is_caught_by_the_backtest() -> None:
     assert steady < 0.1 and shifted > 4 * steady
 
 
-def test_wape_by_hour_and_forecast_csv(make_config: Callable[..., Config], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_wape_by_hour_and_forecast_csv(
+    make_config: Callable[..., Config], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = make_config()
     history = write_ticket_history(tmp_path / "history.csv", ticket_history(date(2026, 9, 28), 4, {"chat": 300}, seed=2))
     out = tmp_path / "fc"
-    assert main(["forecast", str(history), "--config", str(config.source), "--out", str(out), "--weeks", "2", "--method", "profile"]) == 0
+    assert (
+        main(["forecast", str(history), "--config", str(config.source), "--out", str(out), "--weeks", "2", "--method", "profile"])
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "backtest: the last 2 week(s) forecast from the 2 before them" in printed and "chat: profile " in printed
     with (out / "forecast.csv").open(newline="") as stream:
@@ -103,7 +108,9 @@ def test_without_the_extra_auto_is_the_profile_and_mstl_is_refused(monkeypatch: 
 # --------------------------------------------------------------------------- forecast.quantile
 
 
-def quantile_config(make_config: Callable[..., Config], tmp_path: Path, quantile: float | None, spread: float | None = 0.25) -> Config:
+def quantile_config(
+    make_config: Callable[..., Config], tmp_path: Path, quantile: float | None, spread: float | None = 0.25
+) -> Config:
     lines = ["channel,weekday,hour,share" + (",spread" if spread is not None else "")]
     for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
         lines += [f"chat,{day},{h},1" + (f",{spread}" if spread is not None else "") for h in range(24)]
@@ -135,7 +142,9 @@ def test_quantile_raises_requirements_monotonically(make_config: Callable[..., C
 
 
 def test_quantile_needs_a_spread(make_config: Callable[..., Config], tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"profile.csv:1: header: forecast.quantile 0.8 needs the forecast's error: a column spread"):
+    with pytest.raises(
+        InputError, match=r"profile.csv:1: header: forecast.quantile 0.8 needs the forecast's error: a column spread"
+    ):
         load_volumes(quantile_config(make_config, tmp_path, 0.8, spread=None))
     with pytest.raises(InputError, match=r"forecast: 'quantile' needs a 'profile' forecast"):
         make_config(TINY.replace("  timezone: UTC\nsites", "  timezone: UTC\n  quantile: 0.8\nsites"))
@@ -157,15 +166,26 @@ def test_a_year_of_history_carries_last_years_q4_uplift(make_config: Callable[..
     assert built.history.weekly_volume == {"chat": 168}
     november = next(u for u in built.uplifts if u.start <= date(2026, 11, 2) <= u.end)
     assert (november.factor, november.start, november.end) == (2.0, date(2026, 10, 5), date(2026, 12, 27))
-    assert [(u.start, u.factor) for u in built.uplifts] == [(date(2026, 9, 28), 1.71), (date(2026, 10, 5), 2.0), (date(2026, 12, 28), 1.43)]
+    assert [(u.start, u.factor) for u in built.uplifts] == [
+        (date(2026, 9, 28), 1.71),
+        (date(2026, 10, 5), 2.0),
+        (date(2026, 12, 28), 1.43),
+    ]
     # the section pasted into a plan for the first week of November 2026: twice the profile's volume
-    (tmp_path / "profile.csv").write_text("channel,weekday,hour,share\n" + "".join(f"chat,{d},{h},1\n" for d in
-                                          ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") for h in range(24)), encoding="utf-8")
+    (tmp_path / "profile.csv").write_text(
+        "channel,weekday,hour,share\n"
+        + "".join(f"chat,{d},{h},1\n" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") for h in range(24)),
+        encoding="utf-8",
+    )
     section = forecast_yaml(built.history, "h.csv", built=built)
-    text = TINY.replace("forecast:\n  file: forecast.csv\n  timezone: UTC\n", section[section.index("forecast:"):])
-    november_plan = make_config(text.replace("start: 2026-12-07", "start: 2026-11-02").replace("America/New_York\n  interval", "UTC\n  interval"))
+    text = TINY.replace("forecast:\n  file: forecast.csv\n  timezone: UTC\n", section[section.index("forecast:") :])
+    november_plan = make_config(
+        text.replace("start: 2026-12-07", "start: 2026-11-02").replace("America/New_York\n  interval", "UTC\n  interval")
+    )
     assert sum(load_volumes(november_plan).volume["chat"]) == pytest.approx(2 * 168)
-    september_plan = make_config(text.replace("start: 2026-12-07", "start: 2026-09-14").replace("America/New_York\n  interval", "UTC\n  interval"))
+    september_plan = make_config(
+        text.replace("start: 2026-12-07", "start: 2026-09-14").replace("America/New_York\n  interval", "UTC\n  interval")
+    )
     assert sum(load_volumes(september_plan).volume["chat"]) == pytest.approx(168)
 
 

@@ -64,7 +64,10 @@ def test_scale_script_on_a_generated_team_of_ten_for_one_week():
 
 def test_team_generator_spreads_agents_over_sites_in_different_zones(tmp_path):
     data = team_data(10, 2, date(2026, 3, 2), 7)
-    assert {name: site["timezone"] for name, site in data["sites"].items()} == {"toronto": "America/Toronto", "dublin": "Europe/Dublin"}
+    assert {name: site["timezone"] for name, site in data["sites"].items()} == {
+        "toronto": "America/Toronto",
+        "dublin": "Europe/Dublin",
+    }
     assert [a["site"] for a in data["agents"][:4]] == ["toronto", "dublin", "toronto", "dublin"]
     assert [a["id"] for a in data["agents"] if a["contract"] == "part_time"] == ["a0004", "a0009"]
     config = load_config(write_team(tmp_path, 10, 2, date(2026, 3, 2), 7, interval_minutes=15))
@@ -85,10 +88,25 @@ def rendered(tmp_path: Path, existing: str, stage: str, row: dict) -> Path:
 
 
 def test_results_keep_other_engineers_sections(tmp_path):
-    target = rendered(tmp_path, "# Benchmark results\n\n## Demand (Erlang)\n\nkept as is\n\n## Scale\n\nold figures\n\n## Fuzzing\n\nalso kept\n",
-                      "curtois", {"instance": "Instance1", "objective": 607, "bound": 607.0, "seconds": 2.0, "first_feasible_seconds": 0.1,
-                                  "status": "OPTIMAL", "best_known": 607, "gap_to_best_known": 0.0, "time_limit": 10.0, "workers": 2,
-                                  "model": "coverage", "load": [4.0, 4.0]})
+    target = rendered(
+        tmp_path,
+        "# Benchmark results\n\n## Demand (Erlang)\n\nkept as is\n\n## Scale\n\nold figures\n\n## Fuzzing\n\nalso kept\n",
+        "curtois",
+        {
+            "instance": "Instance1",
+            "objective": 607,
+            "bound": 607.0,
+            "seconds": 2.0,
+            "first_feasible_seconds": 0.1,
+            "status": "OPTIMAL",
+            "best_known": 607,
+            "gap_to_best_known": 0.0,
+            "time_limit": 10.0,
+            "workers": 2,
+            "model": "coverage",
+            "load": [4.0, 4.0],
+        },
+    )
     text = target.read_text()
     assert "## Demand (Erlang)\n\nkept as is" in text and "## Fuzzing\n\nalso kept" in text and "old figures" not in text
     assert "| 1 | 607 | 607 (0.0 %) ✓ | 607 | 0.10 | 4.0 |" in text
@@ -99,10 +117,25 @@ def test_results_keep_other_engineers_sections(tmp_path):
 
 def test_results_link_to_their_notes_instead_of_copying_the_prose(tmp_path):
     """RESULTS.md holds tables; the story of a section lives in benchmarks/notes/ and the docs site."""
-    target = rendered(tmp_path, "# Benchmark results\n", "curtois",
-                      {"instance": "Instance1", "objective": 607, "bound": 607.0, "seconds": 2.0, "first_feasible_seconds": 0.1,
-                       "status": "OPTIMAL", "best_known": 607, "gap_to_best_known": 0.0, "time_limit": 10.0, "workers": 2,
-                       "model": "coverage", "load": [4.0, 4.0]})
+    target = rendered(
+        tmp_path,
+        "# Benchmark results\n",
+        "curtois",
+        {
+            "instance": "Instance1",
+            "objective": 607,
+            "bound": 607.0,
+            "seconds": 2.0,
+            "first_feasible_seconds": 0.1,
+            "status": "OPTIMAL",
+            "best_known": 607,
+            "gap_to_best_known": 0.0,
+            "time_limit": 10.0,
+            "workers": 2,
+            "model": "coverage",
+            "load": [4.0, 4.0],
+        },
+    )
     text = target.read_text()
     note = (BENCH / "notes" / "curtois-qu.md").read_text().strip().splitlines()
     assert "[notes/curtois-qu.md](notes/curtois-qu.md)" in text and "[notes/peers.md](notes/peers.md)" in text
@@ -119,11 +152,31 @@ def test_erlang_script_prints_a_year_of_requirements_as_its_last_json_line():
 
 
 def test_bench_renders_the_erlang_section_from_its_stage_with_the_run_date(tmp_path):
-    channel = {"channel": "chat", "peak_erlangs": 234.6, "ours_c": 0.02, "ours_a": 0.1, "servers_c": 1000, "servers_a": 900,
-               "theirs": 10.0, "compared": 35_040, "agree": 35_039, "verdicts": ["interval 7: ours minimal"]}
-    row = {"stage": "erlang", "intervals": 35_040, "sample": 0, "channels": [channel], "python": "3.11.7", "numpy": "2.4.6",
-           "pyworkforce": "0.5.1", "finished": "2026-11-20T10:00:00+00:00"}
-    text = rendered(tmp_path, "# Benchmark results\n\n## Demand (Erlang)\n\nwritten by hand\n\n## Fuzzing\n\nkept\n", "erlang", row).read_text()
+    channel = {
+        "channel": "chat",
+        "peak_erlangs": 234.6,
+        "ours_c": 0.02,
+        "ours_a": 0.1,
+        "servers_c": 1000,
+        "servers_a": 900,
+        "theirs": 10.0,
+        "compared": 35_040,
+        "agree": 35_039,
+        "verdicts": ["interval 7: ours minimal"],
+    }
+    row = {
+        "stage": "erlang",
+        "intervals": 35_040,
+        "sample": 0,
+        "channels": [channel],
+        "python": "3.11.7",
+        "numpy": "2.4.6",
+        "pyworkforce": "0.5.1",
+        "finished": "2026-11-20T10:00:00+00:00",
+    }
+    text = rendered(
+        tmp_path, "# Benchmark results\n\n## Demand (Erlang)\n\nwritten by hand\n\n## Fuzzing\n\nkept\n", "erlang", row
+    ).read_text()
     assert "written by hand" not in text and "## Fuzzing\n\nkept" in text
     assert text.index("## Demand (Erlang)") < text.index("## Fuzzing")
     assert "**Date:** 2026-11-20." in text and "pyworkforce/) 0.5.1's" in text
@@ -143,17 +196,33 @@ def test_curtois_milestones_read_the_same_run_at_earlier_times():
 def test_bench_run_turns_each_milestone_into_a_row_of_its_own(tmp_path, monkeypatch):
     import run
 
-    final = {"instance": "Instance10", "objective": 4700, "bound": 4500.0, "seconds": 600.0, "status": "FEASIBLE",
-             "solver_objective": 4700, "violations": 0, "best_known": 4631, "gap_to_best_known": 0.0149, "time_limit": 600.0,
-             "model": "coverage", "first_feasible_seconds": 1.0,
-             "milestones": [{"time_limit": 10.0, "objective": 9262, "bound": 10.0, "first_feasible_seconds": 1.0}]}
+    final = {
+        "instance": "Instance10",
+        "objective": 4700,
+        "bound": 4500.0,
+        "seconds": 600.0,
+        "status": "FEASIBLE",
+        "solver_objective": 4700,
+        "violations": 0,
+        "best_known": 4631,
+        "gap_to_best_known": 0.0149,
+        "time_limit": 600.0,
+        "model": "coverage",
+        "first_feasible_seconds": 1.0,
+        "milestones": [{"time_limit": 10.0, "objective": 9262, "bound": 10.0, "first_feasible_seconds": 1.0}],
+    }
     commands = []
     monkeypatch.setattr(run, "RESULTS", tmp_path)
     monkeypatch.setattr(run, "run_json", lambda command, timeout: commands.append(command) or json.loads(json.dumps(final)))
     run.run_with_milestones("curtois.py", Path("Instance10.txt"), 600.0)
     assert commands[0][-2:] == ["--milestones", "10,60"]
     early, last = [json.loads(line) for line in (tmp_path / "curtois.jsonl").read_text().splitlines()]
-    assert (early["time_limit"], early["objective"], early["gap_to_best_known"], early["milestone_of"]) == (10.0, 9262, 1.0, 600.0)
+    assert (early["time_limit"], early["objective"], early["gap_to_best_known"], early["milestone_of"]) == (
+        10.0,
+        9262,
+        1.0,
+        600.0,
+    )
     assert "violations" not in early and early["status"] == "at 10 s of 600 s"
     assert (last["time_limit"], last["objective"], "milestones" in last) == (600.0, 4700, False)
 
@@ -182,7 +251,9 @@ def test_the_solver_finds_a_generated_instance_roster_at_least_as_good_as_the_pl
 
 def test_instance_generator_refuses_to_overwrite_a_file(tmp_path):
     target = _write(tmp_path / "mine.txt", "my notes\n")
-    done = subprocess.run([sys.executable, str(BENCH / "curtois_like.py"), str(target), "--days", "14"], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "curtois_like.py"), str(target), "--days", "14"], capture_output=True, text=True, cwd=ROOT
+    )
     assert done.returncode == 2 and "exists" in done.stderr and target.read_text() == "my notes\n"
 
 
@@ -192,13 +263,30 @@ def _write(path: Path, text: str) -> Path:
 
 
 def test_bench_renders_the_year_of_periods_from_its_stage(tmp_path):
-    period = {"index": 0, "start": "2026-12-07", "status": "FEASIBLE", "objective": 100_000.0, "best_bound": 99_000.0, "seconds": 44.0,
-              "coverage_ratio": 0.85, "uncovered_hours": 60.0, "weekend_uncovered_hours": 20.0, "overnight_uncovered_hours": 40.0,
-              "shifts": 410, "replanned_changes": None}
+    period = {
+        "index": 0,
+        "start": "2026-12-07",
+        "status": "FEASIBLE",
+        "objective": 100_000.0,
+        "best_bound": 99_000.0,
+        "seconds": 44.0,
+        "coverage_ratio": 0.85,
+        "uncovered_hours": 60.0,
+        "weekend_uncovered_hours": 20.0,
+        "overnight_uncovered_hours": 40.0,
+        "shifts": 410,
+        "replanned_changes": None,
+    }
     replanned = {**period, "index": 1, "start": "2027-01-04", "replanned_changes": {"removed": 3, "added": 4, "channel": 12}}
-    row = {"stage": "year", "time_limit": 30.0, "periods": [period, replanned], "seconds": 600.0, "year_violations": 0,
-           "fairness": [{"site": "toronto", "kind": "weekends", "agents": 8, "year_spread": 1, "period_spreads": [1, 0]}],
-           "finished": "2026-12-06T10:00:00+00:00"}
+    row = {
+        "stage": "year",
+        "time_limit": 30.0,
+        "periods": [period, replanned],
+        "seconds": 600.0,
+        "year_violations": 0,
+        "fairness": [{"site": "toronto", "kind": "weekends", "agents": 8, "year_spread": 1, "period_spreads": [1, 0]}],
+        "finished": "2026-12-06T10:00:00+00:00",
+    }
     text = rendered(tmp_path, "# Benchmark results\n\n## Fuzzing\n\nkept\n", "year", row).read_text()
     assert "## Fuzzing\n\nkept" in text and "## A year of rota periods" in text and "**Date:** 2026-12-06." in text
     assert "| 1 | 2026-12-07 | FEASIBLE | 1.0 % | 85.0 % | 60.0 | 20.0 | 40.0 | 410 | – | 44 |" in text
@@ -210,19 +298,31 @@ def test_bench_renders_the_year_of_periods_from_its_stage(tmp_path):
 def test_protos_script_hashes_the_models_solve_builds_the_same_twice(tmp_path):
     """benchmarks/protos.py on Curtois 1 (and its exact_runs variant): one model each, the same md5 on a second run."""
     saved = tmp_path / "protos.json"
-    first = subprocess.run([sys.executable, str(BENCH / "protos.py"), "--only", "^curtois-1( |$)", "--save", str(saved)],
-                           capture_output=True, text=True, timeout=120, cwd=ROOT)
+    first = subprocess.run(
+        [sys.executable, str(BENCH / "protos.py"), "--only", "^curtois-1( |$)", "--save", str(saved)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert first.returncode == 0, first.stderr[-2000:]
     hashes = json.loads(saved.read_text())
     assert sorted(hashes) == ["curtois-1", "curtois-1 exact_runs"] and all(len(models) == 1 for models in hashes.values())
-    again = subprocess.run([sys.executable, str(BENCH / "protos.py"), "--only", "^curtois-1( |$)", "--compare", str(saved)],
-                           capture_output=True, text=True, timeout=120, cwd=ROOT)
+    again = subprocess.run(
+        [sys.executable, str(BENCH / "protos.py"), "--only", "^curtois-1( |$)", "--compare", str(saved)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert again.returncode == 0 and again.stdout.strip().endswith("0 difference(s)"), again.stdout[-2000:]
 
 
 def test_backlog_script_times_both_models_to_their_own_best_roster():
     """benchmarks/backlog.py on the example team, five seconds a run: both models, every quality level, one ratio per seed."""
-    row = last_json(str(BENCH / "backlog.py"), "--config", "configs/example.yaml", "--time-limit", "5", "--reference", "0", "--seeds", "1")
+    row = last_json(
+        str(BENCH / "backlog.py"), "--config", "configs/example.yaml", "--time-limit", "5", "--reference", "0", "--seeds", "1"
+    )
     assert sorted(r["model"] for r in row["runs"]) == ["queue", "smoothed"]
     for run in row["runs"]:  # on a busy machine a model may find nothing in five seconds: then it never reaches a level
         assert run["objective"] is None or run["objective"] >= row["best"][run["model"]]
@@ -232,12 +332,29 @@ def test_backlog_script_times_both_models_to_their_own_best_roster():
 
 def test_bench_renders_the_email_deadline_section_from_its_stage(tmp_path):
     def run(model: str, seed: int, cost: int, reach: tuple[float, float, float]) -> dict:
-        return {"model": model, "seed": seed, "time_limit": 60.0, "status": "FEASIBLE", "objective": cost, "bound": cost - 1000,
-                "first_roster_seconds": 0.8, "load": 1.0, "to_quality": dict(zip(("1%", "2%", "5%"), reach))}
-    row = {"stage": "backlog", "label": "example.yaml", "time_limit": 60.0, "reference": 300.0, "best": {"queue": 69_000, "smoothed": 102_000},
-           "runs": [run("queue", 1, 69_852, (40.0, 9.5, 3.0)), run("smoothed", 1, 102_302, (2.0, 1.5, 1.0))],
-           "ratio_median": {"1%": 20.0, "2%": 6.33, "5%": 3.0}, "ratio_worst": {"1%": 20.0, "2%": 6.33, "5%": 3.0},
-           "finished": "2026-12-06T11:00:00+00:00"}
+        return {
+            "model": model,
+            "seed": seed,
+            "time_limit": 60.0,
+            "status": "FEASIBLE",
+            "objective": cost,
+            "bound": cost - 1000,
+            "first_roster_seconds": 0.8,
+            "load": 1.0,
+            "to_quality": dict(zip(("1%", "2%", "5%"), reach)),
+        }
+
+    row = {
+        "stage": "backlog",
+        "label": "example.yaml",
+        "time_limit": 60.0,
+        "reference": 300.0,
+        "best": {"queue": 69_000, "smoothed": 102_000},
+        "runs": [run("queue", 1, 69_852, (40.0, 9.5, 3.0)), run("smoothed", 1, 102_302, (2.0, 1.5, 1.0))],
+        "ratio_median": {"1%": 20.0, "2%": 6.33, "5%": 3.0},
+        "ratio_worst": {"1%": 20.0, "2%": 6.33, "5%": 3.0},
+        "finished": "2026-12-06T11:00:00+00:00",
+    }
     text = rendered(tmp_path, "# Benchmark results\n\n## Fuzzing\n\nkept\n", "backlog", row).read_text()
     assert "## Fuzzing\n\nkept" in text and "## Email by its deadline" in text and "**Date:** 2026-12-06." in text
     assert "| queue | 1 | 60 | 69,852 | 68,852 | 0.8 | 3.0 | 9.5 | 40.0 | 1.0 |" in text
@@ -289,7 +406,9 @@ def test_the_suite_runs_ours_and_the_plain_model_beside_a_busy_process_and_rende
     suite.run_suite(3.0, (1,), loaded=True, only="^cl-6w-20$", plain=True)
     rows = [json.loads(line) for line in (tmp_path / "suite.jsonl").read_text().splitlines()]
     assert [(r["instance"], r["solver"], r["seed"], r["condition"]) for r in rows] == [
-        ("cl-6w-20", "ours", 1, "beside one CPU-bound process"), ("cl-6w-20", "plain", 1, "beside one CPU-bound process")]
+        ("cl-6w-20", "ours", 1, "beside one CPU-bound process"),
+        ("cl-6w-20", "plain", 1, "beside one CPU-bound process"),
+    ]
     assert all(r["objective"] is not None and r["violations"] == 0 for r in rows)
     table = suite_section(rows, "test machine")
     line = next(row for row in table.splitlines() if row.startswith("| cl-6w-20 |"))
@@ -311,8 +430,20 @@ def test_sites_script_runs_the_site_stage_in_turn_and_on_a_local_cluster():
 
 def test_a_section_names_the_machine_its_rows_were_measured_on_not_the_one_rendering(tmp_path):
     """Re-rendering on another machine must not move old figures onto it."""
-    row = {"stage": "backlog", "label": "example.yaml", "time_limit": 60.0, "reference": 0.0, "best": {"queue": 1, "smoothed": 1},
-           "runs": [], "ratio_median": {"1%": 1.0}, "ratio_worst": {"1%": 1.0}, "finished": "2026-12-06T11:00:00+00:00",
-           "machine": "16 cores, AMD EPYC, Python 3.11.7"}
+    row = {
+        "stage": "backlog",
+        "label": "example.yaml",
+        "time_limit": 60.0,
+        "reference": 0.0,
+        "best": {"queue": 1, "smoothed": 1},
+        "runs": [],
+        "ratio_median": {"1%": 1.0},
+        "ratio_worst": {"1%": 1.0},
+        "finished": "2026-12-06T11:00:00+00:00",
+        "machine": "16 cores, AMD EPYC, Python 3.11.7",
+    }
     text = rendered(tmp_path, "# Benchmark results\n", "backlog", row).read_text()
-    assert "**Machine:** 16 cores, AMD EPYC, Python 3.11.7, 24 GiB" in text and "**Machine:** 2 cores," not in text.split("## Email by its deadline")[1]
+    assert (
+        "**Machine:** 16 cores, AMD EPYC, Python 3.11.7, 24 GiB" in text
+        and "**Machine:** 2 cores," not in text.split("## Email by its deadline")[1]
+    )

@@ -58,8 +58,16 @@ def team(zone: str, rules: dict, cover: list[str], history: str | None = "previo
         "plan": {"start": START, "days": 7, "timezone": "UTC", "interval_minutes": 60},
         "views": [zone],
         "channels": {"chat": {"kind": "realtime", "aht_seconds": 360, "service_level": {"percent": 80, "within_seconds": 60}}},
-        "sites": {"s": {"timezone": zone, "shifts": {
-            "early": {"start": "07:00", "hours": 8}, "late": {"start": "17:00", "hours": 8}, "night": {"start": "22:00", "hours": 8}}}},
+        "sites": {
+            "s": {
+                "timezone": zone,
+                "shifts": {
+                    "early": {"start": "07:00", "hours": 8},
+                    "late": {"start": "17:00", "hours": 8},
+                    "night": {"start": "22:00", "hours": 8},
+                },
+            }
+        },
         "contracts": {"c": {"hours_per_week": {"min": 0, "max": 56}, "max_days_per_week": 7}},
         "rules": {"min_rest_hours": 1, "max_consecutive_days": 7, **rules},
         "cover": [{"site": "s", "shift": name, "count": 1} for name in cover],
@@ -101,66 +109,117 @@ class Case:
 CASES = {
     # F-2, F-1 and (where taken) F worked: at most 3 in a row, so F+1 is off; where F is free, F may be the third.
     "max_consecutive_days": Case(
-        {"max_consecutive_days": 3}, ((-2, "early"), (-1, "early"), (0, "early")), ["early", "late"],
-        never=((0, "early"), (0, "late"), (1, "early"), (1, "late")), never_untaken=((1, "early"), (1, "late")),
+        {"max_consecutive_days": 3},
+        ((-2, "early"), (-1, "early"), (0, "early")),
+        ["early", "late"],
+        never=((0, "early"), (0, "late"), (1, "early"), (1, "late")),
+        never_untaken=((1, "early"), (1, "late")),
         hand={True: ((1, "early"),), False: ((0, "early"), (1, "early"))},
         hand_rules=dict.fromkeys(ZONES, ["max_consecutive_days"]),
     ),
     # The previous roster's early on F leaves no room for a late on F the same local date.
     "one_per_day": Case(
-        {}, ((0, "early"),), ["late"], never=((0, "late"),), never_untaken=(),
+        {},
+        ((0, "early"),),
+        ["late"],
+        never=((0, "late"),),
+        never_untaken=(),
         hand={True: ((0, "late"),), False: ((0, "late"),)},
-        hand_rules={"America/Los_Angeles": ["one_per_day"], "Europe/London": [], "Asia/Manila": ["one_per_day"],
-                    "Pacific/Tongatapu": ["one_per_day"]},
+        hand_rules={
+            "America/Los_Angeles": ["one_per_day"],
+            "Europe/London": [],
+            "Asia/Manila": ["one_per_day"],
+            "Pacific/Tongatapu": ["one_per_day"],
+        },
     ),
     # Worked F-1 and F, at most 2 in a row, days off two at a time: F+1 and F+2 are both off.
     "min_consecutive_days_off": Case(
-        {"max_consecutive_days": 2, "min_consecutive_days_off": 2}, ((-1, "early"), (0, "early")), ["early", "late"],
-        never=((1, "early"), (1, "late"), (2, "early"), (2, "late")), never_untaken=(),
+        {"max_consecutive_days": 2, "min_consecutive_days_off": 2},
+        ((-1, "early"), (0, "early")),
+        ["early", "late"],
+        never=((1, "early"), (1, "late"), (2, "early"), (2, "late")),
+        never_untaken=(),
         hand={True: ((2, "early"),), False: ((0, "early"), (2, "early"))},
-        hand_rules={"America/Los_Angeles": ["min_days_off"], "Europe/London": ["min_days_off"],
-                    "Asia/Manila": ["min_days_off"], "Pacific/Tongatapu": ["min_days_off"]},
+        hand_rules={
+            "America/Los_Angeles": ["min_days_off"],
+            "Europe/London": ["min_days_off"],
+            "Asia/Manila": ["min_days_off"],
+            "Pacific/Tongatapu": ["min_days_off"],
+        },
     ),
     # A run of work that began on F (the previous roster's) lasts three days: F+1 and F+2 are worked though
     # nobody is needed; where F is free nothing is worked.
     "min_consecutive_days": Case(
-        {"min_consecutive_days": 3}, ((0, "early"),), [], never=(), never_untaken=(),
+        {"min_consecutive_days": 3},
+        ((0, "early"),),
+        [],
+        never=(),
+        never_untaken=(),
         hand={True: ((1, "early"),), False: ((1, "early"), (2, "early"), (3, "early"))},
-        hand_rules={"America/Los_Angeles": ["min_consecutive_days"], "Europe/London": [],
-                    "Asia/Manila": ["min_consecutive_days"], "Pacific/Tongatapu": ["min_consecutive_days"]},
+        hand_rules={
+            "America/Los_Angeles": ["min_consecutive_days"],
+            "Europe/London": [],
+            "Asia/Manila": ["min_consecutive_days"],
+            "Pacific/Tongatapu": ["min_consecutive_days"],
+        },
     ),
     # Two days a week: where F is a taken Monday, one more day that week.
     "days_per_week": Case(
-        {}, ((-1, "early"), (0, "early")), ["early"], never=(), never_untaken=(),
+        {},
+        ((-1, "early"), (0, "early")),
+        ["early"],
+        never=(),
+        never_untaken=(),
         hand={True: ((1, "early"), (2, "early")), False: ((1, "early"), (2, "early"))},
-        hand_rules={"America/Los_Angeles": [], "Europe/London": [], "Asia/Manila": ["days_per_week"],
-                    "Pacific/Tongatapu": ["days_per_week"]},
+        hand_rules={
+            "America/Los_Angeles": [],
+            "Europe/London": [],
+            "Asia/Manila": ["days_per_week"],
+            "Pacific/Tongatapu": ["days_per_week"],
+        },
     ),
     # 16 paid hours a week: the same as two days, counted in hours.
     "hours_per_week": Case(
-        {}, ((-1, "early"), (0, "early")), ["early"], never=(), never_untaken=(),
+        {},
+        ((-1, "early"), (0, "early")),
+        ["early"],
+        never=(),
+        never_untaken=(),
         hand={True: ((1, "early"), (2, "early")), False: ((1, "early"), (2, "early"))},
-        hand_rules={"America/Los_Angeles": [], "Europe/London": [], "Asia/Manila": ["max_hours_per_week"],
-                    "Pacific/Tongatapu": ["max_hours_per_week"]},
+        hand_rules={
+            "America/Los_Angeles": [],
+            "Europe/London": [],
+            "Asia/Manila": ["max_hours_per_week"],
+            "Pacific/Tongatapu": ["max_hours_per_week"],
+        },
     ),
     # One weekend in the period: at Los Angeles F is Sunday 17 January, already worked, so 23-24 January are off.
     "weekends": Case(
-        {"max_weekends_per_period": 1}, ((0, "early"),), ["early"], never=(), never_untaken=(),
+        {"max_weekends_per_period": 1},
+        ((0, "early"),),
+        ["early"],
+        never=(),
+        never_untaken=(),
         hand={True: ((6, "early"),), False: ((6, "early"),)},
-        hand_rules={"America/Los_Angeles": ["max_weekends"], "Europe/London": [], "Asia/Manila": [],
-                    "Pacific/Tongatapu": []},
+        hand_rules={"America/Los_Angeles": ["max_weekends"], "Europe/London": [], "Asia/Manila": [], "Pacific/Tongatapu": []},
     ),
     # One night a week: at Los Angeles the previous roster's Saturday night and Sunday 17 January share a week.
     "nights_per_week": Case(
-        {"max_nights_per_week": 1}, ((-1, "night"),), ["night"], never=(), never_untaken=(),
+        {"max_nights_per_week": 1},
+        ((-1, "night"),),
+        ["night"],
+        never=(),
+        never_untaken=(),
         hand={True: ((0, "night"),), False: ((0, "night"),)},
-        hand_rules={"America/Los_Angeles": ["nights_per_week"], "Europe/London": [], "Asia/Manila": [],
-                    "Pacific/Tongatapu": []},
+        hand_rules={"America/Los_Angeles": ["nights_per_week"], "Europe/London": [], "Asia/Manila": [], "Pacific/Tongatapu": []},
     ),
     # No early followed by a late the next day: the previous roster's last early forbids the next day's late.
     "successions": Case(
-        {"forbidden_successions": [["early", "late"]]}, ((-1, "early"), (0, "early")), ["late"],
-        never=((1, "late"),), never_untaken=((0, "late"),),
+        {"forbidden_successions": [["early", "late"]]},
+        ((-1, "early"), (0, "early")),
+        ["late"],
+        never=((1, "late"),),
+        never_untaken=((0, "late"),),
         hand={True: ((1, "late"),), False: ((0, "late"),)},
         hand_rules=dict.fromkeys(ZONES, ["succession"]),
     ),
@@ -220,8 +279,9 @@ def test_a_run_of_work_begun_in_the_previous_roster_is_finished(tmp_path: Path) 
 def test_history_given_as_an_input_is_the_configs_history(tmp_path: Path) -> None:
     """ModelInputs(history=...) plans a period after that roster as the config's `history:` does."""
     config, _, _ = config_for(tmp_path, "Asia/Manila", CASES["min_consecutive_days"], "min_consecutive_days")
-    given = solve(config.model_copy(update={"history": None}), requirements(config), ModelInputs(history=read_history(config)),
-                  QUIET.params)
+    given = solve(
+        config.model_copy(update={"history": None}), requirements(config), ModelInputs(history=read_history(config)), QUIET.params
+    )
     assert sorted(a.day for a in given.roster.assignments) == [date(2027, 1, 19), date(2027, 1, 20)]
     assert given.objective == 2
 
@@ -246,8 +306,19 @@ def test_an_overlap_with_the_previous_roster_is_reported(tmp_path: Path) -> None
 
 # --------------------------------------------------------------------------- two chained periods, at random
 
-PROPERTY_ZONES = ["Pacific/Honolulu", "America/Los_Angeles", "America/Sao_Paulo", "Europe/London", "Europe/Berlin",
-                  "Asia/Kolkata", "Asia/Manila", "Australia/Sydney", "Pacific/Auckland", "Pacific/Tongatapu", "Pacific/Kiritimati"]
+PROPERTY_ZONES = [
+    "Pacific/Honolulu",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    "Asia/Manila",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "Pacific/Tongatapu",
+    "Pacific/Kiritimati",
+]
 TEMPLATES = {"early": "06:00", "day": "09:00", "late": "15:00", "night": "22:00"}
 
 
@@ -255,29 +326,47 @@ TEMPLATES = {"early": "06:00", "day": "09:00", "late": "15:00", "night": "22:00"
 def chained_teams(draw: st.DrawFn) -> tuple[dict, int]:
     """A small random team over random zones; the config of its first period and the length of the second."""
     sites = {
-        f"s{k}": {"timezone": draw(st.sampled_from(PROPERTY_ZONES)),
-                  "shifts": {name: {"start": TEMPLATES[name], "hours": 8}
-                             for name in draw(st.lists(st.sampled_from(list(TEMPLATES)), min_size=1, max_size=3, unique=True))}}
+        f"s{k}": {
+            "timezone": draw(st.sampled_from(PROPERTY_ZONES)),
+            "shifts": {
+                name: {"start": TEMPLATES[name], "hours": 8}
+                for name in draw(st.lists(st.sampled_from(list(TEMPLATES)), min_size=1, max_size=3, unique=True))
+            },
+        }
         for k in range(draw(st.integers(1, 3)))
     }
     names = sorted({name for site in sites.values() for name in site["shifts"]})
-    rules: dict = {"min_rest_hours": draw(st.sampled_from([0, 8, 11])), "max_consecutive_days": draw(st.integers(2, 6)),
-                   "min_consecutive_days_off": draw(st.integers(1, 2)), "min_consecutive_days": draw(st.integers(1, 2))}
+    rules: dict = {
+        "min_rest_hours": draw(st.sampled_from([0, 8, 11])),
+        "max_consecutive_days": draw(st.integers(2, 6)),
+        "min_consecutive_days_off": draw(st.integers(1, 2)),
+        "min_consecutive_days": draw(st.integers(1, 2)),
+    }
     if draw(st.booleans()):
         rules["max_nights_per_week"] = draw(st.integers(0, 3))
     if len(names) > 1 and draw(st.booleans()):
         rules["forbidden_successions"] = [draw(st.permutations(names))[:2]]
     data = {
-        "plan": {"start": draw(st.dates(date(2027, 1, 1), date(2027, 12, 20))), "days": draw(st.integers(5, 10)),
-                 "timezone": draw(st.sampled_from(PROPERTY_ZONES)), "interval_minutes": 60},
+        "plan": {
+            "start": draw(st.dates(date(2027, 1, 1), date(2027, 12, 20))),
+            "days": draw(st.integers(5, 10)),
+            "timezone": draw(st.sampled_from(PROPERTY_ZONES)),
+            "interval_minutes": 60,
+        },
         "channels": {"chat": {"kind": "realtime", "aht_seconds": 360, "service_level": {"percent": 80, "within_seconds": 60}}},
         "sites": sites,
-        "contracts": {"c": {"hours_per_week": {"min": 0, "max": draw(st.sampled_from([24, 40, 56]))},
-                            "max_days_per_week": draw(st.integers(3, 7))}},
+        "contracts": {
+            "c": {
+                "hours_per_week": {"min": 0, "max": draw(st.sampled_from([24, 40, 56]))},
+                "max_days_per_week": draw(st.integers(3, 7)),
+            }
+        },
         "rules": rules,
         "cover": [{"site": site, "shift": name, "count": 1} for site, spec in sites.items() for name in spec["shifts"]],
-        "agents": [{"id": f"a{k}", "site": draw(st.sampled_from(sorted(sites))), "contract": "c", "skills": ["chat"]}
-                   for k in range(draw(st.integers(1, 4)))],
+        "agents": [
+            {"id": f"a{k}", "site": draw(st.sampled_from(sorted(sites))), "contract": "c", "skills": ["chat"]}
+            for k in range(draw(st.integers(1, 4)))
+        ],
     }
     return data, draw(st.integers(5, 10))
 
@@ -295,7 +384,12 @@ def _plan(config: Config) -> Roster:
 
 
 @given(team=chained_teams())
-@settings(max_examples=int(os.environ.get('BOUNDARY_EXAMPLES', 15)), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("BOUNDARY_EXAMPLES", 15)),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 def test_a_second_period_with_history_verifies_on_the_concatenated_roster(team: tuple[dict, int]) -> None:
     """Period two, planned with period one as history, breaks no rule of the two periods taken as one."""
     first, days = team

@@ -35,8 +35,19 @@ def test_plan_writes_every_contract_file(planned: Path) -> None:
     assert {"roster.csv", "coverage.csv", "gaps.csv", "summary.json"} <= names
     assert {f"gaps-{zone}.png" for zone in ("America_New_York", "Europe_London", "Asia_Manila")} <= names
     roster = rows(planned / "roster.csv")
-    assert list(roster[0]) == ["agent", "site", "channel", "shift", "date", "start_local", "end_local", "start_utc", "end_utc",
-                               "break_start_local", "break_start_utc"]  # the contract's nine, then ours
+    assert list(roster[0]) == [
+        "agent",
+        "site",
+        "channel",
+        "shift",
+        "date",
+        "start_local",
+        "end_local",
+        "start_utc",
+        "end_utc",
+        "break_start_local",
+        "break_start_utc",
+    ]  # the contract's nine, then ours
     assert len(roster) == 160
     first = roster[0]
     assert first["date"] == "2027-01-04"
@@ -46,8 +57,18 @@ def test_plan_writes_every_contract_file(planned: Path) -> None:
     assert len(coverage) == 28 * 24
     assert sum(int(r["gap"]) for r in coverage) == 4 * 128
     gaps = rows(planned / "gaps.csv")
-    assert list(gaps[0]) == ["view", "channel", "weekday", "hour", "required_agent_hours", "scheduled_agent_hours",
-                             "uncovered_hours", "understaffed_agent_hours", "weekend", "overnight"]
+    assert list(gaps[0]) == [
+        "view",
+        "channel",
+        "weekday",
+        "hour",
+        "required_agent_hours",
+        "scheduled_agent_hours",
+        "uncovered_hours",
+        "understaffed_agent_hours",
+        "weekend",
+        "overnight",
+    ]
     assert len(gaps) == 3 * 7 * 24
     summary = json.loads((planned / "summary.json").read_text())
     assert summary["status"] == "OPTIMAL" and summary["objective"] == summary["best_bound"]
@@ -145,17 +166,23 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
 def test_plan_explains_why_the_largest_gaps_stay_open(planned: Path) -> None:
     why = json.loads((planned / "summary.json").read_text())["gap_explanations"]
     # Only the candidate sites (nobody hired yet) have shifts reaching New York's evenings and nights: the fix is a hire.
-    assert why[0] == ("Mon–Thu 17:00–09:00 next day America/New_York, every week, chat: "
-                      "no agent with the chat skill works at dublin, los_angeles, manila, whose shifts reach these hours"
-                      " — hire profile la-evening or dublin or manila would reach them")
+    assert why[0] == (
+        "Mon–Thu 17:00–09:00 next day America/New_York, every week, chat: "
+        "no agent with the chat skill works at dublin, los_angeles, manila, whose shifts reach these hours"
+        " — hire profile la-evening or dublin or manila would reach them"
+    )
     # The weekend: the team's limit of 0 weekends keeps all 8 off; ny-weekend (New York's day shift) is a hire that would not.
-    assert why[1] == ("Fri 17:00–Mon 09:00 America/New_York, every week (the last cut short by the period's end), chat: "
-                      "of 8 agents who could cover its first hours, 8 at their weekend limit"
-                      " — a higher max_weekends_per_period (now 0 for 8 of them) would reach them;"
-                      " or hire profile ny-weekend or la-evening or dublin would reach them")
-    assert why[2] == ("Mon 04 Jan 00:00–09:00 America/New_York, once (the period's first day), chat: "
-                      "no agent with the chat skill works at dublin, manila, whose shifts reach these hours"
-                      " — hire profile dublin or manila would reach them")
+    assert why[1] == (
+        "Fri 17:00–Mon 09:00 America/New_York, every week (the last cut short by the period's end), chat: "
+        "of 8 agents who could cover its first hours, 8 at their weekend limit"
+        " — a higher max_weekends_per_period (now 0 for 8 of them) would reach them;"
+        " or hire profile ny-weekend or la-evening or dublin would reach them"
+    )
+    assert why[2] == (
+        "Mon 04 Jan 00:00–09:00 America/New_York, once (the period's first day), chat: "
+        "no agent with the chat skill works at dublin, manila, whose shifts reach these hours"
+        " — hire profile dublin or manila would reach them"
+    )
     html = (planned / "report.html").read_text(encoding="utf-8")
     assert html.count("hire profile la-evening or dublin or manila would reach them") == 2  # in the list, and beside its window
 
@@ -165,8 +192,19 @@ def test_ctrl_c_keeps_the_best_roster_found(tmp_path: Path) -> None:
     import time
 
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "coverage", "plan", str(ROOT / "configs" / "example.yaml"), "--out", str(out),
-               "--time-limit", "120", "--workers", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "coverage",
+        "plan",
+        str(ROOT / "configs" / "example.yaml"),
+        "--out",
+        str(out),
+        "--time-limit",
+        "120",
+        "--workers",
+        "2",
+    ]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:  # wait for the first roster before interrupting

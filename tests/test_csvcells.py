@@ -62,9 +62,9 @@ def test_any_text_round_trips_and_never_runs(text: str) -> None:
 
 
 def test_write_csv_atomic_escapes_every_text_cell(tmp_path) -> None:
-    rows = [["=1+1", "-A1", -3.5, "'x", "plain", "a,\"b\"\nc"]]
+    rows = [["=1+1", "-A1", -3.5, "'x", "plain", 'a,"b"\nc']]
     path = write_csv_atomic(tmp_path / "t.csv", ["agent", "@head", "n", "q", "p", "multi"], rows)
     header, cells = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
     assert header == ["agent", "'@head", "n", "q", "p", "multi"]
-    assert cells == ["'=1+1", "'-A1", "-3.5", "''x", "plain", "a,\"b\"\nc"]
-    assert [from_csv_cell(c) for c in cells] == ["=1+1", "-A1", "-3.5", "'x", "plain", "a,\"b\"\nc"]
+    assert cells == ["'=1+1", "'-A1", "-3.5", "''x", "plain", 'a,"b"\nc']
+    assert [from_csv_cell(c) for c in cells] == ["=1+1", "-A1", "-3.5", "'x", "plain", 'a,"b"\nc']

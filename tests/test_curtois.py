@@ -29,7 +29,14 @@ def test_reader_reads_every_section_of_instance1(instance1):
     assert [s.id for s in instance1.staff] == list("ABCDEFGH")
     a = instance1.staff[0]
     assert (a.max_shifts, a.max_minutes, a.min_minutes, a.max_consecutive, a.min_consecutive, a.min_days_off, a.max_weekends) == (
-        {"D": 14}, 4320, 3360, 5, 2, 2, 1)
+        {"D": 14},
+        4320,
+        3360,
+        5,
+        2,
+        2,
+        1,
+    )
     assert instance1.days_off["A"] == {0} and instance1.days_off["H"] == {7}
     assert len(instance1.on_requests) == 21 and len(instance1.off_requests) == 5 and len(instance1.cover) == 14
     assert instance1.cover[1].day == 1 and instance1.cover[1].requirement == 7 and instance1.cover[1].under == 100
@@ -43,7 +50,12 @@ def test_instance_becomes_the_config_a_manager_would_write(instance1):
     agent = config.agent("A")
     rules = config.rules_for(agent)
     assert rules.hours_per_period.min == 56 and rules.hours_per_period.max == 72  # 3360 and 4320 minutes
-    assert (rules.min_consecutive_days, rules.min_consecutive_days_off, rules.max_consecutive_days, rules.max_weekends_per_period) == (2, 2, 5, 1)
+    assert (
+        rules.min_consecutive_days,
+        rules.min_consecutive_days_off,
+        rules.max_consecutive_days,
+        rules.max_weekends_per_period,
+    ) == (2, 2, 5, 1)
     assert agent.leave == [date(2024, 1, 1)]
     assert [(r.on, r.date, r.weight) for r in agent.requests] == [("D", date(2024, 1, 3), 2), ("D", date(2024, 1, 4), 2)]
     cover = config.cover[1]
@@ -51,7 +63,12 @@ def test_instance_becomes_the_config_a_manager_would_write(instance1):
 
 
 def test_per_type_maximum_of_zero_leaves_the_type_out(tmp_path):
-    text = INSTANCE1.read_text().replace("D,480,", "D,480,\nN,600,D").replace("A,D=14,", "A,D=14|N=0,").replace("B,D=14,", "B,D=14|N=3,")
+    text = (
+        INSTANCE1.read_text()
+        .replace("D,480,", "D,480,\nN,600,D")
+        .replace("A,D=14,", "A,D=14|N=0,")
+        .replace("B,D=14,", "B,D=14|N=3,")
+    )
     path = tmp_path / "two.txt"
     path.write_text(text)
     agents = {a["id"]: a for a in config_data(read_instance(path))["agents"]}
@@ -136,7 +153,9 @@ def _write(path: Path, text: str) -> Path:
 
 def test_exact_runs_put_one_automaton_per_staff_member_in_place_of_the_windows_and_keep_the_optimum(instance1):
     config = to_config(instance1)
-    exact_model = build_model(ModelData.of(config, requirements(config), exact_runs=True)).model  # kept alive: the proto is a view into it
+    exact_model = build_model(
+        ModelData.of(config, requirements(config), exact_runs=True)
+    ).model  # kept alive: the proto is a view into it
     windows_model = build_model(ModelData.of(config, requirements(config))).model
     exact, windows = exact_model.proto.constraints, windows_model.proto.constraints
     assert sum(c.has_automaton() for c in exact) == 8 and not any(c.has_automaton() for c in windows)

@@ -223,22 +223,26 @@ def test_backlog_work_past_the_period_is_dropped() -> None:
 
 # --------------------------------------------------------------------------- requirements from a config
 
-CHAT_AND_EMAIL = TINY.replace(
-    "shrinkage: 0.0",
-    "shrinkage: 0.25",
-).replace(
-    "    service_level: {percent: 80, within_seconds: 60}\n",
-    "    concurrency: 2\n"
-    "    service_level: {percent: 80, within_seconds: 20}\n"
-    "  email:\n"
-    "    kind: backlog\n"
-    "    aht_seconds: 360\n"
-    "    respond_within_hours: 2\n"
-    "  phone:\n"
-    "    kind: realtime\n"
-    "    aht_seconds: 180\n"
-    "    service_level: {percent: 80, within_seconds: 20}\n",
-).replace("aht_seconds: 360\n    concurrency", "aht_seconds: 180\n    concurrency")
+CHAT_AND_EMAIL = (
+    TINY.replace(
+        "shrinkage: 0.0",
+        "shrinkage: 0.25",
+    )
+    .replace(
+        "    service_level: {percent: 80, within_seconds: 60}\n",
+        "    concurrency: 2\n"
+        "    service_level: {percent: 80, within_seconds: 20}\n"
+        "  email:\n"
+        "    kind: backlog\n"
+        "    aht_seconds: 360\n"
+        "    respond_within_hours: 2\n"
+        "  phone:\n"
+        "    kind: realtime\n"
+        "    aht_seconds: 180\n"
+        "    service_level: {percent: 80, within_seconds: 20}\n",
+    )
+    .replace("aht_seconds: 360\n    concurrency", "aht_seconds: 180\n    concurrency")
+)
 
 # TINY's period starts 2026-12-07 00:00 America/New_York = 05:00 UTC; 7 days × 24 hourly intervals.
 T0 = "2026-12-07T05:00:00Z"
@@ -362,7 +366,11 @@ def forecast_error(make_config: Callable[..., Config], content: bytes) -> InputE
         (b"start,channel,volume,site\n", "forecast.csv:1: header:", "unknown column(s) site"),
         (b"", "forecast.csv:1: header:", "empty file"),
         (b"\n\n", "forecast.csv:1: header:", "empty file"),
-        (b"start,channel,volume\n2026-12-07T05:00:00Z,sms,3\n", "forecast.csv:2: channel:", "expected one of: chat, email, phone"),
+        (
+            b"start,channel,volume\n2026-12-07T05:00:00Z,sms,3\n",
+            "forecast.csv:2: channel:",
+            "expected one of: chat, email, phone",
+        ),
         (b"start,channel,volume\n2026-12-07T05:00:00Z,chat,3\nlunchtime,chat,3\n", "forecast.csv:3: start:", "not an ISO 8601"),
         (b"start,channel,volume\n2026-12-07T05:00:00Z,chat,lots\n", "forecast.csv:2: volume:", "'lots' is not a number"),
         (b"start,channel,volume\n2026-12-07T05:00:00Z,chat,-4\n", "forecast.csv:2: volume:", "'-4' is negative"),
@@ -442,7 +450,9 @@ def test_missing_forecast_file_is_an_input_error(make_config: Callable[..., Conf
 # incomplete-gamma closed forms of Mandelbaum & Zeltyn (2007).
 
 
-def erlang_a_chain(servers: int, traffic: float, aht: float, within: float, patience: float, extra: int = 400) -> dict[str, float]:
+def erlang_a_chain(
+    servers: int, traffic: float, aht: float, within: float, patience: float, extra: int = 400
+) -> dict[str, float]:
     from scipy.linalg import expm
 
     mu, theta = 1 / aht, 1 / patience
@@ -508,7 +518,9 @@ def test_erlang_c_at_1000_erlangs_matches_exact_rational_arithmetic() -> None:
 def test_erlang_b_far_below_the_traffic_uses_the_series() -> None:
     # N ≪ A: the Poisson cdf underflows; 1/B = Σ N!/((N−j)! A^j) ≈ 1 + N/A → B ≈ 1 − N/A
     assert erlang_b(10, 20000.0) == pytest.approx(1 / (1 + 10 / 20000 + 90 / 20000**2), rel=1e-9)
-    assert erlang_b(5, 100.0) == pytest.approx(float(Fraction(100**5, 120) / sum(Fraction(100**k, math.factorial(k)) for k in range(6))), rel=1e-12)
+    assert erlang_b(5, 100.0) == pytest.approx(
+        float(Fraction(100**5, 120) / sum(Fraction(100**k, math.factorial(k)) for k in range(6))), rel=1e-12
+    )
 
 
 @pytest.mark.parametrize(
@@ -522,7 +534,9 @@ def test_erlang_b_far_below_the_traffic_uses_the_series() -> None:
         (1000, 1000.0, 300, 20, 180),  # the 1,000-Erlang case
     ],
 )
-def test_erlang_a_matches_the_exact_birth_death_chain(servers: int, traffic: float, aht: float, within: float, patience: float) -> None:
+def test_erlang_a_matches_the_exact_birth_death_chain(
+    servers: int, traffic: float, aht: float, within: float, patience: float
+) -> None:
     m = erlang_a_metrics(servers, traffic, aht, within, patience)
     chain = erlang_a_chain(servers, traffic, aht, within, patience)
     assert float(m.wait_probability) == pytest.approx(chain["wait"], rel=1e-9)
@@ -580,7 +594,11 @@ def test_required_servers_meets_every_target_and_no_fewer() -> None:
     # Erlang A, patience 120 s: callers who give up free the queue — 12 servers reach 82.6 % (11 do not)
     patient = Targets(180, 0.8, 20, patience_seconds=120)
     assert required_servers([10.0], patient).tolist() == [12]
-    assert float(erlang_a_metrics(11, 10.0, 180, 20, 120).service_level) < 0.8 < float(erlang_a_metrics(12, 10.0, 180, 20, 120).service_level)
+    assert (
+        float(erlang_a_metrics(11, 10.0, 180, 20, 120).service_level)
+        < 0.8
+        < float(erlang_a_metrics(12, 10.0, 180, 20, 120).service_level)
+    )
     # ... and with ASA ≤ 5 s too: 13
     assert required_servers([10.0], Targets(180, 0.8, 20, asa_seconds=5, patience_seconds=120)).tolist() == [13]
 
@@ -603,21 +621,33 @@ def test_required_servers_is_vectorised_and_fast_for_a_year_of_intervals() -> No
     for k in sample:
         assert servers[k] == servers_for_service_level(traffic[k], 300, 0.8, 20)
         if traffic[k] > 0:
-            assert service_level(int(servers[k]), traffic[k], 300, 20) >= 0.8 > service_level(int(servers[k]) - 1, traffic[k], 300, 20)
+            assert (
+                service_level(int(servers[k]), traffic[k], 300, 20)
+                >= 0.8
+                > service_level(int(servers[k]) - 1, traffic[k], 300, 20)
+            )
         else:
             assert servers[k] == 0
 
 
 def test_channel_targets_from_config() -> None:
     chat = RealtimeChannel(
-        kind="realtime", aht_seconds=180, concurrency=2, service_level=ServiceLevel(percent=80, within_seconds=20),
-        asa_seconds=5, max_occupancy=0.85,
+        kind="realtime",
+        aht_seconds=180,
+        concurrency=2,
+        service_level=ServiceLevel(percent=80, within_seconds=20),
+        asa_seconds=5,
+        max_occupancy=0.85,
     )
     # 15 conversations (ASA target) → 8 agents at concurrency 2
     assert realtime_agents(100, 1800, chat) == 8
     patient = chat.model_copy(update={"asa_seconds": None, "patience_seconds": 120})
     assert realtime_agents(100, 1800, patient) == 6  # 12 conversations
-    assert realtime_agents_array([0, 100, 200], 1800, patient).tolist() == [0, 6, int(math.ceil(required_servers([20.0], Targets.of(patient))[0] / 2))]
+    assert realtime_agents_array([0, 100, 200], 1800, patient).tolist() == [
+        0,
+        6,
+        int(math.ceil(required_servers([20.0], Targets.of(patient))[0] / 2)),
+    ]
 
 
 # --------------------------------------------------------------------------- predicted service for a roster
@@ -635,15 +665,19 @@ def test_predicted_service_interpolates_between_whole_servers() -> None:
 
 # --------------------------------------------------------------------------- shrinkage per site and weekday
 
-TWO_SITES = TINY.replace(
-    "shrinkage: 0.0",
-    "shrinkage:\n  default: 0.2\n  weekday: {Sat: 0.1}\n  sites:\n    london: 0.5",
-).replace(
-    "contracts:",
-    "  london:\n    timezone: Europe/London\n    shifts:\n      day: {start: \"09:00\", hours: 8}\ncontracts:",
-).replace(
-    "  - {id: a1, site: nyc, contract: full_time, skills: [chat]}\n",
-    "  - {id: a1, site: nyc, contract: full_time, skills: [chat]}\n  - {id: a2, site: london, contract: full_time, skills: [chat]}\n",
+TWO_SITES = (
+    TINY.replace(
+        "shrinkage: 0.0",
+        "shrinkage:\n  default: 0.2\n  weekday: {Sat: 0.1}\n  sites:\n    london: 0.5",
+    )
+    .replace(
+        "contracts:",
+        '  london:\n    timezone: Europe/London\n    shifts:\n      day: {start: "09:00", hours: 8}\ncontracts:',
+    )
+    .replace(
+        "  - {id: a1, site: nyc, contract: full_time, skills: [chat]}\n",
+        "  - {id: a1, site: nyc, contract: full_time, skills: [chat]}\n  - {id: a2, site: london, contract: full_time, skills: [chat]}\n",
+    )
 )
 
 
@@ -684,7 +718,10 @@ def test_shrinkage_config_errors(make_config: Callable[..., Config]) -> None:
 
 
 def test_requirements_csv_shows_how_each_number_was_formed(make_config: Callable[..., Config], tmp_path: Path) -> None:
-    text = CHAT_AND_EMAIL.replace("  phone:\n    kind: realtime\n    aht_seconds: 180\n", "  phone:\n    kind: realtime\n    aht_seconds: 180\n    patience_seconds: 120\n")
+    text = CHAT_AND_EMAIL.replace(
+        "  phone:\n    kind: realtime\n    aht_seconds: 180\n",
+        "  phone:\n    kind: realtime\n    aht_seconds: 180\n    patience_seconds: 120\n",
+    )
     config = make_config(text, forecast=[(T0, "chat", 200), (T0, "email", 60), (T0, "phone", 200)])
     req = requirements(config)
     out = write_requirements(req, tmp_path / "requirements.csv", config)

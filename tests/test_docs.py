@@ -102,3 +102,16 @@ def test_the_configuration_page_holds_the_marker_the_hook_replaces() -> None:
 def test_no_page_links_to_a_readme_anchor(page: str) -> None:
     """Sections moved from the README to pages: a link into the README's old anchors would be dead."""
     assert "README.md#" not in (DOCS / page).read_text()
+
+
+def test_the_readmes_api_example_runs(tmp_path: Path) -> None:
+    """The README's ten lines of Python, as written (only the time limit shortened), in a fresh process without a display."""
+    code = re.search(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    assert code is not None
+    source = code.group(1).replace("time_limit_seconds=30", "time_limit_seconds=3")
+    assert "time_limit_seconds=3," in source  # the replace above found its text
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, "-c", source], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    uncovered, weekend, overnight = map(float, done.stdout.split())
+    assert 0 <= weekend <= 192 and 0 <= overnight <= 224 and weekend + overnight - 64 <= uncovered <= 672  # 4 weeks' hours

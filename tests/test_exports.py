@@ -74,8 +74,17 @@ def test_view_sheets_are_coverage_csv_on_the_local_clock(week, tmp_path):
     sheet = book["Asia Manila"]
     header = [c.value for c in sheet[2]]
     assert header == [
-        "local start", "weekday", "weekend", "overnight", "UTC start",
-        "chat required", "chat scheduled", "chat short", "email required", "email scheduled", "email short",
+        "local start",
+        "weekday",
+        "weekend",
+        "overnight",
+        "UTC start",
+        "chat required",
+        "chat scheduled",
+        "chat short",
+        "email required",
+        "email scheduled",
+        "email short",
     ]
     lines = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     assert len(lines) == coverage.grid.count == 168
@@ -84,7 +93,7 @@ def test_view_sheets_are_coverage_csv_on_the_local_clock(week, tmp_path):
             row = rows[2 * k + j]
             assert row["channel"] == channel
             assert datetime.fromisoformat(row["interval_start_utc"]).replace(tzinfo=None) == line[4]
-            assert line[5 + 3 * j: 8 + 3 * j] == [int(row["required"]), int(row["scheduled"]), int(row["gap"])]
+            assert line[5 + 3 * j : 8 + 3 * j] == [int(row["required"]), int(row["scheduled"]), int(row["gap"])]
     # First interval: Mon 05:00Z = Mon 13:00 Manila; nobody on chat, so the short cell is filled red.
     assert lines[0][:5] == [datetime(2026, 12, 7, 13, 0), "Mon", False, False, datetime(2026, 12, 7, 5, 0)]
     assert sheet["H3"].value == 1 and sheet["H3"].fill.start_color.rgb.endswith("D55E00")
@@ -259,7 +268,12 @@ def parsed_events(data: bytes) -> list[icalendar.Event]:
 def test_ics_round_trip_across_the_dublin_clock_change(make_config, tmp_path):
     config = make_config(DUBLIN_NY)
     # Dublin leaves summer time on Sun 25 Oct 2026: 09:00 is 08:00Z on Friday, 09:00Z on Monday.
-    roster = Roster((shift(config, "d1", "dublin", "day", date(2026, 10, 23), "chat"), shift(config, "d1", "dublin", "day", date(2026, 10, 26), "chat")))
+    roster = Roster(
+        (
+            shift(config, "d1", "dublin", "day", date(2026, 10, 23), "chat"),
+            shift(config, "d1", "dublin", "day", date(2026, 10, 26), "chat"),
+        )
+    )
     (path,) = write_calendars(roster, config, tmp_path / "calendars", stamp=STAMP)
     assert path == tmp_path / "calendars" / "d1.ics"
     data = path.read_bytes()
@@ -283,10 +297,18 @@ def test_ics_round_trip_across_the_dublin_clock_change(make_config, tmp_path):
 def test_ics_in_new_york_across_the_us_change_with_the_break(make_config, tmp_path):
     config = make_config(DUBLIN_NY)
     # New York leaves summer time on Sun 1 Nov: 14:00 is 18:00Z on Friday 30 Oct, 19:00Z on Monday 2 Nov.
-    roster = Roster((shift(config, "n1", "nyc", "late", date(2026, 10, 30), "chat"), shift(config, "n1", "nyc", "late", date(2026, 11, 2), "chat")))
+    roster = Roster(
+        (
+            shift(config, "n1", "nyc", "late", date(2026, 10, 30), "chat"),
+            shift(config, "n1", "nyc", "late", date(2026, 11, 2), "chat"),
+        )
+    )
     calendar = agent_calendar("n1", roster, config, STAMP)
     events = parsed_events(calendar.to_ical())
-    assert [(e.decoded("dtstart").astimezone(UTC).hour, e.decoded("dtend").astimezone(UTC).hour) for e in events] == [(18, 3), (19, 4)]
+    assert [(e.decoded("dtstart").astimezone(UTC).hour, e.decoded("dtend").astimezone(UTC).hour) for e in events] == [
+        (18, 3),
+        (19, 4),
+    ]
     assert [e.decoded("dtstart").tzinfo.key for e in events] == ["America/New_York"] * 2
     assert "Unpaid break 18:00–19:00." in str(events[0]["description"])  # +4:00 of a 9 h shift, local time
     assert str(calendar["x-wr-calname"]) == "Shifts: n1"

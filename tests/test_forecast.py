@@ -36,7 +36,11 @@ def profile_text(*, timezone: str = "UTC", weekly: str = "{chat: 168}", extra: s
 def write_profile(folder: Path, shares: dict[str, list[float]] | None = None, lines: list[str] | None = None) -> Path:
     path = folder / "profile.csv"
     if lines is None:
-        lines = [f"{c},{WEEKDAYS[k // 24]},{k % 24},{v}" for c, values in (shares or {"chat": [1.0] * 168}).items() for k, v in enumerate(values)]
+        lines = [
+            f"{c},{WEEKDAYS[k // 24]},{k % 24},{v}"
+            for c, values in (shares or {"chat": [1.0] * 168}).items()
+            for k, v in enumerate(values)
+        ]
     path.write_text("channel,weekday,hour,share\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -49,7 +53,9 @@ def only(hour_of_week: int) -> list[float]:
 
 
 def test_hourly_rows_are_spread_over_a_15_minute_grid(make_config: Callable[..., Config]) -> None:
-    text = TINY.replace("interval_minutes: 60", "interval_minutes: 15").replace("  timezone: UTC\n", "  timezone: UTC\n  interval_minutes: 60\n", 1)
+    text = TINY.replace("interval_minutes: 60", "interval_minutes: 15").replace(
+        "  timezone: UTC\n", "  timezone: UTC\n  interval_minutes: 60\n", 1
+    )
     config = make_config(text, forecast=[("2026-12-07T06:00:00Z", "chat", 10), ("2026-12-07T06:30:00Z", "chat", 4)])
     volume = load_volumes(config).volume["chat"]
     # 06:00–07:00 → slots 4..7 get 2.5 each; the row at 06:30 covers 06:30–07:30 → slots 6..9 get 1 each
@@ -68,7 +74,9 @@ def test_daily_rows_are_spread_over_their_day_and_cut_at_the_period(make_config:
 
 
 def test_finer_rows_are_summed(make_config: Callable[..., Config]) -> None:
-    config = make_config(forecast=[("2026-12-07T05:00:00Z", "chat", 1), ("2026-12-07T05:15:00Z", "chat", 2), ("2026-12-07T05:30:00Z", "chat", 3)])
+    config = make_config(
+        forecast=[("2026-12-07T05:00:00Z", "chat", 1), ("2026-12-07T05:15:00Z", "chat", 2), ("2026-12-07T05:30:00Z", "chat", 3)]
+    )
     assert load_volumes(config).volume["chat"][:2] == [6.0, 0.0]
 
 
@@ -110,7 +118,9 @@ def test_growth_and_dated_multipliers(make_config: Callable[..., Config], tmp_pa
     assert volume[2 * 24] == pytest.approx(3.6)  # Wed 9 Dec: ×3 inside the Q4 ×1.2
     assert volume[3 * 24] == pytest.approx(1.2)
     assert volume[7 * 24] == pytest.approx(1.32)  # Mon 14 Dec: one week of 10 % growth
-    from_earlier = make_config(profile_text(timezone="America/New_York", extra="  growth_per_week: 0.1\n  growth_from: 2026-11-30\n"))
+    from_earlier = make_config(
+        profile_text(timezone="America/New_York", extra="  growth_per_week: 0.1\n  growth_from: 2026-11-30\n")
+    )
     assert load_volumes(from_earlier).volume["chat"][0] == pytest.approx(1.1)
 
 
@@ -134,7 +144,9 @@ def test_profile_shares_are_normalised(make_config: Callable[..., Config], tmp_p
         (["chat,Mon,1,5"], "profile.csv:?: hour: chat has no share for 167 hour(s) of the week, e.g. Mon 00, Mon 02, Mon 03"),
     ],
 )
-def test_profile_errors_name_file_line_and_column(make_config: Callable[..., Config], tmp_path: Path, lines: list[str], expected: str) -> None:
+def test_profile_errors_name_file_line_and_column(
+    make_config: Callable[..., Config], tmp_path: Path, lines: list[str], expected: str
+) -> None:
     write_profile(tmp_path)
     config = make_config(profile_text())
     write_profile(tmp_path, lines=lines)
@@ -154,10 +166,19 @@ def test_all_zero_profile_is_an_error(make_config: Callable[..., Config], tmp_pa
     [
         (profile_text(weekly="{chat: 10, fax: 3}"), "plan.yaml:20: forecast.weekly_volume.fax: unknown channel 'fax'"),
         (profile_text().replace("  weekly_volume: {chat: 168}\n", ""), "forecast: 'profile' needs 'weekly_volume'"),
-        (profile_text().replace("  profile: profile.csv\n", "  profile: profile.csv\n  file: forecast.csv\n"), "give exactly one of 'file'"),
+        (
+            profile_text().replace("  profile: profile.csv\n", "  profile: profile.csv\n  file: forecast.csv\n"),
+            "give exactly one of 'file'",
+        ),
         (TINY.replace("  timezone: UTC\n", "  timezone: UTC\n  growth_per_week: 0.02\n", 1), "shape a 'profile' forecast"),
-        (profile_text(extra="  multipliers: [{from: 2026-12-09, to: 2026-12-01, factor: 3}]\n"), "forecast.multipliers[0]: 'to' (2026-12-01) is before 'from'"),
-        (profile_text(extra="  multipliers: [{from: 2026-12-09, to: 2026-12-09, factor: 3, channels: [sms]}]\n"), "forecast.multipliers[0].channels[0]: unknown channel 'sms'"),
+        (
+            profile_text(extra="  multipliers: [{from: 2026-12-09, to: 2026-12-01, factor: 3}]\n"),
+            "forecast.multipliers[0]: 'to' (2026-12-01) is before 'from'",
+        ),
+        (
+            profile_text(extra="  multipliers: [{from: 2026-12-09, to: 2026-12-09, factor: 3, channels: [sms]}]\n"),
+            "forecast.multipliers[0].channels[0]: unknown channel 'sms'",
+        ),
         (profile_text().replace("profile.csv", "nowhere.csv"), "forecast.profile: file 'nowhere.csv' not found"),
     ],
 )
@@ -182,20 +203,32 @@ HISTORY = [
 
 
 def write_history(path: Path, rows: list[tuple[str, str]], extra_lines: list[str] | None = None) -> Path:
-    lines = ["ticket_id,created_at,channel,subject"] + [f"{k},{t},{c},hello" for k, (t, c) in enumerate(rows)] + (extra_lines or [])
+    lines = (
+        ["ticket_id,created_at,channel,subject"] + [f"{k},{t},{c},hello" for k, (t, c) in enumerate(rows)] + (extra_lines or [])
+    )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
 def email_config(make_config: Callable[..., Config]) -> Config:
-    return make_config(TINY.replace("  service_level: {percent: 80, within_seconds: 60}\n", "  service_level: {percent: 80, within_seconds: 60}\n  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4}\n"))
+    return make_config(
+        TINY.replace(
+            "  service_level: {percent: 80, within_seconds: 60}\n",
+            "  service_level: {percent: 80, within_seconds: 60}\n  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4}\n",
+        )
+    )
 
 
 def test_history_becomes_a_weekly_profile(make_config: Callable[..., Config], tmp_path: Path) -> None:
     config = email_config(make_config)
     file = write_history(tmp_path / "history.csv", HISTORY)
     history = build_profile(read_history(file, config), config, 2, file)
-    assert (str(history.first_day), str(history.last_day), history.tickets, history.outside) == ("2026-11-16", "2026-11-29", 11, 1)
+    assert (str(history.first_day), str(history.last_day), history.tickets, history.outside) == (
+        "2026-11-16",
+        "2026-11-29",
+        11,
+        1,
+    )
     assert history.weekly_volume == {"chat": 5.0, "email": 0.5}
     assert history.shares["chat"][9] == pytest.approx(0.8) and history.shares["chat"][24 + 10] == pytest.approx(0.2)
     assert history.shares["email"][6 * 24 + 23] == 1.0
@@ -206,49 +239,71 @@ def test_history_becomes_a_weekly_profile(make_config: Callable[..., Config], tm
 def test_history_too_short_for_the_weeks_asked(make_config: Callable[..., Config], tmp_path: Path) -> None:
     config = email_config(make_config)
     file = write_history(tmp_path / "history.csv", HISTORY[:-1])
-    with pytest.raises(InputError, match=r"history covers 14 days from 2026-11-16 to 2026-11-29, less than 3 weeks \(use --weeks 2"):
+    with pytest.raises(
+        InputError, match=r"history covers 14 days from 2026-11-16 to 2026-11-29, less than 3 weeks \(use --weeks 2"
+    ):
         build_profile(read_history(file, config), config, 3, file)
 
 
 def test_history_errors_are_located(make_config: Callable[..., Config], tmp_path: Path) -> None:
     config = make_config()
-    file = write_history(tmp_path / "history.csv", HISTORY[:2], ["7,yesterday,chat,x", "8,2026-11-20T10:00:00Z,sms,x", "9,2026-11-20T11:00:00Z,sms,x"])
+    file = write_history(
+        tmp_path / "history.csv",
+        HISTORY[:2],
+        ["7,yesterday,chat,x", "8,2026-11-20T10:00:00Z,sms,x", "9,2026-11-20T11:00:00Z,sms,x"],
+    )
     with pytest.raises(InputError) as caught:
         read_history(file, config)
     lines = str(caught.value).splitlines()
-    assert lines[0].endswith("history.csv:4: created_at: 'yesterday' is not a date and time (expected e.g. 2026-12-07 09:00 "
-                             "or 2026-12-07T09:00:00+00:00; give another layout with --date-format, e.g. \"%d/%m/%Y %H:%M\")")
-    assert lines[1].endswith("history.csv:5: channel: unknown channel 'sms' on 2 row(s) (expected one of: chat; "
-                             "map it with --map \"sms=chat\" or leave such rows out with --drop-unmapped)")
+    assert lines[0].endswith(
+        "history.csv:4: created_at: 'yesterday' is not a date and time (expected e.g. 2026-12-07 09:00 "
+        'or 2026-12-07T09:00:00+00:00; give another layout with --date-format, e.g. "%d/%m/%Y %H:%M")'
+    )
+    assert lines[1].endswith(
+        "history.csv:5: channel: unknown channel 'sms' on 2 row(s) (expected one of: chat; "
+        'map it with --map "sms=chat" or leave such rows out with --drop-unmapped)'
+    )
     missing = tmp_path / "bad.csv"
     missing.write_text("when,channel\n2026-11-20T10:00:00Z,chat\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.csv:1: header: missing column\(s\) created_at"):
         read_history(missing, config)
 
 
-def test_covplan_forecast_round_trip(tmp_path: Path, make_config: Callable[..., Config], capsys: pytest.CaptureFixture[str]) -> None:
+def test_covplan_forecast_round_trip(
+    tmp_path: Path, make_config: Callable[..., Config], capsys: pytest.CaptureFixture[str]
+) -> None:
     config = email_config(make_config)
     history = write_history(tmp_path / "history.csv", HISTORY)
     out = tmp_path / "forecast-out"
-    assert main(["forecast", str(history), "--config", str(config.source), "--out", str(out), "--weeks", "2", "--method", "profile"]) == 0
+    assert (
+        main(["forecast", str(history), "--config", str(config.source), "--out", str(out), "--weeks", "2", "--method", "profile"])
+        == 0
+    )
     assert "2 week(s) from 2026-11-16 to 2026-11-29 (UTC): 11 tickets, 1 older ones ignored" in capsys.readouterr().out
     assert {p.name for p in out.iterdir()} >= {"profile.csv", "forecast.yaml", "forecast.png", "forecast.svg"}
     with (out / "profile.csv").open(newline="") as stream:
         rows = list(csv.DictReader(stream))
-    assert len(rows) == 2 * 168 and {k: rows[9][k] for k in ("channel", "weekday", "hour", "share")} == {"channel": "chat", "weekday": "Mon", "hour": "9", "share": "0.80000000"}
+    assert len(rows) == 2 * 168 and {k: rows[9][k] for k in ("channel", "weekday", "hour", "share")} == {
+        "channel": "chat",
+        "weekday": "Mon",
+        "hour": "9",
+        "share": "0.80000000",
+    }
     snippet = (out / "forecast.yaml").read_text(encoding="utf-8")
     assert "weekly_volume: {chat: 5, email: 0.5}" in snippet and "chat +50.00 %" in snippet
     # the section pastes into a plan: one week in UTC holds every hour of the week once
     plan = tmp_path / "planned.yaml"  # beside the config: forecast.yaml names profile.csv relative to it
     text = email_config(make_config).source.read_text(encoding="utf-8")
-    section = snippet[snippet.index("forecast:"):]
-    text = text[: text.index("forecast:")] + section + text[text.index("sites:"):]
+    section = snippet[snippet.index("forecast:") :]
+    text = text[: text.index("forecast:")] + section + text[text.index("sites:") :]
     plan.write_text(text.replace("America/New_York\n  interval", "UTC\n  interval"), encoding="utf-8")
     volume = load_volumes(load_config(plan)).volume
     assert sum(volume["chat"]) == pytest.approx(5) and volume["chat"][9] == pytest.approx(4)
 
 
-def test_covplan_forecast_bad_input_exits_2(tmp_path: Path, make_config: Callable[..., Config], capsys: pytest.CaptureFixture[str]) -> None:
+def test_covplan_forecast_bad_input_exits_2(
+    tmp_path: Path, make_config: Callable[..., Config], capsys: pytest.CaptureFixture[str]
+) -> None:
     config = make_config()
     history = write_history(tmp_path / "history.csv", [("2026-11-20T10:00:00Z", "fax")])
     assert main(["forecast", str(history), "--config", str(config.source), "--out", str(tmp_path / "o")]) == 2
@@ -267,18 +322,36 @@ def test_service_columns_and_summary_for_a_roster(make_config: Callable[..., Con
     # 80 % within 60 s: SL(12) = 67.8 %, SL(13) = 82.7 % → 13 on contacts → 13 / 0.7 = 18.6 → 19 rostered
     assert req.required["chat"][9] == 19
     start = local_to_utc(config.plan.start, "09:00", "America/New_York")
-    roster = Roster(tuple(Assignment(f"a{k}", "nyc", "chat", "day", config.plan.start, start, start.add(hours=8)) for k in range(20)))
+    roster = Roster(
+        tuple(Assignment(f"a{k}", "nyc", "chat", "day", config.plan.start, start, start.add(hours=8)) for k in range(20))
+    )
     cov = coverage_of(roster, req, config)
     path = write_coverage_csv(cov, tmp_path / "coverage.csv")
     with path.open(newline="") as stream:
         rows = list(csv.DictReader(stream))
-    assert list(rows[0]) == ["interval_start_utc", "channel", "required", "scheduled", "gap",
-                             "volume", "agents_on_contacts", "service_level", "asa_seconds", "occupancy", "abandon_rate"]
+    assert list(rows[0]) == [
+        "interval_start_utc",
+        "channel",
+        "required",
+        "scheduled",
+        "gap",
+        "volume",
+        "agents_on_contacts",
+        "service_level",
+        "asa_seconds",
+        "occupancy",
+        "abandon_rate",
+    ]
     busy = rows[9]
     # 20 rostered × (1 − 0.3) = 14 on contacts: SL = 1 − C(14, 10)·e^(−4·60/360) = 1 − 0.17413 × 0.51342 = 91.06 %,
     # ASA = 0.17413 × 360 / 4 = 15.67 s, occupancy 10 / 14
     assert (busy["required"], busy["scheduled"], busy["volume"], busy["agents_on_contacts"]) == ("19", "20", "100", "14")
-    assert (busy["service_level"], busy["asa_seconds"], busy["occupancy"], busy["abandon_rate"]) == ("0.9106", "15.6719", "0.7143", "0")
+    assert (busy["service_level"], busy["asa_seconds"], busy["occupancy"], busy["abandon_rate"]) == (
+        "0.9106",
+        "15.6719",
+        "0.7143",
+        "0",
+    )
     assert rows[10]["service_level"] == "1" and rows[10]["asa_seconds"] == "0"  # no contacts, nobody waits
     block = service_summary(cov, config)["chat"]
     assert block.model == "erlang_c" and block.volume == 100

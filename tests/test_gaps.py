@@ -49,14 +49,15 @@ def requirements(config: Config, per_channel: dict[str, int | list[int]] | None 
     grid = period_grid(config.plan)
     per_channel = per_channel if per_channel is not None else {"chat": 1}
     required = {
-        channel: list(value) if isinstance(value, list) else [value] * grid.count
-        for channel, value in per_channel.items()
+        channel: list(value) if isinstance(value, list) else [value] * grid.count for channel, value in per_channel.items()
     }
     volume = {channel: [0.0] * grid.count for channel in required}
     return Requirements(grid=grid, volume=volume, required=required)
 
 
-def shift(config: Config, day: date, name: str = "day", *, agent: str = "a1", channel: str = "chat", site: str = "nyc") -> Assignment:
+def shift(
+    config: Config, day: date, name: str = "day", *, agent: str = "a1", channel: str = "chat", site: str = "nyc"
+) -> Assignment:
     template = config.sites[site].shifts[name]
     start = local_to_utc(day, template.start, config.sites[site].timezone)
     return Assignment(agent, site, channel, name, day, start, start.add(minutes=template.minutes))
@@ -152,9 +153,13 @@ def test_fifteen_minute_grid_full_week_matches_hourly_totals(make_config):
 
 
 def test_agent_counts_only_for_the_assignment_channel(make_config):
-    config = make_config(TINY.replace("    service_level: {percent: 80, within_seconds: 60}\n",
-                                      "    service_level: {percent: 80, within_seconds: 60}\n"
-                                      "  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4}\n"))
+    config = make_config(
+        TINY.replace(
+            "    service_level: {percent: 80, within_seconds: 60}\n",
+            "    service_level: {percent: 80, within_seconds: 60}\n"
+            "  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4}\n",
+        )
+    )
     roster = Roster((shift(config, MONDAY, channel="email"),))
     cov = coverage_of(roster, requirements(config, {"chat": 1, "email": 1}), config)
     assert sum(cov.scheduled["chat"]) == 0
@@ -235,8 +240,14 @@ def test_half_hour_offset_view_places_intervals_in_the_hour_they_start(make_conf
     assert rows[("Tue", 3)].scheduled_agent_hours == 0
     # Friday's shift reaches into Saturday: 00:30, 01:30, 02:30 are covered.
     assert total(rows.values(), "uncovered_hours", weekend=True) == 45
-    digest = summary(coverage_of(weekdays(config), requirements(config), config), config,
-                     status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
+    digest = summary(
+        coverage_of(weekdays(config), requirements(config), config),
+        config,
+        status="GIVEN",
+        objective=None,
+        best_bound=None,
+        wall_seconds=None,
+    )
     # 7 nights × 8 intervals starting 22:30 .. 05:30, of which 5 a night on Mon..Fri are covered.
     assert headline(digest.views[KOLKATA])[1:] == (45.0, 31.0)
 
@@ -261,9 +272,11 @@ def test_overnight_window_rules():
 
 
 def test_overnight_window_with_minutes(make_config):
-    config = make_config(TINY.replace('overnight: {start: "22:00", end: "06:00"}',
-                                      'overnight: {start: "22:30", end: "06:00"}')
-                         .replace("interval_minutes: 60", "interval_minutes: 15"))
+    config = make_config(
+        TINY.replace('overnight: {start: "22:00", end: "06:00"}', 'overnight: {start: "22:30", end: "06:00"}').replace(
+            "interval_minutes: 60", "interval_minutes: 15"
+        )
+    )
     cov = coverage_of(Roster(()), requirements(config), config)
     rows = rows_of(gap_rows(cov, config), NY)
     # The row flag tests hh:00, so hour 22 is not flagged; hour 23 is.
@@ -299,7 +312,13 @@ def test_summary_of_the_nine_to_five_week(make_config):
     assert digest.uncovered_hours == {"chat": 128.0}
     assert digest.understaffed_agent_hours == {"chat": 128.0}
     clock = {"uncovered_hours": 128.0, "weekend_uncovered_hours": 48.0, "overnight_uncovered_hours": 56.0}
-    assert digest.views[NY].to_json() == {**clock, "weekend_hours": 48.0, "overnight_hours": 56.0, "per_week": clock, "channels": {"chat": clock}}
+    assert digest.views[NY].to_json() == {
+        **clock,
+        "weekend_hours": 48.0,
+        "overnight_hours": 56.0,
+        "per_week": clock,
+        "channels": {"chat": clock},
+    }
     # London sees the same UTC hours five hours later: 14:00-22:00 on weekdays, nobody from 22:00 to 14:00.
     assert headline(digest.views[LONDON]) == (128.0, 48.0, 56.0)
     assert digest.views[LONDON].weekend_hours == 48.0 and digest.backlog == {}
@@ -338,9 +357,13 @@ def test_summary_turns_non_finite_numbers_into_null(make_config):
 def test_two_channels_short_in_the_same_hour_count_once(make_config):
     """Chat has nobody outside weekdays 09:00-17:00, email (needing one agent, hand-made requirements) nobody at all:
     168 clock hours uncovered in the week, not 128 + 168, and never more weekend or night hours than exist."""
-    config = make_config(TINY.replace("    service_level: {percent: 80, within_seconds: 60}\n",
-                                      "    service_level: {percent: 80, within_seconds: 60}\n"
-                                      "  email: {kind: realtime, aht_seconds: 300, service_level: {percent: 80, within_seconds: 60}}\n"))
+    config = make_config(
+        TINY.replace(
+            "    service_level: {percent: 80, within_seconds: 60}\n",
+            "    service_level: {percent: 80, within_seconds: 60}\n"
+            "  email: {kind: realtime, aht_seconds: 300, service_level: {percent: 80, within_seconds: 60}}\n",
+        )
+    )
     cov = coverage_of(weekdays(config), requirements(config, {"chat": 1, "email": 1}), config)
     digest = summary(cov, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
     assert digest.uncovered_hours == {"chat": 128.0, "email": 168.0}
@@ -372,9 +395,21 @@ def test_gaps_csv(make_config, tmp_path):
     path = write_gaps_csv(rows, tmp_path / "gaps.csv")
     with path.open(newline="") as handle:
         table = list(csv.DictReader(handle))
-    assert tuple(table[0]) == GAPS_COLUMNS == (
-        "view", "channel", "weekday", "hour", "required_agent_hours", "scheduled_agent_hours",
-        "uncovered_hours", "understaffed_agent_hours", "weekend", "overnight",
+    assert (
+        tuple(table[0])
+        == GAPS_COLUMNS
+        == (
+            "view",
+            "channel",
+            "weekday",
+            "hour",
+            "required_agent_hours",
+            "scheduled_agent_hours",
+            "uncovered_hours",
+            "understaffed_agent_hours",
+            "weekend",
+            "overnight",
+        )
     )
     assert len(table) == 168
     first = table[0]
@@ -415,14 +450,25 @@ def test_terminal_summary(make_config):
     assert "0.2381" in text
     assert "chat 128.00" in text
     assert any(LONDON in line and "48.00" in line and "56.00" in line for line in lines)
-    worst = [line for line in lines[lines.index(next(text for text in lines if text.startswith("worst"))) + 1:]]
+    worst = [line for line in lines[lines.index(next(text for text in lines if text.startswith("worst"))) + 1 :]]
     assert len(worst) == 5
 
 
 def test_terminal_summary_stays_short_with_many_views(make_config):
-    zones = ["America/New_York", "Europe/London", "Asia/Manila", "Asia/Tokyo", "Europe/Dublin", "Europe/Berlin",
-             "Asia/Kolkata", "Australia/Sydney", "America/Los_Angeles", "America/Sao_Paulo", "Africa/Lagos",
-             "Pacific/Auckland"]
+    zones = [
+        "America/New_York",
+        "Europe/London",
+        "Asia/Manila",
+        "Asia/Tokyo",
+        "Europe/Dublin",
+        "Europe/Berlin",
+        "Asia/Kolkata",
+        "Australia/Sydney",
+        "America/Los_Angeles",
+        "America/Sao_Paulo",
+        "Africa/Lagos",
+        "Pacific/Auckland",
+    ]
     config = make_config(with_views(*zones))
     cov = coverage_of(weekdays(config), requirements(config), config)
     digest = summary(cov, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
@@ -444,6 +490,7 @@ def test_worst_cells_sum_channels_and_rank(make_config):
 def test_coverage_gap_uses_max_zero(make_config):
     config = make_config()
     grid = period_grid(config.plan)
-    cov = Coverage(grid=grid, required={"chat": [2, 1, 0] + [0] * (grid.count - 3)},
-                   scheduled={"chat": [1, 3, 0] + [0] * (grid.count - 3)})
+    cov = Coverage(
+        grid=grid, required={"chat": [2, 1, 0] + [0] * (grid.count - 3)}, scheduled={"chat": [1, 3, 0] + [0] * (grid.count - 3)}
+    )
     assert cov.gap("chat")[:3] == [1, 0, 0]

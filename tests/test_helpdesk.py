@@ -42,8 +42,10 @@ def hourly(file: Path, config: Config, options: ExportOptions) -> dict[str, dict
     """Tickets per channel and hour of the week, from the one-week profile of the export."""
     tickets = read_export(file, config, options).arrivals
     history = build_profile(tickets, config, 1, file)
-    return {channel: {h: round(share * history.weekly_volume[channel]) for h, share in enumerate(shares) if share}
-            for channel, shares in history.shares.items()}
+    return {
+        channel: {h: round(share * history.weekly_volume[channel]) for h, share in enumerate(shares) if share}
+        for channel, shares in history.shares.items()
+    }
 
 
 @pytest.mark.parametrize(
@@ -53,12 +55,17 @@ def hourly(file: Path, config: Config, options: ExportOptions) -> dict[str, dict
         ("freshdesk-tickets.csv", ExportOptions(vendor="freshdesk"), SAME_WEEK),
         ("helpscout-conversations.csv", ExportOptions(vendor="helpscout"), SAME_WEEK),
         ("gorgias-tickets.csv", ExportOptions(vendor="gorgias", drop_unmapped=True), SAME_WEEK),
-        ("front-messages.csv", ExportOptions(vendor="front", mapping=parse_mapping("Support=email, live chat=chat")),
-         {"email": {MON_09: 2, SUN_23: 1}, "chat": {MON_09: 1, WED_14: 1}}),
+        (
+            "front-messages.csv",
+            ExportOptions(vendor="front", mapping=parse_mapping("Support=email, live chat=chat")),
+            {"email": {MON_09: 2, SUN_23: 1}, "chat": {MON_09: 1, WED_14: 1}},
+        ),
         ("intercom-messages.csv", ExportOptions(vendor="intercom"), {"chat": {MON_09: 2, WED_14: 1, SUN_23: 1}}),
     ],
 )
-def test_each_vendor_preset_gives_the_hand_counted_profile(config: Config, name: str, options: ExportOptions, expected: dict) -> None:
+def test_each_vendor_preset_gives_the_hand_counted_profile(
+    config: Config, name: str, options: ExportOptions, expected: dict
+) -> None:
     assert hourly(DATA / name, config, options) == expected
 
 
@@ -71,14 +78,18 @@ def test_each_vendor_preset_gives_the_hand_counted_profile(config: Config, name:
         ("intercom-messages.csv", "intercom", {}, 5, {}),  # two admin replies, a close, a note, a bot's opener
     ],
 )
-def test_rows_that_are_not_contacts_are_counted_not_planned(config: Config, name: str, vendor: str, skipped: dict, later: int, dropped: dict) -> None:
+def test_rows_that_are_not_contacts_are_counted_not_planned(
+    config: Config, name: str, vendor: str, skipped: dict, later: int, dropped: dict
+) -> None:
     tickets = read_export(DATA / name, config, ExportOptions(vendor=vendor, drop_unmapped=True))
     assert (tickets.skipped, tickets.later_messages, tickets.dropped) == (skipped, later, dropped)
 
 
 def test_zendesk_naive_times_are_the_account_zone_and_timezone_overrides_it(config: Config) -> None:
     tickets = read_export(DATA / "zendesk-tickets.csv", config, ExportOptions(vendor="zendesk"))
-    assert tickets.timezone == "America/New_York" and min(t for t, _ in tickets.arrivals).isoformat() == "2026-11-23T14:05:59+00:00"
+    assert (
+        tickets.timezone == "America/New_York" and min(t for t, _ in tickets.arrivals).isoformat() == "2026-11-23T14:05:59+00:00"
+    )
     utc = read_export(DATA / "zendesk-tickets.csv", config, ExportOptions(vendor="zendesk", timezone="UTC"))
     assert min(t for t, _ in utc.arrivals).isoformat() == "2026-11-23T09:05:59+00:00"
 
@@ -88,8 +99,11 @@ def test_an_unplanned_channel_says_how_to_map_or_drop_it(config: Config) -> None
         read_export(DATA / "gorgias-tickets.csv", config, ExportOptions(vendor="gorgias"))
     assert str(caught.value).endswith(
         "gorgias-tickets.csv:8: channel: unknown channel 'facebook-messenger' (social by the gorgias preset) on 1 row(s) "
-        "(expected one of: chat, email, phone; map it with --map \"facebook-messenger=chat\" or leave such rows out with --drop-unmapped)")
-    mapped = read_export(DATA / "gorgias-tickets.csv", config, ExportOptions(vendor="gorgias", mapping=parse_mapping("Facebook-Messenger=chat")))
+        '(expected one of: chat, email, phone; map it with --map "facebook-messenger=chat" or leave such rows out with --drop-unmapped)'
+    )
+    mapped = read_export(
+        DATA / "gorgias-tickets.csv", config, ExportOptions(vendor="gorgias", mapping=parse_mapping("Facebook-Messenger=chat"))
+    )
     assert sum(1 for _, c in mapped.arrivals if c == "chat") == 3
 
 
@@ -98,12 +112,21 @@ def test_generic_columns_case_insensitive_channels_and_spreadsheet_dates(config:
     export = tmp_path / "export.csv"
     export.write_text("Opened,Queue\n46349.375,Chat\n46349.4,E-MAIL\nsoon,Phone\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"export.csv:4: Opened: 'soon' is not a date and time .*--date-format"):
-        read_export(export, config, ExportOptions(time_column="opened", channel_column="QUEUE", mapping=parse_mapping("e-mail=email")))
+        read_export(
+            export, config, ExportOptions(time_column="opened", channel_column="QUEUE", mapping=parse_mapping("e-mail=email"))
+        )
     export.write_text("Opened,Queue\n46349.375,Chat\n46349.4,E-MAIL\n", encoding="utf-8")
-    tickets = read_export(export, config, ExportOptions(time_column="opened", channel_column="QUEUE", mapping=parse_mapping("e-mail=email")))
-    assert [(t.isoformat(), c) for t, c in tickets.arrivals] == [("2026-11-23T14:00:00+00:00", "chat"), ("2026-11-23T14:36:00+00:00", "email")]
+    tickets = read_export(
+        export, config, ExportOptions(time_column="opened", channel_column="QUEUE", mapping=parse_mapping("e-mail=email"))
+    )
+    assert [(t.isoformat(), c) for t, c in tickets.arrivals] == [
+        ("2026-11-23T14:00:00+00:00", "chat"),
+        ("2026-11-23T14:36:00+00:00", "email"),
+    ]
     export.write_text("Opened,Queue\n05/11/2026 10:30,phone\n", encoding="utf-8")  # 5 November, day first
-    tickets = read_export(export, config, ExportOptions(time_column="Opened", channel_column="Queue", date_format="%d/%m/%Y %H:%M"))
+    tickets = read_export(
+        export, config, ExportOptions(time_column="Opened", channel_column="Queue", date_format="%d/%m/%Y %H:%M")
+    )
     assert [(t.isoformat(), c) for t, c in tickets.arrivals] == [("2026-11-05T15:30:00+00:00", "phone")]
 
 
@@ -112,8 +135,13 @@ def test_missing_columns_name_the_flags(config: Config, tmp_path: Path) -> None:
     export.write_text("Opened,Queue\n2026-11-23 09:00,chat\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         read_export(export, config, ExportOptions(vendor="zendesk"))
-    assert "export.csv:1: header: missing column(s) Created at or created_at (the arrival time; name it with --time-column; the header has Opened,Queue)" in str(caught.value)
-    with pytest.raises(InputError, match=r"covplan forecast:\?: --from: unknown helpdesk 'zendsk' \(expected one of: zendesk, freshdesk"):
+    assert (
+        "export.csv:1: header: missing column(s) Created at or created_at (the arrival time; name it with --time-column; the header has Opened,Queue)"
+        in str(caught.value)
+    )
+    with pytest.raises(
+        InputError, match=r"covplan forecast:\?: --from: unknown helpdesk 'zendsk' \(expected one of: zendesk, freshdesk"
+    ):
         read_export(export, config, ExportOptions(vendor="zendsk"))
 
 
@@ -122,8 +150,10 @@ def test_an_export_given_as_the_forecast_file_names_the_command(make_config: Cal
     config.forecast_path.write_bytes((DATA / "zendesk-tickets.csv").read_bytes())
     with pytest.raises(InputError) as caught:
         load_volumes(config)
-    assert ("forecast.csv:1: header: this looks like a Zendesk Support ticket export, not a forecast; turn it into one with "
-            "`covplan forecast forecast.csv --from zendesk --config CONFIG --out DIR`") in str(caught.value)
+    assert (
+        "forecast.csv:1: header: this looks like a Zendesk Support ticket export, not a forecast; turn it into one with "
+        "`covplan forecast forecast.csv --from zendesk --config CONFIG --out DIR`"
+    ) in str(caught.value)
 
 
 def test_forecast_csv_channels_match_without_regard_to_case(make_config: Callable[..., Config]) -> None:
@@ -138,8 +168,24 @@ def test_covplan_forecast_reads_a_zendesk_export_into_a_plan(tmp_path: Path, cap
     text = THREE_CHANNELS.replace("forecast:\n  file: forecast.csv\n  timezone: America/New_York\n", "")
     plan.write_text(text, encoding="utf-8")
     out = tmp_path / "fc"
-    code = main(["forecast", str(DATA / "zendesk-tickets.csv"), "--from", "zendesk", "--config", str(plan), "--out", str(out),
-                 "--weeks", "1", "--holdout", "0", "--timezone", "America/New_York"])
+    code = main(
+        [
+            "forecast",
+            str(DATA / "zendesk-tickets.csv"),
+            "--from",
+            "zendesk",
+            "--config",
+            str(plan),
+            "--out",
+            str(out),
+            "--weeks",
+            "1",
+            "--holdout",
+            "0",
+            "--timezone",
+            "America/New_York",
+        ]
+    )
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert "8 rows read (zendesk export, naive times in America/New_York): 6 customer contacts" in printed

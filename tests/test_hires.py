@@ -26,7 +26,9 @@ from coverage.solve import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 
-TEAM = TINY.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      evening: {start: "17:00", hours: 4}')
+TEAM = TINY.replace(
+    'day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      evening: {start: "17:00", hours: 4}'
+)
 TEAM = TEAM.replace("skills: [chat]}", "skills: [chat], shifts: [day], max_weekends_per_period: 0}")
 TEAM = TEAM.replace(
     "contracts:\n",
@@ -79,17 +81,25 @@ def test_cheapest_set_says_which_hours_no_team_can_reach(make_config) -> None:
     [left] = plan.open
     assert (left.why, left.hours) == ("unreachable", 16)
     lines = out_of_reach_lines(left, plan.reach, config, needs)
-    assert lines[0] == ("target out of reach: no shift of today's team or of any candidate reaches these 16 h of it "
-                        "(every needed interval with somebody on duty):")
+    assert lines[0] == (
+        "target out of reach: no shift of today's team or of any candidate reaches these 16 h of it "
+        "(every needed interval with somebody on duty):"
+    )
     assert lines[1] == "  chat: Sat–Sun 09:00–17:00 America/New_York (2 days, 16 h)"
-    assert lines[2].startswith("  shifts over these hours: nyc day (09:00 local, 8 h) — add a candidate with chat who may work one")
+    assert lines[2].startswith(
+        "  shifts over these hours: nyc day (09:00 local, 8 h) — add a candidate with chat who may work one"
+    )
 
 
 def test_cheapest_set_says_when_rules_keep_every_hire_off_the_target(make_config) -> None:
     """The weekend profile may work the day shift, so the weekend is within reach on paper, but its
     contract allows 4 hours a week and the shift is 8: only the solver can tell, and says so."""
-    text = TEAM + CANDIDATES.replace("contract: part_time, skills: [chat], shifts: [day]", "contract: tiny, skills: [chat], shifts: [day]")
-    config = make_config(text.replace("contracts:\n", "contracts:\n  tiny: {hours_per_week: {min: 0, max: 4}, max_days_per_week: 5}\n"), demand())
+    text = TEAM + CANDIDATES.replace(
+        "contract: part_time, skills: [chat], shifts: [day]", "contract: tiny, skills: [chat], shifts: [day]"
+    )
+    config = make_config(
+        text.replace("contracts:\n", "contracts:\n  tiny: {hours_per_week: {min: 0, max: 4}, max_days_per_week: 5}\n"), demand()
+    )
     plan, result = cheapest(config, requirements(config), QUIET)
     assert plan is None and result.status == "INFEASIBLE"
     assert result.reasons == ["no choice of hires reaches the target (every needed interval with somebody on duty)"]
@@ -121,15 +131,21 @@ def test_nine_to_five_reaches_24_7() -> None:
     assert plan.steps[0].uncovered_hours == 512
     assert plan.steps[-1].uncovered_hours == 0
     assert {config.sites[s.site].timezone for s in plan.steps[1:]} <= {
-        "America/New_York", "America/Los_Angeles", "Europe/Dublin", "Asia/Manila"}
+        "America/New_York",
+        "America/Los_Angeles",
+        "Europe/Dublin",
+        "Asia/Manila",
+    }
 
 
 def test_attrition_names_the_loss_that_opens_the_largest_gap(make_config) -> None:
     from coverage.hires import attrition
 
-    text = TEAM.replace("skills: [chat], shifts: [day], max_weekends_per_period: 0}",
-                        "skills: [chat], shifts: [day], max_weekends_per_period: 0}\n"
-                        "  - {id: eve, site: nyc, contract: part_time, skills: [chat], shifts: [evening]}")
+    text = TEAM.replace(
+        "skills: [chat], shifts: [day], max_weekends_per_period: 0}",
+        "skills: [chat], shifts: [day], max_weekends_per_period: 0}\n"
+        "  - {id: eve, site: nyc, contract: part_time, skills: [chat], shifts: [evening]}",
+    )
     config = make_config(text, demand())
     losses = attrition(config, requirements(config), QUIET, processes=2)
     # Whole team: 16 weekend hours open. Without a1: + 40 day hours; without eve: + 20 evening hours.
@@ -221,20 +237,21 @@ def test_weekend_target_is_met_by_the_weekend_hire_alone(make_config) -> None:
     # leaving the 20 weekday evening hours (outside the target) uncovered.
     plan, result = cheapest(config, needs, FAST, _target(config, "America/New_York:weekend"))
     assert result.status == "OPTIMAL"
-    assert [(s.profile, s.total_cost, s.uncovered_hours, s.weekend_uncovered_hours, s.target_hours_left)
-            for s in plan.steps] == [("weekend", 2000, 20, 0, 0)]
+    assert [(s.profile, s.total_cost, s.uncovered_hours, s.weekend_uncovered_hours, s.target_hours_left) for s in plan.steps] == [
+        ("weekend", 2000, 20, 0, 0)
+    ]
     # Overnight in London are the New York evenings: the evening hire, 3,000; 16 weekend hours stay open.
     plan, _ = cheapest(config, needs, FAST, _target(config, "Europe/London:overnight"))
-    assert [(s.profile, s.total_cost, s.uncovered_hours, s.target_hours_left) for s in plan.steps] == [
-        ("evening", 3000, 16, 0)]
+    assert [(s.profile, s.total_cost, s.uncovered_hours, s.target_hours_left) for s in plan.steps] == [("evening", 3000, 16, 0)]
 
 
 def test_roadmap_closes_target_hours_first(make_config) -> None:
     config = make_config(TEAM + CANDIDATES, demand())
     # Unrestricted, the evening hire comes first (closes 20 > 16). With weekends in New York
     # as the target the weekend hire does, and the roadmap stops there: target met.
-    plan = roadmap(config, requirements(config), steps=4, options=FAST, progress=None,
-                   target=_target(config, "America/New_York:weekend"))
+    plan = roadmap(
+        config, requirements(config), steps=4, options=FAST, progress=None, target=_target(config, "America/New_York:weekend")
+    )
     assert [(s.step, s.profile, s.closed_hours, s.uncovered_hours, s.target_hours_left) for s in plan.steps] == [
         (0, None, 0, 36, 16),
         (1, "weekend", 16, 20, 0),
@@ -270,14 +287,32 @@ def test_no_hire_reaches_a_weekend_target_says_where(make_config) -> None:
     ]
     # On the clock the target was asked on (--within's zone), not necessarily the first view.
     london = replace(plan.reach, target=replace(plan.reach.target, zone="Europe/London"))
-    assert out_of_reach_lines(plan.open[0], london, config, needs)[1] == "  chat: Sat–Sun 14:00–22:00 Europe/London (2 days, 16 h)"
+    assert (
+        out_of_reach_lines(plan.open[0], london, config, needs)[1] == "  chat: Sat–Sun 14:00–22:00 Europe/London (2 days, 16 h)"
+    )
 
 
 def test_hires_command_within(tmp_path, make_config, capsys) -> None:
     config = make_config(TEAM + CANDIDATES, demand())
     out = tmp_path / "hires"
-    assert main(["hires", str(config.source), "--out", str(out), "--cheapest", "--within", "America/New_York:weekend",
-                 "--time-limit", "10", "--workers", "2"]) == 0
+    assert (
+        main(
+            [
+                "hires",
+                str(config.source),
+                "--out",
+                str(out),
+                "--cheapest",
+                "--within",
+                "America/New_York:weekend",
+                "--time-limit",
+                "10",
+                "--workers",
+                "2",
+            ]
+        )
+        == 0
+    )
     lines = (out / "hires.csv").read_text().splitlines()
     assert lines[0].endswith(",status,seconds,target_hours_left")
     assert [(row[2], row[7], row[-1]) for row in (line.split(",") for line in lines[1:])] == [("weekend", "20", "0")]
@@ -355,7 +390,10 @@ def test_roadmap_stops_when_the_rest_is_out_of_reach(make_config) -> None:
     config = make_config(TEAM + CANDIDATES, night_demand())
     plan = roadmap(config, requirements(config), steps=4, options=FAST, progress=None)
     assert [(s.profile, s.closed_hours, s.uncovered_hours) for s in plan.steps] == [
-        (None, 0, 64), ("evening", 20, 44), ("weekend", 16, 28)]
+        (None, 0, 64),
+        ("evening", 20, 44),
+        ("weekend", 16, 28),
+    ]
     assert [(o.why, o.hours) for o in plan.open] == [("unreachable", 28)]
 
 
@@ -363,16 +401,22 @@ def test_roadmap_says_when_rules_keep_every_further_hire_off_the_target(make_con
     """The weekend profile may work the day shift (so the weekend is within reach on paper) but its
     contract allows 4 hours a week: after the evening hire no hire closes more, and the 16 weekend hours
     are named as left open, not silently kept."""
-    text = TEAM + CANDIDATES.replace("contract: part_time, skills: [chat], shifts: [day]", "contract: tiny, skills: [chat], shifts: [day]")
-    config = make_config(text.replace("contracts:\n", "contracts:\n  tiny: {hours_per_week: {min: 0, max: 4}, max_days_per_week: 5}\n"), demand())
+    text = TEAM + CANDIDATES.replace(
+        "contract: part_time, skills: [chat], shifts: [day]", "contract: tiny, skills: [chat], shifts: [day]"
+    )
+    config = make_config(
+        text.replace("contracts:\n", "contracts:\n  tiny: {hours_per_week: {min: 0, max: 4}, max_days_per_week: 5}\n"), demand()
+    )
     needs = requirements(config)
     plan = roadmap(config, needs, steps=4, options=FAST, progress=None)
     assert [(s.profile, s.uncovered_hours) for s in plan.steps] == [(None, 36), ("evening", 16)]
     [left] = plan.open
     assert (left.why, left.hours, plan.out_of_reach) == ("no_hire", 16, True)
     lines = out_of_reach_lines(left, plan.reach, config, needs)
-    assert lines[0] == ("target not met: 16 h of it (every needed interval with somebody on duty) stay open and no further "
-                        "hire closes any of them (the candidates' rules and contracts keep one more hire off them):")
+    assert lines[0] == (
+        "target not met: 16 h of it (every needed interval with somebody on duty) stay open and no further "
+        "hire closes any of them (the candidates' rules and contracts keep one more hire off them):"
+    )
     assert lines[1] == "  chat: Sat–Sun 09:00–17:00 America/New_York (2 days, 16 h)"
 
 
@@ -415,10 +459,14 @@ def test_plan_hires_step_zero_and_gaps_give_the_same_figures(tmp_path) -> None:
     source = Path(__file__).resolve().parent.parent / "configs"
     data = yaml.safe_load((source / "three-sites.yaml").read_text())
     data["forecast"]["file"] = str(source / "three-sites-forecast.csv")
-    data["candidates"] = [{"id": "manila-late", "site": "manila", "contract": "full_time", "skills": ["chat", "email"], "cost": 2000}]
+    data["candidates"] = [
+        {"id": "manila-late", "site": "manila", "contract": "full_time", "skills": ["chat", "email"], "cost": 2000}
+    ]
     config_file = tmp_path / "team.yaml"
     config_file.write_text(yaml.safe_dump(data, sort_keys=False))
-    assert main(["plan", str(config_file), "--out", str(tmp_path / "plan"), "--quiet", "--deterministic", "--time-limit", "4"]) == 0
+    assert (
+        main(["plan", str(config_file), "--out", str(tmp_path / "plan"), "--quiet", "--deterministic", "--time-limit", "4"]) == 0
+    )
     assert main(["gaps", str(config_file), str(tmp_path / "plan" / "roster.csv"), "--out", str(tmp_path / "gaps")]) == 0
     planned, gapped = (json.loads((tmp_path / out / "summary.json").read_text()) for out in ("plan", "gaps"))
     config = load_config(config_file)
@@ -426,6 +474,9 @@ def test_plan_hires_step_zero_and_gaps_give_the_same_figures(tmp_path) -> None:
     today = roadmap(config, requirements(config), 0, params, progress=None).steps[0]
     headline = ("uncovered_hours", "weekend_uncovered_hours", "overnight_uncovered_hours")
     ny = "America/New_York"
-    assert [planned["views"][ny][k] for k in headline] == [gapped["views"][ny][k] for k in headline] == [
-        today.uncovered_hours, today.weekend_uncovered_hours, today.overnight_uncovered_hours]
+    assert (
+        [planned["views"][ny][k] for k in headline]
+        == [gapped["views"][ny][k] for k in headline]
+        == [today.uncovered_hours, today.weekend_uncovered_hours, today.overnight_uncovered_hours]
+    )
     assert planned["views"] == gapped["views"] and planned["backlog"] == gapped["backlog"]

@@ -22,8 +22,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "coverage"
 # Cycles outside coverage/solve that predate this test, each with why it is there. The test fails when
 # a new one appears, and when one of these is gone (so the list stays true).
 KNOWN_CYCLES = {
-    frozenset({"coverage.config", "coverage.teamsheet"}):
-        "load_config reads an agents_file through teamsheet.load_team, which validates rows with config's Agent",
+    frozenset(
+        {"coverage.config", "coverage.teamsheet"}
+    ): "load_config reads an agents_file through teamsheet.load_team, which validates rows with config's Agent",
 }
 
 # coverage/solve, bottom up: a module imports only modules of earlier layers (none of its own layer, none
@@ -137,7 +138,7 @@ def path_in(edges: dict[str, set[str]], component: frozenset[str]) -> str:
         following = sorted(w for w in edges[trail[-1]] if w in component)
         back = [w for w in following if w in seen]
         if back:
-            return " -> ".join(trail[trail.index(back[0]):] + [back[0]])
+            return " -> ".join(trail[trail.index(back[0]) :] + [back[0]])
         trail.append(following[0])
         seen.add(following[0])
 
@@ -172,8 +173,12 @@ def test_each_part_of_the_solver_imports_only_the_layers_below_it() -> None:
     layer = {f"coverage.solve.{name}": k for k, names in enumerate(SOLVE_LAYERS) for name in names}
     solve_modules = {m for m in MODULES if m.startswith("coverage.solve.")} | {"coverage.solve"}
     assert solve_modules == layer.keys() | SOLVE_OUTSIDE_LAYERS, "a new module in coverage/solve: give it a layer"
-    wrong = [f"{module}:{i.line} imports {i.target}" for module in layer for i in imports_of(module)
-             if i.target in solve_modules and (i.target not in layer or layer[i.target] >= layer[module])]
+    wrong = [
+        f"{module}:{i.line} imports {i.target}"
+        for module in layer
+        for i in imports_of(module)
+        if i.target in solve_modules and (i.target not in layer or layer[i.target] >= layer[module])
+    ]
     assert wrong == []
 
 
@@ -190,7 +195,10 @@ def test_every_search_goes_through_the_runner() -> None:
 
 # Private names imported from another module, each with why; the test fails on a new one and when one is gone.
 KNOWN_PRIVATE_IMPORTS = {
-    ("tests/test_size.py", "coverage.solve.size._cgroup_room"): "the cgroup reader tested on a fake /sys tree (coverage/solve is another issue's)",
+    (
+        "tests/test_size.py",
+        "coverage.solve.size._cgroup_room",
+    ): "the cgroup reader tested on a fake /sys tree (coverage/solve is another issue's)",
 }
 
 
@@ -199,8 +207,11 @@ def private_imports(path: Path) -> list[tuple[int, str]]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "coverage" and not node.level:
-            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names
-                      if alias.name.startswith("_") and not alias.name.startswith("__")]
+            found += [
+                (node.lineno, f"{node.module}.{alias.name}")
+                for alias in node.names
+                if alias.name.startswith("_") and not alias.name.startswith("__")
+            ]
     return found
 
 
@@ -213,22 +224,36 @@ def test_private_imports_finds_a_borrowed_helper(tmp_path: Path) -> None:
 def test_no_module_borrows_another_modules_private_names() -> None:
     """One home per concept: a helper two modules need is public in one of them, not imported as `_name`."""
     root = PACKAGE.parent
-    found = {(path.relative_to(root).as_posix(), name): line
-             for folder in ("coverage", "benchmarks", "tests") for path in sorted((root / folder).rglob("*.py"))
-             for line, name in private_imports(path)}
+    found = {
+        (path.relative_to(root).as_posix(), name): line
+        for folder in ("coverage", "benchmarks", "tests")
+        for path in sorted((root / folder).rglob("*.py"))
+        for line, name in private_imports(path)
+    }
     new = [f"{file}:{line}: {name}" for (file, name), line in found.items() if (file, name) not in KNOWN_PRIVATE_IMPORTS]
     gone = [f"{file}: {name}" for file, name in KNOWN_PRIVATE_IMPORTS.keys() - found.keys()]
     assert not new, f"private names imported from another module: {new}"
     assert not gone, f"no longer imported, take it off KNOWN_PRIVATE_IMPORTS: {gone}"
 
 
-REPORT_SIDE = ("coverage.report", "coverage.htmlreport", "coverage.hiresreport", "coverage.figures", "coverage.plots",
-               "coverage.exports", "coverage.cli", "coverage.hiringspec")
+REPORT_SIDE = (
+    "coverage.report",
+    "coverage.htmlreport",
+    "coverage.hiresreport",
+    "coverage.figures",
+    "coverage.plots",
+    "coverage.exports",
+    "coverage.cli",
+    "coverage.hiringspec",
+)
 
 
 def test_hiring_returns_data_and_the_report_side_writes_it() -> None:
     """coverage.hires finds hires; writing, plotting and reading command-line specs are the report's and the CLI's (no cycle back)."""
-    reaches = [f"{i.line}: {i.target}" for i in imports_of("coverage.hires")
-               if any(i.target == side or i.target.startswith(side + ".") for side in REPORT_SIDE)]
+    reaches = [
+        f"{i.line}: {i.target}"
+        for i in imports_of("coverage.hires")
+        if any(i.target == side or i.target.startswith(side + ".") for side in REPORT_SIDE)
+    ]
     assert reaches == []
     assert {i.target for i in imports_of("coverage.hiresreport")} >= {"coverage.hires", "coverage.report"}

@@ -46,9 +46,17 @@ def test_a_mentee_works_only_beside_a_mentor(make_config, tmp_path) -> None:
 
 def team(m1: str = "", m2: str = "", a1: str = "") -> str:
     """BASE with extra keys on each agent."""
-    return (BASE.replace("mentors: [m1, m2]}", f"mentors: [m1, m2]{a1}}}")
-            .replace("{id: m1, site: nyc, contract: full_time, skills: [chat], shifts: [day]}", f"{{id: m1, site: nyc, contract: full_time, skills: [chat], shifts: [day]{m1}}}")
-            .replace("{id: m2, site: nyc, contract: full_time, skills: [chat], shifts: [day]}", f"{{id: m2, site: nyc, contract: full_time, skills: [chat], shifts: [day]{m2}}}"))
+    return (
+        BASE.replace("mentors: [m1, m2]}", f"mentors: [m1, m2]{a1}}}")
+        .replace(
+            "{id: m1, site: nyc, contract: full_time, skills: [chat], shifts: [day]}",
+            f"{{id: m1, site: nyc, contract: full_time, skills: [chat], shifts: [day]{m1}}}",
+        )
+        .replace(
+            "{id: m2, site: nyc, contract: full_time, skills: [chat], shifts: [day]}",
+            f"{{id: m2, site: nyc, contract: full_time, skills: [chat], shifts: [day]{m2}}}",
+        )
+    )
 
 
 MON_TUE = hourly("2026-12-07T15:00:00", 4, volume=4) + hourly("2026-12-08T15:00:00", 4, volume=4)

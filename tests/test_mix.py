@@ -12,8 +12,12 @@ from helpers import TINY, nine_to_five_new_york, solved, week_config
 from coverage.errors import InputError
 from coverage.gaps import coverage_of, mix_lines, summary
 
-TEAM = TINY.replace("skills: [chat]}", "skills: [chat], roles: [engineer]}\n  - {id: a2, site: nyc, contract: full_time, skills: [chat]}")
-ENGINEER_ON_CHAT = TEAM.replace("service_level: {percent: 80, within_seconds: 60}", "service_level: {percent: 80, within_seconds: 60}\n    mix: {engineer: 1}")
+TEAM = TINY.replace(
+    "skills: [chat]}", "skills: [chat], roles: [engineer]}\n  - {id: a2, site: nyc, contract: full_time, skills: [chat]}"
+)
+ENGINEER_ON_CHAT = TEAM.replace(
+    "service_level: {percent: 80, within_seconds: 60}", "service_level: {percent: 80, within_seconds: 60}\n    mix: {engineer: 1}"
+)
 
 
 def test_the_engineer_is_the_one_on_duty(make_config) -> None:
@@ -29,7 +33,9 @@ def test_an_hour_without_an_engineer_costs_and_is_reported(make_config) -> None:
     needs, result = solved(config)
     assert [(a.agent, a.day.day) for a in result.roster.assignments] == [("a2", 7)]
     assert result.objective == 8 * config.weights.mix == 3200  # eight hours covered, none by an engineer
-    payload = summary(coverage_of(result.roster, needs, config), config, status="OPTIMAL", objective=None, best_bound=None, wall_seconds=None)
+    payload = summary(
+        coverage_of(result.roster, needs, config), config, status="OPTIMAL", objective=None, best_bound=None, wall_seconds=None
+    )
     assert payload.to_json()["mix"] == {"chat": {"engineer": {"at_least": 1, "uncovered_hours": 8.0}}}
     assert payload.uncovered_hours == {"chat": 0.0}  # the channel itself is covered
     assert mix_lines(payload) == ["chat: 8.00 h without at least 1 engineer on duty"]
@@ -37,8 +43,12 @@ def test_an_hour_without_an_engineer_costs_and_is_reported(make_config) -> None:
 
 def test_a_channel_skill_works_as_a_role(make_config) -> None:
     text = TEAM.replace("aht_seconds: 360", "aht_seconds: 360\n    mix: {email: 1}").replace(
-        "forecast:", "  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4}\nforecast:")
-    text = text.replace("{id: a2, site: nyc, contract: full_time, skills: [chat]}", "{id: a2, site: nyc, contract: full_time, skills: [chat, email]}")
+        "forecast:", "  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4}\nforecast:"
+    )
+    text = text.replace(
+        "{id: a2, site: nyc, contract: full_time, skills: [chat]}",
+        "{id: a2, site: nyc, contract: full_time, skills: [chat, email]}",
+    )
     _, result = solved(week_config(make_config, text, nine_to_five_new_york([7])))
     assert [(a.agent, a.channel) for a in result.roster.assignments] == [("a2", "chat")]
     assert result.objective == 0
@@ -66,7 +76,9 @@ def test_a_mix_names_a_role_somebody_has(make_config) -> None:
 
 
 def test_backlog_channels_take_no_mix(make_config) -> None:
-    text = TEAM.replace("forecast:", "  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4, mix: {engineer: 1}}\nforecast:")
+    text = TEAM.replace(
+        "forecast:", "  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4, mix: {engineer: 1}}\nforecast:"
+    )
     with pytest.raises(InputError, match="channels.email.mix: unknown key"):
         make_config(text)
 
@@ -77,8 +89,15 @@ def test_channel_flips_are_not_polished_where_a_mix_is_asked(make_config) -> Non
 
     email = "  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4}\nforecast:"
     both = "skills: [chat, email]"
-    plain = week_config(make_config, TEAM.replace("forecast:", email).replace("skills: [chat]", both), nine_to_five_new_york([7]) + [("2026-12-07T15:00:00", "email", 20)])
+    plain = week_config(
+        make_config,
+        TEAM.replace("forecast:", email).replace("skills: [chat]", both),
+        nine_to_five_new_york([7]) + [("2026-12-07T15:00:00", "email", 20)],
+    )
     assert worth_polishing(plain, requirements(plain))
-    mixed = week_config(make_config, ENGINEER_ON_CHAT.replace("forecast:", email).replace("skills: [chat]", both),
-                        nine_to_five_new_york([7]) + [("2026-12-07T15:00:00", "email", 20)])
+    mixed = week_config(
+        make_config,
+        ENGINEER_ON_CHAT.replace("forecast:", email).replace("skills: [chat]", both),
+        nine_to_five_new_york([7]) + [("2026-12-07T15:00:00", "email", 20)],
+    )
     assert not worth_polishing(mixed, requirements(mixed))

@@ -11,8 +11,9 @@ from coverage.solve.data import ModelData
 from coverage.solve.model import build_model
 
 WEEK = nine_to_five_new_york(range(7, 14))
-TWO = (TINY.replace("skills: [chat]}", "skills: [chat]}\n  - {id: a2, site: nyc, contract: full_time, skills: [chat]}")
-       .replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  max_weekends_per_period: 1"))
+TWO = TINY.replace("skills: [chat]}", "skills: [chat]}\n  - {id: a2, site: nyc, contract: full_time, skills: [chat]}").replace(
+    "max_consecutive_days: 6", "max_consecutive_days: 6\n  max_weekends_per_period: 1"
+)
 
 
 def test_the_older_roster_model_call_builds_the_same_model(make_config) -> None:
@@ -42,8 +43,9 @@ def test_variables_are_read_only_and_a_weekend_flag_is_made_once(make_config) ->
 
 
 def test_solve_options_are_the_inputs_and_the_params_in_one() -> None:
-    options = SolveOptions(time_limit_seconds=7, seed=3, workers=2, progress=None, deterministic=True, explain=False, staged=True,
-                           exact_runs=True)
+    options = SolveOptions(
+        time_limit_seconds=7, seed=3, workers=2, progress=None, deterministic=True, explain=False, staged=True, exact_runs=True
+    )
     assert options.params == SolveParams(time_limit_seconds=7, seed=3, workers=2, deterministic=True, progress=None)
     assert options.inputs == ModelInputs(explain=False, staged=True, exact_runs=True)
     assert SolveParams().progress is None and SolveOptions().progress is not None  # the older default shows progress

@@ -20,12 +20,9 @@ from coverage.time import local_to_utc, period_grid
 MONDAY = date(2026, 12, 7)
 NY = "America/New_York"
 LONDON = "Europe/London"
-TWO_CHANNELS = TINY.replace(
-    "views: [America/New_York]", "views: [America/New_York, Europe/London]"
-).replace(
+TWO_CHANNELS = TINY.replace("views: [America/New_York]", "views: [America/New_York, Europe/London]").replace(
     "    service_level: {percent: 80, within_seconds: 60}\n",
-    "    service_level: {percent: 80, within_seconds: 60}\n"
-    "  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4}\n",
+    "    service_level: {percent: 80, within_seconds: 60}\n  email: {kind: backlog, aht_seconds: 300, respond_within_hours: 4}\n",
 )
 
 
@@ -61,7 +58,9 @@ def test_matrix_is_seven_by_twenty_four_and_matches_rows(rows):
                 expected = sum(
                     r.understaffed_agent_hours
                     for r in rows
-                    if r.view == view and r.weekday == row.weekday and r.hour == row.hour
+                    if r.view == view
+                    and r.weekday == row.weekday
+                    and r.hour == row.hour
                     and (channel is None or r.channel == channel)
                 )
                 assert matrix[WEEKDAYS.index(row.weekday)][row.hour] == expected
@@ -142,7 +141,9 @@ def test_recurrence_markers_tell_a_weekly_hole_from_christmas(make_config, tmp_p
     rows = gap_rows(coverage, config)
     path = save_figure(plot_gap_heatmap(rows, NY, recurrence=cells), tmp_path / "gaps.png")
     assert path.stat().st_size > 10_000 and plt.get_fignums() == []
-    assert write_heatmaps(rows, config, tmp_path / "out", recurrence={NY: cells}) == [tmp_path / "out" / "gaps-America_New_York.png"]
+    assert write_heatmaps(rows, config, tmp_path / "out", recurrence={NY: cells}) == [
+        tmp_path / "out" / "gaps-America_New_York.png"
+    ]
 
 
 def test_rerender_replaces_the_file(rows, tmp_path):
@@ -331,7 +332,9 @@ def test_an_agent_name_is_drawn_as_written_dollar_signs_and_all(week, tmp_path):
     """`$...$` is matplotlib's math mode: a name such as `$\\frac$` stopped the report after the search (exit 3)."""
     config, roster, _, _ = week
     agents = [a.model_copy(update={"name": "Jo $\\frac$ Doe"}) if a.name == "Ana Abel" else a for a in config.agents]
-    svg = save_figure(plot_roster_gantt(roster, config.model_copy(update={"agents": agents})), tmp_path / "gantt.svg").read_text(encoding="utf-8")
+    svg = save_figure(plot_roster_gantt(roster, config.model_copy(update={"agents": agents})), tmp_path / "gantt.svg").read_text(
+        encoding="utf-8"
+    )
     assert "<!-- Jo $\\frac$ Doe · nyc -->" in svg
 
 

@@ -73,7 +73,13 @@ def teams(draw: st.DrawFn, minimums: bool = True) -> tuple[dict[str, Any], list[
     days = draw(st.integers(2, 8))
     start = FIRST_DAY + timedelta(days=draw(st.integers(0, 20)))
     interval = draw(st.sampled_from([60, 30, 15]))
-    channels = {"chat": {"kind": "realtime", "aht_seconds": draw(st.sampled_from([240, 480])), "service_level": {"percent": 80, "within_seconds": 60}}}
+    channels = {
+        "chat": {
+            "kind": "realtime",
+            "aht_seconds": draw(st.sampled_from([240, 480])),
+            "service_level": {"percent": 80, "within_seconds": 60},
+        }
+    }
     if draw(st.booleans()):
         channels["email"] = {"kind": "backlog", "aht_seconds": 300, "respond_within_hours": draw(st.sampled_from([1, 4]))}
     sites = {}
@@ -91,8 +97,10 @@ def teams(draw: st.DrawFn, minimums: bool = True) -> tuple[dict[str, Any], list[
         sites[f"site{k}"] = site
     low = [0, 8, 16] if minimums else [0]
     contracts = {
-        f"c{k}": {"hours_per_week": {"min": draw(st.sampled_from(low)), "max": draw(st.sampled_from([16, 24, 40, 48]))},
-                  "max_days_per_week": draw(st.integers(1, 6))}
+        f"c{k}": {
+            "hours_per_week": {"min": draw(st.sampled_from(low)), "max": draw(st.sampled_from([16, 24, 40, 48]))},
+            "max_days_per_week": draw(st.integers(1, 6)),
+        }
         for k in range(draw(st.integers(1, 2)))
     }
     rules = {
@@ -115,7 +123,9 @@ def teams(draw: st.DrawFn, minimums: bool = True) -> tuple[dict[str, Any], list[
     for k in range(draw(st.integers(1, 4))):
         site_name = draw(st.sampled_from(sorted(sites)))
         agent: dict[str, Any] = {
-            "id": f"a{k}", "site": site_name, "contract": draw(st.sampled_from(sorted(contracts))),
+            "id": f"a{k}",
+            "site": site_name,
+            "contract": draw(st.sampled_from(sorted(contracts))),
             "skills": draw(st.lists(st.sampled_from(sorted(channels)), min_size=1, max_size=2, unique=True)),
         }
         if draw(st.booleans()):
@@ -129,8 +139,15 @@ def teams(draw: st.DrawFn, minimums: bool = True) -> tuple[dict[str, Any], list[
         agent["works_holidays"] = draw(st.booleans())
         agents.append(agent)
     config = {
-        "plan": {"start": start, "days": days, "timezone": draw(st.sampled_from(ZONES)), "interval_minutes": interval,
-                 "time_limit_seconds": 5, "seed": 1, "workers": 1},
+        "plan": {
+            "start": start,
+            "days": days,
+            "timezone": draw(st.sampled_from(ZONES)),
+            "interval_minutes": interval,
+            "time_limit_seconds": 5,
+            "seed": 1,
+            "workers": 1,
+        },
         "views": draw(st.lists(st.sampled_from(ZONES), min_size=1, max_size=2, unique=True)),
         "channels": channels,
         "forecast": {"file": "forecast.csv", "timezone": "UTC"},
@@ -145,7 +162,9 @@ def teams(draw: st.DrawFn, minimums: bool = True) -> tuple[dict[str, Any], list[
     origin = f"{start - timedelta(days=1)}T00:00:00+00:00"
     rows = [
         (_shift_hours(origin, 24 * day + hour), channel, volume[channel])
-        for day in range(days + 2) for hour in sorted(busy_hours) for channel in channels
+        for day in range(days + 2)
+        for hour in sorted(busy_hours)
+        for channel in channels
     ]
     return config, rows
 
@@ -173,7 +192,9 @@ def _solve_and_check(config_path: Path, expect_roster: bool) -> None:
     from coverage.solve import SolveOptions, solve
 
     config = load_config(config_path)
-    result = solve(config, requirements(config), SolveOptions(time_limit_seconds=5, seed=1, workers=1, progress=None, explain=False))
+    result = solve(
+        config, requirements(config), SolveOptions(time_limit_seconds=5, seed=1, workers=1, progress=None, explain=False)
+    )
     event(f"status {result.status}, {'no' if not result.roster else 'some'} shifts")
     if expect_roster:
         assert result.roster is not None, (result.status, result.reasons)
@@ -203,9 +224,14 @@ def test_every_roster_the_solver_finds_passes_the_checker(team) -> None:
 # --------------------------------------------------------------------------- broken files through the CLI
 
 JUNK = st.one_of(
-    st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=20), st.sampled_from(["07:00", "25:99", "2026-02-30", "*", "&", "!!python/object", "", " ", "\t"]),
-    st.lists(st.integers(-5, 5), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(["07:00", "25:99", "2026-02-30", "*", "&", "!!python/object", "", " ", "\t"]),
+    st.lists(st.integers(-5, 5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
 
 
@@ -224,12 +250,20 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 # YAML's own values, as text: what YAML converts (dates, numbers in every notation, booleans,
 # nothing), what it fails to convert (impossible dates, `0x_`, a tag on the wrong text), and
 # its other types and constructs (binary, sets, ordered maps, pairs, merges, anchors, aliases).
-_DATES = st.builds(lambda y, m, d, short: f"{y:04d}-{m}-{d}" if short else f"{y:04d}-{m:02d}-{d:02d}",
-                   st.integers(0, 9999), st.integers(0, 19), st.integers(0, 39), st.booleans())
+_DATES = st.builds(
+    lambda y, m, d, short: f"{y:04d}-{m}-{d}" if short else f"{y:04d}-{m:02d}-{d:02d}",
+    st.integers(0, 9999),
+    st.integers(0, 19),
+    st.integers(0, 39),
+    st.booleans(),
+)
 _TIMESTAMPS = st.builds(
     lambda day, sep, h, m, sec, zone: f"{day}{sep}{h:02d}:{m:02d}:{sec:02d}{zone}",
     st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32)),
-    st.sampled_from(["T", "t", " "]), st.integers(0, 29), st.integers(0, 69), st.integers(0, 69),
+    st.sampled_from(["T", "t", " "]),
+    st.integers(0, 29),
+    st.integers(0, 69),
+    st.integers(0, 69),
     st.sampled_from(["", "Z", "+00:00", "-05:30", "+25:00", " +5", ".123456789", " -23:99"]),
 )
 
@@ -238,30 +272,115 @@ def _spell_int(number: int, how: str) -> str:
     sign, size = ("-" if number < 0 else ""), abs(number)
     if how == "base 60":
         return f"{sign}{size // 3600 or 1}:{size // 60 % 60:02d}:{size % 60:02d}"
-    return {"hex": f"{sign}0x{size:x}", "octal": f"{sign}0{size:o}", "binary": f"{sign}0b{size:b}", "underscores": f"{number:_}"}.get(how, str(number))
+    return {
+        "hex": f"{sign}0x{size:x}",
+        "octal": f"{sign}0{size:o}",
+        "binary": f"{sign}0b{size:b}",
+        "underscores": f"{number:_}",
+    }.get(how, str(number))
 
 
-_INTEGERS = st.builds(_spell_int, st.integers(-(10**6), 10**25), st.sampled_from(["decimal", "hex", "octal", "binary", "underscores", "base 60"]))
+_INTEGERS = st.builds(
+    _spell_int, st.integers(-(10**6), 10**25), st.sampled_from(["decimal", "hex", "octal", "binary", "underscores", "base 60"])
+)
 _FLOATS = st.one_of(
-    st.sampled_from([".inf", "-.inf", "+.Inf", ".nan", ".NaN", "1e3", "1.0e+3", "1.5e+400", "-2.0e-400", "1_000.5", "1:30.5", "._", "1.", ".5", "0.0"]),
+    st.sampled_from(
+        [
+            ".inf",
+            "-.inf",
+            "+.Inf",
+            ".nan",
+            ".NaN",
+            "1e3",
+            "1.0e+3",
+            "1.5e+400",
+            "-2.0e-400",
+            "1_000.5",
+            "1:30.5",
+            "._",
+            "1.",
+            ".5",
+            "0.0",
+        ]
+    ),
     st.builds(lambda k: "1" + ":00" * k + ".5", st.integers(1, 200)),  # base-60 floats, up to beyond a float's range
 )
-_WORDS = st.sampled_from(["yes", "no", "on", "off", "y", "n", "Yes", "NO", "True", "FALSE", "true", "~", "null", "Null", "NULL", "", "=", "<<"])
+_WORDS = st.sampled_from(
+    ["yes", "no", "on", "off", "y", "n", "Yes", "NO", "True", "FALSE", "true", "~", "null", "Null", "NULL", "", "=", "<<"]
+)
 _TAGGED = st.builds(
     lambda tag, text: f"{tag} {text}",
-    st.sampled_from(["!!int", "!!float", "!!bool", "!!null", "!!str", "!!timestamp", "!!binary", "!!set", "!!omap", "!!pairs",
-                     "!!map", "!!seq", "!!merge", "!!value", "!shift", "!!python/object:os.system", "!<tag:yaml.org,2002:int>"]),
-    st.sampled_from(["abc", "''", "7", "-", "[1, 2]", "{a: 1}", "2026-02-30", "2026-12-07", "aGVsbG8=", "ü", "0x_", "[a: 1, b: 2]", "{a, b}"]),
+    st.sampled_from(
+        [
+            "!!int",
+            "!!float",
+            "!!bool",
+            "!!null",
+            "!!str",
+            "!!timestamp",
+            "!!binary",
+            "!!set",
+            "!!omap",
+            "!!pairs",
+            "!!map",
+            "!!seq",
+            "!!merge",
+            "!!value",
+            "!shift",
+            "!!python/object:os.system",
+            "!<tag:yaml.org,2002:int>",
+        ]
+    ),
+    st.sampled_from(
+        ["abc", "''", "7", "-", "[1, 2]", "{a: 1}", "2026-02-30", "2026-12-07", "aGVsbG8=", "ü", "0x_", "[a: 1, b: 2]", "{a, b}"]
+    ),
 )
-_STRUCTURES = st.sampled_from([
-    "!!set {a, b}", "!!omap [a: 1, b: 2]", "!!pairs [a: 1, a: 2]", "{<<: {a: 1}, b: 2}", "{<<: [{a: 1}, {a: 2}], a: 3}", "{<<: 5}",
-    "{<<: [5]}", "{a: 1, a: 2}", "{1: a, 0x1: b}", "{~: a, null: b}", "[[a, b]]", "{[a, b]: 1}", "&anchor 5", "[&one 1, *one]",
-    "*nowhere", "[2026-12-07, 2026-02-30]", "{from: 2026-12-07, to: 2026-12-31}", "{start: 2026-12-07T10:00:00Z}",
-])
+_STRUCTURES = st.sampled_from(
+    [
+        "!!set {a, b}",
+        "!!omap [a: 1, b: 2]",
+        "!!pairs [a: 1, a: 2]",
+        "{<<: {a: 1}, b: 2}",
+        "{<<: [{a: 1}, {a: 2}], a: 3}",
+        "{<<: 5}",
+        "{<<: [5]}",
+        "{a: 1, a: 2}",
+        "{1: a, 0x1: b}",
+        "{~: a, null: b}",
+        "[[a, b]]",
+        "{[a, b]: 1}",
+        "&anchor 5",
+        "[&one 1, *one]",
+        "*nowhere",
+        "[2026-12-07, 2026-02-30]",
+        "{from: 2026-12-07, to: 2026-12-31}",
+        "{start: 2026-12-07T10:00:00Z}",
+    ]
+)
 YAML_VALUES = st.one_of(_DATES, _TIMESTAMPS, _INTEGERS, _FLOATS, _WORDS, _TAGGED, _STRUCTURES)
 YAML_KEYS = st.one_of(
-    st.sampled_from(["0x1", "1", "01", "1.0", "~", "null", "yes", "true", "[a, b]", "{a: 1}", "!!binary aGk=", "!!int x", ".nan", "<<", "=", "? x"]),
-    _DATES, _INTEGERS,
+    st.sampled_from(
+        [
+            "0x1",
+            "1",
+            "01",
+            "1.0",
+            "~",
+            "null",
+            "yes",
+            "true",
+            "[a, b]",
+            "{a: 1}",
+            "!!binary aGk=",
+            "!!int x",
+            ".nan",
+            "<<",
+            "=",
+            "? x",
+        ]
+    ),
+    _DATES,
+    _INTEGERS,
 )
 
 
@@ -386,8 +505,22 @@ def test_broken_configs_exit_2_with_located_lines(team) -> None:
 
 
 # Every position of a config, one YAML value at a time: what the fuzz run samples, swept in full.
-SWEEP_VALUES = ["2026-02-30", "2026-12-07T25:00:00", "9999-12-31", "0x_", "0x1F", ".nan", "~", "yes", "!!int x",
-                "!!set {a}", "!!binary aGk=", "{<<: 5}", "[a, b]", "{a: 1, a: 2}"]
+SWEEP_VALUES = [
+    "2026-02-30",
+    "2026-12-07T25:00:00",
+    "9999-12-31",
+    "0x_",
+    "0x1F",
+    ".nan",
+    "~",
+    "yes",
+    "!!int x",
+    "!!set {a}",
+    "!!binary aGk=",
+    "{<<: 5}",
+    "[a, b]",
+    "{a: 1, a: 2}",
+]
 SWEEP_KEYS = ["0x1", "~", "2026-02-30", "[a, b]", "<<"]
 
 
@@ -400,8 +533,12 @@ def _with_text_at(path: tuple[Any, ...], how: str, written: str) -> str:
 
 def test_yaml_values_and_keys_at_every_position_are_located(tmp_path: Path) -> None:
     cases = [(path, "replace", value) for path in _paths(FIXED_TEAM) for value in SWEEP_VALUES]
-    cases += [(path, how, key) for path in _paths(FIXED_TEAM) if isinstance(path[-1], str)
-              for how, key in [("rename", k) for k in SWEEP_KEYS] + [("twin", str(path[-1]))]]
+    cases += [
+        (path, how, key)
+        for path in _paths(FIXED_TEAM)
+        if isinstance(path[-1], str)
+        for how, key in [("rename", k) for k in SWEEP_KEYS] + [("twin", str(path[-1]))]
+    ]
     for path, how, written in cases:
         config = write_team(tmp_path, _with_text_at(path, how, written), [])
         code, err = _run_cli(["check", str(config)])
@@ -414,13 +551,33 @@ def test_yaml_values_and_keys_at_every_position_are_located(tmp_path: Path) -> N
 
 ISO = st.builds(
     lambda d, h, m, z: f"{d}T{h:02d}:{m:02d}:00{z}",
-    st.dates(date(2026, 10, 1), date(2026, 12, 31)), st.integers(0, 23), st.sampled_from([0, 15, 30, 59]),
+    st.dates(date(2026, 10, 1), date(2026, 12, 31)),
+    st.integers(0, 23),
+    st.sampled_from([0, 15, 30, 59]),
     st.sampled_from(["", "Z", "+00:00", "+05:45", "-03:30"]),
 )
-CELLS = st.one_of(ISO, st.text(max_size=12), st.sampled_from(["chat", "email", "", " chat ", "1", "-1", "nan", "inf", "1e308", "1e6", "2.5"]),
-                  st.dates(date(1, 1, 1), date(9999, 12, 31)).map(str), st.integers(-(10**20), 10**20).map(str))
-FORECAST_HEADERS = ["start,channel,volume", "channel,start,volume", "start,channel", "start,channel,volume,note", "start;channel;volume", ""]
-ROSTER_HEADERS = ["agent,shift,date", "agent,site,channel,shift,date,start_local,end_local,start_utc,end_utc", "agent,date", "agent,shift,date,date", ""]
+CELLS = st.one_of(
+    ISO,
+    st.text(max_size=12),
+    st.sampled_from(["chat", "email", "", " chat ", "1", "-1", "nan", "inf", "1e308", "1e6", "2.5"]),
+    st.dates(date(1, 1, 1), date(9999, 12, 31)).map(str),
+    st.integers(-(10**20), 10**20).map(str),
+)
+FORECAST_HEADERS = [
+    "start,channel,volume",
+    "channel,start,volume",
+    "start,channel",
+    "start,channel,volume,note",
+    "start;channel;volume",
+    "",
+]
+ROSTER_HEADERS = [
+    "agent,shift,date",
+    "agent,site,channel,shift,date,start_local,end_local,start_utc,end_utc",
+    "agent,date",
+    "agent,shift,date,date",
+    "",
+]
 
 
 @st.composite
@@ -454,13 +611,22 @@ def rosters(draw: st.DrawFn) -> str:
 
 FIXED_TEAM: dict[str, Any] = {
     "plan": {"start": FIRST_DAY, "days": 14, "timezone": "Europe/Dublin", "interval_minutes": 30},
-    "channels": {"chat": {"kind": "realtime", "aht_seconds": 300, "service_level": {"percent": 80, "within_seconds": 60}},
-                 "email": {"kind": "backlog", "aht_seconds": 300, "respond_within_hours": 4}},
+    "channels": {
+        "chat": {"kind": "realtime", "aht_seconds": 300, "service_level": {"percent": 80, "within_seconds": 60}},
+        "email": {"kind": "backlog", "aht_seconds": 300, "respond_within_hours": 4},
+    },
     "forecast": {"file": "forecast.csv", "timezone": "America/New_York"},
-    "sites": {"dub": {"timezone": "Europe/Dublin", "shifts": {"s0": {"start": "07:00", "hours": 8}, "s1": {"start": "15:00", "hours": 9, "unpaid_break_minutes": 60}}}},
+    "sites": {
+        "dub": {
+            "timezone": "Europe/Dublin",
+            "shifts": {"s0": {"start": "07:00", "hours": 8}, "s1": {"start": "15:00", "hours": 9, "unpaid_break_minutes": 60}},
+        }
+    },
     "contracts": {"ft": {"hours_per_week": {"min": 0, "max": 40}}},
-    "agents": [{"id": "a0", "site": "dub", "contract": "ft", "skills": ["chat"]},
-               {"id": "a1", "site": "dub", "contract": "ft", "skills": ["chat", "email"]}],
+    "agents": [
+        {"id": "a0", "site": "dub", "contract": "ft", "skills": ["chat"]},
+        {"id": "a1", "site": "dub", "contract": "ft", "skills": ["chat", "email"]},
+    ],
 }
 
 
@@ -534,4 +700,6 @@ def test_the_checks_catch_what_they_claim_to(tmp_path: Path) -> None:
         assert_located(2, "Traceback (most recent call last):\n", {2}, tmp_path / "x.yaml")
     with pytest.raises(AssertionError):
         assert_located(3, "covplan: internal error (KeyError: 'x')\n", {0, 2}, tmp_path / "x.yaml")
-    assert_located(2, f"{tmp_path / 'x.yaml'}:12: plan.days: Input should be greater than or equal to 1 (got 0)\n", {2}, tmp_path / "x.yaml")
+    assert_located(
+        2, f"{tmp_path / 'x.yaml'}:12: plan.days: Input should be greater than or equal to 1 (got 0)\n", {2}, tmp_path / "x.yaml"
+    )

@@ -129,7 +129,7 @@ def test_billion_laughs_is_refused_at_the_alias_line_in_well_under_a_second(tmp_
 
 
 def test_aliases_a_manager_would_write_still_work(tmp_path: Path, capsys) -> None:
-    text = TINY.replace("      day: {start: \"09:00\", hours: 8}", "      day: &std {start: \"09:00\", hours: 8}\n      day2: *std")
+    text = TINY.replace('      day: {start: "09:00", hours: 8}', '      day: &std {start: "09:00", hours: 8}\n      day2: *std')
     contract = "  full_time: {hours_per_week: {min: 0, max: 40}, max_days_per_week: 5}\n"
     text = text.replace(contract, contract.replace("full_time: {", "full_time: &ft {") + "  also_full_time: *ft\n")
     config = write_tiny(tmp_path, text)
@@ -141,7 +141,10 @@ def test_aliases_a_manager_would_write_still_work(tmp_path: Path, capsys) -> Non
 def test_an_alias_that_contains_itself_is_refused(tmp_path: Path, capsys) -> None:
     loop = tmp_path / "loop.yaml"
     loop.write_text("plan: &p\n  start: 2026-12-07\n  again: *p\n")
-    assert run(["check", loop], capsys)[::2] == (2, f"{loop}:3: (document): alias *p refers to a value that contains itself (expected a value without loops)\n")
+    assert run(["check", loop], capsys)[::2] == (
+        2,
+        f"{loop}:3: (document): alias *p refers to a value that contains itself (expected a value without loops)\n",
+    )
 
 
 def test_deeply_nested_document_is_refused_without_a_recursion_crash(tmp_path: Path, capsys) -> None:
@@ -149,7 +152,10 @@ def test_deeply_nested_document_is_refused_without_a_recursion_crash(tmp_path: P
     deep.write_text("plan: " + "[" * 100_000 + "]" * 100_000 + "\n")
     code, _, err = run(["check", deep], capsys)
     assert code == 2
-    assert err == f"{deep}:1: (document): nested more than 64 levels deep (expected a plan config: a few levels of sections and keys)\n"
+    assert (
+        err
+        == f"{deep}:1: (document): nested more than 64 levels deep (expected a plan config: a few levels of sections and keys)\n"
+    )
     # block style: the mapping on line k+1 is at nesting level k+2 (document, plan, k1, ...); level 65 opens on line 64
     block = tmp_path / "block.yaml"
     block.write_text("plan:\n" + "".join("  " * k + f"k{k}:\n" for k in range(1, 100)))
@@ -178,7 +184,8 @@ def test_control_characters_and_binary_files(tmp_path: Path, capsys) -> None:
     nul = tmp_path / "nul.yaml"
     nul.write_bytes(b"plan:\n  days: 7\x00\n")
     assert run(["check", nul], capsys)[::2] == (
-        2, f"{nul}:2: (document): not valid YAML: control character U+0000 (expected printable text; was a binary file saved as .yaml?)\n"
+        2,
+        f"{nul}:2: (document): not valid YAML: control character U+0000 (expected printable text; was a binary file saved as .yaml?)\n",
     )
     png = tmp_path / "picture.yaml"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
@@ -202,7 +209,10 @@ def test_a_key_given_twice_is_named_before_the_error_it_would_cause(tmp_path: Pa
     second = "  chat:\n    kind: backlog\n    aht_seconds: 300\n    respond_within_hours: 4\n"
     config = write_small(tmp_path)
     config.write_text(SMALL.replace("forecast:\n", second + "forecast:\n"))
-    assert run(["check", config], capsys)[::2] == (2, f"{config}:13: channels.chat: duplicate key (first at line 9; each key once)\n")
+    assert run(["check", config], capsys)[::2] == (
+        2,
+        f"{config}:13: channels.chat: duplicate key (first at line 9; each key once)\n",
+    )
 
 
 # --------------------------------------------------------------------------- sizes
@@ -211,9 +221,18 @@ def test_a_key_given_twice_is_named_before_the_error_it_would_cause(tmp_path: Pa
 def test_absurd_sizes_are_located_and_name_the_limit(tmp_path: Path, capsys) -> None:
     cases = {
         "ten-years": (("days: 7", "days: 3650"), "3: plan.days: Input should be less than or equal to 366 (got 3650)"),
-        "one-minute": (("interval_minutes: 60", "interval_minutes: 1"), "5: plan.interval_minutes: Input should be 60, 30 or 15 (got 1)"),
-        "seed": (("seed: 1", "seed: 99999999999"), "7: plan.seed: Input should be less than or equal to 2147483647 (got 99999999999)"),
-        "infinite-aht": (("aht_seconds: 360", "aht_seconds: .inf"), "15: channels.chat.aht_seconds: Input should be a finite number (got inf)"),
+        "one-minute": (
+            ("interval_minutes: 60", "interval_minutes: 1"),
+            "5: plan.interval_minutes: Input should be 60, 30 or 15 (got 1)",
+        ),
+        "seed": (
+            ("seed: 1", "seed: 99999999999"),
+            "7: plan.seed: Input should be less than or equal to 2147483647 (got 99999999999)",
+        ),
+        "infinite-aht": (
+            ("aht_seconds: 360", "aht_seconds: .inf"),
+            "15: channels.chat.aht_seconds: Input should be a finite number (got inf)",
+        ),
         "run-length": (
             ("max_consecutive_days: 6", "max_consecutive_days: 1000000000"),
             "29: rules.max_consecutive_days: Input should be less than or equal to 366 (got 1000000000)",
@@ -230,7 +249,10 @@ def test_a_million_agents_is_refused_by_file_size_before_parsing(tmp_path: Path,
     started = time.perf_counter()
     code, _, err = run(["check", config], capsys)
     assert time.perf_counter() - started < 5
-    assert (code, err) == (2, f"{config}:?: (document): file is larger than the limit of 4 MiB (expected a plan's own file; is this the right file?)\n")
+    assert (code, err) == (
+        2,
+        f"{config}:?: (document): file is larger than the limit of 4 MiB (expected a plan's own file; is this the right file?)\n",
+    )
 
 
 def test_team_and_grid_size_caps(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -268,19 +290,28 @@ def test_files_that_are_not_utf8_are_located_to_the_line(tmp_path: Path, capsys)
     config = write_tiny(tmp_path, TINY + "# Zoë's team\n")  # TINY has 31 lines
     config.write_bytes(config.read_bytes().replace("Zoë".encode(), "Zoë".encode("latin-1")))
     code, _, err = run(["check", config], capsys)
-    assert (code, err) == (2, f"{config}:32: (document): not UTF-8 text (byte {len(TINY) + 4}: 0xEB at column 5); save the file as UTF-8\n")
+    assert (code, err) == (
+        2,
+        f"{config}:32: (document): not UTF-8 text (byte {len(TINY) + 4}: 0xEB at column 5); save the file as UTF-8\n",
+    )
 
     config = write_tiny(tmp_path / "b")
     forecast = tmp_path / "b" / "forecast.csv"
     forecast.write_bytes(b"start,channel,volume\n2026-12-07T14:00:00Z,chat,1\n2026-12-07T15:00:00Z,caf\xe9,1\n")
     code, _, err = run(["check", config], capsys)
     # 21 + 28 bytes on lines 1-2, then "2026-12-07T15:00:00Z,caf" is 24 more: the é is byte 73, column 25
-    assert (code, err) == (2, f"{forecast}:3: (document): not UTF-8 text (byte 73: 0xE9 at column 25); save the file as UTF-8 CSV\n")
+    assert (code, err) == (
+        2,
+        f"{forecast}:3: (document): not UTF-8 text (byte 73: 0xE9 at column 25); save the file as UTF-8 CSV\n",
+    )
 
     roster = tmp_path / "rota.csv"
     roster.write_bytes(b"agent,shift,date\na1,day,2026-12-07\n\xff\xfea1,day,2026-12-08\n")
     code, _, err = run(["verify", config, roster], capsys)
-    assert (code, err) == (2, f"{roster}:3: (document): not UTF-8 text (byte 35: 0xFF at column 1); save the file as UTF-8 CSV\n")  # 17 + 18
+    assert (code, err) == (
+        2,
+        f"{roster}:3: (document): not UTF-8 text (byte 35: 0xFF at column 1); save the file as UTF-8 CSV\n",
+    )  # 17 + 18
 
 
 def test_a_utf8_byte_order_mark_is_fine(tmp_path: Path, capsys) -> None:
@@ -322,7 +353,10 @@ def test_ticket_history_with_a_timestamp_beyond_any_calendar(tmp_path: Path, cap
     history = tmp_path / "tickets.csv"
     history.write_text("created_at,channel\n2026-11-02T10:00:00Z,chat\n99999999999999999999,chat\n")
     code, _, err = run(["forecast", history, "--config", config, "--out", tmp_path / "out"], capsys)
-    assert (code, err) == (2, f"{history}:3: created_at: '99999999999999999999' is out of range (expected e.g. 2026-12-07T09:00:00+00:00)\n")
+    assert (code, err) == (
+        2,
+        f"{history}:3: created_at: '99999999999999999999' is out of range (expected e.g. 2026-12-07T09:00:00+00:00)\n",
+    )
 
 
 def test_forecast_rows_outside_the_period_are_counted_and_ignored(tmp_path: Path, capsys) -> None:
@@ -352,7 +386,9 @@ def test_roster_columns_rows_and_line_numbers(tmp_path: Path, capsys) -> None:
         "agent,shift,date,start_utc\na1,day,2026-12-07,0001-01-01T00:00:00+14:00\n": (
             f"{roster}:2: date: date or time out of range (expected one near the rota period)"
         ),
-        "agent,shift,date\na1,day," + "7" * 200_000 + "\n": f"{roster}:2: row: not readable as CSV: field larger than field limit (131072)",
+        "agent,shift,date\na1,day,"
+        + "7" * 200_000
+        + "\n": f"{roster}:2: row: not readable as CSV: field larger than field limit (131072)",
     }
     for text, line in cases.items():
         roster.write_text(text)
@@ -389,7 +425,10 @@ def test_files_named_by_a_config_resolve_relative_to_it(tmp_path: Path, capsys, 
     assert code == 0 and "168 required agent-hours" in out
     (tmp_path / "team" / "volumes" / "forecast.csv").unlink()
     code, _, err = run(["check", config], capsys)
-    assert (code, err) == (2, f"{config}:14: forecast.file: file 'volumes/forecast.csv' not found (expected a path relative to small.yaml)\n")
+    assert (code, err) == (
+        2,
+        f"{config}:14: forecast.file: file 'volumes/forecast.csv' not found (expected a path relative to small.yaml)\n",
+    )
 
 
 # --------------------------------------------------------------------------- writing
@@ -403,7 +442,9 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(coverage.outputs.os, "fsync", disk_full)
-    with pytest.raises(CoverageError, match=r"roster.csv: cannot write \(No space left on device\); the previous file, if any, is unchanged"):
+    with pytest.raises(
+        CoverageError, match=r"roster.csv: cannot write \(No space left on device\); the previous file, if any, is unchanged"
+    ):
         write_bytes_atomic(target, b"half a new ro")
     assert target.read_text() == "the published rota\n"
     assert [p.name for p in tmp_path.iterdir()] == ["roster.csv"]
@@ -453,7 +494,11 @@ def test_a_set_of_outputs_is_replaced_whole_or_not_at_all(tmp_path: Path) -> Non
     with staged_outputs(out) as staging:
         write_bytes_atomic(staging / "roster.csv", b"new roster\n")
         write_bytes_atomic(staging / "calendars" / "a1.ics", b"BEGIN:VCALENDAR\n")
-    assert files_under(out) == {"calendars/a1.ics": b"BEGIN:VCALENDAR\n", "coverage.csv": b"old coverage\n", "roster.csv": b"new roster\n"}
+    assert files_under(out) == {
+        "calendars/a1.ics": b"BEGIN:VCALENDAR\n",
+        "coverage.csv": b"old coverage\n",
+        "roster.csv": b"new roster\n",
+    }
 
 
 def test_ctrl_c_while_files_move_into_place_waits_until_all_have_moved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -509,7 +554,8 @@ def test_out_must_be_a_directory_and_a_published_roster_needs_force(tmp_path: Pa
     afile = tmp_path / "notes.txt"
     afile.write_text("x")
     assert run(["plan", config, "--out", afile, "--quiet"], capsys)[::2] == (
-        2, f"{afile}: exists and is not a directory (expected a directory for the outputs)\n"
+        2,
+        f"{afile}: exists and is not a directory (expected a directory for the outputs)\n",
     )
     code, _, err = run(["plan", config, "--out", afile / "sub", "--quiet"], capsys)
     assert (code, err) == (2, f"covplan: {afile / 'sub'}: Not a directory\n")
@@ -559,8 +605,14 @@ def test_same_config_seed_and_one_worker_give_byte_identical_outputs(baseline, t
     assert set(a) == set(b)
     different = sorted(name for name in a if a[name] != b[name] and name != "summary.json")
     assert different == []  # every file byte for byte, pictures, workbook and calendars included
-    assert {"roster.csv", "coverage.csv", "gaps.csv", "gaps-America_New_York.png", "gaps-America_New_York.svg",
-            "roster.xlsx"} <= set(a)
+    assert {
+        "roster.csv",
+        "coverage.csv",
+        "gaps.csv",
+        "gaps-America_New_York.png",
+        "gaps-America_New_York.svg",
+        "roster.xlsx",
+    } <= set(a)
     assert any(name.endswith(".ics") for name in a)
     one, two = json.loads(a["summary.json"]), json.loads(b["summary.json"])
     assert one.pop("wall_seconds") is not None and two.pop("wall_seconds") is not None
@@ -614,8 +666,9 @@ LATER_STEPS = {  # where a failure is injected after the search -> the step the 
 
 
 @pytest.mark.parametrize("target", list(LATER_STEPS))
-def test_a_failure_after_the_search_keeps_the_roster(baseline, target: str, tmp_path: Path, capsys,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_after_the_search_keeps_the_roster(
+    baseline, target: str, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config, published, _ = baseline
     out = tmp_path / "out"
 
@@ -635,8 +688,9 @@ def test_a_failure_after_the_search_keeps_the_roster(baseline, target: str, tmp_
     assert "Traceback" not in err
 
 
-def test_a_full_disk_while_writing_the_report_keeps_the_roster(baseline, tmp_path: Path, capsys,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_while_writing_the_report_keeps_the_roster(
+    baseline, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config, published, _ = baseline
     out = tmp_path / "out"
     real_write = coverage.outputs.write_bytes_atomic
@@ -654,21 +708,27 @@ def test_a_full_disk_while_writing_the_report_keeps_the_roster(baseline, tmp_pat
     assert (out / "roster.csv").read_bytes() == (published / "roster.csv").read_bytes()
 
 
-def test_a_roster_the_checker_rejects_is_never_published(baseline, tmp_path: Path, capsys,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_roster_the_checker_rejects_is_never_published(
+    baseline, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A defect of ours, simulated: the checker finds a violation in what the search returned."""
     import coverage.check
     from coverage.check import Violation
 
     config, _, _ = baseline
     out = tmp_path / "out"
-    monkeypatch.setattr(coverage.check, "check_roster", lambda roster, config: [
-        Violation("max_consecutive_days", "ann", None, "ann: works 7 consecutive days (maximum 6)")])
+    monkeypatch.setattr(
+        coverage.check,
+        "check_roster",
+        lambda roster, config: [Violation("max_consecutive_days", "ann", None, "ann: works 7 consecutive days (maximum 6)")],
+    )
     code, _, err = run(["plan", config, "--out", out, "--workers", "1", "--quiet"], capsys)
     assert code == 3
     assert err.splitlines()[-2] == "roster.csv: agent ann: works 7 consecutive days (maximum 6)"
-    assert err.splitlines()[-1].startswith("covplan: the roster found breaks 1 hard rule(s) (above), so it is not published; "
-                                           f"it is kept as {out / 'roster.rejected.csv'}")
+    assert err.splitlines()[-1].startswith(
+        "covplan: the roster found breaks 1 hard rule(s) (above), so it is not published; "
+        f"it is kept as {out / 'roster.rejected.csv'}"
+    )
     assert not (out / "roster.csv").exists() and (out / "roster.rejected.csv").is_file()
 
 
@@ -694,8 +754,19 @@ def test_an_unexpected_error_is_one_line_and_exit_3(tmp_path: Path, capsys, monk
 def test_ctrl_c_during_the_search_keeps_the_best_roster_found(tmp_path: Path) -> None:
     """A real Ctrl-C: the search stops, the best roster so far and its complete report are written."""
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "coverage", "plan", str(ROOT / "configs" / "example.yaml"), "--out", str(out),
-               "--time-limit", "120", "--workers", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "coverage",
+        "plan",
+        str(ROOT / "configs" / "example.yaml"),
+        "--out",
+        str(out),
+        "--time-limit",
+        "120",
+        "--workers",
+        "2",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     for line in process.stderr:
@@ -707,5 +778,10 @@ def test_ctrl_c_during_the_search_keeps_the_best_roster_found(tmp_path: Path) ->
     assert "Traceback" not in stderr
     assert {"roster.csv", "coverage.csv", "gaps.csv", "summary.json"} <= {p.name for p in out.iterdir()}
     assert json.loads((out / "summary.json").read_text())["status"] in ("FEASIBLE", "OPTIMAL")
-    assert subprocess.run([sys.executable, "-m", "coverage", "verify", str(ROOT / "configs" / "example.yaml"), str(out / "roster.csv")],
-                          capture_output=True).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "coverage", "verify", str(ROOT / "configs" / "example.yaml"), str(out / "roster.csv")],
+            capture_output=True,
+        ).returncode
+        == 0
+    )

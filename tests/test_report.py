@@ -87,8 +87,15 @@ def test_every_output_file_is_written(written):
     _, _, out, report = written
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     expected = {
-        "coverage.csv", "gaps.csv", "windows.csv", "daily.csv", "summary.json", "report.html", "roster.xlsx",
-        "calendars/a1.ics", "calendars/m1.ics",
+        "coverage.csv",
+        "gaps.csv",
+        "windows.csv",
+        "daily.csv",
+        "summary.json",
+        "report.html",
+        "roster.xlsx",
+        "calendars/a1.ics",
+        "calendars/m1.ics",
     }
     expected |= {name for plot in PLOTS for name in (plot, plot.replace(".png", ".svg"))}
     assert names == sorted(expected)
@@ -133,10 +140,26 @@ def test_report_html_tables(written):
     uncovered_ny = tables["windows-uncovered-America_New_York"]
     # Overnight 22:00-06:00: Friday 2 h, Saturday 8, Sunday 8.
     assert uncovered_ny[1] == [
-        "Fri 11 Dec 17:00–Mon 14 Dec 00:00 America/New_York", "chat", "once (the period's last day)", "55", "48", "18", "55",
+        "Fri 11 Dec 17:00–Mon 14 Dec 00:00 America/New_York",
+        "chat",
+        "once (the period's last day)",
+        "55",
+        "48",
+        "18",
+        "55",
     ]
-    assert uncovered_ny[4] == ["Mon 07 Dec 00:00–09:00 America/New_York", "chat", "once (the period's first day)", "9", "0", "6", "9"]
-    assert len(uncovered_ny) - 1 == min(15, sum(1 for w in report.windows if w.kind == "uncovered" and w.view == "America/New_York"))
+    assert uncovered_ny[4] == [
+        "Mon 07 Dec 00:00–09:00 America/New_York",
+        "chat",
+        "once (the period's first day)",
+        "9",
+        "0",
+        "6",
+        "9",
+    ]
+    assert len(uncovered_ny) - 1 == min(
+        15, sum(1 for w in report.windows if w.kind == "uncovered" and w.view == "America/New_York")
+    )
     assert ["min_rest_hours", "11"] in tables["rules"] and ["max_weekends_per_period", "no limit"] in tables["rules"]
     assert ["full_time", "hours_per_week", "min 0, max 40"] in tables["contracts"]
     daily = tables["daily-America_New_York"]
@@ -157,14 +180,20 @@ def test_terminal_summary_plain_and_rich(written):
     print_summary(report, fancy, rich=True)
     text = fancy.getvalue()
     assert "\x1b[" in text  # colours
-    for title in ("Uncovered clock hours, each view on its own clock", "Coverage by channel", "Worst uncovered windows — America/New_York"):
+    for title in (
+        "Uncovered clock hours, each view on its own clock",
+        "Coverage by channel",
+        "Worst uncovered windows — America/New_York",
+    ):
         assert title in text
     assert "Fri 11 Dec 17:00–Mon 14 Dec 00:00 America/New_York" in text and "once (the period's last day)" in text
 
 
 def test_nights_and_weekends_per_agent(make_config):
     text = TWO_SITES.replace("agents:\n", 'night_shift: {start: "22:00", end: "06:00", min_hours: 2}\nagents:\n')
-    text = text.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      late: {start: "16:00", hours: 8}')
+    text = text.replace(
+        'day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      late: {start: "16:00", hours: 8}'
+    )
     config = make_config(text)
     saturday, sunday = MONDAY + timedelta(days=5), MONDAY + timedelta(days=6)
     roster = Roster(
@@ -184,8 +213,15 @@ def test_nights_and_weekends_per_agent(make_config):
 # --------------------------------------------------------------------------- the browser
 
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
 ]
 
 
@@ -243,12 +279,19 @@ def test_a_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch):
 
 # --------------------------------------------------------------------------- one clock per answer
 
-ONE_CLOCK = TWO_SITES.replace("views: [America/New_York, Asia/Manila]", "views: [America/New_York, Europe/Dublin]").replace(
-    "respond_within_hours: 4", "respond_within_hours: 1"
-).replace("days: 7", "days: 14").replace(
-    "  - {id: m1, name: Mia Mendez, site: manila, contract: full_time, skills: [chat, email], leave: [2026-12-14]}",
-    "  - {id: e1, name: Eli Ennis, site: nyc, contract: full_time, skills: [email]}",
-).replace('  manila:\n    timezone: Asia/Manila\n    shifts:\n      morning: {start: "08:00", hours: 9, unpaid_break_minutes: 60}\n', "")
+ONE_CLOCK = (
+    TWO_SITES.replace("views: [America/New_York, Asia/Manila]", "views: [America/New_York, Europe/Dublin]")
+    .replace("respond_within_hours: 4", "respond_within_hours: 1")
+    .replace("days: 7", "days: 14")
+    .replace(
+        "  - {id: m1, name: Mia Mendez, site: manila, contract: full_time, skills: [chat, email], leave: [2026-12-14]}",
+        "  - {id: e1, name: Eli Ennis, site: nyc, contract: full_time, skills: [email]}",
+    )
+    .replace(
+        '  manila:\n    timezone: Asia/Manila\n    shifts:\n      morning: {start: "08:00", hours: 9, unpaid_break_minutes: 60}\n',
+        "",
+    )
+)
 
 
 def one_clock_week(make_config):
@@ -265,7 +308,12 @@ def one_clock_week(make_config):
             rows.append((local_to_utc(day, "18:00", NY).strftime("%Y-%m-%dT%H:%M:%S"), "email", 1))
     config = make_config(ONE_CLOCK, rows)
     days = [MONDAY + timedelta(days=k) for k in range(14) if (MONDAY + timedelta(days=k)).weekday() < 5]
-    roster = Roster(tuple([shift(config, "a1", "nyc", "day", d, "chat") for d in days] + [shift(config, "e1", "nyc", "day", d, "email") for d in days]))
+    roster = Roster(
+        tuple(
+            [shift(config, "a1", "nyc", "day", d, "chat") for d in days]
+            + [shift(config, "e1", "nyc", "day", d, "email") for d in days]
+        )
+    )
     return config, requirements(config), roster
 
 
@@ -280,9 +328,11 @@ def test_every_time_of_the_summary_is_on_the_first_view_clock(make_config, tmp_p
     # The email queue: each 18:00 arrival waits for e1's 09:00 the next working day, 15 h later counted from interval
     # start to interval start; Friday's waits 63 h (Fri 18:00 to Mon 09:00), the last Friday's is still waiting at the end.
     # The first peak is the end of Monday's 18:00 interval; the queue is empty at the end of Tuesday's 09:00 interval.
-    assert ("email (answer within 1 h): 10 contacts due, 0.0% answered in time, 10 late (up to 63 h past the deadline), "
-            "1 still late at the period's end; the queue peaks at 1 waiting, Mon 07 Dec 19:00, empty again Tue 08 Dec 10:00 "
-            "(America/New_York)") in text
+    assert (
+        "email (answer within 1 h): 10 contacts due, 0.0% answered in time, 10 late (up to 63 h past the deadline), "
+        "1 still late at the period's end; the queue peaks at 1 waiting, Mon 07 Dec 19:00, empty again Tue 08 Dec 10:00 "
+        "(America/New_York)"
+    ) in text
     # The fix: of the 8-hour starts 12:00..17:00 that reach 17:00-20:00, 12:00-14:00 have no overnight hour; the latest is chosen.
     assert [str(line) for line in why] == [
         "Mon–Fri 17:00–20:00 America/New_York, every week, chat and email: no shift template at any site is on duty then "
@@ -290,11 +340,19 @@ def test_every_time_of_the_summary_is_on_the_first_view_clock(make_config, tmp_p
     ]
     lines = text.splitlines()
     # Dublin shows up once, in its own clock-hours line, and never lends a time to a line: 22:00 and 01:00 are Dublin's.
-    assert [line for line in lines if "Europe/Dublin" in line] == [next(line for line in lines if line.startswith("  Europe/Dublin"))]
+    assert [line for line in lines if "Europe/Dublin" in line] == [
+        next(line for line in lines if line.startswith("  Europe/Dublin"))
+    ]
     assert "22:00" not in text and "01:00" not in text
     assert next(line for line in lines if line.startswith("uncovered clock hours")) == lines[2]  # the clock hours lead
-    assert lines[3] == "  America/New_York  30.00 h (15.00 a week)   weekend 0.00 of 96 h (0.00 a week)   overnight 0.00 of 112 h (0.00 a week)"
-    assert lines[4] == "  Europe/Dublin     30.00 h (15.00 a week)   weekend 2.00 of 96 h (1.00 a week)   overnight 30.00 of 112 h (15.00 a week)"
+    assert (
+        lines[3]
+        == "  America/New_York  30.00 h (15.00 a week)   weekend 0.00 of 96 h (0.00 a week)   overnight 0.00 of 112 h (0.00 a week)"
+    )
+    assert (
+        lines[4]
+        == "  Europe/Dublin     30.00 h (15.00 a week)   weekend 2.00 of 96 h (1.00 a week)   overnight 30.00 of 112 h (15.00 a week)"
+    )
 
 
 def test_report_html_speaks_each_view_on_its_own_clock_with_the_why_beside(make_config, tmp_path):
@@ -307,7 +365,13 @@ def test_report_html_speaks_each_view_on_its_own_clock_with_the_why_beside(make_
     ny, dublin = tables["windows-uncovered-America_New_York"], tables["windows-uncovered-Europe_Dublin"]
     assert ny[0][-1] == "why it stays open — what would close it"
     assert ny[1] == [
-        "Mon–Fri 17:00–20:00 America/New_York", "chat and email", "every week", "30", "0", "0", "30",
+        "Mon–Fri 17:00–20:00 America/New_York",
+        "chat and email",
+        "every week",
+        "30",
+        "0",
+        "0",
+        "30",
         "no shift template at any site is on duty then (breaks included) — an 8-hour shift at nyc starting 14:00 "
         "America/New_York would reach them",
     ]

@@ -43,8 +43,11 @@ def _runs_allowed(days: tuple[int, ...], most: int, rest: int, least: int) -> bo
     runs_of_work = [r for r in text.split("0") if r]
     rests_inside = [r for r in text.strip("0").split("1") if r]
     work_inside = [r for r in text.strip("1").split("0") if r]
-    return (all(len(r) <= most for r in runs_of_work) and all(len(r) >= rest for r in rests_inside)
-            and all(len(r) >= least for r in work_inside))
+    return (
+        all(len(r) <= most for r in runs_of_work)
+        and all(len(r) >= rest for r in rests_inside)
+        and all(len(r) >= least for r in work_inside)
+    )
 
 
 @pytest.mark.parametrize(("most", "rest", "least"), [(3, 2, 1), (5, 2, 2), (6, 3, 2), (2, 4, 1), (4, 1, 3)])
@@ -53,8 +56,11 @@ def test_most_working_days_matches_brute_force(most: int, rest: int, least: int)
     length = 9
     masks = [(True,) * length] + [tuple(random.Random(seed).random() > 0.2 for _ in range(length)) for seed in range(12)]
     for mask in masks:
-        allowed = [days for days in product((0, 1), repeat=length)
-                   if _runs_allowed(days, most, rest, least) and all(open_ or not d for open_, d in zip(mask, days))]
+        allowed = [
+            days
+            for days in product((0, 1), repeat=length)
+            if _runs_allowed(days, most, rest, least) and all(open_ or not d for open_, d in zip(mask, days))
+        ]
         assert most_working_days(mask, most, rest, least) == max(sum(days) for days in allowed)
     assert most_working_days((True,) * (most + rest), most, rest, least) == most  # the m + k window
 
@@ -65,8 +71,9 @@ def test_working_day_caps_are_in_the_model(make_config) -> None:
     config = week_config(make_config, text)
     model = build_model(ModelData.of(config, requirements(config))).model  # kept alive: the proto is a view into it
     proto = model.proto
-    windows = [c.linear for c in proto.constraints
-               if c.has_linear() and len(c.linear.vars) == 5 and list(c.linear.domain)[-1] == 3]
+    windows = [
+        c.linear for c in proto.constraints if c.has_linear() and len(c.linear.vars) == 5 and list(c.linear.domain)[-1] == 3
+    ]
     assert len(windows) == 3  # the week's windows starting Mon, Tue, Wed
     _, result = solved(config)
     assert len(worked_days(result)) == 5
@@ -75,17 +82,22 @@ def test_working_day_caps_are_in_the_model(make_config) -> None:
 def test_a_day_is_one_variable_whatever_the_templates(make_config) -> None:
     """Two templates (09:00 and 13:00): each day is one 0/1 variable, equal to the sum of the day's
     shifts, and the day rules read it — the 5-day caps hold 5 variables, not 10."""
-    text = TINY.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      late: {start: "13:00", hours: 8}')
+    text = TINY.replace(
+        'day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      late: {start: "13:00", hours: 8}'
+    )
     text = text.replace("max_consecutive_days: 6", "max_consecutive_days: 3\n  min_consecutive_days_off: 2")
     config = week_config(make_config, text)
     built = build_model(ModelData.of(config, requirements(config)))
     days = built.variables.agents["a1"].days()
     assert [days[d].name for d in sorted(days)] == [f"works[a1,2026-12-{d:02d}]" for d in range(7, 14)]
     proto = built.model.proto
-    links = [c.linear for c in proto.constraints if c.has_linear() and len(c.linear.vars) == 3 and list(c.linear.domain) == [0, 0]]
+    links = [
+        c.linear for c in proto.constraints if c.has_linear() and len(c.linear.vars) == 3 and list(c.linear.domain) == [0, 0]
+    ]
     assert len(links) == 7  # day + late - works == 0, one per day
-    windows = [c.linear for c in proto.constraints
-               if c.has_linear() and len(c.linear.vars) == 5 and list(c.linear.domain)[-1] == 3]
+    windows = [
+        c.linear for c in proto.constraints if c.has_linear() and len(c.linear.vars) == 5 and list(c.linear.domain)[-1] == 3
+    ]
     assert len(windows) == 3
     _, result = solved(config)
     assert len(worked_days(result)) == 5  # on on on off off on on, whichever template each day
@@ -95,7 +107,9 @@ def test_a_day_is_one_variable_whatever_the_templates(make_config) -> None:
 
 
 def test_hours_per_period_maximum(make_config, tmp_path) -> None:
-    config = week_config(make_config, TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  hours_per_period: {min: 0, max: 24}"))
+    config = week_config(
+        make_config, TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  hours_per_period: {min: 0, max: 24}")
+    )
     _, result = solved(config)
     assert len(result.roster) == 3
     rows = "".join(f"a1,day,2026-12-{d:02d}\n" for d in (7, 8, 9, 10))
@@ -153,7 +167,9 @@ def test_count_hull_by_hand() -> None:
     assert count_hull((480, 600), (0, 10080), 7, 7, 7, 7) == ()
 
 
-MIXED = TINY.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      long: {start: "08:00", hours: 10}')
+MIXED = TINY.replace(
+    'day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      long: {start: "08:00", hours: 10}'
+)
 MIXED = MIXED.replace("hours_per_week: {min: 0, max: 40}", "hours_per_week: {min: 38, max: 40}")
 
 
@@ -163,8 +179,11 @@ def test_two_shift_lengths_get_the_hull_of_their_counts(make_config) -> None:
     is 5 eights, an 8 and three 10s, or four 10s."""
     config = make_config(MIXED, WEEK)
     model = build_model(ModelData.of(config, requirements(config))).model  # kept alive: the proto is a view into it
-    rows = sorted((sorted(set(c.linear.coeffs)), list(c.linear.domain)[0]) for c in model.proto.constraints
-                  if c.has_linear() and len(c.linear.vars) == 14 and list(c.linear.domain)[0] > 0)
+    rows = sorted(
+        (sorted(set(c.linear.coeffs)), list(c.linear.domain)[0])
+        for c in model.proto.constraints
+        if c.has_linear() and len(c.linear.vars) == 14 and list(c.linear.domain)[0] > 0
+    )
     assert rows == [([1], 4), ([3, 4], 15), ([480, 600], 2280)]  # the hull's two edges beside the weekly minimum
     explained = build_model(ModelData.of(config, requirements(config), explain=True)).model
     assert not [c for c in explained.proto.constraints if c.has_linear() and sorted(set(c.linear.coeffs)) == [3, 4]]
@@ -176,7 +195,9 @@ def test_two_shift_lengths_get_the_hull_of_their_counts(make_config) -> None:
 # --------------------------------------------------------------------------- night shifts
 
 
-NIGHTS = TINY.replace('day: {start: "09:00", hours: 8}', 'night: {start: "22:00", hours: 8}\n      day: {start: "09:00", hours: 8}')
+NIGHTS = TINY.replace(
+    'day: {start: "09:00", hours: 8}', 'night: {start: "22:00", hours: 8}\n      day: {start: "09:00", hours: 8}'
+)
 
 
 def nightly(nights: int = 7) -> list[tuple[str, str, float]]:
@@ -188,7 +209,9 @@ def nightly(nights: int = 7) -> list[tuple[str, str, float]]:
 
 
 def test_max_nights_per_week(make_config, tmp_path) -> None:
-    config = week_config(make_config, NIGHTS.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  max_nights_per_week: 2"), nightly())
+    config = week_config(
+        make_config, NIGHTS.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  max_nights_per_week: 2"), nightly()
+    )
     _, result = solved(config)
     assert [a.shift for a in result.roster.assignments] == ["night", "night"]
     rows = "".join(f"a1,night,2026-12-{d:02d}\n" for d in (7, 9, 11))
@@ -197,7 +220,7 @@ def test_max_nights_per_week(make_config, tmp_path) -> None:
 
 def test_max_nights_per_period_and_what_counts_as_a_night(make_config, tmp_path) -> None:
     text = NIGHTS.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  max_nights_per_period: 1")
-    text = text.replace("weekend: [Sat, Sun]", "weekend: [Sat, Sun]\nnight_shift: {start: \"23:00\", end: \"05:00\", min_hours: 6}")
+    text = text.replace("weekend: [Sat, Sun]", 'weekend: [Sat, Sun]\nnight_shift: {start: "23:00", end: "05:00", min_hours: 6}')
     config = week_config(make_config, text, nightly())
     _, result = solved(config)
     assert len([a for a in result.roster.assignments if a.shift == "night"]) == 1
@@ -209,7 +232,9 @@ def test_max_nights_per_period_and_what_counts_as_a_night(make_config, tmp_path)
 
 
 def test_forbidden_succession(make_config, tmp_path) -> None:
-    text = TINY.replace('day: {start: "09:00", hours: 8}', 'early: {start: "06:00", hours: 4}\n      late: {start: "18:00", hours: 4}')
+    text = TINY.replace(
+        'day: {start: "09:00", hours: 8}', 'early: {start: "06:00", hours: 4}\n      late: {start: "18:00", hours: 4}'
+    )
     text = text.replace("min_rest_hours: 11", "min_rest_hours: 0\n  forbidden_successions: [[late, early]]")
     # Late on Monday (23:00-03:00Z) and early on Tuesday (11:00-15:00Z) are both needed.
     config = week_config(make_config, text, hourly("2026-12-07T23:00:00", 4) + hourly("2026-12-08T11:00:00", 4))
@@ -229,8 +254,11 @@ def grouped_constraints(config, day: str) -> list[list[str]]:
     model = build_model(ModelData.of(config, requirements(config))).model  # kept alive: the proto is a view into it
     proto = model.proto
     names = [v.name for v in proto.variables]
-    groups = [sorted(" ".join(names[i].split(",")[1:3]) for i in c.linear.vars) for c in proto.constraints
-              if c.has_linear() and list(c.linear.domain)[-1] == 1 and all(names[i].startswith("x[") for i in c.linear.vars)]
+    groups = [
+        sorted(" ".join(names[i].split(",")[1:3]) for i in c.linear.vars)
+        for c in proto.constraints
+        if c.has_linear() and list(c.linear.domain)[-1] == 1 and all(names[i].startswith("x[") for i in c.linear.vars)
+    ]
     return sorted(g for g in groups if g[0].startswith(day))
 
 
@@ -238,7 +266,9 @@ def test_forbidden_successions_are_stated_per_group(make_config) -> None:
     """Curtois instance 8's successions (D, L, N may not be followed by E; L, N not by D; N not by L):
     per pair of days three constraints of four shifts each instead of six pairs."""
     pairs = "[[D, E], [L, E], [L, D], [N, E], [N, D], [N, L]]"
-    config = week_config(make_config, four_shifts(("06:00", "10:00", "14:00", "22:00"), f"min_rest_hours: 0\n  forbidden_successions: {pairs}"))
+    config = week_config(
+        make_config, four_shifts(("06:00", "10:00", "14:00", "22:00"), f"min_rest_hours: 0\n  forbidden_successions: {pairs}")
+    )
     monday = grouped_constraints(config, "2026-12-07")
     assert monday == [
         ["2026-12-07 D", "2026-12-07 L", "2026-12-07 N", "2026-12-08 E"],
@@ -333,7 +363,9 @@ def test_off_request_gives_way_to_coverage(make_config) -> None:
 
 
 def test_shift_preference_picks_among_equal_rosters(make_config) -> None:
-    text = TINY.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      mid: {start: "09:00", hours: 8}')
+    text = TINY.replace(
+        'day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      mid: {start: "09:00", hours: 8}'
+    )
     text = text.replace("skills: [chat]}", "skills: [chat], requests: [{on: mid}]}")
     _, result = solved(week_config(make_config, text, nine_to_five_new_york([7, 8])))
     assert [a.shift for a in result.roster.assignments] == ["mid", "mid"]
@@ -378,8 +410,10 @@ def test_keep_changes_as_few_shifts_as_possible(make_config, tmp_path) -> None:
     _, first = solved(config)
     assert len(first.roster) == 5
     sick = next(a for a in first.roster.assignments if a.day == date(2026, 12, 9))
-    text_after = text.replace(f"{{id: {sick.agent}, site: nyc, contract: full_time, skills: [chat]}}",
-                              f"{{id: {sick.agent}, site: nyc, contract: full_time, skills: [chat], leave: [2026-12-09]}}")
+    text_after = text.replace(
+        f"{{id: {sick.agent}, site: nyc, contract: full_time, skills: [chat]}}",
+        f"{{id: {sick.agent}, site: nyc, contract: full_time, skills: [chat], leave: [2026-12-09]}}",
+    )
     after = make_config(text_after, nine_to_five_new_york(range(7, 12)))
     options = SolveOptions(time_limit_seconds=10, seed=1, workers=2, progress=None, keep=first.roster)
     second = solve(after, requirements(after), options)
@@ -403,7 +437,9 @@ def test_deterministic_mode_gives_the_same_roster_twice(make_config) -> None:
 
 def test_cover_headcount_per_shift_without_a_forecast(make_config, tmp_path) -> None:
     text = TWO.replace("forecast:\n  file: forecast.csv\n  timezone: UTC\n", "")
-    text = text.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      late: {start: "15:00", hours: 8}')
+    text = text.replace(
+        'day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      late: {start: "15:00", hours: 8}'
+    )
     text += (
         "cover:\n"
         "  - {site: nyc, shift: day, count: 2, day: [Mon, Tue], under_weight: 50, over_weight: 5}\n"
@@ -413,7 +449,13 @@ def test_cover_headcount_per_shift_without_a_forecast(make_config, tmp_path) -> 
     assert config.forecast is None
     _, result = solved(config)
     # Mon and Tue: both agents on day (100 under avoided); Wed: a late (rest from Tue's day is fine).
-    assert sorted((a.day.day, a.shift) for a in result.roster.assignments) == [(7, "day"), (7, "day"), (8, "day"), (8, "day"), (9, "late")]
+    assert sorted((a.day.day, a.shift) for a in result.roster.assignments) == [
+        (7, "day"),
+        (7, "day"),
+        (8, "day"),
+        (8, "day"),
+        (9, "late"),
+    ]
     assert result.objective == 0
 
 
@@ -434,7 +476,10 @@ def test_working_days_come_at_least_three_in_a_row(make_config, tmp_path) -> Non
     _, result = solved(config)
     assert worked_days(result) == [8, 9, 10]  # Wed is worked (8 h overstaffed) to join the two into one run
     assert result.objective == 8
-    assert violations(config, tmp_path, "a1,day,2026-12-08\na1,day,2026-12-10\n") == ["min_consecutive_days", "min_consecutive_days"]
+    assert violations(config, tmp_path, "a1,day,2026-12-08\na1,day,2026-12-10\n") == [
+        "min_consecutive_days",
+        "min_consecutive_days",
+    ]
 
 
 def test_runs_touching_the_period_edges_can_be_enforced(make_config, tmp_path) -> None:
@@ -476,8 +521,12 @@ def with_history(text: str, tmp_path, rows: str) -> str:
 def test_rest_and_runs_carry_over_from_the_previous_roster(make_config, tmp_path) -> None:
     # The previous roster ended with a late shift on Sunday 6 Dec (18:00-02:00 local): Monday's
     # 09:00 start would leave only 7 h of rest. It also worked Wed 2 - Sun 6: five days in a row.
-    text = TINY.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      late: {start: "18:00", hours: 8}')
-    text = text.replace("max_days_per_week: 5", SEVEN_DAYS).replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  min_consecutive_days_off: 2")
+    text = TINY.replace(
+        'day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 8}\n      late: {start: "18:00", hours: 8}'
+    )
+    text = text.replace("max_days_per_week: 5", SEVEN_DAYS).replace(
+        "max_consecutive_days: 6", "max_consecutive_days: 6\n  min_consecutive_days_off: 2"
+    )
     previous = "".join(f"a1,day,2026-12-0{d}\n" for d in (2, 3, 4, 5)) + "a1,late,2026-12-06\n"
     config = make_config(with_history(text, tmp_path, previous), WEEK)
     _, result = solved(config)
@@ -491,7 +540,9 @@ def test_rest_and_runs_carry_over_from_the_previous_roster(make_config, tmp_path
 
 def test_the_week_the_period_starts_in_counts_the_previous_roster(make_config, tmp_path) -> None:
     # The period starts on Thursday 10 Dec; Mon-Wed were worked in the previous roster (24 h).
-    text = TINY.replace("start: 2026-12-07\n  days: 7", "start: 2026-12-10\n  days: 4").replace("{min: 0, max: 40}", "{min: 32, max: 40}")
+    text = TINY.replace("start: 2026-12-07\n  days: 7", "start: 2026-12-10\n  days: 4").replace(
+        "{min: 0, max: 40}", "{min: 32, max: 40}"
+    )
     previous = "".join(f"a1,day,2026-12-{d:02d}\n" for d in (7, 8, 9))
     config = make_config(with_history(text, tmp_path, previous), nine_to_five_new_york(range(10, 14)))
     _, result = solved(config)
@@ -507,7 +558,10 @@ def test_the_week_the_period_starts_in_counts_the_previous_roster(make_config, t
 
 
 def test_breaks_are_staggered_inside_their_window(make_config, tmp_path) -> None:
-    text = TWO.replace('day: {start: "09:00", hours: 8}', 'day: {start: "09:00", hours: 9, unpaid_break_minutes: 60, break_window: {earliest: 3, latest: 5}}')
+    text = TWO.replace(
+        'day: {start: "09:00", hours: 8}',
+        'day: {start: "09:00", hours: 9, unpaid_break_minutes: 60, break_window: {earliest: 3, latest: 5}}',
+    )
     config = make_config(text, hourly("2026-12-07T14:00:00", 9))  # one agent needed 09:00-18:00 on Monday
     _, result = solved(config)
     breaks = sorted(a.break_start_utc.strftime("%H:%M") for a in result.roster.assignments)
@@ -569,13 +623,29 @@ def test_a_weekend_limit_and_a_hire_profile_are_named_as_fixes(make_config) -> N
     from coverage.time import local_to_utc
 
     # Chat is needed 09:00-17:00 New York every day; a1 may work no weekend, a 'weekender' profile could.
-    text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  max_weekends_per_period: 0").replace(
-        "contracts:\n", "contracts:\n  weekend: {hours_per_week: {min: 0, max: 40}, max_days_per_week: 5, max_weekends_per_period: 1}\n"
-    ) + "candidates:\n  - {id: weekender, site: nyc, contract: weekend, skills: [chat]}\n"
+    text = (
+        TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  max_weekends_per_period: 0").replace(
+            "contracts:\n",
+            "contracts:\n  weekend: {hours_per_week: {min: 0, max: 40}, max_days_per_week: 5, max_weekends_per_period: 1}\n",
+        )
+        + "candidates:\n  - {id: weekender, site: nyc, contract: weekend, skills: [chat]}\n"
+    )
     config = make_config(text, nine_to_five_new_york(range(7, 14)))
     days = [date(2026, 12, 7 + k) for k in range(5)]
-    roster = Roster(tuple(Assignment("a1", "nyc", "chat", "day", d, local_to_utc(d, "09:00", "America/New_York"),
-                                     local_to_utc(d, "17:00", "America/New_York")) for d in days))
+    roster = Roster(
+        tuple(
+            Assignment(
+                "a1",
+                "nyc",
+                "chat",
+                "day",
+                d,
+                local_to_utc(d, "09:00", "America/New_York"),
+                local_to_utc(d, "17:00", "America/New_York"),
+            )
+            for d in days
+        )
+    )
     lines = [str(line) for line in explain_gaps(config, requirements(config), roster)]
     assert lines == [
         "Sat 12 Dec 09:00–17:00 America/New_York, once, chat (and 1 more window like it): of 1 agents who could cover its "
@@ -585,7 +655,9 @@ def test_a_weekend_limit_and_a_hire_profile_are_named_as_fixes(make_config) -> N
 
 
 def test_hours_per_period_may_exceed_a_week(make_config) -> None:
-    text = TINY.replace("days: 7", "days: 28").replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  hours_per_period: {min: 0, max: 176}")
+    text = TINY.replace("days: 7", "days: 28").replace(
+        "max_consecutive_days: 6", "max_consecutive_days: 6\n  hours_per_period: {min: 0, max: 176}"
+    )
     config = make_config(text)
     assert config.rules_for(config.agents[0]).hours_per_period.max == 176
 
@@ -610,16 +682,24 @@ def test_run_automaton_accepts_exactly_the_rows_the_run_rules_allow(most, rest, 
 
 def test_run_automaton_examples_by_hand():
     transitions, finals = run_automaton(3, 2, 2)
-    accepts = [row for row in [(1, 0, 1), (1, 1, 0, 1, 1), (1, 1, 0, 0, 1, 1), (1, 1, 1, 1), (1, 0, 0), (0, 0, 1), (0, 1, 0, 0)]
-               if _accepts(transitions, finals, row)]
-    assert accepts == [(1, 1, 0, 0, 1, 1), (1, 0, 0), (0, 0, 1)]  # one day off inside, four in a row, one day's work inside: refused
+    accepts = [
+        row
+        for row in [(1, 0, 1), (1, 1, 0, 1, 1), (1, 1, 0, 0, 1, 1), (1, 1, 1, 1), (1, 0, 0), (0, 0, 1), (0, 1, 0, 0)]
+        if _accepts(transitions, finals, row)
+    ]
+    assert accepts == [
+        (1, 1, 0, 0, 1, 1),
+        (1, 0, 0),
+        (0, 0, 1),
+    ]  # one day off inside, four in a row, one day's work inside: refused
 
 
 def test_a_channel_move_costs_a_little_and_is_made_when_it_closes_a_gap(make_config, tmp_path) -> None:
     """The kept roster has a1 on email on Monday; now chat needs one agent 09:00-17:00 and email nobody.
     Moving a1's shift to chat keeps the shift (no change at 1,000) and costs one channel move: exactly 10."""
     text = TINY.replace("skills: [chat]}", "skills: [chat, email]}").replace(
-        "channels:\n  chat:", "channels:\n  email:\n    kind: backlog\n    aht_seconds: 360\n    respond_within_hours: 4\n  chat:")
+        "channels:\n  chat:", "channels:\n  email:\n    kind: backlog\n    aht_seconds: 360\n    respond_within_hours: 4\n  chat:"
+    )
     config = make_config(text, nine_to_five_new_york([7]))
     kept_file = tmp_path / "kept.csv"
     kept_file.write_text("agent,shift,date,channel\na1,day,2026-12-07,email\n")
@@ -628,5 +708,9 @@ def test_a_channel_move_costs_a_little_and_is_made_when_it_closes_a_gap(make_con
     from coverage.roster import roster_changes
 
     changes = roster_changes(kept, result.roster)
-    assert (len(changes.removed), len(changes.added), [(a.channel, b.channel) for a, b in changes.moved]) == (0, 0, [("email", "chat")])
+    assert (len(changes.removed), len(changes.added), [(a.channel, b.channel) for a, b in changes.moved]) == (
+        0,
+        0,
+        [("email", "chat")],
+    )
     assert result.objective == config.weights.channel_change == 10

@@ -46,8 +46,10 @@ def test_counts_choices_cover_terms_and_cells(make_config) -> None:
     assert (quarter.choices, quarter.cover_terms, quarter.cells) == (7, 7 * 32, 672)
     assert quarter.bytes > hourly.bytes
     # A break window of 3-5 h on the hourly grid: 3 break starts, each its own variable with 9 covered hours.
-    window = TINY.replace('day: {start: "09:00", hours: 8}',
-                          'day: {start: "09:00", hours: 9, unpaid_break_minutes: 60, break_window: {earliest: 3, latest: 5}}')
+    window = TINY.replace(
+        'day: {start: "09:00", hours: 8}',
+        'day: {start: "09:00", hours: 9, unpaid_break_minutes: 60, break_window: {earliest: 3, latest: 5}}',
+    )
     broken = model_size(make_config(window))
     assert (broken.choices, broken.cover_terms) == (7 * 4, 7 * 9 * 4)
 
@@ -84,10 +86,12 @@ def test_too_large_says_the_estimate_what_is_available_and_what_to_change(tmp_pa
     with pytest.raises(ModelTooLargeError) as caught:
         check_memory(config, needs.grid, stageable=False, available=available)
     message = str(caught.value)
-    assert message.startswith(f"this plan needs about {gigabytes(whole.bytes)} to solve (40 agents × 2,688 intervals on "
-                              f"the 15-minute grid, {whole.choices:,} shift choices); this machine has {gigabytes(available)} "
-                              f"available — set interval_minutes: 60 (about {gigabytes(hourly.bytes)}), shorten the period "
-                              "(plan.days: ")
+    assert message.startswith(
+        f"this plan needs about {gigabytes(whole.bytes)} to solve (40 agents × 2,688 intervals on "
+        f"the 15-minute grid, {whole.choices:,} shift choices); this machine has {gigabytes(available)} "
+        f"available — set interval_minutes: 60 (about {gigabytes(hourly.bytes)}), shorten the period "
+        "(plan.days: "
+    )
     days = int(message.split("plan.days: ")[1].split()[0])
     assert 7 <= days < 28
     assert message.endswith(" or fewer) or plan sites separately")
@@ -119,7 +123,8 @@ def test_plan_command_stops_with_one_line_when_nothing_fits(team, tmp_path: Path
     assert main(["plan", str(config.source), "--out", str(tmp_path / "out"), "--time-limit", "5", "--quiet"]) == 2
     line = capsys.readouterr().err.strip().splitlines()[-1]  # after "searching for up to 5 s ..."
     assert line.startswith("covplan: this plan needs about ") and line.endswith(
-        " shift choices); this machine has 50 MB available — plan sites separately")
+        " shift choices); this machine has 50 MB available — plan sites separately"
+    )
     assert not (tmp_path / "out" / "roster.csv").exists()
 
 
@@ -150,8 +155,23 @@ def test_estimate_is_above_a_measured_peak_and_not_far_above() -> None:
     """One real build and a short search of 25 agents in its own process (benchmarks/memory.py): the
     estimate is meant as an upper bound within about 1.5x of a search of a few minutes; after a few
     seconds the peak is lower, so the bound checked here is loose."""
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "memory.py"), "--one", "--agents", "25", "--interval", "60",
-                           "--time-limit", "5"], capture_output=True, text=True, timeout=180, cwd=ROOT)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "memory.py"),
+            "--one",
+            "--agents",
+            "25",
+            "--interval",
+            "60",
+            "--time-limit",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     row = json.loads(done.stdout.strip().splitlines()[-1])
     assert row["peak_mb"] <= row["estimate_mb"] <= 2.5 * row["peak_mb"]

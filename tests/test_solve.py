@@ -27,6 +27,8 @@ from coverage.solve import (
 from coverage.solve.runner import WHOLE_ROOT_LP, configure_search
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
 def test_weights_put_somebody_there_first() -> None:
     assert WEIGHT_UNCOVERED > WEIGHT_SHORT_AGENT > WEIGHT_OVER_AGENT > 0
 
@@ -51,7 +53,9 @@ def test_weekly_minimum_forces_shifts_without_demand(make_config) -> None:
 
 def test_minimum_rest_is_elapsed_time(make_config) -> None:
     # Templates late 18:00-02:00 and early 08:00-16:00 local: late then early is 6 h rest.
-    text = TINY.replace('day: {start: "09:00", hours: 8}', 'late: {start: "18:00", hours: 8}\n      early: {start: "08:00", hours: 8}')
+    text = TINY.replace(
+        'day: {start: "09:00", hours: 8}', 'late: {start: "18:00", hours: 8}\n      early: {start: "08:00", hours: 8}'
+    )
     text = text.replace("days: 7", "days: 2")
     # Monday evening late (23:00-07:00Z) and Tuesday early (13:00-21:00Z) both needed.
     forecast = hourly("2026-12-07T23:00:00", 8) + hourly("2026-12-08T13:00:00", 8)
@@ -72,14 +76,18 @@ def test_leave_and_public_holidays_block_days(make_config) -> None:
 
 def test_works_holidays_lifts_the_holiday_block(make_config) -> None:
     text = TINY.replace("    shifts:\n", "    holidays: US\n    shifts:\n").replace("days: 7", "days: 1")
-    text = text.replace("start: 2026-12-07", "start: 2026-12-25").replace("skills: [chat]}", "skills: [chat], works_holidays: true}")
+    text = text.replace("start: 2026-12-07", "start: 2026-12-25").replace(
+        "skills: [chat]}", "skills: [chat], works_holidays: true}"
+    )
     _, result = solved(make_config(text, hourly("2026-12-25T14:00:00", 8)))
     assert [a.day for a in result.roster.assignments] == [date(2026, 12, 25)]
     assert result.objective == 0
 
 
 def test_max_consecutive_days(make_config) -> None:
-    text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 2").replace("max_days_per_week: 5", "max_days_per_week: 7")
+    text = TINY.replace("max_consecutive_days: 6", "max_consecutive_days: 2").replace(
+        "max_days_per_week: 5", "max_days_per_week: 7"
+    )
     _, result = solved(make_config(text, nine_to_five_new_york(range(7, 14))))
     days = sorted(a.day.day for a in result.roster.assignments)
     assert len(days) == 5  # best pattern over 7 days with runs of at most 2: on,on,off,on,on,off,on
@@ -117,8 +125,14 @@ def test_nine_to_five_team_leaves_the_hand_counted_gaps() -> None:
     needs, result = solved(config)
     assert result.status == "OPTIMAL"
     assert len(result.roster) == 8 * 5 * 4
-    digest = summary(coverage_of(result.roster, needs, config), config, status=result.status,
-                     objective=result.objective, best_bound=result.best_bound, wall_seconds=result.wall_seconds)
+    digest = summary(
+        coverage_of(result.roster, needs, config),
+        config,
+        status=result.status,
+        objective=result.objective,
+        best_bound=result.best_bound,
+        wall_seconds=result.wall_seconds,
+    )
     assert digest.uncovered_hours == {"chat": 4 * 128}
     view = digest.views["America/New_York"]
     assert (view.uncovered_hours, view.weekend_uncovered_hours, view.overnight_uncovered_hours) == (4 * 128, 4 * 48, 4 * 56)

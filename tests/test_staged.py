@@ -76,9 +76,7 @@ def test_staged_solve_reaches_the_enumerated_optimum(make_config, agent_keys: st
 
 
 def test_agents_with_the_same_site_and_skills_form_one_group(make_config) -> None:
-    text = TINY.replace(
-        "skills: [chat]}", "skills: [chat]}\n  - {id: a2, site: nyc, contract: full_time, skills: [chat]}"
-    )
+    text = TINY.replace("skills: [chat]}", "skills: [chat]}\n  - {id: a2, site: nyc, contract: full_time, skills: [chat]}")
     config = make_config(text)
     from coverage.solve.scope import agent_scopes
     from coverage.time import shift_instances
@@ -115,15 +113,19 @@ def test_the_staged_roster_stands_when_the_full_search_finds_nothing(make_config
 
 
 # Two sites of one agent each (New York's clock at both), one agent needed 09:00-17:00 New York, Mon 7 - Wed 9 Dec.
-TWO_SITES = TINY.replace("days: 7", "days: 3").replace(
-    "sites:\n", 'sites:\n  bos:\n    timezone: America/New_York\n    shifts:\n      day: {start: "09:00", hours: 8}\n'
-).replace("skills: [chat]}", "skills: [chat]}\n  - {id: b1, site: bos, contract: full_time, skills: [chat]}")
+TWO_SITES = (
+    TINY.replace("days: 7", "days: 3")
+    .replace("sites:\n", 'sites:\n  bos:\n    timezone: America/New_York\n    shifts:\n      day: {start: "09:00", hours: 8}\n')
+    .replace("skills: [chat]}", "skills: [chat]}\n  - {id: b1, site: bos, contract: full_time, skills: [chat]}")
+)
 
 
 def both_paths(config, needs, inputs: ModelInputs):
     """The staged and the direct solve of the same question (sites side by side where the machine has cores)."""
-    return (solve(config, needs, replace(inputs, staged=True), QUIET.params),
-            solve(config, needs, replace(inputs, staged=False), QUIET.params))
+    return (
+        solve(config, needs, replace(inputs, staged=True), QUIET.params),
+        solve(config, needs, replace(inputs, staged=False), QUIET.params),
+    )
 
 
 def test_history_closes_monday_in_the_headcounts_and_the_sites(make_config, tmp_path) -> None:
@@ -134,7 +136,9 @@ def test_history_closes_monday_in_the_headcounts_and_the_sites(make_config, tmp_
     3-day window Sat-Mon holds each agent's 2 previous days, leaving 0 for
     Monday; without the history their bound is 0.
     """
-    (tmp_path / "previous.csv").write_text("agent,shift,date\na1,day,2026-12-05\na1,day,2026-12-06\nb1,day,2026-12-05\nb1,day,2026-12-06\n")
+    (tmp_path / "previous.csv").write_text(
+        "agent,shift,date\na1,day,2026-12-05\na1,day,2026-12-06\nb1,day,2026-12-05\nb1,day,2026-12-06\n"
+    )
     text = TWO_SITES.replace("max_consecutive_days: 6", "max_consecutive_days: 2") + "history: previous.csv\n"
     config = make_config(text, DAY_SHIFTS)
     needs = requirements(config)
@@ -159,7 +163,10 @@ def test_a_first_day_too_close_to_the_previous_late_is_not_free_in_the_headcount
     Neither headcount nor roster may put a1 there; all three days covered, cost 0.
     """
     (tmp_path / "previous.csv").write_text("agent,shift,date,channel\na1,late,2026-12-06,chat\n")
-    text = TWO_SITES.replace('      day: {start: "09:00", hours: 8}\ncontracts', '      day: {start: "09:00", hours: 8}\n      late: {start: "17:00", hours: 8}\ncontracts')
+    text = TWO_SITES.replace(
+        '      day: {start: "09:00", hours: 8}\ncontracts',
+        '      day: {start: "09:00", hours: 8}\n      late: {start: "17:00", hours: 8}\ncontracts',
+    )
     text = text.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], shifts: [day]}\n  - {id: b1") + "history: previous.csv\n"
     config = make_config(text, DAY_SHIFTS)
     needs = requirements(config)
@@ -181,9 +188,15 @@ def test_keep_prices_the_changes_in_every_stage(make_config) -> None:
     config = make_config(TWO_SITES, DAY_SHIFTS)
     needs = requirements(config)
     kept = solve(config, needs, ModelInputs(staged=False), QUIET.params).roster
-    kept = Roster(tuple(a for a in kept.assignments if a.agent == "a1") + tuple(
-        shift_of(config, "a1", d) for d in (7, 8, 9) if not any(a.agent == "a1" and a.day.day == d for a in kept.assignments)))
-    after = make_config(TWO_SITES.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], leave: [2026-12-08]}\n  - {id: b1"), DAY_SHIFTS)
+    kept = Roster(
+        tuple(a for a in kept.assignments if a.agent == "a1")
+        + tuple(
+            shift_of(config, "a1", d) for d in (7, 8, 9) if not any(a.agent == "a1" and a.day.day == d for a in kept.assignments)
+        )
+    )
+    after = make_config(
+        TWO_SITES.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], leave: [2026-12-08]}\n  - {id: b1"), DAY_SHIFTS
+    )
     relaxed = headcount_model(after, needs, keep=kept)
     code, solver, _ = run_search(relaxed.model, QUIET.params)
     assert (solver.status_name(code), solver.objective_value) == ("OPTIMAL", 1000)
@@ -208,10 +221,13 @@ candidates:
 def test_a_candidate_is_an_optional_member_of_its_sites_group(make_config) -> None:
     """a1 (New York) works Mon-Fri only; one agent is needed 09:00-17:00 all week. A weekend hire at Boston costs 2,000
     and closes the 16 weekend hours (16 x 500 = 8,000): hire one (weekend-1, not weekend-2), cost 2,000, in every stage."""
-    text = TINY.replace(
-        "sites:\n", 'sites:\n  bos:\n    timezone: America/New_York\n    shifts:\n      day: {start: "09:00", hours: 8}\n'
-    ).replace("skills: [chat]}", "skills: [chat], max_weekends_per_period: 0}").replace(
-        "contracts:\n", "contracts:\n  part_time: {hours_per_week: {min: 0, max: 20}, max_days_per_week: 5}\n")
+    text = (
+        TINY.replace(
+            "sites:\n", 'sites:\n  bos:\n    timezone: America/New_York\n    shifts:\n      day: {start: "09:00", hours: 8}\n'
+        )
+        .replace("skills: [chat]}", "skills: [chat], max_weekends_per_period: 0}")
+        .replace("contracts:\n", "contracts:\n  part_time: {hours_per_week: {min: 0, max: 20}, max_days_per_week: 5}\n")
+    )
     config = make_config(text + WEEKEND_HIRE, nine_to_five_new_york(range(7, 14))).with_candidates()
     needs = requirements(config)
     hiring = Hiring({"weekend-1": 2000, "weekend-2": 2000}, max_hires=1, cost_weight=1)
@@ -222,7 +238,10 @@ def test_a_candidate_is_an_optional_member_of_its_sites_group(make_config) -> No
     staged, direct = both_paths(config, needs, ModelInputs(hiring=hiring))
     assert (staged.status, staged.objective, direct.objective) == ("OPTIMAL", 2000, 2000)
     assert check_roster(staged.roster, config) == []
-    assert sorted((a.agent, a.day.day) for a in staged.roster.assignments if a.site == "bos") == [("weekend-1", 12), ("weekend-1", 13)]
+    assert sorted((a.agent, a.day.day) for a in staged.roster.assignments if a.site == "bos") == [
+        ("weekend-1", 12),
+        ("weekend-1", 13),
+    ]
 
 
 def test_sites_side_by_side_give_what_sites_in_turn_give(make_config) -> None:

@@ -83,7 +83,9 @@ def test_scenarios_change_the_config_as_written(week: Path) -> None:
 
 
 def test_volume_scales_the_forecast_before_the_requirement(week: Path) -> None:
-    week.with_name("more.yaml").write_text("scenarios:\n  triple:\n    volume: {chat: 3}\n  same:\n    volume: 1\n", encoding="utf-8")
+    week.with_name("more.yaml").write_text(
+        "scenarios:\n  triple:\n    volume: {chat: 3}\n  same:\n    volume: 1\n", encoding="utf-8"
+    )
     plans = {p.name: p for p in load_scenarios(week, week.with_name("more.yaml"))}
     assert plans["baseline"].name == "baseline" and list(plans)[0] == "baseline"  # always scenario one
     assert sum(plans["baseline"].needs.volume["chat"]) == 7 * 24  # one chat an hour
@@ -164,16 +166,35 @@ def cluster():
 
 def test_a_sweep_on_a_cluster_gives_the_figures_of_separate_plans(week: Path, cluster, capsys) -> None:
     out = week.with_name("sweep")
-    code = main(["sweep", str(week), "--scenarios", str(week.with_name("scenarios.yaml")), "--out", str(out),
-                 "--cluster", cluster.scheduler_address, *SEARCH])
+    code = main(
+        [
+            "sweep",
+            str(week),
+            "--scenarios",
+            str(week.with_name("scenarios.yaml")),
+            "--out",
+            str(out),
+            "--cluster",
+            cluster.scheduler_address,
+            *SEARCH,
+        ]
+    )
     assert code == 0, capsys.readouterr().err
-    weekend = _variant(week, "weekend-ok", "  max_weekends_per_period: 0   # nobody works weekends today", "  max_weekends_per_period: 1")
-    weekend.write_text("".join(line for line in weekend.read_text(encoding="utf-8").splitlines(True) if "id: harper" not in line),
-                       encoding="utf-8")
+    weekend = _variant(
+        week, "weekend-ok", "  max_weekends_per_period: 0   # nobody works weekends today", "  max_weekends_per_period: 1"
+    )
+    weekend.write_text(
+        "".join(line for line in weekend.read_text(encoding="utf-8").splitlines(True) if "id: harper" not in line),
+        encoding="utf-8",
+    )
     separate = {
         "baseline": week,
-        "hire-dublin": _variant(week, "hire-dublin", "  - {id: harper,",
-                                "  - {id: dublin-1, site: dublin, contract: follow_the_sun, skills: [chat]}\n  - {id: harper,"),
+        "hire-dublin": _variant(
+            week,
+            "hire-dublin",
+            "  - {id: harper,",
+            "  - {id: dublin-1, site: dublin, contract: follow_the_sun, skills: [chat]}\n  - {id: harper,",
+        ),
         "weekend-ok": weekend,
     }
     table = {row.split(",")[0]: row.split(",") for row in (out / "sweep.csv").read_text(encoding="utf-8").splitlines()[1:]}
@@ -184,8 +205,12 @@ def test_a_sweep_on_a_cluster_gives_the_figures_of_separate_plans(week: Path, cl
         swept, planned = (_figures(folder / "summary.json") for folder in (out / name, alone))
         assert swept == planned
         view = planned["views"]["America/New_York"]
-        assert table[name][1:5] == [planned["status"], f"{view['uncovered_hours']:g}", f"{view['weekend_uncovered_hours']:g}",
-                                    f"{view['overnight_uncovered_hours']:g}"]
+        assert table[name][1:5] == [
+            planned["status"],
+            f"{view['uncovered_hours']:g}",
+            f"{view['weekend_uncovered_hours']:g}",
+            f"{view['overnight_uncovered_hours']:g}",
+        ]
         scenario_config = load_config(config)
         assert check_roster(read_roster(out / name / "roster.csv", scenario_config), scenario_config) == []
     # Hand-checkable: a week has 168 hours, New York's eight work 09:00-17:00 on five weekdays (40 of them).
@@ -221,8 +246,9 @@ def test_a_task_whose_worker_dies_runs_again_with_the_same_roster(week: Path, cl
     outcome = swept.outcomes[0]
     assert outcome.status == expected.status and outcome.found
     written = read_roster(week.with_name("killed") / "hire-dublin" / "roster.csv", plans[0].config)
-    assert {(a.agent, a.shift, a.day, a.channel) for a in written.assignments} == \
-        {(a.agent, a.shift, a.day, a.channel) for a in expected.roster.assignments}
+    assert {(a.agent, a.shift, a.day, a.channel) for a in written.assignments} == {
+        (a.agent, a.shift, a.day, a.channel) for a in expected.roster.assignments
+    }
     assert outcome.summary is not None and expected.summary is not None
     assert replace(outcome.summary, wall_seconds=None, gap_explanations=()) == replace(expected.summary, wall_seconds=None)
 
@@ -259,8 +285,18 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2_before_any_work(week: P
 
     monkeypatch.setattr(coverage.executor, "CONNECT_SECONDS", 1.0)
     out = week.with_name("nowhere")
-    code = main(["sweep", str(week), "--scenarios", str(week.with_name("scenarios.yaml")), "--out", str(out),
-                 "--cluster", "tcp://127.0.0.1:9"])
+    code = main(
+        [
+            "sweep",
+            str(week),
+            "--scenarios",
+            str(week.with_name("scenarios.yaml")),
+            "--out",
+            str(out),
+            "--cluster",
+            "tcp://127.0.0.1:9",
+        ]
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert len(err) == 1 and err[0].startswith("covplan: cannot reach the Dask scheduler at tcp://127.0.0.1:9 (")
@@ -270,14 +306,15 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2_before_any_work(week: P
     assert not out.exists()
 
 
-
 def test_a_seed_race_keeps_the_best_roster_and_the_earliest_seed_on_a_tie(week: Path, capsys) -> None:
     raced, alone = week.with_name("raced"), week.with_name("alone")
     assert main(["plan", str(week), "--out", str(raced), "--race", "2", "--quiet", *SEARCH]) == 0
     err = capsys.readouterr().err
     assert "searching from seeds 1, 2" in err and "seed 1 found the best roster (objective" in err
     assert main(["plan", str(week), "--out", str(alone), "--quiet", *SEARCH]) == 0
-    assert (raced / "roster.csv").read_bytes() == (alone / "roster.csv").read_bytes()  # both seeds optimal: the tie goes to seed 1
+    assert (raced / "roster.csv").read_bytes() == (
+        alone / "roster.csv"
+    ).read_bytes()  # both seeds optimal: the tie goes to seed 1
     assert _figures(raced / "summary.json") == _figures(alone / "summary.json")
 
 
@@ -291,7 +328,9 @@ def test_plan_on_a_cluster_sends_a_big_teams_sites_there(tmp_path: Path, cluster
 
     team = write_team(tmp_path, 60, 2, date(2026, 3, 2), 7)
     out = tmp_path / "out"
-    code = main(["plan", str(team), "--out", str(out), "--cluster", cluster.scheduler_address, "--time-limit", "20", "--workers", "2"])
+    code = main(
+        ["plan", str(team), "--out", str(out), "--cluster", cluster.scheduler_address, "--time-limit", "20", "--workers", "2"]
+    )
     assert code == 0, capsys.readouterr().err
     assert "the 2 sites' assignments on tcp://" in capsys.readouterr().err
     config = load_config(team)

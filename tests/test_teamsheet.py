@@ -17,7 +17,9 @@ from coverage.errors import InputError
 TEAM_YAML = TINY.replace(
     "agents:\n  - {id: a1, site: nyc, contract: full_time, skills: [chat]}\n",
     "agents_file: team.csv\n",
-).replace("      day: {start: \"09:00\", hours: 8}\n", "      day: {start: \"09:00\", hours: 8}\n      late: {start: \"14:00\", hours: 8}\n")
+).replace(
+    '      day: {start: "09:00", hours: 8}\n', '      day: {start: "09:00", hours: 8}\n      late: {start: "14:00", hours: 8}\n'
+)
 
 
 def load(tmp_path: Path, sheet: str, yaml_text: str = TEAM_YAML) -> Config:
@@ -28,26 +30,44 @@ def load(tmp_path: Path, sheet: str, yaml_text: str = TEAM_YAML) -> Config:
 
 
 def test_a_team_sheet_gives_the_agents_the_yaml_list_would(tmp_path: Path) -> None:
-    config = load(tmp_path, """\
+    config = load(
+        tmp_path,
+        """\
         ID,Name,Site,Contract,Skills,Days off,Leave,Allowed shifts,Works holidays
         ana,Ana Souza,nyc,full_time,chat,"Sat, Sun","2026-12-24; 2026-12-28 to 2026-12-31",day,no
         bo,Bo Chan,nyc,full_time,Chat,saturday,,"day; late",yes
-        """)
+        """,
+    )
     ana, bo = config.agents
-    assert (ana.id, ana.name, ana.days_off, ana.shifts, ana.works_holidays) == ("ana", "Ana Souza", ["Sat", "Sun"], ["day"], False)
-    assert ana.leave_days() == {date(2026, 12, 24), date(2026, 12, 28), date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31)}
+    assert (ana.id, ana.name, ana.days_off, ana.shifts, ana.works_holidays) == (
+        "ana",
+        "Ana Souza",
+        ["Sat", "Sun"],
+        ["day"],
+        False,
+    )
+    assert ana.leave_days() == {
+        date(2026, 12, 24),
+        date(2026, 12, 28),
+        date(2026, 12, 29),
+        date(2026, 12, 30),
+        date(2026, 12, 31),
+    }
     assert (bo.days_off, bo.shifts, bo.works_holidays, bo.leave) == (["Sat"], ["day", "late"], True, [])
 
 
 def test_every_kind_of_mistake_is_reported_at_once_with_row_and_column(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
-        load(tmp_path, """\
+        load(
+            tmp_path,
+            """\
             ID,Name,Site,Contract,Skills,Days off,Leave,Allowed shifts,Colour
             ana,Ana,nyc,full_time,chat,"Sat, Sun",2026-12-24,day,red
             bo,Bo,tokyo,part_time,"chat; sms",Funday,2026-13-01,night,blue
             ana,Cy,nyc,full_time,,Sat,2026-12-10 to 2026-12-09,early,green
             ,Di,nyc,full_time,chat,,,,
-            """)
+            """,
+        )
     lines = [line.split("team.csv:", 1)[1] for line in str(caught.value).splitlines()]
     assert lines == [
         "1: header: unknown column 'Colour' (expected any of: id, name, site, contract, skills, days off, leave, shifts, "
@@ -80,11 +100,16 @@ def test_a_workbook_reports_cells(tmp_path: Path) -> None:
     book.save(tmp_path / "team.xlsx")
     config = load(tmp_path, "", TEAM_YAML.replace("team.csv", "team.xlsx"))
     assert [(a.id, sorted(a.leave_days()), a.days_off) for a in config.agents] == [
-        ("ana", [date(2026, 12, 24)], ["Sun"]), ("bo", [date(2026, 12, 28), date(2026, 12, 29)], ["Sun"])]
+        ("ana", [date(2026, 12, 24)], ["Sun"]),
+        ("bo", [date(2026, 12, 28), date(2026, 12, 29)], ["Sun"]),
+    ]
 
 
 def test_the_yaml_list_stays_and_joins_the_sheet(tmp_path: Path) -> None:
-    text = TEAM_YAML.replace("agents_file: team.csv\n", "agents:\n  - {id: yam, site: nyc, contract: full_time, skills: [chat]}\nagents_file: team.csv\n")
+    text = TEAM_YAML.replace(
+        "agents_file: team.csv\n",
+        "agents:\n  - {id: yam, site: nyc, contract: full_time, skills: [chat]}\nagents_file: team.csv\n",
+    )
     config = load(tmp_path, "id,site,contract,skills\nsheet1,nyc,full_time,chat\n", text)
     assert [a.id for a in config.agents] == ["yam", "sheet1"]
     with pytest.raises(InputError, match=r"team.csv:2: id: agent id 'yam' is also in the configuration's agents list"):
@@ -94,6 +119,9 @@ def test_the_yaml_list_stays_and_joins_the_sheet(tmp_path: Path) -> None:
 
 
 def test_candidates_accept_days_off(make_config: Callable[..., Config]) -> None:
-    config = make_config(TINY + "candidates:\n  - {id: weekender, site: nyc, contract: full_time, skills: [chat], days_off: [Mon, Tue, Wed, Thu, Fri]}\n")
+    config = make_config(
+        TINY
+        + "candidates:\n  - {id: weekender, site: nyc, contract: full_time, skills: [chat], days_off: [Mon, Tue, Wed, Thu, Fri]}\n"
+    )
     hire = config.candidates[0].as_agents()[0]
     assert hire.days_off == ["Mon", "Tue", "Wed", "Thu", "Fri"]

@@ -112,6 +112,37 @@ def test_duty_slots_skip_the_break_and_partial_slots() -> None:
     assert duty_slots(grid, utc("2026-12-07T14:00:00Z"), utc("2026-12-07T23:00:00Z"), 60) == [14, 15, 16, 17, 19, 20, 21, 22]
     half = Grid(start=utc("2026-12-07T00:00:00Z"), minutes=30, count=48)
     # 8 h with a 30 min break: break at +3:30, exactly one 30-minute slot lost.
-    assert duty_slots(half, utc("2026-12-07T00:00:00Z"), utc("2026-12-07T08:00:00Z"), 30) == [0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15]
+    assert duty_slots(half, utc("2026-12-07T00:00:00Z"), utc("2026-12-07T08:00:00Z"), 30) == [
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        8,
+        9,
+        10,
+        11,
+        12,
+        13,
+        14,
+        15,
+    ]
     # A 45 min break starts on a 15-minute step: (480 - 45) / 2 = 217 -> +3:30, on duty again at 04:15.
-    assert duty_slots(half, utc("2026-12-07T00:00:00Z"), utc("2026-12-07T08:00:00Z"), 45) == [0, 1, 2, 3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 15]
+    assert duty_slots(half, utc("2026-12-07T00:00:00Z"), utc("2026-12-07T08:00:00Z"), 45) == [
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        9,
+        10,
+        11,
+        12,
+        13,
+        14,
+        15,
+    ]

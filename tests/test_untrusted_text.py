@@ -64,19 +64,35 @@ HOSTILE_IDS = ["-A1", "-2", "-cmd", ".hidden", "a_x0041_", "1e5"]
 # --------------------------------------------------------------------------- a team, a roster, every writer
 
 
-def team(folder: Path, agents: list[tuple[str, str]], *, site: str = "-nyc", template: str = "-day",
-         channel: str = "-chat", start: date = MONDAY, extra: dict | None = None) -> Path:
+def team(
+    folder: Path,
+    agents: list[tuple[str, str]],
+    *,
+    site: str = "-nyc",
+    template: str = "-day",
+    channel: str = "-chat",
+    start: date = MONDAY,
+    extra: dict | None = None,
+) -> Path:
     """A one-week plan.yaml (written as a user's YAML would be) with `agents` as (id, name); its forecast beside it."""
     data = {
-        "plan": {"start": start, "days": 7, "timezone": "America/New_York", "interval_minutes": 60,
-                 "time_limit_seconds": 5, "seed": 1},
+        "plan": {
+            "start": start,
+            "days": 7,
+            "timezone": "America/New_York",
+            "interval_minutes": 60,
+            "time_limit_seconds": 5,
+            "seed": 1,
+        },
         "views": ["America/New_York", "Asia/Manila"],
         "shrinkage": 0.0,
         "channels": {channel: {"kind": "realtime", "aht_seconds": 360, "service_level": {"percent": 80, "within_seconds": 60}}},
         "forecast": {"file": "forecast.csv"},
         "sites": {site: {"timezone": "America/New_York", "shifts": {template: {"start": "09:00", "hours": 8}}}},
         "contracts": {"full_time": {"hours_per_week": {"min": 0, "max": 40}, "max_days_per_week": 5}},
-        "agents": [{"id": ident, "name": name, "site": site, "contract": "full_time", "skills": [channel]} for ident, name in agents],
+        "agents": [
+            {"id": ident, "name": name, "site": site, "contract": "full_time", "skills": [channel]} for ident, name in agents
+        ],
         **(extra or {}),
     }
     folder.mkdir(parents=True, exist_ok=True)
@@ -127,7 +143,6 @@ NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 def runs_as_formula(cell: str) -> bool:
     return bool(FORMULA.match(cell)) and not NUMBER.fullmatch(cell)
-
 
 
 def assert_csvs_inert(out: Path) -> None:
@@ -220,8 +235,36 @@ class Page(HTMLParser):
             self._cell.append(data)
 
 
-REPORT_TAGS = {"html", "head", "meta", "title", "style", "script", "body", "h1", "h2", "h3", "p", "a", "section", "div", "b",
-               "span", "table", "thead", "tbody", "tr", "th", "td", "code", "details", "summary", "figure", "img", "figcaption"}
+REPORT_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "script",
+    "body",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "a",
+    "section",
+    "div",
+    "b",
+    "span",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "code",
+    "details",
+    "summary",
+    "figure",
+    "img",
+    "figcaption",
+}
 
 
 def report_names(page: str) -> dict[str, str]:
@@ -316,8 +359,24 @@ def test_plan_with_hostile_names_and_our_readers_on_its_roster(tmp_path):
     assert main(["gaps", str(config_path), str(edited), "--out", str(tmp_path / "gaps")]) == 0
     assert main(["verify", str(config_path), str(out / "roster.csv")]) == 0
     kept = tmp_path / "kept"
-    assert main(["plan", str(config_path), "--out", str(kept), "--keep", str(edited), "--time-limit", "5", "--workers", "1",
-                 "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "plan",
+                str(config_path),
+                "--out",
+                str(kept),
+                "--keep",
+                str(edited),
+                "--time-limit",
+                "5",
+                "--workers",
+                "1",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     assert_csvs_inert(kept)  # changes.csv too
 
     later = team(tmp_path / "later", agents, start=MONDAY + timedelta(days=7), extra={"history": str(out / "roster.csv")})
@@ -343,12 +402,18 @@ def test_profile_csv_channel_round_trips(tmp_path):
 # --------------------------------------------------------------------------- property: any printable name, any allowed id
 
 SPECIALS = ["=", "+", "-", "@", "'", '"', ",", ";", "\\", "<", ">", "&", "\u202e", "\u200f", "$", "_x0041_", " "]
-names = st.lists(st.sampled_from(SPECIALS) | st.characters(categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=14).map("".join)
+names = st.lists(st.sampled_from(SPECIALS) | st.characters(categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=14).map(
+    "".join
+)
 ids = st.from_regex(r"-?[A-Za-z0-9_.-]{1,7}", fullmatch=True)
 
 
-@given(agents=st.lists(st.tuples(ids, names), min_size=1, max_size=3, unique_by=lambda agent: agent[0]),
-       site=ids, template=ids, channel=ids)
+@given(
+    agents=st.lists(st.tuples(ids, names), min_size=1, max_size=3, unique_by=lambda agent: agent[0]),
+    site=ids,
+    template=ids,
+    channel=ids,
+)
 @settings(max_examples=25, deadline=None, database=None)
 def test_any_names_through_every_output_and_back(agents, site, template, channel):
     with tempfile.TemporaryDirectory() as folder:

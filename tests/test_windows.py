@@ -96,7 +96,9 @@ def test_weekend_and_overnight_hours_of_windows_match_the_summary(make_config):
 
 def manila_month(make_config) -> tuple[Config, list[bool]]:
     """28 days in Manila; `hole[k]` marks the intervals of Saturday 01:00-07:00 Manila time."""
-    text = TINY.replace("days: 7", "days: 28").replace("timezone: America/New_York\n  interval", "timezone: Asia/Manila\n  interval")
+    text = TINY.replace("days: 7", "days: 28").replace(
+        "timezone: America/New_York\n  interval", "timezone: Asia/Manila\n  interval"
+    )
     config = make_config(text.replace("views: [America/New_York]", "views: [Asia/Manila]"))
     grid = period_grid(config.plan)
     hole = []
@@ -178,9 +180,7 @@ def test_daily_ratio_is_one_when_nothing_is_required(make_config):
 
 
 def test_view_and_channel_totals(make_config):
-    config = make_config(
-        TINY.replace("views: [America/New_York]", "views: [America/New_York, Asia/Manila]")
-    )
+    config = make_config(TINY.replace("views: [America/New_York]", "views: [America/New_York, Asia/Manila]"))
     coverage = coverage_of(weekday_shifts(config, 1), needs(config, {"chat": 1, "email": 2}), config)
     totals = {(t.view, t.channel): t for t in view_totals(coverage, config)}
     chat = totals[(NY, "chat")]
@@ -210,9 +210,17 @@ def test_csv_files(make_config, tmp_path):
     assert tuple(rows[0]) == WINDOWS_COLUMNS
     assert rows[0]["description"] == "Mon–Thu 17:00–09:00 next day America/New_York, every week, chat"
     assert (rows[0]["kind"], rows[0]["total_hours"], rows[0]["weekend_hours"], rows[0]["first_start_utc"]) == (
-        "uncovered", "128", "0", "2026-12-07T22:00:00+00:00",
+        "uncovered",
+        "128",
+        "0",
+        "2026-12-07T22:00:00+00:00",
     )
-    assert (rows[0]["channel"], rows[0]["channels"], rows[0]["weekday"], rows[0]["weekdays"]) == ("chat", "chat", "Mon", "Mon–Thu")
+    assert (rows[0]["channel"], rows[0]["channels"], rows[0]["weekday"], rows[0]["weekdays"]) == (
+        "chat",
+        "chat",
+        "Mon",
+        "Mon–Thu",
+    )
     assert (rows[0]["recurrence"], rows[0]["cause"], rows[0]["occurrences"], rows[0]["possible"]) == ("every week", "", "8", "8")
     assert (rows[2]["recurrence"], rows[2]["cause"]) == ("once", "the period's first day")
     assert len(rows) == 6  # three uncovered windows, and the same three as understaffed
@@ -224,9 +232,17 @@ def test_csv_files(make_config, tmp_path):
         days = list(csv.DictReader(stream))
     assert tuple(days[0]) == DAILY_COLUMNS and len(days) == 14
     assert days[0] == {
-        "view": NY, "channel": "chat", "date": "2026-12-07", "weekday": "Mon", "weekend": "false",
-        "required_agent_hours": "24", "scheduled_agent_hours": "8", "met_agent_hours": "8", "coverage_ratio": "0.3333",
-        "uncovered_hours": "16", "understaffed_agent_hours": "16",
+        "view": NY,
+        "channel": "chat",
+        "date": "2026-12-07",
+        "weekday": "Mon",
+        "weekend": "false",
+        "required_agent_hours": "24",
+        "scheduled_agent_hours": "8",
+        "met_agent_hours": "8",
+        "coverage_ratio": "0.3333",
+        "uncovered_hours": "16",
+        "understaffed_agent_hours": "16",
     }
 
 
@@ -256,7 +272,9 @@ def office_hours(config: Config) -> Requirements:
 def test_a_public_holiday_is_a_one_off_with_its_name(make_config):
     # Two weeks from Mon 14 Dec 2026; Fri 25 Dec is Christmas Day in the US, and a1 does not work holidays.
     text = TINY.replace("start: 2026-12-07", "start: 2026-12-14").replace("days: 7", "days: 14")
-    config = make_config(text.replace("timezone: America/New_York\n    shifts", "timezone: America/New_York\n    holidays: US\n    shifts"))
+    config = make_config(
+        text.replace("timezone: America/New_York\n    shifts", "timezone: America/New_York\n    holidays: US\n    shifts")
+    )
     christmas = date(2026, 12, 25)
     coverage = coverage_of(weekdays_nine_to_five(config, 2, skip=(christmas,)), office_hours(config), config)
     (window,) = [w for w in gap_windows(coverage, config) if w.kind == "uncovered"]
@@ -284,8 +302,16 @@ WITH_EMAIL = TINY.replace(
 def late_where(flags: list[bool]) -> BacklogOutcome:
     """A backlog channel whose arrivals are answered late (one contact each) exactly where `flags` says."""
     late = [1.0 if f else 0.0 for f in flags]
-    return BacklogOutcome(late, [0.0] * len(flags), [0.0] * len(flags), due=float(len(flags)), late=sum(late),
-                          contact_hours_late=sum(late), most_hours_late=1.0, still_open=0.0)
+    return BacklogOutcome(
+        late,
+        [0.0] * len(flags),
+        [0.0] * len(flags),
+        due=float(len(flags)),
+        late=sum(late),
+        contact_hours_late=sum(late),
+        most_hours_late=1.0,
+        still_open=0.0,
+    )
 
 
 def test_a_daily_hole_on_two_channels_is_one_window(make_config):
@@ -299,7 +325,8 @@ def test_a_daily_hole_on_two_channels_is_one_window(make_config):
     wanted = [int(t.weekday() < 5 and 9 <= t.hour < 20) for t in local]
     hole = [t.weekday() < 5 and 17 <= t.hour < 20 for t in local]
     coverage = Coverage(
-        grid, {"chat": wanted, "email": [0] * grid.count},
+        grid,
+        {"chat": wanted, "email": [0] * grid.count},
         {"chat": [0 if h else w for w, h in zip(wanted, hole)], "email": [0] * grid.count},
         backlog={"email": late_where(hole)},
     )
@@ -327,14 +354,18 @@ def test_weekdays_merge_only_when_they_missed_the_same_weeks(make_config):
 
 def test_clock_windows_count_an_hour_once_and_match_the_summary(make_config):
     """Saturdays: chat has nobody 10:00-14:00, email is late for 12:00-16:00 arrivals: 6 clock hours, not 8."""
-    config = make_config(WITH_EMAIL.replace("days: 7", "days: 14").replace("views: [America/New_York]", "views: [America/New_York, Asia/Manila]"))
+    config = make_config(
+        WITH_EMAIL.replace("days: 7", "days: 14").replace("views: [America/New_York]", "views: [America/New_York, Asia/Manila]")
+    )
     grid = period_grid(config.plan)
     local = [to_local(s, NY) for s in grid.starts]
     chat_hole = [t.weekday() == 5 and 10 <= t.hour < 14 for t in local]
     email_late = [t.weekday() == 5 and 12 <= t.hour < 16 for t in local]
     coverage = Coverage(
-        grid, {"chat": [1] * grid.count, "email": [0] * grid.count},
-        {"chat": [0 if h else 1 for h in chat_hole], "email": [0] * grid.count}, backlog={"email": late_where(email_late)},
+        grid,
+        {"chat": [1] * grid.count, "email": [0] * grid.count},
+        {"chat": [0 if h else 1 for h in chat_hole], "email": [0] * grid.count},
+        backlog={"email": late_where(email_late)},
     )
     windows = [w for w in gap_windows(coverage, config) if w.kind == "uncovered"]
     assert [w.describe() for w in windows if w.view == NY] == ["Sat 10:00–16:00 America/New_York, every week, chat and email"]
@@ -359,8 +390,10 @@ def test_a_channel_short_on_some_occurrences_says_how_many(make_config):
     hole = [t.weekday() == 0 and 17 <= t.hour < 20 for t in local]
     first_monday = [h and t.date() == MONDAY for h, t in zip(hole, local)]
     coverage = Coverage(
-        grid, {"chat": [1] * grid.count, "email": [0] * grid.count},
-        {"chat": [0 if h else 1 for h in hole], "email": [0] * grid.count}, backlog={"email": late_where(first_monday)},
+        grid,
+        {"chat": [1] * grid.count, "email": [0] * grid.count},
+        {"chat": [0 if h else 1 for h in hole], "email": [0] * grid.count},
+        backlog={"email": late_where(first_monday)},
     )
     (window,) = [w for w in gap_windows(coverage, config) if w.kind == "uncovered"]
     assert window.describe() == "Mon 17:00–20:00 America/New_York, every week, chat and email (1 of 4)"

@@ -67,7 +67,9 @@ def follow_the_sun_profile(roster: Roster, coverage: Coverage, config: Config) -
     def mean(values: list[float]) -> list[float]:
         return [value / count if count else 0.0 for value, count in zip(values, counts)]
 
-    return FollowTheSun(sites={name: mean(band) for name, band in sites.items()}, required=mean(required), scheduled=mean(scheduled))
+    return FollowTheSun(
+        sites={name: mean(band) for name, band in sites.items()}, required=mean(required), scheduled=mean(scheduled)
+    )
 
 
 def local_clock(zone: str, day: pendulum.DateTime, utc_hour: int) -> str:

@@ -48,9 +48,24 @@ def plot_history_vs_forecast(history: HistoryProfile, backtest: Backtest | None 
 def _history_panel(ax: Axes, history: HistoryProfile, channel: str, colour: str) -> None:
     hours = range(HOURS)
     for k, week in enumerate(history.weekly_counts[channel]):
-        ax.step(hours, week, where="mid", color="#999999", linewidth=0.7, alpha=0.8, label="history, one line per week" if k == 0 else None)
+        ax.step(
+            hours,
+            week,
+            where="mid",
+            color="#999999",
+            linewidth=0.7,
+            alpha=0.8,
+            label="history, one line per week" if k == 0 else None,
+        )
     forecast = [history.weekly_volume[channel] * share for share in history.shares[channel]]
-    ax.step(hours, forecast, where="mid", color=colour, linewidth=2.2, label=f"forecast: {history.weekly_volume[channel]:,.0f} per week × profile")
+    ax.step(
+        hours,
+        forecast,
+        where="mid",
+        color=colour,
+        linewidth=2.2,
+        label=f"forecast: {history.weekly_volume[channel]:,.0f} per week × profile",
+    )
     ax.set_ylabel(f"{literal(channel)}\ntickets per hour")
     ax.set_ylim(bottom=0)
     ax.grid(axis="y", alpha=0.3)
@@ -60,14 +75,27 @@ def _history_panel(ax: Axes, history: HistoryProfile, channel: str, colour: str)
 def _backtest_panel(ax: Axes, result: ChannelBacktest, colour: str) -> None:
     hours = range(HOURS)
     weeks = result.actual.shape[0]
-    ax.step(hours, result.actual.mean(axis=0), where="mid", color="#555555", linewidth=1.0, label=f"held out: the last {weeks} week(s), mean")
+    ax.step(
+        hours,
+        result.actual.mean(axis=0),
+        where="mid",
+        color="#555555",
+        linewidth=1.0,
+        label=f"held out: the last {weeks} week(s), mean",
+    )
     styles = {"profile": ":", "seasonal_naive": "--", "mstl": "-.", "autoets": (0, (1, 3))}
     for error in result.errors:
         used = error.method == result.chosen
         score = "no tickets" if error.wape != error.wape else f"WAPE {error.wape:.1%}"
-        ax.step(hours, error.forecast.mean(axis=0), where="mid", color=colour if used else "#0072B2",
-                linestyle="-" if used else styles.get(error.method, ":"), linewidth=2.0 if used else 1.0,
-                label=f"{error.method}: {score}" + (" (used)" if used else ""))
+        ax.step(
+            hours,
+            error.forecast.mean(axis=0),
+            where="mid",
+            color=colour if used else "#0072B2",
+            linestyle="-" if used else styles.get(error.method, ":"),
+            linewidth=2.0 if used else 1.0,
+            label=f"{error.method}: {score}" + (" (used)" if used else ""),
+        )
     ax.set_ylabel(f"{literal(result.channel)}\nbacktest")
     ax.set_ylim(bottom=0)
     ax.grid(axis="y", alpha=0.3)

@@ -91,7 +91,9 @@ def _draw_away(ax, shown: list[str], config: Config) -> None:
             ax.broken_barh(spans, (k - 0.35, 0.7), facecolors="none", edgecolors=AWAY_COLOUR, hatch="////", linewidth=0, zorder=1)
 
 
-def plot_roster_gantt(roster: Roster, config: Config, *, colour_by: Literal["shift", "channel"] = "shift", ax: Axes | None = None) -> Axes:
+def plot_roster_gantt(
+    roster: Roster, config: Config, *, colour_by: Literal["shift", "channel"] = "shift", ax: Axes | None = None
+) -> Axes:
     """One row per agent, one bar per shift, coloured by `colour_by`; leave and holidays hatched. On `ax` or new axes.
 
     Shows at most MAX_ROWS agents (the title says how many were left out).
@@ -115,8 +117,11 @@ def plot_roster_gantt(roster: Roster, config: Config, *, colour_by: Literal["shi
         by_row.setdefault(row[bar.agent], []).append((bar, key))
     for k, mine in by_row.items():
         ax.broken_barh(
-            [_span(bar.start, bar.end) for bar, _ in mine], (k - 0.35, 0.7),
-            facecolors=[colours[key] for _, key in mine], linewidth=0, zorder=2,
+            [_span(bar.start, bar.end) for bar, _ in mine],
+            (k - 0.35, 0.7),
+            facecolors=[colours[key] for _, key in mine],
+            linewidth=0,
+            zorder=2,
         )
     ax.set_yticks(range(len(shown)), [_label(agent, config) for agent in shown], fontsize=8)
     ax.set_ylim(len(shown) - 0.4, -0.6)
@@ -129,7 +134,9 @@ def plot_roster_gantt(roster: Roster, config: Config, *, colour_by: Literal["shi
         Patch(facecolor="none", edgecolor=AWAY_COLOUR, hatch="////", label="leave / public holiday"),
         Patch(facecolor=WEEKEND_SHADE, alpha=0.4, label="weekend"),
     ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=min(len(handles), 8), frameon=False, fontsize=9)
+    ax.legend(
+        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=min(len(handles), 8), frameon=False, fontsize=9
+    )
     hidden = len(order) - len(shown)
     more = f" (first {len(shown)} of {len(order)} agents)" if hidden else ""
     ax.set_title(f"Roster: one row per agent, one bar per shift, coloured by {colour_by}{more}", fontsize=12)

@@ -95,7 +95,11 @@ def _runs(values: set[int]) -> list[tuple[int, int]]:
 
 
 def plot_gap_heatmap(
-    rows: list[GapRow], view: str, *, channel: str | None = None, recurrence: list[list[CellRecurrence]] | None = None,
+    rows: list[GapRow],
+    view: str,
+    *,
+    channel: str | None = None,
+    recurrence: list[list[CellRecurrence]] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Heatmap of understaffed agent-hours by local weekday × hour in one view zone.
@@ -134,8 +138,15 @@ def plot_gap_heatmap(
         corner, height = (-0.5, first - 0.5), last - first + 1
         ax.add_patch(
             Rectangle(
-                corner, 24, height, fill=False, hatch="//", edgecolor=(*WEEKEND_COLOUR, 0.45),
-                linewidth=0, hatch_linewidth=0.8, zorder=3,
+                corner,
+                24,
+                height,
+                fill=False,
+                hatch="//",
+                edgecolor=(*WEEKEND_COLOUR, 0.45),
+                linewidth=0,
+                hatch_linewidth=0.8,
+                zorder=3,
             )
         )
         ax.add_patch(Rectangle(corner, 24, height, fill=False, edgecolor=WEEKEND_COLOUR, linewidth=2.2, zorder=3))
@@ -147,19 +158,39 @@ def plot_gap_heatmap(
     for first, last in _runs(overnight):
         ax.add_patch(
             Rectangle(
-                (first - 0.5, -0.5), last - first + 1, 7,
-                fill=False, edgecolor=OVERNIGHT_COLOUR, linewidth=2.2, linestyle="--", zorder=4,
+                (first - 0.5, -0.5),
+                last - first + 1,
+                7,
+                fill=False,
+                edgecolor=OVERNIGHT_COLOUR,
+                linewidth=2.2,
+                linestyle="--",
+                zorder=4,
             )
         )
         ax.add_patch(
             Rectangle(
-                (first - 0.5, -1.05), last - first + 1, 0.45,
-                facecolor=OVERNIGHT_COLOUR, alpha=0.85, edgecolor="none", clip_on=False, zorder=4,
+                (first - 0.5, -1.05),
+                last - first + 1,
+                0.45,
+                facecolor=OVERNIGHT_COLOUR,
+                alpha=0.85,
+                edgecolor="none",
+                clip_on=False,
+                zorder=4,
             )
         )
         ax.text(
-            (first + last) / 2, -0.83, "overnight", ha="center", va="center",
-            color="white", fontsize=8, fontweight="bold", clip_on=False, zorder=5,
+            (first + last) / 2,
+            -0.83,
+            "overnight",
+            ha="center",
+            va="center",
+            color="white",
+            fontsize=8,
+            fontweight="bold",
+            clip_on=False,
+            zorder=5,
         )
     ax.set_ylim(6.5, -1.1)
 
@@ -175,11 +206,26 @@ def plot_gap_heatmap(
     weekly = [m for m in markers if not m.one_off]
     once = [m for m in markers if m.one_off]
     if weekly:
-        ax.scatter([m.hour for m in weekly], [m.weekday for m in weekly], s=[m.area for m in weekly],
-                   c=[ink(m.hour, m.weekday) for m in weekly], marker="o", linewidths=0, zorder=6)
+        ax.scatter(
+            [m.hour for m in weekly],
+            [m.weekday for m in weekly],
+            s=[m.area for m in weekly],
+            c=[ink(m.hour, m.weekday) for m in weekly],
+            marker="o",
+            linewidths=0,
+            zorder=6,
+        )
     if once:
-        ax.scatter([m.hour for m in once], [m.weekday for m in once], s=[m.area for m in once], facecolors="none",
-                   edgecolors=[ink(m.hour, m.weekday) for m in once], marker="o", linewidths=1.3, zorder=6)
+        ax.scatter(
+            [m.hour for m in once],
+            [m.weekday for m in once],
+            s=[m.area for m in once],
+            facecolors="none",
+            edgecolors=[ink(m.hour, m.weekday) for m in once],
+            marker="o",
+            linewidths=1.3,
+            zorder=6,
+        )
 
     handles: list[Artist] = []
     if weekend:
@@ -191,13 +237,36 @@ def plot_gap_heatmap(
             Line2D([], [], marker="o", linestyle="none", color="grey", markersize=5, label="nobody on duty (uncovered)")
         )
     else:
-        handles.append(Line2D([], [], marker="o", linestyle="none", color="grey", markersize=8,
-                              label="uncovered in several weeks (area = share of weeks)"))
-        handles.append(Line2D([], [], marker="o", linestyle="none", markerfacecolor="none", markeredgecolor="grey",
-                              markersize=4, label="uncovered once (holiday, period's edge, leave)"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                color="grey",
+                markersize=8,
+                label="uncovered in several weeks (area = share of weeks)",
+            )
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markerfacecolor="none",
+                markeredgecolor="grey",
+                markersize=4,
+                label="uncovered once (holiday, period's edge, leave)",
+            )
+        )
     ax.legend(
-        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=len(handles),
-        frameon=False, fontsize=9,
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=len(handles),
+        frameon=False,
+        fontsize=9,
     )
     scope = channel if channel is not None else "all channels"
     total = sum(sum(line) for line in matrix)

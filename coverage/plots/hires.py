@@ -25,8 +25,14 @@ def plot_hiring_roadmap(steps: list[HireStep], *, view: str = "", ax: Axes | Non
     for field, label, colour, style in SERIES:
         ax.plot(xs, [getattr(s, field) for s in steps], style, marker="o", color=colour, label=label)
     for s in steps[1:]:
-        ax.annotate(f"{s.hire}\n{s.site}", (s.step, s.uncovered_hours), textcoords="offset points",
-                    xytext=(0, 10), ha="center", fontsize=8)
+        ax.annotate(
+            f"{s.hire}\n{s.site}",
+            (s.step, s.uncovered_hours),
+            textcoords="offset points",
+            xytext=(0, 10),
+            ha="center",
+            fontsize=8,
+        )
     ax.set_xticks(xs)
     ax.set_xlabel("hires")
     ax.set_ylabel("uncovered hours over the rota period")

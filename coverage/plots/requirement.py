@@ -64,9 +64,13 @@ def _panel(ax, series: RequirementSeries, coverage: Coverage, config: Config) ->
     pad = top * 0.07
     shade_weekends(ax, coverage.grid, config)
     ax.fill_between(x, 0, scheduled, step="post", color=SCHEDULED_COLOUR, alpha=0.18, linewidth=0)
-    ax.fill_between(x, scheduled, [max(r, s) for r, s in zip(required, scheduled)], step="post", color=GAP_COLOUR, alpha=0.55, linewidth=0)
+    ax.fill_between(
+        x, scheduled, [max(r, s) for r, s in zip(required, scheduled)], step="post", color=GAP_COLOUR, alpha=0.55, linewidth=0
+    )
     uncovered = series.uncovered + series.uncovered[-1:]
-    ax.fill_between(x, -pad, [-pad + (pad * 0.8 if u else 0) for u in uncovered], step="post", color=UNCOVERED_COLOUR, linewidth=0)
+    ax.fill_between(
+        x, -pad, [-pad + (pad * 0.8 if u else 0) for u in uncovered], step="post", color=UNCOVERED_COLOUR, linewidth=0
+    )
     ax.step(x, scheduled, where="post", color=SCHEDULED_COLOUR, linewidth=1.0)
     ax.step(x, required, where="post", color=REQUIRED_COLOUR, linewidth=0.9)
     ax.axhline(0, color="#666666", linewidth=0.5)
@@ -79,7 +83,8 @@ def _panel(ax, series: RequirementSeries, coverage: Coverage, config: Config) ->
     share = f"{met / need:.1%} of required agent-hours met" if need else "nothing required"
     ax.set_title(
         f"{series.channel}: {share}; {short:,.1f} agent-hours short, {nobody:,.1f} h with nobody on duty",
-        fontsize=10, loc="left",
+        fontsize=10,
+        loc="left",
     )
 
 

@@ -34,7 +34,9 @@ def plot_sweep(outcomes: Sequence[ScenarioOutcome], *, view: str = "", ax: Axes 
         ax.barh(rows + (k - 1) * height, values, height=height, color=colour, label=label)
     for row, outcome in zip(rows, outcomes):
         if not outcome.found:
-            ax.annotate(f"no roster: {outcome.status}", (0, row), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+            ax.annotate(
+                f"no roster: {outcome.status}", (0, row), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8
+            )
     ax.set_yticks(rows, [literal(o.name) for o in outcomes])
     ax.invert_yaxis()  # the baseline on top
     ax.set_xlim(left=0)

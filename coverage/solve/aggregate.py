@@ -210,7 +210,9 @@ class Counts:
         if window is None:
             return
         starts = break_starts(s.start_utc, window.earliest, window.latest, self._data.grid.minutes)
-        chosen = tuple((begin, self._model.new_int_var(0, most, f"breaks[{option.agent},{s.day},{begin:%H%M}]")) for begin in starts)
+        chosen = tuple(
+            (begin, self._model.new_int_var(0, most, f"breaks[{option.agent},{s.day},{begin:%H%M}]")) for begin in starts
+        )
         self._model.add(sum(b for _, b in chosen) == var)
         self._breaks[option] = chosen
 
@@ -261,8 +263,14 @@ class HeadcountModel:
         return frozenset(agent for agent, literal in self.counts.hired.items() if solver.value(literal))
 
 
-def headcount_model(config: Config, requirements: Requirements, *, history: Roster | None = None,
-                    keep: Roster | None = None, hiring: Hiring | None = None) -> HeadcountModel:
+def headcount_model(
+    config: Config,
+    requirements: Requirements,
+    *,
+    history: Roster | None = None,
+    keep: Roster | None = None,
+    hiring: Hiring | None = None,
+) -> HeadcountModel:
     """The relaxation of the roster model for `config`'s team: a group's counts, then its rules, group by group; then the objective's terms about counts.
 
     `history`, `keep` and `hiring` are the roster model's (coverage.solve.data.ModelInputs).
@@ -309,8 +317,13 @@ def _upper(vars_: list[cp_model.IntVar]) -> int:
     return sum(max(var.proto.domain) for var in vars_)
 
 
-def add_group_rules(model: cp_model.CpModel, data: ModelData, group: Group, by_instance: Mapping[ShiftInstance, list[cp_model.IntVar]],
-                    hired: Hired = MappingProxyType({})) -> None:
+def add_group_rules(
+    model: cp_model.CpModel,
+    data: ModelData,
+    group: Group,
+    by_instance: Mapping[ShiftInstance, list[cp_model.IntVar]],
+    hired: Hired = MappingProxyType({}),
+) -> None:
     """Each individual rule summed over the group's agents; a sum of valid inequalities is valid."""
     work: dict[ShiftInstance, LinearExpr] = {s: sum(vars_) for s, vars_ in by_instance.items()}
     by_day: dict[date, list[ShiftInstance]] = defaultdict(list)
@@ -407,15 +420,22 @@ def _period(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, Lin
     shifts = {name for scope in group.scopes for name in scope.rules.max_shifts_per_period}
     for name in shifts:
         if all(name in scope.rules.max_shifts_per_period for scope in group.scopes):
-            model.add(sum(w for s, w in work.items() if s.shift == name) <= group.total(
-                lambda scope: scope.rules.max_shifts_per_period[name], hired))
+            model.add(
+                sum(w for s, w in work.items() if s.shift == name)
+                <= group.total(lambda scope: scope.rules.max_shifts_per_period[name], hired)
+            )
     nights = [s for s in work if any(s in scope.nights for scope in group.scopes)]
     if nights and all(scope.rules.max_nights_per_period is not None for scope in group.scopes):
         model.add(sum(work[s] for s in nights) <= group.total(_period_most_nights, hired))
 
 
-def _consecutive(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, LinearExpr],
-                 by_day: dict[date, list[ShiftInstance]], hired: Hired) -> None:
+def _consecutive(
+    model: cp_model.CpModel,
+    group: Group,
+    work: dict[ShiftInstance, LinearExpr],
+    by_day: dict[date, list[ShiftInstance]],
+    hired: Hired,
+) -> None:
     """Any window of limit+1 days holds at most `limit` working days per agent, the previous roster's days included.
 
     A window that reaches back into the previous period (or holds a day it
@@ -437,8 +457,13 @@ def _consecutive(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance
             model.add(sum(work[s] for s in inside) <= group.total(lambda scope: max(0, limit - carried.get(scope.id, 0)), hired))
 
 
-def _rest_cliques(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, LinearExpr],
-                  by_day: dict[date, list[ShiftInstance]], hired: Hired) -> None:
+def _rest_cliques(
+    model: cp_model.CpModel,
+    group: Group,
+    work: dict[ShiftInstance, LinearExpr],
+    by_day: dict[date, list[ShiftInstance]],
+    hired: Hired,
+) -> None:
     """An occurrence, with the previous day's occurrences too close to it, is worked by each agent at most once.
 
     An agent works one shift a day, and none of the earlier ones together
@@ -450,14 +475,21 @@ def _rest_cliques(model: cp_model.CpModel, group: Group, work: dict[ShiftInstanc
     for d, later in by_day.items():
         earlier = by_day.get(d - timedelta(days=1), [])
         for s in later:
-            clash = [e for e in earlier
-                     if s.start_utc.timestamp() < e.end_utc.timestamp() + rest or (e.shift, s.shift) in forbidden]
+            clash = [
+                e for e in earlier if s.start_utc.timestamp() < e.end_utc.timestamp() + rest or (e.shift, s.shift) in forbidden
+            ]
             if clash:
                 model.add(work[s] + sum(work[e] for e in clash) <= members)
 
 
-def _weekends(model: cp_model.CpModel, group: Group, work: dict[ShiftInstance, LinearExpr],
-              by_day: dict[date, list[ShiftInstance]], weekend: Collection[int], hired: Hired) -> None:
+def _weekends(
+    model: cp_model.CpModel,
+    group: Group,
+    work: dict[ShiftInstance, LinearExpr],
+    by_day: dict[date, list[ShiftInstance]],
+    weekend: Collection[int],
+    hired: Hired,
+) -> None:
     """Agents working a weekend are at least those working any one of its days; each agent has a quota.
 
     A weekend the previous roster began counts toward its agent's quota

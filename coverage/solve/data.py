@@ -56,8 +56,11 @@ class Target:
 
     def counts(self, channel: str, interval: int) -> bool:
         """Whether a channel's grid interval counts toward the target."""
-        return (self.covers(channel) and (self.intervals is None or interval in self.intervals)
-                and (channel, interval) not in self.excluded)
+        return (
+            self.covers(channel)
+            and (self.intervals is None or interval in self.intervals)
+            and (channel, interval) not in self.excluded
+        )
 
 
 def describe_target(target: Target) -> str:
@@ -94,10 +97,12 @@ class Hiring:
         pairs = []
         for ids in by_profile.values():
             ordered = sorted(ids, key=lambda a: int(a.rsplit("-", 1)[1]))
-            pairs += [(first, second) for first, second in zip(ordered, ordered[1:])
-                      if first not in self.hired and second not in self.hired]
+            pairs += [
+                (first, second)
+                for first, second in zip(ordered, ordered[1:])
+                if first not in self.hired and second not in self.hired
+            ]
         return pairs
-
 
 
 @dataclass(frozen=True)
@@ -145,8 +150,17 @@ class ModelData:
     exact_runs: bool = False
 
     @classmethod
-    def of(cls, config: Config, requirements: Requirements, *, history: Roster | None = None, hiring: Hiring | None = None,
-           keep: Roster | None = None, explain: bool = False, exact_runs: bool = False) -> ModelData:
+    def of(
+        cls,
+        config: Config,
+        requirements: Requirements,
+        *,
+        history: Roster | None = None,
+        hiring: Hiring | None = None,
+        keep: Roster | None = None,
+        explain: bool = False,
+        exact_runs: bool = False,
+    ) -> ModelData:
         instances = shift_instances(config)
         scopes = agent_scopes(config, instances, history)
         return cls(config, requirements, tuple(instances), tuple(scopes), explain, hiring, keep, exact_runs)

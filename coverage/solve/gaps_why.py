@@ -37,8 +37,12 @@ from coverage.solve.scope import AgentScope, agent_scopes
 from coverage.time import Grid, ShiftInstance, hours_in_local_window, shift_instances, to_local, week_monday
 from coverage.windows import GapWindow, gap_windows, in_words, worst_windows
 
-CAPACITY = ("working another shift that day", "at their weekly limit", "kept off by minimum rest",
-            "free but needed elsewhere or kept off by run and weekend limits")
+CAPACITY = (
+    "working another shift that day",
+    "at their weekly limit",
+    "kept off by minimum rest",
+    "free but needed elsewhere or kept off by run and weekend limits",
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class GapExplanation:
 
     @property
     def line(self) -> str:
-        """"Sat–Sun 00:00–24:00 America/New_York, every week, chat: CAUSE — FIX"."""
+        """ "Sat–Sun 00:00–24:00 America/New_York, every week, chat: CAUSE — FIX"."""
         more = len(self.windows) - 1
         fold = f" (and {more} more window{'s' if more > 1 else ''} like it)" if more else ""
         text = f"{self.windows[0].describe()}{fold}: {self.cause}"
@@ -107,13 +111,20 @@ class _Team:
         if not reaching:
             return self._unreached(window, wanted)
         sites = sorted({s.site for s in reaching})
-        skilled = [scope for scope in self.scopes.values() if scope.agent.site in sites and set(window.channels) & set(scope.agent.skills)]
+        skilled = [
+            scope
+            for scope in self.scopes.values()
+            if scope.agent.site in sites and set(window.channels) & set(scope.agent.skills)
+        ]
         hire = self._hire(window, wanted)
         if not skilled:
             skill = f"the {' or '.join(window.channels)} skill"
             cause = f"no agent with {skill} works at {', '.join(sites)}, whose shifts reach these hours"
             return cause, hire or f"an agent with {skill} at {' or '.join(sites)} would reach them"
-        why = {scope.id: _why_not(self.config, self.roster, scope, [s for s in reaching if s.site == scope.agent.site]) for scope in skilled}
+        why = {
+            scope.id: _why_not(self.config, self.roster, scope, [s for s in reaching if s.site == scope.agent.site])
+            for scope in skilled
+        }
         reasons = Counter(why.values())
         listed = ", ".join(f"{count} {reason}" for reason, count in reasons.most_common())
         cause = f"of {len(skilled)} agents who could cover its first hours, {listed}"
@@ -127,27 +138,37 @@ class _Team:
         """No shift is on duty then: a fixed break in the way, or hours no template reaches."""
         for s in self.slots:
             template = self.config.sites[s.site].shifts[s.shift]
-            if template.unpaid_break_minutes and template.break_window is None and set(self.grid.covered(s.start_utc, s.end_utc)) & wanted:
-                return (f"the fixed mid-shift break of {s.shift} at {s.site} falls in these hours and no other shift reaches them",
-                        f"a break_window on {s.shift} at {s.site} would let the breaks move out of them")
+            if (
+                template.unpaid_break_minutes
+                and template.break_window is None
+                and set(self.grid.covered(s.start_utc, s.end_utc)) & wanted
+            ):
+                return (
+                    f"the fixed mid-shift break of {s.shift} at {s.site} falls in these hours and no other shift reaches them",
+                    f"a break_window on {s.shift} at {s.site} would let the breaks move out of them",
+                )
         return "no shift template at any site is on duty then (breaks included)", self._new_shift(window, wanted)
 
     def _new_shift(self, window: GapWindow, wanted: set[int]) -> str:
-        """"an 8-hour shift at dublin starting 22:00 local (17:00 America/New_York) would reach them"."""
+        """ "an 8-hour shift at dublin starting 22:00 local (17:00 America/New_York) would reach them"."""
         first, stop = min(wanted), max(wanted) + 1
         options = []
         for name, site in self.config.sites.items():
             hours = Counter(t.hours for t in site.shifts.values()).most_common(1)[0][0]
             skilled = any(a.site == name and set(a.skills) & set(window.channels) for a in self.config.agents)
             start = self._best_start(first, stop, hours, site.timezone)
-            night = hours_in_local_window(start, start.add(minutes=round(hours * 60)), site.timezone,
-                                          self.config.overnight.start, self.config.overnight.end)
+            night = hours_in_local_window(
+                start, start.add(minutes=round(hours * 60)), site.timezone, self.config.overnight.start, self.config.overnight.end
+            )
             options.append((not skilled, round(night, 6), name, start, hours))
         _, _, name, start, hours = min(options)
         zone = self.config.sites[name].timezone
         reach = "them" if (stop - first) * self.grid.minutes <= hours * 60 else f"its first {hours:g} h"
-        at = f"{to_local(start, zone):%H:%M} {zone}" if zone == window.view else \
-            f"{to_local(start, zone):%H:%M} local ({to_local(start, window.view):%H:%M} {window.view})"
+        at = (
+            f"{to_local(start, zone):%H:%M} {zone}"
+            if zone == window.view
+            else f"{to_local(start, zone):%H:%M} local ({to_local(start, window.view):%H:%M} {window.view})"
+        )
         length = f"{hours:g}"
         article = "an" if length.startswith("8") or length.split(".")[0] in ("11", "18") else "a"
         return f"{article} {length}-hour shift at {name} starting {at} would reach {reach}"
@@ -166,14 +187,16 @@ class _Team:
         return min(starts, key=score)
 
     def _hire(self, window: GapWindow, wanted: set[int]) -> str:
-        """"hire profile manila would reach them" for the candidate profiles whose shifts reach the hours."""
+        """ "hire profile manila would reach them" for the candidate profiles whose shifts reach the hours."""
         names = [name for name, (skills, reached) in self.hires.items() if skills & set(window.channels) and reached & wanted]
         if not names:
             return ""
         return f"hire profile {' or '.join(names[:3])} would reach them"
 
 
-def _hire_reach(config: Config, instances: list[ShiftInstance], slots: dict[ShiftInstance, frozenset[int]]) -> dict[str, tuple[frozenset[str], frozenset[int]]]:
+def _hire_reach(
+    config: Config, instances: list[ShiftInstance], slots: dict[ShiftInstance, frozenset[int]]
+) -> dict[str, tuple[frozenset[str], frozenset[int]]]:
     """Per candidate profile: its skills and the slots one such hire could be on duty in (same rules as everyone)."""
     if not config.candidates:
         return {}
@@ -222,8 +245,13 @@ def _why_not(config: Config, roster: Roster, scope: AgentScope, reaching: list[S
         blocked = scope.blocked[reaching[0]]
         for word in ("leave", "holiday", "fixed days off", "employed", "allowed shifts"):
             if word in blocked:
-                return {"leave": "on leave", "holiday": "off for public holidays", "fixed days off": "on a fixed day off",
-                        "employed": "not employed then", "allowed shifts": "not allowed those shifts"}[word]
+                return {
+                    "leave": "on leave",
+                    "holiday": "off for public holidays",
+                    "fixed days off": "on a fixed day off",
+                    "employed": "not employed then",
+                    "allowed shifts": "not allowed those shifts",
+                }[word]
         return "unavailable"
     mine = roster.for_agent(scope.id)
     day = available[0].day

@@ -86,8 +86,16 @@ class RosterModel:
     New code calls `build_model(ModelData.of(...))`.
     """
 
-    def __init__(self, config: Config, requirements: Requirements, *, explain: bool = False, history: Roster | None = None,
-                 hiring: Hiring | None = None, exact_runs: bool = False):
+    def __init__(
+        self,
+        config: Config,
+        requirements: Requirements,
+        *,
+        explain: bool = False,
+        history: Roster | None = None,
+        hiring: Hiring | None = None,
+        exact_runs: bool = False,
+    ):
         self.data = ModelData.of(config, requirements, history=history, hiring=hiring, explain=explain, exact_runs=exact_runs)
 
     def build(self, *, objective: bool = True) -> BuiltModel:

@@ -74,8 +74,12 @@ class Objective:
         self.variables = variables
         self._terms: list[tuple[int, LinearExpr, Exact | None]] = []
         self._uncovered: dict[str, dict[int, cp_model.IntVar]] = defaultdict(dict)  # channel -> needed interval -> nobody there
-        self._short: dict[str, dict[int, tuple[cp_model.IntVar, int]]] = defaultdict(dict)  # channel -> needed interval -> (shortfall, need)
-        self._late: dict[str, dict[int, cp_model.IntVar]] = defaultdict(dict)  # backlog channel -> interval -> work past its deadline
+        self._short: dict[str, dict[int, tuple[cp_model.IntVar, int]]] = defaultdict(
+            dict
+        )  # channel -> needed interval -> (shortfall, need)
+        self._late: dict[str, dict[int, cp_model.IntVar]] = defaultdict(
+            dict
+        )  # backlog channel -> interval -> work past its deadline
 
     @property
     def config(self) -> Config:
@@ -232,6 +236,7 @@ def _backlog_terms(o: Objective, channel: str, backlog: Backlog, on_duty: list[l
     lates = list(o._late[channel].values())
     cost = queue.late_cost
     if lates and cost:
+
         def exact(value: Value) -> int:
             return queue.late_units([sum(value(v) for v in vars_) for vars_ in on_duty])
 
@@ -348,8 +353,9 @@ def _cover_terms(o: Objective) -> None:
         for d in days:
             if not cover.applies_to(d):
                 continue
-            found = [var for channel, var in by_template_day.get((cover.site, cover.shift, d), [])
-                     if cover.channel in (None, channel)]
+            found = [
+                var for channel, var in by_template_day.get((cover.site, cover.shift, d), []) if cover.channel in (None, channel)
+            ]
             working = sum(found)
             if cover.count > 0:
                 under = o.model.new_int_var(0, cover.count, f"cover_under[{index},{d}]")
@@ -426,8 +432,11 @@ def _cover_mix_terms(o: Objective) -> None:
     days = sorted({s.day for s in o.data.instances})
     for index, cover in enumerate(o.config.cover):
         for d in (d for d in days if cover.mix and cover.applies_to(d)):
-            counted = [(option, var) for option, var in by_template_day.get((cover.site, cover.shift, d), [])
-                       if cover.channel in (None, option.channel)]
+            counted = [
+                (option, var)
+                for option, var in by_template_day.get((cover.site, cover.shift, d), [])
+                if cover.channel in (None, option.channel)
+            ]
             for role, heads in cover.mix.items():
                 found = [var for option, var in counted if role in roles[option.agent]]
                 _at_least(o, f"cover_mix[{index},{role},{d}]", heads, found, cover.under_weight)
@@ -495,8 +504,13 @@ def _mentor_terms(o: Objective) -> None:
         o.minimize(weight, sum(could) - sum(used), _mentor_exact(av, shifts, pairs, agents, len(mentors)))
 
 
-def _mentor_exact(av: AgentVars, shifts: list[ShiftInstance], pairs: Mapping[ShiftInstance, tuple[tuple[str, ShiftInstance], ...]],
-                  agents: Mapping[str, AgentVars], mentors: int) -> Exact:
+def _mentor_exact(
+    av: AgentVars,
+    shifts: list[ShiftInstance],
+    pairs: Mapping[ShiftInstance, tuple[tuple[str, ShiftInstance], ...]],
+    agents: Mapping[str, AgentVars],
+    mentors: int,
+) -> Exact:
     def exact(value: Value) -> int:
         worked = [s for s in shifts if value(av.work(s))]
         beside = [{m for m, t in pairs[s] if value(agents[m].work(t))} for s in worked]
@@ -660,5 +674,8 @@ def _stability_terms(o: Objective, keep: Roster) -> None:
 def changes_against(variables: Variables, keep: Roster) -> list[LinearExpr]:
     """Per agent and occurrence it may work, 1 when the roster differs from the kept one there (a shift dropped or added)."""
     kept = {(a.agent, a.day, a.shift) for a in keep.assignments}
-    return [(1 - av.work(s)) if (av.scope.id, s.day, s.shift) in kept else av.work(s)
-            for av in variables.agents.values() for s in av.worked]
+    return [
+        (1 - av.work(s)) if (av.scope.id, s.day, s.shift) in kept else av.work(s)
+        for av in variables.agents.values()
+        for s in av.worked
+    ]

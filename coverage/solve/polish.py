@@ -145,8 +145,10 @@ class ChannelPolish:
         need = self.requirements.required.get(channel)
         if need is None:
             return self.weights.overstaffed * step * len(slots)
-        return sum(_interval_cost(need[k], counts[k] + step, self.weights) - _interval_cost(need[k], counts[k], self.weights)
-                   for k in slots)
+        return sum(
+            _interval_cost(need[k], counts[k] + step, self.weights) - _interval_cost(need[k], counts[k], self.weights)
+            for k in slots
+        )
 
     def _queue_delta(self, queue: _Queue, counts: list[int], slots: list[int], step: int) -> int:
         over = sum(max(counts[k] + step - queue.pace[k], 0) - max(counts[k] - queue.pace[k], 0) for k in slots)
@@ -167,7 +169,8 @@ class ChannelPolish:
                 continue
             now = self.cover[(index, a.day)]
             delta += _cover_cost(row.count, now + step, row.under_weight, row.over_weight) - _cover_cost(
-                row.count, now, row.under_weight, row.over_weight)
+                row.count, now, row.under_weight, row.over_weight
+            )
         return delta
 
     def apply(self, i: int, channel: str) -> None:
@@ -239,8 +242,9 @@ def _cover_cost(count: int, working: int, under: int, over: int) -> int:
 POLISH_SECONDS = 5.0  # at most, per roster: one pass over 400 shifts takes well under a second
 
 
-def polish_channels(config: Config, requirements: Requirements, roster: Roster, *, seconds: float | None,
-                    keep: Roster | None = None) -> tuple[Roster, int]:
+def polish_channels(
+    config: Config, requirements: Requirements, roster: Roster, *, seconds: float | None, keep: Roster | None = None
+) -> tuple[Roster, int]:
     """The roster with its channel choices improved by exact single flips, and how many flips were made.
 
     `seconds` None: no wall-clock limit, only MAX_PASSES (deterministic runs).

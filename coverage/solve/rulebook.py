@@ -28,7 +28,9 @@ class RuleBook:
         """Label -> its assumption literal (explain mode only; empty otherwise), in the order the rules were stated."""
         return MappingProxyType(self._guards)
 
-    def require(self, constraint: cp_model.BoundedLinearExpression | bool, label: str, only_if: cp_model.IntVar | None = None) -> None:
+    def require(
+        self, constraint: cp_model.BoundedLinearExpression | bool, label: str, only_if: cp_model.IntVar | None = None
+    ) -> None:
         """Add a hard rule; in explain mode it only holds while its label's assumption does.
 
         `only_if` limits it to when a literal holds (a candidate's minimum hours bind only if hired).

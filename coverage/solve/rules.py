@@ -45,14 +45,19 @@ class Constraints:
         for av in self.variables.agents.values():
             add_hard_rules(self, av)
 
-    def require(self, constraint: cp_model.BoundedLinearExpression | bool, label: str, only_if: cp_model.IntVar | None = None) -> None:
+    def require(
+        self, constraint: cp_model.BoundedLinearExpression | bool, label: str, only_if: cp_model.IntVar | None = None
+    ) -> None:
         self.rules.require(constraint, label, only_if)
 
 
 def add_hard_rules(c: Constraints, av: AgentVars) -> None:
     days = av.worked_days()
-    runs = (_runs_automaton,) if runs_as_automaton(c, av) else (
-        _max_consecutive_days, _min_consecutive_days_off, _working_day_caps, _min_consecutive_days)
+    runs = (
+        (_runs_automaton,)
+        if runs_as_automaton(c, av)
+        else (_max_consecutive_days, _min_consecutive_days_off, _working_day_caps, _min_consecutive_days)
+    )
     for rule in (
         _min_rest,
         _forbidden_successions,
@@ -90,7 +95,10 @@ def _min_rest(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> No
             if starts[k] >= free_from:
                 break
             if starts[k] >= before.start_utc.timestamp():
-                c.require(av.work(s) == 0, f"agent {av.scope.id}: at least {hours:g} h rest after the previous roster's shift ending {before.end_utc:%Y-%m-%d %H:%M} UTC")
+                c.require(
+                    av.work(s) == 0,
+                    f"agent {av.scope.id}: at least {hours:g} h rest after the previous roster's shift ending {before.end_utc:%Y-%m-%d %H:%M} UTC",
+                )
     conflicts: Conflicts = defaultdict(lambda: defaultdict(set))
     for i, first in enumerate(ordered):
         free_from = ends[i] + rest
@@ -112,7 +120,10 @@ def _forbidden_successions(c: Constraints, av: AgentVars, days: dict[date, Linea
     for before in av.scope.history or []:  # the previous roster's last day, followed by this period's first
         for then in by_day.get(before.day + timedelta(days=1), []):
             if (before.shift, then.shift) in pairs:
-                c.require(av.work(then) == 0, f"agent {av.scope.id}: no {before.shift} shift (the previous roster's, on {before.day}) followed by {then.shift} the next day")
+                c.require(
+                    av.work(then) == 0,
+                    f"agent {av.scope.id}: no {before.shift} shift (the previous roster's, on {before.day}) followed by {then.shift} the next day",
+                )
     conflicts: Conflicts = defaultdict(lambda: defaultdict(set))
     for d, today in by_day.items():
         for first in today:
@@ -127,8 +138,12 @@ def _forbidden_successions(c: Constraints, av: AgentVars, days: dict[date, Linea
     _require_exclusive(c, av, conflicts, label)
 
 
-def _require_exclusive(c: Constraints, av: AgentVars, conflicts: Conflicts,
-                       label: Callable[[tuple[ShiftInstance, ...], tuple[ShiftInstance, ...]], str]) -> None:
+def _require_exclusive(
+    c: Constraints,
+    av: AgentVars,
+    conflicts: Conflicts,
+    label: Callable[[tuple[ShiftInstance, ...], tuple[ShiftInstance, ...]], str],
+) -> None:
     """Shifts of two days that may not both be worked, stated per group rather than per pair.
 
     An agent works at most one shift a day (Variables._link_days, never
@@ -146,7 +161,9 @@ def _require_exclusive(c: Constraints, av: AgentVars, conflicts: Conflicts,
             c.require(sum(av.work(s) for s in before + after) <= 1, label(before, after))
 
 
-def exclusive_groups(conflicts: Mapping[Shift, Set[Shift]], key: Callable[[Shift], Any]) -> list[tuple[tuple[Shift, ...], tuple[Shift, ...]]]:
+def exclusive_groups(
+    conflicts: Mapping[Shift, Set[Shift]], key: Callable[[Shift], Any]
+) -> list[tuple[tuple[Shift, ...], tuple[Shift, ...]]]:
     """Cover a conflict relation between two days' shifts with groups (S, T), every S x T pair conflicting.
 
     One group per first-day shift s: T the shifts s conflicts with, S every
@@ -213,7 +230,7 @@ def _working_day_caps(c: Constraints, av: AgentVars, days: dict[date, LinearExpr
     spans = {most + rest, length} if rest > 1 else {length}
     for span in sorted(spans):
         for start in range(length - span + 1):
-            window = calendar[start:start + span]
+            window = calendar[start : start + span]
             terms = [days[d] for d in window if d in days]
             cap = most_working_days(tuple(d in days for d in window), most, rest, least)
             if cap < len(terms):
@@ -291,7 +308,9 @@ def _min_runs(c: Constraints, av: AgentVars, days: dict[date, LinearExpr], k: in
     if not period:
         return
     first = period[0]
-    carried_over = [first - timedelta(days=j) for j in range(k - 1, 0, -1)] if av.scope.known_before(first - timedelta(days=1)) else []
+    carried_over = (
+        [first - timedelta(days=j) for j in range(k - 1, 0, -1)] if av.scope.known_before(first - timedelta(days=1)) else []
+    )
     for d in carried_over + period:
         before = state(d - timedelta(days=1))
         if before is None:
@@ -323,7 +342,9 @@ def _max_shifts_per_period(c: Constraints, av: AgentVars, days: dict[date, Linea
     for shift, limit in av.scope.rules.max_shifts_per_period.items():
         found = [s for s in av.worked if s.shift == shift]
         if len(found) > limit:
-            c.require(sum(av.work(s) for s in found) <= limit, f"agent {av.scope.id}: at most {limit} {shift} shifts in the period")
+            c.require(
+                sum(av.work(s) for s in found) <= limit, f"agent {av.scope.id}: at most {limit} {shift} shifts in the period"
+            )
 
 
 def _days_per_week(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
@@ -397,7 +418,9 @@ def _hours_per_period(c: Constraints, av: AgentVars, days: dict[date, LinearExpr
     if days and not c.data.explain:
         rules = av.scope.rules
         can_work = tuple(d in days for d in _calendar(av))
-        most_days = most_working_days(can_work, rules.max_consecutive_days, rules.min_consecutive_days_off, rules.min_consecutive_days)
+        most_days = most_working_days(
+            can_work, rules.max_consecutive_days, rules.min_consecutive_days_off, rules.min_consecutive_days
+        )
         _two_length_hull(c, av, av.worked, need, most, most_days)
 
 
@@ -426,8 +449,14 @@ def _two_length_hull(c: Constraints, av: AgentVars, instances: list[ShiftInstanc
     (short, short_shifts), (long, long_shifts) = sorted(by_length.items())
     limits = av.scope.rules.max_shifts_per_period
     open_days = len({s.day for s in instances})
-    edges = count_hull((short, long), (max(least, 0), most), _most_shifts(short_shifts, limits),
-                       _most_shifts(long_shifts, limits), min(open_days, day_cap), open_days)
+    edges = count_hull(
+        (short, long),
+        (max(least, 0), most),
+        _most_shifts(short_shifts, limits),
+        _most_shifts(long_shifts, limits),
+        min(open_days, day_cap),
+        open_days,
+    )
     short_count = sum(av.work(s) for s in short_shifts)
     long_count = sum(av.work(s) for s in long_shifts)
     hired = c.variables.hired.get(av.scope.id)
@@ -447,8 +476,9 @@ def _most_shifts(instances: list[ShiftInstance], limits: Mapping[str, int]) -> i
 
 
 @cache  # agents of one contract share their budgets
-def count_hull(lengths: tuple[int, int], minutes: tuple[int, int], most_short: int, most_long: int,
-               most_days: int, open_days: int) -> tuple[tuple[int, int, int], ...]:
+def count_hull(
+    lengths: tuple[int, int], minutes: tuple[int, int], most_short: int, most_long: int, most_days: int, open_days: int
+) -> tuple[tuple[int, int, int], ...]:
     """Edges (a, b, c), each meaning a * shorts + b * longs >= c, of the integer points a budget allows.
 
     Allowed: shorts and longs worked, none negative, paid minutes within
@@ -543,8 +573,14 @@ def runs_as_automaton(c: Constraints, av: AgentVars) -> bool:
     mode keeps the labelled windows, which name the rule that conflicts.
     """
     rules = av.scope.rules
-    return (c.data.exact_runs and not c.data.explain and av.scope.history is None and bool(av.scope.site_days)
-            and rules.runs_at_period_edges == "exempt" and (rules.min_consecutive_days > 1 or rules.min_consecutive_days_off > 1))
+    return (
+        c.data.exact_runs
+        and not c.data.explain
+        and av.scope.history is None
+        and bool(av.scope.site_days)
+        and rules.runs_at_period_edges == "exempt"
+        and (rules.min_consecutive_days > 1 or rules.min_consecutive_days_off > 1)
+    )
 
 
 def _runs_automaton(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:

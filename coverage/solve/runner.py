@@ -151,15 +151,22 @@ class Progress(cp_model.CpSolverSolutionCallback):
 
     EVERY_SECONDS = 2.0
 
-    def __init__(self, stream: TextIO | None, started: float, limit_seconds: float,
-                 exact: Callable[[Callable[[cp_model.LinearExprT], int]], float] | None = None):
+    def __init__(
+        self,
+        stream: TextIO | None,
+        started: float,
+        limit_seconds: float,
+        exact: Callable[[Callable[[cp_model.LinearExprT], int]], float] | None = None,
+    ):
         super().__init__()
         self.stream = stream
         self.started = started
         self.exact = exact  # the roster's own cost from a solution's values: what the lines show, not CP-SAT's figure
         self.first_solution_seconds: float | None = None
         self.timeline: list[tuple[float, float | None, float | None]] = []
-        self.stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = None  # ends the search when true of a solution
+        self.stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = (
+            None  # ends the search when true of a solution
+        )
         self._objective: float | None = None
         self._bound: float | None = None
         self._last_print = -math.inf
@@ -227,8 +234,12 @@ class _Bar:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         self._progress = Progress(
-            TextColumn("searching"), BarColumn(), TimeElapsedColumn(), TextColumn("{task.fields[figures]}"),
-            console=Console(file=stream, force_terminal=True), transient=False,
+            TextColumn("searching"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[figures]}"),
+            console=Console(file=stream, force_terminal=True),
+            transient=False,
         )
         self._task = self._progress.add_task("search", total=max(limit_seconds, 0.1), figures="")
         self._progress.start()
@@ -324,9 +335,14 @@ class Search(NamedTuple):
         return self.code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def run_search(model: cp_model.CpModel, params: SolveParams, progress: Progress | None = None, *,
-               stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = None,
-               settings: Callable[[Any], None] | None = None) -> Search:
+def run_search(
+    model: cp_model.CpModel,
+    params: SolveParams,
+    progress: Progress | None = None,
+    *,
+    stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = None,
+    settings: Callable[[Any], None] | None = None,
+) -> Search:
     """One CP-SAT search under the user's controls; returns the status code, the solver and whether Ctrl-C stopped it.
 
     `stop_when` ends the search at the first solution it accepts (a stage

@@ -65,7 +65,8 @@ class AgentScope:
             present |= {first - timedelta(days=k) for k in range(1, 7)}
         mondays = sorted({week_monday(d) for d in self.site_days})
         return [
-            m for m in mondays
+            m
+            for m in mondays
             if all((m + timedelta(days=k)) in present and self.agent.employed_on(m + timedelta(days=k)) for k in range(7))
         ]
 
@@ -111,11 +112,21 @@ def agent_scopes(config: Config, instances: list[ShiftInstance], history: Roster
 
 
 def _scope(
-    config: Config, agent: Agent, instances: list[ShiftInstance], days: list[date], night_cache: dict[ShiftInstance, bool],
+    config: Config,
+    agent: Agent,
+    instances: list[ShiftInstance],
+    days: list[date],
+    night_cache: dict[ShiftInstance, bool],
     boundary: AgentBoundary | None,
 ) -> AgentScope:
-    scope = AgentScope(agent=agent, rules=config.rules_for(agent), site_days=days, available=[], boundary=boundary,
-                       availability=agent_availability(config, agent) if agent.availability else None)
+    scope = AgentScope(
+        agent=agent,
+        rules=config.rules_for(agent),
+        site_days=days,
+        available=[],
+        boundary=boundary,
+        availability=agent_availability(config, agent) if agent.availability else None,
+    )
     reasons = _taken_reasons(agent, boundary) | _day_reasons(config, agent, days)
     scope.days_off = _credited_days(config, agent, days)
     allowed = set(config.allowed_shifts(agent))
@@ -130,7 +141,9 @@ def _scope(
             night_cache[s] = is_night(s.start_utc, s.end_utc, zone, night)
         if night_cache[s]:
             scope.nights.add(s)
-        why = reasons.get(s.day) or (None if s.shift in allowed else f"agent {agent.id}: allowed shifts are only {', '.join(sorted(allowed))}")
+        why = reasons.get(s.day) or (
+            None if s.shift in allowed else f"agent {agent.id}: allowed shifts are only {', '.join(sorted(allowed))}"
+        )
         if not why and scope.availability is not None:
             touched = scope.availability.blocked_by(s.start_utc, s.end_utc)
             why = f"agent {agent.id}: {touched}" if touched else None
@@ -169,7 +182,9 @@ def _day_reasons(config: Config, agent: Agent, days: list[date]) -> dict[date, s
         elif d in leave:
             reasons[d] = f"agent {agent.id}: leave on {_ranges(sorted(leave & set(days)))}"
         elif d in holidays:
-            reasons[d] = f"agent {agent.id}: public holidays at {agent.site} ({_ranges(sorted(holidays & set(days)))}) are not worked"
+            reasons[d] = (
+                f"agent {agent.id}: public holidays at {agent.site} ({_ranges(sorted(holidays & set(days)))}) are not worked"
+            )
         elif WEEKDAYS[d.weekday()] in fixed:
             reasons[d] = f"fixed days off for agent {agent.id}: {', '.join(agent.days_off)}"
     return reasons
@@ -193,6 +208,4 @@ def _ranges(days: list[date]) -> str:
             runs[-1].append(d)
         else:
             runs.append([d])
-    return ", ".join(
-        run[0].isoformat() if len(run) == 1 else f"{run[0].isoformat()}..{run[-1].isoformat()}" for run in runs
-    )
+    return ", ".join(run[0].isoformat() if len(run) == 1 else f"{run[0].isoformat()}..{run[-1].isoformat()}" for run in runs)

@@ -56,7 +56,9 @@ class SolveOptions:
 
     @property
     def inputs(self) -> ModelInputs:
-        return ModelInputs(keep=self.keep, hiring=self.hiring, explain=self.explain, exact_runs=self.exact_runs, staged=self.staged)
+        return ModelInputs(
+            keep=self.keep, hiring=self.hiring, explain=self.explain, exact_runs=self.exact_runs, staged=self.staged
+        )
 
 
 @dataclass
@@ -71,7 +73,9 @@ class SolveResult:
     reasons: list[str] = field(default_factory=list)
     first_solution_seconds: float | None = None
     interrupted: bool = False
-    timeline: list[tuple[float, float | None, float | None]] = field(default_factory=list)  # (seconds, objective, bound) at each change
+    timeline: list[tuple[float, float | None, float | None]] = field(
+        default_factory=list
+    )  # (seconds, objective, bound) at each change
 
     def at(self, seconds: float) -> tuple[float | None, float | None]:
         """The objective (the model's own, as the search reported it) and bound reached `seconds` into the run."""
@@ -90,7 +94,9 @@ class SolveResult:
         return (self.objective - self.best_bound) / max(abs(self.objective), 1)
 
 
-def split(config: Config, inputs: ModelInputs | SolveOptions | None, params: SolveParams | None) -> tuple[ModelInputs, SolveParams]:
+def split(
+    config: Config, inputs: ModelInputs | SolveOptions | None, params: SolveParams | None
+) -> tuple[ModelInputs, SolveParams]:
     """The model's inputs and the search's controls, from either call: (inputs, params) or the older SolveOptions.
 
     Without params, the config's plan settings (time limit, seed, workers), silently.
@@ -100,12 +106,18 @@ def split(config: Config, inputs: ModelInputs | SolveOptions | None, params: Sol
             raise TypeError("give SolveOptions alone, or ModelInputs with SolveParams")
         return inputs.inputs, inputs.params
     if params is None:
-        params = SolveParams(time_limit_seconds=config.plan.time_limit_seconds, seed=config.plan.seed, workers=config.plan.workers)
+        params = SolveParams(
+            time_limit_seconds=config.plan.time_limit_seconds, seed=config.plan.seed, workers=config.plan.workers
+        )
     return inputs or ModelInputs(), params
 
 
-def solve(config: Config, requirements: Requirements, inputs: ModelInputs | SolveOptions | None = None,
-          params: SolveParams | None = None) -> SolveResult:
+def solve(
+    config: Config,
+    requirements: Requirements,
+    inputs: ModelInputs | SolveOptions | None = None,
+    params: SolveParams | None = None,
+) -> SolveResult:
     """Build and solve the roster model; always returns, with a roster whenever one was found.
 
     `solve(config, needs, ModelInputs(...), SolveParams(...))`; the older
@@ -115,20 +127,24 @@ def solve(config: Config, requirements: Requirements, inputs: ModelInputs | Solv
     started = wallclock.perf_counter()
     history = inputs.history if inputs.history is not None else read_history(config)
     stages = replace(inputs, history=history)  # what the stages read: the previous period's roster itself
-    memory = size.check_memory(config, requirements.grid, stageable=inputs.staged is not False,
-                               threads=size.search_threads(params.workers))
+    memory = size.check_memory(
+        config, requirements.grid, stageable=inputs.staged is not False, threads=size.search_threads(params.workers)
+    )
     if memory.stages_only:
         return _stages_only(config, requirements, params, stages, memory, started)
     start = None
     if staged.wanted(config, inputs.staged):
         with staged.site_pool(params, config) as pool:
             start = staged.staged_start(config, requirements, params, stages, pool=pool)
-    roster_model = build_model(ModelData.of(config, requirements, history=history, hiring=inputs.hiring, keep=inputs.keep,
-                                            exact_runs=inputs.exact_runs))
+    roster_model = build_model(
+        ModelData.of(config, requirements, history=history, hiring=inputs.hiring, keep=inputs.keep, exact_runs=inputs.exact_runs)
+    )
     polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
     remaining, fallback = params.time_limit_seconds, None
     # A backlog queue's waiting work may carry slack in CP-SAT's own figure: show and record the roster's exact cost.
-    progress = Progress(params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if requirements.backlog else None)
+    progress = Progress(
+        params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if requirements.backlog else None
+    )
     if start is not None:
         fallback = _from_stages(roster_model, start, started, polish)
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
@@ -145,8 +161,14 @@ def solve(config: Config, requirements: Requirements, inputs: ModelInputs | Solv
         if fallback is not None and fallback.objective is not None and fallback.objective < objective:
             return replace(fallback, wall_seconds=wall, interrupted=interrupted, timeline=progress.timeline)
         return SolveResult(
-            status, roster_model.roster_from(solver.boolean_value), objective, solver.best_objective_bound, wall,
-            first_solution_seconds=progress.first_solution_seconds, interrupted=interrupted, timeline=progress.timeline,
+            status,
+            roster_model.roster_from(solver.boolean_value),
+            objective,
+            solver.best_objective_bound,
+            wall,
+            first_solution_seconds=progress.first_solution_seconds,
+            interrupted=interrupted,
+            timeline=progress.timeline,
         )
     if fallback is not None:  # the full model found nothing in the time left: the staged roster stands
         return replace(fallback, wall_seconds=wall, interrupted=interrupted)
@@ -158,12 +180,15 @@ def solve(config: Config, requirements: Requirements, inputs: ModelInputs | Solv
     elif code == cp_model.INFEASIBLE and inputs.hiring is not None and inputs.hiring.target is not None:
         reasons.append(f"no choice of hires reaches the target ({describe_target(inputs.hiring.target)})")
     elif code == cp_model.INFEASIBLE and inputs.explain:
-        reasons.extend(conflicting_rules(config, requirements, time_limit_seconds=max(10.0, params.time_limit_seconds), history=history))
+        reasons.extend(
+            conflicting_rules(config, requirements, time_limit_seconds=max(10.0, params.time_limit_seconds), history=history)
+        )
     return SolveResult(status, None, None, None, wallclock.perf_counter() - started, reasons, interrupted=interrupted)
 
 
-def _stages_only(config: Config, requirements: Requirements, params: SolveParams, inputs: ModelInputs,
-                 memory: size.MemoryPlan, started: float) -> SolveResult:
+def _stages_only(
+    config: Config, requirements: Requirements, params: SolveParams, inputs: ModelInputs, memory: size.MemoryPlan, started: float
+) -> SolveResult:
     """The whole model would not fit in memory, its stages do: they get the whole time limit and their roster is the result.
 
     The stages' roster keeps every hard rule (each site's agents are rostered
@@ -171,18 +196,28 @@ def _stages_only(config: Config, requirements: Requirements, params: SolveParams
     model's last polish (wishes, fairness across the handover) and its exact
     price are missing, so the objective is left unknown.
     """
-    note = (f"the whole model would need about {size.gigabytes(memory.whole.bytes)} and "
-            f"{size.gigabytes(memory.available or 0)} is available: solving in stages only (headcounts, then site by site)")
+    note = (
+        f"the whole model would need about {size.gigabytes(memory.whole.bytes)} and "
+        f"{size.gigabytes(memory.available or 0)} is available: solving in stages only (headcounts, then site by site)"
+    )
     if params.progress is not None:
         print(f"  {note}", file=params.progress, flush=True)
     share = staged.HEADCOUNT_SHARE + staged.SITES_SHARE
     with staged.site_pool(params, config) as pool:
-        start = staged.staged_start(config, requirements, replace(params, time_limit_seconds=params.time_limit_seconds / share), inputs,
-                                    alone=True, pool=pool)
+        start = staged.staged_start(
+            config,
+            requirements,
+            replace(params, time_limit_seconds=params.time_limit_seconds / share),
+            inputs,
+            alone=True,
+            pool=pool,
+        )
     wall = wallclock.perf_counter() - started
     if start.roster is None:
-        reason = (f"{note}; the stages found no complete roster within the time limit of {params.time_limit_seconds:g} s "
-                  f"(try a longer --time-limit)")
+        reason = (
+            f"{note}; the stages found no complete roster within the time limit of {params.time_limit_seconds:g} s "
+            f"(try a longer --time-limit)"
+        )
         return SolveResult("UNKNOWN", None, None, None, wall, [reason], interrupted=start.interrupted)
     return SolveResult("FEASIBLE", start.roster, None, start.bound, wall, [note], interrupted=start.interrupted)
 
@@ -204,8 +239,14 @@ def _hinted(rm: BuiltModel, roster: Roster, bound: float | None, started: float)
     completed = staged.complete_hint(rm)
     if completed is None:
         return None
-    return SolveResult("FEASIBLE", rm.roster_from(completed.boolean_value), rm.exact_objective(completed.value), bound,
-                       0.0, first_solution_seconds=wallclock.perf_counter() - started)
+    return SolveResult(
+        "FEASIBLE",
+        rm.roster_from(completed.boolean_value),
+        rm.exact_objective(completed.value),
+        bound,
+        0.0,
+        first_solution_seconds=wallclock.perf_counter() - started,
+    )
 
 
 Polish = Callable[[Roster], Roster]
@@ -229,8 +270,9 @@ def polishing(config: Config, requirements: Requirements, inputs: ModelInputs, *
     return polish
 
 
-def _polished_start(rm: BuiltModel, params: SolveParams, progress: Progress, polish: Polish,
-                    started: float) -> tuple[SolveResult | None, float, SolveResult | None]:
+def _polished_start(
+    rm: BuiltModel, params: SolveParams, progress: Progress, polish: Polish, started: float
+) -> tuple[SolveResult | None, float, SolveResult | None]:
     """A first search for a share of the time, its roster's channels polished, the rest of the search from there.
 
     Returns (the polished roster as the result to beat, the time left, a
@@ -243,9 +285,20 @@ def _polished_start(rm: BuiltModel, params: SolveParams, progress: Progress, pol
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or code == cp_model.OPTIMAL or interrupted:
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             wall = wallclock.perf_counter() - started
-            return None, 0.0, SolveResult(STATUS_NAMES[code], rm.roster_from(solver.boolean_value), rm.exact_objective(solver.value),
-                                          solver.best_objective_bound, wall, first_solution_seconds=progress.first_solution_seconds,
-                                          interrupted=interrupted, timeline=progress.timeline)
+            return (
+                None,
+                0.0,
+                SolveResult(
+                    STATUS_NAMES[code],
+                    rm.roster_from(solver.boolean_value),
+                    rm.exact_objective(solver.value),
+                    solver.best_objective_bound,
+                    wall,
+                    first_solution_seconds=progress.first_solution_seconds,
+                    interrupted=interrupted,
+                    timeline=progress.timeline,
+                ),
+            )
         return None, params.time_limit_seconds - first, None
     found = rm.roster_from(solver.boolean_value)
     before = rm.exact_objective(solver.value)

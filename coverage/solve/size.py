@@ -90,8 +90,10 @@ class ModelSize:
         return math.ceil((BASE_BYTES + model * threads) * SAFETY)
 
     def describe(self) -> str:
-        return (f"{self.agents:,} agents × {self.intervals:,} intervals on the {self.interval_minutes}-minute grid, "
-                f"{self.choices:,} shift choices")
+        return (
+            f"{self.agents:,} agents × {self.intervals:,} intervals on the {self.interval_minutes}-minute grid, "
+            f"{self.choices:,} shift choices"
+        )
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,13 @@ def too_large(config: Config, grid: Grid, whole: ModelSize, available: int, *, u
         changes.append(f"shorten the period (plan.days: {fitting} or fewer)")
     if len({a.site for a in config.agents}) > 1:
         changes.append("plan sites separately" + (" (or in stages, not turned off: they would fit)" if unlock_stages else ""))
-    advice = ", ".join(changes[:-1]) + (" or " if len(changes) > 1 else "") + (changes[-1] if changes else "plan fewer agents at once")
-    return (f"this plan needs about {gigabytes(whole.bytes)} to solve ({whole.describe()}); this machine has "
-            f"{gigabytes(available)} available — {advice}")
+    advice = (
+        ", ".join(changes[:-1]) + (" or " if len(changes) > 1 else "") + (changes[-1] if changes else "plan fewer agents at once")
+    )
+    return (
+        f"this plan needs about {gigabytes(whole.bytes)} to solve ({whole.describe()}); this machine has "
+        f"{gigabytes(available)} available — {advice}"
+    )
 
 
 def gigabytes(value: int) -> str:
@@ -173,8 +179,15 @@ def stages_size(config: Config, grid: Grid | None = None, threads: int = 4) -> M
     site = _size(config, grid, largest)
     groups = {(a.site, tuple(sorted(a.skills)), tuple(config.allowed_shifts(a))): a for a in config.agents}
     headcounts = _size(config, grid, list(groups.values()))
-    return ModelSize(len(largest), site.choices + headcounts.choices, headcounts.cover_terms, site.cells,
-                     site.intervals, site.interval_minutes, threads)
+    return ModelSize(
+        len(largest),
+        site.choices + headcounts.choices,
+        headcounts.cover_terms,
+        site.cells,
+        site.intervals,
+        site.interval_minutes,
+        threads,
+    )
 
 
 def _size(config: Config, grid: Grid, agents: list) -> ModelSize:

@@ -96,8 +96,15 @@ def wanted(config: Config, staged: bool | None) -> bool:
     return len(config.agents) >= STAGED_FROM_AGENTS and len({a.site for a in config.agents}) > 1
 
 
-def staged_start(config: Config, requirements: Requirements, params: SolveParams, inputs: ModelInputs = ModelInputs(), *,
-                 alone: bool = False, pool: SitePool | None = None) -> StagedStart:
+def staged_start(
+    config: Config,
+    requirements: Requirements,
+    params: SolveParams,
+    inputs: ModelInputs = ModelInputs(),
+    *,
+    alone: bool = False,
+    pool: SitePool | None = None,
+) -> StagedStart:
     """Headcounts, then sites; each stage reports a line as it ends, since together they take half the time limit.
 
     `inputs`: the model's history (already read: None is none), kept roster
@@ -115,16 +122,20 @@ def staged_start(config: Config, requirements: Requirements, params: SolveParams
 
     headcounts = headcount_model(config, requirements, history=inputs.history, keep=inputs.keep, hiring=inputs.hiring)
     budget = replace(params, time_limit_seconds=params.time_limit_seconds * HEADCOUNT_SHARE, progress=None)
-    code, solver, interrupted = run_search(headcounts.model, budget, settings=lambda parameters: headcount_search(parameters, budget))
+    code, solver, interrupted = run_search(
+        headcounts.model, budget, settings=lambda parameters: headcount_search(parameters, budget)
+    )
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         say(f"headcounts: none found in the time given; {then}")
         return StagedStart(None, None, interrupted)
     bound = solver.best_objective_bound
     targets = headcounts.headcounts(solver)
     hired = headcounts.hired(solver)
-    say(f"headcounts: {len(headcounts.groups)} groups, cost at least {bound:,.0f} "
+    say(
+        f"headcounts: {len(headcounts.groups)} groups, cost at least {bound:,.0f} "
         f"({'proven' if code == cp_model.OPTIMAL else 'best found ' + format(solver.objective_value, ',.0f')})"
-        + (f", {len(hired)} hire(s)" if inputs.hiring is not None else ""))
+        + (f", {len(hired)} hire(s)" if inputs.hiring is not None else "")
+    )
     if interrupted:
         return StagedStart(bound, None, True)
     task = SiteTask(config, requirements, "", targets, replace(params, progress=None, sites=None), inputs, hired)
@@ -194,8 +205,9 @@ def local_pool(sites: int, cores: int | None = None) -> Iterator[SitePool | None
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _assign_sites(task: SiteTask, params: SolveParams, say: Say, then: str,
-                  pool: SitePool | None) -> tuple[dict[str, SiteResult] | None, bool]:
+def _assign_sites(
+    task: SiteTask, params: SolveParams, say: Say, then: str, pool: SitePool | None
+) -> tuple[dict[str, SiteResult] | None, bool]:
     """Each site, then a second try (another seed) for the sites left off their headcounts.
 
     Most sites meet their headcounts in a second or two; the odd one that
@@ -230,8 +242,16 @@ def _keep_better(found: dict[str, SiteResult], result: SiteResult, say: Say) -> 
         say(f"site {site}: agents assigned, {found[site].missed} shift(s) off the headcounts")
 
 
-def _in_turn(task: SiteTask, todo: list[str], found: dict[str, SiteResult], budget_end: float, attempt: int,
-             sites: int, say: Say, pool: None) -> bool:
+def _in_turn(
+    task: SiteTask,
+    todo: list[str],
+    found: dict[str, SiteResult],
+    budget_end: float,
+    attempt: int,
+    sites: int,
+    say: Say,
+    pool: None,
+) -> bool:
     """The sites one after the other, each with its share of the time left (what one does not use goes to the next)."""
     for left, site in zip(range(len(todo), 0, -1), todo):
         share = (budget_end - wallclock.perf_counter()) / left
@@ -246,8 +266,16 @@ def _in_turn(task: SiteTask, todo: list[str], found: dict[str, SiteResult], budg
     return False
 
 
-def _side_by_side(task: SiteTask, todo: list[str], found: dict[str, SiteResult], budget_end: float, attempt: int,
-                  sites: int, say: Say, pool: SitePool) -> bool:
+def _side_by_side(
+    task: SiteTask,
+    todo: list[str],
+    found: dict[str, SiteResult],
+    budget_end: float,
+    attempt: int,
+    sites: int,
+    say: Say,
+    pool: SitePool,
+) -> bool:
     """The sites as tasks of the pool, `at_once` at a time; each may take its turn's share of the time left.
 
     Ctrl-C stops the running searches (each keeps its best assignment) and
@@ -260,7 +288,9 @@ def _side_by_side(task: SiteTask, todo: list[str], found: dict[str, SiteResult],
     if share < 1.0 and all(site in found for site in todo):
         return False
     params = replace(task.params, time_limit_seconds=max(share, 1.0), workers=pool.threads)
-    futures: list[Future[SiteResult]] = [pool.executor.submit(assign_site, replace(task, site=site, params=params)) for site in todo]
+    futures: list[Future[SiteResult]] = [
+        pool.executor.submit(assign_site, replace(task, site=site, params=params)) for site in todo
+    ]
     with on_interrupt(lambda: [future.cancel() for future in futures]) as hit:
         pending = set(futures)
         while pending:
@@ -284,11 +314,14 @@ def assign_site(task: SiteTask) -> SiteResult:
     rm, deviations, changes, fewest = site_model(task)
     off = sum(deviations)
     if changes is None:
+
         def met(value: Callable[[Any], int]) -> bool:
             return value(off) == 0
     else:
+
         def met(value: Callable[[Any], int]) -> bool:
             return value(off) == 0 and value(changes) <= fewest
+
     code, solver, interrupted = run_search(rm.model, task.params, stop_when=met)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return SiteResult(task.site, None, 0, interrupted)
@@ -362,6 +395,7 @@ def complete_hint(rm: BuiltModel) -> cp_model.CpSolver | None:
     flags, spreads) follow by propagation in a second or two, without presolve.
     Returns that solve, which also prices the staged roster exactly.
     """
+
     def settings(parameters: Any) -> None:
         parameters.fix_variables_to_their_hinted_value = True
         parameters.cp_model_presolve = False
@@ -382,4 +416,3 @@ def complete_hint(rm: BuiltModel) -> cp_model.CpSolver | None:
 def with_bound(rm: BuiltModel, bound: float) -> None:
     """The headcount bound as a constraint on the objective: valid, since the headcounts relax the roster."""
     rm.model.add(rm.objective.expression() >= math.ceil(bound - 1e-6))
-

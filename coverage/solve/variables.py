@@ -158,8 +158,11 @@ class Variables:
         for s, reason in scope.blocked.items():
             if s in by_instance:
                 rules.require(sum(by_instance[s]) == 0, reason)
-        return AgentVars(scope, MappingProxyType({s: tuple(vars_) for s, vars_ in by_instance.items()}),
-                         MappingProxyType(self._link_days(scope, by_instance)))
+        return AgentVars(
+            scope,
+            MappingProxyType({s: tuple(vars_) for s, vars_ in by_instance.items()}),
+            MappingProxyType(self._link_days(scope, by_instance)),
+        )
 
     def _link_days(self, scope: AgentScope, by_instance: dict[ShiftInstance, list[cp_model.IntVar]]) -> dict[date, LinearExpr]:
         """One 0/1 variable per agent and day, equal to the sum of that day's shift variables.
