@@ -132,8 +132,11 @@ def run_tasks(
 ) -> Batch[Result]:
     """Submit every job, hand each result to `on_done` as it finishes (any order), return them in job order.
 
-    Ctrl-C cancels the tasks not finished and returns what finished
-    (`interrupted`). A task that raises cancels the rest and raises here.
+    Ctrl-C cancels the tasks not started and returns what finished
+    (`interrupted`); on this machine's own process pool the running tasks
+    heard it too (their searches stop with the best roster so far), so their
+    results are waited for and kept. A task that raises cancels the rest
+    and raises here.
     `task` must be a module-level function (it is pickled by name).
     """
     futures: dict[Future[Result], int] = {executor.submit(task, job): k for k, job in enumerate(jobs)}
@@ -146,11 +149,30 @@ def run_tasks(
                 on_done(k, results[k])  # type: ignore[arg-type]
     except KeyboardInterrupt:
         _cancel(futures)
+        if isinstance(executor, ProcessPoolExecutor):
+            _keep_running(futures, results, on_done)
         return Batch(results, interrupted=True)
     except BaseException:
         _cancel(futures)
         raise
     return Batch(results)
+
+
+def _keep_running(
+    futures: dict[Future[Result], int], results: list[Result | None], on_done: Callable[[int, Result], None] | None
+) -> None:
+    """The results of the tasks that were running at a Ctrl-C (a second Ctrl-C stops waiting for them)."""
+    try:
+        for future, k in futures.items():
+            if results[k] is None and not future.cancelled():
+                try:
+                    results[k] = future.result()
+                except Exception:
+                    continue
+                if on_done is not None:
+                    on_done(k, results[k])  # type: ignore[arg-type]
+    except KeyboardInterrupt:
+        pass
 
 
 def _cancel(futures: dict[Future[Any], int]) -> None:
@@ -170,4 +192,9 @@ def task_workers(workers: int, tasks: int, cluster: bool) -> int:
         return workers
     if cluster:
         return 1
-    return max(1, (os.cpu_count() or 1) // max(tasks, 1))
+    from coverage.solve.runner import MIN_THREADS
+
+    share = (os.cpu_count() or 1) // max(tasks, 1)
+    # A search of 2 to 7 workers runs at least MIN_THREADS threads (runner.search_threads): a share below that would
+    # leave room for fewer tasks at once than asked for. One thread each lets them all run side by side.
+    return share if tasks <= 1 or share >= MIN_THREADS else 1

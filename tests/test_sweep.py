@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -141,17 +141,43 @@ def test_ctrl_c_keeps_what_finished_and_cancels_the_rest() -> None:
     assert batch.results[0] == 0.0 and batch.results[2] is None  # the third never started
 
 
+def test_ctrl_c_keeps_the_tasks_running_on_this_machines_processes() -> None:
+    """Their searches heard the Ctrl-C too and end with their best roster: waited for and kept; the ones not started are not run."""
+
+    def interrupt_after_first(k: int, result: float) -> None:
+        if k == 0:
+            raise KeyboardInterrupt
+
+    jobs = [0.1, 1.5] + [2.0] * 6
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        batch = run_tasks(pool, _sleep_then_square, jobs, interrupt_after_first)
+    assert batch.interrupted
+    assert batch.results[1] == 2.25  # running when the first finished: waited for
+    assert batch.results[-1] is None  # queued far behind: never run
+    assert all(found is None or found == x * x for found, x in zip(batch.results, jobs))
+
+
+def _sleep_then_square(x: float) -> float:
+    time.sleep(x)
+    return x * x
+
+
 def _wait_then_square(x: float) -> float:
     time.sleep(min(x, 0.2))
     return x * x
 
 
-def test_tasks_share_the_cores_unless_the_user_says_how_many_threads() -> None:
+def test_tasks_share_the_cores_unless_the_user_says_how_many_threads(monkeypatch) -> None:
     cores = os.cpu_count() or 1
     assert task_workers(3, 12, cluster=False) == 3 and task_workers(3, 12, cluster=True) == 3
     assert task_workers(0, 1, cluster=False) == cores
     assert task_workers(0, 2 * cores, cluster=False) == 1
     assert task_workers(0, 2, cluster=True) == 1  # a cluster's machines are unknown: one thread each
+    # Two tasks on four cores: two workers each would run four threads each (the portfolio's least), one task at a time.
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert task_workers(0, 2, cluster=False) == 1 and task_workers(0, 1, cluster=False) == 4
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    assert task_workers(0, 2, cluster=False) == 8 and task_workers(0, 3, cluster=False) == 5
 
 
 # --------------------------------------------------------------------------- a real Dask cluster

@@ -173,7 +173,10 @@ def site_pool(params: SolveParams, config: Config) -> Iterator[SitePool | None]:
     if params.sites is not None:
         yield params.sites
         return
-    with local_pool(len({a.site for a in config.agents})) as pool:
+    if multiprocessing.current_process().daemon:  # a task of a process pool or Dask worker: it may not start processes of its own
+        yield None
+        return
+    with local_pool(len({a.site for a in config.agents}), cores=params.workers or None) as pool:
         yield pool
 
 
