@@ -10,7 +10,7 @@ Two ways in, one meaning. In the YAML each agent lists ranges by level:
 and `availability_file: availability.csv` adds rows ``agent,day,from,to,level``
 (what people fill in a form or a sheet; an empty from/to is the whole day).
 Both become `Span`s on the agent (coverage.config; the sheet is read by
-coverage.teamsheet), validated the same way.
+coverage.config.teamsheet), validated the same way.
 
 A shift "touches" a range when their spans overlap by any time (the shift's
 whole span, its unpaid break included): an `unavailable` range it touches
@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from coverage.config import AVAILABILITY_LEVELS, Agent, Config, Weights
+from coverage.config.schema import AVAILABILITY_LEVELS, Agent, Config, Weights
 from coverage.time import local_span_utc
 
 # --------------------------------------------------------------------------- ranges as UTC spans

@@ -21,7 +21,7 @@ from functools import cached_property
 
 from coverage.availability import AgentAvailability, availability_by_agent
 from coverage.boundary import AgentBoundary, agent_boundaries
-from coverage.config import Agent, Config, EffectiveRules
+from coverage.config.schema import Agent, Config, EffectiveRules
 from coverage.roster import Assignment, Roster, read_history
 from coverage.time import (
     default_break_start,

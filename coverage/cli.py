@@ -654,7 +654,7 @@ def _sweep(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     import json
 
-    from coverage.config import config_schema
+    from coverage.config.schema import config_schema
     from coverage.outputs import write_text_atomic
 
     text = json.dumps(config_schema(), indent=2) + "\n"

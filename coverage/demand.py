@@ -48,7 +48,7 @@ import pendulum
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from coverage.config import BacklogChannel, Config, RealtimeChannel
+from coverage.config.schema import BacklogChannel, Config, RealtimeChannel
 from coverage.csvcells import metric_cell, number_cell
 from coverage.outputs import write_csv_atomic
 from coverage.time import Grid, duty_slots, period_grid, shift_instances, to_local

@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.escape import unescape as ooxml_unescape
 from openpyxl.worksheet.worksheet import Worksheet
 
-from coverage.config import WEEKDAYS, Config
+from coverage.config.schema import WEEKDAYS, Config
 from coverage.errors import InputError, Problem
 from coverage.gaps import Coverage
 from coverage.outputs import repack_zip, write_bytes_atomic, written_at

@@ -21,7 +21,7 @@ from coverage.outputs import write_bytes_atomic
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
-    from coverage.config import Config
+    from coverage.config.schema import Config
     from coverage.gaps import GapRow
     from coverage.windows import CellRecurrence
 

@@ -28,7 +28,7 @@ import numpy as np
 import pendulum
 
 from coverage.backtest import AUTO, HOURS_PER_WEEK, Backtest, backtest, predict
-from coverage.config import WEEKDAYS, Config, Forecast
+from coverage.config.schema import WEEKDAYS, Config, Forecast
 from coverage.csvcells import from_csv_cell
 from coverage.errors import InputError, Problem, raise_problems
 from coverage.helpdesk import ExportOptions, export_hint, read_export

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coverage.config import WEEKDAYS, BacklogChannel, Config
+from coverage.config.schema import WEEKDAYS, BacklogChannel, Config
 from coverage.csvcells import metric_cell, number_cell
 from coverage.outputs import write_csv_atomic, write_json_atomic
 from coverage.queue import BacklogQueue
@@ -749,7 +749,7 @@ class ChannelService:
 
 def service_of(roster: Roster, requirements: Requirements, config: Config) -> dict[str, ChannelService]:
     """Predicted service level, ASA, occupancy and abandonment per interval for every configured channel."""
-    from coverage.config import RealtimeChannel
+    from coverage.config.schema import RealtimeChannel
     from coverage.demand import Targets, predicted_service
 
     grid = requirements.grid
@@ -814,7 +814,7 @@ def service_summary(coverage: Coverage, config: Config) -> dict[str, ServiceFigu
     The worst intervals are the lowest service levels among intervals with
     volume, ties to the busier interval.
     """
-    from coverage.config import RealtimeChannel
+    from coverage.config.schema import RealtimeChannel
 
     block: dict[str, ServiceFigures] = {}
     for name, service in (coverage.service or {}).items():

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pendulum
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.csvcells import from_csv_cell
 from coverage.errors import InputError, Problem, raise_problems
 from coverage.inputs import MAX_CSV_BYTES, read_text

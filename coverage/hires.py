@@ -32,7 +32,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from typing import TextIO
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.errors import InputError, Problem
 from coverage.executor import run_tasks

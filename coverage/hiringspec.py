@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.errors import InputError, Problem
 from coverage.solve import Target
 from coverage.time import Grid, LocalSlot, in_window, local_slots, period_grid

@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coverage.config import WEEKDAYS, Config, RuleOverrides
+from coverage.config.schema import WEEKDAYS, Config, RuleOverrides
 from coverage.figures import heatmap_file_name
 from coverage.outputs import write_text_atomic
 from coverage.roster import Roster

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from coverage.executor import run_tasks
 
 if TYPE_CHECKING:  # loaded when a plan runs: `covplan check` and the CLI's start need neither OR-Tools nor numpy
-    from coverage.config import Config
+    from coverage.config.schema import Config
     from coverage.demand import Requirements
     from coverage.gaps import Coverage
     from coverage.results import Summary

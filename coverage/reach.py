@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from coverage.config import WEEKDAYS, Config
+from coverage.config.schema import WEEKDAYS, Config
 from coverage.demand import Requirements
 from coverage.gaps import LocalSlot, local_slots
 from coverage.solve.data import Target

@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.errors import InputError, Problem
 from coverage.roster import Roster
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.exports import write_calendars, write_roster_xlsx
 from coverage.figures import save_figure, write_heatmaps

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from coverage.config import Agent, Config
+from coverage.config.schema import Agent, Config
 from coverage.outputs import write_csv_atomic
 from coverage.roster import Roster
 
@@ -182,5 +182,5 @@ def _hours(minutes: int) -> float:
 
 
 def write_workload_csv(rows: list[WorkloadRow], path: Path) -> Path:
-    """workload.csv: one row per agent with a target; its `balance_after` is the next period's balance (coverage.teamsheet.load_balances)."""
+    """workload.csv: one row per agent with a target; its `balance_after` is the next period's balance (coverage.config.teamsheet.load_balances)."""
     return write_csv_atomic(path, WORKLOAD_COLUMNS, [row.cells() for row in rows])

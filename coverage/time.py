@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pendulum
 
 if TYPE_CHECKING:
-    from coverage.config import Config, Plan
+    from coverage.config.schema import Config, Plan
 
 UTC = pendulum.UTC
 
@@ -357,7 +357,7 @@ def local_slots(grid: Grid, zone: str, config: Config) -> list[LocalSlot]:
     night hour in New York?": the gap report, hiring targets and the roster
     model's tie-break on the first view's weekend and overnight hours.
     """
-    from coverage.config import WEEKDAYS
+    from coverage.config.schema import WEEKDAYS
 
     weekend = set(config.weekend)
     found = []

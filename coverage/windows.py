@@ -48,7 +48,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from coverage.config import WEEKDAYS, Config
+from coverage.config.schema import WEEKDAYS, Config
 from coverage.csvcells import number_cell
 from coverage.gaps import Coverage, LocalSlot
 from coverage.gaps import local_slots as gaps_local_slots

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.roster import Assignment, Roster
 from coverage.time import hours_in_local_window, week_monday
 

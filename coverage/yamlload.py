@@ -8,7 +8,7 @@ IndexError), and a mapping that repeats a key silently keeps the last one.
 Here every such failure, and every repeated key, becomes a problem with the
 file, the line and the path of the value (`FILE:LINE: plan.start: ...`),
 all of them in one run. What YAML reads successfully is handed on as it is:
-the schema (coverage/config.py) decides whether a date or a set fits where it
+the schema (coverage/config/schema.py) decides whether a date or a set fits where it
 stands, and says what YAML made of the text when it does not.
 
 The loader also refuses documents no plan needs and that would hurt us:

@@ -25,6 +25,7 @@ import pytest
 from helpers import TINY, write_forecast
 
 import coverage.config
+import coverage.config.checks
 import coverage.outputs
 from coverage.cli import main
 from coverage.errors import CoverageError
@@ -258,10 +259,10 @@ def test_a_million_agents_is_refused_by_file_size_before_parsing(tmp_path: Path,
 def test_team_and_grid_size_caps(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     # The real caps (10,000 agents, 2,000,000 shift options or grid cells) take a 1 MB config to reach;
     # the same code path with small caps: 3 agents × 1 shift × 7 days = 21 options, 7 × 24 × 1 = 168 cells.
-    monkeypatch.setattr(coverage.config, "MAX_AGENTS", 2)
-    monkeypatch.setattr(coverage.config, "MAX_SHIFT_OPTIONS", 20)
-    monkeypatch.setattr(coverage.config, "MAX_GRID_CELLS", 100)
-    monkeypatch.setattr(coverage.config, "MAX_VIEWS", 0)
+    monkeypatch.setattr(coverage.config.checks, "MAX_AGENTS", 2)
+    monkeypatch.setattr(coverage.config.checks, "MAX_SHIFT_OPTIONS", 20)
+    monkeypatch.setattr(coverage.config.checks, "MAX_GRID_CELLS", 100)
+    monkeypatch.setattr(coverage.config.checks, "MAX_VIEWS", 0)
     more = "  - {id: a2, site: nyc, contract: full_time, skills: [chat]}\n  - {id: a3, site: nyc, contract: full_time, skills: [chat]}\n"
     config = write_tiny(tmp_path, TINY + more)
     code, _, err = run(["check", config], capsys)

@@ -13,7 +13,7 @@ import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from coverage.config import WEEKDAYS, Config
+from coverage.config.schema import WEEKDAYS, Config
 from coverage.time import Grid, midnight_utc
 
 # Okabe & Ito (2008): eight colours told apart under every common colour-vision deficiency.

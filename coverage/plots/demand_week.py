@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 
-from coverage.config import WEEKDAYS
+from coverage.config.schema import WEEKDAYS
 from coverage.plots._common import REQUIRED_COLOUR, WEEKEND_SHADE, figure_for, hour_of_week_axis, palette
 from coverage.time import to_local
 
 if TYPE_CHECKING:
-    from coverage.config import Config
+    from coverage.config.schema import Config
     from coverage.demand import Requirements
 
 HOURS = 7 * 24

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.gaps import Coverage, in_window
 from coverage.plots._common import REQUIRED_COLOUR, figure_for, palette
 from coverage.roster import Roster

@@ -15,7 +15,7 @@ import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.plots._common import WEEKEND_SHADE, axes_for, literal, palette, period_axis, plain, shade_weekends
 from coverage.roster import Roster
 from coverage.time import midnight_utc, period_grid

@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from coverage.config import WEEKDAYS
+from coverage.config.schema import WEEKDAYS
 from coverage.plots._common import axes_for
 
 if TYPE_CHECKING:

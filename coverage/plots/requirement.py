@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.gaps import Coverage
 from coverage.plots._common import (
     GAP_COLOUR,

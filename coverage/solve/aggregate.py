@@ -43,7 +43,7 @@ from types import MappingProxyType
 import pendulum
 from ortools.sat.python import cp_model
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster
 from coverage.solve.data import Hiring, ModelData, Option

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster
 from coverage.solve.scope import AgentScope, agent_scopes

@@ -14,7 +14,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster
 from coverage.solve.data import ModelData

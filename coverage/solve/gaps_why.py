@@ -28,7 +28,7 @@ from datetime import timedelta
 
 import pendulum
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.gaps import coverage_of
 from coverage.reach import reach_slots, usable

@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from coverage.config import WEEKDAYS, Agent, Config, Weights
+from coverage.config.schema import WEEKDAYS, Agent, Config, Weights
 from coverage.demand import Backlog
 from coverage.queue import BacklogQueue
 from coverage.roster import Roster

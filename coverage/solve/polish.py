@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 
-from coverage.config import Config, Weights
+from coverage.config.schema import Config, Weights
 from coverage.demand import Backlog, Requirements
 from coverage.queue import BacklogQueue
 from coverage.roster import Assignment, Roster

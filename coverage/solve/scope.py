@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from coverage.availability import AgentAvailability, agent_availability
 from coverage.boundary import AgentBoundary, agent_boundaries
-from coverage.config import WEEKDAYS, Agent, Config, EffectiveRules, NightShift
+from coverage.config.schema import WEEKDAYS, Agent, Config, EffectiveRules, NightShift
 from coverage.roster import Assignment, Roster
 from coverage.time import ShiftInstance, hours_in_local_window, week_monday
 

@@ -20,7 +20,7 @@ from typing import TextIO
 
 from ortools.sat.python import cp_model
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster, read_history
 from coverage.solve import size, staged

@@ -48,7 +48,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from coverage.config import Config
+from coverage.config.schema import Config
 from coverage.errors import CoverageError
 from coverage.time import Grid, break_starts, period_grid, shift_instances
 

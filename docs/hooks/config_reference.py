@@ -215,5 +215,5 @@ def on_page_markdown(markdown_text: str, page: Any, config: Any, files: Any) -> 
 
     keys = reference(config_schema())
     for path in missing_descriptions(keys):
-        log.warning("configuration reference: %s has no description (add one to its field in coverage/config.py)", path)
+        log.warning("configuration reference: %s has no description (add one to its field in coverage/config/schema.py)", path)
     return markdown_text.replace(MARKER, markdown(keys))

@@ -49,7 +49,9 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from coverage.config import AVAILABILITY_LEVELS, WEEKDAYS, Agent, Span, SpanText, agent_references, explain_error
+from coverage.config.checks import agent_references
+from coverage.config.problems import explain_error
+from coverage.config.schema import AVAILABILITY_LEVELS, WEEKDAYS, Agent, Span, SpanText
 from coverage.csvcells import from_csv_cell
 from coverage.errors import InputError, Problem
 from coverage.inputs import MAX_CSV_BYTES, read_text
