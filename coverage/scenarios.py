@@ -251,11 +251,11 @@ def _made(
         where_set: list[tuple[str, str, int | None]] = []  # (the config path as problems name it, as written, line)
         problems: list[Problem] = []
         for path, value in scenario.overrides:
-            line = _line(node, (path,), scenarios_file)
+            at = _line(node, (path,), scenarios_file)
             try:
-                where_set.append((_set(data, path, value), path, line))
+                where_set.append((_set(data, path, value), path, at))
             except ValueError as exc:
-                problems.append(Problem(scenarios_file, line, f"scenarios.{scenario.name}.{path}", str(exc)))
+                problems.append(Problem(scenarios_file, at, f"scenarios.{scenario.name}.{path}", str(exc)))
         if problems:
             raise InputError(problems)
         try:
@@ -263,6 +263,18 @@ def _made(
         except InputError as exc:
             raise InputError([_relocated(p, scenario, where_set, scenarios_file, line) for p in exc.problems]) from None
     config = _with_team(config, scenario, scenarios_file, node)
+    if config.view_zones[0] != base.view_zones[0]:
+        raise InputError(
+            [
+                Problem(
+                    scenarios_file,
+                    line,
+                    f"scenarios.{scenario.name}",
+                    f"changes the first view to {config.view_zones[0]} (expected the baseline's, {base.view_zones[0]}: "
+                    "the sweep compares every scenario on that clock; add views after it instead)",
+                )
+            ]
+        )
     scale = _volume_scale(scenario, config, scenarios_file, node)
     return ScenarioPlan(scenario, config, requirements(config, scale))
 

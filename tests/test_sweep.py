@@ -108,7 +108,9 @@ def test_every_bad_override_is_said_at_its_line_in_the_scenarios_file(week: Path
         "  who:\n"
         "    agents.zed.contract: full_time\n"  # line 9
         "  volume:\n"
-        "    volume: -1\n",  # line 11
+        "    volume: -1\n"  # line 11
+        "  elsewhere:\n"  # line 12
+        "    views: [Asia/Manila]\n",
         encoding="utf-8",
     )
     assert main(["sweep", str(week), "--scenarios", str(bad), "--out", str(week.with_name("out"))]) == 2
@@ -118,7 +120,10 @@ def test_every_bad_override_is_said_at_its_line_in_the_scenarios_file(week: Path
     assert lines[2].startswith(f"{bad}:7: scenarios.hires.hire: unknown candidate 'nobody' (expected one of: ny-weekend,")
     assert lines[3].startswith(f"{bad}:9: scenarios.who.agents.zed.contract: agents has no item 'zed' (expected an id (avery,")
     assert lines[4].startswith(f"{bad}:11: scenarios.volume.volume: -1 is not a volume factor (expected a number above 0")
-    assert len(lines) == 5
+    assert lines[5].startswith(
+        f"{bad}:12: scenarios.elsewhere: changes the first view to Asia/Manila (expected the baseline's, America/New_York"
+    )
+    assert len(lines) == 6
     assert not week.with_name("out").exists()  # nothing done
 
 
