@@ -626,7 +626,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from coverage.executor import open_executor, task_workers
     from coverage.scenarios import load_scenarios
     from coverage.solve import search_threads
-    from coverage.sweep import check_sweep_dir, run_sweep, sweep_text, task_params
+    from coverage.sweep import FAILED, check_sweep_dir, run_sweep, sweep_text, task_params
 
     plans = load_scenarios(args.config, args.scenarios)
     config = plans[0].config
@@ -648,7 +648,10 @@ def _sweep(args: argparse.Namespace) -> int:
         done = sum(o.found or o.status != "CANCELLED" for o in result.outcomes)
         print(f"covplan: interrupted; {done} of {len(result.outcomes)} scenarios finished and are kept", file=sys.stderr)
         return EXIT_INTERRUPTED
-    return EXIT_OK
+    failed = [o for o in result.outcomes if o.status == FAILED]
+    for outcome in failed:
+        print(f"covplan: scenario {outcome.name} failed: {'; '.join(outcome.reasons)}", file=sys.stderr)
+    return EXIT_INTERNAL if failed else EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:

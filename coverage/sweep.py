@@ -35,6 +35,7 @@ SWEEP_CSV = "sweep.csv"
 SWEEP_HTML = "report.html"
 SWEEP_PLOT = "sweep.png"
 CANCELLED = "CANCELLED"
+FAILED = "FAILED"  # the scenario's plan or its files failed: the error is its reason, the other scenarios go on
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,21 @@ def task_params(params: SolveParams, threads: int) -> SolveParams:
 
 
 def plan_task(job: tuple[ScenarioPlan, SolveParams]) -> tuple[PlanResult, float]:
-    """One scenario, on whichever process or machine runs it: the plan and the seconds it took there."""
+    """One scenario, on whichever process or machine runs it: the plan and the seconds it took there.
+
+    A scenario whose plan fails comes back as a FAILED plan with the error as
+    its reason, so one bad scenario does not cancel the others or the table.
+    """
+    from coverage.solve import SolveResult
+
     scenario, params = job
     started = wallclock.perf_counter()
-    result = plan(scenario.config, params, needs=scenario.needs)
+    try:
+        result = plan(scenario.config, params, needs=scenario.needs)
+    except Exception as exc:  # noqa: BLE001 - any failure of one scenario is reported in its row
+        seconds = round(wallclock.perf_counter() - started, 3)
+        failed = SolveResult(FAILED, None, None, None, seconds, reasons=[f"{type(exc).__name__}: {exc}"])
+        return PlanResult(None, failed, None, None), seconds
     return result, round(wallclock.perf_counter() - started, 3)
 
 
@@ -129,7 +141,18 @@ def run_sweep(
 
     def finished(k: int, answer: tuple[PlanResult, float]) -> None:
         result, seconds = answer
-        outcome = outcomes[k] = write_scenario(plans[k], result, seconds, out / plans[k].name, view)
+        try:
+            outcome = write_scenario(plans[k], result, seconds, out / plans[k].name, view)
+        except Exception as exc:  # noqa: BLE001 - a scenario whose files cannot be written is a row, not the sweep's end
+            outcome = ScenarioOutcome(
+                plans[k].name,
+                plans[k].scenario.changes,
+                FAILED,
+                seconds,
+                view=view,
+                reasons=(f"writing {out / plans[k].name}: {type(exc).__name__}: {exc}",),
+            )
+        outcomes[k] = outcome
         done[0] += 1
         if progress is not None:
             print(f"  [{done[0]}/{len(plans)}] {_line(outcome)}", file=progress, flush=True)
@@ -151,6 +174,7 @@ def write_scenario(scenario: ScenarioPlan, result: PlanResult, seconds: float, o
 
     changes = scenario.scenario.changes
     if result.roster is None:
+        _set_aside_earlier_roster(out)
         return ScenarioOutcome(scenario.name, changes, result.status, seconds, view=view, reasons=tuple(result.solve.reasons))
     prepare_out_dir(out, force=True)  # the sweep's folder was refused already unless --force
     publish_roster(result.roster, scenario.config, out)
@@ -162,9 +186,18 @@ def write_scenario(scenario: ScenarioPlan, result: PlanResult, seconds: float, o
     return ScenarioOutcome(scenario.name, changes, result.status, seconds, report.summary, view)
 
 
+def _set_aside_earlier_roster(out: Path) -> None:
+    """An earlier sweep's roster.csv in a scenario folder that now has none (a --force rerun) becomes roster.previous.csv:
+    kept, but no longer beside a table that says this scenario found no roster."""
+    earlier = out / "roster.csv"
+    if earlier.is_file():
+        earlier.replace(out / "roster.previous.csv")
+
+
 def _line(outcome: ScenarioOutcome) -> str:
     if not outcome.found:
-        return f"{outcome.name}: no roster ({outcome.status}) in {outcome.seconds:.1f} s"
+        why = f": {outcome.reasons[0]}" if outcome.reasons else ""
+        return f"{outcome.name}: no roster ({outcome.status}{why}) in {outcome.seconds:.1f} s"
     return (
         f"{outcome.name}: {outcome.uncovered_hours:g} h uncovered (weekend {outcome.weekend_uncovered_hours:g}, "
         f"overnight {outcome.overnight_uncovered_hours:g}) {outcome.status} in {outcome.seconds:.1f} s"

@@ -368,7 +368,9 @@ def test_sweep_script_times_three_scenarios_alone_and_on_a_local_cluster():
     assert row["benchmark"] == "sweep" and row["scenarios"] == 3 and row["dask_workers"] == 2
     assert row["same_rosters"] is True  # deterministic, one thread: the cluster finds the rosters found alone
     assert list(row["per_scenario"]) == ["baseline", "chat-plus-10", "chat-times-3"]
-    assert row["speedup"] == pytest.approx(row["sequential_seconds"] / row["cluster_seconds"], rel=0.01)  # the same seconds, to 4 places
+    assert row["speedup"] == pytest.approx(
+        row["sequential_seconds"] / row["cluster_seconds"], rel=0.01
+    )  # the same seconds, to 4 places
 
 
 def test_the_suite_is_fixed_with_its_seeds_and_lists_itself():

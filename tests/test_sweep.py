@@ -369,3 +369,53 @@ def test_plan_on_a_cluster_sends_a_big_teams_sites_there(tmp_path: Path, cluster
     with Client(cluster) as client:
         prefixes = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
     assert "assign_site" in prefixes
+
+
+def test_a_scenario_that_fails_is_a_row_and_the_others_go_on(week: Path, monkeypatch, capsys) -> None:
+    """One scenario's plan raises: its row says FAILED and why, the others are planned and written, exit 3."""
+    import coverage.sweep as sweep
+
+    real = sweep.plan
+
+    def breaks_on_hires(config, params, *, needs=None):
+        if any(a.id == "dublin-1" for a in config.agents):
+            raise MemoryError("no room for this one")
+        return real(config, params, needs=needs)
+
+    monkeypatch.setattr(sweep, "plan", breaks_on_hires)
+    monkeypatch.setattr(sweep, "run_tasks", lambda executor, task, jobs, on_done: _in_this_process(task, jobs, on_done))
+    out = week.with_name("sweep")
+    assert main(["sweep", str(week), "--scenarios", str(week.with_name("scenarios.yaml")), "--out", str(out), *SEARCH]) == 3
+    assert "covplan: scenario hire-dublin failed: MemoryError: no room for this one" in capsys.readouterr().err
+    table = {row.split(",")[0]: row.split(",")[1] for row in (out / "sweep.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    assert table == {"baseline": "OPTIMAL", "hire-dublin": "FAILED", "weekend-ok": "OPTIMAL"}
+    assert (out / "baseline" / "roster.csv").is_file() and not (out / "hire-dublin" / "roster.csv").exists()
+
+
+def _in_this_process(task, jobs, on_done):
+    from coverage.executor import Batch
+
+    results = []
+    for k, job in enumerate(jobs):
+        results.append(task(job))
+        on_done(k, results[-1])
+    return Batch(results)
+
+
+def test_a_rerun_scenario_without_a_roster_sets_the_earlier_one_aside(week: Path) -> None:
+    """--force over an earlier sweep: a scenario that now finds none keeps its old roster, renamed, not beside a 'no roster' row."""
+    from coverage.pipeline import PlanResult
+    from coverage.solve import SolveResult
+    from coverage.sweep import write_scenario
+
+    plan = load_scenarios(week, week.with_name("scenarios.yaml"))[0]
+    folder = week.with_name("sweep") / plan.name
+    folder.mkdir(parents=True)
+    (folder / "roster.csv").write_text("agent,site\nold,row\n", encoding="utf-8")
+    none = PlanResult(None, SolveResult("INFEASIBLE", None, None, None, 1.0, reasons=["the rules contradict"]), None, None)
+    outcome = write_scenario(plan, none, 1.0, folder, "America/New_York")
+    assert outcome.status == "INFEASIBLE" and outcome.reasons == ("the rules contradict",)
+    assert (
+        not (folder / "roster.csv").exists()
+        and (folder / "roster.previous.csv").read_text(encoding="utf-8") == "agent,site\nold,row\n"
+    )
