@@ -28,7 +28,7 @@ from hypothesis import seed as hypothesis_seed
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_properties import PROPERTIES  # noqa: E402
+from strategies import PROPERTIES  # noqa: E402
 
 SECTION = "## Fuzzing"
 

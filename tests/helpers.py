@@ -14,6 +14,7 @@ each other. Configs are built two ways, both strict:
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -365,3 +366,12 @@ def violations(config, tmp_path, rows: str) -> list[str]:
 
 def worked_days(result, agent: str = "a1") -> list[int]:
     return sorted(a.day.day for a in result.roster.assignments if a.agent == agent)
+
+
+# Written independently of coverage/csvcells.py: what a spreadsheet would run as a formula (OWASP's starts).
+FORMULA = re.compile(r"[=+\-@\t\r]")
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
+def runs_as_formula(cell: str) -> bool:
+    return bool(FORMULA.match(cell)) and not NUMBER.fullmatch(cell)

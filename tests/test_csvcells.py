@@ -6,9 +6,9 @@ import csv
 import io
 
 import pytest
+from helpers import runs_as_formula
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_untrusted_text import runs_as_formula
 
 from coverage.csvcells import from_csv_cell, to_csv_cell
 from coverage.outputs import write_csv_atomic

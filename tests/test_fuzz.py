@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
-from test_properties import PROPERTIES, QUICK, check_team, teams
+from strategies import PROPERTIES, QUICK, check_team, teams
 
 VOLUME = settings(QUICK, max_examples=1500)
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from enumeration import TINY_INSTANCES, brute_force_optimum, tiny
 from helpers import QUIET, TINY, hourly, nine_to_five_new_york, objective_from_roster
-from test_optimality import TINY_INSTANCES, brute_force_optimum, tiny
 
 from coverage.check import Checker, check_roster
 from coverage.demand import requirements

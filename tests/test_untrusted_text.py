@@ -21,6 +21,7 @@ from pathlib import Path
 import icalendar
 import pytest
 import yaml
+from helpers import runs_as_formula
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar.parser import Contentlines
@@ -135,14 +136,6 @@ def write_csvs(config: Config, roster: Roster, analysis: Analysis, out: Path) ->
 
 
 # --------------------------------------------------------------------------- checks, one per format
-
-# Written independently of coverage/csvcells.py: what a spreadsheet would run as a formula (OWASP's starts).
-FORMULA = re.compile(r"[=+\-@\t\r]")
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
-
-
-def runs_as_formula(cell: str) -> bool:
-    return bool(FORMULA.match(cell)) and not NUMBER.fullmatch(cell)
 
 
 def assert_csvs_inert(out: Path) -> None:
