@@ -211,7 +211,7 @@ def test_every_search_goes_through_the_runner() -> None:
 # Private names imported from another module, each with why; the test fails on a new one and when one is gone.
 KNOWN_PRIVATE_IMPORTS = {
     (
-        "tests/test_size.py",
+        "tests/solve/test_size.py",
         "coverage.solve.size._cgroup_room",
     ): "the cgroup reader tested on a fake /sys tree (coverage/solve is another issue's)",
 }

@@ -57,7 +57,7 @@ HOSTILE_NAMES = [
     " padded ",
 ]
 # Names with control characters (a tab, a line break — "crlf\r\nEND:VCALENDAR") never get this far: the config refuses
-# them (tests/test_config.py); the CSV rule still escapes a leading tab or CR (tests/test_csvcells.py).
+# them (tests/config/test_config.py); the CSV rule still escapes a leading tab or CR (tests/test_csvcells.py).
 # Ids the config allows that a spreadsheet could misread: a leading '-', a number, OOXML's _xHHHH_ escape.
 HOSTILE_IDS = ["-A1", "-2", "-cmd", ".hidden", "a_x0041_", "1e5"]
 
@@ -309,7 +309,7 @@ def test_workbook_takes_control_characters_in_names(tmp_path):
     """openpyxl refuses them (IllegalCharacterError): the plan died after solving. OOXML's _xHHHH_ carries them."""
     names = ["bell\x07", "\x1bescape", "nul\x00l", "vertical\x0btab", "unit\x1fsep"]
     config = load_config(team(tmp_path / "team", [(f"c{k}", f"name {k}") for k in range(len(names))]))
-    # A config file refuses them (tests/test_config.py); a Config built in Python, as a notebook may, does not.
+    # A config file refuses them (tests/config/test_config.py); a Config built in Python, as a notebook may, does not.
     config = config.model_copy(update={"agents": [a.model_copy(update={"name": n}) for a, n in zip(config.agents, names)]})
     roster = weekday_roster(config)
     path = write_roster_xlsx(roster, gaps_analysis(config, roster).coverage, config, tmp_path / "roster.xlsx")

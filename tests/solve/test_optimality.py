@@ -1,7 +1,7 @@
 """On tiny instances, enumerate every roster and confirm the solver finds the true optimum.
 
 Feasibility of each enumerated roster is judged by the independent checker,
-its cost by the roster-only objective of test_solve — neither shares code
+its cost by the roster-only objective of helpers.objective_from_roster — neither shares code
 with the model, so agreement means the model is right, not just consistent.
 """
 

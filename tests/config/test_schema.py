@@ -11,7 +11,7 @@ import yaml
 
 from coverage.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class EditorLoader(yaml.SafeLoader):

@@ -34,7 +34,7 @@ from coverage.solve.size import (
 )
 from coverage.synthetic import write_team
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 QUICK = SolveOptions(time_limit_seconds=6, seed=1, workers=2, progress=None, explain=False)
 
 

@@ -26,7 +26,7 @@ from coverage.solve import (
 )
 from coverage.solve.runner import WHOLE_ROOT_LP, configure_search
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_weights_put_somebody_there_first() -> None:
