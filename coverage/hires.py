@@ -36,7 +36,8 @@ from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.errors import InputError, Problem
 from coverage.executor import run_tasks
-from coverage.gaps import Coverage, coverage_of, summary
+from coverage.gaps import Coverage, coverage_of
+from coverage.pipeline import measure
 from coverage.reach import Pair, Reach, describe_windows, reachability, shifts_that_reach
 from coverage.roster import Roster
 from coverage.solve import Hiring, ModelInputs, SolveOptions, SolveParams, SolveResult, Target, describe_target, solve
@@ -429,15 +430,7 @@ def _step(
 ) -> HireStep:
     roster = result.roster
     assert roster is not None, "a step is measured only on a search that found a roster (roadmap and cheapest check first)"
-    covered = coverage_of(roster, requirements, config)
-    digest = summary(
-        covered,
-        config,
-        status=result.status,
-        objective=result.objective,
-        best_bound=result.best_bound,
-        wall_seconds=result.wall_seconds,
-    )
+    covered, digest = measure(result, requirements, config)
     view = digest.views[config.view_zones[0]]
     uncovered = view.uncovered_hours  # clock hours in the first view, as plan's summary counts them
     candidate = config.candidate_of(hire) if hire else None
@@ -533,14 +526,7 @@ def _scenario(job: tuple[str, Config, Requirements, ModelInputs, SolveParams]) -
     result = solve(config, requirements, inputs, params)
     if result.roster is None:
         raise InputError([Problem(config.source, None, "agents", f"without {name} no roster satisfies the hard rules")])
-    digest = summary(
-        coverage_of(result.roster, requirements, config),
-        config,
-        status=result.status,
-        objective=result.objective,
-        best_bound=result.best_bound,
-        wall_seconds=result.wall_seconds,
-    )
+    _, digest = measure(result, requirements, config)
     view = digest.views[config.view_zones[0]]
     return Loss(
         name, len(config.agents), digest.total_uncovered_hours, 0.0, view.weekend_uncovered_hours, view.overnight_uncovered_hours

@@ -59,7 +59,6 @@ def plan(
     publishes it (publish_roster); this function only measures.
     """
     from coverage.demand import requirements
-    from coverage.gaps import coverage_of, summary
     from coverage.solve import ModelInputs, SolveParams, solve
 
     params = params or SolveParams()
@@ -67,6 +66,15 @@ def plan(
     result = solve(config, needs, inputs or ModelInputs(), params)
     if result.roster is None:
         return PlanResult(None, result, None, None, params.seed)
+    covered, digest = measure(result, needs, config)
+    return PlanResult(result.roster, result, covered, digest, params.seed)
+
+
+def measure(result: SolveResult, needs: Requirements, config: Config) -> tuple[Coverage, Summary]:
+    """A found roster's coverage and summary.json figures, counted as `plan` counts them (hiring steps and losses too)."""
+    from coverage.gaps import coverage_of, summary
+
+    assert result.roster is not None, "only a found roster is measured"
     covered = coverage_of(result.roster, needs, config)
     digest = summary(
         covered,
@@ -77,7 +85,7 @@ def plan(
         wall_seconds=round(result.wall_seconds, 3),
         roster=result.roster,
     )
-    return PlanResult(result.roster, result, covered, digest, params.seed)
+    return covered, digest
 
 
 class RosterRejected(Exception):
