@@ -103,7 +103,14 @@ def _dask_executor(address: str, threads_per_task: int, connect_seconds: float) 
         ) from None
     try:
         options: dict[str, Any] = {"pure": False}
-        if _workers_declare_threads(client):
+        most = _declared_threads(client)
+        if most is not None:
+            if threads_per_task > most:
+                raise CoverageError(
+                    f"each task needs {threads_per_task} threads and the workers at {address} declare at most {most} "
+                    f"(`--resources {THREADS_RESOURCE}={most}`): no worker could ever run it; pass a smaller --workers "
+                    f"(1 needs one thread) or start workers that declare more"
+                )
             options["resources"] = {THREADS_RESOURCE: threads_per_task}
         executor = client.get_executor(**options)
         try:
@@ -114,9 +121,12 @@ def _dask_executor(address: str, threads_per_task: int, connect_seconds: float) 
         client.close()
 
 
-def _workers_declare_threads(client: Any) -> bool:
-    workers = client.scheduler_info().get("workers", {}).values()
-    return bool(workers) and all(THREADS_RESOURCE in (w.get("resources") or {}) for w in workers)
+def _declared_threads(client: Any) -> float | None:
+    """The most `threads` any worker declares, when every worker declares them (None: tasks reserve nothing)."""
+    workers = list(client.scheduler_info().get("workers", {}).values())
+    if not workers or not all(THREADS_RESOURCE in (w.get("resources") or {}) for w in workers):
+        return None
+    return max(w["resources"][THREADS_RESOURCE] for w in workers)
 
 
 @dataclass(frozen=True)

@@ -419,3 +419,18 @@ def test_a_rerun_scenario_without_a_roster_sets_the_earlier_one_aside(week: Path
         not (folder / "roster.csv").exists()
         and (folder / "roster.previous.csv").read_text(encoding="utf-8") == "agent,site\nold,row\n"
     )
+
+
+def test_a_task_no_worker_could_run_is_said_before_any_work() -> None:
+    """Workers that declare 1 thread cannot run a task reserving 4: one clear error instead of a task queued forever."""
+    distributed = pytest.importorskip("distributed")
+    from coverage.errors import CoverageError
+
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None, resources={"threads": 1}
+    ) as small:
+        with pytest.raises(CoverageError, match="each task needs 4 threads and the workers at .* declare at most 1"):
+            with open_executor(small.scheduler_address, threads_per_task=4):
+                pass
+        with open_executor(small.scheduler_address, threads_per_task=1) as executor:
+            assert executor.submit(sum, [1, 2]).result(timeout=30) == 3
