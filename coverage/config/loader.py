@@ -109,14 +109,7 @@ def _team_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> l
         return []
     sheet = file.parent / name
     if not sheet.is_file():
-        return [
-            Problem(
-                file,
-                line_of(node, ("agents_file",)),
-                "agents_file",
-                f"file {name!r} not found (expected a .csv or .xlsx team sheet, relative to {file.name})",
-            )
-        ]
+        return _not_found(file, node, ("agents_file",), name, "a .csv or .xlsx team sheet")
     yaml_agents = parsed.get("agents") or []
     agents, problems = load_team(sheet, parsed, {agent.id for agent in yaml_agents})
     parsed["agents"] = [*yaml_agents, *agents]
@@ -130,14 +123,7 @@ def _availability_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | No
         return []
     sheet = file.parent / name
     if not sheet.is_file():
-        return [
-            Problem(
-                file,
-                line_of(node, ("availability_file",)),
-                "availability_file",
-                f"file {name!r} not found (expected a CSV agent,day,from,to,level, relative to {file.name})",
-            )
-        ]
+        return _not_found(file, node, ("availability_file",), name, "a CSV agent,day,from,to,level")
     agents, problems = load_availability(sheet, parsed.get("agents") or [])
     parsed["agents"] = agents
     return problems
@@ -150,15 +136,7 @@ def _balance_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -
         return []
     sheet = file.parent / workload.balance_file
     if not sheet.is_file():
-        path = ("workload", "balance_file")
-        return [
-            Problem(
-                file,
-                line_of(node, path),
-                dotted_path(path),
-                f"file {workload.balance_file!r} not found (expected the previous plan's workload.csv, relative to {file.name})",
-            )
-        ]
+        return _not_found(file, node, ("workload", "balance_file"), workload.balance_file, "the previous plan's workload.csv")
     agents = parsed.get("agents") or []
     balances, problems = load_balances(sheet, {agent.id for agent in agents})
     parsed["agents"] = [
@@ -168,3 +146,15 @@ def _balance_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -
         for agent in agents
     ]
     return problems
+
+
+def _not_found(file: Path, node: yaml.Node | None, path: tuple[str, ...], name: str, expected: str) -> list[Problem]:
+    """A file the config names, relative to it, that is not there: one problem at the key that names it."""
+    return [
+        Problem(
+            file,
+            line_of(node, path),
+            dotted_path(path),
+            f"file {name!r} not found (expected {expected}, relative to {file.name})",
+        )
+    ]
