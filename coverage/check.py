@@ -298,7 +298,7 @@ def _check_times(shift: Assignment, view: _AgentShifts, context: _Context) -> It
         )
     length = _elapsed_hours(shift.start_utc, shift.end_utc)
     if abs(length - template.minutes / 60) > TOLERANCE:
-        problems.append(f"lasts {_hours(length)} h, but the template lasts {_limit(template.hours)} h")
+        problems.append(f"lasts {_hours(length)} h, but the template lasts {_limit(template.max_minutes / 60)} h")
     if problems:
         yield _violation("times", view.id, shift.day, f"{_describe(shift)} {' and '.join(problems)}", shift.line)
 

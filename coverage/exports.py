@@ -149,7 +149,7 @@ def _key_sheet(sheet: Worksheet, config: Config) -> None:
                     ooxml_text(site_name),
                     ooxml_text(name),
                     template.start,
-                    template.hours,
+                    template.length_text if template.flexible else template.hours,
                     template.unpaid_break_minutes,
                     ooxml_text(site.timezone),
                 ]
@@ -414,7 +414,8 @@ def _event(shift: Assignment, config: Config, stamp: datetime) -> icalendar.Even
     event.add("summary", f"{shift.shift} shift · {shift.channel}")
     event.add("location", f"{shift.site} ({site.timezone})")
     event.add("categories", [shift.channel])
-    detail = f"{agent_name(shift.agent, config)}: {shift.shift} {template.start} for {template.hours:g} h at {shift.site}, channel {shift.channel}."
+    local_start = to_local(shift.start_utc, site.timezone).format("HH:mm")
+    detail = f"{agent_name(shift.agent, config)}: {shift.shift} {local_start} for {shift.hours:g} h at {shift.site}, channel {shift.channel}."
     spans = on_duty_spans(shift.start_utc, shift.end_utc, template.unpaid_break_minutes, shift.break_start_utc)
     if len(spans) == 2:
         pause_start, pause_end = to_local(spans[0][1], site.timezone), to_local(spans[1][0], site.timezone)

@@ -54,7 +54,7 @@ from coverage.results import (
     WorkloadFigures,
     WorstInterval,
 )
-from coverage.roster import Roster
+from coverage.roster import Roster, paid_minutes
 from coverage.targets import has_targets, workload_rows
 from coverage.time import Grid, LocalSlot, duty_slots, in_window, local_slots, parse_timestamp, to_local  # noqa: F401 (LocalSlot: re-exported for callers)
 
@@ -453,13 +453,11 @@ def roster_figures(roster: Roster, config: Config) -> RosterFigures:
     period; the team of today has no price in the config, so it costs 0
     here and `paid_hours` is its measure.
     """
-    paid_minutes = sum(config.sites[a.site].shifts[a.shift].paid_minutes for a in roster.assignments)
+    paid = sum(paid_minutes(a, config) for a in roster.assignments)
     hired = {a.agent: candidate for a in roster.assignments if (candidate := config.candidate_of(a.agent)) is not None}
     hires = sorted(hired)
     hire_cost = sum(hired[agent].cost for agent in hires)
-    return RosterFigures(
-        shifts=len(roster), paid_hours=round(paid_minutes / 60, 2), hires=tuple(hires), hire_cost=round(hire_cost, 2)
-    )
+    return RosterFigures(shifts=len(roster), paid_hours=round(paid / 60, 2), hires=tuple(hires), hire_cost=round(hire_cost, 2))
 
 
 def coverage_ratio(coverage: Coverage, config: Config) -> float:

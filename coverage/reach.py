@@ -207,7 +207,7 @@ def shifts_that_reach(pairs: Iterable[Pair], grid: Grid, config: Config) -> list
             found[(s.site, s.shift)] |= hit
     ranked = sorted(found.items(), key=lambda item: (-len(item[1]), item[0]))
     return [
-        f"{site} {shift} ({config.sites[site].shifts[shift].start} local, {config.sites[site].shifts[shift].hours:g} h)"
+        f"{site} {shift} ({config.sites[site].shifts[shift].start} local, {config.sites[site].shifts[shift].length_text} h)"
         for (site, shift), _ in ranked[:3]
     ]
 

@@ -48,6 +48,14 @@ class Assignment:
         return (self.end_utc - self.start_utc).total_seconds() / 3600
 
 
+def paid_minutes(assignment: Assignment, config: Config) -> int:
+    """Paid minutes of a worked shift: a listed template's (its unpaid break taken out), or a flexible shift's own length."""
+    template = config.sites[assignment.site].shifts[assignment.shift]
+    if template.flexible:
+        return round((assignment.end_utc - assignment.start_utc).total_seconds() / 60)
+    return template.paid_minutes
+
+
 @dataclass(frozen=True)
 class Roster:
     assignments: tuple[Assignment, ...]

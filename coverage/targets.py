@@ -37,7 +37,7 @@ from pathlib import Path
 
 from coverage.config.schema import Agent, Config
 from coverage.outputs import write_csv_atomic
-from coverage.roster import Roster
+from coverage.roster import Roster, paid_minutes
 
 WORKLOAD_COLUMNS = (
     "agent",
@@ -157,7 +157,7 @@ def workload_rows(roster: Roster, config: Config) -> list[WorkloadRow]:
     worked: dict[str, int] = dict.fromkeys(targets, 0)
     for a in roster.assignments:
         if a.agent in worked:
-            worked[a.agent] += config.sites[a.site].shifts[a.shift].paid_minutes
+            worked[a.agent] += paid_minutes(a, config)
     rows = []
     for agent, target in targets.items():
         away = hours_away(worked[agent], target.minutes)

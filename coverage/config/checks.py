@@ -46,6 +46,44 @@ def mentor_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) 
     return problems
 
 
+def flexible_shift_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    """A flexible template's starts and lengths lie on the plan's grid: the model chooses whole intervals."""
+    plan, sites = parsed.get("plan"), parsed.get("sites") or {}
+    step = plan.interval_minutes if plan is not None else 60
+    problems = []
+    for site_name, site in sites.items():
+        for name, template in site.shifts.items():
+            if not template.flexible:
+                continue
+            starts = {template.earliest_start, template.latest_start}
+            off_starts = sorted(c for c in starts if _clock_minutes(c) % step)
+            if off_starts:
+                path = ("sites", site_name, "shifts", name, "start")
+                what = f"{', '.join(off_starts)} is not on the plan's {step}-minute grid"
+                problems.append(
+                    Problem(
+                        file, line_of(node, path), dotted_path(path), f"{what} (expected starts at multiples of {step} minutes)"
+                    )
+                )
+            if template.min_minutes % step or template.max_minutes % step:
+                path = ("sites", site_name, "shifts", name, "hours")
+                problems.append(
+                    Problem(
+                        file,
+                        line_of(node, path),
+                        dotted_path(path),
+                        f"lengths {template.length_text} h are not whole {step}-minute intervals "
+                        f"(expected multiples of {step / 60:g} h)",
+                    )
+                )
+    return problems
+
+
+def _clock_minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
 # A plan beyond these would take the solver hours and gigabytes; the message
 # names the limit so the manager can split the plan (fewer days, sites or agents).
 MAX_SHIFT_OPTIONS = 2_000_000  # Σ over agents of allowed shift templates × days

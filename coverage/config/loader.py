@@ -18,6 +18,7 @@ from pydantic import (
 
 from coverage.config.checks import (
     file_problems,
+    flexible_shift_problems,
     forecast_references,
     mentor_problems,
     reference_problems,
@@ -93,6 +94,7 @@ def config_from_data(data: dict[str, Any], file: Path, node: yaml.Node | None, *
     problems.extend(_availability_sheet(parsed, file, node))
     problems.extend(_balance_sheet(parsed, file, node))
     problems.extend(mentor_problems(parsed, file, node))
+    problems.extend(flexible_shift_problems(parsed, file, node))
     problems.extend(forecast_references(parsed, file, node))
     problems.extend(size_problems(parsed, file, node))
     if not problems:

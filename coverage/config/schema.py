@@ -302,27 +302,89 @@ class BreakWindow(Strict):
     """Latest break start, in hours after the shift starts."""
 
 
+class LengthRange(Strict):
+    """A flexible template's length: any whole number of grid intervals from `min` to `max` hours."""
+
+    min: float = Field(gt=0, le=16)
+    """Shortest shift, in hours."""
+    max: float = Field(gt=0, le=16)
+    """Longest shift, in hours."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LengthRange:
+        if self.min > self.max:
+            raise ValueError(f"the shortest length {self.min:g} h is longer than the longest {self.max:g} h (expected e.g. 2-8)")
+        return self
+
+
+def _length_range(value: Any) -> Any:
+    """`hours: 2-8` arrives from YAML as the text "2-8"; a number stays a listed template's one length."""
+    if isinstance(value, str):
+        low, dash, high = value.partition("-")
+        try:
+            shortest, longest = (float(low), float(high)) if dash else (float(value), float(value))
+        except ValueError:
+            raise ValueError(f"{value!r} is not a length (expected hours such as 8, or a range such as 2-8)") from None
+        if shortest > longest:
+            raise ValueError(f"the shortest length {shortest:g} h is longer than the longest {longest:g} h (expected e.g. 2-8)")
+        return {"min": shortest, "max": longest} if dash else shortest
+    return value
+
+
+def _start_range(value: Any) -> Any:
+    """`start: "08:00-14:00"`: the earliest and the latest start of a flexible template, on the site's clock."""
+    if not isinstance(value, str) or "-" not in value:
+        return _check_clock(value)
+    first, _, last = value.partition("-")
+    first, last = _check_clock(first.strip()), _check_clock(last.strip())
+    if _minutes(last) < _minutes(first):
+        raise ValueError(
+            f"starts {value!r} run past midnight (expected the earliest start first, inside one day, e.g. 08:00-14:00; "
+            "split the range into two templates)"
+        )
+    return f"{first}-{last}"
+
+
 class ShiftTemplate(Strict):
-    start: str
-    """Local start time at the site, `"HH:MM"`."""
-    hours: float = Field(gt=0, le=16)
-    """Length of the shift, unpaid break included."""
+    """A listed shift (one start, one length) or a flexible one (a range of starts, a range of lengths, on the grid).
+
+    A flexible template is one decision per agent and day (coverage.solve
+    encodes the run of duty intervals, never every start × length as a
+    listed template); its paid time is its length (no unpaid break yet).
+    """
+
+    start: Annotated[str, BeforeValidator(_start_range)]
+    """Local start time at the site, `"HH:MM"`; or a range of starts `"08:00-14:00"` for a flexible shift."""
+    hours: Annotated[float | LengthRange, BeforeValidator(_length_range, json_schema_input_type=float | str | LengthRange)]
+    """Length of the shift, unpaid break included (at most 16); or a range such as `2-8` for a flexible shift."""
     unpaid_break_minutes: int = Field(default=0, ge=0)
     """Unpaid break; paid hours are `hours − unpaid_break_minutes / 60`. Without a `break_window` it sits in the middle of the shift."""
     break_window: BreakWindow | None = None
     """Lets the model place the break, on the grid, between `earliest` and `latest` hours after the start, e.g. `{earliest: 3, latest: 5}`."""
 
-    _clock = field_validator("start")(_check_clock)
+    @field_validator("hours")
+    @classmethod
+    def _length(cls, value: float | LengthRange) -> float | LengthRange:
+        if isinstance(value, float | int) and not 0 < value <= 16:
+            raise ValueError(f"{value:g} h is not a shift length (expected more than 0 and at most 16 hours)")
+        return value
 
     @model_validator(mode="after")
     def _break_fits(self) -> ShiftTemplate:
-        if self.unpaid_break_minutes >= self.hours * 60:
+        if self.flexible:
+            if self.unpaid_break_minutes or self.break_window is not None:
+                raise ValueError(
+                    "a flexible shift (a range of starts or lengths) has no unpaid break yet "
+                    "(expected no unpaid_break_minutes or break_window; list the shift with a fixed start and length instead)"
+                )
+            return self
+        if self.unpaid_break_minutes >= self.minutes:
             raise ValueError("unpaid_break_minutes must be shorter than the shift (expected fewer minutes than hours × 60)")
         window = self.break_window
         if window is not None:
             if self.unpaid_break_minutes <= 0:
                 raise ValueError("break_window needs unpaid_break_minutes (expected a break length in minutes)")
-            if window.earliest > window.latest or window.latest * 60 + self.unpaid_break_minutes > self.hours * 60:
+            if window.earliest > window.latest or window.latest * 60 + self.unpaid_break_minutes > self.minutes:
                 raise ValueError(
                     "break_window must run from earliest to latest inside the shift "
                     "(expected earliest <= latest and latest + the break to end by the shift's end)"
@@ -330,8 +392,39 @@ class ShiftTemplate(Strict):
         return self
 
     @property
+    def flexible(self) -> bool:
+        """A range of starts or of lengths: the model chooses both per agent and day."""
+        return isinstance(self.hours, LengthRange) or "-" in self.start
+
+    @property
+    def earliest_start(self) -> str:
+        return self.start.split("-")[0]
+
+    @property
+    def latest_start(self) -> str:
+        return self.start.split("-")[-1]
+
+    @property
+    def min_minutes(self) -> int:
+        return round((self.hours.min if isinstance(self.hours, LengthRange) else self.hours) * 60)
+
+    @property
+    def max_minutes(self) -> int:
+        return round((self.hours.max if isinstance(self.hours, LengthRange) else self.hours) * 60)
+
+    @property
+    def length_text(self) -> str:
+        """The length as the user wrote it: `8` or `2-8` (hours)."""
+        if isinstance(self.hours, LengthRange):
+            return f"{self.hours.min:g}-{self.hours.max:g}"
+        return f"{self.hours:g}"
+
+    @property
     def minutes(self) -> int:
-        return round(self.hours * 60)
+        """A listed template's one length; a flexible template has none (each assignment has its own)."""
+        if self.flexible:
+            raise TypeError("a flexible template has no single length: read the assignment's own (coverage.roster.paid_minutes)")
+        return self.min_minutes
 
     @property
     def paid_minutes(self) -> int:
@@ -401,6 +494,10 @@ class RuleOverrides(Strict):
     """Overrides `rules.hours_per_period`."""
     max_days_per_week: int | None = Field(default=None, ge=0, le=7)
     """Overrides the contract's `max_days_per_week`."""
+    max_shifts_per_day: int | None = Field(default=None, ge=1, le=4)
+    """Overrides `rules.max_shifts_per_day`."""
+    min_gap_hours: float | None = Field(default=None, ge=0, le=16)
+    """Overrides `rules.min_gap_hours`."""
 
 
 class Contract(RuleOverrides):
@@ -438,6 +535,10 @@ class Rules(Strict):
         default="exempt",
         description="whether minimum runs (days in a row, days off in a row) bind runs touching the period's first or last day",
     )
+    max_shifts_per_day: int = Field(default=1, ge=1, le=4)
+    """Shifts an agent may work on one site-local date (2 or more: split shifts, `min_gap_hours` apart)."""
+    min_gap_hours: float = Field(default=1, ge=0, le=16)
+    """Between two shifts of one day (split shifts), from the end of one to the start of the next."""
 
 
 class NightShift(Strict):
@@ -667,6 +768,8 @@ class Agent(RuleOverrides):
     """How much of a full person the agent counts as for `workload` targets: 0.25 = a quarter of `workload.hours_per_week`."""
     target_hours: float | None = Field(default=None, ge=0, le=24 * MAX_PERIOD_DAYS)
     """Paid hours this agent should work over the period (before `balance_hours`), instead of weight × `workload`'s hours."""
+    preferred_hours: float | None = Field(default=None, gt=0, le=16)
+    """Ideal length of this agent's flexible shifts: each hour a shift is longer or shorter costs `weights.shift_length`."""
     balance_hours: float | None = Field(default=None, ge=-24 * MAX_PERIOD_DAYS, le=24 * MAX_PERIOD_DAYS)
     """Hours over (+) or under (−) target carried from earlier periods; this period's target is lowered (raised) by it. Default: `workload.balance_file`'s, else 0."""
 
@@ -715,6 +818,8 @@ class Weights(Strict):
     so a wish never buys a shift nobody needs; rounded per shift.
     target: per (hour away)² from an agent's `workload` target, or per
     hour with `workload.cost: linear` (coverage.targets).
+    shift_length: per hour a flexible shift is away from the agent's
+    `preferred_hours` (rounded to whole hours, like `avoid`).
     """
 
     uncovered: Weight = 400
@@ -745,6 +850,8 @@ class Weights(Strict):
     """Per hour of a shift outside the agent's `preferred` ranges (when the agent has any)."""
     target: Weight = 5
     """Per hour away from an agent's `workload` target, squared (`workload.cost: squared`) or not (`linear`)."""
+    shift_length: Weight = 2
+    """Per hour a flexible shift is longer or shorter than the agent's `preferred_hours`."""
 
 
 class Workload(Strict):
@@ -867,6 +974,8 @@ class EffectiveRules(BaseModel):
     max_shifts_per_period: dict[str, int]
     forbidden_successions: list[tuple[str, str]]
     runs_at_period_edges: str
+    max_shifts_per_day: int
+    min_gap_hours: float
     hours_per_week: HoursRange
     hours_per_period: PeriodHours | None
     max_days_per_week: int

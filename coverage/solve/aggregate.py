@@ -45,7 +45,7 @@ from ortools.sat.python import cp_model
 
 from coverage.config.schema import Config
 from coverage.demand import Requirements
-from coverage.roster import Roster
+from coverage.roster import Roster, paid_minutes
 from coverage.solve.data import Hiring, ModelData, Option
 from coverage.solve.objective import Objective
 from coverage.solve.scope import AgentScope
@@ -346,7 +346,7 @@ def _history_days(scope: AgentScope, monday: date) -> int:
 def _history_minutes(config: Config, scope: AgentScope, monday: date) -> int:
     if scope.boundary is None:
         return 0
-    return sum(config.sites[a.site].shifts[a.shift].paid_minutes for a in scope.boundary.in_week(monday))
+    return sum(paid_minutes(a, config) for a in scope.boundary.in_week(monday))
 
 
 def _history_nights(scope: AgentScope, monday: date) -> int:

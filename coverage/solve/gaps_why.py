@@ -32,7 +32,7 @@ from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.gaps import coverage_of
 from coverage.reach import reach_slots, usable
-from coverage.roster import Assignment, Roster
+from coverage.roster import Assignment, Roster, paid_minutes
 from coverage.solve.scope import AgentScope, agent_scopes
 from coverage.time import Grid, ShiftInstance, hours_in_local_window, shift_instances, to_local, week_monday
 from coverage.windows import GapWindow, gap_windows, in_words, worst_windows
@@ -154,7 +154,7 @@ class _Team:
         first, stop = min(wanted), max(wanted) + 1
         options = []
         for name, site in self.config.sites.items():
-            hours = Counter(t.hours for t in site.shifts.values()).most_common(1)[0][0]
+            hours = Counter(t.max_minutes / 60 for t in site.shifts.values()).most_common(1)[0][0]
             skilled = any(a.site == name and set(a.skills) & set(window.channels) for a in self.config.agents)
             start = self._best_start(first, stop, hours, site.timezone)
             night = hours_in_local_window(
@@ -264,7 +264,7 @@ def _why_not(config: Config, roster: Roster, scope: AgentScope, reaching: list[S
         if week_monday(day) not in worked and len(worked) >= rules.max_weekends_per_period:
             return "at their weekend limit"
     week = [a for a in mine if week_monday(a.day) == week_monday(day)]
-    paid = sum(config.sites[a.site].shifts[a.shift].paid_minutes for a in week) / 60
+    paid = sum(paid_minutes(a, config) for a in week) / 60
     if len({a.day for a in week}) >= rules.max_days_per_week or paid + available[0].paid_hours > rules.hours_per_week.max + 1e-9:
         return "at their weekly limit"
     if _too_little_rest(mine, available[0], rules.min_rest_hours):

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 from scipy.optimize import linprog
 from scipy.spatial import ConvexHull, QhullError
 
-from coverage.roster import Assignment
+from coverage.roster import Assignment, paid_minutes
 from coverage.solve.data import ModelData
 from coverage.solve.rulebook import RuleBook
 from coverage.solve.variables import AgentVars, LinearExpr, Variables
@@ -369,7 +369,7 @@ def _history_days(av: AgentVars, monday: date, counted: Mapping[date, LinearExpr
 
 
 def _history_minutes(c: Constraints, av: AgentVars, monday: date) -> int:
-    return sum(c.data.config.sites[a.site].shifts[a.shift].paid_minutes for a in _history_in_week(av, monday))
+    return sum(paid_minutes(a, c.data.config) for a in _history_in_week(av, monday))
 
 
 def _paid_minutes(av: AgentVars, instances: list[ShiftInstance]) -> LinearExpr:
