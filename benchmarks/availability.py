@@ -1,7 +1,8 @@
 """A 60-agent part-time team that gives its availability per half hour, in three zones: how long it takes to read, build and solve.
 
-    python benchmarks/availability.py                     # 60 agents, 2 weeks, 60 s search
-    python benchmarks/availability.py --agents 12 --time-limit 5   # a smoke run
+    python benchmarks/availability.py                     # 60 agents, 2 weeks, 60 s a search, every variant and the example team
+    python benchmarks/availability.py --agents 12 --time-limit 5 --variants flexible   # a smoke run
+    python benchmarks/availability.py --json              # one JSON object (stage `availability` of run.py)
 
 The team of issue 26: engineers who do support part-time in Dublin, New York
 and Manila, each with availability per half hour Mon-Fri written as
@@ -11,12 +12,18 @@ row per half hour (free 6-10 h a day from a random start between 06:00 and
 hours; weekends neutral) (what
 the issue's stand-in wrote as some 20,000 `off` requests), one engineer
 wanted on chat every hour (`mix`), a few onboarding agents with mentors.
-The same team is also written without the availability file, so the table
-shows what the ranges cost, and (third line) with fair-share targets too:
-`workload: {hours_per_week: 14}`, engineers counting as half a person,
-each agent a balance of -4..4 h carried from earlier weeks. The team is
-random but seeded: the same arguments give the same files. Prints one JSON
-line per variant.
+
+Variants of the same team (the same seeded rows in each):
+`listed` — 20 listed templates a site (starts 07-15, 2-8 h), no availability file;
+`availability` — with it; `targets` — and fair-share targets
+(`workload: {hours_per_week: 14}`, engineers counting as half a person,
+a balance of -4..4 h each carried from earlier weeks); `flexible` — the
+issue's whole team: as `targets`, but one flexible template a site
+(`{start: "06:00-16:00", hours: 2-8}`) and each agent a `preferred_hours`
+of 3-6. The example team (configs/example.yaml) runs with the same limit
+and workers, so "plans in the same time as the example team" is a line of
+the table: each run's time to its first roster and to come within 1 % and
+5 % of its own final cost.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from coverage.check import check_roster
 from coverage.config import load_config
 from coverage.demand import requirements
 from coverage.solve import SolveParams, solve
@@ -37,6 +45,7 @@ from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import build_model
 from coverage.targets import workload_rows
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "configs" / "example.yaml"
 SITES = {"dublin": "Europe/Dublin", "new_york": "America/New_York", "manila": "Asia/Manila"}
 HEADER = """\
 plan: {{start: 2027-03-22, days: {days}, timezone: UTC, interval_minutes: 30, seed: 1}}
@@ -55,16 +64,35 @@ sites:
 """
 
 
-def write_team(folder: Path, agents: int, days: int, seed: int, with_availability: bool, with_targets: bool = False) -> Path:
+VARIANTS = ("listed", "availability", "targets", "flexible")
+LISTED_SHIFTS = ", ".join(
+    f's{start}_{hours}: {{start: "{start:02d}:00", hours: {hours}}}' for start in (7, 9, 11, 13, 15) for hours in (2, 4, 6, 8)
+)
+FLEXIBLE_SHIFT = 'support: {start: "06:00-16:00", hours: 2-8}'
+
+
+def write_variant(folder: Path, variant: str, agents: int, days: int, seed: int) -> Path:
+    """One of VARIANTS of the team, written to folder/team.yaml (with its forecast and availability file)."""
+    return write_team(
+        folder,
+        agents,
+        days,
+        seed,
+        with_availability=variant != "listed",
+        with_targets=variant in ("targets", "flexible"),
+        flexible=variant == "flexible",
+    )
+
+
+def write_team(
+    folder: Path, agents: int, days: int, seed: int, with_availability: bool, with_targets: bool = False, flexible: bool = False
+) -> Path:
     rng = random.Random(seed)
     balances = random.Random(seed + 1)  # its own stream: the availability rows stay the same with or without targets
+    lengths = random.Random(seed + 2)  # and with or without preferred lengths
     text = HEADER.format(days=days)
     for site, zone in SITES.items():
-        shifts = ", ".join(
-            f's{start}_{hours}: {{start: "{start:02d}:00", hours: {hours}}}'
-            for start in (7, 9, 11, 13, 15)
-            for hours in (2, 4, 6, 8)
-        )
+        shifts = FLEXIBLE_SHIFT if flexible else LISTED_SHIFTS
         text += f"  {site}: {{timezone: {zone}, shifts: {{{shifts}}}}}\n"
     rows = ["agent,day,from,to,level"]
     text += "agents:\n"
@@ -74,7 +102,10 @@ def write_team(folder: Path, agents: int, days: int, seed: int, with_availabilit
         roles = "[engineer]" if k % 4 else "[]"
         mentors = f", mentors: [{names[k - 3]}, {names[k - 6]}]" if k % 15 == 14 else ""
         share = f", weight: {0.5 if k % 4 else 1}, balance_hours: {balances.randint(-4, 4)}" if with_targets else ""
-        text += f"  - {{id: {name}, site: {site}, contract: part_time, skills: [chat], roles: {roles}{mentors}{share}}}\n"
+        preferred = f", preferred_hours: {lengths.randint(3, 6)}" if flexible else ""
+        text += (
+            f"  - {{id: {name}, site: {site}, contract: part_time, skills: [chat], roles: {roles}{mentors}{share}{preferred}}}\n"
+        )
         for day in ("Mon", "Tue", "Wed", "Thu", "Fri"):
             first, length = rng.randint(12, 24), rng.randint(12, 20)  # free from 06:00-12:00 for 6-10 h, on their own clock
             for slot in range(48):
@@ -115,7 +146,9 @@ def run(path: Path, time_limit: float, workers: int) -> dict[str, object]:
     result = solve(
         config, needs, ModelInputs(), SolveParams(time_limit_seconds=time_limit, seed=1, workers=workers, progress=None)
     )
+    verified = not check_roster(result.roster, config) if result.roster is not None else None
     rows = workload_rows(result.roster, config) if result.roster is not None else []
+    timeline = [(t, value) for t, value, _ in result.timeline if value is not None]
     return {
         "load_seconds": round(loaded - started, 2),
         "build_seconds": round(made - loaded, 2),
@@ -123,35 +156,58 @@ def run(path: Path, time_limit: float, workers: int) -> dict[str, object]:
         "status": result.status,
         "objective": result.objective,
         "best_bound": result.best_bound,
+        "gap": None if result.gap is None else round(result.gap, 4),
+        "verified": verified,
+        "first_roster_seconds": None if result.first_solution_seconds is None else round(result.first_solution_seconds, 1),
+        **{f"to_{q}pct_seconds": time_within(timeline, result.objective, q / 100) for q in (5, 1)},
         "solve_seconds": round(result.wall_seconds, 1),
         **({"target_cost": sum(r.cost for r in rows), "most_away_hours": max(r.away_hours for r in rows)} if rows else {}),
     }
 
 
-def main() -> None:
+def time_within(timeline: list[tuple[float, float]], final: float | None, share: float) -> float | None:
+    """When the run's roster first cost at most `share` more than its final one (None: no roster)."""
+    if final is None:
+        return None
+    return next((round(t, 1) for t, value in timeline if value <= final * (1 + share) + 1e-9), None)
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=60)
     parser.add_argument("--days", type=int, default=14)
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    for with_availability, with_targets in ((False, False), (True, False), (True, True)):
+    parser.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated, of {', '.join(VARIANTS)}")
+    parser.add_argument("--no-example", action="store_true", help="skip the example team's run")
+    parser.add_argument("--json", action="store_true", help="one JSON object with every run (run.py's stage)")
+    args = parser.parse_args(argv)
+    runs = []
+    for variant in [v for v in args.variants.split(",") if v]:
+        if variant not in VARIANTS:
+            parser.error(f"unknown variant {variant!r} (expected one of {', '.join(VARIANTS)})")
         with tempfile.TemporaryDirectory() as folder:
-            path = write_team(Path(folder), args.agents, args.days, args.seed, with_availability, with_targets)
-            rows = (Path(folder) / "availability.csv").read_text().count("\n") - 1 if with_availability else 0
-            load = os.getloadavg()[0]
-            row = {
-                "agents": args.agents,
-                "days": args.days,
-                "availability_rows": rows,
-                "targets": with_targets,
-                **run(path, args.time_limit, args.workers),
-                "time_limit": args.time_limit,
-                "workers": args.workers,
-                "load": [round(load, 2), round(os.getloadavg()[0], 2)],
-            }
-            print(json.dumps(row), flush=True)
+            path = write_variant(Path(folder), variant, args.agents, args.days, args.seed)
+            rows = (Path(folder) / "availability.csv").read_text().count("\n") - 1 if variant != "listed" else 0
+            runs.append(
+                measured({"team": variant, "agents": args.agents, "days": args.days, "availability_rows": rows}, path, args)
+            )
+            if not args.json:
+                print(json.dumps(runs[-1]), flush=True)
+    if not args.no_example:
+        runs.append(measured({"team": "example", "agents": None, "days": None, "availability_rows": 0}, EXAMPLE, args))
+        if not args.json:
+            print(json.dumps(runs[-1]), flush=True)
+    if args.json:
+        print(json.dumps({"time_limit": args.time_limit, "workers": args.workers, "seed": args.seed, "runs": runs}))
+
+
+def measured(row: dict[str, object], path: Path, args: argparse.Namespace) -> dict[str, object]:
+    load = os.getloadavg()[0]
+    row.update(run(path, args.time_limit, args.workers))
+    row.update(time_limit=args.time_limit, workers=args.workers, load=[round(load, 2), round(os.getloadavg()[0], 2)])
+    return row
 
 
 if __name__ == "__main__":

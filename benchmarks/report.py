@@ -22,6 +22,7 @@ DEMAND = "Demand (Erlang)"
 YEAR = "A year of rota periods"
 BACKLOG = "Email by its deadline"
 SUITE = "Generated suite (the yardstick)"
+PART_TIME = "Part-time team"
 NOTES = Path(__file__).resolve().parent / "notes"
 
 
@@ -295,6 +296,31 @@ def backlog_section(row: dict[str, Any], machine: str) -> str:
     return head + "\n".join(lines) + "\n\n" + verdict + _notes(BACKLOG)
 
 
+def part_time_section(row: dict[str, Any], machine: str) -> str:
+    """Issue 26's part-time team in its variants beside the example team: same limit, same workers, one seed."""
+    head = (
+        "**What:** a generated team of part-time engineers in Dublin, New York and Manila with availability per half "
+        "hour (`availability_file`), one engineer on chat every hour (`mix`), mentors; `listed` — 20 listed templates a "
+        "site, no availability; `availability` — with it; `targets` — and fair-share targets; `flexible` — as "
+        "`targets` with one flexible template a site (`06:00-16:00`, 2-8 h) and a preferred length per agent. The "
+        "example team (configs/example.yaml) with the same limit and workers. Each run is timed to its first roster "
+        "and to come within 5 % and 1 % of its own final cost; verified = the roster passes `covplan verify`'s checks.\n\n"
+        f"{_where(machine, [row])} **Command:** `make bench` (stage `availability`: `.venv/bin/python "
+        f"benchmarks/availability.py --json --time-limit {row['time_limit']:g}`), {row['workers']} workers, seed {row['seed']}.\n\n"
+    )
+    lines = [
+        "| team | agents | days | availability rows | build s | variables | status | cost | gap | verified | first roster s | to 5 % s | to 1 % s | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in row["runs"]:
+        lines.append(
+            f"| {r['team']} | {_n(r['agents'])} | {_n(r['days'])} | {_n(r['availability_rows'])} | {_n(r['build_seconds'], 2)} | "
+            f"{_n(r['variables'])} | {r['status']} | {_n(r['objective'])} | {_pct(r['gap'])} | {'yes' if r['verified'] else 'no'} | "
+            f"{_n(r['first_roster_seconds'], 1)} | {_n(r['to_5pct_seconds'], 1)} | {_n(r['to_1pct_seconds'], 1)} | {_n(r['load'][0], 1)} |"
+        )
+    return head + "\n".join(lines) + _notes(PART_TIME)
+
+
 def suite_section(rows: list[dict[str, Any]], machine: str) -> str:
     """One row per instance, condition and time limit: median and worst of the seeds, against the best any of our runs found."""
     good = [r for r in rows if "error" not in r]
@@ -410,6 +436,9 @@ def sections(results: Path, machine: str) -> dict[str, str]:
     backlog = load(results / "backlog.jsonl")
     if backlog:
         found[BACKLOG] = backlog_section(backlog[-1], machine)
+    part_time = load(results / "availability.jsonl")
+    if part_time:
+        found[PART_TIME] = part_time_section(part_time[-1], machine)
     suite = load(results / "suite.jsonl")
     if suite:
         found[SUITE] = suite_section(suite, machine)

@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark stage in subprocesses and write our sections of benchmarks/RESULTS.md.
 
-    python benchmarks/run.py [--stages erlang,curtois,roster,scale,year,backlog] [--instances 1,2] [--limit 60] [--long-limit 600]
+    python benchmarks/run.py [--stages erlang,curtois,roster,scale,year,backlog,availability] [--instances 1,2] [--limit 60] [--long-limit 600]
     python benchmarks/run.py --stages suite [--suite-limits 60,600] [--suite-only REGEX]   # the generated suite, quiet and loaded
 
 Each run is its own process (clean memory figures, no state shared between
@@ -161,6 +161,11 @@ def stage_backlog(args: argparse.Namespace) -> None:
     )
 
 
+def stage_availability(args: argparse.Namespace) -> None:
+    """Issue 26's part-time team (listed, availability, targets, flexible) beside the example team, 60 s each (about 7 min)."""
+    append("availability", run_json([PYTHON, str(HERE / "availability.py"), "--json", "--time-limit", "60"], 1800))
+
+
 def stage_suite(args: argparse.Namespace) -> None:
     """The generated suite (benchmarks/suite.py): each limit quiet, then beside one CPU-bound process; ours and the plain model."""
     from suite import SEEDS, run_suite
@@ -192,13 +197,14 @@ STAGES = {
     "scale": stage_scale,
     "year": stage_year,
     "backlog": stage_backlog,
+    "availability": stage_availability,
     "suite": stage_suite,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stages", default="erlang,roster,backlog,year,scale,curtois")  # the short stages first
+    parser.add_argument("--stages", default="erlang,roster,backlog,availability,year,scale,curtois")  # the short stages first
     parser.add_argument("--instances", type=lambda s: [int(k) for k in s.split(",")], default=list(range(1, 13)))
     parser.add_argument("--limit", type=float, default=60.0, help="our run per instance (10 s read off the same run)")
     parser.add_argument("--long-instances", type=lambda s: [int(k) for k in s.split(",") if k], default=[10, 11, 12])

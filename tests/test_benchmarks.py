@@ -449,3 +449,61 @@ def test_a_section_names_the_machine_its_rows_were_measured_on_not_the_one_rende
         "**Machine:** 16 cores, AMD EPYC, Python 3.11.7, 24 GiB" in text
         and "**Machine:** 2 cores," not in text.split("## Email by its deadline")[1]
     )
+
+
+def test_availability_script_times_the_part_time_team_beside_the_example_team():
+    """benchmarks/availability.py, 12 agents for a week, 3 s a run: each variant and the example, timed to its own final cost."""
+    row = last_json(
+        str(BENCH / "availability.py"),
+        "--agents",
+        "12",
+        "--days",
+        "7",
+        "--time-limit",
+        "3",
+        "--variants",
+        "listed,targets",
+        "--json",
+    )
+    assert [r["team"] for r in row["runs"]] == ["listed", "targets", "example"]
+    listed, targets, _ = row["runs"]
+    assert listed["availability_rows"] == 0 and targets["availability_rows"] > 0
+    for run in row["runs"]:  # on a busy machine a run may find nothing in three seconds: then it reaches no level
+        if run["objective"] is not None:
+            assert run["verified"] is True
+            assert run["first_roster_seconds"] <= run["to_5pct_seconds"] <= run["to_1pct_seconds"] <= run["solve_seconds"] + 0.1
+
+
+def test_bench_renders_the_part_time_team_section_from_its_stage(tmp_path):
+    def run(team: str, agents: int | None, cost: int | None) -> dict:
+        found = cost is not None
+        return {
+            "team": team,
+            "agents": agents,
+            "days": 14 if agents else None,
+            "availability_rows": 14_400 if agents else 0,
+            "build_seconds": 2.5,
+            "variables": 12_345,
+            "status": "FEASIBLE" if found else "UNKNOWN",
+            "objective": cost,
+            "gap": 0.012 if found else None,
+            "verified": True if found else None,
+            "first_roster_seconds": 1.5 if found else None,
+            "to_5pct_seconds": 4.0 if found else None,
+            "to_1pct_seconds": 20.0 if found else None,
+            "load": [1.2, 1.4],
+        }
+
+    row = {
+        "stage": "availability",
+        "time_limit": 60.0,
+        "workers": 2,
+        "seed": 1,
+        "runs": [run("flexible", 60, 81_234), run("example", None, None)],
+        "finished": "2026-12-06T15:00:00+00:00",
+    }
+    text = rendered(tmp_path, "# Benchmark results\n\n## Fuzzing\n\nkept\n", "availability", row).read_text()
+    assert "## Fuzzing\n\nkept" in text and "## Part-time team" in text and "**Date:** 2026-12-06." in text
+    assert "| flexible | 60 | 14 | 14,400 | 2.50 | 12,345 | FEASIBLE | 81,234 | 1.2 % | yes | 1.5 | 4.0 | 20.0 | 1.2 |" in text
+    assert "| example | – | – | 0 | 2.50 | 12,345 | UNKNOWN | – | – | no | – | – | – | 1.2 |" in text
+    assert "notes/part-time-team.md" in text
