@@ -206,6 +206,10 @@ def _deadline_hours(config: Config, channel: str) -> float:
     return spec.respond_within_hours
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _check(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
 
@@ -218,11 +222,17 @@ def _check(args: argparse.Namespace) -> int:
     )
     print(
         f"{args.config}: ok — {len(config.agents)} agents in {len(config.sites)} sites, "
-        f"{len(config.channels)} channels, {config.plan.days} days from {config.plan.start}; "
+        f"{_count(len(config.channels), 'channel')}, {config.plan.days} days from {config.plan.start}; "
         f"{hours:,.0f} required agent-hours{backlog}"
     )
     if needs.ignored_rows:
         print(f"forecast: {needs.ignored_rows} row(s) outside the rota period ignored")
+    row, step = needs.forecast_row_minutes, needs.grid.minutes
+    if needs.forecast_row_minutes_inferred and row is not None and row > step:
+        print(
+            f"forecast: rows are {row} minutes apart, so each row's volume is spread over the {row // step} "
+            f"{step}-minute intervals it covers (set forecast.interval_minutes if its rows mean otherwise)"
+        )
     return EXIT_OK
 
 

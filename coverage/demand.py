@@ -627,6 +627,8 @@ class Requirements:
     volume: dict[str, list[float]]  # channel -> contacts arriving per interval
     required: dict[str, list[int]]  # channel -> agents required per interval (after concurrency and shrinkage); 0 for backlog
     ignored_rows: int = 0  # forecast rows whose start lies outside the rota period
+    forecast_row_minutes: int | None = None  # minutes each forecast CSV row covers; None: no CSV
+    forecast_row_minutes_inferred: bool = False  # read off the rows' spacing, not given as forecast.interval_minutes
     raw: dict[str, list[float]] = field(default_factory=dict)  # channel -> agents on contacts before shrinkage
     shrinkage: dict[str, list[float]] = field(default_factory=dict)  # channel -> shrinkage applied per interval
     backlog: dict[str, Backlog] = field(default_factory=dict)  # backlog channels: arrivals, deadlines, capacity
@@ -683,6 +685,8 @@ def requirements(config: Config, volume_scale: Mapping[str, float] | None = None
         volume=forecast.volume,
         required=required,
         ignored_rows=forecast.ignored_rows,
+        forecast_row_minutes=forecast.row_minutes,
+        forecast_row_minutes_inferred=forecast.row_minutes_inferred,
         raw=raw,
         shrinkage=shrink,
         backlog=backlogs,

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -48,6 +49,8 @@ class ForecastData:
     volume: dict[str, list[float]]
     rows: int
     ignored_rows: int
+    row_minutes: int | None = None  # minutes each CSV row covers; None: no CSV rows
+    row_minutes_inferred: bool = False  # read off the rows' spacing (no `forecast.interval_minutes`)
 
 
 def load_volumes(config: Config) -> ForecastData:
@@ -207,8 +210,29 @@ def load_forecast(config: Config) -> ForecastData:
         seen[key] = line
         parsed.append(((instant - grid.start).total_seconds(), channel, amount))
     raise_problems(problems, file)
-    volume, ignored = _place(parsed, grid, config)
-    return ForecastData(volume=volume, rows=rows, ignored_rows=ignored)
+    given = _section(config).interval_minutes
+    span = given or _row_minutes(parsed, grid)
+    volume, ignored = _place(parsed, grid, config.channels, span)
+    return ForecastData(volume=volume, rows=rows, ignored_rows=ignored, row_minutes=span, row_minutes_inferred=given is None)
+
+
+MAX_INFERRED_ROW_MINUTES = 60  # see _row_minutes
+
+
+def _row_minutes(parsed: list[tuple[float, str, float]], grid: Grid) -> int:
+    """The rows' own length: the shortest step between two starts of one channel, within [grid interval, one hour].
+
+    Hourly exports on a finer grid are the common case. Rows further apart
+    are more often a few hand-written samples than daily volumes, so a
+    daily file says `forecast.interval_minutes: 1440`; a file with one row
+    per channel says nothing about its spacing and covers one grid interval.
+    """
+    starts: dict[str, set[float]] = {}
+    for offset, channel, _ in parsed:
+        starts.setdefault(channel, set()).add(offset)
+    steps = [b - a for found in starts.values() for a, b in itertools.pairwise(sorted(found))]
+    shortest = round(min(steps) / 60) if steps else grid.minutes
+    return max(min(shortest, MAX_INFERRED_ROW_MINUTES), grid.minutes)
 
 
 def _parse_volume_row(
@@ -238,12 +262,14 @@ def _parse_volume_row(
     return instant, channel, amount
 
 
-def _place(parsed: list[tuple[float, str, float]], grid: Grid, config: Config) -> tuple[dict[str, list[float]], int]:
+def _place(
+    parsed: list[tuple[float, str, float]], grid: Grid, channels: Iterable[str], row_minutes: int
+) -> tuple[dict[str, list[float]], int]:
     """Volumes on the grid: summed when rows are as fine as the grid, spread by overlap when coarser."""
     length = grid.minutes * 60
-    span = (_section(config).interval_minutes or grid.minutes) * 60
+    span = row_minutes * 60
     end = grid.count * length
-    volume: dict[str, list[float]] = {name: [0.0] * grid.count for name in config.channels}
+    volume: dict[str, list[float]] = {name: [0.0] * grid.count for name in channels}
     ignored = 0
     for offset, channel, amount in parsed:
         target = volume[channel]

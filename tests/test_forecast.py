@@ -63,6 +63,44 @@ def test_hourly_rows_are_spread_over_a_15_minute_grid(make_config: Callable[...,
     assert sum(volume) == pytest.approx(14)
 
 
+def test_an_hourly_export_on_a_30_minute_grid_is_read_as_hourly_volumes(make_config: Callable[..., Config]) -> None:
+    """Without `forecast.interval_minutes`, rows an hour apart cover their hour: every half hour gets half, none is left at 0."""
+    text = TINY.replace("interval_minutes: 60", "interval_minutes: 30")
+    rows = [(f"2026-12-07T{hour:02d}:00:00Z", "chat", 6) for hour in (6, 7, 9)]  # 08:00 missing: an hour with no contacts
+    data = load_volumes(make_config(text, forecast=rows))
+    # the grid starts 05:00Z (midnight New York): 06:00 is slot 2
+    assert data.volume["chat"][1:9] == [0.0, 3.0, 3.0, 3.0, 3.0, 0.0, 0.0, 3.0]
+    assert (data.row_minutes, data.row_minutes_inferred) == (60, True)
+
+
+@pytest.mark.parametrize(
+    ("rows", "grid", "expected"),
+    [
+        ([("2026-12-07T06:00:00Z", 1), ("2026-12-07T06:30:00Z", 1)], 30, 30),  # as fine as the grid: unchanged
+        ([("2026-12-07T06:00:00Z", 1), ("2026-12-07T06:15:00Z", 1)], 60, 60),  # finer than the grid: summed as before
+        ([("2026-12-07T06:00:00Z", 1)], 15, 15),  # one row says nothing about its spacing
+        ([("2026-12-07T06:00:00Z", 1), ("2026-12-08T06:00:00Z", 1)], 15, 60),  # a day apart: at most an hour is read off
+    ],
+)
+def test_the_rows_spacing_sets_their_length_from_a_grid_interval_up_to_an_hour(
+    make_config: Callable[..., Config], rows: list[tuple[str, float]], grid: int, expected: int
+) -> None:
+    config = make_config(
+        TINY.replace("interval_minutes: 60", f"interval_minutes: {grid}"), forecast=[(s, "chat", v) for s, v in rows]
+    )
+    assert load_volumes(config).row_minutes == expected
+
+
+def test_a_given_row_length_wins_over_the_spacing(make_config: Callable[..., Config]) -> None:
+    text = TINY.replace("interval_minutes: 60", "interval_minutes: 30").replace(
+        "  timezone: UTC\n", "  timezone: UTC\n  interval_minutes: 30\n", 1
+    )
+    rows = [("2026-12-07T06:00:00Z", "chat", 6), ("2026-12-07T07:00:00Z", "chat", 6)]
+    data = load_volumes(make_config(text, forecast=rows))
+    assert data.volume["chat"][2:6] == [6.0, 0.0, 6.0, 0.0]
+    assert (data.row_minutes, data.row_minutes_inferred) == (30, False)
+
+
 def test_daily_rows_are_spread_over_their_day_and_cut_at_the_period(make_config: Callable[..., Config]) -> None:
     text = TINY.replace("  timezone: UTC\n", "  timezone: UTC\n  interval_minutes: 1440\n", 1)
     config = make_config(text, forecast=[("2026-12-07", "chat", 240), ("2026-12-08", "chat", 48), ("2026-11-30", "chat", 999)])

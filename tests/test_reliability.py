@@ -369,6 +369,18 @@ def test_forecast_rows_outside_the_period_are_counted_and_ignored(tmp_path: Path
     assert "1 required agent-hours" in out  # only the row inside the period counts
 
 
+def test_check_says_when_hourly_rows_are_spread_over_a_finer_grid(tmp_path: Path, capsys) -> None:
+    rows = [("2026-12-07T14:00:00Z", "chat", 1), ("2026-12-07T15:00:00Z", "chat", 1)]
+    config = write_tiny(tmp_path, TINY.replace("interval_minutes: 60", "interval_minutes: 30"), forecast=rows)
+    code, out, err = run(["check", config], capsys)
+    assert (code, err) == (0, "")
+    assert "1 channel," in out and "2 required agent-hours" in out  # two hours of one chat each: one agent each half hour
+    assert out.splitlines()[-1] == (
+        "forecast: rows are 60 minutes apart, so each row's volume is spread over the 2 30-minute intervals it covers "
+        "(set forecast.interval_minutes if its rows mean otherwise)"
+    )
+
+
 def test_roster_columns_rows_and_line_numbers(tmp_path: Path, capsys) -> None:
     config = write_tiny(tmp_path)
     roster = tmp_path / "rota.csv"

@@ -222,7 +222,12 @@ class Forecast(Strict):
     """CSV `start,channel,volume`: contacts arriving in the interval starting at `start` (relative to this file)."""
     timezone: TimeZone = "UTC"
     """IANA zone of `start` values written without an offset, and of the profile's weekdays and hours."""
-    interval_minutes: int | None = Field(default=None, gt=0, le=7 * 24 * 60, description="minutes each row of `file` covers")
+    interval_minutes: int | None = Field(
+        default=None,
+        gt=0,
+        le=7 * 24 * 60,
+        description="minutes each row of `file` covers; default: the rows' own spacing up to an hour (an hourly export on a 30-minute grid is hourly volumes), else one grid interval",
+    )
     profile: str | None = Field(default=None, description="CSV channel,weekday,hour,share: 168 hourly shares per channel")
     weekly_volume: dict[str, Annotated[float, Field(ge=0, le=1e9)]] = Field(default_factory=dict)
     """With `profile`: contacts per week per channel, e.g. `{chat: 5000}`."""
