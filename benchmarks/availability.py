@@ -149,6 +149,8 @@ def run(path: Path, time_limit: float, workers: int) -> dict[str, object]:
     verified = not check_roster(result.roster, config) if result.roster is not None else None
     rows = workload_rows(result.roster, config) if result.roster is not None else []
     timeline = [(t, value) for t, value, _ in result.timeline if value is not None]
+    if result.objective is not None:  # the returned roster's own cost, which a last polish may have lowered after the last report
+        timeline.append((result.wall_seconds, result.objective))
     return {
         "load_seconds": round(loaded - started, 2),
         "build_seconds": round(made - loaded, 2),

@@ -426,8 +426,9 @@ def test_a_task_no_worker_could_run_is_said_before_any_work() -> None:
     distributed = pytest.importorskip("distributed")
     from coverage.errors import CoverageError
 
+    # dashboard ":0": an in-process cluster ignores None and takes port 8787, which a parallel run may hold
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None, resources={"threads": 1}
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0", resources={"threads": 1}
     ) as small:
         with pytest.raises(CoverageError, match="each task needs 4 threads and the workers at .* declare at most 1"):
             with open_executor(small.scheduler_address, threads_per_task=4):
