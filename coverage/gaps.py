@@ -125,11 +125,8 @@ class Coverage:
         return self.scheduled.get(channel) or [0] * self.grid.count
 
     def gap(self, channel: str) -> list[float]:
-        """Agents missing per interval: max(required - scheduled, 0) (none on a backlog channel: it has no per-interval need).
-
-        Rounded to the hundredths a weighted channel counts in, so 1 − 0.67 is 0.33, not 0.32999…
-        """
-        return [round(max(r - s, 0), 2) for r, s in zip(self.required_of(channel), self.scheduled_of(channel))]
+        """Agents missing per interval: max(required - scheduled, 0) (none on a backlog channel: it has no per-interval need)."""
+        return [_gap(r, s) for r, s in zip(self.required_of(channel), self.scheduled_of(channel))]
 
     def uncovered(self, channel: str) -> list[bool]:
         """Per interval, whether the channel fails its customers then.
@@ -149,6 +146,13 @@ class Coverage:
         for channel in self.channels:
             found = [was or now for was, now in zip(found, self.uncovered(channel))]
         return found
+
+
+def _gap(need: int, have: float) -> float:
+    """Whole heads give a whole number; a Σ weight is rounded to its hundredths, so 1 − 0.67 is 0.33, not 0.32999…"""
+    if isinstance(have, int):
+        return max(need - have, 0)
+    return round(max(need - have, 0.0), 2)
 
 
 def coverage_of(roster: Roster, requirements: Requirements, config: Config) -> Coverage:
