@@ -180,11 +180,11 @@ def test_the_enumerated_optimum_with_weights(make_config) -> None:
 def test_polish_prices_an_interval_as_the_model_does(tmp_path: Path) -> None:
     """The channel polish's interval cost: 0.5 of 1 short costs 50, nobody costs 100 + 400, 1.25 costs 1."""
     from coverage.config.schema import Weights
-    from coverage.solve.polish import _interval_cost
+    from coverage.solve.polish import interval_cost
 
     w = Weights()
-    assert [_interval_cost(1, have, w, 100) for have in (50, 0, 100, 125)] == [50, 500, 0, 1]
-    assert [_interval_cost(1, have, w) for have in (0, 1, 2)] == [500, 0, 1]  # heads, as before
+    assert [interval_cost(1, have, w, 100) for have in (50, 0, 100, 125)] == [50, 500, 0, 1]
+    assert [interval_cost(1, have, w) for have in (0, 1, 2)] == [500, 0, 1]  # heads, as before
     config = team(tmp_path, [0.75, 0.5])
     needs, result = solved(config)
     assert ChannelPolish(config, needs, result.roster).cost() == result.objective  # only channel terms in this plan

@@ -125,7 +125,7 @@ class ChannelPolish:
                 total += queue.queue.late_cost * queue.late_after[0] + self.weights.overstaffed * over
                 continue
             need = self.requirements.required.get(channel) or [0] * len(counts)
-            total += sum(_interval_cost(r, n, self.weights, self.scale[channel]) for r, n in zip(need, counts))
+            total += sum(interval_cost(r, n, self.weights, self.scale[channel]) for r, n in zip(need, counts))
         for (index, _), working in self.cover.items():
             row = self.config.cover[index]
             total += _cover_cost(row.count, working, row.under_weight, row.over_weight)
@@ -155,8 +155,8 @@ class ChannelPolish:
             return self.weights.overstaffed * step * len(slots)
         scale = self.scale[channel]
         return sum(
-            _interval_cost(need[k], counts[k] + step, self.weights, scale)
-            - _interval_cost(need[k], counts[k], self.weights, scale)
+            interval_cost(need[k], counts[k] + step, self.weights, scale)
+            - interval_cost(need[k], counts[k], self.weights, scale)
             for k in slots
         )
 
@@ -237,7 +237,7 @@ class ChannelPolish:
         return Roster(tuple(self.assignments))
 
 
-def _interval_cost(need: int, have: int, weights: Weights, scale: int = 1) -> int:
+def interval_cost(need: int, have: int, weights: Weights, scale: int = 1) -> int:
     """A realtime interval's cost, as the objective's slot terms price it; `have` in 1/`scale` of a person.
 
     Per person short or over, rounded up to a whole unit of cost (exact in
