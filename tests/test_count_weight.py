@@ -17,13 +17,15 @@ import pytest
 from enumeration import EARLY_LATE, brute_force_optimum, demand
 from helpers import QUIET, build_config, config_data, hourly, solved
 
+from coverage.check import check_roster
 from coverage.cli import main
 from coverage.demand import requirements
 from coverage.errors import InputError
 from coverage.gaps import coverage_of, summary
+from coverage.hires import cheapest, target_met
 from coverage.reach import on_duty_capacity
 from coverage.results import MixFigures
-from coverage.solve import solve
+from coverage.solve import Target, solve
 from coverage.solve.aggregate import groups_of, headcount_model
 from coverage.solve.polish import ChannelPolish
 from coverage.solve.runner import run_search
@@ -216,3 +218,25 @@ def test_the_command_line_plan_reports_the_fractions(tmp_path: Path, capsys) -> 
     assert digest["objective"] == 400
     assert digest["uncovered_hours"] == {"chat": 0} and digest["understaffed_agent_hours"] == {"chat": 4.0}
     assert main(["verify", str(config.source), str(out / "roster.csv")]) == 0
+
+
+def test_hiring_counts_what_a_hire_adds(tmp_path: Path) -> None:
+    """A half-person alone on weekdays: nothing is uncovered, so no hire for that; no understaffing needs one full hire."""
+    data = config_data()
+    data["channels"]["chat"]["count_weight"] = True
+    data["agents"][0].update(weight=0.5, max_weekends_per_period=0)
+    data["candidates"] = [
+        {"id": "helper", "site": "nyc", "contract": "full_time", "skills": ["chat"], "cost": 2000, "max_count": 2}
+    ]
+    weekdays = [row for day in range(7, 12) for row in hourly(f"2026-12-{day:02d}T14:00:00", 8)]
+    config = build_config(tmp_path, data, weekdays)
+    needs = requirements(config)
+    for kind, hires in (("uncovered", []), ("service", ["helper"])):
+        plan, result = cheapest(config, needs, QUIET, Target(kind=kind))
+        assert plan is not None and result.status == "OPTIMAL"
+        assert [s.profile for s in plan.steps if s.profile] == hires
+        assert check_roster(plan.roster, plan.config) == []
+        covered = coverage_of(plan.roster, needs, plan.config)
+        assert target_met(Target(kind=kind), covered)
+        if kind == "uncovered":  # a1 alone on each weekday: half a person short through 40 hours
+            assert sum(covered.gap("chat")) == 20.0 and not any(covered.uncovered("chat"))
