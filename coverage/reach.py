@@ -49,9 +49,8 @@ class Reach:
     """The target against everything the team and every possible hire could ever put on duty."""
 
     target: Target
-    capacity: dict[
-        str, list[float]
-    ]  # channel -> interval -> people who could be on duty for it (Σ weight where it counts weight)
+    # channel -> interval -> people who could be on duty for it (Σ weight where the channel counts weight)
+    capacity: dict[str, list[float]]
     unreachable: frozenset[Pair]  # target pairs that no choice of hires brings to the target
     best_ratio: float | None = None  # ratio targets: the largest share of the required agent-hours that can be met
 

@@ -219,6 +219,8 @@ def _coverage_terms(o: Objective) -> None:
 def _units_by_literal(o: Objective) -> dict[int, int]:
     """Per variable index, the hundredths of a person it puts on duty: each option's choice and break choices, on channels that count weight."""
     found: dict[int, int] = {}
+    if not any(o.config.counts_weight(channel) for channel in o.config.channels):
+        return found
     for option, var in o.variables.choices.items():
         if o.config.counts_weight(option.channel):
             units = o.head_units(option)

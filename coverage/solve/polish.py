@@ -150,13 +150,10 @@ class ChannelPolish:
         queue = self.queues.get(channel)
         if queue is not None:
             return self._queue_delta(queue, counts, slots, step)
-        need = self.requirements.required.get(channel)
-        if need is None:
-            return self.weights.overstaffed * step * len(slots)
+        need = self.requirements.required.get(channel) or [0] * len(counts)
         scale = self.scale[channel]
         return sum(
-            interval_cost(need[k], counts[k] + step, self.weights, scale)
-            - interval_cost(need[k], counts[k], self.weights, scale)
+            interval_cost(need[k], counts[k] + step, self.weights, scale) - interval_cost(need[k], counts[k], self.weights, scale)
             for k in slots
         )
 
