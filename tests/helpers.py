@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import math
 import re
-from fractions import Fraction
 import textwrap
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
