@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from enumeration import EARLY_LATE, brute_force_optimum, demand
-from helpers import QUIET, build_config, config_data, hourly, solved
+from helpers import QUIET, build_config, config_data, hourly, objective_from_roster, solved
 
 from coverage.check import check_roster
 from coverage.cli import main
@@ -114,17 +114,40 @@ def _written_coverage(covered, tmp_path: Path) -> Path:
 def test_nobody_on_duty_is_uncovered_and_a_fraction_is_not(tmp_path: Path) -> None:
     """Need 2 with one agent of weight 0.5: the agent works, 1.5 short (150 an hour), no hour uncovered (400 an hour)."""
     config = team(tmp_path, [0.5])
-    doubled = requirements(config)
-    doubled.required["chat"][:] = [2 * need for need in doubled.required["chat"]]
-    result = solve(config, doubled, QUIET)
+    doubled = twice(config)
+    result = checked(config, doubled)
     assert (result.status, result.objective) == ("OPTIMAL", 8 * 150)
     covered = coverage_of(result.roster, doubled, config)
     assert sum(covered.uncovered("chat")) == 0 and [covered.gap("chat")[k] for k in DUTY] == [1.5] * 8
 
 
+def twice(config):
+    """The requirements with two agents needed where one was."""
+    needs = requirements(config)
+    needs.required["chat"][:] = [2 * need for need in needs.required["chat"]]
+    return needs
+
+
+def checked(config, needs):
+    """A solve whose roster the checker accepts and whose cost the roster alone gives (helpers.solved, for given requirements)."""
+    result = solve(config, needs, QUIET)
+    assert check_roster(result.roster, config) == []
+    assert objective_from_roster(config, needs, result) == result.objective
+    return result
+
+
+def test_a_need_of_two_is_two_heads_or_two_whole_persons(tmp_path: Path) -> None:
+    """Two halves on a need of 2: as heads nothing is short; as weights 1 person is short through 8 hours (800)."""
+    for count_weight, scheduled, objective in ((False, 2, 0), (True, 1.0, 800)):
+        config = team(tmp_path, [0.5, 0.5], count_weight=count_weight)
+        needs = twice(config)
+        result = checked(config, needs)
+        assert (result.status, result.objective, on_duty(result)) == ("OPTIMAL", objective, ["a1", "a2"])
+        assert [coverage_of(result.roster, needs, config).scheduled["chat"][k] for k in DUTY] == [scheduled] * 8
+
+
 def test_mix_counts_heads_not_weights(tmp_path: Path) -> None:
     """At least one engineer on chat: the half-person engineer is one head, so the two halves leave nothing short."""
-    config = team(tmp_path, [0.5, 0.5])
     data = config_data()
     data["channels"]["chat"].update(count_weight=True, mix={"engineer": 1})
     data["agents"] = [
