@@ -22,7 +22,7 @@ from coverage.cli import main
 from coverage.demand import requirements
 from coverage.errors import InputError
 from coverage.gaps import coverage_of, summary
-from coverage.hires import cheapest, target_met
+from coverage.hires import cheapest, roadmap, target_met
 from coverage.reach import on_duty_capacity
 from coverage.results import MixFigures
 from coverage.solve import Target, solve
@@ -263,3 +263,9 @@ def test_hiring_counts_what_a_hire_adds(tmp_path: Path) -> None:
         assert target_met(Target(kind=kind), covered)
         if kind == "uncovered":  # a1 alone on each weekday: half a person short through 40 hours
             assert sum(covered.gap("chat")) == 20.0 and not any(covered.uncovered("chat"))
+    plan = roadmap(config, needs, steps=2, options=QUIET, progress=None, target=Target(kind="service"))
+    assert [(s.profile, s.target_hours_left) for s in plan.steps] == [
+        (None, 20.0),
+        ("helper", 0.0),
+    ]  # 40 h x 0.5 short, then none
+    assert plan.open == ()

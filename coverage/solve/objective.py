@@ -83,6 +83,7 @@ class Objective:
         self._late: dict[str, dict[int, cp_model.IntVar]] = defaultdict(
             dict
         )  # backlog channel -> interval -> work past its deadline
+        self._unpriced: dict[int, Exact | None] = {}  # exact values of variables no term prices yet (a weighted `short`)
 
     @property
     def config(self) -> Config:
@@ -151,7 +152,7 @@ class Objective:
 
     def _exact_of(self) -> dict[int, Exact | None]:
         """Each term's exact value, by the term's identity: a later term over the same variable reuses it."""
-        return {id(term): value for _, term, value in self._terms}
+        return {**self._unpriced, **{id(term): value for _, term, value in self._terms}}
 
 
 def _clock_terms(o: Objective) -> None:
@@ -345,6 +346,7 @@ def _weighted_slot_terms(o: Objective, channel: str, slot: int, need: int, heads
         short = o.model.new_int_var(0, need, f"short[{channel},{slot}]")
         o.model.add(HEAD_UNITS * short >= HEAD_UNITS * need - units)
         o._short[channel][slot] = (short, need)
+        o._unpriced[id(short)] = lambda value: max(-(-(HEAD_UNITS * need - on_duty(value)) // HEAD_UNITS), 0)
         _per_person(
             o,
             f"under[{channel},{slot}]",
