@@ -188,6 +188,7 @@ def _view_sheet(sheet: Worksheet, coverage: Coverage, config: Config, zone: str)
         cell.fill = _fill(HEADER_FILL)
     required = {c: coverage.required_of(c) for c in channels}
     scheduled = {c: coverage.scheduled_of(c) for c in channels}
+    short = {c: coverage.gap(c) for c in channels}  # a Σ weight's gap without float dust (0.33, not 0.32999…)
     for k, (start, slot) in enumerate(zip(coverage.grid.starts, local_slots(coverage, zone, config))):
         values: list[Any] = [
             slot.local.replace(tzinfo=None),
@@ -198,7 +199,7 @@ def _view_sheet(sheet: Worksheet, coverage: Coverage, config: Config, zone: str)
         ]
         for channel in channels:
             need, have = required[channel][k], scheduled[channel][k]
-            values += [need, have, max(need - have, 0)]
+            values += [need, have, short[channel][k]]
         sheet.append(values)
         row = sheet.max_row
         sheet.cell(row=row, column=1).number_format = "yyyy-mm-dd hh:mm"

@@ -10,6 +10,10 @@ Counting rules
   taken out (:func:`coverage.time.on_duty_spans`).
 * ``gap = max(required - scheduled, 0)``; an interval is *uncovered* for a
   channel when ``required > 0`` and ``scheduled == 0``.
+* On a channel with ``count_weight``, ``scheduled`` is the sum of the
+  weights of the agents on duty (two agents of weight 0.5 are 1.0), in
+  hundredths of a person (:meth:`coverage.config.Config.head_units`); still
+  uncovered only when nobody is on duty. ``mix`` roles count heads.
 
 Views
 -----
@@ -37,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coverage.config.schema import WEEKDAYS, BacklogChannel, Config
+from coverage.config.schema import HEAD_UNITS, WEEKDAYS, BacklogChannel, Config
 from coverage.csvcells import metric_cell, number_cell
 from coverage.outputs import write_csv_atomic, write_json_atomic
 from coverage.queue import BacklogQueue
@@ -98,7 +102,7 @@ class Coverage:
 
     grid: Grid
     required: dict[str, list[int]]
-    scheduled: dict[str, list[int]]
+    scheduled: dict[str, list[float]]  # heads (whole numbers), or Σ weight on a channel that counts weight
     service: dict[str, ChannelService] | None = None  # what customers get; see "service" at the end
     backlog: dict[str, BacklogOutcome] = field(default_factory=dict)  # backlog channels: who waited, how long
     with_role: dict[str, dict[str, list[int]]] = field(
@@ -117,12 +121,12 @@ class Coverage:
     def required_of(self, channel: str) -> list[int]:
         return self.required.get(channel) or [0] * self.grid.count
 
-    def scheduled_of(self, channel: str) -> list[int]:
+    def scheduled_of(self, channel: str) -> list[float]:
         return self.scheduled.get(channel) or [0] * self.grid.count
 
-    def gap(self, channel: str) -> list[int]:
+    def gap(self, channel: str) -> list[float]:
         """Agents missing per interval: max(required - scheduled, 0) (none on a backlog channel: it has no per-interval need)."""
-        return [max(r - s, 0) for r, s in zip(self.required_of(channel), self.scheduled_of(channel))]
+        return [_gap(r, s) for r, s in zip(self.required_of(channel), self.scheduled_of(channel))]
 
     def uncovered(self, channel: str) -> list[bool]:
         """Per interval, whether the channel fails its customers then.
@@ -144,31 +148,43 @@ class Coverage:
         return found
 
 
+def _gap(need: int, have: float) -> float:
+    """Whole heads give a whole number; a Σ weight is rounded to its hundredths, so 1 − 0.67 is 0.33, not 0.32999…"""
+    if isinstance(have, int):
+        return max(need - have, 0)
+    return round(max(need - have, 0.0), 2)
+
+
 def coverage_of(roster: Roster, requirements: Requirements, config: Config) -> Coverage:
     """Count, per interval and channel, the agents on duty for the whole interval."""
     grid = requirements.grid
     channels = list(requirements.required)
     channels += [c for c in config.channels if c not in channels]
     channels += sorted({a.channel for a in roster.assignments} - set(channels))
-    scheduled = {channel: [0] * grid.count for channel in channels}
+    units = {channel: [0] * grid.count for channel in channels}  # hundredths of a person on duty
     mix = config.mix_rules()
+    agents = {agent.id: agent for agent in config.agents}
     with_role = {channel: {role: [0] * grid.count for role in roles} for channel, roles in mix.items()}
     for a in roster.assignments:
         template = config.sites[a.site].shifts[a.shift]
-        counts = scheduled[a.channel]
-        agent = config.agent(a.agent) if a.channel in mix else None
+        counts = units[a.channel]
+        each = config.head_units(agents[a.agent], a.channel) if config.counts_weight(a.channel) else HEAD_UNITS
+        agent = agents[a.agent] if a.channel in mix else None
         for slot in duty_slots(grid, a.start_utc, a.end_utc, template.unpaid_break_minutes, a.break_start_utc):
-            counts[slot] += 1
+            counts[slot] += each
             if agent is not None:
                 for role in mix[a.channel]:
                     with_role[a.channel][role][slot] += role in agent.roles or role in agent.skills
+    scheduled = {channel: _people(config, channel, counted) for channel, counted in units.items()}
     required = {channel: list(requirements.required.get(channel) or [0] * grid.count) for channel in channels}
     for channel, values in required.items():
         if len(values) != grid.count:
             raise ValueError(f"requirements for {channel} have {len(values)} intervals, the grid has {grid.count}")
     backlog = {
         channel: backlog_outcome(
-            BacklogQueue.of(b, config.weights.late, grid.hours_per_interval), scheduled[channel], grid.hours_per_interval
+            BacklogQueue.of(b, config.weights.late, grid.hours_per_interval),
+            [u // HEAD_UNITS for u in units[channel]],  # a backlog channel counts heads
+            grid.hours_per_interval,
         )
         for channel, b in requirements.backlog.items()
     }
@@ -180,6 +196,13 @@ def coverage_of(roster: Roster, requirements: Requirements, config: Config) -> C
         backlog=backlog,
         with_role=with_role,
     )
+
+
+def _people(config: Config, channel: str, units: list[int]) -> list[float]:
+    """Hundredths of a person as people: whole heads stay whole numbers (coverage.csv prints 2, not 2.0)."""
+    if config.counts_weight(channel):
+        return [u / HEAD_UNITS for u in units]
+    return [u // HEAD_UNITS for u in units]
 
 
 # --------------------------------------------------------------------------- backlog channels
@@ -774,9 +797,10 @@ def service_of(roster: Roster, requirements: Requirements, config: Config) -> di
 
 
 def agents_on_contacts(roster: Roster, grid: Grid, config: Config) -> dict[str, list[float]]:
-    """Per channel and interval: Σ (1 − shrinkage) over the agents on duty for the whole interval."""
+    """Per channel and interval: Σ (1 − shrinkage) over the agents on duty for the whole interval (× weight where the channel counts weight)."""
     from coverage.demand import local_weekdays, shrinkage_of
 
+    agents = {agent.id: agent for agent in config.agents}
     weekdays: dict[str, Any] = {}
     found: dict[str, list[float]] = {}
     for a in roster.assignments:
@@ -784,8 +808,9 @@ def agents_on_contacts(roster: Roster, grid: Grid, config: Config) -> dict[str, 
         if a.site not in weekdays:
             weekdays[a.site] = local_weekdays(grid, site.timezone)
         values = found.setdefault(a.channel, [0.0] * grid.count)
+        person = config.head_units(agents[a.agent], a.channel) / HEAD_UNITS if config.counts_weight(a.channel) else 1.0
         for slot in duty_slots(grid, a.start_utc, a.end_utc, site.shifts[a.shift].unpaid_break_minutes, a.break_start_utc):
-            values[slot] += 1.0 - shrinkage_of(config, a.site, int(weekdays[a.site][slot]))
+            values[slot] += person * (1.0 - shrinkage_of(config, a.site, int(weekdays[a.site][slot])))
     return found
 
 

@@ -103,7 +103,7 @@ def _require_candidates(config: Config) -> None:
         )
 
 
-def _target_pairs(target: Target, coverage: Coverage) -> list[tuple[int, int]]:
+def _target_pairs(target: Target, coverage: Coverage) -> list[tuple[int, float]]:
     """(required, on duty) of every interval and channel the target counts."""
     return [
         (need, have)

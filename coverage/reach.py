@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from coverage.config.schema import WEEKDAYS, Config
+from coverage.config.schema import HEAD_UNITS, WEEKDAYS, Config
 from coverage.demand import Requirements
 from coverage.gaps import LocalSlot, local_slots
 from coverage.solve.data import Target
@@ -49,7 +49,8 @@ class Reach:
     """The target against everything the team and every possible hire could ever put on duty."""
 
     target: Target
-    capacity: dict[str, list[int]]  # channel -> interval -> people who could be on duty for it
+    # channel -> interval -> people who could be on duty for it (Σ weight where the channel counts weight)
+    capacity: dict[str, list[float]]
     unreachable: frozenset[Pair]  # target pairs that no choice of hires brings to the target
     best_ratio: float | None = None  # ratio targets: the largest share of the required agent-hours that can be met
 
@@ -83,10 +84,13 @@ def reachability(config: Config, requirements: Requirements, target: Target) -> 
     return Reach(target, capacity, short if best < target.ratio - 1e-9 else frozenset(), round(best, 4))
 
 
-def on_duty_capacity(config: Config, grid: Grid) -> dict[str, list[int]]:
-    """Per channel and interval, how many people have some shift they may work that puts them on duty there."""
+def on_duty_capacity(config: Config, grid: Grid) -> dict[str, list[float]]:
+    """Per channel and interval, how many people have some shift they may work that puts them on duty there.
+
+    On a channel that counts weight, each counts as their weight: two of weight 0.5 can meet a need of 1, one cannot.
+    """
     slots: dict[ShiftInstance, frozenset[int]] = {}
-    capacity = {channel: [0] * grid.count for channel in config.channels}
+    capacity: dict[str, list[float]] = {channel: [0] * grid.count for channel in config.channels}
     for scope in agent_scopes(config, shift_instances(config)):
         reached: set[int] = set()
         for s in usable(scope, config):
@@ -95,8 +99,12 @@ def on_duty_capacity(config: Config, grid: Grid) -> dict[str, list[int]]:
             reached |= slots[s]
         for channel in scope.agent.skills:
             counts = capacity.setdefault(channel, [0] * grid.count)
+            person = config.head_units(scope.agent, channel) / HEAD_UNITS if config.counts_weight(channel) else 1
             for k in reached:
-                counts[k] += 1
+                counts[k] += person
+    for channel, counts in capacity.items():
+        if config.counts_weight(channel):
+            capacity[channel] = [round(count, 2) for count in counts]  # sums of hundredths, without float dust
     return capacity
 
 

@@ -114,7 +114,7 @@ class WorstInterval(JsonRecord):
     interval_start_utc: str
     volume: float
     required: int
-    scheduled: int
+    scheduled: float  # heads, or Σ weight on a channel that counts weight
     agents_on_contacts: float
     service_level: float
     asa_seconds: float | None  # None: an overloaded Erlang C interval has no finite wait

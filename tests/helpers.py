@@ -17,6 +17,7 @@ import math
 import re
 import textwrap
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +126,9 @@ def objective_from_roster(config: Config, needs: Requirements, result: SolveResu
                 total += _backlog_cost(config, needs, channel, cov.scheduled[channel])
                 continue
             for need, have in zip(cov.required[channel], cov.scheduled[channel]):
-                total += w.understaffed * max(need - have, 0) + w.overstaffed * max(have - need, 0)
+                people = Fraction(str(have))  # Σ weight on a count_weight channel (0.5, 1.25), else heads
+                short, over = max(need - people, 0), max(people - need, 0)
+                total += math.ceil(w.understaffed * short) + math.ceil(w.overstaffed * over)  # per person, whole units up
                 total += w.uncovered * (need > 0 and have == 0)
         total += w.clock * _clock_intervals(config, cov, needs)
         total += _mix_cost(config, needs, result.roster)
@@ -160,12 +163,21 @@ def _mix_cost(config: Config, needs: Requirements, roster) -> int:
                     )
                 ),
                 needs,
-                config,
+                _counting_heads(config),
             ).scheduled[channel]
             total += config.weights.mix * sum(
                 max(heads - have, 0) for need, have in zip(needs.required[channel], with_role) if need > 0
             )
     return total
+
+
+def _counting_heads(config: Config) -> Config:
+    """The config with no channel counting weight: `mix` counts heads on every channel."""
+    channels = {
+        name: channel.model_copy(update={"count_weight": False}) if getattr(channel, "count_weight", False) else channel
+        for name, channel in config.channels.items()
+    }
+    return config.model_copy(update={"channels": channels})
 
 
 def _cover_mix_cost(config: Config, roster, instances: list) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from coverage.config.schema import MAX_AGENTS, Agent, Contract, Cover, Forecast, Mix, Shrinkage, Site
+from coverage.config.schema import HEAD_UNITS, MAX_AGENTS, Agent, Contract, Cover, Forecast, Mix, Shrinkage, Site
 from coverage.errors import Problem
 from coverage.yamlload import dotted_path, line_of
 
@@ -76,6 +76,22 @@ def flexible_shift_problems(parsed: dict[str, Any], file: Path, node: yaml.Node 
                         f"(expected multiples of {step / 60:g} h)",
                     )
                 )
+    return problems
+
+
+def head_weight_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | None) -> list[Problem]:
+    """An agent on a `count_weight` channel has a weight in whole hundredths: the model counts people in integers (HEAD_UNITS)."""
+    channels = parsed.get("channels") or {}
+    counting = {name for name, channel in channels.items() if getattr(channel, "count_weight", False)}
+    problems = []
+    for index, agent in enumerate(parsed.get("agents") or []):
+        units = agent.weight * HEAD_UNITS
+        if counting & set(agent.skills) and abs(units - round(units)) > 1e-6:
+            path = ("agents", index, "weight")
+            what = f"{agent.weight:g} counts toward {', '.join(sorted(counting & set(agent.skills)))} in hundredths of a person"
+            problems.append(
+                Problem(file, line_of(node, path), dotted_path(path), f"{what} (expected at most 2 decimals, e.g. 0.33)")
+            )
     return problems
 
 

@@ -20,6 +20,7 @@ from coverage.config.checks import (
     file_problems,
     flexible_shift_problems,
     forecast_references,
+    head_weight_problems,
     mentor_problems,
     reference_problems,
     repeat_problems,
@@ -95,6 +96,7 @@ def config_from_data(data: dict[str, Any], file: Path, node: yaml.Node | None, *
     problems.extend(_balance_sheet(parsed, file, node))
     problems.extend(mentor_problems(parsed, file, node))
     problems.extend(flexible_shift_problems(parsed, file, node))
+    problems.extend(head_weight_problems(parsed, file, node))
     problems.extend(forecast_references(parsed, file, node))
     problems.extend(size_problems(parsed, file, node))
     if not problems:

@@ -64,6 +64,7 @@ MAX_WEIGHT = 1_000_000  # objective weights: CP-SAT refuses a model whose object
 MAX_PERIOD_DAYS = 366
 MAX_AGENTS = 10_000  # in one plan; see size_problems
 MAX_WORKLOAD_WEIGHT = 100  # agents[].weight: a share of a full person (1); 100 people in one row is a typo
+HEAD_UNITS = 100  # one person, in the hundredths a `count_weight` channel counts its agents in (CP-SAT counts in integers)
 
 
 def _check_day(value: date) -> date:
@@ -181,6 +182,8 @@ class RealtimeChannel(Strict):
         default_factory=dict,
         description="in every interval the channel needs someone, at least this many of those on duty with each role, e.g. {engineer: 1}",
     )
+    count_weight: bool = False
+    """Count each agent on duty as their `weight` of a person toward the requirement, not as one head: two agents of weight 0.5 meet a need of 1, and half a person missing costs half of `weights.understaffed`. "Uncovered" still means nobody on duty; `mix`, `cover` rows and mentors count heads. Weights in whole hundredths."""
 
 
 class BacklogChannel(Strict):
@@ -1109,6 +1112,23 @@ class Config(Strict):
         return {
             name: channel.mix for name, channel in self.channels.items() if isinstance(channel, RealtimeChannel) and channel.mix
         }
+
+    def counts_weight(self, channel: str) -> bool:
+        """Whether the channel's coverage counts each agent as their `weight` (`count_weight`), not as one head."""
+        found = self.channels.get(channel)
+        return isinstance(found, RealtimeChannel) and found.count_weight
+
+    def head_units(self, agent: Agent, channel: str) -> int:
+        """What one agent on duty adds to a channel's coverage, in hundredths of a person (HEAD_UNITS is one).
+
+        The one place that says how much a person counts: their `weight` on
+        a channel that counts weight (checked to be whole hundredths when the
+        config loads), a whole person anywhere else. Coverage, gaps, the
+        model and its polish all read it, so they agree.
+        """
+        if not self.counts_weight(channel):
+            return HEAD_UNITS
+        return round(agent.weight * HEAD_UNITS)
 
     def agent_zone(self, agent: Agent) -> str:
         """The clock an agent's availability is written on: their own zone, else their site's."""

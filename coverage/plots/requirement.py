@@ -37,7 +37,7 @@ class RequirementSeries:
     channel: str
     starts: list[datetime]  # UTC interval starts
     required: list[int]
-    scheduled: list[int]
+    scheduled: list[float]
 
     @property
     def uncovered(self) -> list[bool]:

@@ -1,7 +1,8 @@
 """Headcounts first: the roster model with interchangeable agents counted, not named.
 
 A big team is mostly groups of agents who look the same to the coverage
-terms: same site, same skills. Counting how many of a group work each shift
+terms: same site, same skills (and, on a channel that counts weight, the
+same weight). Counting how many of a group work each shift
 occurrence, instead of deciding who, shrinks 200 agents x 28 days x 6
 options to a few thousand integers. Every constraint below is implied by the
 individual rules (summed over the group's agents), and the dropped objective
@@ -43,7 +44,7 @@ from types import MappingProxyType
 import pendulum
 from ortools.sat.python import cp_model
 
-from coverage.config.schema import Config
+from coverage.config.schema import HEAD_UNITS, Agent, Config
 from coverage.demand import Requirements
 from coverage.roster import Roster, paid_minutes
 from coverage.solve.data import Hiring, ModelData, Option
@@ -67,6 +68,7 @@ class Group:
     key: str
     site: str
     skills: tuple[str, ...]
+    units: tuple[int, ...] = ()  # per skill, hundredths of a person each member adds (coverage on a `count_weight` channel)
     scopes: list[AgentScope] = field(default_factory=list)
     available: dict[ShiftInstance, int] = field(default_factory=lambda: defaultdict(int))  # agents free for it
     present: dict[date, int] = field(default_factory=lambda: defaultdict(int))  # agents free for some shift that day
@@ -131,14 +133,23 @@ def _kept_off_by_history(scope: AgentScope) -> set[ShiftInstance]:
     return off
 
 
-def groups_of(scopes: list[AgentScope], optional: Collection[str] = ()) -> list[Group]:
-    """Agents by site and skills; `optional` ids (candidates) join their group as optional members."""
-    found: dict[tuple[str, tuple[str, ...]], Group] = {}
+def groups_of(
+    scopes: list[AgentScope], optional: Collection[str] = (), head_units: Callable[[Agent, str], int] | None = None
+) -> list[Group]:
+    """Agents by site, skills and (where a channel counts weight) what each counts for; `optional` ids (candidates) join their group as optional members.
+
+    Agents who count differently toward a channel's coverage are not
+    interchangeable, so they are never counted together: a group's count
+    times its members' weight is then exactly what they cover.
+    """
+    found: dict[tuple[str, tuple[str, ...], tuple[int, ...]], Group] = {}
     for scope in scopes:
         skills = tuple(sorted(scope.agent.skills))
-        key = (scope.agent.site, skills)
+        units = tuple(head_units(scope.agent, c) for c in skills) if head_units is not None else (HEAD_UNITS,) * len(skills)
+        key = (scope.agent.site, skills, units)
         if key not in found:
-            found[key] = Group(f"{scope.agent.site}/{'+'.join(skills)}", scope.agent.site, skills)
+            weighed = "" if set(units) <= {HEAD_UNITS} else f"@{scope.agent.weight:g}"
+            found[key] = Group(f"{scope.agent.site}/{'+'.join(skills)}{weighed}", scope.agent.site, skills, units)
         found[key].add(scope, optional=scope.id in optional)
     return list(found.values())
 
@@ -158,7 +169,8 @@ class Counts:
         self._model = model
         self._data = data
         candidates = data.hiring.costs if data.hiring is not None else {}
-        self.groups = tuple(groups_of(list(data.scopes), candidates))
+        self.groups = tuple(groups_of(list(data.scopes), candidates, data.config.head_units))
+        self._units = {(group.key, channel): units for group in self.groups for channel, units in zip(group.skills, group.units)}
         self._made: dict[str, dict[ShiftInstance, list[cp_model.IntVar]]] = {}
         self._choices: dict[Option, cp_model.IntVar] = {}
         self._breaks: dict[Option, tuple[tuple[pendulum.DateTime, cp_model.IntVar], ...]] = {}
@@ -179,6 +191,10 @@ class Counts:
     def breaks(self) -> Breaks:
         self._make_all()
         return MappingProxyType(self._breaks)
+
+    def head_units(self, option: Option) -> int:
+        """What each member counted by `option` adds to its channel's coverage, in hundredths of a person."""
+        return self._units[(option.agent, option.channel)]
 
     @property
     def hired(self) -> Hired:
@@ -280,7 +296,7 @@ def headcount_model(
     counts = Counts(model, data)
     for group in counts.groups:
         add_group_rules(model, data, group, counts.of(group), counts.hired)
-    objective = Objective(model, data, counts)
+    objective = Objective(model, data, counts, counts.head_units)
     objective.add_coverage_terms()
     objective.add_hiring_terms()
     if keep is not None:

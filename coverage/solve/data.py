@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from coverage.config.schema import Config
+from coverage.config.schema import Agent, Config
 from coverage.demand import Requirements
 from coverage.roster import Roster
 from coverage.solve.scope import AgentScope, agent_scopes
@@ -168,6 +168,14 @@ class ModelData:
     @property
     def grid(self) -> Grid:
         return self.requirements.grid
+
+    @cached_property
+    def _agents(self) -> Mapping[str, Agent]:
+        return {scope.id: scope.agent for scope in self.scopes}
+
+    def head_units(self, option: Option) -> int:
+        """What the agent of `option` adds to its channel's coverage, in hundredths of a person (Config.head_units)."""
+        return self.config.head_units(self._agents[option.agent], option.channel)
 
     @cached_property
     def mentor_shifts(self) -> Mapping[str, Mapping[ShiftInstance, tuple[tuple[str, ShiftInstance], ...]]]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Protocol
 
@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_bipartite_matching
 
-from coverage.config.schema import WEEKDAYS, Agent, Config, Weights
+from coverage.config.schema import HEAD_UNITS, WEEKDAYS, Agent, Config, Weights
 from coverage.demand import Backlog
 from coverage.queue import BacklogQueue
 from coverage.roster import Roster
@@ -68,10 +68,13 @@ class Objective:
     headcount targets so (coverage.solve.staged).
     """
 
-    def __init__(self, model: cp_model.CpModel, data: ModelData, variables: Choices):
+    def __init__(
+        self, model: cp_model.CpModel, data: ModelData, variables: Choices, head_units: Callable[[Option], int] | None = None
+    ):
         self.model = model
         self.data = data
         self.variables = variables
+        self.head_units = head_units or data.head_units  # hundredths of a person an option adds to its channel's coverage
         self._terms: list[tuple[int, LinearExpr, Exact | None]] = []
         self._uncovered: dict[str, dict[int, cp_model.IntVar]] = defaultdict(dict)  # channel -> needed interval -> nobody there
         self._short: dict[str, dict[int, tuple[cp_model.IntVar, int]]] = defaultdict(
@@ -80,6 +83,7 @@ class Objective:
         self._late: dict[str, dict[int, cp_model.IntVar]] = defaultdict(
             dict
         )  # backlog channel -> interval -> work past its deadline
+        self._unpriced: dict[int, Exact | None] = {}  # exact values of variables no term prices yet (a weighted `short`)
 
     @property
     def config(self) -> Config:
@@ -148,7 +152,7 @@ class Objective:
 
     def _exact_of(self) -> dict[int, Exact | None]:
         """Each term's exact value, by the term's identity: a later term over the same variable reuses it."""
-        return {id(term): value for _, term, value in self._terms}
+        return {**self._unpriced, **{id(term): value for _, term, value in self._terms}}
 
 
 def _clock_terms(o: Objective) -> None:
@@ -200,13 +204,31 @@ def _coverage_terms(o: Objective) -> None:
             slots[s] = duty_slots(o.data.grid, s.start_utc, s.end_utc, template.unpaid_break_minutes)
         for slot in slots[s]:
             on_duty[(option.channel, slot)].append(var)
+    units = _units_by_literal(o)
     for channel, required in o.data.requirements.required.items():
         backlog = o.data.requirements.backlog.get(channel)
         if backlog is not None:
             _backlog_terms(o, channel, backlog, [on_duty.get((channel, slot), []) for slot in range(o.data.grid.count)])
             continue
         for slot, need in enumerate(required):
+            if o.config.counts_weight(channel):
+                _weighted_slot_terms(o, channel, slot, need, [(units[v.index], v) for v in on_duty.get((channel, slot), [])])
+                continue
             _slot_terms(o, channel, slot, need, on_duty.get((channel, slot), []))
+
+
+def _units_by_literal(o: Objective) -> dict[int, int]:
+    """Per variable index, the hundredths of a person it puts on duty: each option's choice and break choices, on channels that count weight."""
+    found: dict[int, int] = {}
+    if not any(o.config.counts_weight(channel) for channel in o.config.channels):
+        return found
+    for option, var in o.variables.choices.items():
+        if o.config.counts_weight(option.channel):
+            units = o.head_units(option)
+            found[var.index] = units
+            for _, chosen in o.variables.breaks.get(option, ()):
+                found[chosen.index] = units
+    return found
 
 
 def _backlog_terms(o: Objective, channel: str, backlog: Backlog, on_duty: list[list[cp_model.IntVar]]) -> None:
@@ -301,6 +323,55 @@ def _slot_terms(o: Objective, channel: str, slot: int, need: int, vars_: list[cp
         over = o.model.new_int_var(0, most - need, f"over[{channel},{slot}]")
         o.model.add(over >= scheduled - need)
         o.minimize(weights.overstaffed, over, lambda value: max(on_duty(value) - need, 0))
+
+
+def _weighted_slot_terms(o: Objective, channel: str, slot: int, need: int, heads: list[tuple[int, cp_model.IntVar]]) -> None:
+    """`_slot_terms` on a channel that counts weight: the agents on duty meet the need with Σ weight, in hundredths of a person.
+
+    `heads` are (hundredths, literal) pairs. Shortfall and excess cost their
+    weights per person, so half a person missing costs half of
+    `weights.understaffed`, rounded up to a whole unit of cost (the
+    objective is in integers); "nobody there" counts heads. `short`, in
+    whole people rounded up, is what a hiring target counts.
+    """
+    weights = o.config.weights
+    literals = [v for _, v in heads]
+    units = sum(u * v for u, v in heads)
+    most = sum(u * max(v.proto.domain) for u, v in heads)
+
+    def on_duty(value: Value) -> int:
+        return sum(u * value(v) for u, v in heads)
+
+    if need > 0:
+        short = o.model.new_int_var(0, need, f"short[{channel},{slot}]")
+        o.model.add(HEAD_UNITS * short >= HEAD_UNITS * need - units)
+        o._short[channel][slot] = (short, need)
+        o._unpriced[id(short)] = lambda value: max(-(-(HEAD_UNITS * need - on_duty(value)) // HEAD_UNITS), 0)
+        _per_person(
+            o,
+            f"under[{channel},{slot}]",
+            weights.understaffed,
+            HEAD_UNITS * need - units,
+            HEAD_UNITS * need,
+            lambda value: HEAD_UNITS * need - on_duty(value),
+        )
+        uncovered = o.model.new_bool_var(f"uncovered[{channel},{slot}]")
+        o.model.add(uncovered + sum(literals) >= 1)
+        o._uncovered[channel][slot] = uncovered
+        o.minimize(weights.uncovered, uncovered, lambda value: int(sum(value(v) for v in literals) == 0))
+    floor = HEAD_UNITS * max(need, 0)
+    _per_person(
+        o, f"over[{channel},{slot}]", weights.overstaffed, units - floor, most - floor, lambda value: on_duty(value) - floor
+    )
+
+
+def _per_person(o: Objective, name: str, weight: int, excess: LinearExpr, most: int, exact: Callable[[Value], int]) -> None:
+    """`weight` per person of `excess` (in hundredths of a person, at most `most`), rounded up to a whole unit of cost."""
+    if not weight or most <= 0:
+        return
+    cost = o.model.new_int_var(0, -(-weight * most // HEAD_UNITS), name)
+    o.model.add(HEAD_UNITS * cost >= weight * excess)
+    o.minimize(1, cost, lambda value: -(-weight * max(exact(value), 0) // HEAD_UNITS))
 
 
 def _hiring_terms(o: Objective) -> None:

@@ -14,8 +14,9 @@ so every hard rule still holds; the roster goes back to CP-SAT as its start
 
 Terms that depend on channels and are priced here exactly as the objective
 prices them: each realtime channel's interval shortfall, "nobody there" and
-excess; each backlog channel's lateness and excess over its pace; `cover`
-rows that count one channel; and channel moves against a kept roster.
+excess (in hundredths of a person where the channel counts weight); each
+backlog channel's lateness and excess over its pace; `cover` rows that
+count one channel; and channel moves against a kept roster.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 
-from coverage.config.schema import Config, Weights
+from coverage.config.schema import HEAD_UNITS, Config, Weights
 from coverage.demand import Backlog, Requirements
 from coverage.queue import BacklogQueue
 from coverage.roster import Assignment, Roster
@@ -80,14 +81,20 @@ class ChannelPolish:
         grid = requirements.grid
         self.assignments = list(roster.assignments)
         self.slots = [self._slots(a) for a in self.assignments]
-        self.counts: dict[str, list[int]] = {c: [0] * grid.count for c in config.channels}
+        self.counts: dict[str, list[int]] = {c: [0] * grid.count for c in config.channels}  # heads, or hundredths (`scale`)
+        self.scale = {c: HEAD_UNITS if config.counts_weight(c) else 1 for c in config.channels}
+        self.agents = {agent.id: agent for agent in config.agents}
         for a, slots in zip(self.assignments, self.slots):
             for k in slots:
-                self.counts[a.channel][k] += 1
+                self.counts[a.channel][k] += self._counted(a.agent, a.channel)
         self.queues = {c: self._queue(c, b) for c, b in requirements.backlog.items() if sum(b.arrivals) > 0}
         self.cover = self._cover_counts()
         self.kept = {(a.agent, a.day, a.shift): a.channel for a in keep.assignments} if keep is not None else {}
         self.skills = {agent.id: agent.skills for agent in config.agents}
+
+    def _counted(self, agent: str, channel: str) -> int:
+        """What the agent adds to the channel's count: one head, or their hundredths of a person where the channel counts weight."""
+        return self.config.head_units(self.agents[agent], channel) if self.scale.get(channel, 1) > 1 else 1
 
     def _slots(self, a: Assignment) -> list[int]:
         template = self.config.sites[a.site].shifts[a.shift]
@@ -118,7 +125,7 @@ class ChannelPolish:
                 total += queue.queue.late_cost * queue.late_after[0] + self.weights.overstaffed * over
                 continue
             need = self.requirements.required.get(channel) or [0] * len(counts)
-            total += sum(_interval_cost(r, n, self.weights) for r, n in zip(need, counts))
+            total += sum(interval_cost(r, n, self.weights, self.scale[channel]) for r, n in zip(need, counts))
         for (index, _), working in self.cover.items():
             row = self.config.cover[index]
             total += _cover_cost(row.count, working, row.under_weight, row.over_weight)
@@ -130,7 +137,8 @@ class ChannelPolish:
     def gain(self, i: int, channel: str) -> int:
         """How much the objective falls if assignment i moves to `channel` (negative: it rises)."""
         a, slots = self.assignments[i], self.slots[i]
-        delta = self._channel_delta(a.channel, slots, -1) + self._channel_delta(channel, slots, +1)
+        delta = self._channel_delta(a.channel, slots, -self._counted(a.agent, a.channel))
+        delta += self._channel_delta(channel, slots, self._counted(a.agent, channel))
         delta += self._cover_delta(a, a.channel, -1) + self._cover_delta(a, channel, +1)
         was = self.kept.get((a.agent, a.day, a.shift))
         if was is not None:
@@ -142,11 +150,10 @@ class ChannelPolish:
         queue = self.queues.get(channel)
         if queue is not None:
             return self._queue_delta(queue, counts, slots, step)
-        need = self.requirements.required.get(channel)
-        if need is None:
-            return self.weights.overstaffed * step * len(slots)
+        need = self.requirements.required.get(channel) or [0] * len(counts)
+        scale = self.scale[channel]
         return sum(
-            _interval_cost(need[k], counts[k] + step, self.weights) - _interval_cost(need[k], counts[k], self.weights)
+            interval_cost(need[k], counts[k] + step, self.weights, scale) - interval_cost(need[k], counts[k], self.weights, scale)
             for k in slots
         )
 
@@ -182,8 +189,8 @@ class ChannelPolish:
                 if row.channel == channel:
                     self.cover[(index, a.day)] += 1
         for k in slots:
-            self.counts[a.channel][k] -= 1
-            self.counts[channel][k] += 1
+            self.counts[a.channel][k] -= self._counted(a.agent, a.channel)
+            self.counts[channel][k] += self._counted(a.agent, channel)
         for name in (a.channel, channel):
             if name in self.queues:
                 old = self.queues[name]
@@ -227,12 +234,15 @@ class ChannelPolish:
         return Roster(tuple(self.assignments))
 
 
-def _interval_cost(need: int, have: int, weights: Weights) -> int:
-    """A realtime interval's cost, as the objective's slot terms price it."""
-    if need <= 0:
-        return weights.overstaffed * have
-    cost = weights.understaffed * max(need - have, 0) + weights.overstaffed * max(have - need, 0)
-    return cost + (weights.uncovered if have == 0 else 0)
+def interval_cost(need: int, have: int, weights: Weights, scale: int = 1) -> int:
+    """A realtime interval's cost, as the objective's slot terms price it; `have` in 1/`scale` of a person.
+
+    Per person short or over, rounded up to a whole unit of cost (exact in
+    heads, where `scale` is 1).
+    """
+    short, over = max(scale * need - have, 0), max(have - scale * max(need, 0), 0)
+    cost = -(-weights.understaffed * short // scale) + -(-weights.overstaffed * over // scale)
+    return cost + (weights.uncovered if need > 0 and have == 0 else 0)
 
 
 def _cover_cost(count: int, working: int, under: int, over: int) -> int:
