@@ -28,6 +28,7 @@ from coverage.time import (
     hours_in_local_window,
     local_to_utc,
     period_grid,
+    template_reaches,
     to_local,
     week_monday,
 )
@@ -189,7 +190,10 @@ def _agent_shifts(agent: Agent, shifts: list[Assignment], context: _Context) -> 
 
 def _context(config: Config) -> _Context:
     grid = period_grid(config.plan)
-    period_days = {site: _start_days(config, site, grid.start, grid.end) for site in config.sites}
+    days: dict[str, set[date]] = {site: set() for site in config.sites}
+    for reach in template_reaches(config):  # dates on which a shift of the site can start in the period
+        days[reach.site].add(reach.day)
+    period_days = {site: frozenset(found) for site, found in days.items()}
     return _Context(
         config=config,
         period_start=grid.start,
@@ -199,26 +203,6 @@ def _context(config: Config) -> _Context:
         history=agent_boundaries(read_history(config), ((a.id, min(period_days[a.site], default=None)) for a in config.agents)),
         availability=availability_by_agent(config),
     )
-
-
-def _start_days(config: Config, site_name: str, start: datetime, end: datetime) -> frozenset[date]:
-    """Site-local dates on which some template of the site can start inside the period.
-
-    A flexible template's starts run from its earliest to its latest start,
-    less than a day apart, so some start of a date falls in the period
-    exactly when the earliest or the latest does (a period lasts whole days).
-    """
-    site = config.sites[site_name]
-    first = config.plan.start - timedelta(days=1)
-    found = set()
-    for offset in range(config.plan.days + 2):
-        day = first + timedelta(days=offset)
-        for template in site.shifts.values():
-            clocks = {template.earliest_start, template.latest_start}
-            if any(start <= local_to_utc(day, clock, site.timezone) < end for clock in clocks):
-                found.add(day)
-                break
-    return frozenset(found)
 
 
 # --------------------------------------------------------------------------- wording
