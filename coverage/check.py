@@ -478,7 +478,7 @@ def _check_shifts_per_day(view: _AgentShifts, context: _Context) -> Iterator[Vio
                 named = _names([_previous_or_not(s, view) for s in shifts[: k + 1]])
                 most = "at most one per day" if limit == 1 else f"at most {limit} per day"
                 yield _violation(
-                    "shifts_per_day", view.id, day, f"has {_count(k + 1)} shifts on {day} ({named}; {most})", shift.line
+                    "max_shifts_per_day", view.id, day, f"has {_count(k + 1)} shifts on {day} ({named}; {most})", shift.line
                 )
 
 
@@ -496,7 +496,7 @@ def _check_split_gap(view: _AgentShifts, context: _Context) -> Iterator[Violatio
             gap = _elapsed_hours(previous.end_utc, shift.start_utc)
             if not view.is_previous(shift) and 0 <= gap < minimum - TOLERANCE:
                 yield _violation(
-                    "split_gap",
+                    "min_gap",
                     view.id,
                     day,
                     f"has only {_hours(gap)} h between {_previous_or_not(previous, view)} ending "

@@ -162,7 +162,7 @@ def test_listed_template_times_judged_as_before(check: Check) -> None:
 
 def test_one_shift_a_day_by_default_for_flexible_shifts(check: Check) -> None:
     [v] = check(rows(row("ana", "flex", "2026-12-08", "08:00", "10:00"), row("ana", "evening", "2026-12-08", "18:00", "20:00")))
-    assert found([v]) == [("shifts_per_day", "ana", D("2026-12-08"))]
+    assert found([v]) == [("max_shifts_per_day", "ana", D("2026-12-08"))]
     assert v.message == "ana: has two shifts on 2026-12-08 ('flex' and 'evening'; at most one per day)"
     assert v.line == 3
 
@@ -180,7 +180,7 @@ def test_split_day_of_listed_templates_kept(check: Check) -> None:
 def test_split_gap_broken(check: Check) -> None:
     roster = rows(row("ana", "flex", "2026-12-08", "08:00", "10:00"), row("ana", "flex", "2026-12-08", "12:00", "14:00"))
     [v] = check(roster, **SPLIT)
-    assert found([v]) == [("split_gap", "ana", D("2026-12-08"))]
+    assert found([v]) == [("min_gap", "ana", D("2026-12-08"))]
     assert v.message == (
         "ana: has only 2.0 h between 'flex' ending 2026-12-08 10:00 America/New_York and 'flex' starting 12:00 "
         "on 2026-12-08 (split shifts at least 3 h apart)"
@@ -191,7 +191,7 @@ def test_split_gap_broken(check: Check) -> None:
 def test_split_gap_of_listed_templates_broken(check: Check) -> None:
     """dawn 00:00–04:00 and dusk 16:00–20:00 are 12 h apart: too close for a 13 h gap."""
     [v] = check(rows(row("ana", "dawn", "2026-12-08"), row("ana", "dusk", "2026-12-08")), per_day=2, gap=13)
-    assert found([v]) == [("split_gap", "ana", D("2026-12-08"))]
+    assert found([v]) == [("min_gap", "ana", D("2026-12-08"))]
     assert "(split shifts at least 13 h apart)" in v.message
 
 
@@ -202,7 +202,7 @@ def test_a_third_shift_broken(check: Check) -> None:
         row("ana", "evening", "2026-12-08", "18:00", "20:00"),
     )
     [v] = check(roster, **SPLIT)
-    assert found([v]) == [("shifts_per_day", "ana", D("2026-12-08"))]
+    assert found([v]) == [("max_shifts_per_day", "ana", D("2026-12-08"))]
     assert v.message == "ana: has three shifts on 2026-12-08 ('flex', 'flex' and 'evening'; at most 2 per day)"
     assert v.line == 4
 
@@ -224,8 +224,8 @@ def test_split_shifts_that_overlap_are_one_overlap(check: Check) -> None:
 def test_limits_per_agent_override_the_rules(check: Check) -> None:
     """The rules allow split days; an agent's own max_shifts_per_day: 1 takes them back."""
     roster = rows(row("ana", "flex", "2026-12-08", "08:00", "10:00"), row("ana", "flex", "2026-12-08", "13:00", "15:00"))
-    assert found(check(roster, ana=", max_shifts_per_day: 1", **SPLIT)) == [("shifts_per_day", "ana", D("2026-12-08"))]
-    assert found(check(roster, ana=", min_gap_hours: 4", **SPLIT)) == [("split_gap", "ana", D("2026-12-08"))]
+    assert found(check(roster, ana=", max_shifts_per_day: 1", **SPLIT)) == [("max_shifts_per_day", "ana", D("2026-12-08"))]
+    assert found(check(roster, ana=", min_gap_hours: 4", **SPLIT)) == [("min_gap", "ana", D("2026-12-08"))]
 
 
 # --------------------------------------------------------------------------- rules between days, hours, nights, counts
@@ -356,13 +356,13 @@ def test_a_split_day_across_the_boundary_kept(with_history: Check) -> None:
 
 def test_a_split_day_across_the_boundary_too_close(with_history: Check) -> None:
     [v] = with_history(rows(row("cruz", "flex", "2026-12-07", "13:00", "15:00")), per_day=2, gap=4)
-    assert found([v]) == [("split_gap", "cruz", D("2026-12-07"))]
+    assert found([v]) == [("min_gap", "cruz", D("2026-12-07"))]
     assert "between 'flex' in the previous roster ending 2026-12-07 10:00 Asia/Manila and 'flex' starting 13:00" in v.message
 
 
 def test_a_second_shift_on_a_day_the_previous_roster_works(with_history: Check) -> None:
     [v] = with_history(rows(row("cruz", "flex", "2026-12-07", "13:00", "15:00")))
-    assert found([v]) == [("shifts_per_day", "cruz", D("2026-12-07"))]
+    assert found([v]) == [("max_shifts_per_day", "cruz", D("2026-12-07"))]
     assert v.message == "cruz: has two shifts on 2026-12-07 ('flex' in the previous roster and 'flex'; at most one per day)"
 
 
