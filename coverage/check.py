@@ -24,9 +24,9 @@ from coverage.boundary import AgentBoundary, agent_boundaries
 from coverage.config.schema import Agent, Config, EffectiveRules, ShiftTemplate
 from coverage.roster import Assignment, Roster, paid_minutes, read_history
 from coverage.time import (
+    clock_range_utc,
     default_break_start,
     hours_in_local_window,
-    local_to_utc,
     period_grid,
     template_reaches,
     to_local,
@@ -319,7 +319,7 @@ def _check_times(shift: Assignment, view: _AgentShifts, context: _Context) -> It
 
 
 def _start_problems(shift: Assignment, template: ShiftTemplate, timezone: str, step: int) -> list[str]:
-    starts = _template_starts(shift.day, template, timezone, step)
+    starts = clock_range_utc(shift.day, template.earliest_start, template.latest_start, step, timezone)  # earliest first
     if shift.start_utc in starts:
         return []
     started = f"starts {_local(shift.start_utc, timezone)}"
@@ -328,17 +328,6 @@ def _start_problems(shift: Assignment, template: ShiftTemplate, timezone: str, s
     if not starts[0] <= shift.start_utc <= starts[-1]:
         return [f"{started}, outside the template's starts {template.start} on {shift.day}"]
     return [f"{started}, off the plan's {step}-minute grid (the template starts {template.start} on the grid)"]
-
-
-def _template_starts(day: date, template: ShiftTemplate, timezone: str, step: int) -> list[datetime]:
-    """The UTC instants a shift of the template may start on a local date, earliest first."""
-    first, last = (_clock_minutes(template.earliest_start), _clock_minutes(template.latest_start))
-    return [local_to_utc(day, f"{m // 60:02d}:{m % 60:02d}", timezone) for m in range(first, last + 1, step)]
-
-
-def _clock_minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
 
 
 def _length_problems(length: float, template: ShiftTemplate, step: int) -> list[str]:
@@ -793,17 +782,17 @@ def _check_successions(view: _AgentShifts, context: _Context) -> Iterator[Violat
     if not forbidden:
         return
     by_day: dict[date, list[Assignment]] = {}
-    for shift in view.with_history:
-        by_day.setdefault(shift.day, []).append(shift)
+    for worked in view.with_history:
+        by_day.setdefault(worked.day, []).append(worked)
     for following in view.shifts:
         earlier = by_day.get(following.day - timedelta(days=1), [])
-        shift = next((s for s in earlier if (s.shift, following.shift) in forbidden), None)
-        if shift is not None:
+        before = next((s for s in earlier if (s.shift, following.shift) in forbidden), None)
+        if before is not None:
             yield _violation(
                 "succession",
                 view.id,
                 following.day,
-                f"{_describe(shift)} is followed by {_describe(following)}, a forbidden succession",
+                f"{_describe(before)} is followed by {_describe(following)}, a forbidden succession",
                 following.line,
             )
 

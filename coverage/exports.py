@@ -37,7 +37,7 @@ from coverage.errors import InputError, Problem
 from coverage.gaps import Coverage
 from coverage.outputs import repack_zip, write_bytes_atomic, written_at
 from coverage.roster import Assignment, Roster, assignment_from_row
-from coverage.time import on_duty_spans, to_local
+from coverage.time import local_to_utc, on_duty_spans, to_local
 from coverage.windows import local_slots
 from coverage.workload import agent_loads
 
@@ -77,10 +77,12 @@ def shift_code(assignment: Assignment, config: Config) -> str:
         skills = config.agent(assignment.agent).skills
     except KeyError:
         skills = [assignment.channel]
-    code = assignment.shift if len(skills) == 1 and skills[0] == assignment.channel else f"{assignment.shift} {assignment.channel}"
+    code = (
+        assignment.shift if len(skills) == 1 and skills[0] == assignment.channel else f"{assignment.shift} {assignment.channel}"
+    )
     site = config.sites.get(assignment.site)
     template = site.shifts.get(assignment.shift) if site else None
-    if template is None or not template.flexible:
+    if site is None or template is None or not template.flexible:
         return code
     start, end = (to_local(t, site.timezone).format("HH:mm") for t in (assignment.start_utc, assignment.end_utc))
     return f"{code} {start}-{end}"
@@ -403,19 +405,14 @@ def _entry(text: str, agent_id: str, day: date, config: Config, line: int) -> As
         )
     template = shifts.get(words[0])
     if template is not None and template.flexible and not span:
+        zone = config.sites[config.agent(agent_id).site].timezone
+        shortest = local_to_utc(day, template.earliest_start, zone).add(minutes=template.min_minutes)
         raise ValueError(
             f"shift: {words[0]!r} is flexible (starts {template.start}, lasts {template.length_text} h), so the cell gives "
-            f"its local times (expected e.g. '{words[0]} {template.earliest_start}-"
-            f"{_clock_after(template.earliest_start, template.min_minutes)}')"
+            f"its local times (expected e.g. '{words[0]} {template.earliest_start}-{to_local(shortest, zone).format('HH:mm')}')"
         )
     row = {"agent": agent_id, "shift": words[0], "date": day.isoformat(), "channel": words[1] if len(words) == 2 else ""}
     return assignment_from_row({**row, **times}, config, line)
-
-
-def _clock_after(clock: str, minutes: int) -> str:
-    hours, mins = (int(part) for part in clock.split(":"))
-    total = (hours * 60 + mins + minutes) % (24 * 60)
-    return f"{total // 60:02d}:{total % 60:02d}"
 
 
 def _span_times(span: re.Match[str], day: date) -> dict[str, str]:

@@ -161,8 +161,9 @@ def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool =
     Only `agent`, `shift` and `date` are required: `site` defaults to the
     agent's site, `channel` to the agent's only skill, and the times to the
     template's times on that date — except for a flexible template, whose
-    start and end each row must give (the template has a range of each). Structural problems (unknown agents or
-    shifts, unreadable dates) are input errors; broken *rules* are left for
+    start and end each row must give (the template has a range of each).
+    Structural problems (unknown agents or shifts, unreadable dates, a
+    flexible row without its times) are input errors; broken *rules* are left for
     the checker to report. Cells are unescaped as `write_roster` escaped
     them (`coverage.csvcells`), so ids read back exactly as in the config.
     """

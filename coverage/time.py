@@ -404,3 +404,13 @@ def template_reaches(config: Config) -> list[TemplateReach]:
                 if grid.start <= first < grid.end or grid.start <= last < grid.end:
                     found.append(TemplateReach(site_name, shift_name, day, first, last.add(minutes=template.max_minutes)))
     return found
+
+
+def clock_range_utc(day: date, first: str, last: str, step_minutes: int, timezone: str) -> list[pendulum.DateTime]:
+    """Wall-clock times from `first` to `last` ("HH:MM") every `step_minutes` on a local date, each as its UTC instant.
+
+    Laid clock by clock, not by adding minutes in UTC, so a range that
+    crosses a daylight-saving change keeps its wall-clock times.
+    """
+    start, stop = _clock_minutes(first), _clock_minutes(last)
+    return [local_to_utc(day, f"{m // 60:02d}:{m % 60:02d}", timezone) for m in range(start, stop + 1, step_minutes)]

@@ -49,7 +49,17 @@ agents:
   - {id: cruz, site: mnl, contract: c, skills: [chat]}
 $history""")
 
-DEFAULTS = {"start": "2026-12-07", "interval": 60, "max_hours": 60, "max_days": 7, "ana": "", "per_day": 1, "gap": 1, "rules": "", "history": ""}
+DEFAULTS = {
+    "start": "2026-12-07",
+    "interval": 60,
+    "max_hours": 60,
+    "max_days": 7,
+    "ana": "",
+    "per_day": 1,
+    "gap": 1,
+    "rules": "",
+    "history": "",
+}
 SPLIT = {"per_day": 2, "gap": 3}  # two shifts a day, at least 3 h apart
 HEADER = "agent,shift,date,start_local,end_local"
 
@@ -269,7 +279,10 @@ def test_a_split_day_is_one_day_of_the_week(check: Check) -> None:
     """Two shifts on each of five days are five days worked: kept at 5 days a week, broken at 4."""
     lines = []
     for day in range(7, 12):
-        lines += [row("ana", "flex", f"2026-12-{day:02d}", "08:00", "10:00"), row("ana", "flex", f"2026-12-{day:02d}", "13:00", "15:00")]
+        lines += [
+            row("ana", "flex", f"2026-12-{day:02d}", "08:00", "10:00"),
+            row("ana", "flex", f"2026-12-{day:02d}", "13:00", "15:00"),
+        ]
     assert check(rows(*lines), max_days=5, **SPLIT) == []
     [v] = check(rows(*lines), max_days=4, **SPLIT)
     assert found([v]) == [("days_per_week", "ana", D("2026-12-07"))]
@@ -372,7 +385,9 @@ def test_a_second_shift_on_a_day_the_previous_roster_works(with_history: Check) 
 def test_read_roster_needs_the_times_of_a_flexible_shift(config_of: Callable[..., Config], tmp_path: Path) -> None:
     config = config_of()
     path = tmp_path / "roster.csv"
-    path.write_text(rows(row("ana", "day", "2026-12-08"), row("ana", "flex", "2026-12-09"), row("ana", "flex", "2026-12-10", "08:00")))
+    path.write_text(
+        rows(row("ana", "day", "2026-12-08"), row("ana", "flex", "2026-12-09"), row("ana", "flex", "2026-12-10", "08:00"))
+    )
     with pytest.raises(InputError) as error:
         read_roster(path, config)
     assert [str(p) for p in error.value.problems] == [

@@ -79,7 +79,10 @@ def test_workbook_cells_give_a_flexible_shifts_times_and_read_back(flexible: tup
     assert grid["D2"].value == "flex 08:00-12:00, flex 15:00-17:00"  # a split day: both shifts in one cell
     assert [grid.cell(row=2, column=c).value for c in range(11, 15)] == [4, 21, 0, 0]  # shifts, paid hours (4 + 2 + 7 + 8)
     key_rows = [[c.value for c in row] for row in book["Shifts"].iter_rows(min_row=2, max_row=3)]
-    assert key_rows == [["nyc", "flex", "08:00-14:00", "2-8", 0, "America/New_York"], ["nyc", "day", "09:00", 8, 0, "America/New_York"]]
+    assert key_rows == [
+        ["nyc", "flex", "08:00-14:00", "2-8", 0, "America/New_York"],
+        ["nyc", "day", "09:00", 8, 0, "America/New_York"],
+    ]
     assert key(read_roster_xlsx(path, config)) == key(roster)
 
 
@@ -138,6 +141,6 @@ def test_gaps_report_on_a_flexible_roster(make_config: Callable[..., Config], tm
     summary = json.loads((out / "summary.json").read_text())
     assert summary["roster"]["paid_hours"] == 29.0
     html = (out / "report.html").read_text()
-    assert "<th class=\"\">h from preferred length</th>" in html
-    assert "<td class=\"\">5</td></tr>" in html  # ana's row ends with her 5 hours
+    assert '<th class="">h from preferred length</th>' in html
+    assert '<td class="">5</td></tr>' in html  # ana's row ends with her 5 hours
     assert {p.name for p in (out / "calendars").iterdir()} == {"ana.ics", "ben.ics"}
