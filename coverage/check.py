@@ -311,16 +311,23 @@ def _check_times(shift: Assignment, view: _AgentShifts, context: _Context) -> It
         return
     step = context.config.plan.interval_minutes
     problems = [
-        *_start_problems(shift, template, site.timezone, step),
+        *_start_problems(shift, template, site.timezone, step, context.period_start),
         *_length_problems(_elapsed_hours(shift.start_utc, shift.end_utc), template, step),
     ]
     if problems:
         yield _violation("times", view.id, shift.day, f"{_describe(shift)} {' and '.join(problems)}", shift.line)
 
 
-def _start_problems(shift: Assignment, template: ShiftTemplate, timezone: str, step: int) -> list[str]:
+def _start_problems(shift: Assignment, template: ShiftTemplate, timezone: str, step: int, origin: datetime) -> list[str]:
+    """A listed shift starts at its template's time; a flexible one at a clock time of its range that begins a grid slot.
+
+    Both grids count: the range's clock times every `step` minutes (the site's
+    wall clock), and the UTC slots from `origin` (coverage is counted in whole
+    slots, so a zone half an hour off a 60-minute grid has no flexible start).
+    """
     starts = clock_range_utc(shift.day, template.earliest_start, template.latest_start, step, timezone)  # earliest first
-    if shift.start_utc in starts:
+    on_slot = (shift.start_utc.timestamp() - origin.timestamp()) % (step * 60) == 0
+    if shift.start_utc in starts and (on_slot or not template.flexible):
         return []
     started = f"starts {_local(shift.start_utc, timezone)}"
     if not template.flexible:

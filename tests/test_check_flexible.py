@@ -455,3 +455,16 @@ def test_verify_rejects_a_long_run_an_off_grid_start_a_third_shift_and_a_short_g
         "starting 12:00 on 2026-12-15 (split shifts at least 3 h apart)",
     ]
     assert "4 violation(s)" in out.err
+
+
+def test_flexible_start_must_begin_a_utc_slot_too(make_config: Callable[..., Config], tmp_path: Path) -> None:
+    """Kolkata is UTC+05:30: its 08:00 is 02:30Z, half way through a slot of the 60-minute grid (kept on a 30-minute one)."""
+    text = BASE.substitute(DEFAULTS).replace("  mnl:\n    timezone: Asia/Manila", "  mnl:\n    timezone: Asia/Kolkata")
+    roster = rows(row("cruz", "flex", "2026-12-08", "08:00", "10:00"))
+    (tmp_path / "roster.csv").write_text(roster + "\n")
+    config = make_config(text)
+    [v] = check_roster(read_roster(tmp_path / "roster.csv", config), config)
+    assert found([v]) == [("times", "cruz", D("2026-12-08"))]
+    assert "starts 2026-12-08 08:00 Asia/Kolkata, off the plan's 60-minute grid" in v.message
+    config = make_config(text.replace("interval_minutes: 60", "interval_minutes: 30"))
+    assert check_roster(read_roster(tmp_path / "roster.csv", config), config) == []
