@@ -8,12 +8,14 @@ sites); the roster is built by hand, not solved: each agent works the `day`
 shift five days a week (weekdays), or with --flexible two runs a weekday of
 one flexible template (`08:00-18:00`, 2-6 h), 4 h and 3 h with a 3 h gap.
 Both rosters are clean, so every rule is checked in full. Prints the
-shifts, the seconds to read the roster file and the best of three checks.
+shifts, the seconds to read the roster file and the best of three checks,
+then the same as one JSON line.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import time
 from datetime import date, timedelta
@@ -79,6 +81,8 @@ def main() -> None:
         f"{args.agents} agents x {args.days} days, {kind}: {len(roster)} shifts, read {read_seconds:.2f} s, "
         f"check {min(timings):.2f} s (best of 3), {len(found)} violation(s)"
     )
+    row = {"roster": kind, "agents": args.agents, "days": args.days, "shifts": len(roster), "violations": len(found)}
+    print(json.dumps({**row, "read_seconds": round(read_seconds, 3), "check_seconds": round(min(timings), 3)}))
 
 
 if __name__ == "__main__":
