@@ -303,7 +303,8 @@ def _check_times(shift: Assignment, view: _AgentShifts, context: _Context) -> It
     A listed template has one start and one length. A flexible one has a
     range of each: the start is one of the range's clock times on the plan's
     grid (each laid on the shift's local date, so a DST change moves it in
-    UTC), and the length a whole number of grid intervals inside the range.
+    UTC) and begins a UTC grid slot, and the length is a whole number of grid
+    intervals inside the range.
     """
     site = context.config.sites.get(shift.site)
     template = site.shifts.get(shift.shift) if site else None
