@@ -21,14 +21,14 @@ from functools import cached_property
 
 from coverage.availability import AgentAvailability, availability_by_agent
 from coverage.boundary import AgentBoundary, agent_boundaries
-from coverage.config.schema import Agent, Config, EffectiveRules
-from coverage.roster import Assignment, Roster, read_history
+from coverage.config.schema import Agent, Config, EffectiveRules, ShiftTemplate
+from coverage.roster import Assignment, Roster, paid_minutes, read_history
 from coverage.time import (
+    clock_range_utc,
     default_break_start,
     hours_in_local_window,
-    local_to_utc,
     period_grid,
-    shift_instances,
+    template_reaches,
     to_local,
     week_monday,
 )
@@ -99,9 +99,15 @@ class _AgentShifts:
         return self.boundary.since(self.first_day - timedelta(days=14)) + self.shifts
 
     @cached_property
-    def taken_days(self) -> dict[date, Assignment]:
-        """Period dates the previous roster already works (its shift starts before the period, on that local date)."""
-        return {} if self.boundary is None else self.boundary.taken_days
+    def taken_shifts(self) -> tuple[Assignment, ...]:
+        """The previous roster's shifts on period dates (they start before the period, on a local date inside it)."""
+        if self.boundary is None or self.first_day is None:
+            return ()
+        return self.boundary.since(self.first_day)
+
+    def is_previous(self, shift: Assignment) -> bool:
+        """Whether a shift is the previous roster's (judged there, only named here)."""
+        return any(shift is taken for taken in self.taken_shifts)
 
     @property
     def id(self) -> str:
@@ -183,15 +189,16 @@ def _agent_shifts(agent: Agent, shifts: list[Assignment], context: _Context) -> 
 
 
 def _context(config: Config) -> _Context:
-    period_days: dict[str, set[date]] = {site: set() for site in config.sites}
-    for instance in shift_instances(config):
-        period_days[instance.site].add(instance.day)
     grid = period_grid(config.plan)
+    days: dict[str, set[date]] = {site: set() for site in config.sites}
+    for reach in template_reaches(config):  # dates on which a shift of the site can start in the period
+        days[reach.site].add(reach.day)
+    period_days = {site: frozenset(found) for site, found in days.items()}
     return _Context(
         config=config,
         period_start=grid.start,
         period_end=grid.end,
-        period_days={site: frozenset(days) for site, days in period_days.items()},
+        period_days=period_days,
         holidays={site: frozenset(config.holidays_at(site)) for site in config.sites},
         history=agent_boundaries(read_history(config), ((a.id, min(period_days[a.site], default=None)) for a in config.agents)),
         availability=availability_by_agent(config),
@@ -224,11 +231,17 @@ def _describe(shift: Assignment) -> str:
     return f"shift {shift.shift!r} on {shift.day}"
 
 
-def _paid_hours(shift: Assignment, config: Config) -> float:
-    """Contract hours count paid time only: the template's length minus its unpaid break."""
+def _template(shift: Assignment, config: Config) -> ShiftTemplate | None:
+    """The shift's template, None for a site or shift the config lacks (a hand-built roster; reported by other rules)."""
     site = config.sites.get(shift.site)
-    template = site.shifts.get(shift.shift) if site else None
-    return template.paid_minutes / 60 if template else _elapsed_hours(shift.start_utc, shift.end_utc)
+    return site.shifts.get(shift.shift) if site else None
+
+
+def _paid_hours(shift: Assignment, config: Config) -> float:
+    """Contract hours count paid time only: a listed template's length less its unpaid break, a flexible shift's own length."""
+    if _template(shift, config) is None:
+        return _elapsed_hours(shift.start_utc, shift.end_utc)
+    return paid_minutes(shift, config) / 60
 
 
 def _elapsed_hours(start: datetime, end: datetime) -> float:
@@ -285,22 +298,58 @@ def _check_allowed_shift(shift: Assignment, view: _AgentShifts, context: _Contex
 
 
 def _check_times(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
-    """Rule 2: times match the template, so coverage and hours agree with what the shift name says."""
+    """Rule 2: times match the template, so coverage and hours agree with what the shift name says.
+
+    A listed template has one start and one length. A flexible one has a
+    range of each: the start is one of the range's clock times on the plan's
+    grid (each laid on the shift's local date, so a DST change moves it in
+    UTC) and begins a UTC grid slot, and the length is a whole number of grid
+    intervals inside the range.
+    """
     site = context.config.sites.get(shift.site)
     template = site.shifts.get(shift.shift) if site else None
     if site is None or template is None:
         return
-    start = local_to_utc(shift.day, template.start, site.timezone)
-    problems = []
-    if shift.start_utc != start:
-        problems.append(
-            f"starts {_local(shift.start_utc, site.timezone)}, but the template starts {_local(start, site.timezone)}"
-        )
-    length = _elapsed_hours(shift.start_utc, shift.end_utc)
-    if abs(length - template.minutes / 60) > TOLERANCE:
-        problems.append(f"lasts {_hours(length)} h, but the template lasts {_limit(template.max_minutes / 60)} h")
+    step = context.config.plan.interval_minutes
+    problems = [
+        *_start_problems(shift, template, site.timezone, step, context.period_start),
+        *_length_problems(_elapsed_hours(shift.start_utc, shift.end_utc), template, step),
+    ]
     if problems:
         yield _violation("times", view.id, shift.day, f"{_describe(shift)} {' and '.join(problems)}", shift.line)
+
+
+def _start_problems(shift: Assignment, template: ShiftTemplate, timezone: str, step: int, origin: datetime) -> list[str]:
+    """A listed shift starts at its template's time; a flexible one at a clock time of its range that begins a grid slot.
+
+    Both grids count: the range's clock times every `step` minutes (the site's
+    wall clock), and the UTC slots from `origin` (coverage is counted in whole
+    slots, so a zone half an hour off a 60-minute grid has no flexible start).
+    """
+    starts = clock_range_utc(shift.day, template.earliest_start, template.latest_start, step, timezone)  # earliest first
+    on_slot = (shift.start_utc.timestamp() - origin.timestamp()) % (step * 60) == 0
+    if shift.start_utc in starts and (on_slot or not template.flexible):
+        return []
+    started = f"starts {_local(shift.start_utc, timezone)}"
+    if not template.flexible:
+        return [f"{started}, but the template starts {_local(starts[0], timezone)}"]
+    if not starts[0] <= shift.start_utc <= starts[-1]:
+        return [f"{started}, outside the template's starts {template.start} on {shift.day}"]
+    return [f"{started}, off the plan's {step}-minute grid (the template starts {template.start} on the grid)"]
+
+
+def _length_problems(length: float, template: ShiftTemplate, step: int) -> list[str]:
+    if not template.flexible:
+        if abs(length - template.minutes / 60) > TOLERANCE:
+            return [f"lasts {_hours(length)} h, but the template lasts {_limit(template.minutes / 60)} h"]
+        return []
+    shortest, longest = template.min_minutes / 60, template.max_minutes / 60
+    if not shortest - TOLERANCE <= length <= longest + TOLERANCE:
+        return [f"lasts {_hours(length)} h, but the template lasts {_limit(shortest)} to {_limit(longest)} h"]
+    intervals = length * 60 / step
+    if abs(intervals - round(intervals)) > TOLERANCE:
+        return [f"lasts {_hours(length)} h, not a whole number of the plan's {step}-minute intervals"]
+    return []
 
 
 def _check_break(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
@@ -413,30 +462,66 @@ SHIFT_CHECKS: tuple[ShiftCheck, ...] = (
 # --------------------------------------------------------------------------- rules on an agent's shifts
 
 
-def _check_one_per_day(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
-    """Rule 4: at most one shift per site-local date, the previous roster's shifts on this period's dates included."""
-    first: dict[date, Assignment] = {}
-    for shift in view.shifts:
-        earlier = view.taken_days.get(shift.day)
-        if earlier is not None:
-            yield _violation(
-                "one_per_day",
-                view.id,
-                shift.day,
-                f"has two shifts on {shift.day} ({earlier.shift!r} in the previous roster and {shift.shift!r}; at most one per day)",
-                shift.line,
-            )
-        elif shift.day in first:
-            other = first[shift.day]
-            yield _violation(
-                "one_per_day",
-                view.id,
-                shift.day,
-                f"has two shifts on {shift.day} ({other.shift!r} and {shift.shift!r}; at most one per day)",
-                shift.line,
-            )
-        else:
-            first[shift.day] = shift
+def _check_shifts_per_day(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Rule 4: at most max_shifts_per_day shifts per site-local date, the previous roster's on this period's dates included.
+
+    One line for each shift beyond the limit, on that shift's row.
+    """
+    limit = view.rules.max_shifts_per_day
+    for day, shifts in _shifts_by_day(view).items():
+        for k in range(limit, len(shifts)):
+            shift = shifts[k]
+            if not view.is_previous(shift):
+                named = _names([_previous_or_not(s, view) for s in shifts[: k + 1]])
+                most = "at most one per day" if limit == 1 else f"at most {limit} per day"
+                yield _violation(
+                    "max_shifts_per_day", view.id, day, f"has {_count(k + 1)} shifts on {day} ({named}; {most})", shift.line
+                )
+
+
+def _check_split_gap(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
+    """Split shifts: two shifts of one local date lie at least min_gap_hours apart, end of one to start of the next.
+
+    Only pairs the daily limit allows are judged (a shift too many is one
+    fault, said by _check_shifts_per_day), and overlapping ones are left to
+    _check_overlap.
+    """
+    minimum = view.rules.min_gap_hours
+    for day, shifts in _shifts_by_day(view).items():
+        allowed = shifts[: view.rules.max_shifts_per_day]
+        for previous, shift in zip(allowed, allowed[1:]):
+            gap = _elapsed_hours(previous.end_utc, shift.start_utc)
+            if not view.is_previous(shift) and 0 <= gap < minimum - TOLERANCE:
+                yield _violation(
+                    "min_gap",
+                    view.id,
+                    day,
+                    f"has only {_hours(gap)} h between {_previous_or_not(previous, view)} ending "
+                    f"{_local(previous.end_utc, view.timezone)} and {_previous_or_not(shift, view)} starting "
+                    f"{to_local(shift.start_utc, view.timezone):%H:%M} on {day} (split shifts at least {_limit(minimum)} h apart)",
+                    shift.line,
+                )
+
+
+def _shifts_by_day(view: _AgentShifts) -> dict[date, list[Assignment]]:
+    """Shifts per local date by start, the previous roster's on period dates first (they start before the period)."""
+    by_day: dict[date, list[Assignment]] = {}
+    for shift in view.taken_shifts + view.shifts:
+        by_day.setdefault(shift.day, []).append(shift)
+    return by_day
+
+
+def _previous_or_not(shift: Assignment, view: _AgentShifts) -> str:
+    return f"{shift.shift!r} in the previous roster" if view.is_previous(shift) else f"{shift.shift!r}"
+
+
+def _names(names: list[str]) -> str:
+    """'a' and 'b'; 'a', 'b' and 'c'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _count(n: int) -> str:
+    return {2: "two", 3: "three", 4: "four", 5: "five"}.get(n, str(n))
 
 
 def _check_overlap(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
@@ -458,15 +543,17 @@ def _check_overlap(view: _AgentShifts, context: _Context) -> Iterator[Violation]
 
 
 def _check_min_rest(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
-    """Rule 6: rest in real elapsed hours (UTC), so a DST night counts what the agent actually gets.
+    """Rule 6: rest between days in real elapsed hours (UTC), so a DST night counts what the agent actually gets.
 
-    Overlapping pairs are left to _check_overlap: one fault, one line.
+    Two shifts of one local date are a split day, held to min_gap_hours
+    instead (_check_split_gap); overlapping pairs are left to _check_overlap:
+    one fault, one line.
     """
     minimum = view.rules.min_rest_hours
     shifts = view.with_history
     for previous, shift in zip(shifts, shifts[1:]):
         rest = _elapsed_hours(previous.end_utc, shift.start_utc)
-        if 0 <= rest < minimum - TOLERANCE:
+        if previous.day != shift.day and 0 <= rest < minimum - TOLERANCE:
             yield _violation(
                 "min_rest",
                 view.id,
@@ -694,18 +781,26 @@ def _check_max_shifts(view: _AgentShifts, context: _Context) -> Iterator[Violati
 
 
 def _check_successions(view: _AgentShifts, context: _Context) -> Iterator[Violation]:
-    """Forbidden successions: shift A on one day followed by shift B the next day (A may be the previous roster's)."""
+    """Forbidden successions: shift A on one day followed by shift B the next day (A may be the previous roster's).
+
+    On split days every shift counts: any A of one day with any B of the next
+    is the succession (one line per B, naming the first such A).
+    """
     forbidden = {tuple(pair) for pair in view.rules.forbidden_successions}
-    by_day = _first_shift_per_day(view)
-    before = {s.day: s for s in view.history or ()}
-    for day, following in sorted(by_day.items()):
-        shift = by_day.get(day - timedelta(days=1)) or before.get(day - timedelta(days=1))
-        if shift is not None and (shift.shift, following.shift) in forbidden:
+    if not forbidden:
+        return
+    by_day: dict[date, list[Assignment]] = {}
+    for worked in view.with_history:
+        by_day.setdefault(worked.day, []).append(worked)
+    for following in view.shifts:
+        earlier = by_day.get(following.day - timedelta(days=1), [])
+        before = next((s for s in earlier if (s.shift, following.shift) in forbidden), None)
+        if before is not None:
             yield _violation(
                 "succession",
                 view.id,
                 following.day,
-                f"{_describe(shift)} is followed by {_describe(following)}, a forbidden succession",
+                f"{_describe(before)} is followed by {_describe(following)}, a forbidden succession",
                 following.line,
             )
 
@@ -787,7 +882,8 @@ def _check_mentors(agent: Agent, by_agent: dict[str, list[Assignment]], context:
 
 
 AGENT_CHECKS: tuple[AgentCheck, ...] = (
-    _check_one_per_day,
+    _check_shifts_per_day,
+    _check_split_gap,
     _check_overlap,
     _check_min_rest,
     _check_consecutive_days,

@@ -1,7 +1,8 @@
 """Exports managers live in: a coloured roster workbook, one calendar per agent — and reading the workbook back.
 
 * ``roster.xlsx`` — sheet ``Roster``: agents × site-local dates, each cell the
-  shift code (``early``, or ``early chat`` for agents with several skills),
+  shift code (``early``, or ``early chat`` for agents with several skills;
+  a flexible shift adds its local times, ``support 08:00-12:00``),
   coloured by shift; leave and public holidays marked; per-agent totals at the
   right. Sheet ``Shifts``: the colour key. One sheet per view zone: coverage
   per interval on that zone's wall clock, short and uncovered cells coloured.
@@ -36,7 +37,7 @@ from coverage.errors import InputError, Problem
 from coverage.gaps import Coverage
 from coverage.outputs import repack_zip, write_bytes_atomic, written_at
 from coverage.roster import Assignment, Roster, assignment_from_row
-from coverage.time import on_duty_spans, to_local
+from coverage.time import local_to_utc, on_duty_spans, to_local
 from coverage.windows import local_slots
 from coverage.workload import agent_loads
 
@@ -66,14 +67,25 @@ def roster_dates(roster: Roster, config: Config) -> list[date]:
 
 
 def shift_code(assignment: Assignment, config: Config) -> str:
-    """What a grid cell says: the shift name, plus the channel when the agent has a choice of channels."""
+    """What a grid cell says: the shift name, plus the channel when the agent has a choice of channels.
+
+    A flexible shift adds its own local times (`support 08:00-12:00`): its
+    template has a range of starts and lengths, so the name alone does not
+    say when it is worked, and the workbook must read back to the same roster.
+    """
     try:
         skills = config.agent(assignment.agent).skills
     except KeyError:
         skills = [assignment.channel]
-    return (
+    code = (
         assignment.shift if len(skills) == 1 and skills[0] == assignment.channel else f"{assignment.shift} {assignment.channel}"
     )
+    site = config.sites.get(assignment.site)
+    template = site.shifts.get(assignment.shift) if site else None
+    if site is None or template is None or not template.flexible:
+        return code
+    start, end = (to_local(t, site.timezone).format("HH:mm") for t in (assignment.start_utc, assignment.end_utc))
+    return f"{code} {start}-{end}"
 
 
 def shift_fills(config: Config) -> dict[str, str]:
@@ -159,6 +171,8 @@ def _key_sheet(sheet: Worksheet, config: Config) -> None:
     sheet.append(["", "leave", "leave or a public holiday the agent does not work"])
     sheet.cell(row=sheet.max_row, column=2).fill = _fill(LEAVE_FILL)
     sheet.append(["", "early chat", "shift, then channel: written when the agent has several skills"])
+    if any(template.flexible for site in config.sites.values() for template in site.shifts.values()):
+        sheet.append(["", "support 08:00-12:00", "a flexible shift, then its own site-local times"])
     for column, width in zip("ABCDEF", (12, 14, 20, 8, 22, 22)):
         sheet.column_dimensions[column].width = width
 
@@ -368,11 +382,18 @@ def read_roster_xlsx(path: str | Path, config: Config) -> Roster:
     return Roster(tuple(assignments), source=file)
 
 
+SPAN = re.compile(r"(\d{1,2}:\d{2})-(\d{1,2}:\d{2})")  # a flexible shift's local times in a cell, e.g. 08:00-12:00
+
+
 def _entry(text: str, agent_id: str, day: date, config: Config, line: int) -> Assignment | None:
-    """One 'shift [channel]' entry of a cell; None for a day off."""
+    """One 'shift [channel] [HH:MM-HH:MM]' entry of a cell; None for a day off."""
     words = text.split()
     if not words:
         return None
+    span = SPAN.fullmatch(words[-1]) if len(words) > 1 else None
+    times = _span_times(span, day) if span else {}
+    if span:
+        words = words[:-1]
     try:
         shifts = config.sites[config.agent(agent_id).site].shifts
     except KeyError:
@@ -383,8 +404,23 @@ def _entry(text: str, agent_id: str, day: date, config: Config, line: int) -> As
         raise ValueError(
             f"shift: {text.strip()!r} has {len(words)} words (expected 'shift' or 'shift channel', e.g. 'early chat')"
         )
+    template = shifts.get(words[0])
+    if template is not None and template.flexible and not span:
+        zone = config.sites[config.agent(agent_id).site].timezone
+        shortest = local_to_utc(day, template.earliest_start, zone).add(minutes=template.min_minutes)
+        raise ValueError(
+            f"shift: {words[0]!r} is flexible (starts {template.start}, lasts {template.length_text} h), so the cell gives "
+            f"its local times (expected e.g. '{words[0]} {template.earliest_start}-{to_local(shortest, zone).format('HH:mm')}')"
+        )
     row = {"agent": agent_id, "shift": words[0], "date": day.isoformat(), "channel": words[1] if len(words) == 2 else ""}
-    return assignment_from_row(row, config, line)
+    return assignment_from_row({**row, **times}, config, line)
+
+
+def _span_times(span: re.Match[str], day: date) -> dict[str, str]:
+    """A cell's `08:00-12:00` as the row's local start and end; an end at or before the start is the next day's."""
+    start, end = span.group(1).zfill(5), span.group(2).zfill(5)
+    end_day = day + timedelta(days=1) if end <= start else day
+    return {"start_local": f"{day.isoformat()}T{start}", "end_local": f"{end_day.isoformat()}T{end}"}
 
 
 # --------------------------------------------------------------------------- iCalendar
@@ -402,13 +438,19 @@ def agent_name(agent_id: str, config: Config) -> str:
         return agent_id
 
 
-def _event(shift: Assignment, config: Config, stamp: datetime) -> icalendar.Event:
-    """One shift; every text property is RFC 5545 TEXT, escaped by icalendar (`;`, `,`, `\\`, line breaks)."""
+def _event(shift: Assignment, config: Config, stamp: datetime, nth: int = 1) -> icalendar.Event:
+    """One shift; every text property is RFC 5545 TEXT, escaped by icalendar (`;`, `,`, `\\`, line breaks).
+
+    `nth` counts the agent's shifts of this template on this date: a split
+    day of one flexible template has two, and each event needs its own UID
+    (the first keeps the plain one, so a calendar updates it in place).
+    """
     site = config.sites[shift.site]
     template = site.shifts[shift.shift]
     start, end = to_local(shift.start_utc, site.timezone), to_local(shift.end_utc, site.timezone)
     event = icalendar.Event()
-    event.add("uid", f"{shift.agent}-{shift.day.isoformat()}-{shift.shift}@covplan")
+    repeat = f"-{nth}" if nth > 1 else ""
+    event.add("uid", f"{shift.agent}-{shift.day.isoformat()}-{shift.shift}{repeat}@covplan")
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", end)
@@ -434,8 +476,10 @@ def agent_calendar(agent_id: str, roster: Roster, config: Config, stamp: datetim
     # icalendar leaves an X- property it does not know unescaped (a line break in a name would end the line
     # and start a property of the name's choosing): say it is TEXT, as calendar apps read it.
     calendar.add("x-wr-calname", icalendar.vText(f"Shifts: {agent_name(agent_id, config)}"))
+    seen: dict[tuple[date, str], int] = {}
     for shift in roster.for_agent(agent_id):
-        calendar.add_component(_event(shift, config, stamp))
+        nth = seen[(shift.day, shift.shift)] = seen.get((shift.day, shift.shift), 0) + 1
+        calendar.add_component(_event(shift, config, stamp, nth))
     calendar.add_missing_timezones(
         first_date=config.plan.start - timedelta(days=366), last_date=config.plan.end + timedelta(days=366)
     )

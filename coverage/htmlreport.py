@@ -381,11 +381,17 @@ def _daily(rows: list[DayRow], config: Config) -> str:
 def _agents(roster: Roster, config: Config) -> str:
     loads = agent_loads(roster, config)
     night = config.night_shift
+    preferred = any(a.length_away_hours is not None for a in loads)  # the column only where some agent has a preferred length
+    headers = ["agent", "name", "site", "contract", "shifts", "paid hours", "nights", "weekends", "shifts per channel"]
+    note = ""
+    if preferred:
+        headers.append("h from preferred length")
+        note = " Hours from the preferred length add up how far each flexible shift is from the agent's preferred_hours."
     return (
         f"<p>Paid hours exclude unpaid breaks. A night is a shift with at least {night.min_hours:g} h between "
-        f"{night.start} and {night.end} site time; a weekend counts once however many of its days are worked.</p>"
+        f"{night.start} and {night.end} site time; a weekend counts once however many of its days are worked.{note}</p>"
         + _table(
-            ["agent", "name", "site", "contract", "shifts", "paid hours", "nights", "weekends", "shifts per channel"],
+            headers,
             [
                 [
                     a.agent,
@@ -397,6 +403,7 @@ def _agents(roster: Roster, config: Config) -> str:
                     a.nights,
                     a.weekends,
                     ", ".join(f"{c} {n}" for c, n in a.channels.items()),
+                    *([("" if a.length_away_hours is None else a.length_away_hours)] if preferred else []),
                 ]
                 for a in loads
             ],

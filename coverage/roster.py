@@ -51,8 +51,8 @@ class Assignment:
 def paid_minutes(assignment: Assignment, config: Config) -> int:
     """Paid minutes of a worked shift: a listed template's (its unpaid break taken out), or a flexible shift's own length."""
     template = config.sites[assignment.site].shifts[assignment.shift]
-    if template.flexible:
-        return round((assignment.end_utc - assignment.start_utc).total_seconds() / 60)
+    if template.flexible:  # plain timestamps: pendulum's Interval is slow when a big roster is summed
+        return round((assignment.end_utc.timestamp() - assignment.start_utc.timestamp()) / 60)
     return template.paid_minutes
 
 
@@ -160,8 +160,10 @@ def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool =
 
     Only `agent`, `shift` and `date` are required: `site` defaults to the
     agent's site, `channel` to the agent's only skill, and the times to the
-    template's times on that date. Structural problems (unknown agents or
-    shifts, unreadable dates) are input errors; broken *rules* are left for
+    template's times on that date — except for a flexible template, whose
+    start and end each row must give (the template has a range of each).
+    Structural problems (unknown agents or shifts, unreadable dates, a
+    flexible row without its times) are input errors; broken *rules* are left for
     the checker to report. Cells are unescaped as `write_roster` escaped
     them (`coverage.csvcells`), so ids read back exactly as in the config.
     """
@@ -261,6 +263,13 @@ def assignment_from_row(row: Mapping[str, str | None], config: Config, line: int
     template = site.shifts[shift]
     start = _instant(cell("start_utc"), "start_utc") or _instant(cell("start_local"), "start_local", site.timezone)
     end = _instant(cell("end_utc"), "end_utc") or _instant(cell("end_local"), "end_local", site.timezone)
+    if template.flexible and (start is None or end is None):
+        field = "start_local" if start is None else "end_local"
+        raise ValueError(
+            f"{field}: empty, but shift {shift!r} at site {site_name} is flexible (starts {template.start}, lasts "
+            f"{template.length_text} h), so the row gives its own times (expected start_local or start_utc, "
+            "and end_local or end_utc)"
+        )
     start = start or local_to_utc(day, template.start, site.timezone)
     end = end or start.add(minutes=template.minutes)
     if end <= start:

@@ -370,3 +370,47 @@ def local_slots(grid: Grid, zone: str, config: Config) -> list[LocalSlot]:
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class TemplateReach:
+    """The hours a template's shifts may span on one site-local date: a listed template's one shift, a flexible one's range.
+
+    From the earliest start to the latest start plus the longest length, so
+    that a question such as "could this site's shifts have covered these
+    hours?" is answered for every start and length the template allows.
+    """
+
+    site: str
+    shift: str
+    day: date
+    start_utc: pendulum.DateTime  # the earliest start
+    end_utc: pendulum.DateTime  # the latest start plus the longest length
+
+
+def template_reaches(config: Config) -> list[TemplateReach]:
+    """Each template's reach on each site-local date on which some start of it falls inside the rota period.
+
+    A flexible template's starts span less than a day, so one of them falls
+    in the period (whole days) exactly when its earliest or its latest does.
+    """
+    grid = period_grid(config.plan)
+    found: list[TemplateReach] = []
+    for site_name, site in config.sites.items():
+        for day in _candidate_days(config.plan):
+            for shift_name, template in site.shifts.items():
+                first = local_to_utc(day, template.earliest_start, site.timezone)
+                last = local_to_utc(day, template.latest_start, site.timezone)
+                if grid.start <= first < grid.end or grid.start <= last < grid.end:
+                    found.append(TemplateReach(site_name, shift_name, day, first, last.add(minutes=template.max_minutes)))
+    return found
+
+
+def clock_range_utc(day: date, first: str, last: str, step_minutes: int, timezone: str) -> list[pendulum.DateTime]:
+    """Wall-clock times from `first` to `last` ("HH:MM") every `step_minutes` on a local date, each as its UTC instant.
+
+    Laid clock by clock, not by adding minutes in UTC, so a range that
+    crosses a daylight-saving change keeps its wall-clock times.
+    """
+    start, stop = _clock_minutes(first), _clock_minutes(last)
+    return [local_to_utc(day, f"{m // 60:02d}:{m % 60:02d}", timezone) for m in range(start, stop + 1, step_minutes)]

@@ -54,7 +54,7 @@ from coverage.gaps import Coverage, LocalSlot
 from coverage.gaps import local_slots as gaps_local_slots
 from coverage.outputs import write_csv_atomic
 from coverage.roster import Roster
-from coverage.time import Grid, local_to_utc, shift_instances, to_local
+from coverage.time import Grid, local_to_utc, template_reaches, to_local
 
 Kind = Literal["uncovered", "understaffed"]
 KINDS: tuple[Kind, ...] = ("uncovered", "understaffed")
@@ -465,7 +465,7 @@ class _Causes:
     """What the config and roster say about a one-off: the period's edges, public holidays, leave."""
 
     grid: Grid
-    shifts: dict[tuple[str, date], list[range]]  # (site, site-local date) -> the slots each of its shifts spans
+    shifts: dict[tuple[str, date], list[range]]  # (site, site-local date) -> the slots each template's shifts may span
     holidays: dict[str, dict[date, str]]  # site -> holiday names
     holiday_skills: dict[str, frozenset[str]]  # site -> skills of its agents who do not work public holidays
     leavers: list[tuple[str, str, frozenset[str], frozenset[date], frozenset[int]]]  # agent, site, skills, leave, slots on duty
@@ -474,7 +474,7 @@ class _Causes:
     @classmethod
     def of(cls, config: Config, grid: Grid, roster: Roster | None) -> _Causes:
         shifts: dict[tuple[str, date], list[range]] = defaultdict(list)
-        for s in shift_instances(config):
+        for s in template_reaches(config):
             shifts[(s.site, s.day)].append(grid.covered(s.start_utc, s.end_utc))
         on_duty: dict[str, set[int]] = defaultdict(set)
         for a in roster.assignments if roster is not None else ():

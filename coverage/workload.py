@@ -3,12 +3,16 @@
 Counted from the roster and the config alone, with the same definitions the
 rules use, so the report's numbers match what `verify` enforces:
 
-* paid hours: shift length minus the template's unpaid break;
+* paid hours: shift length minus the template's unpaid break (a flexible
+  shift has none: its paid hours are its length);
 * a night: a shift with at least `night_shift.min_hours` inside the
   `night_shift` window, in the agent's site time (the night rules' test);
 * a weekend: a (site-local) week in which the agent starts a shift on a
   `weekend` day, counted once however many weekend days are worked (the
-  `max_weekends_per_period` test).
+  `max_weekends_per_period` test);
+* hours from the preferred length: for an agent with `preferred_hours`,
+  how far each flexible shift's length is from it, summed over the period
+  (what `weights.shift_length` prices, before its rounding to whole hours).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from coverage.config.schema import Config
-from coverage.roster import Assignment, Roster
+from coverage.roster import Assignment, Roster, paid_minutes
 from coverage.time import hours_in_local_window, week_monday
 
 
@@ -31,11 +35,19 @@ class AgentLoad:
     nights: int
     weekends: int
     channels: dict[str, int]  # shifts per channel
+    length_away_hours: float | None = None  # Σ |flexible shift length − preferred_hours|; None without preferred_hours
 
 
 def paid_hours(shift: Assignment, config: Config) -> float:
-    template = config.sites[shift.site].shifts[shift.shift]
-    return shift.hours - template.unpaid_break_minutes / 60
+    return paid_minutes(shift, config) / 60
+
+
+def length_away_hours(shifts: list[Assignment], preferred_hours: float | None, config: Config) -> float | None:
+    """Hours the agent's flexible shifts are longer or shorter than their preferred length, in total."""
+    if preferred_hours is None:
+        return None
+    flexible = [s for s in shifts if config.sites[s.site].shifts[s.shift].flexible]
+    return round(sum(abs(s.hours - preferred_hours) for s in flexible), 4)
 
 
 def is_night(shift: Assignment, config: Config) -> bool:
@@ -64,6 +76,7 @@ def agent_loads(roster: Roster, config: Config) -> list[AgentLoad]:
                 nights=sum(is_night(s, config) for s in shifts),
                 weekends=len({week_monday(s.day) for s in shifts if s.day.isoweekday() in weekend}),
                 channels=channels,
+                length_away_hours=length_away_hours(shifts, agent.preferred_hours, config),
             )
         )
     return loads

@@ -507,3 +507,10 @@ def test_bench_renders_the_part_time_team_section_from_its_stage(tmp_path):
     assert "| flexible | 60 | 14 | 14,400 | 2.50 | 12,345 | FEASIBLE | 81,234 | 1.2 % | yes | 1.5 | 4.0 | 20.0 | 1.2 |" in text
     assert "| example | – | – | 0 | 2.50 | 12,345 | UNKNOWN | – | – | no | – | – | – | 1.2 |" in text
     assert "notes/part-time-team.md" in text
+
+
+@pytest.mark.parametrize("flexible", [[], ["--flexible"]])
+def test_check_speed_script_checks_a_clean_roster(flexible: list[str]) -> None:
+    row = last_json(str(BENCH / "check_speed.py"), "--agents", "10", "--days", "7", *flexible)
+    # 10 agents, 3 sites: agents 4 and 9 are part-time (Mon-Wed), the others work Mon-Fri; flexible days have two runs.
+    assert row["shifts"] == (8 * 5 + 2 * 3) * (2 if flexible else 1) and row["violations"] == 0

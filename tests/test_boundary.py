@@ -118,7 +118,7 @@ CASES = {
         hand_rules=dict.fromkeys(ZONES, ["max_consecutive_days"]),
     ),
     # The previous roster's early on F leaves no room for a late on F the same local date.
-    "one_per_day": Case(
+    "max_shifts_per_day": Case(
         {},
         ((0, "early"),),
         ["late"],
@@ -126,10 +126,10 @@ CASES = {
         never_untaken=(),
         hand={True: ((0, "late"),), False: ((0, "late"),)},
         hand_rules={
-            "America/Los_Angeles": ["one_per_day"],
+            "America/Los_Angeles": ["max_shifts_per_day"],
             "Europe/London": [],
-            "Asia/Manila": ["one_per_day"],
-            "Pacific/Tongatapu": ["one_per_day"],
+            "Asia/Manila": ["max_shifts_per_day"],
+            "Pacific/Tongatapu": ["max_shifts_per_day"],
         },
     ),
     # Worked F-1 and F, at most 2 in a row, days off two at a time: F+1 and F+2 are both off.
@@ -301,7 +301,7 @@ def test_an_overlap_with_the_previous_roster_is_reported(tmp_path: Path) -> None
     data["sites"]["s"]["shifts"]["mid"] = {"start": "12:00", "hours": 8}
     first, _ = FIRST_DAY["Asia/Manila"]
     config = write(tmp_path, data, ((0, "early"),), first)
-    assert hand_check(config, tmp_path, ((0, "mid"),), first) == ["one_per_day", "overlap"]
+    assert hand_check(config, tmp_path, ((0, "mid"),), first) == ["max_shifts_per_day", "overlap"]
 
 
 # --------------------------------------------------------------------------- two chained periods, at random

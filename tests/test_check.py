@@ -223,7 +223,7 @@ def test_one_per_day_kept(check: Check) -> None:
 def test_one_per_day_broken(check: Check) -> None:
     # 00:00–04:00 and 16:00–20:00 the same date: 12 h rest, so only the one-per-day rule breaks.
     [v] = check("ana,dawn,2026-12-08\nana,dusk,2026-12-08")
-    assert found([v]) == [("one_per_day", "ana", D("2026-12-08"))]
+    assert found([v]) == [("max_shifts_per_day", "ana", D("2026-12-08"))]
     assert v.line == 3
 
 

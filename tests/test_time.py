@@ -9,6 +9,7 @@ import pytest
 
 from coverage.time import (
     Grid,
+    clock_range_utc,
     local_to_utc,
     on_duty_spans,
     parse_timestamp,
@@ -145,4 +146,15 @@ def test_duty_slots_skip_the_break_and_partial_slots() -> None:
         13,
         14,
         15,
+    ]
+
+
+def test_clock_range_utc_keeps_wall_clock_times_across_the_fall_back_night() -> None:
+    """New York on Sun 2026-11-01: 00:00 and 01:00 EDT (04:00Z, 05:00Z), then 02:00 and 03:00 EST (07:00Z, 08:00Z)."""
+    starts = clock_range_utc(date(2026, 11, 1), "00:00", "03:00", 60, "America/New_York")
+    assert [s.isoformat() for s in starts] == [
+        "2026-11-01T04:00:00+00:00",
+        "2026-11-01T05:00:00+00:00",
+        "2026-11-01T07:00:00+00:00",
+        "2026-11-01T08:00:00+00:00",
     ]
