@@ -571,7 +571,7 @@ def _hires(args: argparse.Namespace) -> int:
     else:
         limit = args.steps if args.steps is not None else min(12, sum(c.max_count for c in config.candidates))
         try:
-            plan = roadmap(config, needs, limit, params, target=target)
+            plan = roadmap(config, needs, limit, params, progress=sys.stderr, target=target)
         except NoRosterToday as today:
             print(today, file=sys.stderr)
             for reason in today.result.reasons or [

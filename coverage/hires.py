@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from collections import Counter
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
@@ -154,7 +153,7 @@ def roadmap(
     requirements: Requirements,
     steps: int,
     options: SolveParams | SolveOptions,
-    progress: TextIO | None = sys.stderr,
+    progress: TextIO | None = None,
     target: Target | None = None,
 ) -> HiringPlan:
     """Best hire first, then the best next given the first, ... until the target is met or `steps` is reached.

@@ -42,7 +42,7 @@ class SolveOptions:
     time_limit_seconds: float = 60.0
     seed: int = 1
     workers: int = 0  # 0: one per core
-    progress: TextIO | None = sys.stderr
+    progress: TextIO | None = field(default_factory=lambda: sys.stderr)  # stderr when made, not when imported
     deterministic: bool = False  # same input -> same roster, whatever the machine's speed
     keep: Roster | None = None  # re-plan changing as few of these shifts as possible
     explain: bool = True  # when no roster exists, search for the rules that conflict
