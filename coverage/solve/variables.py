@@ -38,7 +38,7 @@ Exact = Callable[[Value], int]  # a term's exact value, computed from the roster
 Breaks = Mapping[Option, tuple[tuple[pendulum.DateTime, cp_model.IntVar], ...]]  # option -> (break start, chosen)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # by identity: one per agent and template-day, a key of night_flags
 class FlexVars:
     """One agent's runs of one flexible template on one date: a flow over the window's grid slots.
 
@@ -56,6 +56,7 @@ class FlexVars:
     channels: Mapping[str, Mapping[int, LinearExpr]]
     count: LinearExpr  # runs worked that date (at most the agent's max_shifts_per_day)
     on: LinearExpr  # 1 when at least one run is worked
+    length: cp_model.IntVar  # duty slots of the date's runs: the sum of `duty`, as one bounded integer rules read
 
     @property
     def day(self) -> date:
@@ -67,7 +68,7 @@ class FlexVars:
 
     def minutes(self) -> LinearExpr:
         """Paid minutes of the runs: every duty slot in full (a flexible shift has no unpaid break)."""
-        return self.window.slot_minutes * sum(self.duty.values())
+        return self.window.slot_minutes * self.length
 
 
 @dataclass(frozen=True)
@@ -280,10 +281,12 @@ class Variables:
                 if literal is not None:
                     m.add_implication(literal, duty[k])
         count = sum(starts.values())
-        m.add(sum(ends.values()) == count)
-        m.add(sum(duty.values()) >= w.min_slots * count)
-        m.add(sum(duty.values()) <= w.max_slots * count)
         most = scope.rules.max_shifts_per_day
+        m.add(sum(ends.values()) == count)
+        length = m.new_int_var(0, min(len(duty), w.max_slots * most), f"length[{name}]")
+        m.add(length == sum(duty.values()))  # one bounded integer: hour limits propagate through it, not through each slot
+        m.add(length >= w.min_slots * count)
+        m.add(length <= w.max_slots * count)
         if most > 1:
             self._split_runs(w, starts, duty, ends, gap_slots(scope.rules.min_gap_hours, w.slot_minutes))
         on: LinearExpr = count if most == 1 else self._any_of(f"on[{name}]", list(starts.values()))
@@ -298,7 +301,7 @@ class Variables:
             by_reason[f"agent {scope.id}: {words}"].append(duty[k])
         for label, closed in by_reason.items():
             rules.require(sum(closed) == 0, label)
-        return FlexVars(w, MappingProxyType(starts), MappingProxyType(duty), MappingProxyType(ends), channels, count, on)
+        return FlexVars(w, MappingProxyType(starts), MappingProxyType(duty), MappingProxyType(ends), channels, count, on, length)
 
     def _split_runs(
         self,
