@@ -366,7 +366,8 @@ def _cover_terms(o: Objective) -> None:
     for option, var in o.variables.choices.items():
         s = option.instance
         by_template_day[(s.site, s.shift, s.day)].append((option.channel, var))
-    days = sorted({s.day for s in o.data.instances})
+    runs = _flexible_runs(o)
+    days = sorted({s.day for s in o.data.instances} | {w.day for w in o.data.windows})
     for index, cover in enumerate(o.config.cover):
         for d in days:
             if not cover.applies_to(d):
@@ -374,16 +375,48 @@ def _cover_terms(o: Objective) -> None:
             found = [
                 var for channel, var in by_template_day.get((cover.site, cover.shift, d), []) if cover.channel in (None, channel)
             ]
+            most = _most(found)
+            for f, bound in runs.get((cover.site, cover.shift, d), []):
+                found.append(_runs_on(o, f, cover.channel))
+                most += bound
             working = sum(found)
             if cover.count > 0:
                 under = o.model.new_int_var(0, cover.count, f"cover_under[{index},{d}]")
                 o.model.add(under >= cover.count - working)
                 o.minimize(cover.under_weight, under, _excess(cover.count, found, sign=-1))
-            most = _most(found)
             if most > cover.count:
                 over = o.model.new_int_var(0, most - cover.count, f"cover_over[{index},{d}]")
                 o.model.add(over >= working - cover.count)
                 o.minimize(cover.over_weight, over, _excess(cover.count, found, sign=1))
+
+
+def _flexible_runs(o: Objective) -> dict[tuple[str, str, date], list[tuple[FlexVars, int]]]:
+    """Per (site, flexible template, date), each agent's runs there and the most runs they can work."""
+    found: dict[tuple[str, str, date], list[tuple[FlexVars, int]]] = defaultdict(list)
+    if isinstance(o.variables, Variables):
+        for av in o.variables.agents.values():
+            for f in av.flexible:
+                found[(f.window.site, f.shift, f.day)].append((f, av.scope.rules.max_shifts_per_day))
+    return found
+
+
+def _runs_on(o: Objective, f: FlexVars, channel: str | None) -> LinearExpr:
+    """Runs of a template-day (on `channel`, when given): its starts, each on the channel its duty holds there."""
+    if channel is None:
+        return f.count
+    if channel not in f.channels:
+        return 0
+    duty = f.channels[channel]
+    if len(f.channels) == 1:
+        return f.count
+    found = []
+    for k, begin in f.starts.items():
+        on = o.model.new_bool_var(f"starts_on[{f.day},{f.shift},{channel},{k}]")
+        o.model.add_implication(on, begin)
+        o.model.add(on <= duty[k])
+        o.model.add(on >= begin + duty[k] - 1)
+        found.append(on)
+    return sum(found)
 
 
 def _excess(count: int, found: list[cp_model.IntVar], sign: int) -> Exact:

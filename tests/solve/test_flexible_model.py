@@ -7,6 +7,7 @@ agent-hour, overstaffed 1, clock 1 (first view's overnight hours), shift_length 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,14 @@ def flexible_check(roster: Roster, config: Config) -> list[str]:
     """
     listed = {(site, name) for site, s in config.sites.items() for name, t in s.shifts.items() if not t.flexible}
     kept = Roster(tuple(a for a in roster.assignments if (a.site, a.shift) in listed))
-    return [v.message for v in check_roster(kept, config)]
+    return [v.message for v in check_roster(kept, config) if not _one_shift_a_day(v.message)]
+
+
+def _one_shift_a_day(message: str) -> bool:
+    """TODO flex-check: main's checker allows one shift a date and judges rest between two shifts of one date;
+    split days (max_shifts_per_day) keep min_gap_hours there instead. Remove with flexible_check at merge."""
+    same_date = re.search(r"ending (\S+) \S+ .* starting (\S+) ", message)
+    return "at most one per day" in message or bool(same_date and same_date.group(1) == same_date.group(2))
 
 
 def _solved(config: Config) -> SolveResult:
@@ -178,3 +186,42 @@ def test_each_run_serves_one_channel(tmp_path: Path) -> None:
     result = _solved(build_config(tmp_path, data, rows))
     assert [(a.channel, f"{a.start_utc:%H}") for a in result.roster.assignments] == [("chat", "14"), ("phone", "20")]
     assert result.objective == 0
+
+
+def test_a_cover_row_counts_the_runs_of_a_flexible_template(tmp_path: Path) -> None:
+    rows = [("2026-12-07T15:00:00+00:00", "chat", 0.0)]  # no demand at all
+    assert _runs(_solved(_config(tmp_path, rows, FLEX))) == []
+    cover = [{"site": "nyc", "shift": "day", "count": 1, "date": "2026-12-08"}]
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
+    data["cover"] = cover
+    result = _solved(build_config(tmp_path, data, rows))
+    assert [a.day.day for a in result.roster.assignments] == [8]
+    assert result.objective == 2  # the shortest run, 2 h, each hour overstaffed at 1
+
+
+def test_two_listed_shifts_a_day_keep_the_gap(tmp_path: Path) -> None:
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"early": {"start": "09:00", "hours": 2}, "late": {"start": "13:00", "hours": 2}}
+    data["rules"].update(max_shifts_per_day=2, min_gap_hours=2)
+    rows = hourly("2026-12-07T14:00:00", 2) + hourly("2026-12-07T18:00:00", 2)  # 09-11 and 13-15 New York
+    split = _solved(build_config(tmp_path, data, rows))
+    assert [a.shift for a in split.roster.assignments] == ["early", "late"] and split.objective == 0
+    data["rules"]["min_gap_hours"] = 3  # 11:00 to 13:00 is 2 h: only one of them
+    one = _solved(build_config(tmp_path, data, rows))
+    assert len(one.roster.assignments) == 1 and one.objective == 2 * MISSED
+
+
+def test_a_mentee_s_run_lies_inside_a_mentor_s_run(tmp_path: Path) -> None:
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
+    data["agents"].append({"id": "m1", "site": "nyc", "contract": "full_time", "skills": ["chat"]})
+    data["agents"][0]["mentors"] = ["m1"]
+    data["weights"] = {"overstaffed": 50}
+    rows = hourly("2026-12-07T15:00:00", 3, volume=3.0) + hourly("2026-12-07T18:00:00", 2)  # two agents 10-13, one 13-15
+    result = _solved(build_config(tmp_path, data, rows))
+    spans = {a.agent: (f"{a.start_utc:%H}", f"{a.end_utc:%H}") for a in result.roster.assignments}
+    assert spans == {"m1": ("15", "20"), "a1": ("15", "18")} and result.objective == 0
+    data["agents"][1]["days_off"] = ["Mon"]  # no mentor on Monday: the mentee does not work either
+    alone = _solved(build_config(tmp_path, data, rows))
+    assert alone.roster.assignments == () and alone.objective == 3 * (400 + 2 * 100) + 2 * MISSED
