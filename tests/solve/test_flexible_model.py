@@ -225,3 +225,14 @@ def test_a_mentee_s_run_lies_inside_a_mentor_s_run(tmp_path: Path) -> None:
     data["agents"][1]["days_off"] = ["Mon"]  # no mentor on Monday: the mentee does not work either
     alone = _solved(build_config(tmp_path, data, rows))
     assert alone.roster.assignments == () and alone.objective == 3 * (400 + 2 * 100) + 2 * MISSED
+
+
+def test_unavailable_hours_against_a_weekly_minimum_are_named(tmp_path: Path) -> None:
+    contract = {"hours_per_week": {"min": 4, "max": 40}, "max_days_per_week": 5}
+    busy = {"unavailable": ["Mon-Sun 00:00-24:00"]}
+    config = _config(tmp_path, hourly("2026-12-07T15:00:00", 3), FLEX, contracts__full_time=contract, agent__availability=busy)
+    result = solve(config, requirements(config), QUIET)
+    assert result.roster is None
+    assert any("at least 4 paid hours in the week of 2026-12-07" in reason for reason in result.reasons)
+    days = [reason[-10:] for reason in result.reasons if reason.startswith("agent a1: unavailable Mon,Tue,Wed,Thu,Fri,Sat,Sun")]
+    assert days == [f"2026-12-{day:02d}" for day in range(7, 14)]  # each day's template-day, named by the range
