@@ -400,6 +400,8 @@ def hint_roster(rm: BuiltModel, roster: Roster) -> None:
     chosen = {(a.agent, a.day, a.shift, a.channel) for a in roster.assignments}
     for option, var in rm.variables.choices.items():
         rm.model.add_hint(var, (option.agent, option.instance.day, option.instance.shift, option.channel) in chosen)
+    for var, value in rm.variables.flexible_hint(roster):
+        rm.model.add_hint(var, value)
 
 
 def complete_hint(rm: BuiltModel) -> cp_model.CpSolver | None:

@@ -214,6 +214,36 @@ class Variables:
         assignments.sort(key=lambda a: (a.start_utc, a.agent))
         return Roster(tuple(assignments))
 
+    def flexible_hint(self, roster: Roster) -> list[tuple[cp_model.IntVar, int]]:
+        """(variable, value) for every start, duty, end and channel literal of the flexible runs, from a roster's runs.
+
+        The counterpart of `_runs`: a roster handed back as a hint (a polished
+        one, coverage.solve.staged.hint_roster) keeps its runs' times and channels.
+        """
+        grid = self._data.grid
+        runs: dict[tuple[str, date, str], list[Assignment]] = defaultdict(list)
+        for a in roster.assignments:
+            runs[(a.agent, a.day, a.shift)].append(a)
+        found: list[tuple[cp_model.IntVar, int]] = []
+        for av in self._agents.values():
+            for f in av.flexible:
+                on: dict[int, str] = {}  # duty slot -> channel
+                starts, ends = set(), set()
+                for a in runs.get((av.scope.id, f.day, f.shift), []):
+                    first = grid.index(a.start_utc)
+                    last = round((a.end_utc - grid.start).total_seconds() / 60) // grid.minutes - 1
+                    if first is None:
+                        continue
+                    starts.add(first)
+                    ends.add(last)
+                    on.update(dict.fromkeys(range(first, last + 1), a.channel))
+                found += [(var, int(k in starts)) for k, var in f.starts.items()]
+                found += [(var, int(k in ends)) for k, var in f.ends.items()]
+                found += [(var, int(k in on)) for k, var in f.duty.items()]
+                for channel, slots in f.channels.items():
+                    found += [(var, int(on.get(k) == channel)) for k, var in slots.items() if var is not f.duty[k]]
+        return found
+
     def _runs(self, agent: str, f: FlexVars, value: Callable[[cp_model.IntVar], int]) -> list[Assignment]:
         """Each run of a flexible template-day as an assignment: from its start slot to the end of its last."""
         w, grid = f.window, self._data.grid

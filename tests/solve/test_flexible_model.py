@@ -236,3 +236,24 @@ def test_unavailable_hours_against_a_weekly_minimum_are_named(tmp_path: Path) ->
     assert any("at least 4 paid hours in the week of 2026-12-07" in reason for reason in result.reasons)
     days = [reason[-10:] for reason in result.reasons if reason.startswith("agent a1: unavailable Mon,Tue,Wed,Thu,Fri,Sat,Sun")]
     assert days == [f"2026-12-{day:02d}" for day in range(7, 14)]  # each day's template-day, named by the range
+
+
+def test_a_roster_s_runs_come_back_as_a_complete_hint(tmp_path: Path) -> None:
+    from coverage.solve.data import ModelData
+    from coverage.solve.model import build_model
+    from coverage.solve.staged import complete_hint, hint_roster
+
+    data = config_data()
+    data["channels"]["phone"] = dict(data["channels"]["chat"])
+    data["sites"]["nyc"]["shifts"] = {"day": SPLIT}
+    data["rules"].update(max_shifts_per_day=2, min_gap_hours=3)
+    data["agents"][0]["skills"] = ["chat", "phone"]
+    rows = hourly("2026-12-07T14:00:00", 2) + hourly("2026-12-07T20:00:00", 2, channel="phone")
+    config = build_config(tmp_path, data, rows)
+    result = _solved(config)
+    built = build_model(ModelData.of(config, requirements(config)))
+    hint_roster(built, result.roster)
+    completed = complete_hint(built)
+    assert completed is not None
+    assert built.roster_from(completed.boolean_value) == result.roster
+    assert built.exact_objective(completed.value) == result.objective == 0
