@@ -8,6 +8,7 @@ agent-hour, overstaffed 1, clock 1 (first view's overnight hours), shift_length 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -250,10 +251,13 @@ def test_a_roster_s_runs_come_back_as_a_complete_hint(tmp_path: Path) -> None:
     data["agents"][0]["skills"] = ["chat", "phone"]
     rows = hourly("2026-12-07T14:00:00", 2) + hourly("2026-12-07T20:00:00", 2, channel="phone")
     config = build_config(tmp_path, data, rows)
-    result = _solved(config)
+    best = _solved(config).roster.assignments  # 14-16 chat, 20-22 phone: cost 0
+    worse = Roster(  # each run an hour longer at its start: two overstaffed hours
+        (replace(best[0], start_utc=best[0].start_utc.subtract(hours=1)), replace(best[1], start_utc=best[1].start_utc.subtract(hours=1)))
+    )
     built = build_model(ModelData.of(config, requirements(config)))
-    hint_roster(built, result.roster)
+    hint_roster(built, worse)
     completed = complete_hint(built)
     assert completed is not None
-    assert built.roster_from(completed.boolean_value) == result.roster
-    assert built.exact_objective(completed.value) == result.objective == 0
+    assert built.roster_from(completed.boolean_value) == worse
+    assert built.exact_objective(completed.value) == 2
