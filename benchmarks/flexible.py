@@ -81,7 +81,9 @@ def run(path: Path, time_limit: float, workers: int) -> dict[str, object]:
     started = time.perf_counter()
     built = build_model(ModelData.of(config, needs))
     made = time.perf_counter()
-    result = solve(config, needs, ModelInputs(), SolveParams(time_limit_seconds=time_limit, seed=1, workers=workers, progress=None))
+    result = solve(
+        config, needs, ModelInputs(), SolveParams(time_limit_seconds=time_limit, seed=1, workers=workers, progress=None)
+    )
     return {
         "templates": sum(len(site.shifts) for site in config.sites.values()),
         "build_seconds": round(made - started, 2),

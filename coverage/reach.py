@@ -209,9 +209,9 @@ def shifts_that_reach(pairs: Iterable[Pair], grid: Grid, config: Config) -> list
         if hit:
             found[(s.site, s.shift)] |= hit
     for w in flexible_windows(config):
-        hit = set(w.slots) & wanted
-        if hit:
-            found[(w.site, w.shift)] |= hit
+        reached = set(w.slots) & wanted
+        if reached:
+            found[(w.site, w.shift)] |= reached
     ranked = sorted(found.items(), key=lambda item: (-len(item[1]), item[0]))
     return [
         f"{site} {shift} ({config.sites[site].shifts[shift].start} local, {config.sites[site].shifts[shift].length_text} h)"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Protocol
 
@@ -372,10 +372,11 @@ def _cover_terms(o: Objective) -> None:
         for d in days:
             if not cover.applies_to(d):
                 continue
-            found = [
+            listed = [
                 var for channel, var in by_template_day.get((cover.site, cover.shift, d), []) if cover.channel in (None, channel)
             ]
-            most = _most(found)
+            most = _most(listed)
+            found: list[LinearExpr] = list(listed)
             for f, bound in runs.get((cover.site, cover.shift, d), []):
                 found.append(_runs_on(o, f, cover.channel))
                 most += bound
@@ -419,7 +420,7 @@ def _runs_on(o: Objective, f: FlexVars, channel: str | None) -> LinearExpr:
     return sum(found)
 
 
-def _excess(count: int, found: list[cp_model.IntVar], sign: int) -> Exact:
+def _excess(count: int, found: Sequence[LinearExpr], sign: int) -> Exact:
     """Exact value of max(sign * (working - count), 0) for a roster."""
     return lambda value: max(sign * (sum(value(v) for v in found) - count), 0)
 

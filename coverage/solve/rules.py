@@ -674,8 +674,8 @@ def _flexible_rest(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) 
             if s.day == f.day or abs((s.day - f.day).days) > 2:
                 continue
             for k, on_duty in f.duty.items():
-                begin = slot_start(grid, k)
-                if s.start_utc.timestamp() < begin.timestamp() + grid.minutes * 60 + rest and begin.timestamp() < s.end_utc.timestamp() + rest:
+                at = slot_start(grid, k).timestamp()
+                if s.start_utc.timestamp() < at + grid.minutes * 60 + rest and at < s.end_utc.timestamp() + rest:
                     c.require(av.work(s) + on_duty <= 1, label)
 
 

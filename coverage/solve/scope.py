@@ -17,7 +17,16 @@ from coverage.availability import AgentAvailability, agent_availability
 from coverage.boundary import AgentBoundary, agent_boundaries
 from coverage.config.schema import WEEKDAYS, Agent, Config, EffectiveRules, NightShift
 from coverage.roster import Assignment, Roster
-from coverage.time import FlexWindow, Grid, ShiftInstance, flexible_windows, hours_in_local_window, period_grid, slot_start, week_monday
+from coverage.time import (
+    FlexWindow,
+    Grid,
+    ShiftInstance,
+    flexible_windows,
+    hours_in_local_window,
+    period_grid,
+    slot_start,
+    week_monday,
+)
 
 
 @dataclass
@@ -36,7 +45,9 @@ class AgentScope:
     availability: AgentAvailability | None = None  # the agent's ranges in UTC; None: the agent gives none
     flexible: list[FlexWindow] = field(default_factory=list)  # flexible template-days the agent may work
     flexible_blocked: dict[FlexWindow, str] = field(default_factory=dict)  # template-day -> reason label
-    closed_slots: dict[FlexWindow, dict[int, str]] = field(default_factory=dict)  # open template-day -> slot -> `unavailable` words
+    closed_slots: dict[FlexWindow, dict[int, str]] = field(
+        default_factory=dict
+    )  # open template-day -> slot -> `unavailable` words
 
     @property
     def history(self) -> list[Assignment] | None:

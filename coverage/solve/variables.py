@@ -53,7 +53,7 @@ class FlexVars:
     starts: Mapping[int, cp_model.IntVar]
     duty: Mapping[int, cp_model.IntVar]
     ends: Mapping[int, cp_model.IntVar]
-    channels: Mapping[str, Mapping[int, LinearExpr]]
+    channels: Mapping[str, Mapping[int, cp_model.IntVar]]
     count: LinearExpr  # runs worked that date (at most the agent's max_shifts_per_day)
     on: LinearExpr  # 1 when at least one run is worked
     length: cp_model.IntVar  # duty slots of the date's runs: the sum of `duty`, as one bounded integer rules read
@@ -368,7 +368,7 @@ class Variables:
 
     def _flexible_channels(
         self, scope: AgentScope, w: FlexWindow, starts: Mapping[int, cp_model.IntVar], duty: Mapping[int, cp_model.IntVar]
-    ) -> Mapping[str, Mapping[int, LinearExpr]]:
+    ) -> Mapping[str, Mapping[int, cp_model.IntVar]]:
         """Per channel, duty in each slot: a run serves one channel, chosen at its start and kept to its end."""
         skills = scope.agent.skills
         if len(skills) == 1:
@@ -499,7 +499,9 @@ class Variables:
             minutes = {}
             for k in f.duty:
                 begin = slot_start(grid, k)
-                minutes[k] = round(60 * hours_in_local_window(begin, begin.add(minutes=grid.minutes), zone, night.start, night.end))
+                minutes[k] = round(
+                    60 * hours_in_local_window(begin, begin.add(minutes=grid.minutes), zone, night.start, night.end)
+                )
             inside = sum(m for k, m in minutes.items() if m)
             if inside < least or least <= 0:
                 if least <= 0:

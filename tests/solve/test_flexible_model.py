@@ -12,7 +12,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
 from helpers import QUIET, build_config, config_data, hourly, objective_from_roster
 
 from coverage.check import check_roster
@@ -101,14 +100,14 @@ def test_a_preferred_length_costs_per_hour_away(tmp_path: Path) -> None:
 def test_the_shortest_length_holds_for_a_one_hour_need(tmp_path: Path) -> None:
     result = _solved(_config(tmp_path, hourly("2026-12-07T15:00:00", 1), FLEX))
     assert len(_runs(result)) == 1 and result.objective == 1  # a 2 h run, its other hour overstaffed
-    (start, end), = _runs(result)
+    ((start, end),) = _runs(result)
     assert start in ("07 14:00", "07 15:00") and end == f"07 {int(start[3:5]) + 2}:00"
 
 
 def test_the_longest_length_holds(tmp_path: Path) -> None:
     result = _solved(_config(tmp_path, hourly("2026-12-07T12:00:00", 10), FLEX))  # 07:00-17:00 New York: 10 h
     assert result.objective == 2 * MISSED  # one run of 8 h, two hours missed
-    (start, end), = _runs(result)
+    ((start, end),) = _runs(result)
     assert int(end[3:5]) - int(start[3:5]) == 8
 
 
@@ -171,7 +170,9 @@ def test_weekly_hours_count_each_run_s_length(tmp_path: Path) -> None:
 
 def test_a_week_that_cannot_reach_its_minimum_names_the_rule(tmp_path: Path) -> None:
     contract = {"hours_per_week": {"min": 20, "max": 40}, "max_days_per_week": 5}
-    config = _config(tmp_path, hourly("2026-12-07T15:00:00", 3), {"start": "06:00-14:00", "hours": "2-3"}, contracts__full_time=contract)
+    config = _config(
+        tmp_path, hourly("2026-12-07T15:00:00", 3), {"start": "06:00-14:00", "hours": "2-3"}, contracts__full_time=contract
+    )
     result = solve(config, requirements(config), QUIET)
     assert result.roster is None
     assert any("at least 20 paid hours in the week of 2026-12-07" in reason for reason in result.reasons)
@@ -253,7 +254,10 @@ def test_a_roster_s_runs_come_back_as_a_complete_hint(tmp_path: Path) -> None:
     config = build_config(tmp_path, data, rows)
     best = _solved(config).roster.assignments  # 14-16 chat, 20-22 phone: cost 0
     worse = Roster(  # each run an hour longer at its start: two overstaffed hours
-        (replace(best[0], start_utc=best[0].start_utc.subtract(hours=1)), replace(best[1], start_utc=best[1].start_utc.subtract(hours=1)))
+        (
+            replace(best[0], start_utc=best[0].start_utc.subtract(hours=1)),
+            replace(best[1], start_utc=best[1].start_utc.subtract(hours=1)),
+        )
     )
     built = build_model(ModelData.of(config, requirements(config)))
     hint_roster(built, worse)
