@@ -150,7 +150,8 @@ def test_a_night_is_judged_by_duty_hours_in_the_night_window(tmp_path: Path) -> 
     free = _solved(_config(tmp_path, rows, NIGHT))
     assert (_runs(free), free.objective) == ([("08 03:00", "08 07:00")], 0)
     result = _solved(_config(tmp_path, rows, NIGHT, rules__max_nights_per_period=0))  # no shift with 3 h or more at night
-    assert (_runs(result), result.objective) == ([("08 03:00", "08 05:00")], 2 * (MISSED + 1))
+    assert _runs(result) in ([("08 03:00", "08 05:00")], [("08 04:00", "08 06:00")], [("08 05:00", "08 07:00")])  # 2 h at night
+    assert result.objective == 2 * (MISSED + 1)  # every needed hour is overnight in the view: each missed one also costs clock 1
 
 
 def test_unavailable_slots_are_never_worked(tmp_path: Path) -> None:
