@@ -19,6 +19,9 @@ from coverage.config import Config
 from coverage.demand import requirements
 from coverage.roster import Roster
 from coverage.solve import SolveResult, solve
+from coverage.solve.data import ModelData
+from coverage.solve.model import build_model
+from coverage.solve.staged import complete_hint, hint_roster
 from coverage.time import flexible_windows, period_grid
 
 MISSED = 400 + 100  # an hour that needs one agent and has nobody
@@ -180,14 +183,19 @@ def test_a_week_that_cannot_reach_its_minimum_names_the_rule(tmp_path: Path) -> 
     assert any("at least 20 paid hours in the week of 2026-12-07" in reason for reason in result.reasons)
 
 
-def test_each_run_serves_one_channel(tmp_path: Path) -> None:
+def _chat_then_phone(tmp_path: Path) -> Config:
+    """One agent with both skills on a split day: chat needed 09-11, phone 15-17 New York."""
     data = config_data()
     data["channels"]["phone"] = dict(data["channels"]["chat"])
     data["sites"]["nyc"]["shifts"] = {"day": SPLIT}
     data["rules"].update(max_shifts_per_day=2, min_gap_hours=3)
     data["agents"][0]["skills"] = ["chat", "phone"]
     rows = hourly("2026-12-07T14:00:00", 2) + hourly("2026-12-07T20:00:00", 2, channel="phone")
-    result = _solved(build_config(tmp_path, data, rows))
+    return build_config(tmp_path, data, rows)
+
+
+def test_each_run_serves_one_channel(tmp_path: Path) -> None:
+    result = _solved(_chat_then_phone(tmp_path))
     assert [(a.channel, f"{a.start_utc:%H}") for a in result.roster.assignments] == [("chat", "14"), ("phone", "20")]
     assert result.objective == 0
 
@@ -243,17 +251,7 @@ def test_unavailable_hours_against_a_weekly_minimum_are_named(tmp_path: Path) ->
 
 
 def test_a_roster_s_runs_come_back_as_a_complete_hint(tmp_path: Path) -> None:
-    from coverage.solve.data import ModelData
-    from coverage.solve.model import build_model
-    from coverage.solve.staged import complete_hint, hint_roster
-
-    data = config_data()
-    data["channels"]["phone"] = dict(data["channels"]["chat"])
-    data["sites"]["nyc"]["shifts"] = {"day": SPLIT}
-    data["rules"].update(max_shifts_per_day=2, min_gap_hours=3)
-    data["agents"][0]["skills"] = ["chat", "phone"]
-    rows = hourly("2026-12-07T14:00:00", 2) + hourly("2026-12-07T20:00:00", 2, channel="phone")
-    config = build_config(tmp_path, data, rows)
+    config = _chat_then_phone(tmp_path)
     best = _solved(config).roster.assignments  # 14-16 chat, 20-22 phone: cost 0
     worse = Roster(  # each run an hour longer at its start: two overstaffed hours
         (
