@@ -54,7 +54,7 @@ from coverage.gaps import Coverage, LocalSlot
 from coverage.gaps import local_slots as gaps_local_slots
 from coverage.outputs import write_csv_atomic
 from coverage.roster import Roster
-from coverage.time import Grid, local_to_utc, shift_instances, to_local
+from coverage.time import Grid, flexible_windows, local_to_utc, shift_instances, to_local
 
 Kind = Literal["uncovered", "understaffed"]
 KINDS: tuple[Kind, ...] = ("uncovered", "understaffed")
@@ -476,6 +476,8 @@ class _Causes:
         shifts: dict[tuple[str, date], list[range]] = defaultdict(list)
         for s in shift_instances(config):
             shifts[(s.site, s.day)].append(grid.covered(s.start_utc, s.end_utc))
+        for w in flexible_windows(config):  # every slot a run of the template-day can reach
+            shifts[(w.site, w.day)].append(range(max(w.first, 0), min(w.last + 1, grid.count)))
         on_duty: dict[str, set[int]] = defaultdict(set)
         for a in roster.assignments if roster is not None else ():
             on_duty[a.agent].update(grid.covered(a.start_utc, a.end_utc))
