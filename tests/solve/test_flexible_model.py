@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pendulum
 from helpers import QUIET, build_config, config_data, hourly, objective_from_roster
 
 from coverage.check import check_roster
 from coverage.config import Config
 from coverage.demand import requirements
-from coverage.roster import Roster
+from coverage.roster import Assignment, Roster
 from coverage.solve import SolveResult, solve
-from coverage.solve.data import ModelData
+from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import build_model
 from coverage.solve.staged import complete_hint, hint_roster
 from coverage.time import flexible_windows, period_grid
@@ -265,3 +267,16 @@ def test_a_roster_s_runs_come_back_as_a_complete_hint(tmp_path: Path) -> None:
     assert completed is not None
     assert built.roster_from(completed.boolean_value) == worse
     assert built.exact_objective(completed.value) == 2
+
+
+def test_rest_after_the_previous_roster_holds_for_the_first_run(tmp_path: Path) -> None:
+    config = _config(tmp_path, hourly("2026-12-07T12:00:00", 3), FLEX)  # Monday 07:00-10:00 New York
+    late = Assignment(  # the previous period's Sunday, 20:00-22:00 New York: free again from 09:00 Monday
+        "a1", "nyc", "chat", "day", date(2026, 12, 6), pendulum.datetime(2026, 12, 7, 1), pendulum.datetime(2026, 12, 7, 3)
+    )
+    needs = requirements(config)
+    fresh = solve(config, needs, ModelInputs(history=Roster(())), QUIET.params)
+    assert (_runs(fresh), fresh.objective) == ([("07 12:00", "07 15:00")], 0)
+    rested = solve(config, needs, ModelInputs(history=Roster((late,))), QUIET.params)
+    assert _runs(rested) == [("07 14:00", "07 16:00")]  # the one needed hour it can reach, and the shortest run
+    assert rested.objective == 2 * MISSED + 1 == objective_from_roster(config, needs, rested)
