@@ -186,7 +186,10 @@ class Variables:
         A night shift spends at least `night_shift.min_hours` inside the night
         window on the site's clock; a run's night minutes are the sum of its
         duty slots' (each slot's minutes inside the window, DST included).
-        With split shifts the day's runs are judged together. Made on the
+        With split shifts the day counts its night minutes divided by the
+        minimum, rounded down: never fewer nights than its runs hold (the limits
+        the model keeps, the checker finds kept), sometimes more (an 8 h run
+        inside a 22:00-06:00 night with a 3 h minimum counts as two). Made on the
         first call, then the same literals: the night rules ask first, the
         fairness term reads them again.
         """
@@ -507,8 +510,15 @@ class Variables:
                 if least <= 0:
                     flags[f] = f.on  # every shift is a night shift
                 continue
-            flag = self._model.new_bool_var(f"night[{av.scope.id},{f.day},{f.shift}]")
             duty = sum(m * f.duty[k] for k, m in minutes.items() if m)
+            most = av.scope.rules.max_shifts_per_day
+            if most > 1:  # j night runs hold at least j × least night minutes: never fewer nights counted than worked
+                nights = self._model.new_int_var(0, most, f"nights[{av.scope.id},{f.day},{f.shift}]")
+                self._model.add(least * nights >= duty - (least - 1))
+                self._model.add(least * nights <= duty)
+                flags[f] = nights
+                continue
+            flag = self._model.new_bool_var(f"night[{av.scope.id},{f.day},{f.shift}]")
             self._model.add(duty - (least - 1) <= inside * flag)
             self._model.add(duty >= least * flag)
             flags[f] = flag
