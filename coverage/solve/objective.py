@@ -534,6 +534,8 @@ def _mentor_terms(o: Objective) -> None:
     (a matching of shifts to mentors on duty over them): 0 when every
     mentor who could take a turn took one. Pairing literals say which mentor
     stands beside which shift; an agent with one mentor has no choice to price.
+    Nor, yet, one who or whose mentors work flexible shifts: their pairing is
+    a hard rule, and its choices here would read listed occurrences only.
     """
     weight = o.config.weights.mentor_repeat
     if not weight:
@@ -544,6 +546,8 @@ def _mentor_terms(o: Objective) -> None:
         shifts = [s for s, beside in pairs.items() if beside and s in agents[mentee].by_instance]
         if len(mentors) < 2 or not shifts:
             continue
+        if agents[mentee].flexible or any(agents[m].flexible for m in mentors):
+            continue  # pairing over flexible runs is a hard rule (coverage.solve.rules) but not priced here yet
         av = agents[mentee]
         paired: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         for s in shifts:
