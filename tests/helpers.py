@@ -171,7 +171,7 @@ def _mix_cost(config: Config, needs: Requirements, roster) -> int:
 
 def _cover_mix_cost(config: Config, roster, instances: list) -> int:
     total = 0
-    days = sorted({s.day for s in instances})
+    days = sorted({s.day for s in instances} | {w.day for w in flexible_windows(config)})
     for cover in config.cover:
         for day in (d for d in days if cover.applies_to(d)):
             for role, heads in cover.mix.items():
@@ -304,7 +304,7 @@ def _backlog_cost(config: Config, needs: Requirements, channel: str, agents: lis
 
 def _cover_cost(config: Config, roster, instances: list) -> int:
     total = 0
-    days = sorted({s.day for s in instances})
+    days = sorted({s.day for s in instances} | {w.day for w in flexible_windows(config)})
     for cover in config.cover:
         for day in (d for d in days if cover.applies_to(d)):
             working = sum(

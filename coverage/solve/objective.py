@@ -80,6 +80,7 @@ class Objective:
         self._late: dict[str, dict[int, cp_model.IntVar]] = defaultdict(
             dict
         )  # backlog channel -> interval -> work past its deadline
+        self._runs_on: dict[tuple[int, str], LinearExpr] = {}  # (id of a template-day's FlexVars, channel) -> runs serving it
 
     @property
     def config(self) -> Config:
@@ -377,7 +378,7 @@ def _cover_terms(o: Objective) -> None:
             ]
             most = _most(listed)
             found: list[LinearExpr] = list(listed)
-            for f, bound in runs.get((cover.site, cover.shift, d), []):
+            for _, f, bound in runs.get((cover.site, cover.shift, d), []):
                 found.append(_runs_on(o, f, cover.channel))
                 most += bound
             working = sum(found)
@@ -391,13 +392,13 @@ def _cover_terms(o: Objective) -> None:
                 o.minimize(cover.over_weight, over, _excess(cover.count, found, sign=1))
 
 
-def _flexible_runs(o: Objective) -> dict[tuple[str, str, date], list[tuple[FlexVars, int]]]:
-    """Per (site, flexible template, date), each agent's runs there and the most runs they can work."""
-    found: dict[tuple[str, str, date], list[tuple[FlexVars, int]]] = defaultdict(list)
+def _flexible_runs(o: Objective) -> dict[tuple[str, str, date], list[tuple[str, FlexVars, int]]]:
+    """Per (site, flexible template, date), (agent, their runs there, the most runs they can work)."""
+    found: dict[tuple[str, str, date], list[tuple[str, FlexVars, int]]] = defaultdict(list)
     if isinstance(o.variables, Variables):
         for av in o.variables.agents.values():
             for f in av.flexible:
-                found[(f.window.site, f.shift, f.day)].append((f, av.scope.rules.max_shifts_per_day))
+                found[(f.window.site, f.shift, f.day)].append((av.scope.id, f, av.scope.rules.max_shifts_per_day))
     return found
 
 
@@ -410,6 +411,8 @@ def _runs_on(o: Objective, f: FlexVars, channel: str | None) -> LinearExpr:
     duty = f.channels[channel]
     if len(f.channels) == 1:
         return f.count
+    if (id(f), channel) in o._runs_on:
+        return o._runs_on[(id(f), channel)]
     found = []
     for k, begin in f.starts.items():
         on = o.model.new_bool_var(f"starts_on[{f.day},{f.shift},{channel},{k}]")
@@ -417,7 +420,8 @@ def _runs_on(o: Objective, f: FlexVars, channel: str | None) -> LinearExpr:
         o.model.add(on <= duty[k])
         o.model.add(on >= begin + duty[k] - 1)
         found.append(on)
-    return sum(found)
+    o._runs_on[(id(f), channel)] = sum(found)
+    return o._runs_on[(id(f), channel)]
 
 
 def _excess(count: int, found: Sequence[LinearExpr], sign: int) -> Exact:
@@ -495,20 +499,22 @@ def _cover_mix_terms(o: Objective) -> None:
     for option, var in o.roster_vars.choices.items():
         s = option.instance
         by_template_day[(s.site, s.shift, s.day)].append((option, var))
-    days = sorted({s.day for s in o.data.instances})
+    runs = _flexible_runs(o)
+    days = sorted({s.day for s in o.data.instances} | {w.day for w in o.data.windows})
     for index, cover in enumerate(o.config.cover):
         for d in (d for d in days if cover.mix and cover.applies_to(d)):
-            counted = [
-                (option, var)
+            counted: list[tuple[str, LinearExpr]] = [
+                (option.agent, var)
                 for option, var in by_template_day.get((cover.site, cover.shift, d), [])
                 if cover.channel in (None, option.channel)
             ]
+            counted += [(agent, _runs_on(o, f, cover.channel)) for agent, f, _ in runs.get((cover.site, cover.shift, d), [])]
             for role, heads in cover.mix.items():
-                found = [var for option, var in counted if role in roles[option.agent]]
+                found = [var for agent, var in counted if role in roles[agent]]
                 _at_least(o, f"cover_mix[{index},{role},{d}]", heads, found, cover.under_weight)
 
 
-def _at_least(o: Objective, name: str, heads: int, found: list[cp_model.IntVar], weight: int) -> None:
+def _at_least(o: Objective, name: str, heads: int, found: Sequence[LinearExpr], weight: int) -> None:
     """Each of `heads` missing among `found` costs `weight`."""
     short = o.model.new_int_var(0, heads, name)
     o.model.add(short >= heads - sum(found))

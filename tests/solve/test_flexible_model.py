@@ -291,3 +291,16 @@ def test_split_nights_are_never_undercounted(tmp_path: Path) -> None:
     one = _solved(_config(tmp_path, rows, SPLIT, **rules, night_shift__min_hours=2, rules__max_nights_per_period=1))
     # one night only: the first run moves to 11:00-13:00 (one hour in the window, no night), 13:00 missed, 11:00 over
     assert (_runs(one), one.objective) == ([("07 16:00", "07 18:00"), ("07 21:00", "07 23:00")], MISSED + 1)
+
+
+def test_a_cover_row_s_mix_counts_runs_by_role(tmp_path: Path) -> None:
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
+    engineer = {"id": "e1", "site": "nyc", "contract": "full_time", "skills": ["chat"], "roles": ["engineer"]}
+    data["agents"].append({**engineer, "availability": {"avoid": ["Mon"]}})  # each of e1's Monday hours costs avoid, 10
+    cover = {"site": "nyc", "shift": "day", "count": 1, "date": "2026-12-07", "mix": {"engineer": 1}, "over_weight": 50}
+    data["cover"] = [cover]
+    result = _solved(build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 3)))
+    assert [a.agent for a in result.roster.assignments] == ["e1"] and _runs(result) == [("07 15:00", "07 18:00")]
+    # 3 avoided hours (30), not a1 with the mix a head short (100), nor both (a 2 h run avoided 20, overstaffed 2, over 50)
+    assert result.objective == 30
