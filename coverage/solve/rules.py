@@ -549,22 +549,25 @@ def _nights(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None
     rules = av.scope.rules
     if rules.max_nights_per_week is None and rules.max_nights_per_period is None:
         return
-    nights: list[tuple[date, LinearExpr]] = [(s.day, av.work(s)) for s in av.worked if s in av.scope.nights]
-    nights += [(f.day, flag) for f, flag in c.variables.night_flags(av.scope.id).items()]
+    # (date, nights worked, the most it can be): a listed occurrence 1, a split day's runs up to max_shifts_per_day
+    nights: list[tuple[date, LinearExpr, int]] = [(s.day, av.work(s), 1) for s in av.worked if s in av.scope.nights]
+    most = rules.max_shifts_per_day
+    nights += [(f.day, flag, most) for f, flag in c.variables.night_flags(av.scope.id).items()]
     if rules.max_nights_per_week is not None:
-        by_week: dict[date, list[LinearExpr]] = defaultdict(list)
-        for d, night in nights:
-            by_week[week_monday(d)].append(night)
-        for monday, found in by_week.items():
+        by_week: dict[date, list[tuple[LinearExpr, int]]] = defaultdict(list)
+        for d, night, top in nights:
+            by_week[week_monday(d)].append((night, top))
+        for monday, week in by_week.items():
             carried = sum(1 for a in av.scope.history_nights if week_monday(a.day) == monday)
-            if len(found) + carried > rules.max_nights_per_week:
+            found = [night for night, _ in week]
+            if sum(top for _, top in week) + carried > rules.max_nights_per_week:
                 c.require(
                     sum(found) + carried <= rules.max_nights_per_week,
                     f"agent {av.scope.id}: at most {rules.max_nights_per_week} night shifts in the week of {monday} (counting the previous roster)",
                 )
-    if rules.max_nights_per_period is not None and len(nights) > rules.max_nights_per_period:
+    if rules.max_nights_per_period is not None and sum(top for _, _, top in nights) > rules.max_nights_per_period:
         c.require(
-            sum(night for _, night in nights) <= rules.max_nights_per_period,
+            sum(night for _, night, _ in nights) <= rules.max_nights_per_period,
             f"agent {av.scope.id}: at most {rules.max_nights_per_period} night shifts in the period",
         )
 

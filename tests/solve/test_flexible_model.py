@@ -285,7 +285,8 @@ def test_rest_after_the_previous_roster_holds_for_the_first_run(tmp_path: Path) 
 def test_split_nights_are_never_undercounted(tmp_path: Path) -> None:
     """Two runs of one date, each 2 h inside an afternoon "night" window: two nights, not one."""
     rows = hourly("2026-12-07T17:00:00", 2) + hourly("2026-12-07T21:00:00", 2)  # 12-14 and 16-18 New York
-    rules = {"rules__max_shifts_per_day": 2, "night_shift__start": "12:00", "night_shift__end": "20:00"}
+    # one day: a limit of one night is not above the days it has, but two runs can be two nights
+    rules = {"rules__max_shifts_per_day": 2, "night_shift__start": "12:00", "night_shift__end": "20:00", "plan__days": 1}
     both = _solved(_config(tmp_path, rows, SPLIT, **rules, night_shift__min_hours=2, rules__max_nights_per_period=2))
     assert (_runs(both), both.objective) == ([("07 17:00", "07 19:00"), ("07 21:00", "07 23:00")], 0)
     one = _solved(_config(tmp_path, rows, SPLIT, **rules, night_shift__min_hours=2, rules__max_nights_per_period=1))
