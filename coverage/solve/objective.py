@@ -637,7 +637,8 @@ def _shift_length_terms(o: Objective, av: AgentVars) -> None:
     target = round(preferred * 60)
     for f in av.flexible:
         w = f.window
-        top = hours_away(0, target * av.scope.rules.max_shifts_per_day) + hours_away(w.max_slots * w.slot_minutes, target)
+        each = max(hours_away(w.min_slots * w.slot_minutes, target), hours_away(w.max_slots * w.slot_minutes, target))
+        top = av.scope.rules.max_shifts_per_day * (each + 1)  # the most a day's runs can be away, rounded up per run
         away = o.model.new_int_var(0, top, f"length_away[{av.scope.id},{f.day},{f.shift}]")
         if av.scope.rules.max_shifts_per_day == 1:
             o.model.add(60 * away >= f.minutes() - target * f.on - (HALF_HOUR - 1))

@@ -305,3 +305,13 @@ def test_a_cover_row_s_mix_counts_runs_by_role(tmp_path: Path) -> None:
     assert [a.agent for a in result.roster.assignments] == ["e1"] and _runs(result) == [("07 15:00", "07 18:00")]
     # 3 avoided hours (30), not a1 with the mix a head short (100), nor both (a 2 h run avoided 20, overstaffed 2, over 50)
     assert result.objective == 30
+
+
+def test_a_preferred_length_is_priced_run_by_run_on_a_split_day(tmp_path: Path) -> None:
+    rows = hourly("2026-12-07T14:00:00", 2) + hourly("2026-12-07T20:00:00", 2)  # 09-11 and 15-17 New York
+    split = {"rules__max_shifts_per_day": 2, "rules__min_gap_hours": 2, "agent__preferred_hours": 3}
+    result = _solved(_config(tmp_path, rows, SPLIT, **split))
+    assert [a.hours for a in result.roster.assignments] == [3, 3]  # two 2 h runs would be 2 h away (4); 3 h runs overstaff 2
+    assert result.objective == 2
+    free = _solved(_config(tmp_path, rows, SPLIT, **split, weights__shift_length=0))
+    assert (_runs(free), free.objective) == ([("07 14:00", "07 16:00"), ("07 20:00", "07 22:00")], 0)
