@@ -51,7 +51,7 @@ from scipy import special
 from coverage.config.schema import BacklogChannel, Config, RealtimeChannel
 from coverage.csvcells import metric_cell, number_cell
 from coverage.outputs import write_csv_atomic
-from coverage.time import Grid, duty_slots, period_grid, shift_instances, to_local
+from coverage.time import Grid, duty_slots, flexible_windows, period_grid, shift_instances, to_local
 
 REQUIREMENTS_FILE = "requirements.csv"
 REQUIREMENTS_COLUMNS = ("interval_start_utc", "channel", "volume", "required")
@@ -582,6 +582,10 @@ def _duty_weights(config: Config, grid: Grid, channel: str) -> dict[str, Floats]
             template = config.sites[instance.site].shifts[instance.shift]
             slots = duty_slots(grid, instance.start_utc, instance.end_utc, template.unpaid_break_minutes)
             weights[instance.site][slots] += count
+    for window in flexible_windows(config):  # a flexible template may put its agents on duty in any slot a run reaches
+        count = allowed.get((window.site, window.shift), 0)
+        if count:
+            weights[window.site][[k for k in window.slots if 0 <= k < grid.count]] += count
     return weights
 
 

@@ -37,7 +37,7 @@ from coverage.demand import Requirements
 from coverage.gaps import LocalSlot, local_slots
 from coverage.solve.data import Target
 from coverage.solve.scope import AgentScope, agent_scopes
-from coverage.time import Grid, ShiftInstance, break_starts, duty_slots, shift_instances, to_local
+from coverage.time import Grid, ShiftInstance, break_starts, duty_slots, flexible_windows, shift_instances, to_local
 from coverage.windows import weekday_ranges  # one way to say a set of weekdays, in every output
 
 Pair = tuple[str, int]  # (channel, grid interval)
@@ -97,6 +97,9 @@ def on_duty_capacity(config: Config, grid: Grid) -> dict[str, list[float]]:
             if s not in slots:
                 slots[s] = reach_slots(config, grid, s)
             reached |= slots[s]
+        for w in scope.flexible:  # a flexible template reaches every slot a run of it can be on duty in
+            closed = scope.closed_slots.get(w, {})
+            reached |= {k for k in w.slots if 0 <= k < grid.count and k not in closed}
         for channel in scope.agent.skills:
             counts = capacity.setdefault(channel, [0] * grid.count)
             person = config.head_units(scope.agent, channel) / HEAD_UNITS if config.counts_weight(channel) else 1
@@ -213,6 +216,10 @@ def shifts_that_reach(pairs: Iterable[Pair], grid: Grid, config: Config) -> list
         hit = reach_slots(config, grid, s) & wanted
         if hit:
             found[(s.site, s.shift)] |= hit
+    for w in flexible_windows(config):
+        reached = set(w.slots) & wanted
+        if reached:
+            found[(w.site, w.shift)] |= reached
     ranked = sorted(found.items(), key=lambda item: (-len(item[1]), item[0]))
     return [
         f"{site} {shift} ({config.sites[site].shifts[shift].start} local, {config.sites[site].shifts[shift].length_text} h)"

@@ -222,6 +222,8 @@ def shift_instances(config: Config) -> list[ShiftInstance]:
     for site_name, site in config.sites.items():
         for day in _candidate_days(config.plan):
             for shift_name, template in site.shifts.items():
+                if template.flexible:
+                    continue  # one decision per agent and day, not an occurrence: see flexible_windows
                 start = local_to_utc(day, template.start, site.timezone)
                 if grid.start <= start < grid.end:
                     found.append(
@@ -244,8 +246,83 @@ def _candidate_days(plan: Plan) -> Iterator[date]:
 
 
 def site_days(config: Config, site: str) -> list[date]:
-    """Site-local dates on which at least one of the site's shifts can start in the period."""
-    return sorted({s.day for s in shift_instances(config) if s.site == site})
+    """Site-local dates on which at least one of the site's shifts (listed or flexible) can start in the period."""
+    listed = {s.day for s in shift_instances(config) if s.site == site}
+    return sorted(listed | {w.day for w in flexible_windows(config) if w.site == site})
+
+
+@dataclass(frozen=True)
+class FlexWindow:
+    """Where a flexible template's runs can lie on one site-local date, in UTC grid slots.
+
+    Slots are counted from the period grid's start and may run past its end
+    (a run that starts on the last evening ends in the next period), so slot
+    k begins at `grid.start + k × slot_minutes` whatever k is. `starts` are
+    the slots a run may begin in: the template's earliest to latest start,
+    each laid on the date and converted on its own (a Dublin 08:00-14:00 is
+    07:00-13:00Z in winter, 06:00-12:00Z in summer, and on the day clocks
+    change the starts after the change move by an hour). A start that falls
+    off the UTC grid (a zone half an hour off a 60-minute grid) or outside
+    the period is left out. `first`..`last` are every slot a run can reach.
+    """
+
+    site: str
+    shift: str
+    day: date
+    starts: tuple[int, ...]
+    min_slots: int
+    max_slots: int
+    slot_minutes: int
+
+    @property
+    def first(self) -> int:
+        return self.starts[0]
+
+    @property
+    def last(self) -> int:
+        """The last slot a run can be on duty in: the latest start plus the longest length."""
+        return self.starts[-1] + self.max_slots - 1
+
+    @property
+    def slots(self) -> range:
+        return range(self.first, self.last + 1)
+
+
+def slot_start(grid: Grid, slot: int) -> pendulum.DateTime:
+    """The UTC start of slot `slot` of the grid, also for slots past its end (a run into the next period)."""
+    return grid.start.add(minutes=grid.minutes * slot)
+
+
+def flexible_windows(config: Config) -> list[FlexWindow]:
+    """Every (site, flexible template, site-local date) with at least one start inside the rota period.
+
+    The counterpart of `shift_instances` for flexible templates: a run, like
+    a listed shift, belongs to the period its start falls in.
+    """
+    grid = period_grid(config.plan)
+    step = config.plan.interval_minutes
+    found: list[FlexWindow] = []
+    for site_name, site in config.sites.items():
+        for shift_name, template in site.shifts.items():
+            if not template.flexible:
+                continue
+            for day in _candidate_days(config.plan):
+                instants = clock_range_utc(day, template.earliest_start, template.latest_start, step, site.timezone)
+                starts = sorted({k for k in (grid.index(t) for t in instants) if k is not None})
+                if starts:
+                    found.append(
+                        FlexWindow(
+                            site=site_name,
+                            shift=shift_name,
+                            day=day,
+                            starts=tuple(starts),
+                            min_slots=template.min_minutes // step,
+                            max_slots=template.max_minutes // step,
+                            slot_minutes=step,
+                        )
+                    )
+    found.sort(key=lambda w: (w.site, w.day, w.first, w.shift))
+    return found
 
 
 def on_duty_spans(

@@ -474,7 +474,7 @@ class _Causes:
     @classmethod
     def of(cls, config: Config, grid: Grid, roster: Roster | None) -> _Causes:
         shifts: dict[tuple[str, date], list[range]] = defaultdict(list)
-        for s in template_reaches(config):
+        for s in template_reaches(config):  # a flexible template: every slot a run of the template-day can reach
             shifts[(s.site, s.day)].append(grid.covered(s.start_utc, s.end_utc))
         on_duty: dict[str, set[int]] = defaultdict(set)
         for a in roster.assignments if roster is not None else ():

@@ -27,10 +27,10 @@ from coverage.check import check_roster
 from coverage.config import Config, load_config
 from coverage.demand import Requirements, requirements
 from coverage.gaps import coverage_of
-from coverage.roster import Roster, read_roster
+from coverage.roster import Roster, paid_minutes, read_roster
 from coverage.solve import SolveOptions, SolveResult, solve
 from coverage.targets import agent_targets
-from coverage.time import hours_in_local_window, shift_instances, week_monday
+from coverage.time import flexible_windows, hours_in_local_window, shift_instances, week_monday
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,6 +135,7 @@ def objective_from_roster(config: Config, needs: Requirements, result: SolveResu
     instances = instances if instances is not None else shift_instances(config)
     total += _cover_cost(config, result.roster, instances) + _cover_mix_cost(config, result.roster, instances)
     total += _availability_cost(config, result.roster) + _mentor_cost(config, result.roster) + _target_cost(config, result.roster)
+    total += _shift_length_cost(config, result.roster)
     return total + _requests_cost(config, result.roster, instances) + _fairness_cost(config, result.roster, instances)
 
 
@@ -143,7 +144,7 @@ def _target_cost(config: Config, roster) -> int:
     total = 0
     linear = config.workload is not None and config.workload.cost == "linear"
     for agent, target in agent_targets(config).items():
-        worked = sum(config.sites[a.site].shifts[a.shift].paid_minutes for a in roster.assignments if a.agent == agent)
+        worked = sum(paid_minutes(a, config) for a in roster.assignments if a.agent == agent)
         hours = math.floor(abs(worked - target.minutes) / 60 + 0.5)
         total += config.weights.target * (hours if linear else hours**2)
     return total
@@ -182,7 +183,7 @@ def _counting_heads(config: Config) -> Config:
 
 def _cover_mix_cost(config: Config, roster, instances: list) -> int:
     total = 0
-    days = sorted({s.day for s in instances})
+    days = sorted({s.day for s in instances} | {w.day for w in flexible_windows(config)})
     for cover in config.cover:
         for day in (d for d in days if cover.applies_to(d)):
             for role, heads in cover.mix.items():
@@ -223,24 +224,46 @@ def _mentor_cost(config: Config, roster) -> int:
 
 def _availability_cost(config: Config, roster) -> int:
     """Minute by minute on the agent's own clock: minutes in an `avoid` range, and outside every `preferred` one
-    (for agents who give some), each part priced per hour and rounded per shift, halves up."""
+    (for agents who give some), each part priced per hour and rounded per shift, halves up — a flexible shift's
+    per grid interval of it, each rounded on its own."""
     total = 0
     for a in roster.assignments:
         agent = config.agent(a.agent)
         if not agent.availability:
             continue
         zone = agent.timezone or config.sites[agent.site].timezone
-        inside = {"avoid": 0, "preferred": 0}
         minutes = int((a.end_utc - a.start_utc).total_seconds() // 60)
-        for k in range(minutes):
-            local = a.start_utc.add(minutes=k).in_tz(zone)
-            for level in inside:
-                inside[level] += any(_in_range(span, local) for span in agent.availability.get(level, []))
-        w = config.weights
-        total += int(w.avoid * inside["avoid"] / 60 + 0.5)
-        if agent.availability.get("preferred"):
-            total += int(w.not_preferred * (minutes - inside["preferred"]) / 60 + 0.5)
+        piece = config.plan.interval_minutes if config.sites[a.site].shifts[a.shift].flexible else minutes
+        for offset in range(0, minutes, piece):
+            total += _availability_piece(config, agent, zone, a.start_utc.add(minutes=offset), piece)
     return total
+
+
+def _availability_piece(config: Config, agent, zone: str, start, minutes: int) -> int:
+    inside = {"avoid": 0, "preferred": 0}
+    for k in range(minutes):
+        local = start.add(minutes=k).in_tz(zone)
+        for level in inside:
+            inside[level] += any(_in_range(span, local) for span in agent.availability.get(level, []))
+    w = config.weights
+    total = int(w.avoid * inside["avoid"] / 60 + 0.5)
+    if agent.availability.get("preferred"):
+        total += int(w.not_preferred * (minutes - inside["preferred"]) / 60 + 0.5)
+    return total
+
+
+def _shift_length_cost(config: Config, roster) -> int:
+    """Per agent with `preferred_hours`, date and flexible template: the minutes its shifts are away from the
+    preference, summed, in whole hours (halves up), times weights.shift_length."""
+    away: dict[tuple[str, object, str], int] = {}
+    for a in roster.assignments:
+        preferred = config.agent(a.agent).preferred_hours
+        if preferred is None or not config.sites[a.site].shifts[a.shift].flexible:
+            continue
+        minutes = (a.end_utc - a.start_utc).total_seconds() / 60
+        key = (a.agent, a.day, a.shift)
+        away[key] = away.get(key, 0) + round(abs(minutes - preferred * 60))
+    return sum(config.weights.shift_length * ((minutes + 30) // 60) for minutes in away.values())
 
 
 def _in_range(span, local) -> bool:
@@ -293,7 +316,7 @@ def _backlog_cost(config: Config, needs: Requirements, channel: str, agents: lis
 
 def _cover_cost(config: Config, roster, instances: list) -> int:
     total = 0
-    days = sorted({s.day for s in instances})
+    days = sorted({s.day for s in instances} | {w.day for w in flexible_windows(config)})
     for cover in config.cover:
         for day in (d for d in days if cover.applies_to(d)):
             working = sum(
@@ -309,7 +332,9 @@ def _requests_cost(config: Config, roster, instances: list) -> int:
     total = 0
     for agent in config.agents:
         mine = {a.day: a.shift for a in roster.assignments if a.agent == agent.id}
-        days = sorted({s.day for s in instances if s.site == agent.site})
+        days = sorted(
+            {s.day for s in instances if s.site == agent.site} | {w.day for w in flexible_windows(config) if w.site == agent.site}
+        )
         for request in agent.requests:
             weight = max(1, round(request.weight * config.weights.request)) if config.weights.request else 0
             looked_at = [day for day in days if request.applies_to(day)] if request.scoped else list(mine)

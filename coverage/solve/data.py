@@ -20,7 +20,7 @@ from coverage.config.schema import Agent, Config
 from coverage.demand import Requirements
 from coverage.roster import Roster
 from coverage.solve.scope import AgentScope, agent_scopes
-from coverage.time import Grid, ShiftInstance, shift_instances
+from coverage.time import FlexWindow, Grid, ShiftInstance, flexible_windows, shift_instances
 
 
 @dataclass(frozen=True)
@@ -148,6 +148,7 @@ class ModelData:
     hiring: Hiring | None = None
     keep: Roster | None = None
     exact_runs: bool = False
+    windows: tuple[FlexWindow, ...] = ()  # flexible template-days (coverage.time.flexible_windows)
 
     @classmethod
     def of(
@@ -162,8 +163,9 @@ class ModelData:
         exact_runs: bool = False,
     ) -> ModelData:
         instances = shift_instances(config)
-        scopes = agent_scopes(config, instances, history)
-        return cls(config, requirements, tuple(instances), tuple(scopes), explain, hiring, keep, exact_runs)
+        windows = flexible_windows(config)
+        scopes = agent_scopes(config, instances, history, windows)
+        return cls(config, requirements, tuple(instances), tuple(scopes), explain, hiring, keep, exact_runs, tuple(windows))
 
     @property
     def grid(self) -> Grid:

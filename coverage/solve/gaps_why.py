@@ -70,8 +70,12 @@ def explain_gaps(config: Config, requirements: Requirements, roster: Roster, top
 
     Windows with the same cause and fix (an evening hole on every weekday,
     say) are folded into the first one's line with a count, so `top` lines
-    name up to `top` different things to change.
+    name up to `top` different things to change. A plan with a flexible
+    template gets none yet: the causes are judged per listed occurrence, and
+    a run that could reach the hours would go unseen (the answer would be wrong).
     """
+    if any(t.flexible for site in config.sites.values() for t in site.shifts.values()):
+        return []
     coverage = coverage_of(roster, requirements, config)
     every = gap_windows(coverage, config, kinds=("uncovered",), roster=roster)
     windows = worst_windows(every, view=config.view_zones[0], count=top * 6)

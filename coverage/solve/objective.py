@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Protocol
 
@@ -31,9 +31,9 @@ from coverage.demand import Backlog
 from coverage.queue import BacklogQueue
 from coverage.roster import Roster
 from coverage.solve.data import ModelData, Option
-from coverage.solve.variables import AgentVars, Breaks, Exact, LinearExpr, Value, Variables
+from coverage.solve.variables import AgentVars, Breaks, Exact, FlexVars, LinearExpr, Value, Variables
 from coverage.targets import HALF_HOUR, agent_targets, away_units, hours_away
-from coverage.time import ShiftInstance, duty_slots, local_slots, week_monday
+from coverage.time import ShiftInstance, duty_slots, local_slots, slot_start, week_monday
 
 _DEFAULTS = Weights()
 # The default weights (config `weights:` overrides each one).
@@ -84,6 +84,7 @@ class Objective:
             dict
         )  # backlog channel -> interval -> work past its deadline
         self._unpriced: dict[int, Exact | None] = {}  # exact values of variables no term prices yet (a weighted `short`)
+        self._runs_on: dict[tuple[int, str], LinearExpr] = {}  # (id of a template-day's FlexVars, channel) -> runs serving it
 
     @property
     def config(self) -> Config:
@@ -126,6 +127,7 @@ class Objective:
         for av in self.roster_vars.agents.values():
             _request_terms(self, av)
             _availability_terms(self, av)
+            _shift_length_terms(self, av)
         _fairness_terms(self)
         _mix_terms(self)
         _cover_mix_terms(self)
@@ -204,6 +206,8 @@ def _coverage_terms(o: Objective) -> None:
             slots[s] = duty_slots(o.data.grid, s.start_utc, s.end_utc, template.unpaid_break_minutes)
         for slot in slots[s]:
             on_duty[(option.channel, slot)].append(var)
+    for channel, slot, duty in _flexible_duty(o):
+        on_duty[(channel, slot)].append(duty)
     units = _units_by_literal(o)
     for channel, required in o.data.requirements.required.items():
         backlog = o.data.requirements.backlog.get(channel)
@@ -218,7 +222,10 @@ def _coverage_terms(o: Objective) -> None:
 
 
 def _units_by_literal(o: Objective) -> dict[int, int]:
-    """Per variable index, the hundredths of a person it puts on duty: each option's choice and break choices, on channels that count weight."""
+    """Per variable index, the hundredths of a person it puts on duty, on channels that count weight.
+
+    Each option's choice and break choices, and each flexible run's duty literals.
+    """
     found: dict[int, int] = {}
     if not any(o.config.counts_weight(channel) for channel in o.config.channels):
         return found
@@ -228,7 +235,29 @@ def _units_by_literal(o: Objective) -> dict[int, int]:
             found[var.index] = units
             for _, chosen in o.variables.breaks.get(option, ()):
                 found[chosen.index] = units
+    if isinstance(o.variables, Variables):
+        for av in o.variables.agents.values():
+            for f in av.flexible:
+                for channel, slots in f.channels.items():
+                    if o.config.counts_weight(channel):
+                        units = o.config.head_units(av.scope.agent, channel)
+                        found.update((duty.index, units) for duty in slots.values())
     return found
+
+
+def _flexible_duty(o: Objective) -> list[tuple[str, int, cp_model.IntVar]]:
+    """(channel, grid slot, literal) for every flexible run's duty slot inside the period's grid, agent by agent in order."""
+    if not isinstance(o.variables, Variables):
+        return []  # the headcount relaxation has no flexible runs (search solves such configs directly)
+    count = o.data.grid.count
+    return [
+        (channel, slot, duty)
+        for av in o.variables.agents.values()
+        for f in av.flexible
+        for channel, slots in f.channels.items()
+        for slot, duty in slots.items()
+        if 0 <= slot < count
+    ]
 
 
 def _backlog_terms(o: Objective, channel: str, backlog: Backlog, on_duty: list[list[cp_model.IntVar]]) -> None:
@@ -419,27 +448,64 @@ def _cover_terms(o: Objective) -> None:
     for option, var in o.variables.choices.items():
         s = option.instance
         by_template_day[(s.site, s.shift, s.day)].append((option.channel, var))
-    days = sorted({s.day for s in o.data.instances})
+    runs = _flexible_runs(o)
+    days = sorted({s.day for s in o.data.instances} | {w.day for w in o.data.windows})
     for index, cover in enumerate(o.config.cover):
         for d in days:
             if not cover.applies_to(d):
                 continue
-            found = [
+            listed = [
                 var for channel, var in by_template_day.get((cover.site, cover.shift, d), []) if cover.channel in (None, channel)
             ]
+            most = _most(listed)
+            found: list[LinearExpr] = list(listed)
+            for _, f, bound in runs.get((cover.site, cover.shift, d), []):
+                found.append(_runs_on(o, f, cover.channel))
+                most += bound
             working = sum(found)
             if cover.count > 0:
                 under = o.model.new_int_var(0, cover.count, f"cover_under[{index},{d}]")
                 o.model.add(under >= cover.count - working)
                 o.minimize(cover.under_weight, under, _excess(cover.count, found, sign=-1))
-            most = _most(found)
             if most > cover.count:
                 over = o.model.new_int_var(0, most - cover.count, f"cover_over[{index},{d}]")
                 o.model.add(over >= working - cover.count)
                 o.minimize(cover.over_weight, over, _excess(cover.count, found, sign=1))
 
 
-def _excess(count: int, found: list[cp_model.IntVar], sign: int) -> Exact:
+def _flexible_runs(o: Objective) -> dict[tuple[str, str, date], list[tuple[str, FlexVars, int]]]:
+    """Per (site, flexible template, date), (agent, their runs there, the most runs they can work)."""
+    found: dict[tuple[str, str, date], list[tuple[str, FlexVars, int]]] = defaultdict(list)
+    if isinstance(o.variables, Variables):
+        for av in o.variables.agents.values():
+            for f in av.flexible:
+                found[(f.window.site, f.shift, f.day)].append((av.scope.id, f, av.scope.rules.max_shifts_per_day))
+    return found
+
+
+def _runs_on(o: Objective, f: FlexVars, channel: str | None) -> LinearExpr:
+    """Runs of a template-day (on `channel`, when given): its starts, each on the channel its duty holds there."""
+    if channel is None:
+        return f.count
+    if channel not in f.channels:
+        return 0
+    duty = f.channels[channel]
+    if len(f.channels) == 1:
+        return f.count
+    if (id(f), channel) in o._runs_on:
+        return o._runs_on[(id(f), channel)]
+    found = []
+    for k, begin in f.starts.items():
+        on = o.model.new_bool_var(f"starts_on[{f.day},{f.shift},{channel},{k}]")
+        o.model.add_implication(on, begin)
+        o.model.add(on <= duty[k])
+        o.model.add(on >= begin + duty[k] - 1)
+        found.append(on)
+    o._runs_on[(id(f), channel)] = sum(found)
+    return o._runs_on[(id(f), channel)]
+
+
+def _excess(count: int, found: Sequence[LinearExpr], sign: int) -> Exact:
     """Exact value of max(sign * (working - count), 0) for a roster."""
     return lambda value: max(sign * (sum(value(v) for v in found) - count), 0)
 
@@ -455,15 +521,22 @@ def _request_terms(o: Objective, av: AgentVars) -> None:
     for request in av.scope.agent.requests:
         weight = request_weight(request.weight, o.config.weights.request)
         matching = [s for s in av.worked if request.shift in ("any", s.shift)]
+        runs = [f for f in av.flexible if request.shift in ("any", f.shift)]
         if not request.scoped:
             others = [s for s in av.worked if s not in matching]
+            other_runs = [f for f in av.flexible if f not in runs]
             missed = sum(av.work(s) for s in (others if request.on is not None else matching))
+            missed += sum(f.on for f in (other_runs if request.on is not None else runs))
             o.minimize(weight, missed)
             continue
         for d in av.scope.site_days:
             if not request.applies_to(d):
                 continue
-            on_day = days.get(d, 0) if request.shift == "any" else sum(av.work(s) for s in matching if s.day == d)
+            on_day = (
+                days.get(d, 0)
+                if request.shift == "any"
+                else sum(av.work(s) for s in matching if s.day == d) + sum(f.on for f in runs if f.day == d)
+            )
             o.minimize(weight, (1 - on_day) if request.on is not None else on_day)
 
 
@@ -482,6 +555,13 @@ def _mix_terms(o: Objective) -> None:
         if option.channel in rules:
             for slot, duty in _duty(o, option, var):
                 on_duty[(option.channel, slot)].append((option.agent, duty))
+    for av in o.roster_vars.agents.values():
+        for f in av.flexible:
+            for channel, slots in f.channels.items():
+                if channel in rules:
+                    for slot, duty in slots.items():
+                        if 0 <= slot < o.data.grid.count:
+                            on_duty[(channel, slot)].append((av.scope.id, duty))
     for channel, mix in rules.items():
         for slot, need in enumerate(o.data.requirements.required.get(channel, [])):
             if need <= 0:
@@ -500,20 +580,22 @@ def _cover_mix_terms(o: Objective) -> None:
     for option, var in o.roster_vars.choices.items():
         s = option.instance
         by_template_day[(s.site, s.shift, s.day)].append((option, var))
-    days = sorted({s.day for s in o.data.instances})
+    runs = _flexible_runs(o)
+    days = sorted({s.day for s in o.data.instances} | {w.day for w in o.data.windows})
     for index, cover in enumerate(o.config.cover):
         for d in (d for d in days if cover.mix and cover.applies_to(d)):
-            counted = [
-                (option, var)
+            counted: list[tuple[str, LinearExpr]] = [
+                (option.agent, var)
                 for option, var in by_template_day.get((cover.site, cover.shift, d), [])
                 if cover.channel in (None, option.channel)
             ]
+            counted += [(agent, _runs_on(o, f, cover.channel)) for agent, f, _ in runs.get((cover.site, cover.shift, d), [])]
             for role, heads in cover.mix.items():
-                found = [var for option, var in counted if role in roles[option.agent]]
+                found = [var for agent, var in counted if role in roles[agent]]
                 _at_least(o, f"cover_mix[{index},{role},{d}]", heads, found, cover.under_weight)
 
 
-def _at_least(o: Objective, name: str, heads: int, found: list[cp_model.IntVar], weight: int) -> None:
+def _at_least(o: Objective, name: str, heads: int, found: Sequence[LinearExpr], weight: int) -> None:
     """Each of `heads` missing among `found` costs `weight`."""
     short = o.model.new_int_var(0, heads, name)
     o.model.add(short >= heads - sum(found))
@@ -539,6 +621,8 @@ def _mentor_terms(o: Objective) -> None:
     (a matching of shifts to mentors on duty over them): 0 when every
     mentor who could take a turn took one. Pairing literals say which mentor
     stands beside which shift; an agent with one mentor has no choice to price.
+    Nor, yet, one who or whose mentors work flexible shifts: their pairing is
+    a hard rule, and its choices here would read listed occurrences only.
     """
     weight = o.config.weights.mentor_repeat
     if not weight:
@@ -549,6 +633,8 @@ def _mentor_terms(o: Objective) -> None:
         shifts = [s for s, beside in pairs.items() if beside and s in agents[mentee].by_instance]
         if len(mentors) < 2 or not shifts:
             continue
+        if agents[mentee].flexible or any(agents[m].flexible for m in mentors):
+            continue  # pairing over flexible runs is a hard rule (coverage.solve.rules) but not priced here yet
         av = agents[mentee]
         paired: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         for s in shifts:
@@ -609,6 +695,79 @@ def _availability_terms(o: Objective, av: AgentVars) -> None:
         return
     for s in av.worked:
         o.minimize(ranges.cost(s.start_utc, s.end_utc, o.config.weights), av.work(s))
+    grid = o.data.grid
+    for f in av.flexible:  # per duty slot, each rounded on its own: a run's cost is the sum of its slots'
+        for slot, duty in f.duty.items():
+            begin = slot_start(grid, slot)
+            o.minimize(ranges.cost(begin, begin.add(minutes=grid.minutes), o.config.weights), duty)
+
+
+def _shift_length_terms(o: Objective, av: AgentVars) -> None:
+    """Each hour a flexible shift is longer or shorter than the agent's `preferred_hours` costs `weights.shift_length`.
+
+    Per agent, date and flexible template, the hours its runs are away from
+    the preference, summed over the runs and rounded to the nearest hour
+    (halves up): `60·away ≥ |minutes away| − 29`, at its least when
+    minimized. With one run a day the minutes away are |duty − preference|;
+    with split shifts they are counted per slot (`_slots_away`), run by run.
+    """
+    preferred = av.scope.agent.preferred_hours
+    weight = o.config.weights.shift_length
+    if preferred is None or not weight:
+        return
+    target = round(preferred * 60)
+    for f in av.flexible:
+        w = f.window
+        each = max(hours_away(w.min_slots * w.slot_minutes, target), hours_away(w.max_slots * w.slot_minutes, target))
+        top = av.scope.rules.max_shifts_per_day * (each + 1)  # the most a day's runs can be away, rounded up per run
+        away = o.model.new_int_var(0, top, f"length_away[{av.scope.id},{f.day},{f.shift}]")
+        if av.scope.rules.max_shifts_per_day == 1:
+            o.model.add(60 * away >= f.minutes() - target * f.on - (HALF_HOUR - 1))
+            o.model.add(60 * away >= target * f.on - f.minutes() - (HALF_HOUR - 1))
+        else:
+            o.model.add(60 * away >= w.slot_minutes * _slots_away(o, f, target // w.slot_minutes) - (HALF_HOUR - 1))
+        o.minimize(weight, away, _length_exact(f, target))
+
+
+def _slots_away(o: Objective, f: FlexVars, preferred: int) -> LinearExpr:
+    """Slots each run is longer (past its `preferred`-th slot) or shorter (short of it) than the preference, over the day's runs.
+
+    A slot is past the preference when on duty with no start in the
+    `preferred` slots up to it; short of it when a start lies within the
+    `preferred` slots before it and it is not on duty (runs are at least a
+    slot apart, so each run's missing slots are counted once).
+    """
+    terms: list[LinearExpr] = []
+    name = f"{f.day},{f.shift},{f.window.first}"
+    for k, duty in f.duty.items():
+        recent = sum(f.starts[j] for j in range(k - preferred + 1, k + 1) if j in f.starts)
+        past = o.model.new_bool_var(f"past[{name},{k}]")
+        o.model.add(past >= duty - recent)
+        terms.append(past)
+    for k in range(f.window.first, f.window.last + preferred):
+        recent = sum(f.starts[j] for j in range(k - preferred + 1, k + 1) if j in f.starts)
+        if isinstance(recent, int):
+            continue
+        short = o.model.new_int_var(0, len(f.starts), f"short_of[{name},{k}]")
+        o.model.add(short >= recent - f.duty.get(k, 0))
+        terms.append(short)
+    return sum(terms)
+
+
+def _length_exact(f: FlexVars, target: int) -> Exact:
+    """The hours away of the template-day's runs, recomputed from the roster's starts and ends."""
+
+    def exact(value: Value) -> int:
+        minutes, begin = 0, None
+        for k in f.window.slots:
+            if k in f.starts and value(f.starts[k]):
+                begin = k
+            if begin is not None and k in f.ends and value(f.ends[k]):
+                minutes += abs((k - begin + 1) * f.window.slot_minutes - target)
+                begin = None
+        return hours_away(minutes, 0)
+
+    return exact
 
 
 def _target_terms(o: Objective) -> None:
@@ -632,7 +791,7 @@ def _target_terms(o: Objective) -> None:
         if av is None:
             continue
         shifts = av.worked
-        worked = sum(s.paid_minutes * av.work(s) for s in shifts)
+        worked = sum(s.paid_minutes * av.work(s) for s in shifts) + sum(f.minutes() for f in av.flexible)
         most = _most_minutes(av)
         top = max(hours_away(0, target.minutes), hours_away(most, target.minutes))
         away = o.model.new_int_var(0, top, f"target_away[{agent}]")
@@ -659,6 +818,10 @@ def _most_minutes(av: AgentVars) -> int:
     longest: dict[date, int] = defaultdict(int)
     for s in av.worked:
         longest[s.day] = max(longest[s.day], s.paid_minutes)
+    for f in av.flexible:
+        longest[f.day] = max(longest[f.day], f.window.max_slots * f.window.slot_minutes)
+    if rules.max_shifts_per_day > 1:
+        longest = {day: minutes * rules.max_shifts_per_day for day, minutes in longest.items()}
     by_week: dict[date, int] = defaultdict(int)
     for day, minutes in longest.items():
         by_week[week_monday(day)] += minutes
@@ -670,7 +833,9 @@ def _most_minutes(av: AgentVars) -> int:
 
 def _target_exact(av: AgentVars, shifts: list[ShiftInstance], target: int, config: Config) -> Exact:
     def exact(value: Value) -> int:
-        return away_units(hours_away(sum(s.paid_minutes for s in shifts if value(av.work(s))), target), config)
+        worked = sum(s.paid_minutes for s in shifts if value(av.work(s)))
+        worked += sum(f.window.slot_minutes * sum(value(d) for d in f.duty.values()) for f in av.flexible)
+        return away_units(hours_away(worked, target), config)
 
     return exact
 
@@ -749,4 +914,8 @@ def changes_against(variables: Variables, keep: Roster) -> list[LinearExpr]:
         (1 - av.work(s)) if (av.scope.id, s.day, s.shift) in kept else av.work(s)
         for av in variables.agents.values()
         for s in av.worked
+    ] + [
+        (1 - f.on) if (av.scope.id, f.day, f.shift) in kept else f.on  # a flexible template-day kept or not, whatever its times
+        for av in variables.agents.values()
+        for f in av.flexible
     ]

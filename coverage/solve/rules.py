@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any, TypeVar
 
@@ -24,8 +24,8 @@ from scipy.spatial import ConvexHull, QhullError
 from coverage.roster import Assignment, paid_minutes
 from coverage.solve.data import ModelData
 from coverage.solve.rulebook import RuleBook
-from coverage.solve.variables import AgentVars, LinearExpr, Variables
-from coverage.time import ShiftInstance, week_monday
+from coverage.solve.variables import AgentVars, FlexVars, LinearExpr, Variables
+from coverage.time import ShiftInstance, slot_start, week_monday
 
 Shift = TypeVar("Shift")
 # (a day, a later day) -> a shift of the first day -> the later day's shifts it may not be worked with
@@ -69,6 +69,8 @@ def add_hard_rules(c: Constraints, av: AgentVars) -> None:
         _weekends,
         _nights,
         _mentors,
+        _flexible_rest,
+        _flexible_successions,
     ):
         rule(c, av, days)
 
@@ -156,6 +158,12 @@ def _require_exclusive(
     group). Measured on the Curtois instances (README, "Search and speed",
     seventh round).
     """
+    if av.scope.rules.max_shifts_per_day > 1:  # two shifts of one day may both be worked: only pairs exclude each other
+        for _, on_day in sorted(conflicts.items(), key=lambda item: item[0]):
+            for first, later in on_day.items():
+                for then in sorted(later, key=lambda s: (s.start_utc, s.shift)):
+                    c.require(av.work(first) + av.work(then) <= 1, label((first,), (then,)))
+        return
     for _, on_day in sorted(conflicts.items(), key=lambda item: item[0]):
         for before, after in exclusive_groups(on_day, key=lambda s: (s.day, s.start_utc, s.shift)):
             c.require(sum(av.work(s) for s in before + after) <= 1, label(before, after))
@@ -341,9 +349,11 @@ def _run_reaches(state: Callable[[date], LinearExpr | int | None], start: date, 
 def _max_shifts_per_period(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     for shift, limit in av.scope.rules.max_shifts_per_period.items():
         found = [s for s in av.worked if s.shift == shift]
-        if len(found) > limit:
+        runs = [f for f in av.flexible if f.shift == shift]
+        if len(found) + len(runs) * av.scope.rules.max_shifts_per_day > limit:
             c.require(
-                sum(av.work(s) for s in found) <= limit, f"agent {av.scope.id}: at most {limit} {shift} shifts in the period"
+                sum(av.work(s) for s in found) + sum(f.count for f in runs) <= limit,
+                f"agent {av.scope.id}: at most {limit} {shift} shifts in the period",
             )
 
 
@@ -372,25 +382,27 @@ def _history_minutes(c: Constraints, av: AgentVars, monday: date) -> int:
     return sum(paid_minutes(a, c.data.config) for a in _history_in_week(av, monday))
 
 
-def _paid_minutes(av: AgentVars, instances: list[ShiftInstance]) -> LinearExpr:
-    return sum(s.paid_minutes * av.work(s) for s in instances)
+def _paid_minutes(av: AgentVars, instances: list[ShiftInstance], runs: Iterable[FlexVars] = ()) -> LinearExpr:
+    """Paid minutes of the listed occurrences and the flexible runs (their length) worked."""
+    return sum(s.paid_minutes * av.work(s) for s in instances) + sum(f.minutes() for f in runs)
 
 
 def _hours_per_week(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     rules = av.scope.rules
     most = math.floor(rules.hours_per_week.max * 60 + 1e-9)
     weeks = av.weeks()
+    runs = av.flexible_weeks()
     full_weeks = av.scope.full_weeks()
-    for monday, instances in weeks.items():
+    for monday in sorted(weeks.keys() | runs.keys()):
         c.require(
-            _paid_minutes(av, instances) + _history_minutes(c, av, monday) <= most,
+            _paid_minutes(av, weeks.get(monday, []), runs.get(monday, [])) + _history_minutes(c, av, monday) <= most,
             f"agent {av.scope.id}: at most {rules.hours_per_week.max:g} paid hours in the week of {monday}",
         )
     for monday in full_weeks:
         need = av.scope.weekly_minimum_minutes(monday)
         if need > 0:
             c.require(
-                _paid_minutes(av, weeks.get(monday, [])) + _history_minutes(c, av, monday) >= need,
+                _paid_minutes(av, weeks.get(monday, []), runs.get(monday, [])) + _history_minutes(c, av, monday) >= need,
                 f"agent {av.scope.id}: at least {need / 60:g} paid hours in the week of {monday} "
                 f"(hours_per_week.min {rules.hours_per_week.min:g}, less leave and holidays)",
                 only_if=c.variables.hired.get(av.scope.id),
@@ -405,7 +417,7 @@ def _hours_per_period(c: Constraints, av: AgentVars, days: dict[date, LinearExpr
     period = av.scope.rules.hours_per_period
     if period is None:
         return
-    total = _paid_minutes(av, av.worked)
+    total = _paid_minutes(av, av.worked, av.flexible)
     most = math.floor(period.max * 60 + 1e-9)
     c.require(total <= most, f"agent {av.scope.id}: at most {period.max:g} paid hours in the period")
     need = av.scope.period_minimum_minutes()
@@ -439,8 +451,8 @@ def _two_length_hull(c: Constraints, av: AgentVars, instances: list[ShiftInstanc
     edges name no rule of their own and stay out of explain mode; a
     candidate's hold only if hired.
     """
-    if c.data.explain:
-        return
+    if c.data.explain or av.flexible or av.scope.rules.max_shifts_per_day > 1:
+        return  # flexible runs have any length, and split days break "one shift a day": the hull below assumes neither
     by_length: dict[int, list[ShiftInstance]] = defaultdict(list)
     for s in instances:
         by_length[s.paid_minutes].append(s)
@@ -533,22 +545,29 @@ def _weekends(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> No
 
 
 def _nights(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    """Night shifts per week and period: listed occurrences judged once, flexible runs by their duty hours in the night window."""
     rules = av.scope.rules
-    nights = [s for s in av.worked if s in av.scope.nights]
+    if rules.max_nights_per_week is None and rules.max_nights_per_period is None:
+        return
+    # (date, nights worked, the most it can be): a listed occurrence 1, a split day's runs up to max_shifts_per_day
+    nights: list[tuple[date, LinearExpr, int]] = [(s.day, av.work(s), 1) for s in av.worked if s in av.scope.nights]
+    most = rules.max_shifts_per_day
+    nights += [(f.day, flag, most) for f, flag in c.variables.night_flags(av.scope.id).items()]
     if rules.max_nights_per_week is not None:
-        by_week: dict[date, list[ShiftInstance]] = defaultdict(list)
-        for s in nights:
-            by_week[week_monday(s.day)].append(s)
-        for monday, found in by_week.items():
+        by_week: dict[date, list[tuple[LinearExpr, int]]] = defaultdict(list)
+        for d, night, top in nights:
+            by_week[week_monday(d)].append((night, top))
+        for monday, week in by_week.items():
             carried = sum(1 for a in av.scope.history_nights if week_monday(a.day) == monday)
-            if len(found) + carried > rules.max_nights_per_week:
+            found = [night for night, _ in week]
+            if sum(top for _, top in week) + carried > rules.max_nights_per_week:
                 c.require(
-                    sum(av.work(s) for s in found) + carried <= rules.max_nights_per_week,
+                    sum(found) + carried <= rules.max_nights_per_week,
                     f"agent {av.scope.id}: at most {rules.max_nights_per_week} night shifts in the week of {monday} (counting the previous roster)",
                 )
-    if rules.max_nights_per_period is not None and len(nights) > rules.max_nights_per_period:
+    if rules.max_nights_per_period is not None and sum(top for _, _, top in nights) > rules.max_nights_per_period:
         c.require(
-            sum(av.work(s) for s in nights) <= rules.max_nights_per_period,
+            sum(night for _, night, _ in nights) <= rules.max_nights_per_period,
             f"agent {av.scope.id}: at most {rules.max_nights_per_period} night shifts in the period",
         )
 
@@ -560,9 +579,131 @@ def _mentors(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> Non
         return
     label = f"agent {av.scope.id}: one of their mentors ({', '.join(av.scope.agent.mentors)}) on duty over each of their shifts"
     agents = c.variables.agents
+    mentors = [agents[m] for m in av.scope.agent.mentors if m in agents]
     for s, beside in pairs.items():
         if s in av.by_instance:
-            c.require(av.work(s) <= sum(agents[m].work(t) for m, t in beside), label)
+            flexible = [_beside_run(c, s.start_utc, s.end_utc, g) for m in mentors for g in m.flexible]
+            c.require(av.work(s) <= sum(agents[m].work(t) for m, t in beside) + sum(p for p in flexible if p is not None), label)
+    for f in av.flexible:
+        _mentor_over_run(c, f, mentors, label)
+
+
+def _beside_run(c: Constraints, start: datetime, end: datetime, g: FlexVars) -> LinearExpr | None:
+    """A literal that is 1 only when the mentor's run `g` is on duty over all of [start, end); None when it cannot be."""
+    grid = c.data.grid
+    first = math.floor((start.timestamp() - grid.start.timestamp()) / (grid.minutes * 60))
+    last = math.ceil((end.timestamp() - grid.start.timestamp()) / (grid.minutes * 60)) - 1
+    if any(k not in g.duty for k in range(first, last + 1)):
+        return None
+    beside = c.model.new_bool_var(f"beside[{g.day},{g.shift},{first}]")
+    for k in range(first, last + 1):
+        c.model.add_implication(beside, g.duty[k])
+    return beside
+
+
+def _mentor_over_run(c: Constraints, f: FlexVars, mentors: list[AgentVars], label: str) -> None:
+    """A flexible run of an onboarding agent lies inside one mentor shift: a listed occurrence or a mentor's run.
+
+    One choice per mentor shift that could stand beside the run (`p`): the
+    run is worked only if one is chosen, and a chosen one is on duty in
+    every slot the run is.
+    """
+    grid = c.data.grid
+    chosen: list[LinearExpr] = []
+    for m in mentors:
+        for t in m.worked:
+            covered = {k for k in f.duty if t.start_utc <= slot_start(grid, k) and slot_start(grid, k + 1) <= t.end_utc}
+            if covered:
+                p = c.model.new_bool_var(f"beside[{f.day},{f.shift},{m.scope.id},{t.shift}]")
+                c.model.add_implication(p, _as_literal(c, m.work(t)))
+                for k in set(f.duty) - covered:
+                    c.model.add_bool_or([p.Not(), f.duty[k].Not()])
+                chosen.append(p)
+        for g in m.flexible:
+            shared = set(f.duty) & set(g.duty)
+            if shared:
+                p = c.model.new_bool_var(f"beside[{f.day},{f.shift},{m.scope.id},{g.day},{g.shift}]")
+                for k in f.duty:
+                    if k in g.duty:
+                        c.model.add(f.duty[k] + p - 1 <= g.duty[k])
+                    else:
+                        c.model.add_bool_or([p.Not(), f.duty[k].Not()])
+                chosen.append(p)
+    c.require(f.on <= sum(chosen), label)
+
+
+def _as_literal(c: Constraints, expr: LinearExpr) -> cp_model.IntVar:
+    """A 0/1 sum of a few literals (an occurrence on any channel) as one literal."""
+    if isinstance(expr, cp_model.IntVar):
+        return expr
+    flag = c.model.new_bool_var("")
+    c.model.add(flag == expr)
+    return flag
+
+
+def _flexible_rest(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    """Minimum rest (real time) between a flexible run and any shift of another date, and after the previous roster.
+
+    Runs are contiguous duty slots, so two runs are too close exactly when
+    some duty slot of one lies within the rest of some duty slot of the
+    other: a clause per such pair of slots. A listed occurrence too close to
+    a duty slot excludes it the same way.
+    """
+    if not av.flexible:
+        return
+    hours = av.scope.rules.min_rest_hours
+    rest = hours * 3600
+    label = f"agent {av.scope.id}: at least {hours:g} h rest between shifts"
+    grid = c.data.grid
+    reach = math.ceil(rest / (grid.minutes * 60) - 1e-9)
+    for before in av.scope.history or []:
+        for f in av.flexible:
+            for k, begin in f.starts.items():
+                at = slot_start(grid, k).timestamp()
+                if before.start_utc.timestamp() <= at < before.end_utc.timestamp() + rest:
+                    c.require(
+                        begin == 0,
+                        f"agent {av.scope.id}: at least {hours:g} h rest after the previous roster's shift ending {before.end_utc:%Y-%m-%d %H:%M} UTC",
+                    )
+    for i, f in enumerate(av.flexible):
+        for g in av.flexible[i + 1 :]:
+            if g.day == f.day:
+                continue  # one date: split shifts keep their own gap (Variables._split_days)
+            for k, on_duty in f.duty.items():
+                for j in range(k - reach, k + reach + 1):
+                    if j in g.duty:
+                        c.require(on_duty + g.duty[j] <= 1, label)
+        for s in av.worked:
+            if s.day == f.day or abs((s.day - f.day).days) > 2:
+                continue
+            for k, on_duty in f.duty.items():
+                at = slot_start(grid, k).timestamp()
+                if s.start_utc.timestamp() < at + grid.minutes * 60 + rest and at < s.end_utc.timestamp() + rest:
+                    c.require(av.work(s) + on_duty <= 1, label)
+
+
+def _flexible_successions(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
+    """Forbidden successions by template name where one side is a flexible template-day (listed pairs: `_forbidden_successions`)."""
+    pairs = set(av.scope.rules.forbidden_successions)
+    if not pairs or not av.flexible:
+        return
+    units: dict[date, list[tuple[str, LinearExpr, bool]]] = defaultdict(list)  # day -> (template, worked, flexible)
+    for s in av.worked:
+        units[s.day].append((s.shift, av.work(s), False))
+    for f in av.flexible:
+        units[f.day].append((f.shift, f.on, True))
+    for before in av.scope.history or []:
+        for shift, worked, flexible in units.get(before.day + timedelta(days=1), []):
+            if flexible and (before.shift, shift) in pairs:
+                c.require(
+                    worked == 0,
+                    f"agent {av.scope.id}: no {before.shift} shift (the previous roster's, on {before.day}) followed by {shift} the next day",
+                )
+    for d, today in sorted(units.items()):
+        for first, worked, flexible in today:
+            for then, later, later_flexible in units.get(d + timedelta(days=1), []):
+                if (flexible or later_flexible) and (first, then) in pairs:
+                    c.require(worked + later <= 1, f"agent {av.scope.id}: no {first} shift followed by {then} the next day")
 
 
 def runs_as_automaton(c: Constraints, av: AgentVars) -> bool:

@@ -17,7 +17,16 @@ from coverage.availability import AgentAvailability, agent_availability
 from coverage.boundary import AgentBoundary, agent_boundaries
 from coverage.config.schema import WEEKDAYS, Agent, Config, EffectiveRules, NightShift
 from coverage.roster import Assignment, Roster
-from coverage.time import ShiftInstance, hours_in_local_window, week_monday
+from coverage.time import (
+    FlexWindow,
+    Grid,
+    ShiftInstance,
+    flexible_windows,
+    hours_in_local_window,
+    period_grid,
+    slot_start,
+    week_monday,
+)
 
 
 @dataclass
@@ -34,6 +43,11 @@ class AgentScope:
     boundary: AgentBoundary | None = None  # the previous roster's shifts of this agent; None: no history given
     history_nights: list[Assignment] = field(default_factory=list)  # the previous roster's night shifts
     availability: AgentAvailability | None = None  # the agent's ranges in UTC; None: the agent gives none
+    flexible: list[FlexWindow] = field(default_factory=list)  # flexible template-days the agent may work
+    flexible_blocked: dict[FlexWindow, str] = field(default_factory=dict)  # template-day -> reason label
+    closed_slots: dict[FlexWindow, dict[int, str]] = field(
+        default_factory=dict
+    )  # open template-day -> slot -> `unavailable` words
 
     @property
     def history(self) -> list[Assignment] | None:
@@ -93,22 +107,77 @@ class AgentScope:
         return max(0, math.ceil((period.min - off * per_day) * 60 - 1e-6))
 
 
-def site_days(instances: list[ShiftInstance]) -> dict[str, list[date]]:
+def site_days(instances: list[ShiftInstance], windows: list[FlexWindow] | tuple[FlexWindow, ...] = ()) -> dict[str, list[date]]:
+    """Per site, the local dates a shift (listed or flexible) can start on in the period."""
     days: dict[str, set[date]] = defaultdict(set)
     for s in instances:
         days[s.site].add(s.day)
+    for w in windows:
+        days[w.site].add(w.day)
     return {site: sorted(found) for site, found in days.items()}
 
 
-def agent_scopes(config: Config, instances: list[ShiftInstance], history: Roster | None = None) -> list[AgentScope]:
-    days_by_site = site_days(instances)
+def agent_scopes(
+    config: Config,
+    instances: list[ShiftInstance],
+    history: Roster | None = None,
+    windows: list[FlexWindow] | None = None,
+) -> list[AgentScope]:
+    windows = flexible_windows(config) if windows is None else windows
+    days_by_site = site_days(instances, windows)
     night_cache: dict[ShiftInstance, bool] = {}
     first_days = ((agent.id, next(iter(days_by_site.get(agent.site, [])), None)) for agent in config.agents)
     boundaries = agent_boundaries(history, first_days) or {}
-    return [
+    scopes = [
         _scope(config, agent, instances, days_by_site.get(agent.site, []), night_cache, boundaries.get(agent.id))
         for agent in config.agents
     ]
+    if windows:
+        grid = period_grid(config.plan)
+        for scope in scopes:
+            _flexible_scope(config, scope, windows, grid)
+    return scopes
+
+
+def _flexible_scope(config: Config, scope: AgentScope, windows: list[FlexWindow], grid: Grid) -> None:
+    """The flexible template-days the agent may work, and the slots of each their `unavailable` ranges close.
+
+    Leave, holidays, fixed days off, employment, the allowed `shifts` and a
+    previous roster's shift on the date block the whole day, as for a listed
+    shift; an `unavailable` range closes only the slots it touches, so a run
+    may still start after it (a pick-up at 15:00 leaves the morning open).
+    """
+    agent = scope.agent
+    reasons = _taken_reasons(agent, scope.boundary) | _day_reasons(config, agent, scope.site_days)
+    allowed = set(config.allowed_shifts(agent))
+    for w in windows:
+        if w.site != agent.site:
+            continue
+        why = reasons.get(w.day) or (
+            None if w.shift in allowed else f"agent {agent.id}: allowed shifts are only {', '.join(sorted(allowed))}"
+        )
+        closed = _closed_slots(scope, w, grid) if not why else {}
+        if not why and all(k in closed for k in w.starts):
+            why = f"agent {agent.id}: {closed[w.starts[0]]}"
+        if why:
+            scope.flexible_blocked[w] = why
+            continue
+        scope.flexible.append(w)
+        if closed:
+            scope.closed_slots[w] = closed
+
+
+def _closed_slots(scope: AgentScope, window: FlexWindow, grid: Grid) -> dict[int, str]:
+    """Slots of the window that touch one of the agent's `unavailable` ranges, with the range's words."""
+    if scope.availability is None or not scope.availability.unavailable:
+        return {}
+    closed = {}
+    for k in window.slots:
+        begin = slot_start(grid, k)
+        touched = scope.availability.blocked_by(begin, begin.add(minutes=grid.minutes))
+        if touched:
+            closed[k] = touched
+    return closed
 
 
 def _scope(

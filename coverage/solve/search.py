@@ -128,7 +128,10 @@ def solve(
     history = inputs.history if inputs.history is not None else read_history(config)
     stages = replace(inputs, history=history)  # what the stages read: the previous period's roster itself
     memory = size.check_memory(
-        config, requirements.grid, stageable=inputs.staged is not False, threads=size.search_threads(params.workers)
+        config,
+        requirements.grid,
+        stageable=inputs.staged is not False and not staged.has_flexible(config),
+        threads=size.search_threads(params.workers),
     )
     if memory.stages_only:
         return _stages_only(config, requirements, params, stages, memory, started)

@@ -50,7 +50,7 @@ from pathlib import Path
 
 from coverage.config.schema import Config
 from coverage.errors import CoverageError
-from coverage.time import Grid, break_starts, period_grid, shift_instances
+from coverage.time import Grid, break_starts, flexible_windows, period_grid, shift_instances
 
 MB = 1024 * 1024
 GB = 1024 * MB
@@ -192,6 +192,7 @@ def stages_size(config: Config, grid: Grid | None = None, threads: int = 4) -> M
 
 def _size(config: Config, grid: Grid, agents: list) -> ModelSize:
     occurrences = Counter((s.site, s.shift) for s in shift_instances(config))
+    occurrences.update((w.site, w.shift) for w in flexible_windows(config))
     slots = _template_slots(config, grid)
     choices = cover_terms = 0
     kinds = Counter((a.site, tuple(config.allowed_shifts(a)), len(set(a.skills) & set(config.channels))) for a in agents)
@@ -209,6 +210,11 @@ def _template_slots(config: Config, grid: Grid) -> dict[tuple[str, str], tuple[i
     found: dict[tuple[str, str], tuple[int, int]] = {}
     for site_name, site in config.sites.items():
         for name, template in site.shifts.items():
+            if template.flexible:  # starts, duty and ends over every slot a run can reach (coverage.solve.variables)
+                reach = len(range(_minutes(template.earliest_start), _minutes(template.latest_start) + 1, grid.minutes))
+                reach += template.max_minutes // grid.minutes - 1
+                found[(site_name, name)] = (3 * reach, reach)
+                continue
             slots = max(1, template.minutes // grid.minutes)
             window = template.break_window
             if window is None:
@@ -217,6 +223,11 @@ def _template_slots(config: Config, grid: Grid) -> dict[tuple[str, str], tuple[i
             breaks = len(break_starts(grid.start, window.earliest, window.latest, grid.minutes))
             found[(site_name, name)] = (1 + breaks, slots * (1 + breaks))
     return found
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 # --------------------------------------------------------------------------- available memory
