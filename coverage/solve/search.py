@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster, read_history
-from coverage.solve import size, staged
+from coverage.solve import coarse, size, staged
 from coverage.solve.data import Hiring, ModelData, ModelInputs, describe_target
 from coverage.solve.explain import conflicting_rules
 from coverage.solve.model import BuiltModel, build_model
@@ -148,9 +148,13 @@ def solve(
     progress = Progress(
         params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if requirements.backlog else None
     )
+    first = coarse.coarse_start(config, requirements, stages, params) if start is None and polish is None else None
     if start is not None:
         fallback = _from_stages(roster_model, start, started, polish)
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
+    elif first is not None:  # flexible templates: a listed stand-in's roster first (coverage.solve.coarse)
+        fallback = _hinted(roster_model, first.roster, None, started) if first.roster is not None else None
+        remaining = first.remaining(params, started)
     elif polish is not None:
         fallback, remaining, stop = _polished_start(roster_model, params, progress, polish, started)
         if stop is not None:

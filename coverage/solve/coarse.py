@@ -1,0 +1,181 @@
+"""Flexible templates, coarse to fine: a short search over a few listed starts and lengths, its roster the flexible model's start.
+
+The flexible model (coverage.solve.variables, `FlexVars`) ties a run's
+starts, duty and ends by a flow, so CP-SAT's neighbourhoods, which free a
+few literals around an incumbent, cannot move a run: on the 60-agent
+part-time team its rosters stayed at twice the listed templates' cost
+(benchmarks/notes/flexible-shifts.md). A listed option is one literal, which
+those neighbourhoods move well. So the search first solves a *stand-in*:
+each flexible template replaced by listed templates every two hours of its
+start range × every two hours of its length range (both ends kept), which
+the flexible template's feasible set contains; then hands that roster to
+the flexible model as a hint and searches on from there, where the runs'
+half-hour refinements and preferred lengths are left to find.
+
+Only where the stand-in's roster keeps every rule the flexible model states:
+no `cover` row, request, succession, period limit or previous roster naming
+a flexible template, no kept roster and no hiring (the stand-in would need
+each of them translated). Agents' allowed `shifts` are translated.
+"""
+
+from __future__ import annotations
+
+import time as wallclock
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from coverage.config.schema import Config, ShiftTemplate
+from coverage.demand import Requirements
+from coverage.roster import Roster
+from coverage.solve.data import ModelData, ModelInputs
+from coverage.solve.model import build_model
+from coverage.solve.runner import SolveParams, run_search
+
+COARSE_SHARE = 0.5  # of the time limit, for the stand-in's search (benchmarks/notes/flexible-shifts.md, "Coarse to fine")
+STEP_MINUTES = 120  # between the stand-in's starts, and between its lengths
+DAY_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """The config with each flexible template replaced by listed ones, and which flexible template each stands for."""
+
+    config: Config
+    flexible: Mapping[tuple[str, str], str]  # (site, listed stand-in's name) -> the flexible template's name
+
+    def as_flexible(self, roster: Roster) -> Roster:
+        """The stand-in's roster in the flexible templates' names: the same agents, channels and times."""
+        return Roster(
+            tuple(replace(a, shift=self.flexible.get((a.site, a.shift), a.shift)) for a in roster.assignments),
+            source=roster.source,
+        )
+
+
+@dataclass(frozen=True)
+class CoarseStart:
+    """The stand-in's roster, as a roster of the flexible templates (None: it found none in its time), and that time."""
+
+    roster: Roster | None
+    seconds: float
+
+    def remaining(self, params: SolveParams, started: float) -> float:
+        """The flexible search's time: the rest of the limit (in deterministic time, by the same measure as the stand-in's)."""
+        used = self.seconds if params.deterministic else wallclock.perf_counter() - started
+        return max(params.time_limit_seconds - used, 1.0)
+
+
+def stand_in_shifts(name: str, template: ShiftTemplate, step: int = STEP_MINUTES) -> dict[str, ShiftTemplate]:
+    """A flexible template's listed stand-ins, `name.HHMM.minutes`: starts and lengths every `step` minutes, both ends kept."""
+    first = _clock_minutes(template.earliest_start)
+    span = (_clock_minutes(template.latest_start) - first) % DAY_MINUTES  # a start range may pass midnight
+    found: dict[str, ShiftTemplate] = {}
+    for offset in _every(0, span, step):
+        start = (first + offset) % DAY_MINUTES
+        for minutes in _every(template.min_minutes, template.max_minutes, step):
+            clock = f"{start // 60:02d}:{start % 60:02d}"
+            found[f"{name}.{start // 60:02d}{start % 60:02d}.{minutes}"] = ShiftTemplate(start=clock, hours=minutes / 60)
+    return found
+
+
+def _every(low: int, high: int, step: int) -> Iterator[int]:
+    """low, low + step, ... up to high, and high itself."""
+    yield from range(low, high, step)
+    yield high
+
+
+def _clock_minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def stand_in(config: Config, inputs: ModelInputs) -> StandIn | None:
+    """The coarse stand-in of a config with flexible templates; None without any, or where a rule or input names one."""
+    flexible = {(site, name) for site, s in config.sites.items() for name, t in s.shifts.items() if t.flexible}
+    if not flexible or inputs.keep is not None or inputs.hiring is not None:
+        return None
+    names = {name for _, name in flexible}
+    if inputs.history is not None and any(a.shift in names for a in inputs.history.assignments):
+        return None
+    if _named_outside_sites(config, names):
+        return None
+    sites, stands_for = {}, {}
+    for site_name, site in config.sites.items():
+        shifts: dict[str, ShiftTemplate] = {}
+        for name, template in site.shifts.items():
+            if not template.flexible:
+                shifts[name] = template
+                continue
+            listed = stand_in_shifts(name, template, max(STEP_MINUTES, config.plan.interval_minutes))
+            shifts.update(listed)
+            stands_for.update(dict.fromkeys(((site_name, listed_name) for listed_name in listed), name))
+        sites[site_name] = site.model_copy(update={"shifts": shifts})
+    agents = [
+        agent
+        if agent.shifts is None
+        else agent.model_copy(update={"shifts": _translated(agent.shifts, sites[agent.site].shifts, stands_for, agent.site)})
+        for agent in config.agents
+    ]
+    return StandIn(config.model_copy(update={"sites": sites, "agents": agents}), MappingProxyType(stands_for))
+
+
+def _translated(allowed: list[str], shifts: Mapping[str, ShiftTemplate], stands_for: Mapping[tuple[str, str], str], site: str) -> list[str]:
+    """An agent's allowed templates with each flexible one replaced by its stand-ins."""
+    return [name for name in shifts if name in allowed or stands_for.get((site, name)) in allowed]
+
+
+def _named_outside_sites(config: Config, names: set[str]) -> bool:
+    """Whether any value of the config but the sites' templates and agents' allowed shifts is one of `names`.
+
+    A blunt test on purpose: a channel or agent that happens to share a
+    template's name only costs the coarse start, never a wrong roster.
+    """
+    data = config.model_dump(mode="json", exclude={"sites"})
+    for agent in data.get("agents", []):
+        agent.pop("shifts", None)
+    return any(value in names for value in _strings(data))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def coarse_start(
+    config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams, share: float = COARSE_SHARE
+) -> CoarseStart | None:
+    """The stand-in searched for `share` of the time limit; its roster in the flexible templates' names.
+
+    None where the config has no flexible template or `stand_in` declines;
+    a start without a roster where the stand-in found none in its time (the
+    flexible search then starts from nothing in the time left).
+    """
+    coarse = stand_in(config, inputs)
+    if coarse is None:
+        return None
+    started = wallclock.perf_counter()
+    seconds = share * params.time_limit_seconds
+    built = build_model(ModelData.of(coarse.config, requirements, history=inputs.history))
+    code, solver, _ = run_search(built.model, replace(params, time_limit_seconds=seconds, progress=None))
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return CoarseStart(None, seconds)
+    roster = coarse.as_flexible(built.roster_from(solver.boolean_value))
+    if params.progress is not None:
+        templates = len(coarse.flexible)
+        print(
+            f"  coarse start: {templates} listed stand-ins, cost {solver.objective_value:,.0f} "
+            f"in {wallclock.perf_counter() - started:.1f}s; the flexible model from there",
+            file=params.progress,
+            flush=True,
+        )
+    return CoarseStart(roster, seconds)
