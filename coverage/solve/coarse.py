@@ -152,19 +152,19 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 def coarse_start(
-    config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams, share: float = COARSE_SHARE
+    config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams
 ) -> CoarseStart | None:
-    """The stand-in searched for `share` of the time limit; its roster in the flexible templates' names.
+    """The stand-in searched for COARSE_SHARE of the time limit; its roster in the flexible templates' names.
 
     None where the config has no flexible template or `stand_in` declines;
     a start without a roster where the stand-in found none in its time (the
     flexible search then starts from nothing in the time left).
     """
     coarse = stand_in(config, inputs)
-    if coarse is None:
+    if coarse is None or COARSE_SHARE <= 0:
         return None
     started = wallclock.perf_counter()
-    seconds = share * params.time_limit_seconds
+    seconds = COARSE_SHARE * params.time_limit_seconds
     built = build_model(ModelData.of(coarse.config, requirements, history=inputs.history))
     code, solver, _ = run_search(built.model, replace(params, time_limit_seconds=seconds, progress=None))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
