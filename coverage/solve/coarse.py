@@ -37,7 +37,6 @@ from coverage.solve.runner import SolveParams, run_search
 
 COARSE_SHARE = 0.5  # of the time limit, for the stand-in's search (benchmarks/notes/flexible-shifts.md, "Coarse to fine")
 STEP_MINUTES = 120  # between the stand-in's starts, and between its lengths
-DAY_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -70,11 +69,8 @@ class CoarseStart:
 
 def stand_in_shifts(name: str, template: ShiftTemplate, step: int = STEP_MINUTES) -> dict[str, ShiftTemplate]:
     """A flexible template's listed stand-ins, `name.HHMM.minutes`: starts and lengths every `step` minutes, both ends kept."""
-    first = _clock_minutes(template.earliest_start)
-    span = (_clock_minutes(template.latest_start) - first) % DAY_MINUTES  # a start range may pass midnight
     found: dict[str, ShiftTemplate] = {}
-    for offset in _every(0, span, step):
-        start = (first + offset) % DAY_MINUTES
+    for start in _every(_clock_minutes(template.earliest_start), _clock_minutes(template.latest_start), step):
         for minutes in _every(template.min_minutes, template.max_minutes, step):
             clock = f"{start // 60:02d}:{start % 60:02d}"
             found[f"{name}.{start // 60:02d}{start % 60:02d}.{minutes}"] = ShiftTemplate(start=clock, hours=minutes / 60)
