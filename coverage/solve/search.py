@@ -159,7 +159,9 @@ def solve(
         fallback, remaining, stop = _polished_start(roster_model, params, progress, polish, started)
         if stop is not None:
             return stop
-    code, solver, interrupted = run_search(roster_model.model, replace(params, time_limit_seconds=remaining), progress)
+    searched = replace(params, time_limit_seconds=remaining)
+    settings = first.settings(searched) if first is not None else None
+    code, solver, interrupted = run_search(roster_model.model, searched, progress, settings=settings)
     interrupted = interrupted or (start is not None and start.interrupted)
     status = STATUS_NAMES.get(code, str(code))
     wall = wallclock.perf_counter() - started
