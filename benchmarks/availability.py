@@ -20,7 +20,8 @@ Variants of the same team (the same seeded rows in each):
 a balance of -4..4 h each carried from earlier weeks); `flexible` — the
 issue's whole team: as `targets`, but one flexible template a site
 (`{start: "06:00-16:00", hours: 2-8}`) and each agent a `preferred_hours`
-of 3-6. The example team (configs/example.yaml) runs with the same limit
+of 3-6 (searched coarse to fine: a listed stand-in first for `--coarse-share`
+of the time, coverage.solve.coarse). The example team (configs/example.yaml) runs with the same limit
 and workers, so "plans in the same time as the example team" is a line of
 the table: each run's time to its first roster and to come within 1 % and
 5 % of its own final cost.
@@ -40,7 +41,7 @@ from pathlib import Path
 from coverage.check import check_roster
 from coverage.config import load_config
 from coverage.demand import requirements
-from coverage.solve import SolveParams, solve
+from coverage.solve import SolveParams, coarse, solve
 from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import build_model
 from coverage.targets import workload_rows
@@ -184,7 +185,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated, of {', '.join(VARIANTS)}")
     parser.add_argument("--no-example", action="store_true", help="skip the example team's run")
     parser.add_argument("--json", action="store_true", help="one JSON object with every run (run.py's stage)")
+    parser.add_argument(
+        "--coarse-share",
+        type=float,
+        default=coarse.COARSE_SHARE,
+        help="of the time limit, for the flexible variant's listed stand-in (coverage.solve.coarse); 0: none",
+    )
     args = parser.parse_args(argv)
+    coarse.COARSE_SHARE = args.coarse_share
     runs = []
     for variant in [v for v in args.variants.split(",") if v]:
         if variant not in VARIANTS:
@@ -202,7 +210,11 @@ def main(argv: list[str] | None = None) -> None:
         if not args.json:
             print(json.dumps(runs[-1]), flush=True)
     if args.json:
-        print(json.dumps({"time_limit": args.time_limit, "workers": args.workers, "seed": args.seed, "runs": runs}))
+        print(
+            json.dumps(
+                {"time_limit": args.time_limit, "workers": args.workers, "seed": args.seed, "coarse_share": args.coarse_share, "runs": runs}
+            )
+        )
 
 
 def measured(row: dict[str, object], path: Path, args: argparse.Namespace) -> dict[str, object]:
