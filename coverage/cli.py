@@ -26,7 +26,7 @@ from coverage.roster import Roster
 
 if TYPE_CHECKING:
     from coverage.demand import Requirements
-    from coverage.forecast import BuiltForecast
+    from coverage.forecast import BuiltForecast, RowSpacing
     from coverage.helpdesk import Tickets
     from coverage.solve import ModelInputs, SolveParams, Target
 
@@ -227,13 +227,27 @@ def _check(args: argparse.Namespace) -> int:
     )
     if needs.ignored_rows:
         print(f"forecast: {needs.ignored_rows} row(s) outside the rota period ignored")
-    row, step = needs.forecast_row_minutes, needs.grid.minutes
-    if needs.forecast_row_minutes_inferred and row is not None and row > step:
-        print(
-            f"forecast: rows are {row} minutes apart, so each row's volume is spread over the {row // step} "
-            f"{step}-minute intervals it covers (set forecast.interval_minutes if its rows mean otherwise)"
-        )
+    for line in _spacing_lines(needs.forecast_spacing, needs.grid.minutes):
+        print(f"forecast: {line}")
     return EXIT_OK
+
+
+def _spacing_lines(spacing: Sequence[RowSpacing], grid_minutes: int) -> list[str]:
+    """What `check` says about rows read as longer than a grid interval, or further apart than they are read as."""
+    lines = []
+    for r in spacing:
+        if r.step_minutes > r.row_minutes:
+            lines.append(
+                f"{r.channel} rows are {r.step_minutes} minutes apart; each is read as {r.row_minutes} minutes of contacts "
+                f"(set forecast.interval_minutes: {r.step_minutes} if each row holds {r.step_minutes} minutes' contacts)"
+            )
+        elif r.row_minutes > grid_minutes:
+            lines.append(
+                f"{r.channel} rows are {r.row_minutes} minutes apart, so each row's volume is spread over the "
+                f"{r.row_minutes // grid_minutes} {grid_minutes}-minute intervals it covers "
+                "(set forecast.interval_minutes if its rows mean otherwise)"
+            )
+    return lines
 
 
 def _demand(args: argparse.Namespace) -> int:

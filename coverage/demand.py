@@ -42,6 +42,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pendulum
@@ -52,6 +53,9 @@ from coverage.config.schema import BacklogChannel, Config, RealtimeChannel
 from coverage.csvcells import metric_cell, number_cell
 from coverage.outputs import write_csv_atomic
 from coverage.time import Grid, duty_slots, flexible_windows, period_grid, shift_instances, to_local
+
+if TYPE_CHECKING:
+    from coverage.forecast import RowSpacing  # forecast reads the config and this module's grid; imported when used
 
 REQUIREMENTS_FILE = "requirements.csv"
 REQUIREMENTS_COLUMNS = ("interval_start_utc", "channel", "volume", "required")
@@ -631,8 +635,7 @@ class Requirements:
     volume: dict[str, list[float]]  # channel -> contacts arriving per interval
     required: dict[str, list[int]]  # channel -> agents required per interval (after concurrency and shrinkage); 0 for backlog
     ignored_rows: int = 0  # forecast rows whose start lies outside the rota period
-    forecast_row_minutes: int | None = None  # minutes each forecast CSV row covers; None: no CSV
-    forecast_row_minutes_inferred: bool = False  # read off the rows' spacing, not given as forecast.interval_minutes
+    forecast_spacing: tuple[RowSpacing, ...] = ()  # how each channel's CSV rows were read without forecast.interval_minutes
     raw: dict[str, list[float]] = field(default_factory=dict)  # channel -> agents on contacts before shrinkage
     shrinkage: dict[str, list[float]] = field(default_factory=dict)  # channel -> shrinkage applied per interval
     backlog: dict[str, Backlog] = field(default_factory=dict)  # backlog channels: arrivals, deadlines, capacity
@@ -689,8 +692,7 @@ def requirements(config: Config, volume_scale: Mapping[str, float] | None = None
         volume=forecast.volume,
         required=required,
         ignored_rows=forecast.ignored_rows,
-        forecast_row_minutes=forecast.row_minutes,
-        forecast_row_minutes_inferred=forecast.row_minutes_inferred,
+        forecast_spacing=forecast.spacing,
         raw=raw,
         shrinkage=shrink,
         backlog=backlogs,

@@ -20,7 +20,7 @@ import csv
 import io
 import itertools
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -43,14 +43,22 @@ MAX_VOLUME = 1e9  # contacts in one row; see docs/reliability.md
 
 
 @dataclass(frozen=True)
+class RowSpacing:
+    """How one channel's forecast rows were read without `forecast.interval_minutes`: their spacing, and the span given each."""
+
+    channel: str
+    step_minutes: int  # the shortest step between two of the channel's starts
+    row_minutes: int  # what each row is taken to cover: the step, from one grid interval up to an hour
+
+
+@dataclass(frozen=True)
 class ForecastData:
     """What the forecast yielded: volumes on the grid, and how many rows fell outside it."""
 
     volume: dict[str, list[float]]
     rows: int
     ignored_rows: int
-    row_minutes: int | None = None  # minutes each CSV row covers; None: no CSV rows
-    row_minutes_inferred: bool = False  # read off the rows' spacing (no `forecast.interval_minutes`)
+    spacing: tuple[RowSpacing, ...] = ()  # per channel, how its rows were read when no `forecast.interval_minutes` says
 
 
 def load_volumes(config: Config) -> ForecastData:
@@ -211,28 +219,35 @@ def load_forecast(config: Config) -> ForecastData:
         parsed.append(((instant - grid.start).total_seconds(), channel, amount))
     raise_problems(problems, file)
     given = _section(config).interval_minutes
-    span = given or _row_minutes(parsed, grid)
-    volume, ignored = _place(parsed, grid, config.channels, span)
-    return ForecastData(volume=volume, rows=rows, ignored_rows=ignored, row_minutes=span, row_minutes_inferred=given is None)
+    spacing = () if given else _row_spacing(parsed, grid)
+    spans = {name: given or grid.minutes for name in config.channels} | {r.channel: r.row_minutes for r in spacing}
+    volume, ignored = _place(parsed, grid, spans)
+    return ForecastData(volume=volume, rows=rows, ignored_rows=ignored, spacing=spacing)
 
 
-MAX_INFERRED_ROW_MINUTES = 60  # see _row_minutes
+MAX_INFERRED_ROW_MINUTES = 60  # see _row_spacing
 
 
-def _row_minutes(parsed: list[tuple[float, str, float]], grid: Grid) -> int:
-    """The rows' own length: the shortest step between two starts of one channel, within [grid interval, one hour].
+def _row_spacing(parsed: list[tuple[float, str, float]], grid: Grid) -> tuple[RowSpacing, ...]:
+    """Per channel with two rows or more, their shortest step, and the span each row is read as: that step within [grid interval, one hour].
 
-    Hourly exports on a finer grid are the common case. Rows further apart
-    are more often a few hand-written samples than daily volumes, so a
-    daily file says `forecast.interval_minutes: 1440`; a file with one row
-    per channel says nothing about its spacing and covers one grid interval.
+    Hourly exports on a finer grid are the common case, and a file may give
+    chat by the hour and phone by the quarter. Rows further apart than an
+    hour are more often a few hand-written samples than daily volumes, so a
+    daily file says `forecast.interval_minutes: 1440` (`covplan check` says
+    when rows are further apart than what they are read as); a channel with
+    one row says nothing about its spacing and covers one grid interval.
     """
     starts: dict[str, set[float]] = {}
     for offset, channel, _ in parsed:
         starts.setdefault(channel, set()).add(offset)
-    steps = [b - a for found in starts.values() for a, b in itertools.pairwise(sorted(found))]
-    shortest = round(min(steps) / 60) if steps else grid.minutes
-    return max(min(shortest, MAX_INFERRED_ROW_MINUTES), grid.minutes)
+    found = []
+    for channel, offsets in sorted(starts.items()):
+        steps = [b - a for a, b in itertools.pairwise(sorted(offsets))]
+        if steps:
+            step = round(min(steps) / 60)
+            found.append(RowSpacing(channel, step, max(min(step, MAX_INFERRED_ROW_MINUTES), grid.minutes)))
+    return tuple(found)
 
 
 def _parse_volume_row(
@@ -263,16 +278,16 @@ def _parse_volume_row(
 
 
 def _place(
-    parsed: list[tuple[float, str, float]], grid: Grid, channels: Iterable[str], row_minutes: int
+    parsed: list[tuple[float, str, float]], grid: Grid, row_minutes: Mapping[str, int]
 ) -> tuple[dict[str, list[float]], int]:
-    """Volumes on the grid: summed when rows are as fine as the grid, spread by overlap when coarser."""
+    """Volumes on the grid, per channel (`row_minutes`: each one's row length): summed when rows are as fine as the grid, spread by overlap when coarser."""
     length = grid.minutes * 60
-    span = row_minutes * 60
     end = grid.count * length
-    volume: dict[str, list[float]] = {name: [0.0] * grid.count for name in channels}
+    volume: dict[str, list[float]] = {name: [0.0] * grid.count for name in row_minutes}
     ignored = 0
     for offset, channel, amount in parsed:
         target = volume[channel]
+        span = row_minutes[channel] * 60
         if span <= length:
             slot = math.floor(offset / length)
             if 0 <= slot < grid.count:

@@ -18,7 +18,7 @@ from coverage.cli import main
 from coverage.config import Config, load_config
 from coverage.demand import requirements
 from coverage.errors import InputError
-from coverage.forecast import build_profile, load_volumes, read_history
+from coverage.forecast import RowSpacing, build_profile, load_volumes, read_history
 from coverage.gaps import coverage_of, service_summary, write_coverage_csv
 from coverage.roster import Assignment, Roster
 from coverage.time import local_to_utc
@@ -70,25 +70,41 @@ def test_an_hourly_export_on_a_30_minute_grid_is_read_as_hourly_volumes(make_con
     data = load_volumes(make_config(text, forecast=rows))
     # the grid starts 05:00Z (midnight New York): 06:00 is slot 2
     assert data.volume["chat"][1:9] == [0.0, 3.0, 3.0, 3.0, 3.0, 0.0, 0.0, 3.0]
-    assert (data.row_minutes, data.row_minutes_inferred) == (60, True)
+    assert data.spacing == (RowSpacing("chat", 60, 60),)
 
 
 @pytest.mark.parametrize(
     ("rows", "grid", "expected"),
     [
-        ([("2026-12-07T06:00:00Z", 1), ("2026-12-07T06:30:00Z", 1)], 30, 30),  # as fine as the grid: unchanged
-        ([("2026-12-07T06:00:00Z", 1), ("2026-12-07T06:15:00Z", 1)], 60, 60),  # finer than the grid: summed as before
-        ([("2026-12-07T06:00:00Z", 1)], 15, 15),  # one row says nothing about its spacing
-        ([("2026-12-07T06:00:00Z", 1), ("2026-12-08T06:00:00Z", 1)], 15, 60),  # a day apart: at most an hour is read off
+        ([("2026-12-07T06:00:00Z", 1), ("2026-12-07T06:30:00Z", 1)], 30, (RowSpacing("chat", 30, 30),)),  # as fine as the grid
+        ([("2026-12-07T06:00:00Z", 1), ("2026-12-07T06:15:00Z", 1)], 60, (RowSpacing("chat", 15, 60),)),  # finer: summed
+        ([("2026-12-07T06:00:00Z", 1)], 15, ()),  # one row says nothing about its spacing: one grid interval
+        ([("2026-12-07T06:00:00Z", 1), ("2026-12-08T06:00:00Z", 1)], 15, (RowSpacing("chat", 1440, 60),)),  # at most an hour
     ],
 )
 def test_the_rows_spacing_sets_their_length_from_a_grid_interval_up_to_an_hour(
-    make_config: Callable[..., Config], rows: list[tuple[str, float]], grid: int, expected: int
+    make_config: Callable[..., Config], rows: list[tuple[str, float]], grid: int, expected: tuple
 ) -> None:
     config = make_config(
         TINY.replace("interval_minutes: 60", f"interval_minutes: {grid}"), forecast=[(s, "chat", v) for s, v in rows]
     )
-    assert load_volumes(config).row_minutes == expected
+    assert load_volumes(config).spacing == expected
+
+
+def test_each_channel_is_read_at_its_own_spacing(make_config: Callable[..., Config]) -> None:
+    """Hourly chat beside quarter-hourly phone on a 15-minute grid: chat spread over its four quarters, phone where it falls."""
+    text = TINY.replace("interval_minutes: 60", "interval_minutes: 15").replace(
+        "channels:\n",
+        "channels:\n  phone: {kind: realtime, aht_seconds: 300, service_level: {percent: 80, within_seconds: 60}}\n",
+        1,
+    )
+    rows = [("2026-12-07T06:00:00Z", "chat", 8), ("2026-12-07T07:00:00Z", "chat", 8)]
+    rows += [("2026-12-07T06:00:00Z", "phone", 3), ("2026-12-07T06:15:00Z", "phone", 1)]
+    data = load_volumes(make_config(text, forecast=rows))
+    # the grid starts 05:00Z: 06:00 is slot 4
+    assert data.volume["chat"][4:12] == [2.0] * 8
+    assert data.volume["phone"][4:7] == [3.0, 1.0, 0.0]
+    assert data.spacing == (RowSpacing("chat", 60, 60), RowSpacing("phone", 15, 15))
 
 
 def test_a_given_row_length_wins_over_the_spacing(make_config: Callable[..., Config]) -> None:
@@ -98,7 +114,7 @@ def test_a_given_row_length_wins_over_the_spacing(make_config: Callable[..., Con
     rows = [("2026-12-07T06:00:00Z", "chat", 6), ("2026-12-07T07:00:00Z", "chat", 6)]
     data = load_volumes(make_config(text, forecast=rows))
     assert data.volume["chat"][2:6] == [6.0, 0.0, 6.0, 0.0]
-    assert (data.row_minutes, data.row_minutes_inferred) == (30, False)
+    assert data.spacing == ()  # nothing read off the rows
 
 
 def test_daily_rows_are_spread_over_their_day_and_cut_at_the_period(make_config: Callable[..., Config]) -> None:

@@ -365,7 +365,7 @@ def test_forecast_rows_outside_the_period_are_counted_and_ignored(tmp_path: Path
     config = write_tiny(tmp_path, forecast=rows)
     code, out, err = run(["check", config], capsys)
     assert (code, err) == (0, "")
-    assert out.splitlines()[-1] == "forecast: 2 row(s) outside the rota period ignored"
+    assert "forecast: 2 row(s) outside the rota period ignored" in out.splitlines()
     assert "1 required agent-hours" in out  # only the row inside the period counts
 
 
@@ -376,8 +376,18 @@ def test_check_says_when_hourly_rows_are_spread_over_a_finer_grid(tmp_path: Path
     assert (code, err) == (0, "")
     assert "1 channel," in out and "2 required agent-hours" in out  # two hours of one chat each: one agent each half hour
     assert out.splitlines()[-1] == (
-        "forecast: rows are 60 minutes apart, so each row's volume is spread over the 2 30-minute intervals it covers "
+        "forecast: chat rows are 60 minutes apart, so each row's volume is spread over the 2 30-minute intervals it covers "
         "(set forecast.interval_minutes if its rows mean otherwise)"
+    )
+
+
+def test_check_says_when_rows_are_further_apart_than_an_hour(tmp_path: Path, capsys) -> None:
+    rows = [("2026-12-07T14:00:00Z", "chat", 1), ("2026-12-07T16:00:00Z", "chat", 1)]
+    code, out, _ = run(["check", write_tiny(tmp_path, forecast=rows)], capsys)
+    assert code == 0 and "2 required agent-hours" in out  # each row one hour of contacts: 14:00 and 16:00, not 15:00
+    assert out.splitlines()[-1] == (
+        "forecast: chat rows are 120 minutes apart; each is read as 60 minutes of contacts "
+        "(set forecast.interval_minutes: 120 if each row holds 120 minutes' contacts)"
     )
 
 

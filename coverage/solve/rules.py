@@ -537,6 +537,11 @@ def _convex_hull(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return corners[first:] + corners[:first]
 
 
+def _upper(expr: LinearExpr) -> int:
+    """The largest value a night flag can take: a split day's count variable's domain, else 1 (a literal)."""
+    return int(max(expr.proto.domain)) if isinstance(expr, cp_model.IntVar) else 1  # (the proto list reads [-1] wrong)
+
+
 def _weekends(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None:
     limit = av.scope.rules.max_weekends_per_period
     flags = c.variables.weekend_flags(av.scope.id)
@@ -549,10 +554,9 @@ def _nights(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) -> None
     rules = av.scope.rules
     if rules.max_nights_per_week is None and rules.max_nights_per_period is None:
         return
-    # (date, nights worked, the most it can be): a listed occurrence 1, a split day's runs up to max_shifts_per_day
+    # (date, nights counted, the most it can be): a listed occurrence 1, a flexible template-day its flag's upper bound
     nights: list[tuple[date, LinearExpr, int]] = [(s.day, av.work(s), 1) for s in av.worked if s in av.scope.nights]
-    most = rules.max_shifts_per_day
-    nights += [(f.day, flag, most) for f, flag in c.variables.night_flags(av.scope.id).items()]
+    nights += [(f.day, flag, _upper(flag)) for f, flag in c.variables.night_flags(av.scope.id).items()]
     if rules.max_nights_per_week is not None:
         by_week: dict[date, list[tuple[LinearExpr, int]]] = defaultdict(list)
         for d, night, top in nights:
@@ -602,11 +606,13 @@ def _beside_run(c: Constraints, start: datetime, end: datetime, g: FlexVars) -> 
 
 
 def _mentor_over_run(c: Constraints, f: FlexVars, mentors: list[AgentVars], label: str) -> None:
-    """A flexible run of an onboarding agent lies inside one mentor shift: a listed occurrence or a mentor's run.
+    """An onboarding agent's flexible template-day lies inside one mentor shift: a listed occurrence or a mentor's run.
 
-    One choice per mentor shift that could stand beside the run (`p`): the
-    run is worked only if one is chosen, and a chosen one is on duty in
-    every slot the run is.
+    One choice per mentor shift that could stand beside it (`p`): the day's
+    runs are worked only if one is chosen, and a chosen one is on duty in
+    every slot they are. On a split day that is stricter than the checker,
+    which lets each run have its own mentor shift (never the other way round:
+    every roster kept here passes `verify`).
     """
     grid = c.data.grid
     chosen: list[LinearExpr] = []
@@ -673,8 +679,10 @@ def _flexible_rest(c: Constraints, av: AgentVars, days: dict[date, LinearExpr]) 
                 for j in range(k - reach, k + reach + 1):
                     if j in g.duty:
                         c.require(on_duty + g.duty[j] <= 1, label)
-        for s in av.worked:
-            if s.day == f.day or abs((s.day - f.day).days) > 2:
+        first = slot_start(grid, min(f.duty)).timestamp()
+        last = slot_start(grid, max(f.duty)).timestamp() + grid.minutes * 60
+        for s in av.worked:  # a listed shift of another date within the rest of the template-day's reach, either side
+            if s.day == f.day or s.end_utc.timestamp() + rest <= first or last + rest <= s.start_utc.timestamp():
                 continue
             for k, on_duty in f.duty.items():
                 at = slot_start(grid, k).timestamp()

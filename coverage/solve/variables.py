@@ -441,6 +441,9 @@ class Variables:
         m, gap = self._model, scope.rules.min_gap_hours * 3600
         grid = self._data.grid
         listed = sorted(by_instance, key=lambda s: (s.start_utc, s.shift))
+        for s in listed:  # one occurrence is one shift on one channel: the day's sum no longer says so once it may exceed 1
+            if len(by_instance[s]) > 1:
+                m.add_at_most_one(by_instance[s])
         for i, first in enumerate(listed):
             for then in listed[i + 1 :]:
                 if then.day == first.day and _too_close(first.start_utc, first.end_utc, then.start_utc, then.end_utc, gap):
@@ -513,7 +516,9 @@ class Variables:
             duty = sum(m * f.duty[k] for k, m in minutes.items() if m)
             most = av.scope.rules.max_shifts_per_day
             if most > 1:  # j night runs hold at least j × least night minutes: never fewer nights counted than worked
-                nights = self._model.new_int_var(0, most, f"nights[{av.scope.id},{f.day},{f.shift}]")
+                # (a long night run counts ⌊its night minutes / least⌋: never too few, sometimes too many; its domain must allow that)
+                top = max(most, inside // least)
+                nights = self._model.new_int_var(0, top, f"nights[{av.scope.id},{f.day},{f.shift}]")
                 self._model.add(least * nights >= duty - (least - 1))
                 self._model.add(least * nights <= duty)
                 flags[f] = nights

@@ -295,3 +295,36 @@ def test_a_preferred_length_is_priced_run_by_run_on_a_split_day(tmp_path: Path) 
     assert result.objective == 2
     free = _solved(_config(tmp_path, rows, SPLIT, **split, weights__shift_length=0))
     assert (_runs(free), free.objective) == ([("07 14:00", "07 16:00"), ("07 20:00", "07 22:00")], 0)
+
+
+def test_a_split_day_never_works_one_listed_shift_on_two_channels(tmp_path: Path) -> None:
+    """With max_shifts_per_day 2 the day's sum may reach 2: one occurrence must still be one shift on one channel."""
+    data = config_data()
+    data["channels"]["phone"] = dict(data["channels"]["chat"])
+    data["agents"][0]["skills"] = ["chat", "phone"]
+    data["rules"]["max_shifts_per_day"] = 2
+    rows = hourly("2026-12-07T14:00:00", 8) + hourly("2026-12-07T14:00:00", 8, channel="phone")  # the 09:00 shift's 8 h, twice
+    result = _solved(build_config(tmp_path, data, rows))
+    assert len(result.roster.assignments) == 1 and result.objective == 8 * MISSED  # one channel's 8 h stay uncovered
+
+
+def test_rest_holds_between_a_run_and_a_listed_shift_three_days_later(tmp_path: Path) -> None:
+    """A 45 h rest reaches past two dates: a late run on Mon (23:00-07:00 New York) and an early Thu 00:00 are 41 h apart."""
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"late": {"start": "22:00-23:00", "hours": "7-8"}, "early": {"start": "00:00", "hours": 4}}
+    data["rules"]["min_rest_hours"] = 45
+    rows = hourly("2026-12-08T04:00:00", 8) + hourly("2026-12-10T05:00:00", 4)  # Mon 23:00-07:00 and Thu 00:00-04:00
+    result = _solved(build_config(tmp_path, data, rows))
+    # the late run kept; the early shift's 4 h missed, each overnight in the view (clock 1): cheaper than 8 h missed
+    assert [a.shift for a in result.roster.assignments] == ["late"] and result.objective == 4 * (MISSED + 1)
+
+
+def test_a_long_night_run_stays_possible_on_a_split_day(tmp_path: Path) -> None:
+    """min_hours 2: an 8 h night run counts up to four 'nights' on a split day; the count's domain must allow it."""
+    rows = hourly("2026-12-08T03:00:00", 8)  # Mon 22:00 to Tue 06:00 New York
+    changes = {"rules__max_nights_per_week": 5, "night_shift__min_hours": 2}
+    for most in (1, 2):
+        result = _solved(
+            _config(tmp_path, rows, {"start": "21:00-22:00", "hours": "2-8"}, rules__max_shifts_per_day=most, **changes)
+        )
+        assert (_runs(result), result.objective) == ([("08 03:00", "08 11:00")], 0)
