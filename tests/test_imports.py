@@ -35,7 +35,8 @@ SOLVE_LAYERS = [
     ("rules", "objective"),  # parts built from (model, data, variables)
     ("aggregate", "model"),  # the headcount relaxation and the roster model, composed
     ("runner",),  # the one place a search runs
-    ("explain", "staged", "coarse"),  # searches over built models
+    ("explain", "staged"),  # searches over built models
+    ("coarse",),  # flexible templates: a listed stand-in searched (directly or in stages) first
     ("search",),  # solve(): the direct model or the stages first
 ]
 SOLVE_OUTSIDE_LAYERS = {"coverage.solve", "coverage.solve.gaps_why"}

@@ -31,6 +31,7 @@ from ortools.sat.python import cp_model
 from coverage.config.schema import Config, ShiftTemplate
 from coverage.demand import Requirements
 from coverage.roster import Roster
+from coverage.solve import staged
 from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import build_model
 from coverage.solve.runner import SolveParams, configure_search, run_search
@@ -179,17 +180,31 @@ def coarse_start(
         return None
     started = wallclock.perf_counter()
     seconds = COARSE_SHARE * params.time_limit_seconds
-    built = build_model(ModelData.of(coarse.config, requirements, history=inputs.history))
-    code, solver, _ = run_search(built.model, replace(params, time_limit_seconds=seconds, progress=None))
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    found = _searched(coarse.config, requirements, inputs, replace(params, time_limit_seconds=seconds, progress=None))
+    if found is None:
         return CoarseStart(None, seconds)
-    roster = coarse.as_flexible(built.roster_from(solver.boolean_value))
+    roster = coarse.as_flexible(found)
     if params.progress is not None:
         templates = len(coarse.flexible)
         print(
-            f"  coarse start: {templates} listed stand-ins, cost {solver.objective_value:,.0f} "
+            f"  coarse start: {templates} listed stand-ins, {len(roster.assignments)} shifts "
             f"in {wallclock.perf_counter() - started:.1f}s; the flexible model from there",
             file=params.progress,
             flush=True,
         )
     return CoarseStart(roster, seconds)
+
+
+def _searched(config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams) -> Roster | None:
+    """The stand-in's roster within `params`' limit: through the stages where a listed team of its size would be, else directly.
+
+    A big multi-site stand-in gets what such a listed team gets
+    (coverage.solve.staged): headcounts, then sites, their roster the result.
+    """
+    if staged.wanted(config, inputs.staged):
+        budget = replace(params, time_limit_seconds=params.time_limit_seconds / (staged.HEADCOUNT_SHARE + staged.SITES_SHARE))
+        with staged.site_pool(budget, config) as pool:
+            return staged.staged_start(config, requirements, budget, inputs, pool=pool).roster
+    built = build_model(ModelData.of(config, requirements, history=inputs.history))
+    code, solver, _ = run_search(built.model, params)
+    return built.roster_from(solver.boolean_value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
