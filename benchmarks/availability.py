@@ -212,7 +212,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         print(
             json.dumps(
-                {"time_limit": args.time_limit, "workers": args.workers, "seed": args.seed, "coarse_share": args.coarse_share, "runs": runs}
+                {
+                    "time_limit": args.time_limit,
+                    "workers": args.workers,
+                    "seed": args.seed,
+                    "coarse_share": args.coarse_share,
+                    "runs": runs,
+                }
             )
         )
 

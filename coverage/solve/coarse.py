@@ -61,9 +61,15 @@ class CoarseStart:
 
     roster: Roster | None
     seconds: float
+    interrupted: bool = False  # Ctrl-C during the stand-in's search
 
     def remaining(self, params: SolveParams, started: float) -> float:
-        """The flexible search's time: the rest of the limit (in deterministic time, by the same measure as the stand-in's)."""
+        """The flexible search's time: the rest of the limit (in deterministic time, by the same measure as the stand-in's).
+
+        A second when interrupted: enough to turn the stand-in's roster into the result.
+        """
+        if self.interrupted:
+            return 1.0
         used = self.seconds if params.deterministic else wallclock.perf_counter() - started
         return max(params.time_limit_seconds - used, 1.0)
 
@@ -137,7 +143,9 @@ def stand_in(config: Config, inputs: ModelInputs) -> StandIn | None:
     return StandIn(config.model_copy(update={"sites": sites, "agents": agents}), MappingProxyType(stands_for))
 
 
-def _translated(allowed: list[str], shifts: Mapping[str, ShiftTemplate], stands_for: Mapping[tuple[str, str], str], site: str) -> list[str]:
+def _translated(
+    allowed: list[str], shifts: Mapping[str, ShiftTemplate], stands_for: Mapping[tuple[str, str], str], site: str
+) -> list[str]:
     """An agent's allowed templates with each flexible one replaced by its stand-ins."""
     return [name for name in shifts if name in allowed or stands_for.get((site, name)) in allowed]
 
@@ -166,9 +174,7 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-def coarse_start(
-    config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams
-) -> CoarseStart | None:
+def coarse_start(config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams) -> CoarseStart | None:
     """The stand-in searched for COARSE_SHARE of the time limit; its roster in the flexible templates' names.
 
     None where the config has no flexible template or `stand_in` declines;
@@ -180,9 +186,11 @@ def coarse_start(
         return None
     started = wallclock.perf_counter()
     seconds = COARSE_SHARE * params.time_limit_seconds
-    found = _searched(coarse.config, requirements, inputs, replace(params, time_limit_seconds=seconds, progress=None))
+    found, interrupted = _searched(
+        coarse.config, requirements, inputs, replace(params, time_limit_seconds=seconds, progress=None)
+    )
     if found is None:
-        return CoarseStart(None, seconds)
+        return CoarseStart(None, seconds, interrupted)
     roster = coarse.as_flexible(found)
     if params.progress is not None:
         templates = len(coarse.flexible)
@@ -192,11 +200,11 @@ def coarse_start(
             file=params.progress,
             flush=True,
         )
-    return CoarseStart(roster, seconds)
+    return CoarseStart(roster, seconds, interrupted)
 
 
-def _searched(config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams) -> Roster | None:
-    """The stand-in's roster within `params`' limit: through the stages where a listed team of its size would be, else directly.
+def _searched(config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams) -> tuple[Roster | None, bool]:
+    """The stand-in's roster within `params`' limit, and whether Ctrl-C stopped it: in stages where a listed team of its size would be.
 
     A big multi-site stand-in gets what such a listed team gets
     (coverage.solve.staged): headcounts, then sites, their roster the result.
@@ -204,7 +212,9 @@ def _searched(config: Config, requirements: Requirements, inputs: ModelInputs, p
     if staged.wanted(config, inputs.staged):
         budget = replace(params, time_limit_seconds=params.time_limit_seconds / (staged.HEADCOUNT_SHARE + staged.SITES_SHARE))
         with staged.site_pool(budget, config) as pool:
-            return staged.staged_start(config, requirements, budget, inputs, pool=pool).roster
+            start = staged.staged_start(config, requirements, budget, inputs, pool=pool)
+        return start.roster, start.interrupted
     built = build_model(ModelData.of(config, requirements, history=inputs.history))
-    code, solver, _ = run_search(built.model, params)
-    return built.roster_from(solver.boolean_value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    code, solver, interrupted = run_search(built.model, params)
+    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return (built.roster_from(solver.boolean_value) if found else None), interrupted

@@ -160,9 +160,9 @@ def solve(
         if stop is not None:
             return stop
     searched = replace(params, time_limit_seconds=remaining)
-    settings = first.settings(searched) if first is not None else None
+    settings = first.settings(searched) if first is not None and fallback is not None else None  # the hint took
     code, solver, interrupted = run_search(roster_model.model, searched, progress, settings=settings)
-    interrupted = interrupted or (start is not None and start.interrupted)
+    interrupted = interrupted or (start is not None and start.interrupted) or (first is not None and first.interrupted)
     status = STATUS_NAMES.get(code, str(code))
     wall = wallclock.perf_counter() - started
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -50,8 +50,11 @@ def test_a_config_with_a_rule_naming_a_flexible_template_gets_no_stand_in(tmp_pa
     config = config.model_copy(update={"agents": [config.agents[0].model_copy(update={"shifts": ["day"]}), config.agents[1]]})
     coarse = stand_in(config, ModelInputs())
     assert coarse is not None
-    assert sorted(coarse.config.sites["nyc"].shifts) == sorted(["early", *stand_in_shifts("day", config.sites["nyc"].shifts["day"])])
-    assert len(coarse.config.agents[0].shifts) == 5 * 4 and "early" not in coarse.config.agents[0].shifts  # a1 may work `day` only
+    assert sorted(coarse.config.sites["nyc"].shifts) == sorted(
+        ["early", *stand_in_shifts("day", config.sites["nyc"].shifts["day"])]
+    )
+    allowed = coarse.config.agents[0].shifts  # a1 may work `day` only: its 5 starts × 4 lengths
+    assert len(allowed) == 5 * 4 and "early" not in allowed
     assert coarse.config.agents[1].shifts is None
     covered = _config(tmp_path, MONDAY_TEN_TO_FOUR, cover=[{"site": "nyc", "shift": "day", "count": 1}])
     assert stand_in(covered, ModelInputs()) is None  # the stand-in has no `day` to count
@@ -97,4 +100,3 @@ def test_a_flexible_plan_with_the_coarse_phase_is_deterministic(tmp_path: Path) 
     second = solve(config, needs, ModelInputs(), PARAMS)
     assert first.roster is not None and check_roster(first.roster, config) == []
     assert first.roster == second.roster and first.objective == second.objective
-
