@@ -35,8 +35,7 @@ SOLVE_LAYERS = [
     ("rules", "objective"),  # parts built from (model, data, variables)
     ("aggregate", "model"),  # the headcount relaxation and the roster model, composed
     ("runner",),  # the one place a search runs
-    ("explain", "staged"),  # searches over built models
-    ("coarse",),  # flexible templates: a listed stand-in searched (directly or in stages) first
+    ("explain", "staged", "coarse"),  # searches over built models
     ("search",),  # solve(): the direct model or the stages first
 ]
 SOLVE_OUTSIDE_LAYERS = {"coverage.solve", "coverage.solve.gaps_why"}

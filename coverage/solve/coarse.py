@@ -31,7 +31,6 @@ from ortools.sat.python import cp_model
 from coverage.config.schema import Config, ShiftTemplate
 from coverage.demand import Requirements
 from coverage.roster import Roster
-from coverage.solve import staged
 from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import build_model
 from coverage.solve.runner import SolveParams, configure_search, run_search
@@ -204,16 +203,12 @@ def coarse_start(config: Config, requirements: Requirements, inputs: ModelInputs
 
 
 def _searched(config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams) -> tuple[Roster | None, bool]:
-    """The stand-in's roster within `params`' limit, and whether Ctrl-C stopped it: in stages where a listed team of its size would be.
+    """The stand-in's roster within `params`' limit, and whether Ctrl-C stopped it.
 
-    A big multi-site stand-in gets what such a listed team gets
-    (coverage.solve.staged): headcounts, then sites, their roster the result.
+    Searched directly, even where a listed team of its size would go through
+    the stages (coverage.solve.staged): on the 60-agent team the stages'
+    roster made a worse start (benchmarks/notes/flexible-shifts.md).
     """
-    if staged.wanted(config, inputs.staged):
-        budget = replace(params, time_limit_seconds=params.time_limit_seconds / (staged.HEADCOUNT_SHARE + staged.SITES_SHARE))
-        with staged.site_pool(budget, config) as pool:
-            start = staged.staged_start(config, requirements, budget, inputs, pool=pool)
-        return start.roster, start.interrupted
     built = build_model(ModelData.of(config, requirements, history=inputs.history))
     code, solver, interrupted = run_search(built.model, params)
     found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
