@@ -45,7 +45,7 @@ def test_the_stand_in_lists_starts_and_lengths_every_two_hours_both_ends_kept() 
     assert not any(t.flexible for t in odd.values())
 
 
-def test_a_config_with_a_rule_naming_a_flexible_template_gets_no_stand_in(tmp_path: Path) -> None:
+def test_the_stand_in_translates_allowed_shifts_and_declines_a_rule_naming_a_flexible_template(tmp_path: Path) -> None:
     config = _config(tmp_path, MONDAY_TEN_TO_FOUR)
     config = config.model_copy(update={"agents": [config.agents[0].model_copy(update={"shifts": ["day"]}), config.agents[1]]})
     coarse = stand_in(config, ModelInputs())
