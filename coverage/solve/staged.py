@@ -30,12 +30,14 @@ from ortools.sat.python import cp_model
 from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster
-from coverage.solve.aggregate import headcount_model
+from coverage.solve import first_counts
+from coverage.solve.aggregate import HeadcountModel, headcount_model
 from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.objective import changes_against
 from coverage.solve.runner import (
     SitePool,
+    complete_hint as runner_complete_hint,
     SolveParams,
     configure_search,
     hear_interrupts_only_while_searching,
@@ -46,6 +48,7 @@ from coverage.time import ShiftInstance
 
 # Teams from this size (and with more than one site) are solved in stages by default.
 STAGED_FROM_AGENTS = 60
+FIRST_SHARE = 0.10  # of the time limit, at most, for the first roster (greedy headcounts, each site's first assignment)
 HEADCOUNT_SHARE = 0.15  # of the time limit, for the headcount model
 SITES_SHARE = 0.45  # of the time limit, for all the sites' assignments together
 
@@ -60,6 +63,7 @@ class StagedStart:
     bound: float | None
     roster: Roster | None
     interrupted: bool = False
+    first_roster_at: float | None = None  # (perf_counter) when the stages first had a roster of the whole team
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ class SiteTask:
     params: SolveParams
     inputs: ModelInputs = ModelInputs()
     hired: frozenset[str] = frozenset()
+    start: Roster | None = None  # a roster of the team to start from (the site's part of it is hinted)
+    first_only: bool = False  # stop at the first assignment instead of when the headcounts are met
 
 
 @dataclass(frozen=True)
@@ -117,13 +123,15 @@ def staged_start(
     alone: bool = False,
     pool: SitePool | None = None,
 ) -> StagedStart:
-    """Headcounts, then sites; each stage reports a line as it ends, since together they take half the time limit.
+    """A first roster from greedy headcounts, then headcounts searched, then sites again from the first roster.
 
-    `inputs`: the model's history (already read: None is none), kept roster
-    and hiring, which every stage takes into account. `alone`: no full model
-    follows (it would not fit in memory), so a stage that finds nothing ends
-    the search instead of handing over to it. `pool`: where the sites run
-    side by side (`local_pool` makes one); None runs them one after the other here.
+    Each stage reports a line as it ends, since together they take most of
+    the time limit. `inputs`: the model's history (already read: None is
+    none), kept roster and hiring, which every stage takes into account.
+    `alone`: no full model follows (it would not fit in memory), so a stage
+    that finds nothing ends the search instead of handing over to it.
+    `pool`: where the sites run side by side (`local_pool` makes one); None
+    runs them one after the other here.
     """
     started = wallclock.perf_counter()
     then = "no roster without the whole model" if alone else "searching the full model directly"
@@ -133,13 +141,19 @@ def staged_start(
             print(f"  {line}, {wallclock.perf_counter() - started:.1f}s", file=params.progress, flush=True)
 
     headcounts = headcount_model(config, requirements, history=inputs.history, keep=inputs.keep, hiring=inputs.hiring)
+    sites = sorted({a.site for a in config.agents})
+    task = SiteTask(config, requirements, "", {}, replace(params, progress=None, sites=None), inputs)
+    first, interrupted = _first_roster(headcounts, task, params, say, pool)
+    first_at = wallclock.perf_counter() if first else None
+    if interrupted:
+        return StagedStart(None, _joined(first, sites), True, first_at)
     budget = replace(params, time_limit_seconds=params.time_limit_seconds * HEADCOUNT_SHARE, progress=None)
     code, solver, interrupted = run_search(
         headcounts.model, budget, settings=lambda parameters: headcount_search(parameters, budget)
     )
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        say(f"headcounts: none found in the time given; {then}")
-        return StagedStart(None, None, interrupted)
+        say(f"headcounts: none found in the time given; {'the first roster stands' if first else then}")
+        return StagedStart(None, _joined(first, sites), interrupted, first_at)
     bound = solver.best_objective_bound
     targets = headcounts.headcounts(solver)
     hired = headcounts.hired(solver)
@@ -149,13 +163,46 @@ def staged_start(
         + (f", {len(hired)} hire(s)" if inputs.hiring is not None else "")
     )
     if interrupted:
-        return StagedStart(bound, None, True)
-    task = SiteTask(config, requirements, "", targets, replace(params, progress=None, sites=None), inputs, hired)
-    found, interrupted = _assign_sites(task, params, say, then, pool)
-    if found is None:
-        return StagedStart(bound, None, interrupted)
-    assignments = [a for result in found.values() for a in result.roster.assignments]  # type: ignore[union-attr]
-    return StagedStart(bound, Roster(tuple(sorted(assignments, key=lambda a: (a.start_utc, a.agent)))), interrupted)
+        return StagedStart(bound, _joined(first, sites), True, first_at)
+    task = replace(task, targets=targets, hired=hired, start=_joined(first, sites))
+    found, interrupted = _assign_sites(task, params, say, pool, seconds=params.time_limit_seconds * SITES_SHARE, attempts=2)
+    for site in sites:
+        if site not in found and site in first:
+            say(f"site {site}: no better assignment found; the first roster's kept")
+            found[site] = first[site]
+    missing = [site for site in sites if site not in found]
+    if missing:
+        say(f"site {missing[0]}: {'interrupted before any' if interrupted else 'no'} assignment found; {then}")
+    return StagedStart(bound, _joined(found, sites), interrupted, first_at)
+
+
+def _first_roster(
+    headcounts: HeadcountModel, task: SiteTask, params: SolveParams, say: Say, pool: SitePool | None
+) -> tuple[dict[str, SiteResult], bool]:
+    """Each site's first assignment near the greedy headcounts (coverage.solve.first_counts), within FIRST_SHARE of the time.
+
+    The greedy's counts are a solution of the headcount model, found in a
+    second or two where CP-SAT's first took tens of seconds on a thousand
+    agents; the model is left hinted with them, so its search starts there.
+    Each site stops at its first assignment: this roster is there to be
+    improved, and to be returned if the search is stopped before.
+    """
+    seconds = params.time_limit_seconds * FIRST_SHARE
+    greedy = first_counts.start(headcounts, seconds=max(seconds, 2.0))
+    if greedy is None:
+        say("first headcounts: the greedy's break a group limit; searching for them")
+        return {}, False
+    say(f"first headcounts: cost {greedy.objective_value:,.0f} (greedy)")
+    quick = replace(task, targets=headcounts.headcounts(greedy), hired=headcounts.hired(greedy), first_only=True)
+    return _assign_sites(quick, params, say, pool, seconds=seconds, attempts=1)
+
+
+def _joined(found: dict[str, SiteResult], sites: list[str]) -> Roster | None:
+    """The sites' rosters as one, when every site has one (each site's agents under all their rules: a roster of the team)."""
+    if not found or any(site not in found or found[site].roster is None for site in sites):
+        return None
+    assignments = [a for site in sites for a in found[site].roster.assignments]  # type: ignore[union-attr]
+    return Roster(tuple(sorted(assignments, key=lambda a: (a.start_utc, a.agent))))
 
 
 def headcount_search(parameters: Any, params: SolveParams) -> None:
@@ -221,32 +268,40 @@ def local_pool(sites: int, cores: int | None = None) -> Iterator[SitePool | None
 
 
 def _assign_sites(
-    task: SiteTask, params: SolveParams, say: Say, then: str, pool: SitePool | None
-) -> tuple[dict[str, SiteResult] | None, bool]:
-    """Each site, then a second try (another seed) for the sites left off their headcounts.
+    task: SiteTask, params: SolveParams, say: Say, pool: SitePool | None, *, seconds: float, attempts: int
+) -> tuple[dict[str, SiteResult], bool]:
+    """Each site within `seconds` in all, then (`attempts` 2) a second try with another seed for the sites left off their headcounts.
 
     Most sites meet their headcounts in a second or two; the odd one that
     does not is usually unlucky rather than impossible, and whatever it
     leaves open costs the whole team, so the time the easy sites saved goes
-    to it.
+    to it. Returns the sites assigned (a site with none is missing) and
+    whether Ctrl-C stopped the stage.
     """
     sites = sorted({a.site for a in task.config.agents})
-    budget_end = wallclock.perf_counter() + params.time_limit_seconds * SITES_SHARE
+    budget_end = wallclock.perf_counter() + seconds
     found: dict[str, SiteResult] = {}
-    for attempt in range(2):
+    for attempt in range(attempts):
         todo = [site for site in sites if site not in found or found[site].missed > 0]
         if not todo:
             break
         tried = replace(task, params=replace(task.params, seed=params.seed + attempt))
         run = _in_turn if pool is None else _side_by_side
-        interrupted = run(tried, todo, found, budget_end, attempt, len(sites), say, pool)  # type: ignore[arg-type]
-        missing = [site for site in todo if site not in found]
-        if missing:
-            say(f"site {missing[0]}: {'interrupted before any' if interrupted else 'no'} assignment found; {then}")
-            return None, interrupted
-        if interrupted:
-            return found, True
+        turn = Turn(budget_end, seconds, attempt, len(sites))
+        interrupted = run(tried, todo, found, turn, say, pool)  # type: ignore[arg-type]
+        if interrupted or any(site not in found for site in todo):
+            return found, interrupted
     return found, False
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One attempt at the sites: when the stage's time ends, its length (deterministic shares are taken of it), which attempt, of how many sites."""
+
+    end: float
+    seconds: float
+    attempt: int
+    sites: int
 
 
 def _keep_better(found: dict[str, SiteResult], result: SiteResult, say: Say) -> None:
@@ -258,20 +313,13 @@ def _keep_better(found: dict[str, SiteResult], result: SiteResult, say: Say) -> 
 
 
 def _in_turn(
-    task: SiteTask,
-    todo: list[str],
-    found: dict[str, SiteResult],
-    budget_end: float,
-    attempt: int,
-    sites: int,
-    say: Say,
-    pool: None,
+    task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn: Turn, say: Say, pool: None
 ) -> bool:
     """The sites one after the other, each with its share of the time left (what one does not use goes to the next)."""
     for left, site in zip(range(len(todo), 0, -1), todo):
-        share = (budget_end - wallclock.perf_counter()) / left
+        share = (turn.end - wallclock.perf_counter()) / left
         if task.params.deterministic:
-            share = task.params.time_limit_seconds * SITES_SHARE / sites / (attempt + 1)
+            share = turn.seconds / turn.sites / (turn.attempt + 1)
         if share < 1.0 and site in found:
             continue
         result = assign_site(replace(task, site=site, params=replace(task.params, time_limit_seconds=max(share, 1.0))))
@@ -282,14 +330,7 @@ def _in_turn(
 
 
 def _side_by_side(
-    task: SiteTask,
-    todo: list[str],
-    found: dict[str, SiteResult],
-    budget_end: float,
-    attempt: int,
-    sites: int,
-    say: Say,
-    pool: SitePool,
+    task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn: Turn, say: Say, pool: SitePool
 ) -> bool:
     """The sites as tasks of the pool, `at_once` at a time; each may take its turn's share of the time left.
 
@@ -297,9 +338,9 @@ def _side_by_side(
     the sites not started yet.
     """
     rounds = math.ceil(len(todo) / pool.at_once)
-    share = (budget_end - wallclock.perf_counter()) / rounds
+    share = (turn.end - wallclock.perf_counter()) / rounds
     if task.params.deterministic:
-        share = task.params.time_limit_seconds * SITES_SHARE / math.ceil(sites / pool.at_once) / (attempt + 1)
+        share = turn.seconds / math.ceil(turn.sites / pool.at_once) / (turn.attempt + 1)
     if share < 1.0 and all(site in found for site in todo):
         return False
     params = replace(task.params, time_limit_seconds=max(share, 1.0), workers=pool.threads)
@@ -328,7 +369,14 @@ def assign_site(task: SiteTask) -> SiteResult:
     """
     rm, deviations, changes, fewest = site_model(task)
     off = sum(deviations)
-    if changes is None:
+    if task.start is not None:
+        hint_roster(rm, task.start)
+        complete_hint(rm)
+    if task.first_only:
+
+        def met(value: Callable[[Any], int]) -> bool:
+            return True
+    elif changes is None:
 
         def met(value: Callable[[Any], int]) -> bool:
             return value(off) == 0
@@ -405,29 +453,8 @@ def hint_roster(rm: BuiltModel, roster: Roster) -> None:
 
 
 def complete_hint(rm: BuiltModel) -> cp_model.CpSolver | None:
-    """Turn the roster hint into a value for every variable, so the full search starts from the staged roster.
-
-    CP-SAT follows an incomplete hint only in some workers and may drop it;
-    with the choices fixed, the auxiliary variables (shortfalls, weekend
-    flags, spreads) follow by propagation in a second or two, without presolve.
-    Returns that solve, which also prices the staged roster exactly.
-    """
-
-    def settings(parameters: Any) -> None:
-        parameters.fix_variables_to_their_hinted_value = True
-        parameters.cp_model_presolve = False
-        parameters.linearization_level = 0
-        parameters.num_workers = 1
-        parameters.max_time_in_seconds = 30
-
-    code, solver, _ = run_search(rm.model, SolveParams(time_limit_seconds=30, workers=1), settings=settings)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    rm.model.clear_hints()
-    for index in range(len(rm.model.proto.variables)):
-        var = rm.model.get_int_var_from_proto_index(index)
-        rm.model.add_hint(var, solver.value(var))
-    return solver
+    """Turn the roster hint into a value for every variable, so the full search starts from the staged roster (runner.complete_hint)."""
+    return runner_complete_hint(rm.model)
 
 
 def with_bound(rm: BuiltModel, bound: float) -> None:
