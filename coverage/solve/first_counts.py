@@ -202,6 +202,7 @@ class FirstCounts:
     counts: Mapping[Option, int]
     hired: frozenset[str]
     short: tuple[str, ...]  # agents below a weekly or period minimum: the counts then break the group's minimum
+    shifts: frozenset[tuple[str, date, str, str]]  # the schedules: (agent, day, shift, channel), a guide for the sites
 
 
 def greedy_counts(headcounts: HeadcountModel) -> FirstCounts:
@@ -232,12 +233,14 @@ def greedy_counts(headcounts: HeadcountModel) -> FirstCounts:
         offered = [s for week in free[scope.id].values() for s in week]
         _meet_period_minimum(schedules[scope.id], offered, residual, grid, group.skills)
     counts: dict[Option, int] = defaultdict(int)
+    shifts = set()
     for group, scope in members:
         schedule = schedules[scope.id]
         for day, s in schedule.chosen.items():
             counts[Option(group.key, s, schedule.channels[day])] += 1
+            shifts.add((scope.id, day, s.shift, schedule.channels[day]))
     short = tuple(scope.id for _, scope in members if _below_minimum(schedules[scope.id]))
-    return FirstCounts(dict(counts), hired, short)
+    return FirstCounts(dict(counts), hired, short, frozenset(shifts))
 
 
 def _by_week(occurrences: list[ShiftInstance]) -> dict[date, list[ShiftInstance]]:
@@ -308,14 +311,13 @@ def hint(headcounts: HeadcountModel, first: FirstCounts) -> None:
         headcounts.model.add_hint(literal, agent in first.hired)
 
 
-def start(headcounts: HeadcountModel, seconds: float = 30.0) -> cp_model.CpSolver | None:
+def start(headcounts: HeadcountModel, first: FirstCounts, seconds: float = 30.0) -> cp_model.CpSolver | None:
     """The greedy's counts as a complete solution of the headcount model, every auxiliary variable found; None when they break a sum.
 
     The model is left hinted with that solution, so the search starts from
     it. A greedy that left an agent below a minimum (`FirstCounts.short`) may
     still give counts that meet every group's sum, which this decides.
     """
-    first = greedy_counts(headcounts)
     headcounts.model.clear_hints()
     hint(headcounts, first)
     return complete_hint(headcounts.model, seconds)

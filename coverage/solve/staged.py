@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -53,6 +54,7 @@ HEADCOUNT_SHARE = 0.15  # of the time limit, for the headcount model
 SITES_SHARE = 0.45  # of the time limit, for all the sites' assignments together
 
 Headcounts = dict[tuple[ShiftInstance, str], int]
+Shifts = frozenset[tuple[str, date, str, str]]  # a roster's shifts as (agent, local day, shift, channel)
 Say = Callable[[str], None]
 
 
@@ -81,7 +83,7 @@ class SiteTask:
     params: SolveParams
     inputs: ModelInputs = ModelInputs()
     hired: frozenset[str] = frozenset()
-    start: Roster | None = None  # a roster of the team to start from (the site's part of it is hinted)
+    start: Shifts = frozenset()  # shifts of the team to start from, (agent, day, shift, channel): the site's are hinted
     first_only: bool = False  # stop at the first assignment instead of when the headcounts are met
 
 
@@ -164,7 +166,7 @@ def staged_start(
     )
     if interrupted:
         return StagedStart(bound, _joined(first, sites), True, first_at)
-    task = replace(task, targets=targets, hired=hired, start=_joined(first, sites))
+    task = replace(task, targets=targets, hired=hired, start=shifts_of(_joined(first, sites)))
     found, interrupted = _assign_sites(task, params, say, pool, seconds=params.time_limit_seconds * SITES_SHARE, attempts=2)
     for site in sites:
         if site not in found and site in first:
@@ -188,12 +190,14 @@ def _first_roster(
     improved, and to be returned if the search is stopped before.
     """
     seconds = params.time_limit_seconds * FIRST_SHARE
-    greedy = first_counts.start(headcounts, seconds=max(seconds, 2.0))
-    if greedy is None:
+    greedy = first_counts.greedy_counts(headcounts)
+    solution = first_counts.start(headcounts, greedy, seconds=max(seconds, 2.0))
+    if solution is None:
         say("first headcounts: the greedy's break a group limit; searching for them")
         return {}, False
-    say(f"first headcounts: cost {greedy.objective_value:,.0f} (greedy)")
-    quick = replace(task, targets=headcounts.headcounts(greedy), hired=headcounts.hired(greedy), first_only=True)
+    say(f"first headcounts: cost {solution.objective_value:,.0f} (greedy)")
+    targets, hired = headcounts.headcounts(solution), headcounts.hired(solution)
+    quick = replace(task, targets=targets, hired=hired, start=greedy.shifts, first_only=True)
     return _assign_sites(quick, params, say, pool, seconds=seconds, attempts=1)
 
 
@@ -369,9 +373,12 @@ def assign_site(task: SiteTask) -> SiteResult:
     """
     rm, deviations, changes, fewest = site_model(task)
     off = sum(deviations)
-    if task.start is not None:
-        hint_roster(rm, task.start)
-        complete_hint(rm)
+    if task.start:
+        hint_shifts(rm, task.start)
+        completed = runner_complete_hint(rm.model, task.params.time_limit_seconds)  # None: they break a rule, and only guide
+        if completed is not None and task.first_only:  # the shifts keep every rule: they are the site's first assignment
+            missed = sum(completed.value(d) for d in deviations)
+            return SiteResult(task.site, rm.roster_from(completed.boolean_value), missed, False)
     if task.first_only:
 
         def met(value: Callable[[Any], int]) -> bool:
@@ -445,11 +452,19 @@ def _fewest_changes(rm: BuiltModel, targets: Headcounts, keep: Roster) -> int:
 
 def hint_roster(rm: BuiltModel, roster: Roster) -> None:
     """Every choice variable hinted from a complete roster, so the full search starts from it."""
-    chosen = {(a.agent, a.day, a.shift, a.channel) for a in roster.assignments}
+    hint_shifts(rm, shifts_of(roster))
+
+
+def hint_shifts(rm: BuiltModel, chosen: Shifts) -> None:
+    """Every choice variable hinted: 1 for the shifts given, 0 for the others."""
     for option, var in rm.variables.choices.items():
         rm.model.add_hint(var, (option.agent, option.instance.day, option.instance.shift, option.channel) in chosen)
     for var, value in rm.variables.flexible_hint(roster):
         rm.model.add_hint(var, value)
+
+
+def shifts_of(roster: Roster | None) -> Shifts:
+    return frozenset() if roster is None else frozenset((a.agent, a.day, a.shift, a.channel) for a in roster.assignments)
 
 
 def complete_hint(rm: BuiltModel) -> cp_model.CpSolver | None:
