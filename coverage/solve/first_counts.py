@@ -21,6 +21,7 @@ stage, which states them all, makes that roster.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -68,11 +69,15 @@ class Residual:
             self.slots[s] = np.array(duty_slots(grid, s.start_utc, s.end_utc, template.unpaid_break_minutes), dtype=np.int64)
         return self.slots[s]
 
-    def best(self, slots: np.ndarray, channels: tuple[str, ...]) -> tuple[int, str]:
-        """The slots of the shift still short on its most wanted channel, and that channel (the first on ties)."""
-        found = [(int(np.count_nonzero(self.need[c][slots] > 0)), c) for c in channels if c in self.need]
+    def best(self, slots: np.ndarray, channels: tuple[str, ...]) -> tuple[tuple[int, int], str]:
+        """How much the shift is wanted on its most wanted channel, and that channel (the first on ties).
+
+        Wanted: the slots still short, then the residual summed over its
+        slots (of two shifts nobody needs, the one least overstaffed already).
+        """
+        found = [((int(np.count_nonzero(self.need[c][slots] > 0)), int(self.need[c][slots].sum())), c) for c in channels if c in self.need]
         if not found:
-            return 0, channels[0]
+            return (0, 0), channels[0]
         return max(found, key=lambda pair: pair[0])
 
     def take(self, slots: np.ndarray, channel: str) -> None:
@@ -123,15 +128,20 @@ class Schedule:
             self._limits[monday] = WeekLimits.of(self.config, self.scope, monday)
         return self._limits[monday]
 
-    def can_add(self, s: ShiftInstance) -> bool:
-        """Whether the agent may also work `s`, under its share of every sum the headcount model states."""
+    def can_add(self, s: ShiftInstance, so_far: float = 1.0) -> bool:
+        """Whether the agent may also work `s`, under its share of every sum the headcount model states.
+
+        `so_far`: the part of the period's limits (weekends, nights, shifts
+        of a template, hours) the weeks up to this one may use, so that the
+        first weeks do not use up what the last ones need.
+        """
         return (
             s.day not in self.chosen
             and self._rested(s)
             and self._within_week(s)
-            and self._within_period(s)
+            and self._within_period(s, so_far)
             and self._run_allowed(s.day)
-            and self._weekend_allowed(s.day)
+            and self._weekend_allowed(s.day, so_far)
         )
 
     def add(self, s: ShiftInstance, channel: str) -> None:
@@ -165,14 +175,16 @@ class Schedule:
             return False
         return limits.nights is None or s not in self.scope.nights or self.week_nights[monday] + 1 <= limits.nights
 
-    def _within_period(self, s: ShiftInstance) -> bool:
+    def _within_period(self, s: ShiftInstance, so_far: float) -> bool:
         rules = self.scope.rules
-        if rules.hours_per_period is not None and self.minutes + s.paid_minutes > int(rules.hours_per_period.max * 60 + 1e-9):
+        hours = rules.hours_per_period
+        if hours is not None and self.minutes + s.paid_minutes > _part(int(hours.max * 60 + 1e-9), so_far):
             return False
         most = rules.max_shifts_per_period.get(s.shift)
-        if most is not None and self.per_shift[s.shift] + 1 > most:
+        if most is not None and self.per_shift[s.shift] + 1 > _part(most, so_far):
             return False
-        return not (s in self.scope.nights and rules.max_nights_per_period is not None and self.nights + 1 > rules.max_nights_per_period)
+        nights = rules.max_nights_per_period
+        return not (s in self.scope.nights and nights is not None and self.nights + 1 > _part(nights, so_far))
 
     def _run_allowed(self, day: date) -> bool:
         """The run of days in a row `day` would join, the previous roster's days included, stays within the limit."""
@@ -185,14 +197,19 @@ class Schedule:
                 d += timedelta(days=step)
         return run <= self.scope.rules.max_consecutive_days
 
-    def _weekend_allowed(self, day: date) -> bool:
+    def _weekend_allowed(self, day: date, so_far: float) -> bool:
         quota = self.scope.rules.max_weekends_per_period
         if quota is None or day.isoweekday() not in self.config.weekend_days:
             return True
-        return week_monday(day) in self.weekends or len(self.weekends) < quota
+        return week_monday(day) in self.weekends or len(self.weekends) < _part(quota, so_far)
 
     def short_of_minimum(self, monday: date) -> int:
         return self.limits(monday).least_minutes - self.week_minutes[monday]
+
+
+def _part(limit: int, so_far: float) -> int:
+    """The part of a period limit the weeks so far may use (rounded up: a limit of 3 weekends over 4 weeks allows 1, 2, 3, 3)."""
+    return min(limit, math.ceil(limit * so_far - 1e-9))
 
 
 @dataclass(frozen=True)
@@ -209,29 +226,33 @@ def greedy_counts(headcounts: HeadcountModel) -> FirstCounts:
     """Every agent's greedy schedule, week by week, summed into its group's counts.
 
     Week by week, so every agent has its say in every week before any agent
-    takes the next; within a week each agent takes the shifts covering the
-    most still-short slots while that is worth it (the slots covered cost more
-    short than the slots beyond the need cost over), and more until its
-    weekly minimum is met. Candidates already hired are scheduled like
-    agents; other candidates are not hired.
+    takes the next (and who chooses first turns from week to week). In each
+    week every agent first takes the hours its contract requires, on the
+    shifts most wanted; then whatever more is worth it (the slots it covers
+    cost more short than the slots beyond the need cost over), so that hours
+    that must be worked anyway cover what they can before any are added.
+    Candidates already hired are scheduled like agents; other candidates are
+    not hired.
     """
     data = headcounts.data
-    config, grid = data.config, data.grid
-    residual = Residual.of(data.requirements)
     hiring = data.hiring
     hired = frozenset(hiring.hired) if hiring is not None else frozenset()
     members = [
         (group, scope) for group in headcounts.groups for scope in group.scopes if scope.id not in group.optional or scope.id in hired
     ]
-    schedules = {scope.id: Schedule(scope, config) for _, scope in members}
+    greedy = Greedy(data.config, data.grid, Residual.of(data.requirements))
+    schedules = {scope.id: Schedule(scope, data.config) for _, scope in members}
     free = {scope.id: _by_week(free_occurrences(scope)) for _, scope in members}
-    weights = config.weights
-    for monday in sorted({m for weeks in free.values() for m in weeks}):
-        for group, scope in members:
-            _choose_week(schedules[scope.id], free[scope.id].get(monday, []), residual, config, grid, group.skills, weights)
+    mondays = sorted({m for weeks in free.values() for m in weeks})
+    for number, monday in enumerate(mondays, start=1):
+        turn = (number - 1) * len(members) // len(mondays)
+        for minimum in (True, False):
+            for group, scope in members[turn:] + members[:turn]:
+                offered = free[scope.id].get(monday, [])
+                greedy.choose_week(schedules[scope.id], offered, group.skills, number / len(mondays), minimum=minimum)
     for group, scope in members:
         offered = [s for week in free[scope.id].values() for s in week]
-        _meet_period_minimum(schedules[scope.id], offered, residual, grid, group.skills)
+        greedy.meet_period_minimum(schedules[scope.id], offered, group.skills)
     counts: dict[Option, int] = defaultdict(int)
     shifts = set()
     for group, scope in members:
@@ -250,51 +271,57 @@ def _by_week(occurrences: list[ShiftInstance]) -> dict[date, list[ShiftInstance]
     return weeks
 
 
-def _choose_week(
-    schedule: Schedule,
-    offered: list[ShiftInstance],
-    residual: Residual,
-    config: Config,
-    grid: Grid,
-    skills: tuple[str, ...],
-    weights: Any,
-) -> None:
-    """The agent's shifts of one week: the most wanted first, each taken off the residual as it is chosen.
+@dataclass
+class Greedy:
+    """What every agent's choices read and change: the config, the grid and the requirement still uncovered."""
 
-    Values are computed once per week (a shift chosen changes the residual
-    mostly on its own day, where the agent takes no second shift).
-    """
-    if not offered:
-        return
-    monday = week_monday(offered[0].day)
-    valued = []
-    for s in offered:
-        slots = residual.duty(config, grid, s)
-        wanted, channel = residual.best(slots, skills)
-        valued.append((wanted, len(slots), s, channel))
-    valued.sort(key=lambda v: (-v[0], v[2].start_utc, v[2].shift))
-    for wanted, length, s, channel in valued:
-        needed = schedule.short_of_minimum(monday) > 0
-        worth = wanted * weights.understaffed > (length - wanted) * weights.overstaffed
-        if not (needed or worth) or not schedule.can_add(s):
-            continue
-        schedule.add(s, channel)
-        residual.take(residual.duty(config, grid, s), channel)
+    config: Config
+    grid: Grid
+    residual: Residual
 
+    def choose_week(
+        self, schedule: Schedule, offered: list[ShiftInstance], skills: tuple[str, ...], so_far: float, *, minimum: bool
+    ) -> None:
+        """The agent's shifts of one week, the most wanted first, each taken off the residual as it is chosen.
 
-def _meet_period_minimum(
-    schedule: Schedule, offered: list[ShiftInstance], residual: Residual, grid: Grid, skills: tuple[str, ...]
-) -> None:
-    """Shifts added anywhere they fit until the period's minimum hours are met (none when the agent has no period hours)."""
-    least = schedule.scope.period_minimum_minutes()
-    for s in sorted(offered, key=lambda s: (s.start_utc, s.shift)):
-        if schedule.minutes >= least:
+        `minimum`: only until the week's contract minimum is met, which may
+        use the whole period's limits; otherwise only shifts worth their
+        overstaffing, within the part of the period's limits the weeks so
+        far may use (`so_far`). Values are computed once per call (a shift
+        chosen changes the residual mostly on its own day, where the agent
+        takes no second shift).
+        """
+        if not offered:
             return
-        if schedule.can_add(s):
-            slots = residual.duty(schedule.config, grid, s)
-            channel = residual.best(slots, skills)[1]
-            schedule.add(s, channel)
-            residual.take(slots, channel)
+        monday = week_monday(offered[0].day)
+        if minimum and schedule.short_of_minimum(monday) <= 0:
+            return
+        weights = self.config.weights
+        valued = []
+        for s in offered:
+            slots = self.residual.duty(self.config, self.grid, s)
+            wanted, channel = self.residual.best(slots, skills)
+            valued.append((wanted, len(slots), s, channel))
+        valued.sort(key=lambda v: (-v[0][0], -v[0][1], v[2].start_utc, v[2].shift))
+        for (wanted, _), length, s, channel in valued:
+            if minimum and schedule.short_of_minimum(monday) <= 0:
+                return
+            worth = wanted * weights.understaffed > (length - wanted) * weights.overstaffed
+            if (minimum or worth) and schedule.can_add(s, 1.0 if minimum else so_far):
+                self.take(schedule, s, channel)
+
+    def take(self, schedule: Schedule, s: ShiftInstance, channel: str) -> None:
+        schedule.add(s, channel)
+        self.residual.take(self.residual.duty(self.config, self.grid, s), channel)
+
+    def meet_period_minimum(self, schedule: Schedule, offered: list[ShiftInstance], skills: tuple[str, ...]) -> None:
+        """Shifts added anywhere they fit until the period's minimum hours are met (none when the agent has no period hours)."""
+        least = schedule.scope.period_minimum_minutes()
+        for s in sorted(offered, key=lambda s: (s.start_utc, s.shift)):
+            if schedule.minutes >= least:
+                return
+            if schedule.can_add(s):
+                self.take(schedule, s, self.residual.best(self.residual.duty(self.config, self.grid, s), skills)[1])
 
 
 def _below_minimum(schedule: Schedule) -> bool:
