@@ -36,7 +36,7 @@ def headcount_run(instance: Team, seed: int, time_limit: float, workers: int, gr
     from coverage.roster import read_history
     from coverage.solve import first_counts, staged
     from coverage.solve.aggregate import headcount_model
-    from coverage.solve.runner import SolveParams, run_search
+    from coverage.solve.runner import SolveParams
 
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:

@@ -26,7 +26,6 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -42,7 +41,7 @@ from coverage.solve.aggregate import (
     week_nights_left,
 )
 from coverage.solve.data import Option
-from coverage.solve.runner import complete_hint
+from coverage.solve.runner import fill_hint
 from coverage.solve.scope import AgentScope
 from coverage.time import Grid, ShiftInstance, duty_slots, week_monday
 
@@ -75,7 +74,11 @@ class Residual:
         Wanted: the slots still short, then the residual summed over its
         slots (of two shifts nobody needs, the one least overstaffed already).
         """
-        found = [((int(np.count_nonzero(self.need[c][slots] > 0)), int(self.need[c][slots].sum())), c) for c in channels if c in self.need]
+        found = [
+            ((int(np.count_nonzero(self.need[c][slots] > 0)), int(self.need[c][slots].sum())), c)
+            for c in channels
+            if c in self.need
+        ]
         if not found:
             return (0, 0), channels[0]
         return max(found, key=lambda pair: pair[0])
@@ -238,7 +241,10 @@ def greedy_counts(headcounts: HeadcountModel) -> FirstCounts:
     hiring = data.hiring
     hired = frozenset(hiring.hired) if hiring is not None else frozenset()
     members = [
-        (group, scope) for group in headcounts.groups for scope in group.scopes if scope.id not in group.optional or scope.id in hired
+        (group, scope)
+        for group in headcounts.groups
+        for scope in group.scopes
+        if scope.id not in group.optional or scope.id in hired
     ]
     greedy = Greedy(data.config, data.grid, Residual.of(data.requirements))
     schedules = {scope.id: Schedule(scope, data.config) for _, scope in members}
@@ -300,10 +306,10 @@ class Greedy:
         valued = []
         for s in offered:
             slots = self.residual.duty(self.config, self.grid, s)
-            wanted, channel = self.residual.best(slots, skills)
-            valued.append((wanted, len(slots), s, channel))
-        valued.sort(key=lambda v: (-v[0][0], -v[0][1], v[2].start_utc, v[2].shift))
-        for (wanted, _), length, s, channel in valued:
+            (short, residual), channel = self.residual.best(slots, skills)
+            valued.append((short, residual, len(slots), s, channel))
+        valued.sort(key=lambda v: (-v[0], -v[1], v[3].start_utc, v[3].shift))
+        for wanted, _, length, s, channel in valued:
             if minimum and schedule.short_of_minimum(monday) <= 0:
                 return
             worth = wanted * weights.understaffed > (length - wanted) * weights.overstaffed
@@ -347,4 +353,4 @@ def start(headcounts: HeadcountModel, first: FirstCounts, seconds: float = 30.0)
     """
     headcounts.model.clear_hints()
     hint(headcounts, first)
-    return complete_hint(headcounts.model, seconds)
+    return fill_hint(headcounts.model, seconds)

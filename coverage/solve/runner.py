@@ -364,7 +364,7 @@ def run_search(
     return Search(code, solver, bool(interrupted))
 
 
-def complete_hint(model: cp_model.CpModel, seconds: float = 30.0) -> cp_model.CpSolver | None:
+def fill_hint(model: cp_model.CpModel, seconds: float = 30.0) -> cp_model.CpSolver | None:
     """The hinted variables fixed, the others found by propagation; the model then hinted with every value found.
 
     CP-SAT follows an incomplete hint only in some workers and may drop it;

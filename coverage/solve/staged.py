@@ -38,9 +38,9 @@ from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.objective import changes_against
 from coverage.solve.runner import (
     SitePool,
-    complete_hint as runner_complete_hint,
     SolveParams,
     configure_search,
+    fill_hint,
     hear_interrupts_only_while_searching,
     on_interrupt,
     run_search,
@@ -316,9 +316,7 @@ def _keep_better(found: dict[str, SiteResult], result: SiteResult, say: Say) -> 
         say(f"site {site}: agents assigned, {found[site].missed} shift(s) off the headcounts")
 
 
-def _in_turn(
-    task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn: Turn, say: Say, pool: None
-) -> bool:
+def _in_turn(task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn: Turn, say: Say, pool: None) -> bool:
     """The sites one after the other, each with its share of the time left (what one does not use goes to the next)."""
     for left, site in zip(range(len(todo), 0, -1), todo):
         share = (turn.end - wallclock.perf_counter()) / left
@@ -333,9 +331,7 @@ def _in_turn(
     return False
 
 
-def _side_by_side(
-    task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn: Turn, say: Say, pool: SitePool
-) -> bool:
+def _side_by_side(task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn: Turn, say: Say, pool: SitePool) -> bool:
     """The sites as tasks of the pool, `at_once` at a time; each may take its turn's share of the time left.
 
     Ctrl-C stops the running searches (each keeps its best assignment) and
@@ -375,7 +371,7 @@ def assign_site(task: SiteTask) -> SiteResult:
     off = sum(deviations)
     if task.start:
         hint_shifts(rm, task.start)
-        completed = runner_complete_hint(rm.model, task.params.time_limit_seconds)  # None: they break a rule, and only guide
+        completed = fill_hint(rm.model, task.params.time_limit_seconds)  # None: they break a rule, and only guide
         if completed is not None and task.first_only:  # the shifts keep every rule: they are the site's first assignment
             missed = sum(completed.value(d) for d in deviations)
             return SiteResult(task.site, rm.roster_from(completed.boolean_value), missed, False)
@@ -468,8 +464,8 @@ def shifts_of(roster: Roster | None) -> Shifts:
 
 
 def complete_hint(rm: BuiltModel) -> cp_model.CpSolver | None:
-    """Turn the roster hint into a value for every variable, so the full search starts from the staged roster (runner.complete_hint)."""
-    return runner_complete_hint(rm.model)
+    """Turn the roster hint into a value for every variable, so the full search starts from the staged roster (runner.fill_hint)."""
+    return fill_hint(rm.model)
 
 
 def with_bound(rm: BuiltModel, bound: float) -> None:

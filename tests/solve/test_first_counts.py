@@ -53,7 +53,9 @@ def test_contract_minimums_are_placed_before_extra_shifts(make_config) -> None:
     three days, and b1's 16 h would have gone where nobody is needed.
     """
     text = (
-        TINY.replace("sites:\n", 'sites:\n  bos:\n    timezone: America/New_York\n    shifts:\n      day: {start: "09:00", hours: 8}\n')
+        TINY.replace(
+            "sites:\n", 'sites:\n  bos:\n    timezone: America/New_York\n    shifts:\n      day: {start: "09:00", hours: 8}\n'
+        )
         .replace("contracts:\n", "contracts:\n  part_time: {hours_per_week: {min: 16, max: 40}, max_days_per_week: 5}\n")
         .replace("skills: [chat]}", "skills: [chat]}\n  - {id: b1, site: bos, contract: part_time, skills: [chat]}")
     )
@@ -73,14 +75,18 @@ def test_a_period_limit_is_shared_over_the_weeks(make_config) -> None:
     out (a quarter of 2 rounds up to 1, a half to 1, three quarters to 2) it
     goes on the 12th and 26th, leaving the later weeks their part.
     """
-    text = TINY.replace("days: 7", "days: 28").replace("max_consecutive_days: 6", "max_consecutive_days: 6\n  max_weekends_per_period: 2")
+    text = TINY.replace("days: 7", "days: 28").replace(
+        "max_consecutive_days: 6", "max_consecutive_days: 6\n  max_weekends_per_period: 2"
+    )
     saturdays = [hourly(f"{day}T14:00:00", 8) for day in ("2026-12-12", "2026-12-19", "2026-12-26", "2027-01-02")]
     config = make_config(text, [row for rows in saturdays for row in rows])
     model = headcount_model(config, requirements(config))
     first = greedy_counts(model)
     assert by_site_and_day(first) == {("nyc", 12): 1, ("nyc", 26): 1}
     solution = start(model, first)
-    assert solution is not None and solution.objective_value == 2 * 8 * (100 + 400 + 1)  # two Saturdays open: short, nobody, clock
+    assert solution is not None and solution.objective_value == 2 * 8 * (
+        100 + 400 + 1
+    )  # two Saturdays open: short, nobody, clock
 
 
 def test_the_staged_path_on_a_generated_team_gives_a_checked_roster_from_its_first(tmp_path) -> None:
