@@ -47,7 +47,7 @@ def headcount_run(instance: Team, seed: int, time_limit: float, workers: int, gr
         built = time.perf_counter() - started
         greedy_cost = None
         if greedy:
-            found = first_counts.start(model)
+            found = first_counts.start(model, first_counts.greedy_counts(model))
             greedy_cost = None if found is None else found.objective_value
         greedy_seconds = time.perf_counter() - started - built
         params = SolveParams(time_limit_seconds=time_limit, seed=seed, workers=workers)

@@ -145,8 +145,8 @@ def staged_start(
     headcounts = headcount_model(config, requirements, history=inputs.history, keep=inputs.keep, hiring=inputs.hiring)
     sites = sorted({a.site for a in config.agents})
     task = SiteTask(config, requirements, "", {}, replace(params, progress=None, sites=None), inputs)
-    first, interrupted = _first_roster(headcounts, task, params, say, pool)
-    first_at = wallclock.perf_counter() if first else None
+    first, guide, interrupted = _first_roster(headcounts, task, params, say, pool)
+    first_at = wallclock.perf_counter() if _joined(first, sites) is not None else None
     if interrupted:
         return StagedStart(None, _joined(first, sites), True, first_at)
     budget = replace(params, time_limit_seconds=params.time_limit_seconds * HEADCOUNT_SHARE, progress=None)
@@ -166,7 +166,7 @@ def staged_start(
     )
     if interrupted:
         return StagedStart(bound, _joined(first, sites), True, first_at)
-    task = replace(task, targets=targets, hired=hired, start=shifts_of(_joined(first, sites)))
+    task = replace(task, targets=targets, hired=hired, start=guide)
     found, interrupted = _assign_sites(task, params, say, pool, seconds=params.time_limit_seconds * SITES_SHARE, attempts=2)
     for site in sites:
         if site not in found and site in first:
@@ -180,25 +180,33 @@ def staged_start(
 
 def _first_roster(
     headcounts: HeadcountModel, task: SiteTask, params: SolveParams, say: Say, pool: SitePool | None
-) -> tuple[dict[str, SiteResult], bool]:
+) -> tuple[dict[str, SiteResult], Shifts, bool]:
     """Each site's first assignment near the greedy headcounts (coverage.solve.first_counts), within FIRST_SHARE of the time.
 
     The greedy's counts are a solution of the headcount model, found in a
     second or two where CP-SAT's first took tens of seconds on a thousand
     agents; the model is left hinted with them, so its search starts there.
-    Each site stops at its first assignment: this roster is there to be
-    improved, and to be returned if the search is stopped before.
+    The greedy's schedules are each site's first assignment where they keep
+    every rule (checked by the site's model), else its search's first: this
+    roster is there to be improved, and to be returned if the search is
+    stopped before. Returns the sites assigned, the shifts the later site
+    searches start from (those assignments, the greedy's schedules
+    elsewhere) and whether Ctrl-C stopped it.
     """
     seconds = params.time_limit_seconds * FIRST_SHARE
     greedy = first_counts.greedy_counts(headcounts)
     solution = first_counts.start(headcounts, greedy, seconds=max(seconds, 2.0))
     if solution is None:
         say("first headcounts: the greedy's break a group limit; searching for them")
-        return {}, False
+        return {}, greedy.shifts, False
     say(f"first headcounts: cost {solution.objective_value:,.0f} (greedy)")
     targets, hired = headcounts.headcounts(solution), headcounts.hired(solution)
     quick = replace(task, targets=targets, hired=hired, start=greedy.shifts, first_only=True)
-    return _assign_sites(quick, params, say, pool, seconds=seconds, attempts=1)
+    found, interrupted = _assign_sites(quick, params, say, pool, seconds=seconds, attempts=1)
+    site_of = {a.id: a.site for a in task.config.agents}
+    guide = {shift for shift in greedy.shifts if site_of[shift[0]] not in found}
+    guide.update(shift for result in found.values() for shift in shifts_of(result.roster))
+    return found, frozenset(guide), interrupted
 
 
 def _joined(found: dict[str, SiteResult], sites: list[str]) -> Roster | None:
@@ -366,6 +374,10 @@ def assign_site(task: SiteTask) -> SiteResult:
     stops once every headcount is met (and, re-planning, once the changes
     against the kept roster are as few as those headcounts allow); wishes and
     fairness are then polished by the full search that follows.
+
+    With `start`, the search starts from those shifts (every auxiliary value
+    filled in when they keep every rule); with `first_only` too, shifts that
+    keep every rule are the assignment, without a search.
     """
     rm, deviations, changes, fewest = site_model(task)
     off = sum(deviations)
