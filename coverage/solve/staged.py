@@ -381,12 +381,12 @@ def assign_site(task: SiteTask) -> SiteResult:
     """
     rm, deviations, changes, fewest = site_model(task)
     off = sum(deviations)
+    filled = None  # the start's shifts with every value filled in, when they keep every rule
     if task.start:
         hint_shifts(rm, task.start)
-        completed = fill_hint(rm.model, task.params.time_limit_seconds)  # None: they break a rule, and only guide
-        if completed is not None and task.first_only:  # the shifts keep every rule: they are the site's first assignment
-            missed = sum(completed.value(d) for d in deviations)
-            return SiteResult(task.site, rm.roster_from(completed.boolean_value), missed, False)
+        filled = fill_hint(rm.model, task.params.time_limit_seconds)  # None: they break a rule, and only guide
+        if filled is not None and task.first_only:
+            return SiteResult(task.site, rm.roster_from(filled.boolean_value), sum(filled.value(d) for d in deviations), False)
     if task.first_only:
 
         def met(value: Callable[[Any], int]) -> bool:
@@ -402,6 +402,10 @@ def assign_site(task: SiteTask) -> SiteResult:
 
     code, solver, interrupted = run_search(rm.model, task.params, stop_when=met)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if filled is not None:  # a big site's presolve can outlast its share: the start it was given still stands
+            return SiteResult(
+                task.site, rm.roster_from(filled.boolean_value), sum(filled.value(d) for d in deviations), interrupted
+            )
         return SiteResult(task.site, None, 0, interrupted)
     return SiteResult(task.site, rm.roster_from(solver.boolean_value), sum(solver.value(d) for d in deviations), interrupted)
 
