@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import Enum
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -235,7 +236,9 @@ def greedy_counts(headcounts: HeadcountModel) -> FirstCounts:
     cost more short than the slots beyond the need cost over), so that hours
     that must be worked anyway cover what they can before any are added.
     Candidates already hired are scheduled like agents; other candidates are
-    not hired.
+    not hired. Re-planning (`--keep`), every agent's kept shifts come
+    before anything else, on their kept channel: every shift moved costs a
+    change.
     """
     data = headcounts.data
     hiring = data.hiring
@@ -246,16 +249,17 @@ def greedy_counts(headcounts: HeadcountModel) -> FirstCounts:
         for scope in group.scopes
         if scope.id not in group.optional or scope.id in hired
     ]
-    greedy = Greedy(data.config, data.grid, Residual.of(data.requirements))
+    kept = {} if data.keep is None else {(a.agent, a.day, a.shift): a.channel for a in data.keep.assignments}
+    greedy = Greedy(data.config, data.grid, Residual.of(data.requirements), kept)
     schedules = {scope.id: Schedule(scope, data.config) for _, scope in members}
     free = {scope.id: _by_week(free_occurrences(scope)) for _, scope in members}
     mondays = sorted({m for weeks in free.values() for m in weeks})
     for number, monday in enumerate(mondays, start=1):
         turn = (number - 1) * len(members) // len(mondays)
-        for minimum in (True, False):
+        for step in Step:
             for group, scope in members[turn:] + members[:turn]:
                 offered = free[scope.id].get(monday, [])
-                greedy.choose_week(schedules[scope.id], offered, group.skills, number / len(mondays), minimum=minimum)
+                greedy.choose_week(schedules[scope.id], offered, group.skills, number / len(mondays), step)
     for group, scope in members:
         offered = [s for week in free[scope.id].values() for s in week]
         greedy.meet_period_minimum(schedules[scope.id], offered, group.skills)
@@ -277,6 +281,14 @@ def _by_week(occurrences: list[ShiftInstance]) -> dict[date, list[ShiftInstance]
     return weeks
 
 
+class Step(Enum):
+    """The passes over the agents in each week, in order."""
+
+    KEPT = "the kept roster's shifts (re-planning)"
+    MINIMUM = "up to the contract minimum"
+    EXTRA = "shifts worth their overstaffing"
+
+
 @dataclass
 class Greedy:
     """What every agent's choices read and change: the config, the grid and the requirement still uncovered."""
@@ -284,22 +296,24 @@ class Greedy:
     config: Config
     grid: Grid
     residual: Residual
+    kept: Mapping[tuple[str, date, str], str]  # re-planning: (agent, day, shift) -> channel of the kept roster
 
     def choose_week(
-        self, schedule: Schedule, offered: list[ShiftInstance], skills: tuple[str, ...], so_far: float, *, minimum: bool
+        self, schedule: Schedule, offered: list[ShiftInstance], skills: tuple[str, ...], so_far: float, step: Step
     ) -> None:
         """The agent's shifts of one week, the most wanted first, each taken off the residual as it is chosen.
 
-        `minimum`: only until the week's contract minimum is met, which may
-        use the whole period's limits; otherwise only shifts worth their
-        overstaffing, within the part of the period's limits the weeks so
-        far may use (`so_far`). Values are computed once per call (a shift
-        chosen changes the residual mostly on its own day, where the agent
-        takes no second shift).
+        KEPT: the kept roster's shifts the agent may still work. MINIMUM:
+        until the week's contract minimum is met, which may use the whole
+        period's limits. EXTRA: shifts worth their overstaffing, within the
+        part of the period's limits the weeks so far may use (`so_far`).
+        Values are computed once per call (a shift chosen changes the
+        residual mostly on its own day, where the agent takes no second shift).
         """
-        if not offered:
+        if not offered or (step is Step.KEPT and not self.kept):
             return
         monday = week_monday(offered[0].day)
+        minimum = step is Step.MINIMUM
         if minimum and schedule.short_of_minimum(monday) <= 0:
             return
         weights = self.config.weights
@@ -307,13 +321,19 @@ class Greedy:
         for s in offered:
             slots = self.residual.duty(self.config, self.grid, s)
             (short, residual), channel = self.residual.best(slots, skills)
-            valued.append((short, residual, len(slots), s, channel))
-        valued.sort(key=lambda v: (-v[0], -v[1], v[3].start_utc, v[3].shift))
-        for wanted, _, length, s, channel in valued:
+            kept = self.kept.get((schedule.scope.id, s.day, s.shift))
+            if kept in skills:
+                channel = kept
+            valued.append((kept is not None, short, residual, len(slots), s, channel))
+        valued.sort(key=lambda v: (not v[0], -v[1], -v[2], v[4].start_utc, v[4].shift))
+        for kept_shift, wanted, _, length, s, channel in valued:
             if minimum and schedule.short_of_minimum(monday) <= 0:
                 return
-            worth = wanted * weights.understaffed > (length - wanted) * weights.overstaffed
-            if (minimum or worth) and schedule.can_add(s, 1.0 if minimum else so_far):
+            if step is Step.KEPT:
+                wanted_here = kept_shift
+            else:
+                wanted_here = minimum or wanted * weights.understaffed > (length - wanted) * weights.overstaffed
+            if wanted_here and schedule.can_add(s, so_far if step is Step.EXTRA else 1.0):
                 self.take(schedule, s, channel)
 
     def take(self, schedule: Schedule, s: ShiftInstance, channel: str) -> None:

@@ -10,14 +10,22 @@ from test_staged import TWO_SITES
 from coverage.check import check_roster
 from coverage.config import load_config
 from coverage.demand import requirements
+from coverage.roster import Assignment, Roster
 from coverage.solve import ModelInputs, solve
 from coverage.solve.aggregate import headcount_model
 from coverage.solve.first_counts import greedy_counts, start
 from coverage.solve.runner import SolveParams
 from coverage.synthetic import write_team
+from coverage.time import local_to_utc
 
 # One agent needed 09:00-17:00 New York (14:00-22:00 UTC) Mon 7 - Wed 9 Dec; nobody Thu-Sun.
 MON_TO_WED = hourly("2026-12-07T14:00:00", 8) + hourly("2026-12-08T14:00:00", 8) + hourly("2026-12-09T14:00:00", 8)
+
+
+def shift_of(config, agent: str, day: int, site: str) -> Assignment:
+    """A day shift (09:00 New York, 8 h) of `agent` at `site` on `day` December."""
+    begins = local_to_utc(date(2026, 12, day), config.sites[site].shifts["day"].start, "America/New_York")
+    return Assignment(agent, site, "chat", "day", date(2026, 12, day), begins, begins.add(hours=8))
 
 
 def by_site_and_day(first) -> dict[tuple[str, int], int]:
@@ -63,6 +71,22 @@ def test_contract_minimums_are_placed_before_extra_shifts(make_config) -> None:
     model = headcount_model(config, requirements(config))
     first = greedy_counts(model)
     assert by_site_and_day(first) == {("bos", 7): 1, ("bos", 8): 1, ("nyc", 9): 1}
+    solution = start(model, first)
+    assert solution is not None and solution.objective_value == 0
+
+
+def test_re_planning_keeps_the_kept_shifts_first(make_config) -> None:
+    """The kept roster has b1 (bos) Mon-Wed: the greedy keeps it, where a1 (nyc, first in the list) would otherwise take all three.
+
+    No shift moves, so the counts cost 0 changes and 0 cover.
+    """
+    config = make_config(TWO_SITES, MON_TO_WED)
+    needs = requirements(config)
+    assert by_site_and_day(greedy_counts(headcount_model(config, needs))) == {("nyc", 7): 1, ("nyc", 8): 1, ("nyc", 9): 1}
+    kept = Roster(tuple(shift_of(config, "b1", day, site="bos") for day in (7, 8, 9)))
+    model = headcount_model(config, needs, keep=kept)
+    first = greedy_counts(model)
+    assert by_site_and_day(first) == {("bos", 7): 1, ("bos", 8): 1, ("bos", 9): 1}
     solution = start(model, first)
     assert solution is not None and solution.objective_value == 0
 
