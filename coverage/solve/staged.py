@@ -194,7 +194,10 @@ def _first_roster(
     elsewhere) and whether Ctrl-C stopped it.
     """
     seconds = params.time_limit_seconds * FIRST_SHARE
-    greedy = first_counts.greedy_counts(headcounts)
+    with on_interrupt(lambda: None) as hit:  # a few seconds of Python: Ctrl-C waits for it, then stops the stages
+        greedy = first_counts.greedy_counts(headcounts)
+    if hit:
+        return {}, greedy.shifts, True
     solution = first_counts.start(headcounts, greedy, seconds=max(seconds, 2.0))
     if solution is None:
         say("first headcounts: the greedy's break a group limit; searching for them")
