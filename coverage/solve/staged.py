@@ -466,16 +466,16 @@ def _fewest_changes(rm: BuiltModel, targets: Headcounts, keep: Roster) -> int:
 
 
 def hint_roster(rm: BuiltModel, roster: Roster) -> None:
-    """Every choice variable hinted from a complete roster, so the full search starts from it."""
+    """Every choice variable hinted from a complete roster (its flexible starts and lengths too), so the full search starts from it."""
     hint_shifts(rm, shifts_of(roster))
+    for var, value in rm.variables.flexible_hint(roster):
+        rm.model.add_hint(var, value)
 
 
 def hint_shifts(rm: BuiltModel, chosen: Shifts) -> None:
-    """Every choice variable hinted: 1 for the shifts given, 0 for the others."""
+    """Every choice variable of a listed occurrence hinted: 1 for the shifts given, 0 for the others."""
     for option, var in rm.variables.choices.items():
         rm.model.add_hint(var, (option.agent, option.instance.day, option.instance.shift, option.channel) in chosen)
-    for var, value in rm.variables.flexible_hint(roster):
-        rm.model.add_hint(var, value)
 
 
 def shifts_of(roster: Roster | None) -> Shifts:
