@@ -35,6 +35,7 @@ SOLVE_LAYERS = [
     ("rules", "objective"),  # parts built from (model, data, variables)
     ("aggregate", "model"),  # the headcount relaxation and the roster model, composed
     ("runner",),  # the one place a search runs
+    ("first_counts",),  # first headcounts by construction, checked by a search
     ("explain", "staged", "coarse"),  # searches over built models
     ("search",),  # solve(): the direct model or the stages first
 ]

@@ -78,8 +78,7 @@ class Group:
 
     def add(self, scope: AgentScope, optional: bool = False) -> None:
         self.scopes.append(scope)
-        kept_off = _kept_off_by_history(scope)
-        free = [s for s in scope.available if s not in kept_off]
+        free = free_occurrences(scope)
         if optional:
             self.optional.add(scope.id)
         for s in free:
@@ -111,6 +110,12 @@ class Group:
     def most_on(self, d: date, hired: Hired) -> LinearExpr:
         """How many members can work on day `d`."""
         return self.present[d] + sum(hired[c] for c in self.optional_on.get(d, ()))
+
+
+def free_occurrences(scope: AgentScope) -> list[ShiftInstance]:
+    """The occurrences the agent may work here: available, and not kept off by the previous roster's last shifts."""
+    kept_off = _kept_off_by_history(scope)
+    return [s for s in scope.available if s not in kept_off]
 
 
 def _kept_off_by_history(scope: AgentScope) -> set[ShiftInstance]:
@@ -381,32 +386,39 @@ def _weekly(model: cp_model.CpModel, config: Config, group: Group, work: dict[Sh
     for monday, found in by_week.items():
         minutes = sum(s.paid_minutes * work[s] for s in found)
         days = sum(work[s] for s in found)
-
-        def most_minutes(scope: AgentScope) -> int:
-            return max(0, math.floor(scope.rules.hours_per_week.max * 60 + 1e-9) - _history_minutes(config, scope, monday))
-
-        def most_days(scope: AgentScope) -> int:
-            return min(max(0, scope.rules.max_days_per_week - _history_days(scope, monday)), group.days_free(scope, monday))
-
-        def least_minutes(scope: AgentScope) -> int:
-            if monday not in scope.full_weeks():
-                return 0
-            return max(0, scope.weekly_minimum_minutes(monday) - _history_minutes(config, scope, monday))
-
-        model.add(minutes <= group.total(most_minutes, hired))
-        model.add(days <= group.total(most_days, hired))
-        least = group.total(least_minutes, hired)
+        model.add(minutes <= group.total(lambda scope: week_most_minutes(config, scope, monday), hired))
+        model.add(days <= group.total(lambda scope: min(week_most_days(scope, monday), group.days_free(scope, monday)), hired))
+        least = group.total(lambda scope: week_least_minutes(config, scope, monday), hired)
         if not _is_zero(least):
             model.add(minutes >= least)
         nights = [s for s in found if any(s in scope.nights for scope in group.scopes)]
         if nights and all(scope.rules.max_nights_per_week is not None for scope in group.scopes):
-            model.add(sum(work[s] for s in nights) <= group.total(lambda scope: _nights_left(scope, monday), hired))
+            model.add(sum(work[s] for s in nights) <= group.total(lambda scope: week_nights_left(scope, monday), hired))
 
 
-def _nights_left(scope: AgentScope, monday: date) -> int:
-    """The agent's nights that week, less the previous roster's there; called where every scope of the group has a weekly limit."""
+# One agent's weekly limits, less what the previous roster works that week: the terms the group sums above
+# (and what coverage.solve.first_counts keeps each agent within).
+
+
+def week_most_minutes(config: Config, scope: AgentScope, monday: date) -> int:
+    return max(0, math.floor(scope.rules.hours_per_week.max * 60 + 1e-9) - _history_minutes(config, scope, monday))
+
+
+def week_most_days(scope: AgentScope, monday: date) -> int:
+    return max(0, scope.rules.max_days_per_week - _history_days(scope, monday))
+
+
+def week_least_minutes(config: Config, scope: AgentScope, monday: date) -> int:
+    """The week's contract minimum in full weeks only (0 elsewhere), less the previous roster's minutes there."""
+    if monday not in scope.full_weeks():
+        return 0
+    return max(0, scope.weekly_minimum_minutes(monday) - _history_minutes(config, scope, monday))
+
+
+def week_nights_left(scope: AgentScope, monday: date) -> int:
+    """The agent's nights that week, less the previous roster's there; called where the agent has a weekly limit."""
     most = scope.rules.max_nights_per_week
-    assert most is not None, "a group's weekly night limit is summed only when all its agents have one"
+    assert most is not None, "a weekly night limit is summed only when the agent has one"
     return max(0, most - _history_nights(scope, monday))
 
 

@@ -362,3 +362,31 @@ def run_search(
     with _stop_on_interrupt(solver) as interrupted:
         code = _solve_in_background(solver, model, progress)
     return Search(code, solver, bool(interrupted))
+
+
+def fill_hint(model: cp_model.CpModel, seconds: float = 30.0) -> cp_model.CpSolver | None:
+    """The hinted variables fixed, the others found by propagation; the model then hinted with every value found.
+
+    CP-SAT follows an incomplete hint only in some workers and may drop it;
+    with the hinted variables fixed (a staged roster's choices, greedy
+    headcounts), the auxiliary ones (shortfalls, queue waits, weekend flags,
+    spreads) follow in a second or two without presolve. Returns that solve,
+    which also prices the hint exactly; None, hints left as they were, when
+    the hint breaks a constraint.
+    """
+
+    def settings(parameters: Any) -> None:
+        parameters.fix_variables_to_their_hinted_value = True
+        parameters.cp_model_presolve = False
+        parameters.linearization_level = 0
+        parameters.num_workers = 1
+        parameters.max_time_in_seconds = seconds
+
+    code, solver, _ = run_search(model, SolveParams(time_limit_seconds=seconds, workers=1), settings=settings)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    model.clear_hints()
+    for index in range(len(model.proto.variables)):
+        var = model.get_int_var_from_proto_index(index)
+        model.add_hint(var, solver.value(var))
+    return solver

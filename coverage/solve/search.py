@@ -148,10 +148,14 @@ def solve(
     progress = Progress(
         params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if requirements.backlog else None
     )
+    first_roster: float | None = None  # seconds into the run when the stages had a roster of the whole team
     first = coarse.coarse_start(config, requirements, stages, params) if start is None and polish is None else None
     if start is not None:
         fallback = _from_stages(roster_model, start, started, polish)
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
+        if start.first_roster_at is not None and fallback is not None:
+            first_roster = start.first_roster_at - started
+            fallback = replace(fallback, first_solution_seconds=first_roster)
     elif first is not None:  # flexible templates: a listed stand-in's roster first (coverage.solve.coarse)
         fallback = _hinted(roster_model, first.roster, None, started) if first.roster is not None else None
         remaining = first.remaining(params, started)
@@ -175,7 +179,7 @@ def solve(
             objective,
             solver.best_objective_bound,
             wall,
-            first_solution_seconds=progress.first_solution_seconds,
+            first_solution_seconds=_earliest(first_roster, progress.first_solution_seconds),
             interrupted=interrupted,
             timeline=progress.timeline,
         )
@@ -211,7 +215,7 @@ def _stages_only(
     )
     if params.progress is not None:
         print(f"  {note}", file=params.progress, flush=True)
-    share = staged.HEADCOUNT_SHARE + staged.SITES_SHARE
+    share = staged.FIRST_SHARE + staged.HEADCOUNT_SHARE + staged.SITES_SHARE
     with staged.site_pool(params, config) as pool:
         start = staged.staged_start(
             config,
@@ -228,7 +232,10 @@ def _stages_only(
             f"(try a longer --time-limit)"
         )
         return SolveResult("UNKNOWN", None, None, None, wall, [reason], interrupted=start.interrupted)
-    return SolveResult("FEASIBLE", start.roster, None, start.bound, wall, [note], interrupted=start.interrupted)
+    first = None if start.first_roster_at is None else start.first_roster_at - started
+    return SolveResult(
+        "FEASIBLE", start.roster, None, start.bound, wall, [note], first_solution_seconds=first, interrupted=start.interrupted
+    )
 
 
 def _from_stages(rm: BuiltModel, start: staged.StagedStart, started: float, polish: Polish | None = None) -> SolveResult | None:
@@ -328,5 +335,10 @@ def _staged_remaining(params: SolveParams, used: float, interrupted: bool) -> fl
     if interrupted:
         return 2.0
     if params.deterministic:
-        return params.time_limit_seconds * (1 - staged.HEADCOUNT_SHARE - staged.SITES_SHARE)
+        return params.time_limit_seconds * (1 - staged.FIRST_SHARE - staged.HEADCOUNT_SHARE - staged.SITES_SHARE)
     return max(params.time_limit_seconds - used, 2.0)
+
+
+def _earliest(*seconds: float | None) -> float | None:
+    known = [s for s in seconds if s is not None]
+    return min(known) if known else None

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -30,7 +31,8 @@ from ortools.sat.python import cp_model
 from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster
-from coverage.solve.aggregate import headcount_model
+from coverage.solve import first_counts
+from coverage.solve.aggregate import HeadcountModel, headcount_model
 from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.objective import changes_against
@@ -38,6 +40,7 @@ from coverage.solve.runner import (
     SitePool,
     SolveParams,
     configure_search,
+    fill_hint,
     hear_interrupts_only_while_searching,
     on_interrupt,
     run_search,
@@ -46,10 +49,12 @@ from coverage.time import ShiftInstance
 
 # Teams from this size (and with more than one site) are solved in stages by default.
 STAGED_FROM_AGENTS = 60
+FIRST_SHARE = 0.10  # of the time limit, at most, for the first roster (greedy headcounts, each site's first assignment)
 HEADCOUNT_SHARE = 0.15  # of the time limit, for the headcount model
 SITES_SHARE = 0.45  # of the time limit, for all the sites' assignments together
 
 Headcounts = dict[tuple[ShiftInstance, str], int]
+Shifts = frozenset[tuple[str, date, str, str]]  # a roster's shifts as (agent, local day, shift, channel)
 Say = Callable[[str], None]
 
 
@@ -60,6 +65,7 @@ class StagedStart:
     bound: float | None
     roster: Roster | None
     interrupted: bool = False
+    first_roster_at: float | None = None  # (perf_counter) when the stages first had a roster of the whole team
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,8 @@ class SiteTask:
     params: SolveParams
     inputs: ModelInputs = ModelInputs()
     hired: frozenset[str] = frozenset()
+    start: Shifts = frozenset()  # shifts of the team to start from, (agent, day, shift, channel): the site's are hinted
+    first_only: bool = False  # stop at the first assignment instead of when the headcounts are met
 
 
 @dataclass(frozen=True)
@@ -117,13 +125,15 @@ def staged_start(
     alone: bool = False,
     pool: SitePool | None = None,
 ) -> StagedStart:
-    """Headcounts, then sites; each stage reports a line as it ends, since together they take half the time limit.
+    """A first roster from greedy headcounts, then headcounts searched, then sites again from the first roster.
 
-    `inputs`: the model's history (already read: None is none), kept roster
-    and hiring, which every stage takes into account. `alone`: no full model
-    follows (it would not fit in memory), so a stage that finds nothing ends
-    the search instead of handing over to it. `pool`: where the sites run
-    side by side (`local_pool` makes one); None runs them one after the other here.
+    Each stage reports a line as it ends, since together they take most of
+    the time limit. `inputs`: the model's history (already read: None is
+    none), kept roster and hiring, which every stage takes into account.
+    `alone`: no full model follows (it would not fit in memory), so a stage
+    that finds nothing ends the search instead of handing over to it.
+    `pool`: where the sites run side by side (`local_pool` makes one); None
+    runs them one after the other here.
     """
     started = wallclock.perf_counter()
     then = "no roster without the whole model" if alone else "searching the full model directly"
@@ -133,13 +143,19 @@ def staged_start(
             print(f"  {line}, {wallclock.perf_counter() - started:.1f}s", file=params.progress, flush=True)
 
     headcounts = headcount_model(config, requirements, history=inputs.history, keep=inputs.keep, hiring=inputs.hiring)
+    sites = sorted({a.site for a in config.agents})
+    task = SiteTask(config, requirements, "", {}, replace(params, progress=None, sites=None), inputs)
+    first, guide, interrupted = _first_roster(headcounts, task, params, say, pool)
+    first_at = wallclock.perf_counter() if _joined(first, sites) is not None else None
+    if interrupted:
+        return StagedStart(None, _joined(first, sites), True, first_at)
     budget = replace(params, time_limit_seconds=params.time_limit_seconds * HEADCOUNT_SHARE, progress=None)
     code, solver, interrupted = run_search(
         headcounts.model, budget, settings=lambda parameters: headcount_search(parameters, budget)
     )
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        say(f"headcounts: none found in the time given; {then}")
-        return StagedStart(None, None, interrupted)
+        say(f"headcounts: none found in the time given; {'the first roster stands' if first else then}")
+        return StagedStart(None, _joined(first, sites), interrupted, first_at)
     bound = solver.best_objective_bound
     targets = headcounts.headcounts(solver)
     hired = headcounts.hired(solver)
@@ -149,13 +165,59 @@ def staged_start(
         + (f", {len(hired)} hire(s)" if inputs.hiring is not None else "")
     )
     if interrupted:
-        return StagedStart(bound, None, True)
-    task = SiteTask(config, requirements, "", targets, replace(params, progress=None, sites=None), inputs, hired)
-    found, interrupted = _assign_sites(task, params, say, then, pool)
-    if found is None:
-        return StagedStart(bound, None, interrupted)
-    assignments = [a for result in found.values() for a in result.roster.assignments]  # type: ignore[union-attr]
-    return StagedStart(bound, Roster(tuple(sorted(assignments, key=lambda a: (a.start_utc, a.agent)))), interrupted)
+        return StagedStart(bound, _joined(first, sites), True, first_at)
+    task = replace(task, targets=targets, hired=hired, start=guide)
+    found, interrupted = _assign_sites(task, params, say, pool, seconds=params.time_limit_seconds * SITES_SHARE, attempts=2)
+    for site in sites:
+        if site not in found and site in first:
+            say(f"site {site}: no better assignment found; the first roster's kept")
+            found[site] = first[site]
+    missing = [site for site in sites if site not in found]
+    if missing:
+        say(f"site {missing[0]}: {'interrupted before any' if interrupted else 'no'} assignment found; {then}")
+    return StagedStart(bound, _joined(found, sites), interrupted, first_at)
+
+
+def _first_roster(
+    headcounts: HeadcountModel, task: SiteTask, params: SolveParams, say: Say, pool: SitePool | None
+) -> tuple[dict[str, SiteResult], Shifts, bool]:
+    """Each site's first assignment near the greedy headcounts (coverage.solve.first_counts), within FIRST_SHARE of the time.
+
+    The greedy's counts are a solution of the headcount model, found in a
+    second or two where CP-SAT's first took tens of seconds on a thousand
+    agents; the model is left hinted with them, so its search starts there.
+    The greedy's schedules are each site's first assignment where they keep
+    every rule (checked by the site's model), else its search's first: this
+    roster is there to be improved, and to be returned if the search is
+    stopped before. Returns the sites assigned, the shifts the later site
+    searches start from (those assignments, the greedy's schedules
+    elsewhere) and whether Ctrl-C stopped it.
+    """
+    seconds = params.time_limit_seconds * FIRST_SHARE
+    with on_interrupt(lambda: None) as hit:  # a few seconds of Python: Ctrl-C waits for it, then stops the stages
+        greedy = first_counts.greedy_counts(headcounts)
+    if hit:
+        return {}, greedy.shifts, True
+    solution = first_counts.start(headcounts, greedy, seconds=max(seconds, 2.0))
+    if solution is None:
+        say("first headcounts: the greedy's break a group limit; searching for them")
+        return {}, greedy.shifts, False
+    say(f"first headcounts: cost {solution.objective_value:,.0f} (greedy)")
+    targets, hired = headcounts.headcounts(solution), headcounts.hired(solution)
+    quick = replace(task, targets=targets, hired=hired, start=greedy.shifts, first_only=True)
+    found, interrupted = _assign_sites(quick, params, say, pool, seconds=seconds, attempts=1)
+    site_of = {a.id: a.site for a in task.config.agents}
+    guide = {shift for shift in greedy.shifts if site_of[shift[0]] not in found}
+    guide.update(shift for result in found.values() for shift in shifts_of(result.roster))
+    return found, frozenset(guide), interrupted
+
+
+def _joined(found: dict[str, SiteResult], sites: list[str]) -> Roster | None:
+    """The sites' rosters as one, when every site has one (each site's agents under all their rules: a roster of the team)."""
+    if not found or any(site not in found or found[site].roster is None for site in sites):
+        return None
+    assignments = [a for site in sites for a in found[site].roster.assignments]  # type: ignore[union-attr]
+    return Roster(tuple(sorted(assignments, key=lambda a: (a.start_utc, a.agent))))
 
 
 def headcount_search(parameters: Any, params: SolveParams) -> None:
@@ -221,32 +283,40 @@ def local_pool(sites: int, cores: int | None = None) -> Iterator[SitePool | None
 
 
 def _assign_sites(
-    task: SiteTask, params: SolveParams, say: Say, then: str, pool: SitePool | None
-) -> tuple[dict[str, SiteResult] | None, bool]:
-    """Each site, then a second try (another seed) for the sites left off their headcounts.
+    task: SiteTask, params: SolveParams, say: Say, pool: SitePool | None, *, seconds: float, attempts: int
+) -> tuple[dict[str, SiteResult], bool]:
+    """Each site within `seconds` in all, then (`attempts` 2) a second try with another seed for the sites left off their headcounts.
 
     Most sites meet their headcounts in a second or two; the odd one that
     does not is usually unlucky rather than impossible, and whatever it
     leaves open costs the whole team, so the time the easy sites saved goes
-    to it.
+    to it. Returns the sites assigned (a site with none is missing) and
+    whether Ctrl-C stopped the stage.
     """
     sites = sorted({a.site for a in task.config.agents})
-    budget_end = wallclock.perf_counter() + params.time_limit_seconds * SITES_SHARE
+    budget_end = wallclock.perf_counter() + seconds
     found: dict[str, SiteResult] = {}
-    for attempt in range(2):
+    for attempt in range(attempts):
         todo = [site for site in sites if site not in found or found[site].missed > 0]
         if not todo:
             break
         tried = replace(task, params=replace(task.params, seed=params.seed + attempt))
         run = _in_turn if pool is None else _side_by_side
-        interrupted = run(tried, todo, found, budget_end, attempt, len(sites), say, pool)  # type: ignore[arg-type]
-        missing = [site for site in todo if site not in found]
-        if missing:
-            say(f"site {missing[0]}: {'interrupted before any' if interrupted else 'no'} assignment found; {then}")
-            return None, interrupted
-        if interrupted:
-            return found, True
+        turn = Turn(budget_end, seconds, attempt, len(sites))
+        interrupted = run(tried, todo, found, turn, say, pool)  # type: ignore[arg-type]
+        if interrupted or any(site not in found for site in todo):
+            return found, interrupted
     return found, False
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One attempt at the sites: when the stage's time ends, its length (deterministic shares are taken of it), which attempt, of how many sites."""
+
+    end: float
+    seconds: float
+    attempt: int
+    sites: int
 
 
 def _keep_better(found: dict[str, SiteResult], result: SiteResult, say: Say) -> None:
@@ -257,21 +327,12 @@ def _keep_better(found: dict[str, SiteResult], result: SiteResult, say: Say) -> 
         say(f"site {site}: agents assigned, {found[site].missed} shift(s) off the headcounts")
 
 
-def _in_turn(
-    task: SiteTask,
-    todo: list[str],
-    found: dict[str, SiteResult],
-    budget_end: float,
-    attempt: int,
-    sites: int,
-    say: Say,
-    pool: None,
-) -> bool:
+def _in_turn(task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn: Turn, say: Say, pool: None) -> bool:
     """The sites one after the other, each with its share of the time left (what one does not use goes to the next)."""
     for left, site in zip(range(len(todo), 0, -1), todo):
-        share = (budget_end - wallclock.perf_counter()) / left
+        share = (turn.end - wallclock.perf_counter()) / left
         if task.params.deterministic:
-            share = task.params.time_limit_seconds * SITES_SHARE / sites / (attempt + 1)
+            share = turn.seconds / turn.sites / (turn.attempt + 1)
         if share < 1.0 and site in found:
             continue
         result = assign_site(replace(task, site=site, params=replace(task.params, time_limit_seconds=max(share, 1.0))))
@@ -281,25 +342,16 @@ def _in_turn(
     return False
 
 
-def _side_by_side(
-    task: SiteTask,
-    todo: list[str],
-    found: dict[str, SiteResult],
-    budget_end: float,
-    attempt: int,
-    sites: int,
-    say: Say,
-    pool: SitePool,
-) -> bool:
+def _side_by_side(task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn: Turn, say: Say, pool: SitePool) -> bool:
     """The sites as tasks of the pool, `at_once` at a time; each may take its turn's share of the time left.
 
     Ctrl-C stops the running searches (each keeps its best assignment) and
     the sites not started yet.
     """
     rounds = math.ceil(len(todo) / pool.at_once)
-    share = (budget_end - wallclock.perf_counter()) / rounds
+    share = (turn.end - wallclock.perf_counter()) / rounds
     if task.params.deterministic:
-        share = task.params.time_limit_seconds * SITES_SHARE / math.ceil(sites / pool.at_once) / (attempt + 1)
+        share = turn.seconds / math.ceil(turn.sites / pool.at_once) / (turn.attempt + 1)
     if share < 1.0 and all(site in found for site in todo):
         return False
     params = replace(task.params, time_limit_seconds=max(share, 1.0), workers=pool.threads)
@@ -325,10 +377,24 @@ def assign_site(task: SiteTask) -> SiteResult:
     stops once every headcount is met (and, re-planning, once the changes
     against the kept roster are as few as those headcounts allow); wishes and
     fairness are then polished by the full search that follows.
+
+    With `start`, the search starts from those shifts (every auxiliary value
+    filled in when they keep every rule); with `first_only` too, shifts that
+    keep every rule are the assignment, without a search.
     """
     rm, deviations, changes, fewest = site_model(task)
     off = sum(deviations)
-    if changes is None:
+    filled = None  # the start's shifts with every value filled in, when they keep every rule
+    if task.start:
+        hint_shifts(rm, task.start)
+        filled = fill_hint(rm.model, task.params.time_limit_seconds)  # None: they break a rule, and only guide
+        if filled is not None and task.first_only:
+            return SiteResult(task.site, rm.roster_from(filled.boolean_value), sum(filled.value(d) for d in deviations), False)
+    if task.first_only:
+
+        def met(value: Callable[[Any], int]) -> bool:
+            return True
+    elif changes is None:
 
         def met(value: Callable[[Any], int]) -> bool:
             return value(off) == 0
@@ -339,6 +405,10 @@ def assign_site(task: SiteTask) -> SiteResult:
 
     code, solver, interrupted = run_search(rm.model, task.params, stop_when=met)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if filled is not None:  # a big site's presolve can outlast its share: the start it was given still stands
+            return SiteResult(
+                task.site, rm.roster_from(filled.boolean_value), sum(filled.value(d) for d in deviations), interrupted
+            )
         return SiteResult(task.site, None, 0, interrupted)
     return SiteResult(task.site, rm.roster_from(solver.boolean_value), sum(solver.value(d) for d in deviations), interrupted)
 
@@ -396,38 +466,25 @@ def _fewest_changes(rm: BuiltModel, targets: Headcounts, keep: Roster) -> int:
 
 
 def hint_roster(rm: BuiltModel, roster: Roster) -> None:
-    """Every choice variable hinted from a complete roster, so the full search starts from it."""
-    chosen = {(a.agent, a.day, a.shift, a.channel) for a in roster.assignments}
-    for option, var in rm.variables.choices.items():
-        rm.model.add_hint(var, (option.agent, option.instance.day, option.instance.shift, option.channel) in chosen)
+    """Every choice variable hinted from a complete roster (its flexible starts and lengths too), so the full search starts from it."""
+    hint_shifts(rm, shifts_of(roster))
     for var, value in rm.variables.flexible_hint(roster):
         rm.model.add_hint(var, value)
 
 
+def hint_shifts(rm: BuiltModel, chosen: Shifts) -> None:
+    """Every choice variable of a listed occurrence hinted: 1 for the shifts given, 0 for the others."""
+    for option, var in rm.variables.choices.items():
+        rm.model.add_hint(var, (option.agent, option.instance.day, option.instance.shift, option.channel) in chosen)
+
+
+def shifts_of(roster: Roster | None) -> Shifts:
+    return frozenset() if roster is None else frozenset((a.agent, a.day, a.shift, a.channel) for a in roster.assignments)
+
+
 def complete_hint(rm: BuiltModel) -> cp_model.CpSolver | None:
-    """Turn the roster hint into a value for every variable, so the full search starts from the staged roster.
-
-    CP-SAT follows an incomplete hint only in some workers and may drop it;
-    with the choices fixed, the auxiliary variables (shortfalls, weekend
-    flags, spreads) follow by propagation in a second or two, without presolve.
-    Returns that solve, which also prices the staged roster exactly.
-    """
-
-    def settings(parameters: Any) -> None:
-        parameters.fix_variables_to_their_hinted_value = True
-        parameters.cp_model_presolve = False
-        parameters.linearization_level = 0
-        parameters.num_workers = 1
-        parameters.max_time_in_seconds = 30
-
-    code, solver, _ = run_search(rm.model, SolveParams(time_limit_seconds=30, workers=1), settings=settings)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    rm.model.clear_hints()
-    for index in range(len(rm.model.proto.variables)):
-        var = rm.model.get_int_var_from_proto_index(index)
-        rm.model.add_hint(var, solver.value(var))
-    return solver
+    """Turn the roster hint into a value for every variable, so the full search starts from the staged roster (runner.fill_hint)."""
+    return fill_hint(rm.model)
 
 
 def with_bound(rm: BuiltModel, bound: float) -> None:

@@ -1,0 +1,376 @@
+"""First headcounts by construction: each agent, week by week, takes the shifts where cover is still missing.
+
+The headcount model (coverage.solve.aggregate) is solved to a proven bound,
+but CP-SAT's bound worker finds no counts until its optimum and the
+quick-restart worker's first counts are far off: on the generated 200-agent
+team, 5.7e8 at 3 s against an optimum of 7,632 that came at 27 s
+(benchmarks/notes/robust-search.md). Nothing downstream can start without
+counts, so the first roster waited for them, or chased poor ones.
+
+Here every agent of every group gets a schedule of its own, chosen greedily
+against the requirement still uncovered and kept within the agent's own
+share of every sum the headcount model states (one shift a day, weekly and
+period limits and minimums, runs of days, rest between days, weekends).
+A sum of schedules that each keep their share keeps every group sum, so the
+counts are a solution of the headcount model, not only a guess; `start`
+checks that with CP-SAT (every count fixed) and hands the search the
+completed solution as its first. They are the counts of a roster that the
+individual rules the headcounts do not state may still forbid: the site
+stage, which states them all, makes that roster.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import Enum
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from coverage.config.schema import Config
+from coverage.demand import Requirements
+from coverage.solve.aggregate import (
+    HeadcountModel,
+    free_occurrences,
+    week_least_minutes,
+    week_most_days,
+    week_most_minutes,
+    week_nights_left,
+)
+from coverage.solve.data import Option
+from coverage.solve.runner import fill_hint
+from coverage.solve.scope import AgentScope
+from coverage.time import Grid, ShiftInstance, duty_slots, week_monday
+
+
+@dataclass
+class Residual:
+    """Agents still wanted per channel and grid slot; each schedule taken off it in turn."""
+
+    need: dict[str, np.ndarray]
+    slots: dict[ShiftInstance, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, requirements: Requirements) -> Residual:
+        """Realtime channels by their requirement; a backlog channel by its pace (its work spread evenly up to the deadline)."""
+        need = {}
+        for channel, required in requirements.required.items():
+            backlog = requirements.backlog.get(channel)
+            need[channel] = np.array(backlog.pace if backlog is not None else required, dtype=np.int64)
+        return cls(need)
+
+    def duty(self, config: Config, grid: Grid, s: ShiftInstance) -> np.ndarray:
+        if s not in self.slots:
+            template = config.sites[s.site].shifts[s.shift]
+            self.slots[s] = np.array(duty_slots(grid, s.start_utc, s.end_utc, template.unpaid_break_minutes), dtype=np.int64)
+        return self.slots[s]
+
+    def best(self, slots: np.ndarray, channels: tuple[str, ...]) -> tuple[tuple[int, int], str]:
+        """How much the shift is wanted on its most wanted channel, and that channel (the first on ties).
+
+        Wanted: the slots still short, then the residual summed over its
+        slots (of two shifts nobody needs, the one least overstaffed already).
+        """
+        found = [
+            ((int(np.count_nonzero(self.need[c][slots] > 0)), int(self.need[c][slots].sum())), c)
+            for c in channels
+            if c in self.need
+        ]
+        if not found:
+            return (0, 0), channels[0]
+        return max(found, key=lambda pair: pair[0])
+
+    def take(self, slots: np.ndarray, channel: str) -> None:
+        if channel in self.need:
+            self.need[channel][slots] -= 1
+
+
+@dataclass(frozen=True)
+class WeekLimits:
+    """One agent's share of a week's group sums (coverage.solve.aggregate), the previous roster's part taken off."""
+
+    most_minutes: int
+    most_days: int
+    least_minutes: int
+    nights: int | None  # None: no weekly night limit
+
+    @classmethod
+    def of(cls, config: Config, scope: AgentScope, monday: date) -> WeekLimits:
+        nights = None if scope.rules.max_nights_per_week is None else week_nights_left(scope, monday)
+        return cls(
+            week_most_minutes(config, scope, monday),
+            week_most_days(scope, monday),
+            week_least_minutes(config, scope, monday),
+            nights,
+        )
+
+
+@dataclass
+class Schedule:
+    """One agent's shifts so far, with the running totals each of its limits is checked against."""
+
+    scope: AgentScope
+    config: Config
+    chosen: dict[date, ShiftInstance] = field(default_factory=dict)
+    channels: dict[date, str] = field(default_factory=dict)  # the channel each chosen shift counts for
+    week_minutes: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+    week_days: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+    week_nights: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+    minutes: int = 0
+    nights: int = 0
+    per_shift: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    weekends: set[date] = field(default_factory=set)
+    _limits: dict[date, WeekLimits] = field(default_factory=dict)
+
+    def limits(self, monday: date) -> WeekLimits:
+        """The agent's weekly limits (aggregate's terms), worked out once per week."""
+        if monday not in self._limits:
+            self._limits[monday] = WeekLimits.of(self.config, self.scope, monday)
+        return self._limits[monday]
+
+    def can_add(self, s: ShiftInstance, so_far: float = 1.0) -> bool:
+        """Whether the agent may also work `s`, under its share of every sum the headcount model states.
+
+        `so_far`: the part of the period's limits (weekends, nights, shifts
+        of a template, hours) the weeks up to this one may use, so that the
+        first weeks do not use up what the last ones need.
+        """
+        return (
+            s.day not in self.chosen
+            and self._rested(s)
+            and self._within_week(s)
+            and self._within_period(s, so_far)
+            and self._run_allowed(s.day)
+            and self._weekend_allowed(s.day, so_far)
+        )
+
+    def add(self, s: ShiftInstance, channel: str) -> None:
+        monday = week_monday(s.day)
+        self.chosen[s.day] = s
+        self.channels[s.day] = channel
+        self.week_minutes[monday] += s.paid_minutes
+        self.week_days[monday] += 1
+        self.minutes += s.paid_minutes
+        self.per_shift[s.shift] += 1
+        if s in self.scope.nights:
+            self.week_nights[monday] += 1
+            self.nights += 1
+        if s.day.isoweekday() in self.config.weekend_days:
+            self.weekends.add(monday)
+
+    def _rested(self, s: ShiftInstance) -> bool:
+        before, after = self.chosen.get(s.day - timedelta(days=1)), self.chosen.get(s.day + timedelta(days=1))
+        return (before is None or not self._clash(before, s)) and (after is None or not self._clash(s, after))
+
+    def _clash(self, earlier: ShiftInstance, later: ShiftInstance) -> bool:
+        rules = self.scope.rules
+        rest = rules.min_rest_hours * 3600
+        too_soon = later.start_utc.timestamp() < earlier.end_utc.timestamp() + rest
+        return too_soon or (earlier.shift, later.shift) in set(rules.forbidden_successions)
+
+    def _within_week(self, s: ShiftInstance) -> bool:
+        monday = week_monday(s.day)
+        limits = self.limits(monday)
+        if self.week_minutes[monday] + s.paid_minutes > limits.most_minutes or self.week_days[monday] + 1 > limits.most_days:
+            return False
+        return limits.nights is None or s not in self.scope.nights or self.week_nights[monday] + 1 <= limits.nights
+
+    def _within_period(self, s: ShiftInstance, so_far: float) -> bool:
+        rules = self.scope.rules
+        hours = rules.hours_per_period
+        if hours is not None and self.minutes + s.paid_minutes > _part(int(hours.max * 60 + 1e-9), so_far):
+            return False
+        most = rules.max_shifts_per_period.get(s.shift)
+        if most is not None and self.per_shift[s.shift] + 1 > _part(most, so_far):
+            return False
+        nights = rules.max_nights_per_period
+        return not (s in self.scope.nights and nights is not None and self.nights + 1 > _part(nights, so_far))
+
+    def _run_allowed(self, day: date) -> bool:
+        """The run of days in a row `day` would join, the previous roster's days included, stays within the limit."""
+        worked = self.scope.history_days
+        run = 1
+        for step in (-1, 1):
+            d = day + timedelta(days=step)
+            while d in self.chosen or d in worked:
+                run += 1
+                d += timedelta(days=step)
+        return run <= self.scope.rules.max_consecutive_days
+
+    def _weekend_allowed(self, day: date, so_far: float) -> bool:
+        quota = self.scope.rules.max_weekends_per_period
+        if quota is None or day.isoweekday() not in self.config.weekend_days:
+            return True
+        return week_monday(day) in self.weekends or len(self.weekends) < _part(quota, so_far)
+
+    def short_of_minimum(self, monday: date) -> int:
+        return self.limits(monday).least_minutes - self.week_minutes[monday]
+
+
+def _part(limit: int, so_far: float) -> int:
+    """The part of a period limit the weeks so far may use (rounded up: a limit of 3 weekends over 4 weeks allows 1, 2, 3, 3)."""
+    return min(limit, math.ceil(limit * so_far - 1e-9))
+
+
+@dataclass(frozen=True)
+class FirstCounts:
+    """The greedy's headcounts (count per group, occurrence and channel), the candidates it hires, and the agents it left short."""
+
+    counts: Mapping[Option, int]
+    hired: frozenset[str]
+    short: tuple[str, ...]  # agents below a weekly or period minimum: the counts then break the group's minimum
+    shifts: frozenset[tuple[str, date, str, str]]  # the schedules: (agent, day, shift, channel), a guide for the sites
+
+
+def greedy_counts(headcounts: HeadcountModel) -> FirstCounts:
+    """Every agent's greedy schedule, week by week, summed into its group's counts.
+
+    Week by week, so every agent has its say in every week before any agent
+    takes the next (and who chooses first turns from week to week). In each
+    week every agent first takes the hours its contract requires, on the
+    shifts most wanted; then whatever more is worth it (the slots it covers
+    cost more short than the slots beyond the need cost over), so that hours
+    that must be worked anyway cover what they can before any are added.
+    Candidates already hired are scheduled like agents; other candidates are
+    not hired. Re-planning (`--keep`), every agent's kept shifts come
+    before anything else, on their kept channel: every shift moved costs a
+    change.
+    """
+    data = headcounts.data
+    hiring = data.hiring
+    hired = frozenset(hiring.hired) if hiring is not None else frozenset()
+    members = [
+        (group, scope)
+        for group in headcounts.groups
+        for scope in group.scopes
+        if scope.id not in group.optional or scope.id in hired
+    ]
+    kept = {} if data.keep is None else {(a.agent, a.day, a.shift): a.channel for a in data.keep.assignments}
+    greedy = Greedy(data.config, data.grid, Residual.of(data.requirements), kept)
+    schedules = {scope.id: Schedule(scope, data.config) for _, scope in members}
+    free = {scope.id: _by_week(free_occurrences(scope)) for _, scope in members}
+    mondays = sorted({m for weeks in free.values() for m in weeks})
+    for number, monday in enumerate(mondays, start=1):
+        turn = (number - 1) * len(members) // len(mondays)
+        for step in Step:
+            for group, scope in members[turn:] + members[:turn]:
+                offered = free[scope.id].get(monday, [])
+                greedy.choose_week(schedules[scope.id], offered, group.skills, number / len(mondays), step)
+    for group, scope in members:
+        offered = [s for week in free[scope.id].values() for s in week]
+        greedy.meet_period_minimum(schedules[scope.id], offered, group.skills)
+    counts: dict[Option, int] = defaultdict(int)
+    shifts = set()
+    for group, scope in members:
+        schedule = schedules[scope.id]
+        for day, s in schedule.chosen.items():
+            counts[Option(group.key, s, schedule.channels[day])] += 1
+            shifts.add((scope.id, day, s.shift, schedule.channels[day]))
+    short = tuple(scope.id for _, scope in members if _below_minimum(schedules[scope.id]))
+    return FirstCounts(dict(counts), hired, short, frozenset(shifts))
+
+
+def _by_week(occurrences: list[ShiftInstance]) -> dict[date, list[ShiftInstance]]:
+    weeks: dict[date, list[ShiftInstance]] = defaultdict(list)
+    for s in occurrences:
+        weeks[week_monday(s.day)].append(s)
+    return weeks
+
+
+class Step(Enum):
+    """The passes over the agents in each week, in order."""
+
+    KEPT = "the kept roster's shifts (re-planning)"
+    MINIMUM = "up to the contract minimum"
+    EXTRA = "shifts worth their overstaffing"
+
+
+@dataclass
+class Greedy:
+    """What every agent's choices read and change: the config, the grid and the requirement still uncovered."""
+
+    config: Config
+    grid: Grid
+    residual: Residual
+    kept: Mapping[tuple[str, date, str], str]  # re-planning: (agent, day, shift) -> channel of the kept roster
+
+    def choose_week(
+        self, schedule: Schedule, offered: list[ShiftInstance], skills: tuple[str, ...], so_far: float, step: Step
+    ) -> None:
+        """The agent's shifts of one week, the most wanted first, each taken off the residual as it is chosen.
+
+        KEPT: the kept roster's shifts the agent may still work. MINIMUM:
+        until the week's contract minimum is met, which may use the whole
+        period's limits. EXTRA: shifts worth their overstaffing, within the
+        part of the period's limits the weeks so far may use (`so_far`).
+        Values are computed once per call (a shift chosen changes the
+        residual mostly on its own day, where the agent takes no second shift).
+        """
+        if not offered or (step is Step.KEPT and not self.kept):
+            return
+        monday = week_monday(offered[0].day)
+        minimum = step is Step.MINIMUM
+        if minimum and schedule.short_of_minimum(monday) <= 0:
+            return
+        weights = self.config.weights
+        valued = []
+        for s in offered:
+            slots = self.residual.duty(self.config, self.grid, s)
+            (short, residual), channel = self.residual.best(slots, skills)
+            kept = self.kept.get((schedule.scope.id, s.day, s.shift))
+            if kept in skills:
+                channel = kept
+            valued.append((kept is not None, short, residual, len(slots), s, channel))
+        valued.sort(key=lambda v: (not v[0], -v[1], -v[2], v[4].start_utc, v[4].shift))
+        for kept_shift, wanted, _, length, s, channel in valued:
+            if minimum and schedule.short_of_minimum(monday) <= 0:
+                return
+            if step is Step.KEPT:
+                wanted_here = kept_shift
+            else:
+                wanted_here = minimum or wanted * weights.understaffed > (length - wanted) * weights.overstaffed
+            if wanted_here and schedule.can_add(s, so_far if step is Step.EXTRA else 1.0):
+                self.take(schedule, s, channel)
+
+    def take(self, schedule: Schedule, s: ShiftInstance, channel: str) -> None:
+        schedule.add(s, channel)
+        self.residual.take(self.residual.duty(self.config, self.grid, s), channel)
+
+    def meet_period_minimum(self, schedule: Schedule, offered: list[ShiftInstance], skills: tuple[str, ...]) -> None:
+        """Shifts added anywhere they fit until the period's minimum hours are met (none when the agent has no period hours)."""
+        least = schedule.scope.period_minimum_minutes()
+        for s in sorted(offered, key=lambda s: (s.start_utc, s.shift)):
+            if schedule.minutes >= least:
+                return
+            if schedule.can_add(s):
+                self.take(schedule, s, self.residual.best(self.residual.duty(self.config, self.grid, s), skills)[1])
+
+
+def _below_minimum(schedule: Schedule) -> bool:
+    if any(schedule.short_of_minimum(monday) > 0 for monday in {week_monday(d) for d in schedule.scope.site_days}):
+        return True
+    return schedule.minutes < schedule.scope.period_minimum_minutes()
+
+
+def hint(headcounts: HeadcountModel, first: FirstCounts) -> None:
+    """Every count and hire of the model hinted from the greedy's."""
+    for option, var in headcounts.counts.choices.items():
+        headcounts.model.add_hint(var, first.counts.get(option, 0))
+    for agent, literal in headcounts.counts.hired.items():
+        headcounts.model.add_hint(literal, agent in first.hired)
+
+
+def start(headcounts: HeadcountModel, first: FirstCounts, seconds: float = 30.0) -> cp_model.CpSolver | None:
+    """The greedy's counts as a complete solution of the headcount model, every auxiliary variable found; None when they break a sum.
+
+    The model is left hinted with that solution, so the search starts from
+    it. A greedy that left an agent below a minimum (`FirstCounts.short`) may
+    still give counts that meet every group's sum, which this decides.
+    """
+    headcounts.model.clear_hints()
+    hint(headcounts, first)
+    return fill_hint(headcounts.model, seconds)

@@ -1,0 +1,135 @@
+"""First headcounts by construction: each agent's greedy schedule keeps its share of every group sum, so their sums solve the headcount model."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from helpers import QUIET, TINY, hourly
+from test_staged import TWO_SITES
+
+from coverage.check import check_roster
+from coverage.config import load_config
+from coverage.demand import requirements
+from coverage.roster import Assignment, Roster
+from coverage.solve import ModelInputs, solve
+from coverage.solve.aggregate import headcount_model
+from coverage.solve.first_counts import greedy_counts, start
+from coverage.solve.runner import SolveParams
+from coverage.synthetic import write_team
+from coverage.time import local_to_utc
+
+# One agent needed 09:00-17:00 New York (14:00-22:00 UTC) Mon 7 - Wed 9 Dec; nobody Thu-Sun.
+MON_TO_WED = hourly("2026-12-07T14:00:00", 8) + hourly("2026-12-08T14:00:00", 8) + hourly("2026-12-09T14:00:00", 8)
+
+
+def shift_of(config, agent: str, day: int, site: str) -> Assignment:
+    """A day shift (09:00 New York, 8 h) of `agent` at `site` on `day` December."""
+    begins = local_to_utc(date(2026, 12, day), config.sites[site].shifts["day"].start, "America/New_York")
+    return Assignment(agent, site, "chat", "day", date(2026, 12, day), begins, begins.add(hours=8))
+
+
+def by_site_and_day(first) -> dict[tuple[str, int], int]:
+    """The greedy's counts as {(site, day of December): agents}, zero counts left out."""
+    found: dict[tuple[str, int], int] = {}
+    for option, count in first.counts.items():
+        if count:
+            key = (option.instance.site, option.instance.day.day)
+            found[key] = found.get(key, 0) + count
+    return found
+
+
+def test_the_second_group_covers_what_the_first_may_not_work(make_config) -> None:
+    """Two days in a row at most: a1 (nyc) takes Mon and Tue, its Wednesday would be a third; b1 (bos) takes Wednesday.
+
+    Every needed hour has its agent, so the counts cost 0, and the
+    headcount model accepts them as a solution.
+    """
+    config = make_config(TWO_SITES.replace("max_consecutive_days: 6", "max_consecutive_days: 2"), MON_TO_WED)
+    model = headcount_model(config, requirements(config))
+    first = greedy_counts(model)
+    assert by_site_and_day(first) == {("nyc", 7): 1, ("nyc", 8): 1, ("bos", 9): 1}
+    assert first.short == ()
+    assert {(agent, day.day) for agent, day, _, _ in first.shifts} == {("a1", 7), ("a1", 8), ("b1", 9)}
+    solution = start(model, first)
+    assert solution is not None and solution.objective_value == 0
+
+
+def test_contract_minimums_are_placed_before_extra_shifts(make_config) -> None:
+    """b1 must work 16 h in the (full) week: it takes Mon and Tue, the most wanted; a1, free to stay home, adds only Wednesday.
+
+    Had a1 chosen first without regard to minimums it would have taken all
+    three days, and b1's 16 h would have gone where nobody is needed.
+    """
+    text = (
+        TINY.replace(
+            "sites:\n", 'sites:\n  bos:\n    timezone: America/New_York\n    shifts:\n      day: {start: "09:00", hours: 8}\n'
+        )
+        .replace("contracts:\n", "contracts:\n  part_time: {hours_per_week: {min: 16, max: 40}, max_days_per_week: 5}\n")
+        .replace("skills: [chat]}", "skills: [chat]}\n  - {id: b1, site: bos, contract: part_time, skills: [chat]}")
+    )
+    config = make_config(text, MON_TO_WED)
+    model = headcount_model(config, requirements(config))
+    first = greedy_counts(model)
+    assert by_site_and_day(first) == {("bos", 7): 1, ("bos", 8): 1, ("nyc", 9): 1}
+    solution = start(model, first)
+    assert solution is not None and solution.objective_value == 0
+
+
+def test_re_planning_keeps_the_kept_shifts_first(make_config) -> None:
+    """The kept roster has b1 (bos) Mon-Wed: the greedy keeps it, where a1 (nyc, first in the list) would otherwise take all three.
+
+    No shift moves, so the counts cost 0 changes and 0 cover.
+    """
+    config = make_config(TWO_SITES, MON_TO_WED)
+    needs = requirements(config)
+    assert by_site_and_day(greedy_counts(headcount_model(config, needs))) == {("nyc", 7): 1, ("nyc", 8): 1, ("nyc", 9): 1}
+    kept = Roster(tuple(shift_of(config, "b1", day, site="bos") for day in (7, 8, 9)))
+    model = headcount_model(config, needs, keep=kept)
+    first = greedy_counts(model)
+    assert by_site_and_day(first) == {("bos", 7): 1, ("bos", 8): 1, ("bos", 9): 1}
+    solution = start(model, first)
+    assert solution is not None and solution.objective_value == 0
+
+
+def test_a_period_limit_is_shared_over_the_weeks(make_config) -> None:
+    """Two weekends of four for the single agent, every Saturday wanted: weeks 1-2 may use one, weeks 3-4 both.
+
+    Saturdays 12, 19, 26 Dec and 2 Jan each need the agent 09:00-17:00 New
+    York. Taken as they come, the quota would go on the 12th and 19th; shared
+    out (a quarter of 2 rounds up to 1, a half to 1, three quarters to 2) it
+    goes on the 12th and 26th, leaving the later weeks their part.
+    """
+    text = TINY.replace("days: 7", "days: 28").replace(
+        "max_consecutive_days: 6", "max_consecutive_days: 6\n  max_weekends_per_period: 2"
+    )
+    saturdays = [hourly(f"{day}T14:00:00", 8) for day in ("2026-12-12", "2026-12-19", "2026-12-26", "2027-01-02")]
+    config = make_config(text, [row for rows in saturdays for row in rows])
+    model = headcount_model(config, requirements(config))
+    first = greedy_counts(model)
+    assert by_site_and_day(first) == {("nyc", 12): 1, ("nyc", 26): 1}
+    solution = start(model, first)
+    assert solution is not None and solution.objective_value == 2 * 8 * (
+        100 + 400 + 1
+    )  # two Saturdays open: short, nobody, clock
+
+
+def test_the_staged_path_on_a_generated_team_gives_a_checked_roster_from_its_first(tmp_path) -> None:
+    """60 agents at 2 sites for a week: the greedy's counts solve the headcount model, and the roster passes the checker."""
+    config = load_config(write_team(tmp_path, 60, 2, date(2026, 3, 2), 7, seed=11))
+    needs = requirements(config)
+    model = headcount_model(config, needs)
+    first = greedy_counts(model)
+    assert first.short == () and start(model, first) is not None
+    result = solve(config, needs, ModelInputs(staged=True, explain=False), SolveParams(time_limit_seconds=20, seed=1, workers=2))
+    assert result.roster is not None and check_roster(result.roster, config) == []
+    assert result.first_solution_seconds is not None and result.first_solution_seconds <= result.wall_seconds
+
+
+def test_deterministic_staged_runs_give_the_same_roster(make_config) -> None:
+    """Greedy, first roster, headcounts, sites: the whole staged path twice in deterministic mode, the same roster."""
+    config = make_config(TWO_SITES.replace("max_consecutive_days: 6", "max_consecutive_days: 2"), MON_TO_WED)
+    needs = requirements(config)
+    params = SolveParams(time_limit_seconds=QUIET.time_limit_seconds, seed=1, workers=2, deterministic=True)
+    once, twice = (solve(config, needs, ModelInputs(staged=True), params) for _ in range(2))
+    assert once.roster == twice.roster and once.objective == twice.objective == 0
+    assert check_roster(once.roster, config) == []
