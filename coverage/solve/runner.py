@@ -141,6 +141,16 @@ def _bound_worker(parameters: Any) -> Any:
     return sub
 
 
+def cost_floor(bound: float | None) -> float | None:
+    """A proven bound no lower than 0: a roster's cost is a sum of non-negative weights × counts.
+
+    Without presolve (the flexible search's second phase) CP-SAT may report
+    a bound below 0 for a while; "bound -81, gap 107 %" would tell a manager
+    something no roster can be.
+    """
+    return None if bound is None else max(bound, 0.0)
+
+
 class Progress(cp_model.CpSolverSolutionCallback):
     """Shows the objective, the proven bound and the gap while the search runs.
 
@@ -178,14 +188,14 @@ class Progress(cp_model.CpSolverSolutionCallback):
         # CP-SAT's own figure may carry slack in auxiliary variables (a backlog queue's waiting work);
         # the roster's exact cost is what a manager would be charged, so that is what is shown and recorded.
         self._objective = self.exact(self.value) if self.exact is not None else self.objective_value
-        self._bound = self.best_objective_bound
+        self._bound = cost_floor(self.best_objective_bound)
         self._record()
         self._report()
         if self.stop_when is not None and self.stop_when(self.value):
             self.stop_search()
 
     def on_bound(self, bound: float) -> None:
-        self._bound = bound
+        self._bound = cost_floor(bound)
         self._record()
         self._report()
 

@@ -28,7 +28,7 @@ from coverage.solve.data import Hiring, ModelData, ModelInputs, describe_target
 from coverage.solve.explain import conflicting_rules
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.polish import POLISH_SECONDS, polish_channels, worth_polishing
-from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, run_search
+from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, cost_floor, run_search
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,10 @@ class SolveResult:
     timeline: list[tuple[float, float | None, float | None]] = field(
         default_factory=list
     )  # (seconds, objective, bound) at each change
+
+    def __post_init__(self) -> None:
+        self.best_bound = cost_floor(self.best_bound)
+        self.timeline = [(t, objective, cost_floor(bound)) for t, objective, bound in self.timeline]
 
     def at(self, seconds: float) -> tuple[float | None, float | None]:
         """The objective (the model's own, as the search reported it) and bound reached `seconds` into the run."""

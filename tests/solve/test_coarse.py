@@ -100,3 +100,12 @@ def test_a_flexible_plan_with_the_coarse_phase_is_deterministic(tmp_path: Path) 
     second = solve(config, needs, ModelInputs(), PARAMS)
     assert first.roster is not None and check_roster(first.roster, config) == []
     assert first.roster == second.roster and first.objective == second.objective
+
+
+def test_a_bound_below_zero_is_shown_as_zero() -> None:
+    """Every roster costs at least 0 (costs and spreads, never rewards): a presolve-free search's -81 is no bound to show."""
+    from coverage.solve.search import SolveResult
+
+    result = SolveResult("FEASIBLE", None, 12.0, -81.0, 1.0, timeline=[(0.5, 40.0, -81.0), (0.9, 12.0, 3.0)])
+    assert result.best_bound == 0.0 and result.gap == 1.0
+    assert [bound for _, _, bound in result.timeline] == [0.0, 3.0]
