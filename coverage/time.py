@@ -395,14 +395,15 @@ def hours_in_local_window(start: datetime, end: datetime, timezone: str, window_
 # --------------------------------------------------------------------------- a view's wall clock
 
 
-def _clock_minutes(clock: str) -> int:
+def clock_minutes(clock: str) -> int:
+    """Minutes after midnight of an "HH:MM" clock time (validated by the config)."""
     hours, minutes = clock.split(":")
     return int(hours) * 60 + int(minutes)
 
 
 def in_window(minute_of_day: int, start: str, end: str) -> bool:
     """Whether a local clock time (minutes after midnight) lies in [start, end), wrapping midnight."""
-    lo, hi = _clock_minutes(start), _clock_minutes(end)
+    lo, hi = clock_minutes(start), clock_minutes(end)
     if lo < hi:
         return lo <= minute_of_day < hi
     if lo > hi:
@@ -489,5 +490,5 @@ def clock_range_utc(day: date, first: str, last: str, step_minutes: int, timezon
     Laid clock by clock, not by adding minutes in UTC, so a range that
     crosses a daylight-saving change keeps its wall-clock times.
     """
-    start, stop = _clock_minutes(first), _clock_minutes(last)
+    start, stop = clock_minutes(first), clock_minutes(last)
     return [local_to_utc(day, f"{m // 60:02d}:{m % 60:02d}", timezone) for m in range(start, stop + 1, step_minutes)]

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from coverage.config.schema import HEAD_UNITS, MAX_AGENTS, Agent, Contract, Cover, Forecast, Mix, Shrinkage, Site
+from coverage.config.schema import HEAD_UNITS, MAX_AGENTS, Agent, Contract, Cover, Forecast, Mix, Shrinkage, Site, clock_minutes
 from coverage.errors import Problem
 from coverage.yamlload import dotted_path, line_of
 
@@ -56,7 +56,7 @@ def flexible_shift_problems(parsed: dict[str, Any], file: Path, node: yaml.Node 
             if not template.flexible:
                 continue
             starts = {template.earliest_start, template.latest_start}
-            off_starts = sorted(c for c in starts if _clock_minutes(c) % step)
+            off_starts = sorted(c for c in starts if clock_minutes(c) % step)
             if off_starts:
                 path = ("sites", site_name, "shifts", name, "start")
                 what = f"{', '.join(off_starts)} is not on the plan's {step}-minute grid"
@@ -93,11 +93,6 @@ def head_weight_problems(parsed: dict[str, Any], file: Path, node: yaml.Node | N
                 Problem(file, line_of(node, path), dotted_path(path), f"{what} (expected at most 2 decimals, e.g. 0.33)")
             )
     return problems
-
-
-def _clock_minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
 
 
 # A plan beyond these would take the solver hours and gigabytes; the message

@@ -34,6 +34,7 @@ from coverage.roster import Roster
 from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import build_model
 from coverage.solve.runner import SolveParams, configure_search, run_search
+from coverage.time import clock_minutes
 
 COARSE_SHARE = 0.5  # of the time limit, for the stand-in's search (benchmarks/notes/flexible-shifts.md, "Coarse to fine")
 STEP_MINUTES = 120  # between the stand-in's starts, and between its lengths
@@ -94,7 +95,7 @@ class CoarseStart:
 def stand_in_shifts(name: str, template: ShiftTemplate, step: int = STEP_MINUTES) -> dict[str, ShiftTemplate]:
     """A flexible template's listed stand-ins, `name.HHMM.minutes`: starts and lengths every `step` minutes, both ends kept."""
     found: dict[str, ShiftTemplate] = {}
-    for start in _every(_clock_minutes(template.earliest_start), _clock_minutes(template.latest_start), step):
+    for start in _every(clock_minutes(template.earliest_start), clock_minutes(template.latest_start), step):
         for minutes in _every(template.min_minutes, template.max_minutes, step):
             clock = f"{start // 60:02d}:{start % 60:02d}"
             found[f"{name}.{start // 60:02d}{start % 60:02d}.{minutes}"] = ShiftTemplate(start=clock, hours=minutes / 60)
@@ -105,11 +106,6 @@ def _every(low: int, high: int, step: int) -> Iterator[int]:
     """low, low + step, ... up to high, and high itself."""
     yield from range(low, high, step)
     yield high
-
-
-def _clock_minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
 
 
 def stand_in(config: Config, inputs: ModelInputs) -> StandIn | None:

@@ -50,7 +50,7 @@ from pathlib import Path
 
 from coverage.config.schema import Config
 from coverage.errors import CoverageError
-from coverage.time import Grid, break_starts, flexible_windows, period_grid, shift_instances
+from coverage.time import Grid, break_starts, clock_minutes, flexible_windows, period_grid, shift_instances
 
 MB = 1024 * 1024
 GB = 1024 * MB
@@ -211,7 +211,7 @@ def _template_slots(config: Config, grid: Grid) -> dict[tuple[str, str], tuple[i
     for site_name, site in config.sites.items():
         for name, template in site.shifts.items():
             if template.flexible:  # starts, duty and ends over every slot a run can reach (coverage.solve.variables)
-                reach = len(range(_minutes(template.earliest_start), _minutes(template.latest_start) + 1, grid.minutes))
+                reach = len(range(clock_minutes(template.earliest_start), clock_minutes(template.latest_start) + 1, grid.minutes))
                 reach += template.max_minutes // grid.minutes - 1
                 found[(site_name, name)] = (3 * reach, reach)
                 continue
@@ -223,11 +223,6 @@ def _template_slots(config: Config, grid: Grid) -> dict[tuple[str, str], tuple[i
             breaks = len(break_starts(grid.start, window.earliest, window.latest, grid.minutes))
             found[(site_name, name)] = (1 + breaks, slots * (1 + breaks))
     return found
-
-
-def _minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
 
 
 # --------------------------------------------------------------------------- available memory
