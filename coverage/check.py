@@ -354,8 +354,7 @@ def _length_problems(length: float, template: ShiftTemplate, step: int) -> list[
 
 def _check_break(shift: Assignment, view: _AgentShifts, context: _Context) -> Iterator[Violation]:
     """A rostered break lies in the template's break window (or at its standard mid-shift place)."""
-    site = context.config.sites.get(shift.site)
-    template = site.shifts.get(shift.shift) if site else None
+    template = _template(shift, context.config)
     if template is None or shift.break_start_utc is None:
         return
     offset = _elapsed_hours(shift.start_utc, shift.break_start_utc)
