@@ -22,7 +22,7 @@ from coverage.errors import CoverageError, InputError, OutputExistsError
 from coverage.executor import CLUSTER_ENV, cluster_address
 from coverage.outputs import prepare_out_dir, staged_outputs
 from coverage.pipeline import PlanResult, RosterRejected, publish_roster
-from coverage.roster import Roster
+from coverage.roster import Assignment, Roster
 
 if TYPE_CHECKING:
     from coverage.demand import Requirements
@@ -402,7 +402,7 @@ def _plan(args: argparse.Namespace) -> int:
     with after_the_roster(roster_file, out, redo) as step, staged_outputs(out) as staging:
         if kept is not None:
             step("comparing with the kept roster")
-            print(_describe_changes(kept, result.roster, staging))
+            print(_describe_changes(kept, result.roster, config, staging))
         step("explaining the gaps")
         why = explain_gaps(config, needs, result.roster)
         run = RunInfo(result.status, result.objective, result.best_bound, round(result.wall_seconds, 3), explanations=tuple(why))
@@ -509,20 +509,33 @@ def after_the_roster(roster_file: Path, out: Path, redo: str | None = None) -> I
         raise FailedAfterRoster(roster_file, out, current[0], exc, redo) from exc
 
 
-def _describe_changes(kept: Roster, roster: Roster, out: Path) -> str:
+def _describe_changes(kept: Roster, roster: Roster, config: Config, out: Path) -> str:
     """What re-planning changed against --keep, printed and written to changes.csv."""
     from coverage.roster import roster_changes, write_changes
 
     changes = roster_changes(kept, roster)
-    write_changes(changes, out / "changes.csv")
+    write_changes(changes, out / "changes.csv", config)
     lines = [
         f"changes against the kept roster: {len(changes.removed)} shift(s) removed, {len(changes.added)} added, "
-        f"{len(changes.moved)} moved to another channel"
+        f"{len(changes.moved)} moved to another channel, {len(changes.retimed)} kept at other times"
     ]
-    lines += [f"  - {a.agent} {a.day} {a.shift} ({a.channel})" for a in changes.removed]
-    lines += [f"  + {a.agent} {a.day} {a.shift} ({a.channel})" for a in changes.added]
+    lines += [f"  - {a.agent} {a.day} {a.shift} ({a.channel}{_times(a, config)})" for a in changes.removed]
+    lines += [f"  + {a.agent} {a.day} {a.shift} ({a.channel}{_times(a, config)})" for a in changes.added]
     lines += [f"  ~ {a.agent} {a.day} {a.shift} ({was.channel} → {a.channel})" for was, a in changes.moved]
+    lines += [
+        f"  ~ {a.agent} {a.day} {a.shift} ({_times(was, config)[2:]} → {_times(a, config)[2:]})" for was, a in changes.retimed
+    ]
     return "\n".join(lines)
+
+
+def _times(a: Assignment, config: Config) -> str:
+    """', HH:MM-HH:MM' in the site's clock for a flexible shift (its times are its own); '' for a listed one."""
+    from coverage.time import to_local
+
+    if not config.sites[a.site].shifts[a.shift].flexible:
+        return ""
+    zone = config.sites[a.site].timezone
+    return f", {to_local(a.start_utc, zone):%H:%M}-{to_local(a.end_utc, zone):%H:%M}"
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -109,50 +109,87 @@ def _break_cells(a: Assignment, config: Config, zone: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class RosterChanges:
-    """What a re-plan changed against a kept roster: shifts removed and added, and shifts moved to another channel.
+    """What a re-plan changed against a kept roster: shifts removed and added, moved to another channel, retimed.
 
-    The same agent, date and shift is the same shift; worked on another
-    channel it is a channel move — the agent's hours are unchanged, only
-    the queue they answer.
+    The same agent, date and template is the same shift — the unit the model
+    prices a change on. Worked on another channel it is a channel move (the
+    agent's hours unchanged, only the queue they answer); a flexible shift
+    kept at other times is retimed (no change in the model's eyes, but the
+    agent must hear of it). On a split day the day's runs of one template
+    pair up in order of start; runs left over are removed or added.
     """
 
     removed: tuple[Assignment, ...]
     added: tuple[Assignment, ...]
     moved: tuple[tuple[Assignment, Assignment], ...]  # (kept, now): same agent, date and shift, another channel
+    retimed: tuple[tuple[Assignment, Assignment], ...] = ()  # (kept, now): same agent, date and shift, other times
 
     def __len__(self) -> int:
-        return len(self.removed) + len(self.added) + len(self.moved)
+        """The rows of changes.csv: a shift both moved and retimed is one row."""
+        return len(self.removed) + len(self.added) + len(self.moved) + len(self.only_retimed)
+
+    @property
+    def only_retimed(self) -> tuple[tuple[Assignment, Assignment], ...]:
+        return tuple((kept, now) for kept, now in self.retimed if kept.channel == now.channel)
 
 
-def _shift_key(a: Assignment) -> tuple[str, date, str]:
-    return (a.agent, a.day, a.shift)
+def _by_shift(roster: Roster) -> dict[tuple[str, date, str], list[Assignment]]:
+    """A roster's shifts by agent, date and template, each day's runs in order of start."""
+    shifts: dict[tuple[str, date, str], list[Assignment]] = {}
+    for a in sorted(roster.assignments, key=lambda a: a.start_utc):
+        shifts.setdefault((a.agent, a.day, a.shift), []).append(a)
+    return shifts
 
 
 def roster_changes(before: Roster, after: Roster) -> RosterChanges:
-    """Shifts removed from and added to `before`, and shifts kept on another channel."""
-    old = {_shift_key(a): a for a in before.assignments}
-    new = {_shift_key(a): a for a in after.assignments}
+    """Shifts removed from and added to `before`, shifts kept on another channel, and kept shifts at other times."""
+    old, new = _by_shift(before), _by_shift(after)
+    removed: list[Assignment] = []
+    added: list[Assignment] = []
+    moved: list[tuple[Assignment, Assignment]] = []
+    retimed: list[tuple[Assignment, Assignment]] = []
+    for key in old.keys() | new.keys():
+        was, now = old.get(key, []), new.get(key, [])
+        removed += was[len(now) :]
+        added += now[len(was) :]
+        for kept, worked in zip(was, now, strict=False):
+            if (kept.start_utc, kept.end_utc) != (worked.start_utc, worked.end_utc):
+                retimed.append((kept, worked))
+            if kept.channel != worked.channel:
+                moved.append((kept, worked))
     return RosterChanges(
-        removed=tuple(sorted((a for k, a in old.items() if k not in new), key=sort_key)),
-        added=tuple(sorted((a for k, a in new.items() if k not in old), key=sort_key)),
-        moved=tuple(
-            sorted(
-                ((old[k], a) for k, a in new.items() if k in old and old[k].channel != a.channel),
-                key=lambda pair: sort_key(pair[1]),
-            )
-        ),
+        removed=tuple(sorted(removed, key=sort_key)),
+        added=tuple(sorted(added, key=sort_key)),
+        moved=tuple(sorted(moved, key=lambda pair: sort_key(pair[1]))),
+        retimed=tuple(sorted(retimed, key=lambda pair: sort_key(pair[1]))),
     )
 
 
 CHANGES_COLUMNS = ("change", "agent", "date", "shift", "channel", "from_channel")
+CHANGES_TIME_COLUMNS = ("start_local", "end_local", "from_start_local", "from_end_local")  # ours, after the documented ones
 
 
-def write_changes(changes: RosterChanges, path: Path) -> Path:
-    """changes.csv: one row per removed, added or channel-moved shift (`from_channel` only for a move)."""
-    rows = [("removed", a.agent, a.day.isoformat(), a.shift, a.channel, "") for a in changes.removed]
-    rows += [("added", a.agent, a.day.isoformat(), a.shift, a.channel, "") for a in changes.added]
-    rows += [("channel", now.agent, now.day.isoformat(), now.shift, now.channel, kept.channel) for kept, now in changes.moved]
-    return write_csv_atomic(path, CHANGES_COLUMNS, rows)
+def write_changes(changes: RosterChanges, path: Path, config: Config) -> Path:
+    """changes.csv: one row per removed, added, channel-moved or retimed shift, with its local times.
+
+    `from_channel` is filled for a channel move, `from_start_local` and
+    `from_end_local` for a retimed shift (a flexible shift kept at other times).
+    """
+
+    def row(change: str, a: Assignment, was: Assignment | None = None) -> tuple[str, ...]:
+        zone = config.sites[a.site].timezone
+        times = (to_local(a.start_utc, zone).isoformat(), to_local(a.end_utc, zone).isoformat())
+        moved_from = was.channel if was is not None and was.channel != a.channel else ""
+        retimed_from = ("", "")
+        if was is not None and (was.start_utc, was.end_utc) != (a.start_utc, a.end_utc):
+            retimed_from = (to_local(was.start_utc, zone).isoformat(), to_local(was.end_utc, zone).isoformat())
+        return (change, a.agent, a.day.isoformat(), a.shift, a.channel, moved_from, *times, *retimed_from)
+
+    rows = [row("removed", a) for a in changes.removed]
+    rows += [row("added", a) for a in changes.added]
+    rows += [row("channel", now, kept) for kept, now in changes.moved]
+    rows += [row("times", now, kept) for kept, now in changes.only_retimed]
+    return write_csv_atomic(path, CHANGES_COLUMNS + CHANGES_TIME_COLUMNS, rows)
 
 
 def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool = False) -> Roster:

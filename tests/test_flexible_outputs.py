@@ -21,7 +21,7 @@ from coverage.demand import requirements
 from coverage.errors import InputError
 from coverage.exports import read_roster_xlsx, shift_code, write_calendars, write_roster_xlsx
 from coverage.gaps import coverage_of
-from coverage.roster import Roster, read_roster
+from coverage.roster import Roster, read_roster, roster_changes, write_changes
 from coverage.workload import agent_loads
 
 CONFIG = """\
@@ -144,3 +144,27 @@ def test_gaps_report_on_a_flexible_roster(make_config: Callable[..., Config], tm
     assert '<th class="">h from preferred length</th>' in html
     assert '<td class="">5</td></tr>' in html  # ana's row ends with her 5 hours
     assert {p.name for p in (out / "calendars").iterdir()} == {"ana.ics", "ben.ics"}
+
+
+def test_changes_keep_both_runs_of_a_split_day_and_name_a_retimed_shift(flexible: tuple[Config, Roster], tmp_path: Path) -> None:
+    """Re-planned: ana's second Monday run 15:00-17:00 is dropped, her Tuesday shift moves to 11:00-18:00,
+    ben's Tuesday shift goes to chat. Both of Monday's runs are compared (not collapsed into one key):
+    one removed, one kept; Tuesday's retiming and ben's channel move each give one row with the old values."""
+    config, kept = flexible
+    replanned = ROSTER.replace("ana,chat,flex,2026-12-07,2026-12-07T15:00,2026-12-07T17:00\n", "")
+    replanned = replanned.replace("2026-12-08T10:00,2026-12-08T17:00", "2026-12-08T11:00,2026-12-08T18:00")
+    replanned = replanned.replace("ben,email,flex", "ben,chat,flex")
+    path = tmp_path / "new.csv"
+    path.write_text(replanned)
+    changes = roster_changes(kept, read_roster(path, config))
+    assert [(a.agent, str(a.day)) for a in changes.removed] == [("ana", "2026-12-07")]
+    assert changes.removed[0].start_utc.hour == 20  # 15:00 in New York: the second run, not the first
+    assert (changes.added, len(changes.moved), len(changes.retimed), len(changes)) == ((), 1, 1, 3)
+    rows = (write_changes(changes, tmp_path / "changes.csv", config)).read_text().splitlines()
+    assert rows[0] == "change,agent,date,shift,channel,from_channel,start_local,end_local,from_start_local,from_end_local"
+    assert rows[1:] == [
+        "removed,ana,2026-12-07,flex,chat,,2026-12-07T15:00:00-05:00,2026-12-07T17:00:00-05:00,,",
+        "channel,ben,2026-12-08,flex,chat,email,2026-12-08T14:00:00-05:00,2026-12-08T22:00:00-05:00,,",
+        "times,ana,2026-12-08,flex,chat,,2026-12-08T11:00:00-05:00,2026-12-08T18:00:00-05:00,"
+        "2026-12-08T10:00:00-05:00,2026-12-08T17:00:00-05:00",
+    ]

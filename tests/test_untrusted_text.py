@@ -128,7 +128,7 @@ def write_csvs(config: Config, roster: Roster, analysis: Analysis, out: Path) ->
     """Every CSV of a `plan --keep` run that can carry a name (no plots: they are slow)."""
     write_roster(roster, config, out / "roster.csv")
     moved = ((roster.assignments[4], roster.assignments[4]),)
-    write_changes(RosterChanges(roster.assignments[:2], roster.assignments[2:4], moved), out / "changes.csv")
+    write_changes(RosterChanges(roster.assignments[:2], roster.assignments[2:4], moved), out / "changes.csv", config)
     write_coverage_csv(analysis.coverage, out / "coverage.csv")
     write_gaps_csv(analysis.rows, out / "gaps.csv")
     write_windows_csv(analysis.windows, out / "windows.csv")
