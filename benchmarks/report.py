@@ -370,7 +370,7 @@ def suite_section(rows: list[dict[str, Any]], machine: str) -> str:
                     _median_worst(firsts, lambda v: _n(v, 1)),
                     "–" if not ratios else f"{statistics.median(ratios):.2f}",
                     _n(max((r.get("peak_mb") or 0 for r in ours), default=None)),
-                    _n(statistics.median(r["load"][0] for r in ours), 1) if ours and all("load" in r for r in ours) else "–",
+                    _suite_load(ours),
                 ]
             )
             + " |"
@@ -380,8 +380,20 @@ def suite_section(rows: list[dict[str, Any]], machine: str) -> str:
         "[--beside-load]`: every instance of the suite with seeds 1, 2 and 3, ours and the plain CP-SAT model in the same run), "
         '2 workers. "from our best": distance to the best roster any of our runs of that instance found (any limit, any '
         'condition); a seed with no roster counts as worst. "plain / ours": the plain model\'s objective over ours, same seed '
-        "(`peer_cpsat.py` on the Curtois-like instances, the direct model without stages on the teams).\n\n" + "\n".join(lines)
+        '(`peer_cpsat.py` on the Curtois-like instances, the direct model without stages on the teams). "load": the load '
+        "average at the start of the run, median of the seeds; in brackets, where measured, the cores' worth of CPU that "
+        "processes other than the run (and its busy neighbour) took during it, from /proc/stat — the condition is "
+        '"quiet" below 0.3.\n\n' + "\n".join(lines)
     )
+
+
+def _suite_load(ours: list[dict[str, Any]]) -> str:
+    """The median start load of the seeds, and the median CPU other processes took during them where measured."""
+    if not ours or not all("load" in r for r in ours):
+        return "–"
+    load = _n(statistics.median(r["load"][0] for r in ours), 1)
+    others = [r["others_cores"] for r in ours if "others_cores" in r]
+    return load if not others else f"{load} ({statistics.median(others):.1f})"
 
 
 def _median_worst(values: list[Any], show: Any) -> str:

@@ -207,6 +207,36 @@ def beside_load(on: bool) -> Iterator[None]:
         busy.wait()
 
 
+QUIET_SHARE = 0.3  # cores' worth of CPU other processes may take during a run we still call quiet
+
+
+def others_cpu() -> tuple[float, float, float]:
+    """Wall clock, CPU seconds the whole machine has spent busy, and CPU seconds of our finished children.
+
+    Two readings around a run give what *other* processes took meanwhile
+    (busy − ours): the load average cannot, since our own run (2 workers,
+    4 threads) lifts it as much as a stranger does.
+    """
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
+    busy = (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.monotonic(), busy, children.ru_utime + children.ru_stime
+
+
+def others_cores(before: tuple[float, float, float], after: tuple[float, float, float]) -> float:
+    """Cores' worth of CPU that processes other than ours used between two `others_cpu` readings."""
+    wall = max(after[0] - before[0], 1e-9)
+    return max(0.0, (after[1] - before[1]) - (after[2] - before[2])) / wall
+
+
+def condition_of(loaded: bool, others: float) -> str:
+    """What the run shared the machine with: the busy process we started, other jobs (measured), or nothing."""
+    if loaded:
+        return "beside one CPU-bound process"
+    return "quiet" if others < QUIET_SHARE else "shared (other jobs)"
+
+
 def run_suite(limit: float, seeds: tuple[int, ...], loaded: bool, only: str | None, plain: bool, workers: int = 2) -> None:
     """Every instance (or those `only` matches), every seed, ours then the plain model; one JSON line each in suite.jsonl."""
     from run import PYTHON, append, run_json
@@ -242,8 +272,10 @@ def run_suite(limit: float, seeds: tuple[int, ...], loaded: bool, only: str | No
                         "--workers",
                         str(workers),
                     ] + (["--direct"] if solver == "plain" else [])
+                before = others_cpu()
                 with beside_load(loaded):
                     row = run_json(command, timeout=limit * 4 + 900)
+                others = others_cores(before, others_cpu())  # the busy process beside is our child: not counted
                 if isinstance(instance, CurtoisLike) and "error" not in row:
                     row = curtois_row(row, instance, seed, solver)
                 row.update(
@@ -252,7 +284,8 @@ def run_suite(limit: float, seeds: tuple[int, ...], loaded: bool, only: str | No
                     seed=seed,
                     time_limit=limit,
                     shape=instance.shape,
-                    condition="beside one CPU-bound process" if loaded else "quiet",
+                    condition=condition_of(loaded, others),
+                    others_cores=round(others, 2),
                 )
                 append("suite", row)
 
