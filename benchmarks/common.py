@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -73,3 +75,23 @@ def hand_roster(config: Config, path: Path, first: date, days: int) -> Path:
         lines += [f"{agent.id},{shift},{d},{agent.skills[0]}" for d in sorted(dates)]
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def others_cpu() -> tuple[float, float, float]:
+    """Wall clock, CPU seconds the whole machine has spent busy, and CPU seconds of our finished children.
+
+    Two readings around a run give what *other* processes took meanwhile
+    (busy − ours): the load average cannot, since our own run (2 workers,
+    4 threads) lifts it as much as a stranger does.
+    """
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
+    busy = (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.monotonic(), busy, children.ru_utime + children.ru_stime
+
+
+def others_cores(before: tuple[float, float, float], after: tuple[float, float, float]) -> float:
+    """Cores' worth of CPU that processes other than ours used between two `others_cpu` readings."""
+    wall = max(after[0] - before[0], 1e-9)
+    return max(0.0, (after[1] - before[1]) - (after[2] - before[2])) / wall

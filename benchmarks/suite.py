@@ -51,7 +51,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from common import hand_roster  # noqa: E402
+from common import hand_roster, others_cores, others_cpu  # noqa: E402
 
 INSTANCES = HERE / "results" / "suite-instances"  # generated once per instance, then read back
 START = date(2026, 3, 2)  # a Monday
@@ -208,26 +208,6 @@ def beside_load(on: bool) -> Iterator[None]:
 
 
 QUIET_SHARE = 0.3  # cores' worth of CPU other processes may take during a run we still call quiet
-
-
-def others_cpu() -> tuple[float, float, float]:
-    """Wall clock, CPU seconds the whole machine has spent busy, and CPU seconds of our finished children.
-
-    Two readings around a run give what *other* processes took meanwhile
-    (busy − ours): the load average cannot, since our own run (2 workers,
-    4 threads) lifts it as much as a stranger does.
-    """
-    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
-    busy = (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.monotonic(), busy, children.ru_utime + children.ru_stime
-
-
-def others_cores(before: tuple[float, float, float], after: tuple[float, float, float]) -> float:
-    """Cores' worth of CPU that processes other than ours used between two `others_cpu` readings."""
-    wall = max(after[0] - before[0], 1e-9)
-    return max(0.0, (after[1] - before[1]) - (after[2] - before[2])) / wall
 
 
 def condition_of(loaded: bool, others: float) -> str:
