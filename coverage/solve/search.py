@@ -27,7 +27,7 @@ from coverage.solve import coarse, size, staged
 from coverage.solve.data import Hiring, ModelData, ModelInputs, describe_target
 from coverage.solve.explain import conflicting_rules
 from coverage.solve.model import BuiltModel, build_model
-from coverage.solve.polish import POLISH_SECONDS, polish_channels, worth_polishing
+from coverage.solve.polish import POLISH_SECONDS, IncumbentPolish, polish_channels, worth_polishing
 from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, cost_floor, run_search
 
 
@@ -152,6 +152,10 @@ def solve(
     progress = Progress(
         params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if requirements.backlog else None
     )
+    refiner = _incumbent_polish(config, requirements, inputs, roster_model) if polish is not None else None
+    progress.refiner = refiner
+    if refiner is not None and RESTART_GAIN is not None:
+        progress.restart_when = _restart_rule(params, started)
     first_roster: float | None = None  # seconds into the run when the stages had a roster of the whole team
     first = coarse.coarse_start(config, requirements, stages, params) if start is None and polish is None else None
     if start is not None:
@@ -170,13 +174,27 @@ def solve(
     searched = replace(params, time_limit_seconds=remaining)
     settings = first.settings(searched) if first is not None and fallback is not None else None  # the hint took
     code, solver, interrupted = run_search(roster_model.model, searched, progress, settings=settings)
+    while refiner is not None and progress.restart_asked and not interrupted and refiner.best is not None:
+        # The refiner's roster beats the search's by far: search on from it, with the time left.
+        fallback = _hinted(roster_model, refiner.best.roster, solver.best_objective_bound, started) or fallback
+        left = params.time_limit_seconds - (wallclock.perf_counter() - started)
+        if left < 1.0:
+            break
+        code, solver, interrupted = run_search(roster_model.model, replace(params, time_limit_seconds=left), progress)
     interrupted = interrupted or (start is not None and start.interrupted) or (first is not None and first.interrupted)
     status = STATUS_NAMES.get(code, str(code))
+    if refiner is not None:
+        found = roster_model.exact_objective(solver.value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+        bound = solver.best_objective_bound if found is not None else (fallback.best_bound if fallback else None)
+        fallback = _with_refined(roster_model, refiner, [found, fallback], bound, started) or fallback
     wall = wallclock.perf_counter() - started
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         objective = roster_model.exact_objective(solver.value)
         if fallback is not None and fallback.objective is not None and fallback.objective < objective:
-            return replace(fallback, wall_seconds=wall, interrupted=interrupted, timeline=progress.timeline)
+            first_seen = _earliest(fallback.first_solution_seconds, first_roster, progress.first_solution_seconds)
+            return replace(
+                fallback, wall_seconds=wall, interrupted=interrupted, timeline=progress.timeline, first_solution_seconds=first_seen
+            )
         return SolveResult(
             status,
             roster_model.roster_from(solver.boolean_value),
@@ -288,6 +306,54 @@ def polishing(config: Config, requirements: Requirements, inputs: ModelInputs, *
         return polished
 
     return polish
+
+
+RESTART_GAIN = 0.03  # the refiner's roster this much cheaper than the search's: search on from it
+RESTART_AFTER = 0.25  # ... once this share of the time limit has passed since the search (re)started
+RESTART_BEFORE = 0.75  # ... and not after this share of the time limit
+
+
+def _restart_rule(params: SolveParams, started: float) -> Callable[[float, float], bool]:
+    """When to stop a search and start it again from the refiner's roster (Progress.restart_when)."""
+    since = [started]
+
+    def rule(latest: float, refined: float) -> bool:
+        now = wallclock.perf_counter()
+        limit = params.time_limit_seconds
+        ready = now - since[0] >= RESTART_AFTER * limit and now - started <= RESTART_BEFORE * limit
+        if ready and refined < latest * (1 - RESTART_GAIN):
+            since[0] = now
+            return True
+        return False
+
+    return rule
+
+
+def _incumbent_polish(config: Config, requirements: Requirements, inputs: ModelInputs, rm: BuiltModel) -> IncumbentPolish:
+    """The channel polish of each roster the search reports, while it searches (coverage.solve.polish.IncumbentPolish)."""
+
+    def roster_of(solution: list[int]) -> Roster:
+        return rm.roster_from(lambda var: solution[var.index])
+
+    return IncumbentPolish(config, requirements, roster_of, keep=inputs.keep)
+
+
+def _with_refined(
+    rm: BuiltModel, refiner: IncumbentPolish, rivals: list[float | SolveResult | None], bound: float | None, started: float
+) -> SolveResult | None:
+    """The refiner's best roster as a result, when it beats every rival (the search's cost, the fallback); None otherwise.
+
+    The roster goes through the model once more (runner.fill_hint), which
+    re-checks every hard rule and prices it exactly.
+    """
+    best = refiner.best
+    costs = [r.objective if isinstance(r, SolveResult) else r for r in rivals]
+    if best is None or any(c is not None and c <= best.objective for c in costs):
+        return None
+    refined = _hinted(rm, best.roster, bound, started)
+    if refined is None or refined.objective is None or any(c is not None and c <= refined.objective for c in costs):
+        return None
+    return replace(refined, first_solution_seconds=None)
 
 
 def _polished_start(
