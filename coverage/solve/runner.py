@@ -357,6 +357,7 @@ def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, cal
         while worker.is_alive():
             worker.join(0.2)
             callback.tick()
+        callback.tick()  # the refiner's turn at the search's last roster
     finally:
         callback.close()
     if "error" in outcome:
