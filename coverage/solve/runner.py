@@ -195,6 +195,7 @@ class Progress(cp_model.CpSolverSolutionCallback):
         self.restart_when: Callable[[float, float], bool] | None = None  # (search's latest cost, refiner's best): stop to restart
         self.restart_asked = False
         self.latest: float | None = None  # the exact cost of the search's latest roster
+        self.stop_with_roster_after: float | None = None  # seconds into the run: from then on, stop once a roster is in hand
         self._halt: Callable[[], object] | None = None  # stops the search under way (run_search sets it)
         self._objective: float | None = None
         self._refined: float | None = None  # the refiner's best roster so far
@@ -234,6 +235,10 @@ class Progress(cp_model.CpSolverSolutionCallback):
             self._objective = self._refined
             self._record()
             self._report()
+        ready = self.stop_with_roster_after
+        if ready is not None and self._halt and self.latest is not None:
+            if wallclock.perf_counter() - self.started >= ready:
+                self._halt()
         restart = self.restart_when
         if restart and self._halt and not self.restart_asked and self.latest is not None and self._refined is not None:
             if restart(self.latest, self._refined):

@@ -288,6 +288,7 @@ def _hinted(rm: BuiltModel, roster: Roster, bound: float | None, started: float)
 
 
 Polish = Callable[[Roster], Roster]
+FIRST_AT_MOST = 0.5  # of the time limit: the first search goes on this long when it has no roster yet at FIRST_SHARE
 FIRST_SHARE = 0.15  # of the time limit: the first roster before its channels are polished (benchmarks/notes/backlog.md)
 
 
@@ -367,7 +368,14 @@ def _polished_start(
     first = max(2.0, FIRST_SHARE * params.time_limit_seconds)
     if first >= params.time_limit_seconds * 0.8:
         return None, params.time_limit_seconds, None
-    code, solver, interrupted = run_search(rm.model, replace(params, time_limit_seconds=first), progress)
+    if FIRST_AT_MOST is not None and not params.deterministic:
+        # Under load the first roster can come after FIRST_SHARE: wait for it (up to FIRST_AT_MOST), not for nothing.
+        progress.stop_with_roster_after = first + (wallclock.perf_counter() - started)
+        first = max(first, FIRST_AT_MOST * params.time_limit_seconds)
+    try:
+        code, solver, interrupted = run_search(rm.model, replace(params, time_limit_seconds=first), progress)
+    finally:
+        progress.stop_with_roster_after = None
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or code == cp_model.OPTIMAL or interrupted:
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             wall = wallclock.perf_counter() - started
