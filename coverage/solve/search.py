@@ -393,10 +393,13 @@ def _polished_start(
                     timeline=progress.timeline,
                 ),
             )
-        return None, params.time_limit_seconds - first, None
+        used = first if params.deterministic else wallclock.perf_counter() - started
+        return None, max(params.time_limit_seconds - used, 1.0), None
     found = rm.roster_from(solver.boolean_value)
     before = rm.exact_objective(solver.value)
-    polished = _hinted(rm, polish(found), solver.best_objective_bound, started)
+    refined = progress.refiner.best if isinstance(progress.refiner, IncumbentPolish) else None
+    # The incumbent polish has already polished the search's last roster, and kept the best of all it saw.
+    polished = _hinted(rm, refined.roster if refined is not None else polish(found), solver.best_objective_bound, started)
     if polished is None or polished.objective is None or polished.objective >= before:
         polished = _hinted(rm, found, solver.best_objective_bound, started)
     # In deterministic mode the first search's limit was deterministic time: the rest of the budget by the same measure.
