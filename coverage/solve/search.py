@@ -12,6 +12,7 @@ still works.
 
 from __future__ import annotations
 
+import math
 import sys
 import time as wallclock
 from collections.abc import Callable
@@ -174,9 +175,11 @@ def solve(
     searched = replace(params, time_limit_seconds=remaining)
     settings = first.settings(searched) if first is not None and fallback is not None else None  # the hint took
     code, solver, interrupted = run_search(roster_model.model, searched, progress, settings=settings)
+    proven = -math.inf  # the best bound of the searches before a restart: a new search proves its own from scratch
     while refiner is not None and progress.restart_asked and not interrupted and refiner.best is not None:
         # The refiner's roster beats the search's by far: search on from it, with the time left.
-        fallback = _hinted(roster_model, refiner.best.roster, solver.best_objective_bound, started) or fallback
+        proven = max(proven, solver.best_objective_bound)
+        fallback = _hinted(roster_model, refiner.best.roster, proven, started) or fallback
         left = params.time_limit_seconds - (wallclock.perf_counter() - started)
         if left < 1.0:
             break
@@ -185,7 +188,7 @@ def solve(
     status = STATUS_NAMES.get(code, str(code))
     if refiner is not None:
         found = roster_model.exact_objective(solver.value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-        bound = solver.best_objective_bound if found is not None else (fallback.best_bound if fallback else None)
+        bound = max(solver.best_objective_bound, proven) if found is not None else (fallback.best_bound if fallback else None)
         fallback = _with_refined(roster_model, refiner, [found, fallback], bound, started) or fallback
     wall = wallclock.perf_counter() - started
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -199,7 +202,7 @@ def solve(
             status,
             roster_model.roster_from(solver.boolean_value),
             objective,
-            solver.best_objective_bound,
+            max(solver.best_objective_bound, proven),
             wall,
             first_solution_seconds=_earliest(first_roster, progress.first_solution_seconds),
             interrupted=interrupted,
