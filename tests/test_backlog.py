@@ -282,3 +282,50 @@ def test_a_search_with_the_incumbent_polish_returns_a_roster_no_dearer_than_any_
     assert result.roster is not None and check_roster(result.roster, config) == []
     shown = [objective for _, objective, _ in result.timeline if objective is not None]
     assert shown and result.objective is not None and result.objective <= min(shown)
+
+
+def test_the_restart_rule_waits_a_quarter_of_the_limit_and_wants_three_percent(monkeypatch) -> None:
+    """Limit 100 s: no restart before 25 s, nor for a polished roster under 3 % cheaper, nor after 75 s; after one, 25 s more."""
+    import coverage.solve.search as search
+    from coverage.solve.runner import SolveParams
+
+    clock = [1000.0]
+    monkeypatch.setattr(search.wallclock, "perf_counter", lambda: clock[0])
+    rule = search._restart_rule(SolveParams(time_limit_seconds=100), started=1000.0)
+    checks = [(10, 100, 90, False), (30, 100, 98, False), (30, 100, 96, True), (40, 100, 50, False), (56, 100, 50, True)]
+    for at, latest, refined, expected in checks:
+        clock[0] = 1000.0 + at
+        assert rule(latest, refined) is expected, (at, latest, refined)
+    clock[0] = 1000.0 + 82
+    assert rule(100, 10) is False  # past 75 s: the time left goes to the search under way
+
+
+def test_a_search_restarted_from_the_polished_roster_still_returns_a_checked_roster(tmp_path: Path, monkeypatch) -> None:
+    """The example team's first week for 10 s, restarting as often as the rule lets it (any polished roster, no wait): the result
+    still keeps every rule, costs no more than any roster shown, and carries a bound below its cost."""
+    import coverage.solve.search as search
+
+    monkeypatch.setattr(search, "RESTART_GAIN", -1.0)
+    monkeypatch.setattr(search, "RESTART_AFTER", 0.0)
+    monkeypatch.setattr(search, "RESTART_BEFORE", 1.0)
+    restarts: list[int] = []
+    real = search.run_search
+
+    def counted(*args, **kwargs):
+        found = real(*args, **kwargs)
+        restarts.append(int(args[2].restart_asked) if len(args) > 2 else 0)
+        return found
+
+    monkeypatch.setattr(search, "run_search", counted)
+    configs = Path(__file__).resolve().parent.parent / "configs"
+    data = yaml.safe_load((configs / "example.yaml").read_text(encoding="utf-8"))
+    data["plan"]["days"] = 7
+    (tmp_path / "example-forecast.csv").write_text((configs / "example-forecast.csv").read_text(encoding="utf-8"))
+    (tmp_path / "week.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    config = load_config(tmp_path / "week.yaml")
+    result = solve(config, requirements(config), SolveOptions(time_limit_seconds=10, workers=2, seed=1, progress=None))
+    assert result.roster is not None and check_roster(result.roster, config) == []
+    shown = [objective for _, objective, _ in result.timeline if objective is not None]
+    assert result.objective is not None and result.objective <= min(shown)
+    assert result.best_bound is not None and result.best_bound <= result.objective
+    assert sum(restarts) >= 1
