@@ -155,7 +155,7 @@ def solve(
     )
     refiner = _incumbent_polish(config, requirements, inputs, roster_model) if polish is not None else None
     progress.refiner = refiner
-    if refiner is not None and RESTART_GAIN is not None:
+    if refiner is not None and RESTART_GAIN is not None and start is None:  # a big staged model's presolve alone takes seconds
         progress.restart_when = _restart_rule(params, started)
     first_roster: float | None = None  # seconds into the run when the stages had a roster of the whole team
     first = coarse.coarse_start(config, requirements, stages, params) if start is None and polish is None else None
