@@ -292,6 +292,7 @@ def _hinted(rm: BuiltModel, roster: Roster, bound: float | None, started: float)
 
 Polish = Callable[[Roster], Roster]
 FIRST_AT_MOST = 0.5  # of the time limit: the first search goes on this long when it has no roster yet at FIRST_SHARE
+# (under load the queue model's first roster came after 15 %, the first search then ended with nothing to polish)
 FIRST_SHARE = 0.15  # of the time limit: the first roster before its channels are polished (benchmarks/notes/backlog.md)
 
 
@@ -318,7 +319,17 @@ RESTART_BEFORE = 0.75  # ... and not after this share of the time limit
 
 
 def _restart_rule(params: SolveParams, started: float) -> Callable[[float, float], bool]:
-    """When to stop a search and start it again from the refiner's roster (Progress.restart_when)."""
+    """When to stop a search and start it again from the refiner's roster (Progress.restart_when).
+
+    CP-SAT's neighbourhoods improve the roster they start from; when the
+    incumbent polish holds a clearly cheaper one, the search does better
+    from that one, although a restart costs a presolve and the LP's progress.
+    So: only for a 3 % gain, at most once a quarter of the time limit, and
+    not in the last quarter, where the search under way is left to finish.
+    The example team at 30 s, beside other sessions (load 8-11), seeds 1-3:
+    96-99k with restarts, 90-109k without, 110-146k on main
+    (benchmarks/notes/email-by-its-deadline.md).
+    """
     since = [started]
 
     def rule(latest: float, refined: float) -> bool:
@@ -363,7 +374,8 @@ def _with_refined(
 def _polished_start(
     rm: BuiltModel, params: SolveParams, progress: Progress, polish: Polish, started: float
 ) -> tuple[SolveResult | None, float, SolveResult | None]:
-    """A first search for a share of the time, its roster's channels polished, the rest of the search from there.
+    """A first search for a share of the time (or until its first roster, at most FIRST_AT_MOST), its roster's channels
+    polished, the rest of the search from there.
 
     Returns (the polished roster as the result to beat, the time left, a
     finished result when the first search already proved its roster optimal).
