@@ -196,7 +196,11 @@ def solve(
         if fallback is not None and fallback.objective is not None and fallback.objective < objective:
             first_seen = _earliest(fallback.first_solution_seconds, first_roster, progress.first_solution_seconds)
             return replace(
-                fallback, wall_seconds=wall, interrupted=interrupted, timeline=progress.timeline, first_solution_seconds=first_seen
+                fallback,
+                wall_seconds=wall,
+                interrupted=interrupted,
+                timeline=progress.timeline,
+                first_solution_seconds=first_seen,
             )
         return SolveResult(
             status,
