@@ -11,8 +11,7 @@ channel-dependent terms — computed exactly, the whole queue re-run from the
 shift on — and repeats until none does. Who works which shift never changes,
 so every hard rule still holds; the roster goes back to CP-SAT as its start
 (coverage.solve.search). While CP-SAT searches, `IncumbentPolish` does the
-same to each roster it reports, and keeps the best for the result (and, when
-it is clearly cheaper, for a restart of the search from it).
+same to each roster it reports, and keeps the best for the result.
 
 Terms that depend on channels and are priced here exactly as the objective
 prices them: each realtime channel's interval shortfall, "nobody there" and

@@ -192,8 +192,6 @@ class Progress(cp_model.CpSolverSolutionCallback):
             None  # ends the search when true of a solution
         )
         self.refiner: Refiner | None = None  # improves each roster between reports; the lines show the better of the two
-        self.restart_when: Callable[[float, float], bool] | None = None  # (search's latest cost, refiner's best): stop to restart
-        self.restart_asked = False
         self.latest: float | None = None  # the exact cost of the search's latest roster
         self.stop_with_roster_after: float | None = None  # seconds into the run: from then on, stop once a roster is in hand
         self._halt: Callable[[], object] | None = None  # stops the search under way (run_search sets it)
@@ -238,11 +236,6 @@ class Progress(cp_model.CpSolverSolutionCallback):
         ready = self.stop_with_roster_after
         if ready is not None and self._halt and self.latest is not None:
             if wallclock.perf_counter() - self.started >= ready:
-                self._halt()
-        restart = self.restart_when
-        if restart and self._halt and not self.restart_asked and self.latest is not None and self._refined is not None:
-            if restart(self.latest, self._refined):
-                self.restart_asked = True
                 self._halt()
         if self._bar is not None:
             self._bar.update(wallclock.perf_counter() - self.started, self._figures())
@@ -409,7 +402,7 @@ def run_search(
         settings(solver.parameters)
     progress = progress or Progress(None, wallclock.perf_counter(), params.time_limit_seconds)
     progress.stop_when = stop_when
-    progress.restart_asked, progress.latest, progress._halt = False, None, solver.stop_search
+    progress.latest, progress._halt = None, solver.stop_search
     solver.best_bound_callback = progress.on_bound
     with _stop_on_interrupt(solver) as interrupted:
         code = _solve_in_background(solver, model, progress)

@@ -12,7 +12,6 @@ still works.
 
 from __future__ import annotations
 
-import math
 import sys
 import time as wallclock
 from collections.abc import Callable
@@ -155,8 +154,6 @@ def solve(
     )
     refiner = _incumbent_polish(config, requirements, inputs, roster_model) if polish is not None else None
     progress.refiner = refiner
-    if refiner is not None and RESTART_GAIN is not None and start is None:  # a big staged model's presolve alone takes seconds
-        progress.restart_when = _restart_rule(params, started)
     first_roster: float | None = None  # seconds into the run when the stages had a roster of the whole team
     first = coarse.coarse_start(config, requirements, stages, params) if start is None and polish is None else None
     if start is not None:
@@ -175,20 +172,11 @@ def solve(
     searched = replace(params, time_limit_seconds=remaining)
     settings = first.settings(searched) if first is not None and fallback is not None else None  # the hint took
     code, solver, interrupted = run_search(roster_model.model, searched, progress, settings=settings)
-    proven = -math.inf  # the best bound of the searches before a restart: a new search proves its own from scratch
-    while refiner is not None and progress.restart_asked and not interrupted and refiner.best is not None:
-        # The refiner's roster beats the search's by far: search on from it, with the time left.
-        proven = max(proven, solver.best_objective_bound)
-        fallback = _hinted(roster_model, refiner.best.roster, proven, started) or fallback
-        left = params.time_limit_seconds - (wallclock.perf_counter() - started)
-        if left < 1.0:
-            break
-        code, solver, interrupted = run_search(roster_model.model, replace(params, time_limit_seconds=left), progress)
     interrupted = interrupted or (start is not None and start.interrupted) or (first is not None and first.interrupted)
     status = STATUS_NAMES.get(code, str(code))
     if refiner is not None:
         found = roster_model.exact_objective(solver.value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-        bound = max(solver.best_objective_bound, proven) if found is not None else (fallback.best_bound if fallback else None)
+        bound = solver.best_objective_bound if found is not None else (fallback.best_bound if fallback else None)
         fallback = _with_refined(roster_model, refiner, [found, fallback], bound, started) or fallback
     wall = wallclock.perf_counter() - started
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -206,7 +194,7 @@ def solve(
             status,
             roster_model.roster_from(solver.boolean_value),
             objective,
-            max(solver.best_objective_bound, proven),
+            solver.best_objective_bound,
             wall,
             first_solution_seconds=_earliest(first_roster, progress.first_solution_seconds),
             interrupted=interrupted,
@@ -315,37 +303,6 @@ def polishing(config: Config, requirements: Requirements, inputs: ModelInputs, *
         return polished
 
     return polish
-
-
-RESTART_GAIN = 0.03  # the refiner's roster this much cheaper than the search's: search on from it
-RESTART_AFTER = 0.25  # ... once this share of the time limit has passed since the search (re)started
-RESTART_BEFORE = 0.75  # ... and not after this share of the time limit
-
-
-def _restart_rule(params: SolveParams, started: float) -> Callable[[float, float], bool]:
-    """When to stop a search and start it again from the refiner's roster (Progress.restart_when).
-
-    CP-SAT's neighbourhoods improve the roster they start from; when the
-    incumbent polish holds a clearly cheaper one, the search does better
-    from that one, although a restart costs a presolve and the LP's progress.
-    So: only for a 3 % gain, at most once a quarter of the time limit, and
-    not in the last quarter, where the search under way is left to finish.
-    The example team at 30 s, beside other sessions (load 8-11), seeds 1-3:
-    96-99k with restarts, 90-109k without, 110-146k on main
-    (benchmarks/notes/email-by-its-deadline.md).
-    """
-    since = [started]
-
-    def rule(latest: float, refined: float) -> bool:
-        now = wallclock.perf_counter()
-        limit = params.time_limit_seconds
-        ready = now - since[0] >= RESTART_AFTER * limit and now - started <= RESTART_BEFORE * limit
-        if ready and refined < latest * (1 - RESTART_GAIN):
-            since[0] = now
-            return True
-        return False
-
-    return rule
 
 
 def _incumbent_polish(config: Config, requirements: Requirements, inputs: ModelInputs, rm: BuiltModel) -> IncumbentPolish:
