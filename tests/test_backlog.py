@@ -242,7 +242,7 @@ def test_the_example_teams_figures_pinned_from_a_deterministic_plan(tmp_path: Pa
 
 def test_the_incumbent_polish_keeps_the_best_roster_it_was_offered_polished(tmp_path: Path) -> None:
     """Offered 'both on chat' at a cost of 50,000, it flips bob (or ann) to email: the cost falls by exactly the flip's gain.
-    A worse roster offered later leaves the best alone; `work` with nothing new just reports it."""
+    A worse roster offered later leaves the best alone; between polishes it rests, unless the search has ended."""
     from coverage.roster import Assignment, Roster
     from coverage.solve.polish import ChannelPolish, IncumbentPolish
     from coverage.time import local_to_utc
@@ -267,9 +267,11 @@ def test_the_incumbent_polish_keeps_the_best_roster_it_was_offered_polished(tmp_
     assert refiner.work() == 50_000 - gain and offered == [[1, 2, 3]]
     assert refiner.best is not None and check_roster(refiner.best.roster, config) == []
     assert sorted(a.channel for a in refiner.best.roster.assignments) == ["chat", "email"]
+    refiner.REST = 1e6  # the next polish waits (a real pass rests four times as long as it took)...
     refiner.offer([4], 60_000)  # the same roster, reported at a higher cost: polished, it is still dearer than the best
-    assert refiner.work() == 50_000 - gain
-    assert refiner.work() == 50_000 - gain and len(offered) == 2
+    assert refiner.work() == 50_000 - gain and len(offered) == 1
+    assert refiner.work(final=True) == 50_000 - gain and len(offered) == 2  # ... except a search's last roster
+    assert refiner.work(final=True) == 50_000 - gain and len(offered) == 2  # nothing new offered
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -22,6 +22,7 @@ count one channel; and channel moves against a kept roster.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import defaultdict
@@ -300,8 +301,13 @@ class IncumbentPolish:
     roster can cost more than one it reported earlier (seen: 136,286 returned
     after 111,439 was shown).
     `offer` only stores the latest solution; `work`, on the waiting main
-    thread, polishes it.
+    thread, polishes it — at most a fifth of that thread's time (REST), so
+    that on a big team a pass that takes seconds never holds a core of the
+    two that CP-SAT's threads share; the last roster of a search is always
+    polished (`work(final=True)`).
     """
+
+    REST = 4.0  # after a polish that took d seconds, the next waits at least REST × d
 
     def __init__(
         self,
@@ -315,17 +321,21 @@ class IncumbentPolish:
         self._roster_of = roster_of
         self._latest: tuple[list[int], float] | None = None
         self._lock = threading.Lock()
+        self._rest_until = -math.inf
         self.best: Refined | None = None
 
     def offer(self, solution: list[int], objective: float) -> None:
         with self._lock:
             self._latest = (solution, objective)
 
-    def work(self) -> float | None:
-        with self._lock:
-            latest, self._latest = self._latest, None
-        if latest is not None:
-            self._polish(*latest)
+    def work(self, final: bool = False) -> float | None:
+        if final or time.monotonic() >= self._rest_until:
+            with self._lock:
+                latest, self._latest = self._latest, None
+            if latest is not None:
+                began = time.monotonic()
+                self._polish(*latest)
+                self._rest_until = time.monotonic() + self.REST * (time.monotonic() - began)
         return None if self.best is None else self.best.objective
 
     def _polish(self, solution: list[int], objective: float) -> None:

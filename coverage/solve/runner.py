@@ -157,12 +157,13 @@ class Refiner(Protocol):
     `offer` is called from CP-SAT's thread with each new solution (its
     values, by variable index) and its exact cost, and must return at once;
     `work` runs on the waiting main thread and returns the cost of the best
-    roster it has made so far (None: none yet).
+    roster it has made so far (None: none yet); `final` when the search has
+    ended and its last roster must not wait.
     """
 
     def offer(self, solution: list[int], objective: float) -> None: ...
 
-    def work(self) -> float | None: ...
+    def work(self, final: bool = False) -> float | None: ...
 
 
 class Progress(cp_model.CpSolverSolutionCallback):
@@ -224,9 +225,9 @@ class Progress(cp_model.CpSolverSolutionCallback):
     def _record(self) -> None:
         self.timeline.append((wallclock.perf_counter() - self.started, self._objective, self._bound))
 
-    def tick(self) -> None:
+    def tick(self, final: bool = False) -> None:
         """Called by the waiting main thread, so the bar moves even between improvements, and the refiner gets its turn."""
-        refined = self.refiner.work() if self.refiner is not None else None
+        refined = self.refiner.work(final) if self.refiner is not None else None
         if refined is not None and (self._refined is None or refined < self._refined):
             self._refined = refined
         if self._refined is not None and self._objective is not None and self._refined < self._objective:
@@ -355,7 +356,7 @@ def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, cal
         while worker.is_alive():
             worker.join(0.2)
             callback.tick()
-        callback.tick()  # the refiner's turn at the search's last roster
+        callback.tick(final=True)  # the refiner's turn at the search's last roster
     finally:
         callback.close()
     if "error" in outcome:

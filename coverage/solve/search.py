@@ -152,7 +152,8 @@ def solve(
     progress = Progress(
         params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if requirements.backlog else None
     )
-    refiner = _incumbent_polish(config, requirements, inputs, roster_model) if polish is not None else None
+    # Not after the stages: a big team's polish takes seconds a roster, and was not measured there.
+    refiner = _incumbent_polish(config, requirements, inputs, roster_model) if polish is not None and start is None else None
     progress.refiner = refiner
     first_roster: float | None = None  # seconds into the run when the stages had a roster of the whole team
     first = coarse.coarse_start(config, requirements, stages, params) if start is None and polish is None else None
