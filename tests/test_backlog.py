@@ -262,12 +262,12 @@ def test_the_incumbent_polish_keeps_the_best_roster_it_was_offered_polished(tmp_
         return both_on_chat
 
     refiner = IncumbentPolish(config, needs, roster_of)
+    refiner.REST = 1e6  # after a polish the next one waits (a real pass rests four times as long as it took)...
     assert refiner.work() is None  # nothing offered yet
     refiner.offer([1, 2, 3], 50_000)
     assert refiner.work() == 50_000 - gain and offered == [[1, 2, 3]]
     assert refiner.best is not None and check_roster(refiner.best.roster, config) == []
     assert sorted(a.channel for a in refiner.best.roster.assignments) == ["chat", "email"]
-    refiner.REST = 1e6  # the next polish waits (a real pass rests four times as long as it took)...
     refiner.offer([4], 60_000)  # the same roster, reported at a higher cost: polished, it is still dearer than the best
     assert refiner.work() == 50_000 - gain and len(offered) == 1
     assert refiner.work(final=True) == 50_000 - gain and len(offered) == 2  # ... except a search's last roster

@@ -168,8 +168,9 @@ def solve(
         remaining = first.remaining(params, started)
     elif polish is not None:
         fallback, remaining, stop = _polished_start(roster_model, params, progress, polish, started)
-        if stop is not None:
-            return stop
+        if stop is not None:  # proved optimal, or Ctrl-C: the incumbent polish may still hold a cheaper roster
+            better = _with_refined(roster_model, refiner, [stop.objective], stop.best_bound, started) if refiner else None
+            return stop if better is None else replace(better, interrupted=stop.interrupted, timeline=progress.timeline)
     searched = replace(params, time_limit_seconds=remaining)
     settings = first.settings(searched) if first is not None and fallback is not None else None  # the hint took
     code, solver, interrupted = run_search(roster_model.model, searched, progress, settings=settings)
@@ -345,7 +346,7 @@ def _polished_start(
     first = max(2.0, FIRST_SHARE * params.time_limit_seconds)
     if first >= params.time_limit_seconds * 0.8:
         return None, params.time_limit_seconds, None
-    if FIRST_AT_MOST is not None and not params.deterministic:
+    if not params.deterministic:
         # Under load the first roster can come after FIRST_SHARE: wait for it (up to FIRST_AT_MOST), not for nothing.
         progress.stop_with_roster_after = first + (wallclock.perf_counter() - started)
         first = max(first, FIRST_AT_MOST * params.time_limit_seconds)
