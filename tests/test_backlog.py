@@ -276,8 +276,8 @@ def test_the_incumbent_polish_keeps_the_best_roster_it_was_offered_polished(tmp_
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_search_with_the_incumbent_polish_returns_a_roster_no_dearer_than_any_it_showed(tmp_path: Path, seed: int) -> None:
-    """Not deterministic, so the channel polish and the incumbent polish run; the roster passes the checker and costs what
-    the model says, and no roster the progress showed was cheaper than the one returned."""
+    """Not deterministic, so the channel polish and the incumbent polish run: the roster passes the checker, and no roster
+    the progress showed was cheaper than the one returned."""
     config = two_agents(tmp_path, hours=1)
     needs = requirements(config)
     result = solve(config, needs, SolveOptions(time_limit_seconds=5, workers=2, seed=seed, progress=None))
