@@ -238,3 +238,49 @@ def test_the_example_teams_figures_pinned_from_a_deterministic_plan(tmp_path: Pa
     )
     assert summary["uncovered_hours"] == {"chat": 59, "email": 16}
     assert round(summary["backlog"]["email"]["in_time_share"], 4) == 0.9822
+
+
+def test_the_incumbent_polish_keeps_the_best_roster_it_was_offered_polished(tmp_path: Path) -> None:
+    """Offered 'both on chat' at a cost of 50,000, it flips bob (or ann) to email: the cost falls by exactly the flip's gain.
+    A worse roster offered later leaves the best alone; between polishes it rests, unless the search has ended."""
+    from coverage.roster import Assignment, Roster
+    from coverage.solve.polish import ChannelPolish, IncumbentPolish
+    from coverage.time import local_to_utc
+
+    config = two_agents(tmp_path)
+    needs = requirements(config)
+    start = local_to_utc(date(2027, 1, 4), "09:00", NY)
+    both_on_chat = Roster(
+        tuple(Assignment(name, "nyc", "chat", "day", date(2027, 1, 4), start, start.add(hours=8)) for name in ("ann", "bob"))
+    )
+    gain = ChannelPolish(config, needs, both_on_chat).gain(1, "email")
+    assert gain > 0
+    offered: list[list[int]] = []
+
+    def roster_of(solution: list[int]) -> Roster:
+        offered.append(solution)
+        return both_on_chat
+
+    refiner = IncumbentPolish(config, needs, roster_of)
+    refiner.REST = 1e6  # after a polish the next one waits (a real pass rests four times as long as it took)...
+    assert refiner.work() is None  # nothing offered yet
+    refiner.offer([1, 2, 3], 50_000)
+    assert refiner.work() == 50_000 - gain and offered == [[1, 2, 3]]
+    assert refiner.best is not None and check_roster(refiner.best.roster, config) == []
+    assert sorted(a.channel for a in refiner.best.roster.assignments) == ["chat", "email"]
+    refiner.offer([4], 60_000)  # the same roster, reported at a higher cost: polished, it is still dearer than the best
+    assert refiner.work() == 50_000 - gain and len(offered) == 1
+    assert refiner.work(final=True) == 50_000 - gain and len(offered) == 2  # ... except a search's last roster
+    assert refiner.work(final=True) == 50_000 - gain and len(offered) == 2  # nothing new offered
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_search_with_the_incumbent_polish_returns_a_roster_no_dearer_than_any_it_showed(tmp_path: Path, seed: int) -> None:
+    """Not deterministic, so the channel polish and the incumbent polish run: the roster passes the checker, and no roster
+    the progress showed was cheaper than the one returned."""
+    config = two_agents(tmp_path, hours=1)
+    needs = requirements(config)
+    result = solve(config, needs, SolveOptions(time_limit_seconds=5, workers=2, seed=seed, progress=None))
+    assert result.roster is not None and check_roster(result.roster, config) == []
+    shown = [objective for _, objective, _ in result.timeline if objective is not None]
+    assert shown and result.objective is not None and result.objective <= min(shown)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple, Protocol, TextIO
 
 from ortools.sat.python import cp_model
 
@@ -151,6 +151,21 @@ def cost_floor(bound: float | None) -> float | None:
     return None if bound is None else max(bound, 0.0)
 
 
+class Refiner(Protocol):
+    """Improves the search's rosters outside CP-SAT while it runs (coverage.solve.polish.IncumbentPolish).
+
+    `offer` is called from CP-SAT's thread with each new solution (its
+    values, by variable index) and its exact cost, and must return at once;
+    `work` runs on the waiting main thread and returns the cost of the best
+    roster it has made so far (None: none yet); `final` when the search has
+    ended and its last roster must not wait.
+    """
+
+    def offer(self, solution: list[int], objective: float) -> None: ...
+
+    def work(self, final: bool = False) -> float | None: ...
+
+
 class Progress(cp_model.CpSolverSolutionCallback):
     """Shows the objective, the proven bound and the gap while the search runs.
 
@@ -177,7 +192,12 @@ class Progress(cp_model.CpSolverSolutionCallback):
         self.stop_when: Callable[[Callable[[cp_model.IntVar], int]], bool] | None = (
             None  # ends the search when true of a solution
         )
+        self.refiner: Refiner | None = None  # improves each roster between reports; the lines show the better of the two
+        self.latest: float | None = None  # the exact cost of the search's latest roster
+        self.stop_with_roster_after: float | None = None  # seconds into the run: from then on, stop once a roster is in hand
+        self._halt: Callable[[], object] | None = None  # stops the search under way (run_search sets it)
         self._objective: float | None = None
+        self._refined: float | None = None  # the refiner's best roster so far
         self._bound: float | None = None
         self._last_print = -math.inf
         self._bar = _Bar(stream, limit_seconds) if stream is not None and _is_terminal(stream) else None
@@ -187,7 +207,10 @@ class Progress(cp_model.CpSolverSolutionCallback):
             self.first_solution_seconds = wallclock.perf_counter() - self.started
         # CP-SAT's own figure may carry slack in auxiliary variables (a backlog queue's waiting work);
         # the roster's exact cost is what a manager would be charged, so that is what is shown and recorded.
-        self._objective = self.exact(self.value) if self.exact is not None else self.objective_value
+        found = self.latest = self.exact(self.value) if self.exact is not None else self.objective_value
+        if self.refiner is not None:
+            self.refiner.offer(list(self.response_proto.solution), found)
+        self._objective = found if self._refined is None else min(found, self._refined)
         self._bound = cost_floor(self.best_objective_bound)
         self._record()
         self._report()
@@ -202,8 +225,19 @@ class Progress(cp_model.CpSolverSolutionCallback):
     def _record(self) -> None:
         self.timeline.append((wallclock.perf_counter() - self.started, self._objective, self._bound))
 
-    def tick(self) -> None:
-        """Called by the waiting main thread, so the bar moves even between improvements."""
+    def tick(self, final: bool = False) -> None:
+        """Called by the waiting main thread, so the bar moves even between improvements, and the refiner gets its turn."""
+        refined = self.refiner.work(final) if self.refiner is not None else None
+        if refined is not None and (self._refined is None or refined < self._refined):
+            self._refined = refined
+        if self._refined is not None and self._objective is not None and self._refined < self._objective:
+            self._objective = self._refined
+            self._record()
+            self._report()
+        ready = self.stop_with_roster_after
+        if ready is not None and self._halt and self.latest is not None:
+            if wallclock.perf_counter() - self.started >= ready:
+                self._halt()
         if self._bar is not None:
             self._bar.update(wallclock.perf_counter() - self.started, self._figures())
 
@@ -322,6 +356,7 @@ def _solve_in_background(solver: cp_model.CpSolver, model: cp_model.CpModel, cal
         while worker.is_alive():
             worker.join(0.2)
             callback.tick()
+        callback.tick(final=True)  # the refiner's turn at the search's last roster
     finally:
         callback.close()
     if "error" in outcome:
@@ -368,6 +403,7 @@ def run_search(
         settings(solver.parameters)
     progress = progress or Progress(None, wallclock.perf_counter(), params.time_limit_seconds)
     progress.stop_when = stop_when
+    progress.latest, progress._halt = None, solver.stop_search
     solver.best_bound_callback = progress.on_bound
     with _stop_on_interrupt(solver) as interrupted:
         code = _solve_in_background(solver, model, progress)

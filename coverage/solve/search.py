@@ -27,7 +27,7 @@ from coverage.solve import coarse, size, staged
 from coverage.solve.data import Hiring, ModelData, ModelInputs, describe_target
 from coverage.solve.explain import conflicting_rules
 from coverage.solve.model import BuiltModel, build_model
-from coverage.solve.polish import POLISH_SECONDS, polish_channels, worth_polishing
+from coverage.solve.polish import POLISH_SECONDS, IncumbentPolish, polish_channels, worth_polishing
 from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, cost_floor, run_search
 
 
@@ -152,6 +152,9 @@ def solve(
     progress = Progress(
         params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if requirements.backlog else None
     )
+    # Not after the stages: a big team's polish takes seconds a roster, and was not measured there.
+    refiner = _incumbent_polish(config, requirements, inputs, roster_model) if polish is not None and start is None else None
+    progress.refiner = refiner
     first_roster: float | None = None  # seconds into the run when the stages had a roster of the whole team
     first = coarse.coarse_start(config, requirements, stages, params) if start is None and polish is None else None
     if start is not None:
@@ -165,18 +168,30 @@ def solve(
         remaining = first.remaining(params, started)
     elif polish is not None:
         fallback, remaining, stop = _polished_start(roster_model, params, progress, polish, started)
-        if stop is not None:
-            return stop
+        if stop is not None:  # proved optimal, or Ctrl-C: the incumbent polish may still hold a cheaper roster
+            better = _with_refined(roster_model, refiner, [stop.objective], stop.best_bound, started) if refiner else None
+            return stop if better is None else replace(better, interrupted=stop.interrupted, timeline=progress.timeline)
     searched = replace(params, time_limit_seconds=remaining)
     settings = first.settings(searched) if first is not None and fallback is not None else None  # the hint took
     code, solver, interrupted = run_search(roster_model.model, searched, progress, settings=settings)
     interrupted = interrupted or (start is not None and start.interrupted) or (first is not None and first.interrupted)
     status = STATUS_NAMES.get(code, str(code))
+    if refiner is not None:
+        found = roster_model.exact_objective(solver.value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+        bound = solver.best_objective_bound if found is not None else (fallback.best_bound if fallback else None)
+        fallback = _with_refined(roster_model, refiner, [found, fallback], bound, started) or fallback
     wall = wallclock.perf_counter() - started
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         objective = roster_model.exact_objective(solver.value)
         if fallback is not None and fallback.objective is not None and fallback.objective < objective:
-            return replace(fallback, wall_seconds=wall, interrupted=interrupted, timeline=progress.timeline)
+            first_seen = _earliest(fallback.first_solution_seconds, first_roster, progress.first_solution_seconds)
+            return replace(
+                fallback,
+                wall_seconds=wall,
+                interrupted=interrupted,
+                timeline=progress.timeline,
+                first_solution_seconds=first_seen,
+            )
         return SolveResult(
             status,
             roster_model.roster_from(solver.boolean_value),
@@ -270,6 +285,8 @@ def _hinted(rm: BuiltModel, roster: Roster, bound: float | None, started: float)
 
 
 Polish = Callable[[Roster], Roster]
+FIRST_AT_MOST = 0.5  # of the time limit: the first search goes on this long when it has no roster yet at FIRST_SHARE
+# (under load the queue model's first roster came after 15 %, the first search then ended with nothing to polish)
 FIRST_SHARE = 0.15  # of the time limit: the first roster before its channels are polished (benchmarks/notes/backlog.md)
 
 
@@ -290,10 +307,38 @@ def polishing(config: Config, requirements: Requirements, inputs: ModelInputs, *
     return polish
 
 
+def _incumbent_polish(config: Config, requirements: Requirements, inputs: ModelInputs, rm: BuiltModel) -> IncumbentPolish:
+    """The channel polish of each roster the search reports, while it searches (coverage.solve.polish.IncumbentPolish)."""
+
+    def roster_of(solution: list[int]) -> Roster:
+        return rm.roster_from(lambda var: solution[var.index])
+
+    return IncumbentPolish(config, requirements, roster_of, keep=inputs.keep)
+
+
+def _with_refined(
+    rm: BuiltModel, refiner: IncumbentPolish, rivals: list[float | SolveResult | None], bound: float | None, started: float
+) -> SolveResult | None:
+    """The refiner's best roster as a result, when it beats every rival (the search's cost, the fallback); None otherwise.
+
+    The roster goes through the model once more (runner.fill_hint), which
+    re-checks every hard rule and prices it exactly.
+    """
+    best = refiner.best
+    costs = [r.objective if isinstance(r, SolveResult) else r for r in rivals]
+    if best is None or any(c is not None and c <= best.objective for c in costs):
+        return None
+    refined = _hinted(rm, best.roster, bound, started)
+    if refined is None or refined.objective is None or any(c is not None and c <= refined.objective for c in costs):
+        return None
+    return replace(refined, first_solution_seconds=None)
+
+
 def _polished_start(
     rm: BuiltModel, params: SolveParams, progress: Progress, polish: Polish, started: float
 ) -> tuple[SolveResult | None, float, SolveResult | None]:
-    """A first search for a share of the time, its roster's channels polished, the rest of the search from there.
+    """A first search for a share of the time (or until its first roster, at most FIRST_AT_MOST), its roster's channels
+    polished, the rest of the search from there.
 
     Returns (the polished roster as the result to beat, the time left, a
     finished result when the first search already proved its roster optimal).
@@ -301,7 +346,14 @@ def _polished_start(
     first = max(2.0, FIRST_SHARE * params.time_limit_seconds)
     if first >= params.time_limit_seconds * 0.8:
         return None, params.time_limit_seconds, None
-    code, solver, interrupted = run_search(rm.model, replace(params, time_limit_seconds=first), progress)
+    if not params.deterministic:
+        # Under load the first roster can come after FIRST_SHARE: wait for it (up to FIRST_AT_MOST), not for nothing.
+        progress.stop_with_roster_after = first + (wallclock.perf_counter() - started)
+        first = max(first, FIRST_AT_MOST * params.time_limit_seconds)
+    try:
+        code, solver, interrupted = run_search(rm.model, replace(params, time_limit_seconds=first), progress)
+    finally:
+        progress.stop_with_roster_after = None
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or code == cp_model.OPTIMAL or interrupted:
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             wall = wallclock.perf_counter() - started
@@ -319,10 +371,13 @@ def _polished_start(
                     timeline=progress.timeline,
                 ),
             )
-        return None, params.time_limit_seconds - first, None
+        used = first if params.deterministic else wallclock.perf_counter() - started
+        return None, max(params.time_limit_seconds - used, 1.0), None
     found = rm.roster_from(solver.boolean_value)
     before = rm.exact_objective(solver.value)
-    polished = _hinted(rm, polish(found), solver.best_objective_bound, started)
+    refined = progress.refiner.best if isinstance(progress.refiner, IncumbentPolish) else None
+    # The incumbent polish has already polished the search's last roster, and kept the best of all it saw.
+    polished = _hinted(rm, refined.roster if refined is not None else polish(found), solver.best_objective_bound, started)
     if polished is None or polished.objective is None or polished.objective >= before:
         polished = _hinted(rm, found, solver.best_objective_bound, started)
     # In deterministic mode the first search's limit was deterministic time: the rest of the budget by the same measure.
