@@ -287,7 +287,7 @@ def _hinted(rm: BuiltModel, roster: Roster, bound: float | None, started: float)
 Polish = Callable[[Roster], Roster]
 FIRST_AT_MOST = 0.5  # of the time limit: the first search goes on this long when it has no roster yet at FIRST_SHARE
 # (under load the queue model's first roster came after 15 %, the first search then ended with nothing to polish)
-FIRST_SHARE = 0.15  # of the time limit: the first roster before its channels are polished (benchmarks/notes/backlog.md)
+FIRST_SHARE = 0.15  # of the time limit: the first roster before its channels are polished (benchmarks/notes/email-by-its-deadline.md)
 
 
 def polishing(config: Config, requirements: Requirements, inputs: ModelInputs, *, deterministic: bool = False) -> Polish | None:
