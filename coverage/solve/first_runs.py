@@ -1,0 +1,333 @@
+"""A first roster of flexible runs by construction: the run that lowers the cost most, again and again, within each agent's rules.
+
+The flexible model's own search takes most of a minute to its first roster
+on the 60-agent part-time team (presolve of 81,000 variables, then
+feasibility jump's 90,000-unit roster), and the listed stand-in
+(coverage.solve.coarse) as long: its first roster came at 18 s and cost
+500,000 (benchmarks/notes/part-time-team.md, "A first flexible roster").
+Here each agent-day's best run — start, length and channel — is priced
+against what the roster built so far still lacks: the objective's own
+weights for slots short and uncovered, a `mix` head missing, the agent's
+`avoid` / not-preferred hours, the hours away from `preferred_hours`, and
+the change in the squared (or linear) distance from the `workload` target.
+The best run of all is taken, the agent-days it touches are priced again,
+and so on until no run lowers the cost. That takes about a second.
+
+A run is taken only where the agent's rules allow it: an open template-day
+(scope), no closed slot, one run a day, rest from the runs before and
+after, the weekly and period maximum hours, days a week, days in a row and
+weekends; an onboarding agent's run lies inside one of their mentors' runs.
+Rules it does not try to keep — minimum hours, days in a row or days off,
+night limits, successions, counts per template — make it decline up front
+(`greedy_roster` returns None) where they bind. Whatever it returns is a
+proposal: the caller hands it to the model as a complete hint, and the
+model's own propagation (coverage.solve.runner.fill_hint) rejects it if a
+hard rule is broken after all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from coverage.config.schema import HEAD_UNITS, Config
+from coverage.roster import Assignment, Roster
+from coverage.solve.data import ModelData
+from coverage.solve.first_counts import Residual
+from coverage.solve.scope import AgentScope
+from coverage.targets import AgentTarget, agent_targets, away_units, hours_away
+from coverage.time import FlexWindow, Grid, slot_start, week_monday
+
+NONE = -math.inf
+
+
+@dataclass(frozen=True)
+class Run:
+    """One flexible run: the agent-day's window, its first grid slot, its length in slots and its channel."""
+
+    window: FlexWindow
+    start: int
+    slots: int
+    channel: str
+
+    @property
+    def end(self) -> int:
+        """The first slot after the run."""
+        return self.start + self.slots
+
+    @property
+    def minutes(self) -> int:
+        return self.slots * self.window.slot_minutes
+
+
+@dataclass
+class Need:
+    """What the roster built so far still lacks, slot by slot: heads per channel, and heads of each `mix` role."""
+
+    short: dict[str, np.ndarray]  # units (hundredths of a person) still wanted per channel and slot
+    covered: dict[str, np.ndarray]  # units on duty per channel and slot
+    required: dict[str, np.ndarray]
+    mix: dict[tuple[str, str], np.ndarray]  # (channel, role) -> heads still missing per slot
+
+    @classmethod
+    def of(cls, data: ModelData) -> Need:
+        wanted = Residual.of(data.requirements).need
+        short = {c: HEAD_UNITS * np.asarray(v, dtype=np.float64) for c, v in wanted.items()}
+        required = {c: np.asarray(data.requirements.required[c], dtype=np.float64) for c in wanted}
+        mix = {
+            (channel, role): np.where(required[channel] > 0, heads, 0).astype(np.float64)
+            for channel, rule in data.config.mix_rules().items()
+            if channel in required
+            for role, heads in rule.items()
+        }
+        return cls(short, {c: np.zeros_like(v) for c, v in short.items()}, required, mix)
+
+    def gain(self, config: Config, channel: str, units: float, roles: set[str], slots: range) -> np.ndarray:
+        """What one more agent on duty saves in each of `slots` (0 past the grid's end): shortfall, an uncovered slot, a missing role."""
+        weights = config.weights
+        found = np.zeros(len(slots))
+        inside = [k for k in slots if 0 <= k < len(self.short[channel])]
+        if not inside:
+            return found
+        at = np.arange(inside[0], inside[-1] + 1)
+        offset = inside[0] - slots.start
+        short, covered, required = self.short[channel][at], self.covered[channel][at], self.required[channel][at]
+        saved = weights.understaffed * np.minimum(np.maximum(short, 0), units) / HEAD_UNITS
+        saved -= weights.overstaffed * np.maximum(units - np.maximum(short, 0), 0) / HEAD_UNITS
+        saved += np.where((covered <= 0) & (required > 0), weights.uncovered, 0)
+        for (mixed, role), missing in self.mix.items():
+            if mixed == channel and role in roles:
+                saved += np.where(missing[at] > 0, weights.mix, 0)
+        found[offset : offset + len(at)] = saved
+        return found
+
+    def take(self, run: Run, units: float, roles: set[str]) -> None:
+        at = np.arange(max(run.start, 0), min(run.end, len(self.short[run.channel])))
+        self.short[run.channel][at] -= units
+        self.covered[run.channel][at] += units
+        for (mixed, role), missing in self.mix.items():
+            if mixed == run.channel and role in roles:
+                missing[at] = np.maximum(missing[at] - 1, 0)
+
+
+@dataclass
+class AgentPlan:
+    """One agent's runs so far, and what their rules leave."""
+
+    scope: AgentScope
+    target: AgentTarget | None
+    runs: dict[date, Run] = field(default_factory=dict)
+    wishes: dict[FlexWindow, np.ndarray] = field(default_factory=dict)  # per window, each slot's avoid / not-preferred cost
+    mentors: list[AgentPlan] = field(default_factory=list)  # an onboarding agent's: a run lies inside one of their runs
+
+    def mentored(self, day: date) -> list[tuple[int, int]]:
+        """(first slot, slot after) of the mentors' runs on `day`'s neighbourhood that a run of this agent may lie inside."""
+        return [(r.start, r.end) for m in self.mentors for d, r in m.runs.items() if abs((d - day).days) <= 1]
+
+    def worked_minutes(self) -> int:
+        return sum(r.minutes for r in self.runs.values())
+
+    def week_minutes(self, monday: date) -> int:
+        return sum(r.minutes for day, r in self.runs.items() if week_monday(day) == monday)
+
+    def allows_day(self, day: date) -> bool:
+        """Whether another run on `day` keeps the days a week, days in a row and weekends."""
+        rules = self.scope.rules
+        if day in self.runs:
+            return False
+        monday = week_monday(day)
+        if sum(1 for d in self.runs if week_monday(d) == monday) >= rules.max_days_per_week:
+            return False
+        worked = set(self.runs) | set(self.scope.history_days)
+        before = next(k for k in range(1, len(worked) + 2) if day - timedelta(days=k) not in worked) - 1
+        after = next(k for k in range(1, len(worked) + 2) if day + timedelta(days=k) not in worked) - 1
+        if before + 1 + after > rules.max_consecutive_days:
+            return False
+        limit = rules.max_weekends_per_period
+        if limit is not None and day.weekday() >= 5:
+            weekends = {week_monday(d) for d in self.runs if d.weekday() >= 5}
+            if monday not in weekends and len(weekends) >= limit:
+                return False
+        return True
+
+    def rest_bounds(self, day: date, rest_slots: int) -> tuple[float, float]:
+        """The earliest slot a run on `day` may start in and the slot it must end by, for rest from the runs around it."""
+        earliest, latest = -math.inf, math.inf
+        for other, run in self.runs.items():
+            if other < day:
+                earliest = max(earliest, run.end + rest_slots)
+            elif other > day:
+                latest = min(latest, run.start - rest_slots)
+        return earliest, latest
+
+    def minutes_left(self, day: date) -> float:
+        """Paid minutes a run on `day` may still add: under the week's and the period's maximum."""
+        rules = self.scope.rules
+        left = math.floor(rules.hours_per_week.max * 60 + 1e-9) - self.week_minutes(week_monday(day))
+        if rules.hours_per_period is not None:
+            left = min(left, math.floor(rules.hours_per_period.max * 60 + 1e-9) - self.worked_minutes())
+        return left
+
+
+def constructible(config: Config, data: ModelData) -> bool:
+    """Whether every rule that binds is one the construction keeps (see the module's docstring)."""
+    if not data.windows or data.hiring is not None or data.keep is not None or config.cover:
+        return False
+    for scope in data.scopes:
+        rules = scope.rules
+        if (
+            rules.min_consecutive_days > 1
+            or rules.min_consecutive_days_off > 1
+            or rules.hours_per_week.min > 0
+            or (rules.hours_per_period is not None and rules.hours_per_period.min > 0)
+            or rules.max_nights_per_week is not None
+            or rules.max_nights_per_period is not None
+            or rules.forbidden_successions
+            or rules.max_shifts_per_period
+        ):
+            return False
+    return True
+
+
+def greedy_roster(data: ModelData) -> Roster | None:
+    """The constructed roster of flexible runs (see the module's docstring); None where a binding rule is not one it keeps."""
+    config = data.config
+    if not constructible(config, data):
+        return None
+    need = Need.of(data)
+    targets = agent_targets(config)
+    plans = {s.id: AgentPlan(s, targets.get(s.id)) for s in data.scopes if s.flexible and s.agent.skills}
+    mentees: dict[str, list[str]] = defaultdict(list)  # mentor -> the onboarding agents whose runs lie inside theirs
+    for plan in plans.values():
+        plan.mentors = [plans[m] for m in plan.scope.agent.mentors if m in plans]
+        for mentor in plan.mentors:
+            mentees[mentor.scope.id].append(plan.scope.id)
+    days: dict[tuple[str, date], list[FlexWindow]] = defaultdict(list)
+    for plan in plans.values():
+        for w in plan.scope.flexible:
+            days[(plan.scope.id, w.day)].append(w)
+    best = {key: _best_run(data, need, plans[key[0]], windows) for key, windows in days.items()}
+    while best:
+        key, (value, run) = max(best.items(), key=lambda item: item[1][0])
+        if run is None or value <= 0:
+            break
+        agent, day = key
+        plan = plans[agent]
+        plan.runs[day] = run
+        need.take(run, _units(config, plan, run.channel), _roles(plan))
+        del best[key]
+        for other in [k for k in best if k[0] == agent or k[0] in mentees[agent] or _overlaps(days[k], run)]:
+            best[other] = _best_run(data, need, plans[other[0]], days[other])
+    return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
+
+
+def _overlaps(windows: list[FlexWindow], run: Run) -> bool:
+    return any(w.first < run.end and run.start <= w.last for w in windows)
+
+
+def _units(config: Config, plan: AgentPlan, channel: str) -> float:
+    return float(config.head_units(plan.scope.agent, channel))
+
+
+def _roles(plan: AgentPlan) -> set[str]:
+    return set(plan.scope.agent.roles) | set(plan.scope.agent.skills)
+
+
+def _best_run(data: ModelData, need: Need, plan: AgentPlan, windows: list[FlexWindow]) -> tuple[float, Run | None]:
+    """The agent-day's run that lowers the cost most (its value: the cost it saves), over its windows and channels."""
+    found: tuple[float, Run | None] = (NONE, None)
+    if not plan.allows_day(windows[0].day):
+        return found
+    for w in windows:
+        for channel in plan.scope.agent.skills:
+            if channel not in need.short:
+                continue
+            value, run = _best_in_window(data, need, plan, w, channel)
+            if value > found[0]:
+                found = (value, run)
+    return found
+
+
+def _best_in_window(data: ModelData, need: Need, plan: AgentPlan, w: FlexWindow, channel: str) -> tuple[float, Run | None]:
+    config, scope = data.config, plan.scope
+    slots = w.slots
+    if w not in plan.wishes:
+        plan.wishes[w] = _wish_costs(data, scope, w)
+    saved = need.gain(config, channel, _units(config, plan, channel), _roles(plan), slots) - plan.wishes[w]
+    closed = np.zeros(len(slots))
+    for k in data_closed(scope, w):
+        closed[k - slots.start] = 1
+    saved_sum = np.concatenate(([0.0], np.cumsum(saved)))
+    closed_sum = np.concatenate(([0.0], np.cumsum(closed)))
+    starts = np.array([k - slots.start for k in w.starts])
+    lengths = np.arange(w.min_slots, w.max_slots + 1)
+    ends = starts[:, None] + lengths[None, :]
+    inside = ends <= len(slots)
+    ends = np.minimum(ends, len(slots))
+    value = saved_sum[ends] - saved_sum[starts][:, None] - _length_costs(config, scope, w, lengths)[None, :]
+    value -= _target_costs(config, plan, w)[None, :]
+    earliest, latest = plan.rest_bounds(w.day, math.ceil(scope.rules.min_rest_hours * 60 / w.slot_minutes))
+    allowed = inside & (closed_sum[ends] - closed_sum[starts][:, None] == 0)
+    allowed &= (starts[:, None] + slots.start >= earliest) & (ends + slots.start <= latest)
+    allowed &= (lengths * w.slot_minutes <= plan.minutes_left(w.day))[None, :]
+    if scope.agent.mentors:  # inside one mentor's run (none: no run)
+        first, after = starts[:, None] + slots.start, ends + slots.start
+        allowed &= np.logical_or.reduce(
+            [(first >= begin) & (after <= end) for begin, end in plan.mentored(w.day)] or [np.zeros_like(allowed)]
+        )
+    if not allowed.any():
+        return NONE, None
+    value = np.where(allowed, value, NONE)
+    i, j = np.unravel_index(int(np.argmax(value)), value.shape)
+    return float(value[i, j]), Run(w, int(starts[i] + slots.start), int(lengths[j]), channel)
+
+
+def data_closed(scope: AgentScope, w: FlexWindow) -> list[int]:
+    """Slots of the template-day the agent's `unavailable` ranges close."""
+    return list(scope.closed_slots.get(w, {}))
+
+
+def _wish_costs(data: ModelData, scope: AgentScope, w: FlexWindow) -> np.ndarray:
+    """Per slot of the window, what `avoid` and not-preferred hours cost (each slot rounded alone, as the model prices it)."""
+    ranges = scope.availability
+    if ranges is None:
+        return np.zeros(len(w.slots))
+    grid = data.grid
+    return np.array(
+        [
+            ranges.cost(slot_start(grid, k), slot_start(grid, k).add(minutes=grid.minutes), data.config.weights)
+            for k in w.slots
+        ],
+        dtype=np.float64,
+    )
+
+
+def _length_costs(config: Config, scope: AgentScope, w: FlexWindow, lengths: np.ndarray) -> np.ndarray:
+    """Per run length, what its hours away from the agent's `preferred_hours` cost."""
+    preferred = scope.agent.preferred_hours
+    if preferred is None or not config.weights.shift_length:
+        return np.zeros(len(lengths))
+    target = round(preferred * 60)
+    return np.array([config.weights.shift_length * hours_away(int(n) * w.slot_minutes, target) for n in lengths])
+
+
+def _target_costs(config: Config, plan: AgentPlan, w: FlexWindow) -> np.ndarray:
+    """Per run length, how much the run changes the cost of the agent's hours away from their `workload` target."""
+    lengths = np.arange(w.min_slots, w.max_slots + 1)
+    if plan.target is None or not config.weights.target:
+        return np.zeros(len(lengths))
+    worked, target = plan.worked_minutes(), plan.target.minutes
+    before = away_units(hours_away(worked, target), config)
+    return np.array(
+        [config.weights.target * (away_units(hours_away(worked + int(n) * w.slot_minutes, target), config) - before) for n in lengths],
+        dtype=np.float64,
+    )
+
+
+def _assignment(grid: Grid, scope: AgentScope, run: Run) -> Assignment:
+    w = run.window
+    return Assignment(scope.id, w.site, run.channel, w.shift, w.day, slot_start(grid, run.start), slot_start(grid, run.end))
