@@ -79,11 +79,15 @@ def test_the_stand_in_roster_is_the_flexible_models_hint_exactly(tmp_path: Path)
 
 
 def test_solve_starts_from_the_stand_in_and_refines_to_the_half_hour(tmp_path: Path) -> None:
-    """A 10:00-15:00 need: the stand-in's lengths are 2, 4, 6 and 8 h; the flexible search then fits the 5 h run exactly."""
+    """A 10:00-15:00 need: the stand-in's lengths are 2, 4, 6 and 8 h; the flexible search then fits the 5 h run exactly.
+
+    A weekly minimum is a rule the constructed start (coverage.solve.first_runs) declines, so the stand-in runs.
+    """
     data = config_data()
     data["plan"]["interval_minutes"] = 30
     data["forecast"]["interval_minutes"] = 60
     data["sites"]["nyc"]["shifts"] = {"day": FLEX}
+    data["contracts"]["full_time"]["hours_per_week"]["min"] = 4
     config = build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 5))
     said = io.StringIO()
     result = solve(config, requirements(config), ModelInputs(), SolveParams(time_limit_seconds=10, workers=2, progress=said))
