@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
@@ -39,7 +39,7 @@ from coverage.roster import Assignment, Roster
 from coverage.solve.data import ModelData
 from coverage.solve.first_counts import Residual
 from coverage.solve.scope import AgentScope
-from coverage.targets import AgentTarget, agent_targets, away_units, hours_away
+from coverage.targets import HALF_HOUR, AgentTarget, agent_targets, away_units, hours_away
 from coverage.time import FlexWindow, Grid, slot_start, week_monday
 
 NONE = -math.inf
@@ -296,14 +296,12 @@ def _wish_costs(data: ModelData, scope: AgentScope, w: FlexWindow) -> np.ndarray
     ranges = scope.availability
     if ranges is None:
         return np.zeros(len(w.slots))
-    grid = data.grid
-    return np.array(
-        [
-            ranges.cost(slot_start(grid, k), slot_start(grid, k).add(minutes=grid.minutes), data.config.weights)
-            for k in w.slots
-        ],
-        dtype=np.float64,
-    )
+    origin, seconds = data.grid.start.timestamp(), 60 * data.grid.minutes  # plain datetimes: pendulum's add is slow here
+
+    def at(k: int) -> datetime:
+        return datetime.fromtimestamp(origin + seconds * k, UTC)
+
+    return np.array([ranges.cost(at(k), at(k + 1), data.config.weights) for k in w.slots], dtype=np.float64)
 
 
 def _length_costs(config: Config, scope: AgentScope, w: FlexWindow, lengths: np.ndarray) -> np.ndarray:
@@ -311,8 +309,7 @@ def _length_costs(config: Config, scope: AgentScope, w: FlexWindow, lengths: np.
     preferred = scope.agent.preferred_hours
     if preferred is None or not config.weights.shift_length:
         return np.zeros(len(lengths))
-    target = round(preferred * 60)
-    return np.array([config.weights.shift_length * hours_away(int(n) * w.slot_minutes, target) for n in lengths])
+    return config.weights.shift_length * _hours_away(lengths * w.slot_minutes, round(preferred * 60))
 
 
 def _target_costs(config: Config, plan: AgentPlan, w: FlexWindow) -> np.ndarray:
@@ -321,11 +318,15 @@ def _target_costs(config: Config, plan: AgentPlan, w: FlexWindow) -> np.ndarray:
     if plan.target is None or not config.weights.target:
         return np.zeros(len(lengths))
     worked, target = plan.worked_minutes(), plan.target.minutes
-    before = away_units(hours_away(worked, target), config)
-    return np.array(
-        [config.weights.target * (away_units(hours_away(worked + int(n) * w.slot_minutes, target), config) - before) for n in lengths],
-        dtype=np.float64,
-    )
+    after = _hours_away(worked + lengths * w.slot_minutes, target)
+    linear = config.workload is not None and config.workload.cost == "linear"
+    units = after if linear else after * after
+    return config.weights.target * (units - away_units(hours_away(worked, target), config)).astype(np.float64)
+
+
+def _hours_away(minutes: np.ndarray, target: int) -> np.ndarray:
+    """coverage.targets.hours_away of each of `minutes`: whole hours to the nearest, half hours up."""
+    return (np.abs(minutes - target) + 60 - HALF_HOUR) // 60
 
 
 def _assignment(grid: Grid, scope: AgentScope, run: Run) -> Assignment:
