@@ -20,8 +20,9 @@ Variants of the same team (the same seeded rows in each):
 a balance of -4..4 h each carried from earlier weeks); `flexible` — the
 issue's whole team: as `targets`, but one flexible template a site
 (`{start: "06:00-16:00", hours: 2-8}`) and each agent a `preferred_hours`
-of 3-6 (searched coarse to fine: a listed stand-in first for `--coarse-share`
-of the time, coverage.solve.coarse). The example team (configs/example.yaml) runs with the same limit
+of 3-6 (started from a roster built run by run, coverage.solve.first_runs;
+`--no-constructed` searches it coarse to fine instead, as before: a listed
+stand-in first for `--coarse-share` of the time, coverage.solve.coarse). The example team (configs/example.yaml) runs with the same limit
 and workers, so "plans in the same time as the example team" is a line of
 the table: each run's time to its first roster and to come within 1 % and
 5 % of its own final cost — and, since a run that stops improving early
@@ -221,8 +222,14 @@ def main(argv: list[str] | None = None) -> None:
         default=coarse.COARSE_SHARE,
         help="of the time limit, for the flexible variant's listed stand-in (coverage.solve.coarse); 0: none",
     )
+    parser.add_argument(
+        "--no-constructed",
+        action="store_true",
+        help="the flexible variant without its constructed first roster (coverage.solve.first_runs): the stand-in first",
+    )
     args = parser.parse_args(argv)
     coarse.COARSE_SHARE = args.coarse_share
+    coarse.CONSTRUCTED = not args.no_constructed
     runs = []
     for variant in [v for v in args.variants.split(",") if v]:
         if variant not in VARIANTS:
@@ -249,6 +256,7 @@ def main(argv: list[str] | None = None) -> None:
                     "workers": args.workers,
                     "seed": args.seed,
                     "coarse_share": args.coarse_share,
+                    "constructed": not args.no_constructed,
                     "runs": runs,
                 }
             )

@@ -39,6 +39,7 @@ from coverage.time import clock_minutes
 
 COARSE_SHARE = 0.5  # of the time limit, for the stand-in's search (benchmarks/notes/flexible-shifts.md, "Coarse to fine")
 STEP_MINUTES = 120  # between the stand-in's starts, and between its lengths
+CONSTRUCTED = True  # try the constructed first roster (coverage.solve.first_runs) before the stand-in; False: benchmarks compare
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,8 @@ def constructed_start(rm: BuiltModel, params: SolveParams) -> CoarseStart | None
     stay reproducible; the caller hints it to the model, which may still
     reject it (then the stand-in runs).
     """
+    if not CONSTRUCTED:
+        return None
     started = wallclock.perf_counter()
     roster = greedy_roster(rm.data)
     if roster is None or not roster.assignments:
