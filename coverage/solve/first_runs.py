@@ -17,8 +17,10 @@ A run is taken only where the agent's rules allow it: an open template-day
 (scope), no closed slot, one run a day, rest from the runs before and
 after, the weekly and period maximum hours, days a week, days in a row and
 weekends; an onboarding agent's run lies inside one of their mentors' runs.
-Rules it does not try to keep — minimum hours, days in a row or days off,
-night limits, successions, counts per template — make it decline up front
+A week short of the agent's minimum hours then gets runs at a loss, the
+least costly that reach it. Rules it does not try to keep — a period
+minimum, minimum days in a row or days off, night limits, successions,
+counts per template, a previous roster's shifts — make it decline up front
 (`greedy_roster` returns None) where they bind. Whatever it returns is a
 proposal: the caller hands it to the model as a complete hint, and the
 model's own propagation (coverage.solve.runner.fill_hint) rejects it if a
@@ -43,6 +45,7 @@ from coverage.targets import HALF_HOUR, AgentTarget, agent_targets, away_units, 
 from coverage.time import FlexWindow, Grid, slot_start, week_monday
 
 NONE = -math.inf
+MINIMUM_CREDIT = 1_000_000  # per minute toward a weekly minimum: more than any run can save or cost
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,7 @@ def constructible(config: Config, data: ModelData) -> bool:
         if (
             rules.min_consecutive_days > 1
             or rules.min_consecutive_days_off > 1
-            or rules.hours_per_week.min > 0
+            or (scope.boundary is not None and scope.boundary.shifts)
             or (rules.hours_per_period is not None and rules.hours_per_period.min > 0)
             or rules.max_nights_per_week is not None
             or rules.max_nights_per_period is not None
@@ -215,14 +218,39 @@ def greedy_roster(data: ModelData) -> Roster | None:
         key, (value, run) = max(best.items(), key=lambda item: item[1][0])
         if run is None or value <= 0:
             break
-        agent, day = key
-        plan = plans[agent]
-        plan.runs[day] = run
-        need.take(run, _units(config, plan, run.channel), _roles(plan))
+        _take(data, need, plans[key[0]], run)
         del best[key]
-        for other in [k for k in best if k[0] == agent or k[0] in mentees[agent] or _overlaps(days[k], run)]:
+        for other in [k for k in best if k[0] == key[0] or k[0] in mentees[key[0]] or _overlaps(days[k], run)]:
             best[other] = _best_run(data, need, plans[other[0]], days[other])
+    if not all(_weekly_minimums(data, need, plan, days) for plan in plans.values()):
+        return None
     return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
+
+
+def _take(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> None:
+    plan.runs[run.window.day] = run
+    need.take(run, _units(data.config, plan, run.channel), _roles(plan))
+
+
+def _weekly_minimums(data: ModelData, need: Need, plan: AgentPlan, days: dict[tuple[str, date], list[FlexWindow]]) -> bool:
+    """Runs added, at a loss where need be, until each full week reaches the agent's minimum hours; False where none fits.
+
+    Each added run is the one that saves most with MINIMUM_CREDIT a minute
+    toward the minimum added: the longest run that still helps wins, and among
+    those that reach the minimum, the cheapest.
+    """
+    for monday in plan.scope.full_weeks():
+        while (missing := plan.scope.weekly_minimum_minutes(monday) - plan.week_minutes(monday)) > 0:
+            found = [
+                _best_run(data, need, plan, windows, credit=missing)
+                for (agent, day), windows in days.items()
+                if agent == plan.scope.id and week_monday(day) == monday
+            ]
+            value, run = max(found, key=lambda item: item[0], default=(NONE, None))
+            if run is None:
+                return False
+            _take(data, need, plan, run)
+    return True
 
 
 def _overlaps(windows: list[FlexWindow], run: Run) -> bool:
@@ -237,8 +265,13 @@ def _roles(plan: AgentPlan) -> set[str]:
     return set(plan.scope.agent.roles) | set(plan.scope.agent.skills)
 
 
-def _best_run(data: ModelData, need: Need, plan: AgentPlan, windows: list[FlexWindow]) -> tuple[float, Run | None]:
-    """The agent-day's run that lowers the cost most (its value: the cost it saves), over its windows and channels."""
+def _best_run(
+    data: ModelData, need: Need, plan: AgentPlan, windows: list[FlexWindow], credit: int = 0
+) -> tuple[float, Run | None]:
+    """The agent-day's run that lowers the cost most (its value: the cost it saves), over its windows and channels.
+
+    `credit`: minutes still missing from a weekly minimum, each worth MINIMUM_CREDIT.
+    """
     found: tuple[float, Run | None] = (NONE, None)
     if not plan.allows_day(windows[0].day):
         return found
@@ -246,20 +279,22 @@ def _best_run(data: ModelData, need: Need, plan: AgentPlan, windows: list[FlexWi
         for channel in plan.scope.agent.skills:
             if channel not in need.short:
                 continue
-            value, run = _best_in_window(data, need, plan, w, channel)
+            value, run = _best_in_window(data, need, plan, w, channel, credit)
             if value > found[0]:
                 found = (value, run)
     return found
 
 
-def _best_in_window(data: ModelData, need: Need, plan: AgentPlan, w: FlexWindow, channel: str) -> tuple[float, Run | None]:
+def _best_in_window(
+    data: ModelData, need: Need, plan: AgentPlan, w: FlexWindow, channel: str, credit: int = 0
+) -> tuple[float, Run | None]:
     config, scope = data.config, plan.scope
     slots = w.slots
     if w not in plan.wishes:
         plan.wishes[w] = _wish_costs(data, scope, w)
     saved = need.gain(config, channel, _units(config, plan, channel), _roles(plan), slots) - plan.wishes[w]
     closed = np.zeros(len(slots))
-    for k in data_closed(scope, w):
+    for k in scope.closed_slots.get(w, {}):  # the agent's `unavailable` ranges
         closed[k - slots.start] = 1
     saved_sum = np.concatenate(([0.0], np.cumsum(saved)))
     closed_sum = np.concatenate(([0.0], np.cumsum(closed)))
@@ -270,6 +305,7 @@ def _best_in_window(data: ModelData, need: Need, plan: AgentPlan, w: FlexWindow,
     ends = np.minimum(ends, len(slots))
     value = saved_sum[ends] - saved_sum[starts][:, None] - _length_costs(config, scope, w, lengths)[None, :]
     value -= _target_costs(config, plan, w)[None, :]
+    value += MINIMUM_CREDIT * np.minimum(lengths * w.slot_minutes, credit)[None, :]
     earliest, latest = plan.rest_bounds(w.day, math.ceil(scope.rules.min_rest_hours * 60 / w.slot_minutes))
     allowed = inside & (closed_sum[ends] - closed_sum[starts][:, None] == 0)
     allowed &= (starts[:, None] + slots.start >= earliest) & (ends + slots.start <= latest)
@@ -284,11 +320,6 @@ def _best_in_window(data: ModelData, need: Need, plan: AgentPlan, w: FlexWindow,
     value = np.where(allowed, value, NONE)
     i, j = np.unravel_index(int(np.argmax(value)), value.shape)
     return float(value[i, j]), Run(w, int(starts[i] + slots.start), int(lengths[j]), channel)
-
-
-def data_closed(scope: AgentScope, w: FlexWindow) -> list[int]:
-    """Slots of the template-day the agent's `unavailable` ranges close."""
-    return list(scope.closed_slots.get(w, {}))
 
 
 def _wish_costs(data: ModelData, scope: AgentScope, w: FlexWindow) -> np.ndarray:

@@ -108,9 +108,16 @@ def test_a_mentee_s_run_lies_inside_a_mentor_s_run(tmp_path: Path) -> None:
     assert (_runs(roster), cost) == ([("a1", "07 15:00", "07 18:00"), ("a2", "07 15:00", "07 20:00")], 0)
 
 
-def test_a_rule_it_does_not_keep_makes_it_decline(tmp_path: Path) -> None:
+def test_a_week_short_of_its_minimum_gets_the_cheapest_run_that_reaches_it(tmp_path: Path) -> None:
+    """Need 10-13 on Monday, 4 h a week at least: the 3 h run, then a 2 h run nobody needs (2 overstaffed hours)."""
     contract = {"hours_per_week": {"min": 4, "max": 40}, "max_days_per_week": 5}
-    config = _config(tmp_path, hourly("2026-12-07T15:00:00", 3), FLEX, contracts__full_time=contract)
+    config = _config(tmp_path, hourly("2026-12-07T15:00:00", 3), FLEX, contracts__full_time=contract, weights__clock=0)
+    roster, cost = _built(config)
+    assert sorted(a.hours for a in roster.assignments) == [2, 3] and cost == 2
+
+
+def test_a_rule_it_does_not_keep_makes_it_decline(tmp_path: Path) -> None:
+    config = _config(tmp_path, hourly("2026-12-07T15:00:00", 3), FLEX, rules__min_consecutive_days=2)
     assert greedy_roster(ModelData.of(config, requirements(config))) is None
 
 
