@@ -165,7 +165,8 @@ def record_bests(runs: list[dict[str, object]], command: str, path: Path = BESTS
     path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
-def run(path: Path, time_limit: float, workers: int) -> dict[str, object]:
+def run(path: Path, time_limit: float, workers: int, recorded_best: float | None = None) -> dict[str, object]:
+    """One plan of the team at `path`, timed; `team_best` is the cheaper of `recorded_best` and this run's cost."""
     started = time.perf_counter()
     config = load_config(path)
     loaded = time.perf_counter()
@@ -181,6 +182,7 @@ def run(path: Path, time_limit: float, workers: int) -> dict[str, object]:
     timeline = [(t, value) for t, value, _ in result.timeline if value is not None]
     if result.objective is not None:  # the returned roster's own cost, which a last polish may have lowered after the last report
         timeline.append((result.wall_seconds, result.objective))
+    team_best = min((c for c in (recorded_best, result.objective) if c is not None), default=None)
     return {
         "load_seconds": round(loaded - started, 2),
         "build_seconds": round(made - loaded, 2),
@@ -192,7 +194,8 @@ def run(path: Path, time_limit: float, workers: int) -> dict[str, object]:
         "verified": verified,
         "first_roster_seconds": None if result.first_solution_seconds is None else round(result.first_solution_seconds, 1),
         **{f"to_{q}pct_seconds": time_within(timeline, result.objective, q / 100) for q in (5, 1)},
-        "timeline": [(round(t, 1), value) for t, value in timeline],
+        "team_best": team_best,
+        "to_best_5pct_seconds": time_within(timeline, team_best, 0.05),
         "solve_seconds": round(result.wall_seconds, 1),
         **({"target_cost": sum(r.cost for r in rows), "most_away_hours": max(r.away_hours for r in rows)} if rows else {}),
     }
@@ -266,14 +269,10 @@ def main(argv: list[str] | None = None) -> None:
 def measured(row: dict[str, object], path: Path, args: argparse.Namespace) -> dict[str, object]:
     """One run, timed to its own final cost and to its team's best (the recorded one, or this run's if cheaper)."""
     load = os.getloadavg()[0]
-    row.update(run(path, args.time_limit, args.workers))
-    row.update(time_limit=args.time_limit, workers=args.workers, load=[round(load, 2), round(os.getloadavg()[0], 2)])
     row["key"] = team_key(str(row["team"]), row["agents"], row["days"], args.seed)  # type: ignore[arg-type]
     recorded = read_bests().get(str(row["key"]), {}).get("cost")
-    costs = [c for c in (recorded, row["objective"]) if isinstance(c, int | float)]
-    row["team_best"] = min(costs) if costs else None
-    timeline = row.pop("timeline")
-    row["to_best_5pct_seconds"] = time_within(timeline, row["team_best"], 0.05)  # type: ignore[arg-type]
+    row.update(run(path, args.time_limit, args.workers, recorded if isinstance(recorded, int | float) else None))
+    row.update(time_limit=args.time_limit, workers=args.workers, load=[round(load, 2), round(os.getloadavg()[0], 2)])
     return row
 
 
