@@ -11,7 +11,9 @@ weights for slots short and uncovered, a `mix` head missing, the agent's
 `avoid` / not-preferred hours, the hours away from `preferred_hours`, and
 the change in the squared (or linear) distance from the `workload` target.
 The best run of all is taken, the agent-days it touches are priced again,
-and so on until no run lowers the cost. That takes about a second.
+and so on until no run lowers the cost; then each run is priced again
+against all the others and replaced where a better one exists. That takes
+a second or two.
 
 A run is taken only where the agent's rules allow it: an open template-day
 (scope), no closed slot, one run a day, rest from the runs before and
@@ -46,6 +48,8 @@ from coverage.time import FlexWindow, Grid, slot_start, week_monday
 
 NONE = -math.inf
 MINIMUM_CREDIT = 1_000_000  # per minute toward a weekly minimum: more than any run can save or cost
+IMPROVING_PASSES = 3  # over every agent-day, each run priced again against the others (`_improved`)
+IMPROVES = 1e-6  # a replacement must save more than the run it replaces by this much (no churn between equals)
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class Need:
     short: dict[str, np.ndarray]  # units (hundredths of a person) still wanted per channel and slot
     covered: dict[str, np.ndarray]  # units on duty per channel and slot
     required: dict[str, np.ndarray]
-    mix: dict[tuple[str, str], np.ndarray]  # (channel, role) -> heads still missing per slot
+    mix: dict[tuple[str, str], np.ndarray]  # (channel, role) -> heads still missing per slot (below 0: more than asked)
 
     @classmethod
     def of(cls, data: ModelData) -> Need:
@@ -108,13 +112,14 @@ class Need:
         found[offset : offset + len(at)] = saved
         return found
 
-    def take(self, run: Run, units: float, roles: set[str]) -> None:
+    def take(self, run: Run, units: float, roles: set[str], sign: int = 1) -> None:
+        """The run's agent on duty (sign 1), or off it again (sign −1)."""
         at = np.arange(max(run.start, 0), min(run.end, len(self.short[run.channel])))
-        self.short[run.channel][at] -= units
-        self.covered[run.channel][at] += units
+        self.short[run.channel][at] -= sign * units
+        self.covered[run.channel][at] += sign * units
         for (mixed, role), missing in self.mix.items():
             if mixed == run.channel and role in roles:
-                missing[at] = np.maximum(missing[at] - 1, 0)
+                missing[at] -= sign
 
 
 @dataclass
@@ -220,16 +225,59 @@ def greedy_roster(data: ModelData) -> Roster | None:
             break
         _take(data, need, plans[key[0]], run)
         del best[key]
-        for other in [k for k in best if k[0] == key[0] or k[0] in mentees[key[0]] or _overlaps(days[k], run)]:
+        for other in [k for k in best if k[0] == key[0] or k[0] in mentees.get(key[0], ()) or _overlaps(days[k], run)]:
             best[other] = _best_run(data, need, plans[other[0]], days[other])
     if not all(_weekly_minimums(data, need, plan, days) for plan in plans.values()):
         return None
+    for _ in range(IMPROVING_PASSES):
+        if not sum(_improved(data, need, plans[agent], day, windows) for (agent, day), windows in days.items() if not mentees.get(agent)):
+            break
     return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
 
 
 def _take(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> None:
     plan.runs[run.window.day] = run
     need.take(run, _units(data.config, plan, run.channel), _roles(plan))
+
+
+def _drop(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> None:
+    del plan.runs[run.window.day]
+    need.take(run, _units(data.config, plan, run.channel), _roles(plan), sign=-1)
+
+
+def _improved(data: ModelData, need: Need, plan: AgentPlan, day: date, windows: list[FlexWindow]) -> bool:
+    """The agent-day's run replaced by the best one given every other run (or dropped, where none saves anything); whether it changed.
+
+    The greedy order leaves runs that later ones made worth less (two
+    agents on a slot one would cover): each is priced again against the
+    roster without it. A change that would take a week below its minimum
+    hours is not made. Mentors are left alone (their onboarding agents' runs
+    lie inside theirs).
+    """
+    old = plan.runs.get(day)
+    if old is not None:
+        _drop(data, need, plan, old)
+    value, run = _best_run(data, need, plan, windows)
+    kept = _run_value(data, need, plan, old) if old is not None else 0.0
+    if run is None or value <= 0:
+        run, value = None, 0.0
+    monday = week_monday(day)
+    minimum = plan.scope.weekly_minimum_minutes(monday) if monday in plan.scope.full_weeks() else 0
+    if value <= kept + IMPROVES or plan.week_minutes(monday) + (run.minutes if run else 0) < minimum:
+        run = old
+    if run is not None:
+        _take(data, need, plan, run)
+    return run != old
+
+
+def _run_value(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> float:
+    """What one run saves against the roster without it: `_best_in_window`'s price of that start and length."""
+    config, w = data.config, run.window
+    offset = run.start - w.first
+    gain = need.gain(config, run.channel, _units(config, plan, run.channel), _roles(plan), range(run.start, run.end))
+    lengths = np.array([run.slots])
+    costs = plan.wishes[w][offset : offset + run.slots].sum() + _length_costs(config, plan.scope, w, lengths)[0]
+    return float(gain.sum() - costs - _target_costs(config, plan, w)[run.slots - w.min_slots])
 
 
 def _weekly_minimums(data: ModelData, need: Need, plan: AgentPlan, days: dict[tuple[str, date], list[FlexWindow]]) -> bool:
