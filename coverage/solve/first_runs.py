@@ -230,7 +230,9 @@ def greedy_roster(data: ModelData) -> Roster | None:
     if not all(_weekly_minimums(data, need, plan, days) for plan in plans.values()):
         return None
     for _ in range(IMPROVING_PASSES):
-        if not sum(_improved(data, need, plans[agent], day, windows) for (agent, day), windows in days.items() if not mentees.get(agent)):
+        if not sum(
+            _improved(data, need, plans[agent], day, windows) for (agent, day), windows in days.items() if not mentees.get(agent)
+        ):
             break
     return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
 

@@ -13,13 +13,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import build_config, config_data, hourly
 
 from coverage.check import check_roster
-from coverage.config import Config
+from coverage.config import Config, load_config
 from coverage.demand import requirements
 from coverage.roster import Roster
-from coverage.solve import SolveParams, solve
+from coverage.solve import SolveParams, first_runs, solve
 from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.first_runs import greedy_roster
 from coverage.solve.model import build_model
@@ -135,16 +136,17 @@ def test_solve_starts_from_the_constructed_roster(tmp_path: Path) -> None:
     assert result.objective == 0 and result.timeline[0][1] == 0  # the constructed roster, first on the timeline
 
 
-def test_the_part_time_team_s_constructed_roster_keeps_every_rule(tmp_path: Path) -> None:
-    """The generated team of issue 26 (12 agents, a week): availability, targets, mentors, a mix; the checker finds nothing."""
+def test_the_part_time_team_s_constructed_roster_keeps_every_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generated team of issue 26 (15 agents, a week): availability, targets, mentors, a mix; the checker finds nothing.
+
+    Pricing each run again against the others lowers the greedy roster's cost (figures of this seed, as measured).
+    """
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     from availability import write_variant
 
-    config_path = write_variant(tmp_path, "flexible", agents=15, days=7, seed=1)
-    from coverage.config import load_config
-
-    config = load_config(config_path)
+    config = load_config(write_variant(tmp_path, "flexible", agents=15, days=7, seed=1))
     roster, cost = _built(config)
-    mentee = "e14"  # every fifteenth agent is mentored by e11 and e08
-    assert any(a.agent == mentee for a in roster.assignments)
-    assert cost > 0
+    assert any(a.agent == "e14" for a in roster.assignments)  # the one onboarding agent (mentors e11, e08) works
+    monkeypatch.setattr(first_runs, "IMPROVING_PASSES", 0)
+    greedy, greedy_cost = _built(config)
+    assert (greedy_cost, cost) == (82_379, 78_398)
