@@ -22,7 +22,8 @@ weekends; an onboarding agent's run lies inside one of their mentors' runs.
 A week short of the agent's minimum hours then gets runs at a loss, the
 least costly that reach it. Rules it does not try to keep — a period
 minimum, minimum days in a row or days off, night limits, successions,
-counts per template, a previous roster's shifts — make it decline up front
+counts per template, a previous roster's shifts — and listed templates an
+agent may work (it lays flexible runs only) make it decline up front
 (`greedy_roster` returns None) where they bind. Whatever it returns is a
 proposal: the caller hands it to the model as a complete hint, and the
 model's own propagation (coverage.solve.runner.fill_hint) rejects it if a
@@ -190,6 +191,7 @@ def constructible(config: Config, data: ModelData) -> bool:
         if (
             rules.min_consecutive_days > 1
             or rules.min_consecutive_days_off > 1
+            or scope.available  # listed occurrences: the construction lays flexible runs only
             or (scope.boundary is not None and scope.boundary.shifts)
             or (rules.hours_per_period is not None and rules.hours_per_period.min > 0)
             or rules.max_nights_per_week is not None

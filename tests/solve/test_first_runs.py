@@ -122,9 +122,13 @@ def test_a_rule_it_does_not_keep_makes_it_decline(tmp_path: Path) -> None:
     assert greedy_roster(ModelData.of(config, requirements(config))) is None
 
 
-def test_a_listed_only_config_has_nothing_to_construct(tmp_path: Path) -> None:
-    config = build_config(tmp_path, config_data(), hourly("2026-12-07T15:00:00", 3))
+def test_a_listed_template_makes_it_decline(tmp_path: Path) -> None:
+    config = build_config(tmp_path, config_data(), hourly("2026-12-07T15:00:00", 3))  # listed only
     assert greedy_roster(ModelData.of(config, requirements(config))) is None
+    data = config_data()
+    data["sites"]["nyc"]["shifts"]["flex"] = FLEX  # beside the listed `day`
+    mixed = build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 3))
+    assert greedy_roster(ModelData.of(mixed, requirements(mixed))) is None
 
 
 def test_solve_starts_from_the_constructed_roster(tmp_path: Path) -> None:
