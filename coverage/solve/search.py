@@ -152,7 +152,7 @@ def solve(
     progress = Progress(
         params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if requirements.backlog else None
     )
-    first_roster: float | None = None  # seconds into the run when the stages had a roster of the whole team
+    first_roster: float | None = None  # seconds into the run when the stages or a flexible start had a roster of the whole team
     first: coarse.CoarseStart | None = None
     if start is None and polish is None:
         first, fallback = _flexible_start(config, requirements, stages, params, roster_model, started)
