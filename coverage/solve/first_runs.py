@@ -32,6 +32,7 @@ hard rule is broken after all.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -220,15 +221,7 @@ def greedy_roster(data: ModelData) -> Roster | None:
     for plan in plans.values():
         for w in plan.scope.flexible:
             days[(plan.scope.id, w.day)].append(w)
-    best = {key: _best_run(data, need, plans[key[0]], windows) for key, windows in days.items()}
-    while best:
-        key, (value, run) = max(best.items(), key=lambda item: item[1][0])
-        if run is None or value <= 0:
-            break
-        _take(data, need, plans[key[0]], run)
-        del best[key]
-        for other in [k for k in best if k[0] == key[0] or k[0] in mentees.get(key[0], ()) or _overlaps(days[k], run)]:
-            best[other] = _best_run(data, need, plans[other[0]], days[other])
+    _lay_runs(data, need, plans, days, mentees)
     if not all(_weekly_minimums(data, need, plan, days) for plan in plans.values()):
         return None
     for _ in range(IMPROVING_PASSES):
@@ -237,6 +230,49 @@ def greedy_roster(data: ModelData) -> Roster | None:
         ):
             break
     return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
+
+
+def _lay_runs(
+    data: ModelData,
+    need: Need,
+    plans: dict[str, AgentPlan],
+    days: dict[tuple[str, date], list[FlexWindow]],
+    mentees: dict[str, list[str]],
+) -> None:
+    """The run that saves most of all agent-days', taken, until none saves anything (a lazy greedy).
+
+    A run taken only lowers what the others save (the need it meets is gone,
+    its agent's target and limits are nearer; up to the rounding of hours
+    away from a target), so a price made before it is an upper bound: the top
+    of the heap is priced again, and taken when its price is current.
+    Onboarding agents are the exception — a mentor's new run opens runs to
+    them — and are priced again at once.
+    """
+    keys = list(days)  # ties go to the first agent-day, as listed
+    heap: list[tuple[float, int, int, Run]] = []
+    taken = 0  # runs taken so far: a price made when `taken` was the same is current
+
+    def price(index: int) -> None:
+        agent, day = keys[index]
+        value, run = _best_run(data, need, plans[agent], days[keys[index]])
+        if run is not None and value > 0:
+            heapq.heappush(heap, (-value, index, taken, run))
+
+    for index in range(len(keys)):
+        price(index)
+    while heap:
+        _, index, priced, run = heapq.heappop(heap)
+        plan = plans[keys[index][0]]
+        if keys[index][1] in plan.runs:  # an older price of a day since worked
+            continue
+        if priced != taken:
+            price(index)
+            continue
+        _take(data, need, plan, run)
+        taken += 1
+        for k, (agent, day) in enumerate(keys):
+            if agent in mentees.get(plan.scope.id, ()) and day not in plans[agent].runs:
+                price(k)
 
 
 def _take(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> None:
@@ -303,10 +339,6 @@ def _weekly_minimums(data: ModelData, need: Need, plan: AgentPlan, days: dict[tu
                 return False
             _take(data, need, plan, run)
     return True
-
-
-def _overlaps(windows: list[FlexWindow], run: Run) -> bool:
-    return any(w.first < run.end and run.start <= w.last for w in windows)
 
 
 def _units(config: Config, plan: AgentPlan, channel: str) -> float:
