@@ -372,38 +372,45 @@ def _best_run(
 def _best_in_window(
     data: ModelData, need: Need, plan: AgentPlan, w: FlexWindow, channel: str, credit: int = 0
 ) -> tuple[float, Run | None]:
+    """The template-day's best run on `channel`: every start × length priced at once (prefix sums over the window's slots)."""
     config, scope = data.config, plan.scope
-    slots = w.slots
     if w not in plan.wishes:
         plan.wishes[w] = _wish_costs(data, scope, w)
-    saved = need.gain(config, channel, _units(config, plan, channel), _roles(plan), slots) - plan.wishes[w]
-    closed = np.zeros(len(slots))
-    for k in scope.closed_slots.get(w, {}):  # the agent's `unavailable` ranges
-        closed[k - slots.start] = 1
+    saved = need.gain(config, channel, _units(config, plan, channel), _roles(plan), w.slots) - plan.wishes[w]
     saved_sum = np.concatenate(([0.0], np.cumsum(saved)))
-    closed_sum = np.concatenate(([0.0], np.cumsum(closed)))
-    starts = np.array([k - slots.start for k in w.starts])
+    starts = np.array([k - w.first for k in w.starts])
     lengths = np.arange(w.min_slots, w.max_slots + 1)
-    ends = starts[:, None] + lengths[None, :]
-    inside = ends <= len(slots)
-    ends = np.minimum(ends, len(slots))
+    ends = np.minimum(starts[:, None] + lengths[None, :], len(w.slots))
     value = saved_sum[ends] - saved_sum[starts][:, None] - _length_costs(config, scope, w, lengths)[None, :]
     value -= _target_costs(config, plan, w)[None, :]
     value += MINIMUM_CREDIT * np.minimum(lengths * w.slot_minutes, credit)[None, :]
-    earliest, latest = plan.rest_bounds(w.day, math.ceil(scope.rules.min_rest_hours * 60 / w.slot_minutes))
-    allowed = inside & (closed_sum[ends] - closed_sum[starts][:, None] == 0)
-    allowed &= (starts[:, None] + slots.start >= earliest) & (ends + slots.start <= latest)
-    allowed &= (lengths * w.slot_minutes <= plan.minutes_left(w.day))[None, :]
-    if scope.agent.mentors:  # inside one mentor's run (none: no run)
-        first, after = starts[:, None] + slots.start, ends + slots.start
-        allowed &= np.logical_or.reduce(
-            [(first >= begin) & (after <= end) for begin, end in plan.mentored(w.day)] or [np.zeros_like(allowed)]
-        )
+    allowed = _allowed(plan, w, starts, lengths)
     if not allowed.any():
         return NONE, None
     value = np.where(allowed, value, NONE)
     i, j = np.unravel_index(int(np.argmax(value)), value.shape)
-    return float(value[i, j]), Run(w, int(starts[i] + slots.start), int(lengths[j]), channel)
+    return float(value[i, j]), Run(w, int(starts[i] + w.first), int(lengths[j]), channel)
+
+
+def _allowed(plan: AgentPlan, w: FlexWindow, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Per start × length (slots from the window's first), whether the agent's rules allow that run."""
+    scope = plan.scope
+    closed = np.zeros(len(w.slots))
+    for k in scope.closed_slots.get(w, {}):  # the agent's `unavailable` ranges
+        closed[k - w.first] = 1
+    closed_sum = np.concatenate(([0.0], np.cumsum(closed)))
+    ends = starts[:, None] + lengths[None, :]
+    allowed = ends <= len(w.slots)
+    ends = np.minimum(ends, len(w.slots))
+    allowed &= closed_sum[ends] - closed_sum[starts][:, None] == 0
+    earliest, latest = plan.rest_bounds(w.day, math.ceil(scope.rules.min_rest_hours * 60 / w.slot_minutes))
+    first, after = starts[:, None] + w.first, ends + w.first
+    allowed &= (first >= earliest) & (after <= latest)
+    allowed &= (lengths * w.slot_minutes <= plan.minutes_left(w.day))[None, :]
+    if scope.agent.mentors:  # inside one mentor's run (none: no run)
+        inside = [(first >= begin) & (after <= end) for begin, end in plan.mentored(w.day)]
+        allowed &= np.logical_or.reduce(inside or [np.zeros_like(allowed)])
+    return allowed
 
 
 def _wish_costs(data: ModelData, scope: AgentScope, w: FlexWindow) -> np.ndarray:
