@@ -97,7 +97,10 @@ def test_weekly_hours_stop_at_the_contract_s_maximum(tmp_path: Path) -> None:
 
 
 def test_the_hours_toward_a_target_are_worth_a_shift_nobody_needs(tmp_path: Path) -> None:
-    """Target 4 h in the week, nothing needed: a 4 h run saves 5 × 4² = 80 and costs 4 overstaffed hours and 4 clock-free hours."""
+    """Target 4 h in the week, nothing needed: a 4 h run saves the target's 5 × 4² = 80 and costs 4 overstaffed hours.
+
+    (3 h: 80 − 5 · 1² − 3 = 72; 5 h: 80 − 5 · 1² − 5 = 70; 4 h: 80 − 4 = 76.)
+    """
     roster, cost = _built(_config(tmp_path, [], FLEX, agent__target_hours=4, weights__clock=0))
     assert len(roster.assignments) == 1 and roster.assignments[0].hours == 4 and cost == 4
 
