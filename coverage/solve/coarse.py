@@ -64,6 +64,7 @@ class CoarseStart:
     roster: Roster | None
     seconds: float
     interrupted: bool = False  # Ctrl-C during the stand-in's search
+    constructed: bool = False  # the roster was built run by run (coverage.solve.first_runs), not searched
 
     def remaining(self, params: SolveParams, started: float) -> float:
         """The flexible search's time: the rest of the limit (in deterministic time, by the same measure as the stand-in's).
@@ -83,13 +84,22 @@ class CoarseStart:
         the 30 s left and the search ended at 37,081; without it, 5,846
         (benchmarks/notes/flexible-shifts.md, "Coarse to fine"). None without
         a roster: the search then starts from nothing and needs presolve.
+
+        From a constructed roster every thread searches neighbourhoods (no
+        full-model worker, so no bound beyond 0 is proven) where the search
+        has more than one: on the 60-agent team, seeds 1-3, 4,231-4,304 /
+        3,112 / 2,559 at 60 s against 5,048-5,089 / 3,200-3,469 /
+        3,024-3,233 with the full-model worker, whose LP without presolve
+        proved bounds of 0-600 only (benchmarks/notes/part-time-team.md).
         """
         if self.roster is None:
             return None
+        only_neighbourhoods = self.constructed and params.workers != 1
 
         def settings(parameters: Any) -> None:
             configure_search(parameters, params)
             parameters.cp_model_presolve = False
+            parameters.use_lns_only = only_neighbourhoods
 
         return settings
 
@@ -194,7 +204,7 @@ def constructed_start(rm: BuiltModel, params: SolveParams) -> CoarseStart | None
             file=params.progress,
             flush=True,
         )
-    return CoarseStart(roster, 0.0)
+    return CoarseStart(roster, 0.0, constructed=True)
 
 
 def coarse_start(config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams) -> CoarseStart | None:

@@ -157,3 +157,18 @@ def test_the_part_time_team_s_constructed_roster_keeps_every_rule(tmp_path: Path
     monkeypatch.setattr(first_runs, "IMPROVING_PASSES", 0)
     greedy, greedy_cost = _built(config)
     assert (greedy_cost, cost) == (82_379, 78_398)
+
+
+def test_the_search_from_a_constructed_roster_runs_neighbourhoods_only() -> None:
+    """No full-model worker after a constructed start (one thread excepted); presolve off, as after the stand-in."""
+    from ortools.sat.python import cp_model
+
+    from coverage.solve.coarse import CoarseStart
+
+    constructed, searched = CoarseStart(Roster(()), 0.0, constructed=True), CoarseStart(Roster(()), 0.0)
+    for start, workers, lns_only in ((constructed, 2, True), (constructed, 1, False), (searched, 2, False)):
+        settings = start.settings(SolveParams(time_limit_seconds=10, workers=workers))
+        assert settings is not None
+        parameters = cp_model.CpSolver().parameters
+        settings(parameters)
+        assert (parameters.use_lns_only, parameters.cp_model_presolve) == (lns_only, False)
