@@ -40,6 +40,7 @@ from coverage.time import clock_minutes
 COARSE_SHARE = 0.5  # of the time limit, for the stand-in's search (benchmarks/notes/flexible-shifts.md, "Coarse to fine")
 STEP_MINUTES = 120  # between the stand-in's starts, and between its lengths
 CONSTRUCTED = True  # try the constructed first roster (coverage.solve.first_runs) before the stand-in; False: benchmarks compare
+NEIGHBOURHOODS_ONLY_FROM = 30  # agents: from a constructed start of a team this big, no full-model worker (CoarseStart.settings)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class CoarseStart:
     roster: Roster | None
     seconds: float
     interrupted: bool = False  # Ctrl-C during the stand-in's search
-    constructed: bool = False  # the roster was built run by run (coverage.solve.first_runs), not searched
+    neighbourhoods_only: bool = False  # the search from it runs no full-model worker (a big team's constructed start)
 
     def remaining(self, params: SolveParams, started: float) -> float:
         """The flexible search's time: the rest of the limit (in deterministic time, by the same measure as the stand-in's).
@@ -85,16 +86,18 @@ class CoarseStart:
         (benchmarks/notes/flexible-shifts.md, "Coarse to fine"). None without
         a roster: the search then starts from nothing and needs presolve.
 
-        From a constructed roster every thread searches neighbourhoods (no
-        full-model worker, so no bound beyond 0 is proven) where the search
-        has more than one: on the 60-agent team, seeds 1-3, 4,231-4,304 /
-        3,112 / 2,559 at 60 s against 5,048-5,089 / 3,200-3,469 /
-        3,024-3,233 with the full-model worker, whose LP without presolve
-        proved bounds of 0-600 only (benchmarks/notes/part-time-team.md).
+        From a big team's constructed roster every thread searches
+        neighbourhoods (no full-model worker, so no bound beyond 0 is proven)
+        where the search has more than one: on the 60-agent team, seeds 1-3,
+        4,231-4,304 / 3,112 / 2,559 at 60 s against 5,048-5,089 / 3,200-3,469
+        / 3,024-3,233 with the full-model worker, whose LP without presolve
+        proved bounds of 0-600 only (benchmarks/notes/part-time-team.md). A
+        small team keeps it: configs/flexible.yaml's 8 agents are proved
+        optimal by it.
         """
         if self.roster is None:
             return None
-        only_neighbourhoods = self.constructed and params.workers != 1
+        only_neighbourhoods = self.neighbourhoods_only and params.workers != 1
 
         def settings(parameters: Any) -> None:
             configure_search(parameters, params)
@@ -204,7 +207,8 @@ def constructed_start(rm: BuiltModel, params: SolveParams) -> CoarseStart | None
             file=params.progress,
             flush=True,
         )
-    return CoarseStart(roster, 0.0, constructed=True)
+    agents = sum(1 for scope in rm.data.scopes if scope.flexible)
+    return CoarseStart(roster, 0.0, neighbourhoods_only=agents >= NEIGHBOURHOODS_ONLY_FROM)
 
 
 def coarse_start(config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams) -> CoarseStart | None:

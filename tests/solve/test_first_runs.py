@@ -159,16 +159,31 @@ def test_the_part_time_team_s_constructed_roster_keeps_every_rule(tmp_path: Path
     assert (greedy_cost, cost) == (82_379, 78_398)
 
 
-def test_the_search_from_a_constructed_roster_runs_neighbourhoods_only() -> None:
-    """No full-model worker after a constructed start (one thread excepted); presolve off, as after the stand-in."""
+def test_the_search_from_a_big_team_s_constructed_roster_runs_neighbourhoods_only() -> None:
+    """No full-model worker after a big team's constructed start (one thread excepted); presolve off, as after the stand-in."""
     from ortools.sat.python import cp_model
 
     from coverage.solve.coarse import CoarseStart
 
-    constructed, searched = CoarseStart(Roster(()), 0.0, constructed=True), CoarseStart(Roster(()), 0.0)
-    for start, workers, lns_only in ((constructed, 2, True), (constructed, 1, False), (searched, 2, False)):
+    big, small = CoarseStart(Roster(()), 0.0, neighbourhoods_only=True), CoarseStart(Roster(()), 0.0)
+    for start, workers, lns_only in ((big, 2, True), (big, 1, False), (small, 2, False)):
         settings = start.settings(SolveParams(time_limit_seconds=10, workers=workers))
         assert settings is not None
         parameters = cp_model.CpSolver().parameters
         settings(parameters)
         assert (parameters.use_lns_only, parameters.cp_model_presolve) == (lns_only, False)
+
+
+def test_a_team_from_thirty_agents_is_big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coverage.solve import coarse
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from availability import write_variant
+
+    config = load_config(write_variant(tmp_path, "flexible", agents=15, days=7, seed=1))
+    model = build_model(ModelData.of(config, requirements(config)))
+    params = SolveParams(time_limit_seconds=10, workers=2)
+    assert coarse.NEIGHBOURHOODS_ONLY_FROM == 30
+    assert (start := coarse.constructed_start(model, params)) is not None and not start.neighbourhoods_only
+    monkeypatch.setattr(coarse, "NEIGHBOURHOODS_ONLY_FROM", 15)
+    assert (start := coarse.constructed_start(model, params)) is not None and start.neighbourhoods_only
