@@ -163,7 +163,9 @@ def stage_backlog(args: argparse.Namespace) -> None:
 
 def stage_availability(args: argparse.Namespace) -> None:
     """Issue 26's part-time team (listed, availability, targets, flexible) beside the example team, 60 s each (about 7 min)."""
-    append("availability", run_json([PYTHON, str(HERE / "availability.py"), "--json", "--time-limit", "60"], 1800))
+    append(
+        "availability", run_json([PYTHON, str(HERE / "availability.py"), "--json", "--time-limit", "60", "--update-bests"], 1800)
+    )
 
 
 def stage_suite(args: argparse.Namespace) -> None:

@@ -12,6 +12,11 @@ the flexible template's feasible set contains; then hands that roster to
 the flexible model as a hint and searches on from there, where the runs'
 half-hour refinements and preferred lengths are left to find.
 
+Before any stand-in, `constructed_start` tries a roster built run by run
+(coverage.solve.first_runs): seconds instead of half the limit, and a far
+better start on the 60-agent team; the stand-in runs where it declines or
+the model rejects its roster.
+
 Only where the stand-in's roster keeps every rule the flexible model states:
 no `cover` row, request, succession, period limit or previous roster naming
 a flexible template, no kept roster and no hiring (the stand-in would need
@@ -32,12 +37,15 @@ from coverage.config.schema import Config, ShiftTemplate
 from coverage.demand import Requirements
 from coverage.roster import Roster
 from coverage.solve.data import ModelData, ModelInputs
-from coverage.solve.model import build_model
+from coverage.solve.first_runs import greedy_roster
+from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.runner import SolveParams, configure_search, run_search
 from coverage.time import clock_minutes
 
 COARSE_SHARE = 0.5  # of the time limit, for the stand-in's search (benchmarks/notes/flexible-shifts.md, "Coarse to fine")
 STEP_MINUTES = 120  # between the stand-in's starts, and between its lengths
+CONSTRUCTED = True  # try the constructed first roster (coverage.solve.first_runs) before the stand-in; False: benchmarks compare
+NEIGHBOURHOODS_ONLY_FROM = 30  # agents: from a constructed start of a team this big, no full-model worker (CoarseStart.settings)
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,7 @@ class CoarseStart:
     roster: Roster | None
     seconds: float
     interrupted: bool = False  # Ctrl-C during the stand-in's search
+    neighbourhoods_only: bool = False  # the search from it runs no full-model worker (a big team's constructed start)
 
     def remaining(self, params: SolveParams, started: float) -> float:
         """The flexible search's time: the rest of the limit (in deterministic time, by the same measure as the stand-in's).
@@ -81,13 +90,24 @@ class CoarseStart:
         the 30 s left and the search ended at 37,081; without it, 5,846
         (benchmarks/notes/flexible-shifts.md, "Coarse to fine"). None without
         a roster: the search then starts from nothing and needs presolve.
+
+        From a big team's constructed roster every thread searches
+        neighbourhoods (no full-model worker, so no bound beyond 0 is proven)
+        where the search has more than one: on the 60-agent team, seeds 1-3,
+        4,231-4,304 / 3,112 / 2,559 at 60 s against 5,048-5,089 / 3,200-3,469
+        / 3,024-3,233 with the full-model worker, whose LP without presolve
+        proved bounds of 0-600 only (benchmarks/notes/part-time-team.md). A
+        small team keeps it: configs/flexible.yaml's 8 agents are proved
+        optimal by it.
         """
         if self.roster is None:
             return None
+        only_neighbourhoods = self.neighbourhoods_only and params.workers != 1
 
         def settings(parameters: Any) -> None:
             configure_search(parameters, params)
             parameters.cp_model_presolve = False
+            parameters.use_lns_only = only_neighbourhoods
 
         return settings
 
@@ -167,6 +187,33 @@ def _strings(value: Any) -> Iterator[str]:
     elif isinstance(value, list | tuple):
         for item in value:
             yield from _strings(item)
+
+
+def constructed_start(rm: BuiltModel, params: SolveParams) -> CoarseStart | None:
+    """A first roster built run by run (coverage.solve.first_runs), before any search; None where it declines.
+
+    Tried before the stand-in: on the 60-agent part-time team it takes 1.5-4 s
+    and costs 3,400-5,700 (seeds 1-3), where the stand-in handed over a
+    roster of some 150,000 after 30 s (benchmarks/notes/part-time-team.md).
+    It costs no deterministic time (`seconds` 0), so `--deterministic` runs
+    stay reproducible; the caller hints it to the model, which may still
+    reject it (then the stand-in runs).
+    """
+    if not CONSTRUCTED:
+        return None
+    started = wallclock.perf_counter()
+    roster = greedy_roster(rm.data)
+    if roster is None or not roster.assignments:
+        return None
+    if params.progress is not None:
+        print(
+            f"  constructed start: {len(roster.assignments)} flexible runs in "
+            f"{wallclock.perf_counter() - started:.1f}s; the flexible model from there",
+            file=params.progress,
+            flush=True,
+        )
+    agents = sum(1 for scope in rm.data.scopes if scope.flexible)
+    return CoarseStart(roster, 0.0, neighbourhoods_only=agents >= NEIGHBOURHOODS_ONLY_FROM)
 
 
 def coarse_start(config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams) -> CoarseStart | None:

@@ -155,17 +155,21 @@ def solve(
     # Not after the stages: a big team's polish takes seconds a roster, and was not measured there.
     refiner = _incumbent_polish(config, requirements, inputs, roster_model) if polish is not None and start is None else None
     progress.refiner = refiner
-    first_roster: float | None = None  # seconds into the run when the stages had a roster of the whole team
-    first = coarse.coarse_start(config, requirements, stages, params) if start is None and polish is None else None
+    first_roster: float | None = None  # seconds into the run when the stages or a flexible start had a roster of the whole team
+    first: coarse.CoarseStart | None = None
+    if start is None and polish is None:
+        first, fallback = _flexible_start(config, requirements, stages, params, roster_model, started)
     if start is not None:
         fallback = _from_stages(roster_model, start, started, polish)
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
         if start.first_roster_at is not None and fallback is not None:
             first_roster = start.first_roster_at - started
             fallback = replace(fallback, first_solution_seconds=first_roster)
-    elif first is not None:  # flexible templates: a listed stand-in's roster first (coverage.solve.coarse)
-        fallback = _hinted(roster_model, first.roster, None, started) if first.roster is not None else None
+    elif first is not None:  # flexible templates: a constructed roster or a listed stand-in's first (coverage.solve.coarse)
         remaining = first.remaining(params, started)
+        if fallback is not None:  # that roster is the run's first: on the timeline before the search's own
+            first_roster = fallback.first_solution_seconds
+            progress.timeline.append((first_roster or 0.0, fallback.objective, None))
     elif polish is not None:
         fallback, remaining, stop = _polished_start(roster_model, params, progress, polish, started)
         if stop is not None:  # proved optimal, or Ctrl-C: the incumbent polish may still hold a cheaper roster
@@ -216,6 +220,25 @@ def solve(
             conflicting_rules(config, requirements, time_limit_seconds=max(10.0, params.time_limit_seconds), history=history)
         )
     return SolveResult(status, None, None, None, wallclock.perf_counter() - started, reasons, interrupted=interrupted)
+
+
+def _flexible_start(
+    config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams, rm: BuiltModel, started: float
+) -> tuple[coarse.CoarseStart | None, SolveResult | None]:
+    """With flexible templates: a constructed roster if the model takes it, else the listed stand-in's; and that roster, costed.
+
+    (None, None) where neither applies; (a start, None) where the stand-in found no roster.
+    """
+    constructed = coarse.constructed_start(rm, params)
+    if constructed is not None and constructed.roster is not None:
+        hinted = _hinted(rm, constructed.roster, None, started)
+        if hinted is not None:
+            return constructed, hinted
+        rm.model.clear_hints()
+    first = coarse.coarse_start(config, requirements, inputs, params)
+    if first is None or first.roster is None:
+        return first, None
+    return first, _hinted(rm, first.roster, None, started)
 
 
 def _stages_only(

@@ -10,13 +10,14 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import build_config, config_data, hourly
 
 from coverage.check import check_roster
 from coverage.config import Config
 from coverage.config.schema import ShiftTemplate
 from coverage.demand import requirements
-from coverage.solve import SolveParams, solve
+from coverage.solve import SolveParams, coarse, solve
 from coverage.solve.coarse import coarse_start, stand_in, stand_in_shifts
 from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import build_model
@@ -78,8 +79,12 @@ def test_the_stand_in_roster_is_the_flexible_models_hint_exactly(tmp_path: Path)
     assert flexible.exact_objective(completed.value) == 0
 
 
-def test_solve_starts_from_the_stand_in_and_refines_to_the_half_hour(tmp_path: Path) -> None:
-    """A 10:00-15:00 need: the stand-in's lengths are 2, 4, 6 and 8 h; the flexible search then fits the 5 h run exactly."""
+def test_solve_starts_from_the_stand_in_and_refines_to_the_half_hour(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 10:00-15:00 need: the stand-in's lengths are 2, 4, 6 and 8 h; the flexible search then fits the 5 h run exactly.
+
+    Without the constructed start (coverage.solve.first_runs), as where it declines.
+    """
+    monkeypatch.setattr(coarse, "CONSTRUCTED", False)
     data = config_data()
     data["plan"]["interval_minutes"] = 30
     data["forecast"]["interval_minutes"] = 60

@@ -1,0 +1,456 @@
+"""A first roster of flexible runs by construction: the run that lowers the cost most, again and again, within each agent's rules.
+
+The flexible model's own search takes most of a minute to its first roster
+on the 60-agent part-time team (presolve of 81,000 variables, then
+feasibility jump's 90,000-unit roster), and the listed stand-in
+(coverage.solve.coarse) as long: its first roster came at 18 s and cost
+500,000 (benchmarks/notes/part-time-team.md, "A first flexible roster").
+Here each agent-day's best run — start, length and channel — is priced
+against what the roster built so far still lacks: the objective's own
+weights for slots short and uncovered, a `mix` head missing, the agent's
+`avoid` / not-preferred hours, the hours away from `preferred_hours`, and
+the change in the squared (or linear) distance from the `workload` target.
+The best run of all is taken, the agent-days it touches are priced again,
+and so on until no run lowers the cost; then each run is priced again
+against all the others and replaced where a better one exists. That takes
+a second or two.
+
+A run is taken only where the agent's rules allow it: an open template-day
+(scope), no closed slot, one run a day, rest from the runs before and
+after, the weekly and period maximum hours, days a week, days in a row and
+weekends; an onboarding agent's run lies inside one of their mentors' runs.
+A week short of the agent's minimum hours then gets runs at a loss, the
+least costly that reach it. Rules it does not try to keep — a period
+minimum, minimum days in a row or days off, night limits, successions,
+counts per template, a previous roster's shifts — and listed templates an
+agent may work (it lays flexible runs only) make it decline up front
+(`greedy_roster` returns None) where they bind. Whatever it returns is a
+proposal: the caller hands it to the model as a complete hint, and the
+model's own propagation (coverage.solve.runner.fill_hint) rejects it if a
+hard rule is broken after all.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+
+from coverage.config.schema import HEAD_UNITS, Config
+from coverage.roster import Assignment, Roster
+from coverage.solve.data import ModelData
+from coverage.solve.first_counts import Residual
+from coverage.solve.scope import AgentScope
+from coverage.targets import HALF_HOUR, AgentTarget, agent_targets, away_units, hours_away
+from coverage.time import FlexWindow, Grid, slot_start, week_monday
+
+NONE = -math.inf
+MINIMUM_CREDIT = 1_000_000  # per minute toward a weekly minimum: more than any run can save or cost
+IMPROVING_PASSES = 3  # over every agent-day, each run priced again against the others (`_improved`)
+IMPROVES = 1e-6  # a replacement must save more than the run it replaces by this much (no churn between equals)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One flexible run: the agent-day's window, its first grid slot, its length in slots and its channel."""
+
+    window: FlexWindow
+    start: int
+    slots: int
+    channel: str
+
+    @property
+    def end(self) -> int:
+        """The first slot after the run."""
+        return self.start + self.slots
+
+    @property
+    def minutes(self) -> int:
+        return self.slots * self.window.slot_minutes
+
+
+@dataclass
+class Need:
+    """What the roster built so far still lacks, slot by slot: heads per channel, and heads of each `mix` role."""
+
+    short: dict[str, np.ndarray]  # units (hundredths of a person) still wanted per channel and slot
+    covered: dict[str, np.ndarray]  # units on duty per channel and slot
+    required: dict[str, np.ndarray]
+    mix: dict[tuple[str, str], np.ndarray]  # (channel, role) -> heads still missing per slot (below 0: more than asked)
+
+    @classmethod
+    def of(cls, data: ModelData) -> Need:
+        wanted = Residual.of(data.requirements).need
+        short = {c: HEAD_UNITS * np.asarray(v, dtype=np.float64) for c, v in wanted.items()}
+        required = {c: np.asarray(data.requirements.required[c], dtype=np.float64) for c in wanted}
+        mix = {
+            (channel, role): np.where(required[channel] > 0, heads, 0).astype(np.float64)
+            for channel, rule in data.config.mix_rules().items()
+            if channel in required
+            for role, heads in rule.items()
+        }
+        return cls(short, {c: np.zeros_like(v) for c, v in short.items()}, required, mix)
+
+    def gain(self, config: Config, channel: str, units: float, roles: set[str], slots: range) -> np.ndarray:
+        """What one more agent on duty saves in each of `slots` (0 past the grid's end): shortfall, an uncovered slot, a missing role."""
+        weights = config.weights
+        found = np.zeros(len(slots))
+        inside = [k for k in slots if 0 <= k < len(self.short[channel])]
+        if not inside:
+            return found
+        at = np.arange(inside[0], inside[-1] + 1)
+        offset = inside[0] - slots.start
+        short, covered, required = self.short[channel][at], self.covered[channel][at], self.required[channel][at]
+        saved = weights.understaffed * np.minimum(np.maximum(short, 0), units) / HEAD_UNITS
+        saved -= weights.overstaffed * np.maximum(units - np.maximum(short, 0), 0) / HEAD_UNITS
+        saved += np.where((covered <= 0) & (required > 0), weights.uncovered, 0)
+        for (mixed, role), missing in self.mix.items():
+            if mixed == channel and role in roles:
+                saved += np.where(missing[at] > 0, weights.mix, 0)
+        found[offset : offset + len(at)] = saved
+        return found
+
+    def take(self, run: Run, units: float, roles: set[str], sign: int = 1) -> None:
+        """The run's agent on duty (sign 1), or off it again (sign −1)."""
+        at = np.arange(max(run.start, 0), min(run.end, len(self.short[run.channel])))
+        self.short[run.channel][at] -= sign * units
+        self.covered[run.channel][at] += sign * units
+        for (mixed, role), missing in self.mix.items():
+            if mixed == run.channel and role in roles:
+                missing[at] -= sign
+
+
+@dataclass
+class AgentPlan:
+    """One agent's runs so far, and what their rules leave."""
+
+    scope: AgentScope
+    target: AgentTarget | None
+    runs: dict[date, Run] = field(default_factory=dict)
+    wishes: dict[FlexWindow, np.ndarray] = field(default_factory=dict)  # per window, each slot's avoid / not-preferred cost
+    mentors: list[AgentPlan] = field(default_factory=list)  # an onboarding agent's: a run lies inside one of their runs
+
+    def mentored(self, day: date) -> list[tuple[int, int]]:
+        """(first slot, slot after) of the mentors' runs on `day`'s neighbourhood that a run of this agent may lie inside."""
+        return [(r.start, r.end) for m in self.mentors for d, r in m.runs.items() if abs((d - day).days) <= 1]
+
+    def worked_minutes(self) -> int:
+        return sum(r.minutes for r in self.runs.values())
+
+    def week_minutes(self, monday: date) -> int:
+        return sum(r.minutes for day, r in self.runs.items() if week_monday(day) == monday)
+
+    def allows_day(self, day: date) -> bool:
+        """Whether another run on `day` keeps the days a week, days in a row and weekends."""
+        rules = self.scope.rules
+        if day in self.runs:
+            return False
+        monday = week_monday(day)
+        if sum(1 for d in self.runs if week_monday(d) == monday) >= rules.max_days_per_week:
+            return False
+        worked = set(self.runs) | set(self.scope.history_days)
+        before = next(k for k in range(1, len(worked) + 2) if day - timedelta(days=k) not in worked) - 1
+        after = next(k for k in range(1, len(worked) + 2) if day + timedelta(days=k) not in worked) - 1
+        if before + 1 + after > rules.max_consecutive_days:
+            return False
+        limit = rules.max_weekends_per_period
+        if limit is not None and day.weekday() >= 5:
+            weekends = {week_monday(d) for d in self.runs if d.weekday() >= 5}
+            if monday not in weekends and len(weekends) >= limit:
+                return False
+        return True
+
+    def rest_bounds(self, day: date, rest_slots: int) -> tuple[float, float]:
+        """The earliest slot a run on `day` may start in and the slot it must end by, for rest from the runs around it."""
+        earliest, latest = -math.inf, math.inf
+        for other, run in self.runs.items():
+            if other < day:
+                earliest = max(earliest, run.end + rest_slots)
+            elif other > day:
+                latest = min(latest, run.start - rest_slots)
+        return earliest, latest
+
+    def minutes_left(self, day: date) -> float:
+        """Paid minutes a run on `day` may still add: under the week's and the period's maximum."""
+        rules = self.scope.rules
+        left = math.floor(rules.hours_per_week.max * 60 + 1e-9) - self.week_minutes(week_monday(day))
+        if rules.hours_per_period is not None:
+            left = min(left, math.floor(rules.hours_per_period.max * 60 + 1e-9) - self.worked_minutes())
+        return left
+
+
+def constructible(config: Config, data: ModelData) -> bool:
+    """Whether every rule that binds is one the construction keeps (see the module's docstring)."""
+    if not data.windows or data.hiring is not None or data.keep is not None or config.cover:
+        return False
+    for scope in data.scopes:
+        rules = scope.rules
+        if (
+            rules.min_consecutive_days > 1
+            or rules.min_consecutive_days_off > 1
+            or scope.available  # listed occurrences: the construction lays flexible runs only
+            or (scope.boundary is not None and scope.boundary.shifts)
+            or (rules.hours_per_period is not None and rules.hours_per_period.min > 0)
+            or rules.max_nights_per_week is not None
+            or rules.max_nights_per_period is not None
+            or rules.forbidden_successions
+            or rules.max_shifts_per_period
+        ):
+            return False
+    return True
+
+
+def greedy_roster(data: ModelData) -> Roster | None:
+    """The constructed roster of flexible runs (see the module's docstring); None where a binding rule is not one it keeps."""
+    config = data.config
+    if not constructible(config, data):
+        return None
+    need = Need.of(data)
+    targets = agent_targets(config)
+    plans = {s.id: AgentPlan(s, targets.get(s.id)) for s in data.scopes if s.flexible and s.agent.skills}
+    mentees: dict[str, list[str]] = defaultdict(list)  # mentor -> the onboarding agents whose runs lie inside theirs
+    for plan in plans.values():
+        plan.mentors = [plans[m] for m in plan.scope.agent.mentors if m in plans]
+        for mentor in plan.mentors:
+            mentees[mentor.scope.id].append(plan.scope.id)
+    days: dict[tuple[str, date], list[FlexWindow]] = defaultdict(list)
+    for plan in plans.values():
+        for w in plan.scope.flexible:
+            days[(plan.scope.id, w.day)].append(w)
+    _lay_runs(data, need, plans, days, mentees)
+    if not all(_weekly_minimums(data, need, plan, days) for plan in plans.values()):
+        return None
+    for _ in range(IMPROVING_PASSES):
+        if not sum(
+            _improved(data, need, plans[agent], day, windows) for (agent, day), windows in days.items() if not mentees.get(agent)
+        ):
+            break
+    return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
+
+
+def _lay_runs(
+    data: ModelData,
+    need: Need,
+    plans: dict[str, AgentPlan],
+    days: dict[tuple[str, date], list[FlexWindow]],
+    mentees: dict[str, list[str]],
+) -> None:
+    """The run that saves most of all agent-days', taken, until none saves anything (a lazy greedy).
+
+    A run taken only lowers what the others save (the need it meets is gone,
+    its agent's target and limits are nearer; up to the rounding of hours
+    away from a target), so a price made before it is an upper bound: the top
+    of the heap is priced again, and taken when its price is current.
+    Onboarding agents are the exception — a mentor's new run opens runs to
+    them — and are priced again at once.
+    """
+    keys = list(days)  # ties go to the first agent-day, as listed
+    heap: list[tuple[float, int, int, Run]] = []
+    taken = 0  # runs taken so far: a price made when `taken` was the same is current
+
+    def price(index: int) -> None:
+        agent, day = keys[index]
+        value, run = _best_run(data, need, plans[agent], days[keys[index]])
+        if run is not None and value > 0:
+            heapq.heappush(heap, (-value, index, taken, run))
+
+    for index in range(len(keys)):
+        price(index)
+    while heap:
+        _, index, priced, run = heapq.heappop(heap)
+        plan = plans[keys[index][0]]
+        if keys[index][1] in plan.runs:  # an older price of a day since worked
+            continue
+        if priced != taken:
+            price(index)
+            continue
+        _take(data, need, plan, run)
+        taken += 1
+        for k, (agent, day) in enumerate(keys):
+            if agent in mentees.get(plan.scope.id, ()) and day not in plans[agent].runs:
+                price(k)
+
+
+def _take(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> None:
+    plan.runs[run.window.day] = run
+    need.take(run, _units(data.config, plan, run.channel), _roles(plan))
+
+
+def _drop(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> None:
+    del plan.runs[run.window.day]
+    need.take(run, _units(data.config, plan, run.channel), _roles(plan), sign=-1)
+
+
+def _improved(data: ModelData, need: Need, plan: AgentPlan, day: date, windows: list[FlexWindow]) -> bool:
+    """The agent-day's run replaced by the best one given every other run (or dropped, where none saves anything); whether it changed.
+
+    The greedy order leaves runs that later ones made worth less (two
+    agents on a slot one would cover): each is priced again against the
+    roster without it. A change that would take a week below its minimum
+    hours is not made. Mentors are left alone (their onboarding agents' runs
+    lie inside theirs).
+    """
+    old = plan.runs.get(day)
+    if old is not None:
+        _drop(data, need, plan, old)
+    value, run = _best_run(data, need, plan, windows)
+    kept = _run_value(data, need, plan, old) if old is not None else 0.0
+    if run is None or value <= 0:
+        run, value = None, 0.0
+    monday = week_monday(day)
+    minimum = plan.scope.weekly_minimum_minutes(monday) if monday in plan.scope.full_weeks() else 0
+    if value <= kept + IMPROVES or plan.week_minutes(monday) + (run.minutes if run else 0) < minimum:
+        run = old
+    if run is not None:
+        _take(data, need, plan, run)
+    return run != old
+
+
+def _run_value(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> float:
+    """What one run saves against the roster without it: `_best_in_window`'s price of that start and length."""
+    config, w = data.config, run.window
+    offset = run.start - w.first
+    gain = need.gain(config, run.channel, _units(config, plan, run.channel), _roles(plan), range(run.start, run.end))
+    lengths = np.array([run.slots])
+    costs = plan.wishes[w][offset : offset + run.slots].sum() + _length_costs(config, plan.scope, w, lengths)[0]
+    return float(gain.sum() - costs - _target_costs(config, plan, w)[run.slots - w.min_slots])
+
+
+def _weekly_minimums(data: ModelData, need: Need, plan: AgentPlan, days: dict[tuple[str, date], list[FlexWindow]]) -> bool:
+    """Runs added, at a loss where need be, until each full week reaches the agent's minimum hours; False where none fits.
+
+    Each added run is the one that saves most with MINIMUM_CREDIT a minute
+    toward the minimum added: the longest run that still helps wins, and among
+    those that reach the minimum, the cheapest.
+    """
+    for monday in plan.scope.full_weeks():
+        while (missing := plan.scope.weekly_minimum_minutes(monday) - plan.week_minutes(monday)) > 0:
+            found = [
+                _best_run(data, need, plan, windows, credit=missing)
+                for (agent, day), windows in days.items()
+                if agent == plan.scope.id and week_monday(day) == monday
+            ]
+            value, run = max(found, key=lambda item: item[0], default=(NONE, None))
+            if run is None:
+                return False
+            _take(data, need, plan, run)
+    return True
+
+
+def _units(config: Config, plan: AgentPlan, channel: str) -> float:
+    return float(config.head_units(plan.scope.agent, channel))
+
+
+def _roles(plan: AgentPlan) -> set[str]:
+    return set(plan.scope.agent.roles) | set(plan.scope.agent.skills)
+
+
+def _best_run(
+    data: ModelData, need: Need, plan: AgentPlan, windows: list[FlexWindow], credit: int = 0
+) -> tuple[float, Run | None]:
+    """The agent-day's run that lowers the cost most (its value: the cost it saves), over its windows and channels.
+
+    `credit`: minutes still missing from a weekly minimum, each worth MINIMUM_CREDIT.
+    """
+    found: tuple[float, Run | None] = (NONE, None)
+    if not plan.allows_day(windows[0].day):
+        return found
+    for w in windows:
+        for channel in plan.scope.agent.skills:
+            if channel not in need.short:
+                continue
+            value, run = _best_in_window(data, need, plan, w, channel, credit)
+            if value > found[0]:
+                found = (value, run)
+    return found
+
+
+def _best_in_window(
+    data: ModelData, need: Need, plan: AgentPlan, w: FlexWindow, channel: str, credit: int = 0
+) -> tuple[float, Run | None]:
+    """The template-day's best run on `channel`: every start × length priced at once (prefix sums over the window's slots)."""
+    config, scope = data.config, plan.scope
+    if w not in plan.wishes:
+        plan.wishes[w] = _wish_costs(data, scope, w)
+    saved = need.gain(config, channel, _units(config, plan, channel), _roles(plan), w.slots) - plan.wishes[w]
+    saved_sum = np.concatenate(([0.0], np.cumsum(saved)))
+    starts = np.array([k - w.first for k in w.starts])
+    lengths = np.arange(w.min_slots, w.max_slots + 1)
+    ends = np.minimum(starts[:, None] + lengths[None, :], len(w.slots))
+    value = saved_sum[ends] - saved_sum[starts][:, None] - _length_costs(config, scope, w, lengths)[None, :]
+    value -= _target_costs(config, plan, w)[None, :]
+    value += MINIMUM_CREDIT * np.minimum(lengths * w.slot_minutes, credit)[None, :]
+    allowed = _allowed(plan, w, starts, lengths)
+    if not allowed.any():
+        return NONE, None
+    value = np.where(allowed, value, NONE)
+    i, j = np.unravel_index(int(np.argmax(value)), value.shape)
+    return float(value[i, j]), Run(w, int(starts[i] + w.first), int(lengths[j]), channel)
+
+
+def _allowed(plan: AgentPlan, w: FlexWindow, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Per start × length (slots from the window's first), whether the agent's rules allow that run."""
+    scope = plan.scope
+    closed = np.zeros(len(w.slots))
+    for k in scope.closed_slots.get(w, {}):  # the agent's `unavailable` ranges
+        closed[k - w.first] = 1
+    closed_sum = np.concatenate(([0.0], np.cumsum(closed)))
+    ends = starts[:, None] + lengths[None, :]
+    allowed = ends <= len(w.slots)
+    ends = np.minimum(ends, len(w.slots))
+    allowed &= closed_sum[ends] - closed_sum[starts][:, None] == 0
+    earliest, latest = plan.rest_bounds(w.day, math.ceil(scope.rules.min_rest_hours * 60 / w.slot_minutes))
+    first, after = starts[:, None] + w.first, ends + w.first
+    allowed &= (first >= earliest) & (after <= latest)
+    allowed &= (lengths * w.slot_minutes <= plan.minutes_left(w.day))[None, :]
+    if scope.agent.mentors:  # inside one mentor's run (none: no run)
+        inside = [(first >= begin) & (after <= end) for begin, end in plan.mentored(w.day)]
+        allowed &= np.logical_or.reduce(inside or [np.zeros_like(allowed)])
+    return allowed
+
+
+def _wish_costs(data: ModelData, scope: AgentScope, w: FlexWindow) -> np.ndarray:
+    """Per slot of the window, what `avoid` and not-preferred hours cost (each slot rounded alone, as the model prices it)."""
+    ranges = scope.availability
+    if ranges is None:
+        return np.zeros(len(w.slots))
+    origin, seconds = data.grid.start.timestamp(), 60 * data.grid.minutes  # plain datetimes: pendulum's add is slow here
+
+    def at(k: int) -> datetime:
+        return datetime.fromtimestamp(origin + seconds * k, UTC)
+
+    return np.array([ranges.cost(at(k), at(k + 1), data.config.weights) for k in w.slots], dtype=np.float64)
+
+
+def _length_costs(config: Config, scope: AgentScope, w: FlexWindow, lengths: np.ndarray) -> np.ndarray:
+    """Per run length, what its hours away from the agent's `preferred_hours` cost."""
+    preferred = scope.agent.preferred_hours
+    if preferred is None or not config.weights.shift_length:
+        return np.zeros(len(lengths))
+    return config.weights.shift_length * _hours_away(lengths * w.slot_minutes, round(preferred * 60))
+
+
+def _target_costs(config: Config, plan: AgentPlan, w: FlexWindow) -> np.ndarray:
+    """Per run length, how much the run changes the cost of the agent's hours away from their `workload` target."""
+    lengths = np.arange(w.min_slots, w.max_slots + 1)
+    if plan.target is None or not config.weights.target:
+        return np.zeros(len(lengths))
+    worked, target = plan.worked_minutes(), plan.target.minutes
+    after = _hours_away(worked + lengths * w.slot_minutes, target)
+    linear = config.workload is not None and config.workload.cost == "linear"
+    units = after if linear else after * after
+    return config.weights.target * (units - away_units(hours_away(worked, target), config)).astype(np.float64)
+
+
+def _hours_away(minutes: np.ndarray, target: int) -> np.ndarray:
+    """coverage.targets.hours_away of each of `minutes`: whole hours to the nearest, half hours up."""
+    return (np.abs(minutes - target) + 60 - HALF_HOUR) // 60
+
+
+def _assignment(grid: Grid, scope: AgentScope, run: Run) -> Assignment:
+    w = run.window
+    return Assignment(scope.id, w.site, run.channel, w.shift, w.day, slot_start(grid, run.start), slot_start(grid, run.end))

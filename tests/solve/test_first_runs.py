@@ -1,0 +1,189 @@
+"""The constructed first roster of flexible runs (coverage.solve.first_runs), hand-checked on one agent in New York.
+
+December: New York is UTC−5, so 10:00 local is 15:00Z. `hourly(start, n)` needs one
+agent in each of n UTC hours. Default weights: uncovered 400, understaffed 100 per
+agent-hour, overstaffed 1, clock 1, shift_length 2. Every roster built here passes
+the checker, and the model takes it as a complete hint at the cost the test states.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import build_config, config_data, hourly
+
+from coverage.check import check_roster
+from coverage.config import Config, load_config
+from coverage.demand import requirements
+from coverage.roster import Roster
+from coverage.solve import SolveParams, first_runs, solve
+from coverage.solve.data import ModelData, ModelInputs
+from coverage.solve.first_runs import greedy_roster
+from coverage.solve.model import build_model
+from coverage.solve.staged import complete_hint, hint_roster
+
+FLEX = {"start": "06:00-14:00", "hours": "2-8"}
+LATE = {"start": "06:00-20:00", "hours": "2-8"}
+MISSED = 400 + 100  # an hour that needs one agent and has nobody
+
+
+def _config(tmp_path: Path, rows: list, shift: dict[str, Any], agents: int = 1, **changes: Any) -> Config:
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": shift}
+    data["agents"] += [{"id": f"a{k}", "site": "nyc", "contract": "full_time", "skills": ["chat"]} for k in range(2, agents + 1)]
+    for key, value in changes.items():
+        section, _, name = key.partition("__")
+        if section == "agent":
+            data["agents"][0][name] = value
+        else:
+            data.setdefault(section, {})[name] = value
+    return build_config(tmp_path, data, rows)
+
+
+def _built(config: Config) -> tuple[Roster, int]:
+    """The constructed roster, checked by the checker and priced by the model it is hinted to."""
+    data = ModelData.of(config, requirements(config))
+    roster = greedy_roster(data)
+    assert roster is not None
+    assert check_roster(roster, config) == []
+    model = build_model(data)
+    hint_roster(model, roster)
+    completed = complete_hint(model)
+    assert completed is not None
+    assert _runs(model.roster_from(completed.boolean_value)) == _runs(roster)
+    return roster, model.exact_objective(completed.value)
+
+
+def _runs(roster: Roster) -> list[tuple[str, str, str]]:
+    """Each shift as (agent, start, end) in UTC, "DD HH:MM", in order."""
+    return sorted((a.agent, f"{a.start_utc:%d %H:%M}", f"{a.end_utc:%d %H:%M}") for a in roster.assignments)
+
+
+def test_a_run_is_exactly_the_needed_window(tmp_path: Path) -> None:
+    roster, cost = _built(_config(tmp_path, hourly("2026-12-07T15:00:00", 3), FLEX))
+    assert (_runs(roster), cost) == ([("a1", "07 15:00", "07 18:00")], 0)
+
+
+def test_a_preferred_length_is_weighed_against_overstaffing(tmp_path: Path) -> None:
+    rows = hourly("2026-12-07T15:00:00", 3)
+    roster, cost = _built(_config(tmp_path, rows, FLEX, agent__preferred_hours=4, weights__overstaffed=5))
+    assert (_runs(roster), cost) == ([("a1", "07 15:00", "07 18:00")], 2)  # an hour short (2) beats an hour overstaffed (5)
+    roster, cost = _built(_config(tmp_path, rows, FLEX, agent__preferred_hours=4))
+    assert len(roster.assignments) == 1 and roster.assignments[0].hours == 4 and cost == 1  # overstaffed 1 beats short 2
+
+
+def test_rest_between_days_leaves_one_of_two_needs(tmp_path: Path) -> None:
+    rows = hourly("2026-12-08T01:00:00", 2) + hourly("2026-12-08T11:00:00", 2)  # Mon 20-22 and Tue 06-08 New York: 8 h apart
+    rested, cost = _built(_config(tmp_path, rows, LATE, rules__min_rest_hours=8))
+    assert (_runs(rested), cost) == ([("a1", "08 01:00", "08 03:00"), ("a1", "08 11:00", "08 13:00")], 0)
+    one, cost = _built(_config(tmp_path, rows, LATE))  # 11 h rest: one of the two needs goes uncovered
+    assert len(one.assignments) == 1 and cost == 2 * MISSED
+
+
+def test_unavailable_slots_are_never_worked(tmp_path: Path) -> None:
+    rows = hourly("2026-12-07T14:00:00", 5)  # 09:00-14:00 New York
+    roster, cost = _built(_config(tmp_path, rows, FLEX, agent__availability={"unavailable": ["Mon 10:00-12:00"]}))
+    assert (_runs(roster), cost) == ([("a1", "07 17:00", "07 19:00")], 3 * MISSED)  # 12:00-14:00: 09, 10, 11 missed
+
+
+def test_weekly_hours_stop_at_the_contract_s_maximum(tmp_path: Path) -> None:
+    rows = hourly("2026-12-07T14:00:00", 6) + hourly("2026-12-08T14:00:00", 6)  # 6 h on Monday and on Tuesday
+    roster, cost = _built(_config(tmp_path, rows, FLEX, contracts__full_time={"hours_per_week": {"min": 0, "max": 10}}))
+    assert sum(a.hours for a in roster.assignments) == 10 and cost == 2 * MISSED
+
+
+def test_the_hours_toward_a_target_are_worth_a_shift_nobody_needs(tmp_path: Path) -> None:
+    """Target 4 h in the week, nothing needed: a 4 h run saves the target's 5 × 4² = 80 and costs 4 overstaffed hours.
+
+    (3 h: 80 − 5 · 1² − 3 = 72; 5 h: 80 − 5 · 1² − 5 = 70; 4 h: 80 − 4 = 76.)
+    """
+    roster, cost = _built(_config(tmp_path, [], FLEX, agent__target_hours=4, weights__clock=0))
+    assert len(roster.assignments) == 1 and roster.assignments[0].hours == 4 and cost == 4
+
+
+def test_a_mentee_s_run_lies_inside_a_mentor_s_run(tmp_path: Path) -> None:
+    rows = hourly("2026-12-07T15:00:00", 3, volume=3.0) + hourly("2026-12-07T18:00:00", 2)  # two agents 10-13, one 13-15
+    config = _config(tmp_path, rows, FLEX, agents=2, agent__mentors=["a2"], weights__overstaffed=50)
+    roster, cost = _built(config)
+    assert (_runs(roster), cost) == ([("a1", "07 15:00", "07 18:00"), ("a2", "07 15:00", "07 20:00")], 0)
+
+
+def test_a_week_short_of_its_minimum_gets_the_cheapest_run_that_reaches_it(tmp_path: Path) -> None:
+    """Need 10-13 on Monday, 4 h a week at least: the 3 h run, then a 2 h run nobody needs (2 overstaffed hours)."""
+    contract = {"hours_per_week": {"min": 4, "max": 40}, "max_days_per_week": 5}
+    config = _config(tmp_path, hourly("2026-12-07T15:00:00", 3), FLEX, contracts__full_time=contract, weights__clock=0)
+    roster, cost = _built(config)
+    assert sorted(a.hours for a in roster.assignments) == [2, 3] and cost == 2
+
+
+def test_a_rule_it_does_not_keep_makes_it_decline(tmp_path: Path) -> None:
+    config = _config(tmp_path, hourly("2026-12-07T15:00:00", 3), FLEX, rules__min_consecutive_days=2)
+    assert greedy_roster(ModelData.of(config, requirements(config))) is None
+
+
+def test_a_listed_template_makes_it_decline(tmp_path: Path) -> None:
+    config = build_config(tmp_path, config_data(), hourly("2026-12-07T15:00:00", 3))  # listed only
+    assert greedy_roster(ModelData.of(config, requirements(config))) is None
+    data = config_data()
+    data["sites"]["nyc"]["shifts"]["flex"] = FLEX  # beside the listed `day`
+    mixed = build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 3))
+    assert greedy_roster(ModelData.of(mixed, requirements(mixed))) is None
+
+
+def test_solve_starts_from_the_constructed_roster(tmp_path: Path) -> None:
+    config = _config(tmp_path, hourly("2026-12-07T15:00:00", 3) + hourly("2026-12-09T15:00:00", 3), FLEX)
+    said = io.StringIO()
+    result = solve(config, requirements(config), ModelInputs(), SolveParams(time_limit_seconds=10, workers=2, progress=said))
+    assert "constructed start: 2 flexible runs" in said.getvalue()
+    assert result.roster is not None and check_roster(result.roster, config) == []
+    assert result.objective == 0 and result.timeline[0][1] == 0  # the constructed roster, first on the timeline
+
+
+def test_the_part_time_team_s_constructed_roster_keeps_every_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generated team of issue 26 (15 agents, a week): availability, targets, mentors, a mix; the checker finds nothing.
+
+    Pricing each run again against the others lowers the greedy roster's cost (figures of this seed, as measured).
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from availability import write_variant
+
+    config = load_config(write_variant(tmp_path, "flexible", agents=15, days=7, seed=1))
+    roster, cost = _built(config)
+    assert any(a.agent == "e14" for a in roster.assignments)  # the one onboarding agent (mentors e11, e08) works
+    monkeypatch.setattr(first_runs, "IMPROVING_PASSES", 0)
+    greedy, greedy_cost = _built(config)
+    assert (greedy_cost, cost) == (82_379, 78_398)
+
+
+def test_the_search_from_a_big_team_s_constructed_roster_runs_neighbourhoods_only() -> None:
+    """No full-model worker after a big team's constructed start (one thread excepted); presolve off, as after the stand-in."""
+    from ortools.sat.python import cp_model
+
+    from coverage.solve.coarse import CoarseStart
+
+    big, small = CoarseStart(Roster(()), 0.0, neighbourhoods_only=True), CoarseStart(Roster(()), 0.0)
+    for start, workers, lns_only in ((big, 2, True), (big, 1, False), (small, 2, False)):
+        settings = start.settings(SolveParams(time_limit_seconds=10, workers=workers))
+        assert settings is not None
+        parameters = cp_model.CpSolver().parameters
+        settings(parameters)
+        assert (parameters.use_lns_only, parameters.cp_model_presolve) == (lns_only, False)
+
+
+def test_a_team_from_thirty_agents_is_big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coverage.solve import coarse
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from availability import write_variant
+
+    config = load_config(write_variant(tmp_path, "flexible", agents=15, days=7, seed=1))
+    model = build_model(ModelData.of(config, requirements(config)))
+    params = SolveParams(time_limit_seconds=10, workers=2)
+    assert coarse.NEIGHBOURHOODS_ONLY_FROM == 30
+    assert (start := coarse.constructed_start(model, params)) is not None and not start.neighbourhoods_only
+    monkeypatch.setattr(coarse, "NEIGHBOURHOODS_ONLY_FROM", 15)
+    assert (start := coarse.constructed_start(model, params)) is not None and start.neighbourhoods_only
