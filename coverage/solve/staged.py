@@ -380,7 +380,9 @@ def assign_site(task: SiteTask) -> SiteResult:
 
     With `start`, the search starts from those shifts (every auxiliary value
     filled in when they keep every rule); with `first_only` too, shifts that
-    keep every rule are the assignment, without a search.
+    keep every rule are the assignment, without a search — and so are
+    shifts that already meet every headcount (a site whose headcounts did
+    not move since its first assignment: its search would only find them again).
     """
     rm, deviations, changes, fewest = site_model(task)
     off = sum(deviations)
@@ -403,6 +405,8 @@ def assign_site(task: SiteTask) -> SiteResult:
         def met(value: Callable[[Any], int]) -> bool:
             return value(off) == 0 and value(changes) <= fewest
 
+    if filled is not None and met(filled.value):  # the start already meets every headcount: nothing left to search for
+        return SiteResult(task.site, rm.roster_from(filled.boolean_value), 0, False)
     code, solver, interrupted = run_search(rm.model, task.params, stop_when=met)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if filled is not None:  # a big site's presolve can outlast its share: the start it was given still stands
@@ -482,9 +486,9 @@ def shifts_of(roster: Roster | None) -> Shifts:
     return frozenset() if roster is None else frozenset((a.agent, a.day, a.shift, a.channel) for a in roster.assignments)
 
 
-def complete_hint(rm: BuiltModel) -> cp_model.CpSolver | None:
+def complete_hint(rm: BuiltModel, seconds: float = 30.0) -> cp_model.CpSolver | None:
     """Turn the roster hint into a value for every variable, so the full search starts from the staged roster (runner.fill_hint)."""
-    return fill_hint(rm.model)
+    return fill_hint(rm.model, seconds)
 
 
 def with_bound(rm: BuiltModel, bound: float) -> None:
