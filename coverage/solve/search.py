@@ -142,19 +142,20 @@ def solve(
     if memory.stages_only:
         return _stages_only(config, requirements, params, stages, _memory_note(memory), started)
     start = None
+    polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
     if staged.wanted(config, inputs.staged):
-        note = _no_time_for_whole(memory.whole, params)
+        whole_seconds = memory.whole.seconds + (POLISH_SECONDS if polish is not None else 0.0)
+        note = _no_time_for_whole(whole_seconds, params)
         if note is not None:
             return _stages_only(config, requirements, params, stages, note, started)
         with staged.site_pool(params, config) as pool:
             start = staged.staged_start(config, requirements, params, stages, pool=pool)
-        note = _no_time_left_for_whole(memory.whole, params, wallclock.perf_counter() - started, start)
+        note = _no_time_left_for_whole(whole_seconds, params, wallclock.perf_counter() - started, start)
         if note is not None:
             return _staged_result(start, params, note, started)
     roster_model = build_model(
         ModelData.of(config, requirements, history=history, hiring=inputs.hiring, keep=inputs.keep, exact_runs=inputs.exact_runs)
     )
-    polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
     remaining, fallback = params.time_limit_seconds, None
     # A backlog queue's waiting work may carry slack in CP-SAT's own figure: show and record the roster's exact cost.
     progress = Progress(
@@ -164,7 +165,8 @@ def solve(
     first = coarse.coarse_start(config, requirements, stages, params) if start is None and polish is None else None
     if start is not None:
         left = params.time_limit_seconds - (wallclock.perf_counter() - started)
-        fallback = _from_stages(roster_model, start, started, polish, FILL_SECONDS if params.deterministic else max(left, 2.0))
+        fill = FILL_SECONDS if params.deterministic else max(left, 2.0)
+        fallback = _from_stages(roster_model, start, started, polish, fill, first=not params.deterministic)
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
         if start.first_roster_at is not None and fallback is not None:
             first_roster = start.first_roster_at - started
@@ -219,11 +221,12 @@ def _memory_note(memory: size.MemoryPlan) -> str:
     )
 
 
-def _no_time_for_whole(whole: size.ModelSize, params: SolveParams) -> str | None:
+def _no_time_for_whole(whole_seconds: float, params: SolveParams) -> str | None:
     """Why the stages get the whole time limit: building and starting the whole model would not fit in the time they leave it.
 
-    Decided from the model's size before anything is built (size.ModelSize.seconds),
-    so the stages spend the time the whole model could not have used. Not
+    `whole_seconds` is estimated from the model's size before anything is
+    built (size.ModelSize.seconds, and the channel polish where it runs), so
+    the stages spend the time the whole model could not have used. Not
     in deterministic runs: their limits are work, not seconds, and their
     roster must not depend on the machine's speed.
     """
@@ -231,15 +234,15 @@ def _no_time_for_whole(whole: size.ModelSize, params: SolveParams) -> str | None
         return None
     share = staged.FIRST_SHARE + staged.HEADCOUNT_SHARE + staged.SITES_SHARE
     after_stages = params.time_limit_seconds * (1 - share)
-    if whole.seconds + MIN_WHOLE_SEARCH <= after_stages:
+    if whole_seconds <= after_stages:
         return None
     return (
-        f"the whole model would take about {whole.seconds:.0f} s to build and start, and the stages leave it "
+        f"the whole model would take about {whole_seconds:.0f} s to build and start, and the stages leave it "
         f"{after_stages:.0f} s of the {params.time_limit_seconds:g} s limit: solving in stages only (headcounts, then site by site)"
     )
 
 
-def _no_time_left_for_whole(whole: size.ModelSize, params: SolveParams, used: float, start: staged.StagedStart) -> str | None:
+def _no_time_left_for_whole(whole_seconds: float, params: SolveParams, used: float, start: staged.StagedStart) -> str | None:
     """Why the stages' roster is the result: they took longer than their share, and the whole model no longer fits in the time left.
 
     Only when the stages have a roster: without one, the whole model is the
@@ -248,15 +251,12 @@ def _no_time_left_for_whole(whole: size.ModelSize, params: SolveParams, used: fl
     if params.deterministic or start.roster is None or start.interrupted:
         return None
     left = params.time_limit_seconds - used
-    if whole.seconds + MIN_WHOLE_SEARCH <= left:
+    if whole_seconds <= left:
         return None
     return (
         f"the stages took {used:.0f} s of the {params.time_limit_seconds:g} s limit and the whole model would take about "
-        f"{whole.seconds:.0f} s to build and start: the stages' roster is the result"
+        f"{whole_seconds:.0f} s to build and start: the stages' roster is the result"
     )
-
-
-MIN_WHOLE_SEARCH = 5.0  # seconds: the whole model's search does nothing useful in less (presolve alone takes a few on big teams)
 
 
 def _stages_only(
@@ -304,30 +304,39 @@ def _staged_result(
 
 
 def _from_stages(
-    rm: BuiltModel, start: staged.StagedStart, started: float, polish: Polish | None = None, seconds: float = FILL_SECONDS
+    rm: BuiltModel,
+    start: staged.StagedStart,
+    started: float,
+    polish: Polish | None = None,
+    seconds: float = FILL_SECONDS,
+    *,
+    first: bool = False,
 ) -> SolveResult | None:
     """Give the full model the stages' bound and roster (its channels polished); the roster, costed, is the result if the search adds nothing.
 
     When its completion does not end within `seconds` (what is left of the
     limit), the stages' roster still stands as the result, unpriced: it
     keeps every hard rule, and losing it would leave the run with nothing.
+    `first`: the first completion is enough (runner.fill_hint).
     """
     if start.bound is not None:
         staged.with_bound(rm, start.bound)
     if start.roster is None:
         return None
     roster = polish(start.roster) if polish is not None else start.roster
-    hinted = _hinted(rm, roster, start.bound, started, seconds)
+    hinted = _hinted(rm, roster, start.bound, started, seconds, first=first)
     if hinted is None:
         return SolveResult("FEASIBLE", start.roster, None, start.bound, 0.0)
     return hinted
 
 
-def _hinted(rm: BuiltModel, roster: Roster, bound: float | None, started: float, seconds: float = FILL_SECONDS) -> SolveResult | None:
+def _hinted(
+    rm: BuiltModel, roster: Roster, bound: float | None, started: float, seconds: float = FILL_SECONDS, *, first: bool = False
+) -> SolveResult | None:
     """Hint the full model with a roster, every auxiliary variable completed; that roster, costed, is the result to beat."""
     rm.model.clear_hints()
     staged.hint_roster(rm, roster)
-    completed = staged.complete_hint(rm, seconds)
+    completed = staged.complete_hint(rm, seconds, first=first)
     if completed is None:
         return None
     return SolveResult(

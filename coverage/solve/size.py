@@ -62,12 +62,14 @@ PER_CHOICE = 13_000  # a choice variable with its rules (rest, runs, weekly hour
 PER_COVER_TERM = 460  # one choice in one interval's coverage sums
 PER_CELL = 43_000  # one interval × channel: shortfall, nobody-there and excess terms, their LP rows
 PER_EXTRA_THREAD = 0.18  # share of the model's part added by each search thread beyond 4 (8 workers: +72 %)
-# Seconds to build the whole model and start it from the staged roster ≈ these × the counts (fitted on the
-# suite's teams, 2-core Xeon, benchmarks/notes/robust-search.md "Item 4, third round"), raised by SAFETY_SECONDS.
-SECONDS_PER_CHOICE = 0.0
-SECONDS_PER_COVER_TERM = 0.0
-SECONDS_PER_CELL = 0.0
-SAFETY_SECONDS = 1.5  # a loaded machine builds slower; a run that skips the whole model still ends with the staged roster
+# Seconds to build the whole model and start it from the staged roster (complete the hint, price it) ≈ these × the
+# counts: fitted on the suite's teams of 200 and 1,000 agents, hourly and 15-minute (4.3, 19.5 and 41.9 s measured,
+# 4.5, 19.6 and 43.5 s estimated) on the 2-core Xeon at load 8-11, so above what a quiet machine takes
+# (benchmarks/notes/robust-search.md, "Item 4, third round"). Times SAFETY_SECONDS.
+SECONDS_PER_CHOICE = 90e-6
+SECONDS_PER_COVER_TERM = 6.5e-6
+SECONDS_PER_CELL = 0.5e-3
+SAFETY_SECONDS = 1.0  # fitted under load already; the search checks again after the stages, on the clock
 MIN_DAYS_ADVISED = 7  # a shorter period is advised only when at least a week would fit
 SAFETY = 1.25  # the fitted line times this is above every measured peak (whole model alone 1.20-1.40x, make bench 1.10x+)
 

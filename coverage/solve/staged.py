@@ -382,7 +382,10 @@ def assign_site(task: SiteTask) -> SiteResult:
     filled in when they keep every rule); with `first_only` too, shifts that
     keep every rule are the assignment, without a search — and so are
     shifts that already meet every headcount (a site whose headcounts did
-    not move since its first assignment: its search would only find them again).
+    not move since its first assignment: its search would only find them
+    again; 3-5 s a site on the 15-minute grid). Deterministic runs still
+    search, so their rosters and models stay those of earlier versions
+    (benchmarks/protos.py).
     """
     rm, deviations, changes, fewest = site_model(task)
     off = sum(deviations)
@@ -405,7 +408,7 @@ def assign_site(task: SiteTask) -> SiteResult:
         def met(value: Callable[[Any], int]) -> bool:
             return value(off) == 0 and value(changes) <= fewest
 
-    if filled is not None and met(filled.value):  # the start already meets every headcount: nothing left to search for
+    if filled is not None and not task.params.deterministic and met(filled.value):  # nothing left to search for
         return SiteResult(task.site, rm.roster_from(filled.boolean_value), 0, False)
     code, solver, interrupted = run_search(rm.model, task.params, stop_when=met)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -486,9 +489,14 @@ def shifts_of(roster: Roster | None) -> Shifts:
     return frozenset() if roster is None else frozenset((a.agent, a.day, a.shift, a.channel) for a in roster.assignments)
 
 
-def complete_hint(rm: BuiltModel, seconds: float = 30.0) -> cp_model.CpSolver | None:
-    """Turn the roster hint into a value for every variable, so the full search starts from the staged roster (runner.fill_hint)."""
-    return fill_hint(rm.model, seconds)
+def complete_hint(rm: BuiltModel, seconds: float = 30.0, *, first: bool = False) -> cp_model.CpSolver | None:
+    """Turn the roster hint into a value for every variable, so the full search starts from the staged roster (runner.fill_hint).
+
+    `first`: the first completion found (half the time on big teams); the
+    full search improves any slack it leaves, and the roster's price is
+    recomputed from its shifts.
+    """
+    return fill_hint(rm.model, seconds, first=first)
 
 
 def with_bound(rm: BuiltModel, bound: float) -> None:
