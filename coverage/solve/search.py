@@ -232,8 +232,7 @@ def _no_time_for_whole(whole_seconds: float, params: SolveParams) -> str | None:
     """
     if params.deterministic:
         return None
-    share = staged.FIRST_SHARE + staged.HEADCOUNT_SHARE + staged.SITES_SHARE
-    after_stages = params.time_limit_seconds * (1 - share)
+    after_stages = params.time_limit_seconds * (1 - staged.STAGES_SHARE)
     if whole_seconds <= after_stages:
         return None
     return (
@@ -265,12 +264,11 @@ def _stages_only(
     """The whole model would not fit (in memory, or in the time limit), its stages do: they get the whole limit and their roster is the result."""
     if params.progress is not None:
         print(f"  {note}", file=params.progress, flush=True)
-    share = staged.FIRST_SHARE + staged.HEADCOUNT_SHARE + staged.SITES_SHARE
     with staged.site_pool(params, config) as pool:
         start = staged.staged_start(
             config,
             requirements,
-            replace(params, time_limit_seconds=params.time_limit_seconds / share),
+            replace(params, time_limit_seconds=params.time_limit_seconds / staged.STAGES_SHARE),
             inputs,
             alone=True,
             pool=pool,
@@ -419,7 +417,7 @@ def _staged_remaining(params: SolveParams, used: float, interrupted: bool) -> fl
     if interrupted:
         return 2.0
     if params.deterministic:
-        return params.time_limit_seconds * (1 - staged.FIRST_SHARE - staged.HEADCOUNT_SHARE - staged.SITES_SHARE)
+        return params.time_limit_seconds * (1 - staged.STAGES_SHARE)
     return max(params.time_limit_seconds - used, 2.0)
 
 

@@ -52,6 +52,9 @@ STAGED_FROM_AGENTS = 60
 FIRST_SHARE = 0.10  # of the time limit, at most, for the first roster (greedy headcounts, each site's first assignment)
 HEADCOUNT_SHARE = 0.15  # of the time limit, for the headcount model
 SITES_SHARE = 0.45  # of the time limit, for all the sites' assignments together
+STAGES_SHARE = (
+    FIRST_SHARE + HEADCOUNT_SHARE + SITES_SHARE
+)  # the stages end by then, whatever each took (the rest: the full model)
 
 Headcounts = dict[tuple[ShiftInstance, str], int]
 Shifts = frozenset[tuple[str, date, str, str]]  # a roster's shifts as (agent, local day, shift, channel)
@@ -149,7 +152,14 @@ def staged_start(
     first_at = wallclock.perf_counter() if _joined(first, sites) is not None else None
     if interrupted:
         return StagedStart(None, _joined(first, sites), True, first_at)
-    budget = replace(params, time_limit_seconds=params.time_limit_seconds * HEADCOUNT_SHARE, progress=None)
+    end = started + params.time_limit_seconds * STAGES_SHARE
+
+    def share(part: float) -> float:
+        """A stage's seconds: its share of the limit, less what the stages before it ran over (not in deterministic runs)."""
+        seconds = params.time_limit_seconds * part
+        return seconds if params.deterministic else max(min(seconds, end - wallclock.perf_counter()), 1.0)
+
+    budget = replace(params, time_limit_seconds=share(HEADCOUNT_SHARE), progress=None)
     code, solver, interrupted = run_search(
         headcounts.model, budget, settings=lambda parameters: headcount_search(parameters, budget)
     )
@@ -167,7 +177,7 @@ def staged_start(
     if interrupted:
         return StagedStart(bound, _joined(first, sites), True, first_at)
     task = replace(task, targets=targets, hired=hired, start=guide)
-    found, interrupted = _assign_sites(task, params, say, pool, seconds=params.time_limit_seconds * SITES_SHARE, attempts=2)
+    found, interrupted = _assign_sites(task, params, say, pool, seconds=share(SITES_SHARE), attempts=2)
     for site in sites:
         if site not in found and site in first:
             say(f"site {site}: no better assignment found; the first roster's kept")
