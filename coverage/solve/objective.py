@@ -162,10 +162,10 @@ class Objective:
 def solution_reader(value: Value) -> Value:
     """`value` of a solver's or a solution callback's solution, its variables read from one copy of the solution.
 
-    CP-SAT's `value` hands the response to C++ on every call; pricing a
-    1,000-agent roster on the 15-minute grid read some 13 million values
-    that way (30 s). A list lookup per variable is cheaper by half, and a
-    linear expression (or anything else) still goes to `value` itself.
+    CP-SAT's `value` goes through the response on every call (0.5 µs; 13
+    million calls to price a 1,000-agent roster on the 15-minute grid, before
+    `_on_duty`). A list lookup is cheaper by half; a linear expression (or
+    anything else) still goes to `value` itself.
     """
     source = getattr(value, "__self__", None)
     if not isinstance(source, (cp_model.CpSolver, cp_model.CpSolverSolutionCallback)):

@@ -5,7 +5,9 @@ previous period, explanations, stages) apart from the search's controls
 (`SolveParams`: time, seed, workers, determinism, progress). It builds the
 roster model (coverage.solve.model), runs it through the runner
 (coverage.solve.runner) — after the stages (coverage.solve.staged) on big
-multi-site teams — and, when no roster exists, asks coverage.solve.explain
+multi-site teams, whose roster is the result when the whole model would
+not fit in memory or in the time limit (size.py estimates both before it
+is built) — and, when no roster exists, asks coverage.solve.explain
 which rules conflict. `SolveOptions`, the two in one, is the older call and
 still works.
 """

@@ -27,6 +27,12 @@ model is built:
 * nothing fits: `ModelTooLargeError`, one line with the estimate and what to
   change, exit 2 — never an out-of-memory kill.
 
+The same counts estimate the seconds it takes to build the whole model and
+start it from the stages' roster (`ModelSize.seconds`): Python's work,
+which `search.solve` weighs against the time the stages leave it, so a big
+team's run ends by its time limit with the stages' roster rather than
+minutes after it.
+
 Available memory is MemAvailable from /proc/meminfo (memory that can be had
 without swapping, page cache included), lowered to the room left under the
 process's cgroup memory limit when there is one (cgroup v2 `memory.max`, v1
