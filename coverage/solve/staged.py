@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import time as wallclock
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -98,6 +98,7 @@ class SiteResult:
     roster: Roster | None
     missed: int
     interrupted: bool
+    seconds: float = 0.0  # what the site took, its model's build included
 
 
 def wanted(config: Config, staged: bool | None) -> bool:
@@ -177,7 +178,7 @@ def staged_start(
     if interrupted:
         return StagedStart(bound, _joined(first, sites), True, first_at)
     task = replace(task, targets=targets, hired=hired, start=guide)
-    found, interrupted = _assign_sites(task, params, say, pool, seconds=share(SITES_SHARE), attempts=2)
+    found, interrupted = _assign_sites(task, params, say, pool, seconds=share(SITES_SHARE), attempts=2, earlier=first)
     for site in sites:
         if site not in found and site in first:
             say(f"site {site}: no better assignment found; the first roster's kept")
@@ -293,7 +294,14 @@ def local_pool(sites: int, cores: int | None = None) -> Iterator[SitePool | None
 
 
 def _assign_sites(
-    task: SiteTask, params: SolveParams, say: Say, pool: SitePool | None, *, seconds: float, attempts: int
+    task: SiteTask,
+    params: SolveParams,
+    say: Say,
+    pool: SitePool | None,
+    *,
+    seconds: float,
+    attempts: int,
+    earlier: dict[str, SiteResult] | None = None,
 ) -> tuple[dict[str, SiteResult], bool]:
     """Each site within `seconds` in all, then (`attempts` 2) a second try with another seed for the sites left off their headcounts.
 
@@ -301,7 +309,8 @@ def _assign_sites(
     does not is usually unlucky rather than impossible, and whatever it
     leaves open costs the whole team, so the time the easy sites saved goes
     to it. Returns the sites assigned (a site with none is missing) and
-    whether Ctrl-C stopped the stage.
+    whether Ctrl-C stopped the stage. `earlier`: the sites' first
+    assignments, which a site whose share is shorter than it took then keeps.
     """
     sites = sorted({a.site for a in task.config.agents})
     budget_end = wallclock.perf_counter() + seconds
@@ -312,7 +321,7 @@ def _assign_sites(
             break
         tried = replace(task, params=replace(task.params, seed=params.seed + attempt))
         run = _in_turn if pool is None else _side_by_side
-        turn = Turn(budget_end, seconds, attempt, len(sites))
+        turn = Turn(budget_end, seconds, attempt, len(sites), earlier or {})
         interrupted = run(tried, todo, found, turn, say, pool)  # type: ignore[arg-type]
         if interrupted or any(site not in found for site in todo):
             return found, interrupted
@@ -321,12 +330,14 @@ def _assign_sites(
 
 @dataclass(frozen=True)
 class Turn:
-    """One attempt at the sites: when the stage's time ends, its length (deterministic shares are taken of it), which attempt, of how many sites."""
+    """One attempt at the sites: when the stage's time ends, its length (deterministic shares are taken of it), which attempt, of how many
+    sites, and the sites' assignments from before (the first roster's)."""
 
     end: float
     seconds: float
     attempt: int
     sites: int
+    earlier: Mapping[str, SiteResult]
 
 
 def _keep_better(found: dict[str, SiteResult], result: SiteResult, say: Say) -> None:
@@ -343,8 +354,11 @@ def _in_turn(task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn
         share = (turn.end - wallclock.perf_counter()) / left
         if task.params.deterministic:
             share = turn.seconds / turn.sites / (turn.attempt + 1)
-        if share < 1.0 and site in found:
+        before = found.get(site) or turn.earlier.get(site)
+        if task.params.deterministic and share < 1.0 and site in found:
             continue
+        if not task.params.deterministic and before is not None and share < max(before.seconds, 1.0):
+            continue  # less time than the site took before would only run past the stage's end: what it has stands
         result = assign_site(replace(task, site=site, params=replace(task.params, time_limit_seconds=max(share, 1.0))))
         _keep_better(found, result, say)
         if site not in found or result.interrupted:
@@ -398,6 +412,11 @@ def assign_site(task: SiteTask) -> SiteResult:
     (benchmarks/protos.py).
     """
     begun = wallclock.perf_counter()
+    return replace(_assigned(task, begun), seconds=wallclock.perf_counter() - begun)
+
+
+def _assigned(task: SiteTask, begun: float) -> SiteResult:
+    """assign_site's work, its time limit counted from `begun`."""
 
     def left() -> float:
         """The site's time limit is for all of it, its model's build included (2,700 agents: 3-5 s a site); not in deterministic runs."""

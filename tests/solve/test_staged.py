@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from collections import Counter
 from dataclasses import replace
 from datetime import date
@@ -288,3 +289,24 @@ def test_a_site_whose_start_meets_its_headcounts_is_not_searched_again(make_conf
     assert sorted(result.roster.assignments, key=lambda a: a.day) == sorted(bos, key=lambda a: a.day) and bos
     searched = assign_site(replace(task, params=replace(QUIET.params, deterministic=True)))
     assert (searched.missed, searches) == (0, [1])
+
+
+def test_a_site_with_less_time_than_its_first_assignment_took_keeps_it(make_config, monkeypatch) -> None:
+    """The stage's end is 2 s away and each site's first assignment took 5 s: no site is tried again (it would
+    run 3 s past the end), so the stage ends on time and staged_start keeps the first roster's assignments."""
+    from coverage.solve.staged import SiteResult, Turn, _in_turn
+
+    config = make_config(TWO_SITES, DAY_SHIFTS)
+    needs = requirements(config)
+    monkeypatch.setattr("coverage.solve.staged.assign_site", lambda task: pytest.fail(f"site {task.site} was searched"))
+    earlier = {site: SiteResult(site, Roster(()), 0, False, seconds=5.0) for site in ("bos", "nyc")}
+    turn = Turn(time.perf_counter() + 2.0, 2.0, 0, 2, earlier)
+    found: dict = {}
+    task = SiteTask(config, needs, "", {}, QUIET.params)
+    assert _in_turn(task, ["bos", "nyc"], found, turn, print, None) is False
+    assert found == {}
+    deterministic = replace(task, params=replace(QUIET.params, deterministic=True))  # shares of work, not of the clock
+    tried = []
+    monkeypatch.setattr("coverage.solve.staged.assign_site", lambda task: tried.append(task.site) or earlier[task.site])
+    _in_turn(deterministic, ["bos", "nyc"], found, turn, lambda line: None, None)
+    assert tried == ["bos", "nyc"]
