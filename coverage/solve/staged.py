@@ -52,9 +52,8 @@ STAGED_FROM_AGENTS = 60
 FIRST_SHARE = 0.10  # of the time limit, at most, for the first roster (greedy headcounts, each site's first assignment)
 HEADCOUNT_SHARE = 0.15  # of the time limit, for the headcount model
 SITES_SHARE = 0.45  # of the time limit, for all the sites' assignments together
-STAGES_SHARE = (
-    FIRST_SHARE + HEADCOUNT_SHARE + SITES_SHARE
-)  # the stages end by then, whatever each took (the rest: the full model)
+# The stages end by then, whatever each took; the rest of the limit is the full model's.
+STAGES_SHARE = FIRST_SHARE + HEADCOUNT_SHARE + SITES_SHARE
 
 Headcounts = dict[tuple[ShiftInstance, str], int]
 Shifts = frozenset[tuple[str, date, str, str]]  # a roster's shifts as (agent, local day, shift, channel)
