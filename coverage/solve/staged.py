@@ -319,7 +319,7 @@ def _assign_sites(
         if not todo:
             break
         tried = replace(task, params=replace(task.params, seed=params.seed + attempt))
-        run = _in_turn if pool is None else _side_by_side
+        run = in_turn if pool is None else _side_by_side
         turn = Turn(budget_end, seconds, attempt, len(sites), earlier or {})
         interrupted = run(tried, todo, found, turn, say, pool)  # type: ignore[arg-type]
         if interrupted or any(site not in found for site in todo):
@@ -347,7 +347,7 @@ def _keep_better(found: dict[str, SiteResult], result: SiteResult, say: Say) -> 
         say(f"site {site}: agents assigned, {found[site].missed} shift(s) off the headcounts")
 
 
-def _in_turn(task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn: Turn, say: Say, pool: None) -> bool:
+def in_turn(task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn: Turn, say: Say, pool: None) -> bool:
     """The sites one after the other, each with its share of the time left (what one does not use goes to the next)."""
     for left, site in zip(range(len(todo), 0, -1), todo):
         share = (turn.end - wallclock.perf_counter()) / left

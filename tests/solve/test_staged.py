@@ -18,7 +18,18 @@ from coverage.roster import Assignment, Roster, read_history
 from coverage.solve import Hiring, ModelInputs, solve
 from coverage.solve.aggregate import groups_of, headcount_model
 from coverage.solve.runner import run_search
-from coverage.solve.staged import STAGED_FROM_AGENTS, SiteTask, assign_site, local_pool, shifts_of, staged_start, wanted
+from coverage.solve.staged import (
+    STAGED_FROM_AGENTS,
+    SiteResult,
+    SiteTask,
+    Turn,
+    assign_site,
+    in_turn,
+    local_pool,
+    shifts_of,
+    staged_start,
+    wanted,
+)
 from coverage.time import local_to_utc, shift_instances
 
 STAGED = replace(QUIET, staged=True)
@@ -294,8 +305,6 @@ def test_a_site_whose_start_meets_its_headcounts_is_not_searched_again(make_conf
 def test_a_site_with_less_time_than_its_first_assignment_took_keeps_it(make_config, monkeypatch) -> None:
     """The stage's end is 2 s away and each site's first assignment took 5 s: no site is tried again (it would
     run 3 s past the end), so the stage ends on time and staged_start keeps the first roster's assignments."""
-    from coverage.solve.staged import SiteResult, Turn, _in_turn
-
     config = make_config(TWO_SITES, DAY_SHIFTS)
     needs = requirements(config)
     monkeypatch.setattr("coverage.solve.staged.assign_site", lambda task: pytest.fail(f"site {task.site} was searched"))
@@ -303,10 +312,10 @@ def test_a_site_with_less_time_than_its_first_assignment_took_keeps_it(make_conf
     turn = Turn(time.perf_counter() + 2.0, 2.0, 0, 2, earlier)
     found: dict = {}
     task = SiteTask(config, needs, "", {}, QUIET.params)
-    assert _in_turn(task, ["bos", "nyc"], found, turn, print, None) is False
+    assert in_turn(task, ["bos", "nyc"], found, turn, print, None) is False
     assert found == {}
     deterministic = replace(task, params=replace(QUIET.params, deterministic=True))  # shares of work, not of the clock
     tried = []
     monkeypatch.setattr("coverage.solve.staged.assign_site", lambda task: tried.append(task.site) or earlier[task.site])
-    _in_turn(deterministic, ["bos", "nyc"], found, turn, lambda line: None, None)
+    in_turn(deterministic, ["bos", "nyc"], found, turn, lambda line: None, None)
     assert tried == ["bos", "nyc"]
