@@ -475,7 +475,8 @@ def _race(
     if interrupted:
         print("interrupted: keeping the best roster of the seeds that finished", file=sys.stderr)
     if len(seeds) > 1 and planned.found:
-        print(f"seed {planned.seed} found the best roster (objective {planned.solve.objective:,.0f})", file=sys.stderr)
+        cost = "not priced" if planned.solve.objective is None else f"{planned.solve.objective:,.0f}"
+        print(f"seed {planned.seed} found the best roster (objective {cost})", file=sys.stderr)
     return planned, out
 
 

@@ -141,8 +141,15 @@ def race(
     finished = [(k, result) for k, result in enumerate(batch.results) if result is not None]
     if not finished:
         raise KeyboardInterrupt
-    _, best = min(finished, key=lambda kr: (not kr[1].found, kr[1].solve.objective if kr[1].found else 0.0, kr[0]))
+    _, best = min(finished, key=lambda kr: race_rank(*kr))
     return best, batch.interrupted
+
+
+def race_rank(seed_index: int, planned: PlanResult) -> tuple[bool, bool, float, int]:
+    """A race's order: rosters before none, priced before unpriced (the stages' roster when the whole model did not
+    fit in the time limit: its cost is unknown), then the lowest cost, then the earliest seed."""
+    objective = planned.solve.objective if planned.found else None
+    return (not planned.found, objective is None, objective or 0.0, seed_index)
 
 
 def _race_task(job: tuple[Config, Requirements, ModelInputs, SolveParams]) -> PlanResult:

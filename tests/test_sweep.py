@@ -349,6 +349,21 @@ def test_a_seed_race_keeps_the_best_roster_and_the_earliest_seed_on_a_tie(week: 
     assert _figures(raced / "summary.json") == _figures(alone / "summary.json")
 
 
+def test_a_race_ranks_an_unpriced_roster_after_every_priced_one() -> None:
+    """The stages' roster when the whole model did not fit in one seed's time limit has no cost: a priced roster
+    wins over it whatever its cost, and it still wins over no roster (before, comparing None with a cost raised)."""
+    from coverage.pipeline import PlanResult, race_rank
+    from coverage.roster import Roster
+    from coverage.solve import SolveResult
+
+    def planned(objective: float | None, found: bool = True) -> PlanResult:
+        result = SolveResult("FEASIBLE" if found else "UNKNOWN", Roster(()) if found else None, objective, 10.0, 1.0)
+        return PlanResult(result.roster, result, None, None)
+
+    runs = [planned(None), planned(900.0), planned(None, found=False), planned(500.0)]
+    assert sorted(range(4), key=lambda k: race_rank(k, runs[k])) == [3, 1, 0, 2]
+
+
 def test_plan_on_a_cluster_sends_a_big_teams_sites_there(tmp_path: Path, cluster, capsys) -> None:
     """60 agents in two sites plan in stages: with --cluster each site's assignment is a task of the cluster, the rest here."""
     from datetime import date

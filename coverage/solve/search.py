@@ -5,7 +5,9 @@ previous period, explanations, stages) apart from the search's controls
 (`SolveParams`: time, seed, workers, determinism, progress). It builds the
 roster model (coverage.solve.model), runs it through the runner
 (coverage.solve.runner) — after the stages (coverage.solve.staged) on big
-multi-site teams — and, when no roster exists, asks coverage.solve.explain
+multi-site teams, whose roster is the result when the whole model would
+not fit in memory or in the time limit (size.py estimates both before it
+is built) — and, when no roster exists, asks coverage.solve.explain
 which rules conflict. `SolveOptions`, the two in one, is the older call and
 still works.
 """
@@ -29,6 +31,8 @@ from coverage.solve.explain import conflicting_rules
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.polish import POLISH_SECONDS, IncumbentPolish, polish_channels, worth_polishing
 from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, cost_floor, run_search
+
+FILL_SECONDS = 30.0  # at most, to complete a roster's hint in the full model (runner.fill_hint) when no limit is closer
 
 
 @dataclass(frozen=True)
@@ -138,15 +142,22 @@ def solve(
         threads=size.search_threads(params.workers),
     )
     if memory.stages_only:
-        return _stages_only(config, requirements, params, stages, memory, started)
+        return _stages_only(config, requirements, params, stages, _memory_note(memory), started)
     start = None
+    polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
     if staged.wanted(config, inputs.staged):
+        whole_seconds = memory.whole.seconds + (POLISH_SECONDS if polish is not None else 0.0)
+        note = _no_time_for_whole(whole_seconds, params)
+        if note is not None:
+            return _stages_only(config, requirements, params, stages, note, started)
         with staged.site_pool(params, config) as pool:
             start = staged.staged_start(config, requirements, params, stages, pool=pool)
+        note = _no_time_left_for_whole(whole_seconds, params, wallclock.perf_counter() - started, start)
+        if note is not None:
+            return _staged_result(start, params, note, started)
     roster_model = build_model(
         ModelData.of(config, requirements, history=history, hiring=inputs.hiring, keep=inputs.keep, exact_runs=inputs.exact_runs)
     )
-    polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
     remaining, fallback = params.time_limit_seconds, None
     # A backlog queue's waiting work may carry slack in CP-SAT's own figure: show and record the roster's exact cost.
     progress = Progress(
@@ -160,7 +171,9 @@ def solve(
     if start is None and polish is None:
         first, fallback = _flexible_start(config, requirements, stages, params, roster_model, started)
     if start is not None:
-        fallback = _from_stages(roster_model, start, started, polish)
+        left = params.time_limit_seconds - (wallclock.perf_counter() - started)
+        fill = FILL_SECONDS if params.deterministic else max(left, 2.0)
+        fallback = _from_stages(roster_model, start, started, polish, fill, first=not params.deterministic)
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
         if start.first_roster_at is not None and fallback is not None:
             first_roster = start.first_roster_at - started
@@ -241,32 +254,80 @@ def _flexible_start(
     return first, _hinted(rm, first.roster, None, started)
 
 
+def _memory_note(memory: size.MemoryPlan) -> str:
+    return (
+        f"the whole model would need about {size.gigabytes(memory.whole.bytes)} and "
+        f"{size.gigabytes(memory.available or 0)} is available: solving in stages only (headcounts, then site by site)"
+    )
+
+
+def _no_time_for_whole(whole_seconds: float, params: SolveParams) -> str | None:
+    """Why the stages get the whole time limit: building and starting the whole model would not fit in the time they leave it.
+
+    `whole_seconds` is estimated from the model's size before anything is
+    built (size.ModelSize.seconds, and the channel polish where it runs), so
+    the stages spend the time the whole model could not have used. Not
+    in deterministic runs: their limits are work, not seconds, and their
+    roster must not depend on the machine's speed.
+    """
+    if params.deterministic:
+        return None
+    after_stages = params.time_limit_seconds * (1 - staged.STAGES_SHARE)
+    if whole_seconds <= after_stages:
+        return None
+    return (
+        f"the whole model would take about {whole_seconds:.0f} s to build and start, and the stages leave it "
+        f"{after_stages:.0f} s of the {params.time_limit_seconds:g} s limit: solving in stages only (headcounts, then site by site)"
+    )
+
+
+def _no_time_left_for_whole(whole_seconds: float, params: SolveParams, used: float, start: staged.StagedStart) -> str | None:
+    """Why the stages' roster is the result: they took longer than their share, and the whole model no longer fits in the time left.
+
+    Only when the stages have a roster: without one, the whole model is the
+    only way to any roster, late or not.
+    """
+    if params.deterministic or start.roster is None or start.interrupted:
+        return None
+    left = params.time_limit_seconds - used
+    if whole_seconds <= left:
+        return None
+    return (
+        f"the stages took {used:.0f} s of the {params.time_limit_seconds:g} s limit and the whole model would take about "
+        f"{whole_seconds:.0f} s to build and start: the stages' roster is the result"
+    )
+
+
 def _stages_only(
-    config: Config, requirements: Requirements, params: SolveParams, inputs: ModelInputs, memory: size.MemoryPlan, started: float
+    config: Config, requirements: Requirements, params: SolveParams, inputs: ModelInputs, note: str, started: float
 ) -> SolveResult:
-    """The whole model would not fit in memory, its stages do: they get the whole time limit and their roster is the result.
+    """The whole model would not fit (in memory, or in the time limit), its stages do: they get the whole limit and their roster is the result."""
+    if params.progress is not None:
+        print(f"  {note}", file=params.progress, flush=True)
+    with staged.site_pool(params, config) as pool:
+        start = staged.staged_start(
+            config,
+            requirements,
+            replace(params, time_limit_seconds=params.time_limit_seconds / staged.STAGES_SHARE),
+            inputs,
+            alone=True,
+            pool=pool,
+        )
+    return _staged_result(start, params, note, started, announced=True)
+
+
+def _staged_result(
+    start: staged.StagedStart, params: SolveParams, note: str, started: float, *, announced: bool = False
+) -> SolveResult:
+    """The stages' roster as the result, `note` saying why.
 
     The stages' roster keeps every hard rule (each site's agents are rostered
     under all of them) and its headcounts' bound is proven; only the whole
     model's last polish (wishes, fairness across the handover) and its exact
     price are missing, so the objective is left unknown.
     """
-    note = (
-        f"the whole model would need about {size.gigabytes(memory.whole.bytes)} and "
-        f"{size.gigabytes(memory.available or 0)} is available: solving in stages only (headcounts, then site by site)"
-    )
-    if params.progress is not None:
+    if params.progress is not None and not announced:
         print(f"  {note}", file=params.progress, flush=True)
-    share = staged.FIRST_SHARE + staged.HEADCOUNT_SHARE + staged.SITES_SHARE
-    with staged.site_pool(params, config) as pool:
-        start = staged.staged_start(
-            config,
-            requirements,
-            replace(params, time_limit_seconds=params.time_limit_seconds / share),
-            inputs,
-            alone=True,
-            pool=pool,
-        )
     wall = wallclock.perf_counter() - started
     if start.roster is None:
         reason = (
@@ -280,21 +341,40 @@ def _stages_only(
     )
 
 
-def _from_stages(rm: BuiltModel, start: staged.StagedStart, started: float, polish: Polish | None = None) -> SolveResult | None:
-    """Give the full model the stages' bound and roster (its channels polished); the roster, costed, is the result if the search adds nothing."""
+def _from_stages(
+    rm: BuiltModel,
+    start: staged.StagedStart,
+    started: float,
+    polish: Polish | None = None,
+    seconds: float = FILL_SECONDS,
+    *,
+    first: bool = False,
+) -> SolveResult | None:
+    """Give the full model the stages' bound and roster (its channels polished); the roster, costed, is the result if the search adds nothing.
+
+    When its completion does not end within `seconds` (what is left of the
+    limit), the stages' roster still stands as the result, unpriced: it
+    keeps every hard rule, and losing it would leave the run with nothing.
+    `first`: the first completion is enough (runner.fill_hint).
+    """
     if start.bound is not None:
         staged.with_bound(rm, start.bound)
     if start.roster is None:
         return None
     roster = polish(start.roster) if polish is not None else start.roster
-    return _hinted(rm, roster, start.bound, started)
+    hinted = _hinted(rm, roster, start.bound, started, seconds, first=first)
+    if hinted is None:
+        return SolveResult("FEASIBLE", start.roster, None, start.bound, 0.0)
+    return hinted
 
 
-def _hinted(rm: BuiltModel, roster: Roster, bound: float | None, started: float) -> SolveResult | None:
+def _hinted(
+    rm: BuiltModel, roster: Roster, bound: float | None, started: float, seconds: float = FILL_SECONDS, *, first: bool = False
+) -> SolveResult | None:
     """Hint the full model with a roster, every auxiliary variable completed; that roster, costed, is the result to beat."""
     rm.model.clear_hints()
     staged.hint_roster(rm, roster)
-    completed = staged.complete_hint(rm)
+    completed = staged.complete_hint(rm, seconds, first=first)
     if completed is None:
         return None
     return SolveResult(
@@ -310,7 +390,8 @@ def _hinted(rm: BuiltModel, roster: Roster, bound: float | None, started: float)
 Polish = Callable[[Roster], Roster]
 FIRST_AT_MOST = 0.5  # of the time limit: the first search goes on this long when it has no roster yet at FIRST_SHARE
 # (under load the queue model's first roster came after 15 %, the first search then ended with nothing to polish)
-FIRST_SHARE = 0.15  # of the time limit: the first roster before its channels are polished (benchmarks/notes/email-by-its-deadline.md)
+# of the time limit: the first roster before its channels are polished (benchmarks/notes/email-by-its-deadline.md)
+FIRST_SHARE = 0.15
 
 
 def polishing(config: Config, requirements: Requirements, inputs: ModelInputs, *, deterministic: bool = False) -> Polish | None:
@@ -417,7 +498,7 @@ def _staged_remaining(params: SolveParams, used: float, interrupted: bool) -> fl
     if interrupted:
         return 2.0
     if params.deterministic:
-        return params.time_limit_seconds * (1 - staged.FIRST_SHARE - staged.HEADCOUNT_SHARE - staged.SITES_SHARE)
+        return params.time_limit_seconds * (1 - staged.STAGES_SHARE)
     return max(params.time_limit_seconds - used, 2.0)
 
 

@@ -27,6 +27,12 @@ model is built:
 * nothing fits: `ModelTooLargeError`, one line with the estimate and what to
   change, exit 2 — never an out-of-memory kill.
 
+The same counts estimate the seconds it takes to build the whole model and
+start it from the stages' roster (`ModelSize.seconds`): Python's work,
+which `search.solve` weighs against the time the stages leave it, so a big
+team's run ends by its time limit with the stages' roster rather than
+minutes after it.
+
 Available memory is MemAvailable from /proc/meminfo (memory that can be had
 without swapping, page cache included), lowered to the room left under the
 process's cgroup memory limit when there is one (cgroup v2 `memory.max`, v1
@@ -62,6 +68,14 @@ PER_CHOICE = 13_000  # a choice variable with its rules (rest, runs, weekly hour
 PER_COVER_TERM = 460  # one choice in one interval's coverage sums
 PER_CELL = 43_000  # one interval × channel: shortfall, nobody-there and excess terms, their LP rows
 PER_EXTRA_THREAD = 0.18  # share of the model's part added by each search thread beyond 4 (8 workers: +72 %)
+# Seconds to build the whole model and start it from the staged roster (complete the hint, price it) ≈ these × the
+# counts: fitted on the suite's teams of 200 and 1,000 agents, hourly and 15-minute (4.3, 19.5 and 41.9 s measured,
+# 4.5, 19.6 and 43.5 s estimated) on the 2-core Xeon at load 8-11, so above what a quiet machine takes
+# (benchmarks/notes/robust-search.md, "Item 4, third round"). Times SAFETY_SECONDS.
+SECONDS_PER_CHOICE = 90e-6
+SECONDS_PER_COVER_TERM = 6.5e-6
+SECONDS_PER_CELL = 0.5e-3
+SAFETY_SECONDS = 1.0  # fitted under load already; the search checks again after the stages, on the clock
 MIN_DAYS_ADVISED = 7  # a shorter period is advised only when at least a week would fit
 SAFETY = 1.25  # the fitted line times this is above every measured peak (whole model alone 1.20-1.40x, make bench 1.10x+)
 
@@ -88,6 +102,16 @@ class ModelSize:
         model = PER_CHOICE * self.choices + PER_COVER_TERM * self.cover_terms + PER_CELL * self.cells
         threads = 1 + PER_EXTRA_THREAD * max(self.threads - 4, 0)
         return math.ceil((BASE_BYTES + model * threads) * SAFETY)
+
+    @property
+    def seconds(self) -> float:
+        """Estimated seconds to build this model and start its search from a roster (complete the hint, price it).
+
+        Python's work, on one core: on a staged run it comes after the
+        stages, and the run must still end by its time limit.
+        """
+        work = SECONDS_PER_CHOICE * self.choices + SECONDS_PER_COVER_TERM * self.cover_terms + SECONDS_PER_CELL * self.cells
+        return work * SAFETY_SECONDS
 
     def describe(self) -> str:
         return (

@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import time as wallclock
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -52,6 +52,8 @@ STAGED_FROM_AGENTS = 60
 FIRST_SHARE = 0.10  # of the time limit, at most, for the first roster (greedy headcounts, each site's first assignment)
 HEADCOUNT_SHARE = 0.15  # of the time limit, for the headcount model
 SITES_SHARE = 0.45  # of the time limit, for all the sites' assignments together
+# The stages end by then, whatever each took; the rest of the limit is the full model's.
+STAGES_SHARE = FIRST_SHARE + HEADCOUNT_SHARE + SITES_SHARE
 
 Headcounts = dict[tuple[ShiftInstance, str], int]
 Shifts = frozenset[tuple[str, date, str, str]]  # a roster's shifts as (agent, local day, shift, channel)
@@ -95,6 +97,7 @@ class SiteResult:
     roster: Roster | None
     missed: int
     interrupted: bool
+    seconds: float = 0.0  # what the site took, its model's build included
 
 
 def wanted(config: Config, staged: bool | None) -> bool:
@@ -149,7 +152,14 @@ def staged_start(
     first_at = wallclock.perf_counter() if _joined(first, sites) is not None else None
     if interrupted:
         return StagedStart(None, _joined(first, sites), True, first_at)
-    budget = replace(params, time_limit_seconds=params.time_limit_seconds * HEADCOUNT_SHARE, progress=None)
+    end = started + params.time_limit_seconds * STAGES_SHARE
+
+    def share(part: float) -> float:
+        """A stage's seconds: its share of the limit, less what the stages before it ran over (not in deterministic runs)."""
+        seconds = params.time_limit_seconds * part
+        return seconds if params.deterministic else max(min(seconds, end - wallclock.perf_counter()), 1.0)
+
+    budget = replace(params, time_limit_seconds=share(HEADCOUNT_SHARE), progress=None)
     code, solver, interrupted = run_search(
         headcounts.model, budget, settings=lambda parameters: headcount_search(parameters, budget)
     )
@@ -167,7 +177,7 @@ def staged_start(
     if interrupted:
         return StagedStart(bound, _joined(first, sites), True, first_at)
     task = replace(task, targets=targets, hired=hired, start=guide)
-    found, interrupted = _assign_sites(task, params, say, pool, seconds=params.time_limit_seconds * SITES_SHARE, attempts=2)
+    found, interrupted = _assign_sites(task, params, say, pool, seconds=share(SITES_SHARE), attempts=2, earlier=first)
     for site in sites:
         if site not in found and site in first:
             say(f"site {site}: no better assignment found; the first roster's kept")
@@ -283,7 +293,14 @@ def local_pool(sites: int, cores: int | None = None) -> Iterator[SitePool | None
 
 
 def _assign_sites(
-    task: SiteTask, params: SolveParams, say: Say, pool: SitePool | None, *, seconds: float, attempts: int
+    task: SiteTask,
+    params: SolveParams,
+    say: Say,
+    pool: SitePool | None,
+    *,
+    seconds: float,
+    attempts: int,
+    earlier: dict[str, SiteResult] | None = None,
 ) -> tuple[dict[str, SiteResult], bool]:
     """Each site within `seconds` in all, then (`attempts` 2) a second try with another seed for the sites left off their headcounts.
 
@@ -291,7 +308,8 @@ def _assign_sites(
     does not is usually unlucky rather than impossible, and whatever it
     leaves open costs the whole team, so the time the easy sites saved goes
     to it. Returns the sites assigned (a site with none is missing) and
-    whether Ctrl-C stopped the stage.
+    whether Ctrl-C stopped the stage. `earlier`: the sites' first
+    assignments, which a site whose share is shorter than it took then keeps.
     """
     sites = sorted({a.site for a in task.config.agents})
     budget_end = wallclock.perf_counter() + seconds
@@ -301,8 +319,8 @@ def _assign_sites(
         if not todo:
             break
         tried = replace(task, params=replace(task.params, seed=params.seed + attempt))
-        run = _in_turn if pool is None else _side_by_side
-        turn = Turn(budget_end, seconds, attempt, len(sites))
+        run = in_turn if pool is None else _side_by_side
+        turn = Turn(budget_end, seconds, attempt, len(sites), earlier or {})
         interrupted = run(tried, todo, found, turn, say, pool)  # type: ignore[arg-type]
         if interrupted or any(site not in found for site in todo):
             return found, interrupted
@@ -311,12 +329,14 @@ def _assign_sites(
 
 @dataclass(frozen=True)
 class Turn:
-    """One attempt at the sites: when the stage's time ends, its length (deterministic shares are taken of it), which attempt, of how many sites."""
+    """One attempt at the sites: when the stage's time ends, its length (deterministic shares are taken of it), which attempt, of how many
+    sites, and the sites' assignments from before (the first roster's)."""
 
     end: float
     seconds: float
     attempt: int
     sites: int
+    earlier: Mapping[str, SiteResult]
 
 
 def _keep_better(found: dict[str, SiteResult], result: SiteResult, say: Say) -> None:
@@ -327,14 +347,17 @@ def _keep_better(found: dict[str, SiteResult], result: SiteResult, say: Say) -> 
         say(f"site {site}: agents assigned, {found[site].missed} shift(s) off the headcounts")
 
 
-def _in_turn(task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn: Turn, say: Say, pool: None) -> bool:
+def in_turn(task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn: Turn, say: Say, pool: None) -> bool:
     """The sites one after the other, each with its share of the time left (what one does not use goes to the next)."""
     for left, site in zip(range(len(todo), 0, -1), todo):
         share = (turn.end - wallclock.perf_counter()) / left
         if task.params.deterministic:
             share = turn.seconds / turn.sites / (turn.attempt + 1)
-        if share < 1.0 and site in found:
+        before = found.get(site) or turn.earlier.get(site)
+        if task.params.deterministic and share < 1.0 and site in found:
             continue
+        if not task.params.deterministic and before is not None and share < max(before.seconds, 1.0):
+            continue  # less time than the site took before would only run past the stage's end: what it has stands
         result = assign_site(replace(task, site=site, params=replace(task.params, time_limit_seconds=max(share, 1.0))))
         _keep_better(found, result, say)
         if site not in found or result.interrupted:
@@ -380,14 +403,32 @@ def assign_site(task: SiteTask) -> SiteResult:
 
     With `start`, the search starts from those shifts (every auxiliary value
     filled in when they keep every rule); with `first_only` too, shifts that
-    keep every rule are the assignment, without a search.
+    keep every rule are the assignment, without a search — and so are
+    shifts that already meet every headcount (a site whose headcounts did
+    not move since its first assignment: its search would only find them
+    again; 3-5 s a site on the 15-minute grid). Deterministic runs still
+    search, so their rosters and models stay those of earlier versions
+    (benchmarks/protos.py).
     """
+    begun = wallclock.perf_counter()
+    return replace(_assigned(task, begun), seconds=wallclock.perf_counter() - begun)
+
+
+def _assigned(task: SiteTask, begun: float) -> SiteResult:
+    """assign_site's work, its time limit counted from `begun`."""
+
+    def left() -> float:
+        """The site's time limit is for all of it, its model's build included (2,700 agents: 3-5 s a site); not in deterministic runs."""
+        if task.params.deterministic:
+            return task.params.time_limit_seconds
+        return max(task.params.time_limit_seconds - (wallclock.perf_counter() - begun), 1.0)
+
     rm, deviations, changes, fewest = site_model(task)
     off = sum(deviations)
     filled = None  # the start's shifts with every value filled in, when they keep every rule
     if task.start:
         hint_shifts(rm, task.start)
-        filled = fill_hint(rm.model, task.params.time_limit_seconds)  # None: they break a rule, and only guide
+        filled = fill_hint(rm.model, left())  # None: they break a rule, and only guide
         if filled is not None and task.first_only:
             return SiteResult(task.site, rm.roster_from(filled.boolean_value), sum(filled.value(d) for d in deviations), False)
     if task.first_only:
@@ -403,7 +444,9 @@ def assign_site(task: SiteTask) -> SiteResult:
         def met(value: Callable[[Any], int]) -> bool:
             return value(off) == 0 and value(changes) <= fewest
 
-    code, solver, interrupted = run_search(rm.model, task.params, stop_when=met)
+    if filled is not None and not task.params.deterministic and met(filled.value):  # nothing left to search for
+        return SiteResult(task.site, rm.roster_from(filled.boolean_value), 0, False)
+    code, solver, interrupted = run_search(rm.model, replace(task.params, time_limit_seconds=left()), stop_when=met)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if filled is not None:  # a big site's presolve can outlast its share: the start it was given still stands
             return SiteResult(
@@ -482,9 +525,14 @@ def shifts_of(roster: Roster | None) -> Shifts:
     return frozenset() if roster is None else frozenset((a.agent, a.day, a.shift, a.channel) for a in roster.assignments)
 
 
-def complete_hint(rm: BuiltModel) -> cp_model.CpSolver | None:
-    """Turn the roster hint into a value for every variable, so the full search starts from the staged roster (runner.fill_hint)."""
-    return fill_hint(rm.model)
+def complete_hint(rm: BuiltModel, seconds: float = 30.0, *, first: bool = False) -> cp_model.CpSolver | None:
+    """Turn the roster hint into a value for every variable, so the full search starts from the staged roster (runner.fill_hint).
+
+    `first`: the first completion found (half the time on big teams); the
+    full search improves any slack it leaves, and the roster's price is
+    recomputed from its shifts.
+    """
+    return fill_hint(rm.model, seconds, first=first)
 
 
 def with_bound(rm: BuiltModel, bound: float) -> None:

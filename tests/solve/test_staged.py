@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import time
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 
@@ -16,8 +18,19 @@ from coverage.roster import Assignment, Roster, read_history
 from coverage.solve import Hiring, ModelInputs, solve
 from coverage.solve.aggregate import groups_of, headcount_model
 from coverage.solve.runner import run_search
-from coverage.solve.staged import STAGED_FROM_AGENTS, local_pool, staged_start, wanted
-from coverage.time import local_to_utc
+from coverage.solve.staged import (
+    STAGED_FROM_AGENTS,
+    SiteResult,
+    SiteTask,
+    Turn,
+    assign_site,
+    in_turn,
+    local_pool,
+    shifts_of,
+    staged_start,
+    wanted,
+)
+from coverage.time import local_to_utc, shift_instances
 
 STAGED = replace(QUIET, staged=True)
 THREE_DAYS = TINY.replace("days: 7", "days: 3").replace("max_consecutive_days: 6", "max_consecutive_days: 2")
@@ -262,3 +275,47 @@ def test_sites_side_by_side_give_what_sites_in_turn_give(make_config) -> None:
     assert (in_turn.bound, side_by_side.bound) == (0, 0)
     assert in_turn.roster == side_by_side.roster and len(in_turn.roster.assignments) == 3
     assert check_roster(side_by_side.roster, config) == []
+
+
+def test_a_site_whose_start_meets_its_headcounts_is_not_searched_again(make_config, monkeypatch) -> None:
+    """The sites' second round, when the head counts did not move since the first roster: its shifts are the answer.
+
+    Searching found them again, 3-5 s a site on the 15-minute grid; a
+    deterministic run still searches (its models and rosters stay as before).
+    """
+    config = make_config(TWO_SITES, DAY_SHIFTS)
+    needs = requirements(config)
+    first = staged_start(config, needs, QUIET.params)
+    instance = {(s.site, s.shift, s.day): s for s in shift_instances(config)}
+    site_of = {a.id: a.site for a in config.agents}
+    targets = Counter((instance[(site_of[a.agent], a.shift, a.day)], a.channel) for a in first.roster.assignments)
+    searches = []
+    monkeypatch.setattr(
+        "coverage.solve.staged.run_search", lambda *args, **kwargs: searches.append(1) or run_search(*args, **kwargs)
+    )
+    task = SiteTask(config, needs, "bos", dict(targets), QUIET.params, start=shifts_of(first.roster))
+    result = assign_site(task)
+    bos = [a for a in first.roster.assignments if a.agent == "b1"]
+    assert (result.missed, searches) == (0, [])
+    assert sorted(result.roster.assignments, key=lambda a: a.day) == sorted(bos, key=lambda a: a.day) and bos
+    searched = assign_site(replace(task, params=replace(QUIET.params, deterministic=True)))
+    assert (searched.missed, searches) == (0, [1])
+
+
+def test_a_site_with_less_time_than_its_first_assignment_took_keeps_it(make_config, monkeypatch) -> None:
+    """The stage's end is 2 s away and each site's first assignment took 5 s: no site is tried again (it would
+    run 3 s past the end), so the stage ends on time and staged_start keeps the first roster's assignments."""
+    config = make_config(TWO_SITES, DAY_SHIFTS)
+    needs = requirements(config)
+    monkeypatch.setattr("coverage.solve.staged.assign_site", lambda task: pytest.fail(f"site {task.site} was searched"))
+    earlier = {site: SiteResult(site, Roster(()), 0, False, seconds=5.0) for site in ("bos", "nyc")}
+    turn = Turn(time.perf_counter() + 2.0, 2.0, 0, 2, earlier)
+    found: dict = {}
+    task = SiteTask(config, needs, "", {}, QUIET.params)
+    assert in_turn(task, ["bos", "nyc"], found, turn, print, None) is False
+    assert found == {}
+    deterministic = replace(task, params=replace(QUIET.params, deterministic=True))  # shares of work, not of the clock
+    tried = []
+    monkeypatch.setattr("coverage.solve.staged.assign_site", lambda task: tried.append(task.site) or earlier[task.site])
+    in_turn(deterministic, ["bos", "nyc"], found, turn, lambda line: None, None)
+    assert tried == ["bos", "nyc"]
