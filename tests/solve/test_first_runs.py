@@ -187,3 +187,19 @@ def test_a_team_from_thirty_agents_is_big(tmp_path: Path, monkeypatch: pytest.Mo
     assert (start := coarse.constructed_start(model, params)) is not None and not start.neighbourhoods_only
     monkeypatch.setattr(coarse, "NEIGHBOURHOODS_ONLY_FROM", 15)
     assert (start := coarse.constructed_start(model, params)) is not None and start.neighbourhoods_only
+
+
+def test_the_config_s_weekend_days_limit_the_constructed_runs(tmp_path: Path) -> None:
+    """`weekend: [Fri, Sat]` and no weekend at all: Friday 10-13 New York must stay unworked (3 hours missed).
+
+    The model's weekend flags and the checker read `config.weekend_days`; a run on
+    that Friday breaks `max_weekends_per_period: 0`.
+    """
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
+    data["weekend"] = ["Fri", "Sat"]
+    data["rules"]["max_weekends_per_period"] = 0
+    config = build_config(tmp_path, data, hourly("2026-12-11T15:00:00", 3))
+    roster = greedy_roster(ModelData.of(config, requirements(config)))
+    assert roster is not None
+    assert check_roster(roster, config) == []
