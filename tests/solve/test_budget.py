@@ -17,6 +17,7 @@ import pytest
 from helpers import QUIET, TINY, hourly
 
 from coverage.check import Checker
+from coverage.roster import Assignment, Roster
 from coverage.demand import requirements
 from coverage.solve import search, size, solve, staged
 from coverage.solve.size import model_size
@@ -155,3 +156,29 @@ def test_a_completion_cut_short_keeps_the_staged_roster(instance, monkeypatch) -
     result = solve(config, needs, STAGED)
     assert (result.status, result.objective, result.best_bound) == ("FEASIBLE", None, 4000)
     assert len(result.roster.assignments) == 2 and Checker(config).check(result.roster) == []
+
+
+def test_a_staged_roster_the_whole_model_rejects_is_never_the_result(instance, monkeypatch) -> None:
+    """The completion returns None for two reasons: out of time, or the roster breaks a rule (INFEASIBLE under the
+    fixed hint). Only the first may keep the stages' roster. Here the stages' roster works all three days against
+    `max_consecutive_days: 2`: the whole model rejects it, its search finds nothing in the time left, and the run
+    must not hand the broken roster back as FEASIBLE."""
+    config, needs = instance
+    from coverage.time import shift_instances
+
+    def three_days_in_a_row(config, requirements, params, *args, **kwargs):
+        shifts = [s for s in shift_instances(config) if s.shift == "day"]
+        roster = Roster(tuple(Assignment("a1", s.site, "chat", s.shift, s.day, s.start_utc, s.end_utc) for s in shifts))
+        return staged.StagedStart(0.0, roster, False, time.perf_counter())
+
+    monkeypatch.setattr(staged, "staged_start", three_days_in_a_row)
+    real = search.run_search
+
+    def nothing_in_the_time_left(model, options, progress=None, **kwargs):
+        if progress is None:  # the hint's completion (runner.fill_hint) runs for real
+            return real(model, options, progress, **kwargs)
+        return search.cp_model.UNKNOWN, search.cp_model.CpSolver(), False
+
+    monkeypatch.setattr(search, "run_search", nothing_in_the_time_left)
+    result = solve(config, needs, STAGED)
+    assert result.roster is None or Checker(config).check(result.roster) == []
