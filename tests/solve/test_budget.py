@@ -17,8 +17,8 @@ import pytest
 from helpers import QUIET, TINY, hourly
 
 from coverage.check import Checker
-from coverage.roster import Assignment, Roster
 from coverage.demand import requirements
+from coverage.roster import Assignment, Roster
 from coverage.solve import search, size, solve, staged
 from coverage.solve.size import model_size
 
