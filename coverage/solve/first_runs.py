@@ -130,6 +130,7 @@ class AgentPlan:
 
     scope: AgentScope
     target: AgentTarget | None
+    weekend: frozenset[int]  # the config's weekend days (ISO weekday numbers), as the model and the checker read them
     runs: dict[date, Run] = field(default_factory=dict)
     wishes: dict[FlexWindow, np.ndarray] = field(default_factory=dict)  # per window, each slot's avoid / not-preferred cost
     mentors: list[AgentPlan] = field(default_factory=list)  # an onboarding agent's: a run lies inside one of their runs
@@ -150,16 +151,18 @@ class AgentPlan:
         if day in self.runs:
             return False
         monday = week_monday(day)
-        if sum(1 for d in self.runs if week_monday(d) == monday) >= rules.max_days_per_week:
+        worked = set(self.runs) | set(self.scope.history_days)  # the previous roster's days count, as in the model
+        if sum(1 for d in worked if week_monday(d) == monday) >= rules.max_days_per_week:
             return False
-        worked = set(self.runs) | set(self.scope.history_days)
         before = next(k for k in range(1, len(worked) + 2) if day - timedelta(days=k) not in worked) - 1
         after = next(k for k in range(1, len(worked) + 2) if day + timedelta(days=k) not in worked) - 1
         if before + 1 + after > rules.max_consecutive_days:
             return False
         limit = rules.max_weekends_per_period
-        if limit is not None and day.weekday() >= 5:
-            weekends = {week_monday(d) for d in self.runs if d.weekday() >= 5}
+        if limit is not None and day.isoweekday() in self.weekend:
+            first = week_monday(self.scope.site_days[0]) if self.scope.site_days else monday
+            # the period's weekends, one begun in the previous roster included (the model counts it as worked)
+            weekends = {week_monday(d) for d in worked if d.isoweekday() in self.weekend and week_monday(d) >= first}
             if monday not in weekends and len(weekends) >= limit:
                 return False
         return True
@@ -211,7 +214,8 @@ def greedy_roster(data: ModelData) -> Roster | None:
         return None
     need = Need.of(data)
     targets = agent_targets(config)
-    plans = {s.id: AgentPlan(s, targets.get(s.id)) for s in data.scopes if s.flexible and s.agent.skills}
+    weekend = frozenset(data.config.weekend_days)
+    plans = {s.id: AgentPlan(s, targets.get(s.id), weekend) for s in data.scopes if s.flexible and s.agent.skills}
     mentees: dict[str, list[str]] = defaultdict(list)  # mentor -> the onboarding agents whose runs lie inside theirs
     for plan in plans.values():
         plan.mentors = [plans[m] for m in plan.scope.agent.mentors if m in plans]
