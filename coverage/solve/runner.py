@@ -410,15 +410,24 @@ def run_search(
     return Search(code, solver, bool(interrupted))
 
 
-def fill_hint(model: cp_model.CpModel, seconds: float = 30.0, *, first: bool = False) -> cp_model.CpSolver | None:
+@dataclass(frozen=True)
+class Completion:
+    """A hint completed by `try_fill_hint`: the solve holding every value, or why there is none."""
+
+    solver: cp_model.CpSolver | None
+    rejected: bool  # the hint breaks a hard rule; False when it was completed, or the time ran out before an answer
+
+
+def try_fill_hint(model: cp_model.CpModel, seconds: float = 30.0, *, first: bool = False) -> Completion:
     """The hinted variables fixed, the others found by propagation; the model then hinted with every value found.
 
     CP-SAT follows an incomplete hint only in some workers and may drop it;
     with the hinted variables fixed (a staged roster's choices, greedy
     headcounts), the auxiliary ones (shortfalls, queue waits, weekend flags,
     spreads) follow in a second or two without presolve. Returns that solve,
-    which also prices the hint exactly; None, hints left as they were, when
-    the hint breaks a constraint. `first`: the first completion found, not
+    which also prices the hint exactly; no solver, hints left as they were,
+    when the hint breaks a constraint (`rejected`) or the time ran out first.
+    `first`: the first completion found, not
     the tightest — auxiliary values may carry a little slack (3 in 189,994
     on the 1,000-agent team on the 15-minute grid), and it took 13 s there
     instead of 27 s; for a start that is searched from anyway.
@@ -434,9 +443,14 @@ def fill_hint(model: cp_model.CpModel, seconds: float = 30.0, *, first: bool = F
 
     code, solver, _ = run_search(model, SolveParams(time_limit_seconds=seconds, workers=1), settings=settings)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+        return Completion(None, rejected=code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID))
     model.clear_hints()
     for index in range(len(model.proto.variables)):
         var = model.get_int_var_from_proto_index(index)
         model.add_hint(var, solver.value(var))
-    return solver
+    return Completion(solver, rejected=False)
+
+
+def fill_hint(model: cp_model.CpModel, seconds: float = 30.0, *, first: bool = False) -> cp_model.CpSolver | None:
+    """`try_fill_hint`'s solve, None when the hint breaks a rule or the time ran out (callers that only need a start)."""
+    return try_fill_hint(model, seconds, first=first).solver

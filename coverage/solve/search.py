@@ -30,8 +30,9 @@ from coverage.solve.data import Hiring, ModelData, ModelInputs, describe_target
 from coverage.solve.explain import conflicting_rules
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.polish import POLISH_SECONDS, IncumbentPolish, polish_channels, worth_polishing
-from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, cost_floor, run_search
+from coverage.solve.runner import STATUS_NAMES, Completion, Progress, SolveParams, cost_floor, run_search
 
+REFINED_SECONDS = 2.0  # at least, to re-check the incumbent polish's best roster after the search (its variables all fixed)
 FILL_SECONDS = 30.0  # at most, to complete a roster's hint in the full model (runner.fill_hint) when no limit is closer
 
 
@@ -186,8 +187,16 @@ def solve(
     elif polish is not None:
         fallback, remaining, stop = _polished_start(roster_model, params, progress, polish, started)
         if stop is not None:  # proved optimal, or Ctrl-C: the incumbent polish may still hold a cheaper roster
-            better = _with_refined(roster_model, refiner, [stop.objective], stop.best_bound, started) if refiner else None
-            return stop if better is None else replace(better, interrupted=stop.interrupted, timeline=progress.timeline)
+            better = _with_refined(roster_model, refiner, [stop.objective], stop.best_bound, started, params) if refiner else None
+            if better is None:
+                return stop
+            return replace(
+                better,
+                wall_seconds=wallclock.perf_counter() - started,
+                first_solution_seconds=stop.first_solution_seconds,
+                interrupted=stop.interrupted,
+                timeline=progress.timeline,
+            )
     searched = replace(params, time_limit_seconds=remaining)
     settings = first.settings(searched) if first is not None and fallback is not None else None  # the hint took
     code, solver, interrupted = run_search(roster_model.model, searched, progress, settings=settings)
@@ -196,7 +205,7 @@ def solve(
     if refiner is not None:
         found = roster_model.exact_objective(solver.value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
         bound = solver.best_objective_bound if found is not None else (fallback.best_bound if fallback else None)
-        fallback = _with_refined(roster_model, refiner, [found, fallback], bound, started) or fallback
+        fallback = _with_refined(roster_model, refiner, [found, fallback], bound, started, params) or fallback
     wall = wallclock.perf_counter() - started
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         objective = roster_model.exact_objective(solver.value)
@@ -219,8 +228,9 @@ def solve(
             interrupted=interrupted,
             timeline=progress.timeline,
         )
-    if fallback is not None:  # the full model found nothing in the time left: the staged roster stands
-        return replace(fallback, wall_seconds=wall, interrupted=interrupted)
+    if fallback is not None:  # the full model found nothing in the time left: the staged (or a refined) roster stands
+        first_seen = _earliest(fallback.first_solution_seconds, first_roster, progress.first_solution_seconds)
+        return replace(fallback, wall_seconds=wall, interrupted=interrupted, first_solution_seconds=first_seen)
     reasons: list[str] = []
     if interrupted:
         reasons.append("the search was interrupted before any roster was found")
@@ -361,22 +371,32 @@ def _from_stages(
         staged.with_bound(rm, start.bound)
     if start.roster is None:
         return None
-    roster = polish(start.roster) if polish is not None else start.roster
-    hinted = _hinted(rm, roster, start.bound, started, seconds, first=first)
-    if hinted is None:
-        return SolveResult("FEASIBLE", start.roster, None, start.bound, 0.0)
-    return hinted
+    polished = polish(start.roster) if polish is not None else start.roster
+    for roster in [polished] if polished is start.roster else [polished, start.roster]:  # polished, else the stages' own
+        completion = _completed(rm, roster, seconds, first=first)
+        if completion.solver is not None:
+            return _priced(rm, completion.solver, start.bound, started)
+        if not completion.rejected:  # out of time: the stages' roster, which the stages built under every hard rule
+            return SolveResult("FEASIBLE", start.roster, None, start.bound, 0.0)
+    return None  # the whole model refuses it: never the result
+
+
+def _completed(rm: BuiltModel, roster: Roster, seconds: float, *, first: bool = False) -> Completion:
+    rm.model.clear_hints()
+    staged.hint_roster(rm, roster)
+    return staged.try_complete_hint(rm, seconds, first=first)
 
 
 def _hinted(
     rm: BuiltModel, roster: Roster, bound: float | None, started: float, seconds: float = FILL_SECONDS, *, first: bool = False
 ) -> SolveResult | None:
     """Hint the full model with a roster, every auxiliary variable completed; that roster, costed, is the result to beat."""
-    rm.model.clear_hints()
-    staged.hint_roster(rm, roster)
-    completed = staged.complete_hint(rm, seconds, first=first)
-    if completed is None:
-        return None
+    completed = _completed(rm, roster, seconds, first=first).solver
+    return None if completed is None else _priced(rm, completed, bound, started)
+
+
+def _priced(rm: BuiltModel, completed: cp_model.CpSolver, bound: float | None, started: float) -> SolveResult:
+    """A completed hint as a result: its roster and exact cost."""
     return SolveResult(
         "FEASIBLE",
         rm.roster_from(completed.boolean_value),
@@ -421,18 +441,26 @@ def _incumbent_polish(config: Config, requirements: Requirements, inputs: ModelI
 
 
 def _with_refined(
-    rm: BuiltModel, refiner: IncumbentPolish, rivals: list[float | SolveResult | None], bound: float | None, started: float
+    rm: BuiltModel,
+    refiner: IncumbentPolish,
+    rivals: list[float | SolveResult | None],
+    bound: float | None,
+    started: float,
+    params: SolveParams,
 ) -> SolveResult | None:
     """The refiner's best roster as a result, when it beats every rival (the search's cost, the fallback); None otherwise.
 
     The roster goes through the model once more (runner.fill_hint), which
-    re-checks every hard rule and prices it exactly.
+    re-checks every hard rule and prices it exactly — in what is left of the
+    time limit (at least REFINED_SECONDS: the search has usually used it all),
+    so the run still ends on time.
     """
     best = refiner.best
     costs = [r.objective if isinstance(r, SolveResult) else r for r in rivals]
     if best is None or any(c is not None and c <= best.objective for c in costs):
         return None
-    refined = _hinted(rm, best.roster, bound, started)
+    left = params.time_limit_seconds - (wallclock.perf_counter() - started)
+    refined = _hinted(rm, best.roster, bound, started, max(left, REFINED_SECONDS))
     if refined is None or refined.objective is None or any(c is not None and c <= refined.objective for c in costs):
         return None
     return replace(refined, first_solution_seconds=None)

@@ -37,6 +37,7 @@ from coverage.solve.data import ModelData, ModelInputs
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.objective import changes_against
 from coverage.solve.runner import (
+    Completion,
     SitePool,
     SolveParams,
     configure_search,
@@ -44,6 +45,7 @@ from coverage.solve.runner import (
     hear_interrupts_only_while_searching,
     on_interrupt,
     run_search,
+    try_fill_hint,
 )
 from coverage.time import ShiftInstance
 
@@ -525,14 +527,19 @@ def shifts_of(roster: Roster | None) -> Shifts:
     return frozenset() if roster is None else frozenset((a.agent, a.day, a.shift, a.channel) for a in roster.assignments)
 
 
-def complete_hint(rm: BuiltModel, seconds: float = 30.0, *, first: bool = False) -> cp_model.CpSolver | None:
+def try_complete_hint(rm: BuiltModel, seconds: float = 30.0, *, first: bool = False) -> Completion:
     """Turn the roster hint into a value for every variable, so the full search starts from the staged roster (runner.fill_hint).
 
     `first`: the first completion found (half the time on big teams); the
     full search improves any slack it leaves, and the roster's price is
     recomputed from its shifts.
     """
-    return fill_hint(rm.model, seconds, first=first)
+    return try_fill_hint(rm.model, seconds, first=first)
+
+
+def complete_hint(rm: BuiltModel, seconds: float = 30.0, *, first: bool = False) -> cp_model.CpSolver | None:
+    """`try_complete_hint`'s solve; None when the roster breaks a rule of the whole model or the time ran out."""
+    return try_complete_hint(rm, seconds, first=first).solver
 
 
 def with_bound(rm: BuiltModel, bound: float) -> None:

@@ -144,7 +144,10 @@ def test_a_completion_cut_short_keeps_the_staged_roster(instance, monkeypatch) -
     """The whole model was built but its hint was not completed in the time left, and its search found nothing:
     the stages' roster still stands, unpriced, instead of no roster at all."""
     config, needs = instance
-    monkeypatch.setattr(staged, "complete_hint", lambda rm, seconds=30.0, first=False: None)
+    from coverage.solve.runner import Completion
+
+    out_of_time = Completion(None, rejected=False)
+    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, first=False: out_of_time)
     real = search.run_search
 
     def nothing_in_the_time_left(model, options, progress=None, **kwargs):
