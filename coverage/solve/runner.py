@@ -37,6 +37,8 @@ STATUS_NAMES = {
 DEFAULT_PORTFOLIO_FROM = 8  # workers from which CP-SAT's own portfolio (max_lp_sym included) is left alone
 MIN_THREADS = 4  # below that: one full-model worker (max_lp_sym), the rest neighbourhood and local search
 WHOLE_ROOT_LP = 10_000_000  # simplex iterations: max_lp_sym's first LP runs to its end (CP-SAT's default stops every 2,000)
+# First-solution searches left out of our portfolio: each holds a thread until any roster exists (see _first_solution_workers)
+SLOW_FIRST_SOLUTIONS = ("fs_random", "fs_random_no_lp")
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,9 @@ def configure_search(parameters: Any, params: SolveParams) -> None:
     default; `--workers 6` asks for it. Since the model reads one variable per
     agent-day, one such run on that instance was worse than four threads, so
     the choice wants measuring again (README, "Search and speed";
-    benchmarks/RESULTS.md).
+    benchmarks/RESULTS.md). Until the first roster, the threads beside
+    max_lp_sym search for one with feasibility jump, not with two
+    random-branching tree searches (`_first_solution_workers`).
 
     Deterministic mode replaces the wall-clock limit by CP-SAT's deterministic
     time (work units, independent of machine load) and interleaves the
@@ -118,6 +122,26 @@ def configure_search(parameters: Any, params: SolveParams) -> None:
         parameters.num_workers = search_threads(workers)
         parameters.num_full_subsolvers = 1
         parameters.subsolvers.append("max_lp_sym")
+        _first_solution_workers(parameters)
+
+
+def _first_solution_workers(parameters: Any) -> None:
+    """Until the first roster, the threads beside max_lp_sym go to feasibility jump, not to random-branching full searches.
+
+    Before any solution exists CP-SAT gives the threads that are not
+    full-model workers to "first solution" searches, and two of them,
+    fs_random and fs_random_no_lp, are whole tree searches that hold their
+    thread until some roster is found. On small models (Curtois 1-12, the
+    example team) feasibility jump (fj) finds the first roster in a second
+    and they hardly run. On the generated 12-week, 150-staff instance
+    (68,000 constraints) they held two of our four threads for 47 s, found
+    nothing, and the fj task that found the first roster waited for its
+    share: first roster at 54 s into the search (a 60 s run), 9 s without
+    them; the roster at 60 s 85,208 -> 31,705 (benchmarks/notes/robust-search.md,
+    "Curtois-like yardstick"). CP-SAT then runs fj twice and its quick-restart
+    first-solution search instead.
+    """
+    parameters.ignore_subsolvers.extend(SLOW_FIRST_SOLUTIONS)
 
 
 def _bound_worker(parameters: Any) -> Any:
