@@ -207,17 +207,15 @@ def test_portfolio_gives_one_thread_to_max_lp_sym_and_the_rest_to_neighbourhood_
     assert parameters.max_time_in_seconds == 5 and parameters.random_seed == 1
 
 
-@pytest.mark.parametrize(
-    ("workers", "ignored"), [(1, []), (2, ["fs_random", "fs_random_no_lp"]), (7, ["fs_random", "fs_random_no_lp"]), (8, [])]
-)
-def test_our_portfolio_leaves_out_the_random_tree_searches_for_a_first_roster(workers, ignored):
-    """Below 8 workers the threads beside max_lp_sym look for the first roster by feasibility jump; CP-SAT's own portfolio is left alone."""
+@pytest.mark.parametrize(("workers", "ignored"), [(1, []), (2, ["fs_random"]), (7, ["fs_random"]), (8, [])])
+def test_our_portfolio_leaves_out_the_random_tree_search_with_an_lp_for_a_first_roster(workers, ignored):
+    """Below 8 workers fs_random's thread goes to feasibility jump until the first roster; CP-SAT's own portfolio is left alone."""
     parameters = _Parameters()
     configure_search(parameters, SolveParams(workers=workers))
     assert parameters.ignore_subsolvers == ignored
 
 
-def test_without_the_random_tree_searches_cp_sat_finds_the_first_roster_another_way():
+def test_without_the_random_tree_search_cp_sat_still_finds_and_proves_the_roster():
     """The real message: CP-SAT still has first-solution workers (feasibility jump) and finds a feasible, optimal roster."""
     model = cp_model.CpModel()
     days = [[model.new_bool_var(f"x{a}{d}") for d in range(7)] for a in range(3)]
@@ -228,7 +226,7 @@ def test_without_the_random_tree_searches_cp_sat_finds_the_first_roster_another_
     model.minimize(sum(row[5] + row[6] for row in days))  # weekend days worked
     solver = cp_model.CpSolver()
     configure_search(solver.parameters, SolveParams(time_limit_seconds=10, workers=2))
-    assert list(solver.parameters.ignore_subsolvers) == ["fs_random", "fs_random_no_lp"]
+    assert list(solver.parameters.ignore_subsolvers) == ["fs_random"]
     assert solver.solve(model) == cp_model.OPTIMAL
     assert solver.objective_value == 4  # 15 working days cover 7 x 2 = 14 slots: both weekend days need 2, and 4 is the fewest
 
