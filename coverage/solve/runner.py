@@ -37,6 +37,8 @@ STATUS_NAMES = {
 DEFAULT_PORTFOLIO_FROM = 8  # workers from which CP-SAT's own portfolio (max_lp_sym included) is left alone
 MIN_THREADS = 4  # below that: one full-model worker (max_lp_sym), the rest neighbourhood and local search
 WHOLE_ROOT_LP = 10_000_000  # simplex iterations: max_lp_sym's first LP runs to its end (CP-SAT's default stops every 2,000)
+# First-solution search left out of our portfolio: it holds a thread until any roster exists (see _first_solution_workers)
+SLOW_FIRST_SOLUTIONS = ("fs_random",)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ def configure_search(parameters: Any, params: SolveParams) -> None:
     default; `--workers 6` asks for it. Since the model reads one variable per
     agent-day, one such run on that instance was worse than four threads, so
     the choice wants measuring again (README, "Search and speed";
-    benchmarks/RESULTS.md).
+    benchmarks/RESULTS.md). Until the first roster, feasibility jump gets
+    the thread of CP-SAT's tree search with an LP (`_first_solution_workers`).
 
     Deterministic mode replaces the wall-clock limit by CP-SAT's deterministic
     time (work units, independent of machine load) and interleaves the
@@ -118,6 +121,28 @@ def configure_search(parameters: Any, params: SolveParams) -> None:
         parameters.num_workers = search_threads(workers)
         parameters.num_full_subsolvers = 1
         parameters.subsolvers.append("max_lp_sym")
+        _first_solution_workers(parameters)
+
+
+def _first_solution_workers(parameters: Any) -> None:
+    """Until the first roster, the thread of CP-SAT's random tree search with an LP (fs_random) runs feasibility jump instead.
+
+    Before any solution exists CP-SAT gives the threads that are not
+    full-model workers to "first solution" searches: with our four threads,
+    feasibility jump (fj) and two random-branching tree searches, fs_random
+    (with an LP) and fs_random_no_lp, each holding its thread until some
+    roster is found. On the generated 12-week, 150-staff instance (68,000
+    constraints) both held their thread for 47 s and found nothing, while the
+    fj task that found the first roster waited for its share: first roster
+    54 s into the search of a 60 s run. Without fs_random, CP-SAT runs fj
+    twice and the roster came at 13 s. fs_random_no_lp stays: on the example
+    team it is the worker that finds the first roster (in about a second);
+    without it, CP-SAT's quick-restart search found that team's first roster
+    instead and three of four paired 30 s runs ended worse (seed 1: 110,612
+    and 126,737 against 93,399 and 91,253; benchmarks/notes/robust-search.md,
+    "Curtois-like yardstick").
+    """
+    parameters.ignore_subsolvers.extend(SLOW_FIRST_SOLUTIONS)
 
 
 def _bound_worker(parameters: Any) -> Any:

@@ -189,6 +189,7 @@ class _Parameters:
 
     def __init__(self) -> None:
         self.subsolvers: list[str] = []
+        self.ignore_subsolvers: list[str] = []
         self.subsolver_params: list[_Parameters] = []
         self.num_full_subsolvers = 0
         self.linearization_level = 1
@@ -204,6 +205,30 @@ def test_portfolio_gives_one_thread_to_max_lp_sym_and_the_rest_to_neighbourhood_
     configure_search(parameters, SolveParams(time_limit_seconds=5, workers=workers))
     assert (parameters.num_workers, parameters.num_full_subsolvers, parameters.subsolvers) == (threads, full, subsolvers)
     assert parameters.max_time_in_seconds == 5 and parameters.random_seed == 1
+
+
+@pytest.mark.parametrize(("workers", "ignored"), [(1, []), (2, ["fs_random"]), (7, ["fs_random"]), (8, [])])
+def test_our_portfolio_leaves_out_the_random_tree_search_with_an_lp_for_a_first_roster(workers, ignored):
+    """Below 8 workers fs_random's thread goes to feasibility jump until the first roster; CP-SAT's own portfolio is left alone."""
+    parameters = _Parameters()
+    configure_search(parameters, SolveParams(workers=workers))
+    assert parameters.ignore_subsolvers == ignored
+
+
+def test_without_the_random_tree_search_cp_sat_still_finds_and_proves_the_roster():
+    """The real message: CP-SAT still has first-solution workers (feasibility jump) and finds a feasible, optimal roster."""
+    model = cp_model.CpModel()
+    days = [[model.new_bool_var(f"x{a}{d}") for d in range(7)] for a in range(3)]
+    for row in days:
+        model.add(sum(row) == 5)  # five working days each
+    for d in range(7):
+        model.add(sum(row[d] for row in days) >= 2)  # two on duty every day
+    model.minimize(sum(row[5] + row[6] for row in days))  # weekend days worked
+    solver = cp_model.CpSolver()
+    configure_search(solver.parameters, SolveParams(time_limit_seconds=10, workers=2))
+    assert list(solver.parameters.ignore_subsolvers) == ["fs_random"]
+    assert solver.solve(model) == cp_model.OPTIMAL
+    assert solver.objective_value == 4  # 15 working days cover 7 x 2 = 14 slots: both weekend days need 2, and 4 is the fewest
 
 
 def test_one_worker_runs_the_strong_relaxation_alone():
