@@ -98,6 +98,41 @@ def build_config(folder: Path, data: dict[str, Any], forecast: list[tuple[str, s
     return load_config(path)
 
 
+def one_template_config(folder: Path, rows: list, shift: dict[str, Any], agents: int = 1, **changes: Any) -> Config:
+    """TINY with site nyc's one template `day` replaced by `shift`, agents a2.. added, and keys changed.
+
+    `changes` name `section__key` (`rules__min_rest_hours=8`), or `agent__key` for the first agent.
+    """
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": shift}
+    data["agents"] += [{"id": f"a{k}", "site": "nyc", "contract": "full_time", "skills": ["chat"]} for k in range(2, agents + 1)]
+    for key, value in changes.items():
+        section, _, name = key.partition("__")
+        if section == "agent":
+            data["agents"][0][name] = value
+        else:
+            data.setdefault(section, {})[name] = value
+    return build_config(folder, data, rows)
+
+
+def main_search_finds_nothing(monkeypatch: Any) -> None:
+    """The full model's search (the one run with a progress line) finds no roster in its time; every other search runs.
+
+    What a very big team meets when the time left after the stages is too
+    short for the whole model: which roster the run then returns is the test.
+    """
+    from coverage.solve import search
+
+    real = search.run_search
+
+    def nothing(model: Any, options: Any, progress: Any = None, **kwargs: Any) -> Any:
+        if progress is None:  # the stages' searches and hint completions
+            return real(model, options, progress, **kwargs)
+        return search.cp_model.UNKNOWN, search.cp_model.CpSolver(), False
+
+    monkeypatch.setattr(search, "run_search", nothing)
+
+
 QUIET = SolveOptions(time_limit_seconds=20, seed=1, workers=2, progress=None)
 
 

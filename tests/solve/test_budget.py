@@ -14,7 +14,7 @@ import time
 from dataclasses import replace
 
 import pytest
-from helpers import QUIET, TINY, hourly
+from helpers import QUIET, TINY, hourly, main_search_finds_nothing
 
 from coverage.check import Checker
 from coverage.demand import requirements
@@ -148,14 +148,7 @@ def test_a_completion_cut_short_keeps_the_staged_roster(instance, monkeypatch) -
 
     out_of_time = Completion(None, rejected=False)
     monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, first=False: out_of_time)
-    real = search.run_search
-
-    def nothing_in_the_time_left(model, options, progress=None, **kwargs):
-        if progress is None:  # the stages' own searches
-            return real(model, options, progress, **kwargs)
-        return search.cp_model.UNKNOWN, search.cp_model.CpSolver(), False
-
-    monkeypatch.setattr(search, "run_search", nothing_in_the_time_left)
+    main_search_finds_nothing(monkeypatch)
     result = solve(config, needs, STAGED)
     assert (result.status, result.objective, result.best_bound) == ("FEASIBLE", None, 4000)
     assert len(result.roster.assignments) == 2 and Checker(config).check(result.roster) == []
@@ -175,13 +168,6 @@ def test_a_staged_roster_the_whole_model_rejects_is_never_the_result(instance, m
         return staged.StagedStart(0.0, roster, False, time.perf_counter())
 
     monkeypatch.setattr(staged, "staged_start", three_days_in_a_row)
-    real = search.run_search
-
-    def nothing_in_the_time_left(model, options, progress=None, **kwargs):
-        if progress is None:  # the hint's completion (runner.fill_hint) runs for real
-            return real(model, options, progress, **kwargs)
-        return search.cp_model.UNKNOWN, search.cp_model.CpSolver(), False
-
-    monkeypatch.setattr(search, "run_search", nothing_in_the_time_left)
+    main_search_finds_nothing(monkeypatch)
     result = solve(config, needs, STAGED)
     assert result.roster is None or Checker(config).check(result.roster) == []

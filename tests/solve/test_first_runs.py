@@ -11,10 +11,9 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from helpers import build_config, config_data, hourly
+from helpers import build_config, config_data, hourly, one_template_config
 
 from coverage.check import check_roster
 from coverage.config import Config, load_config
@@ -31,17 +30,7 @@ LATE = {"start": "06:00-20:00", "hours": "2-8"}
 MISSED = 400 + 100  # an hour that needs one agent and has nobody
 
 
-def _config(tmp_path: Path, rows: list, shift: dict[str, Any], agents: int = 1, **changes: Any) -> Config:
-    data = config_data()
-    data["sites"]["nyc"]["shifts"] = {"day": shift}
-    data["agents"] += [{"id": f"a{k}", "site": "nyc", "contract": "full_time", "skills": ["chat"]} for k in range(2, agents + 1)]
-    for key, value in changes.items():
-        section, _, name = key.partition("__")
-        if section == "agent":
-            data["agents"][0][name] = value
-        else:
-            data.setdefault(section, {})[name] = value
-    return build_config(tmp_path, data, rows)
+_config = one_template_config
 
 
 def _built(config: Config) -> tuple[Roster, int]:

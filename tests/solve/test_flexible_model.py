@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pendulum
-from helpers import QUIET, build_config, config_data, hourly, objective_from_roster
+from helpers import QUIET, build_config, config_data, hourly, objective_from_roster, one_template_config
 
 from coverage.check import check_roster
 from coverage.config import Config
@@ -28,16 +27,7 @@ from coverage.time import flexible_windows, period_grid
 MISSED = 400 + 100  # an hour that needs one agent and has nobody
 
 
-def _config(tmp_path: Path, rows: list, shift: dict[str, Any], **changes: Any) -> Config:
-    data = config_data()
-    data["sites"]["nyc"]["shifts"] = {"day": shift}
-    for key, value in changes.items():
-        section, _, name = key.partition("__")
-        if section == "agent":
-            data["agents"][0][name] = value
-        else:
-            data.setdefault(section, {})[name] = value
-    return build_config(tmp_path, data, rows)
+_config = one_template_config
 
 
 def _solved(config: Config) -> SolveResult:

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from enumeration import TINY_INSTANCES, brute_force_optimum, tiny
-from helpers import QUIET, TINY, hourly, nine_to_five_new_york, objective_from_roster
+from helpers import QUIET, TINY, hourly, main_search_finds_nothing, nine_to_five_new_york, objective_from_roster
 
 from coverage.check import Checker, check_roster
 from coverage.demand import requirements
@@ -111,16 +111,7 @@ def test_stages_are_for_big_multi_site_teams(make_config) -> None:
 
 def test_the_staged_roster_stands_when_the_full_search_finds_nothing(make_config, monkeypatch) -> None:
     """On a very big team the full model may not even finish presolve in the time left: the staged roster is kept, priced exactly."""
-    from coverage.solve import search
-
-    real = search.run_search
-
-    def no_time_left(model, options, progress=None, **kwargs):
-        if progress is None:  # the stages' own searches
-            return real(model, options, progress, **kwargs)
-        return search.cp_model.UNKNOWN, search.cp_model.CpSolver(), False
-
-    monkeypatch.setattr(search, "run_search", no_time_left)
+    main_search_finds_nothing(monkeypatch)
     config = make_config(THREE_DAYS, DAY_SHIFTS)
     result = solve(config, requirements(config), STAGED)
     assert (result.status, result.objective, result.best_bound) == ("FEASIBLE", 4000, 4000)
