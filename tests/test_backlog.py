@@ -21,7 +21,7 @@ from coverage.check import check_roster
 from coverage.config import Config, load_config
 from coverage.demand import requirements
 from coverage.gaps import coverage_of, summary
-from coverage.solve import SolveOptions, solve
+from coverage.solve import SolveOptions, SolveParams, solve
 
 NY = "America/New_York"
 QUIET = SolveOptions(time_limit_seconds=20, workers=2, seed=1, progress=None, deterministic=True)
@@ -284,3 +284,37 @@ def test_a_search_with_the_incumbent_polish_returns_a_roster_no_dearer_than_any_
     assert result.roster is not None and check_roster(result.roster, config) == []
     shown = [objective for _, objective, _ in result.timeline if objective is not None]
     assert shown and result.objective is not None and result.objective <= min(shown)
+
+
+def test_a_first_roster_found_past_the_polish_window_does_not_stop_the_first_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the window for stopping and polishing has passed, the first search is the search: CP-SAT runs once, to the
+    limit, instead of being stopped and restarted with what is left (under load the example team then ended an 8 s run
+    with no roster). Here the window is empty from the start."""
+    from coverage.solve import search
+
+    config = two_agents(tmp_path, hours=1)
+    needs = requirements(config)
+    monkeypatch.setattr(search, "FIRST_AT_MOST", 0.0)
+    searches: list[float] = []
+    real = search.run_search
+
+    def counted(model: object, params: SolveParams, *args: object, **kwargs: object) -> object:
+        searches.append(params.time_limit_seconds)
+        return real(model, params, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "run_search", counted)
+    result = solve(config, needs, SolveOptions(time_limit_seconds=4, workers=2, seed=1, progress=None))
+    assert result.roster is not None and check_roster(result.roster, config) == []
+    assert len(searches) == 1 and searches[0] > 3  # one search of (nearly) the whole limit, not a first one of 15 %
+
+
+def test_progress_stops_a_search_with_a_roster_only_inside_its_window() -> None:
+    from coverage.solve.runner import Progress
+
+    progress = Progress(None, 0.0, 10.0)
+    progress.stop_with_roster_after, progress.stop_with_roster_until = 1.5, 5.0
+    assert [progress._in_stop_window(t) for t in (1.0, 1.5, 4.9, 5.0, 9.0)] == [False, True, True, False, False]
+    progress.stop_with_roster_until = None
+    assert progress._in_stop_window(9.0)

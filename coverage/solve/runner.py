@@ -220,6 +220,8 @@ class Progress(cp_model.CpSolverSolutionCallback):
         self.refiner: Refiner | None = None  # improves each roster between reports; the lines show the better of the two
         self.latest: float | None = None  # the exact cost of the search's latest roster
         self.stop_with_roster_after: float | None = None  # seconds into the run: from then on, stop once a roster is in hand
+        self.stop_with_roster_until: float | None = None  # ... but not from then on: a roster found later does not stop it
+        self.stopped_with_roster = False  # the search ended because a roster was in hand in that window, not at its limit
         self._halt: Callable[[], object] | None = None  # stops the search under way (run_search sets it)
         self._objective: float | None = None
         self._refined: float | None = None  # the refiner's best roster so far
@@ -259,12 +261,15 @@ class Progress(cp_model.CpSolverSolutionCallback):
             self._objective = self._refined
             self._record()
             self._report()
-        ready = self.stop_with_roster_after
-        if ready is not None and self._halt and self.latest is not None:
-            if wallclock.perf_counter() - self.started >= ready:
-                self._halt()
+        if self._halt and self.latest is not None and self._in_stop_window(wallclock.perf_counter() - self.started):
+            self.stopped_with_roster = True
+            self._halt()
         if self._bar is not None:
             self._bar.update(wallclock.perf_counter() - self.started, self._figures())
+
+    def _in_stop_window(self, elapsed: float) -> bool:
+        ready, until = self.stop_with_roster_after, self.stop_with_roster_until
+        return ready is not None and ready <= elapsed and (until is None or elapsed < until)
 
     def close(self) -> None:
         if self._bar is not None:

@@ -186,7 +186,7 @@ def solve(
             progress.timeline.append((first_roster or 0.0, fallback.objective, None))
     elif polish is not None:
         fallback, remaining, stop = _polished_start(roster_model, params, progress, polish, started)
-        if stop is not None:  # proved optimal, or Ctrl-C: the incumbent polish may still hold a cheaper roster
+        if stop is not None:  # proved optimal, ran to the limit, or Ctrl-C: the incumbent polish may hold a cheaper roster
             better = _with_refined(roster_model, refiner, [stop.objective], stop.best_bound, started, params) if refiner else None
             if better is None:
                 return stop
@@ -408,8 +408,8 @@ def _priced(rm: BuiltModel, completed: cp_model.CpSolver, bound: float | None, s
 
 
 Polish = Callable[[Roster], Roster]
-FIRST_AT_MOST = 0.5  # of the time limit: the first search goes on this long when it has no roster yet at FIRST_SHARE
-# (under load the queue model's first roster came after 15 %, the first search then ended with nothing to polish)
+FIRST_AT_MOST = 0.5  # of the time limit: a first roster found later no longer stops the first search for the polish
+# (under load the queue model's first roster came after 15 %; stopping then left too little time to use the polished start)
 # of the time limit: the first roster before its channels are polished (benchmarks/notes/email-by-its-deadline.md)
 FIRST_SHARE = 0.15
 
@@ -469,42 +469,55 @@ def _with_refined(
 def _polished_start(
     rm: BuiltModel, params: SolveParams, progress: Progress, polish: Polish, started: float
 ) -> tuple[SolveResult | None, float, SolveResult | None]:
-    """A first search for a share of the time (or until its first roster, at most FIRST_AT_MOST), its roster's channels
-    polished, the rest of the search from there.
+    """A first search until its first roster past FIRST_SHARE of the time, its roster's channels polished, the rest
+    of the search from there.
+
+    A roster that comes only after FIRST_AT_MOST does not stop the first
+    search: it runs to the limit and is the search (the incumbent polish
+    still sees every roster). Stopping it without a roster would throw away
+    its presolve and LP for nothing to polish — under load the example team
+    then ended an 8 s run with no roster at all.
 
     Returns (the polished roster as the result to beat, the time left, a
-    finished result when the first search already proved its roster optimal).
+    finished result when the first search was the whole search: it proved
+    its roster optimal, ran to the limit, or was interrupted).
     """
     first = max(2.0, FIRST_SHARE * params.time_limit_seconds)
     if first >= params.time_limit_seconds * 0.8:
         return None, params.time_limit_seconds, None
-    if not params.deterministic:
-        # Under load the first roster can come after FIRST_SHARE: wait for it (up to FIRST_AT_MOST), not for nothing.
-        progress.stop_with_roster_after = first + (wallclock.perf_counter() - started)
-        first = max(first, FIRST_AT_MOST * params.time_limit_seconds)
-    try:
+    if params.deterministic:
         code, solver, interrupted = run_search(rm.model, replace(params, time_limit_seconds=first), progress)
-    finally:
-        progress.stop_with_roster_after = None
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or code == cp_model.OPTIMAL or interrupted:
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            wall = wallclock.perf_counter() - started
-            return (
-                None,
-                0.0,
-                SolveResult(
-                    STATUS_NAMES[code],
-                    rm.roster_from(solver.boolean_value),
-                    rm.exact_objective(solver.value),
-                    solver.best_objective_bound,
-                    wall,
-                    first_solution_seconds=progress.first_solution_seconds,
-                    interrupted=interrupted,
-                    timeline=progress.timeline,
-                ),
-            )
+        finished = code == cp_model.OPTIMAL or interrupted
+    else:
+        begun = wallclock.perf_counter() - started
+        progress.stop_with_roster_after = begun + first
+        progress.stop_with_roster_until = begun + FIRST_AT_MOST * params.time_limit_seconds
+        progress.stopped_with_roster = False
+        try:
+            left = max(params.time_limit_seconds - begun, 1.0)
+            code, solver, interrupted = run_search(rm.model, replace(params, time_limit_seconds=left), progress)
+        finally:
+            progress.stop_with_roster_after = progress.stop_with_roster_until = None
+        finished = code == cp_model.OPTIMAL or interrupted or not progress.stopped_with_roster
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         used = first if params.deterministic else wallclock.perf_counter() - started
         return None, max(params.time_limit_seconds - used, 1.0), None
+    if finished:
+        wall = wallclock.perf_counter() - started
+        return (
+            None,
+            0.0,
+            SolveResult(
+                STATUS_NAMES[code],
+                rm.roster_from(solver.boolean_value),
+                rm.exact_objective(solver.value),
+                solver.best_objective_bound,
+                wall,
+                first_solution_seconds=progress.first_solution_seconds,
+                interrupted=interrupted,
+                timeline=progress.timeline,
+            ),
+        )
     found = rm.roster_from(solver.boolean_value)
     before = rm.exact_objective(solver.value)
     refined = progress.refiner.best if isinstance(progress.refiner, IncumbentPolish) else None
