@@ -121,7 +121,8 @@ def configure_search(parameters: Any, params: SolveParams) -> None:
         parameters.num_workers = search_threads(workers)
         parameters.num_full_subsolvers = 1
         parameters.subsolvers.append("max_lp_sym")
-        _first_solution_workers(parameters)
+        if not params.deterministic:
+            _first_solution_workers(parameters)
 
 
 def _first_solution_workers(parameters: Any) -> None:
@@ -141,6 +142,11 @@ def _first_solution_workers(parameters: Any) -> None:
     instead and three of four paired 30 s runs ended worse (seed 1: 110,612
     and 126,737 against 93,399 and 91,253; benchmarks/notes/robust-search.md,
     "Curtois-like yardstick").
+
+    Not in deterministic runs: interleaved, the subsolvers take turns in
+    deterministic batches, so fs_random cannot hold a thread; there it found the
+    example team's better rosters (30 deterministic seconds: 76,770 with it,
+    86,125 without).
     """
     parameters.ignore_subsolvers.extend(SLOW_FIRST_SOLUTIONS)
 

@@ -215,6 +215,13 @@ def test_our_portfolio_leaves_out_the_random_tree_search_with_an_lp_for_a_first_
     assert parameters.ignore_subsolvers == ignored
 
 
+def test_a_deterministic_search_keeps_the_random_tree_search_with_an_lp():
+    """Interleaved, no subsolver holds a thread; fs_random stays (the example team's pinned deterministic figures)."""
+    parameters = _Parameters()
+    configure_search(parameters, SolveParams(workers=2, deterministic=True))
+    assert parameters.ignore_subsolvers == [] and parameters.subsolvers == ["max_lp_sym"]
+
+
 def test_without_the_random_tree_search_cp_sat_still_finds_and_proves_the_roster():
     """The real message: CP-SAT still has first-solution workers (feasibility jump) and finds a feasible, optimal roster."""
     model = cp_model.CpModel()
