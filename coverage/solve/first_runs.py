@@ -52,6 +52,7 @@ NONE = -math.inf
 MINIMUM_CREDIT = 1_000_000  # per minute toward a weekly minimum: more than any run can save or cost
 IMPROVING_PASSES = 3  # over every agent-day, each run priced again against the others (`_improved`)
 IMPROVES = 1e-6  # a replacement must save more than the run it replaces by this much (no churn between equals)
+TRANSFER_SWEEPS = 3  # over every run, hours passed to another agent (`_transfers`), each sweep followed by the improving passes
 
 
 @dataclass(frozen=True)
@@ -228,11 +229,11 @@ def greedy_roster(data: ModelData) -> Roster | None:
     _lay_runs(data, need, plans, days, mentees)
     if not all(_weekly_minimums(data, need, plan, days) for plan in plans.values()):
         return None
-    for _ in range(IMPROVING_PASSES):
-        if not sum(
-            _improved(data, need, plans[agent], day, windows) for (agent, day), windows in days.items() if not mentees.get(agent)
-        ):
+    _improving_passes(data, need, plans, days, mentees)
+    for _ in range(TRANSFER_SWEEPS):
+        if not _transfers(data, need, plans, days, mentees):
             break
+        _improving_passes(data, need, plans, days, mentees)
     return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
 
 
@@ -277,6 +278,107 @@ def _lay_runs(
         for k, (agent, day) in enumerate(keys):
             if agent in mentees.get(plan.scope.id, ()) and day not in plans[agent].runs:
                 price(k)
+
+
+def _improving_passes(
+    data: ModelData,
+    need: Need,
+    plans: dict[str, AgentPlan],
+    days: dict[tuple[str, date], list[FlexWindow]],
+    mentees: dict[str, list[str]],
+) -> None:
+    """Up to IMPROVING_PASSES passes of `_improved` over every agent-day but mentors', until one changes nothing."""
+    for _ in range(IMPROVING_PASSES):
+        if not sum(
+            _improved(data, need, plans[agent], day, windows) for (agent, day), windows in days.items() if not mentees.get(agent)
+        ):
+            break
+
+
+def _transfers(
+    data: ModelData,
+    need: Need,
+    plans: dict[str, AgentPlan],
+    days: dict[tuple[str, date], list[FlexWindow]],
+    mentees: dict[str, list[str]],
+) -> int:
+    """One sweep of `_transferred` over each run and each other agent-day that reaches its slots; how many moves were kept.
+
+    Only where an hour less costs the run's agent more in target than an
+    hour more costs the other (`_hour_costs`): the move is for agents far
+    over their target, whose hours the greedy order needed before others
+    were laid. Mentors are left alone, as in the improving passes.
+    """
+    movable = {key: windows for key, windows in days.items() if not mentees.get(key[0])}
+    by_date: dict[date, list[tuple[str, date]]] = defaultdict(list)
+    for agent, day in movable:
+        by_date[day].append((agent, day))
+    kept = 0
+    for (agent, day), windows in movable.items():
+        plan = plans[agent]
+        for other in (o for shift in (-1, 0, 1) for o in by_date.get(day + timedelta(days=shift), ())):
+            run = plan.runs.get(day)
+            if run is None:
+                break
+            if other[0] == agent or not any(w.first < run.end and w.last >= run.start for w in movable[other]):
+                continue
+            if _hour_costs(data.config, plan)[0] <= _hour_costs(data.config, plans[other[0]])[1]:
+                continue
+            kept += _transferred(data, need, plan, windows, plans[other[0]], movable[other])
+    return kept
+
+
+def _hour_costs(config: Config, plan: AgentPlan) -> tuple[int, int]:
+    """What an hour less saves and an hour more costs in the agent's target (0, 0 without one)."""
+    if plan.target is None or not config.weights.target:
+        return 0, 0
+    worked, target = plan.worked_minutes(), plan.target.minutes
+    now = away_units(hours_away(worked, target), config)
+    less = away_units(hours_away(max(worked - 60, 0), target), config)
+    more = away_units(hours_away(worked + 60, target), config)
+    return config.weights.target * (now - less), config.weights.target * (more - now)
+
+
+def _transferred(
+    data: ModelData, need: Need, giver: AgentPlan, giver_windows: list[FlexWindow], taker: AgentPlan, taker_windows: list[FlexWindow]
+) -> bool:
+    """The giver's run and the taker's (if any) on those days both out, the taker's best run laid first, then the giver's; whether kept.
+
+    The improving passes move one agent-day at a time, so coverage cannot
+    pass from an agent far over their target to one near it: the giver's
+    run cannot shrink before the taker's grows (slots go short), nor the
+    taker's grow first (slots overstaffed). Here both go at once. Every
+    value is exact against the roster at its step (a run's value given the
+    roster without it), so the move is kept where the two new runs save
+    more than the two old ones did.
+    """
+    giver_day, taker_day = giver_windows[0].day, taker_windows[0].day
+    gave, took = giver.runs[giver_day], taker.runs.get(taker_day)
+    _drop(data, need, giver, gave)
+    before = _run_value(data, need, giver, gave)
+    if took is not None:
+        _drop(data, need, taker, took)
+        before += _run_value(data, need, taker, took)
+    after, laid = 0.0, []
+    for plan, windows in ((taker, taker_windows), (giver, giver_windows)):
+        value, run = _best_run(data, need, plan, windows)
+        if run is not None and value > 0:
+            _take(data, need, plan, run)
+            after += value
+            laid.append((plan, run))
+    if after > before + IMPROVES and _meets_minimums(giver) and _meets_minimums(taker):
+        return True
+    for plan, run in laid:  # the two old runs back
+        _drop(data, need, plan, run)
+    if took is not None:
+        _take(data, need, taker, took)
+    _take(data, need, giver, gave)
+    return False
+
+
+def _meets_minimums(plan: AgentPlan) -> bool:
+    """Whether each full week keeps the agent's minimum hours."""
+    return all(plan.week_minutes(m) >= plan.scope.weekly_minimum_minutes(m) for m in plan.scope.full_weeks())
 
 
 def _take(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> None:

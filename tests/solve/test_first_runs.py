@@ -143,9 +143,34 @@ def test_the_part_time_team_s_constructed_roster_keeps_every_rule(tmp_path: Path
     config = load_config(write_variant(tmp_path, "flexible", agents=15, days=7, seed=1))
     roster, cost = _built(config)
     assert any(a.agent == "e14" for a in roster.assignments)  # the one onboarding agent (mentors e11, e08) works
+    monkeypatch.setattr(first_runs, "TRANSFER_SWEEPS", 0)
+    passes, passes_cost = _built(config)
     monkeypatch.setattr(first_runs, "IMPROVING_PASSES", 0)
     greedy, greedy_cost = _built(config)
-    assert (greedy_cost, cost) == (82_379, 78_398)
+    assert (greedy_cost, passes_cost, cost) == (82_379, 78_398, 78_398)  # short of agents: nobody's hours to pass on
+
+
+def test_an_agent_over_their_target_passes_a_run_to_one_who_can_take_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """a1 (target 2 h) can work Monday and Tuesday, a2 (no target) Monday only; needed: Monday 10-13, Tuesday 10-12 New York.
+
+    The greedy takes a1's Monday first (1,500 saved and a target 2 → 1 h away:
+    5 · (2² − 1²) = 15, against a2's 1,500), then a1's Tuesday (1,000 saved; 1 → 3 h
+    away: 5 · (3² − 1²) = 40 lost); a2's Monday would only overstaff. One agent-day
+    at a time nothing moves: a1 stays 3 h over (5 · 3² = 45). The transfer takes a1's
+    Monday out and lays a2's first: a2 covers Monday, a1 works the Tuesday alone, cost 0.
+    """
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
+    data["weights"] = {"clock": 0}
+    data["agents"][0]["target_hours"] = 2
+    data["agents"].append({"id": "a2", "site": "nyc", "contract": "full_time", "skills": ["chat"]})
+    data["agents"][1]["availability"] = {"unavailable": ["Tue"]}
+    config = build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 3) + hourly("2026-12-08T15:00:00", 2))
+    roster, cost = _built(config)
+    assert (_runs(roster), cost) == ([("a1", "08 15:00", "08 17:00"), ("a2", "07 15:00", "07 18:00")], 0)
+    monkeypatch.setattr(first_runs, "TRANSFER_SWEEPS", 0)
+    roster, cost = _built(config)
+    assert (_runs(roster), cost) == ([("a1", "07 15:00", "07 18:00"), ("a1", "08 15:00", "08 17:00")], 45)
 
 
 def test_the_search_from_a_big_team_s_constructed_roster_runs_neighbourhoods_only() -> None:
