@@ -52,7 +52,7 @@ NONE = -math.inf
 MINIMUM_CREDIT = 1_000_000  # per minute toward a weekly minimum: more than any run can save or cost
 IMPROVING_PASSES = 3  # over every agent-day, each run priced again against the others (`_improved`)
 IMPROVES = 1e-6  # a replacement must save more than the run it replaces by this much (no churn between equals)
-TRANSFER_SWEEPS = 3  # over every run, hours passed to another agent (`_transfers`), each sweep followed by the improving passes
+TRANSFER_SWEEPS = 8  # at most: sweeps of `_transfers`, each followed by the improving passes
 
 
 @dataclass(frozen=True)
@@ -135,10 +135,33 @@ class AgentPlan:
     runs: dict[date, Run] = field(default_factory=dict)
     wishes: dict[FlexWindow, np.ndarray] = field(default_factory=dict)  # per window, each slot's avoid / not-preferred cost
     mentors: list[AgentPlan] = field(default_factory=list)  # an onboarding agent's: a run lies inside one of their runs
+    mentees: list[AgentPlan] = field(default_factory=list)  # a mentor's onboarding agents
 
     def mentored(self, day: date) -> list[tuple[int, int]]:
         """(first slot, slot after) of the mentors' runs on `day`'s neighbourhood that a run of this agent may lie inside."""
         return [(r.start, r.end) for m in self.mentors for d, r in m.runs.items() if abs((d - day).days) <= 1]
+
+    def hosted(self, day: date) -> tuple[int, int] | None:
+        """(first slot, slot after) that a mentor's run on `day` must cover: the onboarding agents' runs inside its present run there and no other mentor's."""
+        run = self.runs.get(day)
+        if run is None:
+            return None
+        low, high = math.inf, -math.inf
+        for mentee in self.mentees:
+            for other, inside in mentee.runs.items():
+                if abs((other - day).days) > 1 or not run.start <= inside.start < inside.end <= run.end:
+                    continue
+                if any(
+                    m is not self and begin <= inside.start < inside.end <= end
+                    for m in mentee.mentors
+                    for begin, end in mentee.mentored_by(m, other)
+                ):
+                    continue
+                low, high = min(low, inside.start), max(high, inside.end)
+        return None if low == math.inf else (int(low), int(high))
+
+    def mentored_by(self, mentor: AgentPlan, day: date) -> list[tuple[int, int]]:
+        return [(r.start, r.end) for d, r in mentor.runs.items() if abs((d - day).days) <= 1]
 
     def worked_minutes(self) -> int:
         return sum(r.minutes for r in self.runs.values())
@@ -222,6 +245,7 @@ def greedy_roster(data: ModelData) -> Roster | None:
         plan.mentors = [plans[m] for m in plan.scope.agent.mentors if m in plans]
         for mentor in plan.mentors:
             mentees[mentor.scope.id].append(plan.scope.id)
+            mentor.mentees.append(plan)
     days: dict[tuple[str, date], list[FlexWindow]] = defaultdict(list)
     for plan in plans.values():
         for w in plan.scope.flexible:
@@ -289,9 +313,7 @@ def _improving_passes(
 ) -> None:
     """Up to IMPROVING_PASSES passes of `_improved` over every agent-day but mentors', until one changes nothing."""
     for _ in range(IMPROVING_PASSES):
-        if not sum(
-            _improved(data, need, plans[agent], day, windows) for (agent, day), windows in days.items() if not mentees.get(agent)
-        ):
+        if not sum(_improved(data, need, plans[agent], day, windows) for (agent, day), windows in days.items()):
             break
 
 
@@ -309,7 +331,7 @@ def _transfers(
     over their target, whose hours the greedy order needed before others
     were laid. Mentors are left alone, as in the improving passes.
     """
-    movable = {key: windows for key, windows in days.items() if not mentees.get(key[0])}
+    movable = days
     by_date: dict[date, list[tuple[str, date]]] = defaultdict(list)
     for agent, day in movable:
         by_date[day].append((agent, day))
@@ -340,7 +362,12 @@ def _hour_costs(config: Config, plan: AgentPlan) -> tuple[int, int]:
 
 
 def _transferred(
-    data: ModelData, need: Need, giver: AgentPlan, giver_windows: list[FlexWindow], taker: AgentPlan, taker_windows: list[FlexWindow]
+    data: ModelData,
+    need: Need,
+    giver: AgentPlan,
+    giver_windows: list[FlexWindow],
+    taker: AgentPlan,
+    taker_windows: list[FlexWindow],
 ) -> bool:
     """The giver's run and the taker's (if any) on those days both out, the taker's best run laid first, then the giver's; whether kept.
 
@@ -354,19 +381,23 @@ def _transferred(
     """
     giver_day, taker_day = giver_windows[0].day, taker_windows[0].day
     gave, took = giver.runs[giver_day], taker.runs.get(taker_day)
+    hosting = {id(giver): giver.hosted(giver_day), id(taker): taker.hosted(taker_day)}
     _drop(data, need, giver, gave)
     before = _run_value(data, need, giver, gave)
     if took is not None:
         _drop(data, need, taker, took)
         before += _run_value(data, need, taker, took)
     after, laid = 0.0, []
+    hosts = True  # each mentor's new run covers the onboarding agents' runs its old one did
     for plan, windows in ((taker, taker_windows), (giver, giver_windows)):
-        value, run = _best_run(data, need, plan, windows)
+        value, run = _best_run(data, need, plan, windows, hosting=hosting[id(plan)])
         if run is not None and value > 0:
             _take(data, need, plan, run)
             after += value
             laid.append((plan, run))
-    if after > before + IMPROVES and _meets_minimums(giver) and _meets_minimums(taker):
+        else:
+            hosts = hosts and hosting[id(plan)] is None
+    if hosts and after > before + IMPROVES and _meets_minimums(giver) and _meets_minimums(taker):
         return True
     for plan, run in laid:  # the two old runs back
         _drop(data, need, plan, run)
@@ -397,16 +428,17 @@ def _improved(data: ModelData, need: Need, plan: AgentPlan, day: date, windows: 
     The greedy order leaves runs that later ones made worth less (two
     agents on a slot one would cover): each is priced again against the
     roster without it. A change that would take a week below its minimum
-    hours is not made. Mentors are left alone (their onboarding agents' runs
-    lie inside theirs).
+    hours is not made. A mentor's run keeps covering the onboarding agents'
+    runs that lie inside it (`AgentPlan.hosted`).
     """
     old = plan.runs.get(day)
+    hosting = plan.hosted(day)
     if old is not None:
         _drop(data, need, plan, old)
-    value, run = _best_run(data, need, plan, windows)
+    value, run = _best_run(data, need, plan, windows, hosting=hosting)
     kept = _run_value(data, need, plan, old) if old is not None else 0.0
     if run is None or value <= 0:
-        run, value = None, 0.0
+        run, value = (old, kept) if hosting is not None else (None, 0.0)
     monday = week_monday(day)
     minimum = plan.scope.weekly_minimum_minutes(monday) if monday in plan.scope.full_weeks() else 0
     if value <= kept + IMPROVES or plan.week_minutes(monday) + (run.minutes if run else 0) < minimum:
@@ -456,11 +488,17 @@ def _roles(plan: AgentPlan) -> set[str]:
 
 
 def _best_run(
-    data: ModelData, need: Need, plan: AgentPlan, windows: list[FlexWindow], credit: int = 0
+    data: ModelData,
+    need: Need,
+    plan: AgentPlan,
+    windows: list[FlexWindow],
+    credit: int = 0,
+    hosting: tuple[int, int] | None = None,
 ) -> tuple[float, Run | None]:
     """The agent-day's run that lowers the cost most (its value: the cost it saves), over its windows and channels.
 
-    `credit`: minutes still missing from a weekly minimum, each worth MINIMUM_CREDIT.
+    `credit`: minutes still missing from a weekly minimum, each worth MINIMUM_CREDIT;
+    `hosting`: slots the run must cover (a mentor's, `AgentPlan.hosted`).
     """
     found: tuple[float, Run | None] = (NONE, None)
     if not plan.allows_day(windows[0].day):
@@ -469,14 +507,20 @@ def _best_run(
         for channel in plan.scope.agent.skills:
             if channel not in need.short:
                 continue
-            value, run = _best_in_window(data, need, plan, w, channel, credit)
+            value, run = _best_in_window(data, need, plan, w, channel, credit, hosting)
             if value > found[0]:
                 found = (value, run)
     return found
 
 
 def _best_in_window(
-    data: ModelData, need: Need, plan: AgentPlan, w: FlexWindow, channel: str, credit: int = 0
+    data: ModelData,
+    need: Need,
+    plan: AgentPlan,
+    w: FlexWindow,
+    channel: str,
+    credit: int = 0,
+    hosting: tuple[int, int] | None = None,
 ) -> tuple[float, Run | None]:
     """The template-day's best run on `channel`: every start × length priced at once (prefix sums over the window's slots)."""
     config, scope = data.config, plan.scope
@@ -491,6 +535,8 @@ def _best_in_window(
     value -= _target_costs(config, plan, w)[None, :]
     value += MINIMUM_CREDIT * np.minimum(lengths * w.slot_minutes, credit)[None, :]
     allowed = _allowed(plan, w, starts, lengths)
+    if hosting is not None:
+        allowed &= (starts[:, None] + w.first <= hosting[0]) & (starts[:, None] + lengths[None, :] + w.first >= hosting[1])
     if not allowed.any():
         return NONE, None
     value = np.where(allowed, value, NONE)

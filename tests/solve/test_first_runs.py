@@ -173,6 +173,36 @@ def test_an_agent_over_their_target_passes_a_run_to_one_who_can_take_it(tmp_path
     assert (_runs(roster), cost) == ([("a1", "07 15:00", "07 18:00"), ("a1", "08 15:00", "08 17:00")], 45)
 
 
+def test_a_mentor_over_their_target_passes_hours_on_and_still_hosts_the_mentee(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Needed: one agent Monday 10-16 New York. a2 (target 2 h) mentors a1 (target 2 h); a3 (no target) is free from 12:00.
+
+    The greedy lays a2's 10-16 first (3,000 saved less 5 · (4² − 2²) = 60 in target,
+    against a3's 12-16: 2,000), then a1's 10-12 inside it (a1's target, 20, less 2
+    hours overstaffed): cost 5 · 4² + 2 = 82. The transfer gives a3 12-16 and
+    leaves a2 10-12, still around a1's run: only a1's 2 overstaffed hours remain.
+    """
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
+    data["weights"] = {"clock": 0}
+    agent = {"site": "nyc", "contract": "full_time", "skills": ["chat"]}
+    data["agents"][0].update(target_hours=2, mentors=["a2"])
+    data["agents"] += [
+        {"id": "a2", **agent, "target_hours": 2},
+        {"id": "a3", **agent, "availability": {"unavailable": ["Mon 06:00-12:00"]}},
+    ]
+    config = build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 6))
+    roster, cost = _built(config)
+    assert (_runs(roster), cost) == (
+        [("a1", "07 15:00", "07 17:00"), ("a2", "07 15:00", "07 17:00"), ("a3", "07 17:00", "07 21:00")],
+        2,
+    )
+    monkeypatch.setattr(first_runs, "TRANSFER_SWEEPS", 0)
+    roster, cost = _built(config)
+    assert (_runs(roster), cost) == ([("a1", "07 15:00", "07 17:00"), ("a2", "07 15:00", "07 21:00")], 82)
+
+
 def test_the_search_from_a_big_team_s_constructed_roster_runs_neighbourhoods_only() -> None:
     """No full-model worker after a big team's constructed start (one thread excepted); presolve off, as after the stand-in."""
     from ortools.sat.python import cp_model
