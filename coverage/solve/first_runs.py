@@ -12,8 +12,12 @@ weights for slots short and uncovered, a `mix` head missing, the agent's
 the change in the squared (or linear) distance from the `workload` target.
 The best run of all is taken, the agent-days it touches are priced again,
 and so on until no run lowers the cost; then each run is priced again
-against all the others and replaced where a better one exists. That takes
-a second or two.
+against all the others and replaced where a better one exists (the
+improving passes), and hours pass from agents far over their target to
+others who can work them (`_transfers`: both agent-days laid again at once,
+the taker's first), until neither finds anything. That takes a few seconds
+and lands within a few per cent of the best roster any search has found
+(benchmarks/notes/part-time-team.md, "Transfers").
 
 A run is taken only where the agent's rules allow it: an open template-day
 (scope), no closed slot, one run a day, rest from the runs before and
@@ -134,6 +138,7 @@ class AgentPlan:
     weekend: frozenset[int]  # the config's weekend days (ISO weekday numbers), as the model and the checker read them
     runs: dict[date, Run] = field(default_factory=dict)
     wishes: dict[FlexWindow, np.ndarray] = field(default_factory=dict)  # per window, each slot's avoid / not-preferred cost
+    closed: dict[FlexWindow, np.ndarray] = field(default_factory=dict)  # per window, its closed slots counted up to each slot
     mentors: list[AgentPlan] = field(default_factory=list)  # an onboarding agent's: a run lies inside one of their runs
     mentees: list[AgentPlan] = field(default_factory=list)  # a mentor's onboarding agents
 
@@ -240,24 +245,22 @@ def greedy_roster(data: ModelData) -> Roster | None:
     targets = agent_targets(config)
     weekend = frozenset(data.config.weekend_days)
     plans = {s.id: AgentPlan(s, targets.get(s.id), weekend) for s in data.scopes if s.flexible and s.agent.skills}
-    mentees: dict[str, list[str]] = defaultdict(list)  # mentor -> the onboarding agents whose runs lie inside theirs
     for plan in plans.values():
         plan.mentors = [plans[m] for m in plan.scope.agent.mentors if m in plans]
         for mentor in plan.mentors:
-            mentees[mentor.scope.id].append(plan.scope.id)
             mentor.mentees.append(plan)
     days: dict[tuple[str, date], list[FlexWindow]] = defaultdict(list)
     for plan in plans.values():
         for w in plan.scope.flexible:
             days[(plan.scope.id, w.day)].append(w)
-    _lay_runs(data, need, plans, days, mentees)
+    _lay_runs(data, need, plans, days)
     if not all(_weekly_minimums(data, need, plan, days) for plan in plans.values()):
         return None
-    _improving_passes(data, need, plans, days, mentees)
+    _improving_passes(data, need, plans, days)
     for _ in range(TRANSFER_SWEEPS):
-        if not _transfers(data, need, plans, days, mentees):
+        if not _transfers(data, need, plans, days):
             break
-        _improving_passes(data, need, plans, days, mentees)
+        _improving_passes(data, need, plans, days)
     return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
 
 
@@ -266,7 +269,6 @@ def _lay_runs(
     need: Need,
     plans: dict[str, AgentPlan],
     days: dict[tuple[str, date], list[FlexWindow]],
-    mentees: dict[str, list[str]],
 ) -> None:
     """The run that saves most of all agent-days', taken, until none saves anything (a lazy greedy).
 
@@ -299,8 +301,9 @@ def _lay_runs(
             continue
         _take(data, need, plan, run)
         taken += 1
+        onboarding = {mentee.scope.id for mentee in plan.mentees}
         for k, (agent, day) in enumerate(keys):
-            if agent in mentees.get(plan.scope.id, ()) and day not in plans[agent].runs:
+            if agent in onboarding and day not in plans[agent].runs:
                 price(k)
 
 
@@ -309,9 +312,8 @@ def _improving_passes(
     need: Need,
     plans: dict[str, AgentPlan],
     days: dict[tuple[str, date], list[FlexWindow]],
-    mentees: dict[str, list[str]],
 ) -> None:
-    """Up to IMPROVING_PASSES passes of `_improved` over every agent-day but mentors', until one changes nothing."""
+    """Up to IMPROVING_PASSES passes of `_improved` over every agent-day, until one changes nothing."""
     for _ in range(IMPROVING_PASSES):
         if not sum(_improved(data, need, plans[agent], day, windows) for (agent, day), windows in days.items()):
             break
@@ -322,31 +324,33 @@ def _transfers(
     need: Need,
     plans: dict[str, AgentPlan],
     days: dict[tuple[str, date], list[FlexWindow]],
-    mentees: dict[str, list[str]],
 ) -> int:
     """One sweep of `_transferred` over each run and each other agent-day that reaches its slots; how many moves were kept.
 
     Only where an hour less costs the run's agent more in target than an
     hour more costs the other (`_hour_costs`): the move is for agents far
     over their target, whose hours the greedy order needed before others
-    were laid. Mentors are left alone, as in the improving passes.
+    were laid — mentors above all, whose runs the greedy made long to hold
+    their onboarding agents'.
     """
-    movable = days
     by_date: dict[date, list[tuple[str, date]]] = defaultdict(list)
-    for agent, day in movable:
+    for agent, day in days:
         by_date[day].append((agent, day))
     kept = 0
-    for (agent, day), windows in movable.items():
+    costs = {agent: _hour_costs(data.config, plan) for agent, plan in plans.items()}
+    for (agent, day), windows in days.items():
         plan = plans[agent]
         for other in (o for shift in (-1, 0, 1) for o in by_date.get(day + timedelta(days=shift), ())):
             run = plan.runs.get(day)
             if run is None:
                 break
-            if other[0] == agent or not any(w.first < run.end and w.last >= run.start for w in movable[other]):
+            if other[0] == agent or not any(w.first < run.end and w.last >= run.start for w in days[other]):
                 continue
-            if _hour_costs(data.config, plan)[0] <= _hour_costs(data.config, plans[other[0]])[1]:
+            if costs[agent][0] <= costs[other[0]][1]:
                 continue
-            kept += _transferred(data, need, plan, windows, plans[other[0]], movable[other])
+            if _transferred(data, need, plan, windows, plans[other[0]], days[other]):
+                kept += 1
+                costs[agent], costs[other[0]] = _hour_costs(data.config, plan), _hour_costs(data.config, plans[other[0]])
     return kept
 
 
@@ -409,6 +413,8 @@ def _transferred(
 
 def _meets_minimums(plan: AgentPlan) -> bool:
     """Whether each full week keeps the agent's minimum hours."""
+    if plan.scope.rules.hours_per_week.min <= 0:
+        return True
     return all(plan.week_minutes(m) >= plan.scope.weekly_minimum_minutes(m) for m in plan.scope.full_weeks())
 
 
@@ -547,10 +553,12 @@ def _best_in_window(
 def _allowed(plan: AgentPlan, w: FlexWindow, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Per start × length (slots from the window's first), whether the agent's rules allow that run."""
     scope = plan.scope
-    closed = np.zeros(len(w.slots))
-    for k in scope.closed_slots.get(w, {}):  # the agent's `unavailable` ranges
-        closed[k - w.first] = 1
-    closed_sum = np.concatenate(([0.0], np.cumsum(closed)))
+    if w not in plan.closed:
+        closed = np.zeros(len(w.slots))
+        for k in scope.closed_slots.get(w, {}):  # the agent's `unavailable` ranges
+            closed[k - w.first] = 1
+        plan.closed[w] = np.concatenate(([0.0], np.cumsum(closed)))
+    closed_sum = plan.closed[w]
     ends = starts[:, None] + lengths[None, :]
     allowed = ends <= len(w.slots)
     ends = np.minimum(ends, len(w.slots))
