@@ -86,6 +86,9 @@ class Need:
     covered: dict[str, np.ndarray]  # units on duty per channel and slot
     required: dict[str, np.ndarray]
     mix: dict[tuple[str, str], np.ndarray]  # (channel, role) -> heads still missing per slot (below 0: more than asked)
+    moves: list[tuple[str, int, int]] = field(
+        default_factory=list
+    )  # runs taken or dropped and kept so: (agent, first slot, slot after)
 
     @classmethod
     def of(cls, data: ModelData) -> Need:
@@ -258,9 +261,10 @@ def greedy_roster(data: ModelData) -> Roster | None:
         return None
     _improving_passes(data, need, plans, days)
     for _ in range(TRANSFER_SWEEPS):
+        began = len(need.moves)
         if not _transfers(data, need, plans, days):
             break
-        _improving_passes(data, need, plans, days)
+        _improving_passes(data, need, plans, days, since=began)
     return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
 
 
@@ -312,11 +316,39 @@ def _improving_passes(
     need: Need,
     plans: dict[str, AgentPlan],
     days: dict[tuple[str, date], list[FlexWindow]],
+    since: int | None = None,
 ) -> None:
-    """Up to IMPROVING_PASSES passes of `_improved` over every agent-day, until one changes nothing."""
+    """Up to IMPROVING_PASSES passes of `_improved`, until one changes nothing.
+
+    The first over every agent-day (`since` None) or over those the moves
+    logged from `since` on may have made better (`_affected`); each next
+    pass over those the moves since the pass before it began may have.
+    """
     for _ in range(IMPROVING_PASSES):
-        if not sum(_improved(data, need, plans[agent], day, windows) for (agent, day), windows in days.items()):
+        began = len(need.moves)
+        keys = list(days) if since is None else _affected(plans, days, need.moves[since:])
+        if not sum(_improved(data, need, plans[agent], day, days[(agent, day)]) for agent, day in keys):
             break
+        since = began
+
+
+def _affected(
+    plans: dict[str, AgentPlan], days: dict[tuple[str, date], list[FlexWindow]], moves: list[tuple[str, int, int]]
+) -> list[tuple[str, date]]:
+    """The agent-days whose best run `moves` may have changed: their agent's (or a mentor's or onboarding agent's) or reaching a moved slot."""
+    agents = {agent for agent, _, _ in moves}
+    for agent in list(agents):
+        agents |= {other.scope.id for other in (*plans[agent].mentors, *plans[agent].mentees)}
+    end = max((w.last + 1 for windows in days.values() for w in windows), default=0)
+    moved = np.zeros(end + 1, dtype=np.int64)
+    for _, first, after in moves:
+        moved[max(first, 0) : max(after, 0)] = 1
+    moved_sum = np.concatenate(([0], np.cumsum(moved)))
+    return [
+        (agent, day)
+        for (agent, day), windows in days.items()
+        if agent in agents or any(moved_sum[w.last + 1] > moved_sum[max(w.first, 0)] for w in windows)
+    ]
 
 
 def _transfers(
@@ -385,6 +417,7 @@ def _transferred(
     """
     giver_day, taker_day = giver_windows[0].day, taker_windows[0].day
     gave, took = giver.runs[giver_day], taker.runs.get(taker_day)
+    logged = len(need.moves)
     hosting = {id(giver): giver.hosted(giver_day), id(taker): taker.hosted(taker_day)}
     _drop(data, need, giver, gave)
     before = _run_value(data, need, giver, gave)
@@ -408,6 +441,7 @@ def _transferred(
     if took is not None:
         _take(data, need, taker, took)
     _take(data, need, giver, gave)
+    del need.moves[logged:]  # nothing moved
     return False
 
 
@@ -421,11 +455,13 @@ def _meets_minimums(plan: AgentPlan) -> bool:
 def _take(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> None:
     plan.runs[run.window.day] = run
     need.take(run, _units(data.config, plan, run.channel), _roles(plan))
+    need.moves.append((plan.scope.id, run.start, run.end))
 
 
 def _drop(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> None:
     del plan.runs[run.window.day]
     need.take(run, _units(data.config, plan, run.channel), _roles(plan), sign=-1)
+    need.moves.append((plan.scope.id, run.start, run.end))
 
 
 def _improved(data: ModelData, need: Need, plan: AgentPlan, day: date, windows: list[FlexWindow]) -> bool:
@@ -439,6 +475,7 @@ def _improved(data: ModelData, need: Need, plan: AgentPlan, day: date, windows: 
     """
     old = plan.runs.get(day)
     hosting = plan.hosted(day)
+    logged = len(need.moves)
     if old is not None:
         _drop(data, need, plan, old)
     value, run = _best_run(data, need, plan, windows, hosting=hosting)
@@ -451,6 +488,8 @@ def _improved(data: ModelData, need: Need, plan: AgentPlan, day: date, windows: 
         run = old
     if run is not None:
         _take(data, need, plan, run)
+    if run == old:
+        del need.moves[logged:]  # nothing moved
     return run != old
 
 
