@@ -57,6 +57,7 @@ MINIMUM_CREDIT = 1_000_000  # per minute toward a weekly minimum: more than any 
 IMPROVING_PASSES = 3  # over every agent-day, each run priced again against the others (`_improved`)
 IMPROVES = 1e-6  # a replacement must save more than the run it replaces by this much (no churn between equals)
 TRANSFER_SWEEPS = 8  # at most: sweeps of `_transfers`, each followed by the improving passes
+ROUNDS = 4  # at most: transfer sweeps until none is kept, then a pass of `_whole_periods`; again until that changes nothing
 
 
 @dataclass(frozen=True)
@@ -260,11 +261,14 @@ def greedy_roster(data: ModelData) -> Roster | None:
     if not all(_weekly_minimums(data, need, plan, days) for plan in plans.values()):
         return None
     _improving_passes(data, need, plans, days)
-    for _ in range(TRANSFER_SWEEPS):
-        began = len(need.moves)
-        if not _transfers(data, need, plans, days):
+    for _ in range(ROUNDS):
+        for _ in range(TRANSFER_SWEEPS):
+            began = len(need.moves)
+            if not _transfers(data, need, plans, days):
+                break
+            _improving_passes(data, need, plans, days, since=began)
+        if not _whole_periods(data, need, plans, days):
             break
-        _improving_passes(data, need, plans, days, since=began)
     return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
 
 
@@ -445,6 +449,258 @@ def _transferred(
     return False
 
 
+def _whole_periods(
+    data: ModelData,
+    need: Need,
+    plans: dict[str, AgentPlan],
+    days: dict[tuple[str, date], list[FlexWindow]],
+) -> int:
+    """One pass of `_reoptimised` over every agent; how many agents' runs changed."""
+    by_agent: dict[str, list[list[FlexWindow]]] = defaultdict(list)
+    for (agent, _), windows in sorted(days.items(), key=lambda item: item[0]):
+        by_agent[agent].append(windows)
+    return sum(_reoptimised(data, need, plans[agent], agent_days) for agent, agent_days in by_agent.items())
+
+
+@dataclass(frozen=True)
+class DayChoices:
+    """One agent-day's best run of each length in slots, given everyone else: what it saves before the target (NONE: no run)."""
+
+    values: np.ndarray  # [0] is no run: 0
+    runs: list[Run | None]
+
+
+def _day_choices(
+    data: ModelData,
+    need: Need,
+    plan: AgentPlan,
+    windows: list[FlexWindow],
+    bounds: tuple[float, float],
+    top: int,
+    hosting: tuple[int, int] | None,
+) -> DayChoices:
+    """The day's best run of each length up to `top` slots within `bounds` (rest, `_cuts`), covering `hosting` (a mentor's)."""
+    values, runs = np.full(top + 1, NONE), list[Run | None]([None] * (top + 1))
+    values[0] = NONE if hosting is not None else 0.0
+    for w in windows:
+        for channel in plan.scope.agent.skills:
+            if channel not in need.short:
+                continue
+            starts, lengths, value = _run_values(data, need, plan, w, channel)
+            value = np.where(_allowed(plan, w, starts, lengths, bounds, hosting), value, NONE)
+            best = value.argmax(axis=0)
+            for j, length in enumerate(lengths):
+                if length <= top and value[best[j], j] > values[length]:
+                    values[length] = value[best[j], j]
+                    runs[length] = Run(w, int(starts[best[j]] + w.first), int(length), channel)
+    return DayChoices(values, runs)
+
+
+def _reoptimised(data: ModelData, need: Need, plan: AgentPlan, agent_days: list[list[FlexWindow]]) -> bool:
+    """The agent's runs over the whole period laid again at once, given everyone else's (dynamic programming); whether they changed.
+
+    One agent-day at a time, an agent near their target cannot add a day
+    and shorten two others, or move hours from a day of avoided hours to a
+    preferred one: each step alone moves the target. Here each day's best
+    run of every length is priced against the roster without the agent, and
+    a dynamic programme over the days chooses one length a day (or none)
+    under the weekly maximum and minimum hours, days a week and days in a
+    row, the hours summed for the target's cost at the end. Rest between
+    two days' runs is kept by a cut between them (the earlier day's runs end
+    by it, the later's start a rest after it), placed where the agent's
+    present runs keep it, so the present roster is among the choices and the
+    result is never worse. Declined (False) where a rule it does not state
+    binds: a previous roster's days, weekends per period, rest reaching two
+    days on.
+    """
+    rules, slot = plan.scope.rules, agent_days[0][0].slot_minutes
+    rest = math.ceil(rules.min_rest_hours * 60 / slot)
+    if not _reoptimisable(plan, agent_days, rest, slot):
+        return False
+    bounds = _cuts(plan, agent_days, rest)
+    hosting = [plan.hosted(windows[0].day) for windows in agent_days]
+    old, logged = list(plan.runs.values()), len(need.moves)
+    for run in old:
+        _drop(data, need, plan, run)
+    weekly = math.floor(rules.hours_per_week.max * 60 + 1e-9) // slot
+    top = min(weekly, max(w.max_slots for windows in agent_days for w in windows))
+    choices = [
+        _day_choices(data, need, plan, windows, b, top, host)
+        for windows, b, host in zip(agent_days, bounds, hosting, strict=True)
+    ]
+    new = [run for _, run in _best_lengths(data.config, plan, agent_days, choices, weekly, slot)]
+    before = sum(_plain_value(data, need, plan, run) for run in old) - _target_cost(data.config, plan, _slots(old) * slot)
+    after = sum(_plain_value(data, need, plan, run) for run in new) - _target_cost(data.config, plan, _slots(new) * slot)
+    runs = new if after > before + IMPROVES else old
+    for run in runs:
+        _take(data, need, plan, run)
+    if runs is old:
+        del need.moves[logged:]  # nothing moved
+    return runs is new
+
+
+def _slots(runs: list[Run]) -> int:
+    return sum(run.slots for run in runs)
+
+
+def _reoptimisable(plan: AgentPlan, agent_days: list[list[FlexWindow]], rest: int, slot: int) -> bool:
+    scope = plan.scope
+    if scope.history_days or scope.rules.max_weekends_per_period is not None:
+        return False
+    if any(w.slot_minutes != slot for windows in agent_days for w in windows):
+        return False
+    ends = [max(w.last for w in windows) + 1 for windows in agent_days]
+    starts = [min(w.first for w in windows) for windows in agent_days]
+    return all(ends[i] + rest <= starts[i + 2] for i in range(len(agent_days) - 2))
+
+
+def _cuts(plan: AgentPlan, agent_days: list[list[FlexWindow]], rest: int) -> list[tuple[float, float]]:
+    """Per day, the first slot its run may start in and the slot it must end by, for rest from the days either side (see `_reoptimised`).
+
+    Where two days' windows come within a rest of each other the cut is
+    the middle of the stretch where it binds both, moved where the agent's
+    present runs need it.
+    """
+    bounds = [(-math.inf, math.inf)] * len(agent_days)
+    for i in range(len(agent_days) - 1):
+        end = max(w.last for w in agent_days[i]) + 1
+        start = min(w.first for w in agent_days[i + 1])
+        if end + rest <= start:
+            continue
+        cut = (start - rest + end) // 2
+        earlier, later = plan.runs.get(agent_days[i][0].day), plan.runs.get(agent_days[i + 1][0].day)
+        if earlier is not None:
+            cut = max(cut, earlier.end)
+        if later is not None:
+            cut = min(cut, later.start - rest)
+        bounds[i] = (bounds[i][0], cut)
+        bounds[i + 1] = (cut + rest, bounds[i + 1][1])
+    return bounds
+
+
+def _best_lengths(
+    config: Config, plan: AgentPlan, agent_days: list[list[FlexWindow]], choices: list[DayChoices], weekly: int, slot: int
+) -> list[tuple[int, Run]]:
+    """(day index, run) of the lengths a day that save most less the target's cost, within the weekly and daily rules.
+
+    A state after a day: slots worked in the weeks before the day's (the
+    first axis grows at each week's end), slots and days worked in its week,
+    days worked in a row up to it. Each step keeps where each state came
+    from, so the best final state is followed back (`_backtracked`).
+    """
+    rules, scope = plan.scope.rules, plan.scope
+    period = math.inf if rules.hours_per_period is None else math.floor(rules.hours_per_period.max * 60 + 1e-9) // slot
+    shape = (1, weekly + 1, min(rules.max_days_per_week, 7) + 1, min(rules.max_consecutive_days, len(agent_days)) + 1)
+    minimums = {m: math.ceil(scope.weekly_minimum_minutes(m) / slot) for m in scope.full_weeks()}
+    table = np.full(shape, NONE, dtype=np.float32)
+    table[0, 0, 0, 0] = 0.0
+    steps: list[Step] = []
+    previous: date | None = None
+    for windows, choice in zip(agent_days, choices, strict=True):
+        day = windows[0].day
+        step = Step()
+        if previous is not None and week_monday(day) != week_monday(previous):
+            step.closed_from = table.shape
+            table, step.closed = _week_closed(_held_to(table, minimums.get(week_monday(previous), 0)))
+        if previous is not None and (day - previous).days > 1:
+            step.reset = table.argmax(axis=3)
+            table = _at_zero(table.max(axis=3), 3, table.shape)
+        table, step.chosen, step.off = _worked(table, choice.values)
+        steps.append(step)
+        previous = day
+    if previous is not None:
+        table = _held_to(table, minimums.get(week_monday(previous), 0))
+    totals = np.arange(table.shape[0])[:, None] + np.arange(table.shape[1])[None, :]
+    costs = np.array([_target_cost(config, plan, t * slot) for t in range(int(totals.max()) + 1)])
+    final = np.where(totals <= period, table.max(axis=(2, 3)) - costs[totals], NONE)
+    return _backtracked(choices, steps, table, final)
+
+
+@dataclass
+class Step:
+    """One day of `_best_lengths`: where each state after it came from."""
+
+    closed_from: tuple[int, ...] | None = None  # a new week began: the shape of the table before
+    closed: np.ndarray | None = (
+        None  # ... and per (slots before, days in a row) the flat (slots before, slots, days) it came from
+    )
+    reset: np.ndarray | None = None  # a day without a window before: the days in a row each state had
+    chosen: np.ndarray = field(default_factory=lambda: np.zeros(0))  # the length worked (0: none)
+    off: np.ndarray = field(default_factory=lambda: np.zeros(0))  # a day off: the days in a row before it
+
+
+def _week_closed(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The states at a new week: the week's slots added to the slots before, its slots and days at 0; and where each came from."""
+    before, weekly, days, row = table.shape
+    flat = np.moveaxis(table, 3, 1).reshape(before, row, weekly * days)  # (before, row, slots × days)
+    best = np.full((before + weekly - 1, row), NONE, dtype=np.float32)
+    came = np.zeros((before + weekly - 1, row), dtype=np.int64)
+    for w in range(weekly):
+        part = flat[:, :, w * days : (w + 1) * days]
+        value, which = part.max(axis=2), part.argmax(axis=2)
+        better = value > best[w : w + before]
+        np.copyto(best[w : w + before], value, where=better)
+        index = np.arange(before)[:, None] * weekly * days + w * days + which
+        np.copyto(came[w : w + before], index, where=better)
+    out = np.full((before + weekly - 1, weekly, days, row), NONE, dtype=np.float32)
+    out[:, 0, 0, :] = best
+    return out, came
+
+
+def _held_to(table: np.ndarray, minimum: int) -> np.ndarray:
+    """The states whose week has at least `minimum` slots worked."""
+    table = table.copy()
+    table[:, :minimum] = NONE
+    return table
+
+
+def _at_zero(values: np.ndarray, axis: int, shape: tuple[int, ...]) -> np.ndarray:
+    """A table of `shape` holding `values` at index 0 of `axis`, NONE elsewhere."""
+    table = np.full(shape, NONE, dtype=np.float32)
+    table[(slice(None),) * axis + (0,)] = values
+    return table
+
+
+def _worked(table: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The states after a day: each length's run (or none) from each state before; the length chosen, and the row a day off came from."""
+    after = _at_zero(table.max(axis=3) + values[0], 3, table.shape)  # values[0]: a day off (NONE where a run must be)
+    off = table.argmax(axis=3)
+    chosen = np.zeros(table.shape, dtype=np.int16)
+    for length in range(1, len(values)):
+        if values[length] == NONE or length >= table.shape[1]:
+            continue
+        came = table[:, : table.shape[1] - length, :-1, :-1] + values[length]
+        region = after[:, length:, 1:, 1:]
+        better = came > region
+        np.copyto(region, came, where=better)
+        np.copyto(chosen[:, length:, 1:, 1:], length, where=better)
+    return after, chosen, off
+
+
+def _backtracked(choices: list[DayChoices], steps: list[Step], table: np.ndarray, final: np.ndarray) -> list[tuple[int, Run]]:
+    """(day index, run) on the way to the best final state (`final`: per slots before and in the last week, less the target's cost)."""
+    p, w = (int(x) for x in np.unravel_index(int(np.argmax(final)), final.shape))
+    d, c = (int(x) for x in np.unravel_index(int(np.argmax(table[p, w])), table.shape[2:]))
+    found: list[tuple[int, Run]] = []
+    for i in range(len(steps) - 1, -1, -1):
+        step = steps[i]
+        length = int(step.chosen[p, w, d, c])
+        if length:
+            run = choices[i].runs[length]
+            assert run is not None
+            found.append((i, run))
+            w, d, c = w - length, d - 1, c - 1
+        else:
+            c = int(step.off[p, w, d])
+        if step.reset is not None:
+            c = int(step.reset[p, w, d])
+        if step.closed is not None and step.closed_from is not None:
+            _, weekly, days, _ = step.closed_from
+            p, rest = divmod(int(step.closed[p, c]), weekly * days)
+            w, d = divmod(rest, days)
+    return found[::-1]
+
+
 def _meets_minimums(plan: AgentPlan) -> bool:
     """Whether each full week keeps the agent's minimum hours."""
     if plan.scope.rules.hours_per_week.min <= 0:
@@ -493,14 +749,27 @@ def _improved(data: ModelData, need: Need, plan: AgentPlan, day: date, windows: 
     return run != old
 
 
-def _run_value(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> float:
-    """What one run saves against the roster without it: `_best_in_window`'s price of that start and length."""
+def _plain_value(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> float:
+    """What one run saves against the roster without it, before the agent's target."""
     config, w = data.config, run.window
     offset = run.start - w.first
     gain = need.gain(config, run.channel, _units(config, plan, run.channel), _roles(plan), range(run.start, run.end))
-    lengths = np.array([run.slots])
-    costs = plan.wishes[w][offset : offset + run.slots].sum() + _length_costs(config, plan.scope, w, lengths)[0]
-    return float(gain.sum() - costs - _target_costs(config, plan, w)[run.slots - w.min_slots])
+    costs = plan.wishes[w][offset : offset + run.slots].sum() + _length_costs(config, plan.scope, w, np.array([run.slots]))[0]
+    return float(gain.sum() - costs)
+
+
+def _target_cost(config: Config, plan: AgentPlan, minutes: int) -> float:
+    """What `minutes` worked in the period cost in the agent's target (0 without one)."""
+    if plan.target is None or not config.weights.target:
+        return 0.0
+    return float(config.weights.target * away_units(hours_away(minutes, plan.target.minutes), config))
+
+
+def _run_value(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> float:
+    """What one run saves against the roster without it: `_best_in_window`'s price of that start and length."""
+    return _plain_value(data, need, plan, run) - float(
+        _target_costs(data.config, plan, run.window)[run.slots - run.window.min_slots]
+    )
 
 
 def _weekly_minimums(data: ModelData, need: Need, plan: AgentPlan, days: dict[tuple[str, date], list[FlexWindow]]) -> bool:
@@ -568,6 +837,21 @@ def _best_in_window(
     hosting: tuple[int, int] | None = None,
 ) -> tuple[float, Run | None]:
     """The template-day's best run on `channel`: every start × length priced at once (prefix sums over the window's slots)."""
+    starts, lengths, value = _run_values(data, need, plan, w, channel)
+    value = value - _target_costs(data.config, plan, w)[None, :]
+    value += MINIMUM_CREDIT * np.minimum(lengths * w.slot_minutes, credit)[None, :]
+    allowed = _allowed(plan, w, starts, lengths, hosting=hosting)
+    if not allowed.any():
+        return NONE, None
+    value = np.where(allowed, value, NONE)
+    i, j = np.unravel_index(int(np.argmax(value)), value.shape)
+    return float(value[i, j]), Run(w, int(starts[i] + w.first), int(lengths[j]), channel)
+
+
+def _run_values(
+    data: ModelData, need: Need, plan: AgentPlan, w: FlexWindow, channel: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The window's starts and lengths (slots from its first), and per start × length what the run saves before the agent's target."""
     config, scope = data.config, plan.scope
     if w not in plan.wishes:
         plan.wishes[w] = _wish_costs(data, scope, w)
@@ -577,20 +861,23 @@ def _best_in_window(
     lengths = np.arange(w.min_slots, w.max_slots + 1)
     ends = np.minimum(starts[:, None] + lengths[None, :], len(w.slots))
     value = saved_sum[ends] - saved_sum[starts][:, None] - _length_costs(config, scope, w, lengths)[None, :]
-    value -= _target_costs(config, plan, w)[None, :]
-    value += MINIMUM_CREDIT * np.minimum(lengths * w.slot_minutes, credit)[None, :]
-    allowed = _allowed(plan, w, starts, lengths)
-    if hosting is not None:
-        allowed &= (starts[:, None] + w.first <= hosting[0]) & (starts[:, None] + lengths[None, :] + w.first >= hosting[1])
-    if not allowed.any():
-        return NONE, None
-    value = np.where(allowed, value, NONE)
-    i, j = np.unravel_index(int(np.argmax(value)), value.shape)
-    return float(value[i, j]), Run(w, int(starts[i] + w.first), int(lengths[j]), channel)
+    return starts, lengths, value
 
 
-def _allowed(plan: AgentPlan, w: FlexWindow, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Per start × length (slots from the window's first), whether the agent's rules allow that run."""
+def _allowed(
+    plan: AgentPlan,
+    w: FlexWindow,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    bounds: tuple[float, float] | None = None,
+    hosting: tuple[int, int] | None = None,
+) -> np.ndarray:
+    """Per start × length (slots from the window's first), whether the agent's rules allow that run.
+
+    `bounds`: the first slot a run may start in and the slot it must end by,
+    in place of rest from the agent's other runs; `hosting`: slots the run
+    must cover (a mentor's, `AgentPlan.hosted`).
+    """
     scope = plan.scope
     if w not in plan.closed:
         closed = np.zeros(len(w.slots))
@@ -602,10 +889,12 @@ def _allowed(plan: AgentPlan, w: FlexWindow, starts: np.ndarray, lengths: np.nda
     allowed = ends <= len(w.slots)
     ends = np.minimum(ends, len(w.slots))
     allowed &= closed_sum[ends] - closed_sum[starts][:, None] == 0
-    earliest, latest = plan.rest_bounds(w.day, math.ceil(scope.rules.min_rest_hours * 60 / w.slot_minutes))
+    earliest, latest = bounds or plan.rest_bounds(w.day, math.ceil(scope.rules.min_rest_hours * 60 / w.slot_minutes))
     first, after = starts[:, None] + w.first, ends + w.first
     allowed &= (first >= earliest) & (after <= latest)
     allowed &= (lengths * w.slot_minutes <= plan.minutes_left(w.day))[None, :]
+    if hosting is not None:
+        allowed &= (first <= hosting[0]) & (after >= hosting[1])
     if scope.agent.mentors:  # inside one mentor's run (none: no run)
         inside = [(first >= begin) & (after <= end) for begin, end in plan.mentored(w.day)]
         allowed &= np.logical_or.reduce(inside or [np.zeros_like(allowed)])
