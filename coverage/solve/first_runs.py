@@ -261,10 +261,13 @@ def greedy_roster(data: ModelData) -> Roster | None:
     if not all(_weekly_minimums(data, need, plan, days) for plan in plans.values()):
         return None
     _improving_passes(data, need, plans, days)
+    swept: int | None = None  # where in the log of moves the sweep before began
     for _ in range(ROUNDS):
         for _ in range(TRANSFER_SWEEPS):
             began = len(need.moves)
-            if not _transfers(data, need, plans, days):
+            kept = _transfers(data, need, plans, days, since=swept)
+            swept = began
+            if not kept:
                 break
             _improving_passes(data, need, plans, days, since=began)
         if not _whole_periods(data, need, plans, days):
@@ -360,8 +363,13 @@ def _transfers(
     need: Need,
     plans: dict[str, AgentPlan],
     days: dict[tuple[str, date], list[FlexWindow]],
+    since: int | None = None,
 ) -> int:
     """One sweep of `_transferred` over each run and each other agent-day that reaches its slots; how many moves were kept.
+
+    With `since` (where in the log of moves the sweep before began), only
+    pairs with an agent-day the moves from there may have changed
+    (`_affected`): any other pair was tried in that sweep and would fail again.
 
     Only where an hour less costs the run's agent more in target than an
     hour more costs the other (`_hour_costs`): the move is for agents far
@@ -374,12 +382,15 @@ def _transfers(
         by_date[day].append((agent, day))
     kept = 0
     costs = {agent: _hour_costs(data.config, plan) for agent, plan in plans.items()}
+    changed = None if since is None else set(_affected(plans, days, need.moves[since:]))
     for (agent, day), windows in days.items():
         plan = plans[agent]
         for other in (o for shift in (-1, 0, 1) for o in by_date.get(day + timedelta(days=shift), ())):
             run = plan.runs.get(day)
             if run is None:
                 break
+            if changed is not None and (agent, day) not in changed and other not in changed:
+                continue
             if other[0] == agent or not any(w.first < run.end and w.last >= run.start for w in days[other]):
                 continue
             if costs[agent][0] <= costs[other[0]][1]:
