@@ -13,11 +13,13 @@ the change in the squared (or linear) distance from the `workload` target.
 The best run of all is taken, the agent-days it touches are priced again,
 and so on until no run lowers the cost; then each run is priced again
 against all the others and replaced where a better one exists (the
-improving passes), and hours pass from agents far over their target to
-others who can work them (`_transfers`: both agent-days laid again at once,
-the taker's first), until neither finds anything. That takes a few seconds
-and lands within a few per cent of the best roster any search has found
-(benchmarks/notes/part-time-team.md, "Transfers").
+improving passes), hours pass from agents far over their target to others
+who can work them (`_transfers`: both agent-days laid again at once, the
+taker's first), and each agent's whole period is laid again at once by
+dynamic programming (`_reoptimised`), in rounds until nothing changes. On
+the 60-agent part-time team that takes some seconds and lands below every
+roster a minute's search had found (benchmarks/notes/part-time-team.md,
+"Transfers and whole periods").
 
 A run is taken only where the agent's rules allow it: an open template-day
 (scope), no closed slot, one run a day, rest from the runs before and
@@ -555,6 +557,7 @@ def _slots(runs: list[Run]) -> int:
 
 
 def _reoptimisable(plan: AgentPlan, agent_days: list[list[FlexWindow]], rest: int, slot: int) -> bool:
+    """Whether `_reoptimised` states every rule that binds the agent: none from a previous roster, no weekend limit, rest a day long at most."""
     scope = plan.scope
     if scope.history_days or scope.rules.max_weekends_per_period is not None:
         return False
