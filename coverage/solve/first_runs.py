@@ -597,68 +597,87 @@ def _best_lengths(
 ) -> list[tuple[int, Run]]:
     """(day index, run) of the lengths a day that save most less the target's cost, within the weekly and daily rules.
 
-    A state after a day: slots worked in the weeks before the day's (the
-    first axis grows at each week's end), slots and days worked in its week,
-    days worked in a row up to it. Each step keeps where each state came
-    from, so the best final state is followed back (`_backtracked`).
+    Week by week: a state after a day is (days in a row the week began with,
+    slots worked in the week, days worked in it, days in a row up to the
+    day), so one week's programme serves every way into it; the weeks are
+    then joined on the slots worked before and the days in a row between
+    them (`_joined`). Each step keeps where each state came from, so the
+    best final state is followed back (`_backtracked`).
     """
     rules, scope = plan.scope.rules, plan.scope
     period = math.inf if rules.hours_per_period is None else math.floor(rules.hours_per_period.max * 60 + 1e-9) // slot
-    shape = (1, weekly + 1, min(rules.max_days_per_week, 7) + 1, min(rules.max_consecutive_days, len(agent_days)) + 1)
+    row = min(rules.max_consecutive_days, len(agent_days)) + 1
+    shape = (row, weekly + 1, min(rules.max_days_per_week, 7) + 1, row)
     minimums = {m: math.ceil(scope.weekly_minimum_minutes(m) / slot) for m in scope.full_weeks()}
-    table = np.full(shape, NONE, dtype=np.float32)
-    table[0, 0, 0, 0] = 0.0
-    steps: list[Step] = []
+    totals = np.full((1, row), NONE, dtype=np.float32)  # per slots worked so far and days in a row at the end
+    totals[0, 0] = 0.0
+    weeks: list[Week] = []
     previous: date | None = None
-    for windows, choice in zip(agent_days, choices, strict=True):
-        day = windows[0].day
-        step = Step()
-        if previous is not None and week_monday(day) != week_monday(previous):
-            step.closed_from = table.shape
-            table, step.closed = _week_closed(_held_to(table, minimums.get(week_monday(previous), 0)))
-        if previous is not None and (day - previous).days > 1:
-            step.reset = table.argmax(axis=3)
-            table = _at_zero(table.max(axis=3), 3, table.shape)
-        table, step.chosen, step.off = _worked(table, choice.values)
-        steps.append(step)
-        previous = day
-    if previous is not None:
-        table = _held_to(table, minimums.get(week_monday(previous), 0))
-    totals = np.arange(table.shape[0])[:, None] + np.arange(table.shape[1])[None, :]
-    costs = np.array([_target_cost(config, plan, t * slot) for t in range(int(totals.max()) + 1)])
-    final = np.where(totals <= period, table.max(axis=(2, 3)) - costs[totals], NONE)
-    return _backtracked(choices, steps, table, final)
+    for indexes in _by_week(agent_days):
+        table = np.full(shape, NONE, dtype=np.float32)
+        table[np.arange(row), 0, 0, np.arange(row)] = 0.0
+        week = Week(indexes, joined=previous is not None and (agent_days[indexes[0]][0].day - previous).days == 1)
+        for i in indexes:
+            day, step = agent_days[i][0].day, Step()
+            if previous is not None and i != indexes[0] and (day - previous).days > 1:
+                step.reset = table.argmax(axis=3)
+                table = _at_zero(table.max(axis=3), 3, table.shape)
+            table, step.chosen, step.off = _worked(table, choices[i].values)
+            week.steps.append(step)
+            previous = day
+        table = _held_to(table, minimums.get(week_monday(agent_days[indexes[0]][0].day), 0))
+        week.days = table.argmax(axis=2)
+        totals, week.came = _joined(totals, table.max(axis=2), week.joined)
+        weeks.append(week)
+    costs = np.array([_target_cost(config, plan, t * slot) for t in range(totals.shape[0])])
+    final = np.where((np.arange(totals.shape[0]) <= period)[:, None], totals - costs[:, None], NONE)
+    return _backtracked(choices, weeks, final)
+
+
+def _by_week(agent_days: list[list[FlexWindow]]) -> list[list[int]]:
+    """The indexes of `agent_days`, grouped by week in order."""
+    found: dict[date, list[int]] = {}
+    for i, windows in enumerate(agent_days):
+        found.setdefault(week_monday(windows[0].day), []).append(i)
+    return list(found.values())
 
 
 @dataclass
 class Step:
     """One day of `_best_lengths`: where each state after it came from."""
 
-    closed_from: tuple[int, ...] | None = None  # a new week began: the shape of the table before
-    closed: np.ndarray | None = (
-        None  # ... and per (slots before, days in a row) the flat (slots before, slots, days) it came from
-    )
     reset: np.ndarray | None = None  # a day without a window before: the days in a row each state had
     chosen: np.ndarray = field(default_factory=lambda: np.zeros(0))  # the length worked (0: none)
     off: np.ndarray = field(default_factory=lambda: np.zeros(0))  # a day off: the days in a row before it
 
 
-def _week_closed(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The states at a new week: the week's slots added to the slots before, its slots and days at 0; and where each came from."""
-    before, weekly, days, row = table.shape
-    flat = np.moveaxis(table, 3, 1).reshape(before, row, weekly * days)  # (before, row, slots × days)
-    best = np.full((before + weekly - 1, row), NONE, dtype=np.float32)
-    came = np.zeros((before + weekly - 1, row), dtype=np.int64)
-    for w in range(weekly):
-        part = flat[:, :, w * days : (w + 1) * days]
-        value, which = part.max(axis=2), part.argmax(axis=2)
-        better = value > best[w : w + before]
-        np.copyto(best[w : w + before], value, where=better)
-        index = np.arange(before)[:, None] * weekly * days + w * days + which
-        np.copyto(came[w : w + before], index, where=better)
-    out = np.full((before + weekly - 1, weekly, days, row), NONE, dtype=np.float32)
-    out[:, 0, 0, :] = best
-    return out, came
+@dataclass
+class Week:
+    """One week of `_best_lengths`: its days' steps, and where its joined states came from."""
+
+    indexes: list[int]
+    joined: bool  # its first day follows the week before's last: the days in a row carry on
+    steps: list[Step] = field(default_factory=list)
+    days: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per (row in, slots, row out) the days worked
+    came: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per (slots so far, row) the flat (slots before, row before)
+
+
+def _joined(totals: np.ndarray, week: np.ndarray, joined: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The states after a week (slots so far, days in a row) from those before it and the week's (row in, slots, row out); and where each came from."""
+    before, row = totals.shape
+    slots = week.shape[1]
+    after = np.full((before + slots - 1, row), NONE, dtype=np.float32)
+    came = np.zeros(after.shape, dtype=np.int64)
+    for p in range(before):
+        for c in range(row):
+            if totals[p, c] == NONE:
+                continue
+            found = totals[p, c] + week[c if joined else 0]  # (slots, row out)
+            region = after[p : p + slots]
+            better = found > region
+            np.copyto(region, found, where=better)
+            np.copyto(came[p : p + slots], p * row + c, where=better)
+    return after, came
 
 
 def _held_to(table: np.ndarray, minimum: int) -> np.ndarray:
@@ -691,27 +710,28 @@ def _worked(table: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return after, chosen, off
 
 
-def _backtracked(choices: list[DayChoices], steps: list[Step], table: np.ndarray, final: np.ndarray) -> list[tuple[int, Run]]:
-    """(day index, run) on the way to the best final state (`final`: per slots before and in the last week, less the target's cost)."""
-    p, w = (int(x) for x in np.unravel_index(int(np.argmax(final)), final.shape))
-    d, c = (int(x) for x in np.unravel_index(int(np.argmax(table[p, w])), table.shape[2:]))
+def _backtracked(choices: list[DayChoices], weeks: list[Week], final: np.ndarray) -> list[tuple[int, Run]]:
+    """(day index, run) on the way to the best final state (`final`: per slots worked and days in a row, less the target's cost)."""
+    total, c = (int(x) for x in np.unravel_index(int(np.argmax(final)), final.shape))
+    row = final.shape[1]
     found: list[tuple[int, Run]] = []
-    for i in range(len(steps) - 1, -1, -1):
-        step = steps[i]
-        length = int(step.chosen[p, w, d, c])
-        if length:
-            run = choices[i].runs[length]
-            assert run is not None
-            found.append((i, run))
-            w, d, c = w - length, d - 1, c - 1
-        else:
-            c = int(step.off[p, w, d])
-        if step.reset is not None:
-            c = int(step.reset[p, w, d])
-        if step.closed is not None and step.closed_from is not None:
-            _, weekly, days, _ = step.closed_from
-            p, rest = divmod(int(step.closed[p, c]), weekly * days)
-            w, d = divmod(rest, days)
+    for week in reversed(weeks):
+        before, c_before = divmod(int(week.came[total, c]), row)
+        entry = c_before if week.joined else 0
+        w = total - before
+        d = int(week.days[entry, w, c])
+        for i, step in zip(reversed(week.indexes), reversed(week.steps), strict=True):
+            length = int(step.chosen[entry, w, d, c])
+            if length:
+                run = choices[i].runs[length]
+                assert run is not None
+                found.append((i, run))
+                w, d, c = w - length, d - 1, c - 1
+            else:
+                c = int(step.off[entry, w, d])
+            if step.reset is not None:
+                c = int(step.reset[entry, w, d])
+        total, c = before, c_before
     return found[::-1]
 
 
