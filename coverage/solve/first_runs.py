@@ -367,7 +367,7 @@ def _transfers(
     days: dict[tuple[str, date], list[FlexWindow]],
     since: int | None = None,
 ) -> int:
-    """One sweep of `_transferred` over each run and each other agent-day that reaches its slots; how many moves were kept.
+    """One sweep of `_transferred` over each run and each other agent-day open in any of its slots; how many moves were kept.
 
     With `since` (where in the log of moves the sweep before began), only
     pairs with an agent-day the moves from there may have changed
@@ -393,7 +393,7 @@ def _transfers(
                 break
             if changed is not None and (agent, day) not in changed and other not in changed:
                 continue
-            if other[0] == agent or not any(w.first < run.end and w.last >= run.start for w in days[other]):
+            if other[0] == agent or not any(_open_over(plans[other[0]], w, run.start, run.end) for w in days[other]):
                 continue
             if costs[agent][0] <= costs[other[0]][1]:
                 continue
@@ -913,12 +913,7 @@ def _allowed(
     must cover (a mentor's, `AgentPlan.hosted`).
     """
     scope = plan.scope
-    if w not in plan.closed:
-        closed = np.zeros(len(w.slots))
-        for k in scope.closed_slots.get(w, {}):  # the agent's `unavailable` ranges
-            closed[k - w.first] = 1
-        plan.closed[w] = np.concatenate(([0.0], np.cumsum(closed)))
-    closed_sum = plan.closed[w]
+    closed_sum = _closed_sum(plan, w)
     ends = starts[:, None] + lengths[None, :]
     allowed = ends <= len(w.slots)
     ends = np.minimum(ends, len(w.slots))
@@ -933,6 +928,25 @@ def _allowed(
         inside = [(first >= begin) & (after <= end) for begin, end in plan.mentored(w.day)]
         allowed &= np.logical_or.reduce(inside or [np.zeros_like(allowed)])
     return allowed
+
+
+def _closed_sum(plan: AgentPlan, w: FlexWindow) -> np.ndarray:
+    """The window's slots closed to the agent (`unavailable`), counted up to each slot (from its first)."""
+    if w not in plan.closed:
+        closed = np.zeros(len(w.slots))
+        for k in plan.scope.closed_slots.get(w, {}):
+            closed[k - w.first] = 1
+        plan.closed[w] = np.concatenate(([0.0], np.cumsum(closed)))
+    return plan.closed[w]
+
+
+def _open_over(plan: AgentPlan, w: FlexWindow, first: int, after: int) -> bool:
+    """Whether the agent may work any slot from `first` to before `after` in the window."""
+    low, high = max(first, w.first) - w.first, min(after, w.last + 1) - w.first
+    if low >= high:
+        return False
+    closed = _closed_sum(plan, w)
+    return bool(closed[high] - closed[low] < high - low)
 
 
 def _wish_costs(data: ModelData, scope: AgentScope, w: FlexWindow) -> np.ndarray:
