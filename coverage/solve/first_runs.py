@@ -89,9 +89,7 @@ class Need:
     covered: dict[str, np.ndarray]  # units on duty per channel and slot
     required: dict[str, np.ndarray]
     mix: dict[tuple[str, str], np.ndarray]  # (channel, role) -> heads still missing per slot (below 0: more than asked)
-    moves: list[tuple[str, int, int]] = field(
-        default_factory=list
-    )  # runs taken or dropped and kept so: (agent, first slot, slot after)
+    moves: list[tuple[str, int, int]] = field(default_factory=list)  # kept takes and drops: (agent, first slot, slot after)
 
     @classmethod
     def of(cls, data: ModelData) -> Need:
@@ -150,7 +148,7 @@ class AgentPlan:
 
     def mentored(self, day: date) -> list[tuple[int, int]]:
         """(first slot, slot after) of the mentors' runs on `day`'s neighbourhood that a run of this agent may lie inside."""
-        return [(r.start, r.end) for m in self.mentors for d, r in m.runs.items() if abs((d - day).days) <= 1]
+        return [slots for mentor in self.mentors for slots in self.mentored_by(mentor, day)]
 
     def hosted(self, day: date) -> tuple[int, int] | None:
         """(first slot, slot after) that a mentor's run on `day` must cover: the onboarding agents' runs inside its present run there and no other mentor's."""
@@ -172,6 +170,7 @@ class AgentPlan:
         return None if low == math.inf else (int(low), int(high))
 
     def mentored_by(self, mentor: AgentPlan, day: date) -> list[tuple[int, int]]:
+        """(first slot, slot after) of one mentor's runs on `day`'s neighbourhood."""
         return [(r.start, r.end) for d, r in mentor.runs.items() if abs((d - day).days) <= 1]
 
     def worked_minutes(self) -> int:
