@@ -192,9 +192,10 @@ def _strings(value: Any) -> Iterator[str]:
 def constructed_start(rm: BuiltModel, params: SolveParams) -> CoarseStart | None:
     """A first roster built run by run (coverage.solve.first_runs), before any search; None where it declines.
 
-    Tried before the stand-in: on the 60-agent part-time team it takes 1.5-4 s
-    and costs 3,400-5,700 (seeds 1-3), where the stand-in handed over a
-    roster of some 150,000 after 30 s (benchmarks/notes/part-time-team.md).
+    Tried before the stand-in: on the 60-agent part-time team it takes 6.5-9.5 s
+    at load 10-12 and costs 2,100-2,450 (seeds 1-3), within 5 % of the best a
+    minute's search finds, where the stand-in handed over a roster of some
+    150,000 after 30 s (benchmarks/notes/part-time-team.md).
     It costs no deterministic time (`seconds` 0), so `--deterministic` runs
     stay reproducible; the caller hints it to the model, which may still
     reject it (then the stand-in runs).

@@ -101,10 +101,18 @@ def test_a_mentee_s_run_lies_inside_a_mentor_s_run(tmp_path: Path) -> None:
     assert (_runs(roster), cost) == ([("a1", "07 15:00", "07 18:00"), ("a2", "07 15:00", "07 20:00")], 0)
 
 
-def test_a_week_short_of_its_minimum_gets_the_cheapest_run_that_reaches_it(tmp_path: Path) -> None:
-    """Need 10-13 on Monday, 4 h a week at least: the 3 h run, then a 2 h run nobody needs (2 overstaffed hours)."""
+def test_a_week_short_of_its_minimum_gets_the_cheapest_run_that_reaches_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Need 10-13 on Monday, 4 h a week at least: the 3 h run, then a 2 h run nobody needs (2 overstaffed hours).
+
+    The whole week at once (`_reoptimised`) does better: one 4 h run, 1 overstaffed hour.
+    """
     contract = {"hours_per_week": {"min": 4, "max": 40}, "max_days_per_week": 5}
     config = _config(tmp_path, hourly("2026-12-07T15:00:00", 3), FLEX, contracts__full_time=contract, weights__clock=0)
+    roster, cost = _built(config)
+    assert sorted(a.hours for a in roster.assignments) == [4] and cost == 1
+    monkeypatch.setattr(first_runs, "ROUNDS", 0)
     roster, cost = _built(config)
     assert sorted(a.hours for a in roster.assignments) == [2, 3] and cost == 2
 
@@ -135,7 +143,8 @@ def test_solve_starts_from_the_constructed_roster(tmp_path: Path) -> None:
 def test_the_part_time_team_s_constructed_roster_keeps_every_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The generated team of issue 26 (15 agents, a week): availability, targets, mentors, a mix; the checker finds nothing.
 
-    Pricing each run again against the others lowers the greedy roster's cost (figures of this seed, as measured).
+    Pricing each run again against the others lowers the greedy roster's cost, and the rounds of transfers and
+    whole periods lower it again (figures of this seed, as measured).
     """
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     from availability import write_variant
@@ -143,9 +152,82 @@ def test_the_part_time_team_s_constructed_roster_keeps_every_rule(tmp_path: Path
     config = load_config(write_variant(tmp_path, "flexible", agents=15, days=7, seed=1))
     roster, cost = _built(config)
     assert any(a.agent == "e14" for a in roster.assignments)  # the one onboarding agent (mentors e11, e08) works
+    monkeypatch.setattr(first_runs, "ROUNDS", 0)
+    passes, passes_cost = _built(config)
     monkeypatch.setattr(first_runs, "IMPROVING_PASSES", 0)
     greedy, greedy_cost = _built(config)
-    assert (greedy_cost, cost) == (82_379, 78_398)
+    assert (greedy_cost, passes_cost, cost) == (82_379, 78_398, 67_549)
+
+
+def test_an_agent_over_their_target_passes_a_run_to_one_who_can_take_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """a1 (target 2 h) can work Monday and Tuesday, a2 (no target) Monday only; needed: Monday 10-13, Tuesday 10-12 New York.
+
+    The greedy takes a1's Monday first (1,500 saved and a target 2 → 1 h away:
+    5 · (2² − 1²) = 15, against a2's 1,500), then a1's Tuesday (1,000 saved; 1 → 3 h
+    away: 5 · (3² − 1²) = 40 lost); a2's Monday would only overstaff. One agent-day
+    at a time nothing moves: a1 stays 3 h over (5 · 3² = 45). The transfer takes a1's
+    Monday out and lays a2's first: a2 covers Monday, a1 works the Tuesday alone, cost 0.
+    """
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
+    data["weights"] = {"clock": 0}
+    data["agents"][0]["target_hours"] = 2
+    data["agents"].append({"id": "a2", "site": "nyc", "contract": "full_time", "skills": ["chat"]})
+    data["agents"][1]["availability"] = {"unavailable": ["Tue"]}
+    config = build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 3) + hourly("2026-12-08T15:00:00", 2))
+    roster, cost = _built(config)
+    assert (_runs(roster), cost) == ([("a1", "08 15:00", "08 17:00"), ("a2", "07 15:00", "07 18:00")], 0)
+    monkeypatch.setattr(first_runs, "ROUNDS", 0)
+    roster, cost = _built(config)
+    assert (_runs(roster), cost) == ([("a1", "07 15:00", "07 18:00"), ("a1", "08 15:00", "08 17:00")], 45)
+
+
+def test_a_mentor_over_their_target_passes_hours_on_and_still_hosts_the_mentee(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Needed: one agent Monday 10-16 New York. a2 (target 2 h) mentors a1 (target 2 h); a3 (no target) is free from 12:00.
+
+    The greedy lays a2's 10-16 first (3,000 saved less 5 · (4² − 2²) = 60 in target,
+    against a3's 12-16: 2,000), then a1's 10-12 inside it (a1's target, 20, less 2
+    hours overstaffed): cost 5 · 4² + 2 = 82. The transfer gives a3 12-16 and
+    leaves a2 10-12, still around a1's run: only a1's 2 overstaffed hours remain.
+    """
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
+    data["weights"] = {"clock": 0}
+    agent = {"site": "nyc", "contract": "full_time", "skills": ["chat"]}
+    data["agents"][0].update(target_hours=2, mentors=["a2"])
+    data["agents"] += [
+        {"id": "a2", **agent, "target_hours": 2},
+        {"id": "a3", **agent, "availability": {"unavailable": ["Mon 06:00-12:00"]}},
+    ]
+    config = build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 6))
+    roster, cost = _built(config)
+    assert (_runs(roster), cost) == (
+        [("a1", "07 15:00", "07 17:00"), ("a2", "07 15:00", "07 17:00"), ("a3", "07 17:00", "07 21:00")],
+        2,
+    )
+    monkeypatch.setattr(first_runs, "ROUNDS", 0)
+    roster, cost = _built(config)
+    assert (_runs(roster), cost) == ([("a1", "07 15:00", "07 17:00"), ("a2", "07 15:00", "07 21:00")], 82)
+
+
+def test_an_agent_s_whole_period_trades_one_long_run_for_two_at_the_preferred_length(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing needed; target 6 h, preferred length 3 h: the greedy's one 6 h run costs 6 overstaffed hours + 2 · 3 h away = 12.
+
+    (It saves the target's 5 · 6² = 180 at once; a 3 h run only 5 · (6² − 3²) = 135.)
+    One day at a time nothing moves: shortening it or adding a day moves the
+    target 3 h away (45). The whole period at once: two 3 h runs, 6 overstaffed
+    hours and nothing else.
+    """
+    config = _config(tmp_path, [], FLEX, agent__target_hours=6, agent__preferred_hours=3, weights__clock=0)
+    roster, cost = _built(config)
+    assert (sorted(a.hours for a in roster.assignments), cost) == ([3, 3], 6)
+    monkeypatch.setattr(first_runs, "ROUNDS", 0)
+    roster, cost = _built(config)
+    assert ([a.hours for a in roster.assignments], cost) == ([6], 12)
 
 
 def test_the_search_from_a_big_team_s_constructed_roster_runs_neighbourhoods_only() -> None:
