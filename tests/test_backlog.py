@@ -318,3 +318,33 @@ def test_progress_stops_a_search_with_a_roster_only_inside_its_window() -> None:
     assert [progress._in_stop_window(t) for t in (1.0, 1.5, 4.9, 5.0, 9.0)] == [False, True, True, False, False]
     progress.stop_with_roster_until = None
     assert progress._in_stop_window(9.0)
+
+
+def test_a_first_search_with_no_roster_by_the_limit_is_not_searched_again_past_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first search now runs to the whole limit when no roster comes; one with nothing by then must end the run.
+
+    review2: `_polished_start` returns (None, max(limit − used, 1.0), None) there, so `solve` starts a second search
+    of at least 1 s past the limit (plus loading the model again). Each search here uses all the time it is given (a
+    clock that moves by it) and finds nothing: 4 s asked, 5 s of searches handed out (at bbf2521: 2 s + 2 s).
+    """
+    import time
+    from types import SimpleNamespace
+
+    from coverage.solve import search
+
+    config = two_agents(tmp_path, hours=1)
+    now = [time.perf_counter()]
+    monkeypatch.setattr(search, "wallclock", SimpleNamespace(perf_counter=lambda: now[0]))
+    limits: list[float] = []
+
+    def nothing(model: object, params: SolveParams, progress: object = None, **kwargs: object) -> object:
+        limits.append(params.time_limit_seconds)
+        now[0] += params.time_limit_seconds  # the whole limit used
+        return search.cp_model.UNKNOWN, search.cp_model.CpSolver(), False
+
+    monkeypatch.setattr(search, "run_search", nothing)
+    result = solve(config, requirements(config), SolveOptions(time_limit_seconds=4, workers=2, seed=1, progress=None))
+    assert result.roster is None
+    assert sum(limits) <= 4
