@@ -348,3 +348,24 @@ def test_a_first_search_with_no_roster_by_the_limit_is_not_searched_again_past_i
     result = solve(config, requirements(config), SolveOptions(time_limit_seconds=4, workers=2, seed=1, progress=None))
     assert result.roster is None
     assert sum(limits) <= 4
+
+
+def test_ctrl_c_before_the_first_roster_ends_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C in the first search, before any roster: the run ends there, said to be interrupted.
+
+    review2 (older than this session's merges): `_polished_start` hands back the time left whatever `interrupted`
+    says when no roster was found, so `solve` searches again for the rest of the limit and reports no interruption.
+    """
+    from coverage.solve import search
+
+    config = two_agents(tmp_path, hours=1)
+    limits: list[float] = []
+
+    def interrupted(model: object, params: SolveParams, progress: object = None, **kwargs: object) -> object:
+        limits.append(params.time_limit_seconds)
+        return search.cp_model.UNKNOWN, search.cp_model.CpSolver(), len(limits) == 1  # Ctrl-C in the first
+
+    monkeypatch.setattr(search, "run_search", interrupted)
+    result = solve(config, requirements(config), SolveOptions(time_limit_seconds=4, workers=2, seed=1, progress=None))
+    assert result.roster is None and result.interrupted
+    assert len(limits) == 1
