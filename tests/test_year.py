@@ -22,7 +22,7 @@ from year import run_year  # noqa: E402
 
 @pytest.mark.slow
 def test_a_year_of_periods_keeps_every_rule_across_every_boundary(tmp_path: Path) -> None:
-    args = argparse.Namespace(periods=13, time_limit=8, seed=1, workers=2, keep_period=6)
+    args = argparse.Namespace(periods=13, time_limit=30, seed=1, workers=2, keep_period=6)
     year = run_year(tmp_path, args)
     assert [p.index for p in year.periods] == list(range(13))
     assert year.year_violations == []
@@ -30,5 +30,6 @@ def test_a_year_of_periods_keeps_every_rule_across_every_boundary(tmp_path: Path
     assert replanned is not None and replanned["removed"] >= 3  # the sick agent's three days at least
     assert all(p.coverage_ratio > 0.7 for p in year.periods)  # nothing drifts into a collapse
     # With the previous roster in the fairness term, no agent's extra weekend or night piles up over the year
-    # (13 periods at 30 s: spreads of 1-2; here at 8 s a period, a looser bound).
+    # (`make bench` at 30 s a period, quiet: spreads of 0-3). At 8 s a period the example team's email queue leaves the
+    # search no time for fairness: beside busy processes the spreads grew to 8-16 over the year.
     assert all(f.year_spread <= 4 for f in year.fairness), [(f.site, f.kind, f.year_spread) for f in year.fairness]

@@ -45,6 +45,7 @@ from coverage.time import clock_minutes
 COARSE_SHARE = 0.5  # of the time limit, for the stand-in's search (benchmarks/notes/flexible-shifts.md, "Coarse to fine")
 STEP_MINUTES = 120  # between the stand-in's starts, and between its lengths
 CONSTRUCTED = True  # try the constructed first roster (coverage.solve.first_runs) before the stand-in; False: benchmarks compare
+CONSTRUCTION_SHARE = 0.25  # of the time limit: no round of the construction's improvements begins past it (not deterministic)
 NEIGHBOURHOODS_ONLY_FROM = 30  # agents: from a constructed start of a team this big, no full-model worker (CoarseStart.settings)
 
 
@@ -196,14 +197,17 @@ def constructed_start(rm: BuiltModel, params: SolveParams) -> CoarseStart | None
     at load 10-12 and costs 2,100-2,450 (seeds 1-3), within 5 % of the best a
     minute's search finds, where the stand-in handed over a roster of some
     150,000 after 30 s (benchmarks/notes/part-time-team.md).
-    It costs no deterministic time (`seconds` 0), so `--deterministic` runs
-    stay reproducible; the caller hints it to the model, which may still
+    Its improving rounds stop at CONSTRUCTION_SHARE of the time limit (6.5 s
+    is a tenth of a minute, but all of a 10 s limit); in deterministic runs
+    they all run and cost no deterministic time (`seconds` 0), so those stay
+    reproducible; the caller hints it to the model, which may still
     reject it (then the stand-in runs).
     """
     if not CONSTRUCTED:
         return None
     started = wallclock.perf_counter()
-    roster = greedy_roster(rm.data)
+    deadline = None if params.deterministic else started + CONSTRUCTION_SHARE * params.time_limit_seconds
+    roster = greedy_roster(rm.data, deadline)
     if roster is None or not roster.assignments:
         return None
     if params.progress is not None:

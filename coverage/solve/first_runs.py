@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import time as wallclock
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -241,8 +242,14 @@ def constructible(config: Config, data: ModelData) -> bool:
     return True
 
 
-def greedy_roster(data: ModelData) -> Roster | None:
-    """The constructed roster of flexible runs (see the module's docstring); None where a binding rule is not one it keeps."""
+def greedy_roster(data: ModelData, deadline: float | None = None) -> Roster | None:
+    """The constructed roster of flexible runs (see the module's docstring); None where a binding rule is not one it keeps.
+
+    `deadline` (a `time.perf_counter()` reading): no further round of
+    transfers or whole periods is begun past it, so a short time limit is
+    not spent here. None (deterministic runs): every round, whatever the
+    clock says, so the roster is the same on any machine.
+    """
     config = data.config
     if not constructible(config, data):
         return None
@@ -265,15 +272,21 @@ def greedy_roster(data: ModelData) -> Roster | None:
     swept: int | None = None  # where in the log of moves the sweep before began
     for _ in range(ROUNDS):
         for _ in range(TRANSFER_SWEEPS):
+            if _past(deadline):
+                break
             began = len(need.moves)
             kept = _transfers(data, need, plans, days, since=swept)
             swept = began
             if not kept:
                 break
             _improving_passes(data, need, plans, days, since=began)
-        if not _whole_periods(data, need, plans, days):
+        if _past(deadline) or not _whole_periods(data, need, plans, days):
             break
     return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
+
+
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and wallclock.perf_counter() >= deadline
 
 
 def _lay_runs(
@@ -450,7 +463,8 @@ def _transferred(
             laid.append((plan, run))
         else:
             hosts = hosts and hosting[id(plan)] is None
-    if hosts and after > before + IMPROVES and _meets_minimums(giver) and _meets_minimums(taker):
+    kept = hosts and after > before + IMPROVES and _meets_minimums(giver) and _meets_minimums(taker)
+    if kept and _mentees_covered((giver, taker), (giver_day, taker_day)):
         return True
     for plan, run in laid:  # the two old runs back
         _drop(data, need, plan, run)
@@ -459,6 +473,24 @@ def _transferred(
     _take(data, need, giver, gave)
     del need.moves[logged:]  # nothing moved
     return False
+
+
+def _mentees_covered(plans: tuple[AgentPlan, ...], days: tuple[date, ...]) -> bool:
+    """Each onboarding agent of these mentors keeps every run near those days inside one of its mentors' runs.
+
+    `hosted` leaves out a run another mentor's run also covers — right when
+    one agent moves, not when two of one agent's mentors move at once (each
+    counted on the other, and neither kept it).
+    """
+    for mentee in {id(m): m for plan in plans for m in plan.mentees}.values():
+        for day, inside in mentee.runs.items():
+            if all(abs((day - d).days) > 1 for d in days):
+                continue
+            if not any(
+                begin <= inside.start < inside.end <= end for m in mentee.mentors for begin, end in mentee.mentored_by(m, day)
+            ):
+                return False
+    return True
 
 
 def _whole_periods(

@@ -30,7 +30,7 @@ from coverage.solve.data import Hiring, ModelData, ModelInputs, describe_target
 from coverage.solve.explain import conflicting_rules
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.polish import POLISH_SECONDS, IncumbentPolish, polish_channels, worth_polishing
-from coverage.solve.runner import STATUS_NAMES, Completion, Progress, SolveParams, cost_floor, run_search
+from coverage.solve.runner import STATUS_NAMES, Completion, Progress, Search, SolveParams, cost_floor, run_search
 
 REFINED_SECONDS = 2.0  # at least, to re-check the incumbent polish's best roster after the search (its variables all fixed)
 FILL_SECONDS = 30.0  # at most, to complete a roster's hint in the full model (runner.fill_hint) when no limit is closer
@@ -160,6 +160,7 @@ def solve(
         ModelData.of(config, requirements, history=history, hiring=inputs.hiring, keep=inputs.keep, exact_runs=inputs.exact_runs)
     )
     remaining, fallback = params.time_limit_seconds, None
+    ended: Search | None = None  # a search that already ended the run (the polish path's first, without a roster)
     # A backlog queue's waiting work may carry slack in CP-SAT's own figure: show and record the roster's exact cost.
     progress = Progress(
         params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if requirements.backlog else None
@@ -185,7 +186,8 @@ def solve(
             first_roster = fallback.first_solution_seconds
             progress.timeline.append((first_roster or 0.0, fallback.objective, None))
     elif polish is not None:
-        fallback, remaining, stop = _polished_start(roster_model, params, progress, polish, started)
+        opening = _polished_start(roster_model, params, progress, polish, started)
+        fallback, remaining, stop, ended = opening.fallback, opening.remaining, opening.finished, opening.ended
         if stop is not None:  # proved optimal, ran to the limit, or Ctrl-C: the incumbent polish may hold a cheaper roster
             better = _with_refined(roster_model, refiner, [stop.objective], stop.best_bound, started, params) if refiner else None
             if better is None:
@@ -197,9 +199,11 @@ def solve(
                 interrupted=stop.interrupted,
                 timeline=progress.timeline,
             )
-    searched = replace(params, time_limit_seconds=remaining)
-    settings = first.settings(searched) if first is not None and fallback is not None else None  # the hint took
-    code, solver, interrupted = run_search(roster_model.model, searched, progress, settings=settings)
+    if ended is None:
+        searched = replace(params, time_limit_seconds=remaining)
+        settings = first.settings(searched) if first is not None and fallback is not None else None  # the hint took
+        ended = run_search(roster_model.model, searched, progress, settings=settings)
+    code, solver, interrupted = ended
     interrupted = interrupted or (start is not None and start.interrupted) or (first is not None and first.interrupted)
     status = STATUS_NAMES.get(code, str(code))
     if refiner is not None:
@@ -466,9 +470,23 @@ def _with_refined(
     return replace(refined, first_solution_seconds=None)
 
 
-def _polished_start(
-    rm: BuiltModel, params: SolveParams, progress: Progress, polish: Polish, started: float
-) -> tuple[SolveResult | None, float, SolveResult | None]:
+@dataclass(frozen=True)
+class FirstSearch:
+    """How the polish path's first search ended: a polished roster to search on from, or the run's end.
+
+    `finished`: the first search was the whole search, with a roster (proved
+    optimal, ran to the limit, or Ctrl-C). `ended`: it ended the run without
+    one (the limit reached, Ctrl-C, or no roster exists), so the caller says
+    why from its status instead of searching again past the limit.
+    """
+
+    fallback: SolveResult | None  # the polished roster: the result to beat
+    remaining: float  # seconds left for the search from it
+    finished: SolveResult | None = None
+    ended: Search | None = None
+
+
+def _polished_start(rm: BuiltModel, params: SolveParams, progress: Progress, polish: Polish, started: float) -> FirstSearch:
     """A first search until its first roster past FIRST_SHARE of the time, its roster's channels polished, the rest
     of the search from there.
 
@@ -476,48 +494,35 @@ def _polished_start(
     search: it runs to the limit and is the search (the incumbent polish
     still sees every roster). Stopping it without a roster would throw away
     its presolve and LP for nothing to polish — under load the example team
-    then ended an 8 s run with no roster at all.
-
-    Returns (the polished roster as the result to beat, the time left, a
-    finished result when the first search was the whole search: it proved
-    its roster optimal, ran to the limit, or was interrupted).
+    then ended an 8 s run with no roster at all. Not used in deterministic
+    runs (`polishing` is None there).
     """
     first = max(2.0, FIRST_SHARE * params.time_limit_seconds)
     if first >= params.time_limit_seconds * 0.8:
-        return None, params.time_limit_seconds, None
-    if params.deterministic:
-        code, solver, interrupted = run_search(rm.model, replace(params, time_limit_seconds=first), progress)
-        finished = code == cp_model.OPTIMAL or interrupted
-    else:
-        begun = wallclock.perf_counter() - started
-        progress.stop_with_roster_after = begun + first
-        progress.stop_with_roster_until = begun + FIRST_AT_MOST * params.time_limit_seconds
-        progress.stopped_with_roster = False
-        try:
-            left = max(params.time_limit_seconds - begun, 1.0)
-            code, solver, interrupted = run_search(rm.model, replace(params, time_limit_seconds=left), progress)
-        finally:
-            progress.stop_with_roster_after = progress.stop_with_roster_until = None
-        finished = code == cp_model.OPTIMAL or interrupted or not progress.stopped_with_roster
+        return FirstSearch(None, params.time_limit_seconds)
+    begun = wallclock.perf_counter() - started
+    progress.stop_with_roster_after = begun + first
+    progress.stop_with_roster_until = begun + FIRST_AT_MOST * params.time_limit_seconds
+    progress.stopped_with_roster = False
+    try:
+        left = max(params.time_limit_seconds - begun, 1.0)
+        code, solver, interrupted = run_search(rm.model, replace(params, time_limit_seconds=left), progress)
+    finally:
+        progress.stop_with_roster_after = progress.stop_with_roster_until = None
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        used = first if params.deterministic else wallclock.perf_counter() - started
-        return None, max(params.time_limit_seconds - used, 1.0), None
-    if finished:
-        wall = wallclock.perf_counter() - started
-        return (
-            None,
-            0.0,
-            SolveResult(
-                STATUS_NAMES[code],
-                rm.roster_from(solver.boolean_value),
-                rm.exact_objective(solver.value),
-                solver.best_objective_bound,
-                wall,
-                first_solution_seconds=progress.first_solution_seconds,
-                interrupted=interrupted,
-                timeline=progress.timeline,
-            ),
+        return FirstSearch(None, 0.0, ended=Search(code, solver, interrupted))
+    if code == cp_model.OPTIMAL or interrupted or not progress.stopped_with_roster:
+        finished = SolveResult(
+            STATUS_NAMES[code],
+            rm.roster_from(solver.boolean_value),
+            rm.exact_objective(solver.value),
+            solver.best_objective_bound,
+            wallclock.perf_counter() - started,
+            first_solution_seconds=progress.first_solution_seconds,
+            interrupted=interrupted,
+            timeline=progress.timeline,
         )
+        return FirstSearch(None, 0.0, finished=finished)
     found = rm.roster_from(solver.boolean_value)
     before = rm.exact_objective(solver.value)
     refined = progress.refiner.best if isinstance(progress.refiner, IncumbentPolish) else None
@@ -525,9 +530,7 @@ def _polished_start(
     polished = _hinted(rm, refined.roster if refined is not None else polish(found), solver.best_objective_bound, started)
     if polished is None or polished.objective is None or polished.objective >= before:
         polished = _hinted(rm, found, solver.best_objective_bound, started)
-    # In deterministic mode the first search's limit was deterministic time: the rest of the budget by the same measure.
-    left = params.time_limit_seconds - (first if params.deterministic else wallclock.perf_counter() - started)
-    return polished, max(left, 1.0), None
+    return FirstSearch(polished, max(params.time_limit_seconds - (wallclock.perf_counter() - started), 1.0))
 
 
 def _staged_remaining(params: SolveParams, used: float, interrupted: bool) -> float:

@@ -182,6 +182,24 @@ def test_an_agent_over_their_target_passes_a_run_to_one_who_can_take_it(tmp_path
     assert (_runs(roster), cost) == ([("a1", "07 15:00", "07 18:00"), ("a1", "08 15:00", "08 17:00")], 45)
 
 
+def test_no_round_of_improvements_begins_past_the_deadline(tmp_path: Path) -> None:
+    """The transfer case above with a deadline already passed: the greedy's roster (45), not the transfer's (0) —
+    a short --time-limit is not spent on the construction; without a deadline (deterministic runs) every round runs."""
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
+    data["weights"] = {"clock": 0}
+    data["agents"][0]["target_hours"] = 2
+    data["agents"].append({"id": "a2", "site": "nyc", "contract": "full_time", "skills": ["chat"]})
+    data["agents"][1]["availability"] = {"unavailable": ["Tue"]}
+    config = build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 3) + hourly("2026-12-08T15:00:00", 2))
+    model_data = ModelData.of(config, requirements(config))
+    late = greedy_roster(model_data, deadline=0.0)
+    assert late is not None and check_roster(late, config) == []
+    assert _runs(late) == [("a1", "07 15:00", "07 18:00"), ("a1", "08 15:00", "08 17:00")]
+    unhurried = greedy_roster(model_data, deadline=None)
+    assert unhurried is not None and _runs(unhurried) == [("a1", "08 15:00", "08 17:00"), ("a2", "07 15:00", "07 18:00")]
+
+
 def test_a_mentor_over_their_target_passes_hours_on_and_still_hosts_the_mentee(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
