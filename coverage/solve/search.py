@@ -25,11 +25,11 @@ from ortools.sat.python import cp_model
 from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster, read_history
-from coverage.solve import coarse, size, staged
+from coverage.solve import coarse, neighbourhoods, size, staged
 from coverage.solve.data import Hiring, ModelData, ModelInputs, describe_target
 from coverage.solve.explain import conflicting_rules
 from coverage.solve.model import BuiltModel, build_model
-from coverage.solve.polish import POLISH_SECONDS, IncumbentPolish, polish_channels, worth_polishing
+from coverage.solve.polish import POLISH_SECONDS, IncumbentPolish, Keeps, polish_channels, worth_polishing
 from coverage.solve.runner import STATUS_NAMES, Completion, Progress, SolveParams, cost_floor, run_search
 
 REFINED_SECONDS = 2.0  # at least, to re-check the incumbent polish's best roster after the search (its variables all fixed)
@@ -166,6 +166,7 @@ def solve(
     )
     # Not after the stages: a big team's polish takes seconds a roster, and was not measured there.
     refiner = _incumbent_polish(config, requirements, inputs, roster_model) if polish is not None and start is None else None
+    refiner = neighbourhoods.beside(refiner, roster_model, params, started)
     progress.refiner = refiner
     first_roster: float | None = None  # seconds into the run when the stages or a flexible start had a roster of the whole team
     first: coarse.CoarseStart | None = None
@@ -442,7 +443,7 @@ def _incumbent_polish(config: Config, requirements: Requirements, inputs: ModelI
 
 def _with_refined(
     rm: BuiltModel,
-    refiner: IncumbentPolish,
+    refiner: Keeps,
     rivals: list[float | SolveResult | None],
     bound: float | None,
     started: float,
@@ -520,7 +521,7 @@ def _polished_start(
         )
     found = rm.roster_from(solver.boolean_value)
     before = rm.exact_objective(solver.value)
-    refined = progress.refiner.best if isinstance(progress.refiner, IncumbentPolish) else None
+    refined = progress.refiner.best if isinstance(progress.refiner, Keeps) else None
     # The incumbent polish has already polished the search's last roster, and kept the best of all it saw.
     polished = _hinted(rm, refined.roster if refined is not None else polish(found), solver.best_objective_bound, started)
     if polished is None or polished.objective is None or polished.objective >= before:
