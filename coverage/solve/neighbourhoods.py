@@ -273,12 +273,20 @@ class NeighbourhoodSearch:
     # ------------------------------------------------------------------ one neighbourhood
 
     def step(self, seconds: float) -> Step:
-        """Free one neighbourhood around the incumbent, solve it for at most `seconds`, keep the result when it costs less."""
+        """One neighbourhood of the kind the bandit picks (after tightening a roster taken from CP-SAT), for at most `seconds`."""
         assert self._values is not None
         if self._loose:
             return self._tighten(seconds)
         kind = self._pick()
-        freed = choose(kind.name, self._team, kind.share, self._rng)
+        step = self.explore(choose(kind.name, self._team, kind.share, self._rng), seconds, kind.name)
+        kind.learn(step.status == "OPTIMAL", step.gain / max(self._cost + step.gain, 1.0), step.seconds)
+        self._since_offer += 1
+        return step
+
+    def explore(self, freed: Freed, seconds: float, kind: str = "given") -> Step:
+        """Free the (agent, day) pairs `freed` says, fix every other shift variable to the incumbent, leave every
+        auxiliary free; solve for at most `seconds`; keep the result when it costs less."""
+        assert self._values is not None
         count = self._narrow(freed)
         began = time.monotonic()
         code, values, cost = self._solve(seconds)
@@ -286,9 +294,7 @@ class NeighbourhoodSearch:
         gain = max(0.0, self._cost - cost) if values is not None else 0.0
         if values is not None and gain > 0:
             self._adopt(values, cost, keep=True)
-        kind.learn(code == cp_model.OPTIMAL, gain / max(self._cost, 1.0), took)
-        self._since_offer += 1
-        step = Step(kind.name, count, _STATUS.get(code, str(code)), gain, took)
+        step = Step(kind, count, _STATUS.get(code, str(code)), gain, took)
         self.steps.append(step)
         return step
 
