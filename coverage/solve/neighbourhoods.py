@@ -42,12 +42,14 @@ from ortools.sat.python import cp_model
 
 from coverage.roster import Roster
 from coverage.solve.model import BuiltModel
-from coverage.solve.polish import IncumbentPolish, Refined
-from coverage.solve.runner import SolveParams
+from coverage.solve.polish import Refined
+from coverage.solve.runner import Progress, SolveParams, on_interrupt
 from coverage.solve.variables import Variables
 
 STEP_SECONDS = 2.0  # at most, per neighbourhood: CP-SAT's own LNS calls took 1-1.7 s of wall time under load
-OWN_STEPS = 3  # neighbourhoods of ours between two of CP-SAT's rosters taken as the incumbent
+HANDOFF = 0.5  # of the search's time: CP-SAT's search first, then ours alone from its roster
+WAIT_SECONDS = 0.05  # the main thread's pause between looks at the step under way
+OWN_STEPS = 1  # neighbourhoods of ours between two of CP-SAT's rosters taken as the incumbent
 MIN_STEP_SECONDS = 0.2  # a step shorter than this, at the end of the limit, is not started
 FIRST_SHARE = 0.05  # of (agent, day) pairs freed by a kind's first neighbourhood
 GROW, SHRINK = 1.25, 0.8  # a kind's share after a neighbourhood solved to optimality / cut off by its time
@@ -369,7 +371,7 @@ _STATUS = {
 
 
 def wanted(params: SolveParams) -> bool:
-    """Whether our neighbourhoods run beside CP-SAT's: as the user says; by default only where they were measured to win.
+    """Whether our neighbourhoods take over from CP-SAT's search: as the user says; by default only where they were measured to win.
 
     Never in deterministic runs: a step's outcome depends on the wall clock.
     """
@@ -378,37 +380,28 @@ def wanted(params: SolveParams) -> bool:
     return bool(params.neighbourhoods) if params.neighbourhoods is not None else False
 
 
-def beside(
-    refiner: IncumbentPolish | None, built: BuiltModel, params: SolveParams, started: float
-) -> IncumbentPolish | NeighbourhoodSearch | Alongside | None:
-    """The refiner the search runs with: `refiner` (the channel polish, or none), with our neighbourhoods beside it where wanted.
+def cp_sat_share(seconds: float) -> float:
+    """What CP-SAT's own search gets of the `seconds` left when our neighbourhoods take over after it (HANDOFF)."""
+    return seconds * (1 - HANDOFF)
 
-    `started` (time.perf_counter) is when the run began: no step runs past its time limit.
+
+def hand_over(built: BuiltModel, solver: cp_model.CpSolver, progress: Progress, seconds: float, seed: int = 1) -> tuple[NeighbourhoodSearch, bool]:
+    """Our neighbourhoods alone, from CP-SAT's last roster, for `seconds`; the search (its `best`) and whether Ctrl-C stopped it.
+
+    Steps run on their own thread; this (main) thread waits, moves the
+    progress line and hears Ctrl-C, which ends the step under way at once.
     """
-    if not wanted(params):
-        return refiner
-    left = params.time_limit_seconds - (time.perf_counter() - started)
     search = NeighbourhoodSearch(
-        built.model, built.variables, built.exact_objective, built.roster_from, time.monotonic() + left, seed=params.seed
+        built.model, built.variables, built.exact_objective, built.roster_from, time.monotonic() + seconds, seed=seed
     )
-    return search if refiner is None else Alongside(refiner, search)
-
-
-class Alongside:
-    """Two refiners on the same search (the channel polish and the neighbourhoods): each sees every roster; the cheaper best wins."""
-
-    def __init__(self, *refiners: IncumbentPolish | NeighbourhoodSearch):
-        self.refiners = refiners
-
-    def offer(self, solution: list[int], objective: float) -> None:
-        for refiner in self.refiners:
-            refiner.offer(solution, objective)
-
-    def work(self, final: bool = False) -> float | None:
-        costs = [c for c in (r.work(final) for r in self.refiners) if c is not None]
-        return min(costs) if costs else None
-
-    @property
-    def best(self) -> Refined | None:
-        kept = [r.best for r in self.refiners if r.best is not None]
-        return min(kept, key=lambda r: r.objective) if kept else None
+    search.offer(list(solver.response_proto.solution), built.exact_objective(solver.value))
+    previous, progress.refiner = progress.refiner, search
+    try:
+        with on_interrupt(search.stop) as hit:
+            while time.monotonic() < search.deadline and not hit:
+                progress.tick()
+                time.sleep(WAIT_SECONDS)
+            progress.tick(final=True)
+    finally:
+        progress.refiner = previous
+    return search, bool(hit)

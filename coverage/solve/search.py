@@ -166,7 +166,6 @@ def solve(
     )
     # Not after the stages: a big team's polish takes seconds a roster, and was not measured there.
     refiner = _incumbent_polish(config, requirements, inputs, roster_model) if polish is not None and start is None else None
-    refiner = neighbourhoods.beside(refiner, roster_model, params, started)
     progress.refiner = refiner
     first_roster: float | None = None  # seconds into the run when the stages or a flexible start had a roster of the whole team
     first: coarse.CoarseStart | None = None
@@ -198,15 +197,21 @@ def solve(
                 interrupted=stop.interrupted,
                 timeline=progress.timeline,
             )
-    searched = replace(params, time_limit_seconds=remaining)
+    own = neighbourhoods.wanted(params)
+    searched = replace(params, time_limit_seconds=neighbourhoods.cp_sat_share(remaining) if own else remaining)
     settings = first.settings(searched) if first is not None and fallback is not None else None  # the hint took
     code, solver, interrupted = run_search(roster_model.model, searched, progress, settings=settings)
+    handed = None
+    if own and code == cp_model.FEASIBLE and not interrupted:  # our neighbourhoods for the rest of the limit
+        left = params.time_limit_seconds - (wallclock.perf_counter() - started)
+        handed, interrupted = neighbourhoods.hand_over(roster_model, solver, progress, left, params.seed)
     interrupted = interrupted or (start is not None and start.interrupted) or (first is not None and first.interrupted)
     status = STATUS_NAMES.get(code, str(code))
-    if refiner is not None:
-        found = roster_model.exact_objective(solver.value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-        bound = solver.best_objective_bound if found is not None else (fallback.best_bound if fallback else None)
-        fallback = _with_refined(roster_model, refiner, [found, fallback], bound, started, params) or fallback
+    for kept in (refiner, handed):
+        if kept is not None:
+            found = roster_model.exact_objective(solver.value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+            bound = solver.best_objective_bound if found is not None else (fallback.best_bound if fallback else None)
+            fallback = _with_refined(roster_model, kept, [found, fallback], bound, started, params) or fallback
     wall = wallclock.perf_counter() - started
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         objective = roster_model.exact_objective(solver.value)

@@ -24,8 +24,7 @@ from coverage.demand import requirements
 from coverage.solve import ModelInputs, SolveParams, solve
 from coverage.solve.data import ModelData
 from coverage.solve.model import BuiltModel, build_model
-from coverage.solve.neighbourhoods import NeighbourhoodSearch, beside, shift_vars, wanted
-from coverage.solve.polish import IncumbentPolish
+from coverage.solve.neighbourhoods import NeighbourhoodSearch, hand_over, shift_vars, wanted
 from coverage.solve.runner import configure_search
 
 NY = "America/New_York"
@@ -176,16 +175,24 @@ def test_deterministic_runs_never_use_them_and_the_default_is_off() -> None:
     assert not wanted(SolveParams())
 
 
-def test_beside_the_channel_polish_both_see_every_roster(tmp_path: Path) -> None:
-    config = email_team(tmp_path)
-    built = model_of(config)
-    polish = IncumbentPolish(config, requirements(config), lambda solution: built.roster_from(lambda v: solution[v.index]))
-    assert beside(polish, built, SolveParams(neighbourhoods=False), time.perf_counter()) is polish
-    both = beside(polish, built, SolveParams(neighbourhoods=True), time.perf_counter())
-    values, cost = roster_solution(built, {TUESDAY})
-    both.offer(values, cost)
-    both.work(final=True)
-    assert polish.best is not None and polish.best.objective == cost  # one skill: nothing to flip, the roster kept
+def test_the_hand_over_starts_from_cp_sats_roster_and_keeps_what_it_improves(tmp_path: Path) -> None:
+    """Handed the Tuesday-only roster, our neighbourhoods (alone, for a few seconds) reach the optimum: Monday only, 9,606."""
+    from coverage.solve.runner import Progress
+
+    built = model_of(email_team(tmp_path))
+    model = built.model.clone()
+    for option, var in built.variables.choices.items():
+        model.add_hint(model.get_int_var_from_proto_index(var.index), int(option.instance.day == TUESDAY))
+    from ortools.sat.python import cp_model
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    assert solver.solve(model) == cp_model.OPTIMAL  # CP-SAT's "last roster": Tuesday only
+    search, interrupted = hand_over(built, solver, Progress(None, time.perf_counter(), 5), seconds=5)
+    assert not interrupted and search.best is not None and search.best.objective == 9_606
+    assert sorted(a.day for a in search.best.roster.assignments) == [MONDAY]
+    assert search.steps[0].kind == "tighten"  # CP-SAT's auxiliaries first set tight
 
 
 def test_a_plan_with_them_returns_a_roster_the_checker_passes(tmp_path: Path) -> None:
