@@ -177,6 +177,7 @@ class NeighbourhoodSearch:
     roster_of: Callable[[Callable[[cp_model.IntVar], int]], Roster]
     deadline: float
     seed: int = 1
+    workers: int = 1  # CP-SAT's threads per neighbourhood
     step_seconds: float = STEP_SECONDS
     best: Refined | None = None
     steps: list[Step] = field(default_factory=list)
@@ -340,7 +341,7 @@ class NeighbourhoodSearch:
 
     def _solve(self, seconds: float) -> tuple[int, list[int] | None, float]:
         solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
+        solver.parameters.num_workers = self.workers
         solver.parameters.max_time_in_seconds = seconds
         solver.parameters.random_seed = self._rng.randrange(1 << 30)
         solver.parameters.catch_sigint_signal = False
@@ -385,14 +386,16 @@ def cp_sat_share(seconds: float) -> float:
     return seconds * (1 - HANDOFF)
 
 
-def hand_over(built: BuiltModel, solver: cp_model.CpSolver, progress: Progress, seconds: float, seed: int = 1) -> tuple[NeighbourhoodSearch, bool]:
+def hand_over(
+    built: BuiltModel, solver: cp_model.CpSolver, progress: Progress, seconds: float, seed: int = 1, workers: int = 1
+) -> tuple[NeighbourhoodSearch, bool]:
     """Our neighbourhoods alone, from CP-SAT's last roster, for `seconds`; the search (its `best`) and whether Ctrl-C stopped it.
 
     Steps run on their own thread; this (main) thread waits, moves the
     progress line and hears Ctrl-C, which ends the step under way at once.
     """
     search = NeighbourhoodSearch(
-        built.model, built.variables, built.exact_objective, built.roster_from, time.monotonic() + seconds, seed=seed
+        built.model, built.variables, built.exact_objective, built.roster_from, time.monotonic() + seconds, seed, workers
     )
     search.offer(list(solver.response_proto.solution), built.exact_objective(solver.value))
     previous, progress.refiner = progress.refiner, search

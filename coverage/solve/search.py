@@ -204,7 +204,7 @@ def solve(
     handed = None
     if own and code == cp_model.FEASIBLE and not interrupted:  # our neighbourhoods for the rest of the limit
         left = params.time_limit_seconds - (wallclock.perf_counter() - started)
-        handed, interrupted = neighbourhoods.hand_over(roster_model, solver, progress, left, params.seed)
+        handed, interrupted = neighbourhoods.hand_over(roster_model, solver, progress, left, params.seed, params.workers or 1)
     interrupted = interrupted or (start is not None and start.interrupted) or (first is not None and first.interrupted)
     status = STATUS_NAMES.get(code, str(code))
     for kept in (refiner, handed):
