@@ -48,7 +48,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="extra CP-SAT parameter (repeatable)")
     parser.add_argument("--progress", action="store_true", help="show the solver's progress line on stderr")
     parser.add_argument("--exact-runs", action="store_true", help="run rules as automata (ModelInputs.exact_runs)")
-    parser.add_argument("--neighbourhoods", choices=("on", "off"), help="our own LNS beside CP-SAT's (default: the solver's choice)")
+    parser.add_argument(
+        "--neighbourhoods",
+        choices=("on", "off"),
+        help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
+    )
     parser.add_argument(
         "--milestones",
         type=milestone_list,

@@ -297,14 +297,22 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--only", help="instances whose name this regular expression finds")
     run.add_argument("--no-plain", action="store_true", help="ours only, not the plain CP-SAT model")
     run.add_argument("--workers", type=int, default=2)
-    run.add_argument("--neighbourhoods", choices=("on", "off"), help="our own LNS beside CP-SAT's (default: the solver's choice)")
+    run.add_argument(
+        "--neighbourhoods",
+        choices=("on", "off"),
+        help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
+    )
     team = commands.add_parser("team", help="one team run; prints one JSON line")
     team.add_argument("name")
     team.add_argument("--seed", type=int, default=1)
     team.add_argument("--time-limit", type=float, default=60.0)
     team.add_argument("--workers", type=int, default=2)
     team.add_argument("--direct", action="store_true", help="the direct model alone (the plain model of the same roster)")
-    team.add_argument("--neighbourhoods", choices=("on", "off"), help="our own LNS beside CP-SAT's (default: the solver's choice)")
+    team.add_argument(
+        "--neighbourhoods",
+        choices=("on", "off"),
+        help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
+    )
     args = parser.parse_args(argv)
     if args.command == "list":
         for instance in SUITE:

@@ -43,7 +43,7 @@ from ortools.sat.python import cp_model
 from coverage.roster import Roster
 from coverage.solve.model import BuiltModel
 from coverage.solve.polish import Refined
-from coverage.solve.runner import Progress, SolveParams, on_interrupt
+from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, on_interrupt
 from coverage.solve.variables import Variables
 
 STEP_SECONDS = 2.0  # at most, per neighbourhood: CP-SAT's own LNS calls took 1-1.7 s of wall time under load
@@ -297,7 +297,7 @@ class NeighbourhoodSearch:
         gain = max(0.0, self._cost - cost) if values is not None else 0.0
         if values is not None and gain > 0:
             self._adopt(values, cost, keep=True)
-        step = Step(kind, count, _STATUS.get(code, str(code)), gain, took)
+        step = Step(kind, count, STATUS_NAMES.get(code, str(code)), gain, took)
         self.steps.append(step)
         return step
 
@@ -310,7 +310,7 @@ class NeighbourhoodSearch:
         if values is not None and cost <= self._cost:
             self._adopt(values, cost, keep=cost < self._cost)
         self._loose = False  # tightest or not, the neighbourhoods now start from here
-        step = Step("tighten", 0, _STATUS.get(code, str(code)), 0.0, took)
+        step = Step("tighten", 0, STATUS_NAMES.get(code, str(code)), 0.0, took)
         self.steps.append(step)
         return step
 
@@ -339,7 +339,7 @@ class NeighbourhoodSearch:
                 domain.extend([value, value])
         return count
 
-    def _solve(self, seconds: float) -> tuple[int, list[int] | None, float]:
+    def _solve(self, seconds: float) -> tuple[cp_model.CpSolverStatus, list[int] | None, float]:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = self.workers
         solver.parameters.max_time_in_seconds = seconds
@@ -360,15 +360,6 @@ class NeighbourhoodSearch:
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return code, None, math.inf
         return code, list(solver.response_proto.solution), self.exact(solver.value)
-
-
-_STATUS = {
-    cp_model.OPTIMAL: "OPTIMAL",
-    cp_model.FEASIBLE: "FEASIBLE",
-    cp_model.INFEASIBLE: "INFEASIBLE",
-    cp_model.MODEL_INVALID: "MODEL_INVALID",
-    cp_model.UNKNOWN: "UNKNOWN",
-}
 
 
 def wanted(params: SolveParams) -> bool:
