@@ -47,7 +47,8 @@ from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, on_interr
 from coverage.solve.variables import Variables
 
 STEP_SECONDS = 2.0  # at most, per neighbourhood: CP-SAT's own LNS calls took 1-1.7 s of wall time under load
-HANDOFF = 0.5  # of the search's time: CP-SAT's search first, then ours alone from its roster
+STALL = 0.1  # of the time limit without a cheaper roster from CP-SAT: ours take over from its best, alone, for the rest
+MIN_STALL = 3.0  # seconds, at least
 WAIT_SECONDS = 0.05  # the main thread's pause between looks at the step under way
 OWN_STEPS = 1  # neighbourhoods of ours between two of CP-SAT's rosters taken as the incumbent
 MIN_STEP_SECONDS = 0.2  # a step shorter than this, at the end of the limit, is not started
@@ -372,9 +373,9 @@ def wanted(params: SolveParams) -> bool:
     return bool(params.neighbourhoods) if params.neighbourhoods is not None else False
 
 
-def cp_sat_share(seconds: float) -> float:
-    """What CP-SAT's own search gets of the `seconds` left when our neighbourhoods take over after it (HANDOFF)."""
-    return seconds * (1 - HANDOFF)
+def stall_seconds(limit: float) -> float:
+    """How long CP-SAT's search may go without a cheaper roster before ours takes over (STALL of the limit, at least MIN_STALL s)."""
+    return max(MIN_STALL, STALL * limit)
 
 
 def hand_over(

@@ -198,12 +198,16 @@ def solve(
                 timeline=progress.timeline,
             )
     own = neighbourhoods.wanted(params)
-    searched = replace(params, time_limit_seconds=neighbourhoods.cp_sat_share(remaining) if own else remaining)
+    searched = replace(params, time_limit_seconds=remaining)
     settings = first.settings(searched) if first is not None and fallback is not None else None  # the hint took
-    code, solver, interrupted = run_search(roster_model.model, searched, progress, settings=settings)
+    progress.stop_when_stalled = neighbourhoods.stall_seconds(params.time_limit_seconds) if own else None
+    try:
+        code, solver, interrupted = run_search(roster_model.model, searched, progress, settings=settings)
+    finally:
+        progress.stop_when_stalled = None
     handed = None
-    if own and code == cp_model.FEASIBLE and not interrupted:  # our neighbourhoods for the rest of the limit
-        left = params.time_limit_seconds - (wallclock.perf_counter() - started)
+    left = params.time_limit_seconds - (wallclock.perf_counter() - started)
+    if own and code == cp_model.FEASIBLE and not interrupted and left >= neighbourhoods.MIN_STALL:  # CP-SAT stalled
         begin = _cheapest_solve(roster_model, solver, refiner, left)
         left = params.time_limit_seconds - (wallclock.perf_counter() - started)
         handed, interrupted = neighbourhoods.hand_over(roster_model, begin, progress, left, params.seed, params.workers or 1)
