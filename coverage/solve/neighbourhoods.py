@@ -389,7 +389,10 @@ def hand_over(
     search = NeighbourhoodSearch(
         built.model, built.variables, built.exact_objective, built.roster_from, time.monotonic() + seconds, seed, workers
     )
-    search.offer(list(solver.response_proto.solution), built.exact_objective(solver.value))
+    cost = built.exact_objective(solver.value)
+    search.offer(list(solver.response_proto.solution), cost)
+    if progress.stream is not None:
+        print(f"  CP-SAT found nothing cheaper than {cost:,.0f} lately: our neighbourhoods take over", file=progress.stream)
     previous, progress.refiner = progress.refiner, search
     try:
         with on_interrupt(search.stop) as hit:
