@@ -65,9 +65,7 @@ class SolveParams:
     deterministic: bool = False  # same input -> same roster, whatever the machine's speed
     progress: TextIO | None = None  # where the objective, bound and gap are shown while searching
     sites: SitePool | None = None  # where the staged search's sites run (None: this machine's own pool, staged.local_pool)
-    neighbourhoods: bool | None = (
-        None  # our own LNS beside CP-SAT's (coverage.solve.neighbourhoods; None: where it was measured to win)
-    )
+    neighbourhoods: bool | None = None  # ours after CP-SAT's search (coverage.solve.neighbourhoods; None: the default)
 
 
 def search_threads(workers: int) -> int:

@@ -217,11 +217,13 @@ def solve(
         handed, interrupted = neighbourhoods.hand_over(roster_model, begin, progress, left, params.seed, params.workers or 1)
     interrupted = interrupted or (start is not None and start.interrupted) or (first is not None and first.interrupted)
     status = STATUS_NAMES.get(code, str(code))
-    for kept in (refiner, handed):
-        if kept is not None:
-            found = roster_model.exact_objective(solver.value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-            bound = solver.best_objective_bound if found is not None else (fallback.best_bound if fallback else None)
-            fallback = _with_refined(roster_model, kept, [found, fallback], bound, started, params) or fallback
+    if refiner is not None or handed is not None:
+        found = roster_model.exact_objective(solver.value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+        bound = solver.best_objective_bound if found is not None else (fallback.best_bound if fallback else None)
+        if refiner is not None:
+            fallback = _with_refined(roster_model, refiner, [found, fallback], bound, started, params) or fallback
+        if handed is not None:
+            fallback = _neighbourhoods_best(handed, [found, fallback], bound) or fallback
     wall = wallclock.perf_counter() - started
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         objective = roster_model.exact_objective(solver.value)
@@ -480,6 +482,22 @@ def _with_refined(
     if refined is None or refined.objective is None or any(c is not None and c <= refined.objective for c in costs):
         return None
     return replace(refined, first_solution_seconds=None)
+
+
+def _neighbourhoods_best(
+    handed: neighbourhoods.NeighbourhoodSearch, rivals: list[float | SolveResult | None], bound: float | None
+) -> SolveResult | None:
+    """Our neighbourhoods' best roster as a result, when it beats every rival; None otherwise.
+
+    Not re-checked by another solve, unlike the polish's rosters: each is a
+    solution of the model itself (a copy with some domains narrowed), priced
+    exactly, so the run keeps the seconds a re-check would take past its limit.
+    """
+    best = handed.best
+    costs = [r.objective if isinstance(r, SolveResult) else r for r in rivals]
+    if best is None or any(c is not None and c <= best.objective for c in costs):
+        return None
+    return SolveResult("FEASIBLE", best.roster, best.objective, bound, 0.0)
 
 
 def _cheapest_solve(rm: BuiltModel, solver: cp_model.CpSolver, refiner: Keeps | None, seconds: float) -> cp_model.CpSolver:

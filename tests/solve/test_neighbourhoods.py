@@ -201,3 +201,31 @@ def test_a_plan_with_them_returns_a_roster_the_checker_passes(tmp_path: Path) ->
     result = solve(config, needs, ModelInputs(explain=False), SolveParams(time_limit_seconds=5, workers=2, neighbourhoods=True))
     assert result.roster is not None and check_roster(result.roster, config) == []
     assert result.objective == 9_606  # the optimum (proved at once: the neighbourhoods had nothing to add)
+
+
+def test_handed_over_early_the_example_teams_roster_is_ours_and_priced_as_the_checker_prices_it(monkeypatch) -> None:
+    """CP-SAT's search cut at 5 s, ours the rest: the roster returned
+    passes the checker, and its cost is
+    what the published weights give for it, recomputed from the roster alone (tests/helpers.objective_from_roster)."""
+    from helpers import objective_from_roster
+
+    from coverage.solve import neighbourhoods, search
+
+    monkeypatch.setattr(neighbourhoods, "cp_sat_until", lambda limit: 5.0)  # CP-SAT until 5 s, ours the rest
+    monkeypatch.setattr(search, "polishing", lambda *args, **kwargs: None)  # one search, not a first one and a second
+    handed: list[NeighbourhoodSearch] = []
+    real = neighbourhoods.hand_over
+
+    def spy(*args, **kwargs):
+        search, interrupted = real(*args, **kwargs)
+        handed.append(search)
+        return search, interrupted
+
+    monkeypatch.setattr(neighbourhoods, "hand_over", spy)
+    root = Path(__file__).resolve().parents[2]
+    config = load_config(root / "configs" / "example.yaml")
+    needs = requirements(config)
+    result = solve(config, needs, ModelInputs(explain=False), SolveParams(time_limit_seconds=12, workers=2, neighbourhoods=True))
+    assert len(handed) == 1 and any(step.gain > 0 for step in handed[0].steps)
+    assert result.roster is not None and check_roster(result.roster, config) == []
+    assert result.objective == objective_from_roster(config, needs, result)
