@@ -47,7 +47,6 @@ from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, on_interr
 from coverage.solve.variables import Variables
 
 STEP_SECONDS = 2.0  # at most, per neighbourhood: CP-SAT's own LNS calls took 1-1.7 s of wall time under load
-HAND_OVER = 2 / 3  # of the time limit: CP-SAT's search until then at the latest, ours alone after
 STALL = 0.1  # of the time limit without a cheaper roster from CP-SAT: ours take over from its best, alone, for the rest
 MIN_STALL = 3.0  # seconds, at least
 WAIT_SECONDS = 0.05  # the main thread's pause between looks at the step under way
@@ -372,11 +371,6 @@ def wanted(params: SolveParams) -> bool:
     if params.deterministic:
         return False
     return bool(params.neighbourhoods) if params.neighbourhoods is not None else False
-
-
-def cp_sat_until(limit: float) -> float:
-    """Seconds into the run at which ours take over from CP-SAT's search at the latest (HAND_OVER of the limit)."""
-    return HAND_OVER * limit
 
 
 def stall_seconds(limit: float) -> float:

@@ -198,10 +198,6 @@ def solve(
                 timeline=progress.timeline,
             )
     own = neighbourhoods.wanted(params)
-    if own:  # CP-SAT until its share of the limit (or until it stalls), then ours
-        remaining = min(
-            remaining, max(neighbourhoods.cp_sat_until(params.time_limit_seconds) - (wallclock.perf_counter() - started), 1.0)
-        )
     searched = replace(params, time_limit_seconds=remaining)
     settings = first.settings(searched) if first is not None and fallback is not None else None  # the hint took
     progress.stop_when_stalled = neighbourhoods.stall_seconds(params.time_limit_seconds) if own else None
