@@ -1,4 +1,4 @@
-"""A large-neighbourhood search of our own, beside CP-SAT's: neighbourhoods that fit rostering, auxiliaries always free.
+"""A large-neighbourhood search of our own, after CP-SAT's: neighbourhoods that fit rostering, auxiliaries always free.
 
 CP-SAT's own LNS fixes every non-constant variable outside the part it
 frees — a backlog queue's waiting and late work included — so a move whose
@@ -8,7 +8,7 @@ the queue until it next empties) looks worthless inside it
 the *shift variables* (which template, channel and break each agent works on
 each day; flexible runs; hires) outside it, from the incumbent, and leaves
 every other variable free: the queue, shortfalls, weekend flags, fairness
-spreads. CP-SAT then solves that sub-model briefly on one thread.
+spreads. CP-SAT then solves that sub-model briefly, without presolve.
 
 Kinds of neighbourhood, each a set of (agent, day) freed:
 
@@ -21,10 +21,13 @@ CP-SAT adapts its own: it grows when the sub-model was solved to optimality
 within the step's time and shrinks when the step ran out of time. Which kind
 runs next is a bandit over what each has gained per second lately.
 
-`NeighbourhoodSearch` is a runner.Refiner: it runs one neighbourhood at a
-time on the waiting main thread while CP-SAT searches (`work`), takes over
-CP-SAT's roster whenever that is cheaper than its own (`offer`), and keeps
-the best for the result (`best`, re-checked by coverage.solve.search).
+When CP-SAT's search has found nothing cheaper for a while (`stall_seconds`),
+coverage.solve.search stops it and `hand_over` runs ours alone from its best
+roster for the rest of the limit. Measured first: running beside CP-SAT (a fifth
+thread on two busy cores) and handing over at a fixed share of the limit both
+lost end to end; given the same roster and seconds ours beat CP-SAT's search in
+most pairs (benchmarks/neighbourhoods.py). Off by default, never in
+deterministic runs (`wanted`); benchmarks/notes/robust-search.md, "Item 3".
 """
 
 from __future__ import annotations
@@ -164,7 +167,8 @@ class Step:
 
 @dataclass
 class NeighbourhoodSearch:
-    """Our LNS as a runner.Refiner: one neighbourhood per `work` call, from the best roster seen (CP-SAT's or its own).
+    """Our LNS, driven as a runner.Refiner: each `work` call starts the next neighbourhood on a thread of its own,
+    from the best roster seen (one offered, or its own).
 
     `deadline` (time.monotonic) is when the run must end: no step runs past
     it. `exact` prices a solution's values as the roster's own cost (what is
