@@ -40,13 +40,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from coverage.roster import Roster
 from coverage.solve.model import BuiltModel
 from coverage.solve.polish import Refined
-from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, on_interrupt
+from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, on_interrupt, run_search
 from coverage.solve.variables import Variables
 
 STEP_SECONDS = 2.0  # at most, per neighbourhood: CP-SAT's own LNS calls took 1-1.7 s of wall time under load
@@ -201,7 +202,7 @@ class NeighbourhoodSearch:
         self._offered: tuple[list[int], float] | None = None
         self._lock = threading.Lock()
         self._stopped = False
-        self._solver: cp_model.CpSolver | None = None  # the step's, while it runs
+        self._step: Progress | None = None  # the step's search, while it runs
         self._thread: threading.Thread | None = None
 
     # ------------------------------------------------------------------ Refiner
@@ -240,8 +241,8 @@ class NeighbourhoodSearch:
 
     def _halt_step(self) -> None:
         with self._lock:
-            if self._solver is not None:
-                self._solver.stop_search()
+            if self._step is not None:
+                self._step.halt()
 
     def _best_cost(self) -> float | None:
         return None if self.best is None else self.best.objective
@@ -345,23 +346,27 @@ class NeighbourhoodSearch:
         return count
 
     def _solve(self, seconds: float) -> tuple[cp_model.CpSolverStatus, list[int] | None, float]:
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = self.workers
-        solver.parameters.max_time_in_seconds = seconds
-        solver.parameters.random_seed = self._rng.randrange(1 << 30)
-        solver.parameters.catch_sigint_signal = False
-        # Presolve would cost the whole step: on the example team's queue it looped 630 times (1.3 s) on a 3-day window;
-        # without it the search starts at 0.02 s from the hint (the incumbent, complete), fixed variables propagated at load.
-        solver.parameters.cp_model_presolve = False
+        """The narrowed copy searched through the runner (silent, on this thread), for at most `seconds`."""
+        seed = self._rng.randrange(1 << 30)
+
+        def settings(parameters: Any) -> None:
+            parameters.num_workers = self.workers
+            parameters.max_time_in_seconds = seconds
+            parameters.random_seed = seed
+            # Presolve would cost the whole step: on the example team's queue it looped 630 times (1.3 s) on a 3-day
+            # window; without it the search starts at 0.02 s from the hint (the incumbent, complete).
+            parameters.cp_model_presolve = False
+
+        progress = Progress(None, time.perf_counter(), seconds)
         with self._lock:
             if self._stopped:
                 return cp_model.UNKNOWN, None, math.inf
-            self._solver = solver
+            self._step = progress
         try:
-            code = solver.solve(self._sub)
+            code, solver, _ = run_search(self._sub, SolveParams(time_limit_seconds=seconds), progress, settings=settings)
         finally:
             with self._lock:
-                self._solver = None
+                self._step = None
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return code, None, math.inf
         return code, list(solver.response_proto.solution), self.exact(solver.value)

@@ -225,6 +225,7 @@ class Progress(cp_model.CpSolverSolutionCallback):
         self.stopped_with_roster = False  # the search ended because a roster was in hand in that window, not at its limit
         self.stop_when_stalled: float | None = None  # seconds without a cheaper roster after which the search stops (with one)
         self._improved_at: float | None = None  # when the search last found a cheaper roster
+        self._halted = False  # halt() was called: the search stops as soon as it can
         self._halt: Callable[[], object] | None = None  # stops the search under way (run_search sets it)
         self._objective: float | None = None
         self._refined: float | None = None  # the refiner's best roster so far
@@ -270,6 +271,8 @@ class Progress(cp_model.CpSolverSolutionCallback):
         if self._halt and self.latest is not None and self._in_stop_window(wallclock.perf_counter() - self.started):
             self.stopped_with_roster = True
             self._halt()
+        if self._halted and self._halt:
+            self._halt()
         stalled, improved = self.stop_when_stalled, self._improved_at
         if stalled is not None and self._halt and improved is not None and wallclock.perf_counter() - improved >= stalled:
             self._halt()
@@ -279,6 +282,13 @@ class Progress(cp_model.CpSolverSolutionCallback):
     def _in_stop_window(self, elapsed: float) -> bool:
         ready, until = self.stop_with_roster_after, self.stop_with_roster_until
         return ready is not None and ready <= elapsed and (until is None or elapsed < until)
+
+    def halt(self) -> None:
+        """Stops the search under way, from any thread (a step of our own neighbourhoods, ended early); a search not yet
+        begun stops at its first tick."""
+        self._halted = True
+        if self._halt is not None:
+            self._halt()
 
     def close(self) -> None:
         if self._bar is not None:

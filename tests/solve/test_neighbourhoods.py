@@ -161,7 +161,7 @@ def test_stop_ends_the_step_under_way_and_starts_no_other() -> None:
     search._loose = False
     running = threading.Thread(target=search.explore, args=(lambda agent, day: True, 600.0))
     running.start()
-    while search._solver is None and running.is_alive():
+    while search._step is None and running.is_alive():
         time.sleep(0.01)
     search.stop()
     running.join()
