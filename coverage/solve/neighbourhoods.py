@@ -26,7 +26,7 @@ coverage.solve.search stops it and `hand_over` runs ours alone from its best
 roster for the rest of the limit. Measured first: running beside CP-SAT (a fifth
 thread on two busy cores) and handing over at a fixed share of the limit both
 lost end to end; given the same roster and seconds ours beat CP-SAT's search in
-most pairs (benchmarks/neighbourhoods.py). Off by default, never in
+five pairs of ten, and lost four (benchmarks/neighbourhoods.py). Off by default, never in
 deterministic runs (`wanted`); benchmarks/notes/robust-search.md, "Item 3".
 """
 
