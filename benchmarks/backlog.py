@@ -52,11 +52,15 @@ def smoothed(needs: Requirements) -> Requirements:
     return replace(needs, required=required, backlog={})
 
 
-def one_run(config: Any, needs: Requirements, model: str, seed: int, limit: float, workers: int) -> dict[str, Any]:
+def one_run(
+    config: Any, needs: Requirements, model: str, seed: int, limit: float, workers: int, neighbourhoods: bool | None = None
+) -> dict[str, Any]:
     chosen = needs if model == "queue" else smoothed(needs)
     load = os.getloadavg()[0]
     started = time.perf_counter()
-    result = solve(config, chosen, params=SolveParams(time_limit_seconds=limit, workers=workers, seed=seed))
+    result = solve(
+        config, chosen, params=SolveParams(time_limit_seconds=limit, workers=workers, seed=seed, neighbourhoods=neighbourhoods)
+    )
     return {
         "model": model,
         "seed": seed,
@@ -122,20 +126,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seeds", type=lambda s: [int(k) for k in s.split(",")], default=[1, 2, 3])
+    parser.add_argument("--models", default="queue,smoothed", help="which models to run (comma-separated)")
+    parser.add_argument(
+        "--neighbourhoods",
+        choices=("on", "off"),
+        help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
+    )
     args = parser.parse_args(argv)
+    lns = None if args.neighbourhoods is None else args.neighbourhoods == "on"
+    models = tuple(m for m in ("queue", "smoothed") if m in args.models.split(","))
     with tempfile.TemporaryDirectory() as tmp:
         path = args.config or write_team(Path(tmp), args.agents, args.sites, date(2026, 3, 2), args.days)
         config = load_config(path)
         needs = requirements(config)
         runs = []
         for seed in args.seeds:
-            for model in ("queue", "smoothed") if seed % 2 else ("smoothed", "queue"):
-                runs.append(one_run(config, needs, model, seed, args.time_limit, args.workers))
+            for model in models if seed % 2 else models[::-1]:
+                runs.append(one_run(config, needs, model, seed, args.time_limit, args.workers, lns))
                 print(json.dumps({k: v for k, v in runs[-1].items() if k != "timeline"}), file=sys.stderr, flush=True)
         references = (
-            [one_run(config, needs, model, 1, args.reference, args.workers) for model in ("queue", "smoothed")]
-            if args.reference
-            else []
+            [one_run(config, needs, model, 1, args.reference, args.workers, lns) for model in models] if args.reference else []
         )
     best = best_costs(runs + references)
     found = ratios(runs, best, args.seeds)

@@ -49,6 +49,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--progress", action="store_true", help="show the solver's progress line on stderr")
     parser.add_argument("--exact-runs", action="store_true", help="run rules as automata (ModelInputs.exact_runs)")
     parser.add_argument(
+        "--neighbourhoods",
+        choices=("on", "off"),
+        help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
+    )
+    parser.add_argument(
         "--milestones",
         type=milestone_list,
         default=[],
@@ -94,6 +99,11 @@ def with_parameters(overrides: list[str]) -> None:
     runner_module.configure_search = configure
 
 
+def switch(choice: str | None) -> bool | None:
+    """`--neighbourhoods on|off` as SolveParams.neighbourhoods (None: not given, the solver decides)."""
+    return None if choice is None else choice == "on"
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
@@ -101,7 +111,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     config = to_config(instance, edges=args.edges)
     with_parameters(args.param)
     params = SolveParams(
-        time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed, progress=sys.stderr if args.progress else None
+        time_limit_seconds=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        progress=sys.stderr if args.progress else None,
+        neighbourhoods=switch(args.neighbourhoods),
     )
     result = solve(config, requirements(config), ModelInputs(explain=False, exact_runs=args.exact_runs), params)
     seconds = time.perf_counter() - started

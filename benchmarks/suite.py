@@ -152,7 +152,9 @@ def team_config(instance: Team, directory: Path) -> Path:
     return path
 
 
-def run_team(instance: Team, seed: int, time_limit: float, workers: int, direct: bool) -> dict[str, Any]:
+def run_team(
+    instance: Team, seed: int, time_limit: float, workers: int, direct: bool, neighbourhoods: bool | None = None
+) -> dict[str, Any]:
     """One solve of a team through the public API, as `covplan plan` runs it; the JSON row."""
     from coverage.config import load_config
     from coverage.demand import requirements
@@ -168,7 +170,7 @@ def run_team(instance: Team, seed: int, time_limit: float, workers: int, direct:
             config,
             needs,
             ModelInputs(explain=False, staged=False if direct else None),
-            SolveParams(time_limit_seconds=time_limit, seed=seed, workers=workers),
+            SolveParams(time_limit_seconds=time_limit, seed=seed, workers=workers, neighbourhoods=neighbourhoods),
         )
     return {
         "instance": instance.name,
@@ -220,7 +222,15 @@ def condition_of(loaded: bool, others: float) -> str:
     return "quiet" if others < QUIET_SHARE else "shared (other jobs)"
 
 
-def run_suite(limit: float, seeds: tuple[int, ...], loaded: bool, only: str | None, plain: bool, workers: int = 2) -> None:
+def run_suite(
+    limit: float,
+    seeds: tuple[int, ...],
+    loaded: bool,
+    only: str | None,
+    plain: bool,
+    workers: int = 2,
+    neighbourhoods: str | None = None,
+) -> None:
     """Every instance (or those `only` matches), every seed, ours then the plain model; one JSON line each in suite.jsonl."""
     from run import PYTHON, append, run_json
 
@@ -255,6 +265,8 @@ def run_suite(limit: float, seeds: tuple[int, ...], loaded: bool, only: str | No
                         "--workers",
                         str(workers),
                     ] + (["--direct"] if solver == "plain" else [])
+                    if solver == "ours" and neighbourhoods is not None:
+                        command += ["--neighbourhoods", neighbourhoods]
                 before = others_cpu()
                 with beside_load(loaded):
                     row = run_json(command, timeout=limit * 4 + 900)
@@ -268,6 +280,7 @@ def run_suite(limit: float, seeds: tuple[int, ...], loaded: bool, only: str | No
                     time_limit=limit,
                     shape=instance.shape,
                     condition=condition_of(loaded, others),
+                    neighbourhoods=neighbourhoods if solver == "ours" else None,
                     others_cores=round(others, 2),
                 )
                 append("suite", row)
@@ -284,23 +297,34 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--only", help="instances whose name this regular expression finds")
     run.add_argument("--no-plain", action="store_true", help="ours only, not the plain CP-SAT model")
     run.add_argument("--workers", type=int, default=2)
+    run.add_argument(
+        "--neighbourhoods",
+        choices=("on", "off"),
+        help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
+    )
     team = commands.add_parser("team", help="one team run; prints one JSON line")
     team.add_argument("name")
     team.add_argument("--seed", type=int, default=1)
     team.add_argument("--time-limit", type=float, default=60.0)
     team.add_argument("--workers", type=int, default=2)
     team.add_argument("--direct", action="store_true", help="the direct model alone (the plain model of the same roster)")
+    team.add_argument(
+        "--neighbourhoods",
+        choices=("on", "off"),
+        help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
+    )
     args = parser.parse_args(argv)
     if args.command == "list":
         for instance in SUITE:
             print(f"{instance.name:24} {instance.shape} (seed {instance.seed})")
     elif args.command == "run":
-        run_suite(args.limit, args.seeds, args.beside_load, args.only, not args.no_plain, args.workers)
+        run_suite(args.limit, args.seeds, args.beside_load, args.only, not args.no_plain, args.workers, args.neighbourhoods)
     else:
         instance = by_name(args.name)
         if not isinstance(instance, Team):
             raise SystemExit(f"{args.name} is a Curtois-like instance: run it with curtois.py")
-        print(json.dumps(run_team(instance, args.seed, args.time_limit, args.workers, args.direct)))
+        lns = None if args.neighbourhoods is None else args.neighbourhoods == "on"
+        print(json.dumps(run_team(instance, args.seed, args.time_limit, args.workers, args.direct, lns)))
     return 0
 
 

@@ -330,6 +330,14 @@ def test_backlog_script_times_both_models_to_their_own_best_roster():
     assert set(row["ratios"]) == {"1%", "2%", "5%"} and all(len(found) == 1 for found in row["ratios"].values())
 
 
+def test_neighbourhoods_script_hands_cp_sats_roster_over_and_never_returns_a_dearer_one():
+    """benchmarks/neighbourhoods.py on the example team: CP-SAT for 4 s, its 3 s roster handed to ours for 1 s."""
+    row = last_json(str(BENCH / "neighbourhoods.py"), "configs/example.yaml", "--split", "3", "--limit", "4", "--seeds", "1")
+    assert row["stage"] == "neighbourhoods" and row["seed"] == 1
+    if "error" not in row:  # on a busy machine CP-SAT may have no roster at 3 s
+        assert row["cp_sat_at_limit"] <= row["cp_sat_at_split"] and row["ours_at_limit"] <= row["cp_sat_at_split"]
+
+
 def test_bench_renders_the_email_deadline_section_from_its_stage(tmp_path):
     def run(model: str, seed: int, cost: int, reach: tuple[float, float, float]) -> dict:
         return {

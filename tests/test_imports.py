@@ -37,7 +37,7 @@ SOLVE_LAYERS = [
     ("runner",),  # the one place a search runs
     ("first_counts",),  # first headcounts by construction, checked by a search
     ("first_runs",),  # a first roster of flexible runs by construction (its residual is first_counts')
-    ("explain", "staged", "coarse"),  # searches over built models
+    ("explain", "staged", "coarse", "neighbourhoods"),  # searches over built models
     ("search",),  # solve(): the direct model or the stages first
 ]
 SOLVE_OUTSIDE_LAYERS = {"coverage.solve", "coverage.solve.gaps_why"}

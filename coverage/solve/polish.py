@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Protocol, runtime_checkable
 
 from coverage.config.schema import HEAD_UNITS, Config, Weights
 from coverage.demand import Backlog, Requirements
@@ -285,6 +286,14 @@ class Refined:
 
     roster: Roster
     objective: float
+
+
+@runtime_checkable
+class Keeps(Protocol):
+    """A refiner that keeps the best roster it made (IncumbentPolish, coverage.solve.neighbourhoods), for the search's result."""
+
+    @property
+    def best(self) -> Refined | None: ...
 
 
 class IncumbentPolish:

@@ -65,6 +65,7 @@ class SolveParams:
     deterministic: bool = False  # same input -> same roster, whatever the machine's speed
     progress: TextIO | None = None  # where the objective, bound and gap are shown while searching
     sites: SitePool | None = None  # where the staged search's sites run (None: this machine's own pool, staged.local_pool)
+    neighbourhoods: bool | None = None  # ours after CP-SAT's search (coverage.solve.neighbourhoods; None: the default)
 
 
 def search_threads(workers: int) -> int:
@@ -228,6 +229,9 @@ class Progress(cp_model.CpSolverSolutionCallback):
         self.stop_with_roster_after: float | None = None  # seconds into the run: from then on, stop once a roster is in hand
         self.stop_with_roster_until: float | None = None  # ... but not from then on: a roster found later does not stop it
         self.stopped_with_roster = False  # the search ended because a roster was in hand in that window, not at its limit
+        self.stop_when_stalled: float | None = None  # seconds without a cheaper roster after which the search stops (with one)
+        self._improved_at: float | None = None  # when the search last found a cheaper roster
+        self._halted = False  # halt() was called: the search stops as soon as it can
         self._halt: Callable[[], object] | None = None  # stops the search under way (run_search sets it)
         self._objective: float | None = None
         self._refined: float | None = None  # the refiner's best roster so far
@@ -240,7 +244,10 @@ class Progress(cp_model.CpSolverSolutionCallback):
             self.first_solution_seconds = wallclock.perf_counter() - self.started
         # CP-SAT's own figure may carry slack in auxiliary variables (a backlog queue's waiting work);
         # the roster's exact cost is what a manager would be charged, so that is what is shown and recorded.
+        previous = self.latest
         found = self.latest = self.exact(self.value) if self.exact is not None else self.objective_value
+        if previous is None or found < previous:
+            self._improved_at = wallclock.perf_counter()
         if self.refiner is not None:
             self.refiner.offer(list(self.response_proto.solution), found)
         self._objective = found if self._refined is None else min(found, self._refined)
@@ -270,12 +277,24 @@ class Progress(cp_model.CpSolverSolutionCallback):
         if self._halt and self.latest is not None and self._in_stop_window(wallclock.perf_counter() - self.started):
             self.stopped_with_roster = True
             self._halt()
+        if self._halted and self._halt:
+            self._halt()
+        stalled, improved = self.stop_when_stalled, self._improved_at
+        if stalled is not None and self._halt and improved is not None and wallclock.perf_counter() - improved >= stalled:
+            self._halt()
         if self._bar is not None:
             self._bar.update(wallclock.perf_counter() - self.started, self._figures())
 
     def _in_stop_window(self, elapsed: float) -> bool:
         ready, until = self.stop_with_roster_after, self.stop_with_roster_until
         return ready is not None and ready <= elapsed and (until is None or elapsed < until)
+
+    def halt(self) -> None:
+        """Stops the search under way, from any thread (a step of our own neighbourhoods, ended early); a search not yet
+        begun stops at its first tick."""
+        self._halted = True
+        if self._halt is not None:
+            self._halt()
 
     def close(self) -> None:
         if self._bar is not None:
@@ -439,7 +458,7 @@ def run_search(
         settings(solver.parameters)
     progress = progress or Progress(None, wallclock.perf_counter(), params.time_limit_seconds)
     progress.stop_when = stop_when
-    progress.latest, progress._halt = None, solver.stop_search
+    progress.latest, progress._halt, progress._improved_at = None, solver.stop_search, None
     solver.best_bound_callback = progress.on_bound
     with _stop_on_interrupt(solver) as interrupted:
         code = _solve_in_background(solver, model, progress)
