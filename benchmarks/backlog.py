@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             [one_run(config, needs, model, 1, args.reference, args.workers, lns) for model in models] if args.reference else []
         )
     best = best_costs(runs + references)
-    found = ratios(runs, best, args.seeds)
+    found = ratios(runs, best, args.seeds) if len(models) == 2 else {}  # one model alone (--models queue): no ratio
     label = args.config.name if args.config else f"{args.agents} agents, {args.sites} sites"
     print(
         json.dumps(

@@ -330,6 +330,24 @@ def test_backlog_script_times_both_models_to_their_own_best_roster():
     assert set(row["ratios"]) == {"1%", "2%", "5%"} and all(len(found) == 1 for found in row["ratios"].values())
 
 
+def test_backlog_script_runs_one_model_alone_without_a_ratio():
+    """`--models queue` (on/off comparisons of one model): its runs, and no ratio (there is no smoothed run to divide by)."""
+    row = last_json(
+        str(BENCH / "backlog.py"),
+        "--config",
+        "configs/example.yaml",
+        "--time-limit",
+        "2",
+        "--reference",
+        "0",
+        "--seeds",
+        "1",
+        "--models",
+        "queue",
+    )
+    assert [r["model"] for r in row["runs"]] == ["queue"] and row["ratios"] == {} and row["ratio_median"] == {}
+
+
 def test_neighbourhoods_script_hands_cp_sats_roster_over_and_never_returns_a_dearer_one():
     """benchmarks/neighbourhoods.py on the example team: CP-SAT for 4 s, its 3 s roster handed to ours for 1 s."""
     row = last_json(str(BENCH / "neighbourhoods.py"), "configs/example.yaml", "--split", "3", "--limit", "4", "--seeds", "1")
