@@ -193,12 +193,13 @@ def _strings(value: Any) -> Iterator[str]:
 def constructed_start(rm: BuiltModel, params: SolveParams) -> CoarseStart | None:
     """A first roster built run by run (coverage.solve.first_runs), before any search; None where it declines.
 
-    Tried before the stand-in: on the 60-agent part-time team it takes 6.5-9.5 s
-    at load 10-12 and costs 2,100-2,450 (seeds 1-3), within 5 % of the best a
-    minute's search finds, where the stand-in handed over a roster of some
-    150,000 after 30 s (benchmarks/notes/part-time-team.md).
-    Its improving rounds stop at CONSTRUCTION_SHARE of the time limit (6.5 s
-    is a tenth of a minute, but all of a 10 s limit); in deterministic runs
+    Tried before the stand-in: on the 60-agent part-time team it takes about
+    4 s on a quiet 2-core machine (6.5-9.5 s at load 10-12) and costs 2,100-2,450
+    (seeds 1-3), 7-12 % above the best a quiet minute's search then finds,
+    where the stand-in handed over a roster of some 150,000 after 30 s
+    (benchmarks/notes/part-time-team.md). Its improving rounds begin only
+    within CONSTRUCTION_SHARE of the time limit (those seconds are a tenth of
+    a minute's limit, but all of a 10 s one); in deterministic runs
     they all run and cost no deterministic time (`seconds` 0), so those stay
     reproducible; the caller hints it to the model, which may still
     reject it (then the stand-in runs).
