@@ -159,6 +159,17 @@ def test_the_part_time_team_s_constructed_roster_keeps_every_rule(tmp_path: Path
     assert (greedy_cost, passes_cost, cost) == (82_379, 78_398, 67_549)
 
 
+def _transfer_case(tmp_path: Path) -> Config:
+    """a1 (target 2 h) can work Monday and Tuesday, a2 (no target) Monday only; needed: Monday 10-13, Tuesday 10-12 New York."""
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
+    data["weights"] = {"clock": 0}
+    data["agents"][0]["target_hours"] = 2
+    data["agents"].append({"id": "a2", "site": "nyc", "contract": "full_time", "skills": ["chat"]})
+    data["agents"][1]["availability"] = {"unavailable": ["Tue"]}
+    return build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 3) + hourly("2026-12-08T15:00:00", 2))
+
+
 def test_an_agent_over_their_target_passes_a_run_to_one_who_can_take_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """a1 (target 2 h) can work Monday and Tuesday, a2 (no target) Monday only; needed: Monday 10-13, Tuesday 10-12 New York.
 
@@ -168,13 +179,7 @@ def test_an_agent_over_their_target_passes_a_run_to_one_who_can_take_it(tmp_path
     at a time nothing moves: a1 stays 3 h over (5 · 3² = 45). The transfer takes a1's
     Monday out and lays a2's first: a2 covers Monday, a1 works the Tuesday alone, cost 0.
     """
-    data = config_data()
-    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
-    data["weights"] = {"clock": 0}
-    data["agents"][0]["target_hours"] = 2
-    data["agents"].append({"id": "a2", "site": "nyc", "contract": "full_time", "skills": ["chat"]})
-    data["agents"][1]["availability"] = {"unavailable": ["Tue"]}
-    config = build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 3) + hourly("2026-12-08T15:00:00", 2))
+    config = _transfer_case(tmp_path)
     roster, cost = _built(config)
     assert (_runs(roster), cost) == ([("a1", "08 15:00", "08 17:00"), ("a2", "07 15:00", "07 18:00")], 0)
     monkeypatch.setattr(first_runs, "ROUNDS", 0)
@@ -185,13 +190,7 @@ def test_an_agent_over_their_target_passes_a_run_to_one_who_can_take_it(tmp_path
 def test_no_round_of_improvements_begins_past_the_deadline(tmp_path: Path) -> None:
     """The transfer case above with a deadline already passed: the greedy's roster (45), not the transfer's (0) —
     a short --time-limit is not spent on the construction; without a deadline (deterministic runs) every round runs."""
-    data = config_data()
-    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
-    data["weights"] = {"clock": 0}
-    data["agents"][0]["target_hours"] = 2
-    data["agents"].append({"id": "a2", "site": "nyc", "contract": "full_time", "skills": ["chat"]})
-    data["agents"][1]["availability"] = {"unavailable": ["Tue"]}
-    config = build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 3) + hourly("2026-12-08T15:00:00", 2))
+    config = _transfer_case(tmp_path)
     model_data = ModelData.of(config, requirements(config))
     late = greedy_roster(model_data, deadline=0.0)
     assert late is not None and check_roster(late, config) == []
