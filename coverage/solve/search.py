@@ -173,7 +173,7 @@ def solve(
     if start is None and polish is None:
         first, fallback = _flexible_start(config, requirements, stages, params, roster_model, started)
     if start is not None:
-        left = params.time_limit_seconds - (wallclock.perf_counter() - started)
+        left = _left(params, started)
         fill = FILL_SECONDS if params.deterministic else max(left, 2.0)
         fallback = _from_stages(roster_model, start, started, polish, fill, first=not params.deterministic)
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
@@ -210,10 +210,10 @@ def solve(
             progress.stop_when_stalled = None
     code, solver, interrupted = ended
     handed = None
-    left = params.time_limit_seconds - (wallclock.perf_counter() - started)
+    left = _left(params, started)
     if own and code == cp_model.FEASIBLE and not interrupted and left >= neighbourhoods.MIN_STALL:  # CP-SAT stalled
         begin = _cheapest_solve(roster_model, solver, refiner, left)
-        left = params.time_limit_seconds - (wallclock.perf_counter() - started)
+        left = _left(params, started)
         handed, interrupted = neighbourhoods.hand_over(roster_model, begin, progress, left, params.seed, params.workers or 1)
     interrupted = interrupted or (start is not None and start.interrupted) or (first is not None and first.interrupted)
     status = STATUS_NAMES.get(code, str(code))
@@ -477,7 +477,7 @@ def _with_refined(
     costs = [r.objective if isinstance(r, SolveResult) else r for r in rivals]
     if best is None or any(c is not None and c <= best.objective for c in costs):
         return None
-    left = params.time_limit_seconds - (wallclock.perf_counter() - started)
+    left = _left(params, started)
     refined = _hinted(rm, best.roster, bound, started, max(left, REFINED_SECONDS))
     if refined is None or refined.objective is None or any(c is not None and c <= refined.objective for c in costs):
         return None
@@ -573,7 +573,7 @@ def _polished_start(rm: BuiltModel, params: SolveParams, progress: Progress, pol
     polished = _hinted(rm, refined.roster if refined is not None else polish(found), solver.best_objective_bound, started)
     if polished is None or polished.objective is None or polished.objective >= before:
         polished = _hinted(rm, found, solver.best_objective_bound, started)
-    return FirstSearch(polished, max(params.time_limit_seconds - (wallclock.perf_counter() - started), 1.0))
+    return FirstSearch(polished, max(_left(params, started), 1.0))
 
 
 def _staged_remaining(params: SolveParams, used: float, interrupted: bool) -> float:
@@ -587,6 +587,11 @@ def _staged_remaining(params: SolveParams, used: float, interrupted: bool) -> fl
     if params.deterministic:
         return params.time_limit_seconds * (1 - staged.STAGES_SHARE)
     return max(params.time_limit_seconds - used, 2.0)
+
+
+def _left(params: SolveParams, started: float) -> float:
+    """Seconds of the time limit still unspent (negative once past it)."""
+    return params.time_limit_seconds - (wallclock.perf_counter() - started)
 
 
 def _earliest(*seconds: float | None) -> float | None:
