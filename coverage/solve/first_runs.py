@@ -161,14 +161,18 @@ class AgentPlan:
             for other, inside in mentee.runs.items():
                 if abs((other - day).days) > 1 or not run.start <= inside.start < inside.end <= run.end:
                     continue
-                if any(
-                    m is not self and begin <= inside.start < inside.end <= end
-                    for m in mentee.mentors
-                    for begin, end in mentee.mentored_by(m, other)
-                ):
+                if mentee.inside_a_mentor(other, inside, besides=self):
                     continue
                 low, high = min(low, inside.start), max(high, inside.end)
         return None if low == math.inf else (int(low), int(high))
+
+    def inside_a_mentor(self, day: date, run: Run, besides: AgentPlan | None = None) -> bool:
+        """Whether this agent's `run` on `day` lies inside a run of one of its mentors (other than `besides`)."""
+        return any(
+            m is not besides and begin <= run.start < run.end <= end
+            for m in self.mentors
+            for begin, end in self.mentored_by(m, day)
+        )
 
     def mentored_by(self, mentor: AgentPlan, day: date) -> list[tuple[int, int]]:
         """(first slot, slot after) of one mentor's runs on `day`'s neighbourhood."""
@@ -486,9 +490,7 @@ def _mentees_covered(plans: tuple[AgentPlan, ...], days: tuple[date, ...]) -> bo
         for day, inside in mentee.runs.items():
             if all(abs((day - d).days) > 1 for d in days):
                 continue
-            if not any(
-                begin <= inside.start < inside.end <= end for m in mentee.mentors for begin, end in mentee.mentored_by(m, day)
-            ):
+            if not mentee.inside_a_mentor(day, inside):
                 return False
     return True
 
