@@ -6,10 +6,11 @@ day shift 09:00-17:00 (14:00-22:00Z); Dublin is on UTC in December.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 from helpers import QUIET, TINY, nine_to_five_new_york, solved, violations, week_config, worked_days
+from openpyxl import Workbook
 
 from coverage.availability import agent_availability
 from coverage.config import Span
@@ -161,6 +162,60 @@ def test_the_sheet_form_adds_to_the_yaml(make_config, tmp_path) -> None:
             Span(days=("Sat",), start="10:00", end="12:00"),
             Span(days=("Mon", "Tue", "Wed", "Thu", "Fri"), start="09:00", end="17:00"),
         ],
+        "unavailable": [Span(date=date(2026, 12, 24))],
+    }
+
+
+def test_a_sheet_exported_from_google_sheets_or_excel_reads_as_typed(make_config, tmp_path) -> None:
+    """A byte-order mark, CRLF lines, capitalised headers and levels, full day names, and times as sheets export them."""
+    (tmp_path / "availability.csv").write_bytes(
+        b"\xef\xbb\xbfAgent,Day,From,To,Level\r\n"
+        b"a1,Monday-Friday,9:00:00 AM,5:30:00 PM,Preferred\r\n"
+        b"a1,Sat,07:00:00,12:00:00 AM,Avoid\r\n"
+        b"a1,Sun,6 pm,24:00:00,unavailable\r\n"
+    )
+    agent = make_config(TINY + "availability_file: availability.csv\n").agents[0]
+    assert agent.availability == {
+        "preferred": [Span(days=("Mon", "Tue", "Wed", "Thu", "Fri"), start="09:00", end="17:30")],
+        "avoid": [Span(days=("Sat",), start="07:00", end="00:00")],  # ends at midnight: Saturday 07:00 to 24:00
+        "unavailable": [Span(days=("Sun",), start="18:00", end="24:00")],
+    }
+
+
+def test_a_sheet_s_local_dates_and_odd_seconds_are_refused_with_the_fix(make_config, tmp_path) -> None:
+    (tmp_path / "availability.csv").write_text(
+        "agent,day,from,to,level\na1,3/26/2027,,,unavailable\na1,Mon,09:00:30,17:00,avoid\n"
+    )
+    with pytest.raises(InputError) as caught:
+        make_config(TINY + "availability_file: availability.csv\n")
+    first, second = caught.value.problems
+    assert (first.line, first.where) == (2, "day")
+    assert "a date is written year-month-day, 2026-12-24" in first.what
+    assert (second.line, second.where) == (3, "from")
+    assert "'Mon 09:00:30-17:00' is not a time range" in second.what
+
+
+def test_the_availability_sheet_of_a_workbook_gives_its_cells(make_config, tmp_path) -> None:
+    """A workbook's date and time cells; its sheet "Availability", so one workbook can hold the team and its availability."""
+    book = Workbook()
+    book.active.title = "Team"
+    sheet = book.create_sheet("Availability")
+    sheet.append(["agent", "day", "from", "to", "level"])
+    sheet.append(["a1", datetime(2026, 12, 24), None, None, "unavailable"])
+    sheet.append(["a1", "Mon-Fri", time(9, 0), time(17, 0), "preferred"])
+    sheet.append(["a1", "Mon", time(9, 0), None, "avoid"])
+    book.save(tmp_path / "people.xlsx")
+    with pytest.raises(InputError) as caught:
+        make_config(TINY + "availability_file: people.xlsx\n")
+    [problem] = caught.value.problems
+    assert str(problem).endswith(
+        "people.xlsx:Availability!A4: to: give both from and to, or neither for the whole day (expected e.g. 09:00 and 17:00)"
+    )
+    sheet.delete_rows(4)
+    book.save(tmp_path / "people.xlsx")
+    agent = make_config(TINY + "availability_file: people.xlsx\n").agents[0]
+    assert agent.availability == {
+        "preferred": [Span(days=("Mon", "Tue", "Wed", "Thu", "Fri"), start="09:00", end="17:00")],
         "unavailable": [Span(date=date(2026, 12, 24))],
     }
 

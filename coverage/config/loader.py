@@ -127,7 +127,7 @@ def _availability_sheet(parsed: dict[str, Any], file: Path, node: yaml.Node | No
         return []
     sheet = file.parent / name
     if not sheet.is_file():
-        return _not_found(file, node, ("availability_file",), name, "a CSV agent,day,from,to,level")
+        return _not_found(file, node, ("availability_file",), name, "a .csv or .xlsx sheet agent,day,from,to,level")
     agents, problems = load_availability(sheet, parsed.get("agents") or [])
     parsed["agents"] = agents
     return problems

@@ -658,6 +658,7 @@ AvailabilityLevel = Literal["unavailable", "preferred", "avoid"]
 AVAILABILITY_LEVELS: tuple[AvailabilityLevel, ...] = ("unavailable", "preferred", "avoid")
 _SPAN = re.compile(r"^\s*(?P<days>\S+)(?:\s+(?P<start>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2}))?\s*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LOCAL_DATE = re.compile(r"^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}$")  # 3/26/2027, 26.03.2027: a sheet's date in its locale's order
 _SPAN_EXAMPLE = 'expected e.g. "Mon-Fri 09:00-17:00", "Sat,Sun" or "2026-12-24 13:00-24:00"'
 
 
@@ -722,8 +723,9 @@ def _weekday_list(text: str, written: str) -> list[str]:
         first, _, last = item.partition("-")
         names = [name.strip().capitalize()[:3] for name in (first, last or first)]
         if not all(name in WEEKDAYS for name in names) or not all(len(part.strip()) >= 3 for part in (first, last or first)):
+            hint = "; a date is written year-month-day, 2026-12-24" if _LOCAL_DATE.match(item.strip()) else ""
             raise ValueError(
-                f"{shorten(repr(written))}: {item!r} is not a weekday, a range of weekdays or a date ({_SPAN_EXAMPLE})"
+                f"{shorten(repr(written))}: {item!r} is not a weekday, a range of weekdays or a date{hint} ({_SPAN_EXAMPLE})"
             )
         k, stop = WEEKDAYS.index(names[0]), WEEKDAYS.index(names[1])
         while True:

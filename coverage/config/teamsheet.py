@@ -42,7 +42,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,7 @@ REQUIRED = ("id", "site", "contract", "skills")
 KNOWN = "id, name, site, contract, skills, days off, leave, shifts, works holidays, employment start, employment end, weight, target hours, balance hours"
 LISTS = ("skills", "days_off", "shifts")
 SHEET_NAMES = ("Team", "Agents")  # the sheet read from a workbook; else its first sheet
+AVAILABILITY_SHEETS = ("Availability",)  # so one workbook can hold the team and its availability
 _SPLIT = re.compile(r"[;,\n]")
 _RANGE = re.compile(r"\s+to\s+|\s*\.\.\s*|\s+[–—-]\s+")
 _AGENT = TypeAdapter(Agent)
@@ -191,8 +192,8 @@ def _reporter(row: SheetRow, file: Path, problems: list[Problem]) -> Callable[[t
 
 
 def load_availability(file: Path, agents: list[Agent]) -> tuple[list[Agent], list[Problem]]:
-    """The agents with the sheet's ranges joined to their own, and every problem of the sheet (line and column)."""
-    header, body = _csv_rows(file)
+    """The agents with the sheet's ranges joined to their own, and every problem of the sheet (line or cell, and column)."""
+    header, body = _sheet_rows(file, AVAILABILITY_SHEETS)
     names = {_normal(name): k for k, (_, name) in enumerate(header)}
     missing = [name for name in AVAILABILITY_COLUMNS if name not in names]
     if missing:
@@ -201,7 +202,10 @@ def load_availability(file: Path, agents: list[Agent]) -> tuple[list[Agent], lis
     added: dict[str, dict[str, list[Span]]] = {}
     problems: list[Problem] = []
     for line, cells in body:
-        values = {name: str(cells[names[name]][1]).strip() if names[name] < len(cells) else "" for name in AVAILABILITY_COLUMNS}
+        values = {
+            name: _availability_cell(name, cells[names[name]][1]) if names[name] < len(cells) else ""
+            for name in AVAILABILITY_COLUMNS
+        }
         if not any(values.values()):
             continue
 
@@ -240,6 +244,42 @@ def _availability_row(
         report("day" if not values["from"] else "from", explain_error(exc.errors(include_url=False)[0]))
         return None
     return (values["agent"], level, span) if ok else None
+
+
+def _availability_cell(column: str, value: Any) -> str:
+    """A cell as the YAML form writes it: a workbook's date and time cells, and a sheet's exported times, as 2027-03-26 and 09:00.
+
+    Google Sheets exports a time cell as shown (`9:00:00 AM` in a US locale,
+    `09:00:00` in most others), Excel's CSV as `9:00` or `09:00:00`, and a
+    workbook holds a time or a date itself. A time with seconds other than
+    :00 or text that is no time is left as written, for validation to refuse
+    with the line and column.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.time() if column in ("from", "to") else value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M") if value.second == 0 and value.microsecond == 0 else str(value)
+    text = str(value).strip()
+    return _clock_text(text) if column in ("from", "to") else text
+
+
+_EXPORTED_CLOCKS = ("%H:%M:%S", "%I:%M %p", "%I:%M:%S %p", "%I %p")  # 17:30:00, 5:30 PM, 5:30:00 PM, 5 PM
+
+
+def _clock_text(text: str) -> str:
+    """`9:00:00 AM`, `17:30:00` or `5 pm` as `09:00`, `17:30`, `17:00`; anything else (`24:00`, `9:00`, a typo) unchanged."""
+    for form in _EXPORTED_CLOCKS:
+        try:
+            clock = datetime.strptime(text.upper(), form).time()
+        except ValueError:
+            continue
+        if clock.second == 0:
+            return clock.strftime("%H:%M")
+    return "24:00" if text == "24:00:00" else text
 
 
 def _with_ranges(agent: Agent, added: dict[str, list[Span]]) -> Agent:
@@ -310,10 +350,7 @@ def load_balances(file: Path, known: set[str]) -> tuple[dict[str, float], list[P
 
 def read_team_sheet(file: Path) -> tuple[list[SheetRow], list[Problem]]:
     """The sheet's rows as agent dicts (not yet validated), and the problems of its header and cells."""
-    if file.suffix.lower() == ".xlsx":
-        header, body = _workbook_rows(file)
-    else:
-        header, body = _csv_rows(file)
+    header, body = _sheet_rows(file, SHEET_NAMES)
     keys, problems = _header(header, file)
     headers = {key: header[k][1].strip() for k, key in keys.items()}
     rows: list[SheetRow] = []
@@ -404,6 +441,13 @@ def _leave(value: Any) -> list[Any]:
     return entries
 
 
+def _sheet_rows(
+    file: Path, sheets: tuple[str, ...]
+) -> tuple[list[tuple[int | str, str]], Iterator[tuple[int | str, list[tuple[int | str, Any]]]]]:
+    """The header and rows of a CSV file or of a workbook's sheet (the first of `sheets` it has, else its first), each cell with where it is."""
+    return _workbook_rows(file, sheets) if file.suffix.lower() == ".xlsx" else _csv_rows(file)
+
+
 def _csv_rows(file: Path) -> tuple[list[tuple[int | str, str]], Iterator[tuple[int | str, list[tuple[int | str, Any]]]]]:
     reader = csv.reader(io.StringIO(read_text(file, MAX_CSV_BYTES, save_as="UTF-8 CSV"), newline=""))
     try:
@@ -425,7 +469,9 @@ def _csv_rows(file: Path) -> tuple[list[tuple[int | str, str]], Iterator[tuple[i
     return [(1, from_csv_cell(name)) for name in header], body()
 
 
-def _workbook_rows(file: Path) -> tuple[list[tuple[int | str, str]], Iterator[tuple[int | str, list[tuple[int | str, Any]]]]]:
+def _workbook_rows(
+    file: Path, sheets: tuple[str, ...]
+) -> tuple[list[tuple[int | str, str]], Iterator[tuple[int | str, list[tuple[int | str, Any]]]]]:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
@@ -437,7 +483,7 @@ def _workbook_rows(file: Path) -> tuple[list[tuple[int | str, str]], Iterator[tu
         raise InputError(
             [Problem(file, None, "", f"not an .xlsx workbook ({type(exc).__name__}); save it as Excel .xlsx")]
         ) from None
-    sheet = next((book[name] for name in SHEET_NAMES if name in book.sheetnames), book.worksheets[0])
+    sheet = next((book[name] for name in sheets if name in book.sheetnames), book.worksheets[0])
     rows = sheet.iter_rows(values_only=True)
     first = next(rows, ())
 
