@@ -254,12 +254,32 @@ def test_the_search_from_a_big_team_s_constructed_roster_runs_neighbourhoods_onl
     from coverage.solve.coarse import CoarseStart
 
     big, small = CoarseStart(Roster(()), 0.0, neighbourhoods_only=True), CoarseStart(Roster(()), 0.0)
-    for start, workers, lns_only in ((big, 2, True), (big, 1, False), (small, 2, False)):
+    for start, workers, lns_only, difficulty in ((big, 2, True, 0.1), (big, 1, False, 0.5), (small, 2, False, 0.5)):
         settings = start.settings(SolveParams(time_limit_seconds=10, workers=workers))
         assert settings is not None
         parameters = cp_model.CpSolver().parameters
         settings(parameters)
         assert (parameters.use_lns_only, parameters.cp_model_presolve) == (lns_only, False)
+        assert parameters.lns_initial_difficulty == pytest.approx(difficulty)  # 0.5: CP-SAT's own
+
+
+def test_neighbourhoods_alone_from_a_constructed_roster_reach_the_optimum(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole-period case above with the construction's rounds off (its roster: one 6 h run, 12) and the team counted big.
+
+    The search from it runs CP-SAT's neighbourhoods only, the first freeing a
+    tenth of the model: they find the two 3 h runs (6 overstaffed hours; 5 h
+    would cost 5 · 1² + 5 = 10), and the same roster on a second deterministic run.
+    """
+    from coverage.solve import coarse
+
+    config = _config(tmp_path, [], FLEX, agent__target_hours=6, agent__preferred_hours=3, weights__clock=0)
+    monkeypatch.setattr(first_runs, "ROUNDS", 0)
+    monkeypatch.setattr(coarse, "NEIGHBOURHOODS_ONLY_FROM", 1)
+    params = SolveParams(time_limit_seconds=2, workers=2, deterministic=True)
+    found = [solve(config, requirements(config), ModelInputs(), params) for _ in range(2)]
+    assert [(r.objective, sorted(a.hours for a in r.roster.assignments)) for r in found if r.roster] == [(6, [3, 3])] * 2
+    assert found[0].roster is not None and check_roster(found[0].roster, config) == []
+    assert _runs(found[0].roster) == _runs(found[1].roster)
 
 
 def test_a_team_from_thirty_agents_is_big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
