@@ -263,7 +263,9 @@ def test_the_search_from_a_big_team_s_constructed_roster_runs_neighbourhoods_onl
         assert parameters.lns_initial_difficulty == pytest.approx(difficulty)  # 0.5: CP-SAT's own
 
 
-def test_neighbourhoods_alone_from_a_constructed_roster_reach_the_optimum(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_neighbourhoods_alone_from_a_constructed_roster_reach_the_optimum(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The whole-period case above with the construction's rounds off (its roster: one 6 h run, 12) and the team counted big.
 
     The search from it runs CP-SAT's neighbourhoods only, the first freeing a
