@@ -3,6 +3,7 @@
     python benchmarks/availability.py                     # 60 agents, 2 weeks, 60 s a search, every variant and the example team
     python benchmarks/availability.py --agents 12 --time-limit 5 --variants flexible   # a smoke run
     python benchmarks/availability.py --json              # one JSON object (stage `availability` of run.py)
+    python benchmarks/availability.py --variants flexible --no-example --lns-difficulty 0.5   # the search from the constructed roster as on main
 
 The team of issue 26: engineers who do support part-time in Dublin, New York
 and Manila, each with availability per half hour Mon-Fri written as
