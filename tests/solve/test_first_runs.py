@@ -279,6 +279,7 @@ def test_neighbourhoods_alone_from_a_constructed_roster_reach_the_optimum(
     monkeypatch.setattr(coarse, "NEIGHBOURHOODS_ONLY_FROM", 1)
     params = SolveParams(time_limit_seconds=2, workers=2, deterministic=True)
     found = [solve(config, requirements(config), ModelInputs(), params) for _ in range(2)]
+    assert [r.timeline[0][1] for r in found] == [12, 12]  # the constructed roster, the run's first
     assert [(r.objective, sorted(a.hours for a in r.roster.assignments)) for r in found if r.roster] == [(6, [3, 3])] * 2
     assert found[0].roster is not None and check_roster(found[0].roster, config) == []
     assert _runs(found[0].roster) == _runs(found[1].roster)
