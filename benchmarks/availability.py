@@ -3,7 +3,7 @@
     python benchmarks/availability.py                     # 60 agents, 2 weeks, 60 s a search, every variant and the example team
     python benchmarks/availability.py --agents 12 --time-limit 5 --variants flexible   # a smoke run
     python benchmarks/availability.py --json              # one JSON object (stage `availability` of run.py)
-    python benchmarks/availability.py --variants flexible --no-example --lns-difficulty 0.5   # the search from the constructed roster as on main
+    python benchmarks/availability.py --variants flexible --no-example --lns-difficulty 0.1   # CP-SAT's first neighbourhoods a tenth of the model
 
 The team of issue 26: engineers who do support part-time in Dublin, New York
 and Manila, each with availability per half hour Mon-Fri written as
@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
         "--lns-difficulty",
         type=float,
         default=coarse.LNS_DIFFICULTY,
-        help="share of the model CP-SAT's first neighbourhoods free after a big team's constructed roster; 0.5: CP-SAT's default, as before",
+        help="share of the model CP-SAT's first neighbourhoods free after a big team's constructed roster (default: CP-SAT's, 0.5)",
     )
     parser.add_argument(
         "--neighbourhoods",

@@ -47,7 +47,7 @@ STEP_MINUTES = 120  # between the stand-in's starts, and between its lengths
 CONSTRUCTED = True  # try the constructed first roster (coverage.solve.first_runs) before the stand-in; False: benchmarks compare
 CONSTRUCTION_SHARE = 0.25  # of the time limit: no round of the construction's improvements begins past it (not deterministic)
 NEIGHBOURHOODS_ONLY_FROM = 30  # agents: from a constructed start of a team this big, no full-model worker (CoarseStart.settings)
-LNS_DIFFICULTY = 0.1  # share of the model each of CP-SAT's neighbourhood kinds frees first, there (its default: 0.5)
+LNS_DIFFICULTY: float | None = None  # share of the model CP-SAT's first neighbourhoods free, there; None: its own (0.5)
 
 
 @dataclass(frozen=True)
@@ -102,11 +102,9 @@ class CoarseStart:
         small team keeps it: configs/flexible.yaml's 8 agents are proved
         optimal by it.
 
-        There each kind of CP-SAT's neighbourhoods starts at LNS_DIFFICULTY
-        of the model instead of half: a neighbourhood of half of 81,000
-        variables is not solved in its 0.1 s of deterministic time, and with
-        six kinds and some 80 neighbourhoods a minute on two cores each kind
-        spent most of the minute shrinking to the tenth it settles at
+        There CP-SAT's first neighbourhoods free half of the model, its own
+        default; LNS_DIFFICULTY changes that for benchmarks. A tenth (where the
+        improving kinds settle) was measured over seeds 1-3 and did not win
         (benchmarks/notes/part-time-team.md, "Smaller first neighbourhoods").
         """
         if self.roster is None:
@@ -117,7 +115,7 @@ class CoarseStart:
             configure_search(parameters, params)
             parameters.cp_model_presolve = False
             parameters.use_lns_only = only_neighbourhoods
-            if only_neighbourhoods:
+            if only_neighbourhoods and LNS_DIFFICULTY is not None:
                 parameters.lns_initial_difficulty = LNS_DIFFICULTY
 
         return settings
