@@ -3,6 +3,7 @@
     python benchmarks/availability.py                     # 60 agents, 2 weeks, 60 s a search, every variant and the example team
     python benchmarks/availability.py --agents 12 --time-limit 5 --variants flexible   # a smoke run
     python benchmarks/availability.py --json              # one JSON object (stage `availability` of run.py)
+    python benchmarks/availability.py --variants flexible --no-example --lns-difficulty 0.1   # CP-SAT's first neighbourhoods a tenth of the model
 
 The team of issue 26: engineers who do support part-time in Dublin, New York
 and Manila, each with availability per half hour Mon-Fri written as
@@ -165,7 +166,9 @@ def record_bests(runs: list[dict[str, object]], command: str, path: Path = BESTS
     path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
-def run(path: Path, time_limit: float, workers: int, recorded_best: float | None = None) -> dict[str, object]:
+def run(
+    path: Path, time_limit: float, workers: int, recorded_best: float | None = None, neighbourhoods: bool | None = None
+) -> dict[str, object]:
     """One plan of the team at `path`, timed; `team_best` is the cheaper of `recorded_best` and this run's cost."""
     started = time.perf_counter()
     config = load_config(path)
@@ -174,9 +177,8 @@ def run(path: Path, time_limit: float, workers: int, recorded_best: float | None
     data = ModelData.of(config, needs)
     built = build_model(data)
     made = time.perf_counter()
-    result = solve(
-        config, needs, ModelInputs(), SolveParams(time_limit_seconds=time_limit, seed=1, workers=workers, progress=None)
-    )
+    params = SolveParams(time_limit_seconds=time_limit, seed=1, workers=workers, progress=None, neighbourhoods=neighbourhoods)
+    result = solve(config, needs, ModelInputs(), params)
     verified = not check_roster(result.roster, config) if result.roster is not None else None
     rows = workload_rows(result.roster, config) if result.roster is not None else []
     timeline = [(t, value) for t, value, _ in result.timeline if value is not None]
@@ -230,8 +232,21 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="the flexible variant without its constructed first roster (coverage.solve.first_runs): the stand-in first",
     )
+    parser.add_argument(
+        "--lns-difficulty",
+        type=float,
+        default=coarse.LNS_DIFFICULTY,
+        help="share of the model CP-SAT's first neighbourhoods free after a big team's constructed roster (default: CP-SAT's, 0.5)",
+    )
+    parser.add_argument(
+        "--neighbourhoods",
+        choices=("on", "off", "default"),
+        default="default",
+        help="our own neighbourhoods after CP-SAT stalls (coverage.solve.neighbourhoods; SolveParams.neighbourhoods)",
+    )
     args = parser.parse_args(argv)
     coarse.COARSE_SHARE = args.coarse_share
+    coarse.LNS_DIFFICULTY = args.lns_difficulty
     coarse.CONSTRUCTED = not args.no_constructed
     runs = []
     for variant in [v for v in args.variants.split(",") if v]:
@@ -260,6 +275,8 @@ def main(argv: list[str] | None = None) -> None:
                     "seed": args.seed,
                     "coarse_share": args.coarse_share,
                     "constructed": not args.no_constructed,
+                    "lns_difficulty": args.lns_difficulty,
+                    "neighbourhoods": args.neighbourhoods,
                     "runs": runs,
                 }
             )
@@ -271,7 +288,8 @@ def measured(row: dict[str, object], path: Path, args: argparse.Namespace) -> di
     load = os.getloadavg()[0]
     row["key"] = team_key(str(row["team"]), row["agents"], row["days"], args.seed)  # type: ignore[arg-type]
     recorded = read_bests().get(str(row["key"]), {}).get("cost")
-    row.update(run(path, args.time_limit, args.workers, recorded if isinstance(recorded, int | float) else None))
+    own = {"on": True, "off": False}.get(args.neighbourhoods)
+    row.update(run(path, args.time_limit, args.workers, recorded if isinstance(recorded, int | float) else None, own))
     row.update(time_limit=args.time_limit, workers=args.workers, load=[round(load, 2), round(os.getloadavg()[0], 2)])
     return row
 

@@ -47,6 +47,7 @@ STEP_MINUTES = 120  # between the stand-in's starts, and between its lengths
 CONSTRUCTED = True  # try the constructed first roster (coverage.solve.first_runs) before the stand-in; False: benchmarks compare
 CONSTRUCTION_SHARE = 0.25  # of the time limit: no round of the construction's improvements begins past it (not deterministic)
 NEIGHBOURHOODS_ONLY_FROM = 30  # agents: from a constructed start of a team this big, no full-model worker (CoarseStart.settings)
+LNS_DIFFICULTY: float | None = None  # share of the model CP-SAT's first neighbourhoods free, there; None: its own (0.5)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,11 @@ class CoarseStart:
         proved bounds of 0-600 only (benchmarks/notes/part-time-team.md). A
         small team keeps it: configs/flexible.yaml's 8 agents are proved
         optimal by it.
+
+        There CP-SAT's first neighbourhoods free half of the model, its own
+        default; LNS_DIFFICULTY changes that for benchmarks. A tenth (where the
+        improving kinds settle) was measured over seeds 1-3 and did not win
+        (benchmarks/notes/part-time-team.md, "Smaller first neighbourhoods").
         """
         if self.roster is None:
             return None
@@ -109,6 +115,8 @@ class CoarseStart:
             configure_search(parameters, params)
             parameters.cp_model_presolve = False
             parameters.use_lns_only = only_neighbourhoods
+            if only_neighbourhoods and LNS_DIFFICULTY is not None:
+                parameters.lns_initial_difficulty = LNS_DIFFICULTY
 
         return settings
 

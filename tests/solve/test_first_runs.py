@@ -247,19 +247,50 @@ def test_an_agent_s_whole_period_trades_one_long_run_for_two_at_the_preferred_le
     assert ([a.hours for a in roster.assignments], cost) == ([6], 12)
 
 
-def test_the_search_from_a_big_team_s_constructed_roster_runs_neighbourhoods_only() -> None:
-    """No full-model worker after a big team's constructed start (one thread excepted); presolve off, as after the stand-in."""
+def test_the_search_from_a_big_team_s_constructed_roster_runs_neighbourhoods_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No full-model worker after a big team's constructed start (one thread excepted); presolve off, as after the stand-in.
+
+    CP-SAT's first neighbourhoods free half of the model (its own default) unless
+    a benchmark sets LNS_DIFFICULTY, which then reaches that search only.
+    """
     from ortools.sat.python import cp_model
 
+    from coverage.solve import coarse
     from coverage.solve.coarse import CoarseStart
 
     big, small = CoarseStart(Roster(()), 0.0, neighbourhoods_only=True), CoarseStart(Roster(()), 0.0)
-    for start, workers, lns_only in ((big, 2, True), (big, 1, False), (small, 2, False)):
+    cases = ((None, big, 2, True, 0.5), (None, big, 1, False, 0.5), (None, small, 2, False, 0.5), (0.1, big, 2, True, 0.1))
+    cases += ((0.1, small, 2, False, 0.5),)
+    for difficulty, start, workers, lns_only, first_share in cases:
+        monkeypatch.setattr(coarse, "LNS_DIFFICULTY", difficulty)
         settings = start.settings(SolveParams(time_limit_seconds=10, workers=workers))
         assert settings is not None
         parameters = cp_model.CpSolver().parameters
         settings(parameters)
         assert (parameters.use_lns_only, parameters.cp_model_presolve) == (lns_only, False)
+        assert parameters.lns_initial_difficulty == pytest.approx(first_share)
+
+
+def test_neighbourhoods_alone_from_a_constructed_roster_reach_the_optimum(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole-period case above with the construction's rounds off (its roster: one 6 h run, 12) and the team counted big.
+
+    The search from it runs CP-SAT's neighbourhoods only: they find the two 3 h
+    runs (6 overstaffed hours; 5 h would cost 5 · 1² + 5 = 10), and the same
+    roster on a second deterministic run.
+    """
+    from coverage.solve import coarse
+
+    config = _config(tmp_path, [], FLEX, agent__target_hours=6, agent__preferred_hours=3, weights__clock=0)
+    monkeypatch.setattr(first_runs, "ROUNDS", 0)
+    monkeypatch.setattr(coarse, "NEIGHBOURHOODS_ONLY_FROM", 1)
+    params = SolveParams(time_limit_seconds=2, workers=2, deterministic=True)
+    found = [solve(config, requirements(config), ModelInputs(), params) for _ in range(2)]
+    assert [r.timeline[0][1] for r in found] == [12, 12]  # the constructed roster, the run's first
+    assert [(r.objective, sorted(a.hours for a in r.roster.assignments)) for r in found if r.roster] == [(6, [3, 3])] * 2
+    assert found[0].roster is not None and check_roster(found[0].roster, config) == []
+    assert _runs(found[0].roster) == _runs(found[1].roster)
 
 
 def test_a_team_from_thirty_agents_is_big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
