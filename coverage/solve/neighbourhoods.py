@@ -489,6 +489,13 @@ def sweep(
     values = list(solver.response_proto.solution)
     search._adopt(values, built.exact_objective(solver.value), keep=False)
     windows = sweep_windows(search._team.days, len(search._team.agents))
+    if progress.stream is not None:
+        print(
+            f"  re-solving CP-SAT's first roster ({search._cost:,.0f}) {window_days(len(search._team.agents))} days at a time,"
+            " first to last",
+            file=progress.stream,
+            flush=True,
+        )
     solved = 0
     with on_interrupt(search.stop) as hit:
         for number, days in enumerate(windows):
