@@ -176,9 +176,7 @@ def run_team(
             config,
             needs,
             ModelInputs(explain=False, staged=False if direct else None),
-            SolveParams(
-                time_limit_seconds=time_limit, seed=seed, workers=workers, neighbourhoods=neighbourhoods, sweep=sweep
-            ),
+            SolveParams(time_limit_seconds=time_limit, seed=seed, workers=workers, neighbourhoods=neighbourhoods, sweep=sweep),
         )
     return {
         "instance": instance.name,
