@@ -417,6 +417,7 @@ def hand_over(
 # ---------------------------------------------------------------------- the week-by-week sweep (issue 24, item 4)
 
 SWEEP_FROM_DAYS = 29  # horizons longer than four weeks: where CP-SAT's first roster comes late and poor (see sweep_wanted)
+SWEEP_FROM_AGENT_DAYS = 4_000  # (agent, day) pairs in the roster, at least: measured to win from 5,600, not at 2,240
 SWEEP_AGENT_DAYS = 750  # (agent, day) pairs a sweep's window frees at most: about what 2 workers solve in a second or two
 SWEEP_OVERLAP = 1  # days each window shares with the next, so a week's edge (rest, runs) can move too
 SWEEP_MAX_DAYS = 7  # a window's own days at most (a week), its overlap apart
@@ -436,22 +437,28 @@ class Swept:
     interrupted: bool  # Ctrl-C stopped it
 
 
-def sweep_wanted(params: SolveParams, days: int) -> bool:
-    """Whether a run sweeps week by week from CP-SAT's first roster: by default on horizons of more than four weeks.
+def sweep_wanted(params: SolveParams, days: int, agents: int) -> bool:
+    """Whether a run sweeps week by week from CP-SAT's first roster: by default on horizons of more than four weeks
+    whose roster has SWEEP_FROM_AGENT_DAYS (agent, day) pairs or more.
 
-    There the first roster comes late and far from good (cl-12w-150: 7-15 s
-    into a 60 s run, 6-8 times the best known cost), and CP-SAT's own
+    There CP-SAT's first roster comes late and far from good (cl-12w-150:
+    7-10 s into a 60 s run, 6-8 times the best known cost), and its own
     neighbourhoods, drawn over the whole horizon, improve it more slowly than
-    a sweep that re-solves each window of days in turn, every other day of the
-    roster fixed (benchmarks/notes/robust-search.md, "Item 4: week-by-week
-    start"). On four weeks or fewer CP-SAT's first roster comes within a
-    second or two and its search does well, so it is left alone. `params.sweep`
-    overrides the rule; never in deterministic runs (a window's outcome
-    depends on the wall clock).
+    a sweep that re-solves each window of days in turn, every other day of
+    the roster fixed: 60 s, seeds 1-3, paired with the sweep off, cl-12w-150
+    (12,600 pairs) 11,589-14,982 against 19,521-25,330 and cl-10w-80 (5,600)
+    6,786-7,278 against 7,426-8,848. On cl-8w-40 (2,240 pairs) the first
+    roster comes within a second and CP-SAT's search did as well or better
+    without the sweep (two pairs of three), so smaller rosters are left alone
+    (benchmarks/notes/robust-search.md, "Item 4: week-by-week start").
+    `params.sweep` overrides the rule; never in deterministic runs (a
+    window's outcome depends on the wall clock).
     """
     if params.deterministic:
         return False
-    return bool(params.sweep) if params.sweep is not None else days >= SWEEP_FROM_DAYS
+    if params.sweep is not None:
+        return params.sweep
+    return days >= SWEEP_FROM_DAYS and days * agents >= SWEEP_FROM_AGENT_DAYS
 
 
 def window_days(agents: int) -> int:

@@ -200,7 +200,7 @@ def solve(
                 interrupted=stop.interrupted,
                 timeline=progress.timeline,
             )
-    elif neighbourhoods.sweep_wanted(params, config.plan.days):
+    elif neighbourhoods.sweep_wanted(params, config.plan.days, len(config.agents)):
         opening = _swept_start(roster_model, params, progress, started)
         if opening.finished is not None:  # Ctrl-C during the sweep: its roster is the result
             return opening.finished

@@ -80,15 +80,17 @@ def test_windows_are_a_week_and_a_day_for_small_teams_and_narrower_for_big_ones(
     assert (window_days(20), window_days(80), window_days(150), window_days(1_000)) == (7, 7, 4, 2)
 
 
-def test_on_by_default_past_four_weeks_never_in_deterministic_runs() -> None:
-    assert not sweep_wanted(SolveParams(), 28) and sweep_wanted(SolveParams(), 29)
-    assert not sweep_wanted(SolveParams(sweep=False), 84) and sweep_wanted(SolveParams(sweep=True), 14)
-    assert not sweep_wanted(SolveParams(deterministic=True, sweep=True), 84)
+def test_on_by_default_past_four_weeks_on_big_rosters_never_in_deterministic_runs() -> None:
+    assert not sweep_wanted(SolveParams(), 28, 1_000) and sweep_wanted(SolveParams(), 29, 140)
+    assert not sweep_wanted(SolveParams(), 56, 40)  # cl-8w-40: 2,240 (agent, day) pairs
+    assert sweep_wanted(SolveParams(), 70, 80)  # cl-10w-80: 5,600
+    assert not sweep_wanted(SolveParams(sweep=False), 84, 150) and sweep_wanted(SolveParams(sweep=True), 14, 1)
+    assert not sweep_wanted(SolveParams(deterministic=True, sweep=True), 84, 150)
 
 
 def test_a_five_week_run_sweeps_and_returns_by_its_limit(tmp_path: Path, monkeypatch) -> None:
-    """Five weeks, four employees, three wanted a day: the sweep runs (on by default past four weeks), the roster
-    passes the checker, and the run ends within its 8 s limit (a second of slack for returning)."""
+    """Five weeks, four employees, three wanted a day, the sweep asked for (too small a roster for the default): it
+    runs, the roster passes the checker, and the run ends within its 8 s limit (a second of slack for returning)."""
     config = config_of(tmp_path, days=35, staff=4, wanted=3)
     swept: list[neighbourhoods.Swept] = []
     real = neighbourhoods.sweep
@@ -99,7 +101,9 @@ def test_a_five_week_run_sweeps_and_returns_by_its_limit(tmp_path: Path, monkeyp
 
     monkeypatch.setattr(neighbourhoods, "sweep", spy)
     began = time.perf_counter()
-    result = solve(config, requirements(config), ModelInputs(explain=False), SolveParams(time_limit_seconds=8, workers=2))
+    result = solve(
+        config, requirements(config), ModelInputs(explain=False), SolveParams(time_limit_seconds=8, workers=2, sweep=True)
+    )
     assert time.perf_counter() - began <= 9.0
     assert len(swept) == 1 and swept[0].windows == 5  # 35 days in windows of seven
     assert result.roster is not None and check_roster(result.roster, config) == []
