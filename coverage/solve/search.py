@@ -600,10 +600,10 @@ def _swept_start(rm: BuiltModel, params: SolveParams, progress: Progress, starte
 
     searched = replace(params, time_limit_seconds=max(_left(params, started), 1.0))
     code, solver, interrupted = run_search(rm.model, searched, progress, stop_when=in_time)
-    used = wallclock.perf_counter() - started
-    budget = min(neighbourhoods.SWEEP_SHARE * limit, neighbourhoods.SWEEP_ENDS_BY * limit - used)
-    if code != cp_model.FEASIBLE or interrupted or budget < MIN_SWEEP_SECONDS or _left(params, started) < MIN_SWEEP_SECONDS:
+    if code != cp_model.FEASIBLE or interrupted or _left(params, started) < MIN_SWEEP_SECONDS:  # not stopped for a sweep
         return FirstSearch(None, 0.0, ended=Search(code, solver, interrupted))
+    used = wallclock.perf_counter() - started
+    budget = max(MIN_SWEEP_SECONDS, min(neighbourhoods.SWEEP_SHARE * limit, neighbourhoods.SWEEP_ENDS_BY * limit - used))
     workers = params.workers or os.cpu_count() or 1
     swept = neighbourhoods.sweep(rm, solver, budget, progress, params.seed, workers)
     neighbourhoods.hint_all(rm.model, swept.values)
