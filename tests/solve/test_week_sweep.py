@@ -18,6 +18,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from ortools.sat.python import cp_model
 
 from coverage.check import check_roster
@@ -108,3 +109,16 @@ def test_a_five_week_run_sweeps_and_returns_by_its_limit(tmp_path: Path, monkeyp
     assert len(swept) == 1 and swept[0].windows == 5  # 35 days in windows of seven
     assert result.roster is not None and check_roster(result.roster, config) == []
     assert result.objective is not None and result.objective <= swept[0].objective
+
+
+def test_a_first_roster_too_late_for_a_sweep_does_not_stop_the_search(tmp_path: Path, monkeypatch) -> None:
+    """With no time for a sweep after any first roster (it must end by 0 % of the limit), the first search is the
+    run's search: no sweep, and the roster it returns is the optimum (200 on the one-employee fortnight)."""
+    config = config_of(tmp_path, days=14, staff=1, wanted=1)
+    monkeypatch.setattr(neighbourhoods, "SWEEP_ENDS_BY", 0.0)
+    monkeypatch.setattr(neighbourhoods, "sweep", lambda *args, **kwargs: pytest.fail("swept"))
+    result = solve(
+        config, requirements(config), ModelInputs(explain=False), SolveParams(time_limit_seconds=20, workers=2, sweep=True)
+    )
+    assert result.status == "OPTIMAL" and result.objective == 200
+    assert result.roster is not None and check_roster(result.roster, config) == []
