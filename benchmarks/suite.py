@@ -153,7 +153,13 @@ def team_config(instance: Team, directory: Path) -> Path:
 
 
 def run_team(
-    instance: Team, seed: int, time_limit: float, workers: int, direct: bool, neighbourhoods: bool | None = None
+    instance: Team,
+    seed: int,
+    time_limit: float,
+    workers: int,
+    direct: bool,
+    neighbourhoods: bool | None = None,
+    sweep: bool | None = None,
 ) -> dict[str, Any]:
     """One solve of a team through the public API, as `covplan plan` runs it; the JSON row."""
     from coverage.config import load_config
@@ -170,7 +176,7 @@ def run_team(
             config,
             needs,
             ModelInputs(explain=False, staged=False if direct else None),
-            SolveParams(time_limit_seconds=time_limit, seed=seed, workers=workers, neighbourhoods=neighbourhoods),
+            SolveParams(time_limit_seconds=time_limit, seed=seed, workers=workers, neighbourhoods=neighbourhoods, sweep=sweep),
         )
     return {
         "instance": instance.name,
@@ -230,6 +236,7 @@ def run_suite(
     plain: bool,
     workers: int = 2,
     neighbourhoods: str | None = None,
+    sweep: str | None = None,
 ) -> None:
     """Every instance (or those `only` matches), every seed, ours then the plain model; one JSON line each in suite.jsonl."""
     from run import PYTHON, append, run_json
@@ -267,6 +274,8 @@ def run_suite(
                     ] + (["--direct"] if solver == "plain" else [])
                     if solver == "ours" and neighbourhoods is not None:
                         command += ["--neighbourhoods", neighbourhoods]
+                if solver == "ours" and sweep is not None:
+                    command += ["--sweep", sweep]
                 before = others_cpu()
                 with beside_load(loaded):
                     row = run_json(command, timeout=limit * 4 + 900)
@@ -281,6 +290,7 @@ def run_suite(
                     shape=instance.shape,
                     condition=condition_of(loaded, others),
                     neighbourhoods=neighbourhoods if solver == "ours" else None,
+                    sweep=sweep if solver == "ours" else None,
                     others_cores=round(others, 2),
                 )
                 append("suite", row)
@@ -302,6 +312,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=("on", "off"),
         help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
     )
+    run.add_argument(
+        "--sweep",
+        choices=("on", "off"),
+        help="the week-by-week sweep from CP-SAT's first roster (default: the solver's choice)",
+    )
     team = commands.add_parser("team", help="one team run; prints one JSON line")
     team.add_argument("name")
     team.add_argument("--seed", type=int, default=1)
@@ -313,18 +328,26 @@ def main(argv: list[str] | None = None) -> int:
         choices=("on", "off"),
         help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
     )
+    team.add_argument(
+        "--sweep",
+        choices=("on", "off"),
+        help="the week-by-week sweep from CP-SAT's first roster (default: the solver's choice)",
+    )
     args = parser.parse_args(argv)
     if args.command == "list":
         for instance in SUITE:
             print(f"{instance.name:24} {instance.shape} (seed {instance.seed})")
     elif args.command == "run":
-        run_suite(args.limit, args.seeds, args.beside_load, args.only, not args.no_plain, args.workers, args.neighbourhoods)
+        run_suite(
+            args.limit, args.seeds, args.beside_load, args.only, not args.no_plain, args.workers, args.neighbourhoods, args.sweep
+        )
     else:
         instance = by_name(args.name)
         if not isinstance(instance, Team):
             raise SystemExit(f"{args.name} is a Curtois-like instance: run it with curtois.py")
         lns = None if args.neighbourhoods is None else args.neighbourhoods == "on"
-        print(json.dumps(run_team(instance, args.seed, args.time_limit, args.workers, args.direct, lns)))
+        swept = None if args.sweep is None else args.sweep == "on"
+        print(json.dumps(run_team(instance, args.seed, args.time_limit, args.workers, args.direct, lns, swept)))
     return 0
 
 

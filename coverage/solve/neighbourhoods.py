@@ -412,3 +412,121 @@ def hand_over(
     finally:
         progress.refiner = previous
     return search, bool(hit)
+
+
+# ---------------------------------------------------------------------- the week-by-week sweep (issue 24, item 4)
+
+SWEEP_FROM_DAYS = 29  # horizons longer than four weeks: where CP-SAT's first roster comes late and poor (see sweep_wanted)
+SWEEP_FROM_AGENT_DAYS = 4_000  # (agent, day) pairs in the roster, at least: measured to win from 5,600, not at 2,240
+SWEEP_AGENT_DAYS = 750  # (agent, day) pairs a sweep's window frees at most: about what 2 workers solve in a second or two
+SWEEP_OVERLAP = 1  # days each window shares with the next, so a week's edge (rest, runs) can move too
+SWEEP_MAX_DAYS = 7  # a window's own days at most (a week), its overlap apart
+SWEEP_MIN_DAYS = 2
+SWEEP_SHARE = 0.45  # of the time limit, at most, for the sweep
+SWEEP_ENDS_BY = 0.7  # of the time limit: the sweep stops by then, so CP-SAT's search from its roster gets the rest
+
+
+@dataclass(frozen=True)
+class Swept:
+    """The sweep's outcome: the incumbent's values (every variable, a solution of the model), its exact cost and roster."""
+
+    values: list[int]
+    objective: float
+    roster: Roster
+    windows: int  # windows solved
+    interrupted: bool  # Ctrl-C stopped it
+
+
+def sweep_wanted(params: SolveParams, days: int, agents: int) -> bool:
+    """Whether a run sweeps week by week from CP-SAT's first roster: by default on horizons of more than four weeks
+    whose roster has SWEEP_FROM_AGENT_DAYS (agent, day) pairs or more.
+
+    There CP-SAT's first roster comes late and far from good (cl-12w-150:
+    7-10 s into a 60 s run, 6-8 times the best known cost), and its own
+    neighbourhoods, drawn over the whole horizon, improve it more slowly than
+    a sweep that re-solves each window of days in turn, every other day of
+    the roster fixed: 60 s, seeds 1-3, paired with the sweep off, cl-12w-150
+    (12,600 pairs) 11,589-14,982 against 19,521-25,330 and cl-10w-80 (5,600)
+    6,786-7,278 against 7,426-8,848. On cl-8w-40 (2,240 pairs) the first
+    roster comes within a second and CP-SAT's search did as well or better
+    without the sweep (two pairs of three), so smaller rosters are left alone
+    (benchmarks/notes/robust-search.md, "Item 4: week-by-week start").
+    `params.sweep` overrides the rule; never in deterministic runs (a
+    window's outcome depends on the wall clock).
+    """
+    if params.deterministic:
+        return False
+    if params.sweep is not None:
+        return params.sweep
+    return days >= SWEEP_FROM_DAYS and days * agents >= SWEEP_FROM_AGENT_DAYS
+
+
+def window_days(agents: int) -> int:
+    """A window's own days: as many as keep it to SWEEP_AGENT_DAYS (agent, day) pairs with its overlap, 2 to 7."""
+    fitting = SWEEP_AGENT_DAYS // max(agents, 1) - SWEEP_OVERLAP
+    return max(SWEEP_MIN_DAYS, min(SWEEP_MAX_DAYS, fitting))
+
+
+def sweep_windows(days: tuple[date, ...], agents: int) -> list[frozenset[date]]:
+    """The sweep's windows, first days to last: `window_days` each, plus SWEEP_OVERLAP days of the next."""
+    width = window_days(agents)
+    return [frozenset(days[start : start + width + SWEEP_OVERLAP]) for start in range(0, len(days), width)]
+
+
+def sweep(
+    built: BuiltModel,
+    solver: cp_model.CpSolver,
+    seconds: float,
+    progress: Progress,
+    seed: int = 1,
+    workers: int = 1,
+) -> Swept:
+    """Re-solve the search's last roster window by window, first days to last, within `seconds`; the best roster found.
+
+    Each window frees every agent's shift variables on its days and fixes
+    every other day's to the incumbent; every auxiliary stays free, as in
+    `NeighbourhoodSearch.explore`. A window gets an equal share of the time
+    left; one solved to optimality early leaves its time to the next. Each
+    runs on its own thread so that Ctrl-C (which stops the window under way
+    and the sweep) is heard. The cheaper rosters go on the progress timeline.
+    """
+    search = NeighbourhoodSearch(
+        built.model, built.variables, built.exact_objective, built.roster_from, time.monotonic() + seconds, seed, workers
+    )
+    values = list(solver.response_proto.solution)
+    search._adopt(values, built.exact_objective(solver.value), keep=False)
+    windows = sweep_windows(search._team.days, len(search._team.agents))
+    if progress.stream is not None:
+        print(
+            f"  re-solving CP-SAT's first roster ({search._cost:,.0f}) {window_days(len(search._team.agents))} days at a time,"
+            " first to last",
+            file=progress.stream,
+            flush=True,
+        )
+    solved = 0
+    with on_interrupt(search.stop) as hit:
+        for number, days in enumerate(windows):
+            left = search.deadline - time.monotonic()
+            if hit or left < MIN_STEP_SECONDS:
+                break
+            share = left / (len(windows) - number)
+            window = threading.Thread(
+                target=search.explore, args=(lambda agent, day, days=days: day is None or day in days, share, "week")
+            )
+            window.start()
+            while window.is_alive():
+                window.join(WAIT_SECONDS)
+            solved += 1
+            if search.steps and search.steps[-1].gain > 0:
+                progress.timeline.append((time.perf_counter() - progress.started, search._cost, None))
+    assert search._values is not None
+    roster = search.best.roster if search.best is not None else built.roster_from(solver.boolean_value)
+    return Swept(search._values, search._cost, roster, solved, bool(hit))
+
+
+def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
+    """Hint every variable of `model` with `values` (a whole solution): CP-SAT's search starts from it."""
+    model.clear_hints()
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)

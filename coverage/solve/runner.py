@@ -66,6 +66,7 @@ class SolveParams:
     progress: TextIO | None = None  # where the objective, bound and gap are shown while searching
     sites: SitePool | None = None  # where the staged search's sites run (None: this machine's own pool, staged.local_pool)
     neighbourhoods: bool | None = None  # ours after CP-SAT's search (coverage.solve.neighbourhoods; None: the default)
+    sweep: bool | None = None  # week by week from CP-SAT's first roster (neighbourhoods.sweep_wanted; None: the default)
 
 
 def search_threads(workers: int) -> int:

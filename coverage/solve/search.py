@@ -14,6 +14,7 @@ still works.
 
 from __future__ import annotations
 
+import os
 import sys
 import time as wallclock
 from collections.abc import Callable
@@ -199,6 +200,11 @@ def solve(
                 interrupted=stop.interrupted,
                 timeline=progress.timeline,
             )
+    elif neighbourhoods.sweep_wanted(params, config.plan.days, len(config.agents)):
+        opening = _swept_start(roster_model, params, progress, started)
+        if opening.finished is not None:  # Ctrl-C during the sweep: its roster is the result
+            return opening.finished
+        fallback, remaining, ended = opening.fallback, opening.remaining, opening.ended
     own = neighbourhoods.wanted(params)
     if ended is None:
         searched = replace(params, time_limit_seconds=remaining)
@@ -430,6 +436,7 @@ FIRST_AT_MOST = 0.5  # of the time limit: a first roster found later no longer s
 # (under load the queue model's first roster came after 15 %; stopping then left too little time to use the polished start)
 # of the time limit: the first roster before its channels are polished (benchmarks/notes/email-by-its-deadline.md)
 FIRST_SHARE = 0.15
+MIN_SWEEP_SECONDS = 3.0  # a week-by-week sweep given less than this is not started (a window needs about a second)
 
 
 def polishing(config: Config, requirements: Requirements, inputs: ModelInputs, *, deterministic: bool = False) -> Polish | None:
@@ -574,6 +581,39 @@ def _polished_start(rm: BuiltModel, params: SolveParams, progress: Progress, pol
     if polished is None or polished.objective is None or polished.objective >= before:
         polished = _hinted(rm, found, solver.best_objective_bound, started)
     return FirstSearch(polished, max(_left(params, started), 1.0))
+
+
+def _swept_start(rm: BuiltModel, params: SolveParams, progress: Progress, started: float) -> FirstSearch:
+    """CP-SAT's search to its first roster, the week-by-week sweep from it (neighbourhoods.sweep), the swept roster
+    hinted for the rest of the search.
+
+    A first roster that comes too late for a sweep (past SWEEP_ENDS_BY of the
+    limit less MIN_SWEEP_SECONDS) does not stop that search: it runs on and
+    is the run's search (`ended`), its presolve not thrown away. The swept
+    roster is the result to beat: a solution of the model, priced exactly.
+    """
+    limit = params.time_limit_seconds
+    sweep_until = neighbourhoods.SWEEP_ENDS_BY * limit - MIN_SWEEP_SECONDS
+
+    def in_time(value: object) -> bool:
+        return wallclock.perf_counter() - started <= sweep_until
+
+    searched = replace(params, time_limit_seconds=max(_left(params, started), 1.0))
+    code, solver, interrupted = run_search(rm.model, searched, progress, stop_when=in_time)
+    if code != cp_model.FEASIBLE or interrupted or _left(params, started) < MIN_SWEEP_SECONDS:  # not stopped for a sweep
+        return FirstSearch(None, 0.0, ended=Search(code, solver, interrupted))
+    used = wallclock.perf_counter() - started
+    budget = max(MIN_SWEEP_SECONDS, min(neighbourhoods.SWEEP_SHARE * limit, neighbourhoods.SWEEP_ENDS_BY * limit - used))
+    workers = params.workers or os.cpu_count() or 1
+    swept = neighbourhoods.sweep(rm, solver, budget, progress, params.seed, workers)
+    neighbourhoods.hint_all(rm.model, swept.values)
+    result = SolveResult(
+        "FEASIBLE", swept.roster, swept.objective, None, 0.0, first_solution_seconds=progress.first_solution_seconds
+    )
+    if swept.interrupted:
+        finished = replace(result, wall_seconds=wallclock.perf_counter() - started, interrupted=True, timeline=progress.timeline)
+        return FirstSearch(result, 0.0, finished=finished)
+    return FirstSearch(result, max(_left(params, started), 1.0))
 
 
 def _staged_remaining(params: SolveParams, used: float, interrupted: bool) -> float:
