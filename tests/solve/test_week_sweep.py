@@ -1,11 +1,11 @@
 """The week-by-week sweep (coverage.solve.neighbourhoods.sweep): each window of days re-solved, the rest of the roster fixed.
 
 The instance, in Curtois & Qu's format (coverage.read_curtois): one employee,
-A, fourteen days from a Monday, one 8-hour day shift D wanted on every day
+E0, fourteen days from a Monday, one 8-hour day shift D wanted on every day
 (100 for each day uncovered), at most five days in a row, weekends unlimited.
 Fourteen days with no run longer than five need two days off at least, so
 the best roster works twelve days and costs 2 × 100 = 200. Starting from the
-roster in which A works nothing (1,400), the sweep's first window (days 0-7,
+roster in which E0 works nothing (1,400), the sweep's first window (days 0-7,
 days 8-13 fixed off) works seven of its eight days (one day off splits the
 eight into runs of five or fewer); the second window (days 7-13, days 0-6
 fixed) then leaves exactly one more day off, whichever day the first chose:
