@@ -54,9 +54,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
     )
     parser.add_argument(
-        "--sweep",
+        "--rolling-start",
         choices=("on", "off"),
-        help="the week-by-week sweep from CP-SAT's first roster (default: the solver's choice)",
+        help="the rolling start: each week re-solved in turn from CP-SAT's first roster (default: the solver's choice)",
     )
     parser.add_argument(
         "--milestones",
@@ -105,7 +105,7 @@ def with_parameters(overrides: list[str]) -> None:
 
 
 def switch(choice: str | None) -> bool | None:
-    """`--neighbourhoods on|off` (or `--sweep`) as its SolveParams field (None: not given, the solver decides)."""
+    """`--neighbourhoods on|off` (or `--rolling-start`) as its SolveParams field (None: not given, the solver decides)."""
     return None if choice is None else choice == "on"
 
 
@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         seed=args.seed,
         progress=sys.stderr if args.progress else None,
         neighbourhoods=switch(args.neighbourhoods),
-        sweep=switch(args.sweep),
+        rolling_start=switch(args.rolling_start),
     )
     result = solve(config, requirements(config), ModelInputs(explain=False, exact_runs=args.exact_runs), params)
     seconds = time.perf_counter() - started
@@ -144,8 +144,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     finish_row(row, model="coverage", time_limit=args.time_limit, workers=args.workers, load_before=load_before)
     if args.exact_runs:
         row["exact_runs"] = True
-    if args.sweep is not None:
-        row["sweep"] = args.sweep
+    if args.rolling_start is not None:
+        row["rolling_start"] = args.rolling_start
     row["milestones"] = [
         milestone(result.at(mark), mark, result.first_solution_seconds) for mark in args.milestones if mark < args.time_limit
     ]

@@ -159,7 +159,7 @@ def run_team(
     workers: int,
     direct: bool,
     neighbourhoods: bool | None = None,
-    sweep: bool | None = None,
+    rolling_start: bool | None = None,
 ) -> dict[str, Any]:
     """One solve of a team through the public API, as `covplan plan` runs it; the JSON row."""
     from coverage.config import load_config
@@ -176,7 +176,13 @@ def run_team(
             config,
             needs,
             ModelInputs(explain=False, staged=False if direct else None),
-            SolveParams(time_limit_seconds=time_limit, seed=seed, workers=workers, neighbourhoods=neighbourhoods, sweep=sweep),
+            SolveParams(
+                time_limit_seconds=time_limit,
+                seed=seed,
+                workers=workers,
+                neighbourhoods=neighbourhoods,
+                rolling_start=rolling_start,
+            ),
         )
     return {
         "instance": instance.name,
@@ -275,7 +281,7 @@ def run_suite(
                     if solver == "ours" and neighbourhoods is not None:
                         command += ["--neighbourhoods", neighbourhoods]
                 if solver == "ours" and sweep is not None:
-                    command += ["--sweep", sweep]
+                    command += ["--rolling-start", sweep]
                 before = others_cpu()
                 with beside_load(loaded):
                     row = run_json(command, timeout=limit * 4 + 900)
@@ -290,7 +296,7 @@ def run_suite(
                     shape=instance.shape,
                     condition=condition_of(loaded, others),
                     neighbourhoods=neighbourhoods if solver == "ours" else None,
-                    sweep=sweep if solver == "ours" else None,
+                    rolling_start=sweep if solver == "ours" else None,
                     others_cores=round(others, 2),
                 )
                 append("suite", row)
@@ -313,9 +319,9 @@ def main(argv: list[str] | None = None) -> int:
         help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
     )
     run.add_argument(
-        "--sweep",
+        "--rolling-start",
         choices=("on", "off"),
-        help="the week-by-week sweep from CP-SAT's first roster (default: the solver's choice)",
+        help="the rolling start: each week re-solved in turn from CP-SAT's first roster (default: the solver's choice)",
     )
     team = commands.add_parser("team", help="one team run; prints one JSON line")
     team.add_argument("name")
@@ -329,9 +335,9 @@ def main(argv: list[str] | None = None) -> int:
         help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
     )
     team.add_argument(
-        "--sweep",
+        "--rolling-start",
         choices=("on", "off"),
-        help="the week-by-week sweep from CP-SAT's first roster (default: the solver's choice)",
+        help="the rolling start: each week re-solved in turn from CP-SAT's first roster (default: the solver's choice)",
     )
     args = parser.parse_args(argv)
     if args.command == "list":
@@ -339,14 +345,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{instance.name:24} {instance.shape} (seed {instance.seed})")
     elif args.command == "run":
         run_suite(
-            args.limit, args.seeds, args.beside_load, args.only, not args.no_plain, args.workers, args.neighbourhoods, args.sweep
+            args.limit,
+            args.seeds,
+            args.beside_load,
+            args.only,
+            not args.no_plain,
+            args.workers,
+            args.neighbourhoods,
+            args.rolling_start,
         )
     else:
         instance = by_name(args.name)
         if not isinstance(instance, Team):
             raise SystemExit(f"{args.name} is a Curtois-like instance: run it with curtois.py")
         lns = None if args.neighbourhoods is None else args.neighbourhoods == "on"
-        swept = None if args.sweep is None else args.sweep == "on"
+        swept = None if args.rolling_start is None else args.rolling_start == "on"
         print(json.dumps(run_team(instance, args.seed, args.time_limit, args.workers, args.direct, lns, swept)))
     return 0
 

@@ -416,7 +416,7 @@ def hand_over(
 
 # ---------------------------------------------------------------------- the week-by-week sweep (issue 24, item 4)
 
-SWEEP_FROM_DAYS = 29  # horizons longer than four weeks: where CP-SAT's first roster comes late and poor (see sweep_wanted)
+SWEEP_FROM_DAYS = 29  # horizons longer than four weeks: where CP-SAT's first roster comes late and poor (see rolling_wanted)
 SWEEP_FROM_AGENT_DAYS = 4_000  # (agent, day) pairs in the roster, at least: measured to win from 5,600, not at 2,240
 SWEEP_AGENT_DAYS = 750  # (agent, day) pairs a sweep's window frees at most: about what 2 workers solve in a second or two
 SWEEP_OVERLAP = 1  # days each window shares with the next, so a week's edge (rest, runs) can move too
@@ -424,6 +424,7 @@ SWEEP_MAX_DAYS = 7  # a window's own days at most (a week), its overlap apart
 SWEEP_MIN_DAYS = 2
 SWEEP_SHARE = 0.45  # of the time limit, at most, for the sweep
 SWEEP_ENDS_BY = 0.7  # of the time limit: the sweep stops by then, so CP-SAT's search from its roster gets the rest
+MIN_WINDOW_SECONDS = 0.5  # a window's share at least, or the rolling start is not begun: a window needs about a second
 
 
 @dataclass(frozen=True)
@@ -437,7 +438,7 @@ class Swept:
     interrupted: bool  # Ctrl-C stopped it
 
 
-def sweep_wanted(params: SolveParams, days: int, agents: int) -> bool:
+def rolling_wanted(params: SolveParams, days: int, agents: int) -> bool:
     """Whether a run sweeps week by week from CP-SAT's first roster: by default on horizons of more than four weeks
     whose roster has SWEEP_FROM_AGENT_DAYS (agent, day) pairs or more.
 
@@ -451,13 +452,13 @@ def sweep_wanted(params: SolveParams, days: int, agents: int) -> bool:
     roster comes within a second and CP-SAT's search did as well or better
     without the sweep (two pairs of three), so smaller rosters are left alone
     (benchmarks/notes/robust-search.md, "Item 4: week-by-week start").
-    `params.sweep` overrides the rule; never in deterministic runs (a
+    `params.rolling_start` overrides the rule; never in deterministic runs (a
     window's outcome depends on the wall clock).
     """
     if params.deterministic:
         return False
-    if params.sweep is not None:
-        return params.sweep
+    if params.rolling_start is not None:
+        return params.rolling_start
     return days >= SWEEP_FROM_DAYS and days * agents >= SWEEP_FROM_AGENT_DAYS
 
 
@@ -467,13 +468,13 @@ def window_days(agents: int) -> int:
     return max(SWEEP_MIN_DAYS, min(SWEEP_MAX_DAYS, fitting))
 
 
-def sweep_windows(days: tuple[date, ...], agents: int) -> list[frozenset[date]]:
+def rolling_windows(days: tuple[date, ...], agents: int) -> list[frozenset[date]]:
     """The sweep's windows, first days to last: `window_days` each, plus SWEEP_OVERLAP days of the next."""
     width = window_days(agents)
     return [frozenset(days[start : start + width + SWEEP_OVERLAP]) for start in range(0, len(days), width)]
 
 
-def sweep(
+def roll_forward(
     built: BuiltModel,
     solver: cp_model.CpSolver,
     seconds: float,
@@ -495,7 +496,7 @@ def sweep(
     )
     values = list(solver.response_proto.solution)
     search._adopt(values, built.exact_objective(solver.value), keep=False)
-    windows = sweep_windows(search._team.days, len(search._team.agents))
+    windows = rolling_windows(search._team.days, len(search._team.agents))
     if progress.stream is not None:
         print(
             f"  re-solving CP-SAT's first roster ({search._cost:,.0f}) {window_days(len(search._team.agents))} days at a time,"
@@ -503,13 +504,14 @@ def sweep(
             file=progress.stream,
             flush=True,
         )
-    solved = 0
+    solved, overrun = 0, 0.0
     with on_interrupt(search.stop) as hit:
         for number, days in enumerate(windows):
             left = search.deadline - time.monotonic()
             if hit or left < MIN_STEP_SECONDS:
                 break
-            share = left / (len(windows) - number)
+            share = _window_share(left, len(windows) - number, overrun)
+            began = time.monotonic()
             window = threading.Thread(
                 target=search.explore, args=(lambda agent, day, days=days: day is None or day in days, share, "week")
             )
@@ -517,11 +519,28 @@ def sweep(
             while window.is_alive():
                 window.join(WAIT_SECONDS)
             solved += 1
+            overrun = max(overrun, time.monotonic() - began - share)
             if search.steps and search.steps[-1].gain > 0:
-                progress.timeline.append((time.perf_counter() - progress.started, search._cost, None))
+                progress.found_outside(search._cost)
     assert search._values is not None
     roster = search.best.roster if search.best is not None else built.roster_from(solver.boolean_value)
     return Swept(search._values, search._cost, roster, solved, bool(hit))
+
+
+def _window_share(left: float, windows: int, overrun: float) -> float:
+    """Each window left gets an equal share of the time left, less what one window has overrun its share so far.
+
+    A step takes a little longer than the time it is given (narrowing the
+    domains, CP-SAT's start, taking the roster); without that reserve the
+    last windows found no time left under load and the horizon's last days
+    were never re-solved (a review found 19 of 21 windows on 12 weeks).
+    """
+    return max(MIN_STEP_SECONDS, (left - overrun * windows) / windows)
+
+
+def least_rolling_seconds(days: int, agents: int) -> float:
+    """The least time a rolling start is worth: MIN_WINDOW_SECONDS for each of its windows."""
+    return math.ceil(days / window_days(agents)) * MIN_WINDOW_SECONDS
 
 
 def hint_all(model: cp_model.CpModel, values: list[int]) -> None:

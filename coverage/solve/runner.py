@@ -66,7 +66,9 @@ class SolveParams:
     progress: TextIO | None = None  # where the objective, bound and gap are shown while searching
     sites: SitePool | None = None  # where the staged search's sites run (None: this machine's own pool, staged.local_pool)
     neighbourhoods: bool | None = None  # ours after CP-SAT's search (coverage.solve.neighbourhoods; None: the default)
-    sweep: bool | None = None  # week by week from CP-SAT's first roster (neighbourhoods.sweep_wanted; None: the default)
+    rolling_start: bool | None = (
+        None  # week by week from CP-SAT's first roster (neighbourhoods.rolling_wanted; None: the default)
+    )
 
 
 def search_threads(workers: int) -> int:
@@ -235,7 +237,7 @@ class Progress(cp_model.CpSolverSolutionCallback):
         self._halted = False  # halt() was called: the search stops as soon as it can
         self._halt: Callable[[], object] | None = None  # stops the search under way (run_search sets it)
         self._objective: float | None = None
-        self._refined: float | None = None  # the refiner's best roster so far
+        self._refined: float | None = None  # the best roster found outside the search: the refiner's, the rolling start's
         self._bound: float | None = None
         self._last_print = -math.inf
         self._bar = _Bar(stream, limit_seconds) if stream is not None and _is_terminal(stream) else None
@@ -262,6 +264,20 @@ class Progress(cp_model.CpSolverSolutionCallback):
         self._bound = cost_floor(bound)
         self._record()
         self._report()
+
+    def found_outside(self, cost: float) -> None:
+        """A cheaper roster found outside CP-SAT's search (a window of the rolling start) is the run's best from now on.
+
+        Shown and recorded with the bound proved so far, and kept as the
+        floor of what later lines show: the next search's first reports would
+        otherwise bring back the dearer roster it was started after.
+        """
+        if self._refined is None or cost < self._refined:
+            self._refined = cost
+        if self._objective is None or cost < self._objective:
+            self._objective = cost
+            self._record()
+            self._report()
 
     def _record(self) -> None:
         self.timeline.append((wallclock.perf_counter() - self.started, self._objective, self._bound))

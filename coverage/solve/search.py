@@ -200,7 +200,7 @@ def solve(
                 interrupted=stop.interrupted,
                 timeline=progress.timeline,
             )
-    elif neighbourhoods.sweep_wanted(params, config.plan.days, len(config.agents)):
+    elif neighbourhoods.rolling_wanted(params, config.plan.days, len(config.agents)):
         opening = _swept_start(roster_model, params, progress, started)
         if opening.finished is not None:  # Ctrl-C during the sweep: its roster is the result
             return opening.finished
@@ -254,7 +254,8 @@ def solve(
         )
     if fallback is not None:  # the full model found nothing in the time left: the staged (or a refined) roster stands
         first_seen = _earliest(fallback.first_solution_seconds, first_roster, progress.first_solution_seconds)
-        return replace(fallback, wall_seconds=wall, interrupted=interrupted, first_solution_seconds=first_seen)
+        timeline = progress.timeline or fallback.timeline  # the run's rosters so far, when this search found none
+        return replace(fallback, wall_seconds=wall, interrupted=interrupted, first_solution_seconds=first_seen, timeline=timeline)
     reasons: list[str] = []
     if interrupted:
         reasons.append("the search was interrupted before any roster was found")
@@ -584,7 +585,7 @@ def _polished_start(rm: BuiltModel, params: SolveParams, progress: Progress, pol
 
 
 def _swept_start(rm: BuiltModel, params: SolveParams, progress: Progress, started: float) -> FirstSearch:
-    """CP-SAT's search to its first roster, the week-by-week sweep from it (neighbourhoods.sweep), the swept roster
+    """CP-SAT's search to its first roster, the week-by-week sweep from it (neighbourhoods.roll_forward), the swept roster
     hinted for the rest of the search.
 
     A first roster that comes too late for a sweep (past SWEEP_ENDS_BY of the
@@ -593,19 +594,20 @@ def _swept_start(rm: BuiltModel, params: SolveParams, progress: Progress, starte
     roster is the result to beat: a solution of the model, priced exactly.
     """
     limit = params.time_limit_seconds
-    sweep_until = neighbourhoods.SWEEP_ENDS_BY * limit - MIN_SWEEP_SECONDS
+    need = max(MIN_SWEEP_SECONDS, neighbourhoods.least_rolling_seconds(rm.data.config.plan.days, len(rm.data.config.agents)))
+    sweep_until = neighbourhoods.SWEEP_ENDS_BY * limit - need
 
     def in_time(value: object) -> bool:
         return wallclock.perf_counter() - started <= sweep_until
 
     searched = replace(params, time_limit_seconds=max(_left(params, started), 1.0))
     code, solver, interrupted = run_search(rm.model, searched, progress, stop_when=in_time)
-    if code != cp_model.FEASIBLE or interrupted or _left(params, started) < MIN_SWEEP_SECONDS:  # not stopped for a sweep
+    if code != cp_model.FEASIBLE or interrupted or _left(params, started) < need:  # not stopped for a sweep
         return FirstSearch(None, 0.0, ended=Search(code, solver, interrupted))
     used = wallclock.perf_counter() - started
-    budget = max(MIN_SWEEP_SECONDS, min(neighbourhoods.SWEEP_SHARE * limit, neighbourhoods.SWEEP_ENDS_BY * limit - used))
+    budget = max(need, min(neighbourhoods.SWEEP_SHARE * limit, neighbourhoods.SWEEP_ENDS_BY * limit - used))
     workers = params.workers or os.cpu_count() or 1
-    swept = neighbourhoods.sweep(rm, solver, budget, progress, params.seed, workers)
+    swept = neighbourhoods.roll_forward(rm, solver, budget, progress, params.seed, workers)
     neighbourhoods.hint_all(rm.model, swept.values)
     result = SolveResult(
         "FEASIBLE", swept.roster, swept.objective, None, 0.0, first_solution_seconds=progress.first_solution_seconds

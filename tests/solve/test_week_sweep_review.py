@@ -24,14 +24,14 @@ def swept_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **params: object)
     """The five-week run with the sweep on; also the sweep's own outcome."""
     config = config_of(tmp_path, days=35, staff=4, wanted=3)
     swept: list[neighbourhoods.Swept] = []
-    real = neighbourhoods.sweep
+    real = neighbourhoods.roll_forward
 
     def spy(*args, **kwargs):
         swept.append(real(*args, **kwargs))
         return swept[-1]
 
-    monkeypatch.setattr(neighbourhoods, "sweep", spy)
-    settings = SolveParams(time_limit_seconds=8, workers=2, sweep=True, **params)
+    monkeypatch.setattr(neighbourhoods, "roll_forward", spy)
+    settings = SolveParams(time_limit_seconds=8, workers=2, rolling_start=True, **params)
     result = solve(config, requirements(config), ModelInputs(explain=False), settings)
     assert len(swept) == 1
     assert result.roster is not None and check_roster(result.roster, config) == []
