@@ -201,8 +201,8 @@ def solve(
                 timeline=progress.timeline,
             )
     elif neighbourhoods.rolling_wanted(params, config.plan.days, len(config.agents)):
-        opening = _swept_start(roster_model, params, progress, started)
-        if opening.finished is not None:  # Ctrl-C during the sweep: its roster is the result
+        opening = _rolling_start(roster_model, params, progress, started)
+        if opening.finished is not None:  # Ctrl-C during the rolling start: its roster is the result
             return opening.finished
         fallback, remaining, ended = opening.fallback, opening.remaining, opening.ended
     own = neighbourhoods.wanted(params)
@@ -437,7 +437,7 @@ FIRST_AT_MOST = 0.5  # of the time limit: a first roster found later no longer s
 # (under load the queue model's first roster came after 15 %; stopping then left too little time to use the polished start)
 # of the time limit: the first roster before its channels are polished (benchmarks/notes/email-by-its-deadline.md)
 FIRST_SHARE = 0.15
-MIN_SWEEP_SECONDS = 3.0  # a week-by-week sweep given less than this is not started (a window needs about a second)
+MIN_SWEEP_SECONDS = 3.0  # a rolling start given less than this is not begun, whatever its windows (least_rolling_seconds)
 
 
 def polishing(config: Config, requirements: Requirements, inputs: ModelInputs, *, deterministic: bool = False) -> Polish | None:
@@ -584,12 +584,12 @@ def _polished_start(rm: BuiltModel, params: SolveParams, progress: Progress, pol
     return FirstSearch(polished, max(_left(params, started), 1.0))
 
 
-def _swept_start(rm: BuiltModel, params: SolveParams, progress: Progress, started: float) -> FirstSearch:
-    """CP-SAT's search to its first roster, the week-by-week sweep from it (neighbourhoods.roll_forward), the swept roster
-    hinted for the rest of the search.
+def _rolling_start(rm: BuiltModel, params: SolveParams, progress: Progress, started: float) -> FirstSearch:
+    """CP-SAT's search to its first roster, its windows re-solved first days to last (neighbourhoods.roll_forward), that
+    roster hinted for the rest of the search.
 
-    A first roster that comes too late for a sweep (past SWEEP_ENDS_BY of the
-    limit less MIN_SWEEP_SECONDS) does not stop that search: it runs on and
+    A first roster that comes too late for the windows (past SWEEP_ENDS_BY of
+    the limit less the time they need) does not stop that search: it runs on and
     is the run's search (`ended`), its presolve not thrown away. The swept
     roster is the result to beat: a solution of the model, priced exactly.
     """
