@@ -414,7 +414,7 @@ def hand_over(
     return search, bool(hit)
 
 
-# ---------------------------------------------------------------------- the week-by-week sweep (issue 24, item 4)
+# ---------------------------------------------------------------------- the rolling start: window by window (issue 24, item 4)
 
 SWEEP_FROM_DAYS = 29  # horizons longer than four weeks: where CP-SAT's first roster comes late and poor (see rolling_wanted)
 SWEEP_FROM_AGENT_DAYS = 4_000  # (agent, day) pairs in the roster, at least: measured to win from 5,600, not at 2,240
@@ -429,7 +429,7 @@ MIN_WINDOW_SECONDS = 0.5  # a window's share at least, or the rolling start is n
 
 @dataclass(frozen=True)
 class Swept:
-    """The sweep's outcome: the incumbent's values (every variable, a solution of the model), its exact cost and roster."""
+    """The rolling start's outcome: the incumbent's values (every variable, a solution of the model), its exact cost and roster."""
 
     values: list[int]
     objective: float
@@ -439,7 +439,7 @@ class Swept:
 
 
 def rolling_wanted(params: SolveParams, days: int, agents: int) -> bool:
-    """Whether a run sweeps week by week from CP-SAT's first roster: by default on horizons of more than four weeks
+    """Whether a run re-solves CP-SAT's first roster week by week: by default on horizons of more than four weeks
     whose roster has SWEEP_FROM_AGENT_DAYS (agent, day) pairs or more.
 
     There CP-SAT's first roster comes late and far from good (cl-12w-150:
