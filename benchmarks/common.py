@@ -39,6 +39,25 @@ def finish_row(row: dict[str, Any], *, model: str, time_limit: float, workers: i
     return row
 
 
+def add_search_switches(parser: argparse.ArgumentParser) -> None:
+    """`--neighbourhoods on|off` and `--rolling-start on|off`: our search's optional parts, as every benchmark of ours names them."""
+    parser.add_argument(
+        "--neighbourhoods",
+        choices=("on", "off"),
+        help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
+    )
+    parser.add_argument(
+        "--rolling-start",
+        choices=("on", "off"),
+        help="the rolling start: each week re-solved in turn from CP-SAT's first roster (default: the solver's choice)",
+    )
+
+
+def switch(choice: str | None) -> bool | None:
+    """A switch's `on|off` as its SolveParams field (None: not given, the solver decides)."""
+    return None if choice is None else choice == "on"
+
+
 def peer_arguments(description: str, argv: list[str] | None = None) -> argparse.Namespace:
     """The peers' command line, the same as ours so one run compares like with like."""
     parser = argparse.ArgumentParser(description=description)

@@ -29,7 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import finish_row  # noqa: E402
+from common import add_search_switches, finish_row, switch  # noqa: E402
 
 from coverage.demand import requirements  # noqa: E402
 from coverage.errors import InputError  # noqa: E402
@@ -48,16 +48,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="extra CP-SAT parameter (repeatable)")
     parser.add_argument("--progress", action="store_true", help="show the solver's progress line on stderr")
     parser.add_argument("--exact-runs", action="store_true", help="run rules as automata (ModelInputs.exact_runs)")
-    parser.add_argument(
-        "--neighbourhoods",
-        choices=("on", "off"),
-        help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
-    )
-    parser.add_argument(
-        "--rolling-start",
-        choices=("on", "off"),
-        help="the rolling start: each week re-solved in turn from CP-SAT's first roster (default: the solver's choice)",
-    )
+    add_search_switches(parser)
     parser.add_argument(
         "--milestones",
         type=milestone_list,
@@ -102,11 +93,6 @@ def with_parameters(overrides: list[str]) -> None:
                 setattr(parameters, name, _value(text))
 
     runner_module.configure_search = configure
-
-
-def switch(choice: str | None) -> bool | None:
-    """`--neighbourhoods on|off` (or `--rolling-start`) as its SolveParams field (None: not given, the solver decides)."""
-    return None if choice is None else choice == "on"
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

@@ -51,7 +51,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from common import hand_roster, others_cores, others_cpu  # noqa: E402
+from common import add_search_switches, hand_roster, others_cores, others_cpu, switch  # noqa: E402
 
 INSTANCES = HERE / "results" / "suite-instances"  # generated once per instance, then read back
 START = date(2026, 3, 2)  # a Monday
@@ -313,32 +313,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--only", help="instances whose name this regular expression finds")
     run.add_argument("--no-plain", action="store_true", help="ours only, not the plain CP-SAT model")
     run.add_argument("--workers", type=int, default=2)
-    run.add_argument(
-        "--neighbourhoods",
-        choices=("on", "off"),
-        help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
-    )
-    run.add_argument(
-        "--rolling-start",
-        choices=("on", "off"),
-        help="the rolling start: each week re-solved in turn from CP-SAT's first roster (default: the solver's choice)",
-    )
+    add_search_switches(run)
     team = commands.add_parser("team", help="one team run; prints one JSON line")
     team.add_argument("name")
     team.add_argument("--seed", type=int, default=1)
     team.add_argument("--time-limit", type=float, default=60.0)
     team.add_argument("--workers", type=int, default=2)
     team.add_argument("--direct", action="store_true", help="the direct model alone (the plain model of the same roster)")
-    team.add_argument(
-        "--neighbourhoods",
-        choices=("on", "off"),
-        help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
-    )
-    team.add_argument(
-        "--rolling-start",
-        choices=("on", "off"),
-        help="the rolling start: each week re-solved in turn from CP-SAT's first roster (default: the solver's choice)",
-    )
+    add_search_switches(team)
     args = parser.parse_args(argv)
     if args.command == "list":
         for instance in SUITE:
@@ -358,9 +340,8 @@ def main(argv: list[str] | None = None) -> int:
         instance = by_name(args.name)
         if not isinstance(instance, Team):
             raise SystemExit(f"{args.name} is a Curtois-like instance: run it with curtois.py")
-        lns = None if args.neighbourhoods is None else args.neighbourhoods == "on"
-        swept = None if args.rolling_start is None else args.rolling_start == "on"
-        print(json.dumps(run_team(instance, args.seed, args.time_limit, args.workers, args.direct, lns, swept)))
+        own, rolling = switch(args.neighbourhoods), switch(args.rolling_start)
+        print(json.dumps(run_team(instance, args.seed, args.time_limit, args.workers, args.direct, own, rolling)))
     return 0
 
 
