@@ -188,6 +188,13 @@ class NeighbourhoodSearch:
     best: Refined | None = None
     steps: list[Step] = field(default_factory=list)
 
+    @classmethod
+    def of(cls, built: BuiltModel, seconds: float, seed: int = 1, workers: int = 1) -> NeighbourhoodSearch:
+        """A search of `built`'s model that must end `seconds` from now."""
+        return cls(
+            built.model, built.variables, built.exact_objective, built.roster_from, time.monotonic() + seconds, seed, workers
+        )
+
     def __post_init__(self) -> None:
         self._sub = self.model.clone()  # the search runs on `model`: neighbourhoods narrow a copy's domains
         self._pieces = shift_vars(self.variables)
@@ -272,10 +279,7 @@ class NeighbourhoodSearch:
         and rarely keep anything (example team, 30 s: 0 of 14 steps kept; tightened, 12 of 12).
         """
         self._values, self._cost, self._loose = values, cost, not keep
-        self._sub.clear_hints()
-        proto = self._sub.proto.solution_hint
-        proto.vars.extend(range(len(values)))
-        proto.values.extend(values)
+        hint_all(self._sub, values)
         if keep:
             self.best = Refined(self.roster_of(lambda var: values[var.index]), cost)
 
@@ -377,9 +381,7 @@ def wanted(params: SolveParams) -> bool:
 
     Never in deterministic runs: a step's outcome depends on the wall clock.
     """
-    if params.deterministic:
-        return False
-    return bool(params.neighbourhoods) if params.neighbourhoods is not None else False
+    return not params.deterministic and bool(params.neighbourhoods)
 
 
 def stall_seconds(limit: float) -> float:
@@ -395,9 +397,7 @@ def hand_over(
     Steps run on their own thread; this (main) thread waits, moves the
     progress line and hears Ctrl-C, which ends the step under way at once.
     """
-    search = NeighbourhoodSearch(
-        built.model, built.variables, built.exact_objective, built.roster_from, time.monotonic() + seconds, seed, workers
-    )
+    search = NeighbourhoodSearch.of(built, seconds, seed, workers)
     cost = built.exact_objective(solver.value)
     search.offer(list(solver.response_proto.solution), cost)
     if progress.stream is not None:
@@ -491,9 +491,7 @@ def roll_forward(
     runs on its own thread so that Ctrl-C (which stops the window under way
     and the sweep) is heard. The cheaper rosters go on the progress timeline.
     """
-    search = NeighbourhoodSearch(
-        built.model, built.variables, built.exact_objective, built.roster_from, time.monotonic() + seconds, seed, workers
-    )
+    search = NeighbourhoodSearch.of(built, seconds, seed, workers)
     values = list(solver.response_proto.solution)
     search._adopt(values, built.exact_objective(solver.value), keep=False)
     windows = rolling_windows(search._team.days, len(search._team.agents))
