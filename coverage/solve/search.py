@@ -482,14 +482,19 @@ def _with_refined(
     so the run still ends on time.
     """
     best = refiner.best
-    costs = [r.objective if isinstance(r, SolveResult) else r for r in rivals]
-    if best is None or any(c is not None and c <= best.objective for c in costs):
+    if best is None or not _beats(best.objective, rivals):
         return None
     left = _left(params, started)
     refined = _hinted(rm, best.roster, bound, started, max(left, REFINED_SECONDS))
-    if refined is None or refined.objective is None or any(c is not None and c <= refined.objective for c in costs):
+    if refined is None or refined.objective is None or not _beats(refined.objective, rivals):
         return None
     return replace(refined, first_solution_seconds=None)
+
+
+def _beats(objective: float, rivals: list[float | SolveResult | None]) -> bool:
+    """Whether `objective` is cheaper than every rival's cost (a cost, a result's objective; None: no rival there)."""
+    costs = [r.objective if isinstance(r, SolveResult) else r for r in rivals]
+    return all(c is None or objective < c for c in costs)
 
 
 def _neighbourhoods_best(
@@ -502,8 +507,7 @@ def _neighbourhoods_best(
     exactly, so the run keeps the seconds a re-check would take past its limit.
     """
     best = handed.best
-    costs = [r.objective if isinstance(r, SolveResult) else r for r in rivals]
-    if best is None or any(c is not None and c <= best.objective for c in costs):
+    if best is None or not _beats(best.objective, rivals):
         return None
     return SolveResult("FEASIBLE", best.roster, best.objective, bound, 0.0)
 
