@@ -25,7 +25,7 @@ from coverage.check import check_roster
 from coverage.config import Config
 from coverage.demand import requirements
 from coverage.read_curtois import read_instance, to_config
-from coverage.solve import ModelInputs, SolveParams, neighbourhoods, solve
+from coverage.solve import ModelInputs, SolveParams, SolveResult, neighbourhoods, solve
 from coverage.solve.data import ModelData
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.neighbourhoods import roll_forward, rolling_wanted, rolling_windows, window_days
@@ -91,9 +91,9 @@ def test_on_by_default_past_four_weeks_on_big_rosters_never_in_deterministic_run
     assert not rolling_wanted(SolveParams(deterministic=True, rolling_start=True), 84, 150)
 
 
-def test_a_five_week_run_sweeps_in_windows_of_a_week(tmp_path: Path, monkeypatch) -> None:
+def swept_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[SolveResult, neighbourhoods.Swept]:
     """Five weeks, four employees, three wanted a day, the rolling start asked for (too small a roster for the
-    default): it re-solves five windows of a week, the roster passes the checker and costs no more than the sweep's."""
+    default): the run's result, checked, and the rolling start's own outcome (it ran once)."""
     config = config_of(tmp_path, days=35, staff=4, wanted=3)
     swept: list[neighbourhoods.Swept] = []
     real = neighbourhoods.roll_forward
@@ -103,12 +103,18 @@ def test_a_five_week_run_sweeps_in_windows_of_a_week(tmp_path: Path, monkeypatch
         return swept[-1]
 
     monkeypatch.setattr(neighbourhoods, "roll_forward", spy)
-    result = solve(
-        config, requirements(config), ModelInputs(explain=False), SolveParams(time_limit_seconds=8, workers=2, rolling_start=True)
-    )
-    assert len(swept) == 1 and swept[0].windows == 5  # 35 days in windows of seven
+    settings = SolveParams(time_limit_seconds=8, workers=2, rolling_start=True)
+    result = solve(config, requirements(config), ModelInputs(explain=False), settings)
+    assert len(swept) == 1
     assert result.roster is not None and check_roster(result.roster, config) == []
-    assert result.objective is not None and result.objective <= swept[0].objective
+    return result, swept[0]
+
+
+def test_a_five_week_run_sweeps_in_windows_of_a_week(tmp_path: Path, monkeypatch) -> None:
+    """It re-solves five windows of a week, and the run's roster costs no more than the rolling start's."""
+    result, swept = swept_run(tmp_path, monkeypatch)
+    assert swept.windows == 5  # 35 days in windows of seven
+    assert result.objective is not None and result.objective <= swept.objective
 
 
 def test_a_first_roster_too_late_for_a_sweep_does_not_stop_the_search(tmp_path: Path, monkeypatch) -> None:

@@ -10,32 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from ortools.sat.python import cp_model
-from test_week_sweep import config_of
+from test_week_sweep import swept_run
 
-from coverage.check import check_roster
-from coverage.demand import requirements
-from coverage.solve import ModelInputs, SolveParams, neighbourhoods, search, solve
+from coverage.solve import search
 from coverage.solve.runner import Search
-
-
-def swept_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **params: object):
-    """The five-week run with the sweep on; also the sweep's own outcome."""
-    config = config_of(tmp_path, days=35, staff=4, wanted=3)
-    swept: list[neighbourhoods.Swept] = []
-    real = neighbourhoods.roll_forward
-
-    def spy(*args, **kwargs):
-        swept.append(real(*args, **kwargs))
-        return swept[-1]
-
-    monkeypatch.setattr(neighbourhoods, "roll_forward", spy)
-    settings = SolveParams(time_limit_seconds=8, workers=2, rolling_start=True, **params)
-    result = solve(config, requirements(config), ModelInputs(explain=False), settings)
-    assert len(swept) == 1
-    assert result.roster is not None and check_roster(result.roster, config) == []
-    return result, swept[0]
 
 
 def test_the_timeline_never_goes_back_to_the_first_roster_after_the_sweep(tmp_path: Path, monkeypatch) -> None:
