@@ -37,6 +37,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import switch  # noqa: E402
+
 from coverage.config import load_config  # noqa: E402
 from coverage.demand import Requirements, requirements  # noqa: E402
 from coverage.solve import SolveParams, solve  # noqa: E402
@@ -133,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         help="our own neighbourhoods after CP-SAT's search (default: the solver's choice)",
     )
     args = parser.parse_args(argv)
-    lns = None if args.neighbourhoods is None else args.neighbourhoods == "on"
+    lns = switch(args.neighbourhoods)
     models = tuple(m for m in ("queue", "smoothed") if m in args.models.split(","))
     with tempfile.TemporaryDirectory() as tmp:
         path = args.config or write_team(Path(tmp), args.agents, args.sites, date(2026, 3, 2), args.days)
