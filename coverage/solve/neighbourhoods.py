@@ -423,7 +423,9 @@ SWEEP_OVERLAP = 1  # days each window shares with the next, so a week's edge (re
 SWEEP_MAX_DAYS = 7  # a window's own days at most (a week), its overlap apart
 SWEEP_MIN_DAYS = 2
 SWEEP_SHARE = 0.45  # of the time limit, at most, for the sweep
-SWEEP_ENDS_BY = 0.7  # of the time limit: the sweep stops by then, so CP-SAT's search from its roster gets the rest
+SWEEP_ENDS_BY = 0.7  # of the time limit: the sweep's first pass stops by then, so CP-SAT's search from its roster gets the rest
+PASSES_END_BY = 0.7  # of the time limit: later passes (while a pass gains REPASS_GAIN) stop by then
+REPASS_GAIN = 0.01  # of the cost, at least, gained by a pass for the windows to go round again
 MIN_WINDOW_SECONDS = 0.5  # a window's share at least, or the rolling start is not begun: a window needs about a second
 
 
@@ -436,6 +438,7 @@ class Swept:
     roster: Roster
     windows: int  # windows solved
     interrupted: bool  # Ctrl-C stopped it
+    passes: int = 1  # times the windows went round
 
 
 def rolling_wanted(params: SolveParams, days: int, agents: int) -> bool:
@@ -468,10 +471,17 @@ def window_days(agents: int) -> int:
     return max(SWEEP_MIN_DAYS, min(SWEEP_MAX_DAYS, fitting))
 
 
-def rolling_windows(days: tuple[date, ...], agents: int) -> list[frozenset[date]]:
-    """The sweep's windows, first days to last: `window_days` each, plus SWEEP_OVERLAP days of the next."""
+def rolling_windows(days: tuple[date, ...], agents: int, offset: int = 0) -> list[frozenset[date]]:
+    """The sweep's windows, first days to last: `window_days` each, plus SWEEP_OVERLAP days of the next.
+
+    `offset` shifts every window but the first by that many days (the first
+    then holds only the days before the second): a later pass's windows
+    straddle the edges of the pass before, so a move across an edge is inside one.
+    """
     width = window_days(agents)
-    return [frozenset(days[start : start + width + SWEEP_OVERLAP]) for start in range(0, len(days), width)]
+    starts = list(range(0, len(days), width)) if offset % width == 0 else [0, *range(offset % width, len(days), width)]
+    ends = [*starts[1:], len(days)]
+    return [frozenset(days[start : end + SWEEP_OVERLAP]) for start, end in zip(starts, ends, strict=True)]
 
 
 def roll_forward(
@@ -481,6 +491,8 @@ def roll_forward(
     progress: Progress,
     seed: int = 1,
     workers: int = 1,
+    *,
+    again_for: float = 0.0,
 ) -> Swept:
     """Re-solve the search's last roster window by window, first days to last, within `seconds`; the best roster found.
 
@@ -490,39 +502,64 @@ def roll_forward(
     left; one solved to optimality early leaves its time to the next. Each
     runs on its own thread so that Ctrl-C (which stops the window under way
     and the sweep) is heard. The cheaper rosters go on the progress timeline.
+
+    `again_for`: seconds after the first pass ends in which further passes may run
+    (windows shifted by half a window each time), each as long as the first
+    at most, while the pass before lowered the cost by REPASS_GAIN or more.
     """
     search = NeighbourhoodSearch.of(built, seconds, seed, workers)
     values = list(solver.response_proto.solution)
     search._adopt(values, built.exact_objective(solver.value), keep=False)
-    windows = rolling_windows(search._team.days, len(search._team.agents))
+    days, agents = search._team.days, len(search._team.agents)
     if progress.stream is not None:
         print(
-            f"  re-solving CP-SAT's first roster ({search._cost:,.0f}) {window_days(len(search._team.agents))} days at a time,"
+            f"  re-solving CP-SAT's first roster ({search._cost:,.0f}) {window_days(agents)} days at a time,"
             " first to last",
             file=progress.stream,
             flush=True,
         )
-    solved, overrun = 0, 0.0
+    solved, passes, again_until = 0, 0, math.inf
     with on_interrupt(search.stop) as hit:
-        for number, days in enumerate(windows):
-            left = search.deadline - time.monotonic()
-            if hit or left < MIN_STEP_SECONDS:
+        while True:
+            before = search._cost
+            offset = passes % 2 * max(1, window_days(agents) // 2)
+            solved += _one_pass(search, rolling_windows(days, agents, offset), progress, hit)
+            passes += 1
+            again_until = min(again_until, time.monotonic() + again_for)
+            search.deadline = min(again_until, time.monotonic() + seconds)
+            if hit or not _another_pass(before, search._cost, search.deadline - time.monotonic(), days, agents):
                 break
-            share = _window_share(left, len(windows) - number, overrun)
-            began = time.monotonic()
-            window = threading.Thread(
-                target=search.explore, args=(lambda agent, day, days=days: day is None or day in days, share, "week")
-            )
-            window.start()
-            while window.is_alive():
-                window.join(WAIT_SECONDS)
-            solved += 1
-            overrun = max(overrun, time.monotonic() - began - share)
-            if search.steps and search.steps[-1].gain > 0:
-                progress.found_outside(search._cost)
     assert search._values is not None
     roster = search.best.roster if search.best is not None else built.roster_from(solver.boolean_value)
-    return Swept(search._values, search._cost, roster, solved, bool(hit))
+    return Swept(search._values, search._cost, roster, solved, bool(hit), passes)
+
+
+def _one_pass(search: NeighbourhoodSearch, windows: list[frozenset[date]], progress: Progress, hit: list[bool]) -> int:
+    """Each window re-solved in turn by `search.deadline`; how many were."""
+    solved, overrun = 0, 0.0
+    for number, days in enumerate(windows):
+        left = search.deadline - time.monotonic()
+        if hit or left < MIN_STEP_SECONDS:
+            break
+        share = _window_share(left, len(windows) - number, overrun)
+        began = time.monotonic()
+        window = threading.Thread(
+            target=search.explore, args=(lambda agent, day, days=days: day is None or day in days, share, "week")
+        )
+        window.start()
+        while window.is_alive():
+            window.join(WAIT_SECONDS)
+        solved += 1
+        overrun = max(overrun, time.monotonic() - began - share)
+        if search.steps and search.steps[-1].gain > 0:
+            progress.found_outside(search._cost)
+    return solved
+
+
+def _another_pass(before: float, after: float, seconds: float, days: tuple[date, ...], agents: int) -> bool:
+    """Whether the windows go round again: the last pass gained REPASS_GAIN of the cost or more, and time is left for one."""
+    gained = (before - after) / max(before, 1.0)
+    return gained >= REPASS_GAIN and seconds >= least_rolling_seconds(len(days), agents)
 
 
 def _window_share(left: float, windows: int, overrun: float) -> float:

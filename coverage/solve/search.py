@@ -19,14 +19,14 @@ import sys
 import time as wallclock
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TextIO
+from typing import Any, TextIO
 
 from ortools.sat.python import cp_model
 
 from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.roster import Roster, read_history
-from coverage.solve import coarse, neighbourhoods, size, staged
+from coverage.solve import coarse, neighbourhoods, runner, size, staged
 from coverage.solve.data import Hiring, ModelData, ModelInputs, describe_target
 from coverage.solve.explain import conflicting_rules
 from coverage.solve.model import BuiltModel, build_model
@@ -162,6 +162,7 @@ def solve(
     )
     remaining, fallback = params.time_limit_seconds, None
     ended: Search | None = None  # a search that already ended the run (the polish path's first, without a roster)
+    opening: FirstSearch | None = None  # how the polish path's or the rolling start's first search ended
     # A backlog queue's waiting work may carry slack in CP-SAT's own figure: show and record the roster's exact cost.
     progress = Progress(
         params.progress, started, params.time_limit_seconds, exact=roster_model.exact_objective if requirements.backlog else None
@@ -202,13 +203,15 @@ def solve(
             )
     elif neighbourhoods.rolling_wanted(params, config.plan.days, len(config.agents)):
         opening = _rolling_start(roster_model, params, progress, started)
-        if opening.finished is not None:  # Ctrl-C during the rolling start: its roster is the result
+        if opening.finished is not None:  # Ctrl-C during the rolling start, or its windows ran to the limit
             return opening.finished
         fallback, remaining, ended = opening.fallback, opening.remaining, opening.ended
     own = neighbourhoods.wanted(params)
     if ended is None:
         searched = replace(params, time_limit_seconds=remaining)
         settings = first.settings(searched) if first is not None and fallback is not None else None  # the hint took
+        if settings is None and opening is not None and opening.hinted is not None:
+            settings = opening.hinted(searched)
         progress.stop_when_stalled = neighbourhoods.stall_seconds(params.time_limit_seconds) if own else None
         try:
             ended = run_search(roster_model.model, searched, progress, settings=settings)
@@ -437,6 +440,8 @@ FIRST_AT_MOST = 0.5  # of the time limit: a first roster found later no longer s
 # (under load the queue model's first roster came after 15 %; stopping then left too little time to use the polished start)
 # of the time limit: the first roster before its channels are polished (benchmarks/notes/email-by-its-deadline.md)
 FIRST_SHARE = 0.15
+LAST_SEARCH_LEAST = 3.0  # seconds left after the rolling start's windows, at least, for CP-SAT's search from their roster
+HINTED_PRESOLVE = "full"  # CP-SAT's presolve in the search from the swept roster: "full", "light" or "off"
 MIN_SWEEP_SECONDS = 3.0  # a rolling start given less than this is not begun, whatever its windows (least_rolling_seconds)
 
 
@@ -539,6 +544,7 @@ class FirstSearch:
     remaining: float  # seconds left for the search from it
     finished: SolveResult | None = None
     ended: Search | None = None
+    hinted: Callable[[SolveParams], Callable[[Any], None]] | None = None  # the search from it, when not configure_search's
 
 
 def _polished_start(rm: BuiltModel, params: SolveParams, progress: Progress, polish: Polish, started: float) -> FirstSearch:
@@ -596,6 +602,9 @@ def _rolling_start(rm: BuiltModel, params: SolveParams, progress: Progress, star
     the limit less the time they need) does not stop that search: it runs on and
     is the run's search (`ended`), its presolve not thrown away. The swept
     roster is the result to beat: a solution of the model, priced exactly.
+    While a pass of the windows gains, they go round again until PASSES_END_BY
+    of the limit; when less than LAST_SEARCH_LEAST seconds are left after
+    them, the swept roster is the run's result (`finished`).
     """
     limit = params.time_limit_seconds
     need = max(MIN_SWEEP_SECONDS, neighbourhoods.least_rolling_seconds(rm.data.config.plan.days, len(rm.data.config.agents)))
@@ -610,16 +619,34 @@ def _rolling_start(rm: BuiltModel, params: SolveParams, progress: Progress, star
         return FirstSearch(None, 0.0, ended=Search(code, solver, interrupted))
     used = wallclock.perf_counter() - started
     budget = max(need, min(neighbourhoods.SWEEP_SHARE * limit, neighbourhoods.SWEEP_ENDS_BY * limit - used))
+    again = max(0.0, neighbourhoods.PASSES_END_BY * limit - used - budget)
     workers = params.workers or os.cpu_count() or 1
-    swept = neighbourhoods.roll_forward(rm, solver, budget, progress, params.seed, workers)
+    swept = neighbourhoods.roll_forward(rm, solver, budget, progress, params.seed, workers, again_for=again)
     neighbourhoods.hint_all(rm.model, swept.values)
     result = SolveResult(
         "FEASIBLE", swept.roster, swept.objective, None, 0.0, first_solution_seconds=progress.first_solution_seconds
     )
-    if swept.interrupted:
-        finished = replace(result, wall_seconds=wallclock.perf_counter() - started, interrupted=True, timeline=progress.timeline)
+    if swept.interrupted or _left(params, started) < LAST_SEARCH_LEAST:
+        finished = replace(
+            result, wall_seconds=wallclock.perf_counter() - started, interrupted=swept.interrupted, timeline=progress.timeline
+        )
         return FirstSearch(result, 0.0, finished=finished)
-    return FirstSearch(result, max(_left(params, started), 1.0))
+    return FirstSearch(result, max(_left(params, started), 1.0), hinted=_hinted_search)
+
+
+def _hinted_search(params: SolveParams) -> Callable[[Any], None]:
+    """The search from the swept roster: the user's settings (configure_search), its presolve as HINTED_PRESOLVE says."""
+
+    def settings(parameters: Any) -> None:
+        runner.configure_search(parameters, params)  # through the module: a benchmark's --param wraps it
+        if HINTED_PRESOLVE == "off":
+            parameters.cp_model_presolve = False
+        elif HINTED_PRESOLVE == "light":
+            parameters.max_presolve_iterations = 1
+            parameters.cp_model_probing_level = 0
+            parameters.presolve_probing_deterministic_time_limit = 0.0
+
+    return settings
 
 
 def _staged_remaining(params: SolveParams, used: float, interrupted: bool) -> float:
