@@ -424,7 +424,7 @@ SWEEP_MAX_DAYS = 7  # a window's own days at most (a week), its overlap apart
 SWEEP_MIN_DAYS = 2
 SWEEP_SHARE = 0.45  # of the time limit, at most, for the sweep
 SWEEP_ENDS_BY = 0.7  # of the time limit: the sweep's first pass stops by then, so CP-SAT's search from its roster gets the rest
-PASSES_END_BY = 0.7  # of the time limit: later passes (while a pass gains REPASS_GAIN) stop by then
+PASSES_END_BY = 1.0  # of the time limit: later passes (while a pass gains REPASS_GAIN) stop by then; at 1, the run's end
 REPASS_GAIN = 0.01  # of the cost, at least, gained by a pass for the windows to go round again
 MIN_WINDOW_SECONDS = 0.5  # a window's share at least, or the rolling start is not begun: a window needs about a second
 
@@ -513,8 +513,7 @@ def roll_forward(
     days, agents = search._team.days, len(search._team.agents)
     if progress.stream is not None:
         print(
-            f"  re-solving CP-SAT's first roster ({search._cost:,.0f}) {window_days(agents)} days at a time,"
-            " first to last",
+            f"  re-solving CP-SAT's first roster ({search._cost:,.0f}) {window_days(agents)} days at a time, first to last",
             file=progress.stream,
             flush=True,
         )

@@ -441,7 +441,7 @@ FIRST_AT_MOST = 0.5  # of the time limit: a first roster found later no longer s
 # of the time limit: the first roster before its channels are polished (benchmarks/notes/email-by-its-deadline.md)
 FIRST_SHARE = 0.15
 LAST_SEARCH_LEAST = 3.0  # seconds left after the rolling start's windows, at least, for CP-SAT's search from their roster
-HINTED_PRESOLVE = "full"  # CP-SAT's presolve in the search from the swept roster: "full", "light" or "off"
+HINTED_PRESOLVE = False  # CP-SAT's presolve in the search from the swept roster (3.7 s of 19 on cl-12w-150, for less)
 MIN_SWEEP_SECONDS = 3.0  # a rolling start given less than this is not begun, whatever its windows (least_rolling_seconds)
 
 
@@ -635,16 +635,18 @@ def _rolling_start(rm: BuiltModel, params: SolveParams, progress: Progress, star
 
 
 def _hinted_search(params: SolveParams) -> Callable[[Any], None]:
-    """The search from the swept roster: the user's settings (configure_search), its presolve as HINTED_PRESOLVE says."""
+    """The search from the swept roster: the user's settings (configure_search) without CP-SAT's presolve (HINTED_PRESOLVE).
+
+    The first search presolved the same model already; again it took 3.7 s
+    of the 19 left on cl-12w-150 before the hint was taken. From the same
+    swept roster, 20 s without presolve ended at 20,614 and 16,196 where 20 s
+    with it ended at 22,595 and 19,138 (seeds 1 and 2, load 7-9;
+    benchmarks/notes/robust-search.md, "Item 4, later passes").
+    """
 
     def settings(parameters: Any) -> None:
         runner.configure_search(parameters, params)  # through the module: a benchmark's --param wraps it
-        if HINTED_PRESOLVE == "off":
-            parameters.cp_model_presolve = False
-        elif HINTED_PRESOLVE == "light":
-            parameters.max_presolve_iterations = 1
-            parameters.cp_model_probing_level = 0
-            parameters.presolve_probing_deterministic_time_limit = 0.0
+        parameters.cp_model_presolve = HINTED_PRESOLVE
 
     return settings
 

@@ -14,6 +14,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from ortools.sat.python import cp_model
 from test_week_sweep import config_of, nothing_worked, swept_run
 
 from coverage.check import check_roster
@@ -22,7 +23,7 @@ from coverage.solve import neighbourhoods, search
 from coverage.solve.data import ModelData
 from coverage.solve.model import build_model
 from coverage.solve.neighbourhoods import roll_forward, rolling_windows
-from coverage.solve.runner import Progress
+from coverage.solve.runner import Progress, SolveParams
 
 MONDAY = date(2026, 3, 2)
 FORTNIGHT = tuple(MONDAY + timedelta(days=k) for k in range(14))
@@ -76,3 +77,11 @@ def test_windows_to_the_limit_return_their_roster_without_another_search(tmp_pat
     assert len(searches) == 1  # CP-SAT's search to its first roster only
     assert (result.status, result.objective, result.interrupted) == ("FEASIBLE", swept.objective, False)
     assert result.at(result.wall_seconds)[0] == swept.objective
+
+
+def test_the_search_from_the_swept_roster_keeps_the_users_settings_without_presolve() -> None:
+    """The model was presolved by the first search already: the last one starts from the hint at once."""
+    parameters = cp_model.CpSolver().parameters
+    search._hinted_search(SolveParams(time_limit_seconds=5, seed=3, workers=2))(parameters)
+    assert (parameters.cp_model_presolve, parameters.random_seed, parameters.max_time_in_seconds) == (False, 3, 5)
+    assert list(parameters.subsolvers) == ["max_lp_sym"]  # the portfolio below 8 workers (runner.configure_search)
