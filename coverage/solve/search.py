@@ -623,8 +623,9 @@ def _rolling_start(rm: BuiltModel, params: SolveParams, progress: Progress, star
     workers = params.workers or os.cpu_count() or 1
     swept = neighbourhoods.roll_forward(rm, solver, budget, progress, params.seed, workers, again_for=again)
     neighbourhoods.hint_all(rm.model, swept.values)
+    bound = solver.best_objective_bound  # the first search's, of the same model: what a run ending on the windows proved
     result = SolveResult(
-        "FEASIBLE", swept.roster, swept.objective, None, 0.0, first_solution_seconds=progress.first_solution_seconds
+        "FEASIBLE", swept.roster, swept.objective, bound, 0.0, first_solution_seconds=progress.first_solution_seconds
     )
     if swept.interrupted or _left(params, started) < LAST_SEARCH_LEAST:
         finished = replace(

@@ -77,6 +77,7 @@ def test_windows_to_the_limit_return_their_roster_without_another_search(tmp_pat
     assert len(searches) == 1  # CP-SAT's search to its first roster only
     assert (result.status, result.objective, result.interrupted) == ("FEASIBLE", swept.objective, False)
     assert result.at(result.wall_seconds)[0] == swept.objective
+    assert result.best_bound is not None and 0 <= result.best_bound <= result.objective  # the first search's
 
 
 def test_the_search_from_the_swept_roster_keeps_the_users_settings_without_presolve() -> None:
