@@ -417,7 +417,7 @@ def hand_over(
 # ---------------------------------------------------------------------- the rolling start: window by window (issue 24, item 4)
 
 SWEEP_FROM_DAYS = 29  # horizons longer than four weeks: where CP-SAT's first roster comes late and poor (see rolling_wanted)
-SWEEP_FROM_AGENT_DAYS = 4_000  # (agent, day) pairs in the roster, at least: measured to win from 5,600, not at 2,240
+SWEEP_FROM_AGENT_DAYS = 3_000  # (agent, day) pairs in the roster, at least: measured to win from 3,780, not at 2,240
 SWEEP_AGENT_DAYS = 750  # (agent, day) pairs a sweep's window frees at most: about what 2 workers solve in a second or two
 SWEEP_OVERLAP = 1  # days each window shares with the next, so a week's edge (rest, runs) can move too
 SWEEP_MAX_DAYS = 7  # a window's own days at most (a week), its overlap apart
@@ -453,8 +453,11 @@ def rolling_wanted(params: SolveParams, days: int, agents: int) -> bool:
     (12,600 pairs) 11,589-14,982 against 19,521-25,330 and cl-10w-80 (5,600)
     6,786-7,278 against 7,426-8,848. On cl-8w-40 (2,240 pairs) the first
     roster comes within a second and CP-SAT's search did as well or better
-    without the sweep (two pairs of three), so smaller rosters are left alone
-    (benchmarks/notes/robust-search.md, "Item 4: week-by-week start").
+    without the sweep (two pairs of three; beside load, with later passes, no
+    better either), so smaller rosters are left alone. A generated 9-week,
+    60-staff instance (3,780 pairs), with later passes, 1,137-1,529 against
+    CP-SAT's 1,497-2,544 in every pair (benchmarks/notes/robust-search.md,
+    "Item 4: week-by-week start" and "Item 4, later passes").
     `params.rolling_start` overrides the rule; never in deterministic runs (a
     window's outcome depends on the wall clock).
     """

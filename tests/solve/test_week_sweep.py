@@ -85,6 +85,7 @@ def test_windows_are_a_week_and_a_day_for_small_teams_and_narrower_for_big_ones(
 def test_on_by_default_past_four_weeks_on_big_rosters_never_in_deterministic_runs() -> None:
     assert not rolling_wanted(SolveParams(), 28, 1_000) and rolling_wanted(SolveParams(), 29, 140)
     assert not rolling_wanted(SolveParams(), 56, 40)  # cl-8w-40: 2,240 (agent, day) pairs
+    assert rolling_wanted(SolveParams(), 63, 60)  # a 9-week, 60-staff roster: 3,780
     assert rolling_wanted(SolveParams(), 70, 80)  # cl-10w-80: 5,600
     assert not rolling_wanted(SolveParams(rolling_start=False), 84, 150) and rolling_wanted(
         SolveParams(rolling_start=True), 14, 1
