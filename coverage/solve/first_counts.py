@@ -34,6 +34,7 @@ from ortools.sat.python import cp_model
 from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.solve.aggregate import (
+    Group,
     HeadcountModel,
     free_occurrences,
     week_least_minutes,
@@ -87,6 +88,25 @@ class Residual:
     def take(self, slots: np.ndarray, channel: str) -> None:
         if channel in self.need:
             self.need[channel][slots] -= 1
+
+
+@dataclass
+class CountResidual(Residual):
+    """Headcounts still unmet, each occurrence a slot of its own: the greedy then shares out counts, not the requirement."""
+
+    index: dict[ShiftInstance, int] = field(default_factory=dict)
+
+    @classmethod
+    def of_counts(cls, targets: Mapping[tuple[ShiftInstance, str], int], occurrences: list[ShiftInstance]) -> CountResidual:
+        index = {s: number for number, s in enumerate(occurrences)}
+        need: dict[str, np.ndarray] = {}
+        for (s, channel), count in targets.items():
+            if s in index:
+                need.setdefault(channel, np.zeros(len(occurrences), dtype=np.int64))[index[s]] = count
+        return cls(need, index=index)
+
+    def duty(self, config: Config, grid: Grid, s: ShiftInstance) -> np.ndarray:
+        return np.array([self.index[s]], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -241,16 +261,55 @@ def greedy_counts(headcounts: HeadcountModel) -> FirstCounts:
     change.
     """
     data = headcounts.data
-    hiring = data.hiring
-    hired = frozenset(hiring.hired) if hiring is not None else frozenset()
-    members = [
+    hired = frozenset(data.hiring.hired) if data.hiring is not None else frozenset()
+    members = _members(headcounts, hired)
+    schedules = _greedy_schedules(headcounts, members, Residual.of(data.requirements))
+    counts: dict[Option, int] = defaultdict(int)
+    for group, scope in members:
+        schedule = schedules[scope.id]
+        for day, s in schedule.chosen.items():
+            counts[Option(group.key, s, schedule.channels[day])] += 1
+    short = tuple(scope.id for _, scope in members if _below_minimum(schedules[scope.id]))
+    return FirstCounts(dict(counts), hired, short, _shifts(members, schedules))
+
+
+def towards_headcounts(
+    headcounts: HeadcountModel, targets: Mapping[tuple[ShiftInstance, str], int], hired: frozenset[str]
+) -> frozenset[tuple[str, date, str, str]]:
+    """The same greedy schedules, aimed at searched headcounts instead of the requirement: a start for the sites' second round.
+
+    Each occurrence is a "slot" of its own whose need is its headcount, so a
+    shift is worth taking while its count is still short. The first roster
+    the sites start from otherwise is aimed at the greedy's own counts, and a
+    site of 450 agents could not search its way from there to the searched
+    ones in its share (2,700 agents: 3,000-5,000 shifts off a site).
+    """
+    members = _members(headcounts, hired)
+    occurrences = sorted(
+        {s for _, scope in members for s in free_occurrences(scope)}, key=lambda s: (s.start_utc, s.site, s.shift)
+    )
+    schedules = _greedy_schedules(headcounts, members, CountResidual.of_counts(targets, occurrences))
+    return _shifts(members, schedules)
+
+
+Member = tuple[Group, AgentScope]
+
+
+def _members(headcounts: HeadcountModel, hired: frozenset[str]) -> list[Member]:
+    """Every group's agents, candidates only when hired."""
+    return [
         (group, scope)
         for group in headcounts.groups
         for scope in group.scopes
         if scope.id not in group.optional or scope.id in hired
     ]
+
+
+def _greedy_schedules(headcounts: HeadcountModel, members: list[Member], residual: Residual) -> dict[str, Schedule]:
+    """Every member's schedule, week by week and step by step, each shift taken off `residual` as it is chosen."""
+    data = headcounts.data
     kept = {} if data.keep is None else {(a.agent, a.day, a.shift): a.channel for a in data.keep.assignments}
-    greedy = Greedy(data.config, data.grid, Residual.of(data.requirements), kept)
+    greedy = Greedy(data.config, data.grid, residual, kept)
     schedules = {scope.id: Schedule(scope, data.config) for _, scope in members}
     free = {scope.id: _by_week(free_occurrences(scope)) for _, scope in members}
     mondays = sorted({m for weeks in free.values() for m in weeks})
@@ -263,15 +322,15 @@ def greedy_counts(headcounts: HeadcountModel) -> FirstCounts:
     for group, scope in members:
         offered = [s for week in free[scope.id].values() for s in week]
         greedy.meet_period_minimum(schedules[scope.id], offered, group.skills)
-    counts: dict[Option, int] = defaultdict(int)
-    shifts = set()
-    for group, scope in members:
-        schedule = schedules[scope.id]
-        for day, s in schedule.chosen.items():
-            counts[Option(group.key, s, schedule.channels[day])] += 1
-            shifts.add((scope.id, day, s.shift, schedule.channels[day]))
-    short = tuple(scope.id for _, scope in members if _below_minimum(schedules[scope.id]))
-    return FirstCounts(dict(counts), hired, short, frozenset(shifts))
+    return schedules
+
+
+def _shifts(members: list[Member], schedules: Mapping[str, Schedule]) -> frozenset[tuple[str, date, str, str]]:
+    return frozenset(
+        (scope.id, day, s.shift, schedules[scope.id].channels[day])
+        for _, scope in members
+        for day, s in schedules[scope.id].chosen.items()
+    )
 
 
 def _by_week(occurrences: list[ShiftInstance]) -> dict[date, list[ShiftInstance]]:

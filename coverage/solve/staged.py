@@ -182,7 +182,11 @@ def staged_start(
     )
     if interrupted:
         return StagedStart(bound, _joined(first, sites), True, first_at)
-    task = replace(task, targets=targets, hired=hired, start=guide)
+    with on_interrupt(lambda: None) as hit:  # seconds of Python, as the first greedy
+        towards = first_counts.towards_headcounts(headcounts, targets, hired)
+    if hit:
+        return StagedStart(bound, _joined(first, sites), True, first_at)
+    task = replace(task, targets=targets, hired=hired, start=towards)
     found, interrupted = _assign_sites(task, params, say, pool, seconds=share(SITES_SHARE), attempts=2, earlier=first)
     for site in sites:
         if site not in found and site in first:

@@ -13,10 +13,10 @@ from coverage.demand import requirements
 from coverage.roster import Assignment, Roster
 from coverage.solve import ModelInputs, solve
 from coverage.solve.aggregate import headcount_model
-from coverage.solve.first_counts import greedy_counts, start
+from coverage.solve.first_counts import greedy_counts, start, towards_headcounts
 from coverage.solve.runner import SolveParams
 from coverage.synthetic import write_team
-from coverage.time import local_to_utc
+from coverage.time import local_to_utc, shift_instances
 
 # One agent needed 09:00-17:00 New York (14:00-22:00 UTC) Mon 7 - Wed 9 Dec; nobody Thu-Sun.
 MON_TO_WED = hourly("2026-12-07T14:00:00", 8) + hourly("2026-12-08T14:00:00", 8) + hourly("2026-12-09T14:00:00", 8)
@@ -73,6 +73,23 @@ def test_contract_minimums_are_placed_before_extra_shifts(make_config) -> None:
     assert by_site_and_day(first) == {("bos", 7): 1, ("bos", 8): 1, ("nyc", 9): 1}
     solution = start(model, first)
     assert solution is not None and solution.objective_value == 0
+
+
+def test_schedules_aimed_at_searched_headcounts_take_those_counts_not_the_requirement(make_config) -> None:
+    """Aimed at the requirement a1 (nyc, first in the list) takes Mon-Wed; aimed at nyc Mon, bos Tue and Wed it takes
+    Monday only and b1 (bos) takes Tuesday and Wednesday: every headcount met, none exceeded (the sites' second round
+    starts there, not from the first roster)."""
+    config = make_config(TWO_SITES, MON_TO_WED)
+    model = headcount_model(config, requirements(config))
+    assert by_site_and_day(greedy_counts(model)) == {("nyc", 7): 1, ("nyc", 8): 1, ("nyc", 9): 1}
+    wanted = {("nyc", 7), ("bos", 8), ("bos", 9)}
+    targets = {(s, "chat"): int((s.site, s.day.day) in wanted) for s in shift_instances(config)}
+    shifts = towards_headcounts(model, targets, frozenset())
+    assert {(agent, day.day, shift, channel) for agent, day, shift, channel in shifts} == {
+        ("a1", 7, "day", "chat"),
+        ("b1", 8, "day", "chat"),
+        ("b1", 9, "day", "chat"),
+    }
 
 
 def test_re_planning_keeps_the_kept_shifts_first(make_config) -> None:
