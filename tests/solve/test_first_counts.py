@@ -13,7 +13,7 @@ from coverage.demand import requirements
 from coverage.roster import Assignment, Roster
 from coverage.solve import ModelInputs, solve
 from coverage.solve.aggregate import headcount_model
-from coverage.solve.first_counts import greedy_counts, start, towards_headcounts
+from coverage.solve.first_counts import CountResidual, Schedule, _repair, greedy_counts, start, towards_headcounts
 from coverage.solve.runner import SolveParams
 from coverage.synthetic import write_team
 from coverage.time import local_to_utc, shift_instances
@@ -90,6 +90,32 @@ def test_schedules_aimed_at_searched_headcounts_take_those_counts_not_the_requir
         ("b1", 8, "day", "chat"),
         ("b1", 9, "day", "chat"),
     }
+
+
+def repaired(config, wanted_days: set[int], worked_day: int) -> dict[int, int]:
+    """a1 (nyc) works `worked_day` December; the headcounts want one agent on each of `wanted_days`: {day: worked} after repair."""
+    model = headcount_model(config, requirements(config))
+    (group, scope), *_ = [(g, sc) for g in model.groups for sc in g.scopes if sc.id == "a1"]
+    occurrences = [s for s in shift_instances(config) if s.site == "nyc"]
+    residual = CountResidual.of_counts({(s, "chat"): int(s.day.day in wanted_days) for s in occurrences}, occurrences)
+    schedule = Schedule(scope, config)
+    worked = next(s for s in occurrences if s.day.day == worked_day)
+    schedule.add(worked, "chat")
+    residual.take_one(worked, "chat")
+    _repair([(group, scope)], {"a1": schedule}, residual)
+    return {day.day: 1 for day in schedule.chosen}
+
+
+def test_a_shift_over_its_headcount_moves_to_one_short_of_it_or_goes_when_no_minimum_holds_it(make_config) -> None:
+    """Tuesday is worked but not wanted, Wednesday wanted: the shift moves there. With nothing wanted it is dropped
+    (a1's week has no minimum), unless a weekly minimum of 8 h holds it (then it stays, off by one)."""
+    config = make_config(TWO_SITES, MON_TO_WED)
+    assert repaired(config, {9}, worked_day=8) == {9: 1}
+    assert repaired(config, set(), worked_day=8) == {}
+    held = make_config(
+        TWO_SITES.replace("days: 3", "days: 7").replace("hours_per_week: {min: 0", "hours_per_week: {min: 8"), MON_TO_WED
+    )
+    assert repaired(held, set(), worked_day=8) == {8: 1}
 
 
 def test_re_planning_keeps_the_kept_shifts_first(make_config) -> None:
