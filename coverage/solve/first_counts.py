@@ -347,8 +347,82 @@ def _repair(members: list[Member], schedules: Mapping[str, Schedule], residual: 
         moved = 0
         for group, scope in members:
             moved += _repair_agent(schedules[scope.id], free[scope.id], group.skills, residual)
+        moved += _hand_over_pass(members, schedules, free, residual)
         if not moved:
             return
+
+
+Working = dict[tuple[ShiftInstance, str], list[Schedule]]  # who works each occurrence on each channel
+
+
+def _hand_over_pass(
+    members: list[Member],
+    schedules: Mapping[str, Schedule],
+    free: Mapping[str, Mapping[date, list[ShiftInstance]]],
+    residual: CountResidual,
+) -> int:
+    """Shifts over their headcount that the agent's minimum holds, each traded for another agent's shift at its
+    headcount that the other may give up (`_hand_over`); how many were."""
+    working: Working = defaultdict(list)
+    for schedule in schedules.values():
+        for day, s in schedule.chosen.items():
+            working[(s, schedule.channels[day])].append(schedule)
+    made = 0
+    for group, scope in members:
+        a = schedules[scope.id]
+        for day in sorted(a.chosen):
+            if day in a.chosen and residual.left(a.chosen[day], a.channels[day]) < 0:
+                made += _hand_over(a, day, free[scope.id], group.skills, working, residual)
+    return made
+
+
+def _hand_over(
+    a: Schedule,
+    day: date,
+    free: Mapping[date, list[ShiftInstance]],
+    skills: tuple[str, ...],
+    working: Working,
+    residual: CountResidual,
+) -> bool:
+    """A works B's shift (that day or another of the week) instead of its own over the headcount, and B one shift
+    fewer, B's minimums allowing: one agent over fewer, no count moved elsewhere.
+
+    What the agent repair cannot do when every shift the agent may still
+    take is at its headcount: the greedy gave the minimum hours of agents
+    late in its order to shifts nobody wanted, while agents above their
+    minimum hold shifts these agents could work.
+    """
+    monday = week_monday(day)
+    a_short, a_minutes = a.short_of_minimum(monday), a.minutes
+    s1, c1 = a.remove(day)
+    days = [day] + [d for d in sorted(free) if week_monday(d) == monday and d not in a.chosen and d != day]
+    for other in days:
+        for s3, c3 in ((s3, c3) for s3 in free[other] for c3 in skills if residual.left(s3, c3) == 0):
+            if not a.can_add(s3):
+                continue
+            for b in working.get((s3, c3), []):
+                if b is not a and _trade(a, b, s3, c3, (monday, a_short, a_minutes)):
+                    residual.give_back(s1, c1)
+                    working[(s1, c1)].remove(a)
+                    working[(s3, c3)].remove(b)
+                    working[(s3, c3)].append(a)
+                    return True
+    a.add(s1, c1)
+    return False
+
+
+def _trade(a: Schedule, b: Schedule, s3: ShiftInstance, c3: str, a_was: tuple[date, int, int]) -> bool:
+    """B gives `s3` to A when B's minimums allow and A's hold after; undone otherwise."""
+    monday, a_short, a_minutes = a_was
+    b_short, b_minutes = b.short_of_minimum(monday), b.minutes
+    b.remove(s3.day)
+    if b.keeps_minimums(monday, b_short, b_minutes):
+        a.add(s3, c3)
+        if a.keeps_minimums(monday, a_short, a_minutes):
+            return True
+        a.remove(s3.day)
+    b.add(s3, c3)
+    return False
 
 
 def _repair_agent(
