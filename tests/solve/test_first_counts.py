@@ -92,30 +92,43 @@ def test_schedules_aimed_at_searched_headcounts_take_those_counts_not_the_requir
     }
 
 
-def repaired(config, wanted_days: set[int], worked_day: int) -> dict[int, int]:
-    """a1 (nyc) works `worked_day` December; the headcounts want one agent on each of `wanted_days`: {day: worked} after repair."""
+def repaired(config, wanted_days: set[int], worked: dict[str, int]) -> dict[str, set[int]]:
+    """Each agent of `worked` (nyc) works its day of December; the headcounts want one agent on each of
+    `wanted_days`: the days each agent works after the repair."""
     model = headcount_model(config, requirements(config))
-    (group, scope), *_ = [(g, sc) for g in model.groups for sc in g.scopes if sc.id == "a1"]
+    members = [(g, sc) for g in model.groups for sc in g.scopes if sc.id in worked]
     occurrences = [s for s in shift_instances(config) if s.site == "nyc"]
     residual = CountResidual.of_counts({(s, "chat"): int(s.day.day in wanted_days) for s in occurrences}, occurrences)
-    schedule = Schedule(scope, config)
-    worked = next(s for s in occurrences if s.day.day == worked_day)
-    schedule.add(worked, "chat")
-    residual.take_one(worked, "chat")
-    _repair([(group, scope)], {"a1": schedule}, residual)
-    return {day.day: 1 for day in schedule.chosen}
+    schedules = {sc.id: Schedule(sc, config) for _, sc in members}
+    for agent, day in worked.items():
+        shift = next(s for s in occurrences if s.day.day == day)
+        schedules[agent].add(shift, "chat")
+        residual.take_one(shift, "chat")
+    _repair(members, schedules, residual)
+    return {agent: {day.day for day in schedule.chosen} for agent, schedule in schedules.items()}
+
+
+WEEK_MIN_8 = TWO_SITES.replace("days: 3", "days: 7").replace("hours_per_week: {min: 0", "hours_per_week: {min: 8")
 
 
 def test_a_shift_over_its_headcount_moves_to_one_short_of_it_or_goes_when_no_minimum_holds_it(make_config) -> None:
     """Tuesday is worked but not wanted, Wednesday wanted: the shift moves there. With nothing wanted it is dropped
-    (a1's week has no minimum), unless a weekly minimum of 8 h holds it (then it stays, off by one)."""
+    (a1's week has no minimum), unless a weekly minimum of 8 h holds it (in a whole week: then it stays, off by one)."""
     config = make_config(TWO_SITES, MON_TO_WED)
-    assert repaired(config, {9}, worked_day=8) == {9: 1}
-    assert repaired(config, set(), worked_day=8) == {}
-    held = make_config(
-        TWO_SITES.replace("days: 3", "days: 7").replace("hours_per_week: {min: 0", "hours_per_week: {min: 8"), MON_TO_WED
-    )
-    assert repaired(held, set(), worked_day=8) == {8: 1}
+    assert repaired(config, {9}, {"a1": 8}) == {"a1": {9}}
+    assert repaired(config, set(), {"a1": 8}) == {"a1": set()}
+    assert repaired(make_config(WEEK_MIN_8, MON_TO_WED), set(), {"a1": 8}) == {"a1": {8}}
+
+
+def test_a_shift_its_minimum_holds_is_traded_for_one_another_agent_may_give_up(make_config) -> None:
+    """a1 must work 8 h this week and works Tuesday, which nobody wants; a2 (no minimum) works the wanted Wednesday.
+    a1 takes Wednesday and a2 gives it up: nothing off the headcounts, both minimums kept."""
+    text = WEEK_MIN_8.replace(
+        "skills: [chat]}\n", "skills: [chat]}\n  - {id: a2, site: nyc, contract: free, skills: [chat]}\n", 1
+    ).replace("contracts:\n", "contracts:\n  free: {hours_per_week: {min: 0, max: 40}, max_days_per_week: 5}\n")
+    config = make_config(text, MON_TO_WED)
+    assert [a.id for a in config.agents if a.site == "nyc"] == ["a1", "a2"]
+    assert repaired(config, {9}, {"a1": 8, "a2": 9}) == {"a1": {9}, "a2": set()}
 
 
 def test_re_planning_keeps_the_kept_shifts_first(make_config) -> None:
