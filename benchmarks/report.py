@@ -337,7 +337,7 @@ def suite_section(rows: list[dict[str, Any]], machine: str) -> str:
         if r["solver"] == "ours" and r.get("objective") is not None:
             best[r["instance"]] = min(best.get(r["instance"], r["objective"]), r["objective"])
     runs: dict[tuple[str, str, float], dict[str, dict[int, dict[str, Any]]]] = defaultdict(lambda: defaultdict(dict))
-    for r in good:  # the latest row of each seed counts
+    for r in _newest_code(good):  # the latest row of each seed counts
         runs[(r["instance"], r.get("condition", "quiet"), r["time_limit"])][r["solver"]][r["seed"]] = r
     head = (
         "| instance | shape | condition | limit (s) | seeds | ours: from our best, median (worst) | ours: from the bound, "
@@ -386,13 +386,23 @@ def suite_section(rows: list[dict[str, Any]], machine: str) -> str:
     return (
         f"{_where(machine, rows)} **Command:** `python benchmarks/run.py --stages suite` (`benchmarks/suite.py run --limit S "
         "[--beside-load]`: every instance of the suite with seeds 1, 2 and 3, ours and the plain CP-SAT model in the same run), "
-        '2 workers. "from our best": distance to the best roster any of our runs of that instance found (any limit, any '
+        "2 workers; each line the latest run of each seed with the code of its newest run (rows are stamped with their "
+        'commit since 2026-12-07; older rows count as one version). "from our best": distance to the best roster any of our runs of that instance found (any limit, any '
         'condition); a seed with no roster counts as worst. "plain / ours": the plain model\'s objective over ours, same seed '
         '(`peer_cpsat.py` on the Curtois-like instances, the direct model without stages on the teams). "load": the load '
         "average at the start of the run, median of the seeds; in brackets, where measured, the cores' worth of CPU that "
         "processes other than the run (and its busy neighbour) took during it, from /proc/stat — the condition is "
         '"quiet" below 0.3.\n\n' + "\n".join(lines)
     )
+
+
+def _newest_code(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of each instance, condition and limit, only the rows of the code its newest row ran (rows without a `code`
+    stamp, from before it existed, count as one version): a line of the table never mixes two versions' seeds."""
+    newest: dict[tuple[str, str, float], str | None] = {}
+    for r in rows:
+        newest[(r["instance"], r.get("condition", "quiet"), r["time_limit"])] = r.get("code")
+    return [r for r in rows if r.get("code") == newest[(r["instance"], r.get("condition", "quiet"), r["time_limit"])]]
 
 
 def _suite_load(ours: list[dict[str, Any]]) -> str:

@@ -53,8 +53,23 @@ def append(stage: str, row: dict[str, Any]) -> None:
     RESULTS.mkdir(exist_ok=True)
     row["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     row["machine"] = machine_name()
+    row.setdefault("code", code_version())
     with (RESULTS / f"{stage}.jsonl").open("a") as out:
         out.write(json.dumps(row) + "\n")
+
+
+def code_version() -> str | None:
+    """The commit whose code ran ("+" when the package or the scripts had changes not committed), so that a table can
+    keep one version's rows together rather than mix a seed of yesterday's code with two of today's."""
+    top = HERE.parent
+    try:
+        head = subprocess.run(["git", "-C", str(top), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
+        changed = subprocess.run(
+            ["git", "-C", str(top), "diff", "--quiet", "HEAD", "--", "coverage", "benchmarks/*.py"], capture_output=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head.stdout.strip() + ("+" if changed.returncode else "")
 
 
 def stage_curtois(args: argparse.Namespace) -> None:

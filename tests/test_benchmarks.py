@@ -446,6 +446,37 @@ def test_the_suite_runs_ours_and_the_plain_model_beside_a_busy_process_and_rende
     assert float(cells[8]) == round(rows[1]["objective"] / rows[0]["objective"], 2)
 
 
+def test_a_suite_line_keeps_the_seeds_of_its_newest_code_together():
+    """Seed 1 re-run on new code must not sit beside seeds 2 and 3 of the old: the line shows the new code's seed alone."""
+    from report import suite_section
+
+    def row(seed: int, objective: int, code: str | None) -> dict[str, object]:
+        stamp = {"code": code} if code is not None else {}
+        return {
+            "instance": "cl-6w-20",
+            "solver": "ours",
+            "seed": seed,
+            "time_limit": 60.0,
+            "objective": objective,
+            "bound": 400,
+            "condition": "quiet",
+            "shape": "6 weeks",
+            "finished": "2026-12-07T01:00:00+00:00",
+            "machine": "test machine",
+            **stamp,
+        }
+
+    old = [row(1, 500, None), row(2, 510, None), row(3, 520, None)]
+    line = lambda rows: next(r for r in suite_section(rows, "m").splitlines() if r.startswith("| cl-6w-20 |"))  # noqa: E731
+    assert [c.strip() for c in line(old).strip("|").split("|")][4:6] == ["3", "2.0 % (4.0 %)"]
+    newer = old + [row(1, 490, "abc1234")]
+    assert [c.strip() for c in line(newer).strip("|").split("|")][4:6] == ["1", "0.0 % (0.0 %)"]
+    assert [c.strip() for c in line(newer + [row(2, 539, "abc1234")]).strip("|").split("|")][4:6] == [
+        "2",
+        "5.0 % (10.0 %)",
+    ]  # median of 0 and 10 %
+
+
 def test_sites_script_runs_the_site_stage_in_turn_and_on_a_local_cluster():
     """benchmarks/sites.py on a 60-agent, 3-site week: both ways give a staged roster, every site ends after the headcounts."""
     pytest.importorskip("dask.distributed")

@@ -393,12 +393,31 @@ def _from_stages(
     When its completion does not end within `seconds` (what is left of the
     limit), the stages' roster still stands as the result, unpriced: it
     keeps every hard rule, and losing it would leave the run with nothing.
-    `first`: the first completion is enough (runner.fill_hint).
+    `first`: the first completion is enough (runner.fill_hint). When the
+    sites' second round missed its headcounts, the first roster is priced
+    too and the cheaper of the two is the start (`StagedStart.earlier`).
     """
     if start.bound is not None:
         staged.with_bound(rm, start.bound)
     if start.roster is None:
         return None
+    result = _stages_priced(rm, start, started, polish, seconds, first=first)
+    if start.earlier is None or result is None or result.objective is None:
+        return result
+    hinted = type(rm.model.proto.solution_hint)()  # the second round's completed hint, kept aside
+    hinted.copy_from(rm.model.proto.solution_hint)
+    earlier = _hinted(rm, start.earlier, start.bound, started, seconds, first=first)
+    if earlier is not None and earlier.objective is not None and earlier.objective < result.objective:
+        return earlier
+    rm.model.proto.solution_hint.copy_from(hinted)  # the search starts from the cheaper: the second round's
+    return result
+
+
+def _stages_priced(
+    rm: BuiltModel, start: staged.StagedStart, started: float, polish: Polish | None, seconds: float, *, first: bool
+) -> SolveResult | None:
+    """The stages' roster completed and priced (its channels polished where that keeps every rule); unpriced when time ran out."""
+    assert start.roster is not None
     polished = polish(start.roster) if polish is not None else start.roster
     for roster in [polished] if polished is start.roster else [polished, start.roster]:  # polished, else the stages' own
         completion = _completed(rm, roster, seconds, first=first)

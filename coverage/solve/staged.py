@@ -70,6 +70,10 @@ class StagedStart:
     roster: Roster | None
     interrupted: bool = False
     first_roster_at: float | None = None  # (perf_counter) when the stages first had a roster of the whole team
+    # The first roster (greedy headcounts), when the sites' second round left a site off the searched headcounts: then
+    # that round's roster is not surely the cheaper (2,700 agents: 3,000-5,000 shifts off a site, 132,574 at 300 s
+    # against the first roster's 124,573), and only the whole model can price the two against each other.
+    earlier: Roster | None = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +182,11 @@ def staged_start(
     )
     if interrupted:
         return StagedStart(bound, _joined(first, sites), True, first_at)
-    task = replace(task, targets=targets, hired=hired, start=guide)
+    with on_interrupt(lambda: None) as hit:  # seconds of Python, as the first greedy
+        towards = first_counts.towards_headcounts(headcounts, targets, hired)
+    if hit:
+        return StagedStart(bound, _joined(first, sites), True, first_at)
+    task = replace(task, targets=targets, hired=hired, start=towards)
     found, interrupted = _assign_sites(task, params, say, pool, seconds=share(SITES_SHARE), attempts=2, earlier=first)
     for site in sites:
         if site not in found and site in first:
@@ -187,7 +195,8 @@ def staged_start(
     missing = [site for site in sites if site not in found]
     if missing:
         say(f"site {missing[0]}: {'interrupted before any' if interrupted else 'no'} assignment found; {then}")
-    return StagedStart(bound, _joined(found, sites), interrupted, first_at)
+    off = any(result.missed > 0 for result in found.values()) and any(found[site] is not first.get(site) for site in found)
+    return StagedStart(bound, _joined(found, sites), interrupted, first_at, earlier=_joined(first, sites) if off else None)
 
 
 def _first_roster(

@@ -310,3 +310,34 @@ def test_a_site_with_less_time_than_its_first_assignment_took_keeps_it(make_conf
     monkeypatch.setattr("coverage.solve.staged.assign_site", lambda task: tried.append(task.site) or earlier[task.site])
     in_turn(deterministic, ["bos", "nyc"], found, turn, lambda line: None, None)
     assert tried == ["bos", "nyc"]
+
+
+def test_the_whole_model_starts_from_the_cheaper_of_the_first_and_the_second_round(make_config) -> None:
+    """One agent, three needed days, at most two in a row: working two days leaves one open (4,000), one day two (8,000).
+
+    When the sites' second round missed its headcounts, the first roster is
+    priced beside it (2,700 agents: the second round ended thousands of
+    shifts off and cost 6 % more). Whichever is cheaper is the result to
+    beat, and the whole model is hinted with it, the other's hint undone.
+    """
+    from coverage.solve.data import ModelData
+    from coverage.solve.model import build_model
+    from coverage.solve.search import _from_stages
+    from coverage.solve.staged import StagedStart
+
+    config = make_config(THREE_DAYS, DAY_SHIFTS)
+    needs = requirements(config)
+    two_days = solve(config, needs, STAGED).roster
+    one_day = Roster(two_days.assignments[:1])
+
+    def hinted_days(rm) -> set[date]:
+        hint = dict(zip(rm.model.proto.solution_hint.vars, rm.model.proto.solution_hint.values))
+        return {o.instance.day for o, var in rm.variables.choices.items() if hint.get(var.index) == 1}
+
+    for second, earlier in ((one_day, two_days), (two_days, one_day)):
+        rm = build_model(ModelData.of(config, needs))
+        result = _from_stages(rm, StagedStart(4000, second, earlier=earlier), time.perf_counter())
+        assert (result.objective, result.roster.assignments) == (4000, two_days.assignments)
+        assert hinted_days(rm) == {a.day for a in two_days.assignments}
+    rm = build_model(ModelData.of(config, needs))
+    assert _from_stages(rm, StagedStart(4000, one_day), time.perf_counter()).objective == 8000  # alone, it stands
