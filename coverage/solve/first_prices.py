@@ -266,6 +266,7 @@ def best_run(
     windows: list[FlexWindow],
     credit: int = 0,
     hosting: tuple[int, int] | None = None,
+    within: tuple[float, float] | None = None,
 ) -> tuple[float, Run | None]:
     """The agent-day's run that lowers the cost most (its value: the cost it saves), over its windows and channels.
 
@@ -279,7 +280,7 @@ def best_run(
         for channel in plan.scope.agent.skills:
             if channel not in need.short:
                 continue
-            value, run = best_in_window(data, need, plan, w, channel, credit, hosting)
+            value, run = best_in_window(data, need, plan, w, channel, credit, hosting, within)
             if value > found[0]:
                 found = (value, run)
     return found
@@ -293,12 +294,21 @@ def best_in_window(
     channel: str,
     credit: int = 0,
     hosting: tuple[int, int] | None = None,
+    within: tuple[float, float] | None = None,
 ) -> tuple[float, Run | None]:
-    """The template-day's best run on `channel`: every start × length priced at once (prefix sums over the window's slots)."""
+    """The template-day's best run on `channel`: every start × length priced at once (prefix sums over the window's slots).
+
+    `within`: the first slot the run may start in and the slot it must end
+    by, besides rest from the agent's other runs (an ejection chain's root).
+    """
     starts, lengths, value = run_values(data, need, plan, w, channel)
     value = value - _target_costs(data.config, plan, w)[None, :]
     value += MINIMUM_CREDIT * np.minimum(lengths * w.slot_minutes, credit)[None, :]
-    allowed = allowed_runs(plan, w, starts, lengths, hosting=hosting)
+    bounds = None
+    if within is not None:
+        earliest, latest = plan.rest_bounds(w.day, rest_slots(plan, w))
+        bounds = (max(earliest, within[0]), min(latest, within[1]))
+    allowed = allowed_runs(plan, w, starts, lengths, bounds=bounds, hosting=hosting)
     if not allowed.any():
         return NONE, None
     value = np.where(allowed, value, NONE)
@@ -342,7 +352,7 @@ def allowed_runs(
     allowed = ends <= len(w.slots)
     ends = np.minimum(ends, len(w.slots))
     allowed &= closed_sum[ends] - closed_sum[starts][:, None] == 0
-    earliest, latest = bounds or plan.rest_bounds(w.day, math.ceil(scope.rules.min_rest_hours * 60 / w.slot_minutes))
+    earliest, latest = bounds or plan.rest_bounds(w.day, rest_slots(plan, w))
     first, after = starts[:, None] + w.first, ends + w.first
     allowed &= (first >= earliest) & (after <= latest)
     allowed &= (lengths * w.slot_minutes <= plan.minutes_left(w.day))[None, :]
@@ -352,6 +362,11 @@ def allowed_runs(
         inside = [(first >= begin) & (after <= end) for begin, end in plan.mentored(w.day)]
         allowed &= np.logical_or.reduce(inside or [np.zeros_like(allowed)])
     return allowed
+
+
+def rest_slots(plan: AgentPlan, w: FlexWindow) -> int:
+    """The agent's minimum rest in the window's slots."""
+    return math.ceil(plan.scope.rules.min_rest_hours * 60 / w.slot_minutes)
 
 
 def _closed_sum(plan: AgentPlan, w: FlexWindow) -> np.ndarray:

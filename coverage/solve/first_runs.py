@@ -50,6 +50,7 @@ import numpy as np
 from coverage.config.schema import Config
 from coverage.roster import Assignment, Roster
 from coverage.solve.data import ModelData
+from coverage.solve.first_chains import chain_sweep
 from coverage.solve.first_prices import (
     IMPROVES,
     NONE,
@@ -74,6 +75,7 @@ from coverage.time import FlexWindow, Grid, slot_start, week_monday
 
 IMPROVING_PASSES = 3  # over every agent-day, each run priced again against the others (`_improved`)
 TRANSFER_SWEEPS = 8  # at most: sweeps of `_transfers`, each followed by the improving passes
+CHAIN_SWEEPS = 4  # at most: sweeps of ejection chains (coverage.solve.first_chains) after the rounds, each followed by improving passes and whole periods
 ROUNDS = 4  # at most: transfer sweeps until none is kept, then a pass of `_whole_periods`; again until that changes nothing
 
 
@@ -138,6 +140,12 @@ def greedy_roster(data: ModelData, deadline: float | None = None) -> Roster | No
             _improving_passes(data, need, plans, days, since=began)
         if _past(deadline) or not _whole_periods(data, need, plans, days):
             break
+    for _ in range(CHAIN_SWEEPS):
+        began = len(need.moves)
+        if _past(deadline) or not chain_sweep(data, need, plans, days, deadline):
+            break
+        _improving_passes(data, need, plans, days, since=began)
+        _whole_periods(data, need, plans, days)
     return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
 
 
