@@ -173,18 +173,28 @@ class Chain:
         return all(meets_minimums(p) for p in plans) and mentees_covered(plans, tuple(k.agent_day[1] for k in self.links))
 
 
-def chain_sweep(data: ModelData, need: Need, plans: dict[str, AgentPlan], days: Days, deadline: float | None = None) -> int:
+def chain_sweep(
+    data: ModelData,
+    need: Need,
+    plans: dict[str, AgentPlan],
+    days: Days,
+    deadline: float | None = None,
+    only: set[AgentDay] | None = None,
+) -> int:
     """A chain tried from each root (`_roots`), the first that pays kept; how many were kept.
 
     `deadline` (a `time.perf_counter()` reading): no root is tried past it;
-    None (deterministic runs): every root.
+    None (deterministic runs): every root. `only`: roots on these agent-days
+    alone (a sweep after the first: those the moves since the sweep before
+    may have changed; from any other, the chains tried then would fail again,
+    but where a later link's neighbours changed).
     """
     reaching = _reaching(days)
     kept = 0
     for root in _roots(data, need, plans, days, reaching):
         if deadline is not None and wallclock.perf_counter() >= deadline:
             break
-        if not _current(root, need, plans):
+        if only is not None and root.agent_day not in only or not _current(root, need, plans):
             continue
         chain = Chain(data, need, plans, days)
         if not chain.lay(root.agent_day, root.cover, root.within):

@@ -13,6 +13,7 @@ their rules leave; `best_run` finds an agent-day's best run within them.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -77,11 +78,10 @@ class Need:
         """What one more agent on duty saves in each of `slots` (0 past the grid's end): shortfall, an uncovered slot, a missing role."""
         weights = config.weights
         found = np.zeros(len(slots))
-        inside = [k for k in slots if 0 <= k < len(self.short[channel])]
-        if not inside:
+        low, high = max(slots.start, 0), min(slots.stop, len(self.short[channel]))  # `slots` a step of one
+        if low >= high:
             return found
-        at = np.arange(inside[0], inside[-1] + 1)
-        offset = inside[0] - slots.start
+        at = slice(low, high)
         short, covered, required = self.short[channel][at], self.covered[channel][at], self.required[channel][at]
         saved = weights.understaffed * np.minimum(np.maximum(short, 0), units) / HEAD_UNITS
         saved -= weights.overstaffed * np.maximum(units - np.maximum(short, 0), 0) / HEAD_UNITS
@@ -89,12 +89,12 @@ class Need:
         for (mixed, role), missing in self.mix.items():
             if mixed == channel and role in roles:
                 saved += np.where(missing[at] > 0, weights.mix, 0)
-        found[offset : offset + len(at)] = saved
+        found[low - slots.start : high - slots.start] = saved
         return found
 
     def take(self, run: Run, units: float, roles: set[str], sign: int = 1) -> None:
         """The run's agent on duty (sign 1), or off it again (sign −1)."""
-        at = np.arange(max(run.start, 0), min(run.end, len(self.short[run.channel])))
+        at = slice(max(run.start, 0), min(run.end, len(self.short[run.channel])))
         self.short[run.channel][at] -= sign * units
         self.covered[run.channel][at] += sign * units
         for (mixed, role), missing in self.mix.items():
@@ -112,6 +112,7 @@ class AgentPlan:
     runs: dict[date, Run] = field(default_factory=dict)
     wishes: dict[FlexWindow, np.ndarray] = field(default_factory=dict)  # per window, each slot's avoid / not-preferred cost
     closed: dict[FlexWindow, np.ndarray] = field(default_factory=dict)  # per window, its closed slots counted up to each slot
+    open_runs: dict[FlexWindow, np.ndarray] = field(default_factory=dict)  # per window, start × length: inside it, no closed slot
     mentors: list[AgentPlan] = field(default_factory=list)  # an onboarding agent's: a run lies inside one of their runs
     mentees: list[AgentPlan] = field(default_factory=list)  # a mentor's onboarding agents
 
@@ -325,11 +326,17 @@ def run_values(
         plan.wishes[w] = _wish_costs(data, scope, w)
     saved = need.gain(config, channel, units_of(config, plan, channel), roles_of(plan), w.slots) - plan.wishes[w]
     saved_sum = np.concatenate(([0.0], np.cumsum(saved)))
-    starts = np.array([k - w.first for k in w.starts])
-    lengths = np.arange(w.min_slots, w.max_slots + 1)
-    ends = np.minimum(starts[:, None] + lengths[None, :], len(w.slots))
+    starts, lengths, ends = _shape(w)
     value = saved_sum[ends] - saved_sum[starts][:, None] - _length_costs(config, scope, w, lengths)[None, :]
     return starts, lengths, value
+
+
+@functools.lru_cache(maxsize=4096)
+def _shape(w: FlexWindow) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The window's starts and lengths (slots from its first), and per start × length the slot after the run, held to the window."""
+    starts = np.array([k - w.first for k in w.starts])
+    lengths = np.arange(w.min_slots, w.max_slots + 1)
+    return starts, lengths, np.minimum(starts[:, None] + lengths[None, :], len(w.slots))
 
 
 def allowed_runs(
@@ -347,11 +354,8 @@ def allowed_runs(
     must cover (a mentor's, `AgentPlan.hosted`).
     """
     scope = plan.scope
-    closed_sum = _closed_sum(plan, w)
-    ends = starts[:, None] + lengths[None, :]
-    allowed = ends <= len(w.slots)
-    ends = np.minimum(ends, len(w.slots))
-    allowed &= closed_sum[ends] - closed_sum[starts][:, None] == 0
+    allowed = _open_runs(plan, w, starts, lengths).copy()
+    ends = np.minimum(starts[:, None] + lengths[None, :], len(w.slots))
     earliest, latest = bounds or plan.rest_bounds(w.day, rest_slots(plan, w))
     first, after = starts[:, None] + w.first, ends + w.first
     allowed &= (first >= earliest) & (after <= latest)
@@ -362,6 +366,17 @@ def allowed_runs(
         inside = [(first >= begin) & (after <= end) for begin, end in plan.mentored(w.day)]
         allowed &= np.logical_or.reduce(inside or [np.zeros_like(allowed)])
     return allowed
+
+
+def _open_runs(plan: AgentPlan, w: FlexWindow, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Per start × length, whether the run lies inside the window and works no closed slot (kept per window: it never changes)."""
+    if w not in plan.open_runs:
+        closed_sum = _closed_sum(plan, w)
+        ends = starts[:, None] + lengths[None, :]
+        inside = ends <= len(w.slots)
+        ends = np.minimum(ends, len(w.slots))
+        plan.open_runs[w] = inside & (closed_sum[ends] - closed_sum[starts][:, None] == 0)
+    return plan.open_runs[w]
 
 
 def rest_slots(plan: AgentPlan, w: FlexWindow) -> int:

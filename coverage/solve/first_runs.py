@@ -140,9 +140,12 @@ def greedy_roster(data: ModelData, deadline: float | None = None) -> Roster | No
             _improving_passes(data, need, plans, days, since=began)
         if _past(deadline) or not _whole_periods(data, need, plans, days):
             break
+    chained: int | None = None  # where in the log of moves the chain sweep before began
     for _ in range(CHAIN_SWEEPS):
         began = len(need.moves)
-        if _past(deadline) or not chain_sweep(data, need, plans, days, deadline):
+        only = None if chained is None else set(_affected(plans, days, need.moves[chained:]))
+        chained = began
+        if _past(deadline) or not chain_sweep(data, need, plans, days, deadline, only):
             break
         _improving_passes(data, need, plans, days, since=began)
         _whole_periods(data, need, plans, days)
