@@ -16,10 +16,12 @@ against all the others and replaced where a better one exists (the
 improving passes), hours pass from agents far over their target to others
 who can work them (`_transfers`: both agent-days laid again at once, the
 taker's first), and each agent's whole period is laid again at once by
-dynamic programming (`_reoptimised`), in rounds until nothing changes. On
-the 60-agent part-time team that takes some seconds and lands below every
-roster a minute's search had found (benchmarks/notes/part-time-team.md,
-"Transfers and whole periods").
+dynamic programming (`_reoptimised`), in rounds until nothing changes;
+then ejection chains (coverage.solve.first_chains) move several agents at
+once where no single move or pair pays. The prices and the moves that take
+and drop runs are coverage.solve.first_prices'. On the 60-agent part-time
+team that takes some seconds (benchmarks/notes/part-time-team.md,
+"Transfers and whole periods", "Ejection chains").
 
 A run is taken only where the agent's rules allow it: an open template-day
 (scope), no closed slot, one run a day, rest from the runs before and
