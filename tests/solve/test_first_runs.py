@@ -379,6 +379,9 @@ def test_an_ejection_chain_covers_a_short_hour_no_single_move_or_transfer_can(
     config = _chain_case(tmp_path)
     roster, cost = _built(config)
     assert (_runs(roster), cost) == ([("a1", "07 16:00", "07 18:00"), ("a2", "07 15:00", "07 17:00")], 1)
+    params = SolveParams(time_limit_seconds=2, workers=2, deterministic=True)  # every sweep runs, the same roster each time
+    found = [solve(config, requirements(config), ModelInputs(), params) for _ in range(2)]
+    assert [(r.timeline[0][1], r.objective, r.roster and _runs(r.roster)) for r in found] == [(1, 1, _runs(roster))] * 2
     late = greedy_roster(ModelData.of(config, requirements(config)), deadline=0.0)  # no sweep begun past the deadline
     assert late is not None and _runs(late) == [("a1", "07 15:00", "07 17:00")]
     monkeypatch.setattr(first_runs, "CHAIN_SWEEPS", 0)
