@@ -230,7 +230,8 @@ def _extended(chain: Chain, reaching: dict[int, list[AgentDay]], depth: int) -> 
 def _disturbed(chain: Chain, reaching: dict[int, list[AgentDay]]) -> Iterator[AgentDay]:
     """The agent-days the chain's last link may have made better, each once.
 
-    Those open over a slot it gave up (who may take it), those working a
+    Those open over a slot it gave up and not on duty there (who may take
+    it), those working a
     slot it took on that channel (who may leave it), and its agent's other
     days where its hours changed (their target moved).
     """
@@ -246,6 +247,9 @@ def _disturbed(chain: Chain, reaching: dict[int, list[AgentDay]]) -> Iterator[Ag
     for slot in (k for first, after in last.gave() for k in range(first, after)):
         for agent_day in reaching.get(slot, ()):
             plan = chain.plans[agent_day[0]]
+            run = plan.runs.get(agent_day[1])
+            if run is not None and run.start <= slot < run.end:
+                continue  # on duty there already
             if any(open_over(plan, w, slot, slot + 1) for w in chain.days[agent_day]) and fresh(agent_day):
                 yield agent_day
     channel = last.new.channel if last.new is not None else ""
