@@ -14,11 +14,13 @@ an agent-day's run laid again so that it covers a short slot (`covering`),
 or so that it no longer works its first or last slot where that slot is
 avoided, not preferred or overstaffed (`releasing`). Each next link lays
 again, at its best given the roster so far, an agent-day the link before
-disturbed: one open over a slot that link took or gave up (within a day),
-or another day of that link's agent (whose target moved). Every link is
-priced exactly against the roster at its step (first_prices), so a chain
-whose links together save more than they cost lowers the model's cost by
-that much; the first such chain from a root is kept (first improvement).
+disturbed: one open over a slot that link gave up and not on duty there,
+one working a slot it took, or another day of that link's agent (whose
+target moved). Every link is priced exactly against the roster at its step
+(first_prices; the weekend spread aside, as in every move here), so a
+chain whose links together save more than they cost lowers the model's
+cost by that much; the first such chain from a root is kept (first
+improvement), where it keeps the weekly minimums and mentors' hosting.
 Chains are at most CHAIN_DEPTH links long, and only the CHAIN_BRANCHES
 best links that did not yet pay are followed further.
 """
