@@ -594,3 +594,12 @@ def test_check_speed_script_checks_a_clean_roster(flexible: list[str]) -> None:
     row = last_json(str(BENCH / "check_speed.py"), "--agents", "10", "--days", "7", *flexible)
     # 10 agents, 3 sites: agents 4 and 9 are part-time (Mon-Wed), the others work Mon-Fri; flexible days have two runs.
     assert row["shifts"] == (8 * 5 + 2 * 3) * (2 if flexible else 1) and row["violations"] == 0
+
+
+def test_construction_script_prices_the_constructed_roster_as_the_model_does():
+    """benchmarks/construction.py on the 15-agent week of tests/solve/test_first_runs.py: its figures, with and without chains."""
+    team = ("--agents", "15", "--days", "7", "--seed", "1")
+    chained = last_json(str(BENCH / "construction.py"), *team)
+    plain = last_json(str(BENCH / "construction.py"), *team, "--no-chains")
+    assert (chained["cost"], plain["cost"]) == (67_524, 67_549)
+    assert sum(chained["terms"].values()) == chained["cost"] and chained["seconds"] > 0

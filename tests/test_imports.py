@@ -36,6 +36,8 @@ SOLVE_LAYERS = [
     ("aggregate", "model"),  # the headcount relaxation and the roster model, composed
     ("runner",),  # the one place a search runs
     ("first_counts",),  # first headcounts by construction, checked by a search
+    ("first_prices",),  # what a flexible run saves against a roster, and the moves that take and drop runs
+    ("first_chains",),  # ejection chains: moves of several agents at once, priced as first_prices prices runs
     ("first_runs",),  # a first roster of flexible runs by construction (its residual is first_counts')
     ("explain", "staged", "coarse", "neighbourhoods"),  # searches over built models
     ("search",),  # solve(): the direct model or the stages first

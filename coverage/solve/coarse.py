@@ -201,13 +201,13 @@ def _strings(value: Any) -> Iterator[str]:
 def constructed_start(rm: BuiltModel, params: SolveParams) -> CoarseStart | None:
     """A first roster built run by run (coverage.solve.first_runs), before any search; None where it declines.
 
-    Tried before the stand-in: on the 60-agent part-time team it takes about
-    4 s on a quiet 2-core machine (6.5-9.5 s at load 10-12) and costs 2,100-2,450
-    (seeds 1-3), 7-12 % above the best a quiet minute's search then finds,
-    where the stand-in handed over a roster of some 150,000 after 30 s
-    (benchmarks/notes/part-time-team.md). Its improving rounds begin only
-    within CONSTRUCTION_SHARE of the time limit (those seconds are a tenth of
-    a minute's limit, but all of a 10 s one); in deterministic runs
+    Tried before the stand-in: on the 60-agent part-time team, with its
+    ejection chains, it takes 14-21 s at load 6-8 on 2 cores (about 4 s
+    without them) and costs 1,850-2,220 (seeds 1-3), within 4 % of the best
+    any minute's search has found, where the stand-in handed over a roster of
+    some 150,000 after 30 s (benchmarks/notes/part-time-team.md). Its
+    improving rounds and chain sweeps begin only within CONSTRUCTION_SHARE
+    of the time limit (a quarter: 15 s of a minute's limit); in deterministic runs
     they all run and cost no deterministic time (`seconds` 0), so those stay
     reproducible; the caller hints it to the model, which may still
     reject it (then the stand-in runs).

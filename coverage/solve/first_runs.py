@@ -16,10 +16,12 @@ against all the others and replaced where a better one exists (the
 improving passes), hours pass from agents far over their target to others
 who can work them (`_transfers`: both agent-days laid again at once, the
 taker's first), and each agent's whole period is laid again at once by
-dynamic programming (`_reoptimised`), in rounds until nothing changes. On
-the 60-agent part-time team that takes some seconds and lands below every
-roster a minute's search had found (benchmarks/notes/part-time-team.md,
-"Transfers and whole periods").
+dynamic programming (`_reoptimised`), in rounds until nothing changes;
+then ejection chains (coverage.solve.first_chains) move several agents at
+once where no single move or pair pays. The prices and the moves that take
+and drop runs are coverage.solve.first_prices'. On the 60-agent part-time
+team that takes some seconds (benchmarks/notes/part-time-team.md,
+"Transfers and whole periods", "Ejection chains").
 
 A run is taken only where the agent's rules allow it: an open template-day
 (scope), no closed slot, one run a day, rest from the runs before and
@@ -43,186 +45,40 @@ import math
 import time as wallclock
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import numpy as np
 
-from coverage.config.schema import HEAD_UNITS, Config
+from coverage.config.schema import Config
 from coverage.roster import Assignment, Roster
 from coverage.solve.data import ModelData
-from coverage.solve.first_counts import Residual
+from coverage.solve.first_chains import chain_sweep
+from coverage.solve.first_prices import (
+    IMPROVES,
+    NONE,
+    AgentPlan,
+    Need,
+    Run,
+    allowed_runs,
+    best_run,
+    drop_run,
+    meets_minimums,
+    mentees_covered,
+    open_over,
+    plain_value,
+    run_value,
+    run_values,
+    take_run,
+    target_cost,
+)
 from coverage.solve.scope import AgentScope
-from coverage.targets import HALF_HOUR, AgentTarget, agent_targets, away_units, hours_away
+from coverage.targets import agent_targets, away_units, hours_away
 from coverage.time import FlexWindow, Grid, slot_start, week_monday
 
-NONE = -math.inf
-MINIMUM_CREDIT = 1_000_000  # per minute toward a weekly minimum: more than any run can save or cost
 IMPROVING_PASSES = 3  # over every agent-day, each run priced again against the others (`_improved`)
-IMPROVES = 1e-6  # a replacement must save more than the run it replaces by this much (no churn between equals)
 TRANSFER_SWEEPS = 8  # at most: sweeps of `_transfers`, each followed by the improving passes
+CHAIN_SWEEPS = 4  # at most: sweeps of ejection chains (coverage.solve.first_chains) after the rounds, each followed by improving passes and whole periods
 ROUNDS = 4  # at most: transfer sweeps until none is kept, then a pass of `_whole_periods`; again until that changes nothing
-
-
-@dataclass(frozen=True)
-class Run:
-    """One flexible run: the agent-day's window, its first grid slot, its length in slots and its channel."""
-
-    window: FlexWindow
-    start: int
-    slots: int
-    channel: str
-
-    @property
-    def end(self) -> int:
-        """The first slot after the run."""
-        return self.start + self.slots
-
-    @property
-    def minutes(self) -> int:
-        return self.slots * self.window.slot_minutes
-
-
-@dataclass
-class Need:
-    """What the roster built so far still lacks, slot by slot: heads per channel, and heads of each `mix` role."""
-
-    short: dict[str, np.ndarray]  # units (hundredths of a person) still wanted per channel and slot
-    covered: dict[str, np.ndarray]  # units on duty per channel and slot
-    required: dict[str, np.ndarray]
-    mix: dict[tuple[str, str], np.ndarray]  # (channel, role) -> heads still missing per slot (below 0: more than asked)
-    moves: list[tuple[str, int, int]] = field(default_factory=list)  # kept takes and drops: (agent, first slot, slot after)
-
-    @classmethod
-    def of(cls, data: ModelData) -> Need:
-        wanted = Residual.of(data.requirements).need
-        short = {c: HEAD_UNITS * np.asarray(v, dtype=np.float64) for c, v in wanted.items()}
-        required = {c: np.asarray(data.requirements.required[c], dtype=np.float64) for c in wanted}
-        mix = {
-            (channel, role): np.where(required[channel] > 0, heads, 0).astype(np.float64)
-            for channel, rule in data.config.mix_rules().items()
-            if channel in required
-            for role, heads in rule.items()
-        }
-        return cls(short, {c: np.zeros_like(v) for c, v in short.items()}, required, mix)
-
-    def gain(self, config: Config, channel: str, units: float, roles: set[str], slots: range) -> np.ndarray:
-        """What one more agent on duty saves in each of `slots` (0 past the grid's end): shortfall, an uncovered slot, a missing role."""
-        weights = config.weights
-        found = np.zeros(len(slots))
-        inside = [k for k in slots if 0 <= k < len(self.short[channel])]
-        if not inside:
-            return found
-        at = np.arange(inside[0], inside[-1] + 1)
-        offset = inside[0] - slots.start
-        short, covered, required = self.short[channel][at], self.covered[channel][at], self.required[channel][at]
-        saved = weights.understaffed * np.minimum(np.maximum(short, 0), units) / HEAD_UNITS
-        saved -= weights.overstaffed * np.maximum(units - np.maximum(short, 0), 0) / HEAD_UNITS
-        saved += np.where((covered <= 0) & (required > 0), weights.uncovered, 0)
-        for (mixed, role), missing in self.mix.items():
-            if mixed == channel and role in roles:
-                saved += np.where(missing[at] > 0, weights.mix, 0)
-        found[offset : offset + len(at)] = saved
-        return found
-
-    def take(self, run: Run, units: float, roles: set[str], sign: int = 1) -> None:
-        """The run's agent on duty (sign 1), or off it again (sign −1)."""
-        at = np.arange(max(run.start, 0), min(run.end, len(self.short[run.channel])))
-        self.short[run.channel][at] -= sign * units
-        self.covered[run.channel][at] += sign * units
-        for (mixed, role), missing in self.mix.items():
-            if mixed == run.channel and role in roles:
-                missing[at] -= sign
-
-
-@dataclass
-class AgentPlan:
-    """One agent's runs so far, and what their rules leave."""
-
-    scope: AgentScope
-    target: AgentTarget | None
-    weekend: frozenset[int]  # the config's weekend days (ISO weekday numbers), as the model and the checker read them
-    runs: dict[date, Run] = field(default_factory=dict)
-    wishes: dict[FlexWindow, np.ndarray] = field(default_factory=dict)  # per window, each slot's avoid / not-preferred cost
-    closed: dict[FlexWindow, np.ndarray] = field(default_factory=dict)  # per window, its closed slots counted up to each slot
-    mentors: list[AgentPlan] = field(default_factory=list)  # an onboarding agent's: a run lies inside one of their runs
-    mentees: list[AgentPlan] = field(default_factory=list)  # a mentor's onboarding agents
-
-    def mentored(self, day: date) -> list[tuple[int, int]]:
-        """(first slot, slot after) of the mentors' runs on `day`'s neighbourhood that a run of this agent may lie inside."""
-        return [slots for mentor in self.mentors for slots in self.mentored_by(mentor, day)]
-
-    def hosted(self, day: date) -> tuple[int, int] | None:
-        """(first slot, slot after) that a mentor's run on `day` must cover: the onboarding agents' runs inside its present run there and no other mentor's."""
-        run = self.runs.get(day)
-        if run is None:
-            return None
-        low, high = math.inf, -math.inf
-        for mentee in self.mentees:
-            for other, inside in mentee.runs.items():
-                if abs((other - day).days) > 1 or not run.start <= inside.start < inside.end <= run.end:
-                    continue
-                if mentee.inside_a_mentor(other, inside, besides=self):
-                    continue
-                low, high = min(low, inside.start), max(high, inside.end)
-        return None if low == math.inf else (int(low), int(high))
-
-    def inside_a_mentor(self, day: date, run: Run, besides: AgentPlan | None = None) -> bool:
-        """Whether this agent's `run` on `day` lies inside a run of one of its mentors (other than `besides`)."""
-        return any(
-            m is not besides and begin <= run.start < run.end <= end
-            for m in self.mentors
-            for begin, end in self.mentored_by(m, day)
-        )
-
-    def mentored_by(self, mentor: AgentPlan, day: date) -> list[tuple[int, int]]:
-        """(first slot, slot after) of one mentor's runs on `day`'s neighbourhood."""
-        return [(r.start, r.end) for d, r in mentor.runs.items() if abs((d - day).days) <= 1]
-
-    def worked_minutes(self) -> int:
-        return sum(r.minutes for r in self.runs.values())
-
-    def week_minutes(self, monday: date) -> int:
-        return sum(r.minutes for day, r in self.runs.items() if week_monday(day) == monday)
-
-    def allows_day(self, day: date) -> bool:
-        """Whether another run on `day` keeps the days a week, days in a row and weekends."""
-        rules = self.scope.rules
-        if day in self.runs:
-            return False
-        monday = week_monday(day)
-        worked = set(self.runs) | set(self.scope.history_days)  # the previous roster's days count, as in the model
-        if sum(1 for d in worked if week_monday(d) == monday) >= rules.max_days_per_week:
-            return False
-        before = next(k for k in range(1, len(worked) + 2) if day - timedelta(days=k) not in worked) - 1
-        after = next(k for k in range(1, len(worked) + 2) if day + timedelta(days=k) not in worked) - 1
-        if before + 1 + after > rules.max_consecutive_days:
-            return False
-        limit = rules.max_weekends_per_period
-        if limit is not None and day.isoweekday() in self.weekend:
-            first = week_monday(self.scope.site_days[0]) if self.scope.site_days else monday
-            # the period's weekends, one begun in the previous roster included (the model counts it as worked)
-            weekends = {week_monday(d) for d in worked if d.isoweekday() in self.weekend and week_monday(d) >= first}
-            if monday not in weekends and len(weekends) >= limit:
-                return False
-        return True
-
-    def rest_bounds(self, day: date, rest_slots: int) -> tuple[float, float]:
-        """The earliest slot a run on `day` may start in and the slot it must end by, for rest from the runs around it."""
-        earliest, latest = -math.inf, math.inf
-        for other, run in self.runs.items():
-            if other < day:
-                earliest = max(earliest, run.end + rest_slots)
-            elif other > day:
-                latest = min(latest, run.start - rest_slots)
-        return earliest, latest
-
-    def minutes_left(self, day: date) -> float:
-        """Paid minutes a run on `day` may still add: under the week's and the period's maximum."""
-        rules = self.scope.rules
-        left = math.floor(rules.hours_per_week.max * 60 + 1e-9) - self.week_minutes(week_monday(day))
-        if rules.hours_per_period is not None:
-            left = min(left, math.floor(rules.hours_per_period.max * 60 + 1e-9) - self.worked_minutes())
-        return left
 
 
 def constructible(config: Config, data: ModelData) -> bool:
@@ -286,6 +142,15 @@ def greedy_roster(data: ModelData, deadline: float | None = None) -> Roster | No
             _improving_passes(data, need, plans, days, since=began)
         if _past(deadline) or not _whole_periods(data, need, plans, days):
             break
+    chained: int | None = None  # where in the log of moves the chain sweep before began
+    for _ in range(CHAIN_SWEEPS):
+        began = len(need.moves)
+        only = None if chained is None else set(_affected(plans, days, need.moves[chained:]))
+        chained = began
+        if _past(deadline) or not chain_sweep(data, need, plans, days, deadline, only):
+            break
+        _improving_passes(data, need, plans, days, since=began)
+        _whole_periods(data, need, plans, days)
     return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
 
 
@@ -314,7 +179,7 @@ def _lay_runs(
 
     def price(index: int) -> None:
         agent, day = keys[index]
-        value, run = _best_run(data, need, plans[agent], days[keys[index]])
+        value, run = best_run(data, need, plans[agent], days[keys[index]])
         if run is not None and value > 0:
             heapq.heappush(heap, (-value, index, taken, run))
 
@@ -328,7 +193,7 @@ def _lay_runs(
         if priced != taken:
             price(index)
             continue
-        _take(data, need, plan, run)
+        take_run(data, need, plan, run)
         taken += 1
         onboarding = {mentee.scope.id for mentee in plan.mentees}
         for k, (agent, day) in enumerate(keys):
@@ -409,7 +274,7 @@ def _transfers(
                 break
             if changed is not None and (agent, day) not in changed and other not in changed:
                 continue
-            if other[0] == agent or not any(_open_over(plans[other[0]], w, run.start, run.end) for w in days[other]):
+            if other[0] == agent or not any(open_over(plans[other[0]], w, run.start, run.end) for w in days[other]):
                 continue
             if costs[agent][0] <= costs[other[0]][1]:
                 continue
@@ -452,47 +317,31 @@ def _transferred(
     gave, took = giver.runs[giver_day], taker.runs.get(taker_day)
     logged = len(need.moves)
     hosting = {id(giver): giver.hosted(giver_day), id(taker): taker.hosted(taker_day)}
-    _drop(data, need, giver, gave)
-    before = _run_value(data, need, giver, gave)
+    drop_run(data, need, giver, gave)
+    before = run_value(data, need, giver, gave)
     if took is not None:
-        _drop(data, need, taker, took)
-        before += _run_value(data, need, taker, took)
+        drop_run(data, need, taker, took)
+        before += run_value(data, need, taker, took)
     after, laid = 0.0, []
     hosts = True  # each mentor's new run covers the onboarding agents' runs its old one did
     for plan, windows in ((taker, taker_windows), (giver, giver_windows)):
-        value, run = _best_run(data, need, plan, windows, hosting=hosting[id(plan)])
+        value, run = best_run(data, need, plan, windows, hosting=hosting[id(plan)])
         if run is not None and value > 0:
-            _take(data, need, plan, run)
+            take_run(data, need, plan, run)
             after += value
             laid.append((plan, run))
         else:
             hosts = hosts and hosting[id(plan)] is None
-    kept = hosts and after > before + IMPROVES and _meets_minimums(giver) and _meets_minimums(taker)
-    if kept and _mentees_covered((giver, taker), (giver_day, taker_day)):
+    kept = hosts and after > before + IMPROVES and meets_minimums(giver) and meets_minimums(taker)
+    if kept and mentees_covered((giver, taker), (giver_day, taker_day)):
         return True
     for plan, run in laid:  # the two old runs back
-        _drop(data, need, plan, run)
+        drop_run(data, need, plan, run)
     if took is not None:
-        _take(data, need, taker, took)
-    _take(data, need, giver, gave)
+        take_run(data, need, taker, took)
+    take_run(data, need, giver, gave)
     del need.moves[logged:]  # nothing moved
     return False
-
-
-def _mentees_covered(plans: tuple[AgentPlan, ...], days: tuple[date, ...]) -> bool:
-    """Each onboarding agent of these mentors keeps every run near those days inside one of its mentors' runs.
-
-    `hosted` leaves out a run another mentor's run also covers — right when
-    one agent moves, not when two of one agent's mentors move at once (each
-    counted on the other, and neither kept it).
-    """
-    for mentee in {id(m): m for plan in plans for m in plan.mentees}.values():
-        for day, inside in mentee.runs.items():
-            if all(abs((day - d).days) > 1 for d in days):
-                continue
-            if not mentee.inside_a_mentor(day, inside):
-                return False
-    return True
 
 
 def _whole_periods(
@@ -532,8 +381,8 @@ def _day_choices(
         for channel in plan.scope.agent.skills:
             if channel not in need.short:
                 continue
-            starts, lengths, value = _run_values(data, need, plan, w, channel)
-            value = np.where(_allowed(plan, w, starts, lengths, bounds, hosting), value, NONE)
+            starts, lengths, value = run_values(data, need, plan, w, channel)
+            value = np.where(allowed_runs(plan, w, starts, lengths, bounds, hosting), value, NONE)
             best = value.argmax(axis=0)
             for j, length in enumerate(lengths):
                 if length <= top and value[best[j], j] > values[length]:
@@ -567,7 +416,7 @@ def _reoptimised(data: ModelData, need: Need, plan: AgentPlan, agent_days: list[
     hosting = [plan.hosted(windows[0].day) for windows in agent_days]
     old, logged = list(plan.runs.values()), len(need.moves)
     for run in old:
-        _drop(data, need, plan, run)
+        drop_run(data, need, plan, run)
     weekly = math.floor(rules.hours_per_week.max * 60 + 1e-9) // slot
     top = min(weekly, max(w.max_slots for windows in agent_days for w in windows))
     choices = [
@@ -575,11 +424,11 @@ def _reoptimised(data: ModelData, need: Need, plan: AgentPlan, agent_days: list[
         for windows, b, host in zip(agent_days, bounds, hosting, strict=True)
     ]
     new = [run for _, run in _best_lengths(data.config, plan, agent_days, choices, weekly, slot)]
-    before = sum(_plain_value(data, need, plan, run) for run in old) - _target_cost(data.config, plan, _slots(old) * slot)
-    after = sum(_plain_value(data, need, plan, run) for run in new) - _target_cost(data.config, plan, _slots(new) * slot)
+    before = sum(plain_value(data, need, plan, run) for run in old) - target_cost(data.config, plan, _slots(old) * slot)
+    after = sum(plain_value(data, need, plan, run) for run in new) - target_cost(data.config, plan, _slots(new) * slot)
     runs = new if after > before + IMPROVES else old
     for run in runs:
-        _take(data, need, plan, run)
+        take_run(data, need, plan, run)
     if runs is old:
         del need.moves[logged:]  # nothing moved
     return runs is new
@@ -662,7 +511,7 @@ def _best_lengths(
         week.days = table.argmax(axis=2)
         totals, week.came = _joined(totals, table.max(axis=2), week.joined)
         weeks.append(week)
-    costs = np.array([_target_cost(config, plan, t * slot) for t in range(totals.shape[0])])
+    costs = np.array([target_cost(config, plan, t * slot) for t in range(totals.shape[0])])
     final = np.where((np.arange(totals.shape[0]) <= period)[:, None], totals - costs[:, None], NONE)
     return _backtracked(choices, weeks, final)
 
@@ -768,25 +617,6 @@ def _backtracked(choices: list[DayChoices], weeks: list[Week], final: np.ndarray
     return found[::-1]
 
 
-def _meets_minimums(plan: AgentPlan) -> bool:
-    """Whether each full week keeps the agent's minimum hours."""
-    if plan.scope.rules.hours_per_week.min <= 0:
-        return True
-    return all(plan.week_minutes(m) >= plan.scope.weekly_minimum_minutes(m) for m in plan.scope.full_weeks())
-
-
-def _take(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> None:
-    plan.runs[run.window.day] = run
-    need.take(run, _units(data.config, plan, run.channel), _roles(plan))
-    need.moves.append((plan.scope.id, run.start, run.end))
-
-
-def _drop(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> None:
-    del plan.runs[run.window.day]
-    need.take(run, _units(data.config, plan, run.channel), _roles(plan), sign=-1)
-    need.moves.append((plan.scope.id, run.start, run.end))
-
-
 def _improved(data: ModelData, need: Need, plan: AgentPlan, day: date, windows: list[FlexWindow]) -> bool:
     """The agent-day's run replaced by the best one given every other run (or dropped, where none saves anything); whether it changed.
 
@@ -800,9 +630,9 @@ def _improved(data: ModelData, need: Need, plan: AgentPlan, day: date, windows: 
     hosting = plan.hosted(day)
     logged = len(need.moves)
     if old is not None:
-        _drop(data, need, plan, old)
-    value, run = _best_run(data, need, plan, windows, hosting=hosting)
-    kept = _run_value(data, need, plan, old) if old is not None else 0.0
+        drop_run(data, need, plan, old)
+    value, run = best_run(data, need, plan, windows, hosting=hosting)
+    kept = run_value(data, need, plan, old) if old is not None else 0.0
     if run is None or value <= 0:
         run, value = (old, kept) if hosting is not None else (None, 0.0)
     monday = week_monday(day)
@@ -810,33 +640,10 @@ def _improved(data: ModelData, need: Need, plan: AgentPlan, day: date, windows: 
     if value <= kept + IMPROVES or plan.week_minutes(monday) + (run.minutes if run else 0) < minimum:
         run = old
     if run is not None:
-        _take(data, need, plan, run)
+        take_run(data, need, plan, run)
     if run == old:
         del need.moves[logged:]  # nothing moved
     return run != old
-
-
-def _plain_value(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> float:
-    """What one run saves against the roster without it, before the agent's target."""
-    config, w = data.config, run.window
-    offset = run.start - w.first
-    gain = need.gain(config, run.channel, _units(config, plan, run.channel), _roles(plan), range(run.start, run.end))
-    costs = plan.wishes[w][offset : offset + run.slots].sum() + _length_costs(config, plan.scope, w, np.array([run.slots]))[0]
-    return float(gain.sum() - costs)
-
-
-def _target_cost(config: Config, plan: AgentPlan, minutes: int) -> float:
-    """What `minutes` worked in the period cost in the agent's target (0 without one)."""
-    if plan.target is None or not config.weights.target:
-        return 0.0
-    return float(config.weights.target * away_units(hours_away(minutes, plan.target.minutes), config))
-
-
-def _run_value(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> float:
-    """What one run saves against the roster without it: `_best_in_window`'s price of that start and length."""
-    return _plain_value(data, need, plan, run) - float(
-        _target_costs(data.config, plan, run.window)[run.slots - run.window.min_slots]
-    )
 
 
 def _weekly_minimums(data: ModelData, need: Need, plan: AgentPlan, days: dict[tuple[str, date], list[FlexWindow]]) -> bool:
@@ -849,175 +656,15 @@ def _weekly_minimums(data: ModelData, need: Need, plan: AgentPlan, days: dict[tu
     for monday in plan.scope.full_weeks():
         while (missing := plan.scope.weekly_minimum_minutes(monday) - plan.week_minutes(monday)) > 0:
             found = [
-                _best_run(data, need, plan, windows, credit=missing)
+                best_run(data, need, plan, windows, credit=missing)
                 for (agent, day), windows in days.items()
                 if agent == plan.scope.id and week_monday(day) == monday
             ]
             value, run = max(found, key=lambda item: item[0], default=(NONE, None))
             if run is None:
                 return False
-            _take(data, need, plan, run)
+            take_run(data, need, plan, run)
     return True
-
-
-def _units(config: Config, plan: AgentPlan, channel: str) -> float:
-    return float(config.head_units(plan.scope.agent, channel))
-
-
-def _roles(plan: AgentPlan) -> set[str]:
-    return set(plan.scope.agent.roles) | set(plan.scope.agent.skills)
-
-
-def _best_run(
-    data: ModelData,
-    need: Need,
-    plan: AgentPlan,
-    windows: list[FlexWindow],
-    credit: int = 0,
-    hosting: tuple[int, int] | None = None,
-) -> tuple[float, Run | None]:
-    """The agent-day's run that lowers the cost most (its value: the cost it saves), over its windows and channels.
-
-    `credit`: minutes still missing from a weekly minimum, each worth MINIMUM_CREDIT;
-    `hosting`: slots the run must cover (a mentor's, `AgentPlan.hosted`).
-    """
-    found: tuple[float, Run | None] = (NONE, None)
-    if not plan.allows_day(windows[0].day):
-        return found
-    for w in windows:
-        for channel in plan.scope.agent.skills:
-            if channel not in need.short:
-                continue
-            value, run = _best_in_window(data, need, plan, w, channel, credit, hosting)
-            if value > found[0]:
-                found = (value, run)
-    return found
-
-
-def _best_in_window(
-    data: ModelData,
-    need: Need,
-    plan: AgentPlan,
-    w: FlexWindow,
-    channel: str,
-    credit: int = 0,
-    hosting: tuple[int, int] | None = None,
-) -> tuple[float, Run | None]:
-    """The template-day's best run on `channel`: every start × length priced at once (prefix sums over the window's slots)."""
-    starts, lengths, value = _run_values(data, need, plan, w, channel)
-    value = value - _target_costs(data.config, plan, w)[None, :]
-    value += MINIMUM_CREDIT * np.minimum(lengths * w.slot_minutes, credit)[None, :]
-    allowed = _allowed(plan, w, starts, lengths, hosting=hosting)
-    if not allowed.any():
-        return NONE, None
-    value = np.where(allowed, value, NONE)
-    i, j = np.unravel_index(int(np.argmax(value)), value.shape)
-    return float(value[i, j]), Run(w, int(starts[i] + w.first), int(lengths[j]), channel)
-
-
-def _run_values(
-    data: ModelData, need: Need, plan: AgentPlan, w: FlexWindow, channel: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The window's starts and lengths (slots from its first), and per start × length what the run saves before the agent's target."""
-    config, scope = data.config, plan.scope
-    if w not in plan.wishes:
-        plan.wishes[w] = _wish_costs(data, scope, w)
-    saved = need.gain(config, channel, _units(config, plan, channel), _roles(plan), w.slots) - plan.wishes[w]
-    saved_sum = np.concatenate(([0.0], np.cumsum(saved)))
-    starts = np.array([k - w.first for k in w.starts])
-    lengths = np.arange(w.min_slots, w.max_slots + 1)
-    ends = np.minimum(starts[:, None] + lengths[None, :], len(w.slots))
-    value = saved_sum[ends] - saved_sum[starts][:, None] - _length_costs(config, scope, w, lengths)[None, :]
-    return starts, lengths, value
-
-
-def _allowed(
-    plan: AgentPlan,
-    w: FlexWindow,
-    starts: np.ndarray,
-    lengths: np.ndarray,
-    bounds: tuple[float, float] | None = None,
-    hosting: tuple[int, int] | None = None,
-) -> np.ndarray:
-    """Per start × length (slots from the window's first), whether the agent's rules allow that run.
-
-    `bounds`: the first slot a run may start in and the slot it must end by,
-    in place of rest from the agent's other runs; `hosting`: slots the run
-    must cover (a mentor's, `AgentPlan.hosted`).
-    """
-    scope = plan.scope
-    closed_sum = _closed_sum(plan, w)
-    ends = starts[:, None] + lengths[None, :]
-    allowed = ends <= len(w.slots)
-    ends = np.minimum(ends, len(w.slots))
-    allowed &= closed_sum[ends] - closed_sum[starts][:, None] == 0
-    earliest, latest = bounds or plan.rest_bounds(w.day, math.ceil(scope.rules.min_rest_hours * 60 / w.slot_minutes))
-    first, after = starts[:, None] + w.first, ends + w.first
-    allowed &= (first >= earliest) & (after <= latest)
-    allowed &= (lengths * w.slot_minutes <= plan.minutes_left(w.day))[None, :]
-    if hosting is not None:
-        allowed &= (first <= hosting[0]) & (after >= hosting[1])
-    if scope.agent.mentors:  # inside one mentor's run (none: no run)
-        inside = [(first >= begin) & (after <= end) for begin, end in plan.mentored(w.day)]
-        allowed &= np.logical_or.reduce(inside or [np.zeros_like(allowed)])
-    return allowed
-
-
-def _closed_sum(plan: AgentPlan, w: FlexWindow) -> np.ndarray:
-    """The window's slots closed to the agent (`unavailable`), counted up to each slot (from its first)."""
-    if w not in plan.closed:
-        closed = np.zeros(len(w.slots))
-        for k in plan.scope.closed_slots.get(w, {}):
-            closed[k - w.first] = 1
-        plan.closed[w] = np.concatenate(([0.0], np.cumsum(closed)))
-    return plan.closed[w]
-
-
-def _open_over(plan: AgentPlan, w: FlexWindow, first: int, after: int) -> bool:
-    """Whether the agent may work any slot from `first` to before `after` in the window."""
-    low, high = max(first, w.first) - w.first, min(after, w.last + 1) - w.first
-    if low >= high:
-        return False
-    closed = _closed_sum(plan, w)
-    return bool(closed[high] - closed[low] < high - low)
-
-
-def _wish_costs(data: ModelData, scope: AgentScope, w: FlexWindow) -> np.ndarray:
-    """Per slot of the window, what `avoid` and not-preferred hours cost (each slot rounded alone, as the model prices it)."""
-    ranges = scope.availability
-    if ranges is None:
-        return np.zeros(len(w.slots))
-    origin, seconds = data.grid.start.timestamp(), 60 * data.grid.minutes  # plain datetimes: pendulum's add is slow here
-
-    def at(k: int) -> datetime:
-        return datetime.fromtimestamp(origin + seconds * k, UTC)
-
-    return np.array([ranges.cost(at(k), at(k + 1), data.config.weights) for k in w.slots], dtype=np.float64)
-
-
-def _length_costs(config: Config, scope: AgentScope, w: FlexWindow, lengths: np.ndarray) -> np.ndarray:
-    """Per run length, what its hours away from the agent's `preferred_hours` cost."""
-    preferred = scope.agent.preferred_hours
-    if preferred is None or not config.weights.shift_length:
-        return np.zeros(len(lengths))
-    return config.weights.shift_length * _hours_away(lengths * w.slot_minutes, round(preferred * 60))
-
-
-def _target_costs(config: Config, plan: AgentPlan, w: FlexWindow) -> np.ndarray:
-    """Per run length, how much the run changes the cost of the agent's hours away from their `workload` target."""
-    lengths = np.arange(w.min_slots, w.max_slots + 1)
-    if plan.target is None or not config.weights.target:
-        return np.zeros(len(lengths))
-    worked, target = plan.worked_minutes(), plan.target.minutes
-    after = _hours_away(worked + lengths * w.slot_minutes, target)
-    linear = config.workload is not None and config.workload.cost == "linear"
-    units = after if linear else after * after
-    return config.weights.target * (units - away_units(hours_away(worked, target), config)).astype(np.float64)
-
-
-def _hours_away(minutes: np.ndarray, target: int) -> np.ndarray:
-    """coverage.targets.hours_away of each of `minutes`: whole hours to the nearest, half hours up."""
-    return (np.abs(minutes - target) + 60 - HALF_HOUR) // 60
 
 
 def _assignment(grid: Grid, scope: AgentScope, run: Run) -> Assignment:

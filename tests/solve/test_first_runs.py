@@ -143,8 +143,8 @@ def test_solve_starts_from_the_constructed_roster(tmp_path: Path) -> None:
 def test_the_part_time_team_s_constructed_roster_keeps_every_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The generated team of issue 26 (15 agents, a week): availability, targets, mentors, a mix; the checker finds nothing.
 
-    Pricing each run again against the others lowers the greedy roster's cost, and the rounds of transfers and
-    whole periods lower it again (figures of this seed, as measured).
+    Pricing each run again against the others lowers the greedy roster's cost, the rounds of transfers and
+    whole periods lower it again, and the ejection chains again (figures of this seed, as measured).
     """
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     from availability import write_variant
@@ -152,11 +152,13 @@ def test_the_part_time_team_s_constructed_roster_keeps_every_rule(tmp_path: Path
     config = load_config(write_variant(tmp_path, "flexible", agents=15, days=7, seed=1))
     roster, cost = _built(config)
     assert any(a.agent == "e14" for a in roster.assignments)  # the one onboarding agent (mentors e11, e08) works
+    monkeypatch.setattr(first_runs, "CHAIN_SWEEPS", 0)
+    rounds, rounds_cost = _built(config)
     monkeypatch.setattr(first_runs, "ROUNDS", 0)
     passes, passes_cost = _built(config)
     monkeypatch.setattr(first_runs, "IMPROVING_PASSES", 0)
     greedy, greedy_cost = _built(config)
-    assert (greedy_cost, passes_cost, cost) == (82_379, 78_398, 67_549)
+    assert (greedy_cost, passes_cost, rounds_cost, cost) == (82_379, 78_398, 67_549, 67_524)
 
 
 def _transfer_case(tmp_path: Path) -> Config:
@@ -345,3 +347,66 @@ def test_a_transfer_between_two_mentors_keeps_their_mentee_s_run_inside_one_of_t
     roster = greedy_roster(ModelData.of(config, requirements(config)))
     assert roster is not None
     assert check_roster(roster, config) == []
+
+
+def _chain_case(tmp_path: Path) -> Config:
+    """Needed: one agent Monday 10-13 New York. a1 may work 10-13, a2 only 10-12; each at most 2 h a week (no target)."""
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
+    data["weights"] = {"clock": 0}
+    data["contracts"]["full_time"] = {"hours_per_week": {"min": 0, "max": 2}, "max_days_per_week": 5}
+    data["agents"][0]["availability"] = {"unavailable": ["Mon 13:00-24:00"]}
+    data["agents"].append(
+        {
+            "id": "a2",
+            "site": "nyc",
+            "contract": "full_time",
+            "skills": ["chat"],
+            "availability": {"unavailable": ["Mon 00:00-10:00", "Mon 12:00-24:00"]},
+        }
+    )
+    return build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 3))
+
+
+def test_an_ejection_chain_covers_a_short_hour_no_single_move_or_transfer_can(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The greedy lays a1 10-12 (two hours saved, 2 · 500; 11-13 ties and comes later), then a2 has nothing left to
+    cover: 12-13 is missed (400 uncovered + 100 short). a1 alone cannot cover it without leaving 10-11; a2 cannot
+    reach it; no target makes a transfer worth trying. The chain's root moves a1 to 11-13 (it covers 12-13 and
+    leaves 10-11: 0 saved), its next link lays a2 10-12 (10-11 covered: 500, 11-12 overstaffed: 1): cost 1.
+    """
+    config = _chain_case(tmp_path)
+    roster, cost = _built(config)
+    assert (_runs(roster), cost) == ([("a1", "07 16:00", "07 18:00"), ("a2", "07 15:00", "07 17:00")], 1)
+    params = SolveParams(time_limit_seconds=2, workers=2, deterministic=True)  # every sweep runs, the same roster each time
+    found = [solve(config, requirements(config), ModelInputs(), params) for _ in range(2)]
+    assert [(r.timeline[0][1], r.objective, r.roster and _runs(r.roster)) for r in found] == [(1, 1, _runs(roster))] * 2
+    late = greedy_roster(ModelData.of(config, requirements(config)), deadline=0.0)  # no sweep begun past the deadline
+    assert late is not None and _runs(late) == [("a1", "07 15:00", "07 17:00")]
+    monkeypatch.setattr(first_runs, "CHAIN_SWEEPS", 0)
+    roster, cost = _built(config)
+    assert (_runs(roster), cost) == ([("a1", "07 15:00", "07 17:00")], MISSED)
+
+
+def test_an_ejection_chain_releases_an_avoided_hour_to_an_agent_who_can_take_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Needed: one agent Monday 10-13 New York. a1 may work 10-13 but avoids 10-11 (10 an hour); a2 may work 09-11 only.
+
+    The greedy lays a1 10-13 (3 · 500 saved less 10 avoided); a2's 09-11 would then only overstaff: cost 10. Alone
+    a1 keeps 10-11 (leaving it costs 500). The chain's root releases a1's first hour, avoided: a1 11-13 (−500 + 10),
+    then a2 09-11 takes it (+500, 09-10 overstaffed −1): 9 saved, cost 1.
+    """
+    data = config_data()
+    data["sites"]["nyc"]["shifts"] = {"day": FLEX}
+    data["weights"] = {"clock": 0}
+    data["agents"][0]["availability"] = {"unavailable": ["Mon 13:00-24:00"], "avoid": ["Mon 10:00-11:00"]}
+    agent = {"id": "a2", "site": "nyc", "contract": "full_time", "skills": ["chat"]}
+    data["agents"].append({**agent, "availability": {"unavailable": ["Mon 00:00-09:00", "Mon 11:00-24:00"]}})
+    config = build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 3))
+    roster, cost = _built(config)
+    assert (_runs(roster), cost) == ([("a1", "07 16:00", "07 18:00"), ("a2", "07 14:00", "07 16:00")], 1)
+    monkeypatch.setattr(first_runs, "CHAIN_SWEEPS", 0)
+    roster, cost = _built(config)
+    assert (_runs(roster), cost) == ([("a1", "07 15:00", "07 18:00")], 10)
