@@ -341,3 +341,39 @@ def test_the_whole_model_starts_from_the_cheaper_of_the_first_and_the_second_rou
         assert hinted_days(rm) == {a.day for a in two_days.assignments}
     rm = build_model(ModelData.of(config, needs))
     assert _from_stages(rm, StagedStart(4000, one_day), time.perf_counter()).objective == 8000  # alone, it stands
+
+
+def test_pricing_the_first_roster_too_stays_within_the_seconds_left(make_config, monkeypatch) -> None:
+    """`seconds` is what is left of the limit: the two completions share it, they do not each get it.
+
+    Each completion here "takes" 7 s of a fake clock: of 10 s, the first
+    roster's completion is given the 3 s left, not 10 again (on big teams a
+    completion takes 12 s, and a second with the whole budget again ran past
+    the limit). With 7 s in all nothing is left, and the second round's
+    roster stands unrivalled, its hint the search's start. A deterministic
+    run gives each completion its own `seconds`, whatever the clock.
+    """
+    from coverage.solve import search
+    from coverage.solve.data import ModelData
+    from coverage.solve.model import build_model
+    from coverage.solve.staged import StagedStart
+
+    config = make_config(THREE_DAYS, DAY_SHIFTS)
+    needs = requirements(config)
+    two_days = solve(config, needs, STAGED).roster
+    one_day = Roster(two_days.assignments[:1])
+    clock, given, completed = [1000.0], [], search._completed
+
+    def slow(rm, roster, seconds, *, first=False):
+        given.append(seconds)
+        clock[0] += 7.0
+        return completed(rm, roster, seconds, first=first)
+
+    monkeypatch.setattr(search, "_completed", slow)
+    monkeypatch.setattr(search.wallclock, "perf_counter", lambda: clock[0])
+    second_round = StagedStart(4000, two_days, earlier=one_day)
+    for seconds, deterministic, expected in ((10.0, False, [10.0, 3.0]), (7.0, False, [7.0]), (7.0, True, [7.0, 7.0])):
+        given.clear()
+        rm = build_model(ModelData.of(config, needs))
+        result = search._from_stages(rm, second_round, clock[0], seconds=seconds, deterministic=deterministic)
+        assert (given, result.objective) == (expected, 4000)
