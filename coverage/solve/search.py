@@ -176,7 +176,9 @@ def solve(
     if start is not None:
         left = _left(params, started)
         fill = FILL_SECONDS if params.deterministic else max(left, 2.0)
-        fallback = _from_stages(roster_model, start, started, polish, fill, first=not params.deterministic)
+        fallback = _from_stages(
+            roster_model, start, started, polish, fill, first=not params.deterministic, deterministic=params.deterministic
+        )
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
         if start.first_roster_at is not None and fallback is not None:
             first_roster = start.first_roster_at - started
@@ -384,6 +386,7 @@ def _from_stages(
     seconds: float = FILL_SECONDS,
     *,
     first: bool = False,
+    deterministic: bool = False,
 ) -> SolveResult | None:
     """Give the full model the stages' bound and roster (its channels polished); the roster, costed, is the result if the search adds nothing.
 
@@ -392,18 +395,24 @@ def _from_stages(
     keeps every hard rule, and losing it would leave the run with nothing.
     `first`: the first completion is enough (runner.fill_hint). When the
     sites' second round missed its headcounts, the first roster is priced
-    too and the cheaper of the two is the start (`StagedStart.earlier`).
+    too and the cheaper of the two is the start (`StagedStart.earlier`),
+    with what the first completion left of `seconds` (a deterministic run:
+    `seconds` again, so that its roster does not hang on the clock).
     """
     if start.bound is not None:
         staged.with_bound(rm, start.bound)
     if start.roster is None:
         return None
+    begun = wallclock.perf_counter()
     result = _stages_priced(rm, start, started, polish, seconds, first=first)
     if start.earlier is None or result is None or result.objective is None:
         return result
+    left = seconds if deterministic else seconds - (wallclock.perf_counter() - begun)
+    if left <= 0:
+        return result  # no time to price the first roster: the second round's, completed and hinted, is the start
     hinted = type(rm.model.proto.solution_hint)()  # the second round's completed hint, kept aside
     hinted.copy_from(rm.model.proto.solution_hint)
-    earlier = _hinted(rm, start.earlier, start.bound, started, seconds, first=first)
+    earlier = _hinted(rm, start.earlier, start.bound, started, left, first=first)
     if earlier is not None and earlier.objective is not None and earlier.objective < result.objective:
         return earlier
     rm.model.proto.solution_hint.copy_from(hinted)  # the search starts from the cheaper: the second round's
