@@ -377,3 +377,37 @@ def test_pricing_the_first_roster_too_stays_within_the_seconds_left(make_config,
         rm = build_model(ModelData.of(config, needs))
         result = search._from_stages(rm, second_round, clock[0], seconds=seconds, deterministic=deterministic)
         assert (given, result.objective) == (expected, 4000)
+
+
+def test_a_site_kept_from_the_first_round_beside_a_new_one_has_the_first_roster_priced_too(make_config, monkeypatch) -> None:
+    """nyc's second round meets the searched headcounts (0 off); bos's found nothing and keeps its first assignment.
+
+    That roster joins a site aimed at the searched headcounts with one
+    aimed at the greedy's, whose 0 shifts off counted against the greedy's
+    counts, not the searched ones: it is not surely the cheaper, so the
+    first roster is priced beside it (`StagedStart.earlier`). When every
+    site has a new assignment 0 off, it is not.
+    """
+    import coverage.solve.staged as staged_module
+    from coverage.solve.staged import SiteResult
+
+    config = make_config(TWO_SITES, DAY_SHIFTS)
+
+    def day_shift(agent: str, site: str, day: int) -> Roster:
+        begins = local_to_utc(date(2026, 12, day), config.sites[site].shifts["day"].start, "America/New_York")
+        return Roster((Assignment(agent, site, "chat", "day", date(2026, 12, day), begins, begins.add(hours=8)),))
+
+    first = {
+        "bos": SiteResult("bos", day_shift("b1", "bos", 8), 0, False),
+        "nyc": SiteResult("nyc", day_shift("a1", "nyc", 7), 0, False),
+    }
+    second = {"nyc": SiteResult("nyc", day_shift("a1", "nyc", 9), 0, False)}
+    monkeypatch.setattr(staged_module, "_first_roster", lambda *args: (dict(first), frozenset(), False))
+    for found, earlier in (
+        (second, [("a1", 7), ("b1", 8)]),
+        ({**second, "bos": SiteResult("bos", day_shift("b1", "bos", 7), 0, False)}, None),
+    ):
+        monkeypatch.setattr(staged_module, "_assign_sites", lambda *args, found=found, **kwargs: (dict(found), False))
+        start = staged_start(config, requirements(config), STAGED.params)
+        priced = None if start.earlier is None else [(a.agent, a.day.day) for a in start.earlier.assignments]
+        assert priced == earlier
