@@ -411,3 +411,24 @@ def test_a_site_kept_from_the_first_round_beside_a_new_one_has_the_first_roster_
         start = staged_start(config, requirements(config), STAGED.params)
         priced = None if start.earlier is None else [(a.agent, a.day.day) for a in start.earlier.assignments]
         assert priced == earlier
+
+
+def test_a_second_round_roster_the_whole_model_refuses_leaves_the_first_roster_as_the_start(make_config) -> None:
+    """a1 on all three days breaks the two-days-in-a-row limit: the whole model refuses that roster, and the first
+    roster (two days, 4,000), priced beside it, is the result to beat and the search's start, rather than nothing."""
+    from coverage.solve.data import ModelData
+    from coverage.solve.model import build_model
+    from coverage.solve.search import _from_stages
+    from coverage.solve.staged import StagedStart
+
+    config = make_config(THREE_DAYS, DAY_SHIFTS)
+    needs = requirements(config)
+    two_days = solve(config, needs, STAGED).roster
+    (open_day,) = {7, 8, 9} - {a.day.day for a in two_days.assignments}
+    begins = local_to_utc(date(2026, 12, open_day), config.sites["nyc"].shifts["day"].start, "America/New_York")
+    third = Assignment("a1", "nyc", "chat", "day", date(2026, 12, open_day), begins, begins.add(hours=8))
+    three_days = Roster((*two_days.assignments, third))
+    assert sorted(a.day.day for a in three_days.assignments) == [7, 8, 9]
+    rm = build_model(ModelData.of(config, needs))
+    result = _from_stages(rm, StagedStart(4000, three_days, earlier=two_days), time.perf_counter())
+    assert result is not None and (result.objective, result.roster.assignments) == (4000, two_days.assignments)
