@@ -395,8 +395,9 @@ def _from_stages(
     keeps every hard rule, and losing it would leave the run with nothing.
     `first`: the first completion is enough (runner.fill_hint). When the
     sites' second round missed its headcounts, the first roster is priced
-    too and the cheaper of the two is the start (`StagedStart.earlier`),
-    with what the first completion left of `seconds` (a deterministic run:
+    too and the cheaper of the two is the start (`StagedStart.earlier`), or
+    the first alone when the whole model refuses the second round's. Its
+    completion has what the first left of `seconds` (a deterministic run:
     `seconds` again, so that its roster does not hang on the clock).
     """
     if start.bound is not None:
@@ -405,16 +406,17 @@ def _from_stages(
         return None
     begun = wallclock.perf_counter()
     result = _stages_priced(rm, start, started, polish, seconds, first=first)
-    if start.earlier is None or result is None or result.objective is None:
+    if start.earlier is None or (result is not None and result.objective is None):
         return result
     left = seconds if deterministic else seconds - (wallclock.perf_counter() - begun)
     if left <= 0:
-        return result  # no time to price the first roster: the second round's, completed and hinted, is the start
+        return result  # no time to price the first roster: the second round's stands
     hinted = type(rm.model.proto.solution_hint)()  # the second round's completed hint, kept aside
     hinted.copy_from(rm.model.proto.solution_hint)
     earlier = _hinted(rm, start.earlier, start.bound, started, left, first=first)
-    if earlier is not None and earlier.objective is not None and earlier.objective < result.objective:
-        return earlier
+    rival = None if result is None else result.objective
+    if earlier is not None and earlier.objective is not None and (rival is None or earlier.objective < rival):
+        return earlier  # cheaper, or the whole model refused the second round's roster
     rm.model.proto.solution_hint.copy_from(hinted)  # the search starts from the cheaper: the second round's
     return result
 
