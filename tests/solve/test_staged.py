@@ -432,3 +432,41 @@ def test_a_second_round_roster_the_whole_model_refuses_leaves_the_first_roster_a
     rm = build_model(ModelData.of(config, needs))
     result = _from_stages(rm, StagedStart(4000, three_days, earlier=two_days), time.perf_counter())
     assert result is not None and (result.objective, result.roster.assignments) == (4000, two_days.assignments)
+
+
+def test_ctrl_c_while_a_stages_roster_is_completed_ends_the_run_with_it(make_config, monkeypatch) -> None:
+    """Ctrl-C stops a completion (no values yet): the first roster is then not priced too, and the run ends interrupted
+    with the second round's roster (8 h open: 4,000), not a full search of the time left.
+
+    Ctrl-C during the first roster's completion ends it too: the second
+    round's, priced (4,000), stands, and the result says it was interrupted.
+    """
+    from coverage.solve import search
+    from coverage.solve.data import ModelData
+    from coverage.solve.model import build_model
+    from coverage.solve.runner import Completion
+    from coverage.solve.staged import StagedStart
+
+    config = make_config(THREE_DAYS, DAY_SHIFTS)
+    needs = requirements(config)
+    two_days = solve(config, needs, STAGED).roster
+    one_day = Roster(two_days.assignments[:1])
+    completed, calls, stop_at = search._completed, [], [0]
+
+    def ctrl_c(rm, roster, seconds, *, first=False):
+        calls.append(roster)
+        if len(calls) - 1 == stop_at[0]:
+            return Completion(None, rejected=False, interrupted=True)
+        return completed(rm, roster, seconds, first=first)
+
+    monkeypatch.setattr(search, "_completed", ctrl_c)
+    for stopped, priced, objective in ((0, [two_days], None), (1, [two_days, one_day], 4000)):
+        calls.clear()
+        stop_at[0] = stopped
+        rm = build_model(ModelData.of(config, needs))
+        result = search._from_stages(rm, StagedStart(4000, two_days, earlier=one_day), time.perf_counter())
+        assert (calls, result.objective, result.roster, result.interrupted) == (priced, objective, two_days, True)
+    calls.clear()
+    stop_at[0] = 0
+    run = solve(config, needs, replace(STAGED, time_limit_seconds=60.0))
+    assert run.interrupted and run.roster is not None and check_roster(run.roster, config) == []
