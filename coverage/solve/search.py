@@ -179,6 +179,8 @@ def solve(
         fallback = _from_stages(
             roster_model, start, started, polish, fill, first=not params.deterministic, deterministic=params.deterministic
         )
+        if fallback is not None and fallback.interrupted:  # Ctrl-C while its roster was completed: the run ends with it
+            start = replace(start, interrupted=True)
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
         if start.first_roster_at is not None and fallback is not None:
             first_roster = start.first_roster_at - started
@@ -406,19 +408,21 @@ def _from_stages(
         return None
     begun = wallclock.perf_counter()
     result = _stages_priced(rm, start, started, polish, seconds, first=first)
-    if start.earlier is None or (result is not None and result.objective is None):
+    if start.earlier is None or (result is not None and (result.objective is None or result.interrupted)):
         return result
     left = seconds if deterministic else seconds - (wallclock.perf_counter() - begun)
     if left <= 0:
         return result  # no time to price the first roster: the second round's stands
     hinted = type(rm.model.proto.solution_hint)()  # the second round's completed hint, kept aside
     hinted.copy_from(rm.model.proto.solution_hint)
-    earlier = _hinted(rm, start.earlier, start.bound, started, left, first=first)
+    completion = _completed(rm, start.earlier, left, first=first)
+    earlier = None if completion.solver is None else _priced(rm, completion.solver, start.bound, started)
     rival = None if result is None else result.objective
     if earlier is not None and earlier.objective is not None and (rival is None or earlier.objective < rival):
-        return earlier  # cheaper, or the whole model refused the second round's roster
-    rm.model.proto.solution_hint.copy_from(hinted)  # the search starts from the cheaper: the second round's
-    return result
+        result = earlier  # cheaper, or the whole model refused the second round's roster
+    else:
+        rm.model.proto.solution_hint.copy_from(hinted)  # the search starts from the cheaper: the second round's
+    return replace(result, interrupted=True) if result is not None and completion.interrupted else result
 
 
 def _stages_priced(
@@ -430,9 +434,9 @@ def _stages_priced(
     for roster in [polished] if polished is start.roster else [polished, start.roster]:  # polished, else the stages' own
         completion = _completed(rm, roster, seconds, first=first)
         if completion.solver is not None:
-            return _priced(rm, completion.solver, start.bound, started)
-        if not completion.rejected:  # out of time: the stages' roster, which the stages built under every hard rule
-            return SolveResult("FEASIBLE", start.roster, None, start.bound, 0.0)
+            return replace(_priced(rm, completion.solver, start.bound, started), interrupted=completion.interrupted)
+        if not completion.rejected:  # out of time or Ctrl-C: the stages' roster, which the stages built under every hard rule
+            return SolveResult("FEASIBLE", start.roster, None, start.bound, 0.0, interrupted=completion.interrupted)
     return None  # the whole model refuses it: never the result
 
 
