@@ -324,14 +324,14 @@ def towards_headcounts(
     )
     residual = CountResidual.of_counts(targets, occurrences)
     schedules = _greedy_schedules(headcounts, members, residual)
-    _repair(members, schedules, residual)
+    repair(members, schedules, residual)
     return _shifts(members, schedules)
 
 
 REPAIR_ROUNDS = 2  # passes over the agents (2,700 agents: the first closed half the shifts off, a second and third none)
 
 
-def _repair(members: list[Member], schedules: Mapping[str, Schedule], residual: CountResidual) -> None:
+def repair(members: list[Member], schedules: Mapping[str, Schedule], residual: CountResidual) -> None:
     """Shifts moved off occurrences over their headcount onto ones short of it, agent by agent, each move within the
     agent's share of every sum (as the greedy keeps it) and its contract minimums.
 
@@ -354,7 +354,7 @@ def _repair(members: list[Member], schedules: Mapping[str, Schedule], residual: 
 def _repair_agent(
     schedule: Schedule, free: Mapping[date, list[ShiftInstance]], skills: tuple[str, ...], residual: CountResidual
 ) -> int:
-    """One agent's moves, drops and adds (see `_repair`); how many it made."""
+    """One agent's moves, drops and adds (see `repair`); how many it made."""
     made = 0
     for day in sorted(free):
         if day in schedule.chosen:

@@ -176,7 +176,7 @@ def solve(
     if start is not None:
         left = _left(params, started)
         fill = FILL_SECONDS if params.deterministic else max(left, 2.0)
-        fallback = _from_stages(
+        fallback = from_stages(
             roster_model, start, started, polish, fill, first=not params.deterministic, deterministic=params.deterministic
         )
         if fallback is not None and fallback.interrupted:  # Ctrl-C while its roster was completed: the run ends with it
@@ -380,7 +380,7 @@ def _staged_result(
     )
 
 
-def _from_stages(
+def from_stages(
     rm: BuiltModel,
     start: staged.StagedStart,
     started: float,

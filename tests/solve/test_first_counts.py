@@ -13,7 +13,7 @@ from coverage.demand import requirements
 from coverage.roster import Assignment, Roster
 from coverage.solve import ModelInputs, solve
 from coverage.solve.aggregate import headcount_model
-from coverage.solve.first_counts import CountResidual, Schedule, _repair, greedy_counts, start, towards_headcounts
+from coverage.solve.first_counts import CountResidual, Schedule, greedy_counts, repair, start, towards_headcounts
 from coverage.solve.runner import SolveParams
 from coverage.synthetic import write_team
 from coverage.time import local_to_utc, shift_instances
@@ -102,7 +102,7 @@ def repaired(config, wanted_days: set[int], worked_day: int) -> dict[int, int]:
     worked = next(s for s in occurrences if s.day.day == worked_day)
     schedule.add(worked, "chat")
     residual.take_one(worked, "chat")
-    _repair([(group, scope)], {"a1": schedule}, residual)
+    repair([(group, scope)], {"a1": schedule}, residual)
     return {day.day: 1 for day in schedule.chosen}
 
 

@@ -322,7 +322,7 @@ def test_the_whole_model_starts_from_the_cheaper_of_the_first_and_the_second_rou
     """
     from coverage.solve.data import ModelData
     from coverage.solve.model import build_model
-    from coverage.solve.search import _from_stages
+    from coverage.solve.search import from_stages
     from coverage.solve.staged import StagedStart
 
     config = make_config(THREE_DAYS, DAY_SHIFTS)
@@ -336,11 +336,11 @@ def test_the_whole_model_starts_from_the_cheaper_of_the_first_and_the_second_rou
 
     for second, earlier in ((one_day, two_days), (two_days, one_day)):
         rm = build_model(ModelData.of(config, needs))
-        result = _from_stages(rm, StagedStart(4000, second, earlier=earlier), time.perf_counter())
+        result = from_stages(rm, StagedStart(4000, second, earlier=earlier), time.perf_counter())
         assert (result.objective, result.roster.assignments) == (4000, two_days.assignments)
         assert hinted_days(rm) == {a.day for a in two_days.assignments}
     rm = build_model(ModelData.of(config, needs))
-    assert _from_stages(rm, StagedStart(4000, one_day), time.perf_counter()).objective == 8000  # alone, it stands
+    assert from_stages(rm, StagedStart(4000, one_day), time.perf_counter()).objective == 8000  # alone, it stands
 
 
 def test_pricing_the_first_roster_too_stays_within_the_seconds_left(make_config, monkeypatch) -> None:
@@ -375,7 +375,7 @@ def test_pricing_the_first_roster_too_stays_within_the_seconds_left(make_config,
     for seconds, deterministic, expected in ((10.0, False, [10.0, 3.0]), (7.0, False, [7.0]), (7.0, True, [7.0, 7.0])):
         given.clear()
         rm = build_model(ModelData.of(config, needs))
-        result = search._from_stages(rm, second_round, clock[0], seconds=seconds, deterministic=deterministic)
+        result = search.from_stages(rm, second_round, clock[0], seconds=seconds, deterministic=deterministic)
         assert (given, result.objective) == (expected, 4000)
 
 
@@ -418,7 +418,7 @@ def test_a_second_round_roster_the_whole_model_refuses_leaves_the_first_roster_a
     roster (two days, 4,000), priced beside it, is the result to beat and the search's start, rather than nothing."""
     from coverage.solve.data import ModelData
     from coverage.solve.model import build_model
-    from coverage.solve.search import _from_stages
+    from coverage.solve.search import from_stages
     from coverage.solve.staged import StagedStart
 
     config = make_config(THREE_DAYS, DAY_SHIFTS)
@@ -430,7 +430,7 @@ def test_a_second_round_roster_the_whole_model_refuses_leaves_the_first_roster_a
     three_days = Roster((*two_days.assignments, third))
     assert sorted(a.day.day for a in three_days.assignments) == [7, 8, 9]
     rm = build_model(ModelData.of(config, needs))
-    result = _from_stages(rm, StagedStart(4000, three_days, earlier=two_days), time.perf_counter())
+    result = from_stages(rm, StagedStart(4000, three_days, earlier=two_days), time.perf_counter())
     assert result is not None and (result.objective, result.roster.assignments) == (4000, two_days.assignments)
 
 
@@ -464,7 +464,7 @@ def test_ctrl_c_while_a_stages_roster_is_completed_ends_the_run_with_it(make_con
         calls.clear()
         stop_at[0] = stopped
         rm = build_model(ModelData.of(config, needs))
-        result = search._from_stages(rm, StagedStart(4000, two_days, earlier=one_day), time.perf_counter())
+        result = search.from_stages(rm, StagedStart(4000, two_days, earlier=one_day), time.perf_counter())
         assert (calls, result.objective, result.roster, result.interrupted) == (priced, objective, two_days, True)
     calls.clear()
     stop_at[0] = 0
