@@ -353,6 +353,7 @@ def test_pricing_the_first_roster_too_stays_within_the_seconds_left(make_config,
     roster stands unrivalled, its hint the search's start. A deterministic
     run gives each completion its own `seconds`, whatever the clock.
     """
+    import coverage.solve.staged as staged_module
     from coverage.solve import search
     from coverage.solve.data import ModelData
     from coverage.solve.model import build_model
@@ -362,14 +363,14 @@ def test_pricing_the_first_roster_too_stays_within_the_seconds_left(make_config,
     needs = requirements(config)
     two_days = solve(config, needs, STAGED).roster
     one_day = Roster(two_days.assignments[:1])
-    clock, given, completed = [1000.0], [], search._completed
+    clock, given, completed = [1000.0], [], staged_module.try_complete_hint
 
-    def slow(rm, roster, seconds, *, first=False):
+    def slow(rm, seconds, *, first=False):
         given.append(seconds)
         clock[0] += 7.0
-        return completed(rm, roster, seconds, first=first)
+        return completed(rm, seconds, first=first)
 
-    monkeypatch.setattr(search, "_completed", slow)
+    monkeypatch.setattr(staged_module, "try_complete_hint", slow)
     monkeypatch.setattr(search.wallclock, "perf_counter", lambda: clock[0])
     second_round = StagedStart(4000, two_days, earlier=one_day)
     for seconds, deterministic, expected in ((10.0, False, [10.0, 3.0]), (7.0, False, [7.0]), (7.0, True, [7.0, 7.0])):
@@ -380,7 +381,7 @@ def test_pricing_the_first_roster_too_stays_within_the_seconds_left(make_config,
 
 
 def test_a_site_kept_from_the_first_round_beside_a_new_one_has_the_first_roster_priced_too(make_config, monkeypatch) -> None:
-    """nyc's second round meets the searched headcounts (0 off); bos's found nothing and keeps its first assignment.
+    """bos's second round meets the searched headcounts (0 off); nyc's found nothing and keeps its first assignment.
 
     That roster joins a site aimed at the searched headcounts with one
     aimed at the greedy's, whose 0 shifts off counted against the greedy's
@@ -398,16 +399,19 @@ def test_a_site_kept_from_the_first_round_beside_a_new_one_has_the_first_roster_
         return Roster((Assignment(agent, site, "chat", "day", date(2026, 12, day), begins, begins.add(hours=8)),))
 
     first = {
-        "bos": SiteResult("bos", day_shift("b1", "bos", 8), 0, False),
-        "nyc": SiteResult("nyc", day_shift("a1", "nyc", 7), 0, False),
+        "bos": SiteResult("bos", day_shift("b1", "bos", 7), 0, False),
+        "nyc": SiteResult("nyc", day_shift("a1", "nyc", 8), 0, False),
     }
-    second = {"nyc": SiteResult("nyc", day_shift("a1", "nyc", 9), 0, False)}
-    monkeypatch.setattr(staged_module, "_first_roster", lambda *args: (dict(first), frozenset(), False))
+    second = {"bos": SiteResult("bos", day_shift("b1", "bos", 9), 0, False)}
     for found, earlier in (
-        (second, [("a1", 7), ("b1", 8)]),
-        ({**second, "bos": SiteResult("bos", day_shift("b1", "bos", 7), 0, False)}, None),
+        (second, [("b1", 7), ("a1", 8)]),
+        ({**second, "nyc": SiteResult("nyc", day_shift("a1", "nyc", 7), 0, False)}, None),
     ):
-        monkeypatch.setattr(staged_module, "_assign_sites", lambda *args, found=found, **kwargs: (dict(found), False))
+
+        def assigned(task: SiteTask, found=found) -> SiteResult:
+            return first[task.site] if task.first_only else found.get(task.site, SiteResult(task.site, None, 0, False))
+
+        monkeypatch.setattr(staged_module, "assign_site", assigned)
         start = staged_start(config, requirements(config), STAGED.params)
         priced = None if start.earlier is None else [(a.agent, a.day.day) for a in start.earlier.assignments]
         assert priced == earlier
@@ -435,12 +439,13 @@ def test_a_second_round_roster_the_whole_model_refuses_leaves_the_first_roster_a
 
 
 def test_ctrl_c_while_a_stages_roster_is_completed_ends_the_run_with_it(make_config, monkeypatch) -> None:
-    """Ctrl-C stops a completion (no values yet): the first roster is then not priced too, and the run ends interrupted
+    """Ctrl-C stops a completion (no values yet): the first roster is then not priced too (one completion, not two), and the run ends interrupted
     with the second round's roster (8 h open: 4,000), not a full search of the time left.
 
     Ctrl-C during the first roster's completion ends it too: the second
     round's, priced (4,000), stands, and the result says it was interrupted.
     """
+    import coverage.solve.staged as staged_module
     from coverage.solve import search
     from coverage.solve.data import ModelData
     from coverage.solve.model import build_model
@@ -451,22 +456,20 @@ def test_ctrl_c_while_a_stages_roster_is_completed_ends_the_run_with_it(make_con
     needs = requirements(config)
     two_days = solve(config, needs, STAGED).roster
     one_day = Roster(two_days.assignments[:1])
-    completed, calls, stop_at = search._completed, [], [0]
+    completed, calls, stop_at = staged_module.try_complete_hint, [0], [0]
 
-    def ctrl_c(rm, roster, seconds, *, first=False):
-        calls.append(roster)
-        if len(calls) - 1 == stop_at[0]:
+    def ctrl_c(rm, seconds, *, first=False):
+        calls[0] += 1
+        if calls[0] - 1 == stop_at[0]:
             return Completion(None, rejected=False, interrupted=True)
-        return completed(rm, roster, seconds, first=first)
+        return completed(rm, seconds, first=first)
 
-    monkeypatch.setattr(search, "_completed", ctrl_c)
-    for stopped, priced, objective in ((0, [two_days], None), (1, [two_days, one_day], 4000)):
-        calls.clear()
-        stop_at[0] = stopped
+    monkeypatch.setattr(staged_module, "try_complete_hint", ctrl_c)
+    for stopped, completions, objective in ((0, 1, None), (1, 2, 4000)):
+        calls[0], stop_at[0] = 0, stopped
         rm = build_model(ModelData.of(config, needs))
         result = search.from_stages(rm, StagedStart(4000, two_days, earlier=one_day), time.perf_counter())
-        assert (calls, result.objective, result.roster, result.interrupted) == (priced, objective, two_days, True)
-    calls.clear()
-    stop_at[0] = 0
+        assert (calls[0], result.objective, result.roster, result.interrupted) == (completions, objective, two_days, True)
+    calls[0], stop_at[0] = 0, 0
     run = solve(config, needs, replace(STAGED, time_limit_seconds=60.0))
     assert run.interrupted and run.roster is not None and check_roster(run.roster, config) == []
