@@ -386,7 +386,7 @@ def suite_section(rows: list[dict[str, Any]], machine: str) -> str:
     return (
         f"{_where(machine, rows)} **Command:** `python benchmarks/run.py --stages suite` (`benchmarks/suite.py run --limit S "
         "[--beside-load]`: every instance of the suite with seeds 1, 2 and 3, ours and the plain CP-SAT model in the same run), "
-        "2 workers; each line the latest run of each seed with the code of its newest run (rows are stamped with their "
+        "2 workers; each line the latest run of each seed with the code of its newest run (rows are stamped with their code's last "
         'commit since 2026-12-07; older rows count as one version). "from our best": distance to the best roster any of our runs of that instance found (any limit, any '
         'condition); a seed with no roster counts as worst. "plain / ours": the plain model\'s objective over ours, same seed '
         '(`peer_cpsat.py` on the Curtois-like instances, the direct model without stages on the teams). "load": the load '

@@ -58,18 +58,20 @@ def append(stage: str, row: dict[str, Any]) -> None:
         out.write(json.dumps(row) + "\n")
 
 
-def code_version() -> str | None:
-    """The commit whose code ran ("+" when the package or the scripts had changes not committed), so that a table can
-    keep one version's rows together rather than mix a seed of yesterday's code with two of today's."""
-    top = HERE.parent
+def code_version(top: Path = HERE.parent) -> str | None:
+    """The last commit of the package and the scripts ("+" when they have changes not committed), so that a table can
+    keep one version's rows together rather than mix a seed of yesterday's code with two of today's. The code's last
+    commit, not HEAD: results and notes are committed while a suite runs, and must not split its seeds."""
+    code = ["coverage", "benchmarks/*.py"]
     try:
-        head = subprocess.run(["git", "-C", str(top), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
-        changed = subprocess.run(
-            ["git", "-C", str(top), "diff", "--quiet", "HEAD", "--", "coverage", "benchmarks/*.py"], capture_output=True
+        last = subprocess.run(
+            ["git", "-C", str(top), "log", "-1", "--format=%h", "--", *code], capture_output=True, text=True, check=True
         )
+        changed = subprocess.run(["git", "-C", str(top), "diff", "--quiet", "HEAD", "--", *code], capture_output=True)
     except (OSError, subprocess.CalledProcessError):
         return None
-    return head.stdout.strip() + ("+" if changed.returncode else "")
+    commit = last.stdout.strip()
+    return commit + ("+" if changed.returncode else "") if commit else None
 
 
 def stage_curtois(args: argparse.Namespace) -> None:

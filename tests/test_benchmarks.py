@@ -603,3 +603,38 @@ def test_construction_script_prices_the_constructed_roster_as_the_model_does():
     plain = last_json(str(BENCH / "construction.py"), *team, "--no-chains")
     assert (chained["cost"], plain["cost"]) == (67_524, 67_549)
     assert sum(chained["terms"].values()) == chained["cost"] and chained["seconds"] > 0
+
+
+def test_a_row_is_stamped_with_the_last_commit_of_the_code_not_of_the_notes_or_results(tmp_path: Path) -> None:
+    """A suite runs for an hour and its rows are committed, or notes written, meanwhile: the seeds that come after must
+    keep the same stamp, or a line of the table splits one run's seeds. The stamp moves with the package and the scripts,
+    with "+" while they have changes not committed."""
+    import run
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    def commit(path: str, text: str) -> str:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+        git("add", path)
+        git("commit", "-q", "-m", path)
+        return git("rev-parse", "--short", "HEAD")
+
+    git("init", "-q")
+    code = commit("coverage/model.py", "x = 1\n")
+    assert run.code_version(tmp_path) == code
+    commit("benchmarks/results/suite.jsonl", "{}\n")
+    commit("benchmarks/notes/story.md", "tried\n")
+    assert run.code_version(tmp_path) == code
+    (tmp_path / "coverage/model.py").write_text("x = 2\n")
+    assert run.code_version(tmp_path) == code + "+"
+    newer = commit("coverage/model.py", "x = 2\n")
+    assert run.code_version(tmp_path) == newer != code
+    assert commit("benchmarks/run.py", "y = 1\n") == run.code_version(tmp_path)

@@ -324,14 +324,14 @@ def towards_headcounts(
     )
     residual = CountResidual.of_counts(targets, occurrences)
     schedules = _greedy_schedules(headcounts, members, residual)
-    _repair(members, schedules, residual)
+    repair(members, schedules, residual)
     return _shifts(members, schedules)
 
 
 REPAIR_ROUNDS = 2  # passes over the agents (2,700 agents: the first closed half the shifts off, a second and third none)
 
 
-def _repair(members: list[Member], schedules: Mapping[str, Schedule], residual: CountResidual) -> None:
+def repair(members: list[Member], schedules: Mapping[str, Schedule], residual: CountResidual) -> None:
     """Shifts moved off occurrences over their headcount onto ones short of it, agent by agent, each move within the
     agent's share of every sum (as the greedy keeps it) and its contract minimums.
 
@@ -340,7 +340,9 @@ def _repair(members: list[Member], schedules: Mapping[str, Schedule], residual: 
     450-agent site, where the site's own search (22 s a site in a 300 s run)
     closed few. A move changes one agent's shift on one day (another
     occurrence or channel that day, or another free day of the same week),
-    drops a shift nobody's headcount wants, or adds one on a free day.
+    drops a shift nobody's headcount wants, or adds one on a free day; a
+    shift the agent's minimum holds is traded for another agent's that the
+    other may give up (`_hand_over`: on 2,700 agents 732 shifts off -> 57).
     """
     free = {scope.id: _by_day(free_occurrences(scope)) for _, scope in members}
     for _ in range(REPAIR_ROUNDS):
@@ -428,7 +430,7 @@ def _trade(a: Schedule, b: Schedule, s3: ShiftInstance, c3: str, a_was: tuple[da
 def _repair_agent(
     schedule: Schedule, free: Mapping[date, list[ShiftInstance]], skills: tuple[str, ...], residual: CountResidual
 ) -> int:
-    """One agent's moves, drops and adds (see `_repair`); how many it made."""
+    """One agent's moves, drops and adds (see `repair`); how many it made."""
     made = 0
     for day in sorted(free):
         if day in schedule.chosen:

@@ -488,6 +488,7 @@ class Completion:
 
     solver: cp_model.CpSolver | None
     rejected: bool  # the hint breaks a hard rule; False when it was completed, or the time ran out before an answer
+    interrupted: bool = False  # Ctrl-C stopped it: the run ends with what it has
 
 
 def try_fill_hint(model: cp_model.CpModel, seconds: float = 30.0, *, first: bool = False) -> Completion:
@@ -513,14 +514,14 @@ def try_fill_hint(model: cp_model.CpModel, seconds: float = 30.0, *, first: bool
         parameters.max_time_in_seconds = seconds
         parameters.stop_after_first_solution = first
 
-    code, solver, _ = run_search(model, SolveParams(time_limit_seconds=seconds, workers=1), settings=settings)
+    code, solver, interrupted = run_search(model, SolveParams(time_limit_seconds=seconds, workers=1), settings=settings)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Completion(None, rejected=code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID))
+        return Completion(None, rejected=code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID), interrupted=interrupted)
     model.clear_hints()
     for index in range(len(model.proto.variables)):
         var = model.get_int_var_from_proto_index(index)
         model.add_hint(var, solver.value(var))
-    return Completion(solver, rejected=False)
+    return Completion(solver, rejected=False, interrupted=interrupted)
 
 
 def fill_hint(model: cp_model.CpModel, seconds: float = 30.0, *, first: bool = False) -> cp_model.CpSolver | None:

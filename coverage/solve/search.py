@@ -177,7 +177,11 @@ def solve(
     if start is not None:
         left = _left(params, started)
         fill = FILL_SECONDS if params.deterministic else max(left, 2.0)
-        fallback = _from_stages(roster_model, start, started, polish, fill, first=not params.deterministic)
+        fallback = from_stages(
+            roster_model, start, started, polish, fill, first=not params.deterministic, deterministic=params.deterministic
+        )
+        if fallback is not None and fallback.interrupted:  # Ctrl-C while its roster was completed: the run ends with it
+            start = replace(start, interrupted=True)
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
         if start.first_roster_at is not None and fallback is not None:
             first_roster = start.first_roster_at - started
@@ -379,7 +383,7 @@ def _staged_result(
     )
 
 
-def _from_stages(
+def from_stages(
     rm: BuiltModel,
     start: staged.StagedStart,
     started: float,
@@ -387,6 +391,7 @@ def _from_stages(
     seconds: float = FILL_SECONDS,
     *,
     first: bool = False,
+    deterministic: bool = False,
 ) -> SolveResult | None:
     """Give the full model the stages' bound and roster (its channels polished); the roster, costed, is the result if the search adds nothing.
 
@@ -395,22 +400,32 @@ def _from_stages(
     keeps every hard rule, and losing it would leave the run with nothing.
     `first`: the first completion is enough (runner.fill_hint). When the
     sites' second round missed its headcounts, the first roster is priced
-    too and the cheaper of the two is the start (`StagedStart.earlier`).
+    too and the cheaper of the two is the start (`StagedStart.earlier`), or
+    the first alone when the whole model refuses the second round's. Its
+    completion has what the first left of `seconds` (a deterministic run:
+    `seconds` again, so that its roster does not hang on the clock).
     """
     if start.bound is not None:
         staged.with_bound(rm, start.bound)
     if start.roster is None:
         return None
+    begun = wallclock.perf_counter()
     result = _stages_priced(rm, start, started, polish, seconds, first=first)
-    if start.earlier is None or result is None or result.objective is None:
+    if start.earlier is None or (result is not None and (result.objective is None or result.interrupted)):
         return result
+    left = seconds if deterministic else seconds - (wallclock.perf_counter() - begun)
+    if left <= 0:
+        return result  # no time to price the first roster: the second round's stands
     hinted = type(rm.model.proto.solution_hint)()  # the second round's completed hint, kept aside
     hinted.copy_from(rm.model.proto.solution_hint)
-    earlier = _hinted(rm, start.earlier, start.bound, started, seconds, first=first)
-    if earlier is not None and earlier.objective is not None and earlier.objective < result.objective:
-        return earlier
-    rm.model.proto.solution_hint.copy_from(hinted)  # the search starts from the cheaper: the second round's
-    return result
+    completion = _completed(rm, start.earlier, left, first=first)
+    earlier = None if completion.solver is None else _priced(rm, completion.solver, start.bound, started)
+    rival = None if result is None else result.objective
+    if earlier is not None and earlier.objective is not None and (rival is None or earlier.objective < rival):
+        result = earlier  # cheaper, or the whole model refused the second round's roster
+    else:
+        rm.model.proto.solution_hint.copy_from(hinted)  # the search starts from the cheaper: the second round's
+    return replace(result, interrupted=True) if result is not None and completion.interrupted else result
 
 
 def _stages_priced(
@@ -422,9 +437,9 @@ def _stages_priced(
     for roster in [polished] if polished is start.roster else [polished, start.roster]:  # polished, else the stages' own
         completion = _completed(rm, roster, seconds, first=first)
         if completion.solver is not None:
-            return _priced(rm, completion.solver, start.bound, started)
-        if not completion.rejected:  # out of time: the stages' roster, which the stages built under every hard rule
-            return SolveResult("FEASIBLE", start.roster, None, start.bound, 0.0)
+            return replace(_priced(rm, completion.solver, start.bound, started), interrupted=completion.interrupted)
+        if not completion.rejected:  # out of time or Ctrl-C: the stages' roster, which the stages built under every hard rule
+            return SolveResult("FEASIBLE", start.roster, None, start.bound, 0.0, interrupted=completion.interrupted)
     return None  # the whole model refuses it: never the result
 
 

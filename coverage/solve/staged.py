@@ -70,7 +70,8 @@ class StagedStart:
     roster: Roster | None
     interrupted: bool = False
     first_roster_at: float | None = None  # (perf_counter) when the stages first had a roster of the whole team
-    # The first roster (greedy headcounts), when the sites' second round left a site off the searched headcounts: then
+    # The first roster (greedy headcounts), when the sites' second round left a site off the searched headcounts (or
+    # kept a site's first assignment beside new ones: `_maybe_dearer`): then
     # that round's roster is not surely the cheaper (2,700 agents: 3,000-5,000 shifts off a site, 132,574 at 300 s
     # against the first roster's 124,573), and only the whole model can price the two against each other.
     earlier: Roster | None = None
@@ -195,8 +196,17 @@ def staged_start(
     missing = [site for site in sites if site not in found]
     if missing:
         say(f"site {missing[0]}: {'interrupted before any' if interrupted else 'no'} assignment found; {then}")
-    off = any(result.missed > 0 for result in found.values()) and any(found[site] is not first.get(site) for site in found)
-    return StagedStart(bound, _joined(found, sites), interrupted, first_at, earlier=_joined(first, sites) if off else None)
+    earlier = _joined(first, sites) if _maybe_dearer(found, first) else None
+    return StagedStart(bound, _joined(found, sites), interrupted, first_at, earlier=earlier)
+
+
+def _maybe_dearer(found: Mapping[str, SiteResult], first: Mapping[str, SiteResult]) -> bool:
+    """Whether the second round's roster may cost more than the first one: it changed a site, and a changed site is off the
+    searched headcounts or a site kept its first assignment (off by how much from the searched ones, nobody counted:
+    its `missed` is against the greedy's counts), so the two rosters are priced against each other."""
+    changed = [site for site in found if found[site] is not first.get(site)]
+    kept = len(changed) < len(found)
+    return bool(changed) and (kept or any(found[site].missed > 0 for site in changed))
 
 
 def _first_roster(

@@ -13,7 +13,7 @@ from coverage.demand import requirements
 from coverage.roster import Assignment, Roster
 from coverage.solve import ModelInputs, solve
 from coverage.solve.aggregate import headcount_model
-from coverage.solve.first_counts import CountResidual, Schedule, _repair, greedy_counts, start, towards_headcounts
+from coverage.solve.first_counts import CountResidual, Schedule, greedy_counts, repair, start, towards_headcounts
 from coverage.solve.runner import SolveParams
 from coverage.synthetic import write_team
 from coverage.time import local_to_utc, shift_instances
@@ -104,7 +104,7 @@ def repaired(config, wanted_days: set[int], worked: dict[str, int]) -> dict[str,
         shift = next(s for s in occurrences if s.day.day == day)
         schedules[agent].add(shift, "chat")
         residual.take_one(shift, "chat")
-    _repair(members, schedules, residual)
+    repair(members, schedules, residual)
     return {agent: {day.day for day in schedule.chosen} for agent, schedule in schedules.items()}
 
 

@@ -322,7 +322,7 @@ def test_the_whole_model_starts_from_the_cheaper_of_the_first_and_the_second_rou
     """
     from coverage.solve.data import ModelData
     from coverage.solve.model import build_model
-    from coverage.solve.search import _from_stages
+    from coverage.solve.search import from_stages
     from coverage.solve.staged import StagedStart
 
     config = make_config(THREE_DAYS, DAY_SHIFTS)
@@ -336,8 +336,140 @@ def test_the_whole_model_starts_from_the_cheaper_of_the_first_and_the_second_rou
 
     for second, earlier in ((one_day, two_days), (two_days, one_day)):
         rm = build_model(ModelData.of(config, needs))
-        result = _from_stages(rm, StagedStart(4000, second, earlier=earlier), time.perf_counter())
+        result = from_stages(rm, StagedStart(4000, second, earlier=earlier), time.perf_counter())
         assert (result.objective, result.roster.assignments) == (4000, two_days.assignments)
         assert hinted_days(rm) == {a.day for a in two_days.assignments}
     rm = build_model(ModelData.of(config, needs))
-    assert _from_stages(rm, StagedStart(4000, one_day), time.perf_counter()).objective == 8000  # alone, it stands
+    assert from_stages(rm, StagedStart(4000, one_day), time.perf_counter()).objective == 8000  # alone, it stands
+
+
+def test_pricing_the_first_roster_too_stays_within_the_seconds_left(make_config, monkeypatch) -> None:
+    """`seconds` is what is left of the limit: the two completions share it, they do not each get it.
+
+    Each completion here "takes" 7 s of a fake clock: of 10 s, the first
+    roster's completion is given the 3 s left, not 10 again (on big teams a
+    completion takes 12 s, and a second with the whole budget again ran past
+    the limit). With 7 s in all nothing is left, and the second round's
+    roster stands unrivalled, its hint the search's start. A deterministic
+    run gives each completion its own `seconds`, whatever the clock.
+    """
+    import coverage.solve.staged as staged_module
+    from coverage.solve import search
+    from coverage.solve.data import ModelData
+    from coverage.solve.model import build_model
+    from coverage.solve.staged import StagedStart
+
+    config = make_config(THREE_DAYS, DAY_SHIFTS)
+    needs = requirements(config)
+    two_days = solve(config, needs, STAGED).roster
+    one_day = Roster(two_days.assignments[:1])
+    clock, given, completed = [1000.0], [], staged_module.try_complete_hint
+
+    def slow(rm, seconds, *, first=False):
+        given.append(seconds)
+        clock[0] += 7.0
+        return completed(rm, seconds, first=first)
+
+    monkeypatch.setattr(staged_module, "try_complete_hint", slow)
+    monkeypatch.setattr(search.wallclock, "perf_counter", lambda: clock[0])
+    second_round = StagedStart(4000, two_days, earlier=one_day)
+    for seconds, deterministic, expected in ((10.0, False, [10.0, 3.0]), (7.0, False, [7.0]), (7.0, True, [7.0, 7.0])):
+        given.clear()
+        rm = build_model(ModelData.of(config, needs))
+        result = search.from_stages(rm, second_round, clock[0], seconds=seconds, deterministic=deterministic)
+        assert (given, result.objective) == (expected, 4000)
+
+
+def test_a_site_kept_from_the_first_round_beside_a_new_one_has_the_first_roster_priced_too(make_config, monkeypatch) -> None:
+    """bos's second round meets the searched headcounts (0 off); nyc's found nothing and keeps its first assignment.
+
+    That roster joins a site aimed at the searched headcounts with one
+    aimed at the greedy's, whose 0 shifts off counted against the greedy's
+    counts, not the searched ones: it is not surely the cheaper, so the
+    first roster is priced beside it (`StagedStart.earlier`). When every
+    site has a new assignment 0 off, it is not.
+    """
+    import coverage.solve.staged as staged_module
+    from coverage.solve.staged import SiteResult
+
+    config = make_config(TWO_SITES, DAY_SHIFTS)
+
+    def day_shift(agent: str, site: str, day: int) -> Roster:
+        begins = local_to_utc(date(2026, 12, day), config.sites[site].shifts["day"].start, "America/New_York")
+        return Roster((Assignment(agent, site, "chat", "day", date(2026, 12, day), begins, begins.add(hours=8)),))
+
+    first = {
+        "bos": SiteResult("bos", day_shift("b1", "bos", 7), 0, False),
+        "nyc": SiteResult("nyc", day_shift("a1", "nyc", 8), 0, False),
+    }
+    second = {"bos": SiteResult("bos", day_shift("b1", "bos", 9), 0, False)}
+    for found, earlier in (
+        (second, [("b1", 7), ("a1", 8)]),
+        ({**second, "nyc": SiteResult("nyc", day_shift("a1", "nyc", 7), 0, False)}, None),
+    ):
+
+        def assigned(task: SiteTask, found=found) -> SiteResult:
+            return first[task.site] if task.first_only else found.get(task.site, SiteResult(task.site, None, 0, False))
+
+        monkeypatch.setattr(staged_module, "assign_site", assigned)
+        start = staged_start(config, requirements(config), STAGED.params)
+        priced = None if start.earlier is None else [(a.agent, a.day.day) for a in start.earlier.assignments]
+        assert priced == earlier
+
+
+def test_a_second_round_roster_the_whole_model_refuses_leaves_the_first_roster_as_the_start(make_config) -> None:
+    """a1 on all three days breaks the two-days-in-a-row limit: the whole model refuses that roster, and the first
+    roster (two days, 4,000), priced beside it, is the result to beat and the search's start, rather than nothing."""
+    from coverage.solve.data import ModelData
+    from coverage.solve.model import build_model
+    from coverage.solve.search import from_stages
+    from coverage.solve.staged import StagedStart
+
+    config = make_config(THREE_DAYS, DAY_SHIFTS)
+    needs = requirements(config)
+    two_days = solve(config, needs, STAGED).roster
+    (open_day,) = {7, 8, 9} - {a.day.day for a in two_days.assignments}
+    begins = local_to_utc(date(2026, 12, open_day), config.sites["nyc"].shifts["day"].start, "America/New_York")
+    third = Assignment("a1", "nyc", "chat", "day", date(2026, 12, open_day), begins, begins.add(hours=8))
+    three_days = Roster((*two_days.assignments, third))
+    assert sorted(a.day.day for a in three_days.assignments) == [7, 8, 9]
+    rm = build_model(ModelData.of(config, needs))
+    result = from_stages(rm, StagedStart(4000, three_days, earlier=two_days), time.perf_counter())
+    assert result is not None and (result.objective, result.roster.assignments) == (4000, two_days.assignments)
+
+
+def test_ctrl_c_while_a_stages_roster_is_completed_ends_the_run_with_it(make_config, monkeypatch) -> None:
+    """Ctrl-C stops a completion (no values yet): the first roster is then not priced too (one completion, not two), and the run ends interrupted
+    with the second round's roster (8 h open: 4,000), not a full search of the time left.
+
+    Ctrl-C during the first roster's completion ends it too: the second
+    round's, priced (4,000), stands, and the result says it was interrupted.
+    """
+    import coverage.solve.staged as staged_module
+    from coverage.solve import search
+    from coverage.solve.data import ModelData
+    from coverage.solve.model import build_model
+    from coverage.solve.runner import Completion
+    from coverage.solve.staged import StagedStart
+
+    config = make_config(THREE_DAYS, DAY_SHIFTS)
+    needs = requirements(config)
+    two_days = solve(config, needs, STAGED).roster
+    one_day = Roster(two_days.assignments[:1])
+    completed, calls, stop_at = staged_module.try_complete_hint, [0], [0]
+
+    def ctrl_c(rm, seconds, *, first=False):
+        calls[0] += 1
+        if calls[0] - 1 == stop_at[0]:
+            return Completion(None, rejected=False, interrupted=True)
+        return completed(rm, seconds, first=first)
+
+    monkeypatch.setattr(staged_module, "try_complete_hint", ctrl_c)
+    for stopped, completions, objective in ((0, 1, None), (1, 2, 4000)):
+        calls[0], stop_at[0] = 0, stopped
+        rm = build_model(ModelData.of(config, needs))
+        result = search.from_stages(rm, StagedStart(4000, two_days, earlier=one_day), time.perf_counter())
+        assert (calls[0], result.objective, result.roster, result.interrupted) == (completions, objective, two_days, True)
+    calls[0], stop_at[0] = 0, 0
+    run = solve(config, needs, replace(STAGED, time_limit_seconds=60.0))
+    assert run.interrupted and run.roster is not None and check_roster(run.roster, config) == []
