@@ -41,7 +41,6 @@ from coverage.solve.runner import (
     SitePool,
     SolveParams,
     configure_search,
-    fill_hint,
     hear_interrupts_only_while_searching,
     on_interrupt,
     run_search,
@@ -93,6 +92,9 @@ class SiteTask:
     inputs: ModelInputs = ModelInputs()
     hired: frozenset[str] = frozenset()
     start: Shifts = frozenset()  # shifts of the team to start from, (agent, day, shift, channel): the site's are hinted
+    # Shifts to start from instead when `start`'s break a rule of the site: the first round's checked assignments (the
+    # schedules aimed at the searched headcounts do not know every rule, e.g. min_consecutive_days)
+    fallback: Shifts = frozenset()
     first_only: bool = False  # stop at the first assignment instead of when the headcounts are met
 
 
@@ -187,7 +189,7 @@ def staged_start(
         towards = first_counts.towards_headcounts(headcounts, targets, hired)
     if hit:
         return StagedStart(bound, _joined(first, sites), True, first_at)
-    task = replace(task, targets=targets, hired=hired, start=towards)
+    task = replace(task, targets=targets, hired=hired, start=towards, fallback=guide)
     found, interrupted = _assign_sites(task, params, say, pool, seconds=share(SITES_SHARE), attempts=2, earlier=first)
     for site in sites:
         if site not in found and site in first:
@@ -221,8 +223,9 @@ def _first_roster(
     every rule (checked by the site's model), else its search's first: this
     roster is there to be improved, and to be returned if the search is
     stopped before. Returns the sites assigned, the shifts the later site
-    searches start from (those assignments, the greedy's schedules
-    elsewhere) and whether Ctrl-C stopped it.
+    searches fall back on when the schedules aimed at the searched
+    headcounts break a site's rule (those assignments, the greedy's
+    schedules elsewhere) and whether Ctrl-C stopped it.
     """
     seconds = params.time_limit_seconds * FIRST_SHARE
     with on_interrupt(lambda: None) as hit:  # a few seconds of Python: Ctrl-C waits for it, then stops the stages
@@ -449,7 +452,12 @@ def _assigned(task: SiteTask, begun: float) -> SiteResult:
     filled = None  # the start's shifts with every value filled in, when they keep every rule
     if task.start:
         hint_shifts(rm, task.start)
-        filled = fill_hint(rm.model, left())  # None: they break a rule, and only guide
+        completion = try_fill_hint(rm.model, left())  # no solver: they break a rule, and only guide
+        if completion.rejected and task.fallback:
+            rm.model.clear_hints()
+            hint_shifts(rm, task.fallback)
+            completion = try_fill_hint(rm.model, left())
+        filled = completion.solver
         if filled is not None and task.first_only:
             return SiteResult(task.site, rm.roster_from(filled.boolean_value), sum(filled.value(d) for d in deviations), False)
     if task.first_only:

@@ -293,6 +293,25 @@ def test_a_site_whose_start_meets_its_headcounts_is_not_searched_again(make_conf
     assert (searched.missed, searches) == (0, [1])
 
 
+def test_a_start_that_breaks_a_site_rule_gives_way_to_the_first_rounds_assignment(make_config, monkeypatch) -> None:
+    """b1 at bos on all three days breaks its two-days-in-a-row limit: the site's model refuses that start, and the
+    first round's checked assignment (b1 on the 8th and the 9th), which meets the headcounts, is the answer unsearched."""
+    config = make_config(TWO_SITES.replace("max_consecutive_days: 6", "max_consecutive_days: 2"), DAY_SHIFTS)
+    needs = requirements(config)
+    bos = {s.day.day: s for s in shift_instances(config) if s.site == "bos"}
+    targets = {(bos[8], "chat"): 1, (bos[9], "chat"): 1}
+    searches = []
+    monkeypatch.setattr(
+        "coverage.solve.staged.run_search", lambda *args, **kwargs: searches.append(1) or run_search(*args, **kwargs)
+    )
+    three_days = frozenset(("b1", date(2026, 12, day), "day", "chat") for day in (7, 8, 9))
+    two_days = frozenset(("b1", date(2026, 12, day), "day", "chat") for day in (8, 9))
+    result = assign_site(SiteTask(config, needs, "bos", targets, QUIET.params, start=three_days, fallback=two_days))
+    assert (result.missed, searches, sorted(a.day.day for a in result.roster.assignments)) == (0, [], [8, 9])
+    searched = assign_site(SiteTask(config, needs, "bos", targets, QUIET.params, start=three_days))
+    assert (searched.missed, searches) == (0, [1])  # without it, a search from the refused start's hint
+
+
 def test_a_site_with_less_time_than_its_first_assignment_took_keeps_it(make_config, monkeypatch) -> None:
     """The stage's end is 2 s away and each site's first assignment took 5 s: no site is tried again (it would
     run 3 s past the end), so the stage ends on time and staged_start keeps the first roster's assignments."""
