@@ -47,7 +47,7 @@ from ortools.sat.python import cp_model
 from coverage.roster import Roster
 from coverage.solve.model import BuiltModel
 from coverage.solve.polish import Refined
-from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, on_interrupt, run_search
+from coverage.solve.runner import STATUS_NAMES, Progress, SolveParams, hint_all, on_interrupt, run_search
 from coverage.solve.variables import Variables
 
 STEP_SECONDS = 2.0  # at most, per neighbourhood: CP-SAT's own LNS calls took 1-1.7 s of wall time under load
@@ -578,11 +578,3 @@ def _window_share(left: float, windows: int, overrun: float) -> float:
 def least_rolling_seconds(days: int, agents: int) -> float:
     """The least time a rolling start is worth: MIN_WINDOW_SECONDS for each of its windows."""
     return math.ceil(days / window_days(agents)) * MIN_WINDOW_SECONDS
-
-
-def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
-    """Hint every variable of `model` with `values` (a whole solution): CP-SAT's search starts from it."""
-    model.clear_hints()
-    hint = model.proto.solution_hint
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)

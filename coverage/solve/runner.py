@@ -517,11 +517,21 @@ def try_fill_hint(model: cp_model.CpModel, seconds: float = 30.0, *, first: bool
     code, solver, interrupted = run_search(model, SolveParams(time_limit_seconds=seconds, workers=1), settings=settings)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Completion(None, rejected=code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID), interrupted=interrupted)
-    model.clear_hints()
-    for index in range(len(model.proto.variables)):
-        var = model.get_int_var_from_proto_index(index)
-        model.add_hint(var, solver.value(var))
+    hint_all(model, list(solver.response_proto.solution))
     return Completion(solver, rejected=False, interrupted=interrupted)
+
+
+def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
+    """Hint every variable of `model` with `values` (a whole solution): CP-SAT's search starts from it.
+
+    Written into the proto at once: a call of `add_hint` per variable took
+    seconds of Python on the 2,700-agent whole model, twice where the stages'
+    two rosters are both completed.
+    """
+    model.clear_hints()
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
 
 
 def fill_hint(model: cp_model.CpModel, seconds: float = 30.0, *, first: bool = False) -> cp_model.CpSolver | None:

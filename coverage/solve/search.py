@@ -656,7 +656,7 @@ def _rolling_start(rm: BuiltModel, params: SolveParams, progress: Progress, star
     again = max(0.0, neighbourhoods.PASSES_END_BY * limit - used - budget)
     workers = params.workers or os.cpu_count() or 1
     swept = neighbourhoods.roll_forward(rm, solver, budget, progress, params.seed, workers, again_for=again)
-    neighbourhoods.hint_all(rm.model, swept.values)
+    runner.hint_all(rm.model, swept.values)
     bound = solver.best_objective_bound  # the first search's, of the same model: what a run ending on the windows proved
     result = SolveResult(
         "FEASIBLE", swept.roster, swept.objective, bound, 0.0, first_solution_seconds=progress.first_solution_seconds

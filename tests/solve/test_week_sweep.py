@@ -30,7 +30,7 @@ from coverage.solve import ModelInputs, SolveParams, SolveResult, neighbourhoods
 from coverage.solve.data import ModelData
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.neighbourhoods import roll_forward, rolling_wanted, rolling_windows, window_days
-from coverage.solve.runner import Progress, try_fill_hint
+from coverage.solve.runner import Progress, hint_all, try_fill_hint
 
 
 def curtois_text(days: int, staff: int, wanted: int) -> str:
@@ -70,7 +70,7 @@ def test_two_windows_take_an_empty_roster_to_the_optimum(tmp_path: Path) -> None
     assert len(swept.roster.assignments) == 12
     assert check_roster(swept.roster, config) == []
     whole = built.model.clone()  # the swept values, every one fixed, are a solution of the whole model, priced the same
-    neighbourhoods.hint_all(whole, swept.values)
+    hint_all(whole, swept.values)
     completion = try_fill_hint(whole, 30)
     assert completion.solver is not None and built.exact_objective(completion.solver.value) == 200
 
