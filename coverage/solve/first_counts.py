@@ -210,11 +210,14 @@ class Schedule:
             self.weekends.discard(monday)
         return s, channel
 
-    def keeps_minimums(self, monday: date, was_short: int, had_minutes: int) -> bool:
-        """Whether the week's and the period's contract minimums are no further off than they were."""
-        least = self.scope.period_minimum_minutes()
-        period_ok = self.minutes >= least or self.minutes >= had_minutes
-        return self.short_of_minimum(monday) <= max(was_short, 0) and period_ok
+    def minimums_kept(self, monday: date) -> Callable[[], bool]:
+        """Whether, later, the week's and the period's contract minimums are no further off than they are now."""
+        was_short, had_minutes, least = self.short_of_minimum(monday), self.minutes, self.scope.period_minimum_minutes()
+
+        def kept() -> bool:
+            return self.short_of_minimum(monday) <= max(was_short, 0) and self.minutes >= min(least, had_minutes)
+
+        return kept
 
     def _rested(self, s: ShiftInstance) -> bool:
         before, after = self.chosen.get(s.day - timedelta(days=1)), self.chosen.get(s.day + timedelta(days=1))
@@ -394,16 +397,14 @@ def _hand_over(
     late in its order to shifts nobody wanted, while agents above their
     minimum hold shifts these agents could work.
     """
-    monday = week_monday(day)
-    a_short, a_minutes = a.short_of_minimum(monday), a.minutes
+    a_kept = a.minimums_kept(week_monday(day))
     s1, c1 = a.remove(day)
-    days = [day] + [d for d in sorted(free) if week_monday(d) == monday and d not in a.chosen and d != day]
-    for other in days:
+    for other in _free_in_week(a, free, day):
         for s3, c3 in ((s3, c3) for s3 in free[other] for c3 in skills if residual.left(s3, c3) == 0):
             if not a.can_add(s3):
                 continue
             for b in working.get((s3, c3), []):
-                if b is not a and _trade(a, b, s3, c3, (monday, a_short, a_minutes)):
+                if b is not a and _trade(a, b, s3, c3, a_kept):
                     residual.give_back(s1, c1)
                     working[(s1, c1)].remove(a)
                     working[(s3, c3)].remove(b)
@@ -413,14 +414,13 @@ def _hand_over(
     return False
 
 
-def _trade(a: Schedule, b: Schedule, s3: ShiftInstance, c3: str, a_was: tuple[date, int, int]) -> bool:
-    """B gives `s3` to A when B's minimums allow and A's hold after; undone otherwise."""
-    monday, a_short, a_minutes = a_was
-    b_short, b_minutes = b.short_of_minimum(monday), b.minutes
+def _trade(a: Schedule, b: Schedule, s3: ShiftInstance, c3: str, a_kept: Callable[[], bool]) -> bool:
+    """B gives `s3` to A when B's minimums allow and A's hold after (`a_kept`); undone otherwise."""
+    b_kept = b.minimums_kept(week_monday(s3.day))
     b.remove(s3.day)
-    if b.keeps_minimums(monday, b_short, b_minutes):
+    if b_kept():
         a.add(s3, c3)
-        if a.keeps_minimums(monday, a_short, a_minutes):
+        if a_kept():
             return True
         a.remove(s3.day)
     b.add(s3, c3)
@@ -447,19 +447,23 @@ def _move_off(
 ) -> bool:
     """The agent's shift on `day`, over its headcount, moved to a short occurrence (that day first, then the week's
     other free days), or dropped when its minimums allow; put back when neither keeps every share."""
-    monday = week_monday(day)
-    was_short, had_minutes = schedule.short_of_minimum(monday), schedule.minutes
+    kept = schedule.minimums_kept(week_monday(day))
     s, channel = schedule.remove(day)
     residual.give_back(s, channel)
-    week = [d for d in sorted(free) if week_monday(d) == monday and d not in schedule.chosen]
-    for other in sorted(week, key=lambda d: d != day):
-        if _add_short(schedule, free[other], skills, residual, lambda: schedule.keeps_minimums(monday, was_short, had_minutes)):
+    for other in _free_in_week(schedule, free, day):
+        if _add_short(schedule, free[other], skills, residual, kept):
             return True
-    if schedule.keeps_minimums(monday, was_short, had_minutes):
+    if kept():
         return True  # dropped: nobody's headcount wanted it
     schedule.add(s, channel)
     residual.take_one(s, channel)
     return False
+
+
+def _free_in_week(schedule: Schedule, free: Mapping[date, list[ShiftInstance]], day: date) -> list[date]:
+    """`day` (its shift just taken out), then the week's other days the agent may work and does not yet, in order."""
+    monday = week_monday(day)
+    return [day] + [d for d in sorted(free) if week_monday(d) == monday and d != day and d not in schedule.chosen]
 
 
 def _add_short(
