@@ -399,10 +399,12 @@ def suite_section(rows: list[dict[str, Any]], machine: str) -> str:
 def _newest_code(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Of each instance, condition and limit, only the rows of the code its newest row ran (rows without a `code`
     stamp, from before it existed, count as one version): a line of the table never mixes two versions' seeds."""
-    newest: dict[tuple[str, str, float], str | None] = {}
-    for r in rows:
-        newest[(r["instance"], r.get("condition", "quiet"), r["time_limit"])] = r.get("code")
-    return [r for r in rows if r.get("code") == newest[(r["instance"], r.get("condition", "quiet"), r["time_limit"])]]
+
+    def line(r: dict[str, Any]) -> tuple[str, str, float]:
+        return r["instance"], r.get("condition", "quiet"), r["time_limit"]
+
+    newest = {line(r): r.get("code") for r in rows}  # rows in the order they ran: the last of a line is its newest
+    return [r for r in rows if r.get("code") == newest[line(r)]]
 
 
 def _suite_load(ours: list[dict[str, Any]]) -> str:
