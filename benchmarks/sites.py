@@ -38,20 +38,34 @@ from coverage.synthetic import write_team  # noqa: E402
 LINE = re.compile(r"^\s*(?P<what>headcounts|site \S+):.*, (?P<seconds>[\d.]+)s$")
 
 
+class StampedLines(io.StringIO):
+    """The stage lines with the moment each was written: the lines print tenths of a second, and a 60-agent site stage
+    can end within one tenth of the headcounts, which would read as a stage of 0 s."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stamps: list[tuple[float, str]] = []
+
+    def write(self, text: str) -> int:
+        now = time.perf_counter()
+        self.stamps.extend((now, line) for line in text.splitlines() if line.strip())
+        return super().write(text)
+
+
 def timed_stages(config: Any, needs: Any, params: SolveParams, pool: SitePool | None) -> dict[str, Any]:
     """One staged start: when the headcounts and each site ended (seconds from the start), and the staged roster's cost."""
-    lines = io.StringIO()
+    lines = StampedLines()
     started = time.perf_counter()
     start = staged_start(
         config, needs, SolveParams(params.time_limit_seconds, params.seed, params.workers, progress=lines), pool=pool
     )
-    ends = {m["what"]: float(m["seconds"]) for m in map(LINE.match, lines.getvalue().splitlines()) if m}
+    ends = {m["what"]: round(at - started, 3) for at, line in lines.stamps if (m := LINE.match(line))}
     headcounts = ends.pop("headcounts", None)
     last = max(ends.values(), default=None)
     return {
         "headcounts_end": headcounts,
         "site_ends": ends,
-        "site_stage_seconds": None if last is None or headcounts is None else round(last - headcounts, 2),
+        "site_stage_seconds": None if last is None or headcounts is None else round(last - headcounts, 3),
         "roster": start.roster is not None,
         "bound": start.bound,
         "seconds": round(time.perf_counter() - started, 2),
