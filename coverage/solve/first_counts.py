@@ -22,7 +22,7 @@ stage, which states them all, makes that roster.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -353,6 +353,7 @@ def repair(members: list[Member], schedules: Mapping[str, Schedule], residual: C
         for group, scope in members:
             moved += _repair_agent(schedules[scope.id], free[scope.id], group.skills, residual)
         moved += _hand_over_pass(members, schedules, free, residual)
+        moved += _chain_pass(members, schedules, free, residual)
         if not moved:
             return
 
@@ -425,6 +426,155 @@ def _trade(a: Schedule, b: Schedule, s3: ShiftInstance, c3: str, a_kept: Callabl
         a.remove(s3.day)
     b.add(s3, c3)
     return False
+
+
+Node = tuple[ShiftInstance, str]  # an occurrence on a channel
+
+
+@dataclass(frozen=True)
+class DayAgent:
+    """An agent who may work some occurrence on a day: its schedule, its skills and what it may work that day."""
+
+    schedule: Schedule
+    skills: tuple[str, ...]
+    offered: frozenset[ShiftInstance]
+
+    def may_work(self, node: Node) -> bool:
+        return node[0] in self.offered and node[1] in self.skills
+
+
+def _chain_pass(
+    members: list[Member],
+    schedules: Mapping[str, Schedule],
+    free: Mapping[str, Mapping[date, list[ShiftInstance]]],
+    residual: CountResidual,
+) -> int:
+    """Occurrences still short, each filled by a chain of same-day switches (`_chain_to`); how many shifts were.
+
+    What moves, drops, adds and hand-overs leave: on 2,700 agents aimed at
+    the proven optimum of the headcounts, 263 shifts short in 15
+    occurrences, every agent who may work them busy that day on another
+    shift at its headcount. A chain moves one of them to the short
+    occurrence, another agent into the shift it left, and so on, until the
+    last shift left is taken by an agent over its headcount that day or
+    another day of the week, or by an agent free that day: 263 -> 91 short,
+    519 -> 418 over, in about a second (benchmarks/notes/robust-search.md).
+    """
+    on_day: dict[date, list[DayAgent]] = defaultdict(list)
+    for group, scope in members:
+        for day, offered in free[scope.id].items():
+            on_day[day].append(DayAgent(schedules[scope.id], group.skills, frozenset(offered)))
+    made = 0
+    for s in sorted(residual.index, key=lambda s: (s.start_utc, s.site, s.shift)):
+        for channel in sorted(residual.need):
+            while residual.left(s, channel) > 0 and _chain_to((s, channel), on_day[s.day], residual):
+                made += 1
+    return made
+
+
+def _chain_to(short: Node, agents: list[DayAgent], residual: CountResidual) -> bool:
+    """One more agent on the `short` occurrence, by the shortest chain of same-day switches found breadth first.
+
+    Each agent moves at most once. A chain ends where the last shift left
+    empty is taken by an agent whose own shift that day is over its
+    headcount, or who works one over it on another day of the week (moved
+    here), or who is free that day; each agent's minimums are kept. Whether
+    one was made.
+    """
+    came_from: dict[Node, tuple[Node, Schedule] | None] = {short: None}
+    moved: set[str] = set()
+    queue = deque([short])
+    while queue:
+        node = queue.popleft()
+        able = [a for a in agents if a.may_work(node) and a.schedule.scope.id not in moved]
+        if _end_chain(node, able, residual):
+            _follow_chain(node, came_from, residual)
+            return True
+        for agent in able:
+            day = node[0].day
+            if day not in agent.schedule.chosen:
+                continue
+            held = (agent.schedule.chosen[day], agent.schedule.channels[day])
+            if held not in came_from and residual.left(*held) == 0 and _switches(agent.schedule, node, day):
+                came_from[held] = (node, agent.schedule)
+                moved.add(agent.schedule.scope.id)
+                queue.append(held)
+    return False
+
+
+def _end_chain(node: Node, able: list[DayAgent], residual: CountResidual) -> bool:
+    """Someone takes `node` without leaving a shift the headcounts want: an over shift that day, an over shift moved from
+    another day of the week, or a free day; taken if so."""
+    s, channel = node
+    for agent in able:
+        held = agent.schedule.chosen.get(s.day)
+        if (
+            held is not None
+            and residual.left(held, agent.schedule.channels[s.day]) < 0
+            and _switches(agent.schedule, node, s.day)
+        ):
+            residual.give_back(*agent.schedule.remove(s.day))
+            return _taken(agent.schedule, node, residual)
+    for agent in able:
+        if s.day in agent.schedule.chosen:
+            continue
+        other = _over_elsewhere(agent.schedule, node, residual)
+        if other is not None:
+            residual.give_back(*agent.schedule.remove(other))
+            return _taken(agent.schedule, node, residual)
+    for agent in able:
+        if s.day not in agent.schedule.chosen and agent.schedule.can_add(s):
+            return _taken(agent.schedule, node, residual)
+    return False
+
+
+def _follow_chain(end: Node, came_from: Mapping[Node, tuple[Node, Schedule] | None], residual: CountResidual) -> None:
+    """Each agent on the chain, from its end back to the short occurrence, moves to the node before its own."""
+    node = end
+    while (link := came_from[node]) is not None:
+        before, schedule = link
+        residual.give_back(*schedule.remove(before[0].day))
+        _taken(schedule, before, residual)
+        node = before
+
+
+def _taken(schedule: Schedule, node: Node, residual: CountResidual) -> bool:
+    schedule.add(*node)
+    residual.take_one(*node)
+    return True
+
+
+def _switches(schedule: Schedule, node: Node, day: date) -> bool:
+    """Whether the agent may work `node` instead of its shift on `day`, its minimums kept; nothing changed."""
+    kept = schedule.minimums_kept(week_monday(day))
+    held = schedule.remove(day)
+    may = _fits(schedule, node, kept)
+    schedule.add(*held)
+    return may
+
+
+def _over_elsewhere(schedule: Schedule, node: Node, residual: CountResidual) -> date | None:
+    """Another day of the week whose shift is over its headcount and may move to `node`, minimums kept; None if none."""
+    monday = week_monday(node[0].day)
+    for day in sorted(d for d in schedule.chosen if week_monday(d) == monday and d != node[0].day):
+        if residual.left(schedule.chosen[day], schedule.channels[day]) < 0:
+            kept = schedule.minimums_kept(monday)
+            held = schedule.remove(day)
+            may = _fits(schedule, node, kept)
+            schedule.add(*held)
+            if may:
+                return day
+    return None
+
+
+def _fits(schedule: Schedule, node: Node, kept: Callable[[], bool]) -> bool:
+    """Whether `node` may be added to the schedule as it is and `kept` still holds after; nothing changed."""
+    if not schedule.can_add(node[0]):
+        return False
+    schedule.add(*node)
+    may = kept()
+    schedule.remove(node[0].day)
+    return may
 
 
 def _repair_agent(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from helpers import QUIET, TINY, hourly
+from helpers import QUIET, TINY, config_data, hourly
 from test_staged import TWO_SITES
 
 from coverage.check import check_roster
@@ -129,6 +129,34 @@ def test_a_shift_its_minimum_holds_is_traded_for_one_another_agent_may_give_up(m
     config = make_config(text, MON_TO_WED)
     assert [a.id for a in config.agents if a.site == "nyc"] == ["a1", "a2"]
     assert repaired(config, {9}, {"a1": 8, "a2": 9}) == {"a1": {9}, "a2": set()}
+
+
+def test_an_occurrence_short_is_filled_by_a_chain_of_same_day_switches(make_config) -> None:
+    """Monday's day shift wants one agent on chat and one on email. a1 (chat and email) works it on chat, a2 (chat only)
+    is free: nobody's shift is over its headcount and a2 may not take email, so no move, drop, add or hand-over helps.
+    The chain does: a1 switches to email, a2 takes the chat a1 left. Nothing off the headcounts."""
+    data = config_data(TWO_SITES)
+    data["channels"]["email"] = dict(data["channels"]["chat"])
+    data["agents"] = [
+        {"id": "a1", "site": "nyc", "contract": "full_time", "skills": ["chat", "email"]},
+        {"id": "a2", "site": "nyc", "contract": "full_time", "skills": ["chat"]},
+    ]
+    config = make_config(data)
+    model = headcount_model(config, requirements(config))
+    members = [(g, sc) for g in model.groups for sc in g.scopes if sc.agent.site == "nyc"]
+    occurrences = [s for s in shift_instances(config) if s.site == "nyc"]
+    monday = next(s for s in occurrences if s.day.day == 7)
+    residual = CountResidual.of_counts({(s, c): int(s is monday) for s in occurrences for c in ("chat", "email")}, occurrences)
+    schedules = {sc.id: Schedule(sc, config) for _, sc in members}
+    schedules["a1"].add(monday, "chat")
+    residual.take_one(monday, "chat")
+    assert residual.left(monday, "email") == 1
+    repair(members, schedules, residual)
+    assert {agent: dict(schedule.channels) for agent, schedule in schedules.items()} == {
+        "a1": {monday.day: "email"},
+        "a2": {monday.day: "chat"},
+    }
+    assert residual.left(monday, "chat") == residual.left(monday, "email") == 0
 
 
 def test_re_planning_keeps_the_kept_shifts_first(make_config) -> None:
