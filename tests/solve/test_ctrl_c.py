@@ -221,3 +221,31 @@ def test_ctrl_c_while_the_polish_roster_is_completed_for_our_neighbourhoods_hand
         best = Refined(Roster(()), -1.0)
 
     assert search._cheapest_solve(rm, ended.solver, Cheaper(), 5.0) == (ended.solver, True)
+
+
+def test_ctrl_c_while_the_constructed_flexible_roster_is_priced_runs_no_stand_in_search(tmp_path: Path, monkeypatch) -> None:
+    """A flexible template (06:00-14:00 starts, 2-8 h), one agent wanted 10:00-15:00 New York: the constructed roster
+    is priced through the model first; Ctrl-C there ends the run (a last second's search from its hint), where it
+    used to go on to the stand-in's search of a share of the limit, and the result says interrupted."""
+    from helpers import build_config, config_data, hourly
+
+    from coverage.solve import SolveParams, coarse
+    from coverage.solve.data import ModelInputs
+
+    data = config_data()
+    data["plan"]["interval_minutes"] = 30
+    data["forecast"]["interval_minutes"] = 60
+    data["sites"]["nyc"]["shifts"] = {"day": {"start": "06:00-14:00", "hours": "2-8"}}
+    config = build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 5))
+    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, first=False: Completion(None, False, True))
+    monkeypatch.setattr(coarse, "coarse_start", lambda *args: pytest.fail("the stand-in searched after Ctrl-C"))
+    limits: list[float] = []
+    real = search.run_search
+    monkeypatch.setattr(
+        search,
+        "run_search",
+        lambda model, params, *a, **k: limits.append(params.time_limit_seconds) or real(model, params, *a, **k),
+    )
+    result = solve(config, requirements(config), ModelInputs(), SolveParams(time_limit_seconds=10, workers=2))
+    assert (result.interrupted, limits) == (True, [1.0])
+    assert result.roster is None or check_roster(result.roster, config) == []
