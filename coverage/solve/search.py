@@ -146,16 +146,17 @@ def solve(
     started = wallclock.perf_counter()
     history = inputs.history if inputs.history is not None else read_history(config)
     stages = replace(inputs, history=history)  # what the stages read: the previous period's roster itself
+    polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
     memory = size.check_memory(
         config,
         requirements.grid,
         stageable=inputs.staged is not False and not staged.has_flexible(config),
         threads=size.search_threads(params.workers),
+        copies=1 if _may_roll(config, inputs, params, polish) else 0,
     )
     if memory.stages_only:
         return _stages_only(config, requirements, params, stages, _memory_note(memory), started)
     start = None
-    polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
     if staged.wanted(config, inputs.staged):
         whole_seconds = memory.whole.seconds + (POLISH_SECONDS if polish is not None else 0.0)
         note = _no_time_for_whole(whole_seconds, params)
@@ -308,6 +309,17 @@ def _flexible_start(
         return first, None
     hinted = _hinted(rm, first.roster, None, started)
     return replace(first, interrupted=first.interrupted or hinted.interrupted), hinted.result
+
+
+def _may_roll(config: Config, inputs: ModelInputs, params: SolveParams, polish: Polish | None) -> bool:
+    """Whether the rolling start may run (its copy of the model then counts in the memory check): not after the stages
+    nor with the channel polish, where `solve` never takes it; a flexible start may still make it unneeded, which
+    leaves the count on the safe side."""
+    return (
+        polish is None
+        and not staged.wanted(config, inputs.staged)
+        and neighbourhoods.rolling_wanted(params, config.plan.days, len(config.agents))
+    )
 
 
 def _memory_note(memory: size.MemoryPlan) -> str:
