@@ -287,6 +287,7 @@ Stopped = Callable[[], bool]  # true once the user pressed Ctrl-C: the greedy an
 
 
 def never() -> bool:
+    """The default `Stopped`: where no Ctrl-C is listened for (tests, benchmarks, a site task in another process)."""
     return False
 
 
@@ -535,7 +536,7 @@ def _greedy_schedules(
     headcounts: HeadcountModel, members: list[Member], residual: Residual, stopped: Stopped = never
 ) -> dict[str, Schedule]:
     """Every member's schedule, week by week and step by step, each shift taken off `residual` as it is chosen; as far
-    as they got when `stopped` turned true (checked between one week's steps)."""
+    as they got when `stopped` turned true (checked before each agent's turn)."""
     data = headcounts.data
     kept = {} if data.keep is None else {(a.agent, a.day, a.shift): a.channel for a in data.keep.assignments}
     greedy = Greedy(data.config, data.grid, residual, kept)
@@ -545,12 +546,14 @@ def _greedy_schedules(
     for number, monday in enumerate(mondays, start=1):
         turn = (number - 1) * len(members) // len(mondays)
         for step in Step:
-            if stopped():
-                return schedules
             for group, scope in members[turn:] + members[:turn]:
+                if stopped():
+                    return schedules
                 offered = free[scope.id].get(monday, [])
                 greedy.choose_week(schedules[scope.id], offered, group.skills, number / len(mondays), step)
     for group, scope in members:
+        if stopped():
+            return schedules
         offered = [s for week in free[scope.id].values() for s in week]
         greedy.meet_period_minimum(schedules[scope.id], offered, group.skills)
     return schedules
