@@ -38,7 +38,6 @@ def constructed(seed: int, agents: int, days: int, chains: bool) -> dict[str, ob
     from coverage.solve import first_runs
     from coverage.solve.data import ModelData
     from coverage.solve.model import build_model
-    from coverage.solve.objective import solution_reader
     from coverage.solve.staged import complete_hint, hint_roster
 
     if not chains:
@@ -57,10 +56,8 @@ def constructed(seed: int, agents: int, days: int, chains: bool) -> dict[str, ob
         solver = complete_hint(model)
         if solver is None:
             return {"seed": seed, "seconds": round(seconds, 2), "rejected": True}
-        read = solution_reader(solver.value)
         terms: Counter[str] = Counter()
-        for weight, term, exact in model.objective._terms:
-            value = weight * (exact(read) if exact else read(term))
+        for term, value in model.objective.term_costs(solver.value):
             if value:
                 terms[re.sub(r"[\[\(\d_].*", "", re.sub(r"^[-\d\s\*\(]*", "", str(term)))[:20]] += value
     return {

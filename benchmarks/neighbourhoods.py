@@ -15,6 +15,14 @@ else a YAML config; the direct model is built either way (no stages).
 
 One JSON line per seed: CP-SAT's cost at the split and at the limit, ours at
 the limit, the steps by kind and outcome, and the load average before and after.
+Costs are exact (the roster's own); CP-SAT's own objective beside them
+(`cp_sat_objective_*`) may carry slack, so CP-SAT's later roster can cost
+more than its earlier one (example team: 935,476 at 3.19 s, 1,124,290 at
+3.25 s) while its own figure only falls. When no roster came by the split
+(a loaded machine), CP-SAT's first is handed over, `handed_at` says when,
+and ours gets the seconds CP-SAT had after it; when none came by the limit,
+CP-SAT searches on to its first (`cp_sat_seconds`), and ours gets at least
+MIN_OURS seconds: a row always compares the two from one roster.
 """
 
 from __future__ import annotations
@@ -24,9 +32,10 @@ import collections
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -48,43 +57,79 @@ def config_of(path: Path) -> Config:
     return load_config(path)
 
 
-class AtSplit(cp_model.CpSolverSolutionCallback):
-    """Keeps the latest solution found before `split` seconds, and the latest of all, each with its exact cost."""
+PAST_LIMIT = 300.0  # seconds CP-SAT may search past --limit for its first roster, at most
+MIN_OURS = 1.0  # seconds ours gets at least, when CP-SAT's first roster came at or past the limit
 
-    def __init__(self, built: BuiltModel, split: float):
+
+class Found(NamedTuple):
+    """One of CP-SAT's solutions: every value, its exact cost, CP-SAT's own objective, and when it came."""
+
+    values: list[int]
+    cost: int
+    objective: float
+    seconds: float
+
+
+class AtSplit(cp_model.CpSolverSolutionCallback):
+    """Keeps the latest solution found before `split` seconds (the first one, when none came by then) and the latest
+    of all; past `limit`, stops the search at its first solution (the caller stops it at the limit when it has one)."""
+
+    def __init__(self, built: BuiltModel, split: float, limit: float):
         super().__init__()
-        self.built, self.split, self.started = built, split, time.perf_counter()
-        self.at_split: tuple[list[int], int] | None = None
-        self.last: tuple[list[int], int] | None = None
+        self.built, self.split, self.limit, self.started = built, split, limit, time.perf_counter()
+        self.at_split: Found | None = None
+        self.last: Found | None = None
 
     def on_solution_callback(self) -> None:
-        self.last = (list(self.response_proto.solution), self.built.exact_objective(self.value))
-        if time.perf_counter() - self.started < self.split:
+        elapsed = time.perf_counter() - self.started
+        self.last = Found(
+            list(self.response_proto.solution), self.built.exact_objective(self.value), self.objective_value, elapsed
+        )
+        if elapsed < self.split or self.at_split is None:
             self.at_split = self.last
+        if elapsed >= self.limit:
+            self.stop_search()
+
+    def stop_with_roster(self, solver: cp_model.CpSolver) -> None:
+        """At the limit: the search stops if it has a roster; otherwise it goes on to its first (on_solution_callback)."""
+        if self.last is not None:
+            solver.stop_search()
 
 
 def one_pair(built: BuiltModel, split: float, limit: float, seed: int, workers: int) -> dict[str, Any]:
     load = os.getloadavg()[0]
-    seen = AtSplit(built, split)
+    seen = AtSplit(built, split, limit)
     solver = cp_model.CpSolver()
     configure_search(solver.parameters, SolveParams(time_limit_seconds=limit, workers=workers, seed=seed))
+    solver.parameters.max_time_in_seconds = limit + PAST_LIMIT  # stopped at the limit below, once a roster is in hand
+    at_limit = threading.Timer(limit, seen.stop_with_roster, args=(solver,))
+    at_limit.start()
     solver.solve(built.model, seen)
+    at_limit.cancel()
+    cp_sat_seconds = time.perf_counter() - seen.started
     row: dict[str, Any] = {"seed": seed, "split": split, "limit": limit, "workers": workers, "load_before": round(load, 2)}
     if seen.at_split is None or seen.last is None:
-        return row | {"error": f"no roster before {split:g} s"}
+        return row | {"error": f"no roster in {cp_sat_seconds:.0f} s"}
+    handed = seen.at_split
+    ours_seconds = max(limit - max(split, handed.seconds), MIN_OURS)  # the seconds CP-SAT had after the roster handed over
     ours = NeighbourhoodSearch(
-        built.model, built.variables, built.exact_objective, built.roster_from, time.monotonic() + limit - split, seed, workers
+        built.model, built.variables, built.exact_objective, built.roster_from, time.monotonic() + ours_seconds, seed, workers
     )
-    ours.offer(*seen.at_split)
+    ours.offer(handed.values, handed.cost)
     while time.monotonic() < ours.deadline:
         ours.work()
         time.sleep(0.05)
     ours.work(final=True)
     steps = collections.Counter(f"{s.kind} {s.status} {'kept' if s.gain > 0 else 'not kept'}" for s in ours.steps)
     return row | {
-        "cp_sat_at_split": seen.at_split[1],
-        "cp_sat_at_limit": seen.last[1],
-        "ours_at_limit": ours.best.objective if ours.best is not None else seen.at_split[1],
+        "handed_at": round(handed.seconds, 2),
+        "cp_sat_seconds": round(cp_sat_seconds, 2),
+        "ours_seconds": round(ours_seconds, 2),
+        "cp_sat_at_split": handed.cost,
+        "cp_sat_at_limit": seen.last.cost,
+        "cp_sat_objective_at_split": handed.objective,
+        "cp_sat_objective_at_limit": seen.last.objective,
+        "ours_at_limit": ours.best.objective if ours.best is not None else handed.cost,
         "steps": dict(steps),
         "load_after": round(os.getloadavg()[0], 2),
     }

@@ -1,6 +1,6 @@
 """A year of rota periods: the example team planned thirteen times, each period with the previous roster as history.
 
-    python benchmarks/year.py [--periods 13] [--time-limit 30] [--seed 1] [--keep-period 6] [--out DIR]
+    python benchmarks/year.py [--periods 13] [--time-limit 30] [--seed 1] [--keep-period 6] [--deterministic] [--out DIR]
 
 This is what a manager does all year with `covplan plan`: four weeks at a
 time, `history:` set to the roster just published, and once a re-plan in the
@@ -19,6 +19,10 @@ then reads what was published:
   inside one period; a year spread that grows with the periods is drift;
 * per period: coverage, uncovered clock hours and the search's gap to its bound.
 
+With `--deterministic` every period is planned with `plan --deterministic`:
+its time limit is CP-SAT's work, not seconds, so the year's rosters are the
+same whatever the machine's load (tests/test_year.py: a busy machine left
+the wall-clock search no time for fairness, and the spreads it checks grew).
 The example's forecast (four weeks from Monday 7 December 2026) is repeated
 for the year. Last line: one JSON object (benchmarks/run.py's `year` stage).
 """
@@ -140,6 +144,7 @@ def plan(config: Path, out: Path, args: argparse.Namespace, *extra: str) -> tupl
                 str(args.workers),
                 "--quiet",
                 "--force",
+                *(["--deterministic"] if getattr(args, "deterministic", False) else []),
                 *extra,
             ]
         )
@@ -296,6 +301,9 @@ def main_cli() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep-period", type=int, default=6, help="the period re-planned with --keep (-1: none)")
     parser.add_argument("--out", type=Path, help="keep the periods' folders here (default: a temporary folder)")
+    parser.add_argument(
+        "--deterministic", action="store_true", help="plan each period with a work-based limit: the same year whatever the load"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         work = args.out or Path(scratch)

@@ -349,11 +349,23 @@ def test_backlog_script_runs_one_model_alone_without_a_ratio():
 
 
 def test_neighbourhoods_script_hands_cp_sats_roster_over_and_never_returns_a_dearer_one():
-    """benchmarks/neighbourhoods.py on the example team: CP-SAT for 4 s, its 3 s roster handed to ours for 1 s."""
+    """benchmarks/neighbourhoods.py on the example team: CP-SAT for 4 s, its 3 s roster handed to ours for 1 s.
+
+    True whatever the machine's load: a roster is always handed over (CP-SAT's
+    first, when none came by 3 s, and CP-SAT searches past 4 s to it if it
+    must); CP-SAT's own objective never rises from one roster to the next,
+    though the roster's exact cost may (its queue slack); ours keeps only
+    rosters cheaper than the one it was handed.
+    """
     row = last_json(str(BENCH / "neighbourhoods.py"), "configs/example.yaml", "--split", "3", "--limit", "4", "--seeds", "1")
-    assert row["stage"] == "neighbourhoods" and row["seed"] == 1
-    if "error" not in row:  # on a busy machine CP-SAT may have no roster at 3 s
-        assert row["cp_sat_at_limit"] <= row["cp_sat_at_split"] and row["ours_at_limit"] <= row["cp_sat_at_split"]
+    assert row["stage"] == "neighbourhoods" and row["seed"] == 1 and "error" not in row
+    assert row["cp_sat_objective_at_limit"] <= row["cp_sat_objective_at_split"]
+    assert row["ours_at_limit"] <= row["cp_sat_at_split"] and sum(row["steps"].values()) >= 1  # ours had its turn
+    # A limit before any roster can come (the example's first takes over a second): CP-SAT searches on to its first,
+    # which is handed over, and ours gets its second from there.
+    late = last_json(str(BENCH / "neighbourhoods.py"), "configs/example.yaml", "--split", "0.1", "--limit", "0.2", "--seeds", "1")
+    assert "error" not in late and late["handed_at"] <= late["cp_sat_seconds"] and late["ours_seconds"] >= 1.0
+    assert late["ours_at_limit"] <= late["cp_sat_at_split"] and sum(late["steps"].values()) >= 1
 
 
 def test_bench_renders_the_email_deadline_section_from_its_stage(tmp_path):

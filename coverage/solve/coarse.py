@@ -71,7 +71,7 @@ class CoarseStart:
 
     roster: Roster | None
     seconds: float
-    interrupted: bool = False  # Ctrl-C during the stand-in's search
+    interrupted: bool = False  # Ctrl-C during the stand-in's search, or while its roster was priced (search._flexible_start)
     neighbourhoods_only: bool = False  # the search from it runs no full-model worker (a big team's constructed start)
 
     def remaining(self, params: SolveParams, started: float) -> float:

@@ -43,7 +43,7 @@ from coverage.solve.aggregate import (
     week_nights_left,
 )
 from coverage.solve.data import Option
-from coverage.solve.runner import fill_hint
+from coverage.solve.runner import Completion, try_fill_hint
 from coverage.solve.scope import AgentScope
 from coverage.time import Grid, ShiftInstance, duty_slots, week_monday
 
@@ -283,7 +283,15 @@ class FirstCounts:
     shifts: frozenset[tuple[str, date, str, str]]  # the schedules: (agent, day, shift, channel), a guide for the sites
 
 
-def greedy_counts(headcounts: HeadcountModel) -> FirstCounts:
+Stopped = Callable[[], bool]  # true once the user pressed Ctrl-C: the greedy and the repair end where they are
+
+
+def never() -> bool:
+    """The default `Stopped`: where no Ctrl-C is listened for (tests, benchmarks, a site task in another process)."""
+    return False
+
+
+def greedy_counts(headcounts: HeadcountModel, stopped: Stopped = never) -> FirstCounts:
     """Every agent's greedy schedule, week by week, summed into its group's counts.
 
     Week by week, so every agent has its say in every week before any agent
@@ -296,11 +304,15 @@ def greedy_counts(headcounts: HeadcountModel) -> FirstCounts:
     not hired. Re-planning (`--keep`), every agent's kept shifts come
     before anything else, on their kept channel: every shift moved costs a
     change.
+
+    `stopped`: once true (Ctrl-C, staged.py), the schedules end where they
+    are, some weeks unscheduled: counts for a caller that throws them away,
+    so that a big team's seconds of Python do not hold the user up.
     """
     data = headcounts.data
     hired = frozenset(data.hiring.hired) if data.hiring is not None else frozenset()
     members = _members(headcounts, hired)
-    schedules = _greedy_schedules(headcounts, members, Residual.of(data.requirements))
+    schedules = _greedy_schedules(headcounts, members, Residual.of(data.requirements), stopped)
     counts: dict[Option, int] = defaultdict(int)
     for group, scope in members:
         schedule = schedules[scope.id]
@@ -311,7 +323,10 @@ def greedy_counts(headcounts: HeadcountModel) -> FirstCounts:
 
 
 def towards_headcounts(
-    headcounts: HeadcountModel, targets: Mapping[tuple[ShiftInstance, str], int], hired: frozenset[str]
+    headcounts: HeadcountModel,
+    targets: Mapping[tuple[ShiftInstance, str], int],
+    hired: frozenset[str],
+    stopped: Stopped = never,
 ) -> frozenset[tuple[str, date, str, str]]:
     """The same greedy schedules, aimed at searched headcounts instead of the requirement: a start for the sites' second round.
 
@@ -320,21 +335,23 @@ def towards_headcounts(
     the sites start from otherwise is aimed at the greedy's own counts, and a
     site of 450 agents could not search its way from there to the searched
     ones in its share (2,700 agents: 3,000-5,000 shifts off a site).
+    `stopped`: as in `greedy_counts`, the greedy and the repair end where
+    they are (6-13 s of Python on 2,700 agents would otherwise hold Ctrl-C up).
     """
     members = _members(headcounts, hired)
     occurrences = sorted(
         {s for _, scope in members for s in free_occurrences(scope)}, key=lambda s: (s.start_utc, s.site, s.shift)
     )
     residual = CountResidual.of_counts(targets, occurrences)
-    schedules = _greedy_schedules(headcounts, members, residual)
-    repair(members, schedules, residual)
+    schedules = _greedy_schedules(headcounts, members, residual, stopped)
+    repair(members, schedules, residual, stopped)
     return _shifts(members, schedules)
 
 
 REPAIR_ROUNDS = 2  # passes over the agents (2,700 agents: the first closed half the shifts off, a second and third none)
 
 
-def repair(members: list[Member], schedules: Mapping[str, Schedule], residual: CountResidual) -> None:
+def repair(members: list[Member], schedules: Mapping[str, Schedule], residual: CountResidual, stopped: Stopped = never) -> None:
     """Shifts moved off occurrences over their headcount onto ones short of it, agent by agent, each move within the
     agent's share of every sum (as the greedy keeps it) and its contract minimums.
 
@@ -346,14 +363,17 @@ def repair(members: list[Member], schedules: Mapping[str, Schedule], residual: C
     drops a shift nobody's headcount wants, or adds one on a free day; a
     shift the agent's minimum holds is traded for another agent's that the
     other may give up (`_hand_over`: on 2,700 agents 732 shifts off -> 57).
+    Between agents it ends once `stopped` is true, every move so far whole.
     """
     free = {scope.id: _by_day(free_occurrences(scope)) for _, scope in members}
     for _ in range(REPAIR_ROUNDS):
         moved = 0
         for group, scope in members:
+            if stopped():
+                return
             moved += _repair_agent(schedules[scope.id], free[scope.id], group.skills, residual)
-        moved += _hand_over_pass(members, schedules, free, residual)
-        moved += _chain_pass(members, schedules, free, residual)
+        moved += _hand_over_pass(members, schedules, free, residual, stopped)
+        moved += _chain_pass(members, schedules, free, residual, stopped)
         if not moved:
             return
 
@@ -366,15 +386,18 @@ def _hand_over_pass(
     schedules: Mapping[str, Schedule],
     free: Mapping[str, Mapping[date, list[ShiftInstance]]],
     residual: CountResidual,
+    stopped: Stopped = never,
 ) -> int:
     """Shifts over their headcount that the agent's minimum holds, each traded for another agent's shift at its
-    headcount that the other may give up (`_hand_over`); how many were."""
+    headcount that the other may give up (`_hand_over`); how many were (those made before `stopped`, when it was)."""
     working: Working = defaultdict(list)
     for schedule in schedules.values():
         for day, s in schedule.chosen.items():
             working[(s, schedule.channels[day])].append(schedule)
     made = 0
     for group, scope in members:
+        if stopped():
+            return made
         a = schedules[scope.id]
         for day in sorted(a.chosen):
             if day in a.chosen and residual.left(a.chosen[day], a.channels[day]) < 0:
@@ -448,8 +471,10 @@ def _chain_pass(
     schedules: Mapping[str, Schedule],
     free: Mapping[str, Mapping[date, list[ShiftInstance]]],
     residual: CountResidual,
+    stopped: Stopped = never,
 ) -> int:
-    """Occurrences still short, each filled by a chain of same-day switches (`_chain_to`); how many shifts were.
+    """Occurrences still short, each filled by a chain of same-day switches (`_chain_to`); how many shifts were (those
+    made before `stopped`, checked before each occurrence, when it was).
 
     What moves, drops, adds and hand-overs leave: on 2,700 agents aimed at
     the proven optimum of the headcounts, 263 shifts short in 15
@@ -466,6 +491,8 @@ def _chain_pass(
             on_day[day].append(DayAgent(schedules[scope.id], group.skills, frozenset(offered)))
     made = 0
     for s in sorted(residual.index, key=lambda s: (s.start_utc, s.site, s.shift)):
+        if stopped():
+            return made
         for channel in sorted(residual.need):
             while residual.left(s, channel) > 0 and _chain_to((s, channel), on_day[s.day], residual):
                 made += 1
@@ -659,8 +686,11 @@ def _members(headcounts: HeadcountModel, hired: frozenset[str]) -> list[Member]:
     ]
 
 
-def _greedy_schedules(headcounts: HeadcountModel, members: list[Member], residual: Residual) -> dict[str, Schedule]:
-    """Every member's schedule, week by week and step by step, each shift taken off `residual` as it is chosen."""
+def _greedy_schedules(
+    headcounts: HeadcountModel, members: list[Member], residual: Residual, stopped: Stopped = never
+) -> dict[str, Schedule]:
+    """Every member's schedule, week by week and step by step, each shift taken off `residual` as it is chosen; as far
+    as they got when `stopped` turned true (checked before each agent's turn)."""
     data = headcounts.data
     kept = {} if data.keep is None else {(a.agent, a.day, a.shift): a.channel for a in data.keep.assignments}
     greedy = Greedy(data.config, data.grid, residual, kept)
@@ -671,9 +701,13 @@ def _greedy_schedules(headcounts: HeadcountModel, members: list[Member], residua
         turn = (number - 1) * len(members) // len(mondays)
         for step in Step:
             for group, scope in members[turn:] + members[:turn]:
+                if stopped():
+                    return schedules
                 offered = free[scope.id].get(monday, [])
                 greedy.choose_week(schedules[scope.id], offered, group.skills, number / len(mondays), step)
     for group, scope in members:
+        if stopped():
+            return schedules
         offered = [s for week in free[scope.id].values() for s in week]
         greedy.meet_period_minimum(schedules[scope.id], offered, group.skills)
     return schedules
@@ -777,8 +811,9 @@ def hint(headcounts: HeadcountModel, first: FirstCounts) -> None:
         headcounts.model.add_hint(literal, agent in first.hired)
 
 
-def start(headcounts: HeadcountModel, first: FirstCounts, seconds: float = 30.0) -> cp_model.CpSolver | None:
-    """The greedy's counts as a complete solution of the headcount model, every auxiliary variable found; None when they break a sum.
+def try_start(headcounts: HeadcountModel, first: FirstCounts, seconds: float = 30.0) -> Completion:
+    """The greedy's counts as a complete solution of the headcount model, every auxiliary variable found; no solver when
+    they break a sum, the time ran out, or Ctrl-C stopped it (`Completion.interrupted`: the stages then end).
 
     The model is left hinted with that solution, so the search starts from
     it. A greedy that left an agent below a minimum (`FirstCounts.short`) may
@@ -786,4 +821,9 @@ def start(headcounts: HeadcountModel, first: FirstCounts, seconds: float = 30.0)
     """
     headcounts.model.clear_hints()
     hint(headcounts, first)
-    return fill_hint(headcounts.model, seconds)
+    return try_fill_hint(headcounts.model, seconds)
+
+
+def start(headcounts: HeadcountModel, first: FirstCounts, seconds: float = 30.0) -> cp_model.CpSolver | None:
+    """`try_start`'s solve; None when the counts break a sum or the time ran out (callers that only need the counts)."""
+    return try_start(headcounts, first, seconds).solver

@@ -254,6 +254,28 @@ class NeighbourhoodSearch:
     def _best_cost(self) -> float | None:
         return None if self.best is None else self.best.objective
 
+    # ------------------------------------------------------------------ driven from outside (the rolling start)
+
+    def start_from(self, values: list[int], cost: float) -> None:
+        """A solution of the model that is not ours (CP-SAT's first roster) as the incumbent to improve, without the
+        refiner's wait for offers (`_take_offer`); not `best`, since the run holds that roster already."""
+        self._adopt(values, cost, keep=False)
+
+    @property
+    def cost(self) -> float:
+        """The incumbent's exact cost (infinite before any): what a window gained, and what the rolling start reports."""
+        return self._cost
+
+    @property
+    def values(self) -> list[int] | None:
+        """The incumbent's value of every variable (None before any): a solution of the model, to hint the next search."""
+        return self._values
+
+    @property
+    def team(self) -> Team:
+        """The agents and the period's days the neighbourhoods are drawn from: the rolling start's windows are cut from them."""
+        return self._team
+
     def _take_offer(self) -> None:
         """CP-SAT's latest roster as the incumbent when it is cheaper — but only every few steps of our own.
 
@@ -512,28 +534,28 @@ def roll_forward(
     """
     search = NeighbourhoodSearch.of(built, seconds, seed, workers)
     values = list(solver.response_proto.solution)
-    search._adopt(values, built.exact_objective(solver.value), keep=False)
-    days, agents = search._team.days, len(search._team.agents)
+    search.start_from(values, built.exact_objective(solver.value))
+    days, agents = search.team.days, len(search.team.agents)
     if progress.stream is not None:
         print(
-            f"  re-solving CP-SAT's first roster ({search._cost:,.0f}) {window_days(agents)} days at a time, first to last",
+            f"  re-solving CP-SAT's first roster ({search.cost:,.0f}) {window_days(agents)} days at a time, first to last",
             file=progress.stream,
             flush=True,
         )
     solved, passes, again_until = 0, 0, math.inf
     with on_interrupt(search.stop) as hit:
         while True:
-            before = search._cost
+            before = search.cost
             offset = passes % 2 * max(1, window_days(agents) // 2)
             solved += _one_pass(search, rolling_windows(days, agents, offset), progress, hit)
             passes += 1
             again_until = min(again_until, time.monotonic() + again_for)
             search.deadline = min(again_until, time.monotonic() + seconds)
-            if hit or not _another_pass(before, search._cost, search.deadline - time.monotonic(), days, agents):
+            if hit or not _another_pass(before, search.cost, search.deadline - time.monotonic(), days, agents):
                 break
-    assert search._values is not None
+    assert search.values is not None
     roster = search.best.roster if search.best is not None else built.roster_from(solver.boolean_value)
-    return Swept(search._values, search._cost, roster, solved, bool(hit), passes)
+    return Swept(search.values, search.cost, roster, solved, bool(hit), passes)
 
 
 def _one_pass(search: NeighbourhoodSearch, windows: list[frozenset[date]], progress: Progress, hit: list[bool]) -> int:
@@ -554,7 +576,7 @@ def _one_pass(search: NeighbourhoodSearch, windows: list[frozenset[date]], progr
         solved += 1
         overrun = max(overrun, time.monotonic() - began - share)
         if search.steps and search.steps[-1].gain > 0:
-            progress.found_outside(search._cost)
+            progress.found_outside(search.cost)
     return solved
 
 

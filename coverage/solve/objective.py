@@ -154,6 +154,16 @@ class Objective:
         read = solution_reader(value)
         return sum(weight * (exact(read) if exact else read(term)) for weight, term, exact in self._terms)
 
+    def term_costs(self, value: Value) -> list[tuple[LinearExpr, int]]:
+        """Each term with what it costs in a solution (weight × its exact value): where a roster's price comes from.
+
+        For a breakdown of a roster's cost by term (benchmarks/construction.py
+        names each by its expression); they sum to `exact`, which adds them up
+        without the list, since it prices every roster a search reports.
+        """
+        read = solution_reader(value)
+        return [(term, weight * (exact(read) if exact else read(term))) for weight, term, exact in self._terms]
+
     def _exact_of(self) -> dict[int, Exact | None]:
         """Each term's exact value, by the term's identity: a later term over the same variable reuses it."""
         return {**self._unpriced, **{id(term): value for _, term, value in self._terms}}

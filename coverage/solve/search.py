@@ -31,7 +31,16 @@ from coverage.solve.data import Hiring, ModelData, ModelInputs, describe_target
 from coverage.solve.explain import conflicting_rules
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.polish import POLISH_SECONDS, IncumbentPolish, Keeps, polish_channels, worth_polishing
-from coverage.solve.runner import STATUS_NAMES, Completion, Progress, Search, SolveParams, cost_floor, run_search
+from coverage.solve.runner import (
+    STATUS_NAMES,
+    Completion,
+    Progress,
+    Search,
+    SolveParams,
+    cost_floor,
+    on_interrupt,
+    run_search,
+)
 
 REFINED_SECONDS = 2.0  # at least, to re-check the incumbent polish's best roster after the search (its variables all fixed)
 FILL_SECONDS = 30.0  # at most, to complete a roster's hint in the full model (runner.fill_hint) when no limit is closer
@@ -137,16 +146,17 @@ def solve(
     started = wallclock.perf_counter()
     history = inputs.history if inputs.history is not None else read_history(config)
     stages = replace(inputs, history=history)  # what the stages read: the previous period's roster itself
+    polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
     memory = size.check_memory(
         config,
         requirements.grid,
         stageable=inputs.staged is not False and not staged.has_flexible(config),
         threads=size.search_threads(params.workers),
+        copies=1 if _may_roll(config, inputs, params, polish) else 0,
     )
     if memory.stages_only:
         return _stages_only(config, requirements, params, stages, _memory_note(memory), started)
     start = None
-    polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
     if staged.wanted(config, inputs.staged):
         whole_seconds = memory.whole.seconds + (POLISH_SECONDS if polish is not None else 0.0)
         note = _no_time_for_whole(whole_seconds, params)
@@ -195,14 +205,16 @@ def solve(
         opening = _polished_start(roster_model, params, progress, polish, started)
         fallback, remaining, stop, ended = opening.fallback, opening.remaining, opening.finished, opening.ended
         if stop is not None:  # proved optimal, ran to the limit, or Ctrl-C: the incumbent polish may hold a cheaper roster
-            better = _with_refined(roster_model, refiner, [stop.objective], stop.best_bound, started, params) if refiner else None
-            if better is None:
-                return stop
+            better = Priced(None)
+            if refiner is not None and not opening.pricing_stopped:
+                better = _with_refined(roster_model, refiner, [stop.objective], stop.best_bound, started, params)
+            if better.result is None:
+                return replace(stop, interrupted=True) if better.interrupted else stop
             return replace(
-                better,
+                better.result,
                 wall_seconds=wallclock.perf_counter() - started,
                 first_solution_seconds=stop.first_solution_seconds,
-                interrupted=stop.interrupted,
+                interrupted=stop.interrupted or better.interrupted,
                 timeline=progress.timeline,
             )
     elif neighbourhoods.rolling_wanted(params, config.plan.days, len(config.agents)):
@@ -225,16 +237,18 @@ def solve(
     handed = None
     left = _left(params, started)
     if own and code == cp_model.FEASIBLE and not interrupted and left >= neighbourhoods.MIN_STALL:  # CP-SAT stalled
-        begin = _cheapest_solve(roster_model, solver, refiner, left)
+        begin, interrupted = _cheapest_solve(roster_model, solver, refiner, left)
         left = _left(params, started)
-        handed, interrupted = neighbourhoods.hand_over(roster_model, begin, progress, left, params.seed, params.workers or 1)
+        if not interrupted:  # Ctrl-C while the polish's roster was completed: no neighbourhoods after it
+            handed, interrupted = neighbourhoods.hand_over(roster_model, begin, progress, left, params.seed, params.workers or 1)
     interrupted = interrupted or (start is not None and start.interrupted) or (first is not None and first.interrupted)
     status = STATUS_NAMES.get(code, str(code))
     if refiner is not None or handed is not None:
         found = roster_model.exact_objective(solver.value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
         bound = solver.best_objective_bound if found is not None else (fallback.best_bound if fallback else None)
         if refiner is not None:
-            fallback = _with_refined(roster_model, refiner, [found, fallback], bound, started, params) or fallback
+            refined = _with_refined(roster_model, refiner, [found, fallback], bound, started, params)
+            fallback, interrupted = refined.result or fallback, interrupted or refined.interrupted
         if handed is not None:
             fallback = _neighbourhoods_best(handed, [found, fallback], bound) or fallback
     wall = wallclock.perf_counter() - started
@@ -287,13 +301,25 @@ def _flexible_start(
     constructed = coarse.constructed_start(rm, params)
     if constructed is not None and constructed.roster is not None:
         hinted = _hinted(rm, constructed.roster, None, started)
-        if hinted is not None:
-            return constructed, hinted
+        if hinted.result is not None or hinted.interrupted:  # Ctrl-C while it was priced: no stand-in search after it
+            return replace(constructed, interrupted=hinted.interrupted), hinted.result
         rm.model.clear_hints()
     first = coarse.coarse_start(config, requirements, inputs, params)
     if first is None or first.roster is None:
         return first, None
-    return first, _hinted(rm, first.roster, None, started)
+    hinted = _hinted(rm, first.roster, None, started)
+    return replace(first, interrupted=first.interrupted or hinted.interrupted), hinted.result
+
+
+def _may_roll(config: Config, inputs: ModelInputs, params: SolveParams, polish: Polish | None) -> bool:
+    """Whether the rolling start may run (its copy of the model then counts in the memory check): not after the stages
+    nor with the channel polish, where `solve` never takes it; a flexible start may still make it unneeded, which
+    leaves the count on the safe side."""
+    return (
+        polish is None
+        and not staged.wanted(config, inputs.staged)
+        and neighbourhoods.rolling_wanted(params, config.plan.days, len(config.agents))
+    )
 
 
 def _memory_note(memory: size.MemoryPlan) -> str:
@@ -449,12 +475,22 @@ def _completed(rm: BuiltModel, roster: Roster, seconds: float, *, first: bool = 
     return staged.try_complete_hint(rm, seconds, first=first)
 
 
+@dataclass(frozen=True)
+class Priced:
+    """A roster completed in the whole model and priced (None: the model refused it, or the time ran out first), and
+    whether Ctrl-C stopped the completion: the caller then ends the run with the best roster it has, no further search."""
+
+    result: SolveResult | None
+    interrupted: bool = False
+
+
 def _hinted(
     rm: BuiltModel, roster: Roster, bound: float | None, started: float, seconds: float = FILL_SECONDS, *, first: bool = False
-) -> SolveResult | None:
+) -> Priced:
     """Hint the full model with a roster, every auxiliary variable completed; that roster, costed, is the result to beat."""
-    completed = _completed(rm, roster, seconds, first=first).solver
-    return None if completed is None else _priced(rm, completed, bound, started)
+    completion = _completed(rm, roster, seconds, first=first)
+    result = None if completion.solver is None else _priced(rm, completion.solver, bound, started)
+    return Priced(result, completion.interrupted)
 
 
 def _priced(rm: BuiltModel, completed: cp_model.CpSolver, bound: float | None, started: float) -> SolveResult:
@@ -512,22 +548,23 @@ def _with_refined(
     bound: float | None,
     started: float,
     params: SolveParams,
-) -> SolveResult | None:
-    """The refiner's best roster as a result, when it beats every rival (the search's cost, the fallback); None otherwise.
+) -> Priced:
+    """The refiner's best roster as a result, when it beats every rival (the search's cost, the fallback); none otherwise.
 
     The roster goes through the model once more (runner.fill_hint), which
     re-checks every hard rule and prices it exactly — in what is left of the
     time limit (at least REFINED_SECONDS: the search has usually used it all),
-    so the run still ends on time.
+    so the run still ends on time. Ctrl-C stops that check (`interrupted`):
+    the rivals stand.
     """
     best = refiner.best
     if best is None or not _beats(best.objective, rivals):
-        return None
+        return Priced(None)
     left = _left(params, started)
     refined = _hinted(rm, best.roster, bound, started, max(left, REFINED_SECONDS))
-    if refined is None or refined.objective is None or not _beats(refined.objective, rivals):
-        return None
-    return replace(refined, first_solution_seconds=None)
+    if refined.result is None or refined.result.objective is None or not _beats(refined.result.objective, rivals):
+        return Priced(None, refined.interrupted)
+    return Priced(replace(refined.result, first_solution_seconds=None), refined.interrupted)
 
 
 def _beats(objective: float, rivals: list[float | SolveResult | None]) -> bool:
@@ -551,17 +588,20 @@ def _neighbourhoods_best(
     return SolveResult("FEASIBLE", best.roster, best.objective, bound, 0.0)
 
 
-def _cheapest_solve(rm: BuiltModel, solver: cp_model.CpSolver, refiner: Keeps | None, seconds: float) -> cp_model.CpSolver:
-    """The search's last solution, or the incumbent polish's best roster completed in the model when that costs less.
+def _cheapest_solve(
+    rm: BuiltModel, solver: cp_model.CpSolver, refiner: Keeps | None, seconds: float
+) -> tuple[cp_model.CpSolver, bool]:
+    """The search's last solution, or the incumbent polish's best roster completed in the model when that costs less;
+    and whether Ctrl-C stopped that completion (the run then ends instead of handing over).
 
     Our neighbourhoods start from the cheaper: on the example team the
     polished roster was 78,760 where CP-SAT's last was 91,673 (60 s, load 11).
     """
     best = refiner.best if refiner is not None else None
     if best is None or best.objective >= rm.exact_objective(solver.value):
-        return solver
-    completed = _completed(rm, best.roster, max(seconds, REFINED_SECONDS)).solver
-    return completed if completed is not None else solver
+        return solver, False
+    completion = _completed(rm, best.roster, max(seconds, REFINED_SECONDS))
+    return (completion.solver if completion.solver is not None else solver), completion.interrupted
 
 
 @dataclass(frozen=True)
@@ -579,6 +619,7 @@ class FirstSearch:
     finished: SolveResult | None = None
     ended: Search | None = None
     hinted: Callable[[SolveParams], Callable[[Any], None]] | None = None  # the search from it, when not configure_search's
+    pricing_stopped: bool = False  # Ctrl-C stopped the pricing of the polished roster: `finished` is not priced again
 
 
 def _polished_start(rm: BuiltModel, params: SolveParams, progress: Progress, polish: Polish, started: float) -> FirstSearch:
@@ -606,25 +647,39 @@ def _polished_start(rm: BuiltModel, params: SolveParams, progress: Progress, pol
         progress.stop_with_roster_after = progress.stop_with_roster_until = None
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return FirstSearch(None, 0.0, ended=Search(code, solver, interrupted))
+    searched = SolveResult(
+        STATUS_NAMES[code],
+        rm.roster_from(solver.boolean_value),
+        rm.exact_objective(solver.value),
+        solver.best_objective_bound,
+        0.0,
+        first_solution_seconds=progress.first_solution_seconds,
+        interrupted=interrupted,
+        timeline=progress.timeline,
+    )
     if code == cp_model.OPTIMAL or interrupted or not progress.stopped_with_roster:
-        finished = SolveResult(
-            STATUS_NAMES[code],
-            rm.roster_from(solver.boolean_value),
-            rm.exact_objective(solver.value),
-            solver.best_objective_bound,
-            wallclock.perf_counter() - started,
-            first_solution_seconds=progress.first_solution_seconds,
-            interrupted=interrupted,
-            timeline=progress.timeline,
-        )
-        return FirstSearch(None, 0.0, finished=finished)
-    found = rm.roster_from(solver.boolean_value)
-    before = rm.exact_objective(solver.value)
+        return FirstSearch(None, 0.0, finished=replace(searched, wall_seconds=wallclock.perf_counter() - started))
+    assert searched.roster is not None and searched.objective is not None
+    found, before = searched.roster, searched.objective
     refined = progress.refiner.best if isinstance(progress.refiner, Keeps) else None
     # The incumbent polish has already polished the search's last roster, and kept the best of all it saw.
-    polished = _hinted(rm, refined.roster if refined is not None else polish(found), solver.best_objective_bound, started)
-    if polished is None or polished.objective is None or polished.objective >= before:
-        polished = _hinted(rm, found, solver.best_objective_bound, started)
+    with on_interrupt(lambda: None) as hit:  # the polish is seconds of Python: Ctrl-C ends the run once it is done
+        polished_roster = refined.roster if refined is not None else polish(found)
+    priced = Priced(None, interrupted=True) if hit else _hinted(rm, polished_roster, solver.best_objective_bound, started)
+    polished = priced.result
+    if not priced.interrupted and (polished is None or polished.objective is None or polished.objective >= before):
+        priced = _hinted(rm, found, solver.best_objective_bound, started)  # the search goes on from its own roster
+        polished = priced.result
+    if priced.interrupted:  # Ctrl-C: the first search's roster, or the polished one when it was priced cheaper
+        cheaper = polished if polished is not None and polished.objective is not None and polished.objective < before else None
+        finished = replace(
+            cheaper or searched,
+            wall_seconds=wallclock.perf_counter() - started,
+            first_solution_seconds=searched.first_solution_seconds,
+            interrupted=True,
+            timeline=progress.timeline,
+        )
+        return FirstSearch(None, 0.0, finished=finished, pricing_stopped=True)
     return FirstSearch(polished, max(_left(params, started), 1.0))
 
 

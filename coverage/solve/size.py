@@ -68,6 +68,11 @@ PER_CHOICE = 13_000  # a choice variable with its rules (rest, runs, weekly hour
 PER_COVER_TERM = 460  # one choice in one interval's coverage sums
 PER_CELL = 43_000  # one interval × channel: shortfall, nobody-there and excess terms, their LP rows
 PER_EXTRA_THREAD = 0.18  # share of the model's part added by each search thread beyond 4 (8 workers: +72 %)
+# A copy of the model's proto held beside it (the rolling start's, neighbourhoods.NeighbourhoodSearch): resident memory a
+# clone added, measured on generated single-site teams (150 agents × 84 days hourly: 54.5 MB for 63,756 choices and
+# 510,048 cover terms; 300 × 56 days on 15 minutes: 137.2 MB for 82,488 and 2,639,616), rounded up above both.
+COPY_PER_CHOICE = 600
+COPY_PER_COVER_TERM = 35
 # Seconds to build the whole model and start it from the staged roster (complete the hint, price it) ≈ these × the
 # counts: fitted on the suite's teams of 200 and 1,000 agents, hourly and 15-minute (4.3, 19.5 and 41.9 s measured,
 # 4.5, 19.6 and 43.5 s estimated) on the 2-core Xeon at load 8-11, so above what a quiet machine takes
@@ -95,13 +100,25 @@ class ModelSize:
     intervals: int
     interval_minutes: int
     threads: int = 4  # CP-SAT's search threads (search_threads)
+    copies: int = 0  # copies of the model held beside it (1 where the rolling start runs: search.solve)
 
     @property
     def bytes(self) -> int:
-        """Estimated peak resident memory of a process that builds this model and searches it."""
+        """Estimated peak resident memory of a process that builds this model, searches it, and holds `copies` of it."""
         model = PER_CHOICE * self.choices + PER_COVER_TERM * self.cover_terms + PER_CELL * self.cells
         threads = 1 + PER_EXTRA_THREAD * max(self.threads - 4, 0)
-        return math.ceil((BASE_BYTES + model * threads) * SAFETY)
+        return math.ceil((BASE_BYTES + model * threads + self.copies * self.copy_bytes) * SAFETY)
+
+    @property
+    def copy_bytes(self) -> int:
+        """One copy of the model (its proto, cloned): what the rolling start holds to re-solve windows of days in.
+
+        Counted whole beside the search's peak, though the copy is made after
+        the first search ends: on the 150-agent, 84-day team the run's peak was
+        1,547 MB with the rolling start and 1,558 MB without (40 s, 2 workers),
+        so the count keeps the estimate on the safe side rather than exact.
+        """
+        return COPY_PER_CHOICE * self.choices + COPY_PER_COVER_TERM * self.cover_terms
 
     @property
     def seconds(self) -> float:
@@ -136,14 +153,17 @@ def search_threads(workers: int) -> int:
     return 1 if workers == 1 else max(workers, 4)
 
 
-def check_memory(config: Config, grid: Grid, *, stageable: bool, threads: int = 4, available: int | None = None) -> MemoryPlan:
+def check_memory(
+    config: Config, grid: Grid, *, stageable: bool, threads: int = 4, copies: int = 0, available: int | None = None
+) -> MemoryPlan:
     """Whether the whole model fits, or only the stages' models; ModelTooLargeError when neither does.
 
     `stageable`: the plan may be solved in stages (stages not turned off;
-    several sites are checked here). `available` is injected
+    several sites are checked here). `copies`: copies of the whole model the
+    run will hold beside it (the rolling start's). `available` is injected
     by tests; by default it is read from the machine (available_memory).
     """
-    whole = model_size(config, grid, threads)
+    whole = replace(model_size(config, grid, threads), copies=copies)
     available = available_memory() if available is None else available
     if available is None or whole.bytes <= available:
         return MemoryPlan(whole, None, available)
@@ -161,7 +181,9 @@ def too_large(config: Config, grid: Grid, whole: ModelSize, available: int, *, u
     """
     changes = []
     if grid.minutes < 60:
-        hourly = model_size(config, Grid(grid.start, 60, grid.count * grid.minutes // 60), whole.threads)
+        hourly = replace(
+            model_size(config, Grid(grid.start, 60, grid.count * grid.minutes // 60), whole.threads), copies=whole.copies
+        )
         changes.append(f"set interval_minutes: 60 (about {gigabytes(hourly.bytes)})")
     days, base = config.plan.days, BASE_BYTES * SAFETY
     fitting = int(days * (available - base) / max(whole.bytes - base, 1))  # the model grows with the days

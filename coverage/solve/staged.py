@@ -185,8 +185,8 @@ def staged_start(
     )
     if interrupted:
         return StagedStart(bound, _joined(first, sites), True, first_at)
-    with on_interrupt(lambda: None) as hit:  # seconds of Python, as the first greedy
-        towards = first_counts.towards_headcounts(headcounts, targets, hired)
+    with on_interrupt(lambda: None) as hit:  # seconds of Python, as the first greedy: it ends at once when hit
+        towards = first_counts.towards_headcounts(headcounts, targets, hired, stopped=lambda: bool(hit))
     if hit:
         return StagedStart(bound, _joined(first, sites), True, first_at)
     task = replace(task, targets=targets, hired=hired, start=towards, fallback=guide)
@@ -228,11 +228,14 @@ def _first_roster(
     schedules elsewhere) and whether Ctrl-C stopped it.
     """
     seconds = params.time_limit_seconds * FIRST_SHARE
-    with on_interrupt(lambda: None) as hit:  # a few seconds of Python: Ctrl-C waits for it, then stops the stages
-        greedy = first_counts.greedy_counts(headcounts)
+    with on_interrupt(lambda: None) as hit:  # a few seconds of Python: Ctrl-C ends it where it is, then stops the stages
+        greedy = first_counts.greedy_counts(headcounts, stopped=lambda: bool(hit))
     if hit:
         return {}, greedy.shifts, True
-    solution = first_counts.start(headcounts, greedy, seconds=max(seconds, 2.0))
+    completion = first_counts.try_start(headcounts, greedy, seconds=max(seconds, 2.0))
+    if completion.interrupted:  # no roster yet to keep: the stages end, and the run with them
+        return {}, greedy.shifts, True
+    solution = completion.solver
     if solution is None:
         say("first headcounts: the greedy's break a group limit; searching for them")
         return {}, greedy.shifts, False
@@ -382,7 +385,9 @@ def in_turn(task: SiteTask, todo: list[str], found: dict[str, SiteResult], turn:
             continue
         if not task.params.deterministic and before is not None and share < max(before.seconds, 1.0):
             continue  # less time than the site took before would only run past the stage's end: what it has stands
-        result = assign_site(replace(task, site=site, params=replace(task.params, time_limit_seconds=max(share, 1.0))))
+        sited = replace(task, site=site, params=replace(task.params, time_limit_seconds=max(share, 1.0)))
+        with on_interrupt(lambda: None) as hit:  # Ctrl-C while the site's model is built (seconds of Python) is heard too
+            result = assign_site(sited, stopped=lambda: bool(hit))
         _keep_better(found, result, say)
         if site not in found or result.interrupted:
             return result.interrupted
@@ -415,7 +420,7 @@ def _side_by_side(task: SiteTask, todo: list[str], found: dict[str, SiteResult],
     return bool(hit) or any(not f.cancelled() and f.result().interrupted for f in futures)
 
 
-def assign_site(task: SiteTask) -> SiteResult:
+def assign_site(task: SiteTask, stopped: Callable[[], bool] = first_counts.never) -> SiteResult:
     """One site's agents under all their rules, as close to the site's headcounts as they can get.
 
     An agent missing from a headcount costs what an agent short for the
@@ -433,12 +438,18 @@ def assign_site(task: SiteTask) -> SiteResult:
     again; 3-5 s a site on the 15-minute grid). Deterministic runs still
     search, so their rosters and models stay those of earlier versions
     (benchmarks/protos.py).
+
+    `stopped`: true once Ctrl-C was pressed outside the site's own
+    searches (its model's build, in the main process): the site then ends
+    where it is, interrupted, with the start's assignment when it was
+    completed. A site in another process hears Ctrl-C in its searches only
+    (`hear_interrupts_only_while_searching`).
     """
     begun = wallclock.perf_counter()
-    return replace(_assigned(task, begun), seconds=wallclock.perf_counter() - begun)
+    return replace(_assigned(task, begun, stopped), seconds=wallclock.perf_counter() - begun)
 
 
-def _assigned(task: SiteTask, begun: float) -> SiteResult:
+def _assigned(task: SiteTask, begun: float, stopped: Callable[[], bool]) -> SiteResult:
     """assign_site's work, its time limit counted from `begun`."""
 
     def left() -> float:
@@ -448,18 +459,22 @@ def _assigned(task: SiteTask, begun: float) -> SiteResult:
         return max(task.params.time_limit_seconds - (wallclock.perf_counter() - begun), 1.0)
 
     rm, deviations, changes, fewest = site_model(task)
+    if stopped():
+        return SiteResult(task.site, None, 0, True)
     off = sum(deviations)
     filled = None  # the start's shifts with every value filled in, when they keep every rule
     if task.start:
         hint_shifts(rm, task.start)
         completion = try_fill_hint(rm.model, left())  # no solver: they break a rule, and only guide
-        if completion.rejected and task.fallback:
+        if completion.rejected and task.fallback and not completion.interrupted:
             rm.model.clear_hints()
             hint_shifts(rm, task.fallback)
             completion = try_fill_hint(rm.model, left())
         filled = completion.solver
+        if completion.interrupted:  # Ctrl-C: the start's assignment when it was completed (it keeps every rule), else none
+            return _filled_result(task.site, rm, filled, deviations, interrupted=True)
         if filled is not None and task.first_only:
-            return SiteResult(task.site, rm.roster_from(filled.boolean_value), sum(filled.value(d) for d in deviations), False)
+            return _filled_result(task.site, rm, filled, deviations, interrupted=False)
     if task.first_only:
 
         def met(value: Callable[[Any], int]) -> bool:
@@ -475,14 +490,21 @@ def _assigned(task: SiteTask, begun: float) -> SiteResult:
 
     if filled is not None and not task.params.deterministic and met(filled.value):  # nothing left to search for
         return SiteResult(task.site, rm.roster_from(filled.boolean_value), 0, False)
+    if stopped():  # Ctrl-C between the completions: the search is not begun
+        return _filled_result(task.site, rm, filled, deviations, interrupted=True)
     code, solver, interrupted = run_search(rm.model, replace(task.params, time_limit_seconds=left()), stop_when=met)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        if filled is not None:  # a big site's presolve can outlast its share: the start it was given still stands
-            return SiteResult(
-                task.site, rm.roster_from(filled.boolean_value), sum(filled.value(d) for d in deviations), interrupted
-            )
-        return SiteResult(task.site, None, 0, interrupted)
-    return SiteResult(task.site, rm.roster_from(solver.boolean_value), sum(solver.value(d) for d in deviations), interrupted)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # a big site's presolve can outlast its share: its start stands
+        return _filled_result(task.site, rm, filled, deviations, interrupted=interrupted)
+    return _filled_result(task.site, rm, solver, deviations, interrupted=interrupted)
+
+
+def _filled_result(
+    site: str, rm: BuiltModel, solve: cp_model.CpSolver | None, deviations: list[cp_model.IntVar], *, interrupted: bool
+) -> SiteResult:
+    """The site's assignment from a solve holding every value (none without one) and its agent-shifts off the headcounts."""
+    if solve is None:
+        return SiteResult(site, None, 0, interrupted)
+    return SiteResult(site, rm.roster_from(solve.boolean_value), sum(solve.value(d) for d in deviations), interrupted)
 
 
 def site_model(task: SiteTask) -> tuple[BuiltModel, list[cp_model.IntVar], Any, int]:

@@ -157,7 +157,7 @@ def test_stop_ends_the_step_under_way_and_starts_no_other() -> None:
     solver.parameters.stop_after_first_solution = True
     assert solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     search = search_of(built)
-    search._adopt(list(solver.response_proto.solution), built.exact_objective(solver.value), keep=False)
+    search.start_from(list(solver.response_proto.solution), built.exact_objective(solver.value))
     search._loose = False
     running = threading.Thread(target=search.explore, args=(lambda agent, day: True, 600.0))
     running.start()

@@ -61,3 +61,33 @@ def test_solve_takes_either_call_and_not_both(make_config, capsys) -> None:
         solve(config, needs, QUIET, QUIET.params)
     silent = solve(config, needs, params=SolveParams(time_limit_seconds=5, workers=2))
     assert silent.status == "OPTIMAL" and capsys.readouterr().err == ""
+
+
+THREE_DAYS = TINY.replace("days: 7", "days: 3").replace("max_consecutive_days: 6", "max_consecutive_days: 2")
+
+
+def test_a_rosters_cost_by_term_and_the_neighbourhoods_incumbent_are_read_through_their_own_seams(make_config) -> None:
+    """a1 alone, one agent wanted 09:00-17:00 New York Mon-Wed, two days in a row at most: one day's 8 hours stay open.
+
+    Each open hour costs its `uncovered` term 400 and its `short` term 100
+    (the objective's own figures, `Objective.term_costs`), 4,000 in all, the
+    roster's exact cost; the neighbourhoods' incumbent, started from that
+    solution, is read as its cost, values and team (the rolling start's seam).
+    """
+    from collections import Counter
+
+    from coverage.solve.neighbourhoods import NeighbourhoodSearch
+    from coverage.solve.runner import run_search
+
+    config = make_config(THREE_DAYS, nine_to_five_new_york(range(7, 10)))
+    built = build_model(ModelData.of(config, requirements(config)))
+    ended = run_search(built.model, QUIET.params)
+    costs = [(str(term).split("[")[0], cost) for term, cost in built.objective.term_costs(ended.solver.value) if cost]
+    assert Counter(costs) == Counter({("uncovered", 400): 8, ("short", 100): 8})
+    assert sum(cost for _, cost in costs) == built.exact_objective(ended.solver.value) == 4000
+    search = NeighbourhoodSearch.of(built, seconds=5)
+    assert (search.cost, search.values) == (float("inf"), None)
+    values = list(ended.solver.response_proto.solution)
+    search.start_from(values, 4000)
+    assert (search.cost, search.values, search.best) == (4000, values, None)  # CP-SAT's roster: not ours to report
+    assert ([d.day for d in search.team.days], search.team.agents) == ([7, 8, 9], ("a1",))

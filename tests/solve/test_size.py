@@ -33,6 +33,7 @@ from coverage.solve.size import (
     stages_size,
 )
 from coverage.synthetic import write_team
+from coverage.time import period_grid
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK = SolveOptions(time_limit_seconds=6, seed=1, workers=2, progress=None, explain=False)
@@ -52,6 +53,35 @@ def test_counts_choices_cover_terms_and_cells(make_config) -> None:
     )
     broken = model_size(make_config(window))
     assert (broken.choices, broken.cover_terms) == (7 * 4, 7 * 9 * 4)
+
+
+def test_the_rolling_starts_copy_of_the_model_counts_where_it_will_run(make_config, monkeypatch) -> None:
+    """TINY, hourly: 7 choices and 56 cover terms, so one copy of the model adds (7 × 600 + 56 × 35) × 1.25 = 7,700
+    bytes to the estimate. `solve` counts it where the rolling start may run — asked for here on a one-site plan —
+    and not where it is turned off, nor on the channel polish's path, which never rolls."""
+    from dataclasses import replace
+
+    from coverage.solve import ModelInputs, SolveParams, search
+
+    config = make_config()
+    whole = model_size(config)
+    assert replace(whole, copies=1).bytes - whole.bytes == (7 * 600 + 56 * 35) * 5 // 4 == 7_700
+    fits = check_memory(config, period_grid(config.plan), stageable=False, available=whole.bytes)
+    assert fits.whole.copies == 0
+    with pytest.raises(ModelTooLargeError):  # the copy is what no longer fits
+        check_memory(config, period_grid(config.plan), stageable=False, copies=1, available=whole.bytes)
+    copies: list[int] = []
+
+    def counted(*args, copies_=copies, **kwargs):
+        copies_.append(kwargs["copies"])
+        return check_memory(*args, **kwargs)
+
+    monkeypatch.setattr(search.size, "check_memory", counted)
+    params = SolveParams(time_limit_seconds=2, workers=2)
+    for rolling, polish in ((True, None), (False, None), (True, lambda roster: roster)):
+        monkeypatch.setattr(search, "polishing", lambda *args, polish=polish, **kwargs: polish)
+        solve(config, requirements(config), ModelInputs(explain=False), replace(params, rolling_start=rolling))
+    assert copies == [1, 0, 0]
 
 
 @pytest.fixture
