@@ -248,7 +248,10 @@ def fairness(rosters: list[Roster], configs: list[Config], year: Config) -> list
     night = year.night_shift
     for site_name, site in year.sites.items():
         members = [a for a in year.agents if a.site == site_name]
-        night_templates = {name for name, t in site.shifts.items() if _is_night(t.start, t.hours, night)}
+        # the year's team lists its templates; a flexible one (a range of lengths) is no night template here
+        night_templates = {
+            name for name, t in site.shifts.items() if isinstance(t.hours, int | float) and _is_night(t.start, t.hours, night)
+        }
         groups = {
             "weekends": [a.id for a in members if works_weekends(year, a, configs[0].rules_for(a).max_weekends_per_period)],
             "nights": [
