@@ -373,8 +373,8 @@ def suite_section(rows: list[dict[str, Any]], machine: str) -> str:
                     condition,
                     _n(limit),
                     _n(len(ours)),
-                    _median_worst(from_best, _pct),
-                    _median_worst(from_bound, _pct),
+                    _median_worst(from_best, _pct) if not _unpriced(ours) else UNPRICED,
+                    _median_worst(from_bound, _pct) if not _unpriced(ours) else UNPRICED,
                     _median_worst(firsts, lambda v: _n(v, 1)),
                     "–" if not ratios else f"{statistics.median(ratios):.2f}",
                     _n(max((r.get("peak_mb") or 0 for r in ours), default=None)),
@@ -388,7 +388,7 @@ def suite_section(rows: list[dict[str, Any]], machine: str) -> str:
         "[--beside-load]`: every instance of the suite with seeds 1, 2 and 3, ours and the plain CP-SAT model in the same run), "
         "2 workers; each line the latest run of each seed with the code of its newest run (rows are stamped with their code's last "
         'commit since 2026-12-07; older rows count as one version). "from our best": distance to the best roster any of our runs of that instance found (any limit, any '
-        'condition); a seed with no roster counts as worst. "plain / ours": the plain model\'s objective over ours, same seed '
+        'condition); a seed with no roster counts as worst; rosters the stages-only path returned (no whole model to price them) read "roster, not priced". "plain / ours": the plain model\'s objective over ours, same seed '
         '(`peer_cpsat.py` on the Curtois-like instances, the direct model without stages on the teams). "load": the load '
         "average at the start of the run, median of the seeds; in brackets, where measured, the cores' worth of CPU that "
         "processes other than the run (and its busy neighbour) took during it, from /proc/stat — the condition is "
@@ -405,6 +405,15 @@ def _newest_code(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     newest = {line(r): r.get("code") for r in rows}  # rows in the order they ran: the last of a line is its newest
     return [r for r in rows if r.get("code") == newest[line(r)]]
+
+
+UNPRICED = "roster, not priced"
+
+
+def _unpriced(ours: list[dict[str, Any]]) -> bool:
+    """Every seed returned a roster without a cost: the stages-only path (a model too big to build in the limit) prices
+    none, and "none" would read as no roster at all."""
+    return bool(ours) and all(r.get("objective") is None and r.get("first_roster_seconds") is not None for r in ours)
 
 
 def _suite_load(ours: list[dict[str, Any]]) -> str:

@@ -650,3 +650,31 @@ def test_a_row_is_stamped_with_the_last_commit_of_the_code_not_of_the_notes_or_r
     newer = commit("coverage/model.py", "x = 2\n")
     assert run.code_version(tmp_path) == newer != code
     assert commit("benchmarks/run.py", "y = 1\n") == run.code_version(tmp_path)
+
+
+def test_a_stages_only_roster_reads_as_a_roster_without_a_price_not_as_none():
+    """The 15-minute grid's stages-only path returns a roster the whole model never priced: the line says so; a seed that
+    found nothing at all still reads "none"."""
+    from report import UNPRICED, suite_section
+
+    def row(seed: int, first: float | None) -> dict[str, object]:
+        return {
+            "instance": "team-1000-4w-15min",
+            "solver": "ours",
+            "seed": seed,
+            "time_limit": 60.0,
+            "objective": None,
+            "bound": 99_710,
+            "first_roster_seconds": first,
+            "condition": "quiet",
+            "shape": "1,000 agents",
+            "finished": "2026-12-07T04:03:00+00:00",
+            "machine": "test machine",
+        }
+
+    def cells(rows: list[dict[str, object]]) -> list[str]:
+        line = next(r for r in suite_section(rows, "test machine").splitlines() if r.startswith("| team-1000-4w-15min |"))
+        return [c.strip() for c in line.strip("|").split("|")]
+
+    assert cells([row(1, 9.4)])[5:8] == [UNPRICED, UNPRICED, "9.4 (9.4)"]
+    assert cells([row(1, 9.4), row(2, None)])[5:8] == ["none", "none", "9.4 (none)"]
