@@ -482,8 +482,9 @@ def _chain_pass(
     shift at its headcount. A chain moves one of them to the short
     occurrence, another agent into the shift it left, and so on, until the
     last shift left is taken by an agent over its headcount that day or
-    another day of the week, or by an agent free that day: 263 -> 91 short,
-    519 -> 418 over, in about a second (benchmarks/notes/robust-search.md).
+    another day of the week, or by an agent free that day: with it the
+    repair ends 91 short and 347 over where it ended 263 and 519, in about a
+    second more (benchmarks/notes/robust-search.md).
     """
     on_day: dict[date, list[DayAgent]] = defaultdict(list)
     for group, scope in members:
