@@ -445,6 +445,10 @@ def from_stages(
     hinted = type(rm.model.proto.solution_hint)()  # the second round's completed hint, kept aside
     hinted.copy_from(rm.model.proto.solution_hint)
     completion = _completed(rm, start.earlier, left, first=first)
+    if result is None and completion.solver is None and completion.interrupted:
+        # Ctrl-C before the first roster had a value, the second round's refused: the first stands unpriced, as in
+        # `_stages_priced` (the sites built it under every hard rule); without it the run would search on.
+        return SolveResult("FEASIBLE", start.earlier, None, start.bound, 0.0, interrupted=True)
     earlier = None if completion.solver is None else _priced(rm, completion.solver, start.bound, started)
     rival = None if result is None else result.objective
     if earlier is not None and earlier.objective is not None and (rival is None or earlier.objective < rival):

@@ -457,6 +457,41 @@ def test_a_second_round_roster_the_whole_model_refuses_leaves_the_first_roster_a
     assert result is not None and (result.objective, result.roster.assignments) == (4000, two_days.assignments)
 
 
+def test_ctrl_c_while_the_first_roster_is_priced_after_the_second_rounds_was_refused_ends_the_run_with_it(
+    make_config, monkeypatch
+) -> None:
+    """a1 on all three days: the whole model refuses the second round's roster; Ctrl-C while the first roster (two days)
+    is completed in its place leaves that roster, unpriced, as the result to end with and says so. (It returned
+    nothing, and the run searched on for the rest of its limit as if no Ctrl-C had come.)"""
+    import coverage.solve.staged as staged_module
+    from coverage.solve.data import ModelData
+    from coverage.solve.model import build_model
+    from coverage.solve.runner import Completion
+    from coverage.solve.search import from_stages
+    from coverage.solve.staged import StagedStart
+
+    config = make_config(THREE_DAYS, DAY_SHIFTS)
+    needs = requirements(config)
+    two_days = solve(config, needs, STAGED).roster
+    (open_day,) = {7, 8, 9} - {a.day.day for a in two_days.assignments}
+    begins = local_to_utc(date(2026, 12, open_day), config.sites["nyc"].shifts["day"].start, "America/New_York")
+    third = Assignment("a1", "nyc", "chat", "day", date(2026, 12, open_day), begins, begins.add(hours=8))
+    completed, outcomes = staged_module.try_complete_hint, []
+
+    def refused_then_ctrl_c(rm, seconds, *, first=False):
+        if not outcomes:
+            outcomes.append(completed(rm, seconds, first=first))
+            return outcomes[-1]
+        outcomes.append(Completion(None, rejected=False, interrupted=True))
+        return outcomes[-1]
+
+    monkeypatch.setattr(staged_module, "try_complete_hint", refused_then_ctrl_c)
+    rm = build_model(ModelData.of(config, needs))
+    result = from_stages(rm, StagedStart(4000, Roster((*two_days.assignments, third)), earlier=two_days), time.perf_counter())
+    assert [o.rejected for o in outcomes] == [True, False]
+    assert result is not None and (result.roster, result.objective, result.interrupted) == (two_days, None, True)
+
+
 def test_ctrl_c_while_a_stages_roster_is_completed_ends_the_run_with_it(make_config, monkeypatch) -> None:
     """Ctrl-C stops a completion (no values yet): the first roster is then not priced too (one completion, not two), and the run ends interrupted
     with the second round's roster (8 h open: 4,000), not a full search of the time left.
