@@ -147,13 +147,7 @@ def solve(
     history = inputs.history if inputs.history is not None else read_history(config)
     stages = replace(inputs, history=history)  # what the stages read: the previous period's roster itself
     polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
-    memory = size.check_memory(
-        config,
-        requirements.grid,
-        stageable=inputs.staged is not False and not staged.has_flexible(config),
-        threads=size.search_threads(params.workers),
-        copies=1 if _may_roll(config, inputs, params, polish) else 0,
-    )
+    memory, params = _memory_plan(config, requirements, inputs, params, polish)
     if memory.stages_only:
         return _stages_only(config, requirements, params, stages, _memory_note(memory), started)
     start = None
@@ -309,6 +303,32 @@ def _flexible_start(
         return first, None
     hinted = _hinted(rm, first.roster, None, started)
     return replace(first, interrupted=first.interrupted or hinted.interrupted), hinted.result
+
+
+def _memory_plan(
+    config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams, polish: Polish | None
+) -> tuple[size.MemoryPlan, SolveParams]:
+    """The memory check, the rolling start's copy of the model counted where it may run; and the run's parameters.
+
+    Where only that copy does not fit, the run goes without the rolling start
+    (a speed-up, its copy a few per cent of the model) rather than without the
+    whole model, or without any roster (ModelTooLargeError).
+    """
+
+    def check(copies: int) -> size.MemoryPlan:
+        stageable = inputs.staged is not False and not staged.has_flexible(config)
+        threads = size.search_threads(params.workers)
+        return size.check_memory(config, requirements.grid, stageable=stageable, threads=threads, copies=copies)
+
+    if not _may_roll(config, inputs, params, polish):
+        return check(0), params
+    try:
+        memory = check(1)
+        if not memory.stages_only:
+            return memory, params
+    except size.ModelTooLargeError:
+        pass
+    return check(0), replace(params, rolling_start=False)
 
 
 def _may_roll(config: Config, inputs: ModelInputs, params: SolveParams, polish: Polish | None) -> bool:

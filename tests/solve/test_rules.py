@@ -209,7 +209,7 @@ DEGENERATE_BUDGETS = [
 ]
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(20))
 def test_count_hull_keeps_exactly_the_sides_the_lp_polygon_crosses(seed: int) -> None:
     """The edges are exactly the sides of the allowed points' hull that some point of the LP's polygon breaks (its
     lowest corner lies below the side's line): none the LP already holds is added, none it does not is left out.
@@ -359,7 +359,7 @@ def test_rest_conflicts_are_stated_per_group(make_config) -> None:
     assert len(grouped_constraints(config, "2026-12")) == 2 * 6
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(20))
 def test_groups_allow_exactly_what_the_pairs_allow(seed: int) -> None:
     """A random conflict relation between four shifts one day (0-3) and four the next (10-13): over every
     choice of at most one shift a day, the groups rule out exactly the choices the pairs rule out."""
