@@ -359,7 +359,7 @@ def test_rest_conflicts_are_stated_per_group(make_config) -> None:
     assert len(grouped_constraints(config, "2026-12")) == 2 * 6
 
 
-@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("seed", range(40))
 def test_groups_allow_exactly_what_the_pairs_allow(seed: int) -> None:
     """A random conflict relation between four shifts one day (0-3) and four the next (10-13): over every
     choice of at most one shift a day, the groups rule out exactly the choices the pairs rule out."""
