@@ -222,8 +222,16 @@ def test_count_hull_keeps_exactly_the_sides_the_lp_polygon_crosses(seed: int) ->
         open_days = rng.randint(2, 9)
         least = rng.choice([0, rng.randint(0, long * open_days)])
         most = rng.choice([least, least + rng.randint(0, 3 * long)])
-        budgets.append(((short, long), (least, most), rng.randint(0, open_days), rng.randint(0, open_days),
-                        rng.randint(0, open_days), open_days))
+        budgets.append(
+            (
+                (short, long),
+                (least, most),
+                rng.randint(0, open_days),
+                rng.randint(0, open_days),
+                rng.randint(0, open_days),
+                open_days,
+            )
+        )
     for budget in budgets:
         corners = lp_corners(budget)
         wanted = {(a, b, c) for a, b, c in hull_sides(budget) if min(a * x + b * y for x, y in corners) < c}

@@ -84,9 +84,7 @@ def test_the_rolling_starts_copy_of_the_model_counts_where_it_will_run(make_conf
     assert copies == [1, 0, 0]
 
 
-def test_where_only_the_rolling_starts_copy_does_not_fit_the_run_goes_without_the_rolling_start(
-    make_config, monkeypatch
-) -> None:
+def test_where_only_the_rolling_starts_copy_does_not_fit_the_run_goes_without_the_rolling_start(make_config, monkeypatch) -> None:
     """TINY with exactly the whole model's estimate free: the rolling start's copy (7,700 bytes more) does not fit, the
     model does. The run plans the week without the rolling start — it refused the plan (ModelTooLargeError)."""
     from coverage.solve import ModelInputs, SolveParams, search
