@@ -317,7 +317,9 @@ def test_a_site_with_less_time_than_its_first_assignment_took_keeps_it(make_conf
     run 3 s past the end), so the stage ends on time and staged_start keeps the first roster's assignments."""
     config = make_config(TWO_SITES, DAY_SHIFTS)
     needs = requirements(config)
-    monkeypatch.setattr("coverage.solve.staged.assign_site", lambda task, stopped=None: pytest.fail(f"site {task.site} was searched"))
+    monkeypatch.setattr(
+        "coverage.solve.staged.assign_site", lambda task, stopped=None: pytest.fail(f"site {task.site} was searched")
+    )
     earlier = {site: SiteResult(site, Roster(()), 0, False, seconds=5.0) for site in ("bos", "nyc")}
     turn = Turn(time.perf_counter() + 2.0, 2.0, 0, 2, earlier)
     found: dict = {}
@@ -326,7 +328,9 @@ def test_a_site_with_less_time_than_its_first_assignment_took_keeps_it(make_conf
     assert found == {}
     deterministic = replace(task, params=replace(QUIET.params, deterministic=True))  # shares of work, not of the clock
     tried = []
-    monkeypatch.setattr("coverage.solve.staged.assign_site", lambda task, stopped=None: tried.append(task.site) or earlier[task.site])
+    monkeypatch.setattr(
+        "coverage.solve.staged.assign_site", lambda task, stopped=None: tried.append(task.site) or earlier[task.site]
+    )
     in_turn(deterministic, ["bos", "nyc"], found, turn, lambda line: None, None)
     assert tried == ["bos", "nyc"]
 
