@@ -440,6 +440,16 @@ def test_a_site_kept_from_the_first_round_beside_a_new_one_has_the_first_roster_
         assert priced == earlier
 
 
+def refused_second_round(config, needs) -> tuple[Roster, Roster]:
+    """A second round's roster the whole model refuses (a1 on all three days, two in a row at most) and the first
+    round's it was built from (the solved two days)."""
+    two_days = solve(config, needs, STAGED).roster
+    (open_day,) = {7, 8, 9} - {a.day.day for a in two_days.assignments}
+    begins = local_to_utc(date(2026, 12, open_day), config.sites["nyc"].shifts["day"].start, "America/New_York")
+    third = Assignment("a1", "nyc", "chat", "day", date(2026, 12, open_day), begins, begins.add(hours=8))
+    return Roster((*two_days.assignments, third)), two_days
+
+
 def test_a_second_round_roster_the_whole_model_refuses_leaves_the_first_roster_as_the_start(make_config) -> None:
     """a1 on all three days breaks the two-days-in-a-row limit: the whole model refuses that roster, and the first
     roster (two days, 4,000), priced beside it, is the result to beat and the search's start, rather than nothing."""
@@ -450,11 +460,7 @@ def test_a_second_round_roster_the_whole_model_refuses_leaves_the_first_roster_a
 
     config = make_config(THREE_DAYS, DAY_SHIFTS)
     needs = requirements(config)
-    two_days = solve(config, needs, STAGED).roster
-    (open_day,) = {7, 8, 9} - {a.day.day for a in two_days.assignments}
-    begins = local_to_utc(date(2026, 12, open_day), config.sites["nyc"].shifts["day"].start, "America/New_York")
-    third = Assignment("a1", "nyc", "chat", "day", date(2026, 12, open_day), begins, begins.add(hours=8))
-    three_days = Roster((*two_days.assignments, third))
+    three_days, two_days = refused_second_round(config, needs)
     assert sorted(a.day.day for a in three_days.assignments) == [7, 8, 9]
     rm = build_model(ModelData.of(config, needs))
     result = from_stages(rm, StagedStart(4000, three_days, earlier=two_days), time.perf_counter())
@@ -476,10 +482,7 @@ def test_ctrl_c_while_the_first_roster_is_priced_after_the_second_rounds_was_ref
 
     config = make_config(THREE_DAYS, DAY_SHIFTS)
     needs = requirements(config)
-    two_days = solve(config, needs, STAGED).roster
-    (open_day,) = {7, 8, 9} - {a.day.day for a in two_days.assignments}
-    begins = local_to_utc(date(2026, 12, open_day), config.sites["nyc"].shifts["day"].start, "America/New_York")
-    third = Assignment("a1", "nyc", "chat", "day", date(2026, 12, open_day), begins, begins.add(hours=8))
+    three_days, two_days = refused_second_round(config, needs)
     completed, outcomes = staged_module.try_complete_hint, []
 
     def refused_then_ctrl_c(rm, seconds, *, first=False):
@@ -491,7 +494,7 @@ def test_ctrl_c_while_the_first_roster_is_priced_after_the_second_rounds_was_ref
 
     monkeypatch.setattr(staged_module, "try_complete_hint", refused_then_ctrl_c)
     rm = build_model(ModelData.of(config, needs))
-    result = from_stages(rm, StagedStart(4000, Roster((*two_days.assignments, third)), earlier=two_days), time.perf_counter())
+    result = from_stages(rm, StagedStart(4000, three_days, earlier=two_days), time.perf_counter())
     assert [o.rejected for o in outcomes] == [True, False]
     assert result is not None and (result.roster, result.objective, result.interrupted) == (two_days, None, True)
 
