@@ -147,13 +147,7 @@ def solve(
     history = inputs.history if inputs.history is not None else read_history(config)
     stages = replace(inputs, history=history)  # what the stages read: the previous period's roster itself
     polish = polishing(config, requirements, inputs, deterministic=params.deterministic)
-    memory = size.check_memory(
-        config,
-        requirements.grid,
-        stageable=inputs.staged is not False and not staged.has_flexible(config),
-        threads=size.search_threads(params.workers),
-        copies=1 if _may_roll(config, inputs, params, polish) else 0,
-    )
+    memory, params = _memory_plan(config, requirements, inputs, params, polish)
     if memory.stages_only:
         return _stages_only(config, requirements, params, stages, _memory_note(memory), started)
     start = None
@@ -311,6 +305,32 @@ def _flexible_start(
     return replace(first, interrupted=first.interrupted or hinted.interrupted), hinted.result
 
 
+def _memory_plan(
+    config: Config, requirements: Requirements, inputs: ModelInputs, params: SolveParams, polish: Polish | None
+) -> tuple[size.MemoryPlan, SolveParams]:
+    """The memory check, the rolling start's copy of the model counted where it may run; and the run's parameters.
+
+    Where only that copy does not fit, the run goes without the rolling start
+    (a speed-up, its copy a few per cent of the model) rather than without the
+    whole model, or without any roster (ModelTooLargeError).
+    """
+
+    def check(copies: int) -> size.MemoryPlan:
+        stageable = inputs.staged is not False and not staged.has_flexible(config)
+        threads = size.search_threads(params.workers)
+        return size.check_memory(config, requirements.grid, stageable=stageable, threads=threads, copies=copies)
+
+    if not _may_roll(config, inputs, params, polish):
+        return check(0), params
+    try:
+        memory = check(1)
+        if not memory.stages_only:
+            return memory, params
+    except size.ModelTooLargeError:
+        pass
+    return check(0), replace(params, rolling_start=False)
+
+
 def _may_roll(config: Config, inputs: ModelInputs, params: SolveParams, polish: Polish | None) -> bool:
     """Whether the rolling start may run (its copy of the model then counts in the memory check): not after the stages
     nor with the channel polish, where `solve` never takes it; a flexible start may still make it unneeded, which
@@ -445,6 +465,10 @@ def from_stages(
     hinted = type(rm.model.proto.solution_hint)()  # the second round's completed hint, kept aside
     hinted.copy_from(rm.model.proto.solution_hint)
     completion = _completed(rm, start.earlier, left, first=first)
+    if result is None and completion.solver is None and completion.interrupted:
+        # Ctrl-C before the first roster had a value, the second round's refused: the first stands unpriced, as in
+        # `_stages_priced` (the sites built it under every hard rule); without it the run would search on.
+        return SolveResult("FEASIBLE", start.earlier, None, start.bound, 0.0, interrupted=True)
     earlier = None if completion.solver is None else _priced(rm, completion.solver, start.bound, started)
     rival = None if result is None else result.objective
     if earlier is not None and earlier.objective is not None and (rival is None or earlier.objective < rival):

@@ -443,10 +443,13 @@ def assign_site(task: SiteTask, stopped: Callable[[], bool] = first_counts.never
     searches (its model's build, in the main process): the site then ends
     where it is, interrupted, with the start's assignment when it was
     completed. A site in another process hears Ctrl-C in its searches only
-    (`hear_interrupts_only_while_searching`).
+    (`hear_interrupts_only_while_searching`). A Ctrl-C heard where the
+    site does not stop for it (its start's hints set, its roster read) still
+    marks the result interrupted, so that the sites after it are not begun.
     """
     begun = wallclock.perf_counter()
-    return replace(_assigned(task, begun, stopped), seconds=wallclock.perf_counter() - begun)
+    result = _assigned(task, begun, stopped)
+    return replace(result, seconds=wallclock.perf_counter() - begun, interrupted=result.interrupted or stopped())
 
 
 def _assigned(task: SiteTask, begun: float, stopped: Callable[[], bool]) -> SiteResult:

@@ -147,6 +147,32 @@ def test_ctrl_c_while_a_sites_model_is_built_ends_the_sites_in_turn(make_config,
     assert (built, found) == (["nyc"], {})
 
 
+def test_ctrl_c_while_a_sites_start_is_hinted_ends_the_sites_in_turn(make_config, monkeypatch) -> None:
+    """Ctrl-C while nyc's start is set as hints (Python, outside any search): nyc keeps its completed start, and the
+    stage ends there, bos not begun. (nyc's result did not say interrupted, and bos was built and searched.)"""
+    config = make_config(TWO_SITES, DAY_SHIFTS)
+    first = staged_start(config, requirements(config), STAGED.params).roster
+    task, days = site_task(config, first)
+    real_hint, real_model, built = staged.hint_shifts, staged.site_model, []
+
+    def pressed_while_hinted(rm, chosen):
+        real_hint(rm, chosen)
+        ctrl_c()
+
+    def recorded(task):
+        built.append(task.site)
+        return real_model(task)
+
+    monkeypatch.setattr(staged, "hint_shifts", pressed_while_hinted)
+    monkeypatch.setattr(staged, "site_model", recorded)
+    monkeypatch.setattr(staged, "run_search", lambda *args, **kwargs: pytest.fail("searched after Ctrl-C"))
+    found: dict = {}
+    turn = Turn(staged.wallclock.perf_counter() + 10.0, 10.0, 0, 2, {})
+    other = "bos" if task.site == "nyc" else "nyc"
+    assert in_turn(replace(task, site=""), [task.site, other], found, turn, lambda line: None, None) is True
+    assert built == [task.site] and sorted(a.day.day for a in found[task.site].roster.assignments) == days
+
+
 def first_search_then(monkeypatch, *, stopped_with_roster: bool) -> list[float]:
     """The polish path's first search: CP-SAT's real one, reported FEASIBLE (stopped with a roster in its window when
     asked), after which every search fails the test; returns the first roster's exact cost once known."""

@@ -6,9 +6,11 @@ agent needed 09:00-17:00 every day unless a test says otherwise.
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date
-from itertools import product
+from fractions import Fraction
+from itertools import combinations, product
 
 import pytest
 from helpers import QUIET, SEVEN_DAYS, TINY, WEEK, hourly, nine_to_five_new_york, solved, violations, week_config, worked_days
@@ -165,6 +167,76 @@ def test_count_hull_by_hand() -> None:
     assert count_hull((480, 600), (7080, 8160), 26, 5, 18, 26) == ((1, 1, 14), (3, 4, 45), (-1, -2, -20))
     # a budget any mix of whole shifts fills adds nothing
     assert count_hull((480, 600), (0, 10080), 7, 7, 7, 7) == ()
+
+
+def lp_corners(budget) -> list[tuple[Fraction, Fraction]]:
+    """The corners of the LP's own polygon (`open_days` in all), found without count_hull's reasoning: every point where
+    two of its limits' lines cross and every limit holds."""
+    (short, long), (least, most), most_short, most_long, _, open_days = budget
+    lines = [(-1, 0, 0), (0, -1, 0), (1, 0, most_short), (0, 1, most_long), (1, 1, open_days), (short, long, most)]
+    lines.append((-short, -long, -least))
+    corners = []
+    for (g1, h1, k1), (g2, h2, k2) in combinations(lines, 2):
+        det = g1 * h2 - g2 * h1
+        if det:
+            x, y = Fraction(k1 * h2 - k2 * h1, det), Fraction(g1 * k2 - g2 * k1, det)
+            if all(g * x + h * y <= k for g, h, k in lines):
+                corners.append((x, y))
+    return corners
+
+
+def hull_sides(budget) -> set[tuple[int, int, int]]:
+    """Every line through two allowed integer points with all allowed points on one side (a side of their hull), as
+    (a, b, c) with a * shorts + b * longs >= c, a and b coprime; none when the points lie on one line."""
+    allowed = [(x, y) for x, y in product(range(budget[5] + 1), repeat=2) if in_budget(x, y, budget, budget[4])]
+    sides = set()
+    for (x1, y1), (x2, y2) in combinations(allowed, 2):
+        a, b = y1 - y2, x2 - x1
+        a, b = a // math.gcd(a, b), b // math.gcd(a, b)
+        for a_, b_ in ((a, b), (-a, -b)):
+            if all(a_ * x + b_ * y >= a_ * x1 + b_ * y1 for x, y in allowed):
+                sides.add((a_, b_, a_ * x1 + b_ * y1))
+    return set() if any((-a, -b, -c) in sides for a, b, c in sides) else sides
+
+
+DEGENERATE_BUDGETS = [
+    ((480, 600), (2400, 2400), 5, 5, 5, 5),  # least = most: five 8s or four 10s, a segment
+    ((480, 600), (0, 2400), 0, 5, 5, 5),  # no short shift allowed: the longs alone, a segment on the axis
+    ((480, 600), (2280, 2400), 5, 5, 3, 5),  # too few days for the hours: nothing
+    ((480, 600), (0, 1800), 7, 7, 7, 7),  # sides along both axes and the hours' line: the LP holds all
+    ((480, 720), (1400, 1500), 7, 7, 7, 7),  # a sliver between the hours' lines that whole shifts barely reach
+    ((420, 540), (960, 4000), 3, 7, 6, 7),  # most_short cuts below the days: a side on shorts = 3
+]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_count_hull_keeps_exactly_the_sides_the_lp_polygon_crosses(seed: int) -> None:
+    """The edges are exactly the sides of the allowed points' hull that some point of the LP's polygon breaks (its
+    lowest corner lies below the side's line): none the LP already holds is added, none it does not is left out.
+    Degenerate budgets (a segment, a point, nothing; sides along the axes) and random ones, both found by brute force."""
+    rng = random.Random(seed)
+    budgets = list(DEGENERATE_BUDGETS) if seed == 0 else []
+    for _ in range(10):
+        short = rng.choice([240, 360, 420, 480])
+        long = short + rng.choice([60, 120, 180, 240])
+        open_days = rng.randint(2, 9)
+        least = rng.choice([0, rng.randint(0, long * open_days)])
+        most = rng.choice([least, least + rng.randint(0, 3 * long)])
+        budgets.append(
+            (
+                (short, long),
+                (least, most),
+                rng.randint(0, open_days),
+                rng.randint(0, open_days),
+                rng.randint(0, open_days),
+                open_days,
+            )
+        )
+    for budget in budgets:
+        corners = lp_corners(budget)
+        wanted = {(a, b, c) for a, b, c in hull_sides(budget) if min(a * x + b * y for x, y in corners) < c}
+        edges = count_hull(*budget)
+        assert (sorted(edges), len(edges)) == (sorted(wanted), len(set(edges))), budget
 
 
 MIXED = TINY.replace(

@@ -84,6 +84,20 @@ def test_the_rolling_starts_copy_of_the_model_counts_where_it_will_run(make_conf
     assert copies == [1, 0, 0]
 
 
+def test_where_only_the_rolling_starts_copy_does_not_fit_the_run_goes_without_the_rolling_start(make_config, monkeypatch) -> None:
+    """TINY with exactly the whole model's estimate free: the rolling start's copy (7,700 bytes more) does not fit, the
+    model does. The run plans the week without the rolling start — it refused the plan (ModelTooLargeError)."""
+    from coverage.solve import ModelInputs, SolveParams, search
+
+    config = make_config()
+    monkeypatch.setattr(search.size, "available_memory", lambda: model_size(config).bytes)
+    monkeypatch.setattr(search, "_rolling_start", lambda *args: pytest.fail("the rolling start ran without room for its copy"))
+    result = solve(
+        config, requirements(config), ModelInputs(explain=False), SolveParams(time_limit_seconds=2, workers=2, rolling_start=True)
+    )
+    assert result.roster is not None and check_roster(result.roster, config) == []
+
+
 @pytest.fixture
 def team(tmp_path: Path):
     """12 agents in 2 sites for a week: small, but a plan that may be solved in stages."""

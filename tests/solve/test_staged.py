@@ -317,7 +317,9 @@ def test_a_site_with_less_time_than_its_first_assignment_took_keeps_it(make_conf
     run 3 s past the end), so the stage ends on time and staged_start keeps the first roster's assignments."""
     config = make_config(TWO_SITES, DAY_SHIFTS)
     needs = requirements(config)
-    monkeypatch.setattr("coverage.solve.staged.assign_site", lambda task, stopped=None: pytest.fail(f"site {task.site} was searched"))
+    monkeypatch.setattr(
+        "coverage.solve.staged.assign_site", lambda task, stopped=None: pytest.fail(f"site {task.site} was searched")
+    )
     earlier = {site: SiteResult(site, Roster(()), 0, False, seconds=5.0) for site in ("bos", "nyc")}
     turn = Turn(time.perf_counter() + 2.0, 2.0, 0, 2, earlier)
     found: dict = {}
@@ -326,7 +328,9 @@ def test_a_site_with_less_time_than_its_first_assignment_took_keeps_it(make_conf
     assert found == {}
     deterministic = replace(task, params=replace(QUIET.params, deterministic=True))  # shares of work, not of the clock
     tried = []
-    monkeypatch.setattr("coverage.solve.staged.assign_site", lambda task, stopped=None: tried.append(task.site) or earlier[task.site])
+    monkeypatch.setattr(
+        "coverage.solve.staged.assign_site", lambda task, stopped=None: tried.append(task.site) or earlier[task.site]
+    )
     in_turn(deterministic, ["bos", "nyc"], found, turn, lambda line: None, None)
     assert tried == ["bos", "nyc"]
 
@@ -436,6 +440,16 @@ def test_a_site_kept_from_the_first_round_beside_a_new_one_has_the_first_roster_
         assert priced == earlier
 
 
+def refused_second_round(config, needs) -> tuple[Roster, Roster]:
+    """A second round's roster the whole model refuses (a1 on all three days, two in a row at most) and the first
+    round's it was built from (the solved two days)."""
+    two_days = solve(config, needs, STAGED).roster
+    (open_day,) = {7, 8, 9} - {a.day.day for a in two_days.assignments}
+    begins = local_to_utc(date(2026, 12, open_day), config.sites["nyc"].shifts["day"].start, "America/New_York")
+    third = Assignment("a1", "nyc", "chat", "day", date(2026, 12, open_day), begins, begins.add(hours=8))
+    return Roster((*two_days.assignments, third)), two_days
+
+
 def test_a_second_round_roster_the_whole_model_refuses_leaves_the_first_roster_as_the_start(make_config) -> None:
     """a1 on all three days breaks the two-days-in-a-row limit: the whole model refuses that roster, and the first
     roster (two days, 4,000), priced beside it, is the result to beat and the search's start, rather than nothing."""
@@ -446,15 +460,43 @@ def test_a_second_round_roster_the_whole_model_refuses_leaves_the_first_roster_a
 
     config = make_config(THREE_DAYS, DAY_SHIFTS)
     needs = requirements(config)
-    two_days = solve(config, needs, STAGED).roster
-    (open_day,) = {7, 8, 9} - {a.day.day for a in two_days.assignments}
-    begins = local_to_utc(date(2026, 12, open_day), config.sites["nyc"].shifts["day"].start, "America/New_York")
-    third = Assignment("a1", "nyc", "chat", "day", date(2026, 12, open_day), begins, begins.add(hours=8))
-    three_days = Roster((*two_days.assignments, third))
+    three_days, two_days = refused_second_round(config, needs)
     assert sorted(a.day.day for a in three_days.assignments) == [7, 8, 9]
     rm = build_model(ModelData.of(config, needs))
     result = from_stages(rm, StagedStart(4000, three_days, earlier=two_days), time.perf_counter())
     assert result is not None and (result.objective, result.roster.assignments) == (4000, two_days.assignments)
+
+
+def test_ctrl_c_while_the_first_roster_is_priced_after_the_second_rounds_was_refused_ends_the_run_with_it(
+    make_config, monkeypatch
+) -> None:
+    """a1 on all three days: the whole model refuses the second round's roster; Ctrl-C while the first roster (two days)
+    is completed in its place leaves that roster, unpriced, as the result to end with and says so. (It returned
+    nothing, and the run searched on for the rest of its limit as if no Ctrl-C had come.)"""
+    import coverage.solve.staged as staged_module
+    from coverage.solve.data import ModelData
+    from coverage.solve.model import build_model
+    from coverage.solve.runner import Completion
+    from coverage.solve.search import from_stages
+    from coverage.solve.staged import StagedStart
+
+    config = make_config(THREE_DAYS, DAY_SHIFTS)
+    needs = requirements(config)
+    three_days, two_days = refused_second_round(config, needs)
+    completed, outcomes = staged_module.try_complete_hint, []
+
+    def refused_then_ctrl_c(rm, seconds, *, first=False):
+        if not outcomes:
+            outcomes.append(completed(rm, seconds, first=first))
+            return outcomes[-1]
+        outcomes.append(Completion(None, rejected=False, interrupted=True))
+        return outcomes[-1]
+
+    monkeypatch.setattr(staged_module, "try_complete_hint", refused_then_ctrl_c)
+    rm = build_model(ModelData.of(config, needs))
+    result = from_stages(rm, StagedStart(4000, three_days, earlier=two_days), time.perf_counter())
+    assert [o.rejected for o in outcomes] == [True, False]
+    assert result is not None and (result.roster, result.objective, result.interrupted) == (two_days, None, True)
 
 
 def test_ctrl_c_while_a_stages_roster_is_completed_ends_the_run_with_it(make_config, monkeypatch) -> None:
