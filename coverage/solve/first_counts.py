@@ -348,7 +348,7 @@ def towards_headcounts(
     return _shifts(members, schedules)
 
 
-REPAIR_ROUNDS = 2  # passes over the agents (2,700 agents: the first closed half the shifts off, a second and third none)
+REPAIR_ROUNDS = 2  # passes over the agents (2,700 agents: the first closes most of what moves, hand-overs and chains close)
 
 
 def repair(members: list[Member], schedules: Mapping[str, Schedule], residual: CountResidual, stopped: Stopped = never) -> None:
