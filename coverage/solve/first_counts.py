@@ -486,16 +486,16 @@ def _chain_pass(
     repair ends 91 short and 347 over where it ended 263 and 519, in about a
     second more (benchmarks/notes/robust-search.md).
     """
-    on_day: dict[date, list[DayAgent]] = defaultdict(list)
+    on_day: dict[tuple[str, date], list[DayAgent]] = defaultdict(list)  # an agent works its own site's shifts only
     for group, scope in members:
         for day, offered in free[scope.id].items():
-            on_day[day].append(DayAgent(schedules[scope.id], group.skills, frozenset(offered)))
+            on_day[(scope.agent.site, day)].append(DayAgent(schedules[scope.id], group.skills, frozenset(offered)))
     made = 0
     for s in sorted(residual.index, key=lambda s: (s.start_utc, s.site, s.shift)):
         if stopped():
             return made
         for channel in sorted(residual.need):
-            while residual.left(s, channel) > 0 and _chain_to((s, channel), on_day[s.day], residual):
+            while residual.left(s, channel) > 0 and _chain_to((s, channel), on_day[(s.site, s.day)], residual):
                 made += 1
     return made
 
@@ -512,6 +512,7 @@ def _chain_to(short: Node, agents: list[DayAgent], residual: CountResidual) -> b
     came_from: dict[Node, tuple[Node, Schedule] | None] = {short: None}
     moved: set[str] = set()
     queue = deque([short])
+    day = short[0].day
     while queue:
         node = queue.popleft()
         able = [a for a in agents if a.may_work(node) and a.schedule.scope.id not in moved]
@@ -519,7 +520,6 @@ def _chain_to(short: Node, agents: list[DayAgent], residual: CountResidual) -> b
             _follow_chain(node, came_from, residual)
             return True
         for agent in able:
-            day = node[0].day
             if day not in agent.schedule.chosen:
                 continue
             held = (agent.schedule.chosen[day], agent.schedule.channels[day])
@@ -573,7 +573,8 @@ def _taken(schedule: Schedule, node: Node, residual: CountResidual) -> bool:
 
 
 def _switches(schedule: Schedule, node: Node, day: date) -> bool:
-    """Whether the agent may work `node` instead of its shift on `day`, its minimums kept; nothing changed."""
+    """Whether the agent may work `node` instead of its shift on `day` (that day or another of its week), its minimums
+    kept; nothing changed."""
     kept = schedule.minimums_kept(week_monday(day))
     held = schedule.remove(day)
     may = _fits(schedule, node, kept)
@@ -585,13 +586,8 @@ def _over_elsewhere(schedule: Schedule, node: Node, residual: CountResidual) -> 
     """Another day of the week whose shift is over its headcount and may move to `node`, minimums kept; None if none."""
     monday = week_monday(node[0].day)
     for day in sorted(d for d in schedule.chosen if week_monday(d) == monday and d != node[0].day):
-        if residual.left(schedule.chosen[day], schedule.channels[day]) < 0:
-            kept = schedule.minimums_kept(monday)
-            held = schedule.remove(day)
-            may = _fits(schedule, node, kept)
-            schedule.add(*held)
-            if may:
-                return day
+        if residual.left(schedule.chosen[day], schedule.channels[day]) < 0 and _switches(schedule, node, day):
+            return day
     return None
 
 
