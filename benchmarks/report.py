@@ -358,6 +358,7 @@ def suite_section(rows: list[dict[str, Any]], machine: str) -> str:
             for r in ours
         ]
         firsts = [r.get("first_roster_seconds") for r in ours]
+        unpriced = _unpriced(ours)
         ratios = [
             plain[seed]["objective"] / r["objective"]
             for seed, r in by_solver.get("ours", {}).items()
@@ -373,8 +374,8 @@ def suite_section(rows: list[dict[str, Any]], machine: str) -> str:
                     condition,
                     _n(limit),
                     _n(len(ours)),
-                    _median_worst(from_best, _pct) if not _unpriced(ours) else UNPRICED,
-                    _median_worst(from_bound, _pct) if not _unpriced(ours) else UNPRICED,
+                    UNPRICED if unpriced else _median_worst(from_best, _pct),
+                    UNPRICED if unpriced else _median_worst(from_bound, _pct),
                     _median_worst(firsts, lambda v: _n(v, 1)),
                     "–" if not ratios else f"{statistics.median(ratios):.2f}",
                     _n(max((r.get("peak_mb") or 0 for r in ours), default=None)),
