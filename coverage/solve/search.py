@@ -536,7 +536,6 @@ FIRST_AT_MOST = 0.5  # of the time limit: a first roster found later no longer s
 FIRST_SHARE = 0.15
 LAST_SEARCH_LEAST = 3.0  # seconds left after the rolling start's windows, at least, for CP-SAT's search from their roster
 HINTED_PRESOLVE = False  # CP-SAT's presolve in the search from the swept roster (3.7 s of 19 on cl-12w-150, for less)
-FIRST_PRESOLVE_ITERATIONS = 1  # CP-SAT's presolve rounds before the rolling start's first roster (its default: 3)
 MIN_SWEEP_SECONDS = 3.0  # a rolling start given less than this is not begun, whatever its windows (least_rolling_seconds)
 
 
@@ -728,7 +727,7 @@ def _rolling_start(rm: BuiltModel, params: SolveParams, progress: Progress, star
         return wallclock.perf_counter() - started <= sweep_until
 
     searched = replace(params, time_limit_seconds=max(_left(params, started), 1.0))
-    code, solver, interrupted = run_search(rm.model, searched, progress, stop_when=in_time, settings=_first_search(searched))
+    code, solver, interrupted = run_search(rm.model, searched, progress, stop_when=in_time)
     if code != cp_model.FEASIBLE or interrupted or _left(params, started) < need:  # not stopped for a sweep
         return FirstSearch(None, 0.0, ended=Search(code, solver, interrupted))
     used = wallclock.perf_counter() - started
@@ -747,25 +746,6 @@ def _rolling_start(rm: BuiltModel, params: SolveParams, progress: Progress, star
         )
         return FirstSearch(result, 0.0, finished=finished)
     return FirstSearch(result, max(_left(params, started), 1.0), hinted=_hinted_search)
-
-
-def _first_search(params: SolveParams) -> Callable[[Any], None]:
-    """The rolling start's first search: the user's settings (configure_search) with one round of presolve, not three.
-
-    That search is wanted for its first roster (the windows improve it, then
-    a search without presolve goes on from theirs), and on cl-12w-150 its
-    presolve took 3.5 s of the first roster's 7-12: three rounds of about
-    1.1 s, the second and third finding almost nothing (14 duplicate
-    constraints; 34,068 variables after one round, 34,096 after three). One
-    round leaves feasibility jump the same model sooner (benchmarks/notes/
-    robust-search.md, "The first roster's presolve").
-    """
-
-    def settings(parameters: Any) -> None:
-        runner.configure_search(parameters, params)  # through the module: a benchmark's --param wraps it
-        parameters.max_presolve_iterations = FIRST_PRESOLVE_ITERATIONS
-
-    return settings
 
 
 def _hinted_search(params: SolveParams) -> Callable[[Any], None]:

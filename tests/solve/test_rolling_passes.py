@@ -86,22 +86,3 @@ def test_the_search_from_the_swept_roster_keeps_the_users_settings_without_preso
     search._hinted_search(SolveParams(time_limit_seconds=5, seed=3, workers=2))(parameters)
     assert (parameters.cp_model_presolve, parameters.random_seed, parameters.max_time_in_seconds) == (False, 3, 5)
     assert list(parameters.subsolvers) == ["max_lp_sym"]  # the portfolio below 8 workers (runner.configure_search)
-
-
-def test_the_rolling_starts_first_search_presolves_once_with_the_users_settings(tmp_path: Path, monkeypatch) -> None:
-    """Its presolve serves only the first roster: one round (FIRST_PRESOLVE_ITERATIONS), not CP-SAT's three."""
-    monkeypatch.setattr(search, "LAST_SEARCH_LEAST", 1e9)  # the windows' roster is the result: one search only
-    seen: list[cp_model.SatParameters] = []
-    real = search.run_search
-
-    def recorded(model, params, progress=None, **kwargs):
-        parameters = cp_model.CpSolver().parameters
-        kwargs["settings"](parameters)
-        seen.append(parameters)
-        return real(model, params, progress, **kwargs)
-
-    monkeypatch.setattr(search, "run_search", recorded)
-    swept_run(tmp_path, monkeypatch)
-    assert len(seen) == 1
-    assert (seen[0].max_presolve_iterations, seen[0].cp_model_presolve) == (1, True)
-    assert (seen[0].random_seed, list(seen[0].subsolvers)) == (1, ["max_lp_sym"])  # configure_search, 2 workers

@@ -24,7 +24,7 @@ from coverage.solve import (
     SolveParams,
     solve,
 )
-from coverage.solve.runner import WHOLE_ROOT_LP, configure_search
+from coverage.solve.runner import PRESOLVE_ITERATIONS, WHOLE_ROOT_LP, configure_search
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -205,6 +205,14 @@ def test_portfolio_gives_one_thread_to_max_lp_sym_and_the_rest_to_neighbourhood_
     configure_search(parameters, SolveParams(time_limit_seconds=5, workers=workers))
     assert (parameters.num_workers, parameters.num_full_subsolvers, parameters.subsolvers) == (threads, full, subsolvers)
     assert parameters.max_time_in_seconds == 5 and parameters.random_seed == 1
+
+
+@pytest.mark.parametrize(("workers", "deterministic"), [(1, False), (2, False), (2, True), (8, False)])
+def test_every_search_presolves_once(workers, deterministic):
+    """CP-SAT's second and third presolve rounds found next to nothing on our models, at twice the first's time."""
+    parameters = _Parameters()
+    configure_search(parameters, SolveParams(workers=workers, deterministic=deterministic))
+    assert parameters.max_presolve_iterations == PRESOLVE_ITERATIONS == 1
 
 
 @pytest.mark.parametrize(("workers", "ignored"), [(1, []), (2, ["fs_random"]), (7, ["fs_random"]), (8, [])])
