@@ -433,6 +433,11 @@ def open_over(plan: AgentPlan, w: FlexWindow, first: int, after: int) -> bool:
     return bool(closed[high] - closed[low] < high - low)
 
 
+def open_slots(plan: AgentPlan, w: FlexWindow) -> np.ndarray:
+    """Per slot of the window, whether the agent may work it (`open_over` of each slot at once)."""
+    return np.diff(_closed_sum(plan, w)) == 0
+
+
 def _wish_costs(data: ModelData, scope: AgentScope, w: FlexWindow) -> np.ndarray:
     """Per slot of the window, what `avoid` and not-preferred hours cost (each slot rounded alone, as the model prices it)."""
     ranges = scope.availability

@@ -14,7 +14,7 @@ from helpers import build_config, config_data, hourly
 
 from coverage.config import Config
 from coverage.demand import requirements
-from coverage.solve import first_chains
+from coverage.solve import first_chains, first_runs
 from coverage.solve.data import ModelData
 from coverage.solve.first_prices import AgentPlan, Need, Run, _target_row, drop_run, take_run
 from coverage.time import FlexWindow
@@ -107,3 +107,16 @@ def test_a_chain_reaches_a_slot_only_through_agent_days_open_over_it(tmp_path: P
     assert all(
         _window(plans[a], monday).first <= _slot(data, "2026-12-07T18:00") <= _window(plans[a], monday).last for a in plans
     )
+
+
+def test_a_transfer_reaches_an_agent_day_only_where_one_of_its_slots_is_open(tmp_path: Path) -> None:
+    """a1 unavailable Monday from 13:00 local (18:00Z): a run 18:00-20:00Z cannot pass to it, one 17:00-19:00Z can
+    (17:00Z is open), one 16:00-17:00Z too; none at 03:00-05:00Z (closed, and past the window's last slot,
+    02:00Z: its last start 14:00 local + 8 h)."""
+    config = _config(tmp_path, [], first={"availability": {"unavailable": ["Mon 13:00-24:00"]}})
+    data = ModelData.of(config, requirements(config))
+    plan = _plans(data)["a1"]
+    opened = first_runs._open_sum(plan, [_window(plan, date(2026, 12, 7))])
+    runs = [("2026-12-07T18:00", "2026-12-07T20:00"), ("2026-12-07T17:00", "2026-12-07T19:00")]
+    runs += [("2026-12-07T16:00", "2026-12-07T17:00"), ("2026-12-08T03:00", "2026-12-08T05:00")]
+    assert [first_runs._open_in(opened, _slot(data, a), _slot(data, b)) for a, b in runs] == [False, True, True, False]
