@@ -202,8 +202,9 @@ def constructed_start(rm: BuiltModel, params: SolveParams) -> CoarseStart | None
     """A first roster built run by run (coverage.solve.first_runs), before any search; None where it declines.
 
     Tried before the stand-in: on the 60-agent part-time team, with its
-    ejection chains, it takes 14-21 s at load 6-8 on 2 cores (about 4 s
-    without them) and costs 1,850-2,220 (seeds 1-3), within 4 % of the best
+    ejection chains, it takes 8-10 s at load 2.5-4 on 2 cores (14-21 s at
+    load 6-8 before its prices were kept between asks; about 4 s without
+    chains) and costs 1,850-2,220 (seeds 1-3), within 4 % of the best
     any minute's search has found, where the stand-in handed over a roster of
     some 150,000 after 30 s (benchmarks/notes/part-time-team.md). Its
     improving rounds and chain sweeps begin only within CONSTRUCTION_SHARE

@@ -191,7 +191,7 @@ def chain_sweep(
     may have changed; from any other, the chains tried then would fail again,
     but where a later link's neighbours changed).
     """
-    reaching = _reaching(days)
+    reaching = _reaching(plans, days)
     kept = 0
     for root in _roots(data, need, plans, days, reaching):
         if deadline is not None and wallclock.perf_counter() >= deadline:
@@ -248,11 +248,10 @@ def _disturbed(chain: Chain, reaching: dict[int, list[AgentDay]]) -> Iterator[Ag
 
     for slot in (k for first, after in last.gave() for k in range(first, after)):
         for agent_day in reaching.get(slot, ()):
-            plan = chain.plans[agent_day[0]]
-            run = plan.runs.get(agent_day[1])
+            run = chain.plans[agent_day[0]].runs.get(agent_day[1])
             if run is not None and run.start <= slot < run.end:
                 continue  # on duty there already
-            if any(open_over(plan, w, slot, slot + 1) for w in chain.days[agent_day]) and fresh(agent_day):
+            if fresh(agent_day):
                 yield agent_day
     channel = last.new.channel if last.new is not None else ""
     for slot in (k for first, after in last.took() for k in range(first, after)):
@@ -267,11 +266,18 @@ def _disturbed(chain: Chain, reaching: dict[int, list[AgentDay]]) -> Iterator[Ag
                 yield agent_day
 
 
-def _reaching(days: Days) -> dict[int, list[AgentDay]]:
-    """Per grid slot, the agent-days with a window over it, in the order of `days`."""
+def _reaching(plans: dict[str, AgentPlan], days: Days) -> dict[int, list[AgentDay]]:
+    """Per grid slot, the agent-days open over it (a window there, the slot not closed to the agent), in the order of `days`.
+
+    Closed slots never change, so this is asked once a sweep, not once a
+    slot of every link (a run only works open slots: whoever works a slot is
+    listed there too).
+    """
     found: dict[int, list[AgentDay]] = defaultdict(list)
     for agent_day, windows in days.items():
-        for slot in sorted({k for w in windows for k in range(w.first, w.last + 1)}):
+        plan = plans[agent_day[0]]
+        slots = {k for w in windows for k in range(w.first, w.last + 1) if open_over(plan, w, k, k + 1)}
+        for slot in sorted(slots):
             found[slot].append(agent_day)
     return found
 
@@ -288,8 +294,7 @@ def _roots(
     for channel, short in need.short.items():
         for slot in (int(k) for k in (short > 0).nonzero()[0]):
             for agent, day in reaching.get(slot, ()):
-                plan = plans[agent]
-                if channel in plan.scope.agent.skills and any(open_over(plan, w, slot, slot + 1) for w in days[(agent, day)]):
+                if channel in plans[agent].scope.agent.skills:
                     roots.append(Root((agent, day), cover=(slot, channel)))
     for agent, plan in plans.items():
         for day, run in sorted(plan.runs.items()):

@@ -31,6 +31,8 @@ NONE = -math.inf
 MINIMUM_CREDIT = 1_000_000  # per minute toward a weekly minimum: more than any run can save or cost
 IMPROVES = 1e-6  # a replacement must save more than the run it replaces by this much (no churn between equals)
 
+_monday = functools.lru_cache(maxsize=None)(week_monday)  # asked some 700,000 times a construction of the 60-agent team
+
 
 @dataclass(frozen=True)
 class Run:
@@ -82,9 +84,9 @@ class Need:
         if low >= high:
             return found
         at = slice(low, high)
-        short, covered, required = self.short[channel][at], self.covered[channel][at], self.required[channel][at]
-        saved = weights.understaffed * np.minimum(np.maximum(short, 0), units) / HEAD_UNITS
-        saved -= weights.overstaffed * np.maximum(units - np.maximum(short, 0), 0) / HEAD_UNITS
+        short, covered, required = np.maximum(self.short[channel][at], 0), self.covered[channel][at], self.required[channel][at]
+        saved = weights.understaffed * np.minimum(short, units) / HEAD_UNITS
+        saved -= weights.overstaffed * np.maximum(units - short, 0) / HEAD_UNITS
         saved += np.where((covered <= 0) & (required > 0), weights.uncovered, 0)
         for (mixed, role), missing in self.mix.items():
             if mixed == channel and role in roles:
@@ -115,6 +117,18 @@ class AgentPlan:
     open_runs: dict[FlexWindow, np.ndarray] = field(default_factory=dict)  # per window, start × length: inside it, no closed slot
     mentors: list[AgentPlan] = field(default_factory=list)  # an onboarding agent's: a run lies inside one of their runs
     mentees: list[AgentPlan] = field(default_factory=list)  # a mentor's onboarding agents
+    weeks: dict[date, int] = field(default_factory=dict)  # minutes worked per week (its Monday), kept by `put` and `remove`
+
+    def put(self, run: Run) -> None:
+        """The run worked on its day (`take_run`): the week's minutes kept with it, as every price reads them."""
+        self.runs[run.window.day] = run
+        monday = _monday(run.window.day)
+        self.weeks[monday] = self.weeks.get(monday, 0) + run.minutes
+
+    def remove(self, run: Run) -> None:
+        """The run's day off again (`drop_run`)."""
+        del self.runs[run.window.day]
+        self.weeks[_monday(run.window.day)] -= run.minutes
 
     def mentored(self, day: date) -> list[tuple[int, int]]:
         """(first slot, slot after) of the mentors' runs on `day`'s neighbourhood that a run of this agent may lie inside."""
@@ -148,19 +162,19 @@ class AgentPlan:
         return [(r.start, r.end) for d, r in mentor.runs.items() if abs((d - day).days) <= 1]
 
     def worked_minutes(self) -> int:
-        return sum(r.minutes for r in self.runs.values())
+        return sum(self.weeks.values())
 
     def week_minutes(self, monday: date) -> int:
-        return sum(r.minutes for day, r in self.runs.items() if week_monday(day) == monday)
+        return self.weeks.get(monday, 0)
 
     def allows_day(self, day: date) -> bool:
         """Whether another run on `day` keeps the days a week, days in a row and weekends."""
         rules = self.scope.rules
         if day in self.runs:
             return False
-        monday = week_monday(day)
+        monday = _monday(day)
         worked = set(self.runs) | set(self.scope.history_days)  # the previous roster's days count, as in the model
-        if sum(1 for d in worked if week_monday(d) == monday) >= rules.max_days_per_week:
+        if sum(1 for d in worked if _monday(d) == monday) >= rules.max_days_per_week:
             return False
         before = next(k for k in range(1, len(worked) + 2) if day - timedelta(days=k) not in worked) - 1
         after = next(k for k in range(1, len(worked) + 2) if day + timedelta(days=k) not in worked) - 1
@@ -170,7 +184,7 @@ class AgentPlan:
         if limit is not None and day.isoweekday() in self.weekend:
             first = week_monday(self.scope.site_days[0]) if self.scope.site_days else monday
             # the period's weekends, one begun in the previous roster included (the model counts it as worked)
-            weekends = {week_monday(d) for d in worked if d.isoweekday() in self.weekend and week_monday(d) >= first}
+            weekends = {_monday(d) for d in worked if d.isoweekday() in self.weekend and _monday(d) >= first}
             if monday not in weekends and len(weekends) >= limit:
                 return False
         return True
@@ -188,7 +202,7 @@ class AgentPlan:
     def minutes_left(self, day: date) -> float:
         """Paid minutes a run on `day` may still add: under the week's and the period's maximum."""
         rules = self.scope.rules
-        left = math.floor(rules.hours_per_week.max * 60 + 1e-9) - self.week_minutes(week_monday(day))
+        left = math.floor(rules.hours_per_week.max * 60 + 1e-9) - self.week_minutes(_monday(day))
         if rules.hours_per_period is not None:
             left = min(left, math.floor(rules.hours_per_period.max * 60 + 1e-9) - self.worked_minutes())
         return left
@@ -218,13 +232,13 @@ def meets_minimums(plan: AgentPlan) -> bool:
 
 
 def take_run(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> None:
-    plan.runs[run.window.day] = run
+    plan.put(run)
     need.take(run, units_of(data.config, plan, run.channel), roles_of(plan))
     need.moves.append((plan.scope.id, run.start, run.end))
 
 
 def drop_run(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> None:
-    del plan.runs[run.window.day]
+    plan.remove(run)
     need.take(run, units_of(data.config, plan, run.channel), roles_of(plan), sign=-1)
     need.moves.append((plan.scope.id, run.start, run.end))
 
@@ -304,7 +318,8 @@ def best_in_window(
     """
     starts, lengths, value = run_values(data, need, plan, w, channel)
     value = value - _target_costs(data.config, plan, w)[None, :]
-    value += MINIMUM_CREDIT * np.minimum(lengths * w.slot_minutes, credit)[None, :]
+    if credit:
+        value += MINIMUM_CREDIT * np.minimum(lengths * w.slot_minutes, credit)[None, :]
     bounds = None
     if within is not None:
         earliest, latest = plan.rest_bounds(w.day, rest_slots(plan, w))
@@ -327,7 +342,7 @@ def run_values(
     saved = need.gain(config, channel, units_of(config, plan, channel), roles_of(plan), w.slots) - plan.wishes[w]
     saved_sum = np.concatenate(([0.0], np.cumsum(saved)))
     starts, lengths, ends = _shape(w)
-    value = saved_sum[ends] - saved_sum[starts][:, None] - _length_costs(config, scope, w, lengths)[None, :]
+    value = saved_sum[ends] - saved_sum[starts][:, None] - _window_length_costs(config, scope, w)[None, :]
     return starts, lengths, value
 
 
@@ -347,25 +362,39 @@ def allowed_runs(
     bounds: tuple[float, float] | None = None,
     hosting: tuple[int, int] | None = None,
 ) -> np.ndarray:
-    """Per start × length (slots from the window's first), whether the agent's rules allow that run.
+    """Per start × length (slots from the window's first: `starts` and `lengths` are `_shape`'s), whether the agent's rules allow that run.
 
     `bounds`: the first slot a run may start in and the slot it must end by,
     in place of rest from the agent's other runs; `hosting`: slots the run
     must cover (a mentor's, `AgentPlan.hosted`).
     """
     scope = plan.scope
-    allowed = _open_runs(plan, w, starts, lengths).copy()
-    ends = np.minimum(starts[:, None] + lengths[None, :], len(w.slots))
+    allowed = _open_runs(plan, w, starts, lengths)  # shared and read-only: each rule below makes a new array
+    first, after = _reach(w)
     earliest, latest = bounds or plan.rest_bounds(w.day, rest_slots(plan, w))
-    first, after = starts[:, None] + w.first, ends + w.first
-    allowed &= (first >= earliest) & (after <= latest)
-    allowed &= (lengths * w.slot_minutes <= plan.minutes_left(w.day))[None, :]
+    if earliest > -math.inf:  # a rule that binds no run is not applied (most prices have no run before or after)
+        allowed = allowed & (first >= earliest)
+    if latest < math.inf:
+        allowed = allowed & (after <= latest)
+    left = plan.minutes_left(w.day)
+    if left < w.max_slots * w.slot_minutes:
+        allowed = allowed & (lengths * w.slot_minutes <= left)[None, :]
     if hosting is not None:
-        allowed &= (first <= hosting[0]) & (after >= hosting[1])
+        allowed = allowed & (first <= hosting[0]) & (after >= hosting[1])
     if scope.agent.mentors:  # inside one mentor's run (none: no run)
         inside = [(first >= begin) & (after <= end) for begin, end in plan.mentored(w.day)]
-        allowed &= np.logical_or.reduce(inside or [np.zeros_like(allowed)])
+        allowed = allowed & np.logical_or.reduce(inside or [np.zeros_like(allowed)])
     return allowed
+
+
+@functools.lru_cache(maxsize=4096)
+def _reach(w: FlexWindow) -> tuple[np.ndarray, np.ndarray]:
+    """Per start (a column) and per start × length, the run's first slot and the slot after it on the grid (`_shape`'s, held to the window)."""
+    starts, _, ends = _shape(w)
+    first, after = starts[:, None] + w.first, ends + w.first
+    first.setflags(write=False)
+    after.setflags(write=False)
+    return first, after
 
 
 def _open_runs(plan: AgentPlan, w: FlexWindow, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -376,6 +405,7 @@ def _open_runs(plan: AgentPlan, w: FlexWindow, starts: np.ndarray, lengths: np.n
         inside = ends <= len(w.slots)
         ends = np.minimum(ends, len(w.slots))
         plan.open_runs[w] = inside & (closed_sum[ends] - closed_sum[starts][:, None] == 0)
+        plan.open_runs[w].setflags(write=False)
     return plan.open_runs[w]
 
 
@@ -403,6 +433,11 @@ def open_over(plan: AgentPlan, w: FlexWindow, first: int, after: int) -> bool:
     return bool(closed[high] - closed[low] < high - low)
 
 
+def open_slots(plan: AgentPlan, w: FlexWindow) -> np.ndarray:
+    """Per slot of the window, whether the agent may work it (`open_over` of each slot at once)."""
+    return np.diff(_closed_sum(plan, w)) == 0
+
+
 def _wish_costs(data: ModelData, scope: AgentScope, w: FlexWindow) -> np.ndarray:
     """Per slot of the window, what `avoid` and not-preferred hours cost (each slot rounded alone, as the model prices it)."""
     ranges = scope.availability
@@ -416,6 +451,22 @@ def _wish_costs(data: ModelData, scope: AgentScope, w: FlexWindow) -> np.ndarray
     return np.array([ranges.cost(at(k), at(k + 1), data.config.weights) for k in w.slots], dtype=np.float64)
 
 
+def _window_length_costs(config: Config, scope: AgentScope, w: FlexWindow) -> np.ndarray:
+    """`_length_costs` of each of the window's lengths, kept per preference and window shape (read-only)."""
+    preferred = scope.agent.preferred_hours
+    minutes = None if preferred is None else round(preferred * 60)
+    return _length_row(config.weights.shift_length, minutes, w.min_slots, w.max_slots, w.slot_minutes)
+
+
+@functools.lru_cache(maxsize=4096)
+def _length_row(weight: int, preferred: int | None, low: int, high: int, slot_minutes: int) -> np.ndarray:
+    """Per length from `low` to `high` slots, what its hours away from `preferred` minutes cost (read-only: shared)."""
+    lengths = np.arange(low, high + 1)
+    row = np.zeros(len(lengths)) if preferred is None or not weight else weight * _hours_away(lengths * slot_minutes, preferred)
+    row.setflags(write=False)
+    return row
+
+
 def _length_costs(config: Config, scope: AgentScope, w: FlexWindow, lengths: np.ndarray) -> np.ndarray:
     """Per run length, what its hours away from the agent's `preferred_hours` cost."""
     preferred = scope.agent.preferred_hours
@@ -426,14 +477,24 @@ def _length_costs(config: Config, scope: AgentScope, w: FlexWindow, lengths: np.
 
 def _target_costs(config: Config, plan: AgentPlan, w: FlexWindow) -> np.ndarray:
     """Per run length, how much the run changes the cost of the agent's hours away from their `workload` target."""
-    lengths = np.arange(w.min_slots, w.max_slots + 1)
     if plan.target is None or not config.weights.target:
-        return np.zeros(len(lengths))
-    worked, target = plan.worked_minutes(), plan.target.minutes
-    after = _hours_away(worked + lengths * w.slot_minutes, target)
+        return np.zeros(w.max_slots - w.min_slots + 1)
     linear = config.workload is not None and config.workload.cost == "linear"
-    units = after if linear else after * after
-    return config.weights.target * (units - away_units(hours_away(worked, target), config)).astype(np.float64)
+    return _target_row(
+        config.weights.target, linear, plan.worked_minutes(), plan.target.minutes, w.min_slots, w.max_slots, w.slot_minutes
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _target_row(weight: int, linear: bool, worked: int, target: int, low: int, high: int, slot_minutes: int) -> np.ndarray:
+    """`_target_costs` for `worked` minutes so far, kept: a construction asks the same few dozen rows of each agent again and again (read-only)."""
+    lengths = np.arange(low, high + 1)
+    after = _hours_away(worked + lengths * slot_minutes, target)
+    now = hours_away(worked, target)
+    units = after - now if linear else after * after - now * now
+    row = weight * units.astype(np.float64)
+    row.setflags(write=False)
+    return row
 
 
 def _hours_away(minutes: np.ndarray, target: int) -> np.ndarray:
