@@ -629,7 +629,7 @@ def _hires(args: argparse.Namespace) -> int:
         print("\n".join(f"  {loss.lost:<24} +{loss.opened_hours:g} h" for loss in losses[:10]))
     print(f"wrote {out / 'hires.csv'}, {out / 'hires.png'} and the final team's roster and report in {out}")
     for left in plan.open:  # last, so the reason for exit 1 is what the manager reads
-        stream = sys.stdout if left.why == "steps" else sys.stderr
+        stream = sys.stdout if left.why in ("steps", "time_limit") else sys.stderr
         print("\n".join(out_of_reach_lines(left, plan.reach, config, needs)), file=stream)
     return EXIT_OUT_OF_REACH if plan.out_of_reach else EXIT_OK
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from helpers import QUIET, TINY, hourly, nine_to_five_new_york
 
+import coverage.hires as hires_module
 from coverage.check import check_roster
 from coverage.cli import main
 from coverage.demand import requirements
@@ -22,7 +23,7 @@ from coverage.errors import InputError
 from coverage.hires import cheapest, out_of_reach_lines, roadmap
 from coverage.hiringspec import within
 from coverage.reach import on_duty_capacity, reachability
-from coverage.solve import Target
+from coverage.solve import SolveResult, Target
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -480,3 +481,27 @@ def test_plan_hires_step_zero_and_gaps_give_the_same_figures(tmp_path) -> None:
         == [today.uncovered_hours, today.weekend_uncovered_hours, today.overnight_uncovered_hours]
     )
     assert planned["views"] == gapped["views"] and planned["backlog"] == gapped["backlog"]
+
+
+def test_a_step_whose_search_runs_out_of_time_is_not_called_out_of_reach(make_config, monkeypatch) -> None:
+    """The weekend hire closes the last 16 h (see the test above), but here the second step's search ends at its
+    time limit with no roster (status UNKNOWN, as a loaded machine gives it): nothing proves that no hire closes
+    them, so the roadmap must not say the candidates' rules keep one off, nor exit 1 as if out of reach."""
+    config = make_config(TEAM + CANDIDATES, demand())
+    needs = requirements(config)
+    real = hires_module._solve
+
+    def slow_second_step(config, requirements, options, hiring):  # type: ignore[no-untyped-def]
+        if hiring.max_hires == 2:
+            return SolveResult("UNKNOWN", None, None, None, 10.0)
+        return real(config, requirements, options, hiring)
+
+    monkeypatch.setattr(hires_module, "_solve", slow_second_step)
+    plan = roadmap(config, needs, steps=4, options=FAST, progress=None)
+    assert [s.profile for s in plan.steps] == [None, "evening"]
+    assert [(o.why, o.hours) for o in plan.open] == [("time_limit", 16)] and not plan.out_of_reach
+    assert out_of_reach_lines(plan.open[0], plan.reach, config, needs) == [
+        "target not met within the time limit: 16 h of it left (every needed interval with somebody on duty); "
+        "the next step's search ended without a roster, and a longer --time-limit may close them:",
+        "  chat: Sat–Sun 09:00–17:00 America/New_York (2 days, 16 h)",
+    ]
