@@ -119,7 +119,9 @@ def _parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="re-check every hard rule on a roster, ours or hand-made")
     verify.add_argument("config", type=Path, metavar="CONFIG")
-    verify.add_argument("roster", type=Path, metavar="ROSTER.csv")
+    verify.add_argument(
+        "roster", type=Path, metavar="ROSTER.csv", help="roster.csv, or an .xlsx grid like roster.xlsx's Roster sheet"
+    )
 
     hires = commands.add_parser("hires", help="hiring roadmap: which hire, where, on which shifts, and what it closes")
     hires.add_argument("config", type=Path, metavar="CONFIG")
@@ -541,10 +543,9 @@ def _times(a: Assignment, config: Config) -> str:
 
 def _verify(args: argparse.Namespace) -> int:
     from coverage.check import check_roster
-    from coverage.roster import read_roster
 
     config = load_config(args.config)
-    roster = read_roster(args.roster, config)
+    roster = _read_given_roster(args.roster, config)
     violations = check_roster(roster, config)
     for violation in violations:
         print(violation)
@@ -555,15 +556,21 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_given_roster(path: Path, config: Config) -> Roster:
+    """A roster the manager hands us, as `gaps` and `verify` both read it: roster.csv, or an .xlsx grid they edited."""
+    from coverage.exports import read_roster_xlsx
+    from coverage.roster import read_roster
+
+    return read_roster_xlsx(path, config) if path.suffix.lower() == ".xlsx" else read_roster(path, config)
+
+
 def _gaps(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
-    from coverage.exports import read_roster_xlsx
     from coverage.report import XLSX_FILE, RunInfo, print_summary, write_report
-    from coverage.roster import read_roster
 
     config = load_config(args.config)
     from_xlsx = args.roster.suffix.lower() == ".xlsx"
-    roster = read_roster_xlsx(args.roster, config) if from_xlsx else read_roster(args.roster, config)
+    roster = _read_given_roster(args.roster, config)
     needs = requirements(config)
     args.out.mkdir(parents=True, exist_ok=True)
     # Never replace the manager's own workbook with ours.
