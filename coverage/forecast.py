@@ -33,7 +33,7 @@ from coverage.config.schema import WEEKDAYS, Config, Forecast
 from coverage.csvcells import from_csv_cell
 from coverage.errors import InputError, Problem, raise_problems
 from coverage.helpdesk import ExportOptions, export_hint, read_export
-from coverage.inputs import MAX_CSV_BYTES, read_text
+from coverage.inputs import MAX_CSV_BYTES, other_separator, read_text
 from coverage.time import Grid, local_to_utc, parse_wall_timestamp, period_grid, to_local
 
 FORECAST_COLUMNS = ("start", "channel", "volume")
@@ -104,6 +104,9 @@ def _table(file: Path, expected: tuple[str, ...], *, optional: tuple[str, ...] =
     if header is None or not any(cell.strip() for cell in header):
         raise InputError([Problem(file, 1, "header", f"empty file (expected a header line {wanted})")])
     names = [cell.strip() for cell in header]
+    separator = other_separator(names, expected)
+    if separator is not None:
+        raise InputError([Problem(file, 1, "header", separator)])
     problems = []
     missing = [name for name in expected if name not in names]
     if missing:

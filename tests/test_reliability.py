@@ -808,3 +808,40 @@ def test_ctrl_c_during_the_search_keeps_the_best_roster_found(tmp_path: Path) ->
         ).returncode
         == 0
     )
+
+
+def test_a_csv_saved_with_semicolons_is_one_line_that_says_so(tmp_path: Path, capsys) -> None:
+    """Excel in many locales saves "CSV" with ';' between columns: the whole header is then one cell. Saying
+    "missing column(s) start, channel, volume" (and, for a forecast, that it looks like one row per ticket)
+    sends the manager looking for columns that are there; the one thing to fix is the separator."""
+    config = write_tiny(tmp_path)
+    forecast = tmp_path / "forecast.csv"
+    forecast.write_text("start;channel;volume\r\n2026-12-07T14:00:00Z;chat;1\r\n")
+    code, _, err = run(["check", config], capsys)
+    assert (code, err.splitlines()) == (
+        2,
+        [
+            f"{forecast}:1: header: columns separated by ';' (expected commas: start,channel,volume; save as CSV UTF-8, comma-delimited)"
+        ],
+    )
+    forecast.write_text("start,channel,volume\n")
+    roster = tmp_path / "rota.csv"
+    roster.write_text("agent;shift;date\na1;day;2026-12-07\n")
+    code, _, err = run(["verify", config, roster], capsys)
+    assert (code, err.splitlines()) == (
+        2,
+        [
+            f"{roster}:1: header: columns separated by ';' (expected commas: "
+            "agent,site,channel,shift,date,start_local,end_local,start_utc,end_utc; save as CSV UTF-8, comma-delimited)"
+        ],
+    )
+    availability = tmp_path / "availability.csv"
+    availability.write_text("agent;day;from;to;level\na1;Mon;;;unavailable\n")
+    config.write_text(config.read_text() + "availability_file: availability.csv\n")
+    code, _, err = run(["check", config], capsys)
+    assert (code, err.splitlines()) == (
+        2,
+        [
+            f"{availability}:1: header: columns separated by ';' (expected commas: agent,day,from,to,level; save as CSV UTF-8, comma-delimited)"
+        ],
+    )
