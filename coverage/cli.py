@@ -9,6 +9,7 @@ COVPLAN_DEBUG=1 for the traceback), Ctrl-C is exit code 130.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +33,18 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_NO_ROSTER, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_OUT_OF_REACH = EXIT_NO_ROSTER  # covplan hires: target hours no hire can close (says which)
+
+
+def _seconds(text: str) -> float:
+    """A `--time-limit`: a positive number of seconds, as plan.time_limit_seconds must be (CP-SAT reads a negative
+    one as an invalid model, which would be reported as contradicting hard rules)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not value > 0:  # NaN too
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds (expected e.g. 10)")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,7 +114,9 @@ def _parser() -> argparse.ArgumentParser:
     plan = commands.add_parser("plan", help="build the roster and its coverage report")
     plan.add_argument("config", type=Path, metavar="CONFIG")
     plan.add_argument("--out", type=Path, required=True, metavar="DIR")
-    plan.add_argument("--time-limit", type=float, metavar="S", help="search time in seconds (default: plan.time_limit_seconds)")
+    plan.add_argument(
+        "--time-limit", type=_seconds, metavar="S", help="search time in seconds (default: plan.time_limit_seconds)"
+    )
     plan.add_argument("--seed", type=int, metavar="N", help="random seed of the search (default: plan.seed)")
     plan.add_argument("--workers", type=int, metavar="N", help="parallel search workers (default: plan.workers, 0 = all cores)")
     plan.add_argument("--force", action="store_true", help="replace a roster already published in DIR")
@@ -151,7 +166,7 @@ def _parser() -> argparse.ArgumentParser:
         "ZONE:weekdays or ZONE:08:00-20:00, judged on ZONE's clock (any IANA zone, not only a view)",
     )
     hires.add_argument(
-        "--time-limit", type=float, metavar="S", help="search time per step in seconds (default: plan.time_limit_seconds)"
+        "--time-limit", type=_seconds, metavar="S", help="search time per step in seconds (default: plan.time_limit_seconds)"
     )
     hires.add_argument("--seed", type=int, metavar="N")
     hires.add_argument("--workers", type=int, metavar="N")
@@ -167,7 +182,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, required=True, metavar="DIR", help="sweep.csv and report.html here, each scenario in DIR/NAME/"
     )
     sweep.add_argument(
-        "--time-limit", type=float, metavar="S", help="search time per scenario in seconds (default: plan.time_limit_seconds)"
+        "--time-limit", type=_seconds, metavar="S", help="search time per scenario in seconds (default: plan.time_limit_seconds)"
     )
     sweep.add_argument("--seed", type=int, metavar="N", help="random seed of every scenario's search (default: plan.seed)")
     sweep.add_argument(

@@ -247,3 +247,20 @@ def test_hires_says_which_target_hours_no_hire_reaches(tmp_path: Path, capsys) -
     printed = capsys.readouterr()
     assert [row["hire"] for row in rows(tmp_path / "cheapest" / "hires.csv")] == ["la-evening-1", "la-evening-2"]
     assert "cheapest hires for every target hour within reach" in printed.out and printed.err.splitlines()[-3:] == expected
+
+
+@pytest.mark.parametrize("command", ["plan", "hires", "sweep"])
+@pytest.mark.parametrize("limit", ["-5", "0", "nan"])
+def test_a_time_limit_that_is_no_positive_number_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, limit: str
+) -> None:
+    """`--time-limit -5` reached CP-SAT, which answered MODEL_INVALID: exit 1 with "the hard rules (leave, rest,
+    contract hours, weekends) contradict each other", a wrong reason for a typo. plan.time_limit_seconds must be
+    > 0 in the YAML; the flag is the same setting: exit 2 and one line, before any file is read."""
+    extra = ["--scenarios", str(tmp_path / "s.yaml")] if command == "sweep" else []
+    with pytest.raises(SystemExit) as exited:
+        main([command, str(tmp_path / "team.yaml"), "--out", str(tmp_path / "out"), "--time-limit", limit, *extra])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"covplan {command}: error: argument --time-limit: {limit!r} is not a positive number of seconds (expected e.g. 10)"
+    )
