@@ -559,8 +559,7 @@ def _times(a: Assignment, config: Config) -> str:
 def _verify(args: argparse.Namespace) -> int:
     from coverage.check import check_roster
 
-    config = load_config(args.config)
-    roster = _read_given_roster(args.roster, config)
+    config, roster = _read_given_roster(args.roster, load_config(args.config))
     violations = check_roster(roster, config)
     for violation in violations:
         print(violation)
@@ -571,21 +570,29 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_given_roster(path: Path, config: Config) -> Roster:
-    """A roster the manager hands us, as `gaps` and `verify` both read it: roster.csv, or an .xlsx grid they edited."""
+def _read_given_roster(path: Path, config: Config) -> tuple[Config, Roster]:
+    """A roster the manager hands us, as `gaps` and `verify` both read it (roster.csv, or an .xlsx grid they edited),
+    and the team it is checked against: the config's agents, and the hires of its `candidates` the roster names
+    (`covplan hires` publishes the final team's roster, hires included, under the config the manager has)."""
     from coverage.exports import read_roster_xlsx
     from coverage.roster import read_roster
 
-    return read_roster_xlsx(path, config) if path.suffix.lower() == ".xlsx" else read_roster(path, config)
+    def read(team: Config) -> Roster:
+        return read_roster_xlsx(path, team) if path.suffix.lower() == ".xlsx" else read_roster(path, team)
+
+    if not config.candidates:
+        return config, read(config)
+    hired = {a.agent for a in read(config.with_candidates()).assignments if config.candidate_of(a.agent) is not None}
+    team = config.with_hires(hired)
+    return team, read(team)
 
 
 def _gaps(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
     from coverage.report import XLSX_FILE, RunInfo, print_summary, write_report
 
-    config = load_config(args.config)
+    config, roster = _read_given_roster(args.roster, load_config(args.config))
     from_xlsx = args.roster.suffix.lower() == ".xlsx"
-    roster = _read_given_roster(args.roster, config)
     needs = requirements(config)
     args.out.mkdir(parents=True, exist_ok=True)
     # Never replace the manager's own workbook with ours.

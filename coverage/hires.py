@@ -422,8 +422,7 @@ def _hired(roster: Roster, costs: dict[str, float]) -> set[str]:
 
 def _team(config: Config, chosen: list[str]) -> Config:
     """The config with exactly the chosen hires as agents."""
-    hires = [agent for candidate in config.candidates for agent in candidate.as_agents() if agent.id in chosen]
-    return config.model_copy(update={"agents": [*config.agents, *hires]})
+    return config.with_hires(chosen)
 
 
 def _step(
