@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from coverage.config import BacklogChannel, Config, load_config
 from coverage.errors import CoverageError, InputError, OutputExistsError
 from coverage.executor import CLUSTER_ENV, cluster_address
-from coverage.outputs import prepare_out_dir, staged_outputs
+from coverage.outputs import ROSTER_FILE, prepare_out_dir, staged_outputs
 from coverage.pipeline import PlanResult, RosterRejected, publish_roster
 from coverage.roster import Assignment, Roster
 
@@ -204,6 +204,7 @@ def _parser() -> argparse.ArgumentParser:
     gaps.add_argument("config", type=Path, metavar="CONFIG")
     gaps.add_argument("roster", type=Path, metavar="ROSTER", help="roster.csv, or an .xlsx grid like roster.xlsx's Roster sheet")
     gaps.add_argument("--out", type=Path, required=True, metavar="DIR")
+    gaps.add_argument("--force", action="store_true", help="write the report into a folder that holds another published roster")
     return parser
 
 
@@ -587,12 +588,30 @@ def _read_given_roster(path: Path, config: Config) -> tuple[Config, Roster]:
     return team, read(team)
 
 
+def _refuse_another_roster_s_report(out: Path, roster: Path, force: bool) -> None:
+    """A folder holding a published roster keeps that roster's report (roster.xlsx, summary.json, ...) unless --force.
+
+    The report of another roster written there would replace the grid the team reads, beside a
+    roster.csv that says otherwise. The folder's own roster.csv or roster.xlsx is its report's roster.
+    """
+    from coverage.report import XLSX_FILE
+
+    published = out / ROSTER_FILE
+    own = {published.resolve(), (out / XLSX_FILE).resolve()}
+    if published.exists() and roster.resolve() not in own and not force:
+        raise OutputExistsError(
+            f"{published}: a roster is already published here; pass --force to replace its report with "
+            f"{roster.name}'s or choose another --out directory"
+        )
+
+
 def _gaps(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
     from coverage.report import XLSX_FILE, RunInfo, print_summary, write_report
 
     config, roster = _read_given_roster(args.roster, load_config(args.config))
     from_xlsx = args.roster.suffix.lower() == ".xlsx"
+    _refuse_another_roster_s_report(args.out, args.roster, args.force)
     needs = requirements(config)
     args.out.mkdir(parents=True, exist_ok=True)
     # Never replace the manager's own workbook with ours.
