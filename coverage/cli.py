@@ -230,9 +230,11 @@ def _count(n: int, noun: str) -> str:
 
 def _check(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
+    from coverage.roster import read_history
 
     config = load_config(args.config)
     needs = requirements(config)
+    read_history(config)  # a file the config names, read as `plan` reads it: its mistakes are bad input here too
     hours = sum(sum(values) for values in needs.required.values()) * needs.grid.minutes / 60
     backlog = "".join(
         f", {channel} {sum(b.arrivals):,.0f} contacts due within {_deadline_hours(config, channel):g} h"

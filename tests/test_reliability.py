@@ -845,3 +845,16 @@ def test_a_csv_saved_with_semicolons_is_one_line_that_says_so(tmp_path: Path, ca
             f"{availability}:1: header: columns separated by ';' (expected commas: agent,day,from,to,level; save as CSV UTF-8, comma-delimited)"
         ],
     )
+
+
+def test_check_reads_the_history_roster_plan_would_read(tmp_path: Path, capsys) -> None:
+    """`check` validates every file the config names: a `history:` roster with a shift on an unknown template
+    passed `check` (exit 0, "ok") and then stopped `plan` (exit 2). The same line now comes from `check`."""
+    config = write_tiny(tmp_path, TINY + "history: previous.csv\n")
+    previous = tmp_path / "previous.csv"
+    previous.write_text("agent,shift,date\na1,night,2026-12-06\n")
+    code, out, err = run(["check", config], capsys)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"{previous}:2: shift: site nyc has no shift 'night' (expected one of: day)"]
+    previous.write_text("agent,shift,date\na1,day,2026-12-06\n")
+    assert run(["check", config], capsys)[0] == 0
