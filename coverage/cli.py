@@ -270,10 +270,52 @@ def _spacing_lines(spacing: Sequence[RowSpacing], grid_minutes: int) -> list[str
     return lines
 
 
+# What plan, gaps, hires and demand may write into --out (besides plots, .png and .svg): a file the config reads must
+# not carry one of these names there.
+OUTPUT_NAMES = frozenset(
+    {
+        "attrition.csv",
+        "changes.csv",
+        "coverage.csv",
+        "daily.csv",
+        "gaps.csv",
+        "hires.csv",
+        "report.html",
+        "requirements.csv",
+        "roster.csv",
+        "roster.rejected.csv",
+        "roster.xlsx",
+        "summary.json",
+        "windows.csv",
+        "workload.csv",
+    }
+)
+
+
+def _refuse_replacing_inputs(config: Config, out: Path) -> None:
+    """The outputs never replace a file the config reads (the config, its forecast, availability or team sheet).
+
+    A forecast kept as coverage.csv beside team.yaml, planned with `--out .`, was replaced by the plan's own
+    coverage.csv: the team could not be planned again. The previous period's files (`history:`,
+    `workload.balance_file`, `--keep`) are read before anything is written and are the outputs' own kind.
+    """
+    forecast = config.forecast and (config.forecast.file or config.forecast.profile)
+    names = [name for name in (forecast, config.availability_file, config.agents_file) if name]
+    folder = out.resolve()
+    for path in [config.source, *(config.source.parent / name for name in names)]:
+        target = path.resolve()
+        if target.parent == folder and (target.name in OUTPUT_NAMES or target.suffix.lower() in {".png", ".svg"}):
+            raise OutputExistsError(
+                f"{path}: the config reads this file, and the outputs written to {out} would replace it "
+                "(rename it, or choose another --out directory)"
+            )
+
+
 def _demand(args: argparse.Namespace) -> int:
     from coverage.demand import requirements, write_requirements
 
     config = load_config(args.config)
+    _refuse_replacing_inputs(config, args.out)
     needs = requirements(config)
     args.out.mkdir(parents=True, exist_ok=True)
     path = write_requirements(needs, args.out / "requirements.csv", config)
@@ -396,6 +438,7 @@ def _plan(args: argparse.Namespace) -> int:
     from coverage.solve.gaps_why import explain_gaps
 
     config = load_config(args.config)
+    _refuse_replacing_inputs(config, args.out)
     needs = requirements(config)
     kept = read_roster(args.keep, config) if args.keep else None
     params = replace(_search_params(args, config, quiet=args.quiet), deterministic=args.deterministic)
@@ -614,6 +657,7 @@ def _gaps(args: argparse.Namespace) -> int:
     config, roster = _read_given_roster(args.roster, load_config(args.config))
     from_xlsx = args.roster.suffix.lower() == ".xlsx"
     _refuse_another_roster_s_report(args.out, args.roster, args.force)
+    _refuse_replacing_inputs(config, args.out)
     needs = requirements(config)
     args.out.mkdir(parents=True, exist_ok=True)
     # Never replace the manager's own workbook with ours.
@@ -632,6 +676,7 @@ def _hires(args: argparse.Namespace) -> int:
     from coverage.solve import describe_target
 
     config = load_config(args.config)
+    _refuse_replacing_inputs(config, args.out)
     needs = requirements(config)
     target = _target(args, config)
     out = prepare_out_dir(args.out, args.force)

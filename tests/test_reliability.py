@@ -858,3 +858,24 @@ def test_check_reads_the_history_roster_plan_would_read(tmp_path: Path, capsys) 
     assert err.splitlines() == [f"{previous}:2: shift: site nyc has no shift 'night' (expected one of: day)"]
     previous.write_text("agent,shift,date\na1,day,2026-12-06\n")
     assert run(["check", config], capsys)[0] == 0
+
+
+def test_the_outputs_never_replace_a_file_the_config_reads(tmp_path: Path, capsys) -> None:
+    """A manager keeps the forecast as coverage.csv beside team.yaml and plans with `--out .`: the plan's own
+    coverage.csv replaced it, silently, and the next `check` failed on the plan's columns. Refused before any search
+    (exit 2, one line, the file untouched); `demand` writes requirements.csv, so a forecast of that name is refused too."""
+    config = write_tiny(tmp_path, TINY.replace("file: forecast.csv", "file: coverage.csv"))
+    (tmp_path / "forecast.csv").rename(tmp_path / "coverage.csv")
+    before = (tmp_path / "coverage.csv").read_bytes()
+    code, out, err = run(["plan", config, "--out", tmp_path, "--time-limit", "5"], capsys)
+    assert (code, err.splitlines()) == (
+        2,
+        [
+            f"{tmp_path / 'coverage.csv'}: the config reads this file, and the outputs written to {tmp_path} would replace it (rename it, or choose another --out directory)"
+        ],
+    )
+    assert (tmp_path / "coverage.csv").read_bytes() == before and not (tmp_path / "roster.csv").exists()
+    (tmp_path / "coverage.csv").rename(tmp_path / "requirements.csv")
+    config.write_text(config.read_text().replace("file: coverage.csv", "file: requirements.csv"))
+    assert run(["demand", config, "--out", tmp_path], capsys)[0] == 2
+    assert run(["demand", config, "--out", tmp_path / "elsewhere"], capsys)[0] == 0
