@@ -9,6 +9,7 @@ COVPLAN_DEBUG=1 for the traceback), Ctrl-C is exit code 130.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from coverage.config import BacklogChannel, Config, load_config
 from coverage.errors import CoverageError, InputError, OutputExistsError
 from coverage.executor import CLUSTER_ENV, cluster_address
-from coverage.outputs import prepare_out_dir, staged_outputs
+from coverage.outputs import ROSTER_FILE, prepare_out_dir, staged_outputs
 from coverage.pipeline import PlanResult, RosterRejected, publish_roster
 from coverage.roster import Assignment, Roster
 
@@ -32,6 +33,18 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_NO_ROSTER, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_OUT_OF_REACH = EXIT_NO_ROSTER  # covplan hires: target hours no hire can close (says which)
+
+
+def _seconds(text: str) -> float:
+    """A `--time-limit`: a positive number of seconds, as plan.time_limit_seconds must be (CP-SAT reads a negative
+    one as an invalid model, which would be reported as contradicting hard rules)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not value > 0:  # NaN too
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds (expected e.g. 10)")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,7 +114,9 @@ def _parser() -> argparse.ArgumentParser:
     plan = commands.add_parser("plan", help="build the roster and its coverage report")
     plan.add_argument("config", type=Path, metavar="CONFIG")
     plan.add_argument("--out", type=Path, required=True, metavar="DIR")
-    plan.add_argument("--time-limit", type=float, metavar="S", help="search time in seconds (default: plan.time_limit_seconds)")
+    plan.add_argument(
+        "--time-limit", type=_seconds, metavar="S", help="search time in seconds (default: plan.time_limit_seconds)"
+    )
     plan.add_argument("--seed", type=int, metavar="N", help="random seed of the search (default: plan.seed)")
     plan.add_argument("--workers", type=int, metavar="N", help="parallel search workers (default: plan.workers, 0 = all cores)")
     plan.add_argument("--force", action="store_true", help="replace a roster already published in DIR")
@@ -119,7 +134,9 @@ def _parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="re-check every hard rule on a roster, ours or hand-made")
     verify.add_argument("config", type=Path, metavar="CONFIG")
-    verify.add_argument("roster", type=Path, metavar="ROSTER.csv")
+    verify.add_argument(
+        "roster", type=Path, metavar="ROSTER.csv", help="roster.csv, or an .xlsx grid like roster.xlsx's Roster sheet"
+    )
 
     hires = commands.add_parser("hires", help="hiring roadmap: which hire, where, on which shifts, and what it closes")
     hires.add_argument("config", type=Path, metavar="CONFIG")
@@ -149,7 +166,7 @@ def _parser() -> argparse.ArgumentParser:
         "ZONE:weekdays or ZONE:08:00-20:00, judged on ZONE's clock (any IANA zone, not only a view)",
     )
     hires.add_argument(
-        "--time-limit", type=float, metavar="S", help="search time per step in seconds (default: plan.time_limit_seconds)"
+        "--time-limit", type=_seconds, metavar="S", help="search time per step in seconds (default: plan.time_limit_seconds)"
     )
     hires.add_argument("--seed", type=int, metavar="N")
     hires.add_argument("--workers", type=int, metavar="N")
@@ -165,7 +182,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, required=True, metavar="DIR", help="sweep.csv and report.html here, each scenario in DIR/NAME/"
     )
     sweep.add_argument(
-        "--time-limit", type=float, metavar="S", help="search time per scenario in seconds (default: plan.time_limit_seconds)"
+        "--time-limit", type=_seconds, metavar="S", help="search time per scenario in seconds (default: plan.time_limit_seconds)"
     )
     sweep.add_argument("--seed", type=int, metavar="N", help="random seed of every scenario's search (default: plan.seed)")
     sweep.add_argument(
@@ -187,6 +204,7 @@ def _parser() -> argparse.ArgumentParser:
     gaps.add_argument("config", type=Path, metavar="CONFIG")
     gaps.add_argument("roster", type=Path, metavar="ROSTER", help="roster.csv, or an .xlsx grid like roster.xlsx's Roster sheet")
     gaps.add_argument("--out", type=Path, required=True, metavar="DIR")
+    gaps.add_argument("--force", action="store_true", help="write the report into a folder that holds another published roster")
     return parser
 
 
@@ -212,9 +230,11 @@ def _count(n: int, noun: str) -> str:
 
 def _check(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
+    from coverage.roster import read_history
 
     config = load_config(args.config)
     needs = requirements(config)
+    read_history(config)  # a file the config names, read as `plan` reads it: its mistakes are bad input here too
     hours = sum(sum(values) for values in needs.required.values()) * needs.grid.minutes / 60
     backlog = "".join(
         f", {channel} {sum(b.arrivals):,.0f} contacts due within {_deadline_hours(config, channel):g} h"
@@ -250,10 +270,52 @@ def _spacing_lines(spacing: Sequence[RowSpacing], grid_minutes: int) -> list[str
     return lines
 
 
+# What plan, gaps, hires and demand may write into --out (besides plots, .png and .svg): a file the config reads must
+# not carry one of these names there.
+OUTPUT_NAMES = frozenset(
+    {
+        "attrition.csv",
+        "changes.csv",
+        "coverage.csv",
+        "daily.csv",
+        "gaps.csv",
+        "hires.csv",
+        "report.html",
+        "requirements.csv",
+        "roster.csv",
+        "roster.rejected.csv",
+        "roster.xlsx",
+        "summary.json",
+        "windows.csv",
+        "workload.csv",
+    }
+)
+
+
+def _refuse_replacing_inputs(config: Config, out: Path) -> None:
+    """The outputs never replace a file the config reads (the config, its forecast, availability or team sheet).
+
+    A forecast kept as coverage.csv beside team.yaml, planned with `--out .`, was replaced by the plan's own
+    coverage.csv: the team could not be planned again. The previous period's files (`history:`,
+    `workload.balance_file`, `--keep`) are read before anything is written and are the outputs' own kind.
+    """
+    forecast = config.forecast and (config.forecast.file or config.forecast.profile)
+    names = [name for name in (forecast, config.availability_file, config.agents_file) if name]
+    folder = out.resolve()
+    for path in [config.source, *(config.source.parent / name for name in names)]:
+        target = path.resolve()
+        if target.parent == folder and (target.name in OUTPUT_NAMES or target.suffix.lower() in {".png", ".svg"}):
+            raise OutputExistsError(
+                f"{path}: the config reads this file, and the outputs written to {out} would replace it "
+                "(rename it, or choose another --out directory)"
+            )
+
+
 def _demand(args: argparse.Namespace) -> int:
     from coverage.demand import requirements, write_requirements
 
     config = load_config(args.config)
+    _refuse_replacing_inputs(config, args.out)
     needs = requirements(config)
     args.out.mkdir(parents=True, exist_ok=True)
     path = write_requirements(needs, args.out / "requirements.csv", config)
@@ -376,6 +438,7 @@ def _plan(args: argparse.Namespace) -> int:
     from coverage.solve.gaps_why import explain_gaps
 
     config = load_config(args.config)
+    _refuse_replacing_inputs(config, args.out)
     needs = requirements(config)
     kept = read_roster(args.keep, config) if args.keep else None
     params = replace(_search_params(args, config, quiet=args.quiet), deterministic=args.deterministic)
@@ -541,10 +604,8 @@ def _times(a: Assignment, config: Config) -> str:
 
 def _verify(args: argparse.Namespace) -> int:
     from coverage.check import check_roster
-    from coverage.roster import read_roster
 
-    config = load_config(args.config)
-    roster = read_roster(args.roster, config)
+    config, roster = _read_given_roster(args.roster, load_config(args.config))
     violations = check_roster(roster, config)
     for violation in violations:
         print(violation)
@@ -555,15 +616,48 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _gaps(args: argparse.Namespace) -> int:
-    from coverage.demand import requirements
+def _read_given_roster(path: Path, config: Config) -> tuple[Config, Roster]:
+    """A roster the manager hands us, as `gaps` and `verify` both read it (roster.csv, or an .xlsx grid they edited),
+    and the team it is checked against: the config's agents, and the hires of its `candidates` the roster names
+    (`covplan hires` publishes the final team's roster, hires included, under the config the manager has)."""
     from coverage.exports import read_roster_xlsx
-    from coverage.report import XLSX_FILE, RunInfo, print_summary, write_report
     from coverage.roster import read_roster
 
-    config = load_config(args.config)
+    def read(team: Config) -> Roster:
+        return read_roster_xlsx(path, team) if path.suffix.lower() == ".xlsx" else read_roster(path, team)
+
+    if not config.candidates:
+        return config, read(config)
+    hired = {a.agent for a in read(config.with_candidates()).assignments if config.candidate_of(a.agent) is not None}
+    team = config.with_hires(hired)
+    return team, read(team)
+
+
+def _refuse_another_roster_s_report(out: Path, roster: Path, force: bool) -> None:
+    """A folder holding a published roster keeps that roster's report (roster.xlsx, summary.json, ...) unless --force.
+
+    The report of another roster written there would replace the grid the team reads, beside a
+    roster.csv that says otherwise. The folder's own roster.csv or roster.xlsx is its report's roster.
+    """
+    from coverage.report import XLSX_FILE
+
+    published = out / ROSTER_FILE
+    own = {published.resolve(), (out / XLSX_FILE).resolve()}
+    if published.exists() and roster.resolve() not in own and not force:
+        raise OutputExistsError(
+            f"{published}: a roster is already published here; pass --force to replace its report with "
+            f"{roster.name}'s or choose another --out directory"
+        )
+
+
+def _gaps(args: argparse.Namespace) -> int:
+    from coverage.demand import requirements
+    from coverage.report import XLSX_FILE, RunInfo, print_summary, write_report
+
+    config, roster = _read_given_roster(args.roster, load_config(args.config))
     from_xlsx = args.roster.suffix.lower() == ".xlsx"
-    roster = read_roster_xlsx(args.roster, config) if from_xlsx else read_roster(args.roster, config)
+    _refuse_another_roster_s_report(args.out, args.roster, args.force)
+    _refuse_replacing_inputs(config, args.out)
     needs = requirements(config)
     args.out.mkdir(parents=True, exist_ok=True)
     # Never replace the manager's own workbook with ours.
@@ -582,6 +676,7 @@ def _hires(args: argparse.Namespace) -> int:
     from coverage.solve import describe_target
 
     config = load_config(args.config)
+    _refuse_replacing_inputs(config, args.out)
     needs = requirements(config)
     target = _target(args, config)
     out = prepare_out_dir(args.out, args.force)
@@ -629,7 +724,7 @@ def _hires(args: argparse.Namespace) -> int:
         print("\n".join(f"  {loss.lost:<24} +{loss.opened_hours:g} h" for loss in losses[:10]))
     print(f"wrote {out / 'hires.csv'}, {out / 'hires.png'} and the final team's roster and report in {out}")
     for left in plan.open:  # last, so the reason for exit 1 is what the manager reads
-        stream = sys.stdout if left.why == "steps" else sys.stderr
+        stream = sys.stdout if left.why in ("steps", "time_limit") else sys.stderr
         print("\n".join(out_of_reach_lines(left, plan.reach, config, needs)), file=stream)
     return EXIT_OUT_OF_REACH if plan.out_of_reach else EXIT_OK
 

@@ -33,8 +33,8 @@ from coverage.config.schema import WEEKDAYS, Config, Forecast
 from coverage.csvcells import from_csv_cell
 from coverage.errors import InputError, Problem, raise_problems
 from coverage.helpdesk import ExportOptions, export_hint, read_export
-from coverage.inputs import MAX_CSV_BYTES, read_text
-from coverage.time import Grid, local_to_utc, parse_timestamp, period_grid, to_local
+from coverage.inputs import MAX_CSV_BYTES, other_separator, read_text
+from coverage.time import Grid, local_to_utc, parse_wall_timestamp, period_grid, to_local
 
 FORECAST_COLUMNS = ("start", "channel", "volume")
 PROFILE_COLUMNS = ("channel", "weekday", "hour", "share")
@@ -104,6 +104,9 @@ def _table(file: Path, expected: tuple[str, ...], *, optional: tuple[str, ...] =
     if header is None or not any(cell.strip() for cell in header):
         raise InputError([Problem(file, 1, "header", f"empty file (expected a header line {wanted})")])
     names = [cell.strip() for cell in header]
+    separator = other_separator(names, expected)
+    if separator is not None:
+        raise InputError([Problem(file, 1, "header", separator)])
     problems = []
     missing = [name for name in expected if name not in names]
     if missing:
@@ -205,6 +208,9 @@ def load_forecast(config: Config) -> ForecastData:
             continue
         instant, channel, amount = row
         key = (instant.timestamp(), channel)
+        if key in seen:  # a local time that happens twice: an export on that clock lists its second occurrence next
+            instant = parse_wall_timestamp(cells["start"], _section(config).timezone, repeated=True)
+            key = (instant.timestamp(), channel)
         if key in seen:
             problems.append(
                 Problem(
@@ -257,7 +263,7 @@ def _parse_volume_row(
     found = len(problems)
     instant = channel = amount = None
     try:
-        instant = parse_timestamp(cells["start"], _section(config).timezone)
+        instant = parse_wall_timestamp(cells["start"], _section(config).timezone)
     except ValueError as exc:
         problems.append(Problem(file, line, "start", str(exc)))
     except OverflowError:  # digits beyond any calendar: dateutil overflows instead of refusing

@@ -133,11 +133,11 @@ class Coverage:
 
         A realtime channel: somebody is needed and nobody is on duty. A
         backlog channel: contacts arriving in the interval are answered after
-        their deadline (at least half a contact, in the fluid queue).
+        their deadline (BacklogOutcome.uncovered).
         """
         outcome = self.backlog.get(channel)
         if outcome is not None:
-            return [late >= LATE_CONTACT for late in outcome.late_by_arrival]
+            return outcome.uncovered
         return [need > 0 and have == 0 for need, have in zip(self.required_of(channel), self.scheduled_of(channel))]
 
     def clock_uncovered(self) -> list[bool]:
@@ -208,6 +208,7 @@ def _people(config: Config, channel: str, units: list[int]) -> list[float]:
 # --------------------------------------------------------------------------- backlog channels
 
 LATE_CONTACT = 0.5  # contacts of one interval's arrivals answered late before the interval counts as uncovered
+# (or half of them, when fewer arrive: see BacklogOutcome.uncovered)
 
 
 @dataclass(frozen=True)
@@ -219,10 +220,12 @@ class BacklogOutcome:
     the next plan and are never late here), `late` those answered after it
     or not at all within the period, `contact_hours_late` the hours they
     waited past their deadlines in all (what the roster model prices).
-    `late_by_arrival[k]` are interval k's arrivals answered late.
+    `late_by_arrival[k]` are interval k's arrivals answered late, of the
+    `arrived[k]` contacts that arrive in it.
     """
 
     late_by_arrival: list[float]
+    arrived: list[float]
     waiting: list[float]  # contacts waiting at the end of each interval
     late_now: list[float]  # of those, contacts already past their deadline
     due: float
@@ -230,6 +233,13 @@ class BacklogOutcome:
     contact_hours_late: float
     most_hours_late: float  # the longest wait past a deadline (to the period's end for what is still open)
     still_open: float  # contacts past their deadline and unanswered when the period ends
+
+    @property
+    def uncovered(self) -> list[bool]:
+        """Per interval, whether its arrivals are answered late: half a contact of them, or half of them when fewer
+        arrive. The half ignores the fluid queue's crumbs; a quiet hour's quarter of an email (one every four
+        hours), all of it late, is as late as a busy hour's ten, and a rule of half a contact alone never saw it."""
+        return [late > 0 and late >= min(LATE_CONTACT, come / 2) for late, come in zip(self.late_by_arrival, self.arrived)]
 
     @property
     def in_time_share(self) -> float | None:
@@ -272,6 +282,7 @@ def backlog_outcome(queue: BacklogQueue, agents: list[int], interval_hours: floa
 
     return BacklogOutcome(
         late_by_arrival=late_by_arrival,
+        arrived=[queue.contacts(v) for v in queue.arrivals],
         waiting=[tenth(v) for v in run.waiting],
         late_now=[tenth(v) for v in run.late],
         due=tenth(sum(queue.arrivals[: max(count - queue.window + 1, 0)])),

@@ -72,7 +72,9 @@ class OpenHours:
     why: "unreachable" — no shift of today's team or of any candidate reaches
     them (coverage.reach); "no_hire" — reachable on paper, but no further hire
     closes any (rules, contracts, or every candidate is hired); "steps" — the
-    roadmap stopped at --steps with target hours left that more hires may close.
+    roadmap stopped at --steps with target hours left that more hires may close;
+    "time_limit" — the next step's search ended at its time limit without a
+    roster, so nothing says whether a further hire would close them.
     """
 
     why: str
@@ -190,11 +192,13 @@ def roadmap(
         if step > steps:
             ending = "steps"
             break
-        found = _next_hire(full, requirements, options, costs, chosen, first, aim, covered)
-        if found is None:
-            ending = "no_hire"
+        attempt, hire = _next_hire(full, requirements, options, costs, chosen, first, aim, covered)
+        if hire is None:
+            # Only a proof (or nobody left to hire) says no hire helps; a search cut short by its limit says nothing.
+            proven = attempt.status == "INFEASIBLE" or len(chosen) == len(costs)
+            ending = "no_hire" if proven else "time_limit"
             break
-        result, hire = found
+        result = attempt
         chosen.append(hire)
         plan.append(_step(step, hire, full, requirements, result, costs, chosen, plan[-1], target))
         if progress is not None:
@@ -241,8 +245,9 @@ def _next_hire(
     first: Target | None,
     aim: Target,
     covered: Coverage,
-) -> tuple[SolveResult, str] | None:
-    """The next step's result and hire, or None when no single further hire closes any target hour.
+) -> tuple[SolveResult, str | None]:
+    """The next step's result and hire; no hire when none was found that closes a target hour (the result says
+    whether that is proven: INFEASIBLE, or only the end of the time limit).
 
     The step's own objective weighs target hours first only for a restricted
     target; when its choice closes nothing of the target, the target is
@@ -254,12 +259,11 @@ def _next_hire(
     result = _solve(full, requirements, options, Hiring(costs, max_hires=step, hired=frozenset(chosen), target=first))
     hire = _progress(result, requirements, full, costs, chosen, aim, before)
     if hire is not None or len(chosen) == len(costs):
-        return (result, hire) if hire is not None else None
+        return result, hire
     counted = "service" if aim.kind == "ratio" else aim.kind  # ratio: agent-intervals short, as service counts them
     strict = replace(aim, kind=counted, soft=False, most=math.ceil(_target_shortfall(replace(aim, kind=counted), covered)) - 1)
     result = _solve(full, requirements, options, Hiring(costs, max_hires=step, hired=frozenset(chosen), target=strict))
-    hire = _progress(result, requirements, full, costs, chosen, aim, before)
-    return (result, hire) if hire is not None else None
+    return result, _progress(result, requirements, full, costs, chosen, aim, before)
 
 
 def _progress(
@@ -347,6 +351,12 @@ def out_of_reach_lines(open_hours: OpenHours, reach: Reach, config: Config, requ
             f"more steps may close them:",
             *windows,
         ]
+    if open_hours.why == "time_limit":
+        return [
+            f"target not met within the time limit: {open_hours.hours:g} h of it left ({describe_target(target)}); "
+            "the next step's search ended without a roster, and a longer --time-limit may close them:",
+            *windows,
+        ]
     return [_headline(open_hours, reach), *windows, f"  {_hint(open_hours, config, grid)}"]
 
 
@@ -412,8 +422,7 @@ def _hired(roster: Roster, costs: dict[str, float]) -> set[str]:
 
 def _team(config: Config, chosen: list[str]) -> Config:
     """The config with exactly the chosen hires as agents."""
-    hires = [agent for candidate in config.candidates for agent in candidate.as_agents() if agent.id in chosen]
-    return config.model_copy(update={"agents": [*config.agents, *hires]})
+    return config.with_hires(chosen)
 
 
 def _step(

@@ -10,6 +10,7 @@ far above any real team's files (see docs/reliability.md).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from coverage.errors import InputError, Problem
@@ -71,3 +72,26 @@ def _read_bytes(file: Path, limit: int) -> bytes:
 
 def _size(count: int) -> str:
     return f"{count / MIB:g} MiB" if count >= MIB else f"{count:,} bytes"
+
+
+OTHER_SEPARATORS = (";", "\t", "|")
+
+
+def other_separator(names: Sequence[str], expected: Sequence[str]) -> str | None:
+    """What is wrong with a header that is one cell holding expected column names split by another mark; else None.
+
+    Excel saves "CSV" with ';' between columns in locales whose decimal mark
+    is a comma. Read with commas the header is one unknown column and every
+    expected one is "missing", which sends the manager looking for columns
+    that are there: the one thing to fix is the separator.
+    """
+    cells = [name.strip() for name in names if name.strip()]
+    if len(cells) != 1:
+        return None
+    wanted = {name.casefold() for name in expected}
+    for mark in OTHER_SEPARATORS:
+        parts = {part.strip().casefold() for part in cells[0].split(mark)}
+        if len(parts) > 1 and wanted & parts:
+            shown = "tabs" if mark == "\t" else repr(mark)
+            return f"columns separated by {shown} (expected commas: {','.join(expected)}; save as CSV UTF-8, comma-delimited)"
+    return None

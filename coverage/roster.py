@@ -19,7 +19,7 @@ import pendulum
 from coverage.config.schema import Config
 from coverage.csvcells import from_csv_cell
 from coverage.errors import InputError, Problem
-from coverage.inputs import MAX_CSV_BYTES, read_text
+from coverage.inputs import MAX_CSV_BYTES, other_separator, read_text
 from coverage.outputs import write_csv_atomic
 from coverage.time import default_break_start, local_to_utc, parse_timestamp, period_grid, to_local
 
@@ -250,6 +250,9 @@ def read_history(config: Config) -> Roster | None:
 def _header(file: Path, fieldnames: Sequence[str] | None) -> list[str]:
     """Column names; missing, unknown or repeated columns stop the read (the rows would be misread)."""
     header = [name.strip() for name in fieldnames or []]
+    separator = other_separator(header, COLUMNS)
+    if separator is not None:
+        raise InputError([Problem(file, 1, "header", separator)])
     expected = f"expected {','.join(COLUMNS)}"
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:

@@ -83,7 +83,39 @@ def parse_timestamp(text: str, default_timezone: str) -> pendulum.DateTime:
 
     Raises ValueError with a short reason the caller can put in a message.
     """
-    text = text.strip()
+    parsed = _parse_iso(text.strip())
+    if parsed.tzinfo is None:
+        day = parsed.date()
+        return local_to_utc(day, f"{parsed.hour:02d}:{parsed.minute:02d}", default_timezone).add(seconds=parsed.second)
+    return pendulum.instance(parsed).in_tz(UTC)
+
+
+def parse_wall_timestamp(text: str, default_timezone: str, repeated: bool = False) -> pendulum.DateTime:
+    """Like parse_timestamp, for a table of rows laid on a wall clock (a forecast by local hour).
+
+    A shift start the clocks skip is read as the time just after the jump, but a
+    table's row there is no hour of that day: read that way it would land on the
+    next row's instant and be reported as a duplicate of it, so it is refused by
+    name. A local time that happens twice (clocks going back) is its first
+    occurrence, or its second when `repeated` (the table's second row for it):
+    an export in local time lists that hour twice, once per offset.
+    """
+    parsed = _parse_iso(text.strip())
+    if parsed.tzinfo is not None:
+        return pendulum.instance(parsed).in_tz(UTC)
+    fields = (parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute, parsed.second)
+    first, second = (pendulum.datetime(*fields, tz=zone(default_timezone), fold=fold) for fold in (0, 1))
+    if (first.day, first.hour, first.minute) != (parsed.day, parsed.hour, parsed.minute):
+        raise ValueError(
+            f"{text.strip()!r} does not exist in {default_timezone} (its clocks jump past it that night; "
+            "expected a local time that exists there, or leave the row out)"
+        )
+    instants = sorted(moment.in_tz(UTC) for moment in (first, second))  # in UTC: one zone's times compare by wall clock
+    return instants[-1] if repeated else instants[0]
+
+
+def _parse_iso(text: str) -> datetime:
+    """ISO 8601 text → a datetime, naive when it carries no offset; ValueError says why not."""
     try:
         parsed = pendulum.parse(text, tz=None, strict=False, exact=True)
     except OverflowError as exc:  # twenty-digit years and the like
@@ -94,10 +126,7 @@ def parse_timestamp(text: str, default_timezone: str) -> pendulum.DateTime:
         parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=None)
     if not isinstance(parsed, datetime):
         raise ValueError(f"{text!r} is not a date and time (expected e.g. 2026-12-07T09:00:00+00:00)")
-    if parsed.tzinfo is None:
-        day = parsed.date()
-        return local_to_utc(day, f"{parsed.hour:02d}:{parsed.minute:02d}", default_timezone).add(seconds=parsed.second)
-    return pendulum.instance(parsed).in_tz(UTC)
+    return parsed
 
 
 # Spreadsheets count days from 1899-12-30 (Excel's 1900 date system, Lotus leap-year bug included);

@@ -13,7 +13,9 @@ import json
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pendulum
 import pytest
 import yaml
 
@@ -21,6 +23,7 @@ from coverage.check import check_roster
 from coverage.config import Config, load_config
 from coverage.demand import requirements
 from coverage.gaps import coverage_of, summary
+from coverage.roster import Assignment, Roster
 from coverage.solve import SolveOptions, SolveParams, solve
 
 NY = "America/New_York"
@@ -371,3 +374,25 @@ def test_ctrl_c_before_the_first_roster_ends_the_run(tmp_path: Path, monkeypatch
     result = solve(config, requirements(config), SolveOptions(time_limit_seconds=4, workers=2, seed=1, progress=None))
     assert result.roster is None and result.interrupted
     assert len(limits) == 1
+
+
+def test_a_quiet_hours_late_email_is_late_however_few_arrive(tmp_path: Path) -> None:
+    """A quarter of an email an hour (one every four hours, a quiet queue) for two days, a 4-hour deadline, and ann
+    on duty only Monday 07:00-15:00. Arrivals 00:00-03:00 wait for her past their deadline (03:00's is due at 07:00,
+    answered in her first hour: late), 04:00's is answered by 08:00 (in time), and from 15:00 Monday nobody answers
+    anything: the arrivals from Monday 15:00 to Tuesday 20:00 (due by the period's end) are late, 30 hours. So 34
+    arrival hours are late, 8.5 emails, however small each hour's share of an email."""
+    arrivals = night("2027-01-04T00:00", 48, 0.25)
+    config = team(tmp_path, "2027-01-04", 2, 4, arrivals)
+    needs = requirements(config)
+    start = datetime(2027, 1, 4, 12, tzinfo=ZoneInfo("UTC"))  # 07:00 New York
+    shift = Assignment(
+        "ann", "nyc", "email", "morning", date(2027, 1, 4), pendulum.instance(start), pendulum.instance(start).add(hours=8)
+    )
+    cov = coverage_of(Roster((shift,)), needs, config)
+    late_hours = [cov.grid.starts[k].in_tz(NY).strftime("%a %H") for k, flag in enumerate(cov.uncovered("email")) if flag]
+    assert late_hours[:5] == ["Mon 00", "Mon 01", "Mon 02", "Mon 03", "Mon 15"] and late_hours[-1] == "Tue 20"
+    assert len(late_hours) == 34
+    digest = summary(cov, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
+    assert (digest.backlog["email"].contacts_due, digest.backlog["email"].late) == (11.2, 8.5)  # 45 due, 11.25 to a tenth
+    assert digest.uncovered_hours == {"email": 34.0}

@@ -247,3 +247,44 @@ def test_hires_says_which_target_hours_no_hire_reaches(tmp_path: Path, capsys) -
     printed = capsys.readouterr()
     assert [row["hire"] for row in rows(tmp_path / "cheapest" / "hires.csv")] == ["la-evening-1", "la-evening-2"]
     assert "cheapest hires for every target hour within reach" in printed.out and printed.err.splitlines()[-3:] == expected
+
+
+@pytest.mark.parametrize("command", ["plan", "hires", "sweep"])
+@pytest.mark.parametrize("limit", ["-5", "0", "nan"])
+def test_a_time_limit_that_is_no_positive_number_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, limit: str
+) -> None:
+    """`--time-limit -5` reached CP-SAT, which answered MODEL_INVALID: exit 1 with "the hard rules (leave, rest,
+    contract hours, weekends) contradict each other", a wrong reason for a typo. plan.time_limit_seconds must be
+    > 0 in the YAML; the flag is the same setting: exit 2 and one line, before any file is read."""
+    extra = ["--scenarios", str(tmp_path / "s.yaml")] if command == "sweep" else []
+    with pytest.raises(SystemExit) as exited:
+        main([command, str(tmp_path / "team.yaml"), "--out", str(tmp_path / "out"), "--time-limit", limit, *extra])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"covplan {command}: error: argument --time-limit: {limit!r} is not a positive number of seconds (expected e.g. 10)"
+    )
+
+
+def test_gaps_of_another_roster_never_rewrites_a_published_folder_without_force(
+    planned: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`covplan gaps CONFIG hand.csv --out DIR`, DIR holding a published roster: the report of hand.csv replaced
+    DIR's roster.xlsx (the grid the team reads) and summary.json, beside a roster.csv that says otherwise, with no
+    --force. Refused like `plan` (exit 2, one line, nothing touched); the folder's own roster.csv, or --force, is fine."""
+    out = tmp_path / "out"
+    shutil.copytree(planned, out)
+    lines = (out / "roster.csv").read_text(encoding="utf-8").splitlines()
+    hand = tmp_path / "hand.csv"
+    hand.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # one shift fewer
+    before = {name: (out / name).read_bytes() for name in ("roster.xlsx", "summary.json", "coverage.csv")}
+    capsys.readouterr()
+    assert main(["gaps", str(NINE), str(hand), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{out / 'roster.csv'}: a roster is already published here; pass --force to replace its report with "
+        f"{hand.name}'s or choose another --out directory"
+    ]
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert main(["gaps", str(NINE), str(out / "roster.csv"), "--out", str(out)]) == 0  # its own roster: the same report
+    assert main(["gaps", str(NINE), str(hand), "--out", str(out), "--force"]) == 0
+    assert json.loads((out / "summary.json").read_text())["roster"]["shifts"] == len(lines) - 2

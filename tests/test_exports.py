@@ -320,3 +320,21 @@ def test_one_calendar_per_agent_with_shifts(week, tmp_path):
     assert [p.name for p in paths] == ["a1.ics", "m1.ics"]
     assert len(parsed_events(paths[1].read_bytes())) == 4
     assert write_calendars(Roster(()), config, tmp_path / "none") == []
+
+
+def test_verify_reads_the_xlsx_grid_gaps_reads(make_config, tmp_path, capsys):
+    """A manager edits roster.xlsx, runs `gaps` on it, then `verify`: the same grid must be checked, not refused as
+    a CSV that is "not UTF-8 text". a1 on day shifts Mon-Sat breaks max_days_per_week 5 and 40 h (6 x 8 = 48)."""
+    config = make_config(TWO_SITES)
+    days = [f"2026-12-{d:02d}" for d in range(7, 14)]
+    clean = hand_made(tmp_path, [["agent", *days], ["a1", "day", "day", "day", "day", "day"]], name="clean.xlsx")
+    assert main(["verify", str(config.source), str(clean)]) == 0
+    assert capsys.readouterr().out.strip() == f"{clean}: ok — 5 shifts, every hard rule holds"
+    six = hand_made(tmp_path, [["agent", *days], ["a1", "day", "day", "day", "day", "day", "day"]], name="six.xlsx")
+    assert main(["verify", str(config.source), str(six)]) == 1
+    printed = capsys.readouterr()
+    assert printed.out.splitlines() == [
+        f"{six}:2: agent a1: works 6 days in the week of Monday 2026-12-07 (maximum 5)",
+        f"{six}:2: agent a1: works 48.0 paid hours in the week of Monday 2026-12-07 (maximum 40 h)",
+    ]
+    assert printed.err.strip() == f"{six}: 2 violation(s)"

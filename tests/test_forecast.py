@@ -427,3 +427,42 @@ def test_unreadable_csv_is_one_located_line(make_config: Callable[..., Config], 
     with pytest.raises(InputError) as caught:
         load_volumes(config)
     assert expected in str(caught.value) and len(str(caught.value).splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- (1b) local times over a daylight-saving change
+
+
+def _local_rows_config(make_config: Callable[..., Config], start: str, rows: list[tuple[str, str, float]]) -> Config:
+    """TINY from `start`, its forecast's `start` values on New York's wall clock, as a spreadsheet in local time writes them."""
+    text = TINY.replace("start: 2026-12-07", f"start: {start}").replace(
+        "  file: forecast.csv\n  timezone: UTC\n", "  file: forecast.csv\n  timezone: America/New_York\n"
+    )
+    return make_config(text, forecast=rows)
+
+
+def test_the_hour_that_repeats_when_clocks_go_back_is_read_twice(make_config: Callable[..., Config]) -> None:
+    # New York goes back at 02:00 EDT on Sunday 7 November 2027: 01:00 comes twice (05:00Z, then 06:00Z).
+    rows = [
+        ("2027-11-07T00:00", "chat", 1),
+        ("2027-11-07T01:00", "chat", 2),
+        ("2027-11-07T01:00", "chat", 3),
+        ("2027-11-07T02:00", "chat", 4),
+    ]
+    config = _local_rows_config(make_config, "2027-11-01", rows)
+    volume = load_volumes(config).volume["chat"]
+    first = 6 * 24  # the grid starts Mon 1 Nov 00:00 EDT = 04:00Z; Sun 7 Nov 00:00 EDT is 6 days later
+    assert volume[first : first + 4] == [1, 2, 3, 4]  # 04:00Z, 05:00Z (01:00 EDT), 06:00Z (01:00 EST), 07:00Z (02:00 EST)
+    assert sum(volume) == 10
+
+
+def test_a_local_time_the_clocks_skip_is_one_line_that_says_so(make_config: Callable[..., Config]) -> None:
+    # New York jumps from 02:00 to 03:00 on Sunday 14 March 2027: a row at 02:00 is no hour of that day.
+    rows = [("2027-03-14T01:00", "chat", 1), ("2027-03-14T02:00", "chat", 2), ("2027-03-14T03:00", "chat", 3)]
+    config = _local_rows_config(make_config, "2027-03-08", rows)
+    with pytest.raises(InputError) as caught:
+        load_volumes(config)
+    (line,) = str(caught.value).splitlines()  # the 03:00 row is not called a duplicate of it
+    assert line.endswith(
+        "forecast.csv:3: start: '2027-03-14T02:00' does not exist in America/New_York (its clocks jump past it "
+        "that night; expected a local time that exists there, or leave the row out)"
+    )

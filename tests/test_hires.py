@@ -9,12 +9,14 @@ hire 16: the best first hire is the evening one, then the weekend one.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from helpers import QUIET, TINY, hourly, nine_to_five_new_york
 
+import coverage.hires as hires_module
 from coverage.check import check_roster
 from coverage.cli import main
 from coverage.demand import requirements
@@ -22,7 +24,7 @@ from coverage.errors import InputError
 from coverage.hires import cheapest, out_of_reach_lines, roadmap
 from coverage.hiringspec import within
 from coverage.reach import on_duty_capacity, reachability
-from coverage.solve import Target
+from coverage.solve import SolveResult, Target
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -480,3 +482,52 @@ def test_plan_hires_step_zero_and_gaps_give_the_same_figures(tmp_path) -> None:
         == [today.uncovered_hours, today.weekend_uncovered_hours, today.overnight_uncovered_hours]
     )
     assert planned["views"] == gapped["views"] and planned["backlog"] == gapped["backlog"]
+
+
+def test_a_step_whose_search_runs_out_of_time_is_not_called_out_of_reach(make_config, monkeypatch) -> None:
+    """The weekend hire closes the last 16 h (see the test above), but here the second step's search ends at its
+    time limit with no roster (status UNKNOWN, as a loaded machine gives it): nothing proves that no hire closes
+    them, so the roadmap must not say the candidates' rules keep one off, nor exit 1 as if out of reach."""
+    config = make_config(TEAM + CANDIDATES, demand())
+    needs = requirements(config)
+    real = hires_module._solve
+
+    def slow_second_step(config, requirements, options, hiring):  # type: ignore[no-untyped-def]
+        if hiring.max_hires == 2:
+            return SolveResult("UNKNOWN", None, None, None, 10.0)
+        return real(config, requirements, options, hiring)
+
+    monkeypatch.setattr(hires_module, "_solve", slow_second_step)
+    plan = roadmap(config, needs, steps=4, options=FAST, progress=None)
+    assert [s.profile for s in plan.steps] == [None, "evening"]
+    assert [(o.why, o.hours) for o in plan.open] == [("time_limit", 16)] and not plan.out_of_reach
+    assert out_of_reach_lines(plan.open[0], plan.reach, config, needs) == [
+        "target not met within the time limit: 16 h of it left (every needed interval with somebody on duty); "
+        "the next step's search ended without a roster, and a longer --time-limit may close them:",
+        "  chat: Sat–Sun 09:00–17:00 America/New_York (2 days, 16 h)",
+    ]
+
+
+def test_the_roster_hires_publishes_passes_verify_and_gaps_with_the_same_config(tmp_path, make_config, capsys) -> None:
+    """`covplan hires` publishes the final team's roster.csv, hires (evening-1, weekend-1) included. Run through
+    `verify` and `gaps` with the config the manager has, it was refused: "unknown agent 'evening-1'", exit 2. A
+    hire in the roster is its candidate profile's agent, checked under that profile's contract and shifts."""
+    config = make_config(TEAM + CANDIDATES, demand())
+    out = tmp_path / "hires"
+    assert main(["hires", str(config.source), "--out", str(out), "--time-limit", "10", "--workers", "2"]) == 0
+    roster = out / "roster.csv"
+    assert {"evening-1", "weekend-1"} <= {row.split(",")[0] for row in roster.read_text().splitlines()[1:]}
+    capsys.readouterr()
+    assert main(["verify", str(config.source), str(roster)]) == 0
+    assert capsys.readouterr().out.strip().endswith("every hard rule holds")
+    assert main(["gaps", str(config.source), str(roster), "--out", str(tmp_path / "gaps")]) == 0
+    figures = json.loads((tmp_path / "gaps" / "summary.json").read_text())
+    assert figures["views"]["America/New_York"]["uncovered_hours"] == 0  # the final team covers all 36 hours
+    # A hire breaking its profile's contract (part_time: 20 h a week) is a violation like anyone's.
+    lines = roster.read_text().splitlines()
+    # one more evening shift on a day evening-1 does not work yet (Mon-Fri: the evenings needed): 6 x 4 = 24 h > 20 h
+    worked = {line.split(",")[4] for line in lines[1:] if line.startswith("evening-1,")}
+    free = next(f"2026-12-{d:02d}" for d in range(7, 14) if f"2026-12-{d:02d}" not in worked)
+    roster.write_text("\n".join([*lines, f"evening-1,nyc,chat,evening,{free}"]) + "\n")
+    assert main(["verify", str(config.source), str(roster)]) == 1
+    assert "agent evening-1: works 24.0 paid hours in the week of Monday 2026-12-07 (maximum 20 h)" in capsys.readouterr().out

@@ -808,3 +808,74 @@ def test_ctrl_c_during_the_search_keeps_the_best_roster_found(tmp_path: Path) ->
         ).returncode
         == 0
     )
+
+
+def test_a_csv_saved_with_semicolons_is_one_line_that_says_so(tmp_path: Path, capsys) -> None:
+    """Excel in many locales saves "CSV" with ';' between columns: the whole header is then one cell. Saying
+    "missing column(s) start, channel, volume" (and, for a forecast, that it looks like one row per ticket)
+    sends the manager looking for columns that are there; the one thing to fix is the separator."""
+    config = write_tiny(tmp_path)
+    forecast = tmp_path / "forecast.csv"
+    forecast.write_text("start;channel;volume\r\n2026-12-07T14:00:00Z;chat;1\r\n")
+    code, _, err = run(["check", config], capsys)
+    assert (code, err.splitlines()) == (
+        2,
+        [
+            f"{forecast}:1: header: columns separated by ';' (expected commas: start,channel,volume; save as CSV UTF-8, comma-delimited)"
+        ],
+    )
+    forecast.write_text("start,channel,volume\n")
+    roster = tmp_path / "rota.csv"
+    roster.write_text("agent;shift;date\na1;day;2026-12-07\n")
+    code, _, err = run(["verify", config, roster], capsys)
+    assert (code, err.splitlines()) == (
+        2,
+        [
+            f"{roster}:1: header: columns separated by ';' (expected commas: "
+            "agent,site,channel,shift,date,start_local,end_local,start_utc,end_utc; save as CSV UTF-8, comma-delimited)"
+        ],
+    )
+    availability = tmp_path / "availability.csv"
+    availability.write_text("agent;day;from;to;level\na1;Mon;;;unavailable\n")
+    config.write_text(config.read_text() + "availability_file: availability.csv\n")
+    code, _, err = run(["check", config], capsys)
+    assert (code, err.splitlines()) == (
+        2,
+        [
+            f"{availability}:1: header: columns separated by ';' (expected commas: agent,day,from,to,level; save as CSV UTF-8, comma-delimited)"
+        ],
+    )
+
+
+def test_check_reads_the_history_roster_plan_would_read(tmp_path: Path, capsys) -> None:
+    """`check` validates every file the config names: a `history:` roster with a shift on an unknown template
+    passed `check` (exit 0, "ok") and then stopped `plan` (exit 2). The same line now comes from `check`."""
+    config = write_tiny(tmp_path, TINY + "history: previous.csv\n")
+    previous = tmp_path / "previous.csv"
+    previous.write_text("agent,shift,date\na1,night,2026-12-06\n")
+    code, out, err = run(["check", config], capsys)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"{previous}:2: shift: site nyc has no shift 'night' (expected one of: day)"]
+    previous.write_text("agent,shift,date\na1,day,2026-12-06\n")
+    assert run(["check", config], capsys)[0] == 0
+
+
+def test_the_outputs_never_replace_a_file_the_config_reads(tmp_path: Path, capsys) -> None:
+    """A manager keeps the forecast as coverage.csv beside team.yaml and plans with `--out .`: the plan's own
+    coverage.csv replaced it, silently, and the next `check` failed on the plan's columns. Refused before any search
+    (exit 2, one line, the file untouched); `demand` writes requirements.csv, so a forecast of that name is refused too."""
+    config = write_tiny(tmp_path, TINY.replace("file: forecast.csv", "file: coverage.csv"))
+    (tmp_path / "forecast.csv").rename(tmp_path / "coverage.csv")
+    before = (tmp_path / "coverage.csv").read_bytes()
+    code, out, err = run(["plan", config, "--out", tmp_path, "--time-limit", "5"], capsys)
+    assert (code, err.splitlines()) == (
+        2,
+        [
+            f"{tmp_path / 'coverage.csv'}: the config reads this file, and the outputs written to {tmp_path} would replace it (rename it, or choose another --out directory)"
+        ],
+    )
+    assert (tmp_path / "coverage.csv").read_bytes() == before and not (tmp_path / "roster.csv").exists()
+    (tmp_path / "coverage.csv").rename(tmp_path / "requirements.csv")
+    config.write_text(config.read_text().replace("file: coverage.csv", "file: requirements.csv"))
+    assert run(["demand", config, "--out", tmp_path], capsys)[0] == 2
+    assert run(["demand", config, "--out", tmp_path / "elsewhere"], capsys)[0] == 0

@@ -304,6 +304,7 @@ def late_where(flags: list[bool]) -> BacklogOutcome:
     late = [1.0 if f else 0.0 for f in flags]
     return BacklogOutcome(
         late,
+        [1.0] * len(flags),
         [0.0] * len(flags),
         [0.0] * len(flags),
         due=float(len(flags)),

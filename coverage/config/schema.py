@@ -12,6 +12,7 @@ import datetime as dt  # dt.date inside models whose field `date` hides the type
 import re
 import unicodedata
 import zoneinfo
+from collections.abc import Collection
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -1097,6 +1098,11 @@ class Config(Strict):
         """This config with every possible hire added as an agent (the hiring model decides who is hired)."""
         extra = [agent for candidate in self.candidates for agent in candidate.as_agents()]
         return self.model_copy(update={"agents": [*self.agents, *extra]})
+
+    def with_hires(self, ids: Collection[str]) -> Config:
+        """This config with exactly the candidates' agents named in `ids` added: the team a hiring plan ends with."""
+        hires = [agent for candidate in self.candidates for agent in candidate.as_agents() if agent.id in ids]
+        return self.model_copy(update={"agents": [*self.agents, *hires]})
 
     def candidate_of(self, agent_id: str) -> Candidate | None:
         for candidate in self.candidates:

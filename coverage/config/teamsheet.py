@@ -54,7 +54,7 @@ from coverage.config.problems import explain_error
 from coverage.config.schema import AVAILABILITY_LEVELS, WEEKDAYS, Agent, Span, SpanText
 from coverage.csvcells import from_csv_cell
 from coverage.errors import InputError, Problem
-from coverage.inputs import MAX_CSV_BYTES, read_text
+from coverage.inputs import MAX_CSV_BYTES, other_separator, read_text
 
 COLUMNS = {  # normalised header -> agent key
     "id": "id",
@@ -195,6 +195,9 @@ def load_availability(file: Path, agents: list[Agent]) -> tuple[list[Agent], lis
     """The agents with the sheet's ranges joined to their own, and every problem of the sheet (line or cell, and column)."""
     header, body = _sheet_rows(file, AVAILABILITY_SHEETS)
     names = {_normal(name): k for k, (_, name) in enumerate(header)}
+    separator = other_separator([str(name) for _, name in header], AVAILABILITY_COLUMNS)
+    if separator is not None:
+        return agents, [Problem(file, 1, "header", separator)]
     missing = [name for name in AVAILABILITY_COLUMNS if name not in names]
     if missing:
         return agents, [Problem(file, 1, "header", f"missing column(s) {', '.join(missing)} (expected agent,day,from,to,level)")]
