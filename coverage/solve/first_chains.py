@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import time as wallclock
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -50,21 +50,13 @@ from coverage.solve.first_prices import (
     run_value,
     take_run,
 )
-from coverage.time import FlexWindow, week_monday
+from coverage.time import FlexWindow
 
 CHAIN_DEPTH = 4  # links in a chain at most, its root included (3 and two branches: about as many pricings, worse on seed 1)
 CHAIN_BRANCHES = 1  # at each link before the last: how many of the next links that did not pay yet are followed further
-PERIOD_TRIES = 1
-PERIOD_LINKS = (
-    "off"  # EXPERIMENT: "off" / "replace" (the agent's other days -> its whole period) / "add" (whole period, then other days)
-)
 
 AgentDay = tuple[str, date]
 Days = dict[AgentDay, list[FlexWindow]]
-Period = Callable[
-    [AgentPlan, frozenset[date]], float
-]  # an agent's whole period laid again at its best given everyone else, the days given kept; what it saved
-Next = AgentDay | str  # a next link: one agent-day, or an agent's whole period
 
 
 @dataclass(frozen=True)
@@ -115,36 +107,8 @@ class Chain:
     need: Need
     plans: dict[str, AgentPlan]
     days: Days
-    period: Period
     links: list[Link] = field(default_factory=list)
     gain: float = 0.0
-    relaid: set[int] = field(default_factory=set)  # the log marks of whole-period links
-
-    def follow(self, step: Next) -> bool:
-        """The next link laid: an agent-day (`lay`) or an agent's whole period (`relay`); whether anything changed."""
-        return self.lay(step) if isinstance(step, tuple) else self.relay(step)
-
-    def relay(self, agent: str) -> bool:
-        """The agent's whole period laid again at its best (`period`), one link per day it changed; whether any did.
-
-        The links share the log mark before it, and the first carries all
-        it saved, so `undo` takes back the period like any links.
-        """
-        plan, logged = self.plans[agent], len(self.need.moves)
-        old = dict(plan.runs)
-        held = {k.agent_day[1] for k in self.links if k.agent_day[0] == agent}
-        if PERIOD_LINKS == "replace-week":  # EXPERIMENT: only the last link's week laid again
-            monday = week_monday(self.links[-1].agent_day[1])
-            held |= {day for a, day in self.days if a == agent and week_monday(day) != monday}
-        saved = self.period(plan, frozenset(held))
-        if saved <= 0:
-            return False
-        changed = sorted(day for day in set(old) | set(plan.runs) if old.get(day) != plan.runs.get(day))
-        for k, day in enumerate(changed):
-            self.links.append(Link(plan, (agent, day), old.get(day), plan.runs.get(day), saved if k == 0 else 0.0, logged))
-        self.gain += saved
-        self.relaid.add(logged)
-        return True
 
     def lay(self, agent_day: AgentDay, cover: tuple[int, str] | None = None, within: tuple[float, float] | None = None) -> bool:
         """The agent-day's run laid again at its best (with `cover` or `within`: a root's); whether it changed.
@@ -200,9 +164,7 @@ class Chain:
                 take_run(self.data, self.need, link.plan, link.old)
             self.gain -= link.saved
         if to < len(self.links):
-            mark = self.links[to].logged
-            del self.need.moves[mark:]
-            self.relaid = {m for m in self.relaid if m < mark}
+            del self.need.moves[self.links[to].logged :]
         del self.links[to:]
 
     def pays(self) -> bool:
@@ -218,7 +180,6 @@ def chain_sweep(
     need: Need,
     plans: dict[str, AgentPlan],
     days: Days,
-    period: Period,
     deadline: float | None = None,
     only: set[AgentDay] | None = None,
 ) -> int:
@@ -237,7 +198,7 @@ def chain_sweep(
             break
         if only is not None and root.agent_day not in only or not _current(root, need, plans):
             continue
-        chain = Chain(data, need, plans, days, period)
+        chain = Chain(data, need, plans, days)
         if not chain.lay(root.agent_day, root.cover, root.within):
             continue
         if chain.pays() or _extended(chain, reaching, 2):
@@ -249,34 +210,26 @@ def chain_sweep(
 
 def _extended(chain: Chain, reaching: dict[int, list[AgentDay]], depth: int) -> bool:
     """Whether a next link (and, up to CHAIN_DEPTH, the links after it) makes the chain pay; if so it is laid, else nothing is."""
-    followed: list[tuple[float, Next]] = []
-    for step in _disturbed(chain, reaching):
+    followed: list[tuple[float, AgentDay]] = []
+    for agent_day in _disturbed(chain, reaching):
         mark = len(chain.links)
-        if not chain.follow(step):
+        if not chain.lay(agent_day):
             continue
         if chain.pays():
             return True
-        followed.append((chain.gain, step))
+        if depth < CHAIN_DEPTH:
+            followed.append((chain.gain, agent_day))
         chain.undo(mark)
     followed.sort(key=lambda item: -item[0])  # stable: ties stay in the order found
-    if PERIOD_LINKS in ("best", "best-last") and (depth == CHAIN_DEPTH or PERIOD_LINKS == "best"):
-        for _, step in followed[:PERIOD_TRIES]:
-            mark = len(chain.links)
-            if isinstance(step, tuple) and chain.relay(step[0]):
-                if chain.pays():
-                    return True
-                chain.undo(mark)
-    if depth >= CHAIN_DEPTH:
-        return False
-    for _, step in followed[:CHAIN_BRANCHES]:
+    for _, agent_day in followed[:CHAIN_BRANCHES]:
         mark = len(chain.links)
-        if chain.follow(step) and _extended(chain, reaching, depth + 1):
+        if chain.lay(agent_day) and _extended(chain, reaching, depth + 1):
             return True
         chain.undo(mark)
     return False
 
 
-def _disturbed(chain: Chain, reaching: dict[int, list[AgentDay]]) -> Iterator[Next]:
+def _disturbed(chain: Chain, reaching: dict[int, list[AgentDay]]) -> Iterator[AgentDay]:
     """The agent-days the chain's last link may have made better, each once.
 
     Those open over a slot it gave up and not on duty there (who may take
@@ -306,14 +259,8 @@ def _disturbed(chain: Chain, reaching: dict[int, list[AgentDay]]) -> Iterator[Ne
             run = chain.plans[agent_day[0]].runs.get(agent_day[1])
             if run is not None and run.channel == channel and run.start <= slot < run.end and fresh(agent_day):
                 yield agent_day
-    minutes = sum(
-        (k.new.minutes if k.new else 0) - (k.old.minutes if k.old else 0) for k in chain.links if k.logged == last.logged
-    )
-    if last.logged in chain.relaid:
-        return  # the agent's whole period is at its best given the others already
-    if minutes and last.plan.target is not None and PERIOD_LINKS != "off":
-        yield last.agent_day[0]
-    if minutes and last.plan.target is not None and PERIOD_LINKS not in ("replace", "replace-week"):
+    minutes = (last.new.minutes if last.new else 0) - (last.old.minutes if last.old else 0)
+    if minutes and last.plan.target is not None:
         for agent_day in chain.days:
             if agent_day[0] == last.agent_day[0] and fresh(agent_day):
                 yield agent_day

@@ -44,7 +44,6 @@ import heapq
 import math
 import time as wallclock
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -148,19 +147,11 @@ def greedy_roster(data: ModelData, deadline: float | None = None) -> Roster | No
         began = len(need.moves)
         only = None if chained is None else set(_affected(plans, days, need.moves[chained:]))
         chained = began
-        if _past(deadline) or not chain_sweep(data, need, plans, days, _periods(data, need, days), deadline, only):
+        if _past(deadline) or not chain_sweep(data, need, plans, days, deadline, only):
             break
         _improving_passes(data, need, plans, days, since=began)
         _whole_periods(data, need, plans, days)
     return Roster(tuple(_assignment(data.grid, plan.scope, run) for plan in plans.values() for run in plan.runs.values()))
-
-
-def _periods(
-    data: ModelData, need: Need, days: dict[tuple[str, date], list[FlexWindow]]
-) -> Callable[[AgentPlan, frozenset[date]], float]:
-    """A chain's whole-period link: the agent's period laid again at its best (`_reoptimised`), `held` days kept; what that saved."""
-    by_agent = _by_agent(days)
-    return lambda plan, held: _reoptimised(data, need, plan, by_agent[plan.scope.id], held)
 
 
 def _past(deadline: float | None) -> bool:
@@ -381,15 +372,10 @@ def _whole_periods(
     days: dict[tuple[str, date], list[FlexWindow]],
 ) -> int:
     """One pass of `_reoptimised` over every agent; how many agents' runs changed."""
-    return sum(_reoptimised(data, need, plans[agent], agent_days) > 0 for agent, agent_days in _by_agent(days).items())
-
-
-def _by_agent(days: dict[tuple[str, date], list[FlexWindow]]) -> dict[str, list[list[FlexWindow]]]:
-    """Each agent's days' windows, in the order of the days."""
-    found: dict[str, list[list[FlexWindow]]] = defaultdict(list)
+    by_agent: dict[str, list[list[FlexWindow]]] = defaultdict(list)
     for (agent, _), windows in sorted(days.items(), key=lambda item: item[0]):
-        found[agent].append(windows)
-    return found
+        by_agent[agent].append(windows)
+    return sum(_reoptimised(data, need, plans[agent], agent_days) for agent, agent_days in by_agent.items())
 
 
 @dataclass(frozen=True)
@@ -426,10 +412,8 @@ def _day_choices(
     return DayChoices(values, runs)
 
 
-def _reoptimised(
-    data: ModelData, need: Need, plan: AgentPlan, agent_days: list[list[FlexWindow]], held: frozenset[date] = frozenset()
-) -> float:
-    """The agent's runs over the whole period laid again at once, given everyone else's (dynamic programming); what that saved (0: unchanged).
+def _reoptimised(data: ModelData, need: Need, plan: AgentPlan, agent_days: list[list[FlexWindow]]) -> bool:
+    """The agent's runs over the whole period laid again at once, given everyone else's (dynamic programming); whether they changed.
 
     One agent-day at a time, an agent near their target cannot add a day
     and shorten two others, or move hours from a day of avoided hours to a
@@ -448,19 +432,16 @@ def _reoptimised(
     rules, slot = plan.scope.rules, agent_days[0][0].slot_minutes
     rest = math.ceil(rules.min_rest_hours * 60 / slot)
     if not _reoptimisable(plan, agent_days, rest, slot):
-        return 0.0
+        return False
     bounds = _cuts(plan, agent_days, rest)
     hosting = [plan.hosted(windows[0].day) for windows in agent_days]
-    present = dict(plan.runs)
     old, logged = list(plan.runs.values()), len(need.moves)
     for run in old:
         drop_run(data, need, plan, run)
     weekly = math.floor(rules.hours_per_week.max * 60 + 1e-9) // slot
     top = min(weekly, max(w.max_slots for windows in agent_days for w in windows))
     choices = [
-        _held_choice(data, need, plan, present.get(windows[0].day), top)
-        if windows[0].day in held
-        else _day_choices(data, need, plan, windows, b, top, host)
+        _day_choices(data, need, plan, windows, b, top, host)
         for windows, b, host in zip(agent_days, bounds, hosting, strict=True)
     ]
     new = [run for _, run in _best_lengths(data.config, plan, agent_days, choices, weekly, slot)]
@@ -471,18 +452,7 @@ def _reoptimised(
         take_run(data, need, plan, run)
     if runs is old:
         del need.moves[logged:]  # nothing moved
-        return 0.0
-    return after - before
-
-
-def _held_choice(data: ModelData, need: Need, plan: AgentPlan, run: Run | None, top: int) -> DayChoices:
-    """A day whose run stays as it is (a chain's link laid before): its one length the only choice."""
-    values, runs = np.full(top + 1, NONE), list[Run | None]([None] * (top + 1))
-    if run is None:
-        values[0] = 0.0
-    else:
-        values[run.slots], runs[run.slots] = plain_value(data, need, plan, run), run
-    return DayChoices(values, runs)
+    return runs is new
 
 
 def _slots(runs: list[Run]) -> int:
