@@ -480,13 +480,13 @@ def _target_costs(config: Config, plan: AgentPlan, w: FlexWindow) -> np.ndarray:
     if plan.target is None or not config.weights.target:
         return np.zeros(w.max_slots - w.min_slots + 1)
     linear = config.workload is not None and config.workload.cost == "linear"
-    return _target_row(
+    return target_row(
         config.weights.target, linear, plan.worked_minutes(), plan.target.minutes, w.min_slots, w.max_slots, w.slot_minutes
     )
 
 
 @functools.lru_cache(maxsize=65536)
-def _target_row(weight: int, linear: bool, worked: int, target: int, low: int, high: int, slot_minutes: int) -> np.ndarray:
+def target_row(weight: int, linear: bool, worked: int, target: int, low: int, high: int, slot_minutes: int) -> np.ndarray:
     """`_target_costs` for `worked` minutes so far, kept: a construction asks the same few dozen rows of each agent again and again (read-only)."""
     lengths = np.arange(low, high + 1)
     after = _hours_away(worked + lengths * slot_minutes, target)

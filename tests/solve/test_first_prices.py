@@ -16,7 +16,7 @@ from coverage.config import Config
 from coverage.demand import requirements
 from coverage.solve import first_chains, first_runs
 from coverage.solve.data import ModelData
-from coverage.solve.first_prices import AgentPlan, Need, Run, _target_row, drop_run, take_run
+from coverage.solve.first_prices import AgentPlan, Need, Run, drop_run, take_run, target_row
 from coverage.time import FlexWindow
 
 FLEX = {"start": "06:00-14:00", "hours": "2-8"}
@@ -69,10 +69,10 @@ def test_a_week_s_minutes_follow_the_runs_taken_and_dropped(tmp_path: Path) -> N
 def test_a_target_row_prices_each_length_from_the_hours_worked() -> None:
     """9 h worked of a 10 h target (1 h away, 1 unit): a 2 h run ends 1 h over (1 − 1 = 0); 2.5 h ends 1.5 h over,
     rounded up to 2 (4 − 1 = 3, × weight 5 = 15); 3 h 2 h over (15). Linear: 0, 5, 5. Shared, so read-only."""
-    squared = _target_row(5, False, 540, 600, 4, 6, 30)
+    squared = target_row(5, False, 540, 600, 4, 6, 30)
     assert squared.tolist() == [0.0, 15.0, 15.0]
-    assert _target_row(5, True, 540, 600, 4, 6, 30).tolist() == [0.0, 5.0, 5.0]
-    assert _target_row(5, False, 540, 600, 4, 6, 30) is squared
+    assert target_row(5, True, 540, 600, 4, 6, 30).tolist() == [0.0, 5.0, 5.0]
+    assert target_row(5, False, 540, 600, 4, 6, 30) is squared
     with pytest.raises(ValueError, match="read-only"):
         squared[0] = 1.0
 
