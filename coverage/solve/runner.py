@@ -36,7 +36,7 @@ STATUS_NAMES = {
 
 DEFAULT_PORTFOLIO_FROM = 8  # workers from which CP-SAT's own portfolio (max_lp_sym included) is left alone
 MIN_THREADS = 4  # below that: one full-model worker (max_lp_sym), the rest neighbourhood and local search
-PRESOLVE_ITERATIONS = 1  # rounds of CP-SAT's presolve (its default: 3; see configure_search)
+ONE_PRESOLVE_ROUND_FROM = 25_000  # model variables from which CP-SAT presolves once, not three times (see presolve_once)
 WHOLE_ROOT_LP = 10_000_000  # simplex iterations: max_lp_sym's first LP runs to its end (CP-SAT's default stops every 2,000)
 # First-solution search left out of our portfolio: it holds a thread until any roster exists (see _first_solution_workers)
 SLOW_FIRST_SOLUTIONS = ("fs_random",)
@@ -107,18 +107,9 @@ def configure_search(parameters: Any, params: SolveParams) -> None:
     Deterministic mode replaces the wall-clock limit by CP-SAT's deterministic
     time (work units, independent of machine load) and interleaves the
     workers, so a run is reproducible byte for byte.
-
-    One round of presolve, not CP-SAT's three: on every roster model we
-    logged, the second and third rounds found almost nothing (the presolved
-    model within 0.1 % in variables and constraints) and took twice the
-    first's time, during which no search runs — the 2,700-agent team's
-    whole model 62 s against 26 s, 1,000 agents 29 s against 14 s, the
-    12-week, 150-staff instance 3.5 s against 1.2 s of its first roster's
-    7-12 (benchmarks/notes/robust-search.md, "One round of presolve").
     """
     workers = params.workers or os.cpu_count() or 1
     parameters.random_seed = params.seed
-    parameters.max_presolve_iterations = PRESOLVE_ITERATIONS
     parameters.num_workers = workers
     if params.deterministic:
         parameters.max_deterministic_time = params.time_limit_seconds
@@ -479,6 +470,7 @@ def run_search(
     set CP-SAT's parameters themselves.
     """
     solver = cp_model.CpSolver()
+    presolve_once(solver.parameters, model)  # first: the settings below (a benchmark's --param) may say otherwise
     if settings is None:
         configure_search(solver.parameters, params)
     else:
@@ -490,6 +482,23 @@ def run_search(
     with _stop_on_interrupt(solver) as interrupted:
         code = _solve_in_background(solver, model, progress)
     return Search(code, solver, bool(interrupted))
+
+
+def presolve_once(parameters: Any, model: cp_model.CpModel) -> None:
+    """On a big model, one round of CP-SAT's presolve instead of its default three.
+
+    No search runs while CP-SAT presolves. On the big models we logged the
+    second and third rounds found almost nothing (the presolved model within
+    0.1 % in variables and constraints) and took twice the first's time: the
+    2,700-agent team's whole model 62 s against 26 s, 1,000 agents 29 s
+    against 14 s, the 12-week, 150-staff instance 3.5 s against 1.2 s of its
+    first roster's 7-12. On small models they cost a fraction of a second and
+    paid: the example team (7,000 variables) ended five paired runs of 10 and
+    20 s cheaper with three rounds, and its deterministic 3 s run found no
+    roster with one (benchmarks/notes/robust-search.md, "One round of presolve").
+    """
+    if len(model.proto.variables) >= ONE_PRESOLVE_ROUND_FROM:
+        parameters.max_presolve_iterations = 1
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from coverage.solve import (
     WEIGHT_UNCOVERED,
     SolveOptions,
     SolveParams,
+    runner,
     solve,
 )
-from coverage.solve.runner import PRESOLVE_ITERATIONS, WHOLE_ROOT_LP, configure_search
+from coverage.solve.runner import WHOLE_ROOT_LP, configure_search
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -207,14 +208,6 @@ def test_portfolio_gives_one_thread_to_max_lp_sym_and_the_rest_to_neighbourhood_
     assert parameters.max_time_in_seconds == 5 and parameters.random_seed == 1
 
 
-@pytest.mark.parametrize(("workers", "deterministic"), [(1, False), (2, False), (2, True), (8, False)])
-def test_every_search_presolves_once(workers, deterministic):
-    """CP-SAT's second and third presolve rounds found next to nothing on our models, at twice the first's time."""
-    parameters = _Parameters()
-    configure_search(parameters, SolveParams(workers=workers, deterministic=deterministic))
-    assert parameters.max_presolve_iterations == PRESOLVE_ITERATIONS == 1
-
-
 @pytest.mark.parametrize(("workers", "ignored"), [(1, []), (2, ["fs_random"]), (7, ["fs_random"]), (8, [])])
 def test_our_portfolio_leaves_out_the_random_tree_search_with_an_lp_for_a_first_roster(workers, ignored):
     """Below 8 workers fs_random's thread goes to feasibility jump until the first roster; CP-SAT's own portfolio is left alone."""
@@ -273,3 +266,38 @@ def test_cp_sat_accepts_the_portfolio_and_hands_max_lp_sym_its_setting():
     configure_search(solver.parameters, SolveParams(time_limit_seconds=5, workers=2))
     assert "root_lp_iterations: 10000000" in str(solver.parameters)
     assert solver.solve(model) == cp_model.OPTIMAL and solver.objective_value == 11
+
+
+def _week_of_two(model: cp_model.CpModel) -> None:
+    """Three people, five working days each, two on duty every day: 21 variables, few weekend days worked."""
+    days = [[model.new_bool_var(f"x{a}{d}") for d in range(7)] for a in range(3)]
+    for row in days:
+        model.add(sum(row) == 5)
+    for d in range(7):
+        model.add(sum(row[d] for row in days) >= 2)
+    model.minimize(sum(row[5] + row[6] for row in days))
+
+
+@pytest.mark.parametrize(("big_from", "rounds"), [(21, 1), (22, 3)])
+def test_a_big_model_is_presolved_once_a_small_one_three_times(monkeypatch, big_from, rounds):
+    """From ONE_PRESOLVE_ROUND_FROM variables one round; below, CP-SAT's three; the search finds the optimum either way."""
+    monkeypatch.setattr(runner, "ONE_PRESOLVE_ROUND_FROM", big_from)
+    model = cp_model.CpModel()
+    _week_of_two(model)
+    code, solver, _ = runner.run_search(model, SolveParams(time_limit_seconds=10, workers=2))
+    assert solver.parameters.max_presolve_iterations == rounds
+    assert (code, solver.objective_value) == (cp_model.OPTIMAL, 4)
+
+
+def test_a_search_of_its_own_settings_may_set_the_presolve_rounds(monkeypatch):
+    """The rule is applied before a caller's settings (a benchmark's --param max_presolve_iterations=3 stands)."""
+    monkeypatch.setattr(runner, "ONE_PRESOLVE_ROUND_FROM", 1)
+    model = cp_model.CpModel()
+    _week_of_two(model)
+
+    def settings(parameters) -> None:
+        parameters.max_presolve_iterations = 3
+        parameters.num_workers = 1
+
+    _, solver, _ = runner.run_search(model, SolveParams(time_limit_seconds=10), settings=settings)
+    assert solver.parameters.max_presolve_iterations == 3
