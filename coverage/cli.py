@@ -47,6 +47,26 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _whole(least: int, most: int | None = None) -> Callable[[str], int]:
+    """A count flag (`--workers`, `--steps`, `--race`) within the range its config key or meaning allows: `--workers -2`
+    and `--steps -1` were taken without a word (a negative worker count reached CP-SAT; no step asked for none)."""
+
+    def count(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = least - 1
+        if value < least or (most is not None and value > most):
+            span = f"from {least} to {most}" if most is not None else f"{least} or more"
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number {span}")
+        return value
+
+    return count
+
+
+WORKERS = _whole(0, 256)  # as plan.workers: 0 = one per core
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="covplan",
@@ -118,7 +138,9 @@ def _parser() -> argparse.ArgumentParser:
         "--time-limit", type=_seconds, metavar="S", help="search time in seconds (default: plan.time_limit_seconds)"
     )
     plan.add_argument("--seed", type=int, metavar="N", help="random seed of the search (default: plan.seed)")
-    plan.add_argument("--workers", type=int, metavar="N", help="parallel search workers (default: plan.workers, 0 = all cores)")
+    plan.add_argument(
+        "--workers", type=WORKERS, metavar="N", help="parallel search workers (default: plan.workers, 0 = all cores)"
+    )
     plan.add_argument("--force", action="store_true", help="replace a roster already published in DIR")
     plan.add_argument("--quiet", action="store_true", help="no progress lines while searching")
     plan.add_argument(
@@ -128,7 +150,11 @@ def _parser() -> argparse.ArgumentParser:
         "--keep", type=Path, metavar="ROSTER.csv", help="re-plan changing as few of this roster's shifts as possible"
     )
     plan.add_argument(
-        "--race", type=int, default=1, metavar="N", help="search from N seeds at once (seed, seed+1, ...); the best roster wins"
+        "--race",
+        type=_whole(1),
+        default=1,
+        metavar="N",
+        help="search from N seeds at once (seed, seed+1, ...); the best roster wins",
     )
     _cluster_option(plan)
 
@@ -142,7 +168,7 @@ def _parser() -> argparse.ArgumentParser:
     hires.add_argument("config", type=Path, metavar="CONFIG")
     hires.add_argument("--out", type=Path, required=True, metavar="DIR")
     hires.add_argument(
-        "--steps", type=int, metavar="N", help="at most N hires in the roadmap (default: every candidate, up to 12)"
+        "--steps", type=_whole(1), metavar="N", help="at most N hires in the roadmap (default: every candidate, up to 12)"
     )
     hires.add_argument(
         "--cheapest", action="store_true", help="instead: the cheapest set of hires leaving no needed hour with nobody"
@@ -169,7 +195,7 @@ def _parser() -> argparse.ArgumentParser:
         "--time-limit", type=_seconds, metavar="S", help="search time per step in seconds (default: plan.time_limit_seconds)"
     )
     hires.add_argument("--seed", type=int, metavar="N")
-    hires.add_argument("--workers", type=int, metavar="N")
+    hires.add_argument("--workers", type=WORKERS, metavar="N")
     hires.add_argument("--force", action="store_true", help="replace a roster already published in DIR")
     _cluster_option(hires)
 
@@ -187,7 +213,7 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--seed", type=int, metavar="N", help="random seed of every scenario's search (default: plan.seed)")
     sweep.add_argument(
         "--workers",
-        type=int,
+        type=WORKERS,
         metavar="N",
         help="CP-SAT threads per scenario (default: plan.workers, or a share of the cores when 0; 1 on a cluster)",
     )

@@ -266,6 +266,30 @@ def test_a_time_limit_that_is_no_positive_number_is_bad_input(
     )
 
 
+@pytest.mark.parametrize(
+    ("command", "flag", "value", "expected"),
+    [
+        ("plan", "--workers", "-2", "from 0 to 256"),
+        ("plan", "--workers", "two", "from 0 to 256"),
+        ("plan", "--race", "0", "1 or more"),
+        ("hires", "--steps", "-1", "1 or more"),
+        ("hires", "--workers", "257", "from 0 to 256"),
+        ("sweep", "--workers", "-1", "from 0 to 256"),
+    ],
+)
+def test_a_count_flag_out_of_its_range_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, flag: str, value: str, expected: str
+) -> None:
+    """`--workers -2` and `hires --steps -1` were taken without a word; like plan.workers (0-256), exit 2, one line."""
+    extra = ["--scenarios", str(tmp_path / "s.yaml")] if command == "sweep" else []
+    with pytest.raises(SystemExit) as exited:
+        main([command, str(tmp_path / "team.yaml"), "--out", str(tmp_path / "out"), flag, value, *extra])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"covplan {command}: error: argument {flag}: {value!r} is not a whole number {expected}"
+    )
+
+
 def test_gaps_of_another_roster_never_rewrites_a_published_folder_without_force(
     planned: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
