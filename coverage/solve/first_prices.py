@@ -248,7 +248,9 @@ def plain_value(data: ModelData, need: Need, plan: AgentPlan, run: Run) -> float
     config, w = data.config, run.window
     offset = run.start - w.first
     gain = need.gain(config, run.channel, units_of(config, plan, run.channel), roles_of(plan), range(run.start, run.end))
-    costs = plan.wishes[w][offset : offset + run.slots].sum() + _length_costs(config, plan.scope, w, np.array([run.slots]))[0]
+    costs = (
+        plan.wishes[w][offset : offset + run.slots].sum() + _window_length_costs(config, plan.scope, w)[run.slots - w.min_slots]
+    )
     return float(gain.sum() - costs)
 
 
@@ -452,7 +454,8 @@ def _wish_costs(data: ModelData, scope: AgentScope, w: FlexWindow) -> np.ndarray
 
 
 def _window_length_costs(config: Config, scope: AgentScope, w: FlexWindow) -> np.ndarray:
-    """`_length_costs` of each of the window's lengths, kept per preference and window shape (read-only)."""
+    """Per run length of the window (from its shortest), what its hours away from the agent's `preferred_hours` cost;
+    kept per preference and window shape (read-only)."""
     preferred = scope.agent.preferred_hours
     minutes = None if preferred is None else round(preferred * 60)
     return _length_row(config.weights.shift_length, minutes, w.min_slots, w.max_slots, w.slot_minutes)
@@ -465,14 +468,6 @@ def _length_row(weight: int, preferred: int | None, low: int, high: int, slot_mi
     row = np.zeros(len(lengths)) if preferred is None or not weight else weight * _hours_away(lengths * slot_minutes, preferred)
     row.setflags(write=False)
     return row
-
-
-def _length_costs(config: Config, scope: AgentScope, w: FlexWindow, lengths: np.ndarray) -> np.ndarray:
-    """Per run length, what its hours away from the agent's `preferred_hours` cost."""
-    preferred = scope.agent.preferred_hours
-    if preferred is None or not config.weights.shift_length:
-        return np.zeros(len(lengths))
-    return config.weights.shift_length * _hours_away(lengths * w.slot_minutes, round(preferred * 60))
 
 
 def _target_costs(config: Config, plan: AgentPlan, w: FlexWindow) -> np.ndarray:
