@@ -217,7 +217,7 @@ def roadmap(
         else "the candidates' rules and contracts keep one more hire off them"
     )
     opened = _unreachable(reach, requirements) + (() if ending == "met" else _left_open(ending, aim, left, reach, note))
-    return HiringPlan(plan, final, _team(config, chosen), reach, opened)
+    return HiringPlan(plan, final, config.with_hires(chosen), reach, opened)
 
 
 def _today(
@@ -336,7 +336,7 @@ def cheapest(
     steps = [
         _step(k, hire, full, requirements, result, costs, chosen[:k], None, target) for k, hire in enumerate(chosen, start=1)
     ]
-    return HiringPlan(steps, result.roster, _team(config, chosen), reach, _unreachable(reach, requirements)), result
+    return HiringPlan(steps, result.roster, config.with_hires(chosen), reach, _unreachable(reach, requirements)), result
 
 
 def out_of_reach_lines(open_hours: OpenHours, reach: Reach, config: Config, requirements: Requirements) -> list[str]:
@@ -418,11 +418,6 @@ def _quiet(options: SolveParams | SolveOptions) -> tuple[ModelInputs, SolveParam
 
 def _hired(roster: Roster, costs: dict[str, float]) -> set[str]:
     return {a.agent for a in roster.assignments if a.agent in costs}
-
-
-def _team(config: Config, chosen: list[str]) -> Config:
-    """The config with exactly the chosen hires as agents."""
-    return config.with_hires(chosen)
 
 
 def _step(
