@@ -654,9 +654,9 @@ def _read_given_roster(path: Path, config: Config) -> tuple[Config, Roster]:
 
     if not config.candidates:
         return config, read(config)
-    hired = {a.agent for a in read(config.with_candidates()).assignments if config.candidate_of(a.agent) is not None}
-    team = config.with_hires(hired)
-    return team, read(team)
+    roster = read(config.with_candidates())  # read once: a hire's shifts read the same under the final team
+    hired = {a.agent for a in roster.assignments} - {agent.id for agent in config.agents}
+    return config.with_hires(hired), roster
 
 
 def _refuse_another_roster_s_report(out: Path, roster: Path, force: bool) -> None:
