@@ -293,6 +293,19 @@ def backlog_outcome(queue: BacklogQueue, agents: list[int], interval_hours: floa
     )
 
 
+def late_units_that_count(queue: BacklogQueue, k: int) -> int:
+    """The fewest units of interval k's arrivals answered late that make it uncovered (BacklogOutcome.uncovered).
+
+    A hiring target that asks for no uncovered hour bounds the queue's late
+    work by one unit less, so the search asks exactly what the report counts.
+    """
+    come = queue.contacts(queue.arrivals[k])
+    least = max(1, math.ceil(min(LATE_CONTACT, come / 2) * queue.units_per_contact) - 1)
+    while queue.contacts(least) < min(LATE_CONTACT, come / 2):  # the float rule itself decides at the boundary
+        least += 1
+    return least
+
+
 # --------------------------------------------------------------------------- views
 
 

@@ -21,9 +21,11 @@ from coverage.check import check_roster
 from coverage.cli import main
 from coverage.demand import requirements
 from coverage.errors import InputError
+from coverage.gaps import coverage_of
 from coverage.hires import cheapest, out_of_reach_lines, roadmap
 from coverage.hiringspec import within
 from coverage.reach import on_duty_capacity, reachability
+from coverage.roster import Roster
 from coverage.solve import SolveResult, Target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -531,3 +533,24 @@ def test_the_roster_hires_publishes_passes_verify_and_gaps_with_the_same_config(
     roster.write_text("\n".join([*lines, f"evening-1,nyc,chat,evening,{free}"]) + "\n")
     assert main(["verify", str(config.source), str(roster)]) == 1
     assert "agent evening-1: works 24.0 paid hours in the week of Monday 2026-12-07 (maximum 20 h)" in capsys.readouterr().out
+
+
+def test_cheapest_set_answers_the_email_its_target_counts(make_config) -> None:
+    """Email only (6 minutes each, answered within 2 h): a1 works Mon–Fri 09:00–17:00 New York, and one email
+    arrives at 18:00 on Monday (23:00Z) and one at 19:00 on Tuesday. Both wait for a1's next morning, 15 h, so both
+    hours count as uncovered, and only the evening profile (17:00–21:00, cost 3,000) answers them in time.
+    The cheapest set for "no needed hour without somebody" is that one hire: the search counted the target's
+    realtime hours only, hired nobody, and called it OPTIMAL with 2 h of email still late."""
+    text = TEAM.replace(
+        "chat:\n    kind: realtime\n    aht_seconds: 360\n    service_level: {percent: 80, within_seconds: 60}",
+        "email:\n    kind: backlog\n    aht_seconds: 360\n    respond_within_hours: 2",
+    ).replace("skills: [chat]", "skills: [email]")
+    forecast = [("2026-12-07T23:00:00", "email", 1.0), ("2026-12-09T00:00:00", "email", 1.0)]
+    config = make_config(text + CANDIDATES.replace("skills: [chat]", "skills: [email]"), forecast)
+    needs = requirements(config)
+    before = coverage_of(Roster(()), needs, config)
+    assert [k for k, late in enumerate(before.uncovered("email")) if late] == [18, 43]  # 18:00 Mon, 19:00 Tue (New York)
+    plan, result = cheapest(config, needs, QUIET)
+    assert plan is not None and result.status == "OPTIMAL"
+    assert [(s.profile, s.total_cost, s.uncovered_hours, s.target_hours_left) for s in plan.steps] == [("evening", 3000, 0, 0)]
+    assert check_roster(plan.roster, plan.config) == []

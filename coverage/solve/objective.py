@@ -28,9 +28,10 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from coverage.config.schema import HEAD_UNITS, WEEKDAYS, Agent, Config, Request, Weights
 from coverage.demand import Backlog
+from coverage.gaps import late_units_that_count
 from coverage.queue import BacklogQueue
 from coverage.roster import Roster
-from coverage.solve.data import ModelData, Option
+from coverage.solve.data import ModelData, Option, Target
 from coverage.solve.variables import AgentVars, Breaks, Exact, FlexVars, LinearExpr, Value, Variables
 from coverage.targets import HALF_HOUR, agent_targets, away_units, hours_away
 from coverage.time import ShiftInstance, duty_slots, local_slots, slot_start, week_monday
@@ -83,6 +84,7 @@ class Objective:
         self._late: dict[str, dict[int, cp_model.IntVar]] = defaultdict(
             dict
         )  # backlog channel -> interval -> work past its deadline
+        self._queues: dict[str, BacklogQueue] = {}  # backlog channel -> its queue (the hiring target reads its arrivals)
         self._unpriced: dict[int, Exact | None] = {}  # exact values of variables no term prices yet (a weighted `short`)
         self._upper: dict[int, int] = {}  # variable index -> its largest value (_most)
         self._runs_on: dict[tuple[int, str], LinearExpr] = {}  # (id of a template-day's FlexVars, channel) -> runs serving it
@@ -329,6 +331,7 @@ def _backlog_terms(o: Objective, channel: str, backlog: Backlog, on_duty: list[l
     channel's pace count as overstaffed, as on a realtime channel.
     """
     queue = BacklogQueue.of(backlog, o.config.weights.late, o.data.grid.hours_per_interval)
+    o._queues[channel] = queue
     waiting_before: LinearExpr = 0
     duties = [_on_duty(vars_) for vars_ in on_duty]  # shared by the lateness and the over-pace terms
     for k, vars_ in enumerate(on_duty):
@@ -483,6 +486,8 @@ def _hiring_terms(o: Objective) -> None:
             else:
                 outside += weights.uncovered + need * weights.understaffed
     gaps = [u if target.kind == "uncovered" else s for u, s, _ in inside]
+    if target.kind != "ratio":  # a backlog channel's hour counts when its arrivals are late, as coverage.hires counts it
+        gaps += _late_arrivals(o, target)
     if target.soft:
         exact = o._exact_of()
         for gap in gaps:
@@ -495,6 +500,26 @@ def _hiring_terms(o: Objective) -> None:
         allowed = target.most
     if gaps:
         o.model.add(sum(gaps) <= allowed)
+
+
+def _late_arrivals(o: Objective, target: Target) -> list[cp_model.IntVar]:
+    """Per backlog interval the target counts, a literal that is 1 when its arrivals count as answered late.
+
+    First come, first served, what is past its deadline at the end of the
+    interval where interval k's arrivals fall due is k's arrivals (and maybe
+    older work): at most `late_units_that_count - 1` units of it keep k in
+    time, exactly as the report's BacklogOutcome.uncovered reads the roster.
+    """
+    found = []
+    for channel, queue in o._queues.items():
+        for k, units in enumerate(queue.arrivals):
+            due = k + queue.window - 1
+            if units == 0 or due >= o.data.grid.count or not target.counts(channel, k):
+                continue
+            flag = o.model.new_bool_var(f"late_arrivals[{channel},{k}]")
+            o.model.add(o._late[channel][due] <= late_units_that_count(queue, k) - 1).only_enforce_if(flag.Not())
+            found.append(flag)
+    return found
 
 
 def _cover_terms(o: Objective) -> None:
