@@ -42,7 +42,7 @@ from coverage.config.schema import Config
 from coverage.csvcells import from_csv_cell
 from coverage.errors import InputError, Problem, raise_problems
 from coverage.inputs import MAX_CSV_BYTES, read_text
-from coverage.time import parse_export_timestamp
+from coverage.time import DayFirstDate, parse_export_timestamp
 
 SKIP = ""  # a vendor value that is not a customer contact (outbound, internal, automation)
 ACCOUNT_ZONE = None  # the export's naive times are in the helpdesk account's zone: forecast.timezone unless --timezone
@@ -477,6 +477,11 @@ class _Reader:
     def _time(self, text: str, line: int, columns: _Columns) -> pendulum.DateTime | None:
         try:
             return parse_export_timestamp(text, self.zone, self.options.date_format)
+        except DayFirstDate as exc:
+            hint = 'a day-first export needs --date-format "%d/%m/%Y %H:%M"'
+            self.problems.append(
+                Problem(self.file, line, columns.names[columns.time].strip(), str(DayFirstDate(exc.text, exc.first, hint)))
+            )
         except ValueError as exc:
             what = (
                 str(exc)

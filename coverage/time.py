@@ -114,8 +114,29 @@ def parse_wall_timestamp(text: str, default_timezone: str, repeated: bool = Fals
     return instants[-1] if repeated else instants[0]
 
 
+_YEAR_LAST = re.compile(r"^(\d{1,2})[/.-]\d{1,2}[/.-]\d{4}\b")
+
+
+class DayFirstDate(ValueError):
+    """A year-last date whose first number is no month: written day first, as much of the world writes dates.
+
+    Read month first otherwise, a day-first file would be read half one way
+    (05/11 as 11 May) and half the other (13/11 as 13 November), with no word.
+    """
+
+    def __init__(self, text: str, first: int, hint: str = "or write dates as 2026-11-23 09:00") -> None:
+        self.text, self.first = text, first
+        super().__init__(
+            f"{text[:40]!r} has no month {first}: a date with the year last is read month/day/year "
+            f"(expected e.g. 11/23/2026 09:00; {hint})"
+        )
+
+
 def _parse_iso(text: str) -> datetime:
     """ISO 8601 text → a datetime, naive when it carries no offset; ValueError says why not."""
+    year_last = _YEAR_LAST.match(text)
+    if year_last and int(year_last.group(1)) > 12:  # see DayFirstDate
+        raise DayFirstDate(text, int(year_last.group(1)))
     try:
         parsed = pendulum.parse(text, tz=None, strict=False, exact=True)
     except OverflowError as exc:  # twenty-digit years and the like

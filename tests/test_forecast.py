@@ -466,3 +466,15 @@ def test_a_local_time_the_clocks_skip_is_one_line_that_says_so(make_config: Call
         "forecast.csv:3: start: '2027-03-14T02:00' does not exist in America/New_York (its clocks jump past it "
         "that night; expected a local time that exists there, or leave the row out)"
     )
+
+
+def test_a_forecast_saved_day_first_is_refused_not_read_half_month_first(make_config: Callable[..., Config]) -> None:
+    """Saved from a European spreadsheet, 8 December reads 08/12/2026 and 13 December 13/12/2026: the first was read
+    as 12 August (outside the period, ignored) and the second as 13 December, so a day-first forecast lost its first
+    twelve days of every month with no word. The row the month-first reading cannot be is named instead."""
+    config = make_config(TINY, forecast=[("08/12/2026 10:00", "chat", 3), ("13/12/2026 10:00", "chat", 3)])
+    with pytest.raises(InputError) as caught:
+        load_volumes(config)
+    assert "forecast.csv:3: start: '13/12/2026 10:00' has no month 13: a date with the year last is read month/day/year " in (
+        str(caught.value)
+    )
