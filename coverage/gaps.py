@@ -233,6 +233,7 @@ class BacklogOutcome:
     contact_hours_late: float
     most_hours_late: float  # the longest wait past a deadline (to the period's end for what is still open)
     still_open: float  # contacts past their deadline and unanswered when the period ends
+    due_by_arrival: tuple[float, ...] = ()  # of `arrived[k]`, the contacts whose deadline falls inside the period
 
     @property
     def uncovered(self) -> list[bool]:
@@ -276,6 +277,7 @@ def backlog_outcome(queue: BacklogQueue, agents: list[int], interval_hours: floa
             done = next((t for t in range(due, count) if run.answered[t] >= queue.arrived_by[k]), count - 1)
             most = max(most, (done - due) * interval_hours)
     late_by_arrival = [queue.contacts(v) for v in late_units]
+    due_by_arrival = tuple(queue.contacts(v) if k + queue.window - 1 < count else 0.0 for k, v in enumerate(queue.arrivals))
 
     def tenth(units: float) -> float:  # the fluid queue counts to a fraction of a contact: totals to a tenth
         return round(queue.contacts(units), 1)
@@ -290,6 +292,7 @@ def backlog_outcome(queue: BacklogQueue, agents: list[int], interval_hours: floa
         contact_hours_late=round(queue.contacts(sum(run.late)) * interval_hours, 1),
         most_hours_late=most,
         still_open=tenth(run.late[-1]) if run.late else 0.0,
+        due_by_arrival=due_by_arrival,
     )
 
 

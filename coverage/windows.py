@@ -36,7 +36,9 @@ Definitions
   weekend and overnight hours sum to summary.json's ``views.ZONE`` figures.
 * The daily coverage ratio of a local date is Σ min(scheduled, required) /
   Σ required over the intervals starting on that date (1 when nothing is
-  required), the same formula as summary.json's ``coverage_ratio``.
+  required); a backlog channel's is the share of the contacts arriving that
+  date answered in time (InTime), as summary.json's ``coverage_ratio``
+  counts that channel's work.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from typing import Any, Literal
 
 from coverage.config.schema import WEEKDAYS, Config
 from coverage.csvcells import number_cell
-from coverage.gaps import Coverage, LocalSlot
+from coverage.gaps import BacklogOutcome, Coverage, LocalSlot
 from coverage.gaps import local_slots as gaps_local_slots
 from coverage.outputs import write_csv_atomic
 from coverage.roster import Roster
@@ -610,10 +612,39 @@ class DayRow:
     met_agent_hours: float
     uncovered_hours: float
     understaffed_agent_hours: float
+    in_time: InTime | None = None  # a backlog channel: its contacts due and late, arriving on this date
 
     @property
     def coverage_ratio(self) -> float:
+        if self.in_time is not None:
+            return self.in_time.share
         return round(self.met_agent_hours / self.required_agent_hours, 4) if self.required_agent_hours else 1.0
+
+
+@dataclass(frozen=True)
+class InTime:
+    """A backlog channel's contacts due and answered late: its ratio is the share answered in time.
+
+    It requires no agents in any interval (its work may wait for its
+    deadline), so the agent-hours ratio of a realtime channel would read
+    "all met" however late its contacts are; summary.json's
+    `coverage_ratio` counts it this way too.
+    """
+
+    due: float
+    late: float
+
+    @property
+    def share(self) -> float:
+        return round(1 - self.late / self.due, 4) if self.due else 1.0
+
+    @classmethod
+    def of(cls, outcome: BacklogOutcome, slots: Iterable[int]) -> InTime:
+        """The contacts arriving in `slots`, to a tenth as BacklogOutcome's totals (the queue's resolution); hand-made
+        outcomes without `due_by_arrival` count every arrival as due."""
+        due = outcome.due_by_arrival or outcome.arrived
+        chosen = list(slots)
+        return cls(round(sum(due[k] for k in chosen), 1), round(sum(outcome.late_by_arrival[k] for k in chosen), 1))
 
 
 def daily_rows(coverage: Coverage, config: Config) -> list[DayRow]:
@@ -633,7 +664,9 @@ def daily_rows(coverage: Coverage, config: Config) -> list[DayRow]:
                 cell[2] += min(need, have) * length
                 cell[3] += length if nobody else 0
                 cell[4] += max(need - have, 0) * length
+            outcome = coverage.backlog.get(channel)
             for day, (need_hours, have_hours, met, uncovered, short) in cells.items():
+                in_time = None if outcome is None else InTime.of(outcome, (k for k, d in enumerate(dates) if d == day))
                 rows.append(
                     DayRow(
                         zone,
@@ -645,6 +678,7 @@ def daily_rows(coverage: Coverage, config: Config) -> list[DayRow]:
                         round(met, 6),
                         round(uncovered, 6),
                         round(short, 6),
+                        in_time,
                     )
                 )
     return rows
@@ -712,9 +746,12 @@ class ChannelTotals:
     met_agent_hours: float
     uncovered_hours: float
     understaffed_agent_hours: float
+    in_time: InTime | None = None  # a backlog channel: its contacts due and late (see InTime)
 
     @property
     def coverage_ratio(self) -> float:
+        if self.in_time is not None:
+            return self.in_time.share
         return round(self.met_agent_hours / self.required_agent_hours, 4) if self.required_agent_hours else 1.0
 
 
@@ -724,6 +761,7 @@ def channel_totals(coverage: Coverage) -> list[ChannelTotals]:
     found = []
     for channel in coverage.channels:
         need, have = coverage.required_of(channel), coverage.scheduled_of(channel)
+        outcome = coverage.backlog.get(channel)
         found.append(
             ChannelTotals(
                 channel,
@@ -732,6 +770,7 @@ def channel_totals(coverage: Coverage) -> list[ChannelTotals]:
                 round(sum(min(r, s) for r, s in zip(need, have)) * length, 6),
                 round(sum(_short(coverage, channel, "uncovered")) * length, 6),
                 round(sum(coverage.gap(channel)) * length, 6),
+                None if outcome is None else InTime.of(outcome, range(coverage.grid.count)),
             )
         )
     return found

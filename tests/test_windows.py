@@ -12,10 +12,10 @@ import csv
 import json
 from datetime import date, timedelta
 
-from helpers import TINY
+from helpers import TINY, hourly
 
 from coverage.config import Config
-from coverage.demand import Requirements
+from coverage.demand import Requirements, requirements
 from coverage.gaps import BacklogOutcome, Coverage, coverage_of, summary
 from coverage.roster import Assignment, Roster
 from coverage.time import local_to_utc, period_grid, to_local
@@ -411,3 +411,23 @@ def test_cell_recurrence_tells_a_weekly_hole_from_a_one_off(make_config):
     assert (friday_ten.weeks, friday_ten.possible, friday_ten.share, friday_ten.one_off) == (1, 4, 0.25, True)
     assert (friday_nine.weeks, friday_nine.share) == (0, 0.0)
     assert sum(c.weeks for line in cells for c in line) == 6 * 4 + 2
+
+
+def test_a_backlog_channels_ratio_is_its_share_answered_in_time(make_config):
+    """One email an hour, each answered within the hour (5 minutes of work: an agent clears 12 an hour); a1 answers
+    email Mon–Fri 09:00–17:00 New York. First come, first served, Monday's 09:00–16:00 arrivals are in time (8 of 24:
+    the 9 waiting since midnight are cleared in the 09:00 hour with it); Tuesday to Friday the 16 waiting since 17:00
+    and the 09:00 arrival are 17 for 12 answers, so 10:00–16:00 only (7 of 24); the weekend none. 36 of 168 in time.
+    The report printed 100.0% for email in every day and in the channel table (0 agents required, so "all met")."""
+    config = make_config(WITH_EMAIL, [row for row in hourly("2026-12-07T05:00:00", 168, "email")])
+    email_days = [
+        Assignment("a1", "nyc", "email", "day", d, local_to_utc(d, "09:00", NY), local_to_utc(d, "09:00", NY).add(hours=8))
+        for d in (MONDAY + timedelta(days=k) for k in range(5))
+    ]
+    coverage = coverage_of(Roster(tuple(email_days)), requirements(config), config)
+    daily = {(r.date.isoformat(), r.view): r.coverage_ratio for r in daily_rows(coverage, config) if r.channel == "email"}
+    assert [daily[(f"2026-12-{d:02d}", NY)] for d in range(7, 14)] == [0.3333, 0.2917, 0.2917, 0.2917, 0.2917, 0.0, 0.0]
+    (email,) = [c for c in channel_totals(coverage) if c.channel == "email"]
+    digest = summary(coverage, config, status="GIVEN", objective=None, best_bound=None, wall_seconds=None)
+    assert email.coverage_ratio == digest.coverage_ratio  # the same formula: contacts in time over contacts due
+    assert abs(email.coverage_ratio - 36 / 168) < 0.001  # the queue counts in 1/33 of an email: 131.9 late, not 132
