@@ -35,6 +35,7 @@ from datetime import date, datetime
 from coverage.config.schema import HEAD_UNITS, WEEKDAYS, Config
 from coverage.demand import Requirements
 from coverage.gaps import LocalSlot, local_slots
+from coverage.queue import BacklogQueue
 from coverage.solve.data import Target
 from coverage.solve.scope import AgentScope, agent_scopes
 from coverage.time import Grid, ShiftInstance, break_starts, duty_slots, flexible_windows, shift_instances, to_local
@@ -75,13 +76,36 @@ def reachability(config: Config, requirements: Requirements, target: Target) -> 
         if need > 0 and target.counts(channel, k)
     ]
     if target.kind == "uncovered":
-        return Reach(target, capacity, frozenset((c, k) for c, k, _, most in pairs if most == 0))
+        nobody = frozenset((c, k) for c, k, _, most in pairs if most == 0)
+        return Reach(target, capacity, nobody | _late_for_sure(config, requirements, capacity, target))
     short = frozenset((c, k) for c, k, need, most in pairs if need > most)
     if target.kind == "service":
-        return Reach(target, capacity, short)
+        return Reach(target, capacity, short | _late_for_sure(config, requirements, capacity, target))
     required = sum(need for _, _, need, _ in pairs)
     best = sum(min(need, most) for _, _, need, most in pairs) / required if required else 1.0
     return Reach(target, capacity, short if best < target.ratio - 1e-9 else frozenset(), round(best, 4))
+
+
+def _late_for_sure(
+    config: Config, requirements: Requirements, capacity: dict[str, list[float]], target: Target
+) -> frozenset[Pair]:
+    """A backlog channel's target intervals whose arrivals nobody could answer before their deadline.
+
+    Such an interval counts when its arrivals are late (coverage.gaps), and
+    they are late whoever is hired when nobody could be on duty between
+    their arrival and their deadline. (The queue ahead of them is the
+    solver's, like rest and weekly hours.)
+    """
+    found: set[Pair] = set()
+    count = requirements.grid.count
+    for channel, backlog in requirements.backlog.items():
+        arriving = BacklogQueue.of(backlog, config.weights.late, requirements.grid.hours_per_interval).arrivals
+        reach = capacity.get(channel, [0] * count)
+        for k, units in enumerate(arriving):
+            due = backlog.due(k)
+            if units and due < count and target.counts(channel, k) and not any(reach[k : due + 1]):
+                found.add((channel, k))
+    return frozenset(found)
 
 
 def on_duty_capacity(config: Config, grid: Grid) -> dict[str, list[float]]:

@@ -554,3 +554,22 @@ def test_cheapest_set_answers_the_email_its_target_counts(make_config) -> None:
     assert plan is not None and result.status == "OPTIMAL"
     assert [(s.profile, s.total_cost, s.uncovered_hours, s.target_hours_left) for s in plan.steps] == [("evening", 3000, 0, 0)]
     assert check_roster(plan.roster, plan.config) == []
+
+
+def test_email_nobody_could_answer_in_time_is_out_of_reach_not_infeasible(make_config) -> None:
+    """As above, plus an email at 03:00 on Wednesday: due by 05:00, when no shift of anybody's is on (day 09:00,
+    evening 17:00). That hour is out of reach, said as such; the cheapest set is still the evening hire for the rest."""
+    text = TEAM.replace(
+        "chat:\n    kind: realtime\n    aht_seconds: 360\n    service_level: {percent: 80, within_seconds: 60}",
+        "email:\n    kind: backlog\n    aht_seconds: 360\n    respond_within_hours: 2",
+    ).replace("skills: [chat]", "skills: [email]")
+    forecast = [("2026-12-07T23:00:00", "email", 1.0), ("2026-12-09T08:00:00", "email", 1.0)]
+    config = make_config(text + CANDIDATES.replace("skills: [chat]", "skills: [email]"), forecast)
+    needs = requirements(config)
+    plan, result = cheapest(config, needs, QUIET)
+    assert plan is not None and result.status == "OPTIMAL" and plan.out_of_reach
+    assert [(s.profile, s.total_cost, s.uncovered_hours) for s in plan.steps] == [("evening", 3000, 1)]
+    [left] = plan.open
+    assert (left.why, left.hours) == ("unreachable", 1)
+    lines = out_of_reach_lines(left, plan.reach, config, needs)
+    assert lines[1] == "  email: Wed 03:00–04:00 America/New_York (1 day, 1 h)"
