@@ -59,7 +59,7 @@ class HireStep:
     uncovered_hours: float  # all channels
     weekend_uncovered_hours: float  # in the first view's local time
     overnight_uncovered_hours: float
-    closed_hours: float  # uncovered hours this hire closes
+    closed_hours: float | None  # uncovered hours this hire closes; None in the cheapest set (a set, not a sequence)
     status: str
     seconds: float
     target_hours_left: float = 0.0  # see target_gap
@@ -204,7 +204,7 @@ def roadmap(
         if progress is not None:
             last = plan[-1]
             print(
-                f"  hire {step}: {last.hire} ({last.site}, {last.shifts}) closes {last.closed_hours:g} h, "
+                f"  hire {step}: {last.hire} ({last.site}, {last.shifts}) closes {last.closed_hours or 0:g} h, "
                 f"{last.uncovered_hours:g} h left uncovered, {last.target_hours_left:g} h to the target",
                 file=progress,
                 flush=True,
@@ -334,7 +334,8 @@ def cheapest(
         return None, result
     chosen = sorted(_hired(result.roster, costs))
     steps = [
-        _step(k, hire, full, requirements, result, costs, chosen[:k], None, target) for k, hire in enumerate(chosen, start=1)
+        _step(k, hire, full, requirements, result, costs, chosen[:k], None, target, ordered=False)
+        for k, hire in enumerate(chosen, start=1)
     ]
     return HiringPlan(steps, result.roster, config.with_hires(chosen), reach, _unreachable(reach, requirements)), result
 
@@ -430,6 +431,7 @@ def _step(
     chosen: list[str],
     previous: HireStep | None,
     target: Target,
+    ordered: bool = True,
 ) -> HireStep:
     roster = result.roster
     assert roster is not None, "a step is measured only on a search that found a roster (roadmap and cheapest check first)"
@@ -449,7 +451,7 @@ def _step(
         uncovered_hours=uncovered,
         weekend_uncovered_hours=view.weekend_uncovered_hours,
         overnight_uncovered_hours=view.overnight_uncovered_hours,
-        closed_hours=round(previous.uncovered_hours - uncovered, 2) if previous else 0.0,
+        closed_hours=(round(previous.uncovered_hours - uncovered, 2) if previous else 0.0) if ordered else None,
         status=result.status,
         seconds=round(result.wall_seconds, 1),
         target_hours_left=target_gap(target, covered),

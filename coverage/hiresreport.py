@@ -52,7 +52,7 @@ def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -
                 s.hire or "today's team",
                 s.site or "",
                 s.shifts,
-                s.closed_hours,
+                "—" if s.closed_hours is None else s.closed_hours,
                 s.uncovered_hours,
                 s.weekend_uncovered_hours,
                 s.overnight_uncovered_hours,
@@ -63,7 +63,7 @@ def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -
         ],
         intro=" ".join(
             [
-                "Each step adds the one hire that closes most, given the hires before it; the rest of this report is the final team's.",
+                _roadmap_intro(plan.steps),
                 *(" ".join(out_of_reach_lines(left, plan.reach, plan.config, requirements)) for left in plan.open),
             ]
         ),
@@ -86,7 +86,7 @@ def write_roadmap_csv(steps: list[HireStep], path: Path) -> Path:
             f"{s.uncovered_hours:g}",
             f"{s.weekend_uncovered_hours:g}",
             f"{s.overnight_uncovered_hours:g}",
-            f"{s.closed_hours:g}",
+            "" if s.closed_hours is None else f"{s.closed_hours:g}",
             s.status,
             f"{s.seconds:g}",
             f"{s.target_hours_left:g}",
@@ -106,12 +106,23 @@ def roadmap_text(steps: list[HireStep]) -> str:
     ]
     for s in steps:
         lines.append(
-            f"{s.step:>4}  {(s.hire or 'today’s team'):<22} {(s.site or ''):<12} {s.closed_hours:>8g} "
+            f"{s.step:>4}  {(s.hire or 'today’s team'):<22} {(s.site or ''):<12} {_closes(s):>8} "
             f"{s.uncovered_hours:>8g} {s.weekend_uncovered_hours:>8g} {s.overnight_uncovered_hours:>8g}"
             + (f" {s.target_hours_left:>8g}" if targeted else "")
             + f" {s.total_cost:>10,.0f}"
         )
     return "\n".join(lines)
+
+
+def _closes(step: HireStep) -> str:
+    return "—" if step.closed_hours is None else f"{step.closed_hours:g}"
+
+
+def _roadmap_intro(steps: list[HireStep]) -> str:
+    """A roadmap's steps each close hours of their own; the cheapest set's rows all show the final team."""
+    if any(s.closed_hours is None for s in steps):
+        return "The cheapest set of hires reaching the target; each row shows the final team, so no hire's own share is given."
+    return "Each step adds the one hire that closes most, given the hires before it; the rest of this report is the final team's."
 
 
 def write_attrition_csv(losses: list[Loss], path: Path) -> Path:
