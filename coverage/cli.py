@@ -380,6 +380,7 @@ def _forecast(args: argparse.Namespace) -> int:
         timezone=check_zone(args.timezone),
         date_format=args.date_format,
     )
+    _refuse_replacing_forecast_inputs(config, args.out)
     tickets = read_export(args.history, config, options)
     built = build_forecast(tickets.arrivals, config, args.weeks, max(args.holdout, 0), args.history, args.method)
     history = built.history
@@ -399,6 +400,31 @@ def _forecast(args: argparse.Namespace) -> int:
     print("\n".join(_forecast_summary(tickets, built)))
     print(f"wrote {', '.join(map(str, files))}; paste forecast.yaml's section into your configuration")
     return EXIT_OK
+
+
+FORECAST_OUTPUTS = ("profile.csv", "forecast.yaml", "forecast.csv", "forecast.png", "forecast.svg")
+
+
+def _refuse_replacing_forecast_inputs(config: Config, out: Path) -> None:
+    """`covplan forecast` never writes over a file the config reads, but the profile it is asked to renew.
+
+    Run with `--out .` beside the config's own forecast.csv, the backtest (channel,method,…) replaced that
+    forecast, and the team could not be checked again. The config's `forecast.profile` in `--out` is the
+    file a new export is meant to renew (forecast.yaml names it there), so it alone may be rewritten.
+    """
+    section = config.forecast
+    profile = (config.source.parent / section.profile).resolve() if section and section.profile else None
+    renewed = profile if profile is not None and profile.name == "profile.csv" else None
+    read = [section.file, section.profile] if section else []
+    read += [config.availability_file, config.agents_file]
+    folder = out.resolve()
+    for path in [config.source, *(config.source.parent / name for name in read if name)]:
+        target = path.resolve()
+        if target.parent == folder and target.name in FORECAST_OUTPUTS and target != renewed:
+            raise OutputExistsError(
+                f"{path}: the config reads this file, and the outputs written to {out} would replace it "
+                "(rename it, or choose another --out directory)"
+            )
 
 
 def _relative(path: Path, config: Path) -> str:

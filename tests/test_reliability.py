@@ -19,6 +19,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -879,3 +880,31 @@ def test_the_outputs_never_replace_a_file_the_config_reads(tmp_path: Path, capsy
     config.write_text(config.read_text().replace("file: coverage.csv", "file: requirements.csv"))
     assert run(["demand", config, "--out", tmp_path], capsys)[0] == 2
     assert run(["demand", config, "--out", tmp_path / "elsewhere"], capsys)[0] == 0
+
+
+def test_forecast_never_replaces_the_forecast_the_config_reads(tmp_path: Path, capsys) -> None:
+    """`covplan forecast export.csv --config plan.yaml --out .` beside the config's own forecast.csv wrote its backtest
+    (channel,method,used,…) over it, and the next `check` failed on those columns. Refused before writing (exit 2, one
+    line, nothing written); refreshing the profile the config already reads, in its own folder, stays allowed."""
+    config = write_tiny(tmp_path, forecast=[("2026-12-07T14:00:00", "chat", 2.0)])
+    before = (tmp_path / "forecast.csv").read_bytes()
+    export = tmp_path / "tickets.csv"
+    start = datetime(2026, 11, 9)  # three whole weeks of one chat an hour, New York's clock (forecast.timezone: UTC)
+    export.write_text(
+        "created_at,channel\n" + "".join(f"{start + timedelta(hours=h):%Y-%m-%d %H:%M},chat\n" for h in range(21 * 24))
+    )
+    argv = ["forecast", export, "--config", config, "--out", tmp_path, "--weeks", "1", "--holdout", "1"]
+    code, _, err = run(argv, capsys)
+    assert (code, err.splitlines()) == (
+        2,
+        [
+            f"{tmp_path / 'forecast.csv'}: the config reads this file, and the outputs written to {tmp_path} would replace it "
+            "(rename it, or choose another --out directory)"
+        ],
+    )
+    assert (tmp_path / "forecast.csv").read_bytes() == before and not (tmp_path / "profile.csv").exists()
+    assert run([*argv[:5], tmp_path / "fc", *argv[6:]], capsys)[0] == 0
+    config.write_text(
+        config.read_text().replace("  file: forecast.csv\n", "  profile: fc/profile.csv\n  weekly_volume: {chat: 168}\n")
+    )
+    assert run([*argv[:5], tmp_path / "fc", *argv[6:]], capsys)[0] == 0  # a new profile for the config that reads it
