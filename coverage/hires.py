@@ -37,7 +37,7 @@ from coverage.errors import InputError, Problem
 from coverage.executor import run_tasks
 from coverage.gaps import Coverage, coverage_of
 from coverage.pipeline import measure
-from coverage.reach import Pair, Reach, describe_windows, reachability, shifts_that_reach
+from coverage.reach import Pair, Reach, describe_windows, holidays_in_the_way, reachability, shifts_that_reach
 from coverage.roster import Roster
 from coverage.solve import Hiring, ModelInputs, SolveOptions, SolveParams, SolveResult, Target, describe_target, solve
 from coverage.time import Grid
@@ -400,9 +400,17 @@ def _hint(open_hours: OpenHours, config: Config, grid: Grid) -> str:
             f"shifts over these hours: {shifts} — a candidate with {channels} free to work them "
             f"(contract hours, rest, days in a row) or a higher max_count would close them"
         )
+    holidays, only_holidays = holidays_in_the_way(open_hours.pairs, grid, config)
+    days = ", ".join(holidays[:3]) + (", …" if len(holidays) > 3 else "")
+    if only_holidays:
+        return (
+            f"shifts over these hours: {shifts} — they fall on public holidays ({days}): a candidate with "
+            "works_holidays: true may work them, or leave these hours out of the target"
+        )
+    keeps = f"a limit of 0 weekends or nights{f', or a public holiday ({days}) without works_holidays,' if days else ''}"
     return (
         f"shifts over these hours: {shifts} — add a candidate with {channels} who may work one (candidates: site, "
-        f"skills, shifts; a limit of 0 weekends or nights keeps one off), or leave these hours out of the target"
+        f"skills, shifts; {keeps} keeps one off), or leave these hours out of the target"
     )
 
 

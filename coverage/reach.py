@@ -251,6 +251,20 @@ def shifts_that_reach(pairs: Iterable[Pair], grid: Grid, config: Config) -> list
     ]
 
 
+def holidays_in_the_way(pairs: Iterable[Pair], grid: Grid, config: Config) -> tuple[list[str], bool]:
+    """The site holidays on which shifts reaching these intervals fall ("nyc Fri 25 Dec"), and whether all of them do.
+
+    Nobody works a public holiday without `works_holidays`, candidates
+    included, so hours only a holiday's shifts reach are out of reach for
+    that reason alone, however many candidates may work those shifts.
+    """
+    wanted = {k for _, k in pairs}
+    reaching = [s for s in shift_instances(config) if reach_slots(config, grid, s) & wanted]
+    on_holidays = sorted({(s.day, s.site) for s in reaching if s.day in config.holidays_at(s.site)})
+    named = [f"{site} {day:%a %d %b}" for day, site in on_holidays]
+    return named, bool(reaching) and len(named) > 0 and all(s.day in config.holidays_at(s.site) for s in reaching)
+
+
 def _day_pieces(slots: list[int], places: list[LocalSlot]) -> list[tuple[int, int]]:
     """Runs of consecutive slots, cut at local midnight: (first, last) inclusive."""
     pieces: list[tuple[int, int]] = []

@@ -588,3 +588,23 @@ def test_the_cheapest_set_claims_no_hours_closed_per_hire(tmp_path, make_config,
     printed = capsys.readouterr().out.splitlines()
     assert [line.split()[3] for line in printed[1:3]] == ["—", "—"]
     assert "The cheapest set of hires reaching the target" in (out / "report.html").read_text()
+
+
+def test_hours_only_a_holiday_keeps_out_of_reach_say_so(make_config) -> None:
+    """Christmas week in New York (US holidays): chat is needed 09:00–17:00 on Friday 25 December only, and neither
+    a1 nor either profile works public holidays. The advice was "add a candidate who may work nyc day", which the
+    weekend profile already may: the holiday is what keeps everyone off, and `works_holidays: true` is the fix."""
+    text = TEAM.replace("start: 2026-12-07", "start: 2026-12-21").replace(
+        "    timezone: America/New_York\n    shifts:", "    timezone: America/New_York\n    holidays: US\n    shifts:"
+    )
+    config = make_config(text + CANDIDATES, nine_to_five_new_york(range(25, 26)))
+    needs = requirements(config)
+    plan, _ = cheapest(config, needs, QUIET)
+    assert plan is not None and plan.out_of_reach
+    [left] = plan.open
+    lines = out_of_reach_lines(left, plan.reach, config, needs)
+    assert lines[1] == "  chat: Fri 09:00–17:00 America/New_York (1 day, 8 h)"
+    assert lines[2] == (
+        "  shifts over these hours: nyc day (09:00 local, 8 h) — they fall on public holidays (nyc Fri 25 Dec): a "
+        "candidate with works_holidays: true may work them, or leave these hours out of the target"
+    )
