@@ -252,17 +252,26 @@ def shifts_that_reach(pairs: Iterable[Pair], grid: Grid, config: Config) -> list
 
 
 def holidays_in_the_way(pairs: Iterable[Pair], grid: Grid, config: Config) -> tuple[list[str], bool]:
-    """The site holidays on which shifts reaching these intervals fall ("nyc Fri 25 Dec"), and whether all of them do.
+    """The site holidays whose shifts alone reach some of these intervals ("nyc Fri 25 Dec"), and whether they reach all.
 
     Nobody works a public holiday without `works_holidays`, candidates
     included, so hours only a holiday's shifts reach are out of reach for
     that reason alone, however many candidates may work those shifts.
     """
     wanted = {k for _, k in pairs}
-    reaching = [s for s in shift_instances(config) if reach_slots(config, grid, s) & wanted]
-    on_holidays = sorted({(s.day, s.site) for s in reaching if s.day in config.holidays_at(s.site)})
-    named = [f"{site} {day:%a %d %b}" for day, site in on_holidays]
-    return named, bool(reaching) and len(named) > 0 and all(s.day in config.holidays_at(s.site) for s in reaching)
+    on_workdays: set[int] = set()
+    on_holidays: dict[tuple[date, str], set[int]] = defaultdict(set)
+    for s in shift_instances(config):
+        hit = reach_slots(config, grid, s) & wanted
+        if hit and s.day in config.holidays_at(s.site):
+            on_holidays[(s.day, s.site)] |= hit
+        elif hit:
+            on_workdays |= hit
+    for w in flexible_windows(config):
+        on_workdays |= set(w.slots) & wanted
+    only = {key: hit - on_workdays for key, hit in on_holidays.items() if hit - on_workdays}
+    named = [f"{site} {day:%a %d %b}" for day, site in sorted(only)]
+    return named, bool(only) and set().union(*only.values()) == wanted
 
 
 def _day_pieces(slots: list[int], places: list[LocalSlot]) -> list[tuple[int, int]]:

@@ -608,3 +608,14 @@ def test_hours_only_a_holiday_keeps_out_of_reach_say_so(make_config) -> None:
         "  shifts over these hours: nyc day (09:00 local, 8 h) — they fall on public holidays (nyc Fri 25 Dec): a "
         "candidate with works_holidays: true may work them, or leave these hours out of the target"
     )
+    # an hour no shift reaches at all (03:00 on Wednesday) beside them: the holiday is one reason among others
+    config = make_config(text + CANDIDATES, nine_to_five_new_york(range(25, 26)) + hourly("2026-12-23T08:00:00", 1))
+    needs = requirements(config)
+    plan, _ = cheapest(config, needs, QUIET)
+    assert plan is not None
+    [left] = plan.open
+    assert out_of_reach_lines(left, plan.reach, config, needs)[-1] == (
+        "  shifts over these hours: nyc day (09:00 local, 8 h) — add a candidate with chat who may work one (candidates: "
+        "site, skills, shifts; a limit of 0 weekends or nights, or a public holiday (nyc Fri 25 Dec) without "
+        "works_holidays, keeps one off), or leave these hours out of the target"
+    )
