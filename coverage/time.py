@@ -115,6 +115,7 @@ def parse_wall_timestamp(text: str, default_timezone: str, repeated: bool = Fals
 
 
 _YEAR_LAST = re.compile(r"^(\d{1,2})[/.-]\d{1,2}[/.-]\d{4}\b")
+_SHORT_YEAR_LAST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2})(?![\d/.-])")  # Excel's US short date: 11/5/26
 
 
 class DayFirstDate(ValueError):
@@ -133,12 +134,20 @@ class DayFirstDate(ValueError):
 
 
 def _parse_iso(text: str) -> datetime:
-    """ISO 8601 text → a datetime, naive when it carries no offset; ValueError says why not."""
-    year_last = _YEAR_LAST.match(text)
+    """ISO 8601 text → a datetime, naive when it carries no offset; ValueError says why not.
+
+    Dates with the year last, which spreadsheets write, are month/day/year
+    (a two-digit year is 20yy), whatever their numbers (see DayFirstDate).
+    """
+    reading = text
+    short = _SHORT_YEAR_LAST.match(text)
+    if short:  # month/day/yy as 20yy, not the parser's guess of yy/mm/dd (11/5/26 was 26 May 2011)
+        reading = f"{short[1]}/{short[3]}/20{short[4]}{text[short.end() :]}"
+    year_last = _YEAR_LAST.match(reading)
     if year_last and int(year_last.group(1)) > 12:  # see DayFirstDate
         raise DayFirstDate(text, int(year_last.group(1)))
     try:
-        parsed = pendulum.parse(text, tz=None, strict=False, exact=True)
+        parsed = pendulum.parse(reading, tz=None, strict=False, exact=True)
     except OverflowError as exc:  # twenty-digit years and the like
         raise ValueError(f"{text[:40]!r} is out of range (expected e.g. 2026-12-07T09:00:00+00:00)") from exc
     except (ValueError, pendulum.parsing.exceptions.ParserError, TypeError) as exc:

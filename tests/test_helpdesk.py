@@ -214,3 +214,21 @@ def test_a_day_first_export_is_refused_not_read_half_month_first(config: Config,
     export.write_text("Opened,Queue\n11/23/2026 09:00,chat\n", encoding="utf-8")
     tickets = read_export(export, config, ExportOptions(time_column="Opened", channel_column="Queue"))
     assert [t.isoformat() for t, _ in tickets.arrivals] == ["2026-11-23T14:00:00+00:00"]
+
+
+def test_us_short_dates_with_two_digit_years_are_month_day_year(config: Config, tmp_path: Path) -> None:
+    """Excel's US short date writes 5 November 2026 as 11/5/26. Read as year/month/day it was 26 May 2011 (and
+    2/3/26 was 26 March 2002), while 9/28/26 — no month 28 — became 28 September 2026: half an export fell
+    years back and was dropped as "older" with no word. A two-digit year last is month/day/20yy, like a
+    four-digit one; a first number that is no month is refused the same way."""
+    export = tmp_path / "export.csv"
+    export.write_text("Opened,Queue\n11/5/26 10:00,chat\n2/3/26 9:15,chat\n9/28/26 0:19,chat\n", encoding="utf-8")
+    tickets = read_export(export, config, ExportOptions(time_column="Opened", channel_column="Queue"))
+    assert [t.isoformat() for t, _ in tickets.arrivals] == [  # forecast.timezone America/New_York
+        "2026-11-05T15:00:00+00:00",
+        "2026-02-03T14:15:00+00:00",
+        "2026-09-28T04:19:00+00:00",
+    ]
+    export.write_text("Opened,Queue\n13/11/26 10:00,chat\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"'13/11/26 10:00' has no month 13"):
+        read_export(export, config, ExportOptions(time_column="Opened", channel_column="Queue"))
