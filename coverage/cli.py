@@ -724,7 +724,7 @@ def _gaps(args: argparse.Namespace) -> int:
 def _hires(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
     from coverage.hires import NoRosterToday, cheapest, out_of_reach_lines, roadmap
-    from coverage.hiresreport import roadmap_text, write_attrition_csv, write_hiring_plan
+    from coverage.hiresreport import columns_zone, roadmap_text, write_attrition_csv, write_hiring_plan
     from coverage.solve import describe_target
 
     config = load_config(args.config)
@@ -765,6 +765,8 @@ def _hires(args: argparse.Namespace) -> int:
             write_attrition_csv(losses, staging / "attrition.csv")
     if target.where or target.channels is not None or target.kind != "uncovered":
         print(f"target: {describe_target(target)}")
+    if columns_zone(plan) != config.view_zones[0]:
+        print(f"left, weekend and night: clock hours in {columns_zone(plan)}")
     if plan.steps:
         print(roadmap_text(plan.steps))
     else:

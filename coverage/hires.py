@@ -35,7 +35,7 @@ from coverage.config.schema import Config
 from coverage.demand import Requirements
 from coverage.errors import InputError, Problem
 from coverage.executor import run_tasks
-from coverage.gaps import Coverage, coverage_of
+from coverage.gaps import Coverage, coverage_of, view_figures
 from coverage.pipeline import measure
 from coverage.reach import Pair, Reach, describe_windows, holidays_in_the_way, reachability, shifts_that_reach
 from coverage.roster import Roster
@@ -444,8 +444,9 @@ def _step(
     roster = result.roster
     assert roster is not None, "a step is measured only on a search that found a roster (roadmap and cheapest check first)"
     covered, digest = measure(result, requirements, config)
-    view = digest.views[config.view_zones[0]]
-    uncovered = view.uncovered_hours  # clock hours in the first view, as plan's summary counts them
+    zone = target.zone or config.view_zones[0]  # the clock the target was named on (any zone), else the first view
+    view = digest.views[zone] if zone in digest.views else view_figures(covered, config, zone)
+    uncovered = view.uncovered_hours  # clock hours, as plan's summary counts them in its views
     candidate = config.candidate_of(hire) if hire else None
     worked = Counter(a.shift for a in roster.assignments if a.agent == hire)
     return HireStep(

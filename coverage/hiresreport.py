@@ -41,7 +41,7 @@ ATTRITION_COLUMNS = ("lost", "agents", "uncovered_hours", "opened_hours", "weeke
 def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -> Path:
     """hires.csv, hires.png and the final team's report with the roadmap in report.html (its roster.csv is published first)."""
     write_roadmap_csv(plan.steps, out / "hires.csv")
-    picture = save_figure(plot_hiring_roadmap(plan.steps, view=plan.config.view_zones[0]), out / "hires.png")
+    picture = save_figure(plot_hiring_roadmap(plan.steps, view=columns_zone(plan)), out / "hires.png")
     section = table_section(
         "hires",
         "Hiring roadmap",
@@ -71,6 +71,11 @@ def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -
     )
     write_report(out, plan.config, requirements, plan.roster, RunInfo("HIRES"), extra_sections=[section])
     return out
+
+
+def columns_zone(plan: HiringPlan) -> str:
+    """The clock of the uncovered, weekend and overnight columns: the `--within` zone, else the first view."""
+    return plan.reach.target.zone or plan.config.view_zones[0]
 
 
 def write_roadmap_csv(steps: list[HireStep], path: Path) -> Path:

@@ -619,3 +619,18 @@ def test_hours_only_a_holiday_keeps_out_of_reach_say_so(make_config) -> None:
         "site, skills, shifts; a limit of 0 weekends or nights, or a public holiday (nyc Fri 25 Dec) without "
         "works_holidays, keeps one off), or leave these hours out of the target"
     )
+
+
+def test_the_columns_of_a_within_roadmap_are_on_its_zones_clock(make_config) -> None:
+    """Manila's weekend (+13 h) is Fri 11:00 to Sun 11:00 in New York: needed and open there are Fri 17:00–21:00,
+    Sat 09:00–17:00 and Sun 09:00–11:00, 14 h. The roadmap's weekend column counted New York's weekend (16 h
+    at step 0) beside a Manila target, although docs/hiring.md says the --within zone's clock."""
+    config = make_config(TEAM + CANDIDATES, demand())
+    plan = roadmap(
+        config, requirements(config), steps=2, options=QUIET, target=_target(config, "Asia/Manila:weekend", zone="Asia/Manila")
+    )
+    assert [(s.profile, s.weekend_uncovered_hours, s.target_hours_left) for s in plan.steps] == [
+        (None, 14, 14),
+        ("weekend", 4, 4),
+        ("evening", 0, 0),
+    ]
