@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -138,15 +138,16 @@ def one_run(
     load = os.getloadavg()[0]
     seen: Seen = []
     built: list[BuiltModel] = []
+    listen = queue is not None and model == "smoothed"
     started = time.perf_counter()
-    with rosters_held(seen, built):
+    with rosters_held(seen, built) if listen else nullcontext():
         result = solve(
             config,
             chosen,
             params=SolveParams(time_limit_seconds=limit, workers=workers, seed=seed, neighbourhoods=neighbourhoods),
         )
     seconds = time.perf_counter() - started
-    in_queue = priced_in_queue(queue, built[0], seen, started) if queue is not None and model == "smoothed" and built else []
+    in_queue = priced_in_queue(queue, built[0], seen, started) if queue is not None and built else []
     return {
         "model": model,
         "seed": seed,
