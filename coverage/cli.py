@@ -23,7 +23,7 @@ from coverage.errors import CoverageError, InputError, OutputExistsError
 from coverage.executor import CLUSTER_ENV, cluster_address
 from coverage.outputs import ROSTER_FILE, prepare_out_dir, staged_outputs
 from coverage.pipeline import PlanResult, RosterRejected, publish_roster
-from coverage.roster import Assignment, Roster
+from coverage.roster import Assignment, KeptRoster, Roster
 
 if TYPE_CHECKING:
     from coverage.demand import Requirements
@@ -459,16 +459,16 @@ def _plan(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
     from coverage.pipeline import plan
     from coverage.report import RunInfo, print_summary, write_report
-    from coverage.roster import read_roster
+    from coverage.roster import read_kept_roster
     from coverage.solve import ModelInputs
     from coverage.solve.gaps_why import explain_gaps
 
     config = load_config(args.config)
     _refuse_replacing_inputs(config, args.out)
     needs = requirements(config)
-    kept = read_roster(args.keep, config) if args.keep else None
+    kept = read_kept_roster(args.keep, config) if args.keep else None
     params = replace(_search_params(args, config, quiet=args.quiet), deterministic=args.deterministic)
-    inputs = ModelInputs(keep=kept)
+    inputs = ModelInputs(keep=None if kept is None else kept.team)  # a leaver's shifts are not the model's to keep
     cluster = cluster_address(args.cluster)
     if cluster is None and args.race <= 1:
         out = prepare_out_dir(args.out, args.force)
@@ -599,15 +599,19 @@ def after_the_roster(roster_file: Path, out: Path, redo: str | None = None) -> I
         raise FailedAfterRoster(roster_file, out, current[0], exc, redo) from exc
 
 
-def _describe_changes(kept: Roster, roster: Roster, config: Config, out: Path) -> str:
-    """What re-planning changed against --keep, printed and written to changes.csv."""
+def _describe_changes(kept: KeptRoster, roster: Roster, config: Config, out: Path) -> str:
+    """What re-planning changed against --keep, printed and written to changes.csv (a leaver's shifts removed)."""
     from coverage.roster import roster_changes, write_changes
 
-    changes = roster_changes(kept, roster)
+    changes = roster_changes(kept.whole, roster)
     write_changes(changes, out / "changes.csv", config)
     lines = [
         f"changes against the kept roster: {len(changes.removed)} shift(s) removed, {len(changes.added)} added, "
         f"{len(changes.moved)} moved to another channel, {len(changes.retimed)} kept at other times"
+    ]
+    lines += [
+        f"  {agent} is not in the config's agents any more (left the team?): their {count} shift(s) are removed"
+        for agent, count in kept.leavers.items()
     ]
     lines += [f"  - {a.agent} {a.day} {a.shift} ({a.channel}{_times(a, config)})" for a in changes.removed]
     lines += [f"  + {a.agent} {a.day} {a.shift} ({a.channel}{_times(a, config)})" for a in changes.added]
