@@ -193,7 +193,7 @@ def write_changes(changes: RosterChanges, path: Path, config: Config) -> Path:
     return write_csv_atomic(path, CHANGES_COLUMNS + CHANGES_TIME_COLUMNS, rows)
 
 
-def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool = False) -> Roster:
+def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool = False, channels: bool = True) -> Roster:
     """Read a roster CSV made by us or by hand.
 
     Only `agent`, `shift` and `date` are required: `site` defaults to the
@@ -206,8 +206,11 @@ def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool =
     name them (a roster from before someone left names them on every row of
     theirs). Cells are unescaped as `write_roster` escaped them
     (`coverage.csvcells`), so ids read back exactly as in the config.
+    `channels=False`: no reader of these shifts asks their channel (the
+    previous period's, `history:`), so an agent of several skills may leave
+    it empty (their shifts' channel is then "").
     """
-    team, _ = _read_rows(Path(path), config, "skip" if skip_unknown_agents else "refuse")
+    team, _ = _read_rows(Path(path), config, "skip" if skip_unknown_agents else "refuse", channels=channels)
     return team
 
 
@@ -248,7 +251,9 @@ def read_kept_roster(path: str | Path, config: Config) -> KeptRoster:
     return KeptRoster(team, left)
 
 
-def _read_rows(file: Path, config: Config, unknown: Literal["refuse", "skip", "left"]) -> tuple[Roster, Roster]:
+def _read_rows(
+    file: Path, config: Config, unknown: Literal["refuse", "skip", "left"], *, channels: bool = True
+) -> tuple[Roster, Roster]:
     """The roster's rows as the config's agents' shifts, and (`unknown="left"`) the shifts of agents it lacks."""
     text = read_text(file, MAX_CSV_BYTES, "UTF-8 CSV")
     reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -275,7 +280,7 @@ def _read_rows(file: Path, config: Config, unknown: Literal["refuse", "skip", "l
                 continue
             try:
                 (assignments if known else left).append(
-                    assignment_from_row(row, config, number) if known else _leavers_shift(row, config, number)
+                    assignment_from_row(row, config, number, channel=channels) if known else _leavers_shift(row, config, number)
                 )
             except ValueError as exc:
                 field, _, what = str(exc).partition(": ")
@@ -309,10 +314,12 @@ def read_history(config: Config) -> Roster | None:
 
     Rest, runs of days, weekly limits and weekends carry across the boundary,
     so the model and the checker both need to see how the last period ended.
+    None of them reads a previous shift's channel (coverage/boundary.py holds
+    days, times and templates only), so an export without it is read as it is.
     """
     if config.history is None:
         return None
-    previous = read_roster(config.history_path, config, skip_unknown_agents=True)
+    previous = read_roster(config.history_path, config, skip_unknown_agents=True, channels=False)
     start = period_grid(config.plan).start
     return Roster(tuple(a for a in previous.assignments if a.start_utc < start), source=previous.source)
 
@@ -336,8 +343,11 @@ def _header(file: Path, fieldnames: Sequence[str] | None) -> list[str]:
     return header
 
 
-def assignment_from_row(row: Mapping[str, str | None], config: Config, line: int) -> Assignment:
-    """One roster row (CSV or workbook) as a shift; ValueError("field: what is wrong") for the caller to locate."""
+def assignment_from_row(row: Mapping[str, str | None], config: Config, line: int, *, channel: bool = True) -> Assignment:
+    """One roster row (CSV or workbook) as a shift; ValueError("field: what is wrong") for the caller to locate.
+
+    `channel=False`: an agent of several skills may leave the channel empty (no reader of the shift asks it).
+    """
 
     def cell(name: str) -> str:
         return (row.get(name) or "").strip()
@@ -347,6 +357,8 @@ def assignment_from_row(row: Mapping[str, str | None], config: Config, line: int
         agent = config.agent(agent_id)
     except KeyError:
         raise ValueError(f"agent: unknown agent {agent_id!r} (expected an id from agents in {config.source.name})") from None
+    if not channel and len(agent.skills) != 1:
+        return _shift_from_row(row, config, line, agent.site, None)  # no reader asks: an empty channel stays empty
     return _shift_from_row(row, config, line, agent.site, agent.skills)
 
 
@@ -360,7 +372,8 @@ def _leavers_shift(row: Mapping[str, str | None], config: Config, line: int) -> 
 def _shift_from_row(
     row: Mapping[str, str | None], config: Config, line: int, home: str | None, skills: Sequence[str] | None
 ) -> Assignment:
-    """The row's shift, `home` its site where the row names none; `skills` None: a leaver's (their channel as written)."""
+    """The row's shift, `home` its site where the row names none; `skills` None: the channel as written, even empty
+    (a leaver's, whose skills are unknown, or a history row's)."""
 
     def cell(name: str) -> str:
         return (row.get(name) or "").strip()
