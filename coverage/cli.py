@@ -599,10 +599,7 @@ def _describe_changes(kept: KeptRoster, roster: Roster, config: Config, out: Pat
         f"changes against the kept roster: {len(changes.removed)} shift(s) removed, {len(changes.added)} added, "
         f"{len(changes.moved)} moved to another channel, {len(changes.retimed)} kept at other times"
     ]
-    lines += [
-        f"  {agent} is not in the config's agents any more (left the team?): their {count} shift(s) are removed"
-        for agent, count in kept.leavers.items()
-    ]
+    lines += [_leaver_line(agent, count, config) for agent, count in kept.leavers.items()]
     lines += [f"  - {a.agent} {a.day} {a.shift} ({a.channel}{_times(a, config)})" for a in changes.removed]
     lines += [f"  + {a.agent} {a.day} {a.shift} ({a.channel}{_times(a, config)})" for a in changes.added]
     lines += [f"  ~ {a.agent} {a.day} {a.shift} ({was.channel} → {a.channel})" for was, a in changes.moved]
@@ -610,6 +607,17 @@ def _describe_changes(kept: KeptRoster, roster: Roster, config: Config, out: Pat
         f"  ~ {a.agent} {a.day} {a.shift} ({_times(was, config)[2:]} → {_times(a, config)[2:]})" for was, a in changes.retimed
     ]
     return "\n".join(lines)
+
+
+def _leaver_line(agent: str, count: int, config: Config) -> str:
+    """Why an agent's kept shifts are all removed: they left, or (a roster `hires` published) were a hire not yet added."""
+    candidate = config.candidate_of(agent)
+    if candidate is not None:
+        return (
+            f"  {agent}, a hire of candidates' {candidate.id}, is not in the config's agents: their {count} shift(s) are "
+            f"removed (add the person hired to agents as {agent} to keep them)"
+        )
+    return f"  {agent} is not in the config's agents any more (left the team?): their {count} shift(s) are removed"
 
 
 def _times(a: Assignment, config: Config) -> str:

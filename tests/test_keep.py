@@ -83,6 +83,27 @@ def test_re_planning_after_an_agent_left_removes_their_shifts_and_keeps_the_rest
     assert main(["verify", str(config), str(out / "roster.csv")]) == 0
 
 
+def test_a_hire_the_config_has_not_added_is_named_as_a_hire(team: tuple[Path, Path], capsys) -> None:
+    """A roster `covplan hires` published names hires (extra-1) the manager has not added to agents: the same
+    re-plan (their 2 shifts removed, 2 added), and the line says to add the person hired under that id to keep them."""
+    config, old = team
+    config.write_text(
+        TEAM + "candidates:\n  - {id: extra, site: nyc, contract: full_time, skills: [chat], cost: 1000, max_count: 1}\n",
+        encoding="utf-8",
+    )
+    old.write_text(OLD.replace("a3,", "extra-1,"), encoding="utf-8")
+    out = config.parent / "new"
+    assert (
+        main(["plan", str(config), "--out", str(out), "--keep", str(old), "--time-limit", "5", "--workers", "2", "--quiet"]) == 0
+    )
+    printed = capsys.readouterr().out
+    assert "2 shift(s) removed, 2 added" in printed
+    assert (
+        "  extra-1, a hire of candidates' extra, is not in the config's agents: their 2 shift(s) are removed "
+        "(add the person hired to agents as extra-1 to keep them)"
+    ) in printed
+
+
 def test_a_leavers_rows_need_no_site_when_one_site_has_their_template(team: tuple[Path, Path]) -> None:
     """A hand-made roster may leave out `site`: a leaver's is the one site offering the row's template (nyc's `day`)."""
     config_path, old = team
