@@ -271,7 +271,8 @@ def backlog_section(row: dict[str, Any], machine: str) -> str:
         "judged by its deadline (the model since issue 23) and as the smoothed per-interval requirement it replaced, "
         f"same seeds and 2 workers, {row['time_limit']:g} s a run, the models taking turns; a {row['reference']:g} s run "
         "per model (seed 1) helps set each one's best roster. The two models price different things, so each is "
-        "timed to its own best: how long until its roster costs at most 1, 2 and 5 % more.\n\n"
+        "timed to its own best (how long until its roster costs at most 1, 2 and 5 % more), and both are then judged "
+        "in one currency, the queue's (below the table).\n\n"
         f"{_where(machine, [row])} **Command:** `make bench` (stage `backlog`: `.venv/bin/python benchmarks/backlog.py "
         f"--config configs/example.yaml --time-limit {row['time_limit']:g} --reference {row['reference']:g} --seeds 1,2,3`).\n\n"
     )
@@ -293,7 +294,30 @@ def backlog_section(row: dict[str, Any], machine: str) -> str:
         f"**Best rosters found:** {best}. **Queue / smoothed, time to come within each level of its own best** "
         f"(a run that never did counts its whole limit): {ratio}."
     )
-    return head + "\n".join(lines) + "\n\n" + verdict + _notes(BACKLOG)
+    return head + "\n".join(lines) + "\n\n" + verdict + _one_currency(row) + _notes(BACKLOG)
+
+
+def _one_currency(row: dict[str, Any]) -> str:
+    """Equal quality in the manager's currency: the smoothed run's best roster priced by the queue, and who reached it when."""
+    same = row.get("one_currency") or []
+    if not same:
+        return ""  # rows before the queue pricing, or one model alone
+    lines = [
+        "| seed | smoothed model's best roster, priced by the queue | smoothed found it, s | queue reached it, s | queue / smoothed |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {s['seed']} | {_n(s['level'])} | {_n(s['smoothed_seconds'], 1)} | {_n(s['queue_seconds'], 1)} | {s['ratio']:.2f}× |"
+        for s in same
+    ]
+    return (
+        "\n\n**Equal quality in one currency** — what a roster costs when email is judged by its deadline, the question "
+        "the manager asks: every roster each smoothed run held, priced in the queue model (its shifts fixed); the "
+        "cheapest of them is the answer the old model gave, and the queue run is timed to a roster at least as good.\n\n"
+        + "\n".join(lines)
+        + f"\n\n**Queue / smoothed, time to the smoothed model's best answer:** median "
+        f"{row['one_currency_median']:.2f}×, worst {row['one_currency_worst']:.2f}×."
+    )
 
 
 def part_time_section(rows: list[dict[str, Any]], machine: str) -> str:

@@ -21,9 +21,20 @@ from typing import TYPE_CHECKING
 from coverage.config import BacklogChannel, Config, load_config
 from coverage.errors import CoverageError, InputError, OutputExistsError
 from coverage.executor import CLUSTER_ENV, cluster_address
-from coverage.outputs import ROSTER_FILE, prepare_out_dir, staged_outputs
+from coverage.outputs import (
+    ATTRITION_FILE,
+    CHANGES_FILE,
+    HIRES_FILE,
+    OUTPUT_NAMES,
+    PICTURE_SUFFIXES,
+    REQUIREMENTS_FILE,
+    ROSTER_FILE,
+    XLSX_FILE,
+    prepare_out_dir,
+    staged_outputs,
+)
 from coverage.pipeline import PlanResult, RosterRejected, publish_roster
-from coverage.roster import Assignment, Roster
+from coverage.roster import Assignment, KeptRoster, Roster
 
 if TYPE_CHECKING:
     from coverage.demand import Requirements
@@ -296,41 +307,20 @@ def _spacing_lines(spacing: Sequence[RowSpacing], grid_minutes: int) -> list[str
     return lines
 
 
-# What plan, gaps, hires and demand may write into --out (besides plots, .png and .svg): a file the config reads must
-# not carry one of these names there.
-OUTPUT_NAMES = frozenset(
-    {
-        "attrition.csv",
-        "changes.csv",
-        "coverage.csv",
-        "daily.csv",
-        "gaps.csv",
-        "hires.csv",
-        "report.html",
-        "requirements.csv",
-        "roster.csv",
-        "roster.rejected.csv",
-        "roster.xlsx",
-        "summary.json",
-        "windows.csv",
-        "workload.csv",
-    }
-)
-
-
 def _refuse_replacing_inputs(config: Config, out: Path) -> None:
     """The outputs never replace a file the config reads (the config, its forecast, availability or team sheet).
 
     A forecast kept as coverage.csv beside team.yaml, planned with `--out .`, was replaced by the plan's own
     coverage.csv: the team could not be planned again. The previous period's files (`history:`,
     `workload.balance_file`, `--keep`) are read before anything is written and are the outputs' own kind.
+    The names are the writers' own (coverage.outputs.OUTPUT_NAMES), so a new output is guarded as it is added.
     """
     forecast = config.forecast and (config.forecast.file or config.forecast.profile)
     names = [name for name in (forecast, config.availability_file, config.agents_file) if name]
     folder = out.resolve()
     for path in [config.source, *(config.source.parent / name for name in names)]:
         target = path.resolve()
-        if target.parent == folder and (target.name in OUTPUT_NAMES or target.suffix.lower() in {".png", ".svg"}):
+        if target.parent == folder and (target.name in OUTPUT_NAMES or target.suffix.lower() in PICTURE_SUFFIXES):
             raise OutputExistsError(
                 f"{path}: the config reads this file, and the outputs written to {out} would replace it "
                 "(rename it, or choose another --out directory)"
@@ -344,7 +334,7 @@ def _demand(args: argparse.Namespace) -> int:
     _refuse_replacing_inputs(config, args.out)
     needs = requirements(config)
     args.out.mkdir(parents=True, exist_ok=True)
-    path = write_requirements(needs, args.out / "requirements.csv", config)
+    path = write_requirements(needs, args.out / REQUIREMENTS_FILE, config)
     for channel, values in needs.required.items():
         backlog = needs.backlog.get(channel)
         if backlog is not None:
@@ -485,16 +475,16 @@ def _plan(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
     from coverage.pipeline import plan
     from coverage.report import RunInfo, print_summary, write_report
-    from coverage.roster import read_roster
+    from coverage.roster import read_kept_roster
     from coverage.solve import ModelInputs
     from coverage.solve.gaps_why import explain_gaps
 
     config = load_config(args.config)
     _refuse_replacing_inputs(config, args.out)
     needs = requirements(config)
-    kept = read_roster(args.keep, config) if args.keep else None
+    kept = read_kept_roster(args.keep, config) if args.keep else None
     params = replace(_search_params(args, config, quiet=args.quiet), deterministic=args.deterministic)
-    inputs = ModelInputs(keep=kept)
+    inputs = ModelInputs(keep=None if kept is None else kept.team)  # a leaver's shifts are not the model's to keep
     cluster = cluster_address(args.cluster)
     if cluster is None and args.race <= 1:
         out = prepare_out_dir(args.out, args.force)
@@ -625,16 +615,17 @@ def after_the_roster(roster_file: Path, out: Path, redo: str | None = None) -> I
         raise FailedAfterRoster(roster_file, out, current[0], exc, redo) from exc
 
 
-def _describe_changes(kept: Roster, roster: Roster, config: Config, out: Path) -> str:
-    """What re-planning changed against --keep, printed and written to changes.csv."""
+def _describe_changes(kept: KeptRoster, roster: Roster, config: Config, out: Path) -> str:
+    """What re-planning changed against --keep, printed and written to changes.csv (a leaver's shifts removed)."""
     from coverage.roster import roster_changes, write_changes
 
-    changes = roster_changes(kept, roster)
-    write_changes(changes, out / "changes.csv", config)
+    changes = roster_changes(kept.whole, roster)
+    write_changes(changes, out / CHANGES_FILE, config)
     lines = [
         f"changes against the kept roster: {len(changes.removed)} shift(s) removed, {len(changes.added)} added, "
         f"{len(changes.moved)} moved to another channel, {len(changes.retimed)} kept at other times"
     ]
+    lines += [_leaver_line(agent, count, config) for agent, count in kept.leavers.items()]
     lines += [f"  - {a.agent} {a.day} {a.shift} ({a.channel}{_times(a, config)})" for a in changes.removed]
     lines += [f"  + {a.agent} {a.day} {a.shift} ({a.channel}{_times(a, config)})" for a in changes.added]
     lines += [f"  ~ {a.agent} {a.day} {a.shift} ({was.channel} → {a.channel})" for was, a in changes.moved]
@@ -642,6 +633,17 @@ def _describe_changes(kept: Roster, roster: Roster, config: Config, out: Path) -
         f"  ~ {a.agent} {a.day} {a.shift} ({_times(was, config)[2:]} → {_times(a, config)[2:]})" for was, a in changes.retimed
     ]
     return "\n".join(lines)
+
+
+def _leaver_line(agent: str, count: int, config: Config) -> str:
+    """Why an agent's kept shifts are all removed: they left, or (a roster `hires` published) were a hire not yet added."""
+    candidate = config.candidate_of(agent)
+    if candidate is not None:
+        return (
+            f"  {agent}, a hire of candidates' {candidate.id}, is not in the config's agents: their {count} shift(s) are "
+            f"removed (add the person hired to agents as {agent} to keep them)"
+        )
+    return f"  {agent} is not in the config's agents any more (left the team?): their {count} shift(s) are removed"
 
 
 def _times(a: Assignment, config: Config) -> str:
@@ -691,8 +693,6 @@ def _refuse_another_roster_s_report(out: Path, roster: Path, force: bool) -> Non
     The report of another roster written there would replace the grid the team reads, beside a
     roster.csv that says otherwise. The folder's own roster.csv or roster.xlsx is its report's roster.
     """
-    from coverage.report import XLSX_FILE
-
     published = out / ROSTER_FILE
     own = {published.resolve(), (out / XLSX_FILE).resolve()}
     if published.exists() and roster.resolve() not in own and not force:
@@ -704,7 +704,7 @@ def _refuse_another_roster_s_report(out: Path, roster: Path, force: bool) -> Non
 
 def _gaps(args: argparse.Namespace) -> int:
     from coverage.demand import requirements
-    from coverage.report import XLSX_FILE, RunInfo, print_summary, write_report
+    from coverage.report import RunInfo, print_summary, write_report
 
     config, roster = _read_given_roster(args.roster, load_config(args.config))
     from_xlsx = args.roster.suffix.lower() == ".xlsx"
@@ -762,7 +762,7 @@ def _hires(args: argparse.Namespace) -> int:
         write_hiring_plan(plan, needs, staging)
         if losses is not None:
             step("writing attrition.csv")
-            write_attrition_csv(losses, staging / "attrition.csv")
+            write_attrition_csv(losses, staging / ATTRITION_FILE)
     if target.where or target.channels is not None or target.kind != "uncovered":
         print(f"target: {describe_target(target)}")
     if columns_zone(plan) != config.view_zones[0]:
@@ -776,7 +776,7 @@ def _hires(args: argparse.Namespace) -> int:
     if losses is not None:
         print("if we lost ... (uncovered hours opened, largest first)")
         print("\n".join(f"  {loss.lost:<24} +{loss.opened_hours:g} h" for loss in losses[:10]))
-    print(f"wrote {out / 'hires.csv'}, {out / 'hires.png'} and the final team's roster and report in {out}")
+    print(f"wrote {out / HIRES_FILE}, {out / 'hires.png'} and the final team's roster and report in {out}")
     for left in plan.open:  # last, so the reason for exit 1 is what the manager reads
         stream = sys.stdout if left.why in ("steps", "time_limit") else sys.stderr
         print("\n".join(out_of_reach_lines(left, plan.reach, config, needs)), file=stream)

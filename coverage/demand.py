@@ -51,13 +51,12 @@ from scipy import special
 
 from coverage.config.schema import BacklogChannel, Config, RealtimeChannel
 from coverage.csvcells import metric_cell, number_cell
-from coverage.outputs import write_csv_atomic
+from coverage.outputs import REQUIREMENTS_FILE, write_csv_atomic
 from coverage.time import Grid, duty_slots, flexible_windows, period_grid, shift_instances, to_local
 
 if TYPE_CHECKING:
     from coverage.forecast import RowSpacing  # forecast reads the config and this module's grid; imported when used
 
-REQUIREMENTS_FILE = "requirements.csv"
 REQUIREMENTS_COLUMNS = ("interval_start_utc", "channel", "volume", "required")
 # Extra columns after the contract's four: how each requirement was formed.
 REQUIREMENTS_DETAIL_COLUMNS = (

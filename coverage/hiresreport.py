@@ -15,7 +15,7 @@ from coverage.demand import Requirements
 from coverage.figures import save_figure
 from coverage.hires import HireStep, HiringPlan, Loss, out_of_reach_lines
 from coverage.htmlreport import table_section
-from coverage.outputs import write_csv_atomic
+from coverage.outputs import HIRES_FILE, write_csv_atomic
 from coverage.plots import plot_hiring_roadmap
 from coverage.report import RunInfo, write_report
 
@@ -40,7 +40,7 @@ ATTRITION_COLUMNS = ("lost", "agents", "uncovered_hours", "opened_hours", "weeke
 
 def write_hiring_plan(plan: HiringPlan, requirements: Requirements, out: Path) -> Path:
     """hires.csv, hires.png and the final team's report with the roadmap in report.html (its roster.csv is published first)."""
-    write_roadmap_csv(plan.steps, out / "hires.csv")
+    write_roadmap_csv(plan.steps, out / HIRES_FILE)
     picture = save_figure(plot_hiring_roadmap(plan.steps, view=columns_zone(plan)), out / "hires.png")
     section = table_section(
         "hires",

@@ -33,8 +33,42 @@ from typing import Any
 from coverage.csvcells import to_csv_cell
 from coverage.errors import CoverageError, OutputExistsError
 
+# The files `plan`, `gaps`, `hires` and `demand` write into --out, one name each: their writers name them by these
+# constants, and `--out` is refused where a file the config reads carries one of them (cli._refuse_replacing_inputs),
+# so a new output added here is guarded at once (tests/test_output_names.py runs the commands and compares).
 ROSTER_FILE = "roster.csv"
 REJECTED_ROSTER_FILE = "roster.rejected.csv"  # a roster our checker rejects: kept for the bug report, never published
+COVERAGE_FILE = "coverage.csv"
+GAPS_FILE = "gaps.csv"
+WINDOWS_FILE = "windows.csv"
+DAILY_FILE = "daily.csv"
+SUMMARY_FILE = "summary.json"
+HTML_FILE = "report.html"
+XLSX_FILE = "roster.xlsx"
+WORKLOAD_FILE = "workload.csv"
+CHANGES_FILE = "changes.csv"  # plan --keep
+REQUIREMENTS_FILE = "requirements.csv"  # demand
+HIRES_FILE = "hires.csv"
+ATTRITION_FILE = "attrition.csv"  # hires --attrition
+OUTPUT_NAMES = frozenset(
+    {
+        ROSTER_FILE,
+        REJECTED_ROSTER_FILE,
+        COVERAGE_FILE,
+        GAPS_FILE,
+        WINDOWS_FILE,
+        DAILY_FILE,
+        SUMMARY_FILE,
+        HTML_FILE,
+        XLSX_FILE,
+        WORKLOAD_FILE,
+        CHANGES_FILE,
+        REQUIREMENTS_FILE,
+        HIRES_FILE,
+        ATTRITION_FILE,
+    }
+)
+PICTURE_SUFFIXES = (".png", ".svg")  # every plot, whatever its name (one per view zone): a picture is never an input
 STAGING_PREFIX = ".covplan-staging-"
 TEMP_MARK = ".covplan-"  # in temporary file names: .roster.csv.covplan-XXXX.tmp
 LEFTOVER_AGE_SECONDS = 300  # older staging folders and temp files are from a killed run

@@ -31,6 +31,16 @@ from coverage.gaps import (
     write_gaps_csv,
     write_summary,
 )
+from coverage.outputs import (
+    COVERAGE_FILE,
+    DAILY_FILE,
+    GAPS_FILE,
+    HTML_FILE,
+    SUMMARY_FILE,
+    WINDOWS_FILE,
+    WORKLOAD_FILE,
+    XLSX_FILE,
+)
 from coverage.plots import plot_follow_the_sun, plot_requirement, plot_roster_gantt
 from coverage.results import Summary
 from coverage.roster import Roster
@@ -57,9 +67,6 @@ REQUIREMENT_PLOT = "requirement.png"
 FOLLOW_THE_SUN_PLOT = "follow-the-sun.png"
 GANTT_PLOT = "roster-gantt.png"
 CALENDAR_DIR = "calendars"
-HTML_FILE = "report.html"
-XLSX_FILE = "roster.xlsx"
-WORKLOAD_FILE = "workload.csv"
 
 
 @dataclass(frozen=True)
@@ -154,10 +161,10 @@ def write_report(
     out = Path(out)
     analysis = analyse(config, requirements, roster, run)
     files = [
-        write_coverage_csv(analysis.coverage, out / "coverage.csv"),
-        write_gaps_csv(analysis.rows, out / "gaps.csv"),
-        write_windows_csv(analysis.windows, out / "windows.csv"),
-        write_daily_csv(daily_rows(analysis.coverage, config), out / "daily.csv"),
+        write_coverage_csv(analysis.coverage, out / COVERAGE_FILE),
+        write_gaps_csv(analysis.rows, out / GAPS_FILE),
+        write_windows_csv(analysis.windows, out / WINDOWS_FILE),
+        write_daily_csv(daily_rows(analysis.coverage, config), out / DAILY_FILE),
     ]
     plots = write_plots(out, config, roster, analysis)
     files.extend(path for plot in plots for path in (plot, plot.with_suffix(".svg")))
@@ -166,7 +173,7 @@ def write_report(
     files.extend(write_calendars(roster, config, out / CALENDAR_DIR, stamp=stamp))
     if analysis.summary.workload is not None:
         files.append(write_workload_csv(workload_rows(roster, config), out / WORKLOAD_FILE))
-    files.append(write_summary(analysis.summary, out / "summary.json"))
+    files.append(write_summary(analysis.summary, out / SUMMARY_FILE))
     files.append(write_html(out / HTML_FILE, config, roster, analysis, plots, extra_sections))
     return Report(
         summary=analysis.summary,

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Literal
 
 import pendulum
 
@@ -192,7 +193,7 @@ def write_changes(changes: RosterChanges, path: Path, config: Config) -> Path:
     return write_csv_atomic(path, CHANGES_COLUMNS + CHANGES_TIME_COLUMNS, rows)
 
 
-def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool = False) -> Roster:
+def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool = False, channels: bool = True) -> Roster:
     """Read a roster CSV made by us or by hand.
 
     Only `agent`, `shift` and `date` are required: `site` defaults to the
@@ -201,27 +202,86 @@ def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool =
     start and end each row must give (the template has a range of each).
     Structural problems (unknown agents or shifts, unreadable dates, a
     flexible row without its times) are input errors; broken *rules* are left for
-    the checker to report. Cells are unescaped as `write_roster` escaped
-    them (`coverage.csvcells`), so ids read back exactly as in the config.
+    the checker to report. An unknown agent is one line however many rows
+    name them (a roster from before someone left names them on every row of
+    theirs). Cells are unescaped as `write_roster` escaped them
+    (`coverage.csvcells`), so ids read back exactly as in the config.
+    `channels=False`: no reader of these shifts asks their channel (the
+    previous period's, `history:`), so an agent of several skills may leave
+    it empty (their shifts' channel is then "").
     """
-    file = Path(path)
+    team, _ = _read_rows(Path(path), config, "skip" if skip_unknown_agents else "refuse", channels=channels)
+    return team
+
+
+@dataclass(frozen=True)
+class KeptRoster:
+    """A roster to re-plan against (`plan --keep`): the current team's shifts, and those of agents who have left.
+
+    A manager re-plans exactly when someone leaves, so the kept roster may
+    name agents the config no longer has. The model keeps only `team`; the
+    changes are counted against `whole`, so the leavers' shifts are listed as
+    removed instead of being dropped without a word.
+    """
+
+    team: Roster
+    left: Roster
+
+    @property
+    def whole(self) -> Roster:
+        return Roster(self.team.assignments + self.left.assignments, source=self.team.source)
+
+    @property
+    def leavers(self) -> dict[str, int]:
+        """Each agent who has left, with the number of their shifts (in the roster's order)."""
+        counts: dict[str, int] = {}
+        for a in self.left.assignments:
+            counts[a.agent] = counts.get(a.agent, 0) + 1
+        return counts
+
+
+def read_kept_roster(path: str | Path, config: Config) -> KeptRoster:
+    """The roster `plan --keep` re-plans against: rows of agents the config lacks are read as leavers' shifts.
+
+    A leaver's row is located without their entry in `agents`: its `site`
+    column, or else the one site with the row's template; its channel as
+    written (empty when the row gives none).
+    """
+    team, left = _read_rows(Path(path), config, "left")
+    return KeptRoster(team, left)
+
+
+def _read_rows(
+    file: Path, config: Config, unknown: Literal["refuse", "skip", "left"], *, channels: bool = True
+) -> tuple[Roster, Roster]:
+    """The roster's rows as the config's agents' shifts, and (`unknown="left"`) the shifts of agents it lacks."""
     text = read_text(file, MAX_CSV_BYTES, "UTF-8 CSV")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = _header(file, reader.fieldnames)
         reader.fieldnames = header
         problems: list[Problem] = []
-        assignments = []
+        assignments: list[Assignment] = []
+        left: list[Assignment] = []
+        strangers: dict[str, list[int]] = {}  # unknown agent -> the lines naming them
+        ids = config.agent_ids  # once: a set built per row costs rows x agents
         for row in reader:
             number = reader.line_num  # the file's line, even after blank lines or quoted line breaks
             if None in row:
                 problems.append(Problem(file, number, "row", f"more fields than the header has ({len(header)})"))
                 continue
             row = {name: None if value is None else from_csv_cell(value) for name, value in row.items()}
-            if skip_unknown_agents and (row.get("agent") or "").strip() not in config.agent_ids:
+            agent = (row.get("agent") or "").strip()
+            known = agent in ids
+            if not known and unknown == "skip":
                 continue  # a previous roster may name agents who have since left
+            if not known and unknown == "refuse":
+                strangers.setdefault(agent, []).append(number)
+                continue
             try:
-                assignments.append(assignment_from_row(row, config, number))
+                (assignments if known else left).append(
+                    assignment_from_row(row, config, number, channel=channels) if known else _leavers_shift(row, config, number)
+                )
             except ValueError as exc:
                 field, _, what = str(exc).partition(": ")
                 problems.append(Problem(file, number, field, what))
@@ -229,9 +289,24 @@ def read_roster(path: str | Path, config: Config, *, skip_unknown_agents: bool =
                 problems.append(Problem(file, number, "date", "date or time out of range (expected one near the rota period)"))
     except csv.Error as exc:
         raise InputError([Problem(file, reader.reader.line_num or 1, "row", f"not readable as CSV: {exc}")]) from None
+    problems += [_stranger(file, config, agent, lines) for agent, lines in strangers.items()]
     if problems:
-        raise InputError(problems)
-    return Roster(tuple(assignments), source=file)
+        raise InputError(sorted(problems, key=lambda p: p.line if isinstance(p.line, int) else 0))
+    return Roster(tuple(assignments), source=file), Roster(tuple(left), source=file)
+
+
+def _stranger(file: Path, config: Config, agent: str, lines: list[int]) -> Problem:
+    """One line per unknown agent, at their first row: an old roster names a leaver on every row of theirs."""
+    expected = f"expected an id from agents in {config.source.name}"
+    if len(lines) == 1:
+        return Problem(file, lines[0], "agent", f"unknown agent {agent!r} ({expected})")
+    return Problem(
+        file,
+        lines[0],
+        "agent",
+        f"unknown agent {agent!r} on this row and {len(lines) - 1} more ({expected}; if {agent} has left the team, "
+        "re-plan with `covplan plan --keep` this roster: it lists their shifts as removed)",
+    )
 
 
 def read_history(config: Config) -> Roster | None:
@@ -239,10 +314,12 @@ def read_history(config: Config) -> Roster | None:
 
     Rest, runs of days, weekly limits and weekends carry across the boundary,
     so the model and the checker both need to see how the last period ended.
+    None of them reads a previous shift's channel (coverage/boundary.py holds
+    days, times and templates only), so an export without it is read as it is.
     """
     if config.history is None:
         return None
-    previous = read_roster(config.history_path, config, skip_unknown_agents=True)
+    previous = read_roster(config.history_path, config, skip_unknown_agents=True, channels=False)
     start = period_grid(config.plan).start
     return Roster(tuple(a for a in previous.assignments if a.start_utc < start), source=previous.source)
 
@@ -266,8 +343,11 @@ def _header(file: Path, fieldnames: Sequence[str] | None) -> list[str]:
     return header
 
 
-def assignment_from_row(row: Mapping[str, str | None], config: Config, line: int) -> Assignment:
-    """One roster row (CSV or workbook) as a shift; ValueError("field: what is wrong") for the caller to locate."""
+def assignment_from_row(row: Mapping[str, str | None], config: Config, line: int, *, channel: bool = True) -> Assignment:
+    """One roster row (CSV or workbook) as a shift; ValueError("field: what is wrong") for the caller to locate.
+
+    `channel=False`: an agent of several skills may leave the channel empty (no reader of the shift asks it).
+    """
 
     def cell(name: str) -> str:
         return (row.get(name) or "").strip()
@@ -277,7 +357,34 @@ def assignment_from_row(row: Mapping[str, str | None], config: Config, line: int
         agent = config.agent(agent_id)
     except KeyError:
         raise ValueError(f"agent: unknown agent {agent_id!r} (expected an id from agents in {config.source.name})") from None
-    site_name = cell("site") or agent.site
+    if not channel and len(agent.skills) != 1:
+        return _shift_from_row(row, config, line, agent.site, None)  # no reader asks: an empty channel stays empty
+    return _shift_from_row(row, config, line, agent.site, agent.skills)
+
+
+def _leavers_shift(row: Mapping[str, str | None], config: Config, line: int) -> Assignment:
+    """A row of an agent the config no longer has: its site from the row, or the one site with its template."""
+    shift = (row.get("shift") or "").strip()
+    offering = [name for name, site in config.sites.items() if shift in site.shifts]
+    return _shift_from_row(row, config, line, offering[0] if len(offering) == 1 else None, None)
+
+
+def _shift_from_row(
+    row: Mapping[str, str | None], config: Config, line: int, home: str | None, skills: Sequence[str] | None
+) -> Assignment:
+    """The row's shift, `home` its site where the row names none; `skills` None: the channel as written, even empty
+    (a leaver's, whose skills are unknown, or a history row's)."""
+
+    def cell(name: str) -> str:
+        return (row.get(name) or "").strip()
+
+    agent_id = cell("agent")
+    site_name = cell("site") or home
+    if site_name is None:
+        raise ValueError(
+            f"site: empty, and agent {agent_id!r} is not in {config.source.name} (left the team?), so their site is unknown "
+            f"(expected the row's site, one of: {', '.join(config.sites)})"
+        )
     if site_name not in config.sites:
         raise ValueError(f"site: unknown site {site_name!r} (expected one of: {', '.join(config.sites)})")
     site = config.sites[site_name]
@@ -294,12 +401,10 @@ def assignment_from_row(row: Mapping[str, str | None], config: Config, line: int
             f"date: {day} is more than a year from the rota period (expected a date in or near {config.plan.start} to {config.plan.end - timedelta(days=1)})"
         )
     channel = cell("channel")
-    if not channel:
-        if len(agent.skills) != 1:
-            raise ValueError(
-                f"channel: empty, and agent {agent_id} has several skills (expected one of: {', '.join(agent.skills)})"
-            )
-        channel = agent.skills[0]
+    if not channel and skills is not None:
+        if len(skills) != 1:
+            raise ValueError(f"channel: empty, and agent {agent_id} has several skills (expected one of: {', '.join(skills)})")
+        channel = skills[0]
     template = site.shifts[shift]
     start = _instant(cell("start_utc"), "start_utc") or _instant(cell("start_local"), "start_local", site.timezone)
     end = _instant(cell("end_utc"), "end_utc") or _instant(cell("end_local"), "end_local", site.timezone)

@@ -328,6 +328,49 @@ def test_backlog_script_times_both_models_to_their_own_best_roster():
         assert run["objective"] is None or run["objective"] >= row["best"][run["model"]]
         assert run["to_quality"]["5%"] <= run["to_quality"]["2%"] <= run["to_quality"]["1%"] <= max(5.0, run["seconds"])
     assert set(row["ratios"]) == {"1%", "2%", "5%"} and all(len(found) == 1 for found in row["ratios"].values())
+    smoothed = next(run for run in row["runs"] if run["model"] == "smoothed")
+    for same in row["one_currency"]:  # none when the smoothed run found no roster in five seconds
+        assert same["level"] == smoothed["in_queue_best"] and same["smoothed_seconds"] <= smoothed["seconds"]
+        assert same["ratio"] == round(same["queue_seconds"] / max(same["smoothed_seconds"], 0.01), 2)
+
+
+def test_backlog_one_currency_times_the_queue_run_to_the_smoothed_runs_cheapest_roster():
+    """Hand-made runs: the level is the smoothed run's cheapest roster priced by the queue, found at its own time."""
+    from backlog import one_currency
+
+    def run(model: str, seed: int, timeline: list, in_queue: list) -> dict:
+        return {"model": model, "seed": seed, "time_limit": 60.0, "timeline": timeline, "in_queue": in_queue}
+
+    runs = [
+        run("queue", 1, [(0.9, 1_330_178), (1.2, 313_938), (2.1, 172_036)], []),
+        run("smoothed", 1, [], [(0.6, 612_508), (2.2, 336_925), (15.5, 313_499)]),
+        run("queue", 2, [(3.0, 500_000)], []),
+        run("smoothed", 2, [], [(1.0, 400_000)]),
+        run("queue", 3, [(3.0, 500_000)], []),
+        run("smoothed", 3, [], []),  # no roster at all: no level
+    ]
+    assert one_currency(runs, [1, 2, 3]) == [
+        # 313,938 at 1.2 s is still dearer than 313,499: the queue run reaches it at 2.1 s
+        {"seed": 1, "level": 313_499, "smoothed_seconds": 15.5, "queue_seconds": 2.1, "ratio": 0.14},
+        # never reached: the queue run counts its whole limit
+        {"seed": 2, "level": 400_000, "smoothed_seconds": 1.0, "queue_seconds": 60.0, "ratio": 60.0},
+    ]
+
+
+def test_backlog_prices_a_roster_in_the_queue_model_at_its_exact_cost():
+    """The queue model's own roster, priced again with its shifts fixed, costs what its run reported."""
+    from backlog import price
+
+    from coverage.demand import requirements
+    from coverage.solve import SolveParams, build_model, solve
+    from coverage.solve.data import ModelData
+
+    config = load_config(ROOT / "configs" / "three-sites.yaml")
+    needs = requirements(config)
+    assert needs.backlog  # 24-hour email: the queue model
+    result = solve(config, needs, params=SolveParams(time_limit_seconds=3, workers=2, seed=1))
+    assert result.roster is not None
+    assert price(build_model(ModelData.of(config, needs)), result.roster) == result.objective
 
 
 def test_backlog_script_runs_one_model_alone_without_a_ratio():
@@ -391,9 +434,13 @@ def test_bench_renders_the_email_deadline_section_from_its_stage(tmp_path):
         "runs": [run("queue", 1, 69_852, (40.0, 9.5, 3.0)), run("smoothed", 1, 102_302, (2.0, 1.5, 1.0))],
         "ratio_median": {"1%": 20.0, "2%": 6.33, "5%": 3.0},
         "ratio_worst": {"1%": 20.0, "2%": 6.33, "5%": 3.0},
+        "one_currency": [{"seed": 1, "level": 313_499, "smoothed_seconds": 15.5, "queue_seconds": 2.1, "ratio": 0.14}],
+        "one_currency_median": 0.14,
+        "one_currency_worst": 0.14,
         "finished": "2026-12-06T11:00:00+00:00",
     }
     text = rendered(tmp_path, "# Benchmark results\n\n## Fuzzing\n\nkept\n", "backlog", row).read_text()
+    assert "| 1 | 313,499 | 15.5 | 2.1 | 0.14× |" in text and "median 0.14×, worst 0.14×" in text
     assert "## Fuzzing\n\nkept" in text and "## Email by its deadline" in text and "**Date:** 2026-12-06." in text
     assert "| queue | 1 | 60 | 69,852 | 68,852 | 0.8 | 3.0 | 9.5 | 40.0 | 1.0 |" in text
     assert "| smoothed | 1 | 60 | 102,302 | 101,302 | 0.8 | 1.0 | 1.5 | 2.0 | 1.0 |" in text

@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coverage.check import check_roster
+from coverage.cli import main
 from coverage.config import Config, load_config
 from coverage.demand import requirements
 from coverage.roster import Roster, read_history, read_roster, write_roster
@@ -406,3 +407,27 @@ def test_a_second_period_with_history_verifies_on_the_concatenated_roster(team: 
         assert check_roster(after, two) == []
         both = _load(work / "both", {**first, "plan": {**first["plan"], "days": first["plan"]["days"] + days}})
         assert check_roster(Roster(before.assignments + after.assignments), both) == []
+
+
+def test_a_history_without_channels_is_read_for_an_agent_of_several_skills(tmp_path: Path, capsys) -> None:
+    """No boundary rule reads a previous shift's channel, so a history exported without the column is read as it is
+    for a1 with skills chat and email (it was "channel: empty, and agent a1 has several skills", exit 2). Manila, two
+    days a week: Monday 18 January is the history's, so one more day that week and Monday 25 January, as above."""
+    data = team("Asia/Manila", {}, ["early"])
+    data["channels"]["email"] = {"kind": "backlog", "aht_seconds": 360, "respond_within_hours": 4}
+    data["agents"][0]["skills"] = ["chat", "email"]
+    data["contracts"]["c"].update(PER_WEEK["days_per_week"])
+    first, _ = FIRST_DAY["Asia/Manila"]
+    config = write(tmp_path, data, ((0, "early"),), first)
+    assert (tmp_path / "previous.csv").read_text().splitlines()[0] == "agent,shift,date"
+    history = read_history(config)
+    assert history is not None and [(a.day, a.channel) for a in history.assignments] == [(first, "")]
+    assert main(["check", str(tmp_path / "plan.yaml")]) == 0
+    roster = solve(config, requirements(config), QUIET).roster
+    days = sorted(a.day for a in roster.assignments)
+    assert len(days) == 2 and days[0] < date(2027, 1, 25) and days[1] == date(2027, 1, 25)
+    assert check_roster(roster, config) == []
+    # where the channel matters (a roster to verify, to report on or to keep), a multi-skill agent's row still names it
+    (tmp_path / "hand.csv").write_text("agent,shift,date\na1,early,2027-01-19\n")
+    assert main(["verify", str(tmp_path / "plan.yaml"), str(tmp_path / "hand.csv")]) == 2
+    assert "channel: empty, and agent a1 has several skills (expected one of: chat, email)" in capsys.readouterr().err

@@ -106,7 +106,20 @@ TimeZone = Annotated[str, AfterValidator(_check_timezone)]  # each key that hold
 Day = Annotated[date, AfterValidator(_check_day)]
 Text = Annotated[str, AfterValidator(_check_text)]
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
-Name = Annotated[str, Field(min_length=1, pattern=NAME_PATTERN)]
+
+
+def _check_name(value: str) -> str:
+    """A name made of dots only is refused: an agent id names a file (calendars/AGENT.ics), and `..` was a hidden
+    `...ics` there (a leading '-' or a '.hidden' id stays valid: the exports keep such names inert)."""
+    if value.strip(".") == "":
+        raise ValueError(
+            f"{value!r} is made of dots only, which a file named by it (calendars/AGENT.ics) reads as a folder or a "
+            "hidden file (expected a name with a letter, digit, '_' or '-')"
+        )
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, pattern=NAME_PATTERN), AfterValidator(_check_name)]
 Weight = Annotated[int, Field(ge=0, le=MAX_WEIGHT)]
 
 
@@ -743,7 +756,7 @@ SpanText = Annotated[Span, BeforeValidator(parse_span, json_schema_input_type=st
 
 class Agent(RuleOverrides):
     id: Name
-    """Unique id (letters, digits, `_ . -`); rosters and calendars are keyed by it."""
+    """Unique id (letters, digits, `_ . -`; not dots only, which a file name reads as a folder); rosters and calendars are keyed by it."""
     name: Text | None = None
     """Display name in the report, workbook and calendars."""
     site: str

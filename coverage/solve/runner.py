@@ -36,7 +36,7 @@ STATUS_NAMES = {
 
 DEFAULT_PORTFOLIO_FROM = 8  # workers from which CP-SAT's own portfolio (max_lp_sym included) is left alone
 MIN_THREADS = 4  # below that: one full-model worker (max_lp_sym), the rest neighbourhood and local search
-ONE_PRESOLVE_ROUND_FROM = 25_000  # model variables from which CP-SAT presolves once, not three times (see presolve_once)
+ONE_PRESOLVE_ROUND_FROM = 20_000  # model variables from which CP-SAT presolves once, not three times (see presolve_once)
 WHOLE_ROOT_LP = 10_000_000  # simplex iterations: max_lp_sym's first LP runs to its end (CP-SAT's default stops every 2,000)
 # First-solution search left out of our portfolio: it holds a thread until any roster exists (see _first_solution_workers)
 SLOW_FIRST_SOLUTIONS = ("fs_random",)

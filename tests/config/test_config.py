@@ -431,6 +431,23 @@ YAML_VALUES = [
         "26: contracts.full time: 'full time' is not a name (expected letters, digits, '_', '.' and '-', without spaces)",
         id="name-with-a-space",
     ),
+    *(
+        pytest.param(
+            "{id: a1,",
+            f'{{id: "{dots}",',
+            f"31: agents[0].id: {dots!r} is made of dots only, which a file named by it (calendars/AGENT.ics) reads as "
+            "a folder or a hidden file (expected a name with a letter, digit, '_' or '-')",
+            id=f"{len(dots)}-dots-as-an-agent-id",
+        )
+        for dots in (".", "..", "...")
+    ),
+    pytest.param(
+        "  nyc:",
+        '  "..":',
+        "21: sites...: '..' is made of dots only, which a file named by it (calendars/AGENT.ics) reads as "
+        "a folder or a hidden file (expected a name with a letter, digit, '_' or '-')",
+        id="dots-as-a-site",
+    ),
     pytest.param(
         "days: 7",
         "days: 1.0e3",  # YAML 1.1 needs the exponent's sign: 1.0e+3 is a number, 1.0e3 text
@@ -445,6 +462,12 @@ def test_each_yaml_value_gives_one_located_line_and_exit_2(tmp_path, capsys, old
     assert old in TINY
     code, lines = run_check(tmp_path, TINY.replace(old, new, 1), capsys)
     assert (code, lines) == (2, [f"{tmp_path / 'team.yaml'}:{expected}"])
+
+
+@pytest.mark.parametrize("ident", ["-cmd", "-2", ".hidden", "a..b", "..a", "a.", "-.", "_"])
+def test_ids_with_dots_or_a_leading_dash_that_are_not_dots_only_stay_valid(make_config, ident: str) -> None:
+    """Only dots-only ids are refused: issue 30's hostile ids (a leading '-', '.hidden') are valid and kept inert."""
+    assert make_config(TINY.replace("{id: a1,", f'{{id: "{ident}",')).agents[0].id == ident
 
 
 @pytest.mark.parametrize("text, days", [("0x1F", 31), ("1_0", 10), ("010", 10), ("0b101", 5), ("!!str 7", 7), ("!!float 7", 7)])

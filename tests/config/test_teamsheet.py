@@ -125,3 +125,13 @@ def test_candidates_accept_days_off(make_config: Callable[..., Config]) -> None:
     )
     hire = config.candidates[0].as_agents()[0]
     assert hire.days_off == ["Mon", "Tue", "Wed", "Thu", "Fri"]
+
+
+def test_an_id_of_dots_only_in_a_team_sheet_is_one_located_line(tmp_path: Path) -> None:
+    """`..` would name the hidden calendar calendars/...ics: refused at its cell, as in the YAML list; `-cmd` stays valid."""
+    with pytest.raises(InputError) as caught:
+        load(tmp_path, "ID,Site,Contract,Skills\n-cmd,nyc,full_time,chat\n..,nyc,full_time,chat\n")
+    assert [line.split("team.csv:", 1)[1] for line in str(caught.value).splitlines()] == [
+        "3: ID: '..' is made of dots only, which a file named by it (calendars/AGENT.ics) reads as a folder or a hidden file "
+        "(expected a name with a letter, digit, '_' or '-')"
+    ]

@@ -1,0 +1,130 @@
+"""Re-planning against a published roster (`covplan plan --keep`) after someone has left the team.
+
+A manager re-plans exactly when an agent leaves: the old roster still names
+them. Their shifts are removed (changes.csv and the printed summary say so),
+the rest is kept with as few changes as possible. `verify` and `gaps` on the
+old roster are bad input, one line per leaver (not one per row of theirs).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from helpers import TINY, nine_to_five_new_york, write_forecast
+
+from coverage.cli import main
+from coverage.config import load_config
+from coverage.roster import read_kept_roster
+
+# Three agents once; a3 has left: the config names a1 and a2 only. One chat an hour 09:00-17:00 New York, Mon 7 - Fri 11 Dec,
+# needs one agent on each weekday's `day` shift (09:00-17:00); nothing is needed at the weekend.
+TEAM = TINY.replace(
+    "  - {id: a1, site: nyc, contract: full_time, skills: [chat]}",
+    "  - {id: a1, site: nyc, contract: full_time, skills: [chat]}\n  - {id: a2, site: nyc, contract: full_time, skills: [chat]}",
+)
+# The roster published before a3 left: a1 Mon-Tue, a2 Wed, a3 Thu-Fri (a hand-made copy: no times, as read_roster allows).
+OLD = """agent,site,channel,shift,date
+a1,nyc,chat,day,2026-12-07
+a1,nyc,chat,day,2026-12-08
+a2,nyc,chat,day,2026-12-09
+a3,nyc,chat,day,2026-12-10
+a3,nyc,chat,day,2026-12-11
+"""
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> tuple[Path, Path]:
+    config = tmp_path / "plan.yaml"
+    config.write_text(TEAM, encoding="utf-8")
+    write_forecast(tmp_path / "forecast.csv", nine_to_five_new_york(range(7, 12)))
+    old = tmp_path / "old" / "roster.csv"
+    old.parent.mkdir()
+    old.write_text(OLD, encoding="utf-8")
+    return config, old
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_re_planning_after_an_agent_left_removes_their_shifts_and_keeps_the_rest(team: tuple[Path, Path], capsys) -> None:
+    """By hand: a1's Mon-Tue and a2's Wed stay (3 kept); a3's Thu and Fri are removed (2), and Thu and Fri, each
+    needing one agent, are each taken by a1 or a2 (2 added): 4 changes, every weekday covered once."""
+    config, old = team
+    out = config.parent / "new"
+    code = main(["plan", str(config), "--out", str(out), "--keep", str(old), "--time-limit", "5", "--workers", "2", "--quiet"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    roster = rows(out / "roster.csv")
+    assert sorted((r["date"], r["agent"]) for r in roster if r["date"] <= "2026-12-09") == [
+        ("2026-12-07", "a1"),
+        ("2026-12-08", "a1"),
+        ("2026-12-09", "a2"),
+    ]
+    assert sorted(r["date"] for r in roster) == ["2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10", "2026-12-11"]
+    changes = rows(out / "changes.csv")
+    removed = [(r["agent"], r["date"], r["shift"], r["channel"]) for r in changes if r["change"] == "removed"]
+    added = sorted((r["date"], r["shift"]) for r in changes if r["change"] == "added")
+    assert removed == [("a3", "2026-12-10", "day", "chat"), ("a3", "2026-12-11", "day", "chat")]
+    assert added == [("2026-12-10", "day"), ("2026-12-11", "day")]
+    assert len(changes) == 4
+    assert {r["agent"] for r in changes if r["change"] == "added"} <= {"a1", "a2"}
+    # the leaver's removed shifts carry their local times like every other row (from the site's template)
+    assert [r["start_local"] for r in changes if r["change"] == "removed"] == [
+        "2026-12-10T09:00:00-05:00",
+        "2026-12-11T09:00:00-05:00",
+    ]
+    assert "2 shift(s) removed, 2 added" in printed
+    assert "  - a3 2026-12-10 day (chat)" in printed and "  - a3 2026-12-11 day (chat)" in printed
+    assert "a3 is not in the config's agents any more (left the team?): their 2 shift(s) are removed" in printed
+    assert main(["verify", str(config), str(out / "roster.csv")]) == 0
+
+
+def test_a_hire_the_config_has_not_added_is_named_as_a_hire(team: tuple[Path, Path], capsys) -> None:
+    """A roster `covplan hires` published names hires (extra-1) the manager has not added to agents: the same
+    re-plan (their 2 shifts removed, 2 added), and the line says to add the person hired under that id to keep them."""
+    config, old = team
+    config.write_text(
+        TEAM + "candidates:\n  - {id: extra, site: nyc, contract: full_time, skills: [chat], cost: 1000, max_count: 1}\n",
+        encoding="utf-8",
+    )
+    old.write_text(OLD.replace("a3,", "extra-1,"), encoding="utf-8")
+    out = config.parent / "new"
+    assert (
+        main(["plan", str(config), "--out", str(out), "--keep", str(old), "--time-limit", "5", "--workers", "2", "--quiet"]) == 0
+    )
+    printed = capsys.readouterr().out
+    assert "2 shift(s) removed, 2 added" in printed
+    assert (
+        "  extra-1, a hire of candidates' extra, is not in the config's agents: their 2 shift(s) are removed "
+        "(add the person hired to agents as extra-1 to keep them)"
+    ) in printed
+
+
+def test_a_leavers_rows_need_no_site_when_one_site_has_their_template(team: tuple[Path, Path]) -> None:
+    """A hand-made roster may leave out `site`: a leaver's is the one site offering the row's template (nyc's `day`)."""
+    config_path, old = team
+    old.write_text("agent,shift,date\na1,day,2026-12-07\na3,day,2026-12-10\n", encoding="utf-8")
+    kept = read_kept_roster(old, load_config(config_path))
+    assert [(a.agent, a.day.isoformat()) for a in kept.team.assignments] == [("a1", "2026-12-07")]
+    assert [(a.agent, a.site, a.channel, a.start_utc.isoformat()) for a in kept.left.assignments] == [
+        ("a3", "nyc", "", "2026-12-10T14:00:00+00:00")
+    ]
+
+
+@pytest.mark.parametrize("command", ["verify", "gaps"])
+def test_verify_and_gaps_of_a_roster_naming_a_leaver_say_so_once_per_leaver(
+    team: tuple[Path, Path], command: str, capsys
+) -> None:
+    """The old roster is no roster of this team any more: exit 2 and one line for a3 (two rows), at a3's first row."""
+    config, old = team
+    extra = ["--out", str(config.parent / "report")] if command == "gaps" else []
+    assert main([command, str(config), str(old), *extra]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{old}:5: agent: unknown agent 'a3' on this row and 1 more (expected an id from agents in plan.yaml; "
+        "if a3 has left the team, re-plan with `covplan plan --keep` this roster: it lists their shifts as removed)"
+    ]
+    assert not (config.parent / "report").exists()
