@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -78,12 +79,17 @@ def rosters_held(seen: Seen, built: list[BuiltModel]) -> Iterator[None]:
     model build for the length of one run (the product has no use for either).
     """
     report, build = runner.Progress.on_solution_callback, search.build_model
-    best = [float("inf")]
+    # The best so far per model, told apart by its variable count: a staged team's site models and a flexible team's
+    # coarse one report on this callback too, on their own scale, which would otherwise hide the whole model's rosters.
+    best: dict[int, float] = {}
 
     def listen(progress: runner.Progress) -> None:
-        if progress.objective_value <= best[0]:  # a neighbourhood's step reports rosters the run may not take
-            best[0] = progress.objective_value
-            seen.append((time.perf_counter(), list(progress.response_proto.solution)))
+        values = progress.response_proto.solution
+        if progress.objective_value <= best.get(
+            len(values), math.inf
+        ):  # a neighbourhood's step reports rosters the run may not take
+            best[len(values)] = progress.objective_value
+            seen.append((time.perf_counter(), list(values)))
         report(progress)
 
     def keep(data: ModelData, *, objective: bool = True) -> BuiltModel:

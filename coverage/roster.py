@@ -363,7 +363,12 @@ def assignment_from_row(row: Mapping[str, str | None], config: Config, line: int
 
 
 def _leavers_shift(row: Mapping[str, str | None], config: Config, line: int) -> Assignment:
-    """A row of an agent the config no longer has: its site from the row, or the one site with its template."""
+    """A row of an agent the config no longer has: its site from the row, or the one site with its template.
+
+    A row naming no agent at all is bad input, not a leaver's shift (it would be listed as removed from agent '').
+    """
+    if not (row.get("agent") or "").strip():
+        raise ValueError(f"agent: empty (expected an id from agents in {config.source.name})")
     shift = (row.get("shift") or "").strip()
     offering = [name for name, site in config.sites.items() if shift in site.shifts]
     return _shift_from_row(row, config, line, offering[0] if len(offering) == 1 else None, None)

@@ -373,6 +373,34 @@ def test_backlog_prices_a_roster_in_the_queue_model_at_its_exact_cost():
     assert price(build_model(ModelData.of(config, needs)), result.roster) == result.objective
 
 
+def test_backlog_hears_the_whole_models_rosters_after_a_cheaper_smaller_models():
+    """A site or coarse model's reports (fewer variables, its own cheaper scale) do not hide the whole model's rosters.
+
+    Staged teams (60 agents or more on several sites, the benchmark's own
+    synthetic default) search each site before the whole model, in this
+    process on 2 cores; their costs must not count as the run's best so far.
+    """
+    from backlog import rosters_held
+    from ortools.sat.python import cp_model
+
+    from coverage.solve import SolveParams
+    from coverage.solve.runner import run_search
+
+    site = cp_model.CpModel()  # a site's model: one variable, costs 0
+    x = site.new_int_var(0, 5, "x")
+    site.minimize(x)
+    whole = cp_model.CpModel()  # the whole model: three variables, costs 10
+    ys = [whole.new_int_var(0, 5, f"y{k}") for k in range(3)]
+    whole.add(sum(ys) >= 10)
+    whole.minimize(sum(ys))
+    seen: list = []
+    with rosters_held(seen, []):
+        for model in (site, whole):
+            run_search(model, SolveParams(time_limit_seconds=5, workers=1))
+    assert [values for _, values in seen if len(values) == 1][-1] == [0]
+    assert [sum(values) for _, values in seen if len(values) == 3][-1] == 10
+
+
 def test_backlog_script_runs_one_model_alone_without_a_ratio():
     """`--models queue` (on/off comparisons of one model): its runs, and no ratio (there is no smoothed run to divide by)."""
     row = last_json(

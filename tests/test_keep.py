@@ -16,6 +16,7 @@ from helpers import TINY, nine_to_five_new_york, write_forecast
 
 from coverage.cli import main
 from coverage.config import load_config
+from coverage.errors import InputError
 from coverage.roster import read_kept_roster
 
 # Three agents once; a3 has left: the config names a1 and a2 only. One chat an hour 09:00-17:00 New York, Mon 7 - Fri 11 Dec,
@@ -113,6 +114,17 @@ def test_a_leavers_rows_need_no_site_when_one_site_has_their_template(team: tupl
     assert [(a.agent, a.site, a.channel, a.start_utc.isoformat()) for a in kept.left.assignments] == [
         ("a3", "nyc", "", "2026-12-10T14:00:00+00:00")
     ]
+
+
+def test_a_kept_row_without_an_agent_is_bad_input_not_a_leavers_shift(team: tuple[Path, Path]) -> None:
+    """An empty `agent` cell names nobody who left: the row is refused where it is (as before leavers were read), not
+    listed as the removed shift of an agent called ''."""
+    config_path, old = team
+    old.write_text(OLD.replace("a3,nyc,chat,day,2026-12-10", ",nyc,chat,day,2026-12-10"), encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        read_kept_roster(old, load_config(config_path))
+    assert [(p.line, p.where) for p in refused.value.problems] == [(5, "agent")]
+    assert "empty" in refused.value.problems[0].what
 
 
 @pytest.mark.parametrize("command", ["verify", "gaps"])

@@ -398,7 +398,21 @@ SPECIALS = ["=", "+", "-", "@", "'", '"', ",", ";", "\\", "<", ">", "&", "\u202e
 names = st.lists(st.sampled_from(SPECIALS) | st.characters(categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=14).map(
     "".join
 )
-ids = st.from_regex(r"-?[A-Za-z0-9_.-]{1,7}", fullmatch=True)
+# Not dots only: load_config refuses '.', '..' (a calendar file named by such an id is a folder or hidden).
+ids = st.from_regex(r"-?[A-Za-z0-9_.-]{1,7}", fullmatch=True).filter(lambda ident: ident.strip(".") != "")
+
+
+def test_the_ids_drawn_are_never_dots_only():
+    """The property below needs ids a config accepts: a dots-only one ('.', '..') is refused (schema._check_name).
+
+    The regex draws one about once in 2,500 ids, six ids an example: the
+    property failed about one run in twenty. Derandomized, so this fails every time the filter is missing.
+    """
+    from hypothesis import find
+    from hypothesis.errors import NoSuchExample
+
+    with pytest.raises(NoSuchExample):
+        find(ids, lambda ident: ident.strip(".") == "", settings=settings(max_examples=5000, derandomize=True, database=None))
 
 
 @given(
