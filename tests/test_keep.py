@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from coverage.check import check_roster
 from coverage.cli import main
 from coverage.config import load_config
 from coverage.demand import requirements
-from coverage.roster import Roster, read_kept_roster
+from coverage.roster import Assignment, Roster, read_kept_roster
 from coverage.solve import ModelInputs, SolveParams, solve
 from coverage.solve.data import ModelData
 from coverage.solve.kept import still_allowed
@@ -186,3 +187,22 @@ def test_the_kept_shifts_still_allowed_drop_new_leave_and_move_a_channel_no_long
         ("a2", "2026-12-10", "chat"),
         ("a2", "2026-12-11", "chat"),
     ]
+
+
+def test_on_the_email_queues_path_the_kept_roster_is_polished_before_the_search(tmp_path: Path) -> None:
+    """ann and bob both kept on chat (test_backlog's day: one chat agent needed, 80 emails). Their channels polished,
+    bob answers email, every email in time: one channel move, 10 — the run's first roster and its result, no
+    shift added or removed."""
+    from test_backlog import NY, two_agents
+
+    from coverage.time import local_to_utc
+
+    config = two_agents(tmp_path)
+    start = local_to_utc(date(2027, 1, 4), "09:00", NY)
+    both_on_chat = Roster(
+        tuple(Assignment(name, "nyc", "chat", "day", date(2027, 1, 4), start, start.add(hours=8)) for name in ("ann", "bob"))
+    )
+    result = solve(config, requirements(config), ModelInputs(keep=both_on_chat), SolveParams(time_limit_seconds=3, workers=2))
+    assert result.roster is not None and check_roster(result.roster, config) == []
+    assert sorted(a.channel for a in result.roster.assignments) == ["chat", "email"]
+    assert (result.objective, result.timeline[0][1]) == (10, 10)
