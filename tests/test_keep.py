@@ -206,3 +206,17 @@ def test_on_the_email_queues_path_the_kept_roster_is_polished_before_the_search(
     assert result.roster is not None and check_roster(result.roster, config) == []
     assert sorted(a.channel for a in result.roster.assignments) == ["chat", "email"]
     assert (result.objective, result.timeline[0][1]) == (10, 10)
+
+
+def test_a_deterministic_re_plan_from_the_kept_roster_gives_the_same_roster_twice(make_config, tmp_path) -> None:
+    """The search from the kept roster gets the whole limit in CP-SAT's work, however long its completion took."""
+    config = make_config(
+        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
+    )
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT, encoding="utf-8")
+    kept = read_kept_roster(kept_file, config).team
+    params = SolveParams(time_limit_seconds=2, seed=1, workers=2, deterministic=True)
+    first, second = (solve(config, requirements(config), ModelInputs(keep=kept), params) for _ in range(2))
+    assert (first.roster, first.objective) == (second.roster, second.objective)
+    assert first.objective == 1_000

@@ -208,7 +208,7 @@ def solve(
                 start = replace(start, interrupted=True)
             remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
     elif kept is not None and kept.result is not None:  # the kept roster keeps every rule: the search starts from it
-        fallback, remaining = kept.result, max(_left(params, started), 1.0)
+        fallback, remaining = kept.result, _kept_remaining(params, started)
         first_roster = fallback.first_solution_seconds
         progress.timeline.append((first_roster or 0.0, fallback.objective, None))
     elif first is not None:  # flexible templates: a constructed roster or a listed stand-in's first (coverage.solve.coarse)
@@ -369,6 +369,12 @@ def _hint_of(rm: BuiltModel) -> Any:
     saved = type(rm.model.proto.solution_hint)()
     saved.copy_from(rm.model.proto.solution_hint)
     return saved
+
+
+def _kept_remaining(params: SolveParams, started: float) -> float:
+    """Time for the search from the kept roster: what is left of the limit; the whole limit in deterministic runs,
+    whose limit is CP-SAT's work and whose roster must not hang on how long the completion took on this machine."""
+    return params.time_limit_seconds if params.deterministic else max(_left(params, started), 1.0)
 
 
 def _kept_interrupted(kept: Priced, progress: Progress, started: float) -> SolveResult:
