@@ -220,3 +220,21 @@ def test_a_deterministic_re_plan_from_the_kept_roster_gives_the_same_roster_twic
     first, second = (solve(config, requirements(config), ModelInputs(keep=kept), params) for _ in range(2))
     assert (first.roster, first.objective) == (second.roster, second.objective)
     assert first.objective == 1_000
+
+
+def test_a_kept_roster_that_breaks_a_rule_now_is_only_the_hint_and_the_search_repairs_it(make_config, tmp_path) -> None:
+    """a1 was rostered Mon-Thu, a2 Fri; the contract now allows three days a week. The kept roster breaks that rule, so
+    it is not the run's first roster (nothing is priced before the search): one of a1's days goes to a2, one shift
+    removed and one added, 2 x 1,000 = 2,000, every hour still covered."""
+    config = make_config(SHORT_WEEKS, nine_to_five_new_york(range(7, 12)))
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT.replace("a2,nyc,chat,day,2026-12-10", "a1,nyc,chat,day,2026-12-10"), encoding="utf-8")
+    kept = read_kept_roster(kept_file, config).team
+    result = solve(config, requirements(config), ModelInputs(keep=kept), SolveParams(time_limit_seconds=2, seed=1, workers=2))
+    assert result.roster is not None and check_roster(result.roster, config) == []
+    before = {(a.agent, a.day.isoformat()) for a in kept.assignments}
+    now = {(a.agent, a.day.isoformat()) for a in result.roster.assignments}
+    removed, added = before - now, now - before
+    assert (len(removed), len(added), {agent for agent, _ in removed}, {agent for agent, _ in added}) == (1, 1, {"a1"}, {"a2"})
+    assert [day for _, day in removed] == [day for _, day in added]
+    assert result.objective == 2_000
