@@ -7,8 +7,10 @@ period's second week (leave added to the config, as benchmarks/year.py
 does); without --sick nobody does. The old roster is re-planned with
 `solve(..., ModelInputs(keep=...))`, as `covplan plan --keep` does, and the
 result compared with it: shifts removed and added (agent, day, shift), kept
-shifts moved to another channel, the objective, and (where coverage.solve.kept exists) what the kept roster
-costs, its shifts on the sick days dropped and completed in the model.
+shifts moved to another channel, the objective, and with --kept-cost (where
+coverage.solve.kept exists) what the kept roster costs, its shifts on the
+sick days dropped and completed in the model (before any channel polish).
+benchmarks/notes/keep-start.md has the figures.
 One JSON line on stdout, with the load average at the start and the end.
 """
 
