@@ -9,15 +9,23 @@ old roster are bad input, one line per leaver (not one per row of theirs).
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 from helpers import TINY, nine_to_five_new_york, write_forecast
 
+from coverage.check import check_roster
 from coverage.cli import main
 from coverage.config import load_config
+from coverage.demand import requirements
 from coverage.errors import InputError
-from coverage.roster import read_kept_roster
+from coverage.roster import Assignment, Roster, read_kept_roster
+from coverage.solve import ModelInputs, SolveParams, solve
+from coverage.solve.data import ModelData
+from coverage.solve.kept import still_allowed
+from coverage.solve.model import build_model
 
 # Three agents once; a3 has left: the config names a1 and a2 only. One chat an hour 09:00-17:00 New York, Mon 7 - Fri 11 Dec,
 # needs one agent on each weekday's `day` shift (09:00-17:00); nothing is needed at the weekend.
@@ -140,3 +148,105 @@ def test_verify_and_gaps_of_a_roster_naming_a_leaver_say_so_once_per_leaver(
         "if a3 has left the team, re-plan with `covplan plan --keep` this roster: it lists their shifts as removed)"
     ]
     assert not (config.parent / "report").exists()
+
+
+# --------------------------------------------------------------------------- the re-plan starts from the kept roster
+
+# a1 and a2 work three days a week at most; one agent is needed 09:00-17:00 New York, Mon 7 - Fri 11 Dec.
+SHORT_WEEKS = TEAM.replace("max_days_per_week: 5", "max_days_per_week: 3")
+# Published before a1 fell ill: a1 Mon-Wed, a2 Thu-Fri.
+KEPT = """agent,site,channel,shift,date
+a1,nyc,chat,day,2026-12-07
+a1,nyc,chat,day,2026-12-08
+a1,nyc,chat,day,2026-12-09
+a2,nyc,chat,day,2026-12-10
+a2,nyc,chat,day,2026-12-11
+"""
+
+
+def test_a_short_re_plan_for_one_sick_day_starts_from_the_kept_roster_and_changes_only_that_day(make_config, tmp_path) -> None:
+    """a1 is ill on Wednesday 9 Dec. By hand: the kept roster less that shift leaves Wednesday's 8 hours uncovered,
+    400 + 100 each (nobody there, one agent short): 4,000 — the run's first roster. a2, at two days, takes Wednesday:
+    one shift added (1,000; a1's Wednesday is leave now, no change of the model's), every hour covered: 1,000."""
+    config = make_config(
+        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
+    )
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT, encoding="utf-8")
+    kept = read_kept_roster(kept_file, config).team
+    result = solve(config, requirements(config), ModelInputs(keep=kept), SolveParams(time_limit_seconds=2, seed=1, workers=2))
+    assert result.roster is not None and check_roster(result.roster, config) == []
+    before = {(a.agent, a.day.isoformat()) for a in kept.assignments}
+    now = {(a.agent, a.day.isoformat()) for a in result.roster.assignments}
+    assert (before - now, now - before) == ({("a1", "2026-12-09")}, {("a2", "2026-12-09")})
+    assert result.objective == 1_000
+    assert result.timeline[0][1] == 4_000  # the first roster is the kept one, priced: never a dearer result
+
+
+def test_the_kept_shifts_still_allowed_drop_new_leave_and_move_a_channel_no_longer_served(make_config, tmp_path) -> None:
+    """a1 no longer answers email and is on leave on Wednesday: their Monday moves to chat (its only channel), their
+    Wednesday is dropped; a2's Thursday stays as it was."""
+    config = make_config(SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1))
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT, encoding="utf-8")
+    read = read_kept_roster(kept_file, config).team.assignments
+    kept = Roster((replace(read[0], channel="email"), *read[1:]))  # a channel the config no longer gives a1
+    rm = build_model(ModelData.of(config, requirements(config), keep=kept))
+    allowed = still_allowed(rm.variables, kept)
+    assert [(a.agent, a.day.isoformat(), a.channel) for a in allowed.assignments] == [
+        ("a1", "2026-12-07", "chat"),
+        ("a1", "2026-12-08", "chat"),
+        ("a2", "2026-12-10", "chat"),
+        ("a2", "2026-12-11", "chat"),
+    ]
+
+
+def test_on_the_email_queues_path_the_kept_roster_is_polished_before_the_search(tmp_path: Path) -> None:
+    """ann and bob both kept on chat (test_backlog's day: one chat agent needed, 80 emails). Their channels polished,
+    bob answers email, every email in time: one channel move, 10 — the run's first roster and its result, no
+    shift added or removed."""
+    from test_backlog import NY, two_agents
+
+    from coverage.time import local_to_utc
+
+    config = two_agents(tmp_path)
+    start = local_to_utc(date(2027, 1, 4), "09:00", NY)
+    both_on_chat = Roster(
+        tuple(Assignment(name, "nyc", "chat", "day", date(2027, 1, 4), start, start.add(hours=8)) for name in ("ann", "bob"))
+    )
+    result = solve(config, requirements(config), ModelInputs(keep=both_on_chat), SolveParams(time_limit_seconds=3, workers=2))
+    assert result.roster is not None and check_roster(result.roster, config) == []
+    assert sorted(a.channel for a in result.roster.assignments) == ["chat", "email"]
+    assert (result.objective, result.timeline[0][1]) == (10, 10)
+
+
+def test_a_deterministic_re_plan_from_the_kept_roster_gives_the_same_roster_twice(make_config, tmp_path) -> None:
+    """The search from the kept roster gets the whole limit in CP-SAT's work, however long its completion took."""
+    config = make_config(
+        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
+    )
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT, encoding="utf-8")
+    kept = read_kept_roster(kept_file, config).team
+    params = SolveParams(time_limit_seconds=2, seed=1, workers=2, deterministic=True)
+    first, second = (solve(config, requirements(config), ModelInputs(keep=kept), params) for _ in range(2))
+    assert (first.roster, first.objective) == (second.roster, second.objective)
+    assert first.objective == 1_000
+
+
+def test_a_kept_roster_that_breaks_a_rule_now_is_only_the_hint_and_the_search_repairs_it(make_config, tmp_path) -> None:
+    """a1 was rostered Mon-Thu, a2 Fri; the contract now allows three days a week. The kept roster breaks that rule, so
+    it is not the run's first roster (nothing is priced before the search): one of a1's days goes to a2, one shift
+    removed and one added, 2 x 1,000 = 2,000, every hour still covered."""
+    config = make_config(SHORT_WEEKS, nine_to_five_new_york(range(7, 12)))
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT.replace("a2,nyc,chat,day,2026-12-10", "a1,nyc,chat,day,2026-12-10"), encoding="utf-8")
+    kept = read_kept_roster(kept_file, config).team
+    result = solve(config, requirements(config), ModelInputs(keep=kept), SolveParams(time_limit_seconds=2, seed=1, workers=2))
+    assert result.roster is not None and check_roster(result.roster, config) == []
+    before = {(a.agent, a.day.isoformat()) for a in kept.assignments}
+    now = {(a.agent, a.day.isoformat()) for a in result.roster.assignments}
+    removed, added = before - now, now - before
+    assert (len(removed), len(added), {agent for agent, _ in removed}, {agent for agent, _ in added}) == (1, 1, {"a1"}, {"a2"})
+    assert [day for _, day in removed] == [day for _, day in added]
+    assert result.objective == 2_000

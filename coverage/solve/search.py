@@ -29,6 +29,7 @@ from coverage.roster import Roster, read_history
 from coverage.solve import coarse, neighbourhoods, runner, size, staged
 from coverage.solve.data import Hiring, ModelData, ModelInputs, describe_target
 from coverage.solve.explain import conflicting_rules
+from coverage.solve.kept import still_allowed
 from coverage.solve.model import BuiltModel, build_model
 from coverage.solve.polish import POLISH_SECONDS, IncumbentPolish, Keeps, polish_channels, worth_polishing
 from coverage.solve.runner import (
@@ -176,7 +177,14 @@ def solve(
     progress.refiner = refiner
     first_roster: float | None = None  # seconds into the run when the stages or a flexible start had a roster of the whole team
     first: coarse.CoarseStart | None = None
-    if start is None and polish is None:
+    kept = (
+        None
+        if inputs.keep is None or start is not None
+        else _kept_start(roster_model, inputs.keep, None, params, started, polish)
+    )
+    if kept is not None and kept.interrupted:  # Ctrl-C while the kept roster was completed: the run ends with it, if any
+        return _kept_interrupted(kept, progress, started)
+    if start is None and polish is None and kept is None:
         first, fallback = _flexible_start(config, requirements, stages, params, roster_model, started)
     if start is not None:
         left = _left(params, started)
@@ -190,6 +198,19 @@ def solve(
         if start.first_roster_at is not None and fallback is not None:
             first_roster = start.first_roster_at - started
             fallback = replace(fallback, first_solution_seconds=first_roster)
+        if inputs.keep is not None and not start.interrupted and (fallback is None or fallback.objective is not None):
+            kept = _kept_start(
+                roster_model, inputs.keep, fallback, params, started, polish
+            )  # the cheaper of the two is the start
+            fallback = kept.result or fallback
+            first_roster = _earliest(first_roster, None if kept.result is None else kept.result.first_solution_seconds)
+            if kept.interrupted:
+                start = replace(start, interrupted=True)
+            remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
+    elif kept is not None and kept.result is not None:  # the kept roster keeps every rule: the search starts from it
+        fallback, remaining = kept.result, _kept_remaining(params, started)
+        first_roster = fallback.first_solution_seconds
+        progress.timeline.append((first_roster or 0.0, fallback.objective, None))
     elif first is not None:  # flexible templates: a constructed roster or a listed stand-in's first (coverage.solve.coarse)
         remaining = first.remaining(params, started)
         if fallback is not None:  # that roster is the run's first: on the timeline before the search's own
@@ -283,6 +304,92 @@ def solve(
             conflicting_rules(config, requirements, time_limit_seconds=max(10.0, params.time_limit_seconds), history=history)
         )
     return SolveResult(status, None, None, None, wallclock.perf_counter() - started, reasons, interrupted=interrupted)
+
+
+def _kept_start(
+    rm: BuiltModel,
+    keep: Roster,
+    rival: SolveResult | None,
+    params: SolveParams,
+    started: float,
+    polish: Polish | None = None,
+) -> Priced:
+    """The kept roster's shifts the config still allows (coverage.solve.kept), completed in the whole model and priced.
+
+    Where they keep every hard rule that roster is the run's first and the
+    result to beat, so a re-plan is never dearer than keeping it; the model is
+    left hinted with it. Where they do not (a contract minimum no longer met),
+    they stay the model's hint and the search repairs them. `polish`: its
+    channels polished too (the email queue's path), the cheaper of the two the
+    start. `rival`: the stages' roster, priced; the kept one is the start only
+    when cheaper, else the model's hint is put back as it was. Ctrl-C during
+    a completion (`interrupted`) ends the run with what it has. Outside
+    deterministic runs the first completion found: its price is the
+    objective's own all the same, and it came in 0.8-1.1 s on the example
+    team where the tightest took 1.5-1.8 s (load 9-10).
+    """
+    saved = _hint_of(rm)
+    seconds = FILL_SECONDS if params.deterministic else min(FILL_SECONDS, max(_left(params, started), 2.0))
+    bound = None if rival is None else rival.best_bound
+    priced = _hinted(rm, still_allowed(rm.variables, keep), bound, started, seconds, first=not params.deterministic)
+    if polish is not None and priced.result is not None and not priced.interrupted:
+        priced = _cheaper_polished(rm, priced.result, polish, bound, started, seconds)
+    found = priced.result
+    if found is not None and (rival is None or rival.objective is None or _beats(found.objective or 0, [rival])):
+        return priced
+    if rival is not None:
+        rm.model.proto.solution_hint.copy_from(saved)  # the search starts from the stages' roster
+    return Priced(None, priced.interrupted)
+
+
+def _cheaper_polished(
+    rm: BuiltModel, kept: SolveResult, polish: Polish, bound: float | None, started: float, seconds: float
+) -> Priced:
+    """The kept roster with its channels polished, completed and priced, when cheaper; else the kept one, hinted again.
+
+    From the kept roster of a 30 s plan of the example team, CP-SAT's search
+    at 15 s found no cheaper roster in one run of three, where the polish
+    of the same roster moved 28 shifts' channels for 870 less
+    (benchmarks/notes/keep-start.md).
+    """
+    assert kept.roster is not None and kept.objective is not None
+    completed = _hint_of(rm)
+    with on_interrupt(lambda: None) as hit:  # seconds of Python: Ctrl-C ends the run with the kept roster once done
+        polished = polish(kept.roster)
+    if hit:
+        return Priced(kept, interrupted=True)
+    if staged.shifts_of(polished) == staged.shifts_of(kept.roster):
+        return Priced(kept)
+    priced = _hinted(rm, polished, bound, started, seconds, first=True)  # polished only outside deterministic runs
+    if priced.result is not None and priced.result.objective is not None and priced.result.objective < kept.objective:
+        return replace(priced, result=replace(priced.result, first_solution_seconds=kept.first_solution_seconds))
+    rm.model.proto.solution_hint.copy_from(completed)  # the search starts from the kept roster
+    return Priced(kept, priced.interrupted)
+
+
+def _hint_of(rm: BuiltModel) -> Any:
+    """A copy of the model's hint as it is, to put back (`rm.model.proto.solution_hint.copy_from`)."""
+    saved = type(rm.model.proto.solution_hint)()
+    saved.copy_from(rm.model.proto.solution_hint)
+    return saved
+
+
+def _kept_remaining(params: SolveParams, started: float) -> float:
+    """Time for the search from the kept roster: what is left of the limit; the whole limit in deterministic runs,
+    whose limit is CP-SAT's work and whose roster must not hang on how long the completion took on this machine."""
+    return params.time_limit_seconds if params.deterministic else max(_left(params, started), 1.0)
+
+
+def _kept_interrupted(kept: Priced, progress: Progress, started: float) -> SolveResult:
+    """The run's result when Ctrl-C stopped the kept roster's completion: that roster once priced, else none."""
+    wall = wallclock.perf_counter() - started
+    if kept.result is None:
+        reason = "the search was interrupted before any roster was found"
+        return SolveResult("UNKNOWN", None, None, None, wall, [reason], interrupted=True)
+    timeline: list[tuple[float, float | None, float | None]] = [
+        (kept.result.first_solution_seconds or 0.0, kept.result.objective, None)
+    ]
+    return replace(kept.result, wall_seconds=wall, interrupted=True, timeline=progress.timeline or timeline)
 
 
 def _flexible_start(

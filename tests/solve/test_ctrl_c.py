@@ -275,3 +275,18 @@ def test_ctrl_c_while_the_constructed_flexible_roster_is_priced_runs_no_stand_in
     result = solve(config, requirements(config), ModelInputs(), SolveParams(time_limit_seconds=10, workers=2))
     assert (result.interrupted, limits) == (True, [1.0])
     assert result.roster is None or check_roster(result.roster, config) == []
+
+
+def test_ctrl_c_while_the_kept_roster_is_completed_ends_the_run_without_a_search(tmp_path: Path, monkeypatch) -> None:
+    """`--keep`: the kept roster is completed through the model before anything is searched; Ctrl-C there ends the run
+    (no roster had a value yet: none, and it says interrupted) instead of searching for the rest of the limit."""
+    config = two_agents(tmp_path)
+    kept = solve(config, requirements(config), replace(OPTIONS, time_limit_seconds=2)).roster
+    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, first=False: Completion(None, False, True))
+    monkeypatch.setattr(search, "run_search", lambda *args, **kwargs: pytest.fail("searched after Ctrl-C"))
+    result = solve(config, requirements(config), replace(OPTIONS, keep=kept))
+    assert (result.interrupted, result.roster, result.reasons) == (
+        True,
+        None,
+        ["the search was interrupted before any roster was found"],
+    )

@@ -15,7 +15,7 @@ from helpers import QUIET, TINY, hourly, main_search_finds_nothing, nine_to_five
 from coverage.check import Checker, check_roster
 from coverage.demand import requirements
 from coverage.roster import Assignment, Roster, read_history
-from coverage.solve import Hiring, ModelInputs, solve
+from coverage.solve import Hiring, ModelInputs, solve, staged
 from coverage.solve.aggregate import groups_of, headcount_model
 from coverage.solve.runner import run_search
 from coverage.solve.staged import (
@@ -212,6 +212,24 @@ def test_keep_prices_the_changes_in_every_stage(make_config) -> None:
     assert (staged.status, staged.objective, direct.objective) == ("OPTIMAL", 1000, 1000)
     assert check_roster(staged.roster, after) == []
     assert sorted((a.agent, a.day.day) for a in staged.roster.assignments) == [("a1", 7), ("a1", 9), ("b1", 8)]
+
+
+def test_a_re_plan_after_the_stages_starts_from_the_kept_roster_where_it_is_cheaper(make_config, monkeypatch) -> None:
+    """a1 was to work Mon-Wed and is now on leave Tuesday. The stages here hand over a roster of nobody: three days of
+    8 uncovered hours, 3 x 8 x (400 + 100) = 12,000, and a1's Monday and Wednesday dropped, 2 x 1,000: 14,000. The
+    kept roster less Tuesday leaves Tuesday's 8 hours open, 4,000 (Tuesday is leave now: no change of the model's),
+    and is cheaper: it is the start, and the result when the full search finds nothing in its time."""
+    after = make_config(
+        TWO_SITES.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], leave: [2026-12-08]}\n  - {id: b1"), DAY_SHIFTS
+    )
+    kept = Roster(tuple(shift_of(after, "a1", d) for d in (7, 8, 9)))
+    nobody = staged.StagedStart(None, Roster(()))
+    monkeypatch.setattr(staged, "staged_start", lambda *args, **kwargs: nobody)
+    main_search_finds_nothing(monkeypatch)
+    result = solve(after, requirements(after), ModelInputs(keep=kept, staged=True), QUIET.params)
+    assert result.objective == 4_000
+    assert sorted((a.agent, a.day.day) for a in result.roster.assignments) == [("a1", 7), ("a1", 9)]
+    assert check_roster(result.roster, after) == []
 
 
 def shift_of(config, agent: str, day: int) -> Assignment:
