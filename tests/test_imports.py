@@ -32,7 +32,7 @@ SOLVE_LAYERS = [
     ("data",),  # the model's inputs as plain data
     ("rulebook",),  # hard rules under labels (explain's assumptions)
     ("variables",),  # made once, read after
-    ("rules", "objective"),  # parts built from (model, data, variables)
+    ("rules", "objective", "kept"),  # parts built from (model, data, variables); the kept roster a re-plan starts from
     ("aggregate", "model"),  # the headcount relaxation and the roster model, composed
     ("runner",),  # the one place a search runs
     ("first_counts",),  # first headcounts by construction, checked by a search
