@@ -250,3 +250,42 @@ def test_a_kept_roster_that_breaks_a_rule_now_is_only_the_hint_and_the_search_re
     assert (len(removed), len(added), {agent for agent, _ in removed}, {agent for agent, _ in added}) == (1, 1, {"a1"}, {"a2"})
     assert [day for _, day in removed] == [day for _, day in added]
     assert result.objective == 2_000
+
+
+def test_the_polished_kept_rosters_completion_gets_only_what_is_left_of_the_limit(tmp_path: Path, monkeypatch) -> None:
+    """The email path completes the kept roster, polishes it, and completes the polished one. Each completion here
+    takes 3 s of a 5 s limit (a big team's took 13 s): the second has the 2 s floor left, not the 5 s the first was
+    given (it was handed the first's seconds again, and the run could end a whole limit late)."""
+    import time
+
+    from test_backlog import NY, two_agents
+
+    from coverage.solve import search, staged
+    from coverage.time import local_to_utc
+
+    class Clock:  # search.py's wall clock, 3 s later after each completion
+        offset = 0.0
+
+        def perf_counter(self) -> float:
+            return time.perf_counter() + self.offset
+
+    clock, asked = Clock(), []
+    real = staged.try_complete_hint
+
+    def completing(rm, seconds=30.0, *, first=False):
+        asked.append(seconds)
+        done = real(rm, seconds, first=first)
+        clock.offset += 3.0
+        return done
+
+    monkeypatch.setattr(search, "wallclock", clock)
+    monkeypatch.setattr(staged, "try_complete_hint", completing)
+    config = two_agents(tmp_path)
+    start = local_to_utc(date(2027, 1, 4), "09:00", NY)
+    both_on_chat = Roster(
+        tuple(Assignment(name, "nyc", "chat", "day", date(2027, 1, 4), start, start.add(hours=8)) for name in ("ann", "bob"))
+    )
+    result = solve(config, requirements(config), ModelInputs(keep=both_on_chat), SolveParams(time_limit_seconds=5, workers=2))
+    assert sorted(a.channel for a in result.roster.assignments) == ["chat", "email"]
+    assert asked[0] == pytest.approx(5.0, abs=0.5)  # the first: what was left of the limit
+    assert asked[1] == 2.0  # the polished roster's: 5 - 3 s left less than the floor

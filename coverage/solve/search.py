@@ -329,11 +329,11 @@ def _kept_start(
     team where the tightest took 1.5-1.8 s (load 9-10).
     """
     saved = _hint_of(rm)
-    seconds = FILL_SECONDS if params.deterministic else min(FILL_SECONDS, max(_left(params, started), 2.0))
     bound = None if rival is None else rival.best_bound
+    seconds = _completion_seconds(params, started)
     priced = _hinted(rm, still_allowed(rm.variables, keep), bound, started, seconds, first=not params.deterministic)
     if polish is not None and priced.result is not None and not priced.interrupted:
-        priced = _cheaper_polished(rm, priced.result, polish, bound, started, seconds)
+        priced = _cheaper_polished(rm, priced.result, polish, bound, started, params)
     found = priced.result
     if found is not None and (rival is None or rival.objective is None or _beats(found.objective or 0, [rival])):
         return priced
@@ -342,8 +342,14 @@ def _kept_start(
     return Priced(None, priced.interrupted)
 
 
+def _completion_seconds(params: SolveParams, started: float) -> float:
+    """Time for a completion of the kept roster (or its polished one): what is left of the limit, 2 s at least; in
+    deterministic runs FILL_SECONDS, so that their roster does not hang on the clock."""
+    return FILL_SECONDS if params.deterministic else min(FILL_SECONDS, max(_left(params, started), 2.0))
+
+
 def _cheaper_polished(
-    rm: BuiltModel, kept: SolveResult, polish: Polish, bound: float | None, started: float, seconds: float
+    rm: BuiltModel, kept: SolveResult, polish: Polish, bound: float | None, started: float, params: SolveParams
 ) -> Priced:
     """The kept roster with its channels polished, completed and priced, when cheaper; else the kept one, hinted again.
 
@@ -360,6 +366,7 @@ def _cheaper_polished(
         return Priced(kept, interrupted=True)
     if staged.shifts_of(polished) == staged.shifts_of(kept.roster):
         return Priced(kept)
+    seconds = _completion_seconds(params, started)  # after the first completion and the polish: what they left
     priced = _hinted(rm, polished, bound, started, seconds, first=True)  # polished only outside deterministic runs
     if priced.result is not None and priced.result.objective is not None and priced.result.objective < kept.objective:
         return replace(priced, result=replace(priced.result, first_solution_seconds=kept.first_solution_seconds))
