@@ -289,3 +289,39 @@ def test_the_polished_kept_rosters_completion_gets_only_what_is_left_of_the_limi
     assert sorted(a.channel for a in result.roster.assignments) == ["chat", "email"]
     assert asked[0] == pytest.approx(5.0, abs=0.5)  # the first: what was left of the limit
     assert asked[1] == 2.0  # the polished roster's: 5 - 3 s left less than the floor
+
+
+def test_a_kept_roster_cheaper_than_the_search_is_the_result_with_the_searchs_bound(make_config, tmp_path, monkeypatch) -> None:
+    """a1 is ill on Wednesday; the kept roster less that day costs 4,000 (the first test above). The search here stops at
+    its first roster, nobody on any day (5 x 8 h x 500 uncovered + a1's other shifts dropped, 4,000: 24,000) and
+    its bound, 0: the kept roster is the result, and the bound the search proved stays with it (it said none)."""
+    from ortools.sat.python import cp_model
+
+    from coverage.solve import search
+
+    config = make_config(
+        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
+    )
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT, encoding="utf-8")
+    kept = read_kept_roster(kept_file, config).team
+    real, searched = search.run_search, []
+
+    def first_roster_of_nobody(model, params, progress=None, settings=None, **kwargs):
+        def first(parameters) -> None:
+            parameters.stop_after_first_solution = True
+            parameters.cp_model_presolve = False
+            parameters.num_workers = 1
+            parameters.search_branching = cp_model.FIXED_SEARCH  # every choice 0 first: nobody works
+            parameters.linearization_level = 0
+
+        model.clear_hints()
+        found = real(model, params, progress, settings=first, **kwargs)
+        searched.append(found[1].objective_value)
+        return found
+
+    monkeypatch.setattr(search, "run_search", first_roster_of_nobody)
+    params = SolveParams(time_limit_seconds=2, seed=1, workers=1)
+    result = solve(config, requirements(config), ModelInputs(keep=kept), params)
+    assert searched == [24_000]
+    assert (result.status, result.objective, result.best_bound) == ("FEASIBLE", 4_000, 0.0)

@@ -273,6 +273,7 @@ def solve(
             first_seen = _earliest(fallback.first_solution_seconds, first_roster, progress.first_solution_seconds)
             return replace(
                 fallback,
+                best_bound=_tightest(fallback.best_bound, solver.best_objective_bound),  # the search's, of this model
                 wall_seconds=wall,
                 interrupted=interrupted,
                 timeline=progress.timeline,
@@ -895,6 +896,17 @@ def _staged_remaining(params: SolveParams, used: float, interrupted: bool) -> fl
 def _left(params: SolveParams, started: float) -> float:
     """Seconds of the time limit still unspent (negative once past it)."""
     return params.time_limit_seconds - (wallclock.perf_counter() - started)
+
+
+def _tightest(*bounds: float | None) -> float | None:
+    """The highest of the bounds proven on the same model (None: none proven).
+
+    A roster priced before the search (the kept one, a flexible start) has
+    none of its own, or the stages'; the search that found no cheaper roster
+    still proved its bound, which the result, its gap and summary.json keep.
+    """
+    known = [b for b in bounds if b is not None]
+    return max(known) if known else None
 
 
 def _earliest(*seconds: float | None) -> float | None:
