@@ -325,3 +325,29 @@ def test_a_kept_roster_cheaper_than_the_search_is_the_result_with_the_searchs_bo
     result = solve(config, requirements(config), ModelInputs(keep=kept), params)
     assert searched == [24_000]
     assert (result.status, result.objective, result.best_bound) == ("FEASIBLE", 4_000, 0.0)
+
+
+def test_a_flexible_shift_on_a_channel_no_longer_served_moves_like_a_listed_one(make_config, tmp_path) -> None:
+    """ben worked a flexible run on email (test_flexible_outputs' roster, less ana's run starting after the template's
+    window) and now answers chat and phone: the run moves to
+    chat, its times as kept, and the kept roster is completed through the model (it was left on email, which no
+    channel variable of ben's could take: the whole kept roster was only a hint)."""
+    import time
+
+    from test_flexible_outputs import CONFIG, ROSTER
+
+    from coverage.roster import read_roster
+    from coverage.solve import search
+
+    before = make_config(CONFIG)
+    (tmp_path / "kept.csv").write_text(ROSTER.replace("ana,chat,flex,2026-12-07,2026-12-07T15:00,2026-12-07T17:00\n", ""))
+    kept = read_roster(tmp_path / "kept.csv", before)
+    phone = "  phone: {kind: realtime, aht_seconds: 360, service_level: {percent: 80, within_seconds: 60}}\n"
+    now = CONFIG.replace("forecast:", phone + "forecast:").replace("skills: [chat, email]", "skills: [chat, phone]")
+    config = make_config(now)
+    rm = build_model(ModelData.of(config, requirements(config), keep=kept))
+    allowed = still_allowed(rm.variables, kept)
+    assert [(a.agent, a.channel, f"{a.start_utc:%d %H:%M}") for a in allowed.assignments if a.agent == "ben"] == [
+        ("ben", "chat", "08 19:00")
+    ]
+    assert search._hinted(rm, allowed, None, time.perf_counter(), 10.0).result is not None

@@ -25,25 +25,26 @@ def still_allowed(variables: Variables, keep: Roster) -> Roster:
 
     A shift whose channel the agent no longer serves moves to the first one
     they do (a channel move costs less than a shift dropped and another
-    added). A flexible template-day stays with its times as kept: where they
-    no longer fit, completing it fails and it is only a hint.
+    added), a flexible run too: left on its old channel, no channel variable
+    could take it and the whole kept roster was only a hint. A flexible
+    template-day stays with its times as kept: where they no longer fit,
+    completing it fails and it is only a hint.
     """
     channels = _channels(variables)
-    flexible = {(av.scope.id, f.day, f.shift) for av in variables.agents.values() for f in av.flexible}
     allowed: list[Assignment] = []
     for a in keep.assignments:
-        occurrence = (a.agent, a.day, a.shift)
-        offered = channels.get(occurrence)
+        offered = channels.get((a.agent, a.day, a.shift))
         if offered:
             allowed.append(a if a.channel in offered else replace(a, channel=offered[0]))
-        elif occurrence in flexible:
-            allowed.append(a)
     return Roster(tuple(allowed), keep.source)
 
 
 def _channels(variables: Variables) -> dict[Occurrence, list[str]]:
-    """Per listed occurrence an agent may work, the channels they may work it on (sorted: the same choice every run)."""
+    """Per occurrence an agent may work (listed or flexible), the channels they may work it on (sorted: the same choice every run)."""
     found: dict[Occurrence, list[str]] = {}
     for option in variables.choices:
         found.setdefault((option.agent, option.instance.day, option.instance.shift), []).append(option.channel)
+    for av in variables.agents.values():  # a flexible run serves one of the template-day's channels (FlexVars.channels)
+        for f in av.flexible:
+            found[(av.scope.id, f.day, f.shift)] = list(f.channels)
     return {occurrence: sorted(channels) for occurrence, channels in found.items()}
