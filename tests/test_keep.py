@@ -234,15 +234,34 @@ def test_a_deterministic_re_plan_from_the_kept_roster_gives_the_same_roster_twic
     assert first.objective == 1_000
 
 
-def test_a_kept_roster_that_breaks_a_rule_now_is_only_the_hint_and_the_search_repairs_it(make_config, tmp_path) -> None:
+def test_a_kept_roster_that_breaks_a_rule_now_is_only_the_hint_and_the_search_repairs_it(
+    make_config, tmp_path, monkeypatch
+) -> None:
     """a1 was rostered Mon-Thu, a2 Fri; the contract now allows three days a week. The kept roster breaks that rule, so
-    it is not the run's first roster (nothing is priced before the search): one of a1's days goes to a2, one shift
-    removed and one added, 2 x 1,000 = 2,000, every hour still covered."""
+    it is not the run's first roster (nothing is priced before the search) and the other starts still run (a flexible
+    team's construction: without it such a re-plan had only CP-SAT's own first roster): one of a1's days goes to a2,
+    one shift removed and one added, 2 x 1,000 = 2,000, every hour still covered."""
+    from coverage.solve import search
+
+    kept_starts, other_starts = [], []
+    kept_start, flexible_start = search._kept_start, search._flexible_start
+
+    def kept_spy(*args, **kwargs):
+        kept_starts.append(kept_start(*args, **kwargs))
+        return kept_starts[-1]
+
+    def flexible_spy(*args, **kwargs):
+        other_starts.append(True)
+        return flexible_start(*args, **kwargs)
+
+    monkeypatch.setattr(search, "_kept_start", kept_spy)
+    monkeypatch.setattr(search, "_flexible_start", flexible_spy)
     config = make_config(SHORT_WEEKS, nine_to_five_new_york(range(7, 12)))
     kept_file = tmp_path / "kept.csv"
     kept_file.write_text(KEPT.replace("a2,nyc,chat,day,2026-12-10", "a1,nyc,chat,day,2026-12-10"), encoding="utf-8")
     kept = read_kept_roster(kept_file, config).team
     result = solve(config, requirements(config), ModelInputs(keep=kept), SolveParams(time_limit_seconds=2, seed=1, workers=2))
+    assert [priced.result for priced in kept_starts] == [None] and other_starts == [True]
     assert result.roster is not None and check_roster(result.roster, config) == []
     before = {(a.agent, a.day.isoformat()) for a in kept.assignments}
     now = {(a.agent, a.day.isoformat()) for a in result.roster.assignments}

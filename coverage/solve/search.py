@@ -184,7 +184,7 @@ def solve(
     )
     if kept is not None and kept.interrupted:  # Ctrl-C while the kept roster was completed: the run ends with it, if any
         return _kept_interrupted(kept, progress, started)
-    if start is None and polish is None and kept is None:
+    if start is None and polish is None and (kept is None or kept.result is None):  # a kept roster that breaks a rule
         first, fallback = _flexible_start(config, requirements, stages, params, roster_model, started)
     if start is not None:
         left = _left(params, started)
