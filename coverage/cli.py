@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from coverage.demand import Requirements
     from coverage.forecast import BuiltForecast, RowSpacing
     from coverage.helpdesk import Tickets
+    from coverage.scenarios import ScenarioPlan
     from coverage.solve import ModelInputs, SolveParams, Target
 
 EXIT_OK, EXIT_NO_ROSTER, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -315,16 +316,48 @@ def _refuse_replacing_inputs(config: Config, out: Path) -> None:
     `workload.balance_file`, `--keep`) are read before anything is written and are the outputs' own kind.
     The names are the writers' own (coverage.outputs.OUTPUT_NAMES), so a new output is guarded as it is added.
     """
+    folder = out.resolve()
+    for path in _inputs_of(config):
+        if path.resolve().parent == folder and _a_plans_output(path):
+            raise _replacing(path, out)
+
+
+def _inputs_of(config: Config) -> list[Path]:
+    """The files a config reads before any search: itself, its forecast, availability sheet and team sheet."""
     forecast = config.forecast and (config.forecast.file or config.forecast.profile)
     names = [name for name in (forecast, config.availability_file, config.agents_file) if name]
+    return [config.source, *(config.source.parent / name for name in names)]
+
+
+def _a_plans_output(path: Path) -> bool:
+    """Whether a plan's outputs (a folder of them: --out, or a sweep's scenario folder) may carry this file's name."""
+    return path.name in OUTPUT_NAMES or path.suffix.lower() in PICTURE_SUFFIXES
+
+
+def _replacing(path: Path, out: Path) -> OutputExistsError:
+    return OutputExistsError(
+        f"{path}: the config reads this file, and the outputs written to {out} would replace it "
+        "(rename it, or choose another --out directory)"
+    )
+
+
+def _refuse_a_sweep_replacing_inputs(plans: Sequence[ScenarioPlan], scenarios: Path, out: Path) -> None:
+    """A sweep's outputs never replace a file a scenario's config reads, nor the scenarios file, even with --force.
+
+    `--force` lets a sweep replace an earlier sweep's files; a forecast kept as
+    sweep.csv in --out, or as coverage.csv in a folder named like a scenario,
+    would have gone with them (the scenario's plan writes its own there).
+    """
+    from coverage.sweep import PREVIOUS_ROSTER, SWEEP_CSV, SWEEP_HTML, SWEEP_PLOT
+
     folder = out.resolve()
-    for path in [config.source, *(config.source.parent / name for name in names)]:
+    scenario_folders = {folder / plan.name for plan in plans}
+    for path in dict.fromkeys([scenarios, *(p for plan in plans for p in _inputs_of(plan.config))]):
         target = path.resolve()
-        if target.parent == folder and (target.name in OUTPUT_NAMES or target.suffix.lower() in PICTURE_SUFFIXES):
-            raise OutputExistsError(
-                f"{path}: the config reads this file, and the outputs written to {out} would replace it "
-                "(rename it, or choose another --out directory)"
-            )
+        mine = target.parent == folder and target.name in {SWEEP_CSV, SWEEP_HTML, SWEEP_PLOT}
+        a_scenarios = target.parent in scenario_folders and (_a_plans_output(target) or target.name == PREVIOUS_ROSTER)
+        if mine or a_scenarios:
+            raise _replacing(path, out)
 
 
 def _demand(args: argparse.Namespace) -> int:
@@ -817,6 +850,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
     plans = load_scenarios(args.config, args.scenarios)
     config = plans[0].config
+    _refuse_a_sweep_replacing_inputs(plans, args.scenarios, args.out)
     check_sweep_dir(args.out, args.force)
     params = replace(_search_params(args, config, quiet=True), deterministic=args.deterministic)
     cluster = cluster_address(args.cluster)

@@ -34,6 +34,7 @@ from coverage.solve import SolveParams
 SWEEP_CSV = "sweep.csv"
 SWEEP_HTML = "report.html"
 SWEEP_PLOT = "sweep.png"
+PREVIOUS_ROSTER = "roster.previous.csv"  # an earlier sweep's roster, kept where a --force rerun found none
 CANCELLED = "CANCELLED"
 FAILED = "FAILED"  # the scenario's plan or its files failed: the error is its reason, the other scenarios go on
 
@@ -191,7 +192,7 @@ def _set_aside_earlier_roster(out: Path) -> None:
     kept, but no longer beside a table that says this scenario found no roster."""
     earlier = out / "roster.csv"
     if earlier.is_file():
-        earlier.replace(out / "roster.previous.csv")
+        earlier.replace(out / PREVIOUS_ROSTER)
 
 
 def _line(outcome: ScenarioOutcome) -> str:

@@ -136,6 +136,28 @@ def test_a_sweep_folder_is_not_overwritten_without_force(week: Path, capsys) -> 
     assert (out / "sweep.csv").read_text(encoding="utf-8") == "somebody's\n"
 
 
+def test_a_sweep_never_replaces_a_file_the_config_reads_even_with_force(week: Path, capsys) -> None:
+    """`--force` lets a sweep replace an earlier sweep's files, not the team's own: a forecast kept as sweep.csv in
+    --out, or as coverage.csv in a folder named like a scenario (whose plan writes its coverage.csv there), is refused
+    before any search (exit 2, one line naming it, the file untouched); the same forecast elsewhere sweeps."""
+    scenarios = str(week.with_name("scenarios.yaml"))
+    for folder, name in [(week.parent, "sweep.csv"), (week.parent / "baseline", "coverage.csv")]:
+        folder.mkdir(exist_ok=True)
+        forecast = folder / name
+        forecast.write_bytes(week.with_name("nine-to-five-forecast.csv").read_bytes())
+        relative = forecast.relative_to(week.parent).as_posix()
+        week.write_text(week.read_text(encoding="utf-8").replace("nine-to-five-forecast.csv", relative), encoding="utf-8")
+        before = forecast.read_bytes()
+        argv = ["sweep", str(week), "--scenarios", scenarios, "--out", str(week.parent), "--force", "--time-limit", "1"]
+        assert main(argv) == 2
+        assert capsys.readouterr().err.splitlines() == [
+            f"{forecast}: the config reads this file, and the outputs written to {week.parent} would replace it "
+            "(rename it, or choose another --out directory)"
+        ]
+        assert forecast.read_bytes() == before and not (week.parent / "report.html").exists()
+        week.write_text(week.read_text(encoding="utf-8").replace(relative, "nine-to-five-forecast.csv"), encoding="utf-8")
+
+
 def test_ctrl_c_keeps_what_finished_and_cancels_the_rest() -> None:
     def interrupt_after_first(k: int, result: int) -> None:
         raise KeyboardInterrupt
