@@ -85,9 +85,8 @@ def rosters_held(seen: Seen, built: list[BuiltModel]) -> Iterator[None]:
 
     def listen(progress: runner.Progress) -> None:
         values = progress.response_proto.solution
-        if progress.objective_value <= best.get(
-            len(values), math.inf
-        ):  # a neighbourhood's step reports rosters the run may not take
+        # No dearer than the best so far: a neighbourhood's step reports rosters the run may not take.
+        if progress.objective_value <= best.get(len(values), math.inf):
             best[len(values)] = progress.objective_value
             seen.append((time.perf_counter(), list(values)))
         report(progress)
