@@ -536,18 +536,21 @@ def test_the_roster_hires_publishes_passes_verify_and_gaps_with_the_same_config(
     assert "agent evening-1: works 24.0 paid hours in the week of Monday 2026-12-07 (maximum 20 h)" in capsys.readouterr().out
 
 
+# The same team and candidates with email only (6 minutes each, answered within 2 h) in place of chat.
+EMAIL_TEAM = TEAM.replace(
+    "chat:\n    kind: realtime\n    aht_seconds: 360\n    service_level: {percent: 80, within_seconds: 60}",
+    "email:\n    kind: backlog\n    aht_seconds: 360\n    respond_within_hours: 2",
+).replace("skills: [chat]", "skills: [email]") + CANDIDATES.replace("skills: [chat]", "skills: [email]")
+
+
 def test_cheapest_set_answers_the_email_its_target_counts(make_config) -> None:
     """Email only (6 minutes each, answered within 2 h): a1 works Mon–Fri 09:00–17:00 New York, and one email
     arrives at 18:00 on Monday (23:00Z) and one at 19:00 on Tuesday. Both wait for a1's next morning, 15 h, so both
     hours count as uncovered, and only the evening profile (17:00–21:00, cost 3,000) answers them in time.
     The cheapest set for "no needed hour without somebody" is that one hire: the search counted the target's
     realtime hours only, hired nobody, and called it OPTIMAL with 2 h of email still late."""
-    text = TEAM.replace(
-        "chat:\n    kind: realtime\n    aht_seconds: 360\n    service_level: {percent: 80, within_seconds: 60}",
-        "email:\n    kind: backlog\n    aht_seconds: 360\n    respond_within_hours: 2",
-    ).replace("skills: [chat]", "skills: [email]")
     forecast = [("2026-12-07T23:00:00", "email", 1.0), ("2026-12-09T00:00:00", "email", 1.0)]
-    config = make_config(text + CANDIDATES.replace("skills: [chat]", "skills: [email]"), forecast)
+    config = make_config(EMAIL_TEAM, forecast)
     needs = requirements(config)
     before = coverage_of(Roster(()), needs, config)
     assert [k for k, late in enumerate(before.uncovered("email")) if late] == [18, 43]  # 18:00 Mon, 19:00 Tue (New York)
@@ -560,12 +563,8 @@ def test_cheapest_set_answers_the_email_its_target_counts(make_config) -> None:
 def test_email_nobody_could_answer_in_time_is_out_of_reach_not_infeasible(make_config) -> None:
     """As above, plus an email at 03:00 on Wednesday: due by 05:00, when no shift of anybody's is on (day 09:00,
     evening 17:00). That hour is out of reach, said as such; the cheapest set is still the evening hire for the rest."""
-    text = TEAM.replace(
-        "chat:\n    kind: realtime\n    aht_seconds: 360\n    service_level: {percent: 80, within_seconds: 60}",
-        "email:\n    kind: backlog\n    aht_seconds: 360\n    respond_within_hours: 2",
-    ).replace("skills: [chat]", "skills: [email]")
     forecast = [("2026-12-07T23:00:00", "email", 1.0), ("2026-12-09T08:00:00", "email", 1.0)]
-    config = make_config(text + CANDIDATES.replace("skills: [chat]", "skills: [email]"), forecast)
+    config = make_config(EMAIL_TEAM, forecast)
     needs = requirements(config)
     plan, result = cheapest(config, needs, QUIET)
     assert plan is not None and result.status == "OPTIMAL" and plan.out_of_reach
