@@ -129,7 +129,11 @@ def _parser() -> argparse.ArgumentParser:
         help="zone of timestamps without an offset (default: UTC for most helpdesks; "
         "forecast.timezone for zendesk and plain histories)",
     )
-    forecast.add_argument("--date-format", metavar="FORMAT", help='strptime layout of the timestamps, e.g. "%%d/%%m/%%Y %%H:%%M"')
+    forecast.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help='strptime layout of the timestamps, e.g. "%%d/%%m/%%Y %%H:%%M" (without it 11/05/2026 is month first, 05.11.2026 day first)',
+    )
     forecast.add_argument(
         "--weeks", type=int, default=8, metavar="N", help="use the last N whole weeks of the history (default 8)"
     )
