@@ -72,7 +72,7 @@ def _plot_set(steps: list[HireStep], view: str, ax: Axes) -> Axes:
         f"The cheapest set of hires: {len(steps)} hire{'s' if len(steps) > 1 else ''}, total cost {final.total_cost:,.0f}"
     )
     ax.set_xlabel(
-        f"cost per hire; with the whole set: {final.uncovered_hours:g} h uncovered, "
+        f"cost per hire\nwith the whole set: {final.uncovered_hours:g} h uncovered, "
         f"{final.weekend_uncovered_hours:g} h at weekends, {final.overnight_uncovered_hours:g} h overnight"
         + (f" ({view})" if view else "")
     )

@@ -58,7 +58,7 @@ def test_a_cheapest_set_is_drawn_as_a_set_not_as_a_flat_line_of_steps() -> None:
     assert [t.get_text() for t in ax.get_yticklabels()] == ["evening-1 (nyc, evening ×5)", "weekend-1 (nyc, evening ×5)"]
     assert ax.get_title() == "The cheapest set of hires: 2 hires, total cost 5,000"
     assert ax.get_xlabel() == (
-        "cost per hire; with the whole set: 0 h uncovered, 0 h at weekends, 0 h overnight (America/New_York)"
+        "cost per hire\nwith the whole set: 0 h uncovered, 0 h at weekends, 0 h overnight (America/New_York)"
     )
     assert list(ax.texts) == []
 
