@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from coverage.demand import Requirements
     from coverage.forecast import BuiltForecast, RowSpacing
     from coverage.helpdesk import Tickets
+    from coverage.hires import Loss
     from coverage.scenarios import ScenarioPlan
     from coverage.solve import ModelInputs, SolveParams, Target
 
@@ -129,7 +130,11 @@ def _parser() -> argparse.ArgumentParser:
         help="zone of timestamps without an offset (default: UTC for most helpdesks; "
         "forecast.timezone for zendesk and plain histories)",
     )
-    forecast.add_argument("--date-format", metavar="FORMAT", help='strptime layout of the timestamps, e.g. "%%d/%%m/%%Y %%H:%%M"')
+    forecast.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help='strptime layout of the timestamps, e.g. "%%d/%%m/%%Y %%H:%%M" (without it 11/05/2026 is month first, 05.11.2026 day first)',
+    )
     forecast.add_argument(
         "--weeks", type=int, default=8, metavar="N", help="use the last N whole weeks of the history (default 8)"
     )
@@ -808,12 +813,17 @@ def _hires(args: argparse.Namespace) -> int:
         print("these are the cheapest hires for every target hour within reach; the rest is out of reach (below)")
     if losses is not None:
         print("if we lost ... (uncovered hours opened, largest first)")
-        print("\n".join(f"  {loss.lost:<24} +{loss.opened_hours:g} h" for loss in losses[:10]))
+        print("\n".join(f"  {loss.lost:<24} +{loss.opened_hours:g} h{_whole_team(loss)}" for loss in losses[:10]))
     print(f"wrote {out / HIRES_FILE}, {out / 'hires.png'} and the final team's roster and report in {out}")
     for left in plan.open:  # last, so the reason for exit 1 is what the manager reads
         stream = sys.stdout if left.why in ("steps", "time_limit") else sys.stderr
         print("\n".join(out_of_reach_lines(left, plan.reach, config, needs)), file=stream)
     return EXIT_OUT_OF_REACH if plan.out_of_reach else EXIT_OK
+
+
+def _whole_team(loss: Loss) -> str:
+    """A site that holds the whole team leaves nobody: said, so its row does not read as an ordinary site's."""
+    return " (the whole team: nobody left)" if loss.agents == 0 else ""
 
 
 def _attrition(args: argparse.Namespace, config: Config, needs: Requirements, params: SolveParams) -> list:

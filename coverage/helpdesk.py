@@ -42,7 +42,7 @@ from coverage.config.schema import Config
 from coverage.csvcells import from_csv_cell
 from coverage.errors import InputError, Problem, raise_problems
 from coverage.inputs import MAX_CSV_BYTES, read_text
-from coverage.time import DayFirstDate, parse_export_timestamp
+from coverage.time import DayFirstDate, MonthFirstDottedDate, parse_export_timestamp
 
 SKIP = ""  # a vendor value that is not a customer contact (outbound, internal, automation)
 ACCOUNT_ZONE = None  # the export's naive times are in the helpdesk account's zone: forecast.timezone unless --timezone
@@ -478,10 +478,13 @@ class _Reader:
         try:
             return parse_export_timestamp(text, self.zone, self.options.date_format)
         except DayFirstDate as exc:
-            hint = 'a day-first export needs --date-format "%d/%m/%Y %H:%M"'
-            self.problems.append(
-                Problem(self.file, line, columns.names[columns.time].strip(), str(DayFirstDate(exc.text, exc.first, hint)))
-            )
+            hint = f'a day-first export needs --date-format "%d{exc.separator}%m{exc.separator}%Y %H:%M"'
+            said = str(DayFirstDate(exc.text, exc.first, hint, exc.separator))
+            self.problems.append(Problem(self.file, line, columns.names[columns.time].strip(), said))
+        except MonthFirstDottedDate as exc:
+            hint = 'a month-first export needs --date-format "%m.%d.%Y %H:%M"'
+            said = str(MonthFirstDottedDate(exc.text, exc.second, hint))
+            self.problems.append(Problem(self.file, line, columns.names[columns.time].strip(), said))
         except ValueError as exc:
             what = (
                 str(exc)

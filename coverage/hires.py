@@ -522,11 +522,18 @@ def attrition_runs(config: Config) -> int:
 
 
 def _attrition_scenarios(config: Config) -> list[tuple[str, Config]]:
+    """The whole team, each agent lost, each site with agents lost.
+
+    A site holding the whole team is lost too (its row has 0 agents): the
+    manager of a one-site team still asks what an office closed by a storm
+    or an outage would open, and a missing row read as a site whose loss
+    was not worth a line. With nobody left that is every needed hour.
+    """
     scenarios: list[tuple[str, Config]] = [("whole team", config)]
     scenarios += [(f"agent {a.id}", _without(config, {a.id})) for a in config.agents]
     for site in config.sites:
         members = {a.id for a in config.agents if a.site == site}
-        if members and len(members) < len(config.agents):
+        if members:
             scenarios.append((f"site {site}", _without(config, members)))
     return scenarios
 

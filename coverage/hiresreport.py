@@ -17,6 +17,7 @@ from coverage.hires import HireStep, HiringPlan, Loss, out_of_reach_lines
 from coverage.htmlreport import table_section
 from coverage.outputs import HIRES_FILE, write_csv_atomic
 from coverage.plots import plot_hiring_roadmap
+from coverage.plots.hires import is_a_set
 from coverage.report import RunInfo, write_report
 
 ROADMAP_COLUMNS = (
@@ -125,7 +126,7 @@ def _closes(step: HireStep) -> str:
 
 def _roadmap_intro(steps: list[HireStep]) -> str:
     """A roadmap's steps each close hours of their own; the cheapest set's rows all show the final team."""
-    if any(s.closed_hours is None for s in steps):
+    if is_a_set(steps):
         return "The cheapest set of hires reaching the target; each row shows the final team, so no hire's own share is given."
     return "Each step adds the one hire that closes most, given the hires before it; the rest of this report is the final team's."
 

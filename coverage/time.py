@@ -114,8 +114,9 @@ def parse_wall_timestamp(text: str, default_timezone: str, repeated: bool = Fals
     return instants[-1] if repeated else instants[0]
 
 
-_YEAR_LAST = re.compile(r"^(\d{1,2})[/.-]\d{1,2}[/.-]\d{4}\b")
-_SHORT_YEAR_LAST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2})(?![\d/.-])")  # Excel's US short date: 11/5/26
+_YEAR_LAST = re.compile(r"^(\d{1,2})([/-])\d{1,2}[/-]\d{4}\b")
+_SHORT_YEAR_LAST = re.compile(r"^(\d{1,2})([/-])(\d{1,2})\2(\d{2})(?![\d/.-])")  # Excel's US short date: 11/5/26
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d.])")  # DIN 5008 and most of Europe: 05.03.2026, 5.3.26
 
 
 class DayFirstDate(ValueError):
@@ -125,27 +126,62 @@ class DayFirstDate(ValueError):
     (05/11 as 11 May) and half the other (13/11 as 13 November), with no word.
     """
 
-    def __init__(self, text: str, first: int, hint: str = "or write dates as 2026-11-23 09:00") -> None:
-        self.text, self.first = text, first
+    def __init__(self, text: str, first: int, hint: str = "or write dates as 2026-11-23 09:00", separator: str = "/") -> None:
+        self.text, self.first, self.separator = text, first, separator
+        words = "slashes" if separator == "/" else "dashes"
         super().__init__(
-            f"{text[:40]!r} has no month {first}: a date with the year last is read month/day/year "
+            f"{text[:40]!r} has no month {first}: a date with {words} and the year last is read month/day/year "
             f"(expected e.g. 11/23/2026 09:00; {hint})"
         )
+
+
+class MonthFirstDottedDate(ValueError):
+    """A dotted date whose second number is no month: the rare month.day.year file, refused like DayFirstDate.
+
+    Read day first otherwise, such a file would be read half one way (11.05
+    as 11 May) and half the other, with no word.
+    """
+
+    def __init__(self, text: str, second: int, hint: str = "or write dates as 2026-11-23 09:00") -> None:
+        self.text, self.second = text, second
+        super().__init__(
+            f"{text[:40]!r} has no month {second}: a date with dots is read day.month.year "
+            f"(expected e.g. 23.11.2026 09:00; {hint})"
+        )
+
+
+def _year_last_as_iso(text: str) -> str:
+    """Text with a year-last date rewritten year first, so the parser cannot guess its order; other text unchanged.
+
+    Dots are day.month.year: that is how Germany (DIN 5008) and most of
+    Europe write dates, and no country writes month.day.year with dots.
+    Slashes (and dashes) are month/day/year, as US exports and Excel's US
+    short date write them; a two-digit year is 20yy either way, not the
+    parser's guess of yy/mm/dd (11/5/26 was 26 May 2011).
+    """
+    dotted = _DOTTED.match(text)
+    if dotted:
+        day, month, year = int(dotted[1]), int(dotted[2]), int(dotted[3])
+        if month > 12:  # see MonthFirstDottedDate
+            raise MonthFirstDottedDate(text, month)
+        year += 2000 if len(dotted[3]) == 2 else 0
+        return f"{year:04d}-{month:02d}-{day:02d}{text[dotted.end() :]}"
+    short = _SHORT_YEAR_LAST.match(text)
+    reading = f"{short[1]}/{short[3]}/20{short[4]}{text[short.end() :]}" if short else text
+    year_last = _YEAR_LAST.match(reading)
+    if year_last and int(year_last[1]) > 12:  # see DayFirstDate
+        raise DayFirstDate(text, int(year_last[1]), separator=year_last[2])
+    return reading
 
 
 def _parse_iso(text: str) -> datetime:
     """ISO 8601 text → a datetime, naive when it carries no offset; ValueError says why not.
 
-    Dates with the year last, which spreadsheets write, are month/day/year
-    (a two-digit year is 20yy), whatever their numbers (see DayFirstDate).
+    Dates with the year last, which spreadsheets write, are day.month.year
+    with dots and month/day/year with slashes, whatever their numbers (see
+    _year_last_as_iso).
     """
-    reading = text
-    short = _SHORT_YEAR_LAST.match(text)
-    if short:  # month/day/yy as 20yy, not the parser's guess of yy/mm/dd (11/5/26 was 26 May 2011)
-        reading = f"{short[1]}/{short[3]}/20{short[4]}{text[short.end() :]}"
-    year_last = _YEAR_LAST.match(reading)
-    if year_last and int(year_last.group(1)) > 12:  # see DayFirstDate
-        raise DayFirstDate(text, int(year_last.group(1)))
+    reading = _year_last_as_iso(text)
     try:
         parsed = pendulum.parse(reading, tz=None, strict=False, exact=True)
     except OverflowError as exc:  # twenty-digit years and the like
@@ -171,7 +207,8 @@ def parse_export_timestamp(text: str, default_timezone: str, date_format: str | 
     """A helpdesk export's timestamp → UTC: what `parse_timestamp` reads, and what exports and spreadsheets write.
 
     Besides ISO 8601 that is ``2026-11-16 09:12:00 +0000`` or ``... UTC``
-    (Zendesk, Intercom), US ``11/16/2026 09:12``, an Excel serial day number
+    (Zendesk, Intercom), US ``11/16/2026 09:12``, European ``16.11.2026 09:12``
+    (day first: see _year_last_as_iso), an Excel serial day number
     (``46342.3833``: a date cell saved as a number, local to
     `default_timezone`), Unix seconds (ten digits or more, UTC by
     definition), or, with `date_format`, exactly that strptime format

@@ -475,6 +475,14 @@ def test_a_forecast_saved_day_first_is_refused_not_read_half_month_first(make_co
     config = make_config(TINY, forecast=[("08/12/2026 10:00", "chat", 3), ("13/12/2026 10:00", "chat", 3)])
     with pytest.raises(InputError) as caught:
         load_volumes(config)
-    assert "forecast.csv:3: start: '13/12/2026 10:00' has no month 13: a date with the year last is read month/day/year " in (
+    assert "forecast.csv:3: start: '13/12/2026 10:00' has no month 13: a date with slashes and the year last is read " in (
         str(caught.value)
     )
+
+
+def test_a_forecast_saved_with_dots_is_read_day_first(make_config: Callable[..., Config]) -> None:
+    """A German spreadsheet saves 8 December as 08.12.2026: read month first it was 12 August, outside the
+    period and ignored with no word. Dots are day.month.year (the grid starts 05:00 UTC on Mon 7 December)."""
+    config = make_config(TINY, forecast=[("08.12.2026 10:00", "chat", 3), ("13.12.2026 10:00", "chat", 4)])
+    chat = load_volumes(config).volume["chat"]
+    assert (chat[24 + 5], chat[6 * 24 + 5], sum(chat)) == (3, 4, 7)

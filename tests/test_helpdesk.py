@@ -208,12 +208,46 @@ def test_a_day_first_export_is_refused_not_read_half_month_first(config: Config,
     with pytest.raises(InputError) as caught:
         read_export(export, config, ExportOptions(time_column="Opened", channel_column="Queue"))
     assert str(caught.value).replace(f"{tmp_path}/", "").splitlines() == [
-        "export.csv:4: Opened: '13/11/2026 10:30' has no month 13: a date with the year last is read month/day/year "
+        "export.csv:4: Opened: '13/11/2026 10:30' has no month 13: a date with slashes and the year last is read month/day/year "
         '(expected e.g. 11/23/2026 09:00; a day-first export needs --date-format "%d/%m/%Y %H:%M")'
     ]
     export.write_text("Opened,Queue\n11/23/2026 09:00,chat\n", encoding="utf-8")
     tickets = read_export(export, config, ExportOptions(time_column="Opened", channel_column="Queue"))
     assert [t.isoformat() for t, _ in tickets.arrivals] == ["2026-11-23T14:00:00+00:00"]
+
+
+def test_covplan_forecast_reads_a_dotted_export_day_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A German export writes 2 November as 02.11.2026. Read month first it was 11 February, and a week of the
+    1st-12th of a month spread over February to August: `covplan forecast` kept the last week (one ticket) and
+    called the rest "older", exit 0. Dotted dates are day.month.year; the hand count is the week as written."""
+    plan = tmp_path / "team.yaml"
+    plan.write_text(THREE_CHANNELS.replace("forecast:\n  file: forecast.csv\n  timezone: America/New_York\n", ""))
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Erstellt,Kanal\n02.11.2026 09:15,email\n02.11.2026 09:40,email\n2.11.26 9:05,chat\n"
+        "02.11.2026 10:30,phone\n04.11.2026 14:20,chat\n08.11.2026 23:45,email\n",
+        encoding="utf-8",
+    )
+    args = ["forecast", str(export), "--time-column", "Erstellt", "--channel-column", "Kanal", "--config", str(plan)]
+    code = main([*args, "--out", str(tmp_path / "fc"), "--weeks", "1", "--holdout", "0"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "1 week(s) from 2026-11-02 to 2026-11-08 (America/New_York): 6 tickets\n" in printed
+    config = load_config(plan, need_demand=False)
+    assert hourly(export, config, ExportOptions(time_column="Erstellt", channel_column="Kanal")) == SAME_WEEK
+
+
+def test_a_dotted_month_first_export_is_refused_with_the_format_that_reads_it(config: Config, tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("Opened,Queue\n11.23.2026 09:00,chat\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_export(export, config, ExportOptions(time_column="Opened", channel_column="Queue"))
+    assert str(caught.value).replace(f"{tmp_path}/", "").splitlines() == [
+        "export.csv:2: Opened: '11.23.2026 09:00' has no month 23: a date with dots is read day.month.year "
+        '(expected e.g. 23.11.2026 09:00; a month-first export needs --date-format "%m.%d.%Y %H:%M")'
+    ]
+    options = ExportOptions(time_column="Opened", channel_column="Queue", date_format="%m.%d.%Y %H:%M")
+    assert [t.isoformat() for t, _ in read_export(export, config, options).arrivals] == ["2026-11-23T14:00:00+00:00"]
 
 
 def test_us_short_dates_with_two_digit_years_are_month_day_year(config: Config, tmp_path: Path) -> None:

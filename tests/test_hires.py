@@ -154,7 +154,12 @@ def test_attrition_names_the_loss_that_opens_the_largest_gap(make_config) -> Non
     config = make_config(text, demand())
     losses = attrition(config, requirements(config), QUIET, processes=2)
     # Whole team: 16 weekend hours open. Without a1: + 40 day hours; without eve: + 20 evening hours.
-    assert [(loss.lost, loss.opened_hours) for loss in losses] == [("agent a1", 40), ("agent eve", 20)]
+    # Without the one site, nyc: nobody left, all 56 + 20 needed hours open, + 60 (the row was missing).
+    assert [(loss.lost, loss.agents, loss.opened_hours) for loss in losses] == [
+        ("site nyc", 0, 60),
+        ("agent a1", 1, 40),
+        ("agent eve", 1, 20),
+    ]
 
 
 def test_report_html_carries_the_roadmap(tmp_path, make_config) -> None:
@@ -633,3 +638,26 @@ def test_the_columns_of_a_within_roadmap_are_on_its_zones_clock(make_config) -> 
         ("weekend", 4, 4),
         ("evening", 0, 0),
     ]
+
+
+def test_hires_attrition_of_a_one_site_team_lists_the_site(tmp_path, make_config, capsys) -> None:
+    """Every agent works in nyc: losing the site leaves nobody, and every needed hour (56 day + 20 evening)
+    opens: +60 h beyond the whole team's 16 weekend hours. The row was left out; it is listed first and said."""
+    text = TEAM.replace(
+        "skills: [chat], shifts: [day], max_weekends_per_period: 0}",
+        "skills: [chat], shifts: [day], max_weekends_per_period: 0}\n"
+        "  - {id: eve, site: nyc, contract: part_time, skills: [chat], shifts: [evening]}",
+    )
+    config = make_config(text + CANDIDATES, demand())
+    out = tmp_path / "hires"
+    args = ["hires", str(config.source), "--out", str(out), "--steps", "1", "--attrition", "--time-limit", "10", "--workers", "2"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out.splitlines()
+    start = printed.index("if we lost ... (uncovered hours opened, largest first)")
+    assert printed[start + 1 : start + 4] == [
+        "  site nyc                 +60 h (the whole team: nobody left)",
+        "  agent a1                 +40 h",
+        "  agent eve                +20 h",
+    ]
+    with (out / "attrition.csv").open(newline="") as stream:
+        assert [(r["lost"], r["agents"], r["uncovered_hours"]) for r in csv.DictReader(stream)][0] == ("site nyc", "0", "76")

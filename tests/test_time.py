@@ -12,7 +12,9 @@ from coverage.time import (
     clock_range_utc,
     local_to_utc,
     on_duty_spans,
+    parse_export_timestamp,
     parse_timestamp,
+    parse_wall_timestamp,
     period_grid,
     shift_instances,
     to_local,
@@ -64,6 +66,33 @@ def test_parse_timestamp_naive_values_are_local_to_the_given_zone() -> None:
     assert parse_timestamp("2026-12-07T09:00:00-05:00", "Europe/Dublin") == utc("2026-12-07T14:00:00Z")
     with pytest.raises(ValueError, match="not an ISO 8601"):
         parse_timestamp("next tuesday", "UTC")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("05.03.2026 14:00", "2026-03-05T14:00:00Z"),  # 5 March (DIN 5008), not 3 May
+        ("28.09.2026", "2026-09-28T00:00:00Z"),  # refused before as "no month 28"
+        ("5.3.26", "2026-03-05T00:00:00Z"),  # short year: 20yy, still day first (was 3 May)
+        ("01.12.2026 09:30:15", "2026-12-01T09:30:15Z"),
+        ("12/01/2026 09:30", "2026-12-01T09:30:00Z"),  # slashes stay US month/day/year
+    ],
+)
+def test_dotted_dates_are_day_month_year(text: str, expected: str) -> None:
+    """Nobody writes month.day.year with dots: a German or most-of-Europe export is day.month.year. Read
+    month first, its 1st-12th of each month moved months away with no word (05.03.2026 became 3 May)."""
+    assert parse_timestamp(text, "UTC") == utc(expected)
+    assert parse_export_timestamp(text, "UTC") == utc(expected)
+    assert parse_wall_timestamp(text, "UTC") == utc(expected)
+
+
+def test_a_dotted_date_with_no_such_month_is_refused_and_an_explicit_format_wins() -> None:
+    with pytest.raises(ValueError, match=r"'03.15.2026 10:00' has no month 15: a date with dots is read day.month.year"):
+        parse_timestamp("03.15.2026 10:00", "UTC")
+    assert parse_export_timestamp("03.15.2026 10:00", "UTC", "%m.%d.%Y %H:%M") == utc("2026-03-15T10:00:00Z")
+    assert parse_export_timestamp("05.03.2026 14:00", "UTC", "%m.%d.%Y %H:%M") == utc("2026-05-03T14:00:00Z")
+    with pytest.raises(ValueError, match="not an ISO 8601"):
+        parse_timestamp("31.02.2026", "UTC")  # no 31 February, day first or not
 
 
 def test_week_monday() -> None:
