@@ -471,7 +471,11 @@ def _hiring_terms(o: Objective) -> None:
 
     Only the target's channels and intervals count. A soft target (the
     roadmap's) is no rule: each of its gaps outweighs every uncovered and
-    understaffed interval outside it together, so a step closes target hours first.
+    understaffed interval outside it together, and every email answered late,
+    so a step closes target hours first. Late email is counted whole: first
+    come, first served, the work past its deadline at an interval's end mixes
+    arrivals the target counts with arrivals it does not, so the model cannot
+    split it, and all of it could be bought back with a target hour.
     """
     if o.data.hiring is None:
         return
@@ -482,7 +486,7 @@ def _hiring_terms(o: Objective) -> None:
         return
     weights = o.config.weights
     inside: list[tuple[cp_model.IntVar, cp_model.IntVar, int]] = []  # (uncovered, short, need)
-    outside = 0  # the most the coverage terms outside the target can cost
+    outside = 0  # the most the coverage terms outside the target (and all late email) can cost
     for channel, nobody in o._uncovered.items():
         for slot, uncovered in nobody.items():
             short, need = o._short[channel][slot]
@@ -490,6 +494,7 @@ def _hiring_terms(o: Objective) -> None:
                 inside.append((uncovered, short, need))
             else:
                 outside += weights.uncovered + need * weights.understaffed
+    outside += sum(queue.late_cost * queue.most_priced_late() for channel, queue in o._queues.items() if o._late[channel])
     gaps = [u if target.kind == "uncovered" else s for u, s, _ in inside]
     if target.kind != "ratio":  # a backlog channel's hour counts when its arrivals are late, as coverage.hires counts it
         gaps += _late_arrivals(o, target)
