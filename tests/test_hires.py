@@ -661,3 +661,46 @@ def test_hires_attrition_of_a_one_site_team_lists_the_site(tmp_path, make_config
     ]
     with (out / "attrition.csv").open(newline="") as stream:
         assert [(r["lost"], r["agents"], r["uncovered_hours"]) for r in csv.DictReader(stream)][0] == ("site nyc", "0", "76")
+
+
+# Two days of chat 17:00-21:00 New York (one an hour needs one agent) and, on Tuesday, ten emails at 09:00 due by
+# 11:00. Nobody today serves either. Two profiles at the same cost: `evening` (chat, 17:00-21:00) and `early` (chat
+# and email, 17:00-19:00 or 09:00-17:00, one channel a shift).
+LATE_TEAM = (
+    TINY.replace(
+        "days: 7",
+        "days: 2",
+    )
+    .replace(
+        "    service_level: {percent: 80, within_seconds: 60}\n",
+        "    service_level: {percent: 80, within_seconds: 60}\n  email:\n    kind: backlog\n    aht_seconds: 360\n"
+        "    respond_within_hours: 2\n",
+    )
+    .replace(
+        'day: {start: "09:00", hours: 8}',
+        'day: {start: "09:00", hours: 8}\n      evening: {start: "17:00", hours: 4}\n      early: {start: "17:00", hours: 2}',
+    )
+    .replace("skills: [chat]}", "skills: [chat], shifts: [day]}")
+    .replace("contracts:\n", "contracts:\n  part_time: {hours_per_week: {min: 0, max: 20}, max_days_per_week: 5}\n")
+    + """\
+candidates:
+  - {id: evening, site: nyc, contract: part_time, skills: [chat], shifts: [evening], cost: 3000, max_count: 1}
+  - {id: early, site: nyc, contract: part_time, skills: [chat, email], shifts: [early, day], cost: 3000, max_count: 1}
+"""
+)
+
+
+def test_a_soft_target_hour_outweighs_all_the_late_email_outside_it(make_config) -> None:
+    """The target is chat 17:00-21:00 New York. `evening` closes all 8 of its hours and leaves the emails late:
+    due 11:00 Tuesday, unanswered at the end of each hour 10:00-23:00, 14 × 10 emails × 0.1 agent-hours × 400 = 5,600.
+    `early` closes 2 of them (Monday 17:00-19:00) and answers the emails Tuesday 09:00-10:00: 6 target hours left.
+    Each target hour weighed 1 (the uncovered and understaffed cost outside the target: none here), so the first
+    step took `early` (6 + 6 over the pace, against 5,600); with the late email counted each weighs 5,601, and
+    `evening` (5,600) beats `early` (6 × 5,601)."""
+    rows = hourly("2026-12-07T22:00:00", 4) + hourly("2026-12-08T22:00:00", 4) + [("2026-12-08T14:00:00", "email", 10.0)]
+    config = make_config(LATE_TEAM, rows)
+    target = _target(config, "America/New_York:17:00-21:00", channels=frozenset({"chat"}))
+    plan = roadmap(config, requirements(config), steps=1, options=QUIET, progress=None, target=target)
+    assert [(s.profile, s.target_hours_left) for s in plan.steps] == [(None, 8), ("evening", 0)]
+    covered = coverage_of(plan.roster, requirements(plan.config), plan.config)
+    assert covered.backlog["email"].late == 10.0 and covered.backlog["email"].contact_hours_late == 140.0

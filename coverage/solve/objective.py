@@ -83,7 +83,10 @@ class Objective:
         )  # channel -> needed interval -> (shortfall, need)
         self._late: dict[str, dict[int, cp_model.IntVar]] = defaultdict(
             dict
-        )  # backlog channel -> interval -> work past its deadline
+        )  # backlog channel -> interval -> work past its deadline, in steps of its price (BacklogQueue.priced)
+        self._past: dict[str, dict[int, LinearExpr]] = defaultdict(
+            dict
+        )  # backlog channel -> interval -> work past its deadline, in the queue's units (what the report counts)
         self._queues: dict[str, BacklogQueue] = {}  # backlog channel -> its queue (the hiring target reads its arrivals)
         self._unpriced: dict[int, Exact | None] = {}  # exact values of variables no term prices yet (a weighted `short`)
         self._upper: dict[int, int] = {}  # variable index -> its largest value (_most)
@@ -339,9 +342,11 @@ def _backlog_terms(o: Objective, channel: str, backlog: Backlog, on_duty: list[l
         o.model.add(waiting >= waiting_before + queue.arrivals[k] - queue.per_agent[k] * sum(vars_))
         overdue = queue.arrived_by[k] - queue.not_yet_due[k]  # the most that can be past its deadline now
         if overdue > 0:
-            late = o.model.new_int_var(0, overdue, f"late[{channel},{k}]")
-            o.model.add(late >= waiting - queue.not_yet_due[k])
+            # `late` counts steps of the price (queue.scale units each), rounded up; at scale 1 it is the work itself
+            late = o.model.new_int_var(0, queue.priced(overdue), f"late[{channel},{k}]")
+            o.model.add(queue.scale * late >= waiting - queue.not_yet_due[k])
             o._late[channel][k] = late
+            o._past[channel][k] = late if queue.scale == 1 else waiting - queue.not_yet_due[k]
         waiting_before = waiting
         _over_pace(o, channel, k, backlog.pace[k], vars_, duties[k])
     lates = list(o._late[channel].values())
@@ -349,7 +354,7 @@ def _backlog_terms(o: Objective, channel: str, backlog: Backlog, on_duty: list[l
     if lates and cost:
 
         def exact(value: Value) -> int:
-            return queue.late_units([duty(value) for duty in duties])
+            return queue.priced_late([duty(value) for duty in duties])
 
         o.minimize(cost, sum(lates), exact)
 
@@ -466,7 +471,11 @@ def _hiring_terms(o: Objective) -> None:
 
     Only the target's channels and intervals count. A soft target (the
     roadmap's) is no rule: each of its gaps outweighs every uncovered and
-    understaffed interval outside it together, so a step closes target hours first.
+    understaffed interval outside it together, and every email answered late,
+    so a step closes target hours first. Late email is counted whole: first
+    come, first served, the work past its deadline at an interval's end mixes
+    arrivals the target counts with arrivals it does not, so the model cannot
+    split it, and all of it could be bought back with a target hour.
     """
     if o.data.hiring is None:
         return
@@ -477,7 +486,7 @@ def _hiring_terms(o: Objective) -> None:
         return
     weights = o.config.weights
     inside: list[tuple[cp_model.IntVar, cp_model.IntVar, int]] = []  # (uncovered, short, need)
-    outside = 0  # the most the coverage terms outside the target can cost
+    outside = 0  # the most the coverage terms outside the target (and all late email) can cost
     for channel, nobody in o._uncovered.items():
         for slot, uncovered in nobody.items():
             short, need = o._short[channel][slot]
@@ -485,6 +494,7 @@ def _hiring_terms(o: Objective) -> None:
                 inside.append((uncovered, short, need))
             else:
                 outside += weights.uncovered + need * weights.understaffed
+    outside += sum(queue.late_cost * queue.most_priced_late() for channel, queue in o._queues.items() if o._late[channel])
     gaps = [u if target.kind == "uncovered" else s for u, s, _ in inside]
     if target.kind != "ratio":  # a backlog channel's hour counts when its arrivals are late, as coverage.hires counts it
         gaps += _late_arrivals(o, target)
@@ -517,7 +527,7 @@ def _late_arrivals(o: Objective, target: Target) -> list[cp_model.IntVar]:
             if units == 0 or due >= o.data.grid.count or not target.counts(channel, k):
                 continue
             flag = o.model.new_bool_var(f"late_arrivals[{channel},{k}]")
-            o.model.add(o._late[channel][due] <= late_units_that_count(queue, k) - 1).only_enforce_if(flag.Not())
+            o.model.add(o._past[channel][due] <= late_units_that_count(queue, k) - 1).only_enforce_if(flag.Not())
             found.append(flag)
     return found
 

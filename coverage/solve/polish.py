@@ -45,18 +45,18 @@ class _Queue:
     queue: BacklogQueue
     pace: list[int]
     waiting: list[int]
-    late_after: list[int]  # late_after[k]: Σ late of intervals k.. under the current roster
+    late_after: list[int]  # late_after[k]: Σ late of intervals k.. under the current roster, priced (BacklogQueue.priced)
 
     @classmethod
     def of(cls, queue: BacklogQueue, pace: list[int], counts: list[int]) -> _Queue:
         run = queue.run(counts)
         after = [0] * (len(counts) + 1)
         for k in range(len(counts) - 1, -1, -1):
-            after[k] = after[k + 1] + run.late[k]
+            after[k] = after[k + 1] + queue.priced(run.late[k])
         return cls(queue, pace, run.waiting, after)
 
     def late_from(self, first: int, last: int, counts: list[int]) -> int:
-        """Σ late from interval `first` on under `counts`, which differ from the current roster's only in first..last.
+        """Σ late (priced) from interval `first` on under `counts`, which differ from the current roster's only in first..last.
 
         Past `last`, once the queue is as long as it is now, everything after
         is as now: the re-run usually stops a few intervals on, where the
@@ -67,7 +67,7 @@ class _Queue:
         total = 0
         for k in range(first, len(counts)):
             waiting = max(0, waiting + q.arrivals[k] - q.per_agent[k] * counts[k])
-            total += max(0, waiting - q.not_yet_due[k])
+            total += q.priced(max(0, waiting - q.not_yet_due[k]))
             if k >= last and waiting == self.waiting[k]:
                 return total + self.late_after[k + 1]
         return total
