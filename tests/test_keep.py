@@ -22,7 +22,7 @@ from coverage.config import load_config
 from coverage.demand import requirements
 from coverage.errors import InputError
 from coverage.roster import Assignment, Roster, read_kept_roster
-from coverage.solve import ModelInputs, SolveParams, solve
+from coverage.solve import ModelInputs, SolveParams, solve, staged
 from coverage.solve.data import ModelData
 from coverage.solve.kept import still_allowed
 from coverage.solve.model import build_model
@@ -373,23 +373,16 @@ def test_the_polished_kept_rosters_completion_gets_only_what_is_left_of_the_limi
     assert asked[1] == 2.0  # the polished roster's: 5 - 3 s left less than the floor
 
 
-def test_a_kept_roster_cheaper_than_the_search_is_the_result_with_the_searchs_bound(make_config, tmp_path, monkeypatch) -> None:
-    """a1 is ill on Wednesday; the kept roster less that day costs 4,000 (the first test above). The search here stops at
-    its first roster, nobody on any day (5 x 8 h x 500 uncovered + a1's other shifts dropped, 4,000: 24,000) and
-    its bound, 0: the kept roster is the result, and the bound the search proved stays with it (it said none)."""
+def first_roster_of_nobody(monkeypatch) -> list[float]:
+    """The search (search.run_search) stops at its first roster, nobody on any day, and its bound: 0 here; the
+    objectives it stopped at, in a list that fills as it runs."""
     from ortools.sat.python import cp_model
 
     from coverage.solve import search
 
-    config = make_config(
-        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
-    )
-    kept_file = tmp_path / "kept.csv"
-    kept_file.write_text(KEPT, encoding="utf-8")
-    kept = read_kept_roster(kept_file, config).team
     real, searched = search.run_search, []
 
-    def first_roster_of_nobody(model, params, progress=None, settings=None, **kwargs):
+    def first_of_nobody(model, params, progress=None, settings=None, **kwargs):
         def first(parameters) -> None:
             parameters.stop_after_first_solution = True
             parameters.cp_model_presolve = False
@@ -402,11 +395,41 @@ def test_a_kept_roster_cheaper_than_the_search_is_the_result_with_the_searchs_bo
         searched.append(found[1].objective_value)
         return found
 
-    monkeypatch.setattr(search, "run_search", first_roster_of_nobody)
+    monkeypatch.setattr(search, "run_search", first_of_nobody)
+    return searched
+
+
+def test_a_kept_roster_cheaper_than_the_search_is_the_result_with_the_searchs_bound(make_config, tmp_path, monkeypatch) -> None:
+    """a1 is ill on Wednesday; the kept roster less that day costs 4,000 (the first test above). The search here stops at
+    its first roster, nobody on any day (5 x 8 h x 500 uncovered + a1's other shifts dropped, 4,000: 24,000) and
+    its bound, 0: the kept roster is the result, and the bound the search proved stays with it (it said none)."""
+    config = make_config(
+        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
+    )
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT, encoding="utf-8")
+    kept = read_kept_roster(kept_file, config).team
+    searched = first_roster_of_nobody(monkeypatch)
     params = SolveParams(time_limit_seconds=2, seed=1, workers=1)
     result = solve(config, requirements(config), ModelInputs(keep=kept), params)
     assert searched == [24_000]
     assert (result.status, result.objective, result.best_bound) == ("FEASIBLE", 4_000, 0.0)
+
+
+def test_a_kept_roster_the_search_proves_optimal_is_optimal(make_config, tmp_path, monkeypatch) -> None:
+    """Nobody is ill: the kept roster (a1 Mon-Wed, a2 Thu-Fri) covers every hour within the rules, 0. The search stops
+    at its first roster, nobody on any day (5 x 8 h x 500 uncovered + 5 kept shifts dropped, 5,000: 25,000), with
+    its bound 0: the kept roster is the result, and its bound equals its cost, so it is OPTIMAL (it said FEASIBLE,
+    gap 0), as a search's own roster would be."""
+    config = make_config(SHORT_WEEKS, nine_to_five_new_york(range(7, 12)))
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT, encoding="utf-8")
+    kept = read_kept_roster(kept_file, config).team
+    searched = first_roster_of_nobody(monkeypatch)
+    result = solve(config, requirements(config), ModelInputs(keep=kept), SolveParams(time_limit_seconds=2, seed=1, workers=1))
+    assert searched == [25_000]
+    assert (result.status, result.objective, result.best_bound, result.gap) == ("OPTIMAL", 0, 0.0, 0.0)
+    assert result.roster is not None and staged.shifts_of(result.roster) == staged.shifts_of(kept)
 
 
 def test_a_flexible_shift_on_a_channel_no_longer_served_moves_like_a_listed_one(make_config, tmp_path) -> None:

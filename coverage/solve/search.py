@@ -271,9 +271,11 @@ def solve(
         objective = roster_model.exact_objective(solver.value)
         if fallback is not None and fallback.objective is not None and fallback.objective < objective:
             first_seen = _earliest(fallback.first_solution_seconds, first_roster, progress.first_solution_seconds)
+            bound = _tightest(fallback.best_bound, solver.best_objective_bound)  # the search's, of this model
             return replace(
                 fallback,
-                best_bound=_tightest(fallback.best_bound, solver.best_objective_bound),  # the search's, of this model
+                status=_proven(fallback.status, fallback.objective, bound),
+                best_bound=bound,
                 wall_seconds=wall,
                 interrupted=interrupted,
                 timeline=progress.timeline,
@@ -292,7 +294,15 @@ def solve(
     if fallback is not None:  # the full model found nothing in the time left: the staged (or a refined) roster stands
         first_seen = _earliest(fallback.first_solution_seconds, first_roster, progress.first_solution_seconds)
         timeline = progress.timeline or fallback.timeline  # the run's rosters so far, when this search found none
-        return replace(fallback, wall_seconds=wall, interrupted=interrupted, first_solution_seconds=first_seen, timeline=timeline)
+        status = _proven(fallback.status, fallback.objective, fallback.best_bound)
+        return replace(
+            fallback,
+            status=status,
+            wall_seconds=wall,
+            interrupted=interrupted,
+            first_solution_seconds=first_seen,
+            timeline=timeline,
+        )
     reasons: list[str] = []
     if interrupted:
         reasons.append("the search was interrupted before any roster was found")
@@ -907,6 +917,21 @@ def _tightest(*bounds: float | None) -> float | None:
     """
     known = [b for b in bounds if b is not None]
     return max(known) if known else None
+
+
+def _proven(status: str, objective: float | None, bound: float | None) -> str:
+    """OPTIMAL where the bound proven reached the cost of a roster priced outside the search (the kept one, the stages',
+    a polished or neighbourhood roster); `status` otherwise.
+
+    CP-SAT says OPTIMAL of its own roster when its bound meets it; a roster
+    priced before it or beside it, which the search proved nothing cheaper
+    than, is as optimal, and a manager reading FEASIBLE beside a gap of 0
+    would wait for a longer run to find better.
+    """
+    bound = cost_floor(bound)  # as the result keeps it: no roster costs less than 0
+    if objective is not None and bound is not None and bound >= objective:
+        return STATUS_NAMES[cp_model.OPTIMAL]
+    return status
 
 
 def _earliest(*seconds: float | None) -> float | None:
