@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import TINY, nine_to_five_new_york, write_forecast
+from helpers import TINY, completions_on_a_slow_machine, nine_to_five_new_york, write_forecast
 
 from coverage.check import check_roster
 from coverage.cli import main
@@ -456,3 +456,30 @@ def test_a_flexible_shift_on_a_channel_no_longer_served_moves_like_a_listed_one(
         ("ben", "chat", "08 19:00")
     ]
     assert search._hinted(rm, allowed, None, time.perf_counter(), 10.0).result is not None
+
+
+def test_a_deterministic_re_plan_completes_the_kept_roster_whatever_the_machines_speed(
+    make_config, tmp_path, monkeypatch
+) -> None:
+    """The same deterministic re-plan twice, the second on a machine whose wall-clock limits buy a billionth of the
+    work (helpers.completions_on_a_slow_machine). Both complete and price the kept roster, 4,000 (the first test
+    above), and start from it; the rosters written are the same bytes, 1,000. The completion had a 30 s wall limit:
+    on such a machine it ran out, the kept roster was only a hint and the run's first roster was the search's own."""
+    from coverage.roster import write_roster
+
+    config = make_config(
+        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
+    )
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT, encoding="utf-8")
+    kept = read_kept_roster(kept_file, config).team
+    params = SolveParams(time_limit_seconds=2, seed=1, workers=2, deterministic=True)
+    fast = solve(config, requirements(config), ModelInputs(keep=kept), params)
+    completions_on_a_slow_machine(monkeypatch)
+    slow = solve(config, requirements(config), ModelInputs(keep=kept), params)
+    assert (fast.timeline[0][1], slow.timeline[0][1]) == (4_000, 4_000)
+    assert [objective for _, objective, _ in slow.timeline] == [objective for _, objective, _ in fast.timeline]
+    written = [
+        write_roster(r.roster, config, tmp_path / f"{name}.csv").read_bytes() for name, r in (("fast", fast), ("slow", slow))
+    ]
+    assert written[0] == written[1] and (fast.objective, slow.objective) == (1_000, 1_000)

@@ -342,7 +342,8 @@ def _kept_start(
     saved = _hint_of(rm)
     bound = None if rival is None else rival.best_bound
     seconds = _completion_seconds(params, started)
-    priced = _hinted(rm, still_allowed(rm.variables, keep), bound, started, seconds, first=not params.deterministic)
+    allowed = still_allowed(rm.variables, keep)
+    priced = _hinted(rm, allowed, bound, started, seconds, first=not params.deterministic, deterministic=params.deterministic)
     if polish is not None and priced.result is not None and not priced.interrupted:
         priced = _cheaper_polished(rm, priced.result, polish, bound, started, params)
     found = priced.result
@@ -355,7 +356,9 @@ def _kept_start(
 
 def _completion_seconds(params: SolveParams, started: float) -> float:
     """Time for a completion of the kept roster (or its polished one): what is left of the limit, 2 s at least; in
-    deterministic runs FILL_SECONDS, so that their roster does not hang on the clock."""
+    deterministic runs FILL_SECONDS of CP-SAT's work and no wall-clock limit (runner.try_fill_hint), so that their
+    roster does not hang on the clock: a 30 s wall limit ran out on a slow enough machine, whose run then started
+    from the search's own first roster instead."""
     return FILL_SECONDS if params.deterministic else min(FILL_SECONDS, max(_left(params, started), 2.0))
 
 
@@ -378,7 +381,8 @@ def _cheaper_polished(
     if staged.shifts_of(polished) == staged.shifts_of(kept.roster):
         return Priced(kept)
     seconds = _completion_seconds(params, started)  # after the first completion and the polish: what they left
-    priced = _hinted(rm, polished, bound, started, seconds, first=True)  # polished only outside deterministic runs
+    # polished only outside deterministic runs (search.polishing), which would complete it by their work all the same
+    priced = _hinted(rm, polished, bound, started, seconds, first=True, deterministic=params.deterministic)
     if priced.result is not None and priced.result.objective is not None and priced.result.objective < kept.objective:
         return replace(priced, result=replace(priced.result, first_solution_seconds=kept.first_solution_seconds))
     rm.model.proto.solution_hint.copy_from(completed)  # the search starts from the kept roster
@@ -574,14 +578,16 @@ def from_stages(
     too and the cheaper of the two is the start (`StagedStart.earlier`), or
     the first alone when the whole model refuses the second round's. Its
     completion has what the first left of `seconds` (a deterministic run:
-    `seconds` again, so that its roster does not hang on the clock).
+    `seconds` again, so that its roster does not hang on the clock), and
+    in such a run every completion's `seconds` are CP-SAT's work with no
+    wall-clock limit (runner.try_fill_hint), for the same reason.
     """
     if start.bound is not None:
         staged.with_bound(rm, start.bound)
     if start.roster is None:
         return None
     begun = wallclock.perf_counter()
-    result = _stages_priced(rm, start, started, polish, seconds, first=first)
+    result = _stages_priced(rm, start, started, polish, seconds, first=first, deterministic=deterministic)
     if start.earlier is None or (result is not None and (result.objective is None or result.interrupted)):
         return result
     left = seconds if deterministic else seconds - (wallclock.perf_counter() - begun)
@@ -589,7 +595,7 @@ def from_stages(
         return result  # no time to price the first roster: the second round's stands
     hinted = type(rm.model.proto.solution_hint)()  # the second round's completed hint, kept aside
     hinted.copy_from(rm.model.proto.solution_hint)
-    completion = _completed(rm, start.earlier, left, first=first)
+    completion = _completed(rm, start.earlier, left, first=first, deterministic=deterministic)
     if result is None and completion.solver is None and completion.interrupted:
         # Ctrl-C before the first roster had a value, the second round's refused: the first stands unpriced, as in
         # `_stages_priced` (the sites built it under every hard rule); without it the run would search on.
@@ -604,13 +610,20 @@ def from_stages(
 
 
 def _stages_priced(
-    rm: BuiltModel, start: staged.StagedStart, started: float, polish: Polish | None, seconds: float, *, first: bool
+    rm: BuiltModel,
+    start: staged.StagedStart,
+    started: float,
+    polish: Polish | None,
+    seconds: float,
+    *,
+    first: bool,
+    deterministic: bool = False,
 ) -> SolveResult | None:
     """The stages' roster completed and priced (its channels polished where that keeps every rule); unpriced when time ran out."""
     assert start.roster is not None
     polished = polish(start.roster) if polish is not None else start.roster
     for roster in [polished] if polished is start.roster else [polished, start.roster]:  # polished, else the stages' own
-        completion = _completed(rm, roster, seconds, first=first)
+        completion = _completed(rm, roster, seconds, first=first, deterministic=deterministic)
         if completion.solver is not None:
             return replace(_priced(rm, completion.solver, start.bound, started), interrupted=completion.interrupted)
         if not completion.rejected:  # out of time or Ctrl-C: the stages' roster, which the stages built under every hard rule
@@ -618,10 +631,11 @@ def _stages_priced(
     return None  # the whole model refuses it: never the result
 
 
-def _completed(rm: BuiltModel, roster: Roster, seconds: float, *, first: bool = False) -> Completion:
+def _completed(rm: BuiltModel, roster: Roster, seconds: float, *, first: bool = False, deterministic: bool = False) -> Completion:
+    """`roster` hinted alone and completed (staged.try_complete_hint; `deterministic`: `seconds` of CP-SAT's work)."""
     rm.model.clear_hints()
     staged.hint_roster(rm, roster)
-    return staged.try_complete_hint(rm, seconds, first=first)
+    return staged.try_complete_hint(rm, seconds, first=first, deterministic=deterministic)
 
 
 @dataclass(frozen=True)
@@ -634,10 +648,17 @@ class Priced:
 
 
 def _hinted(
-    rm: BuiltModel, roster: Roster, bound: float | None, started: float, seconds: float = FILL_SECONDS, *, first: bool = False
+    rm: BuiltModel,
+    roster: Roster,
+    bound: float | None,
+    started: float,
+    seconds: float = FILL_SECONDS,
+    *,
+    first: bool = False,
+    deterministic: bool = False,
 ) -> Priced:
     """Hint the full model with a roster, every auxiliary variable completed; that roster, costed, is the result to beat."""
-    completion = _completed(rm, roster, seconds, first=first)
+    completion = _completed(rm, roster, seconds, first=first, deterministic=deterministic)
     result = None if completion.solver is None else _priced(rm, completion.solver, bound, started)
     return Priced(result, completion.interrupted)
 
