@@ -198,24 +198,26 @@ def solve(
         if start.first_roster_at is not None and fallback is not None:
             first_roster = start.first_roster_at - started
             fallback = replace(fallback, first_solution_seconds=first_roster)
+        _on_timeline(progress, fallback)  # the stages' roster, priced: the run's first
         if inputs.keep is not None and not start.interrupted and (fallback is None or fallback.objective is not None):
             kept = _kept_start(
                 roster_model, inputs.keep, fallback, params, started, polish
             )  # the cheaper of the two is the start
             fallback = kept.result or fallback
             first_roster = _earliest(first_roster, None if kept.result is None else kept.result.first_solution_seconds)
+            _on_timeline(progress, kept.result)  # the kept roster, when cheaper than the stages': the start
             if kept.interrupted:
                 start = replace(start, interrupted=True)
             remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
     elif kept is not None and kept.result is not None:  # the kept roster keeps every rule: the search starts from it
         fallback, remaining = kept.result, _kept_remaining(params, started)
         first_roster = fallback.first_solution_seconds
-        progress.timeline.append((first_roster or 0.0, fallback.objective, None))
+        _on_timeline(progress, fallback)
     elif first is not None:  # flexible templates: a constructed roster or a listed stand-in's first (coverage.solve.coarse)
         remaining = first.remaining(params, started)
         if fallback is not None:  # that roster is the run's first: on the timeline before the search's own
             first_roster = fallback.first_solution_seconds
-            progress.timeline.append((first_roster or 0.0, fallback.objective, None))
+            _on_timeline(progress, fallback)
     elif polish is not None:
         opening = _polished_start(roster_model, params, progress, polish, started)
         fallback, remaining, stop, ended = opening.fallback, opening.remaining, opening.finished, opening.ended
@@ -909,6 +911,19 @@ def _hinted_search(params: SolveParams) -> Callable[[Any], None]:
         parameters.cp_model_presolve = HINTED_PRESOLVE
 
     return settings
+
+
+def _on_timeline(progress: Progress, priced: SolveResult | None) -> None:
+    """A roster priced before the search (the stages', the kept one, a flexible start) on the run's timeline, where
+    the search's own follow: (when it was had, its cost, the bound it came with).
+
+    Every path puts its start there, so a benchmark reading the objective
+    at some second (SolveResult.at) sees a big team's stages' and kept
+    rosters as it sees a small team's kept roster. An unpriced roster
+    (its completion ran out of time) has no cost to show.
+    """
+    if priced is not None and priced.objective is not None:
+        progress.timeline.append((priced.first_solution_seconds or 0.0, priced.objective, priced.best_bound))
 
 
 def _staged_remaining(params: SolveParams, used: float, interrupted: bool) -> float:

@@ -241,6 +241,34 @@ def test_a_re_plan_after_the_stages_starts_from_the_kept_roster_where_it_is_chea
     assert check_roster(result.roster, after) == []
 
 
+def test_the_staged_paths_timeline_holds_the_stages_and_the_kept_roster_as_the_direct_path_holds_the_kept_one(
+    make_config, monkeypatch
+) -> None:
+    """The test above's rosters, priced before the search: the stages' roster of nobody (14,000, with the headcounts'
+    bound, none here) and the kept one (4,000) are the run's first rosters and its timeline's first entries, in
+    that order, as the kept roster is the direct path's first (4,000); without --keep the stages' alone (12,000:
+    no kept shift dropped). The search finds nothing here, so the timeline is those entries. The staged path's
+    was empty."""
+    after = make_config(
+        TWO_SITES.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], leave: [2026-12-08]}\n  - {id: b1"), DAY_SHIFTS
+    )
+    kept = Roster(tuple(shift_of(after, "a1", d) for d in (7, 8, 9)))
+    nobody = staged.StagedStart(None, Roster(()))
+    monkeypatch.setattr(staged, "staged_start", lambda *args, **kwargs: nobody)
+    main_search_finds_nothing(monkeypatch)
+    needs = requirements(after)
+    runs = {
+        "staged, kept": solve(after, needs, ModelInputs(keep=kept, staged=True), QUIET.params),
+        "staged": solve(after, needs, ModelInputs(staged=True), QUIET.params),
+        "direct, kept": solve(after, needs, ModelInputs(keep=kept, staged=False), QUIET.params),
+    }
+    costs = {name: [(objective, bound) for _, objective, bound in run.timeline] for name, run in runs.items()}
+    assert costs == {"staged, kept": [(14_000, None), (4_000, None)], "staged": [(12_000, None)], "direct, kept": [(4_000, None)]}
+    seconds = [t for t, _, _ in runs["staged, kept"].timeline]
+    assert seconds == sorted(seconds)
+    assert [run.objective for run in runs.values()] == [4_000, 12_000, 4_000]
+
+
 def test_a_deterministic_re_plan_after_the_stages_prices_both_rosters_whatever_the_machines_speed(
     make_config, monkeypatch
 ) -> None:
