@@ -133,6 +133,27 @@ def main_search_finds_nothing(monkeypatch: Any) -> None:
     monkeypatch.setattr(search, "run_search", nothing)
 
 
+def completions_on_a_slow_machine(monkeypatch: Any) -> None:
+    """From now on, every completion of a hint (runner.try_fill_hint's solve, the only one given its own settings) runs
+    on a machine whose wall-clock limits buy a billionth of the work: a limit in seconds runs out at once, CP-SAT's
+    deterministic limits (its work) are what they were, and its default, no limit, stays no limit."""
+    from coverage.solve import runner
+
+    real = runner.run_search
+
+    def slow(model: Any, params: Any, progress: Any = None, *, settings: Any = None, **kwargs: Any) -> Any:
+        if settings is None:
+            return real(model, params, progress, **kwargs)
+
+        def slower(parameters: Any) -> None:
+            settings(parameters)
+            parameters.max_time_in_seconds *= 1e-9
+
+        return real(model, params, progress, settings=slower, **kwargs)
+
+    monkeypatch.setattr(runner, "run_search", slow)
+
+
 QUIET = SolveOptions(time_limit_seconds=20, seed=1, workers=2, progress=None)
 
 

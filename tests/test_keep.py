@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import TINY, nine_to_five_new_york, write_forecast
+from helpers import TINY, completions_on_a_slow_machine, nine_to_five_new_york, write_forecast
 
 from coverage.check import check_roster
 from coverage.cli import main
@@ -22,7 +22,7 @@ from coverage.config import load_config
 from coverage.demand import requirements
 from coverage.errors import InputError
 from coverage.roster import Assignment, Roster, read_kept_roster
-from coverage.solve import ModelInputs, SolveParams, solve
+from coverage.solve import ModelInputs, SolveParams, solve, staged
 from coverage.solve.data import ModelData
 from coverage.solve.kept import still_allowed
 from coverage.solve.model import build_model
@@ -220,8 +220,37 @@ def test_on_the_email_queues_path_the_kept_roster_is_polished_before_the_search(
     assert (result.objective, result.timeline[0][1]) == (10, 10)
 
 
-def test_a_deterministic_re_plan_from_the_kept_roster_gives_the_same_roster_twice(make_config, tmp_path) -> None:
-    """The search from the kept roster gets the whole limit in CP-SAT's work, however long its completion took."""
+def test_a_deterministic_re_plan_searches_the_whole_limit_however_long_the_completion_took(
+    make_config, tmp_path, monkeypatch
+) -> None:
+    """A deterministic limit is CP-SAT's work, not this machine's seconds: the search from the kept roster gets the
+    whole 2 s limit even where the kept roster's completion took 3 s of the wall clock (search.py's clock advanced
+    here), and both runs start from the kept roster (4,000, the first test above) and end on the same roster, 1,000.
+    Given what was left of the clock (1 s, its floor) the slow run's search would have had half the work."""
+    import time
+
+    from coverage.solve import search, staged
+
+    class Clock:  # search.py's wall clock; `slow`: 3 s later after each completion
+        offset, slow = 0.0, False
+
+        def perf_counter(self) -> float:
+            return time.perf_counter() + self.offset
+
+    clock, real_complete, real_search, limits = Clock(), staged.try_complete_hint, search.run_search, []
+
+    def completing(rm, seconds=30.0, **kwargs):
+        done = real_complete(rm, seconds, **kwargs)
+        clock.offset += 3.0 if clock.slow else 0.0
+        return done
+
+    def searching(model, params, progress=None, **kwargs):
+        limits.append(params.time_limit_seconds)
+        return real_search(model, params, progress, **kwargs)
+
+    monkeypatch.setattr(search, "wallclock", clock)
+    monkeypatch.setattr(staged, "try_complete_hint", completing)
+    monkeypatch.setattr(search, "run_search", searching)
     config = make_config(
         SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
     )
@@ -229,22 +258,34 @@ def test_a_deterministic_re_plan_from_the_kept_roster_gives_the_same_roster_twic
     kept_file.write_text(KEPT, encoding="utf-8")
     kept = read_kept_roster(kept_file, config).team
     params = SolveParams(time_limit_seconds=2, seed=1, workers=2, deterministic=True)
-    first, second = (solve(config, requirements(config), ModelInputs(keep=kept), params) for _ in range(2))
-    assert (first.roster, first.objective) == (second.roster, second.objective)
-    assert first.objective == 1_000
+    fast = solve(config, requirements(config), ModelInputs(keep=kept), params)
+    clock.slow = True
+    slow = solve(config, requirements(config), ModelInputs(keep=kept), params)
+    assert clock.offset == 3.0  # the slow run's one completion (deterministic: no polish, no second)
+    assert limits == [2, 2]
+    assert (fast.timeline[0][1], slow.timeline[0][1]) == (4_000, 4_000)
+    assert (slow.roster, slow.objective) == (fast.roster, fast.objective)
+    assert fast.objective == 1_000
 
 
 def test_a_kept_roster_that_breaks_a_rule_now_is_only_the_hint_and_the_search_repairs_it(
     make_config, tmp_path, monkeypatch
 ) -> None:
     """a1 was rostered Mon-Thu, a2 Fri; the contract now allows three days a week. The kept roster breaks that rule, so
-    it is not the run's first roster (nothing is priced before the search) and the other starts still run (a flexible
-    team's construction: without it such a re-plan had only CP-SAT's own first roster): one of a1's days goes to a2,
-    one shift removed and one added, 2 x 1,000 = 2,000, every hour still covered."""
+    it is not the run's first roster: nothing is priced before the search (its timeline is empty when it begins), whose
+    hint is the kept roster, every kept shift 1 and every other choice 0. The other starts still run (a flexible team's
+    construction: without it such a re-plan had only CP-SAT's own first roster). The search repairs the hint: one of
+    a1's days goes to a2, one shift removed and one added, 2 x 1,000 = 2,000, every hour still covered."""
     from coverage.solve import search
+    from coverage.solve.staged import shifts_of
 
-    kept_starts, other_starts = [], []
-    kept_start, flexible_start = search._kept_start, search._flexible_start
+    kept_starts, other_starts, built, at_search = [], [], [], []
+    kept_start, flexible_start, build, real_search = (
+        search._kept_start,
+        search._flexible_start,
+        search.build_model,
+        search.run_search,
+    )
 
     def kept_spy(*args, **kwargs):
         kept_starts.append(kept_start(*args, **kwargs))
@@ -254,14 +295,36 @@ def test_a_kept_roster_that_breaks_a_rule_now_is_only_the_hint_and_the_search_re
         other_starts.append(True)
         return flexible_start(*args, **kwargs)
 
+    def build_spy(data):
+        built.append(build(data))
+        return built[-1]
+
+    def search_spy(model, params, progress=None, **kwargs):
+        hint = model.proto.solution_hint
+        at_search.append((list(progress.timeline), {var: value for var, value in zip(hint.vars, hint.values)}))
+        return real_search(model, params, progress, **kwargs)
+
     monkeypatch.setattr(search, "_kept_start", kept_spy)
     monkeypatch.setattr(search, "_flexible_start", flexible_spy)
+    monkeypatch.setattr(search, "build_model", build_spy)
+    monkeypatch.setattr(search, "run_search", search_spy)
     config = make_config(SHORT_WEEKS, nine_to_five_new_york(range(7, 12)))
     kept_file = tmp_path / "kept.csv"
     kept_file.write_text(KEPT.replace("a2,nyc,chat,day,2026-12-10", "a1,nyc,chat,day,2026-12-10"), encoding="utf-8")
     kept = read_kept_roster(kept_file, config).team
     result = solve(config, requirements(config), ModelInputs(keep=kept), SolveParams(time_limit_seconds=2, seed=1, workers=2))
     assert [priced.result for priced in kept_starts] == [None] and other_starts == [True]
+    (rm,) = built
+    shifts = shifts_of(kept)
+    choices = {
+        var.index: int((o.agent, o.instance.day, o.instance.shift, o.channel) in shifts)
+        for o, var in rm.variables.choices.items()
+    }
+    assert sum(choices.values()) == 5
+    assert len(at_search) == 1
+    timeline, hinted = at_search[0]
+    assert timeline == []
+    assert {var: hinted.get(var) for var in choices} == choices
     assert result.roster is not None and check_roster(result.roster, config) == []
     before = {(a.agent, a.day.isoformat()) for a in kept.assignments}
     now = {(a.agent, a.day.isoformat()) for a in result.roster.assignments}
@@ -291,9 +354,9 @@ def test_the_polished_kept_rosters_completion_gets_only_what_is_left_of_the_limi
     clock, asked = Clock(), []
     real = staged.try_complete_hint
 
-    def completing(rm, seconds=30.0, *, first=False):
+    def completing(rm, seconds=30.0, **kwargs):
         asked.append(seconds)
-        done = real(rm, seconds, first=first)
+        done = real(rm, seconds, **kwargs)
         clock.offset += 3.0
         return done
 
@@ -310,23 +373,16 @@ def test_the_polished_kept_rosters_completion_gets_only_what_is_left_of_the_limi
     assert asked[1] == 2.0  # the polished roster's: 5 - 3 s left less than the floor
 
 
-def test_a_kept_roster_cheaper_than_the_search_is_the_result_with_the_searchs_bound(make_config, tmp_path, monkeypatch) -> None:
-    """a1 is ill on Wednesday; the kept roster less that day costs 4,000 (the first test above). The search here stops at
-    its first roster, nobody on any day (5 x 8 h x 500 uncovered + a1's other shifts dropped, 4,000: 24,000) and
-    its bound, 0: the kept roster is the result, and the bound the search proved stays with it (it said none)."""
+def first_roster_of_nobody(monkeypatch) -> list[float]:
+    """The search (search.run_search) stops at its first roster, nobody on any day, and its bound: 0 here; the
+    objectives it stopped at, in a list that fills as it runs."""
     from ortools.sat.python import cp_model
 
     from coverage.solve import search
 
-    config = make_config(
-        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
-    )
-    kept_file = tmp_path / "kept.csv"
-    kept_file.write_text(KEPT, encoding="utf-8")
-    kept = read_kept_roster(kept_file, config).team
     real, searched = search.run_search, []
 
-    def first_roster_of_nobody(model, params, progress=None, settings=None, **kwargs):
+    def first_of_nobody(model, params, progress=None, settings=None, **kwargs):
         def first(parameters) -> None:
             parameters.stop_after_first_solution = True
             parameters.cp_model_presolve = False
@@ -339,11 +395,41 @@ def test_a_kept_roster_cheaper_than_the_search_is_the_result_with_the_searchs_bo
         searched.append(found[1].objective_value)
         return found
 
-    monkeypatch.setattr(search, "run_search", first_roster_of_nobody)
+    monkeypatch.setattr(search, "run_search", first_of_nobody)
+    return searched
+
+
+def test_a_kept_roster_cheaper_than_the_search_is_the_result_with_the_searchs_bound(make_config, tmp_path, monkeypatch) -> None:
+    """a1 is ill on Wednesday; the kept roster less that day costs 4,000 (the first test above). The search here stops at
+    its first roster, nobody on any day (5 x 8 h x 500 uncovered + a1's other shifts dropped, 4,000: 24,000) and
+    its bound, 0: the kept roster is the result, and the bound the search proved stays with it (it said none)."""
+    config = make_config(
+        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
+    )
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT, encoding="utf-8")
+    kept = read_kept_roster(kept_file, config).team
+    searched = first_roster_of_nobody(monkeypatch)
     params = SolveParams(time_limit_seconds=2, seed=1, workers=1)
     result = solve(config, requirements(config), ModelInputs(keep=kept), params)
     assert searched == [24_000]
     assert (result.status, result.objective, result.best_bound) == ("FEASIBLE", 4_000, 0.0)
+
+
+def test_a_kept_roster_the_search_proves_optimal_is_optimal(make_config, tmp_path, monkeypatch) -> None:
+    """Nobody is ill: the kept roster (a1 Mon-Wed, a2 Thu-Fri) covers every hour within the rules, 0. The search stops
+    at its first roster, nobody on any day (5 x 8 h x 500 uncovered + 5 kept shifts dropped, 5,000: 25,000), with
+    its bound 0: the kept roster is the result, and its bound equals its cost, so it is OPTIMAL (it said FEASIBLE,
+    gap 0), as a search's own roster would be."""
+    config = make_config(SHORT_WEEKS, nine_to_five_new_york(range(7, 12)))
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT, encoding="utf-8")
+    kept = read_kept_roster(kept_file, config).team
+    searched = first_roster_of_nobody(monkeypatch)
+    result = solve(config, requirements(config), ModelInputs(keep=kept), SolveParams(time_limit_seconds=2, seed=1, workers=1))
+    assert searched == [25_000]
+    assert (result.status, result.objective, result.best_bound, result.gap) == ("OPTIMAL", 0, 0.0, 0.0)
+    assert result.roster is not None and staged.shifts_of(result.roster) == staged.shifts_of(kept)
 
 
 def test_a_flexible_shift_on_a_channel_no_longer_served_moves_like_a_listed_one(make_config, tmp_path) -> None:
@@ -370,3 +456,30 @@ def test_a_flexible_shift_on_a_channel_no_longer_served_moves_like_a_listed_one(
         ("ben", "chat", "08 19:00")
     ]
     assert search._hinted(rm, allowed, None, time.perf_counter(), 10.0).result is not None
+
+
+def test_a_deterministic_re_plan_completes_the_kept_roster_whatever_the_machines_speed(
+    make_config, tmp_path, monkeypatch
+) -> None:
+    """The same deterministic re-plan twice, the second on a machine whose wall-clock limits buy a billionth of the
+    work (helpers.completions_on_a_slow_machine). Both complete and price the kept roster, 4,000 (the first test
+    above), and start from it; the rosters written are the same bytes, 1,000. The completion had a 30 s wall limit:
+    on such a machine it ran out, the kept roster was only a hint and the run's first roster was the search's own."""
+    from coverage.roster import write_roster
+
+    config = make_config(
+        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
+    )
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT, encoding="utf-8")
+    kept = read_kept_roster(kept_file, config).team
+    params = SolveParams(time_limit_seconds=2, seed=1, workers=2, deterministic=True)
+    fast = solve(config, requirements(config), ModelInputs(keep=kept), params)
+    completions_on_a_slow_machine(monkeypatch)
+    slow = solve(config, requirements(config), ModelInputs(keep=kept), params)
+    assert (fast.timeline[0][1], slow.timeline[0][1]) == (4_000, 4_000)
+    assert [objective for _, objective, _ in slow.timeline] == [objective for _, objective, _ in fast.timeline]
+    written = [
+        write_roster(r.roster, config, tmp_path / f"{name}.csv").read_bytes() for name, r in (("fast", fast), ("slow", slow))
+    ]
+    assert written[0] == written[1] and (fast.objective, slow.objective) == (1_000, 1_000)

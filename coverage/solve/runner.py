@@ -510,7 +510,9 @@ class Completion:
     interrupted: bool = False  # Ctrl-C stopped it: the run ends with what it has
 
 
-def try_fill_hint(model: cp_model.CpModel, seconds: float = 30.0, *, first: bool = False) -> Completion:
+def try_fill_hint(
+    model: cp_model.CpModel, seconds: float = 30.0, *, first: bool = False, deterministic: bool = False
+) -> Completion:
     """The hinted variables fixed, the others found by propagation; the model then hinted with every value found.
 
     CP-SAT follows an incomplete hint only in some workers and may drop it;
@@ -523,6 +525,10 @@ def try_fill_hint(model: cp_model.CpModel, seconds: float = 30.0, *, first: bool
     the tightest — auxiliary values may carry a little slack (3 in 189,994
     on the 1,000-agent team on the 15-minute grid), and it took 13 s there
     instead of 27 s; for a start that is searched from anyway.
+    `deterministic`: `seconds` is CP-SAT's work (deterministic time), with
+    no wall-clock limit at all, so that a deterministic run's start — and
+    its roster — do not depend on the machine's speed or load (one worker:
+    the same work gives the same answer).
     """
 
     def settings(parameters: Any) -> None:
@@ -530,7 +536,10 @@ def try_fill_hint(model: cp_model.CpModel, seconds: float = 30.0, *, first: bool
         parameters.cp_model_presolve = False
         parameters.linearization_level = 0
         parameters.num_workers = 1
-        parameters.max_time_in_seconds = seconds
+        if deterministic:
+            parameters.max_deterministic_time = seconds
+        else:
+            parameters.max_time_in_seconds = seconds
         parameters.stop_after_first_solution = first
 
     code, solver, interrupted = run_search(model, SolveParams(time_limit_seconds=seconds, workers=1), settings=settings)

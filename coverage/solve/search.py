@@ -198,24 +198,26 @@ def solve(
         if start.first_roster_at is not None and fallback is not None:
             first_roster = start.first_roster_at - started
             fallback = replace(fallback, first_solution_seconds=first_roster)
+        _on_timeline(progress, fallback)  # the stages' roster, priced: the run's first
         if inputs.keep is not None and not start.interrupted and (fallback is None or fallback.objective is not None):
             kept = _kept_start(
                 roster_model, inputs.keep, fallback, params, started, polish
             )  # the cheaper of the two is the start
             fallback = kept.result or fallback
             first_roster = _earliest(first_roster, None if kept.result is None else kept.result.first_solution_seconds)
+            _on_timeline(progress, kept.result)  # the kept roster, when cheaper than the stages': the start
             if kept.interrupted:
                 start = replace(start, interrupted=True)
             remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
     elif kept is not None and kept.result is not None:  # the kept roster keeps every rule: the search starts from it
         fallback, remaining = kept.result, _kept_remaining(params, started)
         first_roster = fallback.first_solution_seconds
-        progress.timeline.append((first_roster or 0.0, fallback.objective, None))
+        _on_timeline(progress, fallback)
     elif first is not None:  # flexible templates: a constructed roster or a listed stand-in's first (coverage.solve.coarse)
         remaining = first.remaining(params, started)
         if fallback is not None:  # that roster is the run's first: on the timeline before the search's own
             first_roster = fallback.first_solution_seconds
-            progress.timeline.append((first_roster or 0.0, fallback.objective, None))
+            _on_timeline(progress, fallback)
     elif polish is not None:
         opening = _polished_start(roster_model, params, progress, polish, started)
         fallback, remaining, stop, ended = opening.fallback, opening.remaining, opening.finished, opening.ended
@@ -271,9 +273,11 @@ def solve(
         objective = roster_model.exact_objective(solver.value)
         if fallback is not None and fallback.objective is not None and fallback.objective < objective:
             first_seen = _earliest(fallback.first_solution_seconds, first_roster, progress.first_solution_seconds)
+            bound = _tightest(fallback.best_bound, solver.best_objective_bound)  # the search's, of this model
             return replace(
                 fallback,
-                best_bound=_tightest(fallback.best_bound, solver.best_objective_bound),  # the search's, of this model
+                status=_proven(fallback.status, fallback.objective, bound),
+                best_bound=bound,
                 wall_seconds=wall,
                 interrupted=interrupted,
                 timeline=progress.timeline,
@@ -292,7 +296,15 @@ def solve(
     if fallback is not None:  # the full model found nothing in the time left: the staged (or a refined) roster stands
         first_seen = _earliest(fallback.first_solution_seconds, first_roster, progress.first_solution_seconds)
         timeline = progress.timeline or fallback.timeline  # the run's rosters so far, when this search found none
-        return replace(fallback, wall_seconds=wall, interrupted=interrupted, first_solution_seconds=first_seen, timeline=timeline)
+        status = _proven(fallback.status, fallback.objective, fallback.best_bound)
+        return replace(
+            fallback,
+            status=status,
+            wall_seconds=wall,
+            interrupted=interrupted,
+            first_solution_seconds=first_seen,
+            timeline=timeline,
+        )
     reasons: list[str] = []
     if interrupted:
         reasons.append("the search was interrupted before any roster was found")
@@ -332,7 +344,8 @@ def _kept_start(
     saved = _hint_of(rm)
     bound = None if rival is None else rival.best_bound
     seconds = _completion_seconds(params, started)
-    priced = _hinted(rm, still_allowed(rm.variables, keep), bound, started, seconds, first=not params.deterministic)
+    allowed = still_allowed(rm.variables, keep)
+    priced = _hinted(rm, allowed, bound, started, seconds, first=not params.deterministic, deterministic=params.deterministic)
     if polish is not None and priced.result is not None and not priced.interrupted:
         priced = _cheaper_polished(rm, priced.result, polish, bound, started, params)
     found = priced.result
@@ -345,7 +358,9 @@ def _kept_start(
 
 def _completion_seconds(params: SolveParams, started: float) -> float:
     """Time for a completion of the kept roster (or its polished one): what is left of the limit, 2 s at least; in
-    deterministic runs FILL_SECONDS, so that their roster does not hang on the clock."""
+    deterministic runs FILL_SECONDS of CP-SAT's work and no wall-clock limit (runner.try_fill_hint), so that their
+    roster does not hang on the clock: a 30 s wall limit ran out on a slow enough machine, whose run then started
+    from the search's own first roster instead."""
     return FILL_SECONDS if params.deterministic else min(FILL_SECONDS, max(_left(params, started), 2.0))
 
 
@@ -368,7 +383,8 @@ def _cheaper_polished(
     if staged.shifts_of(polished) == staged.shifts_of(kept.roster):
         return Priced(kept)
     seconds = _completion_seconds(params, started)  # after the first completion and the polish: what they left
-    priced = _hinted(rm, polished, bound, started, seconds, first=True)  # polished only outside deterministic runs
+    # polished only outside deterministic runs (search.polishing), which would complete it by their work all the same
+    priced = _hinted(rm, polished, bound, started, seconds, first=True, deterministic=params.deterministic)
     if priced.result is not None and priced.result.objective is not None and priced.result.objective < kept.objective:
         return replace(priced, result=replace(priced.result, first_solution_seconds=kept.first_solution_seconds))
     rm.model.proto.solution_hint.copy_from(completed)  # the search starts from the kept roster
@@ -564,14 +580,16 @@ def from_stages(
     too and the cheaper of the two is the start (`StagedStart.earlier`), or
     the first alone when the whole model refuses the second round's. Its
     completion has what the first left of `seconds` (a deterministic run:
-    `seconds` again, so that its roster does not hang on the clock).
+    `seconds` again, so that its roster does not hang on the clock), and
+    in such a run every completion's `seconds` are CP-SAT's work with no
+    wall-clock limit (runner.try_fill_hint), for the same reason.
     """
     if start.bound is not None:
         staged.with_bound(rm, start.bound)
     if start.roster is None:
         return None
     begun = wallclock.perf_counter()
-    result = _stages_priced(rm, start, started, polish, seconds, first=first)
+    result = _stages_priced(rm, start, started, polish, seconds, first=first, deterministic=deterministic)
     if start.earlier is None or (result is not None and (result.objective is None or result.interrupted)):
         return result
     left = seconds if deterministic else seconds - (wallclock.perf_counter() - begun)
@@ -579,7 +597,7 @@ def from_stages(
         return result  # no time to price the first roster: the second round's stands
     hinted = type(rm.model.proto.solution_hint)()  # the second round's completed hint, kept aside
     hinted.copy_from(rm.model.proto.solution_hint)
-    completion = _completed(rm, start.earlier, left, first=first)
+    completion = _completed(rm, start.earlier, left, first=first, deterministic=deterministic)
     if result is None and completion.solver is None and completion.interrupted:
         # Ctrl-C before the first roster had a value, the second round's refused: the first stands unpriced, as in
         # `_stages_priced` (the sites built it under every hard rule); without it the run would search on.
@@ -594,13 +612,20 @@ def from_stages(
 
 
 def _stages_priced(
-    rm: BuiltModel, start: staged.StagedStart, started: float, polish: Polish | None, seconds: float, *, first: bool
+    rm: BuiltModel,
+    start: staged.StagedStart,
+    started: float,
+    polish: Polish | None,
+    seconds: float,
+    *,
+    first: bool,
+    deterministic: bool = False,
 ) -> SolveResult | None:
     """The stages' roster completed and priced (its channels polished where that keeps every rule); unpriced when time ran out."""
     assert start.roster is not None
     polished = polish(start.roster) if polish is not None else start.roster
     for roster in [polished] if polished is start.roster else [polished, start.roster]:  # polished, else the stages' own
-        completion = _completed(rm, roster, seconds, first=first)
+        completion = _completed(rm, roster, seconds, first=first, deterministic=deterministic)
         if completion.solver is not None:
             return replace(_priced(rm, completion.solver, start.bound, started), interrupted=completion.interrupted)
         if not completion.rejected:  # out of time or Ctrl-C: the stages' roster, which the stages built under every hard rule
@@ -608,10 +633,11 @@ def _stages_priced(
     return None  # the whole model refuses it: never the result
 
 
-def _completed(rm: BuiltModel, roster: Roster, seconds: float, *, first: bool = False) -> Completion:
+def _completed(rm: BuiltModel, roster: Roster, seconds: float, *, first: bool = False, deterministic: bool = False) -> Completion:
+    """`roster` hinted alone and completed (staged.try_complete_hint; `deterministic`: `seconds` of CP-SAT's work)."""
     rm.model.clear_hints()
     staged.hint_roster(rm, roster)
-    return staged.try_complete_hint(rm, seconds, first=first)
+    return staged.try_complete_hint(rm, seconds, first=first, deterministic=deterministic)
 
 
 @dataclass(frozen=True)
@@ -624,10 +650,17 @@ class Priced:
 
 
 def _hinted(
-    rm: BuiltModel, roster: Roster, bound: float | None, started: float, seconds: float = FILL_SECONDS, *, first: bool = False
+    rm: BuiltModel,
+    roster: Roster,
+    bound: float | None,
+    started: float,
+    seconds: float = FILL_SECONDS,
+    *,
+    first: bool = False,
+    deterministic: bool = False,
 ) -> Priced:
     """Hint the full model with a roster, every auxiliary variable completed; that roster, costed, is the result to beat."""
-    completion = _completed(rm, roster, seconds, first=first)
+    completion = _completed(rm, roster, seconds, first=first, deterministic=deterministic)
     result = None if completion.solver is None else _priced(rm, completion.solver, bound, started)
     return Priced(result, completion.interrupted)
 
@@ -880,6 +913,19 @@ def _hinted_search(params: SolveParams) -> Callable[[Any], None]:
     return settings
 
 
+def _on_timeline(progress: Progress, priced: SolveResult | None) -> None:
+    """A roster priced before the search (the stages', the kept one, a flexible start) on the run's timeline, where
+    the search's own follow: (when it was had, its cost, the bound it came with).
+
+    Every path puts its start there, so a benchmark reading the objective
+    at some second (SolveResult.at) sees a big team's stages' and kept
+    rosters as it sees a small team's kept roster. An unpriced roster
+    (its completion ran out of time) has no cost to show.
+    """
+    if priced is not None and priced.objective is not None:
+        progress.timeline.append((priced.first_solution_seconds or 0.0, priced.objective, priced.best_bound))
+
+
 def _staged_remaining(params: SolveParams, used: float, interrupted: bool) -> float:
     """Time left for the full search after the stages; a few seconds to turn the staged roster into a result when interrupted.
 
@@ -907,6 +953,21 @@ def _tightest(*bounds: float | None) -> float | None:
     """
     known = [b for b in bounds if b is not None]
     return max(known) if known else None
+
+
+def _proven(status: str, objective: float | None, bound: float | None) -> str:
+    """OPTIMAL where the bound proven reached the cost of a roster priced outside the search (the kept one, the stages',
+    a polished or neighbourhood roster); `status` otherwise.
+
+    CP-SAT says OPTIMAL of its own roster when its bound meets it; a roster
+    priced before it or beside it, which the search proved nothing cheaper
+    than, is as optimal, and a manager reading FEASIBLE beside a gap of 0
+    would wait for a longer run to find better.
+    """
+    bound = cost_floor(bound)  # as the result keeps it: no roster costs less than 0
+    if objective is not None and bound is not None and bound >= objective:
+        return STATUS_NAMES[cp_model.OPTIMAL]
+    return status
 
 
 def _earliest(*seconds: float | None) -> float | None:

@@ -579,14 +579,15 @@ def shifts_of(roster: Roster | None) -> Shifts:
     return frozenset() if roster is None else frozenset((a.agent, a.day, a.shift, a.channel) for a in roster.assignments)
 
 
-def try_complete_hint(rm: BuiltModel, seconds: float = 30.0, *, first: bool = False) -> Completion:
+def try_complete_hint(rm: BuiltModel, seconds: float = 30.0, *, first: bool = False, deterministic: bool = False) -> Completion:
     """Turn the roster hint into a value for every variable, so the full search starts from the staged roster (runner.fill_hint).
 
     `first`: the first completion found (half the time on big teams); the
     full search improves any slack it leaves, and the roster's price is
-    recomputed from its shifts.
+    recomputed from its shifts. `deterministic`: `seconds` of CP-SAT's work,
+    no wall-clock limit (runner.try_fill_hint).
     """
-    return try_fill_hint(rm.model, seconds, first=first)
+    return try_fill_hint(rm.model, seconds, first=first, deterministic=deterministic)
 
 
 def complete_hint(rm: BuiltModel, seconds: float = 30.0, *, first: bool = False) -> cp_model.CpSolver | None:

@@ -147,7 +147,7 @@ def test_a_completion_cut_short_keeps_the_staged_roster(instance, monkeypatch) -
     from coverage.solve.runner import Completion
 
     out_of_time = Completion(None, rejected=False)
-    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, first=False: out_of_time)
+    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, **kwargs: out_of_time)
     main_search_finds_nothing(monkeypatch)
     result = solve(config, needs, STAGED)
     assert (result.status, result.objective, result.best_bound) == ("FEASIBLE", None, 4000)

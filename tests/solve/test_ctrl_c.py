@@ -202,7 +202,7 @@ def test_ctrl_c_while_the_polished_roster_is_priced_ends_the_run_with_the_first_
     cost — no second search for the rest of the limit."""
     config = two_agents(tmp_path)
     costs = first_search_then(monkeypatch, stopped_with_roster=True)
-    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, first=False: Completion(None, False, True))
+    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, **kwargs: Completion(None, False, True))
     result = solve(config, requirements(config), OPTIONS)
     assert (result.interrupted, result.objective) == (True, costs[0])
     assert check_roster(result.roster, config) == []
@@ -223,7 +223,7 @@ def test_ctrl_c_while_the_refined_roster_is_priced_keeps_the_searchs_roster_and_
             return None
 
     monkeypatch.setattr(search, "_incumbent_polish", lambda *args: Cheaper())
-    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, first=False: Completion(None, False, True))
+    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, **kwargs: Completion(None, False, True))
     result = solve(config, requirements(config), OPTIONS)
     assert (result.interrupted, result.objective) == (True, costs[0])
     assert check_roster(result.roster, config) == []
@@ -241,7 +241,7 @@ def test_ctrl_c_while_the_polish_roster_is_completed_for_our_neighbourhoods_hand
     config = two_agents(tmp_path)
     rm = build_model(ModelData.of(config, requirements(config)))
     ended = runner.run_search(rm.model, QUIET.params)
-    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, first=False: Completion(None, False, True))
+    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, **kwargs: Completion(None, False, True))
 
     class Cheaper:
         best = Refined(Roster(()), -1.0)
@@ -263,7 +263,7 @@ def test_ctrl_c_while_the_constructed_flexible_roster_is_priced_runs_no_stand_in
     data["forecast"]["interval_minutes"] = 60
     data["sites"]["nyc"]["shifts"] = {"day": {"start": "06:00-14:00", "hours": "2-8"}}
     config = build_config(tmp_path, data, hourly("2026-12-07T15:00:00", 5))
-    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, first=False: Completion(None, False, True))
+    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, **kwargs: Completion(None, False, True))
     monkeypatch.setattr(coarse, "coarse_start", lambda *args: pytest.fail("the stand-in searched after Ctrl-C"))
     limits: list[float] = []
     real = search.run_search
@@ -282,7 +282,7 @@ def test_ctrl_c_while_the_kept_roster_is_completed_ends_the_run_without_a_search
     (no roster had a value yet: none, and it says interrupted) instead of searching for the rest of the limit."""
     config = two_agents(tmp_path)
     kept = solve(config, requirements(config), replace(OPTIONS, time_limit_seconds=2)).roster
-    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, first=False: Completion(None, False, True))
+    monkeypatch.setattr(staged, "try_complete_hint", lambda rm, seconds=30.0, **kwargs: Completion(None, False, True))
     monkeypatch.setattr(search, "run_search", lambda *args, **kwargs: pytest.fail("searched after Ctrl-C"))
     result = solve(config, requirements(config), replace(OPTIONS, keep=kept))
     assert (result.interrupted, result.roster, result.reasons) == (

@@ -10,7 +10,15 @@ from datetime import date
 
 import pytest
 from enumeration import TINY_INSTANCES, brute_force_optimum, tiny
-from helpers import QUIET, TINY, hourly, main_search_finds_nothing, nine_to_five_new_york, objective_from_roster
+from helpers import (
+    QUIET,
+    TINY,
+    completions_on_a_slow_machine,
+    hourly,
+    main_search_finds_nothing,
+    nine_to_five_new_york,
+    objective_from_roster,
+)
 
 from coverage.check import Checker, check_roster
 from coverage.demand import requirements
@@ -110,11 +118,12 @@ def test_stages_are_for_big_multi_site_teams(make_config) -> None:
 
 
 def test_the_staged_roster_stands_when_the_full_search_finds_nothing(make_config, monkeypatch) -> None:
-    """On a very big team the full model may not even finish presolve in the time left: the staged roster is kept, priced exactly."""
+    """On a very big team the full model may not even finish presolve in the time left: the staged roster is kept, priced
+    exactly. The headcounts' bound, 4,000, is its cost: proven optimal, so OPTIMAL (it said FEASIBLE, gap 0)."""
     main_search_finds_nothing(monkeypatch)
     config = make_config(THREE_DAYS, DAY_SHIFTS)
     result = solve(config, requirements(config), STAGED)
-    assert (result.status, result.objective, result.best_bound) == ("FEASIBLE", 4000, 4000)
+    assert (result.status, result.objective, result.best_bound) == ("OPTIMAL", 4000, 4000)
     assert len(result.roster.assignments) == 2 and Checker(config).check(result.roster) == []
 
 
@@ -230,6 +239,55 @@ def test_a_re_plan_after_the_stages_starts_from_the_kept_roster_where_it_is_chea
     assert result.objective == 4_000
     assert sorted((a.agent, a.day.day) for a in result.roster.assignments) == [("a1", 7), ("a1", 9)]
     assert check_roster(result.roster, after) == []
+
+
+def test_the_staged_paths_timeline_holds_the_stages_and_the_kept_roster_as_the_direct_path_holds_the_kept_one(
+    make_config, monkeypatch
+) -> None:
+    """The test above's rosters, priced before the search: the stages' roster of nobody (14,000, with the headcounts'
+    bound, none here) and the kept one (4,000) are the run's first rosters and its timeline's first entries, in
+    that order, as the kept roster is the direct path's first (4,000); without --keep the stages' alone (12,000:
+    no kept shift dropped). The search finds nothing here, so the timeline is those entries. The staged path's
+    was empty."""
+    after = make_config(
+        TWO_SITES.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], leave: [2026-12-08]}\n  - {id: b1"), DAY_SHIFTS
+    )
+    kept = Roster(tuple(shift_of(after, "a1", d) for d in (7, 8, 9)))
+    nobody = staged.StagedStart(None, Roster(()))
+    monkeypatch.setattr(staged, "staged_start", lambda *args, **kwargs: nobody)
+    main_search_finds_nothing(monkeypatch)
+    needs = requirements(after)
+    runs = {
+        "staged, kept": solve(after, needs, ModelInputs(keep=kept, staged=True), QUIET.params),
+        "staged": solve(after, needs, ModelInputs(staged=True), QUIET.params),
+        "direct, kept": solve(after, needs, ModelInputs(keep=kept, staged=False), QUIET.params),
+    }
+    costs = {name: [(objective, bound) for _, objective, bound in run.timeline] for name, run in runs.items()}
+    assert costs == {"staged, kept": [(14_000, None), (4_000, None)], "staged": [(12_000, None)], "direct, kept": [(4_000, None)]}
+    seconds = [t for t, _, _ in runs["staged, kept"].timeline]
+    assert seconds == sorted(seconds)
+    assert [run.objective for run in runs.values()] == [4_000, 12_000, 4_000]
+
+
+def test_a_deterministic_re_plan_after_the_stages_prices_both_rosters_whatever_the_machines_speed(
+    make_config, monkeypatch
+) -> None:
+    """The test above, deterministic, on a machine whose wall-clock limits buy a billionth of the work
+    (helpers.completions_on_a_slow_machine): the stages' roster of nobody (14,000) and the kept one (4,000) are both
+    completed by CP-SAT's work, and the kept one is the result, as on a fast machine. Both completions had a 30 s
+    wall limit: there they ran out, and the result was the stages' roster, unpriced."""
+    after = make_config(
+        TWO_SITES.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], leave: [2026-12-08]}\n  - {id: b1"), DAY_SHIFTS
+    )
+    kept = Roster(tuple(shift_of(after, "a1", d) for d in (7, 8, 9)))
+    nobody = staged.StagedStart(None, Roster(()))
+    monkeypatch.setattr(staged, "staged_start", lambda *args, **kwargs: nobody)
+    main_search_finds_nothing(monkeypatch)
+    completions_on_a_slow_machine(monkeypatch)
+    params = replace(QUIET.params, deterministic=True)
+    result = solve(after, requirements(after), ModelInputs(keep=kept, staged=True), params)
+    assert result.objective == 4_000
+    assert sorted((a.agent, a.day.day) for a in result.roster.assignments) == [("a1", 7), ("a1", 9)]
 
 
 def shift_of(config, agent: str, day: int) -> Assignment:
@@ -406,10 +464,10 @@ def test_pricing_the_first_roster_too_stays_within_the_seconds_left(make_config,
     one_day = Roster(two_days.assignments[:1])
     clock, given, completed = [1000.0], [], staged_module.try_complete_hint
 
-    def slow(rm, seconds, *, first=False):
+    def slow(rm, seconds, **kwargs):
         given.append(seconds)
         clock[0] += 7.0
-        return completed(rm, seconds, first=first)
+        return completed(rm, seconds, **kwargs)
 
     monkeypatch.setattr(staged_module, "try_complete_hint", slow)
     monkeypatch.setattr(search.wallclock, "perf_counter", lambda: clock[0])
@@ -503,9 +561,9 @@ def test_ctrl_c_while_the_first_roster_is_priced_after_the_second_rounds_was_ref
     three_days, two_days = refused_second_round(config, needs)
     completed, outcomes = staged_module.try_complete_hint, []
 
-    def refused_then_ctrl_c(rm, seconds, *, first=False):
+    def refused_then_ctrl_c(rm, seconds, **kwargs):
         if not outcomes:
-            outcomes.append(completed(rm, seconds, first=first))
+            outcomes.append(completed(rm, seconds, **kwargs))
             return outcomes[-1]
         outcomes.append(Completion(None, rejected=False, interrupted=True))
         return outcomes[-1]
@@ -537,11 +595,11 @@ def test_ctrl_c_while_a_stages_roster_is_completed_ends_the_run_with_it(make_con
     one_day = Roster(two_days.assignments[:1])
     completed, calls, stop_at = staged_module.try_complete_hint, [0], [0]
 
-    def ctrl_c(rm, seconds, *, first=False):
+    def ctrl_c(rm, seconds, **kwargs):
         calls[0] += 1
         if calls[0] - 1 == stop_at[0]:
             return Completion(None, rejected=False, interrupted=True)
-        return completed(rm, seconds, first=first)
+        return completed(rm, seconds, **kwargs)
 
     monkeypatch.setattr(staged_module, "try_complete_hint", ctrl_c)
     for stopped, completions, objective in ((0, 1, None), (1, 2, 4000)):
