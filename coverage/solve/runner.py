@@ -113,7 +113,7 @@ def configure_search(parameters: Any, params: SolveParams) -> None:
     parameters.num_workers = workers
     if params.deterministic:
         parameters.max_deterministic_time = params.time_limit_seconds
-        parameters.max_time_in_seconds = max(params.time_limit_seconds * 20, 60)
+        parameters.max_time_in_seconds = deterministic_wall_cap(params.time_limit_seconds)
         parameters.interleave_search = True
     else:
         parameters.max_time_in_seconds = params.time_limit_seconds
@@ -510,6 +510,19 @@ class Completion:
     interrupted: bool = False  # Ctrl-C stopped it: the run ends with what it has
 
 
+def deterministic_wall_cap(work: float) -> float:
+    """A deterministic search's wall-clock limit: far past what `work` units of CP-SAT's work take, only a safety net.
+
+    CP-SAT counts some work low (a hint completion counted 0.01 units for
+    0.4 s of real time), so a search bounded by its work alone could run for
+    many minutes where the user asked for seconds. The cap never binds on a
+    machine that does the work in less than 20 times its units (60 s at
+    least), so the same run gives the same roster there; past it, the run
+    ends rather than hangs.
+    """
+    return max(work * 20, 60.0)
+
+
 def try_fill_hint(
     model: cp_model.CpModel, seconds: float = 30.0, *, first: bool = False, deterministic: bool = False
 ) -> Completion:
@@ -526,9 +539,9 @@ def try_fill_hint(
     on the 1,000-agent team on the 15-minute grid), and it took 13 s there
     instead of 27 s; for a start that is searched from anyway.
     `deterministic`: `seconds` is CP-SAT's work (deterministic time), with
-    no wall-clock limit at all, so that a deterministic run's start — and
-    its roster — do not depend on the machine's speed or load (one worker:
-    the same work gives the same answer).
+    only the safety net of `deterministic_wall_cap` on the clock, so that a
+    deterministic run's start — and its roster — do not depend on the
+    machine's speed or load (one worker: the same work gives the same answer).
     """
 
     def settings(parameters: Any) -> None:
@@ -538,6 +551,7 @@ def try_fill_hint(
         parameters.num_workers = 1
         if deterministic:
             parameters.max_deterministic_time = seconds
+            parameters.max_time_in_seconds = deterministic_wall_cap(seconds)
         else:
             parameters.max_time_in_seconds = seconds
         parameters.stop_after_first_solution = first

@@ -358,7 +358,7 @@ def _kept_start(
 
 def _completion_seconds(params: SolveParams, started: float) -> float:
     """Time for a completion of the kept roster (or its polished one): what is left of the limit, 2 s at least; in
-    deterministic runs FILL_SECONDS of CP-SAT's work and no wall-clock limit (runner.try_fill_hint), so that their
+    deterministic runs FILL_SECONDS of CP-SAT's work and only a wall-clock safety net (runner.try_fill_hint), so that their
     roster does not hang on the clock: a 30 s wall limit ran out on a slow enough machine, whose run then started
     from the search's own first roster instead."""
     return FILL_SECONDS if params.deterministic else min(FILL_SECONDS, max(_left(params, started), 2.0))

@@ -585,7 +585,7 @@ def try_complete_hint(rm: BuiltModel, seconds: float = 30.0, *, first: bool = Fa
     `first`: the first completion found (half the time on big teams); the
     full search improves any slack it leaves, and the roster's price is
     recomputed from its shifts. `deterministic`: `seconds` of CP-SAT's work,
-    no wall-clock limit (runner.try_fill_hint).
+    only a wall-clock safety net (runner.try_fill_hint).
     """
     return try_fill_hint(rm.model, seconds, first=first, deterministic=deterministic)
 

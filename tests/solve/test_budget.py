@@ -171,3 +171,33 @@ def test_a_staged_roster_the_whole_model_rejects_is_never_the_result(instance, m
     main_search_finds_nothing(monkeypatch)
     result = solve(config, needs, STAGED)
     assert result.roster is None or Checker(config).check(result.roster) == []
+
+
+def test_a_deterministic_completion_keeps_a_wall_clock_safety_net(monkeypatch) -> None:
+    """A completion bounded by CP-SAT's work (30 units) still ends by the clock, at 20 times its units (600 s): CP-SAT
+    counted 0.01 units for 0.4 s of a real completion, so the work alone could hold a user for many minutes; a
+    wall-clock completion keeps its own seconds."""
+    from ortools.sat.python import cp_model
+
+    from coverage.solve import runner
+
+    seen: list[tuple[float, float]] = []
+    real = runner.run_search
+
+    def spy(model, params, progress=None, *, settings=None, **kwargs):
+        def recorded(parameters) -> None:
+            assert settings is not None
+            settings(parameters)
+            seen.append((parameters.max_deterministic_time, parameters.max_time_in_seconds))
+
+        return real(model, params, progress, settings=recorded, **kwargs)
+
+    monkeypatch.setattr(runner, "run_search", spy)
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 3, "x")
+    model.add(x >= 1)
+    model.add_hint(x, 2)
+    assert runner.try_fill_hint(model, 30, deterministic=True).solver is not None
+    assert runner.try_fill_hint(model, 5).solver is not None
+    assert seen == [(30.0, 600.0), (float("inf"), 5.0)]
+    assert runner.deterministic_wall_cap(1) == 60.0  # a minute at least
