@@ -116,7 +116,10 @@ def parse_wall_timestamp(text: str, default_timezone: str, repeated: bool = Fals
 
 _YEAR_LAST = re.compile(r"^(\d{1,2})([/-])\d{1,2}[/-]\d{4}\b")
 _SHORT_YEAR_LAST = re.compile(r"^(\d{1,2})([/-])(\d{1,2})\2(\d{2})(?![\d/.-])")  # Excel's US short date: 11/5/26
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d.])")  # DIN 5008 and most of Europe: 05.03.2026, 5.3.26
+# DIN 5008 and most of Europe: 05.03.2026, 5.3.26; Croatia and Serbia end the date with a dot (05.03.2026.), Czechia and
+# Slovakia space it (5. 3. 2026)
+_DOTTED = re.compile(r"^(\d{1,2})\. ?(\d{1,2})\. ?(\d{4}|\d{2})\.?(?![\d.])")
+_DOTTED_START = re.compile(r"^\d{1,2}\. ?\d{1,2}\.")  # what _DOTTED does not read is no date it can read (see _year_last_as_iso)
 
 
 class DayFirstDate(ValueError):
@@ -166,6 +169,10 @@ def _year_last_as_iso(text: str) -> str:
             raise MonthFirstDottedDate(text, month)
         year += 2000 if len(dotted[3]) == 2 else 0
         return f"{year:04d}-{month:02d}-{day:02d}{text[dotted.end() :]}"
+    if _DOTTED_START.match(text):  # the parser would guess, month first: 05.03.2026.14:00 as 3 May, 1.2.3 as 3 Feb 2001
+        raise ValueError(
+            f"{text[:40]!r} is not a date and time (a date with dots is day.month.year: expected e.g. 23.11.2026 09:00)"
+        )
     short = _SHORT_YEAR_LAST.match(text)
     reading = f"{short[1]}/{short[3]}/20{short[4]}{text[short.end() :]}" if short else text
     year_last = _YEAR_LAST.match(reading)

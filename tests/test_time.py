@@ -86,6 +86,35 @@ def test_dotted_dates_are_day_month_year(text: str, expected: str) -> None:
     assert parse_wall_timestamp(text, "UTC") == utc(expected)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("05.03.2026.", "2026-03-05T00:00:00Z"),  # Croatia, Serbia: the date ends in a dot (was 3 May)
+        ("05.03.2026. 14:00", "2026-03-05T14:00:00Z"),  # (was 3 May; 13.03.2026. 14:00 was 13 March)
+        ("5. 3. 2026 14:00", "2026-03-05T14:00:00Z"),  # Czechia, Slovakia: spaced (was 3 May)
+        ("13.03.26.", "2026-03-13T00:00:00Z"),  # (was 26 March 2013)
+    ],
+)
+def test_dotted_dates_ending_in_a_dot_or_spaced_are_day_month_year_too(text: str, expected: str) -> None:
+    """A Croatian export writes 5 March as 05.03.2026. and a Czech one as 5. 3. 2026. _DOTTED did not match them, so
+    the parser guessed: month first where the day is 12 or less (3 May), day first from the 13th (13 March) — half a
+    file one way and half the other, with no word. 13.03.2026. was refused before the dotted dates came (no month
+    13): this mix is new with them."""
+    assert parse_timestamp(text, "UTC") == utc(expected)
+    assert parse_export_timestamp(text, "UTC") == utc(expected)
+    assert parse_wall_timestamp(text, "UTC") == utc(expected)
+
+
+@pytest.mark.parametrize("text", ["05.03.2026.14:00", "1.2.3", "10.5.1"])
+def test_dotted_text_that_is_no_day_month_year_date_is_refused_not_guessed(text: str) -> None:
+    """What starts like a dotted date but is none the parser read month first, or as year.month.day: 05.03.2026.14:00
+    as 3 May, the version number 1.2.3 as 3 February 2001, 10.5.1 as 1 May 2010."""
+    with pytest.raises(ValueError, match="is not a date and time"):
+        parse_timestamp(text, "UTC")
+    with pytest.raises(ValueError, match="is not a date and time"):
+        parse_export_timestamp(text, "UTC")
+
+
 def test_a_dotted_date_with_no_such_month_is_refused_and_an_explicit_format_wins() -> None:
     with pytest.raises(ValueError, match=r"'03.15.2026 10:00' has no month 15: a date with dots is read day.month.year"):
         parse_timestamp("03.15.2026 10:00", "UTC")

@@ -195,10 +195,12 @@ def solve(
         if fallback is not None and fallback.interrupted:  # Ctrl-C while its roster was completed: the run ends with it
             start = replace(start, interrupted=True)
         remaining = _staged_remaining(params, wallclock.perf_counter() - started, start.interrupted)
+        # The stages' roster, priced: the run's first, on the timeline when its price was had (the end of the stages
+        # and its completion), not when the stages had their first roster, which the result's first roster time is
+        _on_timeline(progress, fallback)
         if start.first_roster_at is not None and fallback is not None:
             first_roster = start.first_roster_at - started
             fallback = replace(fallback, first_solution_seconds=first_roster)
-        _on_timeline(progress, fallback)  # the stages' roster, priced: the run's first
         if inputs.keep is not None and not start.interrupted and (fallback is None or fallback.objective is not None):
             kept = _kept_start(
                 roster_model, inputs.keep, fallback, params, started, polish

@@ -269,6 +269,38 @@ def test_the_staged_paths_timeline_holds_the_stages_and_the_kept_roster_as_the_d
     assert [run.objective for run in runs.values()] == [4_000, 12_000, 4_000]
 
 
+def test_the_stages_roster_is_on_the_timeline_when_its_price_was_had_not_when_their_first_roster_was(
+    make_config, monkeypatch
+) -> None:
+    """The stages (a stand-in) had a first roster at once and handed over their last 8 s later (search.py's clock moved
+    on); its price, 12,000 (the test above: nobody rostered), was had only after that. The run's first roster is at
+    0 s, as the stages had one then, but the timeline's entry was at 0 s too, with the last roster's price:
+    SolveResult.at(1) read 12,000, which the run had only 8 s in. It is at 8 s or later."""
+    from coverage.solve import search
+
+    class Clock:  # search.py's wall clock
+        offset = 0.0
+
+        def perf_counter(self) -> float:
+            return time.perf_counter() + self.offset
+
+    clock = Clock()
+
+    def stages(*args, **kwargs) -> staged.StagedStart:
+        first_at = clock.perf_counter()
+        clock.offset += 8.0  # the sites' second round
+        return staged.StagedStart(None, Roster(()), first_roster_at=first_at)
+
+    config = make_config(TWO_SITES, DAY_SHIFTS)
+    monkeypatch.setattr(search, "wallclock", clock)
+    monkeypatch.setattr(staged, "staged_start", stages)
+    main_search_finds_nothing(monkeypatch)
+    result = solve(config, requirements(config), ModelInputs(staged=True), QUIET.params)
+    assert result.objective == 12_000 and result.first_solution_seconds < 1.0
+    assert [(objective, t >= 8.0) for t, objective, _ in result.timeline] == [(12_000, True)]
+    assert result.at(1.0) == (None, None)
+
+
 def test_a_deterministic_re_plan_after_the_stages_prices_both_rosters_whatever_the_machines_speed(
     make_config, monkeypatch
 ) -> None:
