@@ -808,9 +808,12 @@ def hint(headcounts: HeadcountModel, first: FirstCounts) -> None:
         headcounts.model.add_hint(literal, agent in first.hired)
 
 
-def try_start(headcounts: HeadcountModel, first: FirstCounts, seconds: float = 30.0) -> Completion:
+def try_start(
+    headcounts: HeadcountModel, first: FirstCounts, seconds: float = 30.0, *, deterministic: bool = False
+) -> Completion:
     """The greedy's counts as a complete solution of the headcount model, every auxiliary variable found; no solver when
     they break a sum, the time ran out, or Ctrl-C stopped it (`Completion.interrupted`: the stages then end).
+    `deterministic`: `seconds` of CP-SAT's work (runner.try_fill_hint), so that the start does not hang on the clock.
 
     The model is left hinted with that solution, so the search starts from
     it. A greedy that left an agent below a minimum (`FirstCounts.short`) may
@@ -818,7 +821,7 @@ def try_start(headcounts: HeadcountModel, first: FirstCounts, seconds: float = 3
     """
     headcounts.model.clear_hints()
     hint(headcounts, first)
-    return try_fill_hint(headcounts.model, seconds)
+    return try_fill_hint(headcounts.model, seconds, deterministic=deterministic)
 
 
 def start(headcounts: HeadcountModel, first: FirstCounts, seconds: float = 30.0) -> cp_model.CpSolver | None:

@@ -423,18 +423,19 @@ def _flexible_start(
 ) -> tuple[coarse.CoarseStart | None, SolveResult | None]:
     """With flexible templates: a constructed roster if the model takes it, else the listed stand-in's; and that roster, costed.
 
-    (None, None) where neither applies; (a start, None) where the stand-in found no roster.
+    (None, None) where neither applies; (a start, None) where the stand-in found no roster. A deterministic run
+    prices it by CP-SAT's work, not the clock, so its start does not depend on the machine's speed.
     """
     constructed = coarse.constructed_start(rm, params)
     if constructed is not None and constructed.roster is not None:
-        hinted = _hinted(rm, constructed.roster, None, started)
+        hinted = _hinted(rm, constructed.roster, None, started, deterministic=params.deterministic)
         if hinted.result is not None or hinted.interrupted:  # Ctrl-C while it was priced: no stand-in search after it
             return replace(constructed, interrupted=hinted.interrupted), hinted.result
         rm.model.clear_hints()
     first = coarse.coarse_start(config, requirements, inputs, params)
     if first is None or first.roster is None:
         return first, None
-    hinted = _hinted(rm, first.roster, None, started)
+    hinted = _hinted(rm, first.roster, None, started, deterministic=params.deterministic)
     return replace(first, interrupted=first.interrupted or hinted.interrupted), hinted.result
 
 

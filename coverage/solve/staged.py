@@ -232,7 +232,7 @@ def _first_roster(
         greedy = first_counts.greedy_counts(headcounts, stopped=lambda: bool(hit))
     if hit:
         return {}, greedy.shifts, True
-    completion = first_counts.try_start(headcounts, greedy, seconds=max(seconds, 2.0))
+    completion = first_counts.try_start(headcounts, greedy, seconds=max(seconds, 2.0), deterministic=params.deterministic)
     if completion.interrupted:  # no roster yet to keep: the stages end, and the run with them
         return {}, greedy.shifts, True
     solution = completion.solver
@@ -468,11 +468,12 @@ def _assigned(task: SiteTask, begun: float, stopped: Callable[[], bool]) -> Site
     filled = None  # the start's shifts with every value filled in, when they keep every rule
     if task.start:
         hint_shifts(rm, task.start)
-        completion = try_fill_hint(rm.model, left())  # no solver: they break a rule, and only guide
+        deterministic = task.params.deterministic  # then `left()` is CP-SAT's work, not the clock's
+        completion = try_fill_hint(rm.model, left(), deterministic=deterministic)  # no solver: they break a rule, and only guide
         if completion.rejected and task.fallback and not completion.interrupted:
             rm.model.clear_hints()
             hint_shifts(rm, task.fallback)
-            completion = try_fill_hint(rm.model, left())
+            completion = try_fill_hint(rm.model, left(), deterministic=deterministic)
         filled = completion.solver
         if completion.interrupted:  # Ctrl-C: the start's assignment when it was completed (it keeps every rule), else none
             return _filled_result(task.site, rm, filled, deviations, interrupted=True)

@@ -114,3 +114,21 @@ def test_a_bound_below_zero_is_shown_as_zero() -> None:
     result = SolveResult("FEASIBLE", None, 12.0, -81.0, 1.0, timeline=[(0.5, 40.0, -81.0), (0.9, 12.0, 3.0)])
     assert result.best_bound == 0.0 and result.gap == 1.0
     assert [bound for _, _, bound in result.timeline] == [0.0, 3.0]
+
+
+def test_a_deterministic_flexible_start_is_priced_however_slow_the_machine(tmp_path: Path, monkeypatch) -> None:
+    """The flexible start's roster (one agent 10:00-16:00 on Monday: the need exactly, cost 0) is priced in a
+    deterministic run by CP-SAT's work, so a machine whose wall-clock limits buy a billionth of the work
+    (helpers.completions_on_a_slow_machine) still starts from it. With its 30 s wall-clock limit the pricing ran out
+    there and the run started from the search's own first roster, another roster on another machine."""
+    from helpers import completions_on_a_slow_machine
+
+    from coverage.solve import search
+
+    config = _config(tmp_path, MONDAY_TEN_TO_FOUR)
+    needs = requirements(config)
+    completions_on_a_slow_machine(monkeypatch)
+    rm = build_model(ModelData.of(config, needs))
+    start, priced = search._flexible_start(config, needs, ModelInputs(), PARAMS, rm, 0.0)
+    assert start is not None and priced is not None and priced.objective == 0
+    assert priced.roster is not None and check_roster(priced.roster, config) == []

@@ -89,7 +89,7 @@ def test_ctrl_c_while_the_greedy_counts_are_completed_ends_the_stages(make_confi
     start = staged_start(config, requirements(config), STAGED.params)
     assert (start.interrupted, start.roster, completions) == (True, None, [1])
     monkeypatch.undo()
-    monkeypatch.setattr(first_counts, "try_fill_hint", lambda model, seconds: Completion(None, False, interrupted=True))
+    monkeypatch.setattr(first_counts, "try_fill_hint", lambda model, seconds, **_: Completion(None, False, interrupted=True))
     result = solve(config, requirements(config), STAGED)
     assert result.interrupted
     assert result.roster is None or check_roster(result.roster, config) == []
@@ -116,10 +116,12 @@ def test_ctrl_c_while_a_sites_start_is_completed_keeps_what_was_completed_and_se
     task, days = site_task(config, first)
     monkeypatch.setattr(staged, "run_search", lambda *args, **kwargs: pytest.fail("the site searched after Ctrl-C"))
     real = staged.try_fill_hint
-    monkeypatch.setattr(staged, "try_fill_hint", lambda model, seconds: replace(real(model, seconds), interrupted=True))
+    monkeypatch.setattr(
+        staged, "try_fill_hint", lambda model, seconds, **kw: replace(real(model, seconds, **kw), interrupted=True)
+    )
     kept = assign_site(task)
     assert (kept.interrupted, kept.missed, sorted(a.day.day for a in kept.roster.assignments)) == (True, 0, days)
-    monkeypatch.setattr(staged, "try_fill_hint", lambda model, seconds: Completion(None, False, interrupted=True))
+    monkeypatch.setattr(staged, "try_fill_hint", lambda model, seconds, **_: Completion(None, False, interrupted=True))
     nothing = assign_site(task)
     assert (nothing.interrupted, nothing.roster) == (True, None)
 

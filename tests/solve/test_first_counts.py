@@ -266,3 +266,32 @@ def test_the_repair_with_its_chains_keeps_the_counts_every_limit_and_every_minim
             assert schedule.minutes >= min(scope.period_minimum_minutes(), minutes_before[scope.id])
         assert sum(max(residual.left(s, c), 0) for s, c in targets) <= wanted_before
         assert chains, seed
+
+
+def test_deterministic_stages_go_the_same_way_however_slow_the_machine(make_config, monkeypatch) -> None:
+    """The stages' completions — the greedy's headcounts, each site's first assignment — are CP-SAT's work in a
+    deterministic run, not the clock's: on a machine whose wall-clock limits buy a billionth of the work
+    (helpers.completions_on_a_slow_machine) the stages say the same lines (the greedy's counts taken, each site's
+    first assignment) and end on the same roster. With wall-clock limits the greedy's counts ran out there
+    ("searching for them")."""
+    import io
+    import re
+
+    from helpers import completions_on_a_slow_machine
+
+    from coverage.solve.staged import staged_start
+
+    config = make_config(TWO_SITES.replace("max_consecutive_days: 6", "max_consecutive_days: 2"), MON_TO_WED)
+    needs = requirements(config)
+
+    def stages() -> tuple[list[str], Roster | None]:
+        said = io.StringIO()
+        params = SolveParams(time_limit_seconds=QUIET.time_limit_seconds, seed=1, workers=2, deterministic=True, progress=said)
+        start = staged_start(config, needs, params)
+        return [re.sub(r", [0-9.]+s$", "", line) for line in said.getvalue().splitlines()], start.roster
+
+    fast = stages()
+    completions_on_a_slow_machine(monkeypatch)
+    slow = stages()
+    assert any("(greedy)" in line for line in fast[0])
+    assert slow == fast
