@@ -18,7 +18,7 @@ from helpers import TINY, completions_on_a_slow_machine, nine_to_five_new_york, 
 
 from coverage.check import check_roster
 from coverage.cli import main
-from coverage.config import load_config
+from coverage.config import Config, load_config
 from coverage.demand import requirements
 from coverage.errors import InputError
 from coverage.roster import Assignment, Roster, read_kept_roster
@@ -162,18 +162,22 @@ a1,nyc,chat,day,2026-12-09
 a2,nyc,chat,day,2026-12-10
 a2,nyc,chat,day,2026-12-11
 """
+A1_ON_LEAVE_WEDNESDAY = SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1)
+
+
+def a1_ill_on_wednesday(make_config, tmp_path: Path) -> tuple[Config, Roster]:
+    """The team with a1 now on leave Wednesday 9 Dec, nine to five New York Mon-Fri, and KEPT read back from a file."""
+    config = make_config(A1_ON_LEAVE_WEDNESDAY, nine_to_five_new_york(range(7, 12)))
+    kept_file = tmp_path / "kept.csv"
+    kept_file.write_text(KEPT, encoding="utf-8")
+    return config, read_kept_roster(kept_file, config).team
 
 
 def test_a_short_re_plan_for_one_sick_day_starts_from_the_kept_roster_and_changes_only_that_day(make_config, tmp_path) -> None:
     """a1 is ill on Wednesday 9 Dec. By hand: the kept roster less that shift leaves Wednesday's 8 hours uncovered,
     400 + 100 each (nobody there, one agent short): 4,000 — the run's first roster. a2, at two days, takes Wednesday:
     one shift added (1,000; a1's Wednesday is leave now, no change of the model's), every hour covered: 1,000."""
-    config = make_config(
-        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
-    )
-    kept_file = tmp_path / "kept.csv"
-    kept_file.write_text(KEPT, encoding="utf-8")
-    kept = read_kept_roster(kept_file, config).team
+    config, kept = a1_ill_on_wednesday(make_config, tmp_path)
     result = solve(config, requirements(config), ModelInputs(keep=kept), SolveParams(time_limit_seconds=2, seed=1, workers=2))
     assert result.roster is not None and check_roster(result.roster, config) == []
     before = {(a.agent, a.day.isoformat()) for a in kept.assignments}
@@ -186,7 +190,7 @@ def test_a_short_re_plan_for_one_sick_day_starts_from_the_kept_roster_and_change
 def test_the_kept_shifts_still_allowed_drop_new_leave_and_move_a_channel_no_longer_served(make_config, tmp_path) -> None:
     """a1 no longer answers email and is on leave on Wednesday: their Monday moves to chat (its only channel), their
     Wednesday is dropped; a2's Thursday stays as it was."""
-    config = make_config(SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1))
+    config = make_config(A1_ON_LEAVE_WEDNESDAY)
     kept_file = tmp_path / "kept.csv"
     kept_file.write_text(KEPT, encoding="utf-8")
     read = read_kept_roster(kept_file, config).team.assignments
@@ -251,12 +255,7 @@ def test_a_deterministic_re_plan_searches_the_whole_limit_however_long_the_compl
     monkeypatch.setattr(search, "wallclock", clock)
     monkeypatch.setattr(staged, "try_complete_hint", completing)
     monkeypatch.setattr(search, "run_search", searching)
-    config = make_config(
-        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
-    )
-    kept_file = tmp_path / "kept.csv"
-    kept_file.write_text(KEPT, encoding="utf-8")
-    kept = read_kept_roster(kept_file, config).team
+    config, kept = a1_ill_on_wednesday(make_config, tmp_path)
     params = SolveParams(time_limit_seconds=2, seed=1, workers=2, deterministic=True)
     fast = solve(config, requirements(config), ModelInputs(keep=kept), params)
     clock.slow = True
@@ -403,12 +402,7 @@ def test_a_kept_roster_cheaper_than_the_search_is_the_result_with_the_searchs_bo
     """a1 is ill on Wednesday; the kept roster less that day costs 4,000 (the first test above). The search here stops at
     its first roster, nobody on any day (5 x 8 h x 500 uncovered + a1's other shifts dropped, 4,000: 24,000) and
     its bound, 0: the kept roster is the result, and the bound the search proved stays with it (it said none)."""
-    config = make_config(
-        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
-    )
-    kept_file = tmp_path / "kept.csv"
-    kept_file.write_text(KEPT, encoding="utf-8")
-    kept = read_kept_roster(kept_file, config).team
+    config, kept = a1_ill_on_wednesday(make_config, tmp_path)
     searched = first_roster_of_nobody(monkeypatch)
     params = SolveParams(time_limit_seconds=2, seed=1, workers=1)
     result = solve(config, requirements(config), ModelInputs(keep=kept), params)
@@ -467,12 +461,7 @@ def test_a_deterministic_re_plan_completes_the_kept_roster_whatever_the_machines
     on such a machine it ran out, the kept roster was only a hint and the run's first roster was the search's own."""
     from coverage.roster import write_roster
 
-    config = make_config(
-        SHORT_WEEKS.replace("skills: [chat]}", "skills: [chat], leave: [2026-12-09]}", 1), nine_to_five_new_york(range(7, 12))
-    )
-    kept_file = tmp_path / "kept.csv"
-    kept_file.write_text(KEPT, encoding="utf-8")
-    kept = read_kept_roster(kept_file, config).team
+    config, kept = a1_ill_on_wednesday(make_config, tmp_path)
     params = SolveParams(time_limit_seconds=2, seed=1, workers=2, deterministic=True)
     fast = solve(config, requirements(config), ModelInputs(keep=kept), params)
     completions_on_a_slow_machine(monkeypatch)

@@ -21,6 +21,7 @@ from helpers import (
 )
 
 from coverage.check import Checker, check_roster
+from coverage.config import Config
 from coverage.demand import requirements
 from coverage.roster import Assignment, Roster, read_history
 from coverage.solve import Hiring, ModelInputs, solve, staged
@@ -133,6 +134,7 @@ TWO_SITES = (
     .replace("sites:\n", 'sites:\n  bos:\n    timezone: America/New_York\n    shifts:\n      day: {start: "09:00", hours: 8}\n')
     .replace("skills: [chat]}", "skills: [chat]}\n  - {id: b1, site: bos, contract: full_time, skills: [chat]}")
 )
+A1_ON_LEAVE_TUESDAY = TWO_SITES.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], leave: [2026-12-08]}\n  - {id: b1")
 
 
 def both_paths(config, needs, inputs: ModelInputs):
@@ -211,9 +213,7 @@ def test_keep_prices_the_changes_in_every_stage(make_config) -> None:
             shift_of(config, "a1", d) for d in (7, 8, 9) if not any(a.agent == "a1" and a.day.day == d for a in kept.assignments)
         )
     )
-    after = make_config(
-        TWO_SITES.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], leave: [2026-12-08]}\n  - {id: b1"), DAY_SHIFTS
-    )
+    after = make_config(A1_ON_LEAVE_TUESDAY, DAY_SHIFTS)
     relaxed = headcount_model(after, needs, keep=kept)
     code, solver, _ = run_search(relaxed.model, QUIET.params)
     assert (solver.status_name(code), solver.objective_value) == ("OPTIMAL", 1000)
@@ -228,13 +228,7 @@ def test_a_re_plan_after_the_stages_starts_from_the_kept_roster_where_it_is_chea
     8 uncovered hours, 3 x 8 x (400 + 100) = 12,000, and a1's Monday and Wednesday dropped, 2 x 1,000: 14,000. The
     kept roster less Tuesday leaves Tuesday's 8 hours open, 4,000 (Tuesday is leave now: no change of the model's),
     and is cheaper: it is the start, and the result when the full search finds nothing in its time."""
-    after = make_config(
-        TWO_SITES.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], leave: [2026-12-08]}\n  - {id: b1"), DAY_SHIFTS
-    )
-    kept = Roster(tuple(shift_of(after, "a1", d) for d in (7, 8, 9)))
-    nobody = staged.StagedStart(None, Roster(()))
-    monkeypatch.setattr(staged, "staged_start", lambda *args, **kwargs: nobody)
-    main_search_finds_nothing(monkeypatch)
+    after, kept = _kept_after_stages_of_nobody(make_config, monkeypatch)
     result = solve(after, requirements(after), ModelInputs(keep=kept, staged=True), QUIET.params)
     assert result.objective == 4_000
     assert sorted((a.agent, a.day.day) for a in result.roster.assignments) == [("a1", 7), ("a1", 9)]
@@ -249,13 +243,7 @@ def test_the_staged_paths_timeline_holds_the_stages_and_the_kept_roster_as_the_d
     that order, as the kept roster is the direct path's first (4,000); without --keep the stages' alone (12,000:
     no kept shift dropped). The search finds nothing here, so the timeline is those entries. The staged path's
     was empty."""
-    after = make_config(
-        TWO_SITES.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], leave: [2026-12-08]}\n  - {id: b1"), DAY_SHIFTS
-    )
-    kept = Roster(tuple(shift_of(after, "a1", d) for d in (7, 8, 9)))
-    nobody = staged.StagedStart(None, Roster(()))
-    monkeypatch.setattr(staged, "staged_start", lambda *args, **kwargs: nobody)
-    main_search_finds_nothing(monkeypatch)
+    after, kept = _kept_after_stages_of_nobody(make_config, monkeypatch)
     needs = requirements(after)
     runs = {
         "staged, kept": solve(after, needs, ModelInputs(keep=kept, staged=True), QUIET.params),
@@ -308,18 +296,22 @@ def test_a_deterministic_re_plan_after_the_stages_prices_both_rosters_whatever_t
     (helpers.completions_on_a_slow_machine): the stages' roster of nobody (14,000) and the kept one (4,000) are both
     completed by CP-SAT's work, and the kept one is the result, as on a fast machine. Both completions had a 30 s
     wall limit: there they ran out, and the result was the stages' roster, unpriced."""
-    after = make_config(
-        TWO_SITES.replace("skills: [chat]}\n  - {id: b1", "skills: [chat], leave: [2026-12-08]}\n  - {id: b1"), DAY_SHIFTS
-    )
-    kept = Roster(tuple(shift_of(after, "a1", d) for d in (7, 8, 9)))
-    nobody = staged.StagedStart(None, Roster(()))
-    monkeypatch.setattr(staged, "staged_start", lambda *args, **kwargs: nobody)
-    main_search_finds_nothing(monkeypatch)
+    after, kept = _kept_after_stages_of_nobody(make_config, monkeypatch)
     completions_on_a_slow_machine(monkeypatch)
     params = replace(QUIET.params, deterministic=True)
     result = solve(after, requirements(after), ModelInputs(keep=kept, staged=True), params)
     assert result.objective == 4_000
     assert sorted((a.agent, a.day.day) for a in result.roster.assignments) == [("a1", 7), ("a1", 9)]
+
+
+def _kept_after_stages_of_nobody(make_config, monkeypatch) -> tuple[Config, Roster]:
+    """a1 on leave Tuesday 8 Dec, kept working Mon-Wed; stages that hand over a roster of nobody; a full search that
+    finds nothing: the re-plan tests' setting (the test of the stages' and the kept roster's prices above)."""
+    after = make_config(A1_ON_LEAVE_TUESDAY, DAY_SHIFTS)
+    nobody = staged.StagedStart(None, Roster(()))
+    monkeypatch.setattr(staged, "staged_start", lambda *args, **kwargs: nobody)
+    main_search_finds_nothing(monkeypatch)
+    return after, Roster(tuple(shift_of(after, "a1", d) for d in (7, 8, 9)))
 
 
 def shift_of(config, agent: str, day: int) -> Assignment:
