@@ -449,10 +449,7 @@ def _refuse_replacing_forecast_inputs(config: Config, out: Path) -> None:
     for path in [config.source, *(config.source.parent / name for name in read if name)]:
         target = path.resolve()
         if target.parent == folder and target.name in FORECAST_OUTPUTS and target != renewed:
-            raise OutputExistsError(
-                f"{path}: the config reads this file, and the outputs written to {out} would replace it "
-                "(rename it, or choose another --out directory)"
-            )
+            raise _replacing(path, out)
 
 
 def _relative(path: Path, config: Path) -> str:

@@ -616,9 +616,7 @@ class DayRow:
 
     @property
     def coverage_ratio(self) -> float:
-        if self.in_time is not None:
-            return self.in_time.share
-        return round(self.met_agent_hours / self.required_agent_hours, 4) if self.required_agent_hours else 1.0
+        return _coverage_ratio(self.met_agent_hours, self.required_agent_hours, self.in_time)
 
 
 @dataclass(frozen=True)
@@ -645,6 +643,13 @@ class InTime:
         due = outcome.due_by_arrival or outcome.arrived
         chosen = list(slots)
         return cls(round(sum(due[k] for k in chosen), 1), round(sum(outcome.late_by_arrival[k] for k in chosen), 1))
+
+
+def _coverage_ratio(met_agent_hours: float, required_agent_hours: float, in_time: InTime | None) -> float:
+    """Σ min(scheduled, required) / Σ required (1 when nothing is required); a backlog channel's share answered in time."""
+    if in_time is not None:
+        return in_time.share
+    return round(met_agent_hours / required_agent_hours, 4) if required_agent_hours else 1.0
 
 
 def daily_rows(coverage: Coverage, config: Config) -> list[DayRow]:
@@ -750,9 +755,7 @@ class ChannelTotals:
 
     @property
     def coverage_ratio(self) -> float:
-        if self.in_time is not None:
-            return self.in_time.share
-        return round(self.met_agent_hours / self.required_agent_hours, 4) if self.required_agent_hours else 1.0
+        return _coverage_ratio(self.met_agent_hours, self.required_agent_hours, self.in_time)
 
 
 def channel_totals(coverage: Coverage) -> list[ChannelTotals]:

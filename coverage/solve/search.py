@@ -584,8 +584,8 @@ def from_stages(
     the first alone when the whole model refuses the second round's. Its
     completion has what the first left of `seconds` (a deterministic run:
     `seconds` again, so that its roster does not hang on the clock), and
-    in such a run every completion's `seconds` are CP-SAT's work with no
-    wall-clock limit (runner.try_fill_hint), for the same reason.
+    in such a run every completion's `seconds` are CP-SAT's work, with only
+    a wall-clock safety net (runner.try_fill_hint), for the same reason.
     """
     if start.bound is not None:
         staged.with_bound(rm, start.bound)
@@ -598,8 +598,7 @@ def from_stages(
     left = seconds if deterministic else seconds - (wallclock.perf_counter() - begun)
     if left <= 0:
         return result  # no time to price the first roster: the second round's stands
-    hinted = type(rm.model.proto.solution_hint)()  # the second round's completed hint, kept aside
-    hinted.copy_from(rm.model.proto.solution_hint)
+    hinted = _hint_of(rm)  # the second round's completed hint, kept aside
     completion = _completed(rm, start.earlier, left, first=first, deterministic=deterministic)
     if result is None and completion.solver is None and completion.interrupted:
         # Ctrl-C before the first roster had a value, the second round's refused: the first stands unpriced, as in
